@@ -1,0 +1,86 @@
+package app
+
+import (
+	"context"
+	"net/http"
+
+	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/grpc/cmtservice"
+	nodeservice "github.com/cosmos/cosmos-sdk/client/grpc/node"
+	"github.com/cosmos/cosmos-sdk/server/api"
+	"github.com/cosmos/cosmos-sdk/server/config"
+	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
+
+	chainv1 "github.com/delphi-network/delphi/api/delphi/chain/v1"
+	"github.com/delphi-network/delphi/api/openapi"
+	"github.com/delphi-network/delphi/app/chaininfo"
+)
+
+// RESTPrefix is where Delphi's own REST routes (grpc-gateway v2) are mounted.
+const RESTPrefix = "/delphi/"
+
+// registerDelphiServices registers the app-level gRPC query services.
+func (app *App) registerDelphiServices() {
+	chaininfo.RegisterQueryServer(app.GRPCQueryRouter(),
+		chaininfo.NewServer(app.StakingKeeper, app.ConsensusKeeper, Bech32Prefix, CollateralDenom))
+}
+
+// RegisterAPIRoutes mounts the SDK's REST routes (grpc-gateway v1) and
+// Delphi's (grpc-gateway v2, under /delphi/) on the node's API server.
+func (app *App) RegisterAPIRoutes(apiSvr *api.Server, _ config.APIConfig) {
+	clientCtx := apiSvr.ClientCtx
+	authtx.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	cmtservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	app.BasicModuleManager.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+
+	mux, err := NewRESTMux(clientCtx)
+	if err != nil {
+		panic(err)
+	}
+	// The gorilla router matches in registration order; the SDK registers
+	// its catch-all gateway after this hook returns, so /delphi/ wins.
+	apiSvr.Router.PathPrefix(RESTPrefix).Handler(mux)
+}
+
+// NewRESTMux builds the grpc-gateway v2 mux that serves every Delphi Query
+// service over REST through conn (a client.Context on a node), plus the
+// merged OpenAPI document at /delphi/openapi.json.
+func NewRESTMux(conn client.Context) (http.Handler, error) {
+	gw := gwruntime.NewServeMux(gwruntime.WithMarshalerOption(gwruntime.MIMEWildcard, &gwruntime.JSONPb{
+		// snake_case field names, like the SDK's own REST routes.
+		MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: true},
+		UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: true},
+	}))
+	ctx := context.Background()
+	if err := chainv1.RegisterQueryHandlerClient(ctx, gw, chainv1.NewQueryClient(conn)); err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc(RESTPrefix+"openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(openapi.Document)
+	})
+	mux.Handle(RESTPrefix, gw)
+	return mux, nil
+}
+
+// RegisterTxService registers the tx simulation and broadcast gRPC service.
+func (app *App) RegisterTxService(clientCtx client.Context) {
+	authtx.RegisterTxService(app.GRPCQueryRouter(), clientCtx, app.Simulate, app.interfaceRegistry)
+}
+
+// RegisterTendermintService registers the CometBFT queries gRPC service.
+func (app *App) RegisterTendermintService(clientCtx client.Context) {
+	cmtservice.RegisterTendermintService(clientCtx, app.GRPCQueryRouter(), app.interfaceRegistry, app.Query)
+}
+
+// RegisterNodeService registers the node's config and status gRPC service.
+func (app *App) RegisterNodeService(clientCtx client.Context, cfg config.Config) {
+	nodeservice.RegisterNodeService(clientCtx, app.GRPCQueryRouter(), cfg, func() int64 {
+		return app.CommitMultiStore().EarliestVersion()
+	})
+}

@@ -1,0 +1,195 @@
+// Package app wires Delphi's modules into one ABCI application.
+package app
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/spf13/cast"
+
+	"cosmossdk.io/log/v2"
+
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/runtime"
+	"github.com/cosmos/cosmos-sdk/server"
+	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/module"
+	"github.com/cosmos/cosmos-sdk/version"
+	authcodec "github.com/cosmos/cosmos-sdk/x/auth/codec"
+	authkeeper "github.com/cosmos/cosmos-sdk/x/auth/keeper"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	bankkeeper "github.com/cosmos/cosmos-sdk/x/bank/keeper"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	consensuskeeper "github.com/cosmos/cosmos-sdk/x/consensus/keeper"
+	consensustypes "github.com/cosmos/cosmos-sdk/x/consensus/types"
+	distrkeeper "github.com/cosmos/cosmos-sdk/x/distribution/keeper"
+	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
+	evidencekeeper "github.com/cosmos/cosmos-sdk/x/evidence/keeper"
+	evidencetypes "github.com/cosmos/cosmos-sdk/x/evidence/types"
+	govkeeper "github.com/cosmos/cosmos-sdk/x/gov/keeper"
+	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	mintkeeper "github.com/cosmos/cosmos-sdk/x/mint/keeper"
+	minttypes "github.com/cosmos/cosmos-sdk/x/mint/types"
+	slashingkeeper "github.com/cosmos/cosmos-sdk/x/slashing/keeper"
+	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
+	stakingkeeper "github.com/cosmos/cosmos-sdk/x/staking/keeper"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
+	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
+)
+
+var _ servertypes.Application = (*App)(nil)
+
+// App is the Delphi application: a BaseApp plus the keepers of every module.
+type App struct {
+	*baseapp.BaseApp
+
+	appCodec          codec.Codec
+	legacyAmino       *codec.LegacyAmino
+	interfaceRegistry codectypes.InterfaceRegistry
+	txConfig          client.TxConfig
+
+	keys map[string]*storetypes.KVStoreKey
+
+	AccountKeeper   authkeeper.AccountKeeper
+	BankKeeper      bankkeeper.BaseKeeper
+	StakingKeeper   *stakingkeeper.Keeper
+	SlashingKeeper  slashingkeeper.Keeper
+	MintKeeper      mintkeeper.Keeper
+	DistrKeeper     distrkeeper.Keeper
+	GovKeeper       *govkeeper.Keeper
+	UpgradeKeeper   *upgradekeeper.Keeper
+	EvidenceKeeper  evidencekeeper.Keeper
+	ConsensusKeeper consensuskeeper.Keeper
+
+	ModuleManager      *module.Manager
+	BasicModuleManager module.BasicManager
+	configurator       module.Configurator
+}
+
+// New builds the application. It is the server's AppCreator.
+func New(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, baseAppOptions ...func(*baseapp.BaseApp)) *App {
+	enc := NewEncodingConfig()
+	appCodec, registry, txConfig := enc.Codec, enc.InterfaceRegistry, enc.TxConfig
+
+	bApp := baseapp.NewBaseApp(AppName, logger, db, txConfig.TxDecoder(), baseAppOptions...)
+	bApp.SetVersion(version.Version)
+	bApp.SetInterfaceRegistry(registry)
+	bApp.SetTxEncoder(txConfig.TxEncoder())
+
+	keys := storetypes.NewKVStoreKeys(
+		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, minttypes.StoreKey,
+		distrtypes.StoreKey, slashingtypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey,
+		upgradetypes.StoreKey, evidencetypes.StoreKey,
+	)
+
+	app := &App{
+		BaseApp:           bApp,
+		appCodec:          appCodec,
+		legacyAmino:       enc.Amino,
+		interfaceRegistry: registry,
+		txConfig:          txConfig,
+		keys:              keys,
+	}
+	authority := authtypes.NewModuleAddress(govtypes.ModuleName).String()
+	accCodec := authcodec.NewBech32Codec(Bech32Prefix)
+	valCodec := authcodec.NewBech32Codec(Bech32Prefix + sdk.PrefixValidator + sdk.PrefixOperator)
+	consCodec := authcodec.NewBech32Codec(Bech32Prefix + sdk.PrefixValidator + sdk.PrefixConsensus)
+
+	app.ConsensusKeeper = consensuskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[consensustypes.StoreKey]), authority, runtime.EventService{})
+	bApp.SetParamStore(app.ConsensusKeeper.ParamsStore)
+
+	app.AccountKeeper = authkeeper.NewAccountKeeper(appCodec, runtime.NewKVStoreService(keys[authtypes.StoreKey]),
+		authtypes.ProtoBaseAccount, maccPerms, accCodec, Bech32Prefix, authority)
+	app.BankKeeper = bankkeeper.NewBaseKeeper(appCodec, runtime.NewKVStoreService(keys[banktypes.StoreKey]),
+		app.AccountKeeper, BlockedAddresses(), authority, logger)
+	app.StakingKeeper = stakingkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[stakingtypes.StoreKey]),
+		app.AccountKeeper, app.BankKeeper, authority, valCodec, consCodec)
+	app.MintKeeper = mintkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[minttypes.StoreKey]),
+		app.StakingKeeper, app.AccountKeeper, app.BankKeeper, authtypes.FeeCollectorName, authority)
+	app.DistrKeeper = distrkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[distrtypes.StoreKey]),
+		app.AccountKeeper, app.BankKeeper, app.StakingKeeper, authtypes.FeeCollectorName, authority)
+	app.SlashingKeeper = slashingkeeper.NewKeeper(appCodec, enc.Amino, runtime.NewKVStoreService(keys[slashingtypes.StoreKey]),
+		app.StakingKeeper, authority)
+	app.StakingKeeper.SetHooks(stakingtypes.NewMultiStakingHooks(app.DistrKeeper.Hooks(), app.SlashingKeeper.Hooks()))
+
+	skipUpgradeHeights := map[int64]bool{}
+	for _, h := range cast.ToIntSlice(appOpts.Get(server.FlagUnsafeSkipUpgrades)) {
+		skipUpgradeHeights[int64(h)] = true
+	}
+	homePath := cast.ToString(appOpts.Get("home"))
+	app.UpgradeKeeper = upgradekeeper.NewKeeper(skipUpgradeHeights, runtime.NewKVStoreService(keys[upgradetypes.StoreKey]),
+		appCodec, homePath, app.BaseApp, authority)
+
+	govConfig := govtypes.DefaultConfig()
+	app.GovKeeper = govkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[govtypes.StoreKey]),
+		app.AccountKeeper, app.BankKeeper, app.DistrKeeper, app.MsgServiceRouter(), govConfig, authority, nil)
+
+	evidenceKeeper := evidencekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[evidencetypes.StoreKey]),
+		app.StakingKeeper, app.SlashingKeeper, accCodec, runtime.ProvideCometInfoService())
+	app.EvidenceKeeper = *evidenceKeeper
+
+	app.setupModules(enc, txConfig)
+
+	app.MountKVStores(keys)
+	app.SetInitChainer(app.InitChainer)
+	app.SetPreBlocker(app.PreBlocker)
+	app.SetBeginBlocker(app.BeginBlocker)
+	app.SetEndBlocker(app.EndBlocker)
+	app.setAnteHandler(txConfig)
+	app.setABCIExtensions()
+
+	if err := app.LoadLatestVersion(); err != nil {
+		panic(fmt.Errorf("load latest version: %w", err))
+	}
+	return app
+}
+
+// BlockedAddresses are the module accounts that may not receive coins from users.
+func BlockedAddresses() map[string]bool {
+	out := make(map[string]bool)
+	for name := range maccPerms {
+		out[authtypes.NewModuleAddress(name).String()] = true
+	}
+	// Governance may receive deposits.
+	delete(out, authtypes.NewModuleAddress(govtypes.ModuleName).String())
+	return out
+}
+
+// Name returns the application's name.
+func (app *App) Name() string { return app.BaseApp.Name() }
+
+// AppCodec returns the app's proto codec.
+func (app *App) AppCodec() codec.Codec { return app.appCodec }
+
+// LegacyAmino returns the app's amino codec.
+func (app *App) LegacyAmino() *codec.LegacyAmino { return app.legacyAmino }
+
+// InterfaceRegistry returns the app's interface registry.
+func (app *App) InterfaceRegistry() codectypes.InterfaceRegistry { return app.interfaceRegistry }
+
+// TxConfig returns the app's tx config.
+func (app *App) TxConfig() client.TxConfig { return app.txConfig }
+
+// GetKey returns the store key of a module, for tests.
+func (app *App) GetKey(name string) *storetypes.KVStoreKey { return app.keys[name] }
+
+// Close releases what the app holds besides the BaseApp.
+func (app *App) Close() error { return app.BaseApp.Close() }
+
+// NewAppCreator adapts New to the server's AppCreator signature.
+func NewAppCreator(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions) servertypes.Application {
+	return New(logger, db, appOpts, server.DefaultBaseappOptions(appOpts)...)
+}
+
+// DefaultNodeHome is where delphid keeps its state unless --home says otherwise.
+func DefaultNodeHome(userHome string) string { return filepath.Join(userHome, ".delphi") }
+
+var _ io.Closer = (*App)(nil)
