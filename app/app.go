@@ -193,3 +193,14 @@ func NewAppCreator(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions)
 func DefaultNodeHome(userHome string) string { return filepath.Join(userHome, ".delphi") }
 
 var _ io.Closer = (*App)(nil)
+
+// EncodingConfig returns the app's codecs, with every module's interfaces
+// registered (unlike a fresh NewEncodingConfig).
+func (app *App) EncodingConfig() EncodingConfig {
+	return EncodingConfig{
+		InterfaceRegistry: app.interfaceRegistry,
+		Codec:             app.appCodec,
+		TxConfig:          app.txConfig,
+		Amino:             app.legacyAmino,
+	}
+}

@@ -50,10 +50,13 @@ func ModuleAccountPermissions() map[string][]string {
 	return out
 }
 
-// SetAddressPrefixes configures the SDK's global bech32 prefixes for Delphi.
+// SetSDKConfig configures the SDK's process-wide settings for Delphi: the
+// bech32 prefixes, and udelphi as the default bond denom that SDK helpers
+// (gentx defaults, test harnesses) fall back to.
 // It is idempotent. The config is left unsealed so that in-process test
 // networks, which share one process-wide config, can call it repeatedly.
-func SetAddressPrefixes() {
+func SetSDKConfig() {
+	sdk.DefaultBondDenom = BondDenom
 	cfg := sdk.GetConfig()
 	if cfg.GetBech32AccountAddrPrefix() == Bech32Prefix {
 		return

@@ -26,7 +26,7 @@ type EncodingConfig struct {
 // prefixes as signing address codecs), the proto codec, amino and tx config.
 // Module interfaces are registered by the module manager afterwards.
 func NewEncodingConfig() EncodingConfig {
-	SetAddressPrefixes()
+	SetSDKConfig()
 	registry, err := codectypes.NewInterfaceRegistryWithOptions(codectypes.InterfaceRegistryOptions{
 		ProtoFiles: proto.HybridResolver,
 		SigningOptions: signing.Options{

@@ -44,12 +44,7 @@ func NewRootCmd() *cobra.Command {
 	// A throwaway app instance provides the module manager for autocli and
 	// the module basics for genesis commands; it never touches disk.
 	tempApp := app.New(log.NewNopLogger(), dbm.NewMemDB(), appOptions{})
-	enc := app.EncodingConfig{
-		InterfaceRegistry: tempApp.InterfaceRegistry(),
-		Codec:             tempApp.AppCodec(),
-		TxConfig:          tempApp.TxConfig(),
-		Amino:             tempApp.LegacyAmino(),
-	}
+	enc := tempApp.EncodingConfig()
 	home := app.DefaultNodeHome(userHome())
 	initCtx := client.Context{}.
 		WithCodec(enc.Codec).
