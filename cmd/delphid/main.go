@@ -4,14 +4,16 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/delphi-network/delphi/cmd/delphid/cmd"
 )
 
 func main() {
 	if err := cmd.Execute(); err != nil {
-		// One line: the error chain already says what failed and why.
-		fmt.Fprintln(os.Stderr, "Error:", err)
+		// One line, whatever the wrapped errors contain: the chain already
+		// says what failed and why, and scripts read the first line.
+		fmt.Fprintln(os.Stderr, "Error:", strings.Join(strings.Fields(err.Error()), " "))
 		os.Exit(1)
 	}
 }

@@ -75,8 +75,8 @@ func (n Node) GRPC() string { return fmt.Sprintf("127.0.0.1:%d", n.Ports.GRPC) }
 type Layout struct {
 	ChainID   string
 	BlockTime time.Duration
-	Nodes    []Node
-	Accounts map[string]sdk.AccAddress
+	Nodes     []Node
+	Accounts  map[string]sdk.AccAddress
 }
 
 const (

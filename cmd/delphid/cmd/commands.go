@@ -39,6 +39,7 @@ func initRootCmd(root *cobra.Command, enc app.EncodingConfig, tempApp *app.App, 
 		pruning.Cmd(newApp, home),
 		snapshot.Cmd(newApp),
 		configCmd(),
+		testnetCmd(),
 	)
 	server.AddCommands(root, home, newApp, exportApp, func(*cobra.Command) {})
 	guardStart(root, tempApp)

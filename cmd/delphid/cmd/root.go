@@ -2,17 +2,22 @@
 package cmd
 
 import (
+	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
 
 	"cosmossdk.io/client/v2/autocli"
 	"cosmossdk.io/log/v2"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/config"
+	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/server"
 	svrcmd "github.com/cosmos/cosmos-sdk/server/cmd"
@@ -28,7 +33,15 @@ const EnvPrefix = "DELPHI"
 // Execute runs delphid with os.Args.
 func Execute() error {
 	root := NewRootCmd()
-	return svrcmd.Execute(root, EnvPrefix, app.DefaultNodeHome(userHome()))
+	err := svrcmd.Execute(root, EnvPrefix, app.DefaultNodeHome(userHome()))
+	// CometBFT's command executor parses config.toml before any of our
+	// hooks run, and viper's error does not say which file it was.
+	var parseErr viper.ConfigParseError
+	if errors.As(err, &parseErr) {
+		home, _ := root.PersistentFlags().GetString(flags.FlagHome)
+		return fmt.Errorf("parse %s: %w", filepath.Join(home, "config", "config.toml"), err)
+	}
+	return err
 }
 
 func userHome() string {
@@ -70,12 +83,15 @@ func NewRootCmd() *cobra.Command {
 			}
 			clientCtx, err = config.ReadFromClientConfig(clientCtx)
 			if err != nil {
-				return err
+				return fmt.Errorf("read %s: %w", filepath.Join(clientCtx.HomeDir, "config", "client.toml"), err)
 			}
 			if err := client.SetCmdClientContextHandler(clientCtx, cmd); err != nil {
 				return err
 			}
-			return server.InterceptConfigsPreRunHandler(cmd, appConfigTemplate(), appConfig(), cometConfig())
+			if err := server.InterceptConfigsPreRunHandler(cmd, appConfigTemplate(), appConfig(), cometConfig()); err != nil {
+				return fmt.Errorf("read config.toml or app.toml in %s: %w", filepath.Join(clientCtx.HomeDir, "config"), err)
+			}
+			return nil
 		},
 	}
 

@@ -1,0 +1,162 @@
+package main_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// delphid is the binary under test, built once by TestMain.
+var delphid string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "delphid-cli-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	delphid = filepath.Join(dir, "delphid")
+	build := exec.Command("go", "build", "-o", delphid, ".")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build delphid:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// run executes delphid and returns stdout, stderr and the error.
+func run(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	cmd := exec.Command(delphid, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	return out.String(), errOut.String(), err
+}
+
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	out, errOut, err := run(t, args...)
+	require.NoError(t, err, "delphid %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errOut)
+	return out
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// initHome runs the standard single-validator flow: init, keys add,
+// add-genesis-account, gentx, collect-gentxs.
+func initHome(t *testing.T, chainID string) (home, valAddr, bobAddr string) {
+	t.Helper()
+	home = t.TempDir()
+	kr := []string{"--home", home, "--keyring-backend", "test"}
+	mustRun(t, "init", "node0", "--chain-id", chainID, "--home", home)
+	mustRun(t, append([]string{"keys", "add", "val"}, kr...)...)
+	mustRun(t, append([]string{"keys", "add", "bob"}, kr...)...)
+	valAddr = strings.TrimSpace(mustRun(t, append([]string{"keys", "show", "val", "-a"}, kr...)...))
+	bobAddr = strings.TrimSpace(mustRun(t, append([]string{"keys", "show", "bob", "-a"}, kr...)...))
+	mustRun(t, append([]string{"genesis", "add-genesis-account", valAddr, "1000000000udelphi,1000000000uusdc"}, kr...)...)
+	mustRun(t, append([]string{"genesis", "gentx", "val", "100000000udelphi", "--chain-id", chainID}, kr...)...)
+	mustRun(t, "genesis", "collect-gentxs", "--home", home)
+	return home, valAddr, bobAddr
+}
+
+func TestCLIStartSendQuery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a node")
+	}
+	const chainID = "delphi-cli"
+	home, valAddr, bobAddr := initHome(t, chainID)
+
+	rpc := fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
+	node := exec.Command(delphid, "start", "--home", home,
+		"--rpc.laddr", rpc,
+		"--p2p.laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
+		"--proxy_app", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
+		"--grpc.address", fmt.Sprintf("127.0.0.1:%d", freePort(t)),
+		"--api.address", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
+		"--rpc.pprof_laddr", "")
+	var nodeLog bytes.Buffer
+	node.Stdout, node.Stderr = &nodeLog, &nodeLog
+	require.NoError(t, node.Start())
+	t.Cleanup(func() {
+		_ = node.Process.Kill()
+		_ = node.Wait()
+	})
+
+	// Wait for blocks past the vote-extension enable height.
+	require.Eventually(t, func() bool {
+		out, _, err := run(t, "status", "--node", rpc)
+		if err != nil {
+			return false
+		}
+		var st struct {
+			SyncInfo struct {
+				Height string `json:"latest_block_height"`
+			} `json:"sync_info"`
+		}
+		if json.Unmarshal([]byte(out), &st) != nil {
+			return false
+		}
+		h, err := strconv.Atoi(st.SyncInfo.Height)
+		return err == nil && h >= 3
+	}, 60*time.Second, 500*time.Millisecond, "node did not produce blocks:\n%s", nodeLog.String())
+
+	var info struct {
+		ChainID  string `json:"chain_id"`
+		VEHeight string `json:"vote_extensions_enable_height"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(mustRun(t, "q", "chain", "info", "--node", rpc, "--output", "json")), &info))
+	require.Equal(t, chainID, info.ChainID)
+	require.Equal(t, "2", info.VEHeight)
+
+	out := mustRun(t, "tx", "bank", "send", valAddr, bobAddr, "777uusdc", "--from", "val",
+		"--home", home, "--keyring-backend", "test", "--chain-id", chainID, "--node", rpc,
+		"--yes", "--output", "json")
+	var res struct {
+		Code   int    `json:"code"`
+		TxHash string `json:"txhash"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+	require.Zero(t, res.Code, out)
+
+	require.Eventually(t, func() bool {
+		out, _, err := run(t, "q", "bank", "balance", bobAddr, "uusdc", "--node", rpc, "--output", "json")
+		return err == nil && balanceAmount(t, out) == "777"
+	}, 30*time.Second, 500*time.Millisecond, "bob never received 777uusdc")
+
+	// The sender paid exactly the amount (gas price is zero by default).
+	bal := mustRun(t, "q", "bank", "balance", valAddr, "uusdc", "--node", rpc, "--output", "json")
+	require.Equal(t, "999999223", balanceAmount(t, bal))
+}
+
+func balanceAmount(t *testing.T, out string) string {
+	t.Helper()
+	var res struct {
+		Balance struct {
+			Amount string `json:"amount"`
+		} `json:"balance"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		return ""
+	}
+	return res.Balance.Amount
+}

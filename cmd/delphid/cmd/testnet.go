@@ -1,0 +1,62 @@
+package cmd
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/delphi-network/delphi/testutil/network"
+)
+
+// testnetCmd generates the homes of a multi-validator network on this
+// machine, for `make localnet-start` and for exploring Delphi by hand.
+func testnetCmd() *cobra.Command {
+	var (
+		dir       string
+		chainID   string
+		n         int
+		basePort  int
+		blockTime time.Duration
+		accounts  []string
+	)
+	cmd := &cobra.Command{
+		Use:   "testnet init-files",
+		Short: "Generate the homes of a local multi-validator network (loopback only)",
+		Long: `Generate one home per validator under --output-dir (node0, node1, ...):
+keys in a test keyring, a shared genesis with every validator's gentx and vote
+extensions enabled, and configs that listen on 127.0.0.1 only, each validator
+on 6 consecutive ports from --base-port, peered with the others.
+Start each node with: delphid start --home <output-dir>/nodeN`,
+		Args: cobra.MatchAll(cobra.ExactArgs(1), func(_ *cobra.Command, args []string) error {
+			if args[0] != "init-files" {
+				return fmt.Errorf("unknown testnet subcommand %q: want init-files", args[0])
+			}
+			return nil
+		}),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			layout, err := network.Generate(network.Options{
+				Dir: dir, ChainID: chainID, Validators: n, Accounts: accounts,
+				BasePort: basePort, BlockTime: blockTime,
+			})
+			if err != nil {
+				return err
+			}
+			for _, nd := range layout.Nodes {
+				cmd.Printf("%s home=%s rpc=%s api=%s grpc=%s\n", nd.Moniker, nd.Home, nd.RPC(), nd.API(), nd.GRPC())
+			}
+			for _, name := range accounts {
+				cmd.Printf("account %s %s (keyring: --home %s --keyring-backend test)\n",
+					name, layout.Accounts[name], layout.Nodes[0].Home)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "output-dir", "build/localnet", "directory for the validator homes")
+	cmd.Flags().StringVar(&chainID, "chain-id", "delphi-localnet", "chain id")
+	cmd.Flags().IntVar(&n, "validators", 4, "number of validators")
+	cmd.Flags().IntVar(&basePort, "base-port", 26600, "first port; each validator uses 6 from here (0: any free ports)")
+	cmd.Flags().DurationVar(&blockTime, "block-time", time.Second, "CometBFT timeout_commit")
+	cmd.Flags().StringSliceVar(&accounts, "accounts", []string{"alice", "bob", "carol"}, "extra funded accounts in node0's keyring")
+	return cmd
+}
