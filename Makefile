@@ -1,0 +1,69 @@
+# Delphi — build, test and run. `make help` lists the targets.
+SHELL := bash
+GO ?= go
+BUILD_DIR ?= build
+GOBIN ?= $(shell $(GO) env GOPATH)/bin
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+SDKVER  := github.com/cosmos/cosmos-sdk/version
+LDFLAGS := -X $(SDKVER).Name=delphi -X $(SDKVER).AppName=delphid \
+           -X $(SDKVER).Version=$(VERSION) -X $(SDKVER).Commit=$(COMMIT)
+
+.PHONY: help build install test test-short test-e2e lint bench demo \
+        proto-tools proto-deps proto-gen proto-check proto-lint \
+        localnet-start localnet-stop clean
+
+help:
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+
+build: ## build delphid into build/
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BUILD_DIR)/delphid ./cmd/delphid
+
+install: ## install delphid into GOBIN
+	$(GO) install -ldflags '$(LDFLAGS)' ./cmd/delphid
+
+test: ## unit, keeper, in-process network and CLI tests
+	$(GO) test -count=1 -timeout 20m ./...
+
+test-short: ## the tests that start no node
+	$(GO) test -count=1 -short ./...
+
+test-e2e: build ## tests against a multi-process localnet
+	DELPHID=$(CURDIR)/$(BUILD_DIR)/delphid $(GO) test -count=1 -tags e2e -timeout 20m ./tests/e2e/...
+
+lint: ## gofmt, go vet and buf lint
+	@out=$$(git ls-files '*.go' | grep -v '\.pb\(\.gw\)\?\.go$$' | grep -v '\.pulsar\.go$$' | xargs gofmt -l); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(MAKE) proto-lint
+
+bench: ## go benchmarks of the hot paths
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+
+demo: build ## the quick-start demo on a local chain
+	DELPHID=$(BUILD_DIR)/delphid bash scripts/demo.sh
+
+localnet-start: build ## start N validators (default 4) as processes on 127.0.0.1
+	DELPHID=$(BUILD_DIR)/delphid bash scripts/localnet.sh start $(N)
+
+localnet-stop: ## stop the localnet by pid
+	bash scripts/localnet.sh stop
+
+proto-tools: ## install buf and the protoc plugins
+	bash scripts/proto-tools.sh
+
+proto-deps: ## copy upstream .proto files from the Go module cache
+	bash scripts/proto-deps.sh
+
+proto-gen: ## regenerate all protobuf code (committed)
+	bash scripts/proto-gen.sh
+
+proto-check: ## fail if committed generated code differs from a fresh generation
+	bash scripts/proto-check.sh
+
+proto-lint: ## buf lint
+	PATH="$(GOBIN):$$PATH" buf lint
+
+clean:
+	rm -rf $(BUILD_DIR)
