@@ -84,7 +84,7 @@ func (ln *localnet) script(args ...string) (string, error) {
 	return string(out), err
 }
 
-func (ln *localnet) rpc(i int) string { return fmt.Sprintf("tcp://127.0.0.1:%d", ln.base+6*i+1) }
+func (ln *localnet) rpc(i int) string  { return fmt.Sprintf("tcp://127.0.0.1:%d", ln.base+6*i+1) }
 func (ln *localnet) home(i int) string { return filepath.Join(ln.dir, fmt.Sprintf("node%d", i)) }
 
 func (ln *localnet) cli(args ...string) (string, error) {
