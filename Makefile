@@ -36,6 +36,7 @@ lint: ## gofmt, go vet and buf lint
 	@out=$$(git ls-files '*.go' | grep -v '\.pb\(\.gw\)\?\.go$$' | grep -v '\.pulsar\.go$$' | xargs gofmt -l); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags e2e ./tests/...
 	$(MAKE) proto-lint
 
 bench: ## go benchmarks of the hot paths
