@@ -49,6 +49,14 @@ func runNetwork(t *testing.T, n int) {
 	require.Equal(t, app.BondDenom, info.Bond)
 	require.Equal(t, fmt.Sprint(app.DefaultVoteExtensionsEnableHeight), info.VEHeight)
 
+	var doc struct {
+		Swagger string                     `json:"swagger"`
+		Paths   map[string]json.RawMessage `json:"paths"`
+	}
+	getJSON(t, net.Nodes[0].API()+"/delphi/openapi.json", &doc)
+	require.Equal(t, "2.0", doc.Swagger)
+	require.Contains(t, doc.Paths, "/delphi/chain/v1/info")
+
 	val := net.Validators[0]
 	alice := net.Accounts["alice"]
 	to := sdk.AccAddress(secp256k1.GenPrivKey().PubKey().Address())
