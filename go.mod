@@ -1,0 +1,3 @@
+module github.com/delphi-network/delphi
+
+go 1.26

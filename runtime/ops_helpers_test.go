@@ -1,0 +1,83 @@
+package runtime
+
+import (
+	"math"
+	"testing"
+)
+
+// runOp compiles a one-node graph whose inputs are all initializers except
+// none, runs it with the given worker count and returns its output.
+func runOp(t *testing.T, n *Node, inputs []*Tensor, workers int) (*Tensor, error) {
+	t.Helper()
+	g := &Graph{Initializers: map[string]*Tensor{}, Opset: n.Opset}
+	if g.Opset == 0 {
+		n.Opset = 13
+		g.Opset = 13
+	}
+	n.Inputs = nil
+	for i, x := range inputs {
+		name := string(rune('a' + i))
+		n.Inputs = append(n.Inputs, name)
+		g.Initializers[name] = x
+	}
+	if n.Outputs == nil {
+		n.Outputs = []string{"y"}
+	}
+	g.Nodes = []*Node{n}
+	g.Outputs = n.Outputs[:1]
+	p, err := Compile(g, DefaultLimits())
+	if err != nil {
+		return nil, err
+	}
+	out, err := p.Run(nil, workers, nil)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+func mustT(t *testing.T, shape []int, data ...float32) *Tensor {
+	t.Helper()
+	x, err := FromFloats(shape, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// lcg is a reproducible generator for test data (no math/rand).
+type lcg uint64
+
+func (s *lcg) float() float32 {
+	*s = *s*6364136223846793005 + 1442695040888963407
+	return float32(int64(uint64(*s)>>40)-(1<<23)) / (1 << 23)
+}
+
+func randT(seed uint64, shape ...int) *Tensor {
+	s := lcg(seed)
+	x := NewTensor(shape...)
+	for i := range x.F {
+		x.F[i] = s.float()
+	}
+	return x
+}
+
+func near(a, b float64, tol float64) bool {
+	return math.Abs(a-b) <= tol*(1+math.Abs(b))
+}
+
+func ints(v ...int64) Attr { return Attr{Kind: AttrInts, Ints: v} }
+func intA(v int64) Attr    { return Attr{Kind: AttrInt, I: v} }
+func str(v string) Attr    { return Attr{Kind: AttrString, S: v} }
+
+func checkEqual(t *testing.T, name string, got *Tensor, shape []int, want []float32) {
+	t.Helper()
+	if !sameShape(got.Shape, shape) {
+		t.Fatalf("%s: shape %v, want %v", name, got.Shape, shape)
+	}
+	for i := range want {
+		if got.F[i] != want[i] {
+			t.Fatalf("%s: element %d = %v, want %v (all %v)", name, i, got.F[i], want[i], got.F)
+		}
+	}
+}

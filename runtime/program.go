@@ -1,0 +1,178 @@
+package runtime
+
+import (
+	"fmt"
+)
+
+// Program is a graph compiled for static shapes: nodes in canonical
+// topological order, each validated against its input shapes and bounded by
+// Limits. It is immutable and safe for concurrent Run calls.
+type Program struct {
+	graph   *Graph
+	order   []int   // node indices in canonical order
+	steps   []*step // parallel to order
+	ins     [][]int // value slots each step reads
+	outs    [][]int // value slots each step writes
+	inputs  []ValueInfo
+	inSlots []int
+	outSlot []int
+	consts  []*Tensor // slot -> initializer (nil for computed values)
+	nslots  int
+	flops   int64
+	outputs int // operator outputs per item: the trace leaves per item
+}
+
+// Compile validates g against limits and fixes every shape. Symbolic input
+// dimensions are bound to 1.
+func Compile(g *Graph, lim Limits) (*Program, error) {
+	if len(g.Nodes) > lim.MaxNodes {
+		return nil, fmt.Errorf("graph has %d nodes, limit %d", len(g.Nodes), lim.MaxNodes)
+	}
+	order, err := g.topoOrder()
+	if err != nil {
+		return nil, err
+	}
+	p := &Program{graph: g, order: order}
+	slot := map[string]int{}
+	var infos []TensorInfo
+	newSlot := func(name string, info TensorInfo) int {
+		slot[name] = len(infos)
+		infos = append(infos, info)
+		p.consts = append(p.consts, info.Const)
+		return len(infos) - 1
+	}
+	var weights int64
+	for _, name := range g.sortedNames() {
+		t := g.Initializers[name]
+		if int64(t.Len()) > lim.MaxTensorElements {
+			return nil, fmt.Errorf("initializer %q has %d elements, limit %d", name, t.Len(), lim.MaxTensorElements)
+		}
+		weights += int64(t.Len())
+		newSlot(name, TensorInfo{DType: t.DType, Shape: t.Shape, Const: t})
+	}
+	if weights > lim.MaxWeightElements {
+		return nil, fmt.Errorf("initializers hold %d elements, limit %d", weights, lim.MaxWeightElements)
+	}
+	for _, v := range g.RuntimeInputs() {
+		shape := make([]int, len(v.Shape))
+		for i, d := range v.Shape {
+			shape[i] = max(d, 1)
+		}
+		if err := checkShape(shape); err != nil || int64(numel(shape)) > lim.MaxTensorElements {
+			return nil, fmt.Errorf("graph input %q shape %v out of bounds", v.Name, v.Shape)
+		}
+		if v.DType != Float32 {
+			return nil, fmt.Errorf("graph input %q is %s; only float32 inputs are supported", v.Name, v.DType)
+		}
+		p.inputs = append(p.inputs, ValueInfo{Name: v.Name, DType: v.DType, Shape: shape})
+		p.inSlots = append(p.inSlots, newSlot(v.Name, TensorInfo{DType: Float32, Shape: shape}))
+	}
+	var actBytes int64
+	for _, ni := range order {
+		n := g.Nodes[ni]
+		b, ok := builders[n.OpType]
+		if !ok {
+			return nil, n.errorf("unsupported operator %q", n.OpType)
+		}
+		var inInfo []TensorInfo
+		var inSlots []int
+		for i, name := range n.Inputs {
+			if name == "" { // omitted optional input: only trailing ones are supported
+				for _, later := range n.Inputs[i:] {
+					if later != "" {
+						return nil, n.errorf("omitted input %d before a present one is not supported", i)
+					}
+				}
+				break
+			}
+			s := slot[name]
+			inSlots = append(inSlots, s)
+			inInfo = append(inInfo, infos[s])
+		}
+		st, err := b(n, inInfo)
+		if err != nil {
+			return nil, err
+		}
+		if len(st.outs) != len(n.Outputs) {
+			return nil, n.errorf("has %d outputs, the operator produces %d", len(n.Outputs), len(st.outs))
+		}
+		var outSlots []int
+		for i, o := range st.outs {
+			if int64(numel(o.Shape)) > lim.MaxTensorElements {
+				return nil, n.errorf("output %v has %d elements, limit %d", o.Shape, numel(o.Shape), lim.MaxTensorElements)
+			}
+			actBytes += 8 * int64(numel(o.Shape))
+			outSlots = append(outSlots, newSlot(n.Outputs[i], o))
+		}
+		p.flops += st.flops
+		if p.flops > lim.MaxFLOPsPerItem {
+			return nil, n.errorf("estimated FLOPs per item exceed the limit %d", lim.MaxFLOPsPerItem)
+		}
+		if actBytes > lim.MaxActivationsBytes {
+			return nil, n.errorf("activations exceed the limit of %d bytes per item", lim.MaxActivationsBytes)
+		}
+		p.steps = append(p.steps, st)
+		p.ins = append(p.ins, inSlots)
+		p.outs = append(p.outs, outSlots)
+		p.outputs += len(outSlots)
+	}
+	if len(g.Outputs) == 0 {
+		return nil, fmt.Errorf("graph declares no outputs")
+	}
+	for _, o := range g.Outputs {
+		s, ok := slot[o]
+		if !ok {
+			return nil, fmt.Errorf("graph output %q is not produced", o)
+		}
+		p.outSlot = append(p.outSlot, s)
+	}
+	p.nslots = len(infos)
+	return p, nil
+}
+
+// Inputs are the runtime inputs with their bound shapes.
+func (p *Program) Inputs() []ValueInfo { return p.inputs }
+
+// FLOPs is the estimated arithmetic per item.
+func (p *Program) FLOPs() int64 { return p.flops }
+
+// LeavesPerItem is the number of operator outputs (trace leaves) per item.
+func (p *Program) LeavesPerItem() int { return p.outputs }
+
+// Run evaluates one item. observe, when not nil, is called with every
+// operator output in canonical order (node in topological order, then output
+// index): it is how the trace sees the run. workers bounds the goroutines
+// one operator may use.
+func (p *Program) Run(inputs []*Tensor, workers int, observe func(*Tensor)) ([]*Tensor, error) {
+	if len(inputs) != len(p.inputs) {
+		return nil, fmt.Errorf("got %d inputs, the model takes %d", len(inputs), len(p.inputs))
+	}
+	vals := make([]*Tensor, p.nslots)
+	copy(vals, p.consts)
+	for i, t := range inputs {
+		want := p.inputs[i]
+		if t == nil || t.DType != Float32 || !sameShape(t.Shape, want.Shape) || len(t.F) != numel(want.Shape) {
+			return nil, fmt.Errorf("input %q must be float32 %v", want.Name, want.Shape)
+		}
+		vals[p.inSlots[i]] = t
+	}
+	args := make([]*Tensor, 0, 8)
+	for k, st := range p.steps {
+		args = args[:0]
+		for _, s := range p.ins[k] {
+			args = append(args, vals[s])
+		}
+		res := st.run(args, workers)
+		for i, s := range p.outs[k] {
+			vals[s] = res[i]
+			if observe != nil {
+				observe(res[i])
+			}
+		}
+	}
+	out := make([]*Tensor, len(p.outSlot))
+	for i, s := range p.outSlot {
+		out[i] = vals[s]
+	}
+	return out, nil
+}
