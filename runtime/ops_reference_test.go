@@ -52,7 +52,7 @@ func specConv(x, w *Tensor, b []float32, pad, stride, dil [2]int, group int, oh,
 func TestConvMatchesSpecAndFloat64(t *testing.T) {
 	type cfg struct {
 		n, c, h, w, m, k, group int
-		pad, stride, dil       [2]int
+		pad, stride, dil        [2]int
 	}
 	cfgs := []cfg{
 		{1, 1, 28, 28, 8, 5, 1, [2]int{2, 2}, [2]int{1, 1}, [2]int{1, 1}},
