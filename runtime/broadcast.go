@@ -83,3 +83,19 @@ func (it *bcIter) next() {
 		it.idx[i] = 0
 	}
 }
+
+// offsets returns the operand offsets of flat output index flat without
+// allocating (the row loops call it once per row).
+func (bc *broadcast) offsets(flat int) (ia, ib int) {
+	for i := len(bc.out) - 1; i >= 0; i-- {
+		d := bc.out[i]
+		if d == 0 {
+			continue
+		}
+		k := flat % d
+		flat /= d
+		ia += k * bc.sa[i]
+		ib += k * bc.sb[i]
+	}
+	return ia, ib
+}

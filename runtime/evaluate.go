@@ -71,10 +71,16 @@ func (m *Model) Evaluate(ds Dataset, items []int, opts EvalOptions) (Result, err
 			defer wg.Done()
 			for k := range next {
 				x, label := ds.Item(items[k])
-				var observe func(*Tensor)
+				var observe func(int, *Tensor)
 				if opts.Trace {
-					j := k * per
-					observe = func(t *Tensor) { hashes[j] = OutputHash(t); j++ }
+					base := k * per
+					observe = func(l int, t *Tensor) {
+						if h, ok := m.Program.ConstLeafHash(l); ok {
+							hashes[base+l] = h
+						} else {
+							hashes[base+l] = OutputHash(t)
+						}
+					}
 				}
 				out, err := m.Program.Run([]*Tensor{x}, 1, observe)
 				if err != nil {

@@ -70,6 +70,13 @@ func buildConv(n *Node, in []TensorInfo) (*step, error) {
 		kH, kW := ws[2], ws[3]
 		OH, OW := wh.out, ww.out
 		rows := N * M * OH
+		// the valid output range of each kernel column depends only on kw
+		type span struct{ lo, hi, iw0 int }
+		spans := make([]span, kW)
+		for kw := range spans {
+			lo, hi := ww.validRange(kw)
+			spans[kw] = span{lo, hi, lo*ww.stride - ww.padBegin + kw*ww.dil}
+		}
 		parallelFor(workers, rows, OW*Cg*kH*kW, func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				oh := r % OH
@@ -86,12 +93,23 @@ func buildConv(n *Node, in []TensorInfo) (*step, error) {
 							continue
 						}
 						xRow := xPlane[ih*Wd : (ih+1)*Wd]
-						for kw := 0; kw < kW; kw++ {
-							wv := W[wBase+kh*kW+kw]
-							lo, hi := ww.validRange(kw)
-							iw := lo*ww.stride - ww.padBegin + kw*ww.dil
-							for ow := lo; ow < hi; ow++ {
-								acc[ow] = acc[ow] + float32(xRow[iw]*wv)
+						wRow := W[wBase+kh*kW : wBase+(kh+1)*kW]
+						for kw, wv := range wRow {
+							sp := spans[kw]
+							if sp.hi <= sp.lo {
+								continue
+							}
+							a := acc[sp.lo:sp.hi]
+							if ww.stride == 1 {
+								xs := xRow[sp.iw0 : sp.iw0+len(a)]
+								for j := range a {
+									a[j] = a[j] + float32(xs[j]*wv)
+								}
+								continue
+							}
+							iw := sp.iw0
+							for j := range a {
+								a[j] = a[j] + float32(xRow[iw]*wv)
 								iw += ww.stride
 							}
 						}

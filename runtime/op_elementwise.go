@@ -71,11 +71,29 @@ func binaryBuilder(f func(a, b float32) float32) builder {
 				})
 				return []*Tensor{out}
 			}
-			parallelFor(w, size, 2, func(lo, hi int) {
-				it := bc.at(lo)
-				for i := lo; i < hi; i++ {
-					out.F[i] = f(a[it.ia], b[it.ib])
-					it.next()
+			// walk rows of the last output dimension: inside a row each
+			// operand either advances by its stride or stays put
+			last := 1
+			if len(bc.out) > 0 {
+				last = bc.out[len(bc.out)-1]
+			}
+			if last == 0 {
+				return []*Tensor{out}
+			}
+			sa, sb := 0, 0
+			if len(bc.out) > 0 {
+				sa, sb = bc.sa[len(bc.out)-1], bc.sb[len(bc.out)-1]
+			}
+			rows := size / last
+			parallelFor(w, rows, 2*last, func(lo, hi int) {
+				for r := lo; r < hi; r++ {
+					ia, ib := bc.offsets(r * last)
+					dst := out.F[r*last : (r+1)*last]
+					for j := range dst {
+						dst[j] = f(a[ia], b[ib])
+						ia += sa
+						ib += sb
+					}
 				}
 			})
 			return []*Tensor{out}

@@ -5,8 +5,10 @@ import (
 	"testing"
 )
 
-// runOp compiles a one-node graph whose inputs are all initializers except
-// none, runs it with the given worker count and returns its output.
+// runOp compiles a one-node graph whose float32 inputs are runtime graph
+// inputs (so the kernel really runs per item, with the given worker count,
+// rather than being folded at compile time) and whose int64 inputs are
+// initializers, runs it and returns its output.
 func runOp(t *testing.T, n *Node, inputs []*Tensor, workers int) (*Tensor, error) {
 	t.Helper()
 	g := &Graph{Initializers: map[string]*Tensor{}, Opset: n.Opset}
@@ -15,10 +17,16 @@ func runOp(t *testing.T, n *Node, inputs []*Tensor, workers int) (*Tensor, error
 		g.Opset = 13
 	}
 	n.Inputs = nil
+	var feed []*Tensor
 	for i, x := range inputs {
 		name := string(rune('a' + i))
 		n.Inputs = append(n.Inputs, name)
-		g.Initializers[name] = x
+		if x.DType == Int64 {
+			g.Initializers[name] = x
+			continue
+		}
+		g.Inputs = append(g.Inputs, ValueInfo{Name: name, DType: Float32, Shape: x.Shape})
+		feed = append(feed, x)
 	}
 	if n.Outputs == nil {
 		n.Outputs = []string{"y"}
@@ -29,7 +37,7 @@ func runOp(t *testing.T, n *Node, inputs []*Tensor, workers int) (*Tensor, error
 	if err != nil {
 		return nil, err
 	}
-	out, err := p.Run(nil, workers, nil)
+	out, err := p.Run(feed, workers, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -8,18 +8,20 @@ import (
 // topological order, each validated against its input shapes and bounded by
 // Limits. It is immutable and safe for concurrent Run calls.
 type Program struct {
-	graph   *Graph
-	order   []int   // node indices in canonical order
-	steps   []*step // parallel to order
-	ins     [][]int // value slots each step reads
-	outs    [][]int // value slots each step writes
-	inputs  []ValueInfo
-	inSlots []int
-	outSlot []int
-	consts  []*Tensor // slot -> initializer (nil for computed values)
-	nslots  int
-	flops   int64
-	outputs int // operator outputs per item: the trace leaves per item
+	graph     *Graph
+	order     []int   // node indices in canonical order
+	steps     []*step // parallel to order
+	ins       [][]int // value slots each step reads
+	outs      [][]int // value slots each step writes
+	inputs    []ValueInfo
+	inSlots   []int
+	outSlot   []int
+	consts    []*Tensor // slot -> compile-time value (initializers, folded constants)
+	folded    []bool    // step -> all outputs known at compile time (not rerun per item)
+	leafConst []*Hash   // leaf index within an item -> output hash when constant
+	nslots    int
+	flops     int64
+	outputs   int // operator outputs per item: the trace leaves per item
 }
 
 // Compile validates g against limits and fixes every shape. Symbolic input
@@ -96,8 +98,31 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 		if len(st.outs) != len(n.Outputs) {
 			return nil, n.errorf("has %d outputs, the operator produces %d", len(n.Outputs), len(st.outs))
 		}
+		// Constant folding: a node whose inputs are all compile-time values
+		// gives the same output for every item; compute it once now. Its
+		// output is still a trace leaf of every item, with a cached hash.
+		folded := len(inInfo) > 0 || n.OpType == "Constant"
+		for _, in := range inInfo {
+			folded = folded && in.Const != nil
+		}
+		if folded && st.outs[0].Const == nil {
+			args := make([]*Tensor, len(inInfo))
+			for i, in := range inInfo {
+				args[i] = in.Const
+			}
+			res := st.run(args, 1)
+			for i := range st.outs {
+				st.outs[i].Const = res[i]
+			}
+		}
 		var outSlots []int
 		for i, o := range st.outs {
+			if folded {
+				h := OutputHash(o.Const)
+				p.leafConst = append(p.leafConst, &h)
+			} else {
+				p.leafConst = append(p.leafConst, nil)
+			}
 			if int64(numel(o.Shape)) > lim.MaxTensorElements {
 				return nil, n.errorf("output %v has %d elements, limit %d", o.Shape, numel(o.Shape), lim.MaxTensorElements)
 			}
@@ -112,6 +137,7 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 			return nil, n.errorf("activations exceed the limit of %d bytes per item", lim.MaxActivationsBytes)
 		}
 		p.steps = append(p.steps, st)
+		p.folded = append(p.folded, folded)
 		p.ins = append(p.ins, inSlots)
 		p.outs = append(p.outs, outSlots)
 		p.outputs += len(outSlots)
@@ -139,11 +165,20 @@ func (p *Program) FLOPs() int64 { return p.flops }
 // LeavesPerItem is the number of operator outputs (trace leaves) per item.
 func (p *Program) LeavesPerItem() int { return p.outputs }
 
+// ConstLeafHash reports the output hash of leaf l (0 <= l < LeavesPerItem)
+// when that output is a compile-time constant, the same for every item.
+func (p *Program) ConstLeafHash(l int) (Hash, bool) {
+	if h := p.leafConst[l]; h != nil {
+		return *h, true
+	}
+	return Hash{}, false
+}
+
 // Run evaluates one item. observe, when not nil, is called with every
 // operator output in canonical order (node in topological order, then output
-// index): it is how the trace sees the run. workers bounds the goroutines
-// one operator may use.
-func (p *Program) Run(inputs []*Tensor, workers int, observe func(*Tensor)) ([]*Tensor, error) {
+// index) and its leaf index within the item: it is how the trace sees the
+// run. workers bounds the goroutines one operator may use.
+func (p *Program) Run(inputs []*Tensor, workers int, observe func(leaf int, t *Tensor)) ([]*Tensor, error) {
 	if len(inputs) != len(p.inputs) {
 		return nil, fmt.Errorf("got %d inputs, the model takes %d", len(inputs), len(p.inputs))
 	}
@@ -157,17 +192,23 @@ func (p *Program) Run(inputs []*Tensor, workers int, observe func(*Tensor)) ([]*
 		vals[p.inSlots[i]] = t
 	}
 	args := make([]*Tensor, 0, 8)
+	leaf := 0
 	for k, st := range p.steps {
-		args = args[:0]
-		for _, s := range p.ins[k] {
-			args = append(args, vals[s])
-		}
-		res := st.run(args, workers)
-		for i, s := range p.outs[k] {
-			vals[s] = res[i]
-			if observe != nil {
-				observe(res[i])
+		if !p.folded[k] {
+			args = args[:0]
+			for _, s := range p.ins[k] {
+				args = append(args, vals[s])
 			}
+			res := st.run(args, workers)
+			for i, s := range p.outs[k] {
+				vals[s] = res[i]
+			}
+		}
+		for _, s := range p.outs[k] {
+			if observe != nil {
+				observe(leaf, vals[s])
+			}
+			leaf++
 		}
 	}
 	out := make([]*Tensor, len(p.outSlot))

@@ -13,7 +13,12 @@ type Hash = merkle.Hash
 // OutputHash is o_i: SHA-256 over an operator output's canonical bytes
 // (Tensor.Bytes: little-endian float32, or int64 for shape tensors). The
 // shape is not hashed; it is fixed by the model and the input shape.
-func OutputHash(t *Tensor) Hash { return sha256.Sum256(t.Bytes()) }
+func OutputHash(t *Tensor) Hash {
+	if b, ok := nativeLE(t); ok {
+		return sha256.Sum256(b)
+	}
+	return sha256.Sum256(t.Bytes())
+}
 
 // Leaf is one trace leaf: the output hash o_i and the running accumulator
 // a_i = SHA-256(a_{i-1} || o_i), with a_{-1} = 32 zero bytes. Two parties

@@ -93,3 +93,13 @@ func TestWeightTree(t *testing.T) {
 		t.Fatal("proved a missing tensor")
 	}
 }
+
+// TestOutputHashInPlace: hashing tensor memory in place equals hashing the
+// portable encoding.
+func TestOutputHashInPlace(t *testing.T) {
+	for _, x := range []*Tensor{randT(5, 3, 7), {DType: Int64, Shape: []int{3}, I: []int64{-1, 2, 1 << 40}}, NewTensor(0)} {
+		if OutputHash(x) != sha256.Sum256(x.Bytes()) {
+			t.Fatalf("in-place hash differs for %v", x.Shape)
+		}
+	}
+}
