@@ -217,3 +217,12 @@ func (p *Program) Run(inputs []*Tensor, workers int, observe func(leaf int, t *T
 	}
 	return out, nil
 }
+
+// Nodes returns the graph's nodes in canonical (trace) order.
+func (p *Program) Nodes() []*Node {
+	out := make([]*Node, len(p.order))
+	for i, ni := range p.order {
+		out[i] = p.graph.Nodes[ni]
+	}
+	return out
+}
