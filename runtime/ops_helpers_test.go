@@ -89,3 +89,17 @@ func checkEqual(t *testing.T, name string, got *Tensor, shape []int, want []floa
 		}
 	}
 }
+
+func TestParallelForRepanicsInCaller(t *testing.T) {
+	defer func() {
+		if r := recover(); r != "boom" {
+			t.Fatalf("recovered %v, want boom", r)
+		}
+	}()
+	parallelFor(4, 1<<16, 1, func(lo, hi int) {
+		if lo > 0 {
+			panic("boom")
+		}
+	})
+	t.Fatal("no panic")
+}

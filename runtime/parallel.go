@@ -10,7 +10,8 @@ import (
 // fixed reduction order, so the result does not depend on how the range is
 // split or scheduled: parallelism is only ever across output elements.
 // workers <= 1 runs inline; small ranges (under minChunk elements of work per
-// worker) also run inline to avoid goroutine overhead.
+// worker) also run inline to avoid goroutine overhead. A panic in a chunk is
+// re-raised in the caller's goroutine instead of killing the process.
 func parallelFor(workers, n, costPerItem int, fn func(lo, hi int)) {
 	const minChunk = 1 << 14
 	if workers > n {
@@ -24,15 +25,24 @@ func parallelFor(workers, n, costPerItem int, fn func(lo, hi int)) {
 	}
 	var wg sync.WaitGroup
 	chunk := (n + workers - 1) / workers
-	for lo := 0; lo < n; lo += chunk {
+	panics := make([]any, (n+chunk-1)/chunk)
+	for c, lo := 0, 0; lo < n; c, lo = c+1, lo+chunk {
 		hi := min(lo+chunk, n)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() { panics[c] = recover() }()
 			fn(lo, hi)
 		}()
 	}
 	wg.Wait()
+	// re-raise in the caller's goroutine (lowest chunk first), where
+	// Program.Run turns it into an error
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
 }
 
 // DefaultWorkers is the number of goroutines a single inference may use.

@@ -178,7 +178,7 @@ func (p *Program) ConstLeafHash(l int) (Hash, bool) {
 // operator output in canonical order (node in topological order, then output
 // index) and its leaf index within the item: it is how the trace sees the
 // run. workers bounds the goroutines one operator may use.
-func (p *Program) Run(inputs []*Tensor, workers int, observe func(leaf int, t *Tensor)) ([]*Tensor, error) {
+func (p *Program) Run(inputs []*Tensor, workers int, observe func(leaf int, t *Tensor)) (outs []*Tensor, err error) {
 	if len(inputs) != len(p.inputs) {
 		return nil, fmt.Errorf("got %d inputs, the model takes %d", len(inputs), len(p.inputs))
 	}
@@ -193,7 +193,21 @@ func (p *Program) Run(inputs []*Tensor, workers int, observe func(leaf int, t *T
 	}
 	args := make([]*Tensor, 0, 8)
 	leaf := 0
+	current := -1
+	// Compile validated every shape, so a kernel panic is a runtime bug; it
+	// must still not take the validator's evaluator down. Kernels that fan
+	// out recover nothing themselves, so this covers the serial path only.
+	defer func() {
+		if r := recover(); r != nil {
+			label := "graph"
+			if current >= 0 {
+				label = p.graph.Nodes[p.order[current]].label()
+			}
+			outs, err = nil, fmt.Errorf("%s: internal error: %v", label, r)
+		}
+	}()
 	for k, st := range p.steps {
+		current = k
 		if !p.folded[k] {
 			args = args[:0]
 			for _, s := range p.ins[k] {
