@@ -20,6 +20,8 @@ type Program struct {
 	folded    []bool    // step -> all outputs known at compile time (not rerun per item)
 	leafConst []*Hash   // leaf index within an item -> output hash when constant
 	nslots    int
+	infos     []TensorInfo // slot -> compiled type and shape
+	slotNames []string     // slot -> value name
 	flops     int64
 	outputs   int // operator outputs per item: the trace leaves per item
 }
@@ -153,6 +155,11 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 		p.outSlot = append(p.outSlot, s)
 	}
 	p.nslots = len(infos)
+	p.infos = infos
+	p.slotNames = make([]string, len(infos))
+	for name, s := range slot {
+		p.slotNames[s] = name // each slot has exactly one name; order of filling is irrelevant
+	}
 	return p, nil
 }
 

@@ -94,3 +94,43 @@ func TestEvaluateIndependentOfWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestRecomputeZooLeaves: every operator of the zoo CNN can be re-run alone
+// from the sources LeafNode names, reproducing its trace leaf exactly (what
+// the Verde referee does on chain).
+func TestRecomputeZooLeaves(t *testing.T) {
+	m := loadZoo(t)
+	ds, err := bench.Load("mnist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := ds.Item(123)
+	var outs []*runtime.Tensor
+	if _, err := m.Program.Run([]*runtime.Tensor{x}, 1, func(_ int, t *runtime.Tensor) { outs = append(outs, t) }); err != nil {
+		t.Fatal(err)
+	}
+	for l := range outs {
+		node, srcs, err := m.Program.LeafNode(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ins []*runtime.Tensor
+		for _, s := range srcs {
+			switch s.Kind {
+			case runtime.FromLeaf:
+				ins = append(ins, outs[s.Leaf])
+			case runtime.FromWeight:
+				ins = append(ins, m.Graph.Initializers[s.Name])
+			case runtime.FromItem:
+				ins = append(ins, x)
+			}
+		}
+		got, err := m.Program.Recompute(l, ins)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if runtime.OutputHash(got) != runtime.OutputHash(outs[l]) {
+			t.Fatalf("leaf %d (%s) recomputes differently", l, node.OpType)
+		}
+	}
+}
