@@ -65,13 +65,9 @@ func idxImages(name string, imagesGz, labelsGz []byte, classes int) (*Benchmark,
 	if ldims[0] != dims[0] {
 		return nil, fmt.Errorf("%s: %d images but %d labels", name, dims[0], ldims[0])
 	}
-	feats := make([]float32, len(px))
-	for i, p := range px {
-		feats[i] = float32(p)
-	}
 	labels := make([]int, len(lab))
 	for i, l := range lab {
 		labels[i] = int(l)
 	}
-	return New(name, []int{1, 1, dims[1], dims[2]}, feats, labels, classes)
+	return newPixels(name, []int{1, 1, dims[1], dims[2]}, px, labels, classes)
 }
