@@ -63,7 +63,7 @@ func tap(oh, ow, kh, kw int) int {
 
 func (w *cnnWorker) accumulate(img []float32, label int, g [][]float32) bool {
 	n := w.n
-	scaleInput(img, w.x)
+	scaleInput(img, w.x) // the cnn always reads images: prep is the 1/255 scale
 	for m := 0; m < cnnChannels; m++ {
 		k := n.K.w[m*25 : (m+1)*25]
 		for oh := 0; oh < cnnConv; oh++ {

@@ -11,13 +11,14 @@ import (
 // exportOpset is the opset of exported models.
 const exportOpset = 13
 
-// export writes the network as an ONNX model: input "input" float32
-// [1,1,28,28] (raw pixels 0..255), output "logits" [1,10]; the scale to 0..1
-// is the initializer "scale". Marshalling is deterministic.
-func export(n net, cfg Config) ([]byte, error) {
+// export writes the network as an ONNX model: input "input" of the
+// benchmark's item shape (raw values), output "logits" [1,classes]; the
+// normalisation constants come first among the initializers. Marshalling is
+// deterministic.
+func export(n net, pre *prep, inShape []int, classes int, cfg Config) ([]byte, error) {
 	f32 := int32(onnxpb.TensorProto_FLOAT)
 	g := &onnxpb.GraphProto{Name: fmt.Sprintf("delphi-%s", cfg.Model)}
-	g.Initializer = append(g.Initializer, &onnxpb.TensorProto{Name: "scale", DataType: f32, FloatData: []float32{scale255}})
+	g.Initializer = append(g.Initializer, pre.initializers()...)
 	for _, p := range n.params() {
 		dims := make([]int64, len(p.shape))
 		for i, d := range p.shape {
@@ -36,8 +37,12 @@ func export(n net, cfg Config) ([]byte, error) {
 		}
 		g.Node = append(g.Node, np)
 	}
-	g.Input = []*onnxpb.ValueInfoProto{{Name: "input", Type: tensorType(f32, 1, 1, 28, 28)}}
-	g.Output = []*onnxpb.ValueInfoProto{{Name: "logits", Type: tensorType(f32, 1, 10)}}
+	dims := make([]int64, len(inShape))
+	for i, d := range inShape {
+		dims[i] = int64(d)
+	}
+	g.Input = []*onnxpb.ValueInfoProto{{Name: "input", Type: tensorType(f32, dims...)}}
+	g.Output = []*onnxpb.ValueInfoProto{{Name: "logits", Type: tensorType(f32, 1, int64(classes))}}
 	m := &onnxpb.ModelProto{
 		IrVersion:       7,
 		ProducerName:    "delphi-train",

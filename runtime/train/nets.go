@@ -2,13 +2,14 @@ package train
 
 import "fmt"
 
-// net is a trainable architecture over 28x28 single-channel images.
+// net is a trainable architecture: logreg and mlp take any input (images
+// or tabular features, normalised by their prep), cnn takes 28x28 images.
 type net interface {
 	params() []*param
 	// worker returns per-goroutine scratch state bound to the parameters.
 	worker() worker
-	// nodes returns the ONNX graph from "input" [1,1,28,28] to "logits"
-	// [1,10], reading the parameters by name (see export.go).
+	// nodes returns the ONNX graph from "input" to "logits" [1,classes],
+	// reading the prep constants and parameters by name (see export.go).
 	nodes() []node
 }
 
@@ -29,24 +30,29 @@ type node struct {
 
 const pixels = 28 * 28
 
-func newNet(kind string, hidden int, s *stream) (net, error) {
+// newNet builds an architecture for inputs of `in` values and `out` classes.
+func newNet(kind string, pre *prep, in, out, hidden int, s *stream) (net, error) {
 	switch kind {
 	case "logreg":
-		n := &logreg{W: &param{"W", []int{10, pixels}, make([]float32, 10*pixels)}, b: &param{"b", []int{10}, make([]float32, 10)}}
-		glorot(s, n.W.w, pixels, 10)
+		n := &logreg{pre: pre, W: &param{"W", []int{out, in}, make([]float32, out*in)}, b: &param{"b", []int{out}, make([]float32, out)}}
+		glorot(s, n.W.w, in, out)
 		return n, nil
 	case "mlp":
 		if hidden < 1 || hidden > 4096 {
 			return nil, fmt.Errorf("mlp hidden size %d out of range", hidden)
 		}
 		n := &mlp{
-			W1: &param{"W1", []int{hidden, pixels}, make([]float32, hidden*pixels)}, b1: &param{"b1", []int{hidden}, make([]float32, hidden)},
-			W2: &param{"W2", []int{10, hidden}, make([]float32, 10*hidden)}, b2: &param{"b2", []int{10}, make([]float32, 10)},
+			pre: pre,
+			W1:  &param{"W1", []int{hidden, in}, make([]float32, hidden*in)}, b1: &param{"b1", []int{hidden}, make([]float32, hidden)},
+			W2: &param{"W2", []int{out, hidden}, make([]float32, out*hidden)}, b2: &param{"b2", []int{out}, make([]float32, out)},
 		}
-		glorot(s, n.W1.w, pixels, hidden)
-		glorot(s, n.W2.w, hidden, 10)
+		glorot(s, n.W1.w, in, hidden)
+		glorot(s, n.W2.w, hidden, out)
 		return n, nil
 	case "cnn":
+		if !pre.image || in != pixels || out != 10 {
+			return nil, fmt.Errorf("cnn needs 28x28 images with 10 classes")
+		}
 		n := newCNN()
 		glorot(s, n.K.w, 25, cnnChannels*25)
 		glorot(s, n.W.w, cnnFlat, 10)
@@ -55,17 +61,17 @@ func newNet(kind string, hidden int, s *stream) (net, error) {
 	return nil, fmt.Errorf("unknown model kind %q (logreg, mlp, cnn)", kind)
 }
 
-// logreg: logits = W (x/255) + b.
-type logreg struct{ W, b *param }
+// logreg: logits = W prep(x) + b.
+type logreg struct {
+	pre  *prep
+	W, b *param
+}
 
 func (n *logreg) params() []*param { return []*param{n.W, n.b} }
 
 func (n *logreg) nodes() []node {
-	return []node{
-		{op: "Flatten", in: []string{"input"}, out: []string{"flat"}},
-		{op: "Mul", in: []string{"flat", "scale"}, out: []string{"x"}},
-		{op: "Gemm", in: []string{"x", "W", "b"}, out: []string{"logits"}, int1: map[string]int64{"transB": 1}},
-	}
+	return append(n.pre.nodes(),
+		node{op: "Gemm", in: []string{"x", "W", "b"}, out: []string{"logits"}, int1: map[string]int64{"transB": 1}})
 }
 
 type logregWorker struct {
@@ -74,30 +80,30 @@ type logregWorker struct {
 }
 
 func (n *logreg) worker() worker {
-	return &logregWorker{n: n, x: make([]float32, pixels), z: make([]float32, 10)}
+	return &logregWorker{n: n, x: make([]float32, n.W.shape[1]), z: make([]float32, n.W.shape[0])}
 }
 
 func (w *logregWorker) accumulate(img []float32, label int, g [][]float32) bool {
-	scaleInput(img, w.x)
+	w.n.pre.apply(img, w.x)
 	dense(w.n.W.w, w.n.b.w, w.x, w.z)
 	ok := softmaxGrad(w.z, label)
 	denseBack(w.n.W.w, w.x, w.z, g[0], g[1], nil)
 	return ok
 }
 
-// mlp: logits = W2 relu(W1 (x/255) + b1) + b2.
-type mlp struct{ W1, b1, W2, b2 *param }
+// mlp: logits = W2 relu(W1 prep(x) + b1) + b2.
+type mlp struct {
+	pre            *prep
+	W1, b1, W2, b2 *param
+}
 
 func (n *mlp) params() []*param { return []*param{n.W1, n.b1, n.W2, n.b2} }
 
 func (n *mlp) nodes() []node {
-	return []node{
-		{op: "Flatten", in: []string{"input"}, out: []string{"flat"}},
-		{op: "Mul", in: []string{"flat", "scale"}, out: []string{"x"}},
-		{op: "Gemm", in: []string{"x", "W1", "b1"}, out: []string{"h0"}, int1: map[string]int64{"transB": 1}},
-		{op: "Relu", in: []string{"h0"}, out: []string{"h"}},
-		{op: "Gemm", in: []string{"h", "W2", "b2"}, out: []string{"logits"}, int1: map[string]int64{"transB": 1}},
-	}
+	return append(n.pre.nodes(),
+		node{op: "Gemm", in: []string{"x", "W1", "b1"}, out: []string{"h0"}, int1: map[string]int64{"transB": 1}},
+		node{op: "Relu", in: []string{"h0"}, out: []string{"h"}},
+		node{op: "Gemm", in: []string{"h", "W2", "b2"}, out: []string{"logits"}, int1: map[string]int64{"transB": 1}})
 }
 
 type mlpWorker struct {
@@ -107,12 +113,12 @@ type mlpWorker struct {
 
 func (n *mlp) worker() worker {
 	H := len(n.b1.w)
-	return &mlpWorker{n: n, x: make([]float32, pixels), h: make([]float32, H), dh: make([]float32, H), z: make([]float32, 10)}
+	return &mlpWorker{n: n, x: make([]float32, n.W1.shape[1]), h: make([]float32, H), dh: make([]float32, H), z: make([]float32, n.b2.shape[0])}
 }
 
 func (w *mlpWorker) accumulate(img []float32, label int, g [][]float32) bool {
 	n := w.n
-	scaleInput(img, w.x)
+	n.pre.apply(img, w.x)
 	dense(n.W1.w, n.b1.w, w.x, w.h)
 	relu(w.h)
 	dense(n.W2.w, n.b2.w, w.h, w.z)

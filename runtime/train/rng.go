@@ -42,5 +42,5 @@ func (s *stream) uint64() uint64 {
 // uniform returns a float32 in [-a, a): 24 random bits scaled exactly.
 func (s *stream) uniform(a float32) float32 {
 	u := float32(s.uint64()>>40) / (1 << 24) // exact: 24-bit integer over 2^24
-	return float32((float32(2*u) - 1) * a) // 2*u is exact; wrapped anyway
+	return float32((float32(2*u) - 1) * a)   // 2*u is exact; wrapped anyway
 }

@@ -12,7 +12,7 @@ import (
 // Config is everything that determines a trained model.
 type Config struct {
 	Model        string  `json:"model"`         // logreg, mlp or cnn
-	Dataset      string  `json:"dataset"`       // a bench name: mnist-train, fashion-mnist-train
+	Dataset      string  `json:"dataset"`       // a bench name: mnist-train, fashion-mnist-train, or a tabular set
 	Seed         uint64  `json:"seed"`          // initial weights and example order
 	Epochs       int     `json:"epochs"`        //
 	BatchSize    int     `json:"batch_size"`    //
@@ -28,6 +28,11 @@ func DefaultConfig(model, dataset string) Config {
 	c := Config{Model: model, Dataset: dataset, Seed: 1, Epochs: 1, BatchSize: 32, LearningRate: 0.1, Hidden: 64}
 	if model == "cnn" {
 		c.LearningRate = 0.1
+	}
+	switch dataset {
+	case "mnist-train", "fashion-mnist-train", "mnist", "fashion-mnist":
+	default: // small tabular sets: many passes over few examples
+		c.Epochs, c.BatchSize, c.LearningRate, c.Hidden = 100, 8, 0.05, 32
 	}
 	return c
 }
@@ -55,14 +60,25 @@ func Train(cfg Config) ([]byte, Record, error) {
 	if err != nil {
 		return nil, Record{}, err
 	}
-	if sh := ds.InputShape(); len(sh) != 4 || sh[2]*sh[3] != pixels || ds.Classes() != 10 {
-		return nil, Record{}, fmt.Errorf("dataset %s is not 28x28 images with 10 classes", cfg.Dataset)
-	}
 	n := ds.Len()
 	if cfg.Limit > 0 && cfg.Limit < n {
 		n = cfg.Limit
 	}
-	nt, err := newNet(cfg.Model, cfg.Hidden, newStream(cfg.Seed, "init"))
+	shape := ds.InputShape()
+	in := 1
+	for _, d := range shape {
+		in *= d
+	}
+	var pre *prep
+	switch {
+	case len(shape) == 4 && in == pixels:
+		pre = &prep{image: true}
+	case len(shape) == 2:
+		pre = standardize(func(i int) []float32 { x, _ := ds.Item(i); return x.F }, n, in)
+	default:
+		return nil, Record{}, fmt.Errorf("dataset %s: input shape %v is neither 28x28 images nor [1,F] features", cfg.Dataset, shape)
+	}
+	nt, err := newNet(cfg.Model, pre, in, ds.Classes(), cfg.Hidden, newStream(cfg.Seed, "init"))
 	if err != nil {
 		return nil, Record{}, err
 	}
@@ -97,7 +113,7 @@ func Train(cfg Config) ([]byte, Record, error) {
 			}
 		}
 	}
-	model, err := export(nt, cfg)
+	model, err := export(nt, pre, shape, ds.Classes(), cfg)
 	if err != nil {
 		return nil, Record{}, err
 	}

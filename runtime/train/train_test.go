@@ -60,24 +60,35 @@ func TestTrainReproducibleAndLoadable(t *testing.T) {
 	}
 }
 
-// TestTrainingMatchesRuntime: a trained model's forward pass in the trainer
-// (which reports train accuracy) and in the runtime agree exactly, checked
-// through the logits argmax on training items after one more zero-LR pass.
+// TestTrainingForwardMatchesRuntime: the trainer's forward pass and the
+// runtime's agree exactly on the exported graph: with the runtime's argmax
+// as the label, the trainer must call every prediction correct.
 func TestTrainingForwardMatchesRuntime(t *testing.T) {
-	for _, kind := range []string{"logreg", "mlp", "cnn"} {
-		nt, err := newNet(kind, 16, newStream(3, "init"))
+	for _, c := range []struct{ kind, data string }{
+		{"logreg", "mnist"}, {"mlp", "mnist"}, {"cnn", "mnist"}, {"logreg", "wine"}, {"mlp", "breast-cancer"},
+	} {
+		ds, err := bench.Load(c.data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		model, err := export(nt, DefaultConfig(kind, "mnist-train"))
+		shape := ds.InputShape()
+		in := 1
+		for _, d := range shape {
+			in *= d
+		}
+		pre := &prep{image: true}
+		if len(shape) == 2 {
+			pre = standardize(func(i int) []float32 { x, _ := ds.Item(i); return x.F }, ds.Len(), in)
+		}
+		nt, err := newNet(c.kind, pre, in, ds.Classes(), 16, newStream(3, "init"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		model, err := export(nt, pre, shape, ds.Classes(), DefaultConfig(c.kind, c.data))
 		if err != nil {
 			t.Fatal(err)
 		}
 		m, err := runtime.LoadModel(model, runtime.DefaultLimits())
-		if err != nil {
-			t.Fatal(err)
-		}
-		ds, err := bench.Load("mnist")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,10 +103,50 @@ func TestTrainingForwardMatchesRuntime(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := runtime.Argmax(out.F)
-			if !w.accumulate(x.F, want, g) {
-				t.Fatalf("%s item %d: trainer and runtime disagree on the argmax", kind, i)
+			if !w.accumulate(x.F, runtime.Argmax(out.F), g) {
+				t.Fatalf("%s on %s item %d: trainer and runtime disagree on the argmax", c.kind, c.data, i)
 			}
+		}
+	}
+}
+
+// TestTrainTabular trains on the scikit-learn sets (in-graph
+// standardisation) and checks the models learned the training data.
+func TestTrainTabular(t *testing.T) {
+	for _, c := range []struct {
+		kind, data string
+		minAcc     float64
+		sha        string
+	}{
+		{"logreg", "iris", 0.9, "386deefc3ecb22162425b83f1f0bf9a96b608bb9756f664dcdbc73a0f84a82a4"},
+		{"mlp", "wine", 0.95, "e25ee6727759bbe99cea016e6e41fe89e7cffd77dc4b2aff6565c12e86eb8022"},
+		{"logreg", "breast-cancer", 0.95, "158e13f31a51cbcbeee41fd895131f8b8c3f41fc34b1f20d3e78009ed7e4dae8"},
+		{"mlp", "digits", 0.95, "ad6361dbad377af701f4004ef4a987cf19e9f0388119cb28501202562fb5bd87"},
+	} {
+		cfg := DefaultConfig(c.kind, c.data)
+		model, rec, err := Train(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _, err := Train(cfg)
+		if err != nil || string(again) != string(model) {
+			t.Fatalf("%s/%s: retraining differs (%v)", c.kind, c.data, err)
+		}
+		m, err := runtime.LoadModel(model, runtime.DefaultLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, _ := bench.Load(c.data)
+		res, err := m.Evaluate(ds, bench.All(ds.Len()), runtime.EvalOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s on %s: %d/%d, model %s", c.kind, c.data, res.Correct, res.Items, rec.ModelSHA256)
+		if res.Accuracy < c.minAcc {
+			t.Fatalf("%s on %s: accuracy %.3f < %.2f", c.kind, c.data, res.Accuracy, c.minAcc)
+		}
+		if rec.ModelSHA256 != c.sha {
+			t.Fatalf("%s on %s: model sha256 %s, pinned %s", c.kind, c.data, rec.ModelSHA256, c.sha)
 		}
 	}
 }

@@ -84,5 +84,19 @@ func run() error {
 			return err
 		}
 	}
+	for _, c := range [][2]string{{"logreg", "iris"}, {"mlp", "wine"}, {"mlp", "digits"}} {
+		model, rec, err := train.Train(train.DefaultConfig(c[0], c[1]))
+		if err != nil {
+			return err
+		}
+		fmt.Printf("train model=%s dataset=%s sha256=%s\n", c[0], c[1], rec.ModelSHA256)
+		tm, err := runtime.LoadModel(model, runtime.DefaultLimits())
+		if err != nil {
+			return err
+		}
+		if err := evaluate(tm, c[1], 100); err != nil {
+			return err
+		}
+	}
 	return nil
 }
