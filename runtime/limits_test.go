@@ -48,6 +48,10 @@ func TestHostileModels(t *testing.T) {
 		{"duplicate initializer", mutate(func(m *onnxpb.ModelProto) { m.Graph.Initializer[1].Name = "W" }), "twice"},
 		{"custom domain", mutate(func(m *onnxpb.ModelProto) { m.Graph.Node[2].Domain = "com.evil" }), "domain"},
 		{"missing output", mutate(func(m *onnxpb.ModelProto) { m.Graph.Output[0].Name = "nope" }), "not produced"},
+		{"int64 output", mutate(func(m *onnxpb.ModelProto) {
+			m.Graph.Initializer = append(m.Graph.Initializer, &onnxpb.TensorProto{Name: "k", Dims: []int64{1}, DataType: int32(onnxpb.TensorProto_INT64), Int64Data: []int64{3}})
+			m.Graph.Output[0].Name = "k"
+		}), "float32"},
 		{"too many nodes", mutate(func(m *onnxpb.ModelProto) {
 			for i := 0; i < lim.MaxNodes; i++ {
 				m.Graph.Node = append(m.Graph.Node, &onnxpb.NodeProto{OpType: "Identity", Input: []string{"Y"}, Output: []string{"y" + string(rune(i))}})

@@ -26,8 +26,12 @@ func LoadModel(b []byte, lim Limits) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(p.Inputs()) != 1 || len(g.Outputs) < 1 {
+	if len(p.Inputs()) != 1 {
 		return nil, fmt.Errorf("model must have exactly one runtime input (has %d)", len(p.Inputs()))
+	}
+	if out := p.infos[p.outSlot[0]]; out.DType != Float32 || numel(out.Shape) < 1 {
+		return nil, fmt.Errorf("model output %q must be a non-empty float32 tensor (scores to take the argmax of), is %s %v",
+			g.Outputs[0], out.DType, out.Shape)
 	}
 	return &Model{Graph: g, Program: p, SHA256: sha256.Sum256(b)}, nil
 }

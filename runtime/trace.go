@@ -92,3 +92,28 @@ func (t *Trace) Prove(i int) (Leaf, merkle.Proof, error) {
 func VerifyLeaf(root Hash, i uint64, leaf Leaf, p merkle.Proof) error {
 	return merkle.Verify(root, i, leaf.Hash(), p)
 }
+
+// MarshalBinary encodes the trace as its output hashes, 32 bytes per leaf
+// (the accumulators and the tree are recomputed on load): what a sidecar
+// keeps on disk to answer a later dispute.
+func (t *Trace) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, 32*len(t.leaves))
+	for _, l := range t.leaves {
+		b = append(b, l.Output[:]...)
+	}
+	return b, nil
+}
+
+// UnmarshalBinary rebuilds a trace from MarshalBinary's encoding.
+func (t *Trace) UnmarshalBinary(b []byte) error {
+	if len(b)%32 != 0 {
+		return fmt.Errorf("trace encoding has %d bytes, not a multiple of 32", len(b))
+	}
+	*t = Trace{}
+	for i := 0; i < len(b); i += 32 {
+		var o Hash
+		copy(o[:], b[i:])
+		t.Append(o)
+	}
+	return nil
+}

@@ -103,3 +103,24 @@ func TestOutputHashInPlace(t *testing.T) {
 		}
 	}
 }
+
+func TestTraceRoundTrip(t *testing.T) {
+	var tr Trace
+	for i := 0; i < 9; i++ {
+		tr.Append(sha256.Sum256([]byte{byte(i), 1}))
+	}
+	b, err := tr.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Trace
+	if err := back.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	if back.Root() != tr.Root() || back.Len() != tr.Len() || back.Leaf(8) != tr.Leaf(8) {
+		t.Fatal("trace did not round-trip")
+	}
+	if err := back.UnmarshalBinary(b[:33]); err == nil {
+		t.Fatal("ragged encoding accepted")
+	}
+}
