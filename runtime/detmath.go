@@ -128,7 +128,7 @@ func Tanh(x float32) float32 {
 	case a > 10:
 		r = 1
 	default:
-		e := exp64(2 * a)
+		e := exp64(float64(2 * a)) // exact either way; wrapped like every product
 		r = (e - 1) / (e + 1)
 	}
 	if neg {
