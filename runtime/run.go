@@ -86,3 +86,13 @@ func (p *Program) Nodes() []*Node {
 	}
 	return out
 }
+
+// OutputShapes returns the compiled shapes of the outputs of the k-th node in
+// canonical order (see Nodes).
+func (p *Program) OutputShapes(k int) [][]int {
+	var out [][]int
+	for _, s := range p.outs[k] {
+		out = append(out, p.infos[s].Shape)
+	}
+	return out
+}

@@ -29,6 +29,7 @@ type NodeInfo struct {
 	OpType string   `json:"op_type"`
 	Inputs []string `json:"inputs"`
 	Output []string `json:"outputs"`
+	Shapes [][]int  `json:"output_shapes"`
 }
 
 // TensorInfo is one initializer in weight-tree order.
@@ -45,8 +46,8 @@ func Inspect(m *runtime.Model) Inspection {
 		Parameters: m.ParameterCount(), WeightRoot: hex.EncodeToString(wr[:]),
 		FLOPsPerItem: m.Program.FLOPs(), LeavesPerItem: m.Program.LeavesPerItem(),
 	}
-	for _, n := range m.Program.Nodes() {
-		in.Nodes = append(in.Nodes, NodeInfo{Name: n.Name, OpType: n.OpType, Inputs: n.Inputs, Output: n.Outputs})
+	for k, n := range m.Program.Nodes() {
+		in.Nodes = append(in.Nodes, NodeInfo{Name: n.Name, OpType: n.OpType, Inputs: n.Inputs, Output: n.Outputs, Shapes: m.Program.OutputShapes(k)})
 		in.OpCounts[n.OpType]++
 	}
 	for _, name := range m.Weights().Names() {
@@ -74,7 +75,7 @@ func inspectCmd() *cobra.Command {
 			fmt.Fprintf(w, "sha256 %s\nopset %d\ninput %v\nparameters %d\nweight_root %s\nflops_per_item %d\nleaves_per_item %d\n",
 				in.SHA256, in.Opset, in.Input, in.Parameters, in.WeightRoot, in.FLOPsPerItem, in.LeavesPerItem)
 			for i, n := range in.Nodes {
-				fmt.Fprintf(w, "  %2d %-12s %v -> %v\n", i, n.OpType, n.Inputs, n.Output)
+				fmt.Fprintf(w, "  %2d %-12s %v -> %v %v\n", i, n.OpType, n.Inputs, n.Output, n.Shapes)
 			}
 			for _, t := range in.Initializers {
 				fmt.Fprintf(w, "  weight %s %v\n", t.Name, t.Shape)
