@@ -147,3 +147,27 @@ func (b *Benchmark) ItemRoot() runtime.Hash { return b.tree.Root() }
 
 // ProveItem returns item i's inclusion proof against ItemRoot.
 func (b *Benchmark) ProveItem(i int) (merkle.Proof, error) { return b.tree.Prove(i) }
+
+// DecodeItem is the inverse of ItemEncoding for an item of the given shape:
+// what a verifier uses after proving an encoding against ItemRoot.
+func DecodeItem(enc []byte, shape []int) (*runtime.Tensor, int, error) {
+	per := 1
+	for _, d := range shape {
+		if d < 1 || d > 1<<24 {
+			return nil, 0, fmt.Errorf("bad item shape %v", shape)
+		}
+		per *= d
+		if per > 1<<24 {
+			return nil, 0, fmt.Errorf("item shape %v too large", shape)
+		}
+	}
+	if len(enc) != 4+4*per {
+		return nil, 0, fmt.Errorf("item encoding has %d bytes, shape %v needs %d", len(enc), shape, 4+4*per)
+	}
+	vals := make([]float32, per)
+	for i := range vals {
+		vals[i] = math.Float32frombits(binary.LittleEndian.Uint32(enc[4+4*i:]))
+	}
+	t, err := runtime.FromFloats(shape, vals)
+	return t, int(binary.LittleEndian.Uint32(enc)), err
+}

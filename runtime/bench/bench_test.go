@@ -115,3 +115,27 @@ func TestSelect(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeItem(t *testing.T) {
+	for _, name := range []string{"mnist", "wine"} {
+		b, err := Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, i := range []int{0, 7, b.Len() - 1} {
+			x, label := b.Item(i)
+			got, gl, err := DecodeItem(b.ItemEncoding(i), b.InputShape())
+			if err != nil || gl != label || len(got.F) != len(x.F) {
+				t.Fatalf("%s item %d: %v", name, i, err)
+			}
+			for k := range x.F {
+				if got.F[k] != x.F[k] {
+					t.Fatalf("%s item %d value %d", name, i, k)
+				}
+			}
+		}
+		if _, _, err := DecodeItem(b.ItemEncoding(0)[1:], b.InputShape()); err == nil {
+			t.Fatal("short encoding accepted")
+		}
+	}
+}
