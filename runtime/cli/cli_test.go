@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/delphi-network/delphi/runtime"
+)
+
+func execute(t *testing.T, cmd *cobra.Command, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&bytes.Buffer{})
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	return out.String(), err
+}
+
+func TestModelEvalJSON(t *testing.T) {
+	out, err := execute(t, ModelCmd(), "eval", "--model", "zoo:mnist", "--benchmark", "mnist", "--items", "200", "--seed", "9", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res runtime.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v in %s", err, out)
+	}
+	for _, k := range []string{"model_sha256", "benchmark", "items", "correct", "accuracy", "trace_root", "leaves"} {
+		if !strings.Contains(out, `"`+k+`"`) {
+			t.Fatalf("JSON lacks %s: %s", k, out)
+		}
+	}
+	if res.Items != 200 || res.Correct < 190 || res.Leaves != 200*12 || len(res.TraceRoot) != 64 {
+		t.Fatalf("unexpected result %+v", res)
+	}
+	again, _ := execute(t, ModelCmd(), "eval", "--model", "zoo:mnist", "--benchmark", "mnist", "--items", "200", "--seed", "9", "--json")
+	if again != out {
+		t.Fatal("same command, different output")
+	}
+	if _, err := execute(t, ModelCmd(), "eval", "--model", "zoo:mnist", "--benchmark", "mnist", "--backend", "cuda"); err == nil {
+		t.Fatal("cuda backend should be refused in this build")
+	}
+	if _, err := execute(t, ModelCmd(), "eval", "--model", "zoo:mnist", "--benchmark", "nope"); err == nil {
+		t.Fatal("unknown benchmark accepted")
+	}
+}
+
+func TestModelTrainInspect(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "m.onnx")
+	rec := filepath.Join(dir, "m.json")
+	if _, err := execute(t, ModelCmd(), "train", "--type", "logreg", "--limit", "2000", "--out", out, "--record", rec); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := runtime.LoadModel(b, runtime.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		ModelSHA256 string `json:"model_sha256"`
+	}
+	rb, _ := os.ReadFile(rec)
+	if err := json.Unmarshal(rb, &r); err != nil || r.ModelSHA256 != m.SHA256Hex() {
+		t.Fatalf("record %s does not match the model %s", rb, m.SHA256Hex())
+	}
+	text, err := execute(t, ModelCmd(), "inspect", "--json", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in Inspection
+	if err := json.Unmarshal([]byte(text), &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.Parameters != 7851 || in.OpCounts["Gemm"] != 1 || in.SHA256 != m.SHA256Hex() || len(in.Initializers) != 3 {
+		t.Fatalf("inspection %+v", in)
+	}
+}
+
+func TestBenchmarkCommands(t *testing.T) {
+	out, err := execute(t, BenchmarkCmd(), "list")
+	if err != nil || !strings.Contains(out, "fashion-mnist") || !strings.Contains(out, "iris") {
+		t.Fatalf("list: %v %s", err, out)
+	}
+	out, err = execute(t, BenchmarkCmd(), "show", "iris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info BenchmarkInfo
+	if err := json.Unmarshal([]byte(out), &info); err != nil || info.Items != 150 || info.SHA256 != "58e626b975e5e67a9ac15037e74209cc9e3da2e5798a63b67797a1df67b142f3" {
+		t.Fatalf("show iris: %v %s", err, out)
+	}
+}

@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/bench"
+)
+
+func evalCmd() *cobra.Command {
+	var (
+		modelPath, benchName, backend string
+		items                         int
+		seed                          uint64
+		asJSON, noTrace               bool
+	)
+	cmd := &cobra.Command{
+		Use:   "eval",
+		Short: "Evaluate a model on a benchmark and print its score and trace root",
+		Long: `Evaluate a model on a benchmark. Without --items every item runs in file order;
+with --items N, N items are drawn from --seed (SHA-256 counter mode, Fisher-Yates).
+The trace root commits to every operator output of the run.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if backend != "cpu" {
+				return fmt.Errorf("backend %q is not available in this build (cpu only)", backend)
+			}
+			m, err := loadModel(modelPath)
+			if err != nil {
+				return err
+			}
+			ds, err := bench.Load(benchName)
+			if err != nil {
+				return err
+			}
+			sel := bench.All(ds.Len())
+			if items > 0 {
+				if sel, err = bench.Select(bench.SeedFromUint64(seed), items, ds.Len()); err != nil {
+					return err
+				}
+			}
+			res, err := m.Evaluate(ds, sel, runtime.EvalOptions{Trace: !noTrace})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), res)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "model %s\nbenchmark %s\ncorrect %d/%d (%.4f)\ntrace_root %s\nleaves %d\n",
+				res.ModelSHA256, res.Benchmark, res.Correct, res.Items, res.Accuracy, res.TraceRoot, res.Leaves)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&modelPath, "model", "", "ONNX model file, or zoo:mnist")
+	f.StringVar(&benchName, "benchmark", "", "benchmark name (see `benchmark list`)")
+	f.IntVar(&items, "items", 0, "number of items drawn from --seed (0: all, in file order)")
+	f.Uint64Var(&seed, "seed", 0, "item selection seed")
+	f.StringVar(&backend, "backend", "cpu", "cpu (cuda requires a build with -tags cuda)")
+	f.BoolVar(&asJSON, "json", false, "print one JSON object")
+	f.BoolVar(&noTrace, "no-trace", false, "skip the trace (no trace_root)")
+	_ = cmd.MarkFlagRequired("model")
+	_ = cmd.MarkFlagRequired("benchmark")
+	return cmd
+}

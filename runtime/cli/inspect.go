@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"encoding/hex"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/delphi-network/delphi/runtime"
+)
+
+// Inspection describes a model for `model inspect`.
+type Inspection struct {
+	SHA256        string         `json:"sha256"`
+	Opset         int64          `json:"opset"`
+	Input         []int          `json:"input_shape"`
+	Nodes         []NodeInfo     `json:"nodes"`
+	OpCounts      map[string]int `json:"op_counts"`
+	Parameters    int64          `json:"parameters"`
+	Initializers  []TensorInfo   `json:"initializers"`
+	WeightRoot    string         `json:"weight_root"`
+	FLOPsPerItem  int64          `json:"flops_per_item"`
+	LeavesPerItem int            `json:"leaves_per_item"`
+}
+
+// NodeInfo is one operator in canonical order.
+type NodeInfo struct {
+	Name   string   `json:"name"`
+	OpType string   `json:"op_type"`
+	Inputs []string `json:"inputs"`
+	Output []string `json:"outputs"`
+	Shapes [][]int  `json:"output_shapes"`
+}
+
+// TensorInfo is one initializer in weight-tree order.
+type TensorInfo struct {
+	Name  string `json:"name"`
+	Shape []int  `json:"shape"`
+}
+
+// Inspect summarises a loaded model.
+func Inspect(m *runtime.Model) Inspection {
+	wr := m.Weights().Root()
+	in := Inspection{
+		SHA256: m.SHA256Hex(), Opset: m.Graph.Opset, Input: m.InputShape(), OpCounts: map[string]int{},
+		Parameters: m.ParameterCount(), WeightRoot: hex.EncodeToString(wr[:]),
+		FLOPsPerItem: m.Program.FLOPs(), LeavesPerItem: m.Program.LeavesPerItem(),
+	}
+	for k, n := range m.Program.Nodes() {
+		in.Nodes = append(in.Nodes, NodeInfo{Name: n.Name, OpType: n.OpType, Inputs: n.Inputs, Output: n.Outputs, Shapes: m.Program.OutputShapes(k)})
+		in.OpCounts[n.OpType]++
+	}
+	for _, name := range m.Weights().Names() {
+		in.Initializers = append(in.Initializers, TensorInfo{Name: name, Shape: m.Graph.Initializers[name].Shape})
+	}
+	return in
+}
+
+func inspectCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "inspect FILE",
+		Short: "Show a model's operators, shapes, parameter count and weight Merkle root",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := loadModel(args[0])
+			if err != nil {
+				return err
+			}
+			in := Inspect(m)
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), in)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "sha256 %s\nopset %d\ninput %v\nparameters %d\nweight_root %s\nflops_per_item %d\nleaves_per_item %d\n",
+				in.SHA256, in.Opset, in.Input, in.Parameters, in.WeightRoot, in.FLOPsPerItem, in.LeavesPerItem)
+			for i, n := range in.Nodes {
+				fmt.Fprintf(w, "  %2d %-12s %v -> %v %v\n", i, n.OpType, n.Inputs, n.Output, n.Shapes)
+			}
+			for _, t := range in.Initializers {
+				fmt.Fprintf(w, "  weight %s %v\n", t.Name, t.Shape)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}

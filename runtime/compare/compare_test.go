@@ -1,0 +1,132 @@
+package compare
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/owulveryck/onnx-go"
+	"github.com/owulveryck/onnx-go/backend/x/gorgonnx"
+	"gorgonia.org/tensor"
+
+	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/bench"
+	"github.com/delphi-network/delphi/runtime/zoo"
+)
+
+const images = 2000
+
+func setup(tb testing.TB) ([]byte, *runtime.Model, *bench.Benchmark) {
+	tb.Helper()
+	b, err := zoo.MNIST()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m, err := runtime.LoadModel(b, runtime.DefaultLimits())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ds, err := bench.Load("mnist")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b, m, ds
+}
+
+// gorgoniaEval classifies items [lo, hi) with one gorgonnx backend.
+func gorgoniaEval(tb testing.TB, model []byte, ds *bench.Benchmark, lo, hi int) int {
+	backend := gorgonnx.NewGraph()
+	m := onnx.NewModel(backend)
+	if err := m.UnmarshalBinary(model); err != nil {
+		tb.Fatal(err)
+	}
+	correct := 0
+	for i := lo; i < hi; i++ {
+		x, label := ds.Item(i)
+		in := tensor.New(tensor.WithShape(1, 1, 28, 28), tensor.WithBacking(append([]float32(nil), x.F...)))
+		if err := m.SetInput(0, in); err != nil {
+			tb.Fatal(err)
+		}
+		if err := backend.Run(); err != nil {
+			tb.Fatal(err)
+		}
+		out, err := m.GetOutputTensors()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if runtime.Argmax(out[0].Data().([]float32)) == label {
+			correct++
+		}
+	}
+	return correct
+}
+
+// gorgoniaParallel splits the items over `workers` backends, one goroutine each.
+func gorgoniaParallel(tb testing.TB, model []byte, ds *bench.Benchmark, workers int) int {
+	var wg sync.WaitGroup
+	counts := make([]int, workers)
+	per := (images + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			counts[w] = gorgoniaEval(tb, model, ds, w*per, min((w+1)*per, images))
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for _, c := range counts {
+		total += c
+	}
+	return total
+}
+
+// TestSameAnswers: both engines classify the first 2000 test images alike
+// (the counts match; gorgonia is not bit-exact, but argmax agrees).
+func TestSameAnswers(t *testing.T) {
+	model, m, ds := setup(t)
+	res, err := m.Evaluate(ds, bench.All(images), runtime.EvalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := gorgoniaEval(t, model, ds, 0, images)
+	t.Logf("delphi %d/%d, gorgonia %d/%d", res.Correct, images, g, images)
+	if g != res.Correct {
+		t.Fatalf("correct counts differ: delphi %d, gorgonia %d", res.Correct, g)
+	}
+}
+
+func report(b *testing.B) {
+	b.ReportMetric(float64(images)*float64(b.N)/b.Elapsed().Seconds(), "images/s")
+}
+
+// BenchmarkZooMNIST runs the same 2000 images through each engine, single
+// goroutine and two goroutines (this machine's core count).
+func BenchmarkZooMNIST(b *testing.B) {
+	model, m, ds := setup(b)
+	items := bench.All(images)
+	for _, w := range []int{1, 2} {
+		ws := string(rune('0' + w))
+		b.Run("delphi/workers="+ws, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := m.Evaluate(ds, items, runtime.EvalOptions{Workers: w}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			report(b)
+		})
+		b.Run("delphi-trace/workers="+ws, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := m.Evaluate(ds, items, runtime.EvalOptions{Workers: w, Trace: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			report(b)
+		})
+		b.Run("gorgonia/workers="+ws, func(b *testing.B) {
+			for b.Loop() {
+				gorgoniaParallel(b, model, ds, w)
+			}
+			report(b)
+		})
+	}
+}

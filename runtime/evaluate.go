@@ -1,0 +1,117 @@
+package runtime
+
+import (
+	"encoding/hex"
+	"fmt"
+	"sync"
+)
+
+// Dataset is what Evaluate reads: labelled items in a fixed order. It is
+// implemented by runtime/bench.Benchmark.
+type Dataset interface {
+	Name() string
+	Len() int
+	Item(i int) (*Tensor, int)
+}
+
+// EvalOptions control an evaluation run. None of them changes the result:
+// Workers only changes how many items run at once.
+type EvalOptions struct {
+	Trace   bool // build the trace (output hashes, trace_root)
+	Workers int  // concurrent items; <= 0 means DefaultWorkers()
+}
+
+// Result is one model's evaluation on a list of items. Correct and TraceRoot
+// are the consensus values; Accuracy is for people.
+type Result struct {
+	ModelSHA256 string  `json:"model_sha256"`
+	Benchmark   string  `json:"benchmark"`
+	Items       int     `json:"items"`
+	Correct     int     `json:"correct"`
+	Accuracy    float64 `json:"accuracy"`
+	TraceRoot   string  `json:"trace_root,omitempty"`
+	Leaves      int     `json:"leaves"`
+	// Trace holds every leaf when Trace was requested (for disputes).
+	Trace *Trace `json:"-"`
+}
+
+// Evaluate runs the model on ds's items in the given order, counts correct
+// predictions (argmax of the first output, lowest index on ties) and, with
+// opts.Trace, commits to every operator output: leaves are ordered by
+// position in items, then node in topological order, then output index.
+// Items run concurrently, each single-threaded; results are merged in item
+// order, so nothing depends on scheduling.
+func (m *Model) Evaluate(ds Dataset, items []int, opts EvalOptions) (Result, error) {
+	res := Result{ModelSHA256: m.SHA256Hex(), Benchmark: ds.Name(), Items: len(items)}
+	for _, it := range items {
+		if it < 0 || it >= ds.Len() {
+			return res, fmt.Errorf("item %d outside benchmark %s [0,%d)", it, ds.Name(), ds.Len())
+		}
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = DefaultWorkers()
+	}
+	per := m.Program.LeavesPerItem()
+	var hashes []Hash
+	if opts.Trace {
+		hashes = make([]Hash, len(items)*per)
+	}
+	correct := make([]bool, len(items))
+	errs := make([]error, len(items))
+	var wg sync.WaitGroup
+	next := make(chan int, len(items))
+	for k := range items {
+		next <- k
+	}
+	close(next)
+	for w := 0; w < min(workers, max(len(items), 1)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				x, label := ds.Item(items[k])
+				var observe func(int, *Tensor)
+				if opts.Trace {
+					base := k * per
+					observe = func(l int, t *Tensor) {
+						if h, ok := m.Program.ConstLeafHash(l); ok {
+							hashes[base+l] = h
+						} else {
+							hashes[base+l] = OutputHash(t)
+						}
+					}
+				}
+				out, err := m.Program.Run([]*Tensor{x}, 1, observe)
+				if err != nil {
+					errs[k] = fmt.Errorf("item %d: %w", items[k], err)
+					continue
+				}
+				correct[k] = Argmax(out[0].F) == label
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return res, err
+		}
+	}
+	for _, c := range correct {
+		if c {
+			res.Correct++
+		}
+	}
+	if len(items) > 0 {
+		res.Accuracy = float64(res.Correct) / float64(len(items))
+	}
+	if opts.Trace {
+		tr := &Trace{}
+		for _, h := range hashes {
+			tr.Append(h)
+		}
+		root := tr.Root()
+		res.TraceRoot, res.Leaves, res.Trace = hex.EncodeToString(root[:]), tr.Len(), tr
+	}
+	return res, nil
+}

@@ -1,0 +1,83 @@
+package runtime
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+)
+
+// Model is a loaded, validated and compiled model, ready to evaluate.
+type Model struct {
+	Graph   *Graph
+	Program *Program
+	// SHA256 is the hash of the model file's bytes: the model's registered id.
+	SHA256  Hash
+	weights *WeightTree
+}
+
+// LoadModel parses an ONNX file, checks it against lim and compiles it for
+// one item at a time with the file's declared input shape.
+func LoadModel(b []byte, lim Limits) (*Model, error) {
+	g, err := ParseONNX(b, lim)
+	if err != nil {
+		return nil, err
+	}
+	p, err := Compile(g, lim)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Inputs()) != 1 {
+		return nil, fmt.Errorf("model must have exactly one runtime input (has %d)", len(p.Inputs()))
+	}
+	if out := p.infos[p.outSlot[0]]; out.DType != Float32 || numel(out.Shape) < 1 {
+		return nil, fmt.Errorf("model output %q must be a non-empty float32 tensor (scores to take the argmax of), is %s %v",
+			g.Outputs[0], out.DType, out.Shape)
+	}
+	return &Model{Graph: g, Program: p, SHA256: sha256.Sum256(b)}, nil
+}
+
+// SHA256Hex is the model hash in lower-case hex.
+func (m *Model) SHA256Hex() string { return hex.EncodeToString(m.SHA256[:]) }
+
+// Weights returns the weight Merkle tree (built on first use).
+func (m *Model) Weights() *WeightTree {
+	if m.weights == nil {
+		m.weights = NewWeightTree(m.Graph)
+	}
+	return m.weights
+}
+
+// InputShape is the shape one item must have.
+func (m *Model) InputShape() []int { return m.Program.Inputs()[0].Shape }
+
+// Predict runs one item and returns the first graph output.
+func (m *Model) Predict(x *Tensor, workers int) (*Tensor, error) {
+	out, err := m.Program.Run([]*Tensor{x}, workers, nil)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// ParameterCount is the number of elements over all float32 initializers.
+func (m *Model) ParameterCount() int64 {
+	var n int64
+	for _, name := range m.Graph.sortedNames() {
+		if t := m.Graph.Initializers[name]; t.DType == Float32 {
+			n += int64(t.Len())
+		}
+	}
+	return n
+}
+
+// Argmax returns the index of the largest element, the lowest index on
+// ties; NaNs never win (a NaN first element is kept only if nothing beats it).
+func Argmax(x []float32) int {
+	best := 0
+	for i := 1; i < len(x); i++ {
+		if x[i] > x[best] || (x[best] != x[best] && x[i] == x[i]) {
+			best = i
+		}
+	}
+	return best
+}

@@ -1,0 +1,145 @@
+package runtime
+
+import (
+	"fmt"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/delphi-network/delphi/runtime/onnxpb"
+)
+
+// Opset range of the default ONNX domain that the operator semantics in
+// this package follow (see README: behaviour that changed across these
+// versions is keyed on Node.Opset).
+const (
+	MinOpset = 7
+	MaxOpset = 21
+)
+
+// ParseONNX decodes a serialized ModelProto into a Graph, rejecting anything
+// outside the supported subset with an error (never a panic): oversize input,
+// truncated or garbled protobuf, unsupported opset or domain, external data,
+// element types other than float32/int64, inconsistent tensor sizes.
+func ParseONNX(b []byte, lim Limits) (*Graph, error) {
+	if len(b) > lim.MaxModelBytes {
+		return nil, fmt.Errorf("model is %d bytes, limit %d", len(b), lim.MaxModelBytes)
+	}
+	var m onnxpb.ModelProto
+	if err := proto.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("model is not a valid ONNX protobuf: %w", err)
+	}
+	if m.Graph == nil {
+		return nil, fmt.Errorf("model has no graph (truncated or not an ONNX file)")
+	}
+	opset := int64(-1)
+	for _, o := range m.OpsetImport {
+		if o.Domain == "" || o.Domain == "ai.onnx" {
+			opset = o.Version
+		}
+	}
+	if opset < MinOpset || opset > MaxOpset {
+		return nil, fmt.Errorf("default-domain opset %d not supported (want %d..%d)", opset, MinOpset, MaxOpset)
+	}
+	pg := m.Graph
+	if len(pg.Node) > lim.MaxNodes {
+		return nil, fmt.Errorf("graph has %d nodes, limit %d", len(pg.Node), lim.MaxNodes)
+	}
+	g := &Graph{Initializers: map[string]*Tensor{}, Opset: opset}
+	for _, tp := range pg.Initializer {
+		if tp.Name == "" {
+			return nil, fmt.Errorf("initializer without a name")
+		}
+		if _, dup := g.Initializers[tp.Name]; dup {
+			return nil, fmt.Errorf("initializer %q defined twice", tp.Name)
+		}
+		t, err := TensorFromProto(tp, lim)
+		if err != nil {
+			return nil, fmt.Errorf("initializer %q: %w", tp.Name, err)
+		}
+		g.Initializers[tp.Name] = t
+	}
+	for _, vi := range pg.Input {
+		v, err := valueInfo(vi)
+		if err != nil {
+			return nil, err
+		}
+		g.Inputs = append(g.Inputs, v)
+	}
+	for _, vi := range pg.Output {
+		g.Outputs = append(g.Outputs, vi.Name)
+	}
+	for i, np := range pg.Node {
+		n, err := nodeFromProto(np, opset, lim)
+		if err != nil {
+			return nil, fmt.Errorf("node %d: %w", i, err)
+		}
+		g.Nodes = append(g.Nodes, n)
+	}
+	return g, nil
+}
+
+func valueInfo(vi *onnxpb.ValueInfoProto) (ValueInfo, error) {
+	tt := vi.GetType().GetTensorType()
+	if tt == nil {
+		return ValueInfo{}, fmt.Errorf("graph input %q is not a tensor", vi.Name)
+	}
+	v := ValueInfo{Name: vi.Name, DType: DType(tt.ElemType)}
+	for _, d := range tt.GetShape().GetDim() {
+		dv, ok := d.Value.(*onnxpb.TensorShapeProto_Dimension_DimValue)
+		if !ok || dv.DimValue < 1 {
+			v.Shape = append(v.Shape, -1) // symbolic
+			continue
+		}
+		if dv.DimValue > maxElements {
+			return ValueInfo{}, fmt.Errorf("graph input %q dimension %d too large", vi.Name, dv.DimValue)
+		}
+		v.Shape = append(v.Shape, int(dv.DimValue))
+	}
+	return v, nil
+}
+
+func nodeFromProto(np *onnxpb.NodeProto, opset int64, lim Limits) (*Node, error) {
+	n := &Node{Name: np.Name, OpType: np.OpType, Inputs: np.Input, Outputs: np.Output, Opset: opset, Attrs: map[string]Attr{}}
+	if np.Domain != "" && np.Domain != "ai.onnx" {
+		return nil, n.errorf("operator domain %q not supported", np.Domain)
+	}
+	if len(n.Outputs) == 0 {
+		return nil, n.errorf("has no outputs")
+	}
+	for _, ap := range np.Attribute {
+		if _, dup := n.Attrs[ap.Name]; dup {
+			return nil, n.errorf("attribute %q given twice", ap.Name)
+		}
+		a, err := attrFromProto(ap, lim)
+		if err != nil {
+			return nil, n.errorf("attribute %q: %v", ap.Name, err)
+		}
+		n.Attrs[ap.Name] = a
+	}
+	return n, nil
+}
+
+func attrFromProto(ap *onnxpb.AttributeProto, lim Limits) (Attr, error) {
+	switch ap.Type {
+	case onnxpb.AttributeProto_FLOAT:
+		return Attr{Kind: AttrFloat, F: ap.F}, nil
+	case onnxpb.AttributeProto_INT:
+		return Attr{Kind: AttrInt, I: ap.I}, nil
+	case onnxpb.AttributeProto_STRING:
+		return Attr{Kind: AttrString, S: string(ap.S)}, nil
+	case onnxpb.AttributeProto_FLOATS:
+		return Attr{Kind: AttrFloats, Floats: ap.Floats}, nil
+	case onnxpb.AttributeProto_INTS:
+		return Attr{Kind: AttrInts, Ints: ap.Ints}, nil
+	case onnxpb.AttributeProto_TENSOR:
+		if ap.T == nil {
+			return Attr{}, fmt.Errorf("tensor attribute without a tensor")
+		}
+		t, err := TensorFromProto(ap.T, lim)
+		if err != nil {
+			return Attr{}, err
+		}
+		return Attr{Kind: AttrTensor, T: t}, nil
+	}
+	return Attr{}, fmt.Errorf("attribute type %v not supported", ap.Type)
+}

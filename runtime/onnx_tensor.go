@@ -1,0 +1,70 @@
+package runtime
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/delphi-network/delphi/runtime/onnxpb"
+)
+
+// TensorFromProto converts a TensorProto holding float32 or int64 data
+// (typed fields or little-endian raw_data) into a Tensor.
+func TensorFromProto(tp *onnxpb.TensorProto, lim Limits) (*Tensor, error) {
+	if tp.DataLocation == onnxpb.TensorProto_EXTERNAL || len(tp.ExternalData) > 0 {
+		return nil, fmt.Errorf("external tensor data is not supported")
+	}
+	shape := make([]int, len(tp.Dims))
+	for i, d := range tp.Dims {
+		if d < 0 || d > maxElements {
+			return nil, fmt.Errorf("invalid dimension %d", d)
+		}
+		shape[i] = int(d)
+	}
+	if err := checkShape(shape); err != nil {
+		return nil, err
+	}
+	n := numel(shape)
+	if int64(n) > lim.MaxTensorElements {
+		return nil, fmt.Errorf("%d elements, limit %d", n, lim.MaxTensorElements)
+	}
+	raw := tp.RawData
+	switch onnxpb.TensorProto_DataType(tp.DataType) {
+	case onnxpb.TensorProto_FLOAT:
+		data := tp.FloatData
+		if len(raw) > 0 {
+			if len(raw) != 4*n {
+				return nil, fmt.Errorf("raw_data has %d bytes, shape %v needs %d", len(raw), shape, 4*n)
+			}
+			data = make([]float32, n)
+			for i := range data {
+				data[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+			}
+		}
+		return FromFloats(shape, data)
+	case onnxpb.TensorProto_INT64:
+		data := tp.Int64Data
+		if len(raw) > 0 {
+			if len(raw) != 8*n {
+				return nil, fmt.Errorf("raw_data has %d bytes, shape %v needs %d", len(raw), shape, 8*n)
+			}
+			data = make([]int64, n)
+			for i := range data {
+				data[i] = int64(binary.LittleEndian.Uint64(raw[8*i:]))
+			}
+		}
+		return FromInts(shape, data)
+	}
+	return nil, fmt.Errorf("element type %d not supported (float32 and int64 only)", tp.DataType)
+}
+
+// ParseTensor decodes a serialized TensorProto (the ONNX test-data .pb files).
+func ParseTensor(b []byte, lim Limits) (*Tensor, error) {
+	var tp onnxpb.TensorProto
+	if err := proto.Unmarshal(b, &tp); err != nil {
+		return nil, fmt.Errorf("not a valid TensorProto: %w", err)
+	}
+	return TensorFromProto(&tp, lim)
+}

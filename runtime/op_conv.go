@@ -1,0 +1,127 @@
+package runtime
+
+// Conv: 2-D convolution (NCHW input, MCkHkW weights, optional bias M).
+//
+// Reduction order (the spec a CUDA kernel must match): for output element
+// (n, m, oh, ow), with g = m / (M/group) and Cg = C/group input channels per
+// group,
+//
+//	acc = +0
+//	for c in 0..Cg-1, kh in 0..kH-1, kw in 0..kW-1 (c outermost, kw innermost):
+//	    ih = oh*sH - padTop + kh*dH; iw = ow*sW - padLeft + kw*dW
+//	    if (ih, iw) inside the input: acc = acc + float32(x[n, g*Cg+c, ih, iw] * w[m, c, kh, kw])
+//	y = acc + b[m]        (only when a bias is given)
+//
+// The CPU kernel evaluates a whole output row at once, iterating ow
+// innermost, but each accumulator still sees its terms in exactly this order.
+
+func init() { register("Conv", buildConv) }
+
+func buildConv(n *Node, in []TensorInfo) (*step, error) {
+	if err := wantInputs(n, in, 2, 3); err != nil {
+		return nil, err
+	}
+	for i := range in {
+		if err := wantFloat(n, in, i); err != nil {
+			return nil, err
+		}
+	}
+	xs, ws := in[0].Shape, in[1].Shape
+	if len(xs) != 4 || len(ws) != 4 {
+		return nil, n.errorf("only 2-D convolution is supported: input %v, weights %v", xs, ws)
+	}
+	group, err := n.attrInt("group", 1)
+	if err != nil {
+		return nil, err
+	}
+	N, C, M := xs[0], xs[1], ws[0]
+	if group < 1 || int64(C)%group != 0 || int64(M)%group != 0 {
+		return nil, n.errorf("group %d does not divide %d input and %d output channels", group, C, M)
+	}
+	G := int(group)
+	Cg := C / G
+	if ws[1] != Cg {
+		return nil, n.errorf("weights %v need %d channels per group, input has %d", ws, ws[1], Cg)
+	}
+	if ks, err := n.attrInts("kernel_shape"); err != nil {
+		return nil, err
+	} else if ks != nil && (len(ks) != 2 || int(ks[0]) != ws[2] || int(ks[1]) != ws[3]) {
+		return nil, n.errorf("kernel_shape %v does not match weights %v", ks, ws)
+	}
+	if len(in) == 3 && (len(in[2].Shape) != 1 || in[2].Shape[0] != M) {
+		return nil, n.errorf("bias shape %v, want [%d]", in[2].Shape, M)
+	}
+	win, err := spatialWindows(n, xs[2:], ws[2:], false)
+	if err != nil {
+		return nil, err
+	}
+	wh, ww := win[0], win[1]
+	outShape := []int{N, M, wh.out, ww.out}
+	flops := 2 * i64(numel(outShape)) * i64(Cg*ws[2]*ws[3])
+	hasBias := len(in) == 3
+	return &step{outs: floatOut(outShape), flops: flops, run: func(x []*Tensor, workers int) []*Tensor {
+		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, numel(outShape))}
+		X, W := x[0].F, x[1].F
+		var B []float32
+		if hasBias {
+			B = x[2].F
+		}
+		H, Wd := wh.in, ww.in
+		kH, kW := ws[2], ws[3]
+		OH, OW := wh.out, ww.out
+		rows := N * M * OH
+		// the valid output range of each kernel column depends only on kw
+		type span struct{ lo, hi, iw0 int }
+		spans := make([]span, kW)
+		for kw := range spans {
+			lo, hi := ww.validRange(kw)
+			spans[kw] = span{lo, hi, lo*ww.stride - ww.padBegin + kw*ww.dil}
+		}
+		parallelFor(workers, rows, OW*Cg*kH*kW, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				oh := r % OH
+				m := (r / OH) % M
+				nn := r / (OH * M)
+				g := m / (M / G)
+				acc := out.F[r*OW : (r+1)*OW]
+				for c := 0; c < Cg; c++ {
+					xPlane := X[(nn*C+g*Cg+c)*H*Wd : (nn*C+g*Cg+c+1)*H*Wd]
+					wBase := ((m*Cg + c) * kH) * kW
+					for kh := 0; kh < kH; kh++ {
+						ih := oh*wh.stride - wh.padBegin + kh*wh.dil
+						if ih < 0 || ih >= H {
+							continue
+						}
+						xRow := xPlane[ih*Wd : (ih+1)*Wd]
+						wRow := W[wBase+kh*kW : wBase+(kh+1)*kW]
+						for kw, wv := range wRow {
+							sp := spans[kw]
+							if sp.hi <= sp.lo {
+								continue
+							}
+							a := acc[sp.lo:sp.hi]
+							if ww.stride == 1 {
+								xs := xRow[sp.iw0 : sp.iw0+len(a)]
+								for j := range a {
+									a[j] = a[j] + float32(xs[j]*wv)
+								}
+								continue
+							}
+							iw := sp.iw0
+							for j := range a {
+								a[j] = a[j] + float32(xRow[iw]*wv)
+								iw += ww.stride
+							}
+						}
+					}
+				}
+				if hasBias {
+					for ow := range acc {
+						acc[ow] = acc[ow] + B[m]
+					}
+				}
+			}
+		})
+		return []*Tensor{out}
+	}}, nil
+}

@@ -1,0 +1,102 @@
+package runtime
+
+// Element-wise operators. Each output element is one IEEE operation on its
+// operands, so there is no reduction order to fix; Mul's product is wrapped
+// in float32(...) like every product in the runtime.
+
+func init() {
+	register("Add", binaryBuilder(func(a, b float32) float32 { return a + b }))
+	register("Sub", binaryBuilder(func(a, b float32) float32 { return a - b }))
+	register("Mul", binaryBuilder(func(a, b float32) float32 { return float32(a * b) }))
+	register("Div", binaryBuilder(func(a, b float32) float32 { return a / b }))
+	register("Relu", unaryBuilder(relu))
+	register("Sigmoid", unaryBuilder(Sigmoid))
+	register("Tanh", unaryBuilder(Tanh))
+}
+
+// relu maps x <= 0 (including -0) to +0 and keeps NaN as NaN.
+func relu(x float32) float32 {
+	if x <= 0 {
+		return 0
+	}
+	return x
+}
+
+func unaryBuilder(f func(float32) float32) builder {
+	return func(n *Node, in []TensorInfo) (*step, error) {
+		if err := wantInputs(n, in, 1, 1); err != nil {
+			return nil, err
+		}
+		if err := wantFloat(n, in, 0); err != nil {
+			return nil, err
+		}
+		shape := in[0].Shape
+		size := numel(shape)
+		return &step{outs: floatOut(shape), flops: i64(size), run: func(x []*Tensor, w int) []*Tensor {
+			out := &Tensor{DType: Float32, Shape: shape, F: make([]float32, size)}
+			src := x[0].F
+			parallelFor(w, size, 4, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					out.F[i] = f(src[i])
+				}
+			})
+			return []*Tensor{out}
+		}}, nil
+	}
+}
+
+func binaryBuilder(f func(a, b float32) float32) builder {
+	return func(n *Node, in []TensorInfo) (*step, error) {
+		if err := wantInputs(n, in, 2, 2); err != nil {
+			return nil, err
+		}
+		for i := range in {
+			if err := wantFloat(n, in, i); err != nil {
+				return nil, err
+			}
+		}
+		bc, err := newBroadcast(in[0].Shape, in[1].Shape)
+		if err != nil {
+			return nil, n.errorf("%v", err)
+		}
+		size := numel(bc.out)
+		return &step{outs: floatOut(bc.out), flops: i64(size), run: func(x []*Tensor, w int) []*Tensor {
+			out := &Tensor{DType: Float32, Shape: bc.out, F: make([]float32, size)}
+			a, b := x[0].F, x[1].F
+			if bc.same {
+				parallelFor(w, size, 1, func(lo, hi int) {
+					for i := lo; i < hi; i++ {
+						out.F[i] = f(a[i], b[i])
+					}
+				})
+				return []*Tensor{out}
+			}
+			// walk rows of the last output dimension: inside a row each
+			// operand either advances by its stride or stays put
+			last := 1
+			if len(bc.out) > 0 {
+				last = bc.out[len(bc.out)-1]
+			}
+			if last == 0 {
+				return []*Tensor{out}
+			}
+			sa, sb := 0, 0
+			if len(bc.out) > 0 {
+				sa, sb = bc.sa[len(bc.out)-1], bc.sb[len(bc.out)-1]
+			}
+			rows := size / last
+			parallelFor(w, rows, 2*last, func(lo, hi int) {
+				for r := lo; r < hi; r++ {
+					ia, ib := bc.offsets(r * last)
+					dst := out.F[r*last : (r+1)*last]
+					for j := range dst {
+						dst[j] = f(a[ia], b[ib])
+						ia += sa
+						ib += sb
+					}
+				}
+			})
+			return []*Tensor{out}
+		}}, nil
+	}
+}

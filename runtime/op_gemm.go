@@ -1,0 +1,172 @@
+package runtime
+
+// Gemm and MatMul.
+//
+// Reduction order: output (i, j) is
+//
+//	acc = +0; for k in 0..K-1 ascending: acc = acc + float32(a[i,k] * b[k,j])
+//
+// Gemm then computes y = float32(alpha*acc) + float32(beta*c[i,j]) when C is
+// given, else y = float32(alpha*acc). (With alpha = 1 the product is exact.)
+// MatMul's y is acc. The CPU kernel accumulates a whole output row at once,
+// k outer and j inner, which gives each element the same sequence of terms.
+
+func init() {
+	register("Gemm", buildGemm)
+	register("MatMul", buildMatMul)
+}
+
+// matmulInto computes rows [i0, i1) of an M x N product into out, reading A
+// as M x K (row stride lda, column stride 1 unless transA) and B as K x N.
+type mm struct {
+	M, N, K        int
+	transA, transB bool
+}
+
+// row computes output row i into dst (length N, zeroed by the caller).
+func (p mm) row(A, B []float32, i int, dst []float32) {
+	if p.transB {
+		// B is N x K: each element is a contiguous dot product over k.
+		for j := 0; j < p.N; j++ {
+			var acc float32
+			bj := B[j*p.K : (j+1)*p.K]
+			for k := 0; k < p.K; k++ {
+				acc = acc + float32(p.a(A, i, k)*bj[k])
+			}
+			dst[j] = acc
+		}
+		return
+	}
+	for k := 0; k < p.K; k++ {
+		a := p.a(A, i, k)
+		bk := B[k*p.N : (k+1)*p.N]
+		for j, b := range bk {
+			dst[j] = dst[j] + float32(a*b)
+		}
+	}
+}
+
+func (p mm) a(A []float32, i, k int) float32 {
+	if p.transA {
+		return A[k*p.M+i]
+	}
+	return A[i*p.K+k]
+}
+
+func buildGemm(n *Node, in []TensorInfo) (*step, error) {
+	if err := wantInputs(n, in, 2, 3); err != nil {
+		return nil, err
+	}
+	for i := range in {
+		if err := wantFloat(n, in, i); err != nil {
+			return nil, err
+		}
+	}
+	as, bs := in[0].Shape, in[1].Shape
+	if len(as) != 2 || len(bs) != 2 {
+		return nil, n.errorf("inputs must be matrices, got %v and %v", as, bs)
+	}
+	ta, err1 := n.attrInt("transA", 0)
+	tb, err2 := n.attrInt("transB", 0)
+	alpha, err3 := n.attrFloat("alpha", 1)
+	beta, err4 := n.attrFloat("beta", 1)
+	for _, err := range []error{err1, err2, err3, err4} {
+		if err != nil {
+			return nil, err
+		}
+	}
+	p := mm{M: as[0], K: as[1], N: bs[1], transA: ta != 0, transB: tb != 0}
+	if p.transA {
+		p.M, p.K = as[1], as[0]
+	}
+	kb := bs[0]
+	if p.transB {
+		p.N, kb = bs[0], bs[1]
+	}
+	if kb != p.K {
+		return nil, n.errorf("inner dimensions differ: A %v, B %v (transA=%d transB=%d)", as, bs, ta, tb)
+	}
+	outShape := []int{p.M, p.N}
+	var bc *broadcast
+	if len(in) == 3 {
+		var err error
+		if bc, err = newBroadcast(in[2].Shape, outShape); err != nil || !sameShape(bc.out, outShape) {
+			return nil, n.errorf("C shape %v does not broadcast to %v", in[2].Shape, outShape)
+		}
+	}
+	flops := 2 * i64(p.M) * i64(p.N) * i64(p.K)
+	return &step{outs: floatOut(outShape), flops: flops, run: func(x []*Tensor, workers int) []*Tensor {
+		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, p.M*p.N)}
+		parallelFor(workers, p.M, p.N*p.K, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				dst := out.F[i*p.N : (i+1)*p.N]
+				p.row(x[0].F, x[1].F, i, dst)
+				if bc == nil {
+					for j := range dst {
+						dst[j] = float32(alpha * dst[j])
+					}
+					continue
+				}
+				it := bc.at(i * p.N)
+				for j := range dst {
+					dst[j] = float32(alpha*dst[j]) + float32(beta*x[2].F[it.ia])
+					it.next()
+				}
+			}
+		})
+		return []*Tensor{out}
+	}}, nil
+}
+
+func buildMatMul(n *Node, in []TensorInfo) (*step, error) {
+	if err := wantInputs(n, in, 2, 2); err != nil {
+		return nil, err
+	}
+	for i := range in {
+		if err := wantFloat(n, in, i); err != nil {
+			return nil, err
+		}
+	}
+	as, bs := in[0].Shape, in[1].Shape
+	if len(as) == 0 || len(bs) == 0 {
+		return nil, n.errorf("MatMul of a scalar")
+	}
+	a2, b2 := as, bs
+	if len(as) == 1 {
+		a2 = []int{1, as[0]}
+	}
+	if len(bs) == 1 {
+		b2 = []int{bs[0], 1}
+	}
+	p := mm{M: a2[len(a2)-2], K: a2[len(a2)-1], N: b2[len(b2)-1]}
+	if b2[len(b2)-2] != p.K {
+		return nil, n.errorf("inner dimensions differ: %v x %v", as, bs)
+	}
+	bc, err := newBroadcast(a2[:len(a2)-2], b2[:len(b2)-2])
+	if err != nil {
+		return nil, n.errorf("batch dimensions: %v", err)
+	}
+	outShape := append(append([]int(nil), bc.out...), p.M, p.N)
+	if len(as) == 1 {
+		outShape = append(outShape[:len(outShape)-2], p.N)
+	}
+	if len(bs) == 1 {
+		outShape = outShape[:len(outShape)-1]
+	}
+	batches := numel(bc.out)
+	flops := 2 * i64(batches) * i64(p.M) * i64(p.N) * i64(p.K)
+	return &step{outs: floatOut(outShape), flops: flops, run: func(x []*Tensor, workers int) []*Tensor {
+		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, batches*p.M*p.N)}
+		rows := batches * p.M
+		parallelFor(workers, rows, p.N*p.K, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				bi, i := r/p.M, r%p.M
+				it := bc.at(bi)
+				A := x[0].F[it.ia*p.M*p.K : (it.ia+1)*p.M*p.K]
+				B := x[1].F[it.ib*p.K*p.N : (it.ib+1)*p.K*p.N]
+				p.row(A, B, i, out.F[r*p.N:(r+1)*p.N])
+			}
+		})
+		return []*Tensor{out}
+	}}, nil
+}

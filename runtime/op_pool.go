@@ -1,0 +1,119 @@
+package runtime
+
+import "math"
+
+// MaxPool and AveragePool over 2-D NCHW inputs.
+//
+// Order: for output (n, c, oh, ow) the taps are visited kh ascending, then kw
+// ascending; taps outside the input (padding) are skipped.
+//
+//	MaxPool:     m = -Inf; for each tap v: if v > m or v is NaN: m = v
+//	             (a NaN, once taken, is kept: v > NaN is false)
+//	AveragePool: acc = +0; for each tap v: acc = acc + v; y = acc / count
+//	             count = taps inside the input, or, with count_include_pad=1,
+//	             taps inside the input plus its explicit/auto padding.
+
+func init() {
+	register("MaxPool", func(n *Node, in []TensorInfo) (*step, error) { return buildPool(n, in, true) })
+	register("AveragePool", func(n *Node, in []TensorInfo) (*step, error) { return buildPool(n, in, false) })
+}
+
+func buildPool(n *Node, in []TensorInfo, isMax bool) (*step, error) {
+	if err := wantInputs(n, in, 1, 1); err != nil {
+		return nil, err
+	}
+	if err := wantFloat(n, in, 0); err != nil {
+		return nil, err
+	}
+	if len(n.Outputs) > 1 {
+		return nil, n.errorf("the Indices output is not supported")
+	}
+	xs := in[0].Shape
+	if len(xs) != 4 {
+		return nil, n.errorf("only 2-D pooling over NCHW is supported, input %v", xs)
+	}
+	ks, err := n.attrInts("kernel_shape")
+	if err != nil {
+		return nil, err
+	}
+	if len(ks) != 2 || ks[0] < 1 || ks[1] < 1 || ks[0] > 1<<16 || ks[1] > 1<<16 {
+		return nil, n.errorf("kernel_shape %v must be two positive ints", ks)
+	}
+	ceil, err := n.attrInt("ceil_mode", 0)
+	if err != nil {
+		return nil, err
+	}
+	cip, err := n.attrInt("count_include_pad", 0)
+	if err != nil {
+		return nil, err
+	}
+	if isMax {
+		if so, err := n.attrInt("storage_order", 0); err != nil || so != 0 {
+			return nil, n.errorf("storage_order must be 0")
+		}
+	} else if _, ok := n.Attrs["dilations"]; ok {
+		return nil, n.errorf("AveragePool dilations are not supported")
+	}
+	win, err := spatialWindows(n, xs[2:], []int{int(ks[0]), int(ks[1])}, ceil != 0)
+	if err != nil {
+		return nil, err
+	}
+	wh, ww := win[0], win[1]
+	outShape := []int{xs[0], xs[1], wh.out, ww.out}
+	kh, kw := wh.k, ww.k
+	flops := i64(numel(outShape)) * i64(kh*kw)
+	return &step{outs: floatOut(outShape), flops: flops, run: func(x []*Tensor, workers int) []*Tensor {
+		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, numel(outShape))}
+		X := x[0].F
+		H, W := wh.in, ww.in
+		planes := xs[0] * xs[1]
+		parallelFor(workers, planes, wh.out*ww.out*kh*kw, func(lo, hi int) {
+			for p := lo; p < hi; p++ {
+				src := X[p*H*W : (p+1)*H*W]
+				dst := out.F[p*wh.out*ww.out:]
+				for oh := 0; oh < wh.out; oh++ {
+					for ow := 0; ow < ww.out; ow++ {
+						dst[oh*ww.out+ow] = poolOne(src, W, wh, ww, oh, ow, isMax, cip != 0)
+					}
+				}
+			}
+		})
+		return []*Tensor{out}
+	}}, nil
+}
+
+// poolOne reduces one output window in the documented order.
+func poolOne(src []float32, W int, wh, ww window, oh, ow int, isMax, includePad bool) float32 {
+	m := float32(math.Inf(-1))
+	var acc float32
+	count := 0
+	for a := 0; a < wh.k; a++ {
+		ih := oh*wh.stride - wh.padBegin + a*wh.dil
+		rowPad := ih >= -wh.padBegin && ih < wh.in+wh.padEnd
+		for b := 0; b < ww.k; b++ {
+			iw := ow*ww.stride - ww.padBegin + b*ww.dil
+			if ih < 0 || ih >= wh.in || iw < 0 || iw >= ww.in {
+				if includePad && rowPad && iw >= -ww.padBegin && iw < ww.in+ww.padEnd {
+					count++
+				}
+				continue
+			}
+			v := src[ih*W+iw]
+			if isMax {
+				if v > m || v != v {
+					m = v
+				}
+			} else {
+				acc = acc + v
+				count++
+			}
+		}
+	}
+	if isMax {
+		return m
+	}
+	if count == 0 {
+		return float32(math.NaN())
+	}
+	return acc / float32(count)
+}

@@ -1,0 +1,164 @@
+package runtime
+
+import (
+	"fmt"
+)
+
+// Program is a graph compiled for static shapes: nodes in canonical
+// topological order, each validated against its input shapes and bounded by
+// Limits. It is immutable and safe for concurrent Run calls.
+type Program struct {
+	graph     *Graph
+	order     []int   // node indices in canonical order
+	steps     []*step // parallel to order
+	ins       [][]int // value slots each step reads
+	outs      [][]int // value slots each step writes
+	inputs    []ValueInfo
+	inSlots   []int
+	outSlot   []int
+	consts    []*Tensor // slot -> compile-time value (initializers, folded constants)
+	folded    []bool    // step -> all outputs known at compile time (not rerun per item)
+	leafConst []*Hash   // leaf index within an item -> output hash when constant
+	nslots    int
+	infos     []TensorInfo // slot -> compiled type and shape
+	slotNames []string     // slot -> value name
+	flops     int64
+	outputs   int // operator outputs per item: the trace leaves per item
+}
+
+// Compile validates g against limits and fixes every shape. Symbolic input
+// dimensions are bound to 1.
+func Compile(g *Graph, lim Limits) (*Program, error) {
+	if len(g.Nodes) > lim.MaxNodes {
+		return nil, fmt.Errorf("graph has %d nodes, limit %d", len(g.Nodes), lim.MaxNodes)
+	}
+	order, err := g.topoOrder()
+	if err != nil {
+		return nil, err
+	}
+	p := &Program{graph: g, order: order}
+	slot := map[string]int{}
+	var infos []TensorInfo
+	newSlot := func(name string, info TensorInfo) int {
+		slot[name] = len(infos)
+		infos = append(infos, info)
+		p.consts = append(p.consts, info.Const)
+		return len(infos) - 1
+	}
+	var weights int64
+	for _, name := range g.sortedNames() {
+		t := g.Initializers[name]
+		if int64(t.Len()) > lim.MaxTensorElements {
+			return nil, fmt.Errorf("initializer %q has %d elements, limit %d", name, t.Len(), lim.MaxTensorElements)
+		}
+		weights += int64(t.Len())
+		newSlot(name, TensorInfo{DType: t.DType, Shape: t.Shape, Const: t})
+	}
+	if weights > lim.MaxWeightElements {
+		return nil, fmt.Errorf("initializers hold %d elements, limit %d", weights, lim.MaxWeightElements)
+	}
+	for _, v := range g.RuntimeInputs() {
+		shape := make([]int, len(v.Shape))
+		for i, d := range v.Shape {
+			shape[i] = max(d, 1)
+		}
+		if err := checkShape(shape); err != nil || int64(numel(shape)) > lim.MaxTensorElements {
+			return nil, fmt.Errorf("graph input %q shape %v out of bounds", v.Name, v.Shape)
+		}
+		if v.DType != Float32 {
+			return nil, fmt.Errorf("graph input %q is %s; only float32 inputs are supported", v.Name, v.DType)
+		}
+		p.inputs = append(p.inputs, ValueInfo{Name: v.Name, DType: v.DType, Shape: shape})
+		p.inSlots = append(p.inSlots, newSlot(v.Name, TensorInfo{DType: Float32, Shape: shape}))
+	}
+	var actBytes int64
+	for _, ni := range order {
+		n := g.Nodes[ni]
+		b, ok := builders[n.OpType]
+		if !ok {
+			return nil, n.errorf("unsupported operator %q", n.OpType)
+		}
+		var inInfo []TensorInfo
+		var inSlots []int
+		for i, name := range n.Inputs {
+			if name == "" { // omitted optional input: only trailing ones are supported
+				for _, later := range n.Inputs[i:] {
+					if later != "" {
+						return nil, n.errorf("omitted input %d before a present one is not supported", i)
+					}
+				}
+				break
+			}
+			s := slot[name]
+			inSlots = append(inSlots, s)
+			inInfo = append(inInfo, infos[s])
+		}
+		st, err := b(n, inInfo)
+		if err != nil {
+			return nil, err
+		}
+		if len(st.outs) != len(n.Outputs) {
+			return nil, n.errorf("has %d outputs, the operator produces %d", len(n.Outputs), len(st.outs))
+		}
+		// Constant folding: a node whose inputs are all compile-time values
+		// gives the same output for every item; compute it once now. Its
+		// output is still a trace leaf of every item, with a cached hash.
+		folded := len(inInfo) > 0 || n.OpType == "Constant"
+		for _, in := range inInfo {
+			folded = folded && in.Const != nil
+		}
+		if folded && st.outs[0].Const == nil {
+			args := make([]*Tensor, len(inInfo))
+			for i, in := range inInfo {
+				args[i] = in.Const
+			}
+			res := st.run(args, 1)
+			for i := range st.outs {
+				st.outs[i].Const = res[i]
+			}
+		}
+		var outSlots []int
+		for i, o := range st.outs {
+			if folded {
+				h := OutputHash(o.Const)
+				p.leafConst = append(p.leafConst, &h)
+			} else {
+				p.leafConst = append(p.leafConst, nil)
+			}
+			if int64(numel(o.Shape)) > lim.MaxTensorElements {
+				return nil, n.errorf("output %v has %d elements, limit %d", o.Shape, numel(o.Shape), lim.MaxTensorElements)
+			}
+			actBytes += 8 * int64(numel(o.Shape))
+			outSlots = append(outSlots, newSlot(n.Outputs[i], o))
+		}
+		p.flops += st.flops
+		if p.flops > lim.MaxFLOPsPerItem {
+			return nil, n.errorf("estimated FLOPs per item exceed the limit %d", lim.MaxFLOPsPerItem)
+		}
+		if actBytes > lim.MaxActivationsBytes {
+			return nil, n.errorf("activations exceed the limit of %d bytes per item", lim.MaxActivationsBytes)
+		}
+		p.steps = append(p.steps, st)
+		p.folded = append(p.folded, folded)
+		p.ins = append(p.ins, inSlots)
+		p.outs = append(p.outs, outSlots)
+		p.outputs += len(outSlots)
+	}
+	if len(g.Outputs) == 0 {
+		return nil, fmt.Errorf("graph declares no outputs")
+	}
+	for _, o := range g.Outputs {
+		s, ok := slot[o]
+		if !ok {
+			return nil, fmt.Errorf("graph output %q is not produced", o)
+		}
+		p.outSlot = append(p.outSlot, s)
+	}
+	p.nslots = len(infos)
+	p.infos = infos
+	p.slotNames = make([]string, len(infos))
+	for name, s := range slot {
+		p.slotNames[s] = name // each slot has exactly one name; order of filling is irrelevant
+	}
+	return p, nil
+}

@@ -1,0 +1,107 @@
+package runtime
+
+import "fmt"
+
+// Referee support: in a Verde dispute the parties bisect the trace down to
+// one leaf k where they part, and the chain recomputes that one operator.
+// These methods say where leaf k's inputs come from and recompute it from
+// inputs supplied (and proven) by a party.
+
+// SourceKind says how a disputed operator's input is proven.
+type SourceKind uint8
+
+const (
+	// FromLeaf inputs are earlier operator outputs of the same item: they must
+	// hash to the output hash of an agreed leaf.
+	FromLeaf SourceKind = iota + 1
+	// FromWeight inputs are initializers: proven against the weight root.
+	FromWeight
+	// FromItem is the benchmark item: proven against the benchmark's item root.
+	FromItem
+)
+
+// InputSource locates one input of an operator.
+type InputSource struct {
+	Kind SourceKind
+	Leaf int    // FromLeaf: leaf index within the item (0 <= Leaf < LeavesPerItem)
+	Name string // the value's name (the initializer name for FromWeight)
+}
+
+// LeafNode returns the node that produces leaf `local` (an index within one
+// item; the global leaf index is item*LeavesPerItem + local) and where each
+// of its inputs comes from.
+func (p *Program) LeafNode(local int) (*Node, []InputSource, error) {
+	k, _, err := p.leafStep(local)
+	if err != nil {
+		return nil, nil, err
+	}
+	producer := map[int]int{} // slot -> leaf
+	leaf := 0
+	for j := 0; j < k; j++ {
+		for _, s := range p.outs[j] {
+			producer[s] = leaf
+			leaf++
+		}
+	}
+	isInput := map[int]bool{}
+	for _, s := range p.inSlots {
+		isInput[s] = true
+	}
+	var srcs []InputSource
+	for _, s := range p.ins[k] {
+		switch l, ok := producer[s]; {
+		case ok:
+			srcs = append(srcs, InputSource{Kind: FromLeaf, Leaf: l, Name: p.slotNames[s]})
+		case isInput[s]:
+			srcs = append(srcs, InputSource{Kind: FromItem, Name: p.slotNames[s]})
+		default:
+			srcs = append(srcs, InputSource{Kind: FromWeight, Name: p.slotNames[s]})
+		}
+	}
+	return p.graph.Nodes[p.order[k]], srcs, nil
+}
+
+// leafStep maps a per-item leaf index to (step, output index).
+func (p *Program) leafStep(local int) (int, int, error) {
+	if local < 0 || local >= p.outputs {
+		return 0, 0, fmt.Errorf("leaf %d outside [0, %d)", local, p.outputs)
+	}
+	for k := range p.steps {
+		if local < len(p.outs[k]) {
+			return k, local, nil
+		}
+		local -= len(p.outs[k])
+	}
+	return 0, 0, fmt.Errorf("leaf index inconsistent with the program")
+}
+
+// Recompute runs the single operator behind leaf `local` on the given
+// inputs (in LeafNode order) with the reference kernel, after checking each
+// input's type and shape against the compiled graph, and returns the output
+// whose hash the leaf commits to.
+func (p *Program) Recompute(local int, inputs []*Tensor) (out *Tensor, err error) {
+	k, o, err := p.leafStep(local)
+	if err != nil {
+		return nil, err
+	}
+	n := p.graph.Nodes[p.order[k]]
+	if len(inputs) != len(p.ins[k]) {
+		return nil, n.errorf("recompute needs %d inputs, got %d", len(p.ins[k]), len(inputs))
+	}
+	for i, s := range p.ins[k] {
+		want, t := p.infos[s], inputs[i]
+		if t == nil || t.DType != want.DType || !sameShape(t.Shape, want.Shape) ||
+			(t.DType == Float32 && len(t.F) != numel(t.Shape)) || (t.DType == Int64 && len(t.I) != numel(t.Shape)) {
+			return nil, n.errorf("recompute input %d must be %s %v", i, want.DType, want.Shape)
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, n.errorf("internal error: %v", r)
+		}
+	}()
+	if p.folded[k] {
+		return p.infos[p.outs[k][o]].Const, nil
+	}
+	return p.steps[k].run(inputs, 1)[o], nil
+}

@@ -1,0 +1,98 @@
+package runtime
+
+import "fmt"
+
+// Inputs are the runtime inputs with their bound shapes.
+func (p *Program) Inputs() []ValueInfo { return p.inputs }
+
+// FLOPs is the estimated arithmetic per item.
+func (p *Program) FLOPs() int64 { return p.flops }
+
+// LeavesPerItem is the number of operator outputs (trace leaves) per item.
+func (p *Program) LeavesPerItem() int { return p.outputs }
+
+// ConstLeafHash reports the output hash of leaf l (0 <= l < LeavesPerItem)
+// when that output is a compile-time constant, the same for every item.
+func (p *Program) ConstLeafHash(l int) (Hash, bool) {
+	if h := p.leafConst[l]; h != nil {
+		return *h, true
+	}
+	return Hash{}, false
+}
+
+// Run evaluates one item. observe, when not nil, is called with every
+// operator output in canonical order (node in topological order, then output
+// index) and its leaf index within the item: it is how the trace sees the
+// run. workers bounds the goroutines one operator may use.
+func (p *Program) Run(inputs []*Tensor, workers int, observe func(leaf int, t *Tensor)) (outs []*Tensor, err error) {
+	if len(inputs) != len(p.inputs) {
+		return nil, fmt.Errorf("got %d inputs, the model takes %d", len(inputs), len(p.inputs))
+	}
+	vals := make([]*Tensor, p.nslots)
+	copy(vals, p.consts)
+	for i, t := range inputs {
+		want := p.inputs[i]
+		if t == nil || t.DType != Float32 || !sameShape(t.Shape, want.Shape) || len(t.F) != numel(want.Shape) {
+			return nil, fmt.Errorf("input %q must be float32 %v", want.Name, want.Shape)
+		}
+		vals[p.inSlots[i]] = t
+	}
+	args := make([]*Tensor, 0, 8)
+	leaf := 0
+	current := -1
+	// Compile validated every shape, so a kernel panic is a runtime bug; it
+	// must still not take the validator's evaluator down. Kernels that fan
+	// out recover nothing themselves, so this covers the serial path only.
+	defer func() {
+		if r := recover(); r != nil {
+			label := "graph"
+			if current >= 0 {
+				label = p.graph.Nodes[p.order[current]].label()
+			}
+			outs, err = nil, fmt.Errorf("%s: internal error: %v", label, r)
+		}
+	}()
+	for k, st := range p.steps {
+		current = k
+		if !p.folded[k] {
+			args = args[:0]
+			for _, s := range p.ins[k] {
+				args = append(args, vals[s])
+			}
+			res := st.run(args, workers)
+			for i, s := range p.outs[k] {
+				vals[s] = res[i]
+			}
+		}
+		for _, s := range p.outs[k] {
+			if observe != nil {
+				observe(leaf, vals[s])
+			}
+			leaf++
+		}
+	}
+	out := make([]*Tensor, len(p.outSlot))
+	for i, s := range p.outSlot {
+		out[i] = vals[s]
+	}
+	return out, nil
+}
+
+// Nodes returns the graph's nodes in canonical (trace) order.
+func (p *Program) Nodes() []*Node {
+	out := make([]*Node, len(p.order))
+	for i, ni := range p.order {
+		out[i] = p.graph.Nodes[ni]
+	}
+	return out
+}
+
+// OutputShapes returns the compiled shapes of the outputs of the k-th node in
+// canonical order (see Nodes).
+func (p *Program) OutputShapes(k int) [][]int {
+	var out [][]int
+	for _, s := range p.outs[k] {
+		out = append(out, p.infos[s].Shape)
+	}
+	return out
+}

@@ -1,0 +1,142 @@
+package runtime
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+)
+
+// DType is the element type of a Tensor. The runtime computes in float32;
+// int64 tensors exist only to carry shapes and axes (Reshape's second input,
+// ONNX int64 initializers) and are never the operands of arithmetic.
+type DType uint8
+
+const (
+	// Float32 tensors hold their elements in Tensor.F.
+	Float32 DType = 1
+	// Int64 tensors hold their elements in Tensor.I.
+	Int64 DType = 7
+)
+
+// String names the type as ONNX does.
+func (d DType) String() string {
+	switch d {
+	case Float32:
+		return "float32"
+	case Int64:
+		return "int64"
+	}
+	return fmt.Sprintf("dtype(%d)", uint8(d))
+}
+
+// Tensor is a dense row-major (C order) tensor. A rank-0 tensor has an empty
+// Shape and one element.
+type Tensor struct {
+	DType DType
+	Shape []int
+	F     []float32
+	I     []int64
+}
+
+// NewTensor returns a zero float32 tensor of the given shape.
+func NewTensor(shape ...int) *Tensor {
+	return &Tensor{DType: Float32, Shape: append([]int(nil), shape...), F: make([]float32, numel(shape))}
+}
+
+// FromFloats wraps data (not copied) as a float32 tensor; it checks the size.
+func FromFloats(shape []int, data []float32) (*Tensor, error) {
+	if err := checkShape(shape); err != nil {
+		return nil, err
+	}
+	if numel(shape) != len(data) {
+		return nil, fmt.Errorf("shape %v needs %d elements, got %d", shape, numel(shape), len(data))
+	}
+	return &Tensor{DType: Float32, Shape: append([]int(nil), shape...), F: data}, nil
+}
+
+// FromInts wraps data (not copied) as an int64 tensor; it checks the size.
+func FromInts(shape []int, data []int64) (*Tensor, error) {
+	if err := checkShape(shape); err != nil {
+		return nil, err
+	}
+	if numel(shape) != len(data) {
+		return nil, fmt.Errorf("shape %v needs %d elements, got %d", shape, numel(shape), len(data))
+	}
+	return &Tensor{DType: Int64, Shape: append([]int(nil), shape...), I: data}, nil
+}
+
+// Len is the number of elements.
+func (t *Tensor) Len() int { return numel(t.Shape) }
+
+// Rank is the number of dimensions.
+func (t *Tensor) Rank() int { return len(t.Shape) }
+
+// Bytes returns the canonical encoding of the elements: little-endian
+// float32 (IEEE 754 bits) or little-endian int64, in row-major order. It is
+// what the trace hashes and what the weight Merkle leaves commit to.
+func (t *Tensor) Bytes() []byte {
+	if t.DType == Int64 {
+		b := make([]byte, 8*len(t.I))
+		for i, v := range t.I {
+			binary.LittleEndian.PutUint64(b[8*i:], uint64(v))
+		}
+		return b
+	}
+	b := make([]byte, 4*len(t.F))
+	for i, v := range t.F {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+	}
+	return b
+}
+
+// numel multiplies the dimensions; callers validate shapes first so the
+// product cannot overflow (see checkShape and Limits).
+func numel(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}
+
+// maxElements bounds any single tensor the runtime will describe, whatever
+// the Limits: it keeps every size computation far from int overflow.
+const maxElements = 1 << 40
+
+// checkShape rejects negative dimensions and products that would overflow.
+func checkShape(shape []int) error {
+	n := 1
+	for _, d := range shape {
+		if d < 0 {
+			return fmt.Errorf("negative dimension in shape %v", shape)
+		}
+		if d != 0 && n > maxElements/d {
+			return fmt.Errorf("shape %v has more than 2^40 elements", shape)
+		}
+		n *= d
+	}
+	return nil
+}
+
+// strides returns row-major strides for shape.
+func strides(shape []int) []int {
+	s := make([]int, len(shape))
+	acc := 1
+	for i := len(shape) - 1; i >= 0; i-- {
+		s[i] = acc
+		acc *= shape[i]
+	}
+	return s
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
