@@ -10,7 +10,7 @@ SDKVER  := github.com/cosmos/cosmos-sdk/version
 LDFLAGS := -X $(SDKVER).Name=delphi -X $(SDKVER).AppName=delphid \
            -X $(SDKVER).Version=$(VERSION) -X $(SDKVER).Commit=$(COMMIT)
 
-.PHONY: help build install test test-short test-e2e lint bench demo \
+.PHONY: help build install test data crossarch test-short test-e2e lint bench demo \
         proto-tools proto-deps proto-gen proto-check proto-lint \
         localnet-start localnet-stop clean
 
@@ -23,8 +23,15 @@ build: ## build delphid into build/
 install: ## install delphid into GOBIN
 	$(GO) install -ldflags '$(LDFLAGS)' ./cmd/delphid
 
-test: ## unit, keeper, in-process network and CLI tests
+test: data ## unit, keeper, in-process network, CLI and cross-architecture determinism tests
 	$(GO) test -count=1 -timeout 20m ./...
+	bash scripts/crossarch.sh
+
+data: ## fetch the benchmark data and models (Debian packages, Go modules), hash-checked on use
+	sh scripts/fetch-data.sh
+
+crossarch: ## evaluations and training give identical bytes on amd64 v1, v3 and arm64 (qemu)
+	bash scripts/crossarch.sh
 
 test-short: ## the tests that start no node
 	$(GO) test -count=1 -short ./...
@@ -39,8 +46,9 @@ lint: ## gofmt, go vet and buf lint
 	$(GO) vet -tags e2e ./tests/...
 	$(MAKE) proto-lint
 
-bench: ## go benchmarks of the hot paths
+bench: data ## go benchmarks of the hot paths, and this runtime vs gorgonia
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+	cd runtime/compare && $(GO) test -run '^$$' -bench . -timeout 30m .
 
 demo: build ## the quick-start demo on a local chain
 	DELPHID=$(BUILD_DIR)/delphid bash scripts/demo.sh

@@ -2,7 +2,8 @@
 # Generates all protobuf code into OUT (default: the repository itself):
 #   gogo types and servers beside the Go code that uses them (go_package),
 #   protoreflect types, gRPC clients and grpc-gateway v2 handlers under api/,
-#   and the merged OpenAPI document at api/openapi/delphi.swagger.json.
+#   the merged OpenAPI document at api/openapi/delphi.swagger.json, and
+#   google.golang.org/protobuf types for our ONNX subset in runtime/onnxpb.
 # `make proto-check` runs it into a temporary tree and compares.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,12 +14,13 @@ export PATH="$(go env GOPATH)/bin:$PATH"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp buf.yaml buf.gen.gogo.yaml buf.gen.api.yaml "$work/"
+cp buf.yaml buf.gen.gogo.yaml buf.gen.api.yaml buf.gen.onnx.yaml "$work/"
 cp -r proto third_party "$work/"
 cd "$work"
 
 buf generate --template buf.gen.gogo.yaml --path proto/delphi
 buf generate --template buf.gen.api.yaml --path proto/delphi
+buf generate --template buf.gen.onnx.yaml --path proto/onnx
 
 # gogo output lands under its go_package path; move it into the repo layout.
 if [ -d ".gen/gogo/$module" ]; then
@@ -28,5 +30,8 @@ fi
 # api output is already source-relative to proto/.
 (cd .gen/api && find . -name '*.go' -print0 | while IFS= read -r -d '' f; do
   mkdir -p "$out/api/$(dirname "$f")"; cp "$f" "$out/api/$f"; done)
+# onnx output is module-relative already (runtime/onnxpb).
+(cd .gen/onnx && find . -name '*.go' -print0 | while IFS= read -r -d '' f; do
+  mkdir -p "$out/$(dirname "$f")"; cp "$f" "$out/$f"; done)
 mkdir -p "$out/api/openapi"
 cp .gen/openapi/delphi.swagger.json "$out/api/openapi/delphi.swagger.json"

@@ -10,7 +10,7 @@ have protoc-gen-gocosmos || go install github.com/cosmos/gogoproto/protoc-gen-go
 have protoc-gen-grpc-gateway || go install github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-grpc-gateway@v2.33.0
 have protoc-gen-openapiv2 || go install github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2@v2.33.0
 have protoc-gen-go-grpc || go install google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2
-have protoc-gen-go || go install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.11
+have protoc-gen-go || go install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
 # The proxy refuses protoc-gen-go-pulsar with an explicit version; this module
 # requires cosmos-proto, so the unversioned install resolves to go.mod's.
 have protoc-gen-go-pulsar || go install github.com/cosmos/cosmos-proto/cmd/protoc-gen-go-pulsar

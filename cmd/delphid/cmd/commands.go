@@ -29,6 +29,7 @@ import (
 
 	chainv1 "github.com/delphi-network/delphi/api/delphi/chain/v1"
 	"github.com/delphi-network/delphi/app"
+	runtimecli "github.com/delphi-network/delphi/runtime/cli"
 )
 
 func initRootCmd(root *cobra.Command, enc app.EncodingConfig, tempApp *app.App, home string) {
@@ -40,6 +41,8 @@ func initRootCmd(root *cobra.Command, enc app.EncodingConfig, tempApp *app.App, 
 		snapshot.Cmd(newApp),
 		configCmd(),
 		testnetCmd(),
+		runtimecli.ModelCmd(),
+		runtimecli.BenchmarkCmd(),
 	)
 	server.AddCommands(root, home, newApp, exportApp, func(*cobra.Command) {})
 	guardStart(root, tempApp)
