@@ -42,7 +42,8 @@ test-e2e: build ## tests against a multi-process localnet
 lint: ## gofmt, go vet and buf lint
 	@out=$$(git ls-files '*.go' | grep -v '\.pb\(\.gw\)\?\.go$$' | grep -v '\.pulsar\.go$$' | xargs gofmt -l); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+	@# api/ is generated (pulsar output trips vet's unreachable-code check).
+	$(GO) vet $$($(GO) list ./... | grep -v '/api/')
 	$(GO) vet -tags e2e ./tests/...
 	$(MAKE) proto-lint
 
