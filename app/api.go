@@ -15,6 +15,7 @@ import (
 	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
 
 	chainv1 "github.com/delphi-network/delphi/api/delphi/chain/v1"
+	evaluationv1 "github.com/delphi-network/delphi/api/delphi/evaluation/v1"
 	"github.com/delphi-network/delphi/api/openapi"
 	"github.com/delphi-network/delphi/app/chaininfo"
 )
@@ -57,6 +58,9 @@ func NewRESTMux(conn client.Context) (http.Handler, error) {
 	}))
 	ctx := context.Background()
 	if err := chainv1.RegisterQueryHandlerClient(ctx, gw, chainv1.NewQueryClient(conn)); err != nil {
+		return nil, err
+	}
+	if err := evaluationv1.RegisterQueryHandlerClient(ctx, gw, evaluationv1.NewQueryClient(conn)); err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()

@@ -43,6 +43,9 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
+
+	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 var _ servertypes.Application = (*App)(nil)
@@ -69,6 +72,8 @@ type App struct {
 	EvidenceKeeper  evidencekeeper.Keeper
 	ConsensusKeeper consensuskeeper.Keeper
 
+	EvaluationKeeper evaluationkeeper.Keeper
+
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
@@ -87,7 +92,7 @@ func New(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, baseAppOp
 	keys := storetypes.NewKVStoreKeys(
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, minttypes.StoreKey,
 		distrtypes.StoreKey, slashingtypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey,
-		upgradetypes.StoreKey, evidencetypes.StoreKey,
+		upgradetypes.StoreKey, evidencetypes.StoreKey, evaluationtypes.StoreKey,
 	)
 
 	app := &App{
@@ -135,6 +140,9 @@ func New(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, baseAppOp
 	evidenceKeeper := evidencekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[evidencetypes.StoreKey]),
 		app.StakingKeeper, app.SlashingKeeper, accCodec, runtime.ProvideCometInfoService())
 	app.EvidenceKeeper = *evidenceKeeper
+
+	app.EvaluationKeeper = evaluationkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]),
+		app.BankKeeper, authority)
 
 	app.setupModules(enc, txConfig)
 

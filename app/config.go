@@ -8,6 +8,8 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 const (
@@ -39,6 +41,7 @@ var maccPerms = map[string][]string{
 	stakingtypes.NotBondedPoolName:      {authtypes.Burner, authtypes.Staking},
 	stakingtypes.KeyRotationFeePoolName: {authtypes.Burner},
 	govtypes.ModuleName:                 {authtypes.Burner},
+	evaluationtypes.ModuleName:          nil, // holds benchmark deposits
 }
 
 // ModuleAccountPermissions returns a copy of the module account permissions.

@@ -13,6 +13,8 @@ import (
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 	minttypes "github.com/cosmos/cosmos-sdk/x/mint/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 // chainIDPattern is what Delphi accepts as a chain id: CometBFT's 50-byte
@@ -97,6 +99,13 @@ func (app *App) validateGenesisDenoms(state GenesisState) error {
 		if err := checkCoins("gov.params.min_deposit", gov.Params.MinDeposit); err != nil {
 			return err
 		}
+	}
+	var eval evaluationtypes.GenesisState
+	if err := cdc.UnmarshalJSON(state[evaluationtypes.ModuleName], &eval); err != nil {
+		return fmt.Errorf("evaluation genesis: %w", err)
+	}
+	if err := checkCoins("evaluation.params.benchmark_deposit", eval.Params.BenchmarkDeposit); err != nil {
+		return err
 	}
 	for _, b := range bank.Balances {
 		if err := checkCoins("bank.balances of "+b.Address, b.Coins); err != nil {

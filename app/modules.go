@@ -30,6 +30,9 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 	"github.com/cosmos/cosmos-sdk/x/upgrade"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
+
+	"github.com/delphi-network/delphi/x/evaluation"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 // setupModules builds the module manager, fixes the order of every ABCI phase
@@ -48,6 +51,7 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 		upgrade.NewAppModule(app.UpgradeKeeper, app.AccountKeeper.AddressCodec()),
 		evidence.NewAppModule(app.EvidenceKeeper),
 		consensus.NewAppModule(cdc, app.ConsensusKeeper),
+		evaluation.NewAppModule(cdc, app.EvaluationKeeper),
 	)
 
 	custom := delphiBasics(app.ModuleManager)
@@ -70,7 +74,7 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 	genesisOrder := []string{
 		consensustypes.ModuleName, authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName,
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, minttypes.ModuleName,
-		genutiltypes.ModuleName, evidencetypes.ModuleName, upgradetypes.ModuleName,
+		genutiltypes.ModuleName, evidencetypes.ModuleName, upgradetypes.ModuleName, evaluationtypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

@@ -1,0 +1,68 @@
+package evaluation
+
+import (
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+
+	evaluationv1 "github.com/delphi-network/delphi/api/delphi/evaluation/v1"
+)
+
+// AutoCLIOptions gives `delphid q evaluation ...` and `delphid tx evaluation ...`.
+func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	return &autocliv1.ModuleOptions{
+		Query: &autocliv1.ServiceCommandDescriptor{
+			Service: evaluationv1.Query_ServiceDesc.ServiceName,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "Params", Use: "params", Short: "Show the module params"},
+				{RpcMethod: "Benchmarks", Use: "benchmarks", Short: "List registered benchmarks"},
+				{RpcMethod: "Benchmark", Use: "benchmark [id]", Short: "Show a benchmark",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
+				{RpcMethod: "Models", Use: "models", Short: "List registered models"},
+				{RpcMethod: "Model", Use: "model [id]", Short: "Show a model",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
+				{RpcMethod: "Evaluations", Use: "evaluations", Short: "List evaluations"},
+				{RpcMethod: "Evaluation", Use: "evaluation [id]", Short: "Show an evaluation",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
+			},
+		},
+		Tx: &autocliv1.ServiceCommandDescriptor{
+			Service: evaluationv1.Msg_ServiceDesc.ServiceName,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{
+					RpcMethod: "RegisterBenchmark",
+					Use:       "register-benchmark [name] [task] [metric] [dataset-sha256] [item-count] [dataset-uri,...]",
+					Short:     "Register a benchmark (authority, or anyone for the deposit when permissionless)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
+						{ProtoField: "name"}, {ProtoField: "task"}, {ProtoField: "metric"},
+						{ProtoField: "dataset_sha256"}, {ProtoField: "item_count"}, {ProtoField: "dataset_uris", Varargs: true},
+					},
+				},
+				{
+					RpcMethod: "RegisterModel",
+					Use:       "register-model [name] [weights-sha256] [weights-root] [artifact-uri,...] --format onnx",
+					Short:     "Register a model artifact by its hashes",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
+						{ProtoField: "name"}, {ProtoField: "weights_sha256"}, {ProtoField: "weights_root"},
+						{ProtoField: "artifact_uris", Varargs: true},
+					},
+				},
+				{
+					RpcMethod: "UpdateModelURIs",
+					Use:       "update-model-uris [model-id] [artifact-uri,...]",
+					Short:     "Replace a model's artifact URIs (owner only)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
+						{ProtoField: "model_id"}, {ProtoField: "artifact_uris", Varargs: true},
+					},
+				},
+				{
+					RpcMethod: "CreateEvaluation",
+					Use:       "create-evaluation [benchmark-id] [model-ids] --rounds N --items-per-round N --blocks-between-rounds N --start-delay N --deadline-blocks N",
+					Short:     "Schedule an evaluation of two or more models on a benchmark",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
+						{ProtoField: "benchmark_id"}, {ProtoField: "model_ids"},
+					},
+				},
+				{RpcMethod: "UpdateParams", Skip: true},
+			},
+		},
+	}
+}

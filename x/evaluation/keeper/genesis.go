@@ -1,0 +1,85 @@
+package keeper
+
+import (
+	"context"
+
+	"github.com/delphi-network/delphi/x/evaluation/types"
+)
+
+// InitGenesis loads the registries, evaluations and sequences.
+func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
+	if err := k.Params.Set(ctx, gs.Params); err != nil {
+		return err
+	}
+	for _, b := range gs.Benchmarks {
+		if err := k.Benchmarks.Set(ctx, b.Id, b); err != nil {
+			return err
+		}
+		if err := k.BenchmarkByName.Set(ctx, b.Name, b.Id); err != nil {
+			return err
+		}
+	}
+	for _, m := range gs.Models {
+		if err := k.Models.Set(ctx, m.Id, m); err != nil {
+			return err
+		}
+	}
+	for _, e := range gs.Evaluations {
+		if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
+			return err
+		}
+	}
+	if err := k.BenchmarkSeq.Set(ctx, gs.NextBenchmarkId); err != nil {
+		return err
+	}
+	if err := k.ModelSeq.Set(ctx, gs.NextModelId); err != nil {
+		return err
+	}
+	return k.EvaluationSeq.Set(ctx, gs.NextEvaluationId)
+}
+
+// ExportGenesis writes the module state in key order.
+func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gs := &types.GenesisState{Params: params}
+	if err := k.Benchmarks.Walk(ctx, nil, func(_ uint64, b types.Benchmark) (bool, error) {
+		gs.Benchmarks = append(gs.Benchmarks, b)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Models.Walk(ctx, nil, func(_ uint64, m types.Model) (bool, error) {
+		gs.Models = append(gs.Models, m)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Evaluations.Walk(ctx, nil, func(_ uint64, e types.Evaluation) (bool, error) {
+		gs.Evaluations = append(gs.Evaluations, e)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if gs.NextBenchmarkId, err = nextPeek(ctx, k.BenchmarkSeq.Peek); err != nil {
+		return nil, err
+	}
+	if gs.NextModelId, err = nextPeek(ctx, k.ModelSeq.Peek); err != nil {
+		return nil, err
+	}
+	if gs.NextEvaluationId, err = nextPeek(ctx, k.EvaluationSeq.Peek); err != nil {
+		return nil, err
+	}
+	return gs, nil
+}
+
+// nextPeek is the id the sequence hands out next (ids start at 1).
+func nextPeek(ctx context.Context, peek func(context.Context) (uint64, error)) (uint64, error) {
+	v, err := peek(ctx)
+	if err != nil || v > 0 {
+		return v, err
+	}
+	return 1, nil
+}

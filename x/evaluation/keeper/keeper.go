@@ -1,0 +1,79 @@
+// Package keeper holds x/evaluation's state and its message and query servers.
+package keeper
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cosmos/gogoproto/proto"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/core/store"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/delphi-network/delphi/x/evaluation/types"
+)
+
+// Keeper stores the registries and evaluations.
+type Keeper struct {
+	cdc       codec.BinaryCodec
+	bank      types.BankKeeper
+	authority string
+
+	Schema          collections.Schema
+	Params          collections.Item[types.Params]
+	BenchmarkSeq    collections.Sequence
+	Benchmarks      collections.Map[uint64, types.Benchmark]
+	BenchmarkByName collections.Map[string, uint64]
+	ModelSeq        collections.Sequence
+	Models          collections.Map[uint64, types.Model]
+	EvaluationSeq   collections.Sequence
+	Evaluations     collections.Map[uint64, types.Evaluation]
+}
+
+// NewKeeper builds the keeper and its collections schema. authority is the
+// address allowed to change params and register benchmarks without deposit.
+func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank types.BankKeeper, authority string) Keeper {
+	sb := collections.NewSchemaBuilder(storeService)
+	k := Keeper{
+		cdc:             cdc,
+		bank:            bank,
+		authority:       authority,
+		Params:          collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		BenchmarkSeq:    collections.NewSequence(sb, types.BenchmarkSeqKey, "benchmark_seq"),
+		Benchmarks:      collections.NewMap(sb, types.BenchmarksKey, "benchmarks", collections.Uint64Key, codec.CollValue[types.Benchmark](cdc)),
+		BenchmarkByName: collections.NewMap(sb, types.BenchmarkByNameKey, "benchmark_by_name", collections.StringKey, collections.Uint64Value),
+		ModelSeq:        collections.NewSequence(sb, types.ModelSeqKey, "model_seq"),
+		Models:          collections.NewMap(sb, types.ModelsKey, "models", collections.Uint64Key, codec.CollValue[types.Model](cdc)),
+		EvaluationSeq:   collections.NewSequence(sb, types.EvaluationSeqKey, "evaluation_seq"),
+		Evaluations:     collections.NewMap(sb, types.EvaluationsKey, "evaluations", collections.Uint64Key, codec.CollValue[types.Evaluation](cdc)),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(fmt.Errorf("evaluation schema: %w", err))
+	}
+	k.Schema = schema
+	return k
+}
+
+// Authority is the module's governance address.
+func (k Keeper) Authority() string { return k.authority }
+
+// nextID draws the next id of a sequence, starting at 1 so that 0 always
+// means "none" in messages and queries.
+func nextID(ctx context.Context, seq collections.Sequence) (uint64, error) {
+	id, err := seq.Next(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if id == 0 {
+		return seq.Next(ctx)
+	}
+	return id, nil
+}
+
+func emit(ctx context.Context, ev proto.Message) error {
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
+}

@@ -1,0 +1,18 @@
+package types
+
+import errorsmod "cosmossdk.io/errors"
+
+// Codes 2-9: registries; 10-19: evaluations; 20-29: authority and params.
+var (
+	ErrInvalidBenchmark   = errorsmod.Register(ModuleName, 2, "invalid benchmark")
+	ErrBenchmarkExists    = errorsmod.Register(ModuleName, 3, "benchmark name already registered")
+	ErrBenchmarkNotFound  = errorsmod.Register(ModuleName, 4, "benchmark not found")
+	ErrInvalidModel       = errorsmod.Register(ModuleName, 5, "invalid model")
+	ErrModelNotFound      = errorsmod.Register(ModuleName, 6, "model not found")
+	ErrNotModelOwner      = errorsmod.Register(ModuleName, 7, "not the model's owner")
+	ErrInvalidURI         = errorsmod.Register(ModuleName, 8, "invalid artifact or dataset URI")
+	ErrInvalidEvaluation  = errorsmod.Register(ModuleName, 10, "invalid evaluation")
+	ErrEvaluationNotFound = errorsmod.Register(ModuleName, 11, "evaluation not found")
+	ErrUnauthorized       = errorsmod.Register(ModuleName, 20, "unauthorized")
+	ErrInvalidParams      = errorsmod.Register(ModuleName, 21, "invalid params")
+)

@@ -1,0 +1,22 @@
+package types
+
+import "cosmossdk.io/collections"
+
+const (
+	// ModuleName is the module's name, store key and module account.
+	ModuleName = "evaluation"
+	// StoreKey is the module's KV store key.
+	StoreKey = ModuleName
+)
+
+// Store prefixes, numbered once and never reused.
+var (
+	ParamsKey          = collections.NewPrefix(0)
+	BenchmarkSeqKey    = collections.NewPrefix(1)
+	BenchmarksKey      = collections.NewPrefix(2)
+	BenchmarkByNameKey = collections.NewPrefix(3)
+	ModelSeqKey        = collections.NewPrefix(4)
+	ModelsKey          = collections.NewPrefix(5)
+	EvaluationSeqKey   = collections.NewPrefix(6)
+	EvaluationsKey     = collections.NewPrefix(7)
+)
