@@ -52,5 +52,5 @@ func floorUnits(v, margin *big.Int) *big.Int {
 // n/b, rounded down (an exp argument −n/b is then rounded up, by < 1 ulp).
 func ratio(n, b *big.Int) *big.Int {
 	t := new(big.Int).Lsh(n, fracBits)
-	return t.Quo(t, b)
+	return t.Quo(t, b) // in place: big.Int reuses t's buffer for the quotient
 }

@@ -46,13 +46,14 @@ func ln(x *big.Int) *big.Int {
 	w := new(big.Int).Mul(z, z)
 	w.Rsh(w, fracBits)
 	s := new(big.Int).Set(atanhCoef[atanhTerms-1])
+	tmp := new(big.Int) // alternates with s, as in expNeg
 	for k := atanhTerms - 2; k >= 0; k-- {
-		s.Mul(s, w)
-		s.Rsh(s, fracBits)
+		tmp.Mul(s, w)
+		s.Rsh(tmp, fracBits)
 		s.Add(s, atanhCoef[k])
 	}
-	s.Mul(s, z)
-	s.Rsh(s, fracBits-1) // 2·z·S
+	tmp.Mul(s, z)
+	s.Rsh(tmp, fracBits-1) // 2·z·S
 
 	el := new(big.Int).Mul(big.NewInt(int64(e)), ln2Guard)
 	el.Rsh(el, guardBits)

@@ -23,8 +23,9 @@ func newPool(q []*big.Int, b *big.Int) *pool {
 			p.max = v
 		}
 	}
+	d := new(big.Int)
 	for j, v := range q {
-		p.terms[j] = expNeg(ratio(new(big.Int).Sub(p.max, v), b))
+		p.terms[j] = expNeg(ratio(d.Sub(p.max, v), b))
 		p.sum.Add(p.sum, p.terms[j])
 	}
 	p.lnSum = ln(p.sum)

@@ -7,14 +7,18 @@ import "math/big"
 // every node derives the same bits; tables_test.go checks them against an
 // independent big.Float reference.
 const (
-	// expTerms is the number of Taylor terms of exp(−t) for t < 2^-12:
-	// t^14/14! < 2^-204, well under one ulp.
-	expTerms = 14
+	// expLevels and expLevelBits: exp reduces its argument by four table
+	// lookups of 8 bits each, down to t < 2^-32.
+	expLevels    = 4
+	expLevelBits = 8
+	// expTerms is the number of Taylor terms of exp(−t) for t < 2^-32:
+	// the first left out, t^6/6!, is below 2^-201, well under one ulp.
+	expTerms = 6
 	// atanhTerms is the number of odd terms of atanh(z) for |z| < 2^-13:
 	// the first one left out is below z^15/15 < 2^-198.
 	atanhTerms = 7
-	// level1Bits and level2Bits are the range-reduction steps of exp and ln:
-	// 2^-6, then 2^-12.
+	// level1Bits and level2Bits are the range-reduction steps of ln: 2^-6,
+	// then 2^-12.
 	level1Bits = 6
 	level2Bits = 12
 )
@@ -26,9 +30,9 @@ var ln2Guard = new(big.Int).Lsh(slowAtanh(
 	fracBits+guardBits), 1)
 
 var (
-	// expTab1[j] = exp(−j/64) for j ≤ 44 (j/64 < ln 2) and expTab2[j] =
-	// exp(−j/4096) for j < 64, at scale 2^-fracBits, rounded down.
-	expTab1, expTab2 []*big.Int
+	// expTab[l][j] = exp(−j·2^-(8(l+1))) at scale 2^-fracBits, rounded to
+	// nearest: 178 entries for l = 0 (j/256 < ln 2), 256 for the others.
+	expTab [expLevels][]*big.Int
 	// expCoef[k] = (−1)^k/k!, truncated toward zero.
 	expCoef []*big.Int
 	// invTab1[j] ≈ 1/(1 + j/64) and invTab2[j] ≈ 1/(1 + j/4096), rounded down;
@@ -42,15 +46,20 @@ var (
 
 func init() {
 	const g = fracBits + guardBits
-	expTab1 = make([]*big.Int, 45)
-	for j := range expTab1 {
-		x := new(big.Int).Lsh(big.NewInt(int64(j)), g-level1Bits)
-		expTab1[j] = roundToFixed(slowExpNeg(x, g))
-	}
-	expTab2 = make([]*big.Int, 1<<(level2Bits-level1Bits))
-	for j := range expTab2 {
-		x := new(big.Int).Lsh(big.NewInt(int64(j)), g-level2Bits)
-		expTab2[j] = roundToFixed(slowExpNeg(x, g))
+	for l := range expTab {
+		// Powers of exp(−2^-8(l+1)) at 2^-g: each product truncates by one
+		// unit at 2^-g, so entry j is off by at most j·2^-g < 2^-280.
+		base := slowExpNeg(new(big.Int).Lsh(big.NewInt(1), g-uint(expLevelBits*(l+1))), g)
+		size := 1 << expLevelBits
+		if l == 0 {
+			size = 178
+		}
+		expTab[l] = make([]*big.Int, size)
+		pow := new(big.Int).Lsh(big.NewInt(1), g)
+		for j := range expTab[l] {
+			expTab[l][j] = roundToFixed(pow)
+			pow = new(big.Int).Rsh(new(big.Int).Mul(pow, base), g)
+		}
 	}
 
 	expCoef = make([]*big.Int, expTerms)
