@@ -32,8 +32,16 @@ func SharesForAmount(q []sdkmath.Int, b sdkmath.Int, outcome int, amount sdkmath
 	if err != nil {
 		return sdkmath.Int{}, err
 	}
-	p := newPool(qs, bb)
+	// One share must fit the bounds; the search relies on it to tell a dust
+	// amount from a market at its limits.
 	limit := new(big.Int).Sub(maxAmountBig, qs[outcome])
+	if limit.Sign() <= 0 {
+		return sdkmath.Int{}, fmt.Errorf("%w: q[%d] is at the maximum %s", ErrOverflow, outcome, MaxAmount)
+	}
+	if !spreadOK(qs, bb, outcome, new(big.Int).Add(qs[outcome], big.NewInt(1))) {
+		return sdkmath.Int{}, fmt.Errorf("%w: outcome %d is at the top of the price range", ErrPriceRange, outcome)
+	}
+	p := newPool(qs, bb)
 	s := p.largestAffordable(outcome, a, p.inverseGuess(outcome, a), limit)
 	if s.Sign() == 0 {
 		return sdkmath.Int{}, fmt.Errorf("%w: %s buys no share of outcome %d", ErrDustTrade, amount, outcome)
