@@ -120,25 +120,25 @@ func TestBadInput(t *testing.T) {
 		call func() error
 		want error
 	}{
-		"one outcome": {func() error { _, err := Cost(ints(0), b); return err }, ErrOutcomeCount},
-		"65 outcomes": {func() error { _, err := Prices(make([]sdkmath.Int, 65), b); return err }, ErrOutcomeCount},
-		"max loss of 65": {func() error { _, err := MaxLoss(65, b); return err }, ErrOutcomeCount},
-		"zero liquidity": {func() error { _, err := MaxLoss(2, sdkmath.ZeroInt()); return err }, ErrInvalidLiquidity},
-		"negative liquidity": {func() error { _, err := Cost(q, sdkmath.NewInt(-5)); return err }, ErrInvalidLiquidity},
-		"missing liquidity": {func() error { _, err := Cost(q, sdkmath.Int{}); return err }, ErrInvalidLiquidity},
+		"one outcome":          {func() error { _, err := Cost(ints(0), b); return err }, ErrOutcomeCount},
+		"65 outcomes":          {func() error { _, err := Prices(make([]sdkmath.Int, 65), b); return err }, ErrOutcomeCount},
+		"max loss of 65":       {func() error { _, err := MaxLoss(65, b); return err }, ErrOutcomeCount},
+		"zero liquidity":       {func() error { _, err := MaxLoss(2, sdkmath.ZeroInt()); return err }, ErrInvalidLiquidity},
+		"negative liquidity":   {func() error { _, err := Cost(q, sdkmath.NewInt(-5)); return err }, ErrInvalidLiquidity},
+		"missing liquidity":    {func() error { _, err := Cost(q, sdkmath.Int{}); return err }, ErrInvalidLiquidity},
 		"liquidity over 2^128": {func() error { _, err := MaxLoss(2, pow2(128).AddRaw(1)); return err }, ErrInvalidLiquidity},
-		"negative quantity": {func() error { _, err := Cost(ints(1, -1), b); return err }, ErrInvalidQuantity},
+		"negative quantity":    {func() error { _, err := Cost(ints(1, -1), b); return err }, ErrInvalidQuantity},
 		"quantity over 2^128": {func() error {
 			_, err := Cost([]sdkmath.Int{pow2(128).AddRaw(1), pow2(128)}, pow2(128))
 			return err
 		}, ErrOverflow},
 		"spread over 100·b": {func() error { _, err := Prices(ints(0, 100_001), b); return err }, ErrPriceRange},
-		"unknown outcome": {func() error { _, err := BuyCost(q, b, 3, one); return err }, ErrUnknownOutcome},
-		"negative outcome": {func() error { _, err := SellProceeds(q, b, -1, one); return err }, ErrUnknownOutcome},
-		"zero shares": {func() error { _, err := BuyCost(q, b, 0, sdkmath.ZeroInt()); return err }, ErrDustTrade},
-		"negative shares": {func() error { _, err := SellProceeds(q, b, 0, sdkmath.NewInt(-1)); return err }, ErrDustTrade},
-		"missing shares": {func() error { _, err := BuyCost(q, b, 0, sdkmath.Int{}); return err }, ErrDustTrade},
-		"zero amount": {func() error { _, err := SharesForAmount(q, b, 0, sdkmath.ZeroInt()); return err }, ErrDustTrade},
+		"unknown outcome":   {func() error { _, err := BuyCost(q, b, 3, one); return err }, ErrUnknownOutcome},
+		"negative outcome":  {func() error { _, err := SellProceeds(q, b, -1, one); return err }, ErrUnknownOutcome},
+		"zero shares":       {func() error { _, err := BuyCost(q, b, 0, sdkmath.ZeroInt()); return err }, ErrDustTrade},
+		"negative shares":   {func() error { _, err := SellProceeds(q, b, 0, sdkmath.NewInt(-1)); return err }, ErrDustTrade},
+		"missing shares":    {func() error { _, err := BuyCost(q, b, 0, sdkmath.Int{}); return err }, ErrDustTrade},
+		"zero amount":       {func() error { _, err := SharesForAmount(q, b, 0, sdkmath.ZeroInt()); return err }, ErrDustTrade},
 		// A price of 1 − e^-100 with b ≈ 2^121: one share costs 1 − 2^-144,
 		// which the safety margin (2^-55) rounds up to 2.
 		"amount buying nothing": {func() error {
@@ -151,16 +151,19 @@ func TestBadInput(t *testing.T) {
 			return err
 		}, ErrOverflow},
 		"amount past the spread": {func() error { _, err := SharesForAmount(ints(100_000, 0), b, 0, one); return err }, ErrPriceRange},
-		"shares over 2^128": {func() error { _, err := BuyCost(q, b, 0, pow2(128).AddRaw(1)); return err }, ErrOverflow},
-		"amount over 2^128": {func() error { _, err := SharesForAmount(q, b, 0, pow2(129)); return err }, ErrOverflow},
+		"shares over 2^128":      {func() error { _, err := BuyCost(q, b, 0, pow2(128).AddRaw(1)); return err }, ErrOverflow},
+		"amount over 2^128":      {func() error { _, err := SharesForAmount(q, b, 0, pow2(129)); return err }, ErrOverflow},
 		"q over 2^128 after the buy": {func() error {
 			_, err := BuyCost([]sdkmath.Int{pow2(128), pow2(128)}, pow2(120), 0, one)
 			return err
 		}, ErrOverflow},
 		"buy past the spread": {func() error { _, err := BuyCost(ints(0, 0), b, 0, sdkmath.NewInt(100_001)); return err }, ErrPriceRange},
-		"sell past the spread": {func() error { _, err := SellProceeds(ints(100_001, 100_001), b, 0, sdkmath.NewInt(100_001)); return err }, ErrPriceRange},
-		"sell below zero": {func() error { _, err := SellProceeds(q, b, 0, sdkmath.NewInt(11)); return err }, ErrOverSell},
-		"missing max cost": {func() error { _, _, err := BuyExact(q, b, 0, one, sdkmath.Int{}); return err }, ErrSlippage},
+		"sell past the spread": {func() error {
+			_, err := SellProceeds(ints(100_001, 100_001), b, 0, sdkmath.NewInt(100_001))
+			return err
+		}, ErrPriceRange},
+		"sell below zero":      {func() error { _, err := SellProceeds(q, b, 0, sdkmath.NewInt(11)); return err }, ErrOverSell},
+		"missing max cost":     {func() error { _, _, err := BuyExact(q, b, 0, one, sdkmath.Int{}); return err }, ErrSlippage},
 		"missing min proceeds": {func() error { _, _, err := SellExact(q, b, 0, one, sdkmath.Int{}); return err }, ErrSlippage},
 	}
 	for name, tc := range cases {
