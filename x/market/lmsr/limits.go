@@ -36,8 +36,11 @@ var (
 )
 
 var (
-	maxAmountBig = MaxAmount.BigInt()
-	maxSpreadBig = big.NewInt(MaxSpread)
+	// Private copies: the exported values are documentation and defaults,
+	// the checks never depend on a caller leaving them untouched.
+	maxAmountBig    = MaxAmount.BigInt()
+	minLiquidityBig = MinLiquidity.BigInt()
+	maxSpreadBig    = big.NewInt(MaxSpread)
 )
 
 // checkOutcomes validates n.
@@ -55,7 +58,7 @@ func checkLiquidity(b sdkmath.Int) (*big.Int, error) {
 		return nil, fmt.Errorf("%w: missing", ErrInvalidLiquidity)
 	}
 	bb := b.BigIntMut()
-	if bb.Cmp(MinLiquidity.BigIntMut()) < 0 || bb.Cmp(maxAmountBig) > 0 {
+	if bb.Cmp(minLiquidityBig) < 0 || bb.Cmp(maxAmountBig) > 0 {
 		return nil, fmt.Errorf("%w: b = %s, want %s..%s", ErrInvalidLiquidity, b, MinLiquidity, MaxLiquidity)
 	}
 	return bb, nil

@@ -109,3 +109,54 @@ func TestBoundedLossOverSequences(t *testing.T) {
 		}
 	}
 }
+
+// Path independence: the same buys in two orders reach the same state, and
+// each order collects the exact C(q) − C(q0) plus at most its rounding, under
+// two base units per trade.
+func TestPathIndependence(t *testing.T) {
+	rng := rand.New(rand.NewSource(22))
+	for it := 0; it < 30; it++ {
+		q0, b := randState(rng)
+		type buy struct {
+			i int
+			s sdkmath.Int
+		}
+		buys := make([]buy, 2+rng.Intn(6))
+		for k := range buys {
+			buys[k] = buy{rng.Intn(len(q0)), randSize(rng, b)}
+		}
+		run := func(order []int) ([]sdkmath.Int, sdkmath.Int, bool) {
+			q, total := q0, sdkmath.ZeroInt()
+			for _, k := range order {
+				c, next, err := BuyExact(q, b, buys[k].i, buys[k].s, MaxAmount)
+				if err != nil {
+					return nil, total, false
+				}
+				q, total = next, total.Add(c)
+			}
+			return q, total, true
+		}
+		forward := make([]int, len(buys))
+		for k := range forward {
+			forward[k] = k
+		}
+		qa, ta, okA := run(forward)
+		qb, tb, okB := run(rng.Perm(len(buys)))
+		if !okA || !okB {
+			continue
+		}
+		for j := range qa {
+			if !qa[j].Equal(qb[j]) {
+				t.Fatalf("orders reach different states %v %v", qa, qb)
+			}
+		}
+		exact := new(big.Float).Sub(refCost(qa, b), refCost(q0, b))
+		slack := refFloat().SetInt64(int64(2 * len(buys)))
+		for _, total := range []sdkmath.Int{ta, tb} {
+			tf := refInt(total.BigIntMut())
+			if tf.Cmp(exact) < 0 || new(big.Float).Sub(tf, exact).Cmp(slack) >= 0 {
+				t.Fatalf("collected %s, exact path cost %s", total, exact.Text('f', 4))
+			}
+		}
+	}
+}
