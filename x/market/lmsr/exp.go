@@ -26,12 +26,22 @@ var (
 // ½ ulp, each Horner step adds ≤ 1 ulp: under 16 ulps before the 2^-k
 // scaling.
 func expNeg(y *big.Int) *big.Int {
+	var w expWork
+	return w.expNeg(y)
+}
+
+// expWork holds expNeg's temporaries, so a caller evaluating many
+// exponentials (a pool) reuses their buffers instead of allocating each time.
+type expWork struct{ k, r, lead, tmp big.Int }
+
+// expNeg is expNeg with w's buffers; the result is a fresh big.Int.
+func (w *expWork) expNeg(y *big.Int) *big.Int {
 	if y.Cmp(expCutoff) > 0 {
 		return new(big.Int)
 	}
-	k, r := new(big.Int).QuoRem(y, ln2Fixed, new(big.Int))
+	k, r := w.k.QuoRem(y, ln2Fixed, &w.r)
 	var js [expLevels]uint64
-	lead := new(big.Int).Rsh(r, fracBits-expLevels*expLevelBits).Uint64() // r's first 32 bits
+	lead := w.lead.Rsh(r, fracBits-expLevels*expLevelBits).Uint64() // r's first 32 bits
 	for l := range js {
 		js[l] = (lead >> (expLevelBits * (expLevels - 1 - l))) & (1<<expLevelBits - 1)
 	}
@@ -40,7 +50,7 @@ func expNeg(y *big.Int) *big.Int {
 	// p and tmp alternate as product and result, so the loop reuses their
 	// buffers instead of allocating (big.Int.Mul allocates when z aliases x).
 	p := new(big.Int).Set(expCoef[expTerms-1])
-	tmp := new(big.Int)
+	tmp := &w.tmp
 	for n := expTerms - 2; n >= 0; n-- {
 		tmp.Mul(p, t)
 		p.Rsh(tmp, fracBits)

@@ -23,9 +23,12 @@ func newPool(q []*big.Int, b *big.Int) *pool {
 			p.max = v
 		}
 	}
+	var w expWork
 	d := new(big.Int)
 	for j, v := range q {
-		p.terms[j] = expNeg(ratio(d.Sub(p.max, v), b))
+		d.Sub(p.max, v)
+		d.Lsh(d, fracBits)
+		p.terms[j] = w.expNeg(d.Quo(d, b)) // ratio, in d's buffer
 		p.sum.Add(p.sum, p.terms[j])
 	}
 	p.lnSum = ln(p.sum)
