@@ -18,8 +18,8 @@ var (
 //
 // Range reduction: y = k·ln 2 + r with 0 ≤ r < ln 2, using ln 2 rounded down
 // to fracBits: r is then high by < k ulps, which the final 2^-k scaling
-// shrinks to k·2^-k ≤ ½ ulp of the result (k ≤ fracBits+3); then r = Σ_l j_l·2^-8(l+1) + t exactly,
-// the j_l being r's first four bytes, so
+// shrinks to k·2^-k ≤ ½ ulp of the result; then r = Σ_l j_l·2^-8(l+1) + t
+// exactly, the j_l being r's first four bytes, so
 // exp(−y) = 2^-k · Π_l exp(−j_l·2^-8(l+1)) · exp(−t) with four table entries
 // and a six-term Taylor polynomial in t < 2^-32 by Horner's rule. Each
 // product is truncated (rounded down, ≤ 1 ulp), each table entry is within
