@@ -60,7 +60,7 @@ func (p *pool) inverseGuess(i int, a *big.Int) *big.Int {
 	u.Rsh(u, fracBits)
 	u.Add(u, fixedOne)
 	u.Sub(u, ea)
-	if u.Sign() <= 0 {
+	if u.Sign() <= 0 { // unreachable in bounds (a ≥ 1, b ≤ 2^128 give e^{−a/b} < 1); ln must never see 0
 		u.SetInt64(1)
 	}
 	est := new(big.Int).Sub(p.max, p.q[i])
@@ -82,9 +82,9 @@ func (p *pool) affordable(i int, a, s *big.Int) bool {
 }
 
 // largestAffordable returns the largest s in [0, limit] with affordable(s)
-// (0 if none), starting from guess: it gallops away from the guess with
-// doubling steps until the answer is bracketed, then bisects. Both the cost
-// and the bounds grow with s, so the test is monotone.
+// (0 if none), for limit ≥ 1, starting from guess: it gallops away from the
+// guess with doubling steps until the answer is bracketed, then bisects. Both
+// the cost and the bounds grow with s, so the test is monotone.
 func (p *pool) largestAffordable(i int, a, guess, limit *big.Int) *big.Int {
 	one := big.NewInt(1)
 	g := new(big.Int).Set(guess)
@@ -93,9 +93,6 @@ func (p *pool) largestAffordable(i int, a, guess, limit *big.Int) *big.Int {
 	}
 	if g.Cmp(limit) > 0 {
 		g.Set(limit)
-	}
-	if g.Sign() < 1 {
-		return new(big.Int)
 	}
 	lo, hi := new(big.Int), new(big.Int) // affordable(lo) or lo = 0; not affordable(hi) or hi = limit+1
 	step := big.NewInt(1)

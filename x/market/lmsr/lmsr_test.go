@@ -132,13 +132,15 @@ func TestBadInput(t *testing.T) {
 			_, err := Cost([]sdkmath.Int{pow2(128).AddRaw(1), pow2(128)}, pow2(128))
 			return err
 		}, ErrOverflow},
-		"spread over 100·b": {func() error { _, err := Prices(ints(0, 100_001), b); return err }, ErrPriceRange},
-		"unknown outcome":   {func() error { _, err := BuyCost(q, b, 3, one); return err }, ErrUnknownOutcome},
-		"negative outcome":  {func() error { _, err := SellProceeds(q, b, -1, one); return err }, ErrUnknownOutcome},
-		"zero shares":       {func() error { _, err := BuyCost(q, b, 0, sdkmath.ZeroInt()); return err }, ErrDustTrade},
-		"negative shares":   {func() error { _, err := SellProceeds(q, b, 0, sdkmath.NewInt(-1)); return err }, ErrDustTrade},
-		"missing shares":    {func() error { _, err := BuyCost(q, b, 0, sdkmath.Int{}); return err }, ErrDustTrade},
-		"zero amount":       {func() error { _, err := SharesForAmount(q, b, 0, sdkmath.ZeroInt()); return err }, ErrDustTrade},
+		"spread over 100·b":             {func() error { _, err := Prices(ints(0, 100_001), b); return err }, ErrPriceRange},
+		"unknown outcome":               {func() error { _, err := BuyCost(q, b, 3, one); return err }, ErrUnknownOutcome},
+		"negative outcome":              {func() error { _, err := SellProceeds(q, b, -1, one); return err }, ErrUnknownOutcome},
+		"zero shares":                   {func() error { _, err := BuyCost(q, b, 0, sdkmath.ZeroInt()); return err }, ErrDustTrade},
+		"negative shares":               {func() error { _, err := SellProceeds(q, b, 0, sdkmath.NewInt(-1)); return err }, ErrDustTrade},
+		"missing shares":                {func() error { _, err := BuyCost(q, b, 0, sdkmath.Int{}); return err }, ErrDustTrade},
+		"amount for an unknown outcome": {func() error { _, err := SharesForAmount(q, b, 7, one); return err }, ErrUnknownOutcome},
+		"amount with a bad state":       {func() error { _, err := SharesForAmount(ints(1, -1), b, 0, one); return err }, ErrInvalidQuantity},
+		"zero amount":                   {func() error { _, err := SharesForAmount(q, b, 0, sdkmath.ZeroInt()); return err }, ErrDustTrade},
 		// A price of 1 − e^-100 with b ≈ 2^121: one share costs 1 − 2^-144,
 		// which the safety margin (2^-55) rounds up to 2.
 		"amount buying nothing": {func() error {

@@ -33,7 +33,7 @@ func ln(x *big.Int) *big.Int {
 	var j2 uint64
 	if d := new(big.Int).Sub(m, fixedOne); d.Sign() > 0 {
 		j2 = d.Rsh(d, fracBits-level2Bits).Uint64()
-		if j2 >= uint64(len(invTab2)) { // only by a truncation: m1 is below 1+2^-6
+		if j2 >= uint64(len(invTab2)) { // unreachable: m1 < 1 + 1/(64+j1); an index must never overflow
 			j2 = uint64(len(invTab2) - 1)
 		}
 	}

@@ -230,3 +230,30 @@ func TestRoundTripAndSplit(t *testing.T) {
 		}
 	}
 }
+
+// The search behind SharesForAmount finds the same answer from any guess, so
+// a poor closed-form guess costs time, never correctness.
+func TestLargestAffordableFromAnyGuess(t *testing.T) {
+	rng := rand.New(rand.NewSource(15))
+	for it := 0; it < 40; it++ {
+		q, b := randState(rng)
+		i := rng.Intn(len(q))
+		a := randSize(rng, b)
+		qs, bb, err := checkState(q, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := newPool(qs, bb)
+		limit := new(big.Int).Sub(maxAmountBig, qs[i])
+		want := p.largestAffordable(i, a.BigIntMut(), p.inverseGuess(i, a.BigIntMut()), limit)
+		for _, off := range []int64{-1 << 40, -1000, -3, -1, 1, 2, 77, 1 << 50} {
+			g := new(big.Int).Add(want, big.NewInt(off))
+			if got := p.largestAffordable(i, a.BigIntMut(), g, limit); got.Cmp(want) != 0 {
+				t.Fatalf("guess %s: %s, from the closed form %s", g, got, want)
+			}
+		}
+		if far := p.largestAffordable(i, a.BigIntMut(), new(big.Int).Set(limit), limit); far.Cmp(want) != 0 {
+			t.Fatalf("guess at the limit: %s, want %s", far, want)
+		}
+	}
+}
