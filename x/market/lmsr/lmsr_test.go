@@ -202,3 +202,22 @@ func TestExtremeBounds(t *testing.T) {
 		t.Fatalf("b = 1: %s %v; want 1 (exact ≈ e^-50)", c, err)
 	}
 }
+
+// Near the edge of the price range an outcome's price is 1 − e^-99: a share
+// costs just under one unit, so a buy of s pays exactly s (rounded up from
+// s − 10^-39) and a sell of s pays s − 1 (rounded down).
+func TestNearCertainOutcome(t *testing.T) {
+	b := sdkmath.NewInt(1_000_000)
+	q := ints(99_000_000, 0)
+	s := sdkmath.NewInt(12_345)
+	if c, err := BuyCost(q, b, 0, s); err != nil || !c.Equal(s) {
+		t.Fatalf("buy %s: %s, %v", s, c, err)
+	}
+	if p, err := SellProceeds(q, b, 0, s); err != nil || !p.Equal(s.SubRaw(1)) {
+		t.Fatalf("sell %s: %s, %v", s, p, err)
+	}
+	// The other side is nearly free: e^-99 per share rounds up to one unit.
+	if c, err := BuyCost(q, b, 1, s); err != nil || !c.Equal(sdkmath.OneInt()) {
+		t.Fatalf("buy the long shot: %s, %v", c, err)
+	}
+}
