@@ -7,9 +7,9 @@ import (
 	sdkmath "cosmossdk.io/math"
 )
 
-// Cost returns C(q) = b·ln Σ exp(q_i/b) rounded up to base units: the
-// collateral the market maker has collected, net, to reach q from nowhere.
-// C(0) = b·ln n.
+// Cost returns C(q) = b·ln Σ exp(q_i/b) rounded up to base units (⌈x⌉ or
+// one more). C(q) − C(0) is what traders paid, net, to move the market from
+// its opening state to q; C(0) = b·ln n.
 func Cost(q []sdkmath.Int, b sdkmath.Int) (sdkmath.Int, error) {
 	qs, bb, err := checkState(q, b)
 	if err != nil {
