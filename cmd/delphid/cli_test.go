@@ -146,6 +146,18 @@ func TestCLIStartSendQuery(t *testing.T) {
 	// The sender paid exactly the amount (gas price is zero by default).
 	bal := mustRun(t, "q", "bank", "balance", valAddr, "uusdc", "--node", rpc, "--output", "json")
 	require.Equal(t, "999999223", balanceAmount(t, bal))
+
+	// A module command from autocli: register a model, read it back.
+	const sha = "0d715376572e8983a7c6e8d0e0a5b1d2f1e3c4b5a6978877665544332211aabb"
+	out = mustRun(t, "tx", "evaluation", "register-model", "zoo-cnn", sha, sha, "file:///models/zoo.onnx",
+		"--format", "onnx", "--from", "val", "--home", home, "--keyring-backend", "test",
+		"--chain-id", chainID, "--node", rpc, "--yes", "--output", "json")
+	require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+	require.Zero(t, res.Code, out)
+	require.Eventually(t, func() bool {
+		out, _, err := run(t, "q", "evaluation", "model", "1", "--node", rpc, "--output", "json")
+		return err == nil && strings.Contains(out, "zoo-cnn") && strings.Contains(out, sha)
+	}, 30*time.Second, 500*time.Millisecond, "model never registered")
 }
 
 func balanceAmount(t *testing.T, out string) string {

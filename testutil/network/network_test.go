@@ -21,10 +21,60 @@ import (
 
 	"github.com/delphi-network/delphi/app"
 	"github.com/delphi-network/delphi/testutil/network"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 func TestNetworkOneValidator(t *testing.T)   { runNetwork(t, 1) }
 func TestNetworkFourValidators(t *testing.T) { runNetwork(t, 4) }
+
+// TestEvaluationRegistryOverREST registers a model with a signed transaction
+// and reads the registry back through the node's REST gateway.
+func TestEvaluationRegistryOverREST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a CometBFT network")
+	}
+	net := network.New(t, 1)
+	require.NoError(t, net.WaitForHeight(3, 60*time.Second))
+	const sha = "0d715376572e8983a7c6e8d0e0a5b1d2f1e3c4b5a6978877665544332211aabb"
+	broadcast(t, net, "bob", &evaluationtypes.MsgRegisterModel{
+		Owner: net.Accounts["bob"].String(), Name: "zoo-cnn", Format: "onnx", WeightsSha256: sha, WeightsRoot: sha,
+		ArtifactUris: []string{"file:///models/zoo.onnx"},
+	})
+	api := net.Nodes[0].API()
+	var models struct {
+		Models []struct {
+			ID    string `json:"id"`
+			Name  string `json:"name"`
+			Owner string `json:"owner"`
+		} `json:"models"`
+	}
+	require.Eventually(t, func() bool {
+		return tryGetJSON(api+"/delphi/evaluation/v1/models", &models) == nil && len(models.Models) == 1
+	}, 30*time.Second, 500*time.Millisecond)
+	require.Equal(t, "zoo-cnn", models.Models[0].Name)
+	require.Equal(t, net.Accounts["bob"].String(), models.Models[0].Owner)
+
+	var one struct {
+		Model struct {
+			WeightsSha256 string `json:"weights_sha256"`
+		} `json:"model"`
+	}
+	getJSON(t, api+"/delphi/evaluation/v1/models/"+models.Models[0].ID, &one)
+	require.Equal(t, sha, one.Model.WeightsSha256)
+
+	var params struct {
+		Params struct {
+			MaxModels int `json:"max_models"`
+		} `json:"params"`
+	}
+	getJSON(t, api+"/delphi/evaluation/v1/params", &params)
+	require.Equal(t, int(evaluationtypes.DefaultParams().MaxModels), params.Params.MaxModels)
+
+	res, err := http.Get(api + "/delphi/evaluation/v1/models/999")
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusNotFound, res.StatusCode)
+}
 
 // runNetwork starts n validators, checks that vote extensions are on and that
 // blocks keep coming past their enable height, and moves coins with a signed
@@ -57,23 +107,10 @@ func runNetwork(t *testing.T, n int) {
 	require.Equal(t, "2.0", doc.Swagger)
 	require.Contains(t, doc.Paths, "/delphi/chain/v1/info")
 
-	val := net.Validators[0]
 	alice := net.Accounts["alice"]
 	to := sdk.AccAddress(secp256k1.GenPrivKey().PubKey().Address())
 	amount := sdk.NewCoins(sdk.NewCoin(app.CollateralDenom, math.NewInt(4242)))
-	clientCtx := val.ClientCtx.
-		WithFromAddress(alice).
-		WithFromName("alice").
-		WithBroadcastMode("sync").
-		WithSkipConfirmation(true).
-		WithOutput(io.Discard)
-	txf := clienttx.Factory{}.
-		WithTxConfig(clientCtx.TxConfig).
-		WithKeybase(clientCtx.Keyring).
-		WithAccountRetriever(authtypes.AccountRetriever{}).
-		WithChainID(net.ChainID).
-		WithGas(200_000)
-	require.NoError(t, clienttx.BroadcastTx(clientCtx, txf, banktypes.NewMsgSend(alice, to, amount)))
+	broadcast(t, net, "alice", banktypes.NewMsgSend(alice, to, amount))
 
 	for _, v := range net.Validators {
 		require.Eventually(t, func() bool {
@@ -91,6 +128,26 @@ func runNetwork(t *testing.T, n int) {
 		require.NoError(t, err)
 		require.Equal(t, "4242", res.Balance.Amount.String(), v.Moniker)
 	}
+}
+
+// broadcast signs msg with a funded account of node0's keyring and sends it
+// through validator 0.
+func broadcast(t *testing.T, net *network.Network, from string, msg sdk.Msg) {
+	t.Helper()
+	val := net.Validators[0]
+	clientCtx := val.ClientCtx.
+		WithFromAddress(net.Accounts[from]).
+		WithFromName(from).
+		WithBroadcastMode("sync").
+		WithSkipConfirmation(true).
+		WithOutput(io.Discard)
+	txf := clienttx.Factory{}.
+		WithTxConfig(clientCtx.TxConfig).
+		WithKeybase(clientCtx.Keyring).
+		WithAccountRetriever(authtypes.AccountRetriever{}).
+		WithChainID(net.ChainID).
+		WithGas(300_000)
+	require.NoError(t, clienttx.BroadcastTx(clientCtx, txf, msg))
 }
 
 func getJSON(t *testing.T, url string, out any) {

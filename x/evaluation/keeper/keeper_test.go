@@ -1,0 +1,295 @@
+package keeper_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/runtime"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	"github.com/cosmos/cosmos-sdk/testutil"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
+	"github.com/delphi-network/delphi/x/evaluation/keeper"
+	"github.com/delphi-network/delphi/x/evaluation/types"
+)
+
+// fakeBank records deposits and fails for accounts marked broke. It is the
+// only mock: everything else is the real keeper on a real store.
+type fakeBank struct {
+	deposits map[string]sdk.Coins
+	broke    map[string]bool
+}
+
+func (b *fakeBank) SendCoinsFromAccountToModule(_ context.Context, from sdk.AccAddress, to string, amt sdk.Coins) error {
+	if b.broke[from.String()] {
+		return errors.New("insufficient funds")
+	}
+	b.deposits[from.String()+">"+to] = b.deposits[from.String()+">"+to].Add(amt...)
+	return nil
+}
+
+type fixture struct {
+	ctx       sdk.Context
+	k         keeper.Keeper
+	msg       types.MsgServer
+	q         types.QueryServer
+	bank      *fakeBank
+	authority string
+	alice     string
+	bob       string
+}
+
+func addr(seed string) string {
+	return sdk.AccAddress([]byte(strings.Repeat(seed, 20)[:20])).String()
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	key := storetypes.NewKVStoreKey(types.StoreKey)
+	tctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient"))
+	ctx := tctx.Ctx.WithBlockHeight(100)
+	reg := codectypes.NewInterfaceRegistry()
+	types.RegisterInterfaces(reg)
+	cdc := codec.NewProtoCodec(reg)
+	bank := &fakeBank{deposits: map[string]sdk.Coins{}, broke: map[string]bool{}}
+	authority := authtypes.NewModuleAddress("gov").String()
+	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), bank, authority)
+	require.NoError(t, k.InitGenesis(ctx, *types.DefaultGenesis()))
+	return &fixture{ctx: ctx, k: k, msg: keeper.NewMsgServerImpl(k), q: keeper.NewQueryServerImpl(k),
+		bank: bank, authority: authority, alice: addr("a"), bob: addr("b")}
+}
+
+const hashA = "0d715376572e8983a7c6e8d0e0a5b1d2f1e3c4b5a6978877665544332211aabb"
+
+func (f *fixture) benchmark(t *testing.T, name string) uint64 {
+	t.Helper()
+	res, err := f.msg.RegisterBenchmark(f.ctx, &types.MsgRegisterBenchmark{
+		Registrant: f.authority, Name: name, Task: "image-classification", Metric: "accuracy",
+		DatasetSha256: hashA, DatasetUris: []string{"file:///data/" + name}, ItemCount: 10_000,
+	})
+	require.NoError(t, err)
+	return res.Id
+}
+
+func (f *fixture) model(t *testing.T, owner, name string) uint64 {
+	t.Helper()
+	res, err := f.msg.RegisterModel(f.ctx, validModel(owner, name))
+	require.NoError(t, err)
+	return res.Id
+}
+
+func validModel(owner, name string) *types.MsgRegisterModel {
+	return &types.MsgRegisterModel{
+		Owner: owner, Name: name, Format: "onnx", WeightsSha256: hashA, WeightsRoot: hashA,
+		ArtifactUris: []string{"https://models.example/" + name + ".onnx"}, SystemPrompt: "",
+	}
+}
+
+func TestRegisterBenchmark(t *testing.T) {
+	f := newFixture(t)
+	id := f.benchmark(t, "mnist")
+	require.Equal(t, uint64(1), id)
+	got, err := f.q.Benchmark(f.ctx, &types.QueryBenchmarkRequest{Id: id})
+	require.NoError(t, err)
+	require.Equal(t, "mnist", got.Benchmark.Name)
+	require.Equal(t, f.authority, got.Benchmark.Registrant)
+	require.Empty(t, f.bank.deposits, "the authority pays no deposit")
+
+	valid := func() *types.MsgRegisterBenchmark {
+		return &types.MsgRegisterBenchmark{Registrant: f.authority, Name: "fashion-mnist", Task: "t", Metric: "accuracy",
+			DatasetSha256: hashA, DatasetUris: []string{"https://data.example/f.gz"}, ItemCount: 10}
+	}
+	for name, tc := range map[string]struct {
+		mutate func(*types.MsgRegisterBenchmark)
+		want   error
+	}{
+		"duplicate name":     {func(m *types.MsgRegisterBenchmark) { m.Name = "mnist" }, types.ErrBenchmarkExists},
+		"uppercase name":     {func(m *types.MsgRegisterBenchmark) { m.Name = "MNIST" }, types.ErrInvalidBenchmark},
+		"empty task":         {func(m *types.MsgRegisterBenchmark) { m.Task = "" }, types.ErrInvalidBenchmark},
+		"short hash":         {func(m *types.MsgRegisterBenchmark) { m.DatasetSha256 = "abcd" }, types.ErrInvalidBenchmark},
+		"uppercase hash":     {func(m *types.MsgRegisterBenchmark) { m.DatasetSha256 = strings.ToUpper(hashA) }, types.ErrInvalidBenchmark},
+		"no uris":            {func(m *types.MsgRegisterBenchmark) { m.DatasetUris = nil }, types.ErrInvalidURI},
+		"ftp uri":            {func(m *types.MsgRegisterBenchmark) { m.DatasetUris = []string{"ftp://x/y"} }, types.ErrInvalidURI},
+		"too many uris":      {func(m *types.MsgRegisterBenchmark) { m.DatasetUris = make([]string, 9) }, types.ErrInvalidURI},
+		"zero items":         {func(m *types.MsgRegisterBenchmark) { m.ItemCount = 0 }, types.ErrInvalidBenchmark},
+		"garbled registrant": {func(m *types.MsgRegisterBenchmark) { m.Registrant = "delphi1nope" }, types.ErrUnauthorized},
+		"not the authority":  {func(m *types.MsgRegisterBenchmark) { m.Registrant = f.alice }, types.ErrUnauthorized},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := valid()
+			tc.mutate(m)
+			_, err := f.msg.RegisterBenchmark(f.ctx, m)
+			require.ErrorIs(t, err, tc.want)
+		})
+	}
+	all, err := f.q.Benchmarks(f.ctx, &types.QueryBenchmarksRequest{})
+	require.NoError(t, err)
+	require.Len(t, all.Benchmarks, 1, "failed registrations leave no state")
+}
+
+func TestPermissionlessBenchmarkTakesDeposit(t *testing.T) {
+	f := newFixture(t)
+	params := types.DefaultParams()
+	params.PermissionlessBenchmarks = true
+	_, err := f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: f.authority, Params: params})
+	require.NoError(t, err)
+
+	m := &types.MsgRegisterBenchmark{Registrant: f.alice, Name: "iris", Task: "tabular-classification", Metric: "accuracy",
+		DatasetSha256: hashA, DatasetUris: []string{"file:///iris.csv"}, ItemCount: 150}
+	_, err = f.msg.RegisterBenchmark(f.ctx, m)
+	require.NoError(t, err)
+	require.Equal(t, params.BenchmarkDeposit, f.bank.deposits[f.alice+">"+types.ModuleName])
+
+	f.bank.broke[f.bob] = true
+	m.Registrant, m.Name = f.bob, "wine"
+	_, err = f.msg.RegisterBenchmark(f.ctx, m)
+	require.ErrorContains(t, err, "insufficient funds")
+	_, err = f.k.BenchmarkByName.Get(f.ctx, "wine")
+	require.Error(t, err, "no benchmark without its deposit")
+}
+
+func TestRegisterModelAndUpdateURIs(t *testing.T) {
+	f := newFixture(t)
+	id := f.model(t, f.alice, "zoo-cnn")
+	for name, tc := range map[string]struct {
+		mutate func(*types.MsgRegisterModel)
+		want   error
+	}{
+		"bad format":       {func(m *types.MsgRegisterModel) { m.Format = "pytorch" }, types.ErrInvalidModel},
+		"bad weights hash": {func(m *types.MsgRegisterModel) { m.WeightsSha256 = "zz" }, types.ErrInvalidModel},
+		"missing root":     {func(m *types.MsgRegisterModel) { m.WeightsRoot = "" }, types.ErrInvalidModel},
+		"bad record hash":  {func(m *types.MsgRegisterModel) { m.TrainingRecordHash = "123" }, types.ErrInvalidModel},
+		"huge prompt":      {func(m *types.MsgRegisterModel) { m.SystemPrompt = strings.Repeat("x", types.MaxSystemPromptLen+1) }, types.ErrInvalidModel},
+		"uri without host": {func(m *types.MsgRegisterModel) { m.ArtifactUris = []string{"https:///x"} }, types.ErrInvalidURI},
+		"overlong uri":     {func(m *types.MsgRegisterModel) { m.ArtifactUris = []string{"https://h/" + strings.Repeat("a", 600)} }, types.ErrInvalidURI},
+		"garbled owner":    {func(m *types.MsgRegisterModel) { m.Owner = "" }, types.ErrUnauthorized},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := validModel(f.alice, "other")
+			tc.mutate(m)
+			_, err := f.msg.RegisterModel(f.ctx, m)
+			require.ErrorIs(t, err, tc.want)
+		})
+	}
+
+	newURIs := []string{"file:///models/zoo.onnx"}
+	_, err := f.msg.UpdateModelURIs(f.ctx, &types.MsgUpdateModelURIs{Owner: f.bob, ModelId: id, ArtifactUris: newURIs})
+	require.ErrorIs(t, err, types.ErrNotModelOwner)
+	_, err = f.msg.UpdateModelURIs(f.ctx, &types.MsgUpdateModelURIs{Owner: f.alice, ModelId: 99, ArtifactUris: newURIs})
+	require.ErrorIs(t, err, types.ErrModelNotFound)
+	_, err = f.msg.UpdateModelURIs(f.ctx, &types.MsgUpdateModelURIs{Owner: f.alice, ModelId: id, ArtifactUris: newURIs})
+	require.NoError(t, err)
+	got, err := f.q.Model(f.ctx, &types.QueryModelRequest{Id: id})
+	require.NoError(t, err)
+	require.Equal(t, newURIs, got.Model.ArtifactUris)
+	require.Equal(t, hashA, got.Model.WeightsSha256, "the artifact's identity never changes")
+}
+
+func TestCreateEvaluation(t *testing.T) {
+	f := newFixture(t)
+	bench := f.benchmark(t, "mnist")
+	m1, m2 := f.model(t, f.alice, "a"), f.model(t, f.bob, "b")
+	valid := func() *types.MsgCreateEvaluation {
+		return &types.MsgCreateEvaluation{Creator: f.alice, BenchmarkId: bench, ModelIds: []uint64{m1, m2},
+			Rounds: 5, ItemsPerRound: 100, BlocksBetweenRounds: 3, StartDelay: 2, DeadlineBlocks: 20}
+	}
+	res, err := f.msg.CreateEvaluation(f.ctx, valid())
+	require.NoError(t, err)
+	require.Equal(t, int64(102), res.StartHeight)
+	e, err := f.q.Evaluation(f.ctx, &types.QueryEvaluationRequest{Id: res.Id})
+	require.NoError(t, err)
+	require.Equal(t, types.EVALUATION_STATUS_SCHEDULED, e.Evaluation.Status)
+	require.Equal(t, int64(100+2+4*3+20), e.Evaluation.DeadlineHeight)
+
+	for name, tc := range map[string]struct {
+		mutate func(*types.MsgCreateEvaluation)
+		want   error
+	}{
+		"unknown benchmark":   {func(m *types.MsgCreateEvaluation) { m.BenchmarkId = 9 }, types.ErrBenchmarkNotFound},
+		"one model":           {func(m *types.MsgCreateEvaluation) { m.ModelIds = []uint64{m1} }, types.ErrInvalidEvaluation},
+		"duplicate model":     {func(m *types.MsgCreateEvaluation) { m.ModelIds = []uint64{m1, m1} }, types.ErrInvalidEvaluation},
+		"unknown model":       {func(m *types.MsgCreateEvaluation) { m.ModelIds = []uint64{m1, 77} }, types.ErrModelNotFound},
+		"zero rounds":         {func(m *types.MsgCreateEvaluation) { m.Rounds = 0 }, types.ErrInvalidEvaluation},
+		"too many rounds":     {func(m *types.MsgCreateEvaluation) { m.Rounds = 101 }, types.ErrInvalidEvaluation},
+		"too many items":      {func(m *types.MsgCreateEvaluation) { m.ItemsPerRound = 1001 }, types.ErrInvalidEvaluation},
+		"rounds too close":    {func(m *types.MsgCreateEvaluation) { m.BlocksBetweenRounds = 1 }, types.ErrInvalidEvaluation},
+		"no start delay":      {func(m *types.MsgCreateEvaluation) { m.StartDelay = 0 }, types.ErrInvalidEvaluation},
+		"no deadline":         {func(m *types.MsgCreateEvaluation) { m.DeadlineBlocks = 0 }, types.ErrInvalidEvaluation},
+		"overflowing delay":   {func(m *types.MsgCreateEvaluation) { m.StartDelay = 1 << 63 }, types.ErrInvalidEvaluation},
+		"overflowing spacing": {func(m *types.MsgCreateEvaluation) { m.BlocksBetweenRounds = 1<<64 - 1 }, types.ErrInvalidEvaluation},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := valid()
+			tc.mutate(m)
+			_, err := f.msg.CreateEvaluation(f.ctx, m)
+			require.ErrorIs(t, err, tc.want)
+		})
+	}
+	// More items per round than the benchmark has.
+	small, err := f.msg.RegisterBenchmark(f.ctx, &types.MsgRegisterBenchmark{Registrant: f.authority, Name: "iris",
+		Task: "t", Metric: "accuracy", DatasetSha256: hashA, DatasetUris: []string{"file:///i"}, ItemCount: 50})
+	require.NoError(t, err)
+	m := valid()
+	m.BenchmarkId = small.Id
+	_, err = f.msg.CreateEvaluation(f.ctx, m)
+	require.ErrorIs(t, err, types.ErrInvalidEvaluation)
+}
+
+func TestUpdateParams(t *testing.T) {
+	f := newFixture(t)
+	p := types.DefaultParams()
+	p.MaxModels = 1
+	_, err := f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: f.authority, Params: p})
+	require.ErrorIs(t, err, types.ErrInvalidParams)
+	p = types.DefaultParams()
+	_, err = f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: f.alice, Params: p})
+	require.ErrorIs(t, err, types.ErrUnauthorized)
+	p.BenchmarkDeposit = sdk.Coins{sdk.Coin{Denom: "udelphi", Amount: math.NewInt(-1)}}
+	_, err = f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: f.authority, Params: p})
+	require.ErrorIs(t, err, types.ErrInvalidParams)
+}
+
+func TestGenesisRoundTripAndPagination(t *testing.T) {
+	f := newFixture(t)
+	f.benchmark(t, "mnist")
+	for i := 0; i < 5; i++ {
+		f.model(t, f.alice, "m"+string(rune('a'+i)))
+	}
+	_, err := f.msg.CreateEvaluation(f.ctx, &types.MsgCreateEvaluation{Creator: f.bob, BenchmarkId: 1, ModelIds: []uint64{1, 2, 3},
+		Rounds: 2, ItemsPerRound: 10, BlocksBetweenRounds: 2, StartDelay: 1, DeadlineBlocks: 5})
+	require.NoError(t, err)
+
+	page, err := f.q.Models(f.ctx, &types.QueryModelsRequest{Pagination: &query.PageRequest{Limit: 2, CountTotal: true}})
+	require.NoError(t, err)
+	require.Len(t, page.Models, 2)
+	require.Equal(t, uint64(5), page.Pagination.Total)
+	require.Equal(t, uint64(1), page.Models[0].Id, "listed in id order")
+
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+	require.Equal(t, uint64(6), gs.NextModelId)
+
+	g := newFixture(t)
+	require.NoError(t, g.k.InitGenesis(g.ctx, *gs))
+	again, err := g.k.ExportGenesis(g.ctx)
+	require.NoError(t, err)
+	require.Equal(t, gs, again)
+	// Ids continue after the imported ones.
+	require.Equal(t, uint64(6), g.model(t, g.alice, "next"))
+
+	bad := *gs
+	bad.Evaluations = append([]types.Evaluation(nil), gs.Evaluations...)
+	bad.Evaluations[0].ModelIds = []uint64{1, 42}
+	require.ErrorContains(t, bad.Validate(), "unknown model 42")
+}
