@@ -66,7 +66,7 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 	// block; slashing after distribution so a slashed validator's rewards are
 	// settled first.
 	app.ModuleManager.SetOrderBeginBlockers(minttypes.ModuleName, distrtypes.ModuleName,
-		slashingtypes.ModuleName, evidencetypes.ModuleName, stakingtypes.ModuleName)
+		slashingtypes.ModuleName, evidencetypes.ModuleName, stakingtypes.ModuleName, evaluationtypes.ModuleName)
 	// Bank before staking: bank's end blocker settles deferred balance writes
 	// that staking's validator-set update reads.
 	app.ModuleManager.SetOrderEndBlockers(govtypes.ModuleName, banktypes.ModuleName, stakingtypes.ModuleName)

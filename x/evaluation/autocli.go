@@ -22,6 +22,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Evaluations", Use: "evaluations", Short: "List evaluations"},
 				{RpcMethod: "Evaluation", Use: "evaluation [id]", Short: "Show an evaluation",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
+				{RpcMethod: "Rounds", Use: "rounds [evaluation-id]", Short: "List an evaluation's started rounds and their seeds",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{

@@ -3,6 +3,7 @@
 package evaluation
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -29,6 +30,7 @@ var (
 	_ module.HasServices         = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
+	_ appmodule.HasBeginBlocker  = AppModule{}
 )
 
 // AppModule implements the module.
@@ -71,6 +73,9 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
 }
+
+// BeginBlock opens due rounds and fails overdue evaluations.
+func (am AppModule) BeginBlock(ctx context.Context) error { return am.keeper.BeginBlocker(ctx) }
 
 // DefaultGenesis returns the default genesis.
 func (am AppModule) DefaultGenesis(cdc codec.JSONCodec) json.RawMessage {

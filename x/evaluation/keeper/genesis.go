@@ -3,6 +3,8 @@ package keeper
 import (
 	"context"
 
+	"cosmossdk.io/collections"
+
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -24,9 +26,24 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
+	started := map[uint64]uint32{}
+	for _, r := range gs.Rounds {
+		if err := k.Rounds.Set(ctx, collections.Join(r.EvaluationId, r.Round), r); err != nil {
+			return err
+		}
+		started[r.EvaluationId]++
+	}
 	for _, e := range gs.Evaluations {
 		if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
 			return err
+		}
+		// Rebuild the due index: the next round of each live evaluation.
+		live := e.Status == types.EVALUATION_STATUS_SCHEDULED || e.Status == types.EVALUATION_STATUS_RUNNING
+		if n := started[e.Id]; live && n < e.Rounds {
+			due := e.StartHeight + int64(n)*int64(e.BlocksBetweenRounds)
+			if err := k.RoundsDue.Set(ctx, collections.Join(due, e.Id)); err != nil {
+				return err
+			}
 		}
 	}
 	if err := k.BenchmarkSeq.Set(ctx, gs.NextBenchmarkId); err != nil {
@@ -59,6 +76,12 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	if err := k.Evaluations.Walk(ctx, nil, func(_ uint64, e types.Evaluation) (bool, error) {
 		gs.Evaluations = append(gs.Evaluations, e)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Rounds.Walk(ctx, nil, func(_ collections.Pair[uint64, uint32], r types.Round) (bool, error) {
+		gs.Rounds = append(gs.Rounds, r)
 		return false, nil
 	}); err != nil {
 		return nil, err

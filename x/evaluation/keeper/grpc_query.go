@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"google.golang.org/grpc/codes"
+
+	"cosmossdk.io/collections"
 	"google.golang.org/grpc/status"
 
 	"github.com/cosmos/cosmos-sdk/types/query"
@@ -100,4 +102,23 @@ func (q queryServer) Evaluation(ctx context.Context, req *types.QueryEvaluationR
 		return nil, status.Errorf(codes.NotFound, "evaluation %d not found", req.Id)
 	}
 	return &types.QueryEvaluationResponse{Evaluation: e}, nil
+}
+
+// Rounds implements types.QueryServer.
+func (q queryServer) Rounds(ctx context.Context, req *types.QueryRoundsRequest) (*types.QueryRoundsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	if has, err := q.Keeper.Evaluations.Has(ctx, req.Id); err != nil {
+		return nil, err
+	} else if !has {
+		return nil, status.Errorf(codes.NotFound, "evaluation %d not found", req.Id)
+	}
+	res := &types.QueryRoundsResponse{}
+	err := q.Keeper.Rounds.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint32](req.Id),
+		func(_ collections.Pair[uint64, uint32], r types.Round) (bool, error) {
+			res.Rounds = append(res.Rounds, r)
+			return false, nil
+		})
+	return res, err
 }

@@ -31,6 +31,11 @@ type Keeper struct {
 	Models          collections.Map[uint64, types.Model]
 	EvaluationSeq   collections.Sequence
 	Evaluations     collections.Map[uint64, types.Evaluation]
+	// Rounds holds every started round by (evaluation, round).
+	Rounds collections.Map[collections.Pair[uint64, uint32], types.Round]
+	// RoundsDue indexes the next round of each live evaluation by the height
+	// it starts at, so BeginBlock reads only what is due.
+	RoundsDue collections.KeySet[collections.Pair[int64, uint64]]
 }
 
 // NewKeeper builds the keeper and its collections schema. authority is the
@@ -49,6 +54,10 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 		Models:          collections.NewMap(sb, types.ModelsKey, "models", collections.Uint64Key, codec.CollValue[types.Model](cdc)),
 		EvaluationSeq:   collections.NewSequence(sb, types.EvaluationSeqKey, "evaluation_seq"),
 		Evaluations:     collections.NewMap(sb, types.EvaluationsKey, "evaluations", collections.Uint64Key, codec.CollValue[types.Evaluation](cdc)),
+		Rounds: collections.NewMap(sb, types.RoundsKey, "rounds",
+			collections.PairKeyCodec(collections.Uint64Key, collections.Uint32Key), codec.CollValue[types.Round](cdc)),
+		RoundsDue: collections.NewKeySet(sb, types.RoundsDueKey, "rounds_due",
+			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 
+	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -83,6 +84,9 @@ func (k msgServer) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEva
 		Creator: msg.Creator, Status: types.EVALUATION_STATUS_SCHEDULED,
 	}
 	if err := k.Evaluations.Set(ctx, id, e); err != nil {
+		return nil, err
+	}
+	if err := k.RoundsDue.Set(ctx, collections.Join(start, id)); err != nil {
 		return nil, err
 	}
 	if err := emit(ctx, &types.EventEvaluationCreated{

@@ -290,43 +290,190 @@ func (m *EventEvaluationCreated) GetCreator() string {
 	return ""
 }
 
+// EventRoundStarted is emitted when a round opens: sidecars evaluate every
+// model of the evaluation on the items the seed selects.
+type EventRoundStarted struct {
+	EvaluationId  uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round         uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+	Height        int64  `protobuf:"varint,3,opt,name=height,proto3" json:"height,omitempty"`
+	Seed          string `protobuf:"bytes,4,opt,name=seed,proto3" json:"seed,omitempty"`
+	BenchmarkId   uint64 `protobuf:"varint,5,opt,name=benchmark_id,json=benchmarkId,proto3" json:"benchmark_id,omitempty"`
+	ItemsPerRound uint32 `protobuf:"varint,6,opt,name=items_per_round,json=itemsPerRound,proto3" json:"items_per_round,omitempty"`
+}
+
+func (m *EventRoundStarted) Reset()         { *m = EventRoundStarted{} }
+func (m *EventRoundStarted) String() string { return proto.CompactTextString(m) }
+func (*EventRoundStarted) ProtoMessage()    {}
+func (*EventRoundStarted) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb70a15c2c3c29f, []int{4}
+}
+func (m *EventRoundStarted) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRoundStarted) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRoundStarted.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRoundStarted) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRoundStarted.Merge(m, src)
+}
+func (m *EventRoundStarted) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRoundStarted) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRoundStarted.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRoundStarted proto.InternalMessageInfo
+
+func (m *EventRoundStarted) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *EventRoundStarted) GetRound() uint32 {
+	if m != nil {
+		return m.Round
+	}
+	return 0
+}
+
+func (m *EventRoundStarted) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+func (m *EventRoundStarted) GetSeed() string {
+	if m != nil {
+		return m.Seed
+	}
+	return ""
+}
+
+func (m *EventRoundStarted) GetBenchmarkId() uint64 {
+	if m != nil {
+		return m.BenchmarkId
+	}
+	return 0
+}
+
+func (m *EventRoundStarted) GetItemsPerRound() uint32 {
+	if m != nil {
+		return m.ItemsPerRound
+	}
+	return 0
+}
+
+// EventEvaluationFailed is emitted when an evaluation fails.
+type EventEvaluationFailed struct {
+	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Reason       string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *EventEvaluationFailed) Reset()         { *m = EventEvaluationFailed{} }
+func (m *EventEvaluationFailed) String() string { return proto.CompactTextString(m) }
+func (*EventEvaluationFailed) ProtoMessage()    {}
+func (*EventEvaluationFailed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb70a15c2c3c29f, []int{5}
+}
+func (m *EventEvaluationFailed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventEvaluationFailed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventEvaluationFailed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventEvaluationFailed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventEvaluationFailed.Merge(m, src)
+}
+func (m *EventEvaluationFailed) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventEvaluationFailed) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventEvaluationFailed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventEvaluationFailed proto.InternalMessageInfo
+
+func (m *EventEvaluationFailed) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *EventEvaluationFailed) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*EventBenchmarkRegistered)(nil), "delphi.evaluation.v1.EventBenchmarkRegistered")
 	proto.RegisterType((*EventModelRegistered)(nil), "delphi.evaluation.v1.EventModelRegistered")
 	proto.RegisterType((*EventModelURIsUpdated)(nil), "delphi.evaluation.v1.EventModelURIsUpdated")
 	proto.RegisterType((*EventEvaluationCreated)(nil), "delphi.evaluation.v1.EventEvaluationCreated")
+	proto.RegisterType((*EventRoundStarted)(nil), "delphi.evaluation.v1.EventRoundStarted")
+	proto.RegisterType((*EventEvaluationFailed)(nil), "delphi.evaluation.v1.EventEvaluationFailed")
 }
 
 func init() { proto.RegisterFile("delphi/evaluation/v1/events.proto", fileDescriptor_6fb70a15c2c3c29f) }
 
 var fileDescriptor_6fb70a15c2c3c29f = []byte{
-	// 406 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x92, 0x4f, 0x6f, 0xd3, 0x30,
-	0x18, 0xc6, 0xeb, 0x26, 0x2b, 0xf4, 0xdd, 0xba, 0x83, 0x55, 0x26, 0x4b, 0x48, 0x51, 0x56, 0x84,
-	0x94, 0x0b, 0x8d, 0xc6, 0x04, 0x1f, 0x60, 0x68, 0x12, 0x95, 0xd8, 0xc5, 0xa8, 0x17, 0x0e, 0x44,
-	0x6e, 0x6c, 0x1a, 0x6b, 0x8d, 0x1d, 0xd9, 0x4e, 0x02, 0xdf, 0x82, 0x2f, 0xc4, 0x9d, 0xe3, 0x8e,
-	0x1c, 0x51, 0xfb, 0x45, 0x50, 0xdc, 0x74, 0xdb, 0x61, 0x17, 0x6e, 0x7e, 0x7e, 0xef, 0xeb, 0xe7,
-	0xfd, 0xa3, 0x17, 0xce, 0xb9, 0xd8, 0x54, 0x85, 0x4c, 0x45, 0xc3, 0x36, 0x35, 0x73, 0x52, 0xab,
-	0xb4, 0xb9, 0x48, 0x45, 0x23, 0x94, 0xb3, 0xf3, 0xca, 0x68, 0xa7, 0xf1, 0x74, 0x9f, 0x32, 0x7f,
-	0x48, 0x99, 0x37, 0x17, 0xb3, 0xaf, 0x40, 0xae, 0xbb, 0xac, 0x2b, 0xa1, 0xf2, 0xa2, 0x64, 0xe6,
-	0x96, 0x8a, 0xb5, 0xb4, 0x4e, 0x18, 0xc1, 0xf1, 0x29, 0x0c, 0x25, 0x27, 0x28, 0x46, 0x49, 0x48,
-	0x87, 0x92, 0x63, 0x0c, 0xa1, 0x62, 0xa5, 0x20, 0xc3, 0x18, 0x25, 0x63, 0xea, 0xdf, 0x38, 0x02,
-	0x30, 0xfe, 0x87, 0x61, 0xca, 0x91, 0xc0, 0x47, 0x1e, 0x91, 0x59, 0x0b, 0x53, 0xef, 0x7f, 0xa3,
-	0xb9, 0xd8, 0xfc, 0xa7, 0xf7, 0x14, 0x8e, 0x74, 0xab, 0x84, 0xe9, 0x6d, 0xf7, 0x02, 0xbf, 0x86,
-	0xd3, 0x56, 0xc8, 0x75, 0xe1, 0x6c, 0x66, 0x0b, 0xf6, 0xf6, 0xdd, 0x7b, 0x12, 0xfa, 0xf0, 0xa4,
-	0xa7, 0x9f, 0x3d, 0x9c, 0x7d, 0x82, 0x17, 0x0f, 0x85, 0x97, 0x74, 0x61, 0x97, 0x15, 0x67, 0xee,
-	0x89, 0xca, 0xaf, 0x60, 0xc2, 0x8c, 0x93, 0xdf, 0x58, 0xee, 0xb2, 0xda, 0x48, 0x4b, 0x86, 0x71,
-	0x90, 0x8c, 0xe9, 0xc9, 0x01, 0x2e, 0x8d, 0xb4, 0xb3, 0x5f, 0x08, 0xce, 0xbc, 0xdd, 0xf5, 0xfd,
-	0xf6, 0x3e, 0x18, 0xf1, 0xa4, 0xdf, 0x39, 0x9c, 0xac, 0x0e, 0xcb, 0xcc, 0x24, 0xf7, 0x13, 0x85,
-	0xf4, 0xf8, 0x9e, 0x2d, 0x38, 0x7e, 0x09, 0xe3, 0xb2, 0x6b, 0x2b, 0x93, 0xdc, 0x92, 0x20, 0x0e,
-	0x92, 0x90, 0x3e, 0xf7, 0x60, 0xc1, 0x2d, 0x3e, 0x83, 0x91, 0xd1, 0xb5, 0xe2, 0xd6, 0xcf, 0x35,
-	0xa1, 0xbd, 0xea, 0x7c, 0xad, 0x63, 0xc6, 0x65, 0x85, 0x9f, 0x93, 0x1c, 0xc5, 0x28, 0x09, 0xe8,
-	0xb1, 0x67, 0x1f, 0x3d, 0xc2, 0x04, 0x9e, 0xe5, 0x5d, 0x57, 0xda, 0x90, 0x91, 0xdf, 0xc9, 0x41,
-	0x5e, 0xdd, 0xfc, 0xde, 0x46, 0xe8, 0x6e, 0x1b, 0xa1, 0xbf, 0xdb, 0x08, 0xfd, 0xdc, 0x45, 0x83,
-	0xbb, 0x5d, 0x34, 0xf8, 0xb3, 0x8b, 0x06, 0x5f, 0x2e, 0xd7, 0xd2, 0x15, 0xf5, 0x6a, 0x9e, 0xeb,
-	0x32, 0xdd, 0x5f, 0xc8, 0x1b, 0x25, 0x5c, 0xab, 0xcd, 0x6d, 0x2f, 0xd3, 0xef, 0x8f, 0xaf, 0xca,
-	0xfd, 0xa8, 0x84, 0x5d, 0x8d, 0xfc, 0x49, 0x5d, 0xfe, 0x0b, 0x00, 0x00, 0xff, 0xff, 0x37, 0xb2,
-	0xbb, 0x62, 0x77, 0x02, 0x00, 0x00,
+	// 503 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x53, 0xc1, 0x6e, 0x13, 0x31,
+	0x10, 0xcd, 0x66, 0x93, 0x40, 0xdc, 0xa4, 0x88, 0x55, 0xa8, 0x2c, 0x21, 0xad, 0xd2, 0x45, 0xa0,
+	0x5c, 0x48, 0x54, 0x2a, 0xf8, 0x80, 0xa2, 0x22, 0x22, 0x51, 0x09, 0xb9, 0xe4, 0xc2, 0x81, 0x95,
+	0x13, 0x0f, 0x59, 0xab, 0xc9, 0x3a, 0xb2, 0x9d, 0x04, 0xfe, 0x82, 0x1f, 0xe2, 0x88, 0xc4, 0xb1,
+	0x47, 0x8e, 0x28, 0xf9, 0x11, 0xe4, 0x59, 0x27, 0x5b, 0xa9, 0x3d, 0xd0, 0x9b, 0xdf, 0xb3, 0xfd,
+	0xe6, 0xbd, 0x19, 0x9b, 0x1c, 0x0b, 0x98, 0x2d, 0x32, 0x39, 0x80, 0x15, 0x9f, 0x2d, 0xb9, 0x95,
+	0x2a, 0x1f, 0xac, 0x4e, 0x06, 0xb0, 0x82, 0xdc, 0x9a, 0xfe, 0x42, 0x2b, 0xab, 0xa2, 0x4e, 0x71,
+	0xa4, 0x5f, 0x1e, 0xe9, 0xaf, 0x4e, 0x92, 0x2f, 0x84, 0x9e, 0xbb, 0x53, 0x67, 0x90, 0x4f, 0xb2,
+	0x39, 0xd7, 0x57, 0x0c, 0xa6, 0xd2, 0x58, 0xd0, 0x20, 0xa2, 0x43, 0x52, 0x95, 0x82, 0x06, 0xdd,
+	0xa0, 0x57, 0x63, 0x55, 0x29, 0xa2, 0x88, 0xd4, 0x72, 0x3e, 0x07, 0x5a, 0xed, 0x06, 0xbd, 0x26,
+	0xc3, 0x75, 0x14, 0x13, 0xa2, 0xf1, 0x86, 0xe6, 0xb9, 0xa5, 0x21, 0xee, 0xdc, 0x60, 0x92, 0x35,
+	0xe9, 0xa0, 0xfe, 0x85, 0x12, 0x30, 0xbb, 0xa7, 0x76, 0x87, 0xd4, 0xd5, 0x3a, 0x07, 0xed, 0x65,
+	0x0b, 0x10, 0x3d, 0x27, 0x87, 0x6b, 0x90, 0xd3, 0xcc, 0x9a, 0xd4, 0x64, 0xfc, 0xd5, 0xeb, 0x37,
+	0xb4, 0x86, 0xdb, 0x6d, 0xcf, 0x5e, 0x22, 0x99, 0x7c, 0x20, 0x4f, 0xca, 0xc2, 0x23, 0x36, 0x34,
+	0xa3, 0x85, 0xe0, 0xf6, 0x8e, 0xca, 0xcf, 0x48, 0x9b, 0x6b, 0x2b, 0xbf, 0xf2, 0x89, 0x4d, 0x97,
+	0x5a, 0x1a, 0x5a, 0xed, 0x86, 0xbd, 0x26, 0x6b, 0xed, 0xc8, 0x91, 0x96, 0x26, 0xf9, 0x19, 0x90,
+	0x23, 0x94, 0x3b, 0xdf, 0x77, 0xef, 0xad, 0x86, 0x3b, 0xf5, 0x8e, 0x49, 0x6b, 0xbc, 0x6b, 0x66,
+	0x2a, 0x05, 0x26, 0xaa, 0xb1, 0x83, 0x3d, 0x37, 0x14, 0xd1, 0x53, 0xd2, 0x9c, 0x3b, 0x5b, 0xa9,
+	0x14, 0x86, 0x86, 0xdd, 0xb0, 0x57, 0x63, 0x0f, 0x91, 0x18, 0x0a, 0x13, 0x1d, 0x91, 0x86, 0x56,
+	0xcb, 0x5c, 0x18, 0xcc, 0xd5, 0x66, 0x1e, 0x39, 0x5d, 0x63, 0xb9, 0xb6, 0x69, 0x86, 0x39, 0x69,
+	0xbd, 0x1b, 0xf4, 0x42, 0x76, 0x80, 0xdc, 0x7b, 0xa4, 0x22, 0x4a, 0x1e, 0x4c, 0x9c, 0x2b, 0xa5,
+	0x69, 0x03, 0x7b, 0xb2, 0x83, 0xc9, 0xaf, 0x80, 0x3c, 0x46, 0xff, 0xcc, 0x89, 0x5d, 0xba, 0x3b,
+	0x80, 0xd1, 0xcb, 0xd7, 0x90, 0xee, 0x53, 0xb4, 0x4a, 0x72, 0x28, 0xdc, 0x14, 0xd0, 0x01, 0x06,
+	0x69, 0xb3, 0x02, 0x38, 0x97, 0xde, 0x47, 0x88, 0x3e, 0x3c, 0x72, 0x73, 0x34, 0x00, 0xc2, 0xcf,
+	0x04, 0xd7, 0xb7, 0x3a, 0x52, 0xbf, 0xdd, 0x91, 0x17, 0xe4, 0x91, 0xb4, 0x30, 0x37, 0xe9, 0x02,
+	0x74, 0x5a, 0x94, 0x6b, 0x60, 0xb9, 0x36, 0xd2, 0x1f, 0x41, 0xa3, 0xf1, 0xe4, 0x93, 0x9f, 0x6a,
+	0x39, 0x86, 0x77, 0x5c, 0xce, 0xfe, 0x37, 0x8a, 0x6b, 0x2d, 0x70, 0xa3, 0x72, 0xff, 0xcc, 0x3c,
+	0x3a, 0xbb, 0xf8, 0xbd, 0x89, 0x83, 0xeb, 0x4d, 0x1c, 0xfc, 0xdd, 0xc4, 0xc1, 0x8f, 0x6d, 0x5c,
+	0xb9, 0xde, 0xc6, 0x95, 0x3f, 0xdb, 0xb8, 0xf2, 0xf9, 0x74, 0x2a, 0x6d, 0xb6, 0x1c, 0xf7, 0x27,
+	0x6a, 0x3e, 0x28, 0xfe, 0xcf, 0xcb, 0x1c, 0xec, 0x5a, 0xe9, 0x2b, 0x0f, 0x07, 0xdf, 0x6e, 0xfe,
+	0x39, 0xfb, 0x7d, 0x01, 0x66, 0xdc, 0xc0, 0x0f, 0x77, 0xfa, 0x2f, 0x00, 0x00, 0xff, 0xff, 0x33,
+	0x2e, 0x30, 0x52, 0x95, 0x03, 0x00, 0x00,
 }
 
 func (m *EventBenchmarkRegistered) Marshal() (dAtA []byte, err error) {
@@ -525,6 +672,96 @@ func (m *EventEvaluationCreated) MarshalToSizedBuffer(dAtA []byte) (int, error) 
 	return len(dAtA) - i, nil
 }
 
+func (m *EventRoundStarted) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRoundStarted) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRoundStarted) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ItemsPerRound != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ItemsPerRound))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.BenchmarkId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.BenchmarkId))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.Seed) > 0 {
+		i -= len(m.Seed)
+		copy(dAtA[i:], m.Seed)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Seed)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.Height != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Round != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Round))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventEvaluationFailed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventEvaluationFailed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventEvaluationFailed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -624,6 +861,50 @@ func (m *EventEvaluationCreated) Size() (n int) {
 		n += 1 + sovEvents(uint64(m.StartHeight))
 	}
 	l = len(m.Creator)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventRoundStarted) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EvaluationId != 0 {
+		n += 1 + sovEvents(uint64(m.EvaluationId))
+	}
+	if m.Round != 0 {
+		n += 1 + sovEvents(uint64(m.Round))
+	}
+	if m.Height != 0 {
+		n += 1 + sovEvents(uint64(m.Height))
+	}
+	l = len(m.Seed)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.BenchmarkId != 0 {
+		n += 1 + sovEvents(uint64(m.BenchmarkId))
+	}
+	if m.ItemsPerRound != 0 {
+		n += 1 + sovEvents(uint64(m.ItemsPerRound))
+	}
+	return n
+}
+
+func (m *EventEvaluationFailed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EvaluationId != 0 {
+		n += 1 + sovEvents(uint64(m.EvaluationId))
+	}
+	l = len(m.Reason)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
@@ -1247,6 +1528,284 @@ func (m *EventEvaluationCreated) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.Creator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRoundStarted) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRoundStarted: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRoundStarted: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+			}
+			m.Round = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Round |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Seed", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Seed = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BenchmarkId", wireType)
+			}
+			m.BenchmarkId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.BenchmarkId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ItemsPerRound", wireType)
+			}
+			m.ItemsPerRound = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ItemsPerRound |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventEvaluationFailed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventEvaluationFailed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventEvaluationFailed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

@@ -47,5 +47,15 @@ func (gs GenesisState) Validate() error {
 		}
 		seen[e.Id] = true
 	}
+	rounds := map[uint64]uint32{}
+	for _, r := range gs.Rounds {
+		if !seen[r.EvaluationId] {
+			return fmt.Errorf("round %d of unknown evaluation %d", r.Round, r.EvaluationId)
+		}
+		if r.Round != rounds[r.EvaluationId] {
+			return fmt.Errorf("evaluation %d: rounds must be listed in order from 0, got %d", r.EvaluationId, r.Round)
+		}
+		rounds[r.EvaluationId]++
+	}
 	return nil
 }

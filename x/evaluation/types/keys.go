@@ -19,4 +19,6 @@ var (
 	ModelsKey          = collections.NewPrefix(5)
 	EvaluationSeqKey   = collections.NewPrefix(6)
 	EvaluationsKey     = collections.NewPrefix(7)
+	RoundsKey          = collections.NewPrefix(8)
+	RoundsDueKey       = collections.NewPrefix(9)
 )

@@ -167,6 +167,57 @@ func (x *_GenesisState_4_list) IsValid() bool {
 	return x.list != nil
 }
 
+var _ protoreflect.List = (*_GenesisState_8_list)(nil)
+
+type _GenesisState_8_list struct {
+	list *[]*Round
+}
+
+func (x *_GenesisState_8_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_GenesisState_8_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_GenesisState_8_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Round)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_GenesisState_8_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Round)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_GenesisState_8_list) AppendMutable() protoreflect.Value {
+	v := new(Round)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_8_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_GenesisState_8_list) NewElement() protoreflect.Value {
+	v := new(Round)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_8_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
 	md_GenesisState                    protoreflect.MessageDescriptor
 	fd_GenesisState_params             protoreflect.FieldDescriptor
@@ -176,6 +227,7 @@ var (
 	fd_GenesisState_next_benchmark_id  protoreflect.FieldDescriptor
 	fd_GenesisState_next_model_id      protoreflect.FieldDescriptor
 	fd_GenesisState_next_evaluation_id protoreflect.FieldDescriptor
+	fd_GenesisState_rounds             protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -188,6 +240,7 @@ func init() {
 	fd_GenesisState_next_benchmark_id = md_GenesisState.Fields().ByName("next_benchmark_id")
 	fd_GenesisState_next_model_id = md_GenesisState.Fields().ByName("next_model_id")
 	fd_GenesisState_next_evaluation_id = md_GenesisState.Fields().ByName("next_evaluation_id")
+	fd_GenesisState_rounds = md_GenesisState.Fields().ByName("rounds")
 }
 
 var _ protoreflect.Message = (*fastReflection_GenesisState)(nil)
@@ -297,6 +350,12 @@ func (x *fastReflection_GenesisState) Range(f func(protoreflect.FieldDescriptor,
 			return
 		}
 	}
+	if len(x.Rounds) != 0 {
+		value := protoreflect.ValueOfList(&_GenesisState_8_list{list: &x.Rounds})
+		if !f(fd_GenesisState_rounds, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -326,6 +385,8 @@ func (x *fastReflection_GenesisState) Has(fd protoreflect.FieldDescriptor) bool 
 		return x.NextModelId != uint64(0)
 	case "delphi.evaluation.v1.GenesisState.next_evaluation_id":
 		return x.NextEvaluationId != uint64(0)
+	case "delphi.evaluation.v1.GenesisState.rounds":
+		return len(x.Rounds) != 0
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -356,6 +417,8 @@ func (x *fastReflection_GenesisState) Clear(fd protoreflect.FieldDescriptor) {
 		x.NextModelId = uint64(0)
 	case "delphi.evaluation.v1.GenesisState.next_evaluation_id":
 		x.NextEvaluationId = uint64(0)
+	case "delphi.evaluation.v1.GenesisState.rounds":
+		x.Rounds = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -402,6 +465,12 @@ func (x *fastReflection_GenesisState) Get(descriptor protoreflect.FieldDescripto
 	case "delphi.evaluation.v1.GenesisState.next_evaluation_id":
 		value := x.NextEvaluationId
 		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.GenesisState.rounds":
+		if len(x.Rounds) == 0 {
+			return protoreflect.ValueOfList(&_GenesisState_8_list{})
+		}
+		listValue := &_GenesisState_8_list{list: &x.Rounds}
+		return protoreflect.ValueOfList(listValue)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -442,6 +511,10 @@ func (x *fastReflection_GenesisState) Set(fd protoreflect.FieldDescriptor, value
 		x.NextModelId = value.Uint()
 	case "delphi.evaluation.v1.GenesisState.next_evaluation_id":
 		x.NextEvaluationId = value.Uint()
+	case "delphi.evaluation.v1.GenesisState.rounds":
+		lv := value.List()
+		clv := lv.(*_GenesisState_8_list)
+		x.Rounds = *clv.list
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -485,6 +558,12 @@ func (x *fastReflection_GenesisState) Mutable(fd protoreflect.FieldDescriptor) p
 		}
 		value := &_GenesisState_4_list{list: &x.Evaluations}
 		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.GenesisState.rounds":
+		if x.Rounds == nil {
+			x.Rounds = []*Round{}
+		}
+		value := &_GenesisState_8_list{list: &x.Rounds}
+		return protoreflect.ValueOfList(value)
 	case "delphi.evaluation.v1.GenesisState.next_benchmark_id":
 		panic(fmt.Errorf("field next_benchmark_id of message delphi.evaluation.v1.GenesisState is not mutable"))
 	case "delphi.evaluation.v1.GenesisState.next_model_id":
@@ -522,6 +601,9 @@ func (x *fastReflection_GenesisState) NewField(fd protoreflect.FieldDescriptor) 
 		return protoreflect.ValueOfUint64(uint64(0))
 	case "delphi.evaluation.v1.GenesisState.next_evaluation_id":
 		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.GenesisState.rounds":
+		list := []*Round{}
+		return protoreflect.ValueOfList(&_GenesisState_8_list{list: &list})
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -622,6 +704,12 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 		if x.NextEvaluationId != 0 {
 			n += 1 + runtime.Sov(uint64(x.NextEvaluationId))
 		}
+		if len(x.Rounds) > 0 {
+			for _, e := range x.Rounds {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -650,6 +738,22 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Rounds) > 0 {
+			for iNdEx := len(x.Rounds) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Rounds[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x42
+			}
 		}
 		if x.NextEvaluationId != 0 {
 			i = runtime.EncodeVarint(dAtA, i, uint64(x.NextEvaluationId))
@@ -972,6 +1076,40 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 						break
 					}
 				}
+			case 8:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Rounds", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Rounds = append(x.Rounds, &Round{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Rounds[len(x.Rounds)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -1031,9 +1169,10 @@ type GenesisState struct {
 	Models      []*Model      `protobuf:"bytes,3,rep,name=models,proto3" json:"models,omitempty"`
 	Evaluations []*Evaluation `protobuf:"bytes,4,rep,name=evaluations,proto3" json:"evaluations,omitempty"`
 	// next ids of the three sequences.
-	NextBenchmarkId  uint64 `protobuf:"varint,5,opt,name=next_benchmark_id,json=nextBenchmarkId,proto3" json:"next_benchmark_id,omitempty"`
-	NextModelId      uint64 `protobuf:"varint,6,opt,name=next_model_id,json=nextModelId,proto3" json:"next_model_id,omitempty"`
-	NextEvaluationId uint64 `protobuf:"varint,7,opt,name=next_evaluation_id,json=nextEvaluationId,proto3" json:"next_evaluation_id,omitempty"`
+	NextBenchmarkId  uint64   `protobuf:"varint,5,opt,name=next_benchmark_id,json=nextBenchmarkId,proto3" json:"next_benchmark_id,omitempty"`
+	NextModelId      uint64   `protobuf:"varint,6,opt,name=next_model_id,json=nextModelId,proto3" json:"next_model_id,omitempty"`
+	NextEvaluationId uint64   `protobuf:"varint,7,opt,name=next_evaluation_id,json=nextEvaluationId,proto3" json:"next_evaluation_id,omitempty"`
+	Rounds           []*Round `protobuf:"bytes,8,rep,name=rounds,proto3" json:"rounds,omitempty"`
 }
 
 func (x *GenesisState) Reset() {
@@ -1105,6 +1244,13 @@ func (x *GenesisState) GetNextEvaluationId() uint64 {
 	return 0
 }
 
+func (x *GenesisState) GetRounds() []*Round {
+	if x != nil {
+		return x.Rounds
+	}
+	return nil
+}
+
 var File_delphi_evaluation_v1_genesis_proto protoreflect.FileDescriptor
 
 var file_delphi_evaluation_v1_genesis_proto_rawDesc = []byte{
@@ -1116,7 +1262,7 @@ var file_delphi_evaluation_v1_genesis_proto_rawDesc = []byte{
 	0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e,
 	0x2f, 0x76, 0x31, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x1a,
 	0x14, 0x67, 0x6f, 0x67, 0x6f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f, 0x67, 0x6f, 0x67, 0x6f, 0x2e,
-	0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0xa8, 0x03, 0x0a, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69,
+	0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0xe8, 0x03, 0x0a, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69,
 	0x73, 0x53, 0x74, 0x61, 0x74, 0x65, 0x12, 0x3f, 0x0a, 0x06, 0x70, 0x61, 0x72, 0x61, 0x6d, 0x73,
 	0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x1c, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e,
 	0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x50, 0x61,
@@ -1143,6 +1289,10 @@ var file_delphi_evaluation_v1_genesis_proto_rawDesc = []byte{
 	0x49, 0x64, 0x12, 0x2c, 0x0a, 0x12, 0x6e, 0x65, 0x78, 0x74, 0x5f, 0x65, 0x76, 0x61, 0x6c, 0x75,
 	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64, 0x18, 0x07, 0x20, 0x01, 0x28, 0x04, 0x52, 0x10,
 	0x6e, 0x65, 0x78, 0x74, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x49, 0x64,
+	0x12, 0x3e, 0x0a, 0x06, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x18, 0x08, 0x20, 0x03, 0x28, 0x0b,
+	0x32, 0x1b, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61,
+	0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x52, 0x6f, 0x75, 0x6e, 0x64, 0x42, 0x09, 0xc8,
+	0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73,
 	0x42, 0xe2, 0x01, 0x0a, 0x18, 0x63, 0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e,
 	0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x42, 0x0c, 0x47,
 	0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x46, 0x67,
@@ -1179,17 +1329,19 @@ var file_delphi_evaluation_v1_genesis_proto_goTypes = []interface{}{
 	(*Benchmark)(nil),    // 2: delphi.evaluation.v1.Benchmark
 	(*Model)(nil),        // 3: delphi.evaluation.v1.Model
 	(*Evaluation)(nil),   // 4: delphi.evaluation.v1.Evaluation
+	(*Round)(nil),        // 5: delphi.evaluation.v1.Round
 }
 var file_delphi_evaluation_v1_genesis_proto_depIdxs = []int32{
 	1, // 0: delphi.evaluation.v1.GenesisState.params:type_name -> delphi.evaluation.v1.Params
 	2, // 1: delphi.evaluation.v1.GenesisState.benchmarks:type_name -> delphi.evaluation.v1.Benchmark
 	3, // 2: delphi.evaluation.v1.GenesisState.models:type_name -> delphi.evaluation.v1.Model
 	4, // 3: delphi.evaluation.v1.GenesisState.evaluations:type_name -> delphi.evaluation.v1.Evaluation
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	5, // 4: delphi.evaluation.v1.GenesisState.rounds:type_name -> delphi.evaluation.v1.Round
+	5, // [5:5] is the sub-list for method output_type
+	5, // [5:5] is the sub-list for method input_type
+	5, // [5:5] is the sub-list for extension type_name
+	5, // [5:5] is the sub-list for extension extendee
+	0, // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_delphi_evaluation_v1_genesis_proto_init() }

@@ -26,6 +26,7 @@ const (
 	Query_Model_FullMethodName       = "/delphi.evaluation.v1.Query/Model"
 	Query_Evaluations_FullMethodName = "/delphi.evaluation.v1.Query/Evaluations"
 	Query_Evaluation_FullMethodName  = "/delphi.evaluation.v1.Query/Evaluation"
+	Query_Rounds_FullMethodName      = "/delphi.evaluation.v1.Query/Rounds"
 )
 
 // QueryClient is the client API for Query service.
@@ -48,6 +49,8 @@ type QueryClient interface {
 	Evaluations(ctx context.Context, in *QueryEvaluationsRequest, opts ...grpc.CallOption) (*QueryEvaluationsResponse, error)
 	// Evaluation returns one evaluation.
 	Evaluation(ctx context.Context, in *QueryEvaluationRequest, opts ...grpc.CallOption) (*QueryEvaluationResponse, error)
+	// Rounds lists the started rounds of an evaluation.
+	Rounds(ctx context.Context, in *QueryRoundsRequest, opts ...grpc.CallOption) (*QueryRoundsResponse, error)
 }
 
 type queryClient struct {
@@ -128,6 +131,16 @@ func (c *queryClient) Evaluation(ctx context.Context, in *QueryEvaluationRequest
 	return out, nil
 }
 
+func (c *queryClient) Rounds(ctx context.Context, in *QueryRoundsRequest, opts ...grpc.CallOption) (*QueryRoundsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryRoundsResponse)
+	err := c.cc.Invoke(ctx, Query_Rounds_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 // All implementations must embed UnimplementedQueryServer
 // for forward compatibility.
@@ -148,6 +161,8 @@ type QueryServer interface {
 	Evaluations(context.Context, *QueryEvaluationsRequest) (*QueryEvaluationsResponse, error)
 	// Evaluation returns one evaluation.
 	Evaluation(context.Context, *QueryEvaluationRequest) (*QueryEvaluationResponse, error)
+	// Rounds lists the started rounds of an evaluation.
+	Rounds(context.Context, *QueryRoundsRequest) (*QueryRoundsResponse, error)
 	mustEmbedUnimplementedQueryServer()
 }
 
@@ -178,6 +193,9 @@ func (UnimplementedQueryServer) Evaluations(context.Context, *QueryEvaluationsRe
 }
 func (UnimplementedQueryServer) Evaluation(context.Context, *QueryEvaluationRequest) (*QueryEvaluationResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Evaluation not implemented")
+}
+func (UnimplementedQueryServer) Rounds(context.Context, *QueryRoundsRequest) (*QueryRoundsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Rounds not implemented")
 }
 func (UnimplementedQueryServer) mustEmbedUnimplementedQueryServer() {}
 func (UnimplementedQueryServer) testEmbeddedByValue()               {}
@@ -326,6 +344,24 @@ func _Query_Evaluation_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Rounds_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRoundsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Rounds(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Rounds_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Rounds(ctx, req.(*QueryRoundsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Query_ServiceDesc is the grpc.ServiceDesc for Query service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -360,6 +396,10 @@ var Query_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Evaluation",
 			Handler:    _Query_Evaluation_Handler,
+		},
+		{
+			MethodName: "Rounds",
+			Handler:    _Query_Rounds_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
