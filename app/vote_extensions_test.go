@@ -1,30 +1,52 @@
 package app
 
 import (
+	"bytes"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/log/v2"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
-func TestVoteExtensionsAreEmptyAndOnlyEmptyIsAccepted(t *testing.T) {
+type testOptions map[string]any
+
+func (o testOptions) Get(k string) any { return o[k] }
+
+func TestVoteExtensions(t *testing.T) {
 	res, err := extendVote(sdk.Context{}, &abci.RequestExtendVote{Height: 5})
 	require.NoError(t, err)
 	require.Empty(t, res.VoteExtension)
+
+	a := New(log.NewNopLogger(), dbm.NewMemDB(), testOptions{"home": t.TempDir()})
+	ctx := a.NewUncachedContext(false, cmtproto.Header{Height: 5})
+	params := evaluationtypes.DefaultParams()
+	require.NoError(t, a.EvaluationKeeper.Params.Set(ctx, params))
+
+	valid, err := (&evaluationtypes.VoteExtension{Results: []*evaluationtypes.RoundResult{
+		{EvaluationId: 1, Round: 0, ModelId: 1, Correct: 90, TraceRoot: bytes.Repeat([]byte{1}, 32), Leaves: 12},
+		{EvaluationId: 1, Round: 0, ModelId: 2, Correct: 80, TraceRoot: bytes.Repeat([]byte{2}, 32), Leaves: 12},
+	}}).Marshal()
+	require.NoError(t, err)
 
 	for name, tc := range map[string]struct {
 		ext  []byte
 		want abci.ResponseVerifyVoteExtension_VerifyStatus
 	}{
 		"empty is accepted":       {nil, abci.ResponseVerifyVoteExtension_ACCEPT},
-		"zero length is accepted": {[]byte{}, abci.ResponseVerifyVoteExtension_ACCEPT},
-		"garbage is rejected":     {[]byte{0xde, 0xad}, abci.ResponseVerifyVoteExtension_REJECT},
-		"oversized is rejected":   {make([]byte, 1<<20), abci.ResponseVerifyVoteExtension_REJECT},
+		"well-formed is accepted": {valid, abci.ResponseVerifyVoteExtension_ACCEPT},
+		"garbage is rejected":     {[]byte{0xde, 0xad, 0xbe, 0xef}, abci.ResponseVerifyVoteExtension_REJECT},
+		"oversized is rejected":   {make([]byte, params.MaxVoteExtensionBytes+1), abci.ResponseVerifyVoteExtension_REJECT},
 	} {
 		t.Run(name, func(t *testing.T) {
-			res, err := verifyVoteExtension(sdk.Context{}, &abci.RequestVerifyVoteExtension{Height: 5, VoteExtension: tc.ext})
+			res, err := a.verifyVoteExtension(ctx, &abci.RequestVerifyVoteExtension{Height: 5, VoteExtension: tc.ext})
 			require.NoError(t, err)
 			require.Equal(t, tc.want, res.Status)
 		})

@@ -15,6 +15,11 @@ const (
 	CeilingItemsPerRound = 10_000
 	CeilingArtifactBytes = 1 << 30
 	CeilingURIs          = 16
+	// CeilingVoteExtensionBytes bounds what governance may allow per
+	// validator; the extended commit of every validator rides in the next
+	// block, so the default is far lower.
+	CeilingVoteExtensionBytes = 256 << 10
+	CeilingResultsPerExt      = 4096
 )
 
 // DefaultParams are the params of a new chain.
@@ -28,6 +33,8 @@ func DefaultParams() Params {
 		MinBlocksBetweenRounds:   2,
 		MaxArtifactBytes:         64 << 20,
 		MaxUris:                  4,
+		MaxVoteExtensionBytes:    16 << 10,
+		MaxResultsPerExtension:   256,
 	}
 }
 
@@ -49,6 +56,10 @@ func (p Params) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidParams, "max_artifact_bytes %d not in [1, %d]", p.MaxArtifactBytes, CeilingArtifactBytes)
 	case p.MaxUris < 1 || p.MaxUris > CeilingURIs:
 		return errorsmod.Wrapf(ErrInvalidParams, "max_uris %d not in [1, %d]", p.MaxUris, CeilingURIs)
+	case p.MaxVoteExtensionBytes < 1024 || p.MaxVoteExtensionBytes > CeilingVoteExtensionBytes:
+		return errorsmod.Wrapf(ErrInvalidParams, "max_vote_extension_bytes %d not in [1024, %d]", p.MaxVoteExtensionBytes, CeilingVoteExtensionBytes)
+	case p.MaxResultsPerExtension < 1 || p.MaxResultsPerExtension > CeilingResultsPerExt:
+		return errorsmod.Wrapf(ErrInvalidParams, "max_results_per_extension %d not in [1, %d]", p.MaxResultsPerExtension, CeilingResultsPerExt)
 	}
 	return nil
 }

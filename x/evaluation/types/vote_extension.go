@@ -1,0 +1,51 @@
+package types
+
+import (
+	errorsmod "cosmossdk.io/errors"
+)
+
+// TraceRootLen is the length of a trace Merkle root (SHA-256).
+const TraceRootLen = 32
+
+// DecodeVoteExtension parses and checks a vote extension against params: at
+// most MaxVoteExtensionBytes and MaxResultsPerExtension, 32-byte trace roots,
+// results in strictly increasing (evaluation, round, model) order. An empty
+// extension is valid and means "nothing finished". The checks are stateless
+// on purpose: VerifyVoteExtension must not depend on a node's local view.
+func DecodeVoteExtension(bz []byte, p Params) (VoteExtension, error) {
+	var ve VoteExtension
+	if len(bz) == 0 {
+		return ve, nil
+	}
+	if len(bz) > int(p.MaxVoteExtensionBytes) {
+		return ve, errorsmod.Wrapf(ErrInvalidVoteExtension, "%d bytes, max %d", len(bz), p.MaxVoteExtensionBytes)
+	}
+	if err := ve.Unmarshal(bz); err != nil {
+		return VoteExtension{}, errorsmod.Wrapf(ErrInvalidVoteExtension, "undecodable: %v", err)
+	}
+	if len(ve.Results) > int(p.MaxResultsPerExtension) {
+		return VoteExtension{}, errorsmod.Wrapf(ErrInvalidVoteExtension, "%d results, max %d", len(ve.Results), p.MaxResultsPerExtension)
+	}
+	for i, r := range ve.Results {
+		if len(r.TraceRoot) != TraceRootLen {
+			return VoteExtension{}, errorsmod.Wrapf(ErrInvalidVoteExtension, "result %d: trace_root of %d bytes, want %d", i, len(r.TraceRoot), TraceRootLen)
+		}
+		if r.EvaluationId == 0 || r.ModelId == 0 {
+			return VoteExtension{}, errorsmod.Wrapf(ErrInvalidVoteExtension, "result %d: zero evaluation or model id", i)
+		}
+		if i > 0 && !resultLess(ve.Results[i-1], r) {
+			return VoteExtension{}, errorsmod.Wrapf(ErrInvalidVoteExtension, "result %d: not in strictly increasing (evaluation, round, model) order", i)
+		}
+	}
+	return ve, nil
+}
+
+func resultLess(a, b *RoundResult) bool {
+	if a.EvaluationId != b.EvaluationId {
+		return a.EvaluationId < b.EvaluationId
+	}
+	if a.Round != b.Round {
+		return a.Round < b.Round
+	}
+	return a.ModelId < b.ModelId
+}
