@@ -15,6 +15,6 @@ var (
 	ErrEvaluationNotFound = errorsmod.Register(ModuleName, 11, "evaluation not found")
 	// Codes 30-39: vote extensions.
 	ErrInvalidVoteExtension = errorsmod.Register(ModuleName, 30, "invalid vote extension")
-	ErrUnauthorized       = errorsmod.Register(ModuleName, 20, "unauthorized")
-	ErrInvalidParams      = errorsmod.Register(ModuleName, 21, "invalid params")
+	ErrUnauthorized         = errorsmod.Register(ModuleName, 20, "unauthorized")
+	ErrInvalidParams        = errorsmod.Register(ModuleName, 21, "invalid params")
 )
