@@ -18,18 +18,26 @@ if [ "$(id -u)" -ne 0 ]; then
 	SUDO="sudo"
 fi
 
-# add_components_deb822 FILE: on every stanza whose URIs point at a Debian
-# mirror, append contrib and non-free to its Components line if missing.
+# add_components_deb822 FILE: in every stanza whose URIs point at a Debian
+# mirror, append contrib and non-free to its Components field if missing
+# (fields may come in any order, so each stanza is buffered until its end).
 add_components_deb822() {
 	local f=$1
 	$SUDO awk '
-		/^URIs:/ { debian = ($0 ~ /debian/) }
-		/^Components:/ && debian {
-			if ($0 !~ /(^|[ \t])contrib([ \t]|$)/) $0 = $0 " contrib"
-			if ($0 !~ /(^|[ \t])non-free([ \t]|$)/) $0 = $0 " non-free"
+		function flush(   i, line) {
+			for (i = 1; i <= n; i++) {
+				line = buf[i]
+				if (debian && line ~ /^Components:/) {
+					if (line !~ /(^|[ \t])contrib([ \t]|$)/) line = line " contrib"
+					if (line !~ /(^|[ \t])non-free([ \t]|$)/) line = line " non-free"
+				}
+				print line
+			}
+			n = 0; debian = 0
 		}
-		/^$/ { debian = 0 }
-		{ print }
+		/^[ \t]*$/ { flush(); print; next }
+		{ buf[++n] = $0; if ($0 ~ /^URIs:.*debian/) debian = 1 }
+		END { flush() }
 	' "$f" >"$f.cuda-setup.tmp"
 	$SUDO mv "$f.cuda-setup.tmp" "$f"
 }
