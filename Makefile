@@ -77,7 +77,7 @@ proto-lint: ## buf lint
 cuda-ptx: ## compile cuda/kernels/*.cu to the embedded cuda/ptx/*.ptx (needs nvcc: scripts/cuda-setup.sh)
 	bash scripts/cuda-ptx.sh
 
-cuda-check: ## install Debian's CUDA toolkit, check the committed PTX and the -tags cuda vet/build (no GPU needed)
+cuda-check: ## install Debian's CUDA toolkit; check the committed PTX, the kernels on the host, -tags cuda vet/build (no GPU needed)
 	bash scripts/cuda-check.sh
 
 clean:

@@ -4,7 +4,9 @@
 #  2. recompile every kernel to PTX in a temporary directory and require the
 #     committed cuda/ptx/*.ptx to be identical (same nvcc, same flags), and
 #     the PTX to contain no fused or approximate float arithmetic;
-#  3. go vet and go build with -tags cuda (cgo against nvidia-cuda-dev), and
+#  3. the untagged tests of ./cuda/ (PTX contents, detmath constants, the
+#     packed launches emulated, the kernel sources run on the host with g++);
+#  4. go vet and go build with -tags cuda (cgo against nvidia-cuda-dev), and
 #     compile, without running, the cuda-tagged test binary: gorgonia.org/cu
 #     exits at init on a machine without a GPU.
 set -euo pipefail
@@ -29,6 +31,9 @@ if grep -nE '\b(fma|mad)\.[a-z0-9.]*f(32|64)|\.ftz|\.approx|\b(add|sub|mul|div|s
 	echo "PTX contains fused, flush-to-zero, approximate or unrounded float arithmetic"
 	exit 1
 fi
+
+step "go test ./cuda/ (untagged: no GPU needed)"
+go test -count=1 ./cuda/
 
 step "go vet -tags cuda ./cuda/..."
 go vet -tags cuda ./cuda/...
