@@ -135,10 +135,19 @@ func emulate(k string, P []int64, a [][]float32, y []float32, o int64) error {
 		}
 		y[o] = r
 	case "det_matmul":
-		M, N, K, batches := P[1], P[2], P[3], P[4]
+		M, N, K, rank := P[1], P[2], P[3], P[4]
+		dims, sa, sb := P[5:5+rank], P[5+rank:5+2*rank], P[5+2*rank:5+3*rank]
 		r, j := o/N, o%N
-		bi, i := r/M, r%M
-		A, B := a[0][P[5+bi]:], a[1][P[5+batches+bi]:]
+		i := r % M
+		var ia, ib int64
+		rest := r / M
+		for d := rank - 1; d >= 0; d-- {
+			k := rest % dims[d]
+			rest /= dims[d]
+			ia += k * sa[d]
+			ib += k * sb[d]
+		}
+		A, B := a[0][ia*M*K:], a[1][ib*K*N:]
 		var acc float32
 		for k := int64(0); k < K; k++ {
 			acc = acc + float32(A[i*K+k]*B[k*N+j])

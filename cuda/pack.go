@@ -54,15 +54,14 @@ func plan(op *runtime.OpSpec) (l launch, ok bool, err error) {
 		return launch{"det_gemm", []int64{count, int64(p.M), int64(p.N), int64(p.K), b(p.TransA), b(p.TransB),
 			bits(p.Alpha), bits(p.Beta), b(p.HasC), int64(p.CStrideI), int64(p.CStrideJ)}, 3}, true, nil
 	case *runtime.MatMulParams:
-		if len(p.AOffset) != len(p.BOffset) {
-			return launch{}, false, fmt.Errorf("MatMul batch offsets %d and %d", len(p.AOffset), len(p.BOffset))
+		if len(p.StrideA) != len(p.Batch) || len(p.StrideB) != len(p.Batch) {
+			return launch{}, false, fmt.Errorf("MatMul batch rank %d with strides %d and %d", len(p.Batch), len(p.StrideA), len(p.StrideB))
 		}
-		ps := []int64{count, int64(p.M), int64(p.N), int64(p.K), int64(len(p.AOffset))}
-		for _, o := range p.AOffset {
-			ps = append(ps, int64(o))
-		}
-		for _, o := range p.BOffset {
-			ps = append(ps, int64(o))
+		ps := []int64{count, int64(p.M), int64(p.N), int64(p.K), int64(len(p.Batch))}
+		for _, s := range [][]int{p.Batch, p.StrideA, p.StrideB} {
+			for _, v := range s {
+				ps = append(ps, int64(v))
+			}
 		}
 		return launch{"det_matmul", ps, 2}, true, nil
 	case *runtime.BinaryParams:

@@ -34,11 +34,14 @@ type GemmParams struct {
 	CStrideI, CStrideJ int
 }
 
-// MatMulParams: Batches products of M×K by K×N; batch b reads A at element
-// offset AOffset[b] and B at BOffset[b] (numpy batch broadcasting resolved).
+// MatMulParams: one M×K by K×N product per element of the broadcast batch
+// shape Batch; the batch at multi-index i reads matrix Σ i_d·StrideA[d] of A
+// and Σ i_d·StrideB[d] of B (counted in matrices; 0 on a broadcast axis).
+// O(rank) in size, so a hostile model with many batches costs nothing here.
 type MatMulParams struct {
 	M, N, K          int
-	AOffset, BOffset []int
+	Batch            []int
+	StrideA, StrideB []int
 }
 
 // BinaryParams: Add/Sub/Mul/Div with numpy broadcasting. Output element at

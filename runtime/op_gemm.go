@@ -159,11 +159,7 @@ func buildMatMul(n *Node, in []TensorInfo) (*step, error) {
 	}
 	batches := numel(bc.out)
 	flops := 2 * i64(batches) * i64(p.M) * i64(p.N) * i64(p.K)
-	params := &MatMulParams{M: p.M, N: p.N, K: p.K, AOffset: make([]int, batches), BOffset: make([]int, batches)}
-	for bi := range batches {
-		ia, ib := bc.offsets(bi)
-		params.AOffset[bi], params.BOffset[bi] = ia*p.M*p.K, ib*p.K*p.N
-	}
+	params := &MatMulParams{M: p.M, N: p.N, K: p.K, Batch: bc.out, StrideA: bc.sa, StrideB: bc.sb}
 	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, batches*p.M*p.N)}
 		rows := batches * p.M

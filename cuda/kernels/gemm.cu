@@ -24,15 +24,26 @@ extern "C" __global__ void det_gemm(const i64* P, const float* a, const float* b
 	y[o] = r;
 }
 
-// P: count, M, N, K, batches, then batches A offsets and batches B offsets
-// (runtime.MatMulParams: numpy batch broadcasting resolved on the host).
+// P: count, M, N, K, rank, then rank batch dims, rank A strides and rank B
+// strides counted in matrices (runtime.MatMulParams: numpy batch
+// broadcasting, stride 0 on a broadcast axis).
 extern "C" __global__ void det_matmul(const i64* P, const float* a, const float* b, float* y) {
 	i64 o = det_index(P);
 	if (o < 0) return;
-	const i64 M = P[1], N = P[2], K = P[3], batches = P[4];
-	const i64 r = o / N, j = o % N, bi = r / M, i = r % M;
-	const float* A = a + P[5 + bi];
-	const float* B = b + P[5 + batches + bi];
+	const i64 M = P[1], N = P[2], K = P[3], rank = P[4];
+	const i64* dims = P + 5;
+	const i64* sa = dims + rank;
+	const i64* sb = sa + rank;
+	const i64 r = o / N, j = o % N, i = r % M;
+	i64 ia = 0, ib = 0, rest = r / M;
+	for (i64 d = rank - 1; d >= 0; d--) {
+		i64 k = rest % dims[d];
+		rest /= dims[d];
+		ia += k * sa[d];
+		ib += k * sb[d];
+	}
+	const float* A = a + ia * M * K;
+	const float* B = b + ib * K * N;
 	float acc = 0.0f;
 	for (i64 k = 0; k < K; k++) {
 		acc = __fadd_rn(acc, __fmul_rn(A[i * K + k], B[k * N + j]));
