@@ -12,7 +12,7 @@ LDFLAGS := -X $(SDKVER).Name=delphi -X $(SDKVER).AppName=delphid \
 
 .PHONY: help build install test data crossarch test-short test-e2e lint bench demo \
         proto-tools proto-deps proto-gen proto-check proto-lint \
-        localnet-start localnet-stop clean
+        localnet-start localnet-stop cuda-ptx cuda-check clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -74,6 +74,12 @@ proto-check: ## fail if committed generated code differs from a fresh generation
 
 proto-lint: ## buf lint
 	PATH="$(GOBIN):$$PATH" buf lint
+
+cuda-ptx: ## compile cuda/kernels/*.cu to the embedded cuda/ptx/*.ptx (needs nvcc: scripts/cuda-setup.sh)
+	bash scripts/cuda-ptx.sh
+
+cuda-check: ## install Debian's CUDA toolkit; check the committed PTX, the kernels on the host, -tags cuda vet/build (no GPU needed)
+	bash scripts/cuda-check.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -15,9 +15,10 @@ type TensorInfo struct {
 // function that trusts its inputs to have the compiled shapes (the executor
 // guarantees it).
 type step struct {
-	outs  []TensorInfo
-	flops int64
-	run   func(in []*Tensor, workers int) []*Tensor
+	outs   []TensorInfo
+	flops  int64
+	run    func(in []*Tensor, workers int) []*Tensor
+	params any // resolved kernel parameters for a Backend (OpSpec.Params); nil for data movement
 }
 
 // builder validates a node against its input infos and compiles it.

@@ -45,7 +45,8 @@ func buildBatchNorm(n *Node, in []TensorInfo) (*step, error) {
 	}
 	inner := numel(xs[2:])
 	size := numel(xs)
-	return &step{outs: floatOut(xs), flops: 4 * i64(size), run: func(x []*Tensor, workers int) []*Tensor {
+	params := &BatchNormParams{Size: size, C: C, Inner: inner, Epsilon: eps}
+	return &step{outs: floatOut(xs), flops: 4 * i64(size), params: params, run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: xs, F: make([]float32, size)}
 		X, scale, bias, mean, vr := x[0].F, x[1].F, x[2].F, x[3].F, x[4].F
 		planes := size / max(inner, 1)

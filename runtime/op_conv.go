@@ -59,7 +59,9 @@ func buildConv(n *Node, in []TensorInfo) (*step, error) {
 	outShape := []int{N, M, wh.out, ww.out}
 	flops := 2 * i64(numel(outShape)) * i64(Cg*ws[2]*ws[3])
 	hasBias := len(in) == 3
-	return &step{outs: floatOut(outShape), flops: flops, run: func(x []*Tensor, workers int) []*Tensor {
+	params := &ConvParams{N: N, C: C, H: wh.in, W: ww.in, M: M, Group: G, KH: ws[2], KW: ws[3], OH: wh.out, OW: ww.out,
+		StrideH: wh.stride, StrideW: ww.stride, DilH: wh.dil, DilW: ww.dil, PadTop: wh.padBegin, PadLeft: ww.padBegin, Bias: hasBias}
+	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, numel(outShape))}
 		X, W := x[0].F, x[1].F
 		var B []float32

@@ -32,7 +32,7 @@ func unaryBuilder(f func(float32) float32) builder {
 		}
 		shape := in[0].Shape
 		size := numel(shape)
-		return &step{outs: floatOut(shape), flops: i64(size), run: func(x []*Tensor, w int) []*Tensor {
+		return &step{outs: floatOut(shape), flops: i64(size), params: &UnaryParams{Size: size}, run: func(x []*Tensor, w int) []*Tensor {
 			out := &Tensor{DType: Float32, Shape: shape, F: make([]float32, size)}
 			src := x[0].F
 			parallelFor(w, size, 4, func(lo, hi int) {
@@ -60,7 +60,8 @@ func binaryBuilder(f func(a, b float32) float32) builder {
 			return nil, n.errorf("%v", err)
 		}
 		size := numel(bc.out)
-		return &step{outs: floatOut(bc.out), flops: i64(size), run: func(x []*Tensor, w int) []*Tensor {
+		params := &BinaryParams{Out: bc.out, StrideA: bc.sa, StrideB: bc.sb}
+		return &step{outs: floatOut(bc.out), flops: i64(size), params: params, run: func(x []*Tensor, w int) []*Tensor {
 			out := &Tensor{DType: Float32, Shape: bc.out, F: make([]float32, size)}
 			a, b := x[0].F, x[1].F
 			if bc.same {

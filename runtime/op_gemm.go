@@ -95,7 +95,11 @@ func buildGemm(n *Node, in []TensorInfo) (*step, error) {
 		}
 	}
 	flops := 2 * i64(p.M) * i64(p.N) * i64(p.K)
-	return &step{outs: floatOut(outShape), flops: flops, run: func(x []*Tensor, workers int) []*Tensor {
+	params := &GemmParams{M: p.M, N: p.N, K: p.K, TransA: p.transA, TransB: p.transB, Alpha: alpha, Beta: beta, HasC: bc != nil}
+	if bc != nil {
+		params.CStrideI, params.CStrideJ = bc.sa[0], bc.sa[1]
+	}
+	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, p.M*p.N)}
 		parallelFor(workers, p.M, p.N*p.K, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
@@ -155,7 +159,8 @@ func buildMatMul(n *Node, in []TensorInfo) (*step, error) {
 	}
 	batches := numel(bc.out)
 	flops := 2 * i64(batches) * i64(p.M) * i64(p.N) * i64(p.K)
-	return &step{outs: floatOut(outShape), flops: flops, run: func(x []*Tensor, workers int) []*Tensor {
+	params := &MatMulParams{M: p.M, N: p.N, K: p.K, Batch: bc.out, StrideA: bc.sa, StrideB: bc.sb}
+	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, batches*p.M*p.N)}
 		rows := batches * p.M
 		parallelFor(workers, rows, p.N*p.K, func(lo, hi int) {

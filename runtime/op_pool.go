@@ -62,7 +62,10 @@ func buildPool(n *Node, in []TensorInfo, isMax bool) (*step, error) {
 	outShape := []int{xs[0], xs[1], wh.out, ww.out}
 	kh, kw := wh.k, ww.k
 	flops := i64(numel(outShape)) * i64(kh*kw)
-	return &step{outs: floatOut(outShape), flops: flops, run: func(x []*Tensor, workers int) []*Tensor {
+	params := &PoolParams{Max: isMax, N: xs[0], C: xs[1], H: wh.in, W: ww.in, KH: kh, KW: kw, OH: wh.out, OW: ww.out,
+		StrideH: wh.stride, StrideW: ww.stride, DilH: wh.dil, DilW: ww.dil,
+		PadTop: wh.padBegin, PadLeft: ww.padBegin, PadBottom: wh.padEnd, PadRight: ww.padEnd, IncludePad: cip != 0}
+	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, numel(outShape))}
 		X := x[0].F
 		H, W := wh.in, ww.in

@@ -50,7 +50,8 @@ func buildSoftmax(n *Node, in []TensorInfo, logOut bool) (*step, error) {
 		L, inner = numel(shape[a:]), 1
 	}
 	size := numel(shape)
-	return &step{outs: floatOut(shape), flops: 4 * i64(size), run: func(x []*Tensor, workers int) []*Tensor {
+	params := &SoftmaxParams{Outer: outer, L: L, Inner: inner, Log: logOut}
+	return &step{outs: floatOut(shape), flops: 4 * i64(size), params: params, run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: shape, F: make([]float32, size)}
 		X := x[0].F
 		parallelFor(workers, outer*inner, L*8, func(lo, hi int) {

@@ -24,11 +24,15 @@ with --items N, N items are drawn from --seed (SHA-256 counter mode, Fisher-Yate
 The trace root commits to every operator output of the run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if backend != "cpu" {
-				return fmt.Errorf("backend %q is not available in this build (cpu only)", backend)
+			be, err := runtime.OpenBackend(backend)
+			if err != nil {
+				return err
 			}
 			m, err := loadModel(modelPath)
 			if err != nil {
+				return err
+			}
+			if m, err = m.WithBackend(be); err != nil {
 				return err
 			}
 			ds, err := bench.Load(benchName)
@@ -58,7 +62,7 @@ The trace root commits to every operator output of the run.`,
 	f.StringVar(&benchName, "benchmark", "", "benchmark name (see `benchmark list`)")
 	f.IntVar(&items, "items", 0, "number of items drawn from --seed (0: all, in file order)")
 	f.Uint64Var(&seed, "seed", 0, "item selection seed")
-	f.StringVar(&backend, "backend", "cpu", "cpu (cuda requires a build with -tags cuda)")
+	f.StringVar(&backend, "backend", "cpu", "cpu, or cuda in a build with -tags cuda on a machine with a GPU")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
 	f.BoolVar(&noTrace, "no-trace", false, "skip the trace (no trace_root)")
 	_ = cmd.MarkFlagRequired("model")
