@@ -26,6 +26,19 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
+	for _, r := range gs.Results {
+		if err := k.Results.Set(ctx, collections.Join3(r.EvaluationId, r.Round, r.ModelId), r); err != nil {
+			return err
+		}
+	}
+	for i, d := range gs.Disagreements {
+		if err := k.Disagreements.Set(ctx, uint64(i+1), d); err != nil {
+			return err
+		}
+	}
+	if err := k.DisagreementSeq.Set(ctx, uint64(len(gs.Disagreements)+1)); err != nil {
+		return err
+	}
 	started := map[uint64]uint32{}
 	for _, r := range gs.Rounds {
 		if err := k.Rounds.Set(ctx, collections.Join(r.EvaluationId, r.Round), r); err != nil {
@@ -82,6 +95,18 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	if err := k.Rounds.Walk(ctx, nil, func(_ collections.Pair[uint64, uint32], r types.Round) (bool, error) {
 		gs.Rounds = append(gs.Rounds, r)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Results.Walk(ctx, nil, func(_ collections.Triple[uint64, uint32, uint64], r types.Result) (bool, error) {
+		gs.Results = append(gs.Results, r)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Disagreements.Walk(ctx, nil, func(_ uint64, d types.Disagreement) (bool, error) {
+		gs.Disagreements = append(gs.Disagreements, d)
 		return false, nil
 	}); err != nil {
 		return nil, err

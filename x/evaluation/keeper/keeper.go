@@ -36,6 +36,13 @@ type Keeper struct {
 	// RoundsDue indexes the next round of each live evaluation by the height
 	// it starts at, so BeginBlock reads only what is due.
 	RoundsDue collections.KeySet[collections.Pair[int64, uint64]]
+	// Results holds final results by (evaluation, round, model).
+	Results collections.Map[collections.Triple[uint64, uint32, uint64], types.Result]
+	// Disagreements holds every claim that differed from a final result.
+	DisagreementSeq collections.Sequence
+	Disagreements   collections.Map[uint64, types.Disagreement]
+
+	hooks types.EvaluationHooks
 }
 
 // NewKeeper builds the keeper and its collections schema. authority is the
@@ -58,6 +65,12 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint32Key), codec.CollValue[types.Round](cdc)),
 		RoundsDue: collections.NewKeySet(sb, types.RoundsDueKey, "rounds_due",
 			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		Results: collections.NewMap(sb, types.ResultsKey, "results",
+			collections.TripleKeyCodec(collections.Uint64Key, collections.Uint32Key, collections.Uint64Key),
+			codec.CollValue[types.Result](cdc)),
+		DisagreementSeq: collections.NewSequence(sb, types.DisagreementSeqKey, "disagreement_seq"),
+		Disagreements: collections.NewMap(sb, types.DisagreementsKey, "disagreements", collections.Uint64Key,
+			codec.CollValue[types.Disagreement](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -65,6 +78,15 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 	}
 	k.Schema = schema
 	return k
+}
+
+// SetHooks registers the module that reacts to finalized and failed
+// evaluations (x/market). It may be called once, during app wiring.
+func (k *Keeper) SetHooks(h types.EvaluationHooks) {
+	if k.hooks != nil {
+		panic("evaluation hooks already set")
+	}
+	k.hooks = h
 }
 
 // Authority is the module's governance address.

@@ -136,6 +136,11 @@ func (k Keeper) failOverdue(ctx sdk.Context, height int64) error {
 			Reason: fmt.Sprintf("deadline height %d passed before every round was final", e.DeadlineHeight)}); err != nil {
 			return err
 		}
+		if k.hooks != nil {
+			if err := k.hooks.AfterEvaluationFailed(ctx, e.Id); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -429,6 +429,215 @@ func (m *EventEvaluationFailed) GetReason() string {
 	return ""
 }
 
+// EventResultFinal is emitted when a model's round result becomes final.
+type EventResultFinal struct {
+	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round        uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+	ModelId      uint64 `protobuf:"varint,3,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	Correct      uint64 `protobuf:"varint,4,opt,name=correct,proto3" json:"correct,omitempty"`
+	TraceRoot    string `protobuf:"bytes,5,opt,name=trace_root,json=traceRoot,proto3" json:"trace_root,omitempty"`
+	Power        int64  `protobuf:"varint,6,opt,name=power,proto3" json:"power,omitempty"`
+}
+
+func (m *EventResultFinal) Reset()         { *m = EventResultFinal{} }
+func (m *EventResultFinal) String() string { return proto.CompactTextString(m) }
+func (*EventResultFinal) ProtoMessage()    {}
+func (*EventResultFinal) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb70a15c2c3c29f, []int{6}
+}
+func (m *EventResultFinal) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventResultFinal) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventResultFinal.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventResultFinal) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventResultFinal.Merge(m, src)
+}
+func (m *EventResultFinal) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventResultFinal) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventResultFinal.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventResultFinal proto.InternalMessageInfo
+
+func (m *EventResultFinal) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *EventResultFinal) GetRound() uint32 {
+	if m != nil {
+		return m.Round
+	}
+	return 0
+}
+
+func (m *EventResultFinal) GetModelId() uint64 {
+	if m != nil {
+		return m.ModelId
+	}
+	return 0
+}
+
+func (m *EventResultFinal) GetCorrect() uint64 {
+	if m != nil {
+		return m.Correct
+	}
+	return 0
+}
+
+func (m *EventResultFinal) GetTraceRoot() string {
+	if m != nil {
+		return m.TraceRoot
+	}
+	return ""
+}
+
+func (m *EventResultFinal) GetPower() int64 {
+	if m != nil {
+		return m.Power
+	}
+	return 0
+}
+
+// EventResultDisagreement is emitted for each claim that differs from a
+// final result.
+type EventResultDisagreement struct {
+	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round        uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+	ModelId      uint64 `protobuf:"varint,3,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	Validator    string `protobuf:"bytes,4,opt,name=validator,proto3" json:"validator,omitempty"`
+}
+
+func (m *EventResultDisagreement) Reset()         { *m = EventResultDisagreement{} }
+func (m *EventResultDisagreement) String() string { return proto.CompactTextString(m) }
+func (*EventResultDisagreement) ProtoMessage()    {}
+func (*EventResultDisagreement) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb70a15c2c3c29f, []int{7}
+}
+func (m *EventResultDisagreement) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventResultDisagreement) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventResultDisagreement.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventResultDisagreement) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventResultDisagreement.Merge(m, src)
+}
+func (m *EventResultDisagreement) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventResultDisagreement) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventResultDisagreement.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventResultDisagreement proto.InternalMessageInfo
+
+func (m *EventResultDisagreement) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *EventResultDisagreement) GetRound() uint32 {
+	if m != nil {
+		return m.Round
+	}
+	return 0
+}
+
+func (m *EventResultDisagreement) GetModelId() uint64 {
+	if m != nil {
+		return m.ModelId
+	}
+	return 0
+}
+
+func (m *EventResultDisagreement) GetValidator() string {
+	if m != nil {
+		return m.Validator
+	}
+	return ""
+}
+
+// EventEvaluationFinalized is emitted when every round of an evaluation is final.
+type EventEvaluationFinalized struct {
+	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	// winners are the model ids of rank 1 (more than one on a tie).
+	Winners []uint64 `protobuf:"varint,2,rep,packed,name=winners,proto3" json:"winners,omitempty"`
+}
+
+func (m *EventEvaluationFinalized) Reset()         { *m = EventEvaluationFinalized{} }
+func (m *EventEvaluationFinalized) String() string { return proto.CompactTextString(m) }
+func (*EventEvaluationFinalized) ProtoMessage()    {}
+func (*EventEvaluationFinalized) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb70a15c2c3c29f, []int{8}
+}
+func (m *EventEvaluationFinalized) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventEvaluationFinalized) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventEvaluationFinalized.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventEvaluationFinalized) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventEvaluationFinalized.Merge(m, src)
+}
+func (m *EventEvaluationFinalized) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventEvaluationFinalized) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventEvaluationFinalized.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventEvaluationFinalized proto.InternalMessageInfo
+
+func (m *EventEvaluationFinalized) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *EventEvaluationFinalized) GetWinners() []uint64 {
+	if m != nil {
+		return m.Winners
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*EventBenchmarkRegistered)(nil), "delphi.evaluation.v1.EventBenchmarkRegistered")
 	proto.RegisterType((*EventModelRegistered)(nil), "delphi.evaluation.v1.EventModelRegistered")
@@ -436,44 +645,55 @@ func init() {
 	proto.RegisterType((*EventEvaluationCreated)(nil), "delphi.evaluation.v1.EventEvaluationCreated")
 	proto.RegisterType((*EventRoundStarted)(nil), "delphi.evaluation.v1.EventRoundStarted")
 	proto.RegisterType((*EventEvaluationFailed)(nil), "delphi.evaluation.v1.EventEvaluationFailed")
+	proto.RegisterType((*EventResultFinal)(nil), "delphi.evaluation.v1.EventResultFinal")
+	proto.RegisterType((*EventResultDisagreement)(nil), "delphi.evaluation.v1.EventResultDisagreement")
+	proto.RegisterType((*EventEvaluationFinalized)(nil), "delphi.evaluation.v1.EventEvaluationFinalized")
 }
 
 func init() { proto.RegisterFile("delphi/evaluation/v1/events.proto", fileDescriptor_6fb70a15c2c3c29f) }
 
 var fileDescriptor_6fb70a15c2c3c29f = []byte{
-	// 503 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x53, 0xc1, 0x6e, 0x13, 0x31,
-	0x10, 0xcd, 0x66, 0x93, 0x40, 0xdc, 0xa4, 0x88, 0x55, 0xa8, 0x2c, 0x21, 0xad, 0xd2, 0x45, 0xa0,
-	0x5c, 0x48, 0x54, 0x2a, 0xf8, 0x80, 0xa2, 0x22, 0x22, 0x51, 0x09, 0xb9, 0xe4, 0xc2, 0x81, 0x95,
-	0x13, 0x0f, 0x59, 0xab, 0xc9, 0x3a, 0xb2, 0x9d, 0x04, 0xfe, 0x82, 0x1f, 0xe2, 0x88, 0xc4, 0xb1,
-	0x47, 0x8e, 0x28, 0xf9, 0x11, 0xe4, 0x59, 0x27, 0x5b, 0xa9, 0x3d, 0xd0, 0x9b, 0xdf, 0xb3, 0xfd,
-	0xe6, 0xbd, 0x19, 0x9b, 0x1c, 0x0b, 0x98, 0x2d, 0x32, 0x39, 0x80, 0x15, 0x9f, 0x2d, 0xb9, 0x95,
-	0x2a, 0x1f, 0xac, 0x4e, 0x06, 0xb0, 0x82, 0xdc, 0x9a, 0xfe, 0x42, 0x2b, 0xab, 0xa2, 0x4e, 0x71,
-	0xa4, 0x5f, 0x1e, 0xe9, 0xaf, 0x4e, 0x92, 0x2f, 0x84, 0x9e, 0xbb, 0x53, 0x67, 0x90, 0x4f, 0xb2,
-	0x39, 0xd7, 0x57, 0x0c, 0xa6, 0xd2, 0x58, 0xd0, 0x20, 0xa2, 0x43, 0x52, 0x95, 0x82, 0x06, 0xdd,
-	0xa0, 0x57, 0x63, 0x55, 0x29, 0xa2, 0x88, 0xd4, 0x72, 0x3e, 0x07, 0x5a, 0xed, 0x06, 0xbd, 0x26,
-	0xc3, 0x75, 0x14, 0x13, 0xa2, 0xf1, 0x86, 0xe6, 0xb9, 0xa5, 0x21, 0xee, 0xdc, 0x60, 0x92, 0x35,
-	0xe9, 0xa0, 0xfe, 0x85, 0x12, 0x30, 0xbb, 0xa7, 0x76, 0x87, 0xd4, 0xd5, 0x3a, 0x07, 0xed, 0x65,
-	0x0b, 0x10, 0x3d, 0x27, 0x87, 0x6b, 0x90, 0xd3, 0xcc, 0x9a, 0xd4, 0x64, 0xfc, 0xd5, 0xeb, 0x37,
-	0xb4, 0x86, 0xdb, 0x6d, 0xcf, 0x5e, 0x22, 0x99, 0x7c, 0x20, 0x4f, 0xca, 0xc2, 0x23, 0x36, 0x34,
-	0xa3, 0x85, 0xe0, 0xf6, 0x8e, 0xca, 0xcf, 0x48, 0x9b, 0x6b, 0x2b, 0xbf, 0xf2, 0x89, 0x4d, 0x97,
-	0x5a, 0x1a, 0x5a, 0xed, 0x86, 0xbd, 0x26, 0x6b, 0xed, 0xc8, 0x91, 0x96, 0x26, 0xf9, 0x19, 0x90,
-	0x23, 0x94, 0x3b, 0xdf, 0x77, 0xef, 0xad, 0x86, 0x3b, 0xf5, 0x8e, 0x49, 0x6b, 0xbc, 0x6b, 0x66,
-	0x2a, 0x05, 0x26, 0xaa, 0xb1, 0x83, 0x3d, 0x37, 0x14, 0xd1, 0x53, 0xd2, 0x9c, 0x3b, 0x5b, 0xa9,
-	0x14, 0x86, 0x86, 0xdd, 0xb0, 0x57, 0x63, 0x0f, 0x91, 0x18, 0x0a, 0x13, 0x1d, 0x91, 0x86, 0x56,
-	0xcb, 0x5c, 0x18, 0xcc, 0xd5, 0x66, 0x1e, 0x39, 0x5d, 0x63, 0xb9, 0xb6, 0x69, 0x86, 0x39, 0x69,
-	0xbd, 0x1b, 0xf4, 0x42, 0x76, 0x80, 0xdc, 0x7b, 0xa4, 0x22, 0x4a, 0x1e, 0x4c, 0x9c, 0x2b, 0xa5,
-	0x69, 0x03, 0x7b, 0xb2, 0x83, 0xc9, 0xaf, 0x80, 0x3c, 0x46, 0xff, 0xcc, 0x89, 0x5d, 0xba, 0x3b,
-	0x80, 0xd1, 0xcb, 0xd7, 0x90, 0xee, 0x53, 0xb4, 0x4a, 0x72, 0x28, 0xdc, 0x14, 0xd0, 0x01, 0x06,
-	0x69, 0xb3, 0x02, 0x38, 0x97, 0xde, 0x47, 0x88, 0x3e, 0x3c, 0x72, 0x73, 0x34, 0x00, 0xc2, 0xcf,
-	0x04, 0xd7, 0xb7, 0x3a, 0x52, 0xbf, 0xdd, 0x91, 0x17, 0xe4, 0x91, 0xb4, 0x30, 0x37, 0xe9, 0x02,
-	0x74, 0x5a, 0x94, 0x6b, 0x60, 0xb9, 0x36, 0xd2, 0x1f, 0x41, 0xa3, 0xf1, 0xe4, 0x93, 0x9f, 0x6a,
-	0x39, 0x86, 0x77, 0x5c, 0xce, 0xfe, 0x37, 0x8a, 0x6b, 0x2d, 0x70, 0xa3, 0x72, 0xff, 0xcc, 0x3c,
-	0x3a, 0xbb, 0xf8, 0xbd, 0x89, 0x83, 0xeb, 0x4d, 0x1c, 0xfc, 0xdd, 0xc4, 0xc1, 0x8f, 0x6d, 0x5c,
-	0xb9, 0xde, 0xc6, 0x95, 0x3f, 0xdb, 0xb8, 0xf2, 0xf9, 0x74, 0x2a, 0x6d, 0xb6, 0x1c, 0xf7, 0x27,
-	0x6a, 0x3e, 0x28, 0xfe, 0xcf, 0xcb, 0x1c, 0xec, 0x5a, 0xe9, 0x2b, 0x0f, 0x07, 0xdf, 0x6e, 0xfe,
-	0x39, 0xfb, 0x7d, 0x01, 0x66, 0xdc, 0xc0, 0x0f, 0x77, 0xfa, 0x2f, 0x00, 0x00, 0xff, 0xff, 0x33,
-	0x2e, 0x30, 0x52, 0x95, 0x03, 0x00, 0x00,
+	// 631 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x54, 0x4f, 0x6f, 0xd3, 0x4e,
+	0x10, 0xad, 0x63, 0x37, 0x6d, 0xa6, 0x4d, 0x7f, 0x3f, 0xac, 0x52, 0x8c, 0x00, 0x2b, 0x35, 0x02,
+	0xe5, 0x42, 0xa2, 0x52, 0xc1, 0x07, 0x28, 0xb4, 0x22, 0x12, 0x95, 0xd0, 0x96, 0x1e, 0xe0, 0x80,
+	0xb5, 0xcd, 0x0e, 0xc9, 0xaa, 0xce, 0x6e, 0xb4, 0xbb, 0x49, 0x80, 0xef, 0x80, 0xc4, 0xb7, 0xe1,
+	0xc4, 0x11, 0x89, 0x63, 0x8f, 0x1c, 0x51, 0xfb, 0x45, 0x90, 0xc7, 0xce, 0x1f, 0xa9, 0x3d, 0x14,
+	0x21, 0x6e, 0x7e, 0xcf, 0xeb, 0x99, 0x37, 0xef, 0xad, 0x07, 0xb6, 0x05, 0x66, 0xc3, 0xbe, 0x6c,
+	0xe3, 0x98, 0x67, 0x23, 0xee, 0xa4, 0x56, 0xed, 0xf1, 0x4e, 0x1b, 0xc7, 0xa8, 0x9c, 0x6d, 0x0d,
+	0x8d, 0x76, 0x3a, 0xdc, 0x2c, 0x8e, 0xb4, 0xe6, 0x47, 0x5a, 0xe3, 0x9d, 0xe4, 0x1d, 0x44, 0xfb,
+	0xf9, 0xa9, 0x3d, 0x54, 0xdd, 0xfe, 0x80, 0x9b, 0x53, 0x86, 0x3d, 0x69, 0x1d, 0x1a, 0x14, 0xe1,
+	0x06, 0x54, 0xa4, 0x88, 0xbc, 0x86, 0xd7, 0x0c, 0x58, 0x45, 0x8a, 0x30, 0x84, 0x40, 0xf1, 0x01,
+	0x46, 0x95, 0x86, 0xd7, 0xac, 0x31, 0x7a, 0x0e, 0x63, 0x00, 0x43, 0x5f, 0x18, 0xae, 0x5c, 0xe4,
+	0xd3, 0x9b, 0x05, 0x26, 0x99, 0xc0, 0x26, 0xd5, 0x3f, 0xd4, 0x02, 0xb3, 0x3f, 0xac, 0xbd, 0x09,
+	0xcb, 0x7a, 0xa2, 0xd0, 0x94, 0x65, 0x0b, 0x10, 0x3e, 0x80, 0x8d, 0x09, 0xca, 0x5e, 0xdf, 0xd9,
+	0xd4, 0xf6, 0xf9, 0xe3, 0x27, 0x4f, 0xa3, 0x80, 0x5e, 0xd7, 0x4b, 0xf6, 0x88, 0xc8, 0xe4, 0x25,
+	0xdc, 0x9c, 0x37, 0x3e, 0x66, 0x1d, 0x7b, 0x3c, 0x14, 0xdc, 0x5d, 0xd1, 0xf9, 0x3e, 0xd4, 0xb9,
+	0x71, 0xf2, 0x3d, 0xef, 0xba, 0x74, 0x64, 0xa4, 0x8d, 0x2a, 0x0d, 0xbf, 0x59, 0x63, 0xeb, 0x53,
+	0xf2, 0xd8, 0x48, 0x9b, 0x7c, 0xf3, 0x60, 0x8b, 0xca, 0xed, 0xcf, 0xdc, 0x7b, 0x66, 0xf0, 0xca,
+	0x7a, 0xdb, 0xb0, 0x7e, 0x32, 0x35, 0x33, 0x95, 0x82, 0x26, 0x0a, 0xd8, 0xda, 0x8c, 0xeb, 0x88,
+	0xf0, 0x0e, 0xd4, 0x06, 0xb9, 0xac, 0x54, 0x0a, 0x1b, 0xf9, 0x0d, 0xbf, 0x19, 0xb0, 0x55, 0x22,
+	0x3a, 0xc2, 0x86, 0x5b, 0x50, 0x35, 0x7a, 0xa4, 0x84, 0xa5, 0xb9, 0xea, 0xac, 0x44, 0x79, 0x5d,
+	0xeb, 0xb8, 0x71, 0x69, 0x9f, 0xe6, 0x8c, 0x96, 0x1b, 0x5e, 0xd3, 0x67, 0x6b, 0xc4, 0xbd, 0x20,
+	0x2a, 0x8c, 0x60, 0xa5, 0x9b, 0xab, 0xd2, 0x26, 0xaa, 0x92, 0x27, 0x53, 0x98, 0x7c, 0xf7, 0xe0,
+	0x06, 0xe9, 0x67, 0x79, 0xb1, 0xa3, 0xfc, 0x1b, 0xa4, 0xd1, 0xe7, 0xb7, 0x21, 0x9d, 0x4d, 0xb1,
+	0x3e, 0x27, 0x3b, 0x22, 0x4f, 0x81, 0x14, 0xd0, 0x20, 0x75, 0x56, 0x80, 0x5c, 0x65, 0xa9, 0xc3,
+	0x27, 0x1d, 0x25, 0xca, 0x73, 0xb4, 0x88, 0xa2, 0xcc, 0x84, 0x9e, 0x2f, 0x39, 0xb2, 0x7c, 0xd9,
+	0x91, 0x87, 0xf0, 0x9f, 0x74, 0x38, 0xb0, 0xe9, 0x10, 0x4d, 0x5a, 0xb4, 0xab, 0x52, 0xbb, 0x3a,
+	0xd1, 0xaf, 0xd0, 0x90, 0xf0, 0xe4, 0x75, 0x99, 0xea, 0x3c, 0x86, 0x03, 0x2e, 0xb3, 0xeb, 0x8e,
+	0x92, 0x5b, 0x8b, 0xdc, 0x6a, 0x55, 0x5e, 0xb3, 0x12, 0x25, 0x5f, 0x3d, 0xf8, 0xbf, 0x70, 0x07,
+	0xed, 0x28, 0x73, 0x07, 0x52, 0xf1, 0xec, 0x6f, 0xcc, 0xb9, 0x0d, 0xab, 0xd3, 0x7c, 0xc9, 0x9e,
+	0x80, 0xad, 0x94, 0xf1, 0x52, 0x44, 0xda, 0x18, 0xec, 0x3a, 0xb2, 0x28, 0x60, 0x53, 0x18, 0xde,
+	0x03, 0x70, 0x86, 0x77, 0x31, 0x35, 0x5a, 0x17, 0xe9, 0xd6, 0x58, 0x8d, 0x18, 0xa6, 0xb5, 0xcb,
+	0x3b, 0x0d, 0xf5, 0x04, 0x8b, 0x64, 0x7d, 0x56, 0x80, 0xe4, 0xb3, 0x07, 0xb7, 0x16, 0x94, 0x3f,
+	0x97, 0x96, 0xf7, 0x0c, 0xe2, 0x00, 0x95, 0xfb, 0x47, 0x03, 0xdc, 0x85, 0xda, 0x98, 0x67, 0x52,
+	0xd0, 0x2d, 0x2b, 0x52, 0x9e, 0x13, 0xc9, 0x9b, 0x72, 0x9d, 0x2c, 0xe4, 0x93, 0x9b, 0x29, 0x3f,
+	0x5d, 0x37, 0xa2, 0x08, 0x56, 0x26, 0x52, 0x29, 0x34, 0xc5, 0x7f, 0x18, 0xb0, 0x29, 0xdc, 0x3b,
+	0xfc, 0x71, 0x1e, 0x7b, 0x67, 0xe7, 0xb1, 0xf7, 0xeb, 0x3c, 0xf6, 0xbe, 0x5c, 0xc4, 0x4b, 0x67,
+	0x17, 0xf1, 0xd2, 0xcf, 0x8b, 0x78, 0xe9, 0xed, 0x6e, 0x4f, 0xba, 0xfe, 0xe8, 0xa4, 0xd5, 0xd5,
+	0x83, 0x76, 0xb1, 0xe4, 0x1e, 0x29, 0x74, 0x13, 0x6d, 0x4e, 0x4b, 0xd8, 0xfe, 0xb0, 0xb8, 0x18,
+	0xdd, 0xc7, 0x21, 0xda, 0x93, 0x2a, 0x6d, 0xc5, 0xdd, 0xdf, 0x01, 0x00, 0x00, 0xff, 0xff, 0x34,
+	0xd4, 0xab, 0x94, 0x3a, 0x05, 0x00, 0x00,
 }
 
 func (m *EventBenchmarkRegistered) Marshal() (dAtA []byte, err error) {
@@ -762,6 +982,152 @@ func (m *EventEvaluationFailed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventResultFinal) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventResultFinal) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventResultFinal) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Power != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Power))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.TraceRoot) > 0 {
+		i -= len(m.TraceRoot)
+		copy(dAtA[i:], m.TraceRoot)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.TraceRoot)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.Correct != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Correct))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.ModelId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ModelId))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Round != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Round))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventResultDisagreement) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventResultDisagreement) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventResultDisagreement) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Validator) > 0 {
+		i -= len(m.Validator)
+		copy(dAtA[i:], m.Validator)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Validator)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.ModelId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ModelId))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Round != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Round))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventEvaluationFinalized) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventEvaluationFinalized) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventEvaluationFinalized) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Winners) > 0 {
+		dAtA4 := make([]byte, len(m.Winners)*10)
+		var j3 int
+		for _, num := range m.Winners {
+			for num >= 1<<7 {
+				dAtA4[j3] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j3++
+			}
+			dAtA4[j3] = uint8(num)
+			j3++
+		}
+		i -= j3
+		copy(dAtA[i:], dAtA4[:j3])
+		i = encodeVarintEvents(dAtA, i, uint64(j3))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -907,6 +1273,75 @@ func (m *EventEvaluationFailed) Size() (n int) {
 	l = len(m.Reason)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventResultFinal) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EvaluationId != 0 {
+		n += 1 + sovEvents(uint64(m.EvaluationId))
+	}
+	if m.Round != 0 {
+		n += 1 + sovEvents(uint64(m.Round))
+	}
+	if m.ModelId != 0 {
+		n += 1 + sovEvents(uint64(m.ModelId))
+	}
+	if m.Correct != 0 {
+		n += 1 + sovEvents(uint64(m.Correct))
+	}
+	l = len(m.TraceRoot)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Power != 0 {
+		n += 1 + sovEvents(uint64(m.Power))
+	}
+	return n
+}
+
+func (m *EventResultDisagreement) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EvaluationId != 0 {
+		n += 1 + sovEvents(uint64(m.EvaluationId))
+	}
+	if m.Round != 0 {
+		n += 1 + sovEvents(uint64(m.Round))
+	}
+	if m.ModelId != 0 {
+		n += 1 + sovEvents(uint64(m.ModelId))
+	}
+	l = len(m.Validator)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventEvaluationFinalized) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EvaluationId != 0 {
+		n += 1 + sovEvents(uint64(m.EvaluationId))
+	}
+	if len(m.Winners) > 0 {
+		l = 0
+		for _, e := range m.Winners {
+			l += sovEvents(uint64(e))
+		}
+		n += 1 + sovEvents(uint64(l)) + l
 	}
 	return n
 }
@@ -1807,6 +2242,467 @@ func (m *EventEvaluationFailed) Unmarshal(dAtA []byte) error {
 			}
 			m.Reason = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventResultFinal) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventResultFinal: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventResultFinal: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+			}
+			m.Round = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Round |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+			}
+			m.ModelId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ModelId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Correct", wireType)
+			}
+			m.Correct = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Correct |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TraceRoot", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TraceRoot = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Power", wireType)
+			}
+			m.Power = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Power |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventResultDisagreement) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventResultDisagreement: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventResultDisagreement: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+			}
+			m.Round = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Round |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+			}
+			m.ModelId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ModelId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Validator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventEvaluationFinalized) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventEvaluationFinalized: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventEvaluationFinalized: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.Winners = append(m.Winners, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthEvents
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthEvents
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.Winners) == 0 {
+					m.Winners = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowEvents
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.Winners = append(m.Winners, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field Winners", wireType)
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])

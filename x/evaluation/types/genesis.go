@@ -57,5 +57,10 @@ func (gs GenesisState) Validate() error {
 		}
 		rounds[r.EvaluationId]++
 	}
+	for _, r := range gs.Results {
+		if r.Round >= rounds[r.EvaluationId] {
+			return fmt.Errorf("result for round %d of evaluation %d, which has not started", r.Round, r.EvaluationId)
+		}
+	}
 	return nil
 }

@@ -21,4 +21,7 @@ var (
 	EvaluationsKey     = collections.NewPrefix(7)
 	RoundsKey          = collections.NewPrefix(8)
 	RoundsDueKey       = collections.NewPrefix(9)
+	ResultsKey         = collections.NewPrefix(10)
+	DisagreementSeqKey = collections.NewPrefix(11)
+	DisagreementsKey   = collections.NewPrefix(12)
 )

@@ -218,6 +218,108 @@ func (x *_GenesisState_8_list) IsValid() bool {
 	return x.list != nil
 }
 
+var _ protoreflect.List = (*_GenesisState_9_list)(nil)
+
+type _GenesisState_9_list struct {
+	list *[]*Result
+}
+
+func (x *_GenesisState_9_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_GenesisState_9_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_GenesisState_9_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Result)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_GenesisState_9_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Result)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_GenesisState_9_list) AppendMutable() protoreflect.Value {
+	v := new(Result)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_9_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_GenesisState_9_list) NewElement() protoreflect.Value {
+	v := new(Result)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_9_list) IsValid() bool {
+	return x.list != nil
+}
+
+var _ protoreflect.List = (*_GenesisState_10_list)(nil)
+
+type _GenesisState_10_list struct {
+	list *[]*Disagreement
+}
+
+func (x *_GenesisState_10_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_GenesisState_10_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_GenesisState_10_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Disagreement)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_GenesisState_10_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Disagreement)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_GenesisState_10_list) AppendMutable() protoreflect.Value {
+	v := new(Disagreement)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_10_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_GenesisState_10_list) NewElement() protoreflect.Value {
+	v := new(Disagreement)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_10_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
 	md_GenesisState                    protoreflect.MessageDescriptor
 	fd_GenesisState_params             protoreflect.FieldDescriptor
@@ -228,6 +330,8 @@ var (
 	fd_GenesisState_next_model_id      protoreflect.FieldDescriptor
 	fd_GenesisState_next_evaluation_id protoreflect.FieldDescriptor
 	fd_GenesisState_rounds             protoreflect.FieldDescriptor
+	fd_GenesisState_results            protoreflect.FieldDescriptor
+	fd_GenesisState_disagreements      protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -241,6 +345,8 @@ func init() {
 	fd_GenesisState_next_model_id = md_GenesisState.Fields().ByName("next_model_id")
 	fd_GenesisState_next_evaluation_id = md_GenesisState.Fields().ByName("next_evaluation_id")
 	fd_GenesisState_rounds = md_GenesisState.Fields().ByName("rounds")
+	fd_GenesisState_results = md_GenesisState.Fields().ByName("results")
+	fd_GenesisState_disagreements = md_GenesisState.Fields().ByName("disagreements")
 }
 
 var _ protoreflect.Message = (*fastReflection_GenesisState)(nil)
@@ -356,6 +462,18 @@ func (x *fastReflection_GenesisState) Range(f func(protoreflect.FieldDescriptor,
 			return
 		}
 	}
+	if len(x.Results) != 0 {
+		value := protoreflect.ValueOfList(&_GenesisState_9_list{list: &x.Results})
+		if !f(fd_GenesisState_results, value) {
+			return
+		}
+	}
+	if len(x.Disagreements) != 0 {
+		value := protoreflect.ValueOfList(&_GenesisState_10_list{list: &x.Disagreements})
+		if !f(fd_GenesisState_disagreements, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -387,6 +505,10 @@ func (x *fastReflection_GenesisState) Has(fd protoreflect.FieldDescriptor) bool 
 		return x.NextEvaluationId != uint64(0)
 	case "delphi.evaluation.v1.GenesisState.rounds":
 		return len(x.Rounds) != 0
+	case "delphi.evaluation.v1.GenesisState.results":
+		return len(x.Results) != 0
+	case "delphi.evaluation.v1.GenesisState.disagreements":
+		return len(x.Disagreements) != 0
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -419,6 +541,10 @@ func (x *fastReflection_GenesisState) Clear(fd protoreflect.FieldDescriptor) {
 		x.NextEvaluationId = uint64(0)
 	case "delphi.evaluation.v1.GenesisState.rounds":
 		x.Rounds = nil
+	case "delphi.evaluation.v1.GenesisState.results":
+		x.Results = nil
+	case "delphi.evaluation.v1.GenesisState.disagreements":
+		x.Disagreements = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -471,6 +597,18 @@ func (x *fastReflection_GenesisState) Get(descriptor protoreflect.FieldDescripto
 		}
 		listValue := &_GenesisState_8_list{list: &x.Rounds}
 		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.GenesisState.results":
+		if len(x.Results) == 0 {
+			return protoreflect.ValueOfList(&_GenesisState_9_list{})
+		}
+		listValue := &_GenesisState_9_list{list: &x.Results}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.GenesisState.disagreements":
+		if len(x.Disagreements) == 0 {
+			return protoreflect.ValueOfList(&_GenesisState_10_list{})
+		}
+		listValue := &_GenesisState_10_list{list: &x.Disagreements}
+		return protoreflect.ValueOfList(listValue)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -515,6 +653,14 @@ func (x *fastReflection_GenesisState) Set(fd protoreflect.FieldDescriptor, value
 		lv := value.List()
 		clv := lv.(*_GenesisState_8_list)
 		x.Rounds = *clv.list
+	case "delphi.evaluation.v1.GenesisState.results":
+		lv := value.List()
+		clv := lv.(*_GenesisState_9_list)
+		x.Results = *clv.list
+	case "delphi.evaluation.v1.GenesisState.disagreements":
+		lv := value.List()
+		clv := lv.(*_GenesisState_10_list)
+		x.Disagreements = *clv.list
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -564,6 +710,18 @@ func (x *fastReflection_GenesisState) Mutable(fd protoreflect.FieldDescriptor) p
 		}
 		value := &_GenesisState_8_list{list: &x.Rounds}
 		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.GenesisState.results":
+		if x.Results == nil {
+			x.Results = []*Result{}
+		}
+		value := &_GenesisState_9_list{list: &x.Results}
+		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.GenesisState.disagreements":
+		if x.Disagreements == nil {
+			x.Disagreements = []*Disagreement{}
+		}
+		value := &_GenesisState_10_list{list: &x.Disagreements}
+		return protoreflect.ValueOfList(value)
 	case "delphi.evaluation.v1.GenesisState.next_benchmark_id":
 		panic(fmt.Errorf("field next_benchmark_id of message delphi.evaluation.v1.GenesisState is not mutable"))
 	case "delphi.evaluation.v1.GenesisState.next_model_id":
@@ -604,6 +762,12 @@ func (x *fastReflection_GenesisState) NewField(fd protoreflect.FieldDescriptor) 
 	case "delphi.evaluation.v1.GenesisState.rounds":
 		list := []*Round{}
 		return protoreflect.ValueOfList(&_GenesisState_8_list{list: &list})
+	case "delphi.evaluation.v1.GenesisState.results":
+		list := []*Result{}
+		return protoreflect.ValueOfList(&_GenesisState_9_list{list: &list})
+	case "delphi.evaluation.v1.GenesisState.disagreements":
+		list := []*Disagreement{}
+		return protoreflect.ValueOfList(&_GenesisState_10_list{list: &list})
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -710,6 +874,18 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 				n += 1 + l + runtime.Sov(uint64(l))
 			}
 		}
+		if len(x.Results) > 0 {
+			for _, e := range x.Results {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if len(x.Disagreements) > 0 {
+			for _, e := range x.Disagreements {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -738,6 +914,38 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Disagreements) > 0 {
+			for iNdEx := len(x.Disagreements) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Disagreements[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x52
+			}
+		}
+		if len(x.Results) > 0 {
+			for iNdEx := len(x.Results) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Results[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x4a
+			}
 		}
 		if len(x.Rounds) > 0 {
 			for iNdEx := len(x.Rounds) - 1; iNdEx >= 0; iNdEx-- {
@@ -1110,6 +1318,74 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
 				}
 				iNdEx = postIndex
+			case 9:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Results", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Results = append(x.Results, &Result{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Results[len(x.Results)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 10:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Disagreements", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Disagreements = append(x.Disagreements, &Disagreement{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Disagreements[len(x.Disagreements)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -1169,10 +1445,12 @@ type GenesisState struct {
 	Models      []*Model      `protobuf:"bytes,3,rep,name=models,proto3" json:"models,omitempty"`
 	Evaluations []*Evaluation `protobuf:"bytes,4,rep,name=evaluations,proto3" json:"evaluations,omitempty"`
 	// next ids of the three sequences.
-	NextBenchmarkId  uint64   `protobuf:"varint,5,opt,name=next_benchmark_id,json=nextBenchmarkId,proto3" json:"next_benchmark_id,omitempty"`
-	NextModelId      uint64   `protobuf:"varint,6,opt,name=next_model_id,json=nextModelId,proto3" json:"next_model_id,omitempty"`
-	NextEvaluationId uint64   `protobuf:"varint,7,opt,name=next_evaluation_id,json=nextEvaluationId,proto3" json:"next_evaluation_id,omitempty"`
-	Rounds           []*Round `protobuf:"bytes,8,rep,name=rounds,proto3" json:"rounds,omitempty"`
+	NextBenchmarkId  uint64          `protobuf:"varint,5,opt,name=next_benchmark_id,json=nextBenchmarkId,proto3" json:"next_benchmark_id,omitempty"`
+	NextModelId      uint64          `protobuf:"varint,6,opt,name=next_model_id,json=nextModelId,proto3" json:"next_model_id,omitempty"`
+	NextEvaluationId uint64          `protobuf:"varint,7,opt,name=next_evaluation_id,json=nextEvaluationId,proto3" json:"next_evaluation_id,omitempty"`
+	Rounds           []*Round        `protobuf:"bytes,8,rep,name=rounds,proto3" json:"rounds,omitempty"`
+	Results          []*Result       `protobuf:"bytes,9,rep,name=results,proto3" json:"results,omitempty"`
+	Disagreements    []*Disagreement `protobuf:"bytes,10,rep,name=disagreements,proto3" json:"disagreements,omitempty"`
 }
 
 func (x *GenesisState) Reset() {
@@ -1251,6 +1529,20 @@ func (x *GenesisState) GetRounds() []*Round {
 	return nil
 }
 
+func (x *GenesisState) GetResults() []*Result {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
+func (x *GenesisState) GetDisagreements() []*Disagreement {
+	if x != nil {
+		return x.Disagreements
+	}
+	return nil
+}
+
 var File_delphi_evaluation_v1_genesis_proto protoreflect.FileDescriptor
 
 var file_delphi_evaluation_v1_genesis_proto_rawDesc = []byte{
@@ -1262,7 +1554,7 @@ var file_delphi_evaluation_v1_genesis_proto_rawDesc = []byte{
 	0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e,
 	0x2f, 0x76, 0x31, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x1a,
 	0x14, 0x67, 0x6f, 0x67, 0x6f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f, 0x67, 0x6f, 0x67, 0x6f, 0x2e,
-	0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0xe8, 0x03, 0x0a, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69,
+	0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0x80, 0x05, 0x0a, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69,
 	0x73, 0x53, 0x74, 0x61, 0x74, 0x65, 0x12, 0x3f, 0x0a, 0x06, 0x70, 0x61, 0x72, 0x61, 0x6d, 0x73,
 	0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x1c, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e,
 	0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x50, 0x61,
@@ -1293,21 +1585,31 @@ var file_delphi_evaluation_v1_genesis_proto_rawDesc = []byte{
 	0x32, 0x1b, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61,
 	0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x52, 0x6f, 0x75, 0x6e, 0x64, 0x42, 0x09, 0xc8,
 	0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73,
-	0x42, 0xe2, 0x01, 0x0a, 0x18, 0x63, 0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e,
-	0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x42, 0x0c, 0x47,
-	0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x46, 0x67,
-	0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69,
-	0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f,
-	0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x65, 0x76, 0x61, 0x6c, 0x75,
-	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2f, 0x76, 0x31, 0x3b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74,
-	0x69, 0x6f, 0x6e, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x44, 0x45, 0x58, 0xaa, 0x02, 0x14, 0x44, 0x65,
-	0x6c, 0x70, 0x68, 0x69, 0x2e, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e,
-	0x56, 0x31, 0xca, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c,
-	0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x20, 0x44, 0x65, 0x6c, 0x70,
-	0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31,
-	0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x16, 0x44,
-	0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f,
-	0x6e, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x12, 0x41, 0x0a, 0x07, 0x72, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x73, 0x18, 0x09, 0x20, 0x03, 0x28,
+	0x0b, 0x32, 0x1c, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75,
+	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x52, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x42,
+	0x09, 0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x07, 0x72, 0x65, 0x73, 0x75,
+	0x6c, 0x74, 0x73, 0x12, 0x53, 0x0a, 0x0d, 0x64, 0x69, 0x73, 0x61, 0x67, 0x72, 0x65, 0x65, 0x6d,
+	0x65, 0x6e, 0x74, 0x73, 0x18, 0x0a, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x22, 0x2e, 0x64, 0x65, 0x6c,
+	0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76,
+	0x31, 0x2e, 0x44, 0x69, 0x73, 0x61, 0x67, 0x72, 0x65, 0x65, 0x6d, 0x65, 0x6e, 0x74, 0x42, 0x09,
+	0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0d, 0x64, 0x69, 0x73, 0x61, 0x67,
+	0x72, 0x65, 0x65, 0x6d, 0x65, 0x6e, 0x74, 0x73, 0x42, 0xe2, 0x01, 0x0a, 0x18, 0x63, 0x6f, 0x6d,
+	0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
+	0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x42, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x50, 0x72,
+	0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x46, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f,
+	0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b,
+	0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70,
+	0x68, 0x69, 0x2f, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2f, 0x76, 0x31,
+	0x3b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x76, 0x31, 0xa2, 0x02, 0x03,
+	0x44, 0x45, 0x58, 0xaa, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x45, 0x76, 0x61,
+	0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x14, 0x44, 0x65, 0x6c,
+	0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56,
+	0x31, 0xe2, 0x02, 0x20, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75,
+	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61,
+	0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x16, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x45,
+	0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70,
+	0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -1330,6 +1632,8 @@ var file_delphi_evaluation_v1_genesis_proto_goTypes = []interface{}{
 	(*Model)(nil),        // 3: delphi.evaluation.v1.Model
 	(*Evaluation)(nil),   // 4: delphi.evaluation.v1.Evaluation
 	(*Round)(nil),        // 5: delphi.evaluation.v1.Round
+	(*Result)(nil),       // 6: delphi.evaluation.v1.Result
+	(*Disagreement)(nil), // 7: delphi.evaluation.v1.Disagreement
 }
 var file_delphi_evaluation_v1_genesis_proto_depIdxs = []int32{
 	1, // 0: delphi.evaluation.v1.GenesisState.params:type_name -> delphi.evaluation.v1.Params
@@ -1337,11 +1641,13 @@ var file_delphi_evaluation_v1_genesis_proto_depIdxs = []int32{
 	3, // 2: delphi.evaluation.v1.GenesisState.models:type_name -> delphi.evaluation.v1.Model
 	4, // 3: delphi.evaluation.v1.GenesisState.evaluations:type_name -> delphi.evaluation.v1.Evaluation
 	5, // 4: delphi.evaluation.v1.GenesisState.rounds:type_name -> delphi.evaluation.v1.Round
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	6, // 5: delphi.evaluation.v1.GenesisState.results:type_name -> delphi.evaluation.v1.Result
+	7, // 6: delphi.evaluation.v1.GenesisState.disagreements:type_name -> delphi.evaluation.v1.Disagreement
+	7, // [7:7] is the sub-list for method output_type
+	7, // [7:7] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for extension type_name
+	7, // [7:7] is the sub-list for extension extendee
+	0, // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_delphi_evaluation_v1_genesis_proto_init() }
