@@ -153,6 +153,7 @@ func New(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, baseAppOp
 	app.SetEndBlocker(app.EndBlocker)
 	app.setAnteHandler(txConfig)
 	app.setABCIExtensions()
+	app.setProposalHandlers()
 
 	if err := app.LoadLatestVersion(); err != nil {
 		panic(fmt.Errorf("load latest version: %w", err))

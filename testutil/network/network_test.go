@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/math"
@@ -88,6 +90,23 @@ func runNetwork(t *testing.T, n int) {
 	// Extensions exist from the enable height + 1; two more blocks show that
 	// consensus is live with them.
 	require.NoError(t, net.WaitForHeight(app.DefaultVoteExtensionsEnableHeight+3, 60*time.Second))
+
+	// From the enable height + 1 every block starts with the proposer's
+	// injected extended commit, carrying every validator's signed vote.
+	h := app.DefaultVoteExtensionsEnableHeight + 2
+	block, err := net.Validators[0].ClientCtx.Client.Block(context.Background(), &h)
+	require.NoError(t, err)
+	require.NotEmpty(t, block.Block.Txs)
+	injected := []byte(block.Block.Txs[0])
+	require.True(t, app.IsInjectedCommit(injected))
+	var commit abci.ExtendedCommitInfo
+	require.NoError(t, commit.Unmarshal(injected[len(app.InjectedCommitPrefix):]))
+	require.Len(t, commit.Votes, n)
+	for _, v := range commit.Votes {
+		if v.BlockIdFlag == cmtproto.BlockIDFlagCommit {
+			require.NotEmpty(t, v.ExtensionSignature, "signed extension")
+		}
+	}
 
 	var info struct {
 		ChainID  string `json:"chain_id"`
