@@ -74,6 +74,9 @@ type App struct {
 
 	EvaluationKeeper evaluationkeeper.Keeper
 
+	evaluator    EvaluatorClient
+	evaluatorCfg EvaluatorConfig
+
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
@@ -152,6 +155,8 @@ func New(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, baseAppOp
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
 	app.setAnteHandler(txConfig)
+	app.evaluatorCfg = evaluatorConfigFrom(appOpts)
+	app.evaluator = newEvaluatorClient(app.evaluatorCfg)
 	app.setABCIExtensions()
 	app.setProposalHandlers()
 
@@ -189,6 +194,9 @@ func (app *App) TxConfig() client.TxConfig { return app.txConfig }
 
 // GetKey returns the store key of a module, for tests.
 func (app *App) GetKey(name string) *storetypes.KVStoreKey { return app.keys[name] }
+
+// SetEvaluatorClient replaces the node's sidecar client (tests and tools).
+func (app *App) SetEvaluatorClient(c EvaluatorClient) { app.evaluator = c }
 
 // Close releases what the app holds besides the BaseApp.
 func (app *App) Close() error { return app.BaseApp.Close() }

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -10,12 +12,35 @@ import (
 
 // Vote extensions are enabled from genesis (DefaultVoteExtensionsEnableHeight)
 // because evaluation results travel in them, in the x/evaluation
-// VoteExtension format. Until the evaluator sidecar is wired in, a validator
-// extends its vote with nothing.
+// VoteExtension format.
 
-// extendVote attaches no results: this node runs no evaluator yet.
-func extendVote(sdk.Context, *abci.RequestExtendVote) (*abci.ResponseExtendVote, error) {
-	return &abci.ResponseExtendVote{VoteExtension: []byte{}}, nil
+// extendVote asks the local sidecar for finished results, with a short
+// timeout. The chain never waits for evaluation: a slow, dead or panicking
+// sidecar, or anything else that goes wrong, gives an empty extension.
+func (app *App) extendVote(ctx sdk.Context, req *abci.RequestExtendVote) (resp *abci.ResponseExtendVote, err error) {
+	empty := &abci.ResponseExtendVote{VoteExtension: []byte{}}
+	defer func() {
+		if r := recover(); r != nil {
+			app.Logger().Error("evaluator panicked in ExtendVote; voting without results", "height", req.Height, "panic", r)
+			resp, err = empty, nil
+		}
+	}()
+	params, err := app.EvaluationKeeper.Params.Get(ctx)
+	if err != nil {
+		return empty, nil
+	}
+	cctx, cancel := context.WithTimeout(context.Background(), app.evaluatorCfg.Timeout)
+	defer cancel()
+	results, err := app.evaluator.Results(cctx, req.Height)
+	if err != nil {
+		app.Logger().Info("evaluator gave no results; voting without them", "height", req.Height, "err", err)
+		return empty, nil
+	}
+	bz, err := evaluationtypes.EncodeVoteExtension(results, params)
+	if err != nil {
+		return empty, nil
+	}
+	return &abci.ResponseExtendVote{VoteExtension: bz}, nil
 }
 
 // verifyVoteExtension accepts an empty extension or a well-formed one within
@@ -41,6 +66,6 @@ func (app *App) verifyVoteExtension(ctx sdk.Context, req *abci.RequestVerifyVote
 
 // setABCIExtensions installs the ABCI++ vote-extension handlers.
 func (app *App) setABCIExtensions() {
-	app.SetExtendVoteHandler(extendVote)
+	app.SetExtendVoteHandler(app.extendVote)
 	app.SetVerifyVoteExtensionHandler(app.verifyVoteExtension)
 }

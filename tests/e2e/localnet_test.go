@@ -28,7 +28,7 @@ func repoRoot(t *testing.T) string {
 	return dir
 }
 
-// basePort finds 24 consecutive free loopback ports for 4 validators.
+// basePort finds 32 consecutive free loopback ports for 4 validators.
 func basePort(t *testing.T) int {
 	t.Helper()
 	for try := 0; try < 50; try++ {
@@ -36,11 +36,11 @@ func basePort(t *testing.T) int {
 		require.NoError(t, err)
 		base := l.Addr().(*net.TCPAddr).Port
 		l.Close()
-		if base+24 > 65000 {
+		if base+32 > 65000 {
 			continue
 		}
 		ok := true
-		for p := base; p < base+24 && ok; p++ {
+		for p := base; p < base+32 && ok; p++ {
 			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
 			if err != nil {
 				ok = false
@@ -52,7 +52,7 @@ func basePort(t *testing.T) int {
 			return base
 		}
 	}
-	t.Fatal("no 24 consecutive free ports")
+	t.Fatal("no 32 consecutive free ports")
 	return 0
 }
 
@@ -84,7 +84,7 @@ func (ln *localnet) script(args ...string) (string, error) {
 	return string(out), err
 }
 
-func (ln *localnet) rpc(i int) string  { return fmt.Sprintf("tcp://127.0.0.1:%d", ln.base+6*i+1) }
+func (ln *localnet) rpc(i int) string  { return fmt.Sprintf("tcp://127.0.0.1:%d", ln.base+8*i+1) }
 func (ln *localnet) home(i int) string { return filepath.Join(ln.dir, fmt.Sprintf("node%d", i)) }
 
 func (ln *localnet) cli(args ...string) (string, error) {

@@ -18,7 +18,6 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
-	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
@@ -28,6 +27,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/delphi-network/delphi/app"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 // Options describe a network to generate.
@@ -40,16 +40,20 @@ type Options struct {
 	Validators int
 	// Accounts are extra funded accounts, created in node0's keyring.
 	Accounts []string
-	// BasePort is the first of 6 consecutive ports per validator on
-	// 127.0.0.1 (p2p, rpc, abci, grpc, api, spare). Zero picks free ports.
+	// BasePort is the first of 8 consecutive ports per validator on
+	// 127.0.0.1 (p2p, rpc, abci, grpc, api, evaluator, evaluator health,
+	// spare). Zero picks free ports.
 	BasePort int
 	// BlockTime is CometBFT's timeout_commit.
 	BlockTime time.Duration
+	// Benchmarks are registered in genesis (as if by governance), with ids
+	// from 1 in this order.
+	Benchmarks []evaluationtypes.Benchmark
 }
 
-// Ports a validator listens on, all on 127.0.0.1.
+// Ports a validator and its evaluator sidecar listen on, all on 127.0.0.1.
 type Ports struct {
-	P2P, RPC, ABCI, GRPC, API int
+	P2P, RPC, ABCI, GRPC, API, Evaluator, EvaluatorHealth int
 }
 
 // Node is one generated validator home.
@@ -67,6 +71,12 @@ func (n Node) RPC() string { return fmt.Sprintf("tcp://127.0.0.1:%d", n.Ports.RP
 
 // API is the node's REST base URL.
 func (n Node) API() string { return fmt.Sprintf("http://127.0.0.1:%d", n.Ports.API) }
+
+// EvaluatorAddr is the sidecar's gRPC address.
+func (n Node) EvaluatorAddr() string { return fmt.Sprintf("127.0.0.1:%d", n.Ports.Evaluator) }
+
+// EvaluatorHealth is the sidecar's health and metrics address.
+func (n Node) EvaluatorHealth() string { return fmt.Sprintf("127.0.0.1:%d", n.Ports.EvaluatorHealth) }
 
 // GRPC is the node's gRPC address.
 func (n Node) GRPC() string { return fmt.Sprintf("127.0.0.1:%d", n.Ports.GRPC) }
@@ -163,7 +173,7 @@ func Generate(opts Options) (*Layout, error) {
 		layout.Nodes = append(layout.Nodes, node)
 	}
 
-	genesis, err := buildGenesis(tmpApp, enc, opts.ChainID, accounts, balances, gentxs)
+	genesis, err := buildGenesis(tmpApp, enc, opts, accounts, balances, gentxs)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +219,7 @@ func makeGentx(enc app.EncodingConfig, kr keyring.Keyring, chainID string, node 
 	return b.GetTx(), nil
 }
 
-func buildGenesis(a *app.App, enc app.EncodingConfig, chainID string, accounts []authtypes.GenesisAccount,
+func buildGenesis(a *app.App, enc app.EncodingConfig, opts Options, accounts []authtypes.GenesisAccount,
 	balances []banktypes.Balance, gentxs []sdk.Tx,
 ) (*genutiltypes.AppGenesis, error) {
 	cdc := enc.Codec
@@ -235,6 +245,18 @@ func buildGenesis(a *app.App, enc app.EncodingConfig, chainID string, accounts [
 	bank.Balances = banktypes.SanitizeGenesisBalances(bank.Balances)
 	state[banktypes.ModuleName] = cdc.MustMarshalJSON(&bank)
 
+	var eval evaluationtypes.GenesisState
+	cdc.MustUnmarshalJSON(state[evaluationtypes.ModuleName], &eval)
+	for i, b := range opts.Benchmarks {
+		b.Id = uint64(i + 1)
+		if b.Registrant == "" {
+			b.Registrant = authtypes.NewModuleAddress("gov").String()
+		}
+		eval.Benchmarks = append(eval.Benchmarks, b)
+	}
+	eval.NextBenchmarkId = uint64(len(eval.Benchmarks) + 1)
+	state[evaluationtypes.ModuleName] = cdc.MustMarshalJSON(&eval)
+
 	state, err = genutil.SetGenTxsInAppGenesisState(cdc, enc.TxConfig.TxJSONEncoder(), state, gentxs)
 	if err != nil {
 		return nil, err
@@ -246,7 +268,7 @@ func buildGenesis(a *app.App, enc app.EncodingConfig, chainID string, accounts [
 	if err := a.ValidateGenesis(raw); err != nil {
 		return nil, err
 	}
-	gen := genutiltypes.NewAppGenesisWithVersion(chainID, raw)
+	gen := genutiltypes.NewAppGenesisWithVersion(opts.ChainID, raw)
 	gen.GenesisTime = time.Now().UTC().Truncate(time.Second)
 	params := cmttypes.DefaultConsensusParams()
 	params.ABCI.VoteExtensionsEnableHeight = app.DefaultVoteExtensionsEnableHeight
@@ -285,10 +307,12 @@ func (l *Layout) CometConfig(n Node) *cmtcfg.Config {
 	return cfg
 }
 
-// AppConfig is node n's app.toml: REST and gRPC on loopback, zero gas price.
-func AppConfig(n Node) *serverconfig.Config {
-	appCfg := serverconfig.DefaultConfig()
-	appCfg.MinGasPrices = "0" + app.BondDenom
+// AppConfig is node n's app.toml: REST, gRPC and the evaluator sidecar on
+// loopback, zero gas price.
+func AppConfig(n Node) app.Config {
+	appCfg := app.DefaultConfig()
+	appCfg.Evaluator.Enabled = true
+	appCfg.Evaluator.Address = n.EvaluatorAddr()
 	appCfg.API.Enable = true
 	appCfg.API.Address = fmt.Sprintf("tcp://127.0.0.1:%d", n.Ports.API)
 	appCfg.GRPC.Enable = true
@@ -301,7 +325,7 @@ func AppConfig(n Node) *serverconfig.Config {
 func writeNodeFiles(n Node, l *Layout, gen *genutiltypes.AppGenesis) error {
 	cfg := l.CometConfig(n)
 	cmtcfg.WriteConfigFile(filepath.Join(n.Home, "config", "config.toml"), cfg)
-	serverconfig.WriteConfigFile(filepath.Join(n.Home, "config", "app.toml"), AppConfig(n))
+	app.WriteConfig(filepath.Join(n.Home, "config", "app.toml"), AppConfig(n))
 
 	client := fmt.Sprintf(clientTOML, l.ChainID, n.RPC())
 	if err := os.WriteFile(filepath.Join(n.Home, "config", "client.toml"), []byte(client), 0o600); err != nil {

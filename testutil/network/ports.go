@@ -12,7 +12,7 @@ import (
 )
 
 // portsPerNode is how many ports a validator reserves from BasePort.
-const portsPerNode = 6
+const portsPerNode = 8
 
 // allocatePorts gives validator i its ports: consecutive from base, or free
 // ones chosen by the kernel when base is zero.
@@ -22,13 +22,14 @@ func allocatePorts(base, i int) (Ports, error) {
 		if p+portsPerNode > 65535 {
 			return Ports{}, fmt.Errorf("base port %d leaves no room for validator %d", base, i)
 		}
-		return Ports{P2P: p, RPC: p + 1, ABCI: p + 2, GRPC: p + 3, API: p + 4}, nil
+		return Ports{P2P: p, RPC: p + 1, ABCI: p + 2, GRPC: p + 3, API: p + 4, Evaluator: p + 5, EvaluatorHealth: p + 6}, nil
 	}
-	free, err := freePorts(5)
+	free, err := freePorts(7)
 	if err != nil {
 		return Ports{}, err
 	}
-	return Ports{P2P: free[0], RPC: free[1], ABCI: free[2], GRPC: free[3], API: free[4]}, nil
+	return Ports{P2P: free[0], RPC: free[1], ABCI: free[2], GRPC: free[3], API: free[4], Evaluator: free[5],
+		EvaluatorHealth: free[6]}, nil
 }
 
 // freePorts asks the kernel for n distinct free loopback ports. All listeners

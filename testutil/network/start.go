@@ -3,6 +3,8 @@ package network
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,12 +32,26 @@ import (
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/delphi-network/delphi/app"
+	"github.com/delphi-network/delphi/evaluator"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 // Network is a running in-process network.
 type Network struct {
 	*Layout
 	Validators []*Validator
+
+	stopSidecars context.CancelFunc
+	sidecars     sync.WaitGroup
+}
+
+// Setup describes a network to start.
+type Setup struct {
+	Validators int
+	// Benchmarks registered in genesis.
+	Benchmarks []evaluationtypes.Benchmark
+	// Sidecars starts an evaluator sidecar beside every validator.
+	Sidecars bool
 }
 
 // Validator is one running in-process validator: a CometBFT node with the
@@ -52,13 +68,19 @@ type Validator struct {
 
 // New generates a network of n validators in a temporary directory, starts
 // it in this process and stops it when the test ends.
-func New(t testing.TB, n int) *Network {
+func New(t testing.TB, n int) *Network { return Start(t, Setup{Validators: n}) }
+
+// Start generates and starts the network s describes; it stops when the test
+// ends.
+func Start(t testing.TB, s Setup) *Network {
 	t.Helper()
+	n := s.Validators
 	layout, err := Generate(Options{
 		Dir:        t.TempDir(),
 		ChainID:    fmt.Sprintf("delphi-test-%d", n),
 		Validators: n,
 		Accounts:   []string{"alice", "bob"},
+		Benchmarks: s.Benchmarks,
 	})
 	if err != nil {
 		t.Fatalf("generate network: %v", err)
@@ -72,7 +94,36 @@ func New(t testing.TB, n int) *Network {
 		}
 		net.Validators = append(net.Validators, v)
 	}
+	if s.Sidecars {
+		if err := net.startSidecars(); err != nil {
+			t.Fatalf("start sidecars: %v", err)
+		}
+	}
 	return net
+}
+
+// startSidecars runs an evaluator beside every validator, in this process,
+// each talking to its own node's RPC and serving its node on loopback.
+func (n *Network) startSidecars() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	n.stopSidecars = cancel
+	for _, nd := range n.Nodes {
+		cfg := evaluator.DefaultConfig()
+		cfg.NodeRPC, cfg.ListenAddr, cfg.HealthAddr = nd.RPC(), nd.EvaluatorAddr(), nd.EvaluatorHealth()
+		cfg.DataDir = filepath.Join(nd.Home, "evaluator")
+		cfg.PollInterval = 200 * time.Millisecond
+		s, err := evaluator.New(cfg)
+		if err != nil {
+			cancel()
+			return err
+		}
+		n.sidecars.Add(1)
+		go func() {
+			defer n.sidecars.Done()
+			_ = s.Run(ctx)
+		}()
+	}
+	return nil
 }
 
 func startValidator(l *Layout, nd Node) (*Validator, error) {
@@ -80,7 +131,8 @@ func startValidator(l *Layout, nd Node) (*Validator, error) {
 	appCfg := AppConfig(nd)
 	logger := log.NewNopLogger()
 
-	a := app.New(logger, dbm.NewMemDB(), appOptions{"home": nd.Home},
+	a := app.New(logger, dbm.NewMemDB(), appOptions{"home": nd.Home, "evaluator.enabled": appCfg.Evaluator.Enabled,
+		"evaluator.address": appCfg.Evaluator.Address, "evaluator.timeout": appCfg.Evaluator.Timeout},
 		baseapp.SetChainID(l.ChainID), baseapp.SetMinGasPrices(appCfg.MinGasPrices))
 	nodeKey, err := p2p.LoadNodeKey(cfg.NodeKeyFile())
 	if err != nil {
@@ -121,7 +173,7 @@ func startValidator(l *Layout, nd Node) (*Validator, error) {
 		WithNodeURI(nd.RPC())
 	a.RegisterTxService(clientCtx)
 	a.RegisterTendermintService(clientCtx)
-	a.RegisterNodeService(clientCtx, *appCfg)
+	a.RegisterNodeService(clientCtx, appCfg.Config)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	group, ctx := errgroup.WithContext(ctx)
@@ -133,13 +185,18 @@ func startValidator(l *Layout, nd Node) (*Validator, error) {
 	group.Go(func() error { return servergrpc.StartGRPCServer(ctx, logger, appCfg.GRPC, grpcSrv) })
 	apiSrv := api.New(clientCtx, logger, grpcSrv)
 	a.RegisterAPIRoutes(apiSrv, appCfg.API)
-	group.Go(func() error { return apiSrv.Start(ctx, *appCfg) })
+	group.Go(func() error { return apiSrv.Start(ctx, appCfg.Config) })
 
 	return &Validator{Node: nd, App: a, ClientCtx: clientCtx, cmt: cmtNode, cancel: cancel, group: group}, nil
 }
 
 // Stop shuts every validator down: servers first, then consensus, then the app.
 func (n *Network) Stop() {
+	if n.stopSidecars != nil {
+		n.stopSidecars()
+		n.sidecars.Wait()
+		n.stopSidecars = nil
+	}
 	for _, v := range n.Validators {
 		v.cancel()
 		_ = v.group.Wait()

@@ -41,6 +41,7 @@ func initRootCmd(root *cobra.Command, enc app.EncodingConfig, tempApp *app.App, 
 		snapshot.Cmd(newApp),
 		configCmd(),
 		testnetCmd(),
+		evaluatorCmd(),
 		runtimecli.ModelCmd(),
 		runtimecli.BenchmarkCmd(),
 	)

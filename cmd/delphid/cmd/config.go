@@ -3,8 +3,6 @@ package cmd
 import (
 	"time"
 
-	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
-
 	"github.com/delphi-network/delphi/app"
 )
 
@@ -12,13 +10,7 @@ import (
 // evaluation rounds, so Delphi favours short blocks.
 const blockTime = time.Second
 
-// appConfig is the SDK's app.toml with Delphi's defaults: gas is paid in
-// udelphi and a zero price is accepted, which an operator raises on a public
-// network.
-func appConfig() *serverconfig.Config {
-	cfg := serverconfig.DefaultConfig()
-	cfg.MinGasPrices = "0" + app.BondDenom
-	return cfg
-}
+// appConfig is app.toml's defaults for a new node.
+func appConfig() app.Config { return app.DefaultConfig() }
 
-func appConfigTemplate() string { return serverconfig.DefaultConfigTemplate }
+func appConfigTemplate() string { return app.ConfigTemplate() }

@@ -26,7 +26,8 @@ func testnetCmd() *cobra.Command {
 		Long: `Generate one home per validator under --output-dir (node0, node1, ...):
 keys in a test keyring, a shared genesis with every validator's gentx and vote
 extensions enabled, and configs that listen on 127.0.0.1 only, each validator
-on 6 consecutive ports from --base-port, peered with the others.
+on 8 consecutive ports from --base-port (node and its evaluator sidecar),
+peered with the others.
 Start each node with: delphid start --home <output-dir>/nodeN`,
 		Args: cobra.MatchAll(cobra.ExactArgs(1), func(_ *cobra.Command, args []string) error {
 			if args[0] != "init-files" {
@@ -55,7 +56,7 @@ Start each node with: delphid start --home <output-dir>/nodeN`,
 	cmd.Flags().StringVar(&dir, "output-dir", "build/localnet", "directory for the validator homes")
 	cmd.Flags().StringVar(&chainID, "chain-id", "delphi-localnet", "chain id")
 	cmd.Flags().IntVar(&n, "validators", 4, "number of validators")
-	cmd.Flags().IntVar(&basePort, "base-port", 26600, "first port; each validator uses 6 from here (0: any free ports)")
+	cmd.Flags().IntVar(&basePort, "base-port", 26600, "first port; each validator uses 8 from here (0: any free ports)")
 	cmd.Flags().DurationVar(&blockTime, "block-time", time.Second, "CometBFT timeout_commit")
 	cmd.Flags().StringSliceVar(&accounts, "accounts", []string{"alice", "bob", "carol"}, "extra funded accounts in node0's keyring")
 	return cmd

@@ -1,6 +1,8 @@
 package types
 
 import (
+	"sort"
+
 	errorsmod "cosmossdk.io/errors"
 )
 
@@ -48,4 +50,43 @@ func resultLess(a, b *RoundResult) bool {
 		return a.Round < b.Round
 	}
 	return a.ModelId < b.ModelId
+}
+
+// EncodeVoteExtension builds the extension a validator attaches from its
+// sidecar's results: it drops malformed or duplicate results, sorts them, and
+// keeps as many as params allow (count, then bytes), so the output always
+// passes DecodeVoteExtension whatever the sidecar sent.
+func EncodeVoteExtension(results []*RoundResult, p Params) ([]byte, error) {
+	clean := make([]*RoundResult, 0, len(results))
+	for _, r := range results {
+		if r != nil && len(r.TraceRoot) == TraceRootLen && r.EvaluationId != 0 && r.ModelId != 0 {
+			clean = append(clean, r)
+		}
+	}
+	sort.SliceStable(clean, func(i, j int) bool { return resultLess(clean[i], clean[j]) })
+	dedup := clean[:0]
+	for i, r := range clean {
+		if i > 0 && !resultLess(clean[i-1], r) {
+			continue
+		}
+		dedup = append(dedup, r)
+	}
+	if len(dedup) > int(p.MaxResultsPerExtension) {
+		dedup = dedup[:p.MaxResultsPerExtension]
+	}
+	for {
+		if len(dedup) == 0 {
+			return []byte{}, nil
+		}
+		bz, err := (&VoteExtension{Results: dedup}).Marshal()
+		if err != nil {
+			return nil, err
+		}
+		if len(bz) <= int(p.MaxVoteExtensionBytes) {
+			return bz, nil
+		}
+		// Over the byte bound: keep the earliest results, which belong to
+		// the oldest rounds and so are the most urgent.
+		dedup = dedup[:len(dedup)/2]
+	}
 }

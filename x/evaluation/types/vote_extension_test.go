@@ -69,3 +69,41 @@ func FuzzDecodeVoteExtension(f *testing.F) {
 		require.NoError(t, err)
 	})
 }
+
+func TestEncodeVoteExtensionAlwaysDecodes(t *testing.T) {
+	p := types.DefaultParams()
+	bad := result(1, 0, 3)
+	bad.TraceRoot = []byte{1}
+	bz, err := types.EncodeVoteExtension([]*types.RoundResult{
+		result(2, 0, 1), nil, result(1, 0, 2), result(1, 0, 2), bad, result(1, 0, 1), result(0, 0, 1),
+	}, p)
+	require.NoError(t, err)
+	ve, err := types.DecodeVoteExtension(bz, p)
+	require.NoError(t, err)
+	require.Len(t, ve.Results, 3, "malformed, zero-id and duplicate results dropped")
+	require.Equal(t, uint64(2), ve.Results[2].EvaluationId)
+
+	p.MaxResultsPerExtension = 2
+	bz, err = types.EncodeVoteExtension([]*types.RoundResult{result(1, 0, 1), result(1, 0, 2), result(1, 0, 3)}, p)
+	require.NoError(t, err)
+	ve, err = types.DecodeVoteExtension(bz, p)
+	require.NoError(t, err)
+	require.Len(t, ve.Results, 2)
+
+	p = types.DefaultParams()
+	p.MaxVoteExtensionBytes = 1024
+	many := make([]*types.RoundResult, 100)
+	for i := range many {
+		many[i] = result(1, 0, uint64(i+1))
+	}
+	bz, err = types.EncodeVoteExtension(many, p)
+	require.NoError(t, err)
+	require.LessOrEqual(t, len(bz), 1024)
+	ve, err = types.DecodeVoteExtension(bz, p)
+	require.NoError(t, err)
+	require.NotEmpty(t, ve.Results)
+
+	bz, err = types.EncodeVoteExtension(nil, p)
+	require.NoError(t, err)
+	require.Empty(t, bz)
+}

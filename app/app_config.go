@@ -1,0 +1,28 @@
+package app
+
+import (
+	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
+)
+
+// Config is app.toml: the SDK's settings plus Delphi's [evaluator] section.
+type Config struct {
+	serverconfig.Config `mapstructure:",squash"`
+	Evaluator           EvaluatorConfig `mapstructure:"evaluator"`
+}
+
+// DefaultConfig is app.toml for a new node: gas in udelphi at a zero price
+// (an operator raises it on a public network), no evaluator sidecar.
+func DefaultConfig() Config {
+	cfg := serverconfig.DefaultConfig()
+	cfg.MinGasPrices = "0" + BondDenom
+	return Config{Config: *cfg, Evaluator: DefaultEvaluatorConfig()}
+}
+
+// ConfigTemplate renders Config.
+func ConfigTemplate() string { return serverconfig.DefaultConfigTemplate + EvaluatorConfigTemplate }
+
+// WriteConfig writes cfg as app.toml at path.
+func WriteConfig(path string, cfg Config) {
+	serverconfig.SetConfigTemplate(ConfigTemplate())
+	serverconfig.WriteConfigFile(path, cfg)
+}

@@ -1,0 +1,54 @@
+package cmd
+
+import (
+	"context"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cosmos/cosmos-sdk/client"
+
+	"github.com/delphi-network/delphi/evaluator"
+)
+
+// evaluatorCmd is `delphid evaluator start`: the sidecar a validator runs
+// beside its node.
+func evaluatorCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "evaluator", Short: "The validator's evaluation sidecar"}
+	cfg := evaluator.DefaultConfig()
+	start := &cobra.Command{
+		Use:   "start",
+		Short: "Follow the chain's open rounds, evaluate every model and serve results to the node",
+		Long: `Runs until interrupted. It reads open rounds from the node (--node), fetches
+and hash-checks each model artifact, evaluates it on the round's items with the
+deterministic runtime, stores results under --data-dir (a restart does not
+recompute them) and serves them on --listen for the node's vote extensions
+(app.toml [evaluator]). /healthz and /metrics are on --health.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("data-dir") {
+				cfg.DataDir = filepath.Join(client.GetClientContextFromCmd(cmd).HomeDir, "evaluator")
+			}
+			s, err := evaluator.New(cfg)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			cmd.Printf("evaluator: node %s, serving %s, health %s, data %s\n", cfg.NodeRPC, cfg.ListenAddr, cfg.HealthAddr, cfg.DataDir)
+			return s.Run(ctx)
+		},
+	}
+	f := start.Flags()
+	f.StringVar(&cfg.NodeRPC, "node", cfg.NodeRPC, "CometBFT RPC address of this validator's node")
+	f.StringVar(&cfg.ListenAddr, "listen", cfg.ListenAddr, "gRPC address the node asks for results (loopback)")
+	f.StringVar(&cfg.HealthAddr, "health", cfg.HealthAddr, "HTTP address of /healthz and /metrics (loopback; empty: off)")
+	f.StringVar(&cfg.DataDir, "data-dir", "", "where results are kept (default <home>/evaluator)")
+	f.DurationVar(&cfg.PollInterval, "poll", cfg.PollInterval, "how often the chain is read")
+	f.DurationVar(&cfg.FetchTimeout, "fetch-timeout", cfg.FetchTimeout, "bound on one artifact download")
+	f.BoolVar(&cfg.AllowPrivateHosts, "allow-private-hosts", false, "fetch http(s) artifacts from loopback or private addresses (local networks only)")
+	cmd.AddCommand(start)
+	return cmd
+}

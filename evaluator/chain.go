@@ -1,0 +1,97 @@
+package evaluator
+
+import (
+	"context"
+	"fmt"
+
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+)
+
+// chain reads x/evaluation through the node's CometBFT RPC (ABCI queries).
+type chain struct {
+	q evaluationtypes.QueryClient
+}
+
+func newChain(nodeRPC string) (*chain, error) {
+	rpc, err := rpchttp.New(nodeRPC, "/websocket")
+	if err != nil {
+		return nil, fmt.Errorf("node RPC %s: %w", nodeRPC, err)
+	}
+	reg := codectypes.NewInterfaceRegistry()
+	evaluationtypes.RegisterInterfaces(reg)
+	cctx := client.Context{}.WithClient(rpc).WithCodec(codec.NewProtoCodec(reg)).WithInterfaceRegistry(reg)
+	return &chain{q: evaluationtypes.NewQueryClient(cctx)}, nil
+}
+
+// openWork is the state of the chain the sidecar acts on.
+type openWork struct {
+	params evaluationtypes.Params
+	jobs   []job
+	open   map[[2]uint64]bool // (evaluation, round) of every open round
+}
+
+// work lists the (evaluation, open round, model) triples to evaluate.
+func (c *chain) work(ctx context.Context) (openWork, error) {
+	out := openWork{open: map[[2]uint64]bool{}}
+	p, err := c.q.Params(ctx, &evaluationtypes.QueryParamsRequest{})
+	if err != nil {
+		return out, err
+	}
+	out.params = p.Params
+	var key []byte
+	for {
+		page, err := c.q.Evaluations(ctx, &evaluationtypes.QueryEvaluationsRequest{Pagination: &query.PageRequest{Key: key, Limit: 100}})
+		if err != nil {
+			return out, err
+		}
+		for _, e := range page.Evaluations {
+			if e.Status != evaluationtypes.EVALUATION_STATUS_RUNNING {
+				continue
+			}
+			if err := c.evaluationJobs(ctx, e, &out); err != nil {
+				return out, err
+			}
+		}
+		if page.Pagination == nil || len(page.Pagination.NextKey) == 0 {
+			return out, nil
+		}
+		key = page.Pagination.NextKey
+	}
+}
+
+func (c *chain) evaluationJobs(ctx context.Context, e evaluationtypes.Evaluation, out *openWork) error {
+	rounds, err := c.q.Rounds(ctx, &evaluationtypes.QueryRoundsRequest{Id: e.Id})
+	if err != nil {
+		return err
+	}
+	var b *evaluationtypes.Benchmark
+	for _, r := range rounds.Rounds {
+		if r.Status != evaluationtypes.ROUND_STATUS_OPEN {
+			continue
+		}
+		out.open[[2]uint64{e.Id, uint64(r.Round)}] = true
+		if b == nil {
+			res, err := c.q.Benchmark(ctx, &evaluationtypes.QueryBenchmarkRequest{Id: e.BenchmarkId})
+			if err != nil {
+				return err
+			}
+			b = &res.Benchmark
+		}
+		for _, id := range e.ModelIds {
+			m, err := c.q.Model(ctx, &evaluationtypes.QueryModelRequest{Id: id})
+			if err != nil {
+				return err
+			}
+			out.jobs = append(out.jobs, job{evaluation: e, round: r, benchmark: *b, model: m.Model,
+				maxBytes: int64(out.params.MaxArtifactBytes)})
+		}
+	}
+	return nil
+}

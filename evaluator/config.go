@@ -1,0 +1,73 @@
+// Package evaluator is the sidecar every validator runs beside its node
+// (`delphid evaluator start`): it follows the chain's open rounds, evaluates
+// every model on the round's items with the deterministic runtime, keeps the
+// results on disk and serves them to its node over gRPC for vote extensions.
+package evaluator
+
+import (
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/delphi-network/delphi/runtime"
+)
+
+// Config configures a sidecar.
+type Config struct {
+	// NodeRPC is the CometBFT RPC address of the validator's node.
+	NodeRPC string
+	// ListenAddr is where the Evaluator gRPC service listens (loopback).
+	ListenAddr string
+	// HealthAddr serves /healthz and /metrics over HTTP (loopback); empty: off.
+	HealthAddr string
+	// DataDir keeps results across restarts.
+	DataDir string
+	// PollInterval is how often the chain is read.
+	PollInterval time.Duration
+	// Schemes are the artifact URI schemes the sidecar fetches.
+	Schemes []string
+	// AllowPrivateHosts lets http(s) artifacts live on loopback or private
+	// addresses: only for local networks.
+	AllowPrivateHosts bool
+	// FetchTimeout bounds one artifact download.
+	FetchTimeout time.Duration
+	// Limits bound what a model may ask of this machine.
+	Limits runtime.Limits
+}
+
+// DefaultConfig is a sidecar for a node on the default local ports.
+func DefaultConfig() Config {
+	return Config{
+		NodeRPC:      "tcp://127.0.0.1:26657",
+		ListenAddr:   "127.0.0.1:26670",
+		HealthAddr:   "127.0.0.1:26671",
+		DataDir:      "evaluator",
+		PollInterval: 500 * time.Millisecond,
+		Schemes:      []string{"file", "http", "https"},
+		FetchTimeout: 60 * time.Second,
+		Limits:       runtime.DefaultLimits(),
+	}
+}
+
+// Validate checks the config; both listeners must be on loopback.
+func (c Config) Validate() error {
+	for name, addr := range map[string]string{"listen address": c.ListenAddr, "health address": c.HealthAddr} {
+		if addr == "" && name == "health address" {
+			continue
+		}
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return fmt.Errorf("%s %q: %w", name, addr, err)
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return fmt.Errorf("%s %q: the sidecar serves only its own node, on a loopback address", name, addr)
+		}
+	}
+	if c.DataDir == "" {
+		return fmt.Errorf("data dir is required")
+	}
+	if c.PollInterval <= 0 {
+		return fmt.Errorf("poll interval must be positive")
+	}
+	return nil
+}

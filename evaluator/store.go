@@ -1,0 +1,119 @@
+package evaluator
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+)
+
+// Store keeps finished results on disk, one small file per result, so a
+// restarted sidecar serves them again without recomputing.
+type Store struct {
+	dir string
+	mu  sync.RWMutex
+	res map[resultID]*evaluationtypes.RoundResult
+}
+
+type resultID struct {
+	Evaluation uint64
+	Round      uint32
+	Model      uint64
+}
+
+func (id resultID) file() string {
+	return fmt.Sprintf("e%d-r%d-m%d.json", id.Evaluation, id.Round, id.Model)
+}
+
+// OpenStore loads every result under dir/results.
+func OpenStore(dir string) (*Store, error) {
+	s := &Store{dir: filepath.Join(dir, "results"), res: map[resultID]*evaluationtypes.RoundResult{}}
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if filepath.Ext(e.Name()) != ".json" {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join(s.dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		var r evaluationtypes.RoundResult
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return nil, fmt.Errorf("result %s: %w", e.Name(), err)
+		}
+		s.res[resultID{r.EvaluationId, r.Round, r.ModelId}] = &r
+	}
+	return s, nil
+}
+
+// Has says whether a result is stored.
+func (s *Store) Has(e uint64, r uint32, m uint64) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.res[resultID{e, r, m}]
+	return ok
+}
+
+// Put writes a result durably (write to a temp file, then rename).
+func (s *Store) Put(r *evaluationtypes.RoundResult) error {
+	id := resultID{r.EvaluationId, r.Round, r.ModelId}
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(s.dir, "."+id.file())
+	if err := os.WriteFile(tmp, raw, 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(s.dir, id.file())); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.res[id] = r
+	s.mu.Unlock()
+	return nil
+}
+
+// Len is the number of stored results.
+func (s *Store) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.res)
+}
+
+// Select returns the stored results whose round is in open, in
+// (evaluation, round, model) order, at most max.
+func (s *Store) Select(open map[[2]uint64]bool, max int) []*evaluationtypes.RoundResult {
+	s.mu.RLock()
+	var out []*evaluationtypes.RoundResult
+	for id, r := range s.res {
+		if open[[2]uint64{id.Evaluation, uint64(id.Round)}] {
+			out = append(out, r)
+		}
+	}
+	s.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.EvaluationId != b.EvaluationId {
+			return a.EvaluationId < b.EvaluationId
+		}
+		if a.Round != b.Round {
+			return a.Round < b.Round
+		}
+		return a.ModelId < b.ModelId
+	})
+	if max >= 0 && len(out) > max {
+		out = out[:max]
+	}
+	return out
+}

@@ -1,0 +1,108 @@
+package network_test
+
+import (
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/delphi-network/delphi/runtime/bench"
+	"github.com/delphi-network/delphi/runtime/train"
+	"github.com/delphi-network/delphi/testutil/network"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+)
+
+// TestEvaluationFinalizesThroughSidecarsAndVoteExtensions is the whole path
+// on a real network: 4 validators, each with its own evaluator sidecar, a
+// real benchmark (iris) and two real trained models. Rounds open with
+// block-hash seeds, every sidecar evaluates, results travel in vote
+// extensions, the proposer injects the extended commit, the PreBlocker
+// tallies, and the evaluation finalizes with standings served over REST.
+func TestEvaluationFinalizesThroughSidecarsAndVoteExtensions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a CometBFT network with sidecars")
+	}
+	ds, err := bench.Load("iris")
+	require.NoError(t, err, "benchmark data: run `make data`")
+	sum := ds.SHA256()
+	dir := t.TempDir()
+	type model struct{ name, path, sha, root string }
+	var models []model
+	for _, kind := range []string{"logreg", "mlp"} {
+		raw, rec, err := train.Train(train.DefaultConfig(kind, "iris"))
+		require.NoError(t, err)
+		path := filepath.Join(dir, kind+".onnx")
+		require.NoError(t, os.WriteFile(path, raw, 0o600))
+		models = append(models, model{"iris-" + kind, path, rec.ModelSHA256, rec.WeightsRoot})
+	}
+
+	net := network.Start(t, network.Setup{
+		Validators: 4,
+		Sidecars:   true,
+		Benchmarks: []evaluationtypes.Benchmark{{Name: "iris", Task: "tabular-classification", Metric: "accuracy",
+			DatasetSha256: hex.EncodeToString(sum[:]), DatasetUris: []string{"file:///usr/share/delphi/iris"},
+			ItemCount: uint64(ds.Len())}},
+	})
+	require.NoError(t, net.WaitForHeight(3, 60*time.Second))
+	bob := net.Accounts["bob"].String()
+	for _, m := range models {
+		broadcast(t, net, "bob", &evaluationtypes.MsgRegisterModel{Owner: bob, Name: m.name, Format: "onnx",
+			WeightsSha256: m.sha, WeightsRoot: m.root, ArtifactUris: []string{"file://" + m.path}})
+		require.NoError(t, net.WaitForHeight(net.Height()+1, 20*time.Second))
+	}
+	broadcast(t, net, "alice", &evaluationtypes.MsgCreateEvaluation{Creator: net.Accounts["alice"].String(),
+		BenchmarkId: 1, ModelIds: []uint64{1, 2}, Rounds: 2, ItemsPerRound: 30, BlocksBetweenRounds: 3,
+		StartDelay: 2, DeadlineBlocks: 40})
+
+	api := net.Nodes[0].API()
+	var got struct {
+		Evaluation struct {
+			Status    string `json:"status"`
+			Standings []struct {
+				ModelID string `json:"model_id"`
+				Correct string `json:"correct"`
+				Items   string `json:"items"`
+				Rank    int    `json:"rank"`
+			} `json:"standings"`
+		} `json:"evaluation"`
+	}
+	require.Eventually(t, func() bool {
+		err := tryGetJSON(api+"/delphi/evaluation/v1/evaluations/1", &got)
+		return err == nil && (got.Evaluation.Status == "EVALUATION_STATUS_FINALIZED" || got.Evaluation.Status == "EVALUATION_STATUS_FAILED")
+	}, 120*time.Second, 500*time.Millisecond, "evaluation never ended")
+	require.Equal(t, "EVALUATION_STATUS_FINALIZED", got.Evaluation.Status)
+	require.Len(t, got.Evaluation.Standings, 2)
+	for _, s := range got.Evaluation.Standings {
+		require.Equal(t, "60", s.Items)
+		c, err := strconv.Atoi(s.Correct)
+		require.NoError(t, err)
+		require.Greater(t, c, 30, "a trained iris model beats chance by far (model %s)", s.ModelID)
+	}
+
+	var rounds struct {
+		Rounds []struct {
+			Status string `json:"status"`
+			Seed   string `json:"seed"`
+		} `json:"rounds"`
+	}
+	getJSON(t, api+"/delphi/evaluation/v1/evaluations/1/rounds", &rounds)
+	require.Len(t, rounds.Rounds, 2)
+	for _, r := range rounds.Rounds {
+		require.Equal(t, "ROUND_STATUS_FINAL", r.Status)
+		require.Len(t, r.Seed, 64)
+	}
+
+	// Every sidecar computed every result itself.
+	for _, nd := range net.Nodes {
+		var h struct {
+			Stored int `json:"stored"`
+		}
+		getJSON(t, fmt.Sprintf("http://%s/healthz", nd.EvaluatorHealth()), &h)
+		require.Equal(t, 4, h.Stored, nd.Moniker)
+	}
+}
