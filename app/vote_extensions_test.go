@@ -13,7 +13,6 @@ import (
 
 	"cosmossdk.io/log/v2"
 
-
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
