@@ -1,0 +1,123 @@
+package evaluator
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/delphi-network/delphi/runtime"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+)
+
+func sha(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func TestFetcher(t *testing.T) {
+	dir := t.TempDir()
+	artifact := []byte("model bytes")
+	path := filepath.Join(dir, "m.onnx")
+	require.NoError(t, os.WriteFile(path, artifact, 0o600))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(artifact) }))
+	defer srv.Close()
+
+	f := Fetcher{Schemes: []string{"file", "http"}}
+	ctx := context.Background()
+	got, err := f.Fetch(ctx, []string{"file://" + path}, sha(artifact), 1<<20)
+	require.NoError(t, err)
+	require.Equal(t, artifact, got)
+
+	_, err = f.Fetch(ctx, []string{"file://" + path}, sha([]byte("other")), 1<<20)
+	require.ErrorIs(t, err, ErrHashMismatch)
+
+	_, err = f.Fetch(ctx, []string{"file://" + path}, sha(artifact), 4)
+	require.ErrorContains(t, err, "exceeds the cap")
+
+	_, err = Fetcher{Schemes: []string{"https"}}.Fetch(ctx, []string{"file://" + path}, sha(artifact), 1<<20)
+	require.ErrorContains(t, err, "not allowed")
+
+	_, err = f.Fetch(ctx, []string{srv.URL + "/m.onnx"}, sha(artifact), 1<<20)
+	require.ErrorContains(t, err, "loopback or private", "a hostile URI cannot reach local services")
+
+	f.AllowPrivate = true
+	got, err = f.Fetch(ctx, []string{"file:///nowhere", srv.URL + "/m.onnx"}, sha(artifact), 1<<20)
+	require.NoError(t, err, "falls through to the next URI")
+	require.Equal(t, artifact, got)
+}
+
+func result(e uint64, r uint32, m uint64) *evaluationtypes.RoundResult {
+	return &evaluationtypes.RoundResult{EvaluationId: e, Round: r, ModelId: m, Correct: 3, TraceRoot: bytes.Repeat([]byte{1}, 32), Leaves: 9}
+}
+
+func TestStorePersistsAndSelectsOpenRounds(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenStore(dir)
+	require.NoError(t, err)
+	for _, r := range []*evaluationtypes.RoundResult{result(2, 0, 1), result(1, 1, 2), result(1, 0, 2), result(1, 0, 1)} {
+		require.NoError(t, s.Put(r))
+	}
+	reopened, err := OpenStore(dir)
+	require.NoError(t, err)
+	require.Equal(t, 4, reopened.Len(), "a restart keeps every result")
+	require.True(t, reopened.Has(1, 1, 2))
+
+	open := map[[2]uint64]bool{{1, 0}: true, {2, 0}: true}
+	sel := reopened.Select(open, -1)
+	require.Len(t, sel, 3, "only open rounds")
+	require.Equal(t, []uint64{1, 1, 2}, []uint64{sel[0].EvaluationId, sel[1].EvaluationId, sel[2].EvaluationId})
+	require.Equal(t, uint64(1), sel[0].ModelId)
+	require.Len(t, reopened.Select(open, 2), 2)
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "results", "bad.json"), []byte("{"), 0o600))
+	_, err = OpenStore(dir)
+	require.ErrorContains(t, err, "bad.json")
+}
+
+func TestConfigRequiresLoopback(t *testing.T) {
+	cfg := DefaultConfig()
+	require.NoError(t, cfg.Validate())
+	cfg.ListenAddr = "0.0.0.0:26670"
+	require.ErrorContains(t, cfg.Validate(), "loopback")
+	cfg = DefaultConfig()
+	cfg.HealthAddr = "10.0.0.1:80"
+	require.ErrorContains(t, cfg.Validate(), "loopback")
+	cfg = DefaultConfig()
+	cfg.HealthAddr = ""
+	require.NoError(t, cfg.Validate(), "health endpoint may be off")
+}
+
+func TestMismatchedArtifactIsRefusedAndReported(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.onnx")
+	require.NoError(t, os.WriteFile(path, []byte("tampered"), 0o600))
+	s := &Sidecar{metrics: newMetrics()}
+	var err error
+	s.store, err = OpenStore(dir)
+	require.NoError(t, err)
+	c := &computer{fetch: Fetcher{Schemes: []string{"file"}}, limits: runtime.DefaultLimits(), models: map[string]*loaded{}}
+	j := job{model: evaluationtypes.Model{Id: 7, Name: "m", WeightsSha256: sha([]byte("registered")), ArtifactUris: []string{"file://" + path}},
+		maxBytes: 1 << 20}
+	_, err = c.load(context.Background(), j.model, j.maxBytes)
+	require.True(t, errors.Is(err, ErrHashMismatch))
+	s.metrics.failure(j, err)
+	h := s.health()
+	require.Equal(t, uint64(1), h.Failures)
+	require.Contains(t, h.RecentFailures[0], "does not match the registered hash")
+	require.Zero(t, s.store.Len(), "nothing scored")
+}
+
+func TestRejectedModelsGetOneDeterministicRoot(t *testing.T) {
+	require.Equal(t, RejectedRoot("ab"), RejectedRoot("ab"))
+	require.NotEqual(t, RejectedRoot("ab"), RejectedRoot("cd"))
+	require.Len(t, RejectedRoot("ab"), evaluationtypes.TraceRootLen)
+}
