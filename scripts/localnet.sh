@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops a local multi-validator network: separate delphid processes
-# on 127.0.0.1, homes under build/localnet/, stopped by their own pids.
+# on 127.0.0.1 (each validator's node and its evaluator sidecar), homes under
+# build/localnet/, stopped by their own pids.
 #   scripts/localnet.sh start [N]   (default N=4, or LOCALNET_VALIDATORS)
 #   scripts/localnet.sh stop
 set -euo pipefail
@@ -11,7 +12,7 @@ base=${LOCALNET_BASE_PORT:-26600}
 
 stop() {
   local found=0
-  for pidfile in "$dir"/node*.pid; do
+  for pidfile in "$dir"/evaluator*.pid "$dir"/node*.pid; do
     [ -e "$pidfile" ] || continue
     found=1
     pid=$(cat "$pidfile")
@@ -43,16 +44,20 @@ start() {
   for i in $(seq 0 $((n - 1))); do
     "$bin" start --home "$dir/node$i" --log_no_color >"$dir/node$i.log" 2>&1 &
     echo $! >"$dir/node$i.pid"
+    p=$((base + 8 * i))
+    "$bin" evaluator start --home "$dir/node$i" --node "tcp://127.0.0.1:$((p + 1))" \
+      --listen "127.0.0.1:$((p + 5))" --health "127.0.0.1:$((p + 6))" >"$dir/evaluator$i.log" 2>&1 &
+    echo $! >"$dir/evaluator$i.pid"
   done
   # Ready once node0 has committed a block with vote extensions in force.
   for _ in $(seq 1 120); do
     h=$(height $((base + 1)) || true)
     if [ -n "$h" ] && [ "$h" -ge 3 ]; then
       cat "$dir/layout.txt"
-      echo "localnet: $n validators at height $h (logs: $dir/node*.log)"
+      echo "localnet: $n validators with evaluator sidecars at height $h (logs: $dir/node*.log, $dir/evaluator*.log)"
       return 0
     fi
-    for pidfile in "$dir"/node*.pid; do
+    for pidfile in "$dir"/node*.pid "$dir"/evaluator*.pid; do
       if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
         echo "$(basename "$pidfile" .pid) exited; last log lines:" >&2
         tail -5 "${pidfile%.pid}.log" >&2
