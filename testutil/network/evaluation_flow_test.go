@@ -24,57 +24,8 @@ import (
 // extensions, the proposer injects the extended commit, the PreBlocker
 // tallies, and the evaluation finalizes with standings served over REST.
 func TestEvaluationFinalizesThroughSidecarsAndVoteExtensions(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a CometBFT network with sidecars")
-	}
-	ds, err := bench.Load("iris")
-	require.NoError(t, err, "benchmark data: run `make data`")
-	sum := ds.SHA256()
-	dir := t.TempDir()
-	type model struct{ name, path, sha, root string }
-	var models []model
-	for _, kind := range []string{"logreg", "mlp"} {
-		raw, rec, err := train.Train(train.DefaultConfig(kind, "iris"))
-		require.NoError(t, err)
-		path := filepath.Join(dir, kind+".onnx")
-		require.NoError(t, os.WriteFile(path, raw, 0o600))
-		models = append(models, model{"iris-" + kind, path, rec.ModelSHA256, rec.WeightsRoot})
-	}
-
-	net := network.Start(t, network.Setup{
-		Validators: 4,
-		Sidecars:   true,
-		Benchmarks: []evaluationtypes.Benchmark{{Name: "iris", Task: "tabular-classification", Metric: "accuracy",
-			DatasetSha256: hex.EncodeToString(sum[:]), DatasetUris: []string{"file:///usr/share/delphi/iris"},
-			ItemCount: uint64(ds.Len())}},
-	})
-	require.NoError(t, net.WaitForHeight(3, 60*time.Second))
-	bob := net.Accounts["bob"].String()
-	for _, m := range models {
-		broadcast(t, net, "bob", &evaluationtypes.MsgRegisterModel{Owner: bob, Name: m.name, Format: "onnx",
-			WeightsSha256: m.sha, WeightsRoot: m.root, ArtifactUris: []string{"file://" + m.path}})
-		require.NoError(t, net.WaitForHeight(net.Height()+1, 20*time.Second))
-	}
-	broadcast(t, net, "alice", &evaluationtypes.MsgCreateEvaluation{Creator: net.Accounts["alice"].String(),
-		BenchmarkId: 1, ModelIds: []uint64{1, 2}, Rounds: 2, ItemsPerRound: 30, BlocksBetweenRounds: 3,
-		StartDelay: 2, DeadlineBlocks: 40})
-
-	api := net.Nodes[0].API()
-	var got struct {
-		Evaluation struct {
-			Status    string `json:"status"`
-			Standings []struct {
-				ModelID string `json:"model_id"`
-				Correct string `json:"correct"`
-				Items   string `json:"items"`
-				Rank    int    `json:"rank"`
-			} `json:"standings"`
-		} `json:"evaluation"`
-	}
-	require.Eventually(t, func() bool {
-		err := tryGetJSON(api+"/delphi/evaluation/v1/evaluations/1", &got)
-		return err == nil && (got.Evaluation.Status == "EVALUATION_STATUS_FINALIZED" || got.Evaluation.Status == "EVALUATION_STATUS_FAILED")
-	}, 120*time.Second, 500*time.Millisecond, "evaluation never ended")
+	net, _ := startEvaluation(t, 4)
+	got := waitForEnd(t, net)
 	require.Equal(t, "EVALUATION_STATUS_FINALIZED", got.Evaluation.Status)
 	require.Len(t, got.Evaluation.Standings, 2)
 	for _, s := range got.Evaluation.Standings {
@@ -83,6 +34,7 @@ func TestEvaluationFinalizesThroughSidecarsAndVoteExtensions(t *testing.T) {
 		require.NoError(t, err)
 		require.Greater(t, c, 30, "a trained iris model beats chance by far (model %s)", s.ModelID)
 	}
+	api := net.Nodes[0].API()
 
 	var rounds struct {
 		Rounds []struct {
@@ -105,4 +57,91 @@ func TestEvaluationFinalizesThroughSidecarsAndVoteExtensions(t *testing.T) {
 		getJSON(t, fmt.Sprintf("http://%s/healthz", nd.EvaluatorHealth()), &h)
 		require.Equal(t, 4, h.Stored, nd.Moniker)
 	}
+}
+
+// TestEvaluationFinalizesWithOneSidecarDown: three of four validators (75%
+// of the power) still carry every result past 2/3.
+func TestEvaluationFinalizesWithOneSidecarDown(t *testing.T) {
+	net, _ := startEvaluation(t, 3)
+	got := waitForEnd(t, net)
+	require.Equal(t, "EVALUATION_STATUS_FINALIZED", got.Evaluation.Status)
+}
+
+// TestEvaluationFailsCleanlyWithoutQuorum: with two of four sidecars down no
+// result reaches 2/3; blocks keep coming and the evaluation fails at its
+// deadline.
+func TestEvaluationFailsCleanlyWithoutQuorum(t *testing.T) {
+	net, deadline := startEvaluation(t, 2)
+	got := waitForEnd(t, net)
+	require.Equal(t, "EVALUATION_STATUS_FAILED", got.Evaluation.Status)
+	require.GreaterOrEqual(t, net.Height(), deadline)
+	require.NoError(t, net.WaitForHeight(net.Height()+2, 20*time.Second), "the chain goes on")
+}
+
+type evaluationView struct {
+	Evaluation struct {
+		Status         string `json:"status"`
+		DeadlineHeight string `json:"deadline_height"`
+		Standings      []struct {
+			ModelID string `json:"model_id"`
+			Correct string `json:"correct"`
+			Items   string `json:"items"`
+			Rank    int    `json:"rank"`
+		} `json:"standings"`
+	} `json:"evaluation"`
+}
+
+func waitForEnd(t *testing.T, net *network.Network) evaluationView {
+	t.Helper()
+	var got evaluationView
+	require.Eventually(t, func() bool {
+		err := tryGetJSON(net.Nodes[0].API()+"/delphi/evaluation/v1/evaluations/1", &got)
+		return err == nil && (got.Evaluation.Status == "EVALUATION_STATUS_FINALIZED" || got.Evaluation.Status == "EVALUATION_STATUS_FAILED")
+	}, 120*time.Second, 500*time.Millisecond, "evaluation never ended")
+	return got
+}
+
+// startEvaluation starts 4 validators, sidecars beside the first sidecars of
+// them, registers two models trained on iris and creates a 2-round
+// evaluation. It returns the network and the evaluation's deadline height.
+func startEvaluation(t *testing.T, sidecars int) (*network.Network, int64) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts a CometBFT network with sidecars")
+	}
+	ds, err := bench.Load("iris")
+	require.NoError(t, err, "benchmark data: run `make data`")
+	sum := ds.SHA256()
+	dir := t.TempDir()
+	type model struct{ name, path, sha, root string }
+	var models []model
+	for _, kind := range []string{"logreg", "mlp"} {
+		raw, rec, err := train.Train(train.DefaultConfig(kind, "iris"))
+		require.NoError(t, err)
+		path := filepath.Join(dir, kind+".onnx")
+		require.NoError(t, os.WriteFile(path, raw, 0o600))
+		models = append(models, model{"iris-" + kind, path, rec.ModelSHA256, rec.WeightsRoot})
+	}
+
+	net := network.Start(t, network.Setup{
+		Validators: 4,
+		Sidecars:   sidecars,
+		Benchmarks: []evaluationtypes.Benchmark{{Name: "iris", Task: "tabular-classification", Metric: "accuracy",
+			DatasetSha256: hex.EncodeToString(sum[:]), DatasetUris: []string{"file:///usr/share/delphi/iris"},
+			ItemCount: uint64(ds.Len())}},
+	})
+	require.NoError(t, net.WaitForHeight(3, 60*time.Second))
+	bob := net.Accounts["bob"].String()
+	for _, m := range models {
+		broadcast(t, net, "bob", &evaluationtypes.MsgRegisterModel{Owner: bob, Name: m.name, Format: "onnx",
+			WeightsSha256: m.sha, WeightsRoot: m.root, ArtifactUris: []string{"file://" + m.path}})
+		require.NoError(t, net.WaitForHeight(net.Height()+1, 20*time.Second))
+	}
+	h := net.Height()
+	broadcast(t, net, "alice", &evaluationtypes.MsgCreateEvaluation{Creator: net.Accounts["alice"].String(),
+		BenchmarkId: 1, ModelIds: []uint64{1, 2}, Rounds: 2, ItemsPerRound: 30, BlocksBetweenRounds: 3,
+		StartDelay: 2, DeadlineBlocks: 12})
+	// Created at h or later: the deadline is at most a few blocks past
+	// h + 2 + 3 + 12.
+	return net, h + 17
 }

@@ -127,12 +127,12 @@ func Generate(opts Options) (*Layout, error) {
 			sdk.NewCoin(app.BondDenom, math.NewInt(amount)), sdk.NewCoin(app.CollateralDenom, math.NewInt(amount)))})
 	}
 
+	ports, err := allocatePorts(opts.BasePort, opts.Validators)
+	if err != nil {
+		return nil, err
+	}
 	for i := 0; i < opts.Validators; i++ {
-		ports, err := allocatePorts(opts.BasePort, i)
-		if err != nil {
-			return nil, err
-		}
-		node := Node{Moniker: fmt.Sprintf("node%d", i), Home: filepath.Join(opts.Dir, fmt.Sprintf("node%d", i)), Ports: ports}
+		node := Node{Moniker: fmt.Sprintf("node%d", i), Home: filepath.Join(opts.Dir, fmt.Sprintf("node%d", i)), Ports: ports[i]}
 		cmtCfg := nodeConfig(node, opts.BlockTime)
 		if err := os.MkdirAll(filepath.Join(node.Home, "config"), 0o755); err != nil {
 			return nil, err

@@ -14,22 +14,30 @@ import (
 // portsPerNode is how many ports a validator reserves from BasePort.
 const portsPerNode = 8
 
-// allocatePorts gives validator i its ports: consecutive from base, or free
-// ones chosen by the kernel when base is zero.
-func allocatePorts(base, i int) (Ports, error) {
+// allocatePorts gives n validators their ports: consecutive from base, or
+// free ones chosen by the kernel when base is zero. Free ports for all
+// validators are chosen in one go, so no two validators get the same one.
+func allocatePorts(base, n int) ([]Ports, error) {
+	out := make([]Ports, n)
 	if base > 0 {
-		p := base + i*portsPerNode
-		if p+portsPerNode > 65535 {
-			return Ports{}, fmt.Errorf("base port %d leaves no room for validator %d", base, i)
+		if base+n*portsPerNode > 65535 {
+			return nil, fmt.Errorf("base port %d leaves no room for %d validators", base, n)
 		}
-		return Ports{P2P: p, RPC: p + 1, ABCI: p + 2, GRPC: p + 3, API: p + 4, Evaluator: p + 5, EvaluatorHealth: p + 6}, nil
+		for i := range out {
+			p := base + i*portsPerNode
+			out[i] = Ports{P2P: p, RPC: p + 1, ABCI: p + 2, GRPC: p + 3, API: p + 4, Evaluator: p + 5, EvaluatorHealth: p + 6}
+		}
+		return out, nil
 	}
-	free, err := freePorts(7)
+	free, err := freePorts(7 * n)
 	if err != nil {
-		return Ports{}, err
+		return nil, err
 	}
-	return Ports{P2P: free[0], RPC: free[1], ABCI: free[2], GRPC: free[3], API: free[4], Evaluator: free[5],
-		EvaluatorHealth: free[6]}, nil
+	for i := range out {
+		f := free[7*i:]
+		out[i] = Ports{P2P: f[0], RPC: f[1], ABCI: f[2], GRPC: f[3], API: f[4], Evaluator: f[5], EvaluatorHealth: f[6]}
+	}
+	return out, nil
 }
 
 // freePorts asks the kernel for n distinct free loopback ports. All listeners

@@ -50,8 +50,10 @@ type Setup struct {
 	Validators int
 	// Benchmarks registered in genesis.
 	Benchmarks []evaluationtypes.Benchmark
-	// Sidecars starts an evaluator sidecar beside every validator.
-	Sidecars bool
+	// Sidecars starts an evaluator sidecar beside the first Sidecars
+	// validators; the others vote without results, like validators whose
+	// sidecar is down.
+	Sidecars int
 }
 
 // Validator is one running in-process validator: a CometBFT node with the
@@ -94,20 +96,23 @@ func Start(t testing.TB, s Setup) *Network {
 		}
 		net.Validators = append(net.Validators, v)
 	}
-	if s.Sidecars {
-		if err := net.startSidecars(); err != nil {
+	if s.Sidecars > 0 {
+		if err := net.startSidecars(s.Sidecars); err != nil {
 			t.Fatalf("start sidecars: %v", err)
 		}
 	}
 	return net
 }
 
-// startSidecars runs an evaluator beside every validator, in this process,
-// each talking to its own node's RPC and serving its node on loopback.
-func (n *Network) startSidecars() error {
+// startSidecars runs an evaluator beside the first count validators, in this
+// process, each talking to its own node's RPC and serving it on loopback.
+func (n *Network) startSidecars(count int) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	n.stopSidecars = cancel
-	for _, nd := range n.Nodes {
+	for i, nd := range n.Nodes {
+		if i >= count {
+			break
+		}
 		cfg := evaluator.DefaultConfig()
 		cfg.NodeRPC, cfg.ListenAddr, cfg.HealthAddr = nd.RPC(), nd.EvaluatorAddr(), nd.EvaluatorHealth()
 		cfg.DataDir = filepath.Join(nd.Home, "evaluator")
