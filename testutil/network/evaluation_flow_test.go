@@ -49,6 +49,23 @@ func TestEvaluationFinalizesThroughSidecarsAndVoteExtensions(t *testing.T) {
 		require.Len(t, r.Seed, 64)
 	}
 
+	// The intelligence index over REST.
+	var idx struct {
+		Index struct {
+			Benchmarks []struct {
+				Entry struct {
+					Items string `json:"items"`
+				} `json:"entry"`
+				WilsonLower string `json:"wilson_lower"`
+			} `json:"benchmarks"`
+			Aggregate string `json:"aggregate"`
+		} `json:"index"`
+	}
+	getJSON(t, api+"/delphi/evaluation/v1/index/1", &idx)
+	require.Len(t, idx.Index.Benchmarks, 1)
+	require.Equal(t, "60", idx.Index.Benchmarks[0].Entry.Items)
+	require.Equal(t, idx.Index.Benchmarks[0].WilsonLower, idx.Index.Aggregate)
+
 	// Every sidecar computed every result itself.
 	for _, nd := range net.Nodes {
 		var h struct {

@@ -39,6 +39,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := k.DisagreementSeq.Set(ctx, uint64(len(gs.Disagreements)+1)); err != nil {
 		return err
 	}
+	for _, e := range gs.Index {
+		if err := k.Index.Set(ctx, collections.Join(e.ModelId, e.BenchmarkId), e); err != nil {
+			return err
+		}
+	}
 	started := map[uint64]uint32{}
 	for _, r := range gs.Rounds {
 		if err := k.Rounds.Set(ctx, collections.Join(r.EvaluationId, r.Round), r); err != nil {
@@ -107,6 +112,12 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	if err := k.Disagreements.Walk(ctx, nil, func(_ uint64, d types.Disagreement) (bool, error) {
 		gs.Disagreements = append(gs.Disagreements, d)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Index.Walk(ctx, nil, func(_ collections.Pair[uint64, uint64], e types.IndexEntry) (bool, error) {
+		gs.Index = append(gs.Index, e)
 		return false, nil
 	}); err != nil {
 		return nil, err

@@ -276,6 +276,9 @@ func (k Keeper) finalizeEvaluation(ctx context.Context, e types.Evaluation) erro
 			winners = append(winners, standings[i].ModelId)
 		}
 	}
+	if err := k.addToIndex(ctx, e, standings); err != nil {
+		return err
+	}
 	e.Status = types.EVALUATION_STATUS_FINALIZED
 	e.Standings = standings
 	if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {

@@ -183,6 +183,21 @@ func TestTallyRanksAWinner(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, gs.Validate())
 	require.Len(t, gs.Results, 6)
+	require.Len(t, gs.Index, 3)
+
+	// The index: model 2 answered 198 of 200 on benchmark 1.
+	idx, err := f.q.ModelIndex(f.ctx, &types.QueryModelIndexRequest{ModelId: 2})
+	require.NoError(t, err)
+	require.Len(t, idx.Index.Benchmarks, 1)
+	e := idx.Index.Benchmarks[0].Entry
+	require.Equal(t, types.IndexEntry{ModelId: 2, BenchmarkId: 1, Evaluations: 1, Rounds: 2, Items: 200, Correct: 198}, e)
+	require.Equal(t, "0.990000000000000000", idx.Index.Benchmarks[0].Accuracy)
+	require.Equal(t, idx.Index.Benchmarks[0].WilsonLower, idx.Index.Aggregate)
+	all, err := f.q.Index(f.ctx, &types.QueryIndexRequest{})
+	require.NoError(t, err)
+	require.Len(t, all.Models, 3)
+	_, err = f.q.ModelIndex(f.ctx, &types.QueryModelIndexRequest{ModelId: 99})
+	require.ErrorContains(t, err, "not found")
 }
 
 func TestFailedEvaluationCallsHook(t *testing.T) {

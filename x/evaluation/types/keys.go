@@ -24,4 +24,5 @@ var (
 	ResultsKey         = collections.NewPrefix(10)
 	DisagreementSeqKey = collections.NewPrefix(11)
 	DisagreementsKey   = collections.NewPrefix(12)
+	IndexKey           = collections.NewPrefix(13)
 )

@@ -320,6 +320,57 @@ func (x *_GenesisState_10_list) IsValid() bool {
 	return x.list != nil
 }
 
+var _ protoreflect.List = (*_GenesisState_11_list)(nil)
+
+type _GenesisState_11_list struct {
+	list *[]*IndexEntry
+}
+
+func (x *_GenesisState_11_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_GenesisState_11_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_GenesisState_11_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*IndexEntry)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_GenesisState_11_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*IndexEntry)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_GenesisState_11_list) AppendMutable() protoreflect.Value {
+	v := new(IndexEntry)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_11_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_GenesisState_11_list) NewElement() protoreflect.Value {
+	v := new(IndexEntry)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_11_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
 	md_GenesisState                    protoreflect.MessageDescriptor
 	fd_GenesisState_params             protoreflect.FieldDescriptor
@@ -332,6 +383,7 @@ var (
 	fd_GenesisState_rounds             protoreflect.FieldDescriptor
 	fd_GenesisState_results            protoreflect.FieldDescriptor
 	fd_GenesisState_disagreements      protoreflect.FieldDescriptor
+	fd_GenesisState_index              protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -347,6 +399,7 @@ func init() {
 	fd_GenesisState_rounds = md_GenesisState.Fields().ByName("rounds")
 	fd_GenesisState_results = md_GenesisState.Fields().ByName("results")
 	fd_GenesisState_disagreements = md_GenesisState.Fields().ByName("disagreements")
+	fd_GenesisState_index = md_GenesisState.Fields().ByName("index")
 }
 
 var _ protoreflect.Message = (*fastReflection_GenesisState)(nil)
@@ -474,6 +527,12 @@ func (x *fastReflection_GenesisState) Range(f func(protoreflect.FieldDescriptor,
 			return
 		}
 	}
+	if len(x.Index) != 0 {
+		value := protoreflect.ValueOfList(&_GenesisState_11_list{list: &x.Index})
+		if !f(fd_GenesisState_index, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -509,6 +568,8 @@ func (x *fastReflection_GenesisState) Has(fd protoreflect.FieldDescriptor) bool 
 		return len(x.Results) != 0
 	case "delphi.evaluation.v1.GenesisState.disagreements":
 		return len(x.Disagreements) != 0
+	case "delphi.evaluation.v1.GenesisState.index":
+		return len(x.Index) != 0
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -545,6 +606,8 @@ func (x *fastReflection_GenesisState) Clear(fd protoreflect.FieldDescriptor) {
 		x.Results = nil
 	case "delphi.evaluation.v1.GenesisState.disagreements":
 		x.Disagreements = nil
+	case "delphi.evaluation.v1.GenesisState.index":
+		x.Index = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -609,6 +672,12 @@ func (x *fastReflection_GenesisState) Get(descriptor protoreflect.FieldDescripto
 		}
 		listValue := &_GenesisState_10_list{list: &x.Disagreements}
 		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.GenesisState.index":
+		if len(x.Index) == 0 {
+			return protoreflect.ValueOfList(&_GenesisState_11_list{})
+		}
+		listValue := &_GenesisState_11_list{list: &x.Index}
+		return protoreflect.ValueOfList(listValue)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -661,6 +730,10 @@ func (x *fastReflection_GenesisState) Set(fd protoreflect.FieldDescriptor, value
 		lv := value.List()
 		clv := lv.(*_GenesisState_10_list)
 		x.Disagreements = *clv.list
+	case "delphi.evaluation.v1.GenesisState.index":
+		lv := value.List()
+		clv := lv.(*_GenesisState_11_list)
+		x.Index = *clv.list
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -722,6 +795,12 @@ func (x *fastReflection_GenesisState) Mutable(fd protoreflect.FieldDescriptor) p
 		}
 		value := &_GenesisState_10_list{list: &x.Disagreements}
 		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.GenesisState.index":
+		if x.Index == nil {
+			x.Index = []*IndexEntry{}
+		}
+		value := &_GenesisState_11_list{list: &x.Index}
+		return protoreflect.ValueOfList(value)
 	case "delphi.evaluation.v1.GenesisState.next_benchmark_id":
 		panic(fmt.Errorf("field next_benchmark_id of message delphi.evaluation.v1.GenesisState is not mutable"))
 	case "delphi.evaluation.v1.GenesisState.next_model_id":
@@ -768,6 +847,9 @@ func (x *fastReflection_GenesisState) NewField(fd protoreflect.FieldDescriptor) 
 	case "delphi.evaluation.v1.GenesisState.disagreements":
 		list := []*Disagreement{}
 		return protoreflect.ValueOfList(&_GenesisState_10_list{list: &list})
+	case "delphi.evaluation.v1.GenesisState.index":
+		list := []*IndexEntry{}
+		return protoreflect.ValueOfList(&_GenesisState_11_list{list: &list})
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -886,6 +968,12 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 				n += 1 + l + runtime.Sov(uint64(l))
 			}
 		}
+		if len(x.Index) > 0 {
+			for _, e := range x.Index {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -914,6 +1002,22 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Index) > 0 {
+			for iNdEx := len(x.Index) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Index[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x5a
+			}
 		}
 		if len(x.Disagreements) > 0 {
 			for iNdEx := len(x.Disagreements) - 1; iNdEx >= 0; iNdEx-- {
@@ -1386,6 +1490,40 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
 				}
 				iNdEx = postIndex
+			case 11:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Index", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Index = append(x.Index, &IndexEntry{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Index[len(x.Index)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -1451,6 +1589,7 @@ type GenesisState struct {
 	Rounds           []*Round        `protobuf:"bytes,8,rep,name=rounds,proto3" json:"rounds,omitempty"`
 	Results          []*Result       `protobuf:"bytes,9,rep,name=results,proto3" json:"results,omitempty"`
 	Disagreements    []*Disagreement `protobuf:"bytes,10,rep,name=disagreements,proto3" json:"disagreements,omitempty"`
+	Index            []*IndexEntry   `protobuf:"bytes,11,rep,name=index,proto3" json:"index,omitempty"`
 }
 
 func (x *GenesisState) Reset() {
@@ -1543,6 +1682,13 @@ func (x *GenesisState) GetDisagreements() []*Disagreement {
 	return nil
 }
 
+func (x *GenesisState) GetIndex() []*IndexEntry {
+	if x != nil {
+		return x.Index
+	}
+	return nil
+}
+
 var File_delphi_evaluation_v1_genesis_proto protoreflect.FileDescriptor
 
 var file_delphi_evaluation_v1_genesis_proto_rawDesc = []byte{
@@ -1554,7 +1700,7 @@ var file_delphi_evaluation_v1_genesis_proto_rawDesc = []byte{
 	0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e,
 	0x2f, 0x76, 0x31, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x1a,
 	0x14, 0x67, 0x6f, 0x67, 0x6f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f, 0x67, 0x6f, 0x67, 0x6f, 0x2e,
-	0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0x80, 0x05, 0x0a, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69,
+	0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0xc3, 0x05, 0x0a, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69,
 	0x73, 0x53, 0x74, 0x61, 0x74, 0x65, 0x12, 0x3f, 0x0a, 0x06, 0x70, 0x61, 0x72, 0x61, 0x6d, 0x73,
 	0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x1c, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e,
 	0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x50, 0x61,
@@ -1594,22 +1740,26 @@ var file_delphi_evaluation_v1_genesis_proto_rawDesc = []byte{
 	0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76,
 	0x31, 0x2e, 0x44, 0x69, 0x73, 0x61, 0x67, 0x72, 0x65, 0x65, 0x6d, 0x65, 0x6e, 0x74, 0x42, 0x09,
 	0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0d, 0x64, 0x69, 0x73, 0x61, 0x67,
-	0x72, 0x65, 0x65, 0x6d, 0x65, 0x6e, 0x74, 0x73, 0x42, 0xe2, 0x01, 0x0a, 0x18, 0x63, 0x6f, 0x6d,
-	0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
-	0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x42, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x50, 0x72,
-	0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x46, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f,
-	0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b,
-	0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70,
-	0x68, 0x69, 0x2f, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2f, 0x76, 0x31,
-	0x3b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x76, 0x31, 0xa2, 0x02, 0x03,
-	0x44, 0x45, 0x58, 0xaa, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x45, 0x76, 0x61,
-	0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x14, 0x44, 0x65, 0x6c,
-	0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56,
-	0x31, 0xe2, 0x02, 0x20, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75,
-	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61,
-	0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x16, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x45,
-	0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70,
-	0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x72, 0x65, 0x65, 0x6d, 0x65, 0x6e, 0x74, 0x73, 0x12, 0x41, 0x0a, 0x05, 0x69, 0x6e, 0x64, 0x65,
+	0x78, 0x18, 0x0b, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x20, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69,
+	0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x49,
+	0x6e, 0x64, 0x65, 0x78, 0x45, 0x6e, 0x74, 0x72, 0x79, 0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00, 0xa8,
+	0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x05, 0x69, 0x6e, 0x64, 0x65, 0x78, 0x42, 0xe2, 0x01, 0x0a, 0x18,
+	0x63, 0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75,
+	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x42, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69,
+	0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x46, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62,
+	0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77,
+	0x6f, 0x72, 0x6b, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64,
+	0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e,
+	0x2f, 0x76, 0x31, 0x3b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x76, 0x31,
+	0xa2, 0x02, 0x03, 0x44, 0x45, 0x58, 0xaa, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e,
+	0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x14,
+	0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f,
+	0x6e, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x20, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45, 0x76,
+	0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d,
+	0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x16, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69,
+	0x3a, 0x3a, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x3a, 0x3a, 0x56, 0x31,
+	0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -1634,6 +1784,7 @@ var file_delphi_evaluation_v1_genesis_proto_goTypes = []interface{}{
 	(*Round)(nil),        // 5: delphi.evaluation.v1.Round
 	(*Result)(nil),       // 6: delphi.evaluation.v1.Result
 	(*Disagreement)(nil), // 7: delphi.evaluation.v1.Disagreement
+	(*IndexEntry)(nil),   // 8: delphi.evaluation.v1.IndexEntry
 }
 var file_delphi_evaluation_v1_genesis_proto_depIdxs = []int32{
 	1, // 0: delphi.evaluation.v1.GenesisState.params:type_name -> delphi.evaluation.v1.Params
@@ -1643,11 +1794,12 @@ var file_delphi_evaluation_v1_genesis_proto_depIdxs = []int32{
 	5, // 4: delphi.evaluation.v1.GenesisState.rounds:type_name -> delphi.evaluation.v1.Round
 	6, // 5: delphi.evaluation.v1.GenesisState.results:type_name -> delphi.evaluation.v1.Result
 	7, // 6: delphi.evaluation.v1.GenesisState.disagreements:type_name -> delphi.evaluation.v1.Disagreement
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	8, // 7: delphi.evaluation.v1.GenesisState.index:type_name -> delphi.evaluation.v1.IndexEntry
+	8, // [8:8] is the sub-list for method output_type
+	8, // [8:8] is the sub-list for method input_type
+	8, // [8:8] is the sub-list for extension type_name
+	8, // [8:8] is the sub-list for extension extendee
+	0, // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_delphi_evaluation_v1_genesis_proto_init() }

@@ -26,6 +26,8 @@ const (
 	Query_Model_FullMethodName       = "/delphi.evaluation.v1.Query/Model"
 	Query_Evaluations_FullMethodName = "/delphi.evaluation.v1.Query/Evaluations"
 	Query_Evaluation_FullMethodName  = "/delphi.evaluation.v1.Query/Evaluation"
+	Query_Index_FullMethodName       = "/delphi.evaluation.v1.Query/Index"
+	Query_ModelIndex_FullMethodName  = "/delphi.evaluation.v1.Query/ModelIndex"
 	Query_Rounds_FullMethodName      = "/delphi.evaluation.v1.Query/Rounds"
 )
 
@@ -49,6 +51,10 @@ type QueryClient interface {
 	Evaluations(ctx context.Context, in *QueryEvaluationsRequest, opts ...grpc.CallOption) (*QueryEvaluationsResponse, error)
 	// Evaluation returns one evaluation.
 	Evaluation(ctx context.Context, in *QueryEvaluationRequest, opts ...grpc.CallOption) (*QueryEvaluationResponse, error)
+	// Index lists every model's intelligence index, by model id.
+	Index(ctx context.Context, in *QueryIndexRequest, opts ...grpc.CallOption) (*QueryIndexResponse, error)
+	// ModelIndex returns one model's intelligence index.
+	ModelIndex(ctx context.Context, in *QueryModelIndexRequest, opts ...grpc.CallOption) (*QueryModelIndexResponse, error)
 	// Rounds lists the started rounds of an evaluation.
 	Rounds(ctx context.Context, in *QueryRoundsRequest, opts ...grpc.CallOption) (*QueryRoundsResponse, error)
 }
@@ -131,6 +137,26 @@ func (c *queryClient) Evaluation(ctx context.Context, in *QueryEvaluationRequest
 	return out, nil
 }
 
+func (c *queryClient) Index(ctx context.Context, in *QueryIndexRequest, opts ...grpc.CallOption) (*QueryIndexResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryIndexResponse)
+	err := c.cc.Invoke(ctx, Query_Index_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) ModelIndex(ctx context.Context, in *QueryModelIndexRequest, opts ...grpc.CallOption) (*QueryModelIndexResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryModelIndexResponse)
+	err := c.cc.Invoke(ctx, Query_ModelIndex_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *queryClient) Rounds(ctx context.Context, in *QueryRoundsRequest, opts ...grpc.CallOption) (*QueryRoundsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(QueryRoundsResponse)
@@ -161,6 +187,10 @@ type QueryServer interface {
 	Evaluations(context.Context, *QueryEvaluationsRequest) (*QueryEvaluationsResponse, error)
 	// Evaluation returns one evaluation.
 	Evaluation(context.Context, *QueryEvaluationRequest) (*QueryEvaluationResponse, error)
+	// Index lists every model's intelligence index, by model id.
+	Index(context.Context, *QueryIndexRequest) (*QueryIndexResponse, error)
+	// ModelIndex returns one model's intelligence index.
+	ModelIndex(context.Context, *QueryModelIndexRequest) (*QueryModelIndexResponse, error)
 	// Rounds lists the started rounds of an evaluation.
 	Rounds(context.Context, *QueryRoundsRequest) (*QueryRoundsResponse, error)
 	mustEmbedUnimplementedQueryServer()
@@ -193,6 +223,12 @@ func (UnimplementedQueryServer) Evaluations(context.Context, *QueryEvaluationsRe
 }
 func (UnimplementedQueryServer) Evaluation(context.Context, *QueryEvaluationRequest) (*QueryEvaluationResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Evaluation not implemented")
+}
+func (UnimplementedQueryServer) Index(context.Context, *QueryIndexRequest) (*QueryIndexResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Index not implemented")
+}
+func (UnimplementedQueryServer) ModelIndex(context.Context, *QueryModelIndexRequest) (*QueryModelIndexResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModelIndex not implemented")
 }
 func (UnimplementedQueryServer) Rounds(context.Context, *QueryRoundsRequest) (*QueryRoundsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Rounds not implemented")
@@ -344,6 +380,42 @@ func _Query_Evaluation_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Index_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryIndexRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Index(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Index_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Index(ctx, req.(*QueryIndexRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_ModelIndex_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryModelIndexRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).ModelIndex(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_ModelIndex_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).ModelIndex(ctx, req.(*QueryModelIndexRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Query_Rounds_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(QueryRoundsRequest)
 	if err := dec(in); err != nil {
@@ -396,6 +468,14 @@ var Query_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Evaluation",
 			Handler:    _Query_Evaluation_Handler,
+		},
+		{
+			MethodName: "Index",
+			Handler:    _Query_Index_Handler,
+		},
+		{
+			MethodName: "ModelIndex",
+			Handler:    _Query_ModelIndex_Handler,
 		},
 		{
 			MethodName: "Rounds",

@@ -6629,6 +6629,1883 @@ func (x *fastReflection_Standing) ProtoMethods() *protoiface.Methods {
 	}
 }
 
+var (
+	md_IndexEntry              protoreflect.MessageDescriptor
+	fd_IndexEntry_model_id     protoreflect.FieldDescriptor
+	fd_IndexEntry_benchmark_id protoreflect.FieldDescriptor
+	fd_IndexEntry_evaluations  protoreflect.FieldDescriptor
+	fd_IndexEntry_rounds       protoreflect.FieldDescriptor
+	fd_IndexEntry_items        protoreflect.FieldDescriptor
+	fd_IndexEntry_correct      protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_types_proto_init()
+	md_IndexEntry = File_delphi_evaluation_v1_types_proto.Messages().ByName("IndexEntry")
+	fd_IndexEntry_model_id = md_IndexEntry.Fields().ByName("model_id")
+	fd_IndexEntry_benchmark_id = md_IndexEntry.Fields().ByName("benchmark_id")
+	fd_IndexEntry_evaluations = md_IndexEntry.Fields().ByName("evaluations")
+	fd_IndexEntry_rounds = md_IndexEntry.Fields().ByName("rounds")
+	fd_IndexEntry_items = md_IndexEntry.Fields().ByName("items")
+	fd_IndexEntry_correct = md_IndexEntry.Fields().ByName("correct")
+}
+
+var _ protoreflect.Message = (*fastReflection_IndexEntry)(nil)
+
+type fastReflection_IndexEntry IndexEntry
+
+func (x *IndexEntry) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_IndexEntry)(x)
+}
+
+func (x *IndexEntry) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_types_proto_msgTypes[8]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_IndexEntry_messageType fastReflection_IndexEntry_messageType
+var _ protoreflect.MessageType = fastReflection_IndexEntry_messageType{}
+
+type fastReflection_IndexEntry_messageType struct{}
+
+func (x fastReflection_IndexEntry_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_IndexEntry)(nil)
+}
+func (x fastReflection_IndexEntry_messageType) New() protoreflect.Message {
+	return new(fastReflection_IndexEntry)
+}
+func (x fastReflection_IndexEntry_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_IndexEntry
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_IndexEntry) Descriptor() protoreflect.MessageDescriptor {
+	return md_IndexEntry
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_IndexEntry) Type() protoreflect.MessageType {
+	return _fastReflection_IndexEntry_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_IndexEntry) New() protoreflect.Message {
+	return new(fastReflection_IndexEntry)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_IndexEntry) Interface() protoreflect.ProtoMessage {
+	return (*IndexEntry)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_IndexEntry) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.ModelId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.ModelId)
+		if !f(fd_IndexEntry_model_id, value) {
+			return
+		}
+	}
+	if x.BenchmarkId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.BenchmarkId)
+		if !f(fd_IndexEntry_benchmark_id, value) {
+			return
+		}
+	}
+	if x.Evaluations != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.Evaluations)
+		if !f(fd_IndexEntry_evaluations, value) {
+			return
+		}
+	}
+	if x.Rounds != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.Rounds)
+		if !f(fd_IndexEntry_rounds, value) {
+			return
+		}
+	}
+	if x.Items != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.Items)
+		if !f(fd_IndexEntry_items, value) {
+			return
+		}
+	}
+	if x.Correct != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.Correct)
+		if !f(fd_IndexEntry_correct, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_IndexEntry) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.IndexEntry.model_id":
+		return x.ModelId != uint64(0)
+	case "delphi.evaluation.v1.IndexEntry.benchmark_id":
+		return x.BenchmarkId != uint64(0)
+	case "delphi.evaluation.v1.IndexEntry.evaluations":
+		return x.Evaluations != uint64(0)
+	case "delphi.evaluation.v1.IndexEntry.rounds":
+		return x.Rounds != uint64(0)
+	case "delphi.evaluation.v1.IndexEntry.items":
+		return x.Items != uint64(0)
+	case "delphi.evaluation.v1.IndexEntry.correct":
+		return x.Correct != uint64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.IndexEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.IndexEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_IndexEntry) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.IndexEntry.model_id":
+		x.ModelId = uint64(0)
+	case "delphi.evaluation.v1.IndexEntry.benchmark_id":
+		x.BenchmarkId = uint64(0)
+	case "delphi.evaluation.v1.IndexEntry.evaluations":
+		x.Evaluations = uint64(0)
+	case "delphi.evaluation.v1.IndexEntry.rounds":
+		x.Rounds = uint64(0)
+	case "delphi.evaluation.v1.IndexEntry.items":
+		x.Items = uint64(0)
+	case "delphi.evaluation.v1.IndexEntry.correct":
+		x.Correct = uint64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.IndexEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.IndexEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_IndexEntry) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.IndexEntry.model_id":
+		value := x.ModelId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.IndexEntry.benchmark_id":
+		value := x.BenchmarkId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.IndexEntry.evaluations":
+		value := x.Evaluations
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.IndexEntry.rounds":
+		value := x.Rounds
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.IndexEntry.items":
+		value := x.Items
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.IndexEntry.correct":
+		value := x.Correct
+		return protoreflect.ValueOfUint64(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.IndexEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.IndexEntry does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_IndexEntry) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.IndexEntry.model_id":
+		x.ModelId = value.Uint()
+	case "delphi.evaluation.v1.IndexEntry.benchmark_id":
+		x.BenchmarkId = value.Uint()
+	case "delphi.evaluation.v1.IndexEntry.evaluations":
+		x.Evaluations = value.Uint()
+	case "delphi.evaluation.v1.IndexEntry.rounds":
+		x.Rounds = value.Uint()
+	case "delphi.evaluation.v1.IndexEntry.items":
+		x.Items = value.Uint()
+	case "delphi.evaluation.v1.IndexEntry.correct":
+		x.Correct = value.Uint()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.IndexEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.IndexEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_IndexEntry) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.IndexEntry.model_id":
+		panic(fmt.Errorf("field model_id of message delphi.evaluation.v1.IndexEntry is not mutable"))
+	case "delphi.evaluation.v1.IndexEntry.benchmark_id":
+		panic(fmt.Errorf("field benchmark_id of message delphi.evaluation.v1.IndexEntry is not mutable"))
+	case "delphi.evaluation.v1.IndexEntry.evaluations":
+		panic(fmt.Errorf("field evaluations of message delphi.evaluation.v1.IndexEntry is not mutable"))
+	case "delphi.evaluation.v1.IndexEntry.rounds":
+		panic(fmt.Errorf("field rounds of message delphi.evaluation.v1.IndexEntry is not mutable"))
+	case "delphi.evaluation.v1.IndexEntry.items":
+		panic(fmt.Errorf("field items of message delphi.evaluation.v1.IndexEntry is not mutable"))
+	case "delphi.evaluation.v1.IndexEntry.correct":
+		panic(fmt.Errorf("field correct of message delphi.evaluation.v1.IndexEntry is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.IndexEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.IndexEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_IndexEntry) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.IndexEntry.model_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.IndexEntry.benchmark_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.IndexEntry.evaluations":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.IndexEntry.rounds":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.IndexEntry.items":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.IndexEntry.correct":
+		return protoreflect.ValueOfUint64(uint64(0))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.IndexEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.IndexEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_IndexEntry) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.IndexEntry", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_IndexEntry) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_IndexEntry) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_IndexEntry) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_IndexEntry) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*IndexEntry)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.ModelId != 0 {
+			n += 1 + runtime.Sov(uint64(x.ModelId))
+		}
+		if x.BenchmarkId != 0 {
+			n += 1 + runtime.Sov(uint64(x.BenchmarkId))
+		}
+		if x.Evaluations != 0 {
+			n += 1 + runtime.Sov(uint64(x.Evaluations))
+		}
+		if x.Rounds != 0 {
+			n += 1 + runtime.Sov(uint64(x.Rounds))
+		}
+		if x.Items != 0 {
+			n += 1 + runtime.Sov(uint64(x.Items))
+		}
+		if x.Correct != 0 {
+			n += 1 + runtime.Sov(uint64(x.Correct))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*IndexEntry)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.Correct != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Correct))
+			i--
+			dAtA[i] = 0x30
+		}
+		if x.Items != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Items))
+			i--
+			dAtA[i] = 0x28
+		}
+		if x.Rounds != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Rounds))
+			i--
+			dAtA[i] = 0x20
+		}
+		if x.Evaluations != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Evaluations))
+			i--
+			dAtA[i] = 0x18
+		}
+		if x.BenchmarkId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.BenchmarkId))
+			i--
+			dAtA[i] = 0x10
+		}
+		if x.ModelId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.ModelId))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*IndexEntry)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: IndexEntry: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: IndexEntry: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+				}
+				x.ModelId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.ModelId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field BenchmarkId", wireType)
+				}
+				x.BenchmarkId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.BenchmarkId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 3:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Evaluations", wireType)
+				}
+				x.Evaluations = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Evaluations |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 4:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Rounds", wireType)
+				}
+				x.Rounds = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Rounds |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 5:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Items", wireType)
+				}
+				x.Items = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Items |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 6:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Correct", wireType)
+				}
+				x.Correct = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Correct |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_IndexScore              protoreflect.MessageDescriptor
+	fd_IndexScore_entry        protoreflect.FieldDescriptor
+	fd_IndexScore_accuracy     protoreflect.FieldDescriptor
+	fd_IndexScore_wilson_lower protoreflect.FieldDescriptor
+	fd_IndexScore_wilson_upper protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_types_proto_init()
+	md_IndexScore = File_delphi_evaluation_v1_types_proto.Messages().ByName("IndexScore")
+	fd_IndexScore_entry = md_IndexScore.Fields().ByName("entry")
+	fd_IndexScore_accuracy = md_IndexScore.Fields().ByName("accuracy")
+	fd_IndexScore_wilson_lower = md_IndexScore.Fields().ByName("wilson_lower")
+	fd_IndexScore_wilson_upper = md_IndexScore.Fields().ByName("wilson_upper")
+}
+
+var _ protoreflect.Message = (*fastReflection_IndexScore)(nil)
+
+type fastReflection_IndexScore IndexScore
+
+func (x *IndexScore) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_IndexScore)(x)
+}
+
+func (x *IndexScore) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_types_proto_msgTypes[9]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_IndexScore_messageType fastReflection_IndexScore_messageType
+var _ protoreflect.MessageType = fastReflection_IndexScore_messageType{}
+
+type fastReflection_IndexScore_messageType struct{}
+
+func (x fastReflection_IndexScore_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_IndexScore)(nil)
+}
+func (x fastReflection_IndexScore_messageType) New() protoreflect.Message {
+	return new(fastReflection_IndexScore)
+}
+func (x fastReflection_IndexScore_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_IndexScore
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_IndexScore) Descriptor() protoreflect.MessageDescriptor {
+	return md_IndexScore
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_IndexScore) Type() protoreflect.MessageType {
+	return _fastReflection_IndexScore_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_IndexScore) New() protoreflect.Message {
+	return new(fastReflection_IndexScore)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_IndexScore) Interface() protoreflect.ProtoMessage {
+	return (*IndexScore)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_IndexScore) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.Entry != nil {
+		value := protoreflect.ValueOfMessage(x.Entry.ProtoReflect())
+		if !f(fd_IndexScore_entry, value) {
+			return
+		}
+	}
+	if x.Accuracy != "" {
+		value := protoreflect.ValueOfString(x.Accuracy)
+		if !f(fd_IndexScore_accuracy, value) {
+			return
+		}
+	}
+	if x.WilsonLower != "" {
+		value := protoreflect.ValueOfString(x.WilsonLower)
+		if !f(fd_IndexScore_wilson_lower, value) {
+			return
+		}
+	}
+	if x.WilsonUpper != "" {
+		value := protoreflect.ValueOfString(x.WilsonUpper)
+		if !f(fd_IndexScore_wilson_upper, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_IndexScore) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.IndexScore.entry":
+		return x.Entry != nil
+	case "delphi.evaluation.v1.IndexScore.accuracy":
+		return x.Accuracy != ""
+	case "delphi.evaluation.v1.IndexScore.wilson_lower":
+		return x.WilsonLower != ""
+	case "delphi.evaluation.v1.IndexScore.wilson_upper":
+		return x.WilsonUpper != ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.IndexScore"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.IndexScore does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_IndexScore) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.IndexScore.entry":
+		x.Entry = nil
+	case "delphi.evaluation.v1.IndexScore.accuracy":
+		x.Accuracy = ""
+	case "delphi.evaluation.v1.IndexScore.wilson_lower":
+		x.WilsonLower = ""
+	case "delphi.evaluation.v1.IndexScore.wilson_upper":
+		x.WilsonUpper = ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.IndexScore"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.IndexScore does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_IndexScore) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.IndexScore.entry":
+		value := x.Entry
+		return protoreflect.ValueOfMessage(value.ProtoReflect())
+	case "delphi.evaluation.v1.IndexScore.accuracy":
+		value := x.Accuracy
+		return protoreflect.ValueOfString(value)
+	case "delphi.evaluation.v1.IndexScore.wilson_lower":
+		value := x.WilsonLower
+		return protoreflect.ValueOfString(value)
+	case "delphi.evaluation.v1.IndexScore.wilson_upper":
+		value := x.WilsonUpper
+		return protoreflect.ValueOfString(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.IndexScore"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.IndexScore does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_IndexScore) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.IndexScore.entry":
+		x.Entry = value.Message().Interface().(*IndexEntry)
+	case "delphi.evaluation.v1.IndexScore.accuracy":
+		x.Accuracy = value.Interface().(string)
+	case "delphi.evaluation.v1.IndexScore.wilson_lower":
+		x.WilsonLower = value.Interface().(string)
+	case "delphi.evaluation.v1.IndexScore.wilson_upper":
+		x.WilsonUpper = value.Interface().(string)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.IndexScore"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.IndexScore does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_IndexScore) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.IndexScore.entry":
+		if x.Entry == nil {
+			x.Entry = new(IndexEntry)
+		}
+		return protoreflect.ValueOfMessage(x.Entry.ProtoReflect())
+	case "delphi.evaluation.v1.IndexScore.accuracy":
+		panic(fmt.Errorf("field accuracy of message delphi.evaluation.v1.IndexScore is not mutable"))
+	case "delphi.evaluation.v1.IndexScore.wilson_lower":
+		panic(fmt.Errorf("field wilson_lower of message delphi.evaluation.v1.IndexScore is not mutable"))
+	case "delphi.evaluation.v1.IndexScore.wilson_upper":
+		panic(fmt.Errorf("field wilson_upper of message delphi.evaluation.v1.IndexScore is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.IndexScore"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.IndexScore does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_IndexScore) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.IndexScore.entry":
+		m := new(IndexEntry)
+		return protoreflect.ValueOfMessage(m.ProtoReflect())
+	case "delphi.evaluation.v1.IndexScore.accuracy":
+		return protoreflect.ValueOfString("")
+	case "delphi.evaluation.v1.IndexScore.wilson_lower":
+		return protoreflect.ValueOfString("")
+	case "delphi.evaluation.v1.IndexScore.wilson_upper":
+		return protoreflect.ValueOfString("")
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.IndexScore"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.IndexScore does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_IndexScore) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.IndexScore", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_IndexScore) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_IndexScore) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_IndexScore) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_IndexScore) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*IndexScore)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.Entry != nil {
+			l = options.Size(x.Entry)
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.Accuracy)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.WilsonLower)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.WilsonUpper)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*IndexScore)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.WilsonUpper) > 0 {
+			i -= len(x.WilsonUpper)
+			copy(dAtA[i:], x.WilsonUpper)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.WilsonUpper)))
+			i--
+			dAtA[i] = 0x22
+		}
+		if len(x.WilsonLower) > 0 {
+			i -= len(x.WilsonLower)
+			copy(dAtA[i:], x.WilsonLower)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.WilsonLower)))
+			i--
+			dAtA[i] = 0x1a
+		}
+		if len(x.Accuracy) > 0 {
+			i -= len(x.Accuracy)
+			copy(dAtA[i:], x.Accuracy)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Accuracy)))
+			i--
+			dAtA[i] = 0x12
+		}
+		if x.Entry != nil {
+			encoded, err := options.Marshal(x.Entry)
+			if err != nil {
+				return protoiface.MarshalOutput{
+					NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+					Buf:               input.Buf,
+				}, err
+			}
+			i -= len(encoded)
+			copy(dAtA[i:], encoded)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*IndexScore)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: IndexScore: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: IndexScore: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Entry", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if x.Entry == nil {
+					x.Entry = &IndexEntry{}
+				}
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Entry); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Accuracy", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Accuracy = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 3:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field WilsonLower", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.WilsonLower = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 4:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field WilsonUpper", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.WilsonUpper = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var _ protoreflect.List = (*_ModelIndex_2_list)(nil)
+
+type _ModelIndex_2_list struct {
+	list *[]*IndexScore
+}
+
+func (x *_ModelIndex_2_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_ModelIndex_2_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_ModelIndex_2_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*IndexScore)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_ModelIndex_2_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*IndexScore)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_ModelIndex_2_list) AppendMutable() protoreflect.Value {
+	v := new(IndexScore)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_ModelIndex_2_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_ModelIndex_2_list) NewElement() protoreflect.Value {
+	v := new(IndexScore)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_ModelIndex_2_list) IsValid() bool {
+	return x.list != nil
+}
+
+var (
+	md_ModelIndex            protoreflect.MessageDescriptor
+	fd_ModelIndex_model_id   protoreflect.FieldDescriptor
+	fd_ModelIndex_benchmarks protoreflect.FieldDescriptor
+	fd_ModelIndex_aggregate  protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_types_proto_init()
+	md_ModelIndex = File_delphi_evaluation_v1_types_proto.Messages().ByName("ModelIndex")
+	fd_ModelIndex_model_id = md_ModelIndex.Fields().ByName("model_id")
+	fd_ModelIndex_benchmarks = md_ModelIndex.Fields().ByName("benchmarks")
+	fd_ModelIndex_aggregate = md_ModelIndex.Fields().ByName("aggregate")
+}
+
+var _ protoreflect.Message = (*fastReflection_ModelIndex)(nil)
+
+type fastReflection_ModelIndex ModelIndex
+
+func (x *ModelIndex) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_ModelIndex)(x)
+}
+
+func (x *ModelIndex) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_types_proto_msgTypes[10]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_ModelIndex_messageType fastReflection_ModelIndex_messageType
+var _ protoreflect.MessageType = fastReflection_ModelIndex_messageType{}
+
+type fastReflection_ModelIndex_messageType struct{}
+
+func (x fastReflection_ModelIndex_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_ModelIndex)(nil)
+}
+func (x fastReflection_ModelIndex_messageType) New() protoreflect.Message {
+	return new(fastReflection_ModelIndex)
+}
+func (x fastReflection_ModelIndex_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_ModelIndex
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_ModelIndex) Descriptor() protoreflect.MessageDescriptor {
+	return md_ModelIndex
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_ModelIndex) Type() protoreflect.MessageType {
+	return _fastReflection_ModelIndex_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_ModelIndex) New() protoreflect.Message {
+	return new(fastReflection_ModelIndex)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_ModelIndex) Interface() protoreflect.ProtoMessage {
+	return (*ModelIndex)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_ModelIndex) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.ModelId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.ModelId)
+		if !f(fd_ModelIndex_model_id, value) {
+			return
+		}
+	}
+	if len(x.Benchmarks) != 0 {
+		value := protoreflect.ValueOfList(&_ModelIndex_2_list{list: &x.Benchmarks})
+		if !f(fd_ModelIndex_benchmarks, value) {
+			return
+		}
+	}
+	if x.Aggregate != "" {
+		value := protoreflect.ValueOfString(x.Aggregate)
+		if !f(fd_ModelIndex_aggregate, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_ModelIndex) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ModelIndex.model_id":
+		return x.ModelId != uint64(0)
+	case "delphi.evaluation.v1.ModelIndex.benchmarks":
+		return len(x.Benchmarks) != 0
+	case "delphi.evaluation.v1.ModelIndex.aggregate":
+		return x.Aggregate != ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ModelIndex"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ModelIndex does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ModelIndex) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ModelIndex.model_id":
+		x.ModelId = uint64(0)
+	case "delphi.evaluation.v1.ModelIndex.benchmarks":
+		x.Benchmarks = nil
+	case "delphi.evaluation.v1.ModelIndex.aggregate":
+		x.Aggregate = ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ModelIndex"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ModelIndex does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_ModelIndex) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.ModelIndex.model_id":
+		value := x.ModelId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.ModelIndex.benchmarks":
+		if len(x.Benchmarks) == 0 {
+			return protoreflect.ValueOfList(&_ModelIndex_2_list{})
+		}
+		listValue := &_ModelIndex_2_list{list: &x.Benchmarks}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.ModelIndex.aggregate":
+		value := x.Aggregate
+		return protoreflect.ValueOfString(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ModelIndex"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ModelIndex does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ModelIndex) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ModelIndex.model_id":
+		x.ModelId = value.Uint()
+	case "delphi.evaluation.v1.ModelIndex.benchmarks":
+		lv := value.List()
+		clv := lv.(*_ModelIndex_2_list)
+		x.Benchmarks = *clv.list
+	case "delphi.evaluation.v1.ModelIndex.aggregate":
+		x.Aggregate = value.Interface().(string)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ModelIndex"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ModelIndex does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ModelIndex) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ModelIndex.benchmarks":
+		if x.Benchmarks == nil {
+			x.Benchmarks = []*IndexScore{}
+		}
+		value := &_ModelIndex_2_list{list: &x.Benchmarks}
+		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.ModelIndex.model_id":
+		panic(fmt.Errorf("field model_id of message delphi.evaluation.v1.ModelIndex is not mutable"))
+	case "delphi.evaluation.v1.ModelIndex.aggregate":
+		panic(fmt.Errorf("field aggregate of message delphi.evaluation.v1.ModelIndex is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ModelIndex"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ModelIndex does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_ModelIndex) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ModelIndex.model_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.ModelIndex.benchmarks":
+		list := []*IndexScore{}
+		return protoreflect.ValueOfList(&_ModelIndex_2_list{list: &list})
+	case "delphi.evaluation.v1.ModelIndex.aggregate":
+		return protoreflect.ValueOfString("")
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ModelIndex"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ModelIndex does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_ModelIndex) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.ModelIndex", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_ModelIndex) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ModelIndex) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_ModelIndex) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_ModelIndex) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*ModelIndex)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.ModelId != 0 {
+			n += 1 + runtime.Sov(uint64(x.ModelId))
+		}
+		if len(x.Benchmarks) > 0 {
+			for _, e := range x.Benchmarks {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		l = len(x.Aggregate)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*ModelIndex)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Aggregate) > 0 {
+			i -= len(x.Aggregate)
+			copy(dAtA[i:], x.Aggregate)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Aggregate)))
+			i--
+			dAtA[i] = 0x1a
+		}
+		if len(x.Benchmarks) > 0 {
+			for iNdEx := len(x.Benchmarks) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Benchmarks[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x12
+			}
+		}
+		if x.ModelId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.ModelId))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*ModelIndex)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ModelIndex: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ModelIndex: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+				}
+				x.ModelId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.ModelId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Benchmarks", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Benchmarks = append(x.Benchmarks, &IndexScore{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Benchmarks[len(x.Benchmarks)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 3:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Aggregate", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Aggregate = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 // Code generated by protoc-gen-go. DO NOT EDIT.
 // versions:
 // 	protoc-gen-go v1.27.0
@@ -7525,6 +9402,196 @@ func (x *Standing) GetRank() uint32 {
 	return 0
 }
 
+// IndexEntry accumulates a model's finalized results on one benchmark.
+type IndexEntry struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	ModelId     uint64 `protobuf:"varint,1,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	BenchmarkId uint64 `protobuf:"varint,2,opt,name=benchmark_id,json=benchmarkId,proto3" json:"benchmark_id,omitempty"`
+	Evaluations uint64 `protobuf:"varint,3,opt,name=evaluations,proto3" json:"evaluations,omitempty"`
+	Rounds      uint64 `protobuf:"varint,4,opt,name=rounds,proto3" json:"rounds,omitempty"`
+	Items       uint64 `protobuf:"varint,5,opt,name=items,proto3" json:"items,omitempty"`
+	Correct     uint64 `protobuf:"varint,6,opt,name=correct,proto3" json:"correct,omitempty"`
+}
+
+func (x *IndexEntry) Reset() {
+	*x = IndexEntry{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_types_proto_msgTypes[8]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *IndexEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IndexEntry) ProtoMessage() {}
+
+// Deprecated: Use IndexEntry.ProtoReflect.Descriptor instead.
+func (*IndexEntry) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_types_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *IndexEntry) GetModelId() uint64 {
+	if x != nil {
+		return x.ModelId
+	}
+	return 0
+}
+
+func (x *IndexEntry) GetBenchmarkId() uint64 {
+	if x != nil {
+		return x.BenchmarkId
+	}
+	return 0
+}
+
+func (x *IndexEntry) GetEvaluations() uint64 {
+	if x != nil {
+		return x.Evaluations
+	}
+	return 0
+}
+
+func (x *IndexEntry) GetRounds() uint64 {
+	if x != nil {
+		return x.Rounds
+	}
+	return 0
+}
+
+func (x *IndexEntry) GetItems() uint64 {
+	if x != nil {
+		return x.Items
+	}
+	return 0
+}
+
+func (x *IndexEntry) GetCorrect() uint64 {
+	if x != nil {
+		return x.Correct
+	}
+	return 0
+}
+
+// IndexScore is an IndexEntry with its accuracy and 95% Wilson interval,
+// decimals with 18 places.
+type IndexScore struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	Entry       *IndexEntry `protobuf:"bytes,1,opt,name=entry,proto3" json:"entry,omitempty"`
+	Accuracy    string      `protobuf:"bytes,2,opt,name=accuracy,proto3" json:"accuracy,omitempty"`
+	WilsonLower string      `protobuf:"bytes,3,opt,name=wilson_lower,json=wilsonLower,proto3" json:"wilson_lower,omitempty"`
+	WilsonUpper string      `protobuf:"bytes,4,opt,name=wilson_upper,json=wilsonUpper,proto3" json:"wilson_upper,omitempty"`
+}
+
+func (x *IndexScore) Reset() {
+	*x = IndexScore{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_types_proto_msgTypes[9]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *IndexScore) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IndexScore) ProtoMessage() {}
+
+// Deprecated: Use IndexScore.ProtoReflect.Descriptor instead.
+func (*IndexScore) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_types_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *IndexScore) GetEntry() *IndexEntry {
+	if x != nil {
+		return x.Entry
+	}
+	return nil
+}
+
+func (x *IndexScore) GetAccuracy() string {
+	if x != nil {
+		return x.Accuracy
+	}
+	return ""
+}
+
+func (x *IndexScore) GetWilsonLower() string {
+	if x != nil {
+		return x.WilsonLower
+	}
+	return ""
+}
+
+func (x *IndexScore) GetWilsonUpper() string {
+	if x != nil {
+		return x.WilsonUpper
+	}
+	return ""
+}
+
+// ModelIndex is a model's intelligence index: its score on each benchmark
+// and the aggregate, the mean of the per-benchmark Wilson lower bounds.
+type ModelIndex struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	ModelId    uint64        `protobuf:"varint,1,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	Benchmarks []*IndexScore `protobuf:"bytes,2,rep,name=benchmarks,proto3" json:"benchmarks,omitempty"`
+	Aggregate  string        `protobuf:"bytes,3,opt,name=aggregate,proto3" json:"aggregate,omitempty"`
+}
+
+func (x *ModelIndex) Reset() {
+	*x = ModelIndex{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_types_proto_msgTypes[10]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *ModelIndex) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModelIndex) ProtoMessage() {}
+
+// Deprecated: Use ModelIndex.ProtoReflect.Descriptor instead.
+func (*ModelIndex) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_types_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ModelIndex) GetModelId() uint64 {
+	if x != nil {
+		return x.ModelId
+	}
+	return 0
+}
+
+func (x *ModelIndex) GetBenchmarks() []*IndexScore {
+	if x != nil {
+		return x.Benchmarks
+	}
+	return nil
+}
+
+func (x *ModelIndex) GetAggregate() string {
+	if x != nil {
+		return x.Aggregate
+	}
+	return ""
+}
+
 var File_delphi_evaluation_v1_types_proto protoreflect.FileDescriptor
 
 var file_delphi_evaluation_v1_types_proto_rawDesc = []byte{
@@ -7678,7 +9745,39 @@ var file_delphi_evaluation_v1_types_proto_rawDesc = []byte{
 	0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x12, 0x14,
 	0x0a, 0x05, 0x69, 0x74, 0x65, 0x6d, 0x73, 0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x69,
 	0x74, 0x65, 0x6d, 0x73, 0x12, 0x12, 0x0a, 0x04, 0x72, 0x61, 0x6e, 0x6b, 0x18, 0x04, 0x20, 0x01,
-	0x28, 0x0d, 0x52, 0x04, 0x72, 0x61, 0x6e, 0x6b, 0x2a, 0xba, 0x01, 0x0a, 0x10, 0x45, 0x76, 0x61,
+	0x28, 0x0d, 0x52, 0x04, 0x72, 0x61, 0x6e, 0x6b, 0x22, 0xb4, 0x01, 0x0a, 0x0a, 0x49, 0x6e, 0x64,
+	0x65, 0x78, 0x45, 0x6e, 0x74, 0x72, 0x79, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c,
+	0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65, 0x6c,
+	0x49, 0x64, 0x12, 0x21, 0x0a, 0x0c, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x5f,
+	0x69, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0b, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d,
+	0x61, 0x72, 0x6b, 0x49, 0x64, 0x12, 0x20, 0x0a, 0x0b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74,
+	0x69, 0x6f, 0x6e, 0x73, 0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0b, 0x65, 0x76, 0x61, 0x6c,
+	0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x73, 0x12, 0x16, 0x0a, 0x06, 0x72, 0x6f, 0x75, 0x6e, 0x64,
+	0x73, 0x18, 0x04, 0x20, 0x01, 0x28, 0x04, 0x52, 0x06, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x12,
+	0x14, 0x0a, 0x05, 0x69, 0x74, 0x65, 0x6d, 0x73, 0x18, 0x05, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05,
+	0x69, 0x74, 0x65, 0x6d, 0x73, 0x12, 0x18, 0x0a, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74,
+	0x18, 0x06, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x22,
+	0xb1, 0x01, 0x0a, 0x0a, 0x49, 0x6e, 0x64, 0x65, 0x78, 0x53, 0x63, 0x6f, 0x72, 0x65, 0x12, 0x41,
+	0x0a, 0x05, 0x65, 0x6e, 0x74, 0x72, 0x79, 0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x20, 0x2e,
+	0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f,
+	0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x49, 0x6e, 0x64, 0x65, 0x78, 0x45, 0x6e, 0x74, 0x72, 0x79, 0x42,
+	0x09, 0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x05, 0x65, 0x6e, 0x74, 0x72,
+	0x79, 0x12, 0x1a, 0x0a, 0x08, 0x61, 0x63, 0x63, 0x75, 0x72, 0x61, 0x63, 0x79, 0x18, 0x02, 0x20,
+	0x01, 0x28, 0x09, 0x52, 0x08, 0x61, 0x63, 0x63, 0x75, 0x72, 0x61, 0x63, 0x79, 0x12, 0x21, 0x0a,
+	0x0c, 0x77, 0x69, 0x6c, 0x73, 0x6f, 0x6e, 0x5f, 0x6c, 0x6f, 0x77, 0x65, 0x72, 0x18, 0x03, 0x20,
+	0x01, 0x28, 0x09, 0x52, 0x0b, 0x77, 0x69, 0x6c, 0x73, 0x6f, 0x6e, 0x4c, 0x6f, 0x77, 0x65, 0x72,
+	0x12, 0x21, 0x0a, 0x0c, 0x77, 0x69, 0x6c, 0x73, 0x6f, 0x6e, 0x5f, 0x75, 0x70, 0x70, 0x65, 0x72,
+	0x18, 0x04, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0b, 0x77, 0x69, 0x6c, 0x73, 0x6f, 0x6e, 0x55, 0x70,
+	0x70, 0x65, 0x72, 0x22, 0x92, 0x01, 0x0a, 0x0a, 0x4d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x6e, 0x64,
+	0x65, 0x78, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x01,
+	0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64, 0x12, 0x4b, 0x0a,
+	0x0a, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x73, 0x18, 0x02, 0x20, 0x03, 0x28,
+	0x0b, 0x32, 0x20, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75,
+	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x49, 0x6e, 0x64, 0x65, 0x78, 0x53, 0x63,
+	0x6f, 0x72, 0x65, 0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0a,
+	0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x73, 0x12, 0x1c, 0x0a, 0x09, 0x61, 0x67,
+	0x67, 0x72, 0x65, 0x67, 0x61, 0x74, 0x65, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x52, 0x09, 0x61,
+	0x67, 0x67, 0x72, 0x65, 0x67, 0x61, 0x74, 0x65, 0x2a, 0xba, 0x01, 0x0a, 0x10, 0x45, 0x76, 0x61,
 	0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x53, 0x74, 0x61, 0x74, 0x75, 0x73, 0x12, 0x21, 0x0a,
 	0x1d, 0x45, 0x56, 0x41, 0x4c, 0x55, 0x41, 0x54, 0x49, 0x4f, 0x4e, 0x5f, 0x53, 0x54, 0x41, 0x54,
 	0x55, 0x53, 0x5f, 0x55, 0x4e, 0x53, 0x50, 0x45, 0x43, 0x49, 0x46, 0x49, 0x45, 0x44, 0x10, 0x00,
@@ -7728,7 +9827,7 @@ func file_delphi_evaluation_v1_types_proto_rawDescGZIP() []byte {
 }
 
 var file_delphi_evaluation_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_delphi_evaluation_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_delphi_evaluation_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_delphi_evaluation_v1_types_proto_goTypes = []interface{}{
 	(EvaluationStatus)(0), // 0: delphi.evaluation.v1.EvaluationStatus
 	(RoundStatus)(0),      // 1: delphi.evaluation.v1.RoundStatus
@@ -7740,18 +9839,23 @@ var file_delphi_evaluation_v1_types_proto_goTypes = []interface{}{
 	(*Result)(nil),        // 7: delphi.evaluation.v1.Result
 	(*Disagreement)(nil),  // 8: delphi.evaluation.v1.Disagreement
 	(*Standing)(nil),      // 9: delphi.evaluation.v1.Standing
-	(*v1beta1.Coin)(nil),  // 10: cosmos.base.v1beta1.Coin
+	(*IndexEntry)(nil),    // 10: delphi.evaluation.v1.IndexEntry
+	(*IndexScore)(nil),    // 11: delphi.evaluation.v1.IndexScore
+	(*ModelIndex)(nil),    // 12: delphi.evaluation.v1.ModelIndex
+	(*v1beta1.Coin)(nil),  // 13: cosmos.base.v1beta1.Coin
 }
 var file_delphi_evaluation_v1_types_proto_depIdxs = []int32{
-	10, // 0: delphi.evaluation.v1.Params.benchmark_deposit:type_name -> cosmos.base.v1beta1.Coin
+	13, // 0: delphi.evaluation.v1.Params.benchmark_deposit:type_name -> cosmos.base.v1beta1.Coin
 	0,  // 1: delphi.evaluation.v1.Evaluation.status:type_name -> delphi.evaluation.v1.EvaluationStatus
 	9,  // 2: delphi.evaluation.v1.Evaluation.standings:type_name -> delphi.evaluation.v1.Standing
 	1,  // 3: delphi.evaluation.v1.Round.status:type_name -> delphi.evaluation.v1.RoundStatus
-	4,  // [4:4] is the sub-list for method output_type
-	4,  // [4:4] is the sub-list for method input_type
-	4,  // [4:4] is the sub-list for extension type_name
-	4,  // [4:4] is the sub-list for extension extendee
-	0,  // [0:4] is the sub-list for field type_name
+	10, // 4: delphi.evaluation.v1.IndexScore.entry:type_name -> delphi.evaluation.v1.IndexEntry
+	11, // 5: delphi.evaluation.v1.ModelIndex.benchmarks:type_name -> delphi.evaluation.v1.IndexScore
+	6,  // [6:6] is the sub-list for method output_type
+	6,  // [6:6] is the sub-list for method input_type
+	6,  // [6:6] is the sub-list for extension type_name
+	6,  // [6:6] is the sub-list for extension extendee
+	0,  // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_delphi_evaluation_v1_types_proto_init() }
@@ -7856,6 +9960,42 @@ func file_delphi_evaluation_v1_types_proto_init() {
 				return nil
 			}
 		}
+		file_delphi_evaluation_v1_types_proto_msgTypes[8].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*IndexEntry); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_delphi_evaluation_v1_types_proto_msgTypes[9].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*IndexScore); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_delphi_evaluation_v1_types_proto_msgTypes[10].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*ModelIndex); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -7863,7 +10003,7 @@ func file_delphi_evaluation_v1_types_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_delphi_evaluation_v1_types_proto_rawDesc,
 			NumEnums:      2,
-			NumMessages:   8,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
