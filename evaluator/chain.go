@@ -34,12 +34,12 @@ func newChain(nodeRPC string) (*chain, error) {
 type openWork struct {
 	params evaluationtypes.Params
 	jobs   []job
-	open   map[[2]uint64]bool // (evaluation, round) of every open round
+	open   map[RoundKey]uint32 // every open round and its current attempt
 }
 
 // work lists the (evaluation, open round, model) triples to evaluate.
 func (c *chain) work(ctx context.Context) (openWork, error) {
-	out := openWork{open: map[[2]uint64]bool{}}
+	out := openWork{open: map[RoundKey]uint32{}}
 	p, err := c.q.Params(ctx, &evaluationtypes.QueryParamsRequest{})
 	if err != nil {
 		return out, err
@@ -76,7 +76,7 @@ func (c *chain) evaluationJobs(ctx context.Context, e evaluationtypes.Evaluation
 		if r.Status != evaluationtypes.ROUND_STATUS_OPEN {
 			continue
 		}
-		out.open[[2]uint64{e.Id, uint64(r.Round)}] = true
+		out.open[RoundKey{e.Id, r.Round}] = r.Attempt
 		if b == nil {
 			res, err := c.q.Benchmark(ctx, &evaluationtypes.QueryBenchmarkRequest{Id: e.BenchmarkId})
 			if err != nil {

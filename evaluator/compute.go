@@ -70,7 +70,8 @@ func (c *computer) run(ctx context.Context, j job) (*evaluationtypes.RoundResult
 	if err != nil {
 		return nil, err
 	}
-	out := &evaluationtypes.RoundResult{EvaluationId: j.evaluation.Id, Round: j.round.Round, ModelId: j.model.Id}
+	out := &evaluationtypes.RoundResult{EvaluationId: j.evaluation.Id, Round: j.round.Round, Attempt: j.round.Attempt,
+		ModelId: j.model.Id}
 	if m.err != nil {
 		out.TraceRoot, out.Leaves = RejectedRoot(j.model.WeightsSha256), 1
 		return out, nil

@@ -69,14 +69,16 @@ func TestStorePersistsAndSelectsOpenRounds(t *testing.T) {
 	reopened, err := OpenStore(dir)
 	require.NoError(t, err)
 	require.Equal(t, 4, reopened.Len(), "a restart keeps every result")
-	require.True(t, reopened.Has(1, 1, 2))
+	require.True(t, reopened.Has(1, 1, 0, 2))
+	require.False(t, reopened.Has(1, 1, 1, 2), "another attempt is another result")
 
-	open := map[[2]uint64]bool{{1, 0}: true, {2, 0}: true}
+	open := map[RoundKey]uint32{{1, 0}: 0, {2, 0}: 0}
 	sel := reopened.Select(open, -1)
 	require.Len(t, sel, 3, "only open rounds")
 	require.Equal(t, []uint64{1, 1, 2}, []uint64{sel[0].EvaluationId, sel[1].EvaluationId, sel[2].EvaluationId})
 	require.Equal(t, uint64(1), sel[0].ModelId)
 	require.Len(t, reopened.Select(open, 2), 2)
+	require.Empty(t, reopened.Select(map[RoundKey]uint32{{1, 0}: 1}, -1), "results of an earlier attempt are not served")
 
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "results", "bad.json"), []byte("{"), 0o600))
 	_, err = OpenStore(dir)

@@ -23,7 +23,7 @@ type Sidecar struct {
 	metrics *metrics
 
 	mu   sync.RWMutex
-	open map[[2]uint64]bool
+	open map[RoundKey]uint32
 	max  int
 }
 
@@ -106,7 +106,7 @@ func (s *Sidecar) poll(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if s.store.Has(j.evaluation.Id, j.round.Round, j.model.Id) {
+		if s.store.Has(j.evaluation.Id, j.round.Round, j.round.Attempt, j.model.Id) {
 			continue
 		}
 		start := time.Now()

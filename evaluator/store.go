@@ -22,11 +22,18 @@ type Store struct {
 type resultID struct {
 	Evaluation uint64
 	Round      uint32
+	Attempt    uint32
 	Model      uint64
 }
 
 func (id resultID) file() string {
-	return fmt.Sprintf("e%d-r%d-m%d.json", id.Evaluation, id.Round, id.Model)
+	return fmt.Sprintf("e%d-r%d-a%d-m%d.json", id.Evaluation, id.Round, id.Attempt, id.Model)
+}
+
+// RoundKey names an open round; its value in an open set is the attempt.
+type RoundKey struct {
+	Evaluation uint64
+	Round      uint32
 }
 
 // OpenStore loads every result under dir/results.
@@ -51,22 +58,22 @@ func OpenStore(dir string) (*Store, error) {
 		if err := json.Unmarshal(raw, &r); err != nil {
 			return nil, fmt.Errorf("result %s: %w", e.Name(), err)
 		}
-		s.res[resultID{r.EvaluationId, r.Round, r.ModelId}] = &r
+		s.res[resultID{r.EvaluationId, r.Round, r.Attempt, r.ModelId}] = &r
 	}
 	return s, nil
 }
 
-// Has says whether a result is stored.
-func (s *Store) Has(e uint64, r uint32, m uint64) bool {
+// Has says whether a result is stored for this attempt of the round.
+func (s *Store) Has(e uint64, r, attempt uint32, m uint64) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	_, ok := s.res[resultID{e, r, m}]
+	_, ok := s.res[resultID{e, r, attempt, m}]
 	return ok
 }
 
 // Put writes a result durably (write to a temp file, then rename).
 func (s *Store) Put(r *evaluationtypes.RoundResult) error {
-	id := resultID{r.EvaluationId, r.Round, r.ModelId}
+	id := resultID{r.EvaluationId, r.Round, r.Attempt, r.ModelId}
 	raw, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -91,13 +98,13 @@ func (s *Store) Len() int {
 	return len(s.res)
 }
 
-// Select returns the stored results whose round is in open, in
-// (evaluation, round, model) order, at most max.
-func (s *Store) Select(open map[[2]uint64]bool, max int) []*evaluationtypes.RoundResult {
+// Select returns the stored results of the current attempt of each open
+// round, in (evaluation, round, model) order, at most max.
+func (s *Store) Select(open map[RoundKey]uint32, max int) []*evaluationtypes.RoundResult {
 	s.mu.RLock()
 	var out []*evaluationtypes.RoundResult
 	for id, r := range s.res {
-		if open[[2]uint64{id.Evaluation, uint64(id.Round)}] {
+		if attempt, ok := open[RoundKey{id.Evaluation, id.Round}]; ok && attempt == id.Attempt {
 			out = append(out, r)
 		}
 	}

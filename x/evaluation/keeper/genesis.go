@@ -49,6 +49,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		if err := k.Rounds.Set(ctx, collections.Join(r.EvaluationId, r.Round), r); err != nil {
 			return err
 		}
+		if r.Status == types.ROUND_STATUS_OPEN {
+			if err := k.RoundTimeouts.Set(ctx, collections.Join3(r.TimeoutHeight, r.EvaluationId, r.Round)); err != nil {
+				return err
+			}
+		}
 		started[r.EvaluationId]++
 	}
 	for _, e := range gs.Evaluations {

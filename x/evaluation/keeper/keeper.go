@@ -41,6 +41,8 @@ type Keeper struct {
 	// Disagreements holds every claim that differed from a final result.
 	DisagreementSeq collections.Sequence
 	Disagreements   collections.Map[uint64, types.Disagreement]
+	// RoundTimeouts indexes open rounds by the height they time out at.
+	RoundTimeouts collections.KeySet[collections.Triple[int64, uint64, uint32]]
 	// Index accumulates finalized results by (model, benchmark).
 	Index collections.Map[collections.Pair[uint64, uint64], types.IndexEntry]
 
@@ -73,6 +75,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 		DisagreementSeq: collections.NewSequence(sb, types.DisagreementSeqKey, "disagreement_seq"),
 		Disagreements: collections.NewMap(sb, types.DisagreementsKey, "disagreements", collections.Uint64Key,
 			codec.CollValue[types.Disagreement](cdc)),
+		RoundTimeouts: collections.NewKeySet(sb, types.RoundTimeoutsKey, "round_timeouts",
+			collections.TripleKeyCodec(collections.Int64Key, collections.Uint64Key, collections.Uint32Key)),
 		Index: collections.NewMap(sb, types.IndexKey, "index",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.IndexEntry](cdc)),
 	}

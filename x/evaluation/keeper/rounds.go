@@ -34,12 +34,16 @@ func RoundSeed(evaluationID uint64, round uint32, blockHash []byte) [32]byte {
 	return out
 }
 
-// BeginBlocker opens the rounds due at this height and fails evaluations
-// whose deadline has passed.
+// BeginBlocker opens the rounds due at this height, draws again the rounds
+// that timed out without quorum, and fails evaluations whose deadline has
+// passed.
 func (k Keeper) BeginBlocker(ctx context.Context) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	height := sdkCtx.BlockHeight()
 	if err := k.openDueRounds(sdkCtx, height); err != nil {
+		return err
+	}
+	if err := k.retryTimedOut(sdkCtx, height); err != nil {
 		return err
 	}
 	return k.failOverdue(sdkCtx, height)
@@ -79,10 +83,8 @@ func (k Keeper) openRound(ctx sdk.Context, id uint64, height int64) error {
 	if err != nil {
 		return err
 	}
-	seed := RoundSeed(id, r, ctx.HeaderHash())
-	round := types.Round{EvaluationId: id, Round: r, StartHeight: height, Seed: hex.EncodeToString(seed[:]),
-		Status: types.ROUND_STATUS_OPEN}
-	if err := k.Rounds.Set(ctx, collections.Join(id, r), round); err != nil {
+	round := types.Round{EvaluationId: id, Round: r, Status: types.ROUND_STATUS_OPEN}
+	if err := k.drawRound(ctx, &round, e, height); err != nil {
 		return err
 	}
 	e.Status = types.EVALUATION_STATUS_RUNNING
@@ -95,8 +97,85 @@ func (k Keeper) openRound(ctx sdk.Context, id uint64, height int64) error {
 			return err
 		}
 	}
-	return emit(ctx, &types.EventRoundStarted{EvaluationId: id, Round: r, Height: height, Seed: round.Seed,
-		BenchmarkId: e.BenchmarkId, ItemsPerRound: e.ItemsPerRound})
+	return nil
+}
+
+// drawRound gives a round its seed from this block's hash and its timeout,
+// stores and indexes it, and announces it.
+func (k Keeper) drawRound(ctx sdk.Context, round *types.Round, e types.Evaluation, height int64) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	seed := RoundSeed(round.EvaluationId, round.Round, ctx.HeaderHash())
+	round.StartHeight, round.Seed = height, hex.EncodeToString(seed[:])
+	// Cannot overflow: the timeout is bounded by params, the height by the
+	// evaluation's bounded schedule.
+	round.TimeoutHeight = height + int64(params.RoundTimeoutBlocks)
+	if err := k.Rounds.Set(ctx, collections.Join(round.EvaluationId, round.Round), *round); err != nil {
+		return err
+	}
+	if err := k.RoundTimeouts.Set(ctx, collections.Join3(round.TimeoutHeight, round.EvaluationId, round.Round)); err != nil {
+		return err
+	}
+	return emit(ctx, &types.EventRoundStarted{EvaluationId: round.EvaluationId, Round: round.Round, Height: height,
+		Seed: round.Seed, BenchmarkId: e.BenchmarkId, ItemsPerRound: e.ItemsPerRound, Attempt: round.Attempt})
+}
+
+// retryTimedOut draws again, with this block's hash, every round that times
+// out at height with a model still not final: the results of the earlier
+// attempt are discarded so every model is scored on the same items. A round
+// out of retries fails its evaluation.
+func (k Keeper) retryTimedOut(ctx sdk.Context, height int64) error {
+	type due struct {
+		evaluation uint64
+		round      uint32
+	}
+	var timedOut []due
+	rng := collections.NewPrefixedTripleRange[int64, uint64, uint32](height)
+	if err := k.RoundTimeouts.Walk(ctx, rng, func(key collections.Triple[int64, uint64, uint32]) (bool, error) {
+		timedOut = append(timedOut, due{key.K2(), key.K3()})
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range timedOut {
+		if err := k.RoundTimeouts.Remove(ctx, collections.Join3(height, d.evaluation, d.round)); err != nil {
+			return err
+		}
+		round, err := k.Rounds.Get(ctx, collections.Join(d.evaluation, d.round))
+		if err != nil {
+			return err
+		}
+		e, err := k.Evaluations.Get(ctx, d.evaluation)
+		if err != nil {
+			return err
+		}
+		if round.Status != types.ROUND_STATUS_OPEN || e.Status != types.EVALUATION_STATUS_RUNNING {
+			continue
+		}
+		if round.Attempt >= params.MaxRoundRetries {
+			reason := fmt.Sprintf("round %d had no quorum after %d attempts", round.Round, round.Attempt+1)
+			if err := k.failEvaluation(ctx, e, reason); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, m := range e.ModelIds {
+			if err := k.Results.Remove(ctx, collections.Join3(d.evaluation, d.round, m)); err != nil {
+				return err
+			}
+		}
+		round.Attempt++
+		if err := k.drawRound(ctx, &round, e, height); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // roundCount is how many rounds of an evaluation have started.
@@ -125,22 +204,29 @@ func (k Keeper) failOverdue(ctx sdk.Context, height int64) error {
 		return err
 	}
 	for _, e := range overdue {
-		e.Status = types.EVALUATION_STATUS_FAILED
-		if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
+		reason := fmt.Sprintf("deadline height %d passed before every round was final", e.DeadlineHeight)
+		if err := k.failEvaluation(ctx, e, reason); err != nil {
 			return err
 		}
-		if err := k.failOpenRounds(ctx, e.Id); err != nil {
-			return err
-		}
-		if err := emit(ctx, &types.EventEvaluationFailed{EvaluationId: e.Id,
-			Reason: fmt.Sprintf("deadline height %d passed before every round was final", e.DeadlineHeight)}); err != nil {
-			return err
-		}
-		if k.hooks != nil {
-			if err := k.hooks.AfterEvaluationFailed(ctx, e.Id); err != nil {
-				return err
-			}
-		}
+	}
+	return nil
+}
+
+// failEvaluation marks an evaluation and its open rounds failed and tells
+// the hooks.
+func (k Keeper) failEvaluation(ctx context.Context, e types.Evaluation, reason string) error {
+	e.Status = types.EVALUATION_STATUS_FAILED
+	if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
+		return err
+	}
+	if err := k.failOpenRounds(ctx, e.Id); err != nil {
+		return err
+	}
+	if err := emit(ctx, &types.EventEvaluationFailed{EvaluationId: e.Id, Reason: reason}); err != nil {
+		return err
+	}
+	if k.hooks != nil {
+		return k.hooks.AfterEvaluationFailed(ctx, e.Id)
 	}
 	return nil
 }

@@ -150,8 +150,8 @@ func (k Keeper) acceptable(ctx context.Context, cache map[uint64]*types.Evaluati
 		return false, nil
 	}
 	round, err := k.Rounds.Get(ctx, collections.Join(r.EvaluationId, r.Round))
-	if err != nil || round.Status != types.ROUND_STATUS_OPEN {
-		return false, nil
+	if err != nil || round.Status != types.ROUND_STATUS_OPEN || round.Attempt != r.Attempt {
+		return false, nil // results for an earlier attempt were computed on other items
 	}
 	has, err := k.Results.Has(ctx, collections.Join3(r.EvaluationId, r.Round, r.ModelId))
 	return !has, err

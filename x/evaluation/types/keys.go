@@ -25,4 +25,5 @@ var (
 	DisagreementSeqKey = collections.NewPrefix(11)
 	DisagreementsKey   = collections.NewPrefix(12)
 	IndexKey           = collections.NewPrefix(13)
+	RoundTimeoutsKey   = collections.NewPrefix(14)
 )

@@ -20,6 +20,8 @@ const (
 	// block, so the default is far lower.
 	CeilingVoteExtensionBytes = 256 << 10
 	CeilingResultsPerExt      = 4096
+	CeilingRoundTimeout       = 100_000
+	CeilingRoundRetries       = 10
 )
 
 // DefaultParams are the params of a new chain.
@@ -35,6 +37,8 @@ func DefaultParams() Params {
 		MaxUris:                  4,
 		MaxVoteExtensionBytes:    16 << 10,
 		MaxResultsPerExtension:   256,
+		RoundTimeoutBlocks:       10,
+		MaxRoundRetries:          2,
 	}
 }
 
@@ -60,6 +64,10 @@ func (p Params) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidParams, "max_vote_extension_bytes %d not in [1024, %d]", p.MaxVoteExtensionBytes, CeilingVoteExtensionBytes)
 	case p.MaxResultsPerExtension < 1 || p.MaxResultsPerExtension > CeilingResultsPerExt:
 		return errorsmod.Wrapf(ErrInvalidParams, "max_results_per_extension %d not in [1, %d]", p.MaxResultsPerExtension, CeilingResultsPerExt)
+	case p.RoundTimeoutBlocks < 1 || p.RoundTimeoutBlocks > CeilingRoundTimeout:
+		return errorsmod.Wrapf(ErrInvalidParams, "round_timeout_blocks %d not in [1, %d]", p.RoundTimeoutBlocks, CeilingRoundTimeout)
+	case p.MaxRoundRetries > CeilingRoundRetries:
+		return errorsmod.Wrapf(ErrInvalidParams, "max_round_retries %d above %d", p.MaxRoundRetries, CeilingRoundRetries)
 	}
 	return nil
 }
