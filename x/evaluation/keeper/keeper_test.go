@@ -53,7 +53,9 @@ func addr(seed string) string {
 	return sdk.AccAddress([]byte(strings.Repeat(seed, 20)[:20])).String()
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { return newFixtureTB(t) }
+
+func newFixtureTB(t testing.TB) *fixture {
 	t.Helper()
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	tctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient"))
@@ -71,7 +73,7 @@ func newFixture(t *testing.T) *fixture {
 
 const hashA = "0d715376572e8983a7c6e8d0e0a5b1d2f1e3c4b5a6978877665544332211aabb"
 
-func (f *fixture) benchmark(t *testing.T, name string) uint64 {
+func (f *fixture) benchmark(t testing.TB, name string) uint64 {
 	t.Helper()
 	res, err := f.msg.RegisterBenchmark(f.ctx, &types.MsgRegisterBenchmark{
 		Registrant: f.authority, Name: name, Task: "image-classification", Metric: "accuracy",
@@ -81,7 +83,7 @@ func (f *fixture) benchmark(t *testing.T, name string) uint64 {
 	return res.Id
 }
 
-func (f *fixture) model(t *testing.T, owner, name string) uint64 {
+func (f *fixture) model(t testing.TB, owner, name string) uint64 {
 	t.Helper()
 	res, err := f.msg.RegisterModel(f.ctx, validModel(owner, name))
 	require.NoError(t, err)

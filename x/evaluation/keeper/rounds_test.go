@@ -17,7 +17,7 @@ func blockHash(h int64) []byte {
 	return sum[:]
 }
 
-func (f *fixture) beginBlock(t *testing.T, h int64) {
+func (f *fixture) beginBlock(t testing.TB, h int64) {
 	t.Helper()
 	f.ctx = f.ctx.WithBlockHeight(h).WithHeaderHash(blockHash(h))
 	require.NoError(t, f.k.BeginBlocker(f.ctx))
