@@ -11,36 +11,21 @@
 package train
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
+
+	"github.com/delphi-network/delphi/runtime/detrand"
 )
 
-// stream is a SHA-256 counter-mode random stream.
-type stream struct {
-	seed    []byte
-	counter uint64
-	buf     []byte
-}
+// stream is the runtime's SHA-256 counter-mode stream with the float
+// draws training needs.
+type stream struct{ *detrand.Stream }
 
 func newStream(seed uint64, purpose string) *stream {
-	return &stream{seed: append(binary.LittleEndian.AppendUint64(nil, seed), purpose...)}
-}
-
-func (s *stream) uint64() uint64 {
-	if len(s.buf) < 8 {
-		h := sha256.New()
-		h.Write(s.seed)
-		h.Write(binary.LittleEndian.AppendUint64(nil, s.counter))
-		s.counter++
-		s.buf = h.Sum(nil)
-	}
-	v := binary.LittleEndian.Uint64(s.buf)
-	s.buf = s.buf[8:]
-	return v
+	return &stream{detrand.New(append(binary.LittleEndian.AppendUint64(nil, seed), purpose...))}
 }
 
 // uniform returns a float32 in [-a, a): 24 random bits scaled exactly.
 func (s *stream) uniform(a float32) float32 {
-	u := float32(s.uint64()>>40) / (1 << 24) // exact: 24-bit integer over 2^24
+	u := float32(s.Uint64()>>40) / (1 << 24) // exact: 24-bit integer over 2^24
 	return float32((float32(2*u) - 1) * a)   // 2*u is exact; wrapped anyway
 }
