@@ -67,29 +67,18 @@ func MaxLoss(n int, b sdkmath.Int) (sdkmath.Int, error) {
 
 // prepareBuy validates a buy and evaluates the current state.
 func prepareBuy(q []sdkmath.Int, b sdkmath.Int, outcome int, shares sdkmath.Int) (*pool, *big.Int, error) {
-	qs, bb, err := checkState(q, b)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := checkOutcome(len(qs), outcome); err != nil {
-		return nil, nil, err
-	}
-	s, err := checkTrade("shares", shares)
-	if err != nil {
-		return nil, nil, err
-	}
-	qi := new(big.Int).Add(qs[outcome], s)
-	if qi.Cmp(maxAmountBig) > 0 {
-		return nil, nil, fmt.Errorf("%w: q[%d] would be %s", ErrOverflow, outcome, qi)
-	}
-	if !spreadOK(qs, bb, outcome, qi) {
-		return nil, nil, fmt.Errorf("%w: buying %s of outcome %d spreads quantities over %d·b", ErrPriceRange, shares, outcome, MaxSpread)
-	}
-	return newPool(qs, bb), s, nil
+	return prepareTrade(q, b, outcome, shares, +1)
 }
 
 // prepareSell validates a sell and evaluates the current state.
 func prepareSell(q []sdkmath.Int, b sdkmath.Int, outcome int, shares sdkmath.Int) (*pool, *big.Int, error) {
+	return prepareTrade(q, b, outcome, shares, -1)
+}
+
+// prepareTrade checks the state, the outcome and the trade size, and that
+// moving q[outcome] by sign·shares stays in range (no overflow on a buy, no
+// negative quantity on a sell, prices within MaxSpread·b of each other).
+func prepareTrade(q []sdkmath.Int, b sdkmath.Int, outcome int, shares sdkmath.Int, sign int) (*pool, *big.Int, error) {
 	qs, bb, err := checkState(q, b)
 	if err != nil {
 		return nil, nil, err
@@ -101,12 +90,20 @@ func prepareSell(q []sdkmath.Int, b sdkmath.Int, outcome int, shares sdkmath.Int
 	if err != nil {
 		return nil, nil, err
 	}
-	qi := new(big.Int).Sub(qs[outcome], s)
+	verb := "buying"
+	qi := new(big.Int).Add(qs[outcome], s)
+	if sign < 0 {
+		verb = "selling"
+		qi.Sub(qs[outcome], s)
+	}
+	if qi.Cmp(maxAmountBig) > 0 {
+		return nil, nil, fmt.Errorf("%w: q[%d] would be %s", ErrOverflow, outcome, qi)
+	}
 	if qi.Sign() < 0 {
 		return nil, nil, fmt.Errorf("%w: selling %s of outcome %d with %s outstanding", ErrOverSell, shares, outcome, q[outcome])
 	}
 	if !spreadOK(qs, bb, outcome, qi) {
-		return nil, nil, fmt.Errorf("%w: selling %s of outcome %d spreads quantities over %d·b", ErrPriceRange, shares, outcome, MaxSpread)
+		return nil, nil, fmt.Errorf("%w: %s %s of outcome %d spreads quantities over %d·b", ErrPriceRange, verb, shares, outcome, MaxSpread)
 	}
 	return newPool(qs, bb), s, nil
 }
