@@ -46,6 +46,8 @@ import (
 
 	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
+	markettypes "github.com/delphi-network/delphi/x/market/types"
 )
 
 var _ servertypes.Application = (*App)(nil)
@@ -73,6 +75,7 @@ type App struct {
 	ConsensusKeeper consensuskeeper.Keeper
 
 	EvaluationKeeper evaluationkeeper.Keeper
+	MarketKeeper     marketkeeper.Keeper
 
 	evaluator    EvaluatorClient
 	evaluatorCfg EvaluatorConfig
@@ -96,6 +99,7 @@ func New(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, baseAppOp
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, minttypes.StoreKey,
 		distrtypes.StoreKey, slashingtypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey,
 		upgradetypes.StoreKey, evidencetypes.StoreKey, evaluationtypes.StoreKey,
+		markettypes.StoreKey,
 	)
 
 	app := &App{
@@ -146,6 +150,11 @@ func New(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, baseAppOp
 
 	app.EvaluationKeeper = evaluationkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]),
 		app.BankKeeper, authority)
+	// x/market holds a pointer to the evaluation keeper it is the hooks of,
+	// so both see one keeper value.
+	app.MarketKeeper = marketkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[markettypes.StoreKey]),
+		app.BankKeeper, app.DistrKeeper, &app.EvaluationKeeper, authority)
+	app.EvaluationKeeper.SetHooks(app.MarketKeeper.Hooks())
 
 	app.setupModules(enc, txConfig)
 

@@ -10,6 +10,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	markettypes "github.com/delphi-network/delphi/x/market/types"
 )
 
 const (
@@ -42,6 +43,7 @@ var maccPerms = map[string][]string{
 	stakingtypes.KeyRotationFeePoolName: {authtypes.Burner},
 	govtypes.ModuleName:                 {authtypes.Burner},
 	evaluationtypes.ModuleName:          nil, // holds benchmark deposits
+	markettypes.ModuleName:              nil, // holds market escrows and unpaid fees
 }
 
 // ModuleAccountPermissions returns a copy of the module account permissions.

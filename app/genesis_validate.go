@@ -15,6 +15,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	markettypes "github.com/delphi-network/delphi/x/market/types"
 )
 
 // chainIDPattern is what Delphi accepts as a chain id: CometBFT's 50-byte
@@ -106,6 +107,15 @@ func (app *App) validateGenesisDenoms(state GenesisState) error {
 	}
 	if err := checkCoins("evaluation.params.benchmark_deposit", eval.Params.BenchmarkDeposit); err != nil {
 		return err
+	}
+	var mkt markettypes.GenesisState
+	if err := cdc.UnmarshalJSON(state[markettypes.ModuleName], &mkt); err != nil {
+		return fmt.Errorf("market genesis: %w", err)
+	}
+	for _, d := range mkt.Params.CollateralDenoms {
+		if err := check("market.params.collateral_denoms", d); err != nil {
+			return err
+		}
 	}
 	for _, b := range bank.Balances {
 		if err := checkCoins("bank.balances of "+b.Address, b.Coins); err != nil {

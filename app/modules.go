@@ -33,6 +33,8 @@ import (
 
 	"github.com/delphi-network/delphi/x/evaluation"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	"github.com/delphi-network/delphi/x/market"
+	markettypes "github.com/delphi-network/delphi/x/market/types"
 )
 
 // setupModules builds the module manager, fixes the order of every ABCI phase
@@ -52,6 +54,7 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 		evidence.NewAppModule(app.EvidenceKeeper),
 		consensus.NewAppModule(cdc, app.ConsensusKeeper),
 		evaluation.NewAppModule(cdc, app.EvaluationKeeper),
+		market.NewAppModule(cdc, app.MarketKeeper),
 	)
 
 	custom := delphiBasics(app.ModuleManager)
@@ -69,12 +72,15 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 		slashingtypes.ModuleName, evidencetypes.ModuleName, stakingtypes.ModuleName, evaluationtypes.ModuleName)
 	// Bank before staking: bank's end blocker settles deferred balance writes
 	// that staking's validator-set update reads.
-	app.ModuleManager.SetOrderEndBlockers(govtypes.ModuleName, banktypes.ModuleName, stakingtypes.ModuleName)
+	// Market records the block's price points; it moves no funds.
+	app.ModuleManager.SetOrderEndBlockers(govtypes.ModuleName, banktypes.ModuleName, stakingtypes.ModuleName,
+		markettypes.ModuleName)
 
 	genesisOrder := []string{
 		consensustypes.ModuleName, authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName,
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, minttypes.ModuleName,
 		genutiltypes.ModuleName, evidencetypes.ModuleName, upgradetypes.ModuleName, evaluationtypes.ModuleName,
+		markettypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

@@ -16,67 +16,78 @@ import (
 // heights never overflow int64 however large the requested numbers are.
 const MaxScheduleBlocks = 10_000_000
 
-// CreateEvaluation implements types.MsgServer: it checks the benchmark, the
-// models and the schedule against params, and schedules round 0 at
-// start_delay blocks from now.
+// CreateEvaluation implements types.MsgServer.
 func (k msgServer) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvaluation) (*types.MsgCreateEvaluationResponse, error) {
 	if _, err := signer("creator", msg.Creator); err != nil {
 		return nil, err
 	}
-	params, err := k.Params.Get(ctx)
+	e, err := k.Keeper.CreateEvaluation(ctx, msg)
 	if err != nil {
 		return nil, err
+	}
+	return &types.MsgCreateEvaluationResponse{Id: e.Id, StartHeight: e.StartHeight}, nil
+}
+
+// CreateEvaluation checks the benchmark, the models and the schedule against
+// params, and schedules round 0 at start_delay blocks from now. x/market
+// calls it to create the evaluation a market trades on; the caller has
+// checked msg.Creator.
+func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvaluation) (types.Evaluation, error) {
+	var none types.Evaluation
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return none, err
 	}
 	bad := types.ErrInvalidEvaluation
 	bench, err := k.Benchmarks.Get(ctx, msg.BenchmarkId)
 	if err != nil {
-		return nil, errorsmod.Wrapf(types.ErrBenchmarkNotFound, "benchmark %d", msg.BenchmarkId)
+		return none, errorsmod.Wrapf(types.ErrBenchmarkNotFound, "benchmark %d", msg.BenchmarkId)
 	}
 	n := len(msg.ModelIds)
 	if n < 2 || n > int(params.MaxModels) {
-		return nil, errorsmod.Wrapf(bad, "%d models: want 2 to %d", n, params.MaxModels)
+		return none, errorsmod.Wrapf(bad, "%d models: want 2 to %d", n, params.MaxModels)
 	}
 	seen := make(map[uint64]bool, n)
 	for _, id := range msg.ModelIds {
 		if seen[id] {
-			return nil, errorsmod.Wrapf(bad, "model %d listed twice", id)
+			return none, errorsmod.Wrapf(bad, "model %d listed twice", id)
 		}
 		seen[id] = true
 		if has, err := k.Models.Has(ctx, id); err != nil {
-			return nil, err
+			return none, err
 		} else if !has {
-			return nil, errorsmod.Wrapf(types.ErrModelNotFound, "model %d", id)
+			return none, errorsmod.Wrapf(types.ErrModelNotFound, "model %d", id)
 		}
 	}
 	switch {
 	case msg.Rounds < 1 || msg.Rounds > params.MaxRounds:
-		return nil, errorsmod.Wrapf(bad, "rounds %d: want 1 to %d", msg.Rounds, params.MaxRounds)
+		return none, errorsmod.Wrapf(bad, "rounds %d: want 1 to %d", msg.Rounds, params.MaxRounds)
 	case msg.ItemsPerRound < 1 || msg.ItemsPerRound > params.MaxItemsPerRound:
-		return nil, errorsmod.Wrapf(bad, "items_per_round %d: want 1 to %d", msg.ItemsPerRound, params.MaxItemsPerRound)
+		return none, errorsmod.Wrapf(bad, "items_per_round %d: want 1 to %d", msg.ItemsPerRound, params.MaxItemsPerRound)
 	case uint64(msg.ItemsPerRound) > bench.ItemCount:
-		return nil, errorsmod.Wrapf(bad, "items_per_round %d exceeds the benchmark's %d items", msg.ItemsPerRound, bench.ItemCount)
+		return none, errorsmod.Wrapf(bad, "items_per_round %d exceeds the benchmark's %d items", msg.ItemsPerRound, bench.ItemCount)
 	case msg.BlocksBetweenRounds < params.MinBlocksBetweenRounds:
-		return nil, errorsmod.Wrapf(bad, "blocks_between_rounds %d below the minimum %d", msg.BlocksBetweenRounds, params.MinBlocksBetweenRounds)
+		return none, errorsmod.Wrapf(bad, "blocks_between_rounds %d below the minimum %d", msg.BlocksBetweenRounds, params.MinBlocksBetweenRounds)
 	case msg.StartDelay < 1:
-		return nil, errorsmod.Wrap(bad, "start_delay must be at least 1 block")
+		return none, errorsmod.Wrap(bad, "start_delay must be at least 1 block")
 	case msg.DeadlineBlocks < 1:
-		return nil, errorsmod.Wrap(bad, "deadline_blocks must be at least 1 block")
+		return none, errorsmod.Wrap(bad, "deadline_blocks must be at least 1 block")
 	}
 	// Checked in uint64 before any conversion: each term is bounded, so the
 	// sum cannot wrap.
 	if msg.StartDelay > MaxScheduleBlocks || msg.BlocksBetweenRounds > MaxScheduleBlocks || msg.DeadlineBlocks > MaxScheduleBlocks {
-		return nil, errorsmod.Wrapf(bad, "start_delay, blocks_between_rounds and deadline_blocks must each be at most %d", MaxScheduleBlocks)
+		return none, errorsmod.Wrapf(bad, "start_delay, blocks_between_rounds and deadline_blocks must each be at most %d", MaxScheduleBlocks)
 	}
 	span := msg.StartDelay + uint64(msg.Rounds-1)*msg.BlocksBetweenRounds + msg.DeadlineBlocks
 	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	if span > uint64(math.MaxInt64-height) {
-		return nil, errorsmod.Wrap(bad, "schedule overflows the block height")
+		return none, errorsmod.Wrap(bad, "schedule overflows the block height")
 	}
 	start := height + int64(msg.StartDelay)
 
 	id, err := nextID(ctx, k.EvaluationSeq)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	e := types.Evaluation{
 		Id: id, BenchmarkId: bench.Id, ModelIds: msg.ModelIds, Rounds: msg.Rounds, ItemsPerRound: msg.ItemsPerRound,
@@ -84,15 +95,15 @@ func (k msgServer) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEva
 		Creator: msg.Creator, Status: types.EVALUATION_STATUS_SCHEDULED,
 	}
 	if err := k.Evaluations.Set(ctx, id, e); err != nil {
-		return nil, err
+		return none, err
 	}
 	if err := k.RoundsDue.Set(ctx, collections.Join(start, id)); err != nil {
-		return nil, err
+		return none, err
 	}
 	if err := emit(ctx, &types.EventEvaluationCreated{
 		Id: id, BenchmarkId: e.BenchmarkId, ModelIds: e.ModelIds, Rounds: e.Rounds, StartHeight: start, Creator: e.Creator,
 	}); err != nil {
-		return nil, err
+		return none, err
 	}
-	return &types.MsgCreateEvaluationResponse{Id: id, StartHeight: start}, nil
+	return e, nil
 }

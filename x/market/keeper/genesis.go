@@ -1,0 +1,88 @@
+package keeper
+
+import (
+	"context"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/delphi-network/delphi/x/market/types"
+)
+
+// InitGenesis loads a validated genesis.
+func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
+	if err := k.Params.Set(ctx, gs.Params); err != nil {
+		return err
+	}
+	if gs.NextMarketId > 0 {
+		if err := k.MarketSeq.Set(ctx, gs.NextMarketId-1); err != nil {
+			return err
+		}
+	}
+	for _, m := range gs.Markets {
+		if err := k.Markets.Set(ctx, m.Id, m); err != nil {
+			return err
+		}
+		if err := k.MarketByEvaluation.Set(ctx, m.EvaluationId, m.Id); err != nil {
+			return err
+		}
+	}
+	for _, p := range gs.Positions {
+		owner, err := sdk.AccAddressFromBech32(p.Owner)
+		if err != nil {
+			return err
+		}
+		if err := k.Positions.Set(ctx, collections.Join(p.MarketId, owner), p); err != nil {
+			return err
+		}
+		if err := k.PositionsByOwner.Set(ctx, collections.Join(owner, p.MarketId)); err != nil {
+			return err
+		}
+	}
+	for _, h := range gs.History {
+		for _, pt := range h.Points {
+			if err := k.History.Set(ctx, collections.Join(h.MarketId, pt.Height), pt); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ExportGenesis exports the module state in key order.
+func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seq, err := k.MarketSeq.Peek(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gs := &types.GenesisState{Params: p, NextMarketId: seq + 1}
+	if err := k.Markets.Walk(ctx, nil, func(_ uint64, m types.Market) (bool, error) {
+		gs.Markets = append(gs.Markets, m)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Positions.Walk(ctx, nil, func(_ collections.Pair[uint64, sdk.AccAddress], p types.Position) (bool, error) {
+		gs.Positions = append(gs.Positions, p)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.History.Walk(ctx, nil, func(key collections.Pair[uint64, int64], pt types.PricePoint) (bool, error) {
+		n := len(gs.History)
+		if n == 0 || gs.History[n-1].MarketId != key.K1() {
+			gs.History = append(gs.History, types.MarketHistory{MarketId: key.K1()})
+			n++
+		}
+		gs.History[n-1].Points = append(gs.History[n-1].Points, pt)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	return gs, nil
+}

@@ -1,0 +1,99 @@
+// Package keeper holds x/market's state: markets, positions, price history,
+// and the message, query and settlement logic over them.
+package keeper
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cosmos/gogoproto/proto"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/core/store"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
+	"github.com/delphi-network/delphi/x/market/types"
+)
+
+// Keeper stores markets and positions; its module account holds every
+// market's escrow and unpaid fees.
+type Keeper struct {
+	cdc       codec.BinaryCodec
+	bank      types.BankKeeper
+	distr     types.DistributionKeeper
+	eval      types.EvaluationKeeper
+	authority string
+	// moduleAddr is the module account's address, the market maker's purse.
+	moduleAddr sdk.AccAddress
+
+	Schema    collections.Schema
+	Params    collections.Item[types.Params]
+	MarketSeq collections.Sequence
+	Markets   collections.Map[uint64, types.Market]
+	// MarketByEvaluation finds the market an evaluation's hook settles.
+	MarketByEvaluation collections.Map[uint64, uint64]
+	// Positions by (market, owner); PositionsByOwner indexes them by owner.
+	Positions        collections.Map[collections.Pair[uint64, sdk.AccAddress], types.Position]
+	PositionsByOwner collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
+	// History holds each market's prices after every block with trades, by
+	// (market, height).
+	History collections.Map[collections.Pair[uint64, int64], types.PricePoint]
+	// Traded lists the markets traded in the current block; EndBlock writes
+	// their price points and clears it.
+	Traded collections.KeySet[uint64]
+}
+
+// NewKeeper builds the keeper and its collections schema.
+func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank types.BankKeeper,
+	distr types.DistributionKeeper, eval types.EvaluationKeeper, authority string,
+) Keeper {
+	sb := collections.NewSchemaBuilder(storeService)
+	k := Keeper{
+		cdc:        cdc,
+		bank:       bank,
+		distr:      distr,
+		eval:       eval,
+		authority:  authority,
+		moduleAddr: authtypes.NewModuleAddress(types.ModuleName),
+		Params:     collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		MarketSeq:  collections.NewSequence(sb, types.MarketSeqKey, "market_seq"),
+		Markets:    collections.NewMap(sb, types.MarketsKey, "markets", collections.Uint64Key, codec.CollValue[types.Market](cdc)),
+		MarketByEvaluation: collections.NewMap(sb, types.MarketByEvalKey, "market_by_evaluation",
+			collections.Uint64Key, collections.Uint64Value),
+		Positions: collections.NewMap(sb, types.PositionsKey, "positions",
+			collections.PairKeyCodec(collections.Uint64Key, sdk.AccAddressKey), codec.CollValue[types.Position](cdc)),
+		PositionsByOwner: collections.NewKeySet(sb, types.PositionsByOwnerKey, "positions_by_owner",
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
+		History: collections.NewMap(sb, types.HistoryKey, "history",
+			collections.PairKeyCodec(collections.Uint64Key, collections.Int64Key), codec.CollValue[types.PricePoint](cdc)),
+		Traded: collections.NewKeySet(sb, types.TradedKey, "traded", collections.Uint64Key),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(fmt.Errorf("market schema: %w", err))
+	}
+	k.Schema = schema
+	return k
+}
+
+// Authority is the module's governance address.
+func (k Keeper) Authority() string { return k.authority }
+
+// ModuleAddress is the module account that holds escrows and unpaid fees.
+func (k Keeper) ModuleAddress() sdk.AccAddress { return k.moduleAddr }
+
+// GetMarket returns a market or ErrMarketNotFound.
+func (k Keeper) GetMarket(ctx context.Context, id uint64) (types.Market, error) {
+	m, err := k.Markets.Get(ctx, id)
+	if err != nil {
+		return m, wrapNotFound(err, id)
+	}
+	return m, nil
+}
+
+func emit(ctx context.Context, ev proto.Message) error {
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
+}

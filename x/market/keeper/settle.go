@@ -1,0 +1,134 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	"github.com/delphi-network/delphi/x/market/types"
+)
+
+// Hooks adapts the keeper to x/evaluation's hooks: a finalized evaluation
+// resolves its market, a failed one makes it invalid.
+type Hooks struct{ k Keeper }
+
+var _ evaluationtypes.EvaluationHooks = Hooks{}
+
+// Hooks returns the keeper's evaluation hooks.
+func (k Keeper) Hooks() Hooks { return Hooks{k} }
+
+// AfterEvaluationFinalized resolves the evaluation's market: the models
+// ranked first win, k tied winners paying 1/k per share.
+func (h Hooks) AfterEvaluationFinalized(ctx context.Context, evaluationID uint64, standings []evaluationtypes.Standing) error {
+	m, ok, err := h.k.openMarketOf(ctx, evaluationID)
+	if err != nil || !ok {
+		return err
+	}
+	nums := make([]uint64, len(m.ModelIds))
+	var winners []uint64
+	for _, s := range standings {
+		if s.Rank != 1 {
+			continue
+		}
+		i := m.Outcome(s.ModelId)
+		if i < 0 {
+			return fmt.Errorf("market %d: winner model %d is not an outcome", m.Id, s.ModelId)
+		}
+		nums[i] = 1
+		winners = append(winners, s.ModelId)
+	}
+	if len(winners) == 0 {
+		return fmt.Errorf("market %d: evaluation %d finalized without a winner", m.Id, evaluationID)
+	}
+	return h.k.settle(ctx, m, types.MARKET_STATUS_RESOLVED, winners, nums, uint64(len(winners)))
+}
+
+// AfterEvaluationFailed makes the evaluation's market invalid.
+func (h Hooks) AfterEvaluationFailed(ctx context.Context, evaluationID uint64) error {
+	m, ok, err := h.k.openMarketOf(ctx, evaluationID)
+	if err != nil || !ok {
+		return err
+	}
+	return h.k.invalidate(ctx, m)
+}
+
+// openMarketOf finds the open market over an evaluation, if any: a
+// standalone evaluation has none, a cancelled market is left alone.
+func (k Keeper) openMarketOf(ctx context.Context, evaluationID uint64) (types.Market, bool, error) {
+	id, err := k.MarketByEvaluation.Get(ctx, evaluationID)
+	if errors.Is(err, collections.ErrNotFound) {
+		return types.Market{}, false, nil
+	} else if err != nil {
+		return types.Market{}, false, err
+	}
+	m, err := k.Markets.Get(ctx, id)
+	if err != nil {
+		return m, false, err
+	}
+	return m, m.Status == types.MARKET_STATUS_OPEN, nil
+}
+
+// invalidate settles a market whose evaluation cannot complete: every
+// share of every outcome pays 1/N.
+func (k Keeper) invalidate(ctx context.Context, m types.Market) error {
+	nums := make([]uint64, len(m.ModelIds))
+	for i := range nums {
+		nums[i] = 1
+	}
+	return k.settle(ctx, m, types.MARKET_STATUS_INVALID, m.ModelIds, nums, uint64(len(nums)))
+}
+
+// settle fixes the payout per share, keeps in escrow what the outstanding
+// shares can claim (rounded up), and pays the funder the rest of the escrow
+// with the LP fees and the creator its fees. Positions are redeemed later.
+func (k Keeper) settle(ctx context.Context, m types.Market, status types.MarketStatus, winners, nums []uint64, den uint64) error {
+	m.Status, m.PayoutNumerators, m.PayoutDenominator = status, nums, den
+	m.ResolvedHeight = sdk.UnwrapSDKContext(ctx).BlockHeight()
+	liability := m.Liability()
+	if m.Escrow.LT(liability) {
+		// The LMSR guarantees escrow >= max_i q_i >= any payout; this is a
+		// broken invariant, and halting beats paying out what is not there.
+		return fmt.Errorf("market %d: escrow %s below liability %s", m.Id, m.Escrow, liability)
+	}
+	released := m.Escrow.Sub(liability)
+	m.Escrow = liability
+	if err := k.payFunderAndCreator(ctx, &m, released); err != nil {
+		return err
+	}
+	if err := k.Markets.Set(ctx, m.Id, m); err != nil {
+		return err
+	}
+	return emit(ctx, &types.EventMarketResolved{
+		MarketId: m.Id, Status: status, Winners: winners, PayoutNumerators: nums, PayoutDenominator: den, Released: released,
+	})
+}
+
+// payFunderAndCreator pays out the accrued fees and released escrow.
+func (k Keeper) payFunderAndCreator(ctx context.Context, m *types.Market, released math.Int) error {
+	if err := k.pay(ctx, m.CollateralDenom, m.Funder, released.Add(m.LpFees)); err != nil {
+		return err
+	}
+	if err := k.pay(ctx, m.CollateralDenom, m.Creator, m.CreatorFees); err != nil {
+		return err
+	}
+	m.LpFees, m.CreatorFees = math.ZeroInt(), math.ZeroInt()
+	return nil
+}
+
+// pay sends amount of denom from the module account to addr, if positive.
+func (k Keeper) pay(ctx context.Context, denom, addr string, amount math.Int) error {
+	if !amount.IsPositive() {
+		return nil
+	}
+	to, err := sdk.AccAddressFromBech32(addr)
+	if err != nil {
+		return err
+	}
+	return k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, to, sdk.NewCoins(sdk.NewCoin(denom, amount)))
+}

@@ -1,0 +1,28 @@
+package types
+
+import (
+	"context"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+)
+
+// BankKeeper moves collateral between traders and the module account.
+type BankKeeper interface {
+	SendCoinsFromAccountToModule(ctx context.Context, sender sdk.AccAddress, recipient string, amt sdk.Coins) error
+	SendCoinsFromModuleToAccount(ctx context.Context, sender string, recipient sdk.AccAddress, amt sdk.Coins) error
+	GetBalance(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
+}
+
+// DistributionKeeper receives the protocol's fee share into the community pool.
+type DistributionKeeper interface {
+	FundCommunityPool(ctx context.Context, amount sdk.Coins, sender sdk.AccAddress) error
+}
+
+// EvaluationKeeper creates, reads and cancels the evaluations markets trade on.
+type EvaluationKeeper interface {
+	CreateEvaluation(ctx context.Context, msg *evaluationtypes.MsgCreateEvaluation) (evaluationtypes.Evaluation, error)
+	GetEvaluation(ctx context.Context, id uint64) (evaluationtypes.Evaluation, error)
+	CancelEvaluation(ctx context.Context, id uint64, reason string) error
+}
