@@ -24,7 +24,7 @@ import (
 // extensions, the proposer injects the extended commit, the PreBlocker
 // tallies, and the evaluation finalizes with standings served over REST.
 func TestEvaluationFinalizesThroughSidecarsAndVoteExtensions(t *testing.T) {
-	net, _ := startEvaluation(t, 4)
+	net, _ := startEvaluation(t, 4, true)
 	got := waitForEnd(t, net)
 	require.Equal(t, "EVALUATION_STATUS_FINALIZED", got.Evaluation.Status)
 	require.Len(t, got.Evaluation.Standings, 2)
@@ -79,7 +79,7 @@ func TestEvaluationFinalizesThroughSidecarsAndVoteExtensions(t *testing.T) {
 // TestEvaluationFinalizesWithOneSidecarDown: three of four validators (75%
 // of the power) still carry every result past 2/3.
 func TestEvaluationFinalizesWithOneSidecarDown(t *testing.T) {
-	net, _ := startEvaluation(t, 3)
+	net, _ := startEvaluation(t, 3, true)
 	got := waitForEnd(t, net)
 	require.Equal(t, "EVALUATION_STATUS_FINALIZED", got.Evaluation.Status)
 }
@@ -88,7 +88,7 @@ func TestEvaluationFinalizesWithOneSidecarDown(t *testing.T) {
 // result reaches 2/3; blocks keep coming and the evaluation fails at its
 // deadline.
 func TestEvaluationFailsCleanlyWithoutQuorum(t *testing.T) {
-	net, deadline := startEvaluation(t, 2)
+	net, deadline := startEvaluation(t, 2, true)
 	got := waitForEnd(t, net)
 	require.Equal(t, "EVALUATION_STATUS_FAILED", got.Evaluation.Status)
 	require.GreaterOrEqual(t, net.Height(), deadline)
@@ -119,9 +119,10 @@ func waitForEnd(t *testing.T, net *network.Network) evaluationView {
 }
 
 // startEvaluation starts 4 validators, sidecars beside the first sidecars of
-// them, registers two models trained on iris and creates a 2-round
-// evaluation. It returns the network and the evaluation's deadline height.
-func startEvaluation(t *testing.T, sidecars int) (*network.Network, int64) {
+// them, registers two models trained on iris and, with create, a 2-round
+// evaluation of them. It returns the network and the evaluation's deadline
+// height.
+func startEvaluation(t *testing.T, sidecars int, create bool) (*network.Network, int64) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts a CometBFT network with sidecars")
@@ -155,6 +156,9 @@ func startEvaluation(t *testing.T, sidecars int) (*network.Network, int64) {
 		require.NoError(t, net.WaitForHeight(net.Height()+1, 20*time.Second))
 	}
 	h := net.Height()
+	if !create {
+		return net, 0
+	}
 	broadcast(t, net, "alice", &evaluationtypes.MsgCreateEvaluation{Creator: net.Accounts["alice"].String(),
 		BenchmarkId: 1, ModelIds: []uint64{1, 2}, Rounds: 2, ItemsPerRound: 30, BlocksBetweenRounds: 3,
 		StartDelay: 2, DeadlineBlocks: 12})

@@ -81,7 +81,7 @@ func Start(t testing.TB, s Setup) *Network {
 		Dir:        t.TempDir(),
 		ChainID:    fmt.Sprintf("delphi-test-%d", n),
 		Validators: n,
-		Accounts:   []string{"alice", "bob"},
+		Accounts:   []string{"alice", "bob", "carol"},
 		Benchmarks: s.Benchmarks,
 	})
 	if err != nil {

@@ -1,0 +1,206 @@
+package network_test
+
+import (
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/math"
+
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
+	"github.com/delphi-network/delphi/x/market/lmsr"
+	markettypes "github.com/delphi-network/delphi/x/market/types"
+)
+
+// marketView is the REST shape of a market.
+type marketView struct {
+	Market struct {
+		Status            string   `json:"status"`
+		EvaluationID      string   `json:"evaluation_id"`
+		Shares            []string `json:"shares"`
+		Escrow            string   `json:"escrow"`
+		Subsidy           string   `json:"subsidy"`
+		CreatorFees       string   `json:"creator_fees"`
+		LpFees            string   `json:"lp_fees"`
+		TradeCount        string   `json:"trade_count"`
+		PayoutNumerators  []string `json:"payout_numerators"`
+		PayoutDenominator string   `json:"payout_denominator"`
+	} `json:"market"`
+	Prices []string `json:"prices"`
+}
+
+// TestMarketSettlesOnALiveEvaluation is x/market through the running system:
+// 4 validators with their sidecars evaluate two real iris models; Alice
+// creates a market over that evaluation; Bob and Carol trade; the rounds
+// finalize through vote extensions, the market resolves on the standings,
+// the winners redeem. Every account's collateral ends exactly where the
+// LMSR and fee arithmetic says, and the total supply is unchanged.
+func TestMarketSettlesOnALiveEvaluation(t *testing.T) {
+	net, _ := startEvaluation(t, 4, false)
+	api := net.Nodes[0].API()
+	alice, bob, carol := net.Accounts["alice"].String(), net.Accounts["bob"].String(), net.Accounts["carol"].String()
+	supply := collateralSupply(t, api)
+	start := map[string]math.Int{alice: balanceOf(t, api, alice), bob: balanceOf(t, api, bob), carol: balanceOf(t, api, carol)}
+
+	b := math.NewInt(10_000_000)
+	broadcast(t, net, "alice", &markettypes.MsgCreateMarket{
+		Creator: alice, Title: "iris: logreg or mlp?", CollateralDenom: "uusdc", Liquidity: b,
+		FeeBps: 100, CreatorFeeShareBps: 2_000,
+		Spec: &markettypes.EvaluationSpec{BenchmarkId: 1, ModelIds: []uint64{1, 2}, Rounds: 2, ItemsPerRound: 30,
+			BlocksBetweenRounds: 3, StartDelay: 10, DeadlineBlocks: 30},
+	})
+	var m marketView
+	getJSON(t, api+"/delphi/market/v1/markets/1", &m)
+	require.Equal(t, "MARKET_STATUS_OPEN", m.Market.Status)
+	subsidy, err := lmsr.MaxLoss(2, b)
+	require.NoError(t, err)
+	require.Equal(t, subsidy.String(), m.Market.Subsidy)
+
+	// The trades, priced independently with the LMSR package and the fee
+	// rule (1%, rounded up; 10% of it to the community pool).
+	q := []math.Int{math.ZeroInt(), math.ZeroInt()}
+	paid := map[string]math.Int{alice: subsidy, bob: math.ZeroInt(), carol: math.ZeroInt()}
+	got := map[string]math.Int{alice: math.ZeroInt(), bob: math.ZeroInt(), carol: math.ZeroInt()}
+	protocol := math.ZeroInt()
+	protocolShare := func(fee math.Int) math.Int { return fee.MulRaw(1_000).QuoRaw(markettypes.BasisPoints) }
+	trade := func(from, addr string, outcome int, shares int64, sell bool) {
+		s := math.NewInt(shares)
+		if sell {
+			proceeds, err := lmsr.SellProceeds(q, b, outcome, s)
+			require.NoError(t, err)
+			fee := ceilBps(proceeds, 100)
+			got[addr] = got[addr].Add(proceeds.Sub(fee))
+			protocol = protocol.Add(protocolShare(fee))
+			q[outcome] = q[outcome].Sub(s)
+			broadcast(t, net, from, &markettypes.MsgSellShares{Trader: addr, MarketId: 1, Outcome: uint32(outcome), Shares: s, MinProceeds: proceeds.Sub(fee)})
+		} else {
+			cost, err := lmsr.BuyCost(q, b, outcome, s)
+			require.NoError(t, err)
+			fee := ceilBps(cost, 100)
+			paid[addr] = paid[addr].Add(cost).Add(fee)
+			protocol = protocol.Add(protocolShare(fee))
+			q[outcome] = q[outcome].Add(s)
+			broadcast(t, net, from, &markettypes.MsgBuyShares{Trader: addr, MarketId: 1, Outcome: uint32(outcome), Shares: s, MaxCost: cost.Add(fee)})
+		}
+		want := strconv.Itoa(int(q[outcome].Int64()))
+		require.Eventually(t, func() bool {
+			return tryGetJSON(api+"/delphi/market/v1/markets/1", &m) == nil && m.Market.Shares[outcome] == want
+		}, 20*time.Second, 200*time.Millisecond, "trade not applied")
+	}
+	trade("bob", bob, 0, 4_000_000, false)
+	trade("carol", carol, 1, 6_000_000, false)
+	trade("bob", bob, 1, 1_000_000, false)
+	trade("bob", bob, 0, 1_500_000, true)
+
+	var history struct {
+		Points []struct {
+			Prices []string `json:"prices"`
+		} `json:"points"`
+	}
+	getJSON(t, api+"/delphi/market/v1/markets/1/history", &history)
+	require.GreaterOrEqual(t, len(history.Points), 2, "a price point at creation and after trades")
+
+	// The evaluation runs live; its hook settles the market.
+	ev := waitForEnd(t, net)
+	require.Equal(t, "EVALUATION_STATUS_FINALIZED", ev.Evaluation.Status)
+	require.Eventually(t, func() bool {
+		return tryGetJSON(api+"/delphi/market/v1/markets/1", &m) == nil && m.Market.Status == "MARKET_STATUS_RESOLVED"
+	}, 20*time.Second, 200*time.Millisecond)
+	// Winners are the models ranked first (a tie splits).
+	num := make([]int64, 2)
+	var den int64
+	for _, s := range ev.Evaluation.Standings {
+		if s.Rank == 1 {
+			id, _ := strconv.Atoi(s.ModelID)
+			num[id-1] = 1
+			den++
+		}
+	}
+	require.Equal(t, strconv.FormatInt(den, 10), m.Market.PayoutDenominator)
+
+	// Positions: bob holds 2.5M of outcome 0 and 1M of outcome 1, carol 6M
+	// of outcome 1. Each redeems ⌊Σ shares·num / den⌋.
+	payout := func(s0, s1 int64) math.Int { return math.NewInt((s0*num[0] + s1*num[1]) / den) }
+	expect := map[string]math.Int{bob: payout(2_500_000, 1_000_000), carol: payout(0, 6_000_000)}
+	for name, addr := range map[string]string{"bob": bob, "carol": carol} {
+		before := balanceOf(t, api, addr)
+		broadcast(t, net, name, &markettypes.MsgRedeem{Owner: addr, MarketId: 1})
+		require.Eventually(t, func() bool {
+			return balanceOf(t, api, addr).Equal(before.Add(expect[addr]))
+		}, 20*time.Second, 200*time.Millisecond, "%s was not paid %s", name, expect[addr])
+		got[addr] = got[addr].Add(expect[addr])
+	}
+
+	// Alice, creator and liquidity provider, receives everything else: the
+	// escrow left after payouts and 90% of the fees.
+	escrow := subsidy
+	for _, a := range []string{bob, carol} {
+		escrow = escrow.Add(paid[a]).Sub(got[a])
+	}
+	require.Eventually(t, func() bool {
+		getJSON(t, api+"/delphi/market/v1/markets/1", &m)
+		return m.Market.Escrow == "0"
+	}, 20*time.Second, 200*time.Millisecond)
+	require.Equal(t, protocol, communityPoolCollateral(t, api), "the protocol's fee share reached the community pool")
+	require.Equal(t, start[alice].Sub(subsidy).Add(escrow.Sub(protocol)), balanceOf(t, api, alice))
+	require.Equal(t, start[bob].Sub(paid[bob]).Add(got[bob]), balanceOf(t, api, bob))
+	require.Equal(t, start[carol].Sub(paid[carol]).Add(got[carol]), balanceOf(t, api, carol))
+	require.True(t, balanceOf(t, api, moduleAddress("market")).IsZero(), "the market module holds nothing once all is paid")
+	require.Equal(t, supply, collateralSupply(t, api), "no collateral created or destroyed")
+}
+
+func ceilBps(v math.Int, bps int64) math.Int {
+	return v.MulRaw(bps).AddRaw(markettypes.BasisPoints - 1).QuoRaw(markettypes.BasisPoints)
+}
+
+func balanceOf(t *testing.T, api, addr string) math.Int {
+	t.Helper()
+	var res struct {
+		Balance struct {
+			Amount string `json:"amount"`
+		} `json:"balance"`
+	}
+	getJSON(t, api+"/cosmos/bank/v1beta1/balances/"+addr+"/by_denom?denom=uusdc", &res)
+	v, ok := math.NewIntFromString(res.Balance.Amount)
+	require.True(t, ok, res.Balance.Amount)
+	return v
+}
+
+func collateralSupply(t *testing.T, api string) math.Int {
+	t.Helper()
+	var res struct {
+		Amount struct {
+			Amount string `json:"amount"`
+		} `json:"amount"`
+	}
+	getJSON(t, api+"/cosmos/bank/v1beta1/supply/by_denom?denom=uusdc", &res)
+	v, ok := math.NewIntFromString(res.Amount.Amount)
+	require.True(t, ok)
+	return v
+}
+
+// communityPoolCollateral is the uusdc in the community pool (a decimal
+// with 18 places over REST; the pool only ever receives whole units here).
+func communityPoolCollateral(t *testing.T, api string) math.Int {
+	t.Helper()
+	var res struct {
+		Pool []struct {
+			Denom  string `json:"denom"`
+			Amount string `json:"amount"`
+		} `json:"pool"`
+	}
+	getJSON(t, api+"/cosmos/distribution/v1beta1/community_pool", &res)
+	for _, c := range res.Pool {
+		if c.Denom == "uusdc" {
+			d, err := math.LegacyNewDecFromStr(c.Amount)
+			require.NoError(t, err)
+			return d.TruncateInt()
+		}
+	}
+	return math.ZeroInt()
+}
+
+func moduleAddress(name string) string { return authtypes.NewModuleAddress(name).String() }
