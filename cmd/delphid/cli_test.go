@@ -76,7 +76,29 @@ func initHome(t *testing.T, chainID string) (home, valAddr, bobAddr string) {
 	mustRun(t, append([]string{"genesis", "add-genesis-account", valAddr, "1000000000udelphi,1000000000uusdc"}, kr...)...)
 	mustRun(t, append([]string{"genesis", "gentx", "val", "100000000udelphi", "--chain-id", chainID}, kr...)...)
 	mustRun(t, "genesis", "collect-gentxs", "--home", home)
+	addGenesisBenchmark(t, home)
 	return home, valAddr, bobAddr
+}
+
+// addGenesisBenchmark registers a benchmark in the genesis file, as a chain
+// launch would, so markets can be created from the CLI.
+func addGenesisBenchmark(t *testing.T, home string) {
+	t.Helper()
+	path := filepath.Join(home, "config", "genesis.json")
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var gen map[string]any
+	require.NoError(t, json.Unmarshal(raw, &gen))
+	eval := gen["app_state"].(map[string]any)["evaluation"].(map[string]any)
+	eval["benchmarks"] = []any{map[string]any{
+		"id": "1", "name": "iris", "task": "tabular-classification", "metric": "accuracy",
+		"dataset_sha256": strings.Repeat("ab", 32), "dataset_uris": []string{"file:///usr/share/delphi/iris"},
+		"item_count": "150", "registrant": "",
+	}}
+	eval["next_benchmark_id"] = "2"
+	raw, err = json.MarshalIndent(gen, "", "  ")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, raw, 0o600))
 }
 
 func TestCLIStartSendQuery(t *testing.T) {
@@ -158,6 +180,65 @@ func TestCLIStartSendQuery(t *testing.T) {
 		out, _, err := run(t, "q", "evaluation", "model", "1", "--node", rpc, "--output", "json")
 		return err == nil && strings.Contains(out, "zoo-cnn") && strings.Contains(out, sha)
 	}, 30*time.Second, 500*time.Millisecond, "model never registered")
+
+	// Markets from the CLI: a second model, a market over both, a quote, a
+	// buy, the position and the prices.
+	tx := func(args ...string) {
+		t.Helper()
+		out := mustRun(t, append(args, "--from", "val", "--home", home, "--keyring-backend", "test",
+			"--chain-id", chainID, "--node", rpc, "--yes", "--output", "json")...)
+		require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+		require.Zero(t, res.Code, out)
+		require.Eventually(t, func() bool {
+			out, _, err := run(t, "q", "tx", res.TxHash, "--node", rpc, "--output", "json")
+			return err == nil && strings.Contains(out, `"code":0`)
+		}, 30*time.Second, 500*time.Millisecond, "tx %s never committed", res.TxHash)
+	}
+	tx("tx", "evaluation", "register-model", "zoo-mlp", strings.Repeat("cd", 32), sha, "file:///models/mlp.onnx", "--format", "onnx")
+	tx("tx", "market", "create-market", "iris: cnn or mlp?", "uusdc", "10000000", "--fee-bps", "100",
+		"--spec", `{"benchmark_id":1,"model_ids":[1,2],"rounds":1,"items_per_round":10,"blocks_between_rounds":2,"start_delay":200,"deadline_blocks":50}`)
+	var quote struct {
+		Total string `json:"total"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(mustRun(t, "q", "market", "quote", "1", "buy", "1", "2000000",
+		"--node", rpc, "--output", "json")), &quote))
+	require.NotEmpty(t, quote.Total)
+	tx("tx", "market", "buy", "1", "1", "2000000", quote.Total)
+	var positions struct {
+		Positions []struct {
+			Shares []string `json:"shares"`
+		} `json:"positions"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(mustRun(t, "q", "market", "positions", valAddr, "--node", rpc, "--output", "json")), &positions))
+	require.Len(t, positions.Positions, 1)
+	require.Equal(t, []string{"0", "2000000"}, positions.Positions[0].Shares)
+	var prices struct {
+		Prices []string `json:"prices"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(mustRun(t, "q", "market", "prices", "1", "--node", rpc, "--output", "json")), &prices))
+	require.Len(t, prices.Prices, 2)
+	require.True(t, prices.Prices[1] > prices.Prices[0], "buying outcome 1 raised its price: %v", prices.Prices)
+	for _, q := range [][]string{{"market", "1"}, {"history", "1"}, {"markets"}, {"params"}} {
+		out := mustRun(t, append(append([]string{"q", "market"}, q...), "--node", rpc, "--output", "json")...)
+		require.True(t, json.Valid([]byte(out)), out)
+	}
+	// A refused trade is a clear error in its result, not a panic: selling
+	// more than held is refused with x/market's code 13.
+	out = mustRun(t, "tx", "market", "sell", "1", "0", "5000", "0", "--from", "val", "--home", home,
+		"--keyring-backend", "test", "--chain-id", chainID, "--node", rpc, "--yes", "--output", "json")
+	require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+	var result struct {
+		Code      int    `json:"code"`
+		Codespace string `json:"codespace"`
+		RawLog    string `json:"raw_log"`
+	}
+	require.Eventually(t, func() bool {
+		out, _, err := run(t, "q", "tx", res.TxHash, "--node", rpc, "--output", "json")
+		return err == nil && json.Unmarshal([]byte(out), &result) == nil && result.Code != 0
+	}, 30*time.Second, 500*time.Millisecond, "the over-sell was not refused")
+	require.Equal(t, "market", result.Codespace)
+	require.Equal(t, 13, result.Code)
+	require.Contains(t, result.RawLog, "selling more shares than held")
 }
 
 func balanceAmount(t *testing.T, out string) string {

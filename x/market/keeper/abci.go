@@ -53,7 +53,7 @@ func (k Keeper) recordPrices(ctx context.Context, m *types.Market, height int64,
 	if err != nil {
 		return lmsrError(err)
 	}
-	if err := k.History.Set(ctx, collections.Join(m.Id, height), types.PricePoint{Height: height, Prices: prices}); err != nil {
+	if err := k.History.Set(ctx, collections.Join(m.Id, height), types.PricePoint{Height: height, Prices: types.FormatPrices(prices)}); err != nil {
 		return err
 	}
 	m.HistoryPoints++

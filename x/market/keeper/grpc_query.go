@@ -60,7 +60,7 @@ func (q queryServer) Market(ctx context.Context, req *types.QueryMarketRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return &types.QueryMarketResponse{Market: m, Prices: prices}, nil
+	return &types.QueryMarketResponse{Market: m, Prices: types.FormatPrices(prices)}, nil
 }
 
 // Prices implements types.QueryServer.
@@ -72,7 +72,7 @@ func (q queryServer) Prices(ctx context.Context, req *types.QueryPricesRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return &types.QueryPricesResponse{ModelIds: m.ModelIds, Prices: prices}, nil
+	return &types.QueryPricesResponse{ModelIds: m.ModelIds, Prices: types.FormatPrices(prices)}, nil
 }
 
 // marketPrices returns a market with its price per outcome: the LMSR price

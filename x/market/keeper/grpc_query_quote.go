@@ -62,7 +62,7 @@ func (q queryServer) Quote(ctx context.Context, req *types.QueryQuoteRequest) (*
 	if err != nil {
 		return nil, lmsrError(err)
 	}
-	return &types.QueryQuoteResponse{Shares: t.shares, Amount: t.amount, Fee: t.fee.total, Total: t.paid(), PricesAfter: prices}, nil
+	return &types.QueryQuoteResponse{Shares: t.shares, Amount: t.amount, Fee: t.fee.total, Total: t.paid(), PricesAfter: types.FormatPrices(prices)}, nil
 }
 
 // optionalInt parses a decimal integer field; empty means not given.

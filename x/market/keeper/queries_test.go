@@ -110,7 +110,7 @@ func TestHistoryAndQueries(t *testing.T) {
 	require.Len(t, hb.Points, 1, "the opening point at creation")
 	opening, err := lmsr.Prices(types.ZeroShares(3), b.Liquidity)
 	require.NoError(t, err)
-	require.Equal(t, opening, hb.Points[0].Prices)
+	require.Equal(t, types.FormatPrices(opening), hb.Points[0].Prices)
 	third := math.LegacyOneDec().QuoInt64(3)
 	for _, p := range opening {
 		require.True(t, p.Sub(third).Abs().LTE(math.LegacyNewDecWithPrec(1, 17)), "price %s is not 1/3", p)
@@ -127,7 +127,7 @@ func TestHistoryAndQueries(t *testing.T) {
 	require.Equal(t, uint64(2), all.Pagination.Total)
 	got, err := f.q.Market(f.ctx, &types.QueryMarketRequest{MarketId: a.Id})
 	require.NoError(t, err)
-	require.Equal(t, []math.LegacyDec{math.LegacyOneDec(), math.LegacyZeroDec()}, got.Prices, "a settled market shows its payout per share")
+	require.Equal(t, []string{"1.000000000000000000", "0.000000000000000000"}, got.Prices, "a settled market shows its payout per share")
 
 	f.buy(t, f.bob, b.Id, 2, 50_000)
 	pos, err := f.q.Positions(f.ctx, &types.QueryPositionsRequest{Owner: f.bob.String()})

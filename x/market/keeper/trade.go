@@ -133,7 +133,7 @@ func (k Keeper) apply(ctx context.Context, m types.Market, trader sdk.AccAddress
 	}
 	return emit(ctx, &types.EventTrade{
 		MarketId: m.Id, Trader: trader.String(), Side: t.side, Outcome: uint32(i),
-		Shares: t.shares, Amount: t.amount, Fee: t.fee.total, Prices: prices,
+		Shares: t.shares, Amount: t.amount, Fee: t.fee.total, Prices: types.FormatPrices(prices),
 	})
 }
 

@@ -91,3 +91,13 @@ func (m Market) Liability() math.Int {
 	}
 	return out
 }
+
+// FormatPrices renders prices as decimal strings with 18 places, the form
+// queries, events and the price history carry.
+func FormatPrices(prices []math.LegacyDec) []string {
+	out := make([]string, len(prices))
+	for i, p := range prices {
+		out[i] = p.String()
+	}
+	return out
+}
