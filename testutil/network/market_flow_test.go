@@ -59,6 +59,23 @@ func TestMarketSettlesOnALiveEvaluation(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, subsidy.String(), m.Market.Subsidy)
 
+	// REST: a quote, the open-market filter.
+	var quote struct {
+		Shares string `json:"shares"`
+		Total  string `json:"total"`
+	}
+	getJSON(t, api+"/delphi/market/v1/markets/1/quote?side=buy&outcome=0&shares=4000000", &quote)
+	wantCost, err := lmsr.BuyCost([]math.Int{math.ZeroInt(), math.ZeroInt()}, b, 0, math.NewInt(4_000_000))
+	require.NoError(t, err)
+	require.Equal(t, wantCost.Add(ceilBps(wantCost, 100)).String(), quote.Total)
+	var list struct {
+		Markets []struct {
+			ID string `json:"id"`
+		} `json:"markets"`
+	}
+	getJSON(t, api+"/delphi/market/v1/markets?status=MARKET_STATUS_OPEN", &list)
+	require.Len(t, list.Markets, 1)
+
 	// The trades, priced independently with the LMSR package and the fee
 	// rule (1%, rounded up; 10% of it to the community pool).
 	q := []math.Int{math.ZeroInt(), math.ZeroInt()}
@@ -94,6 +111,15 @@ func TestMarketSettlesOnALiveEvaluation(t *testing.T) {
 	trade("carol", carol, 1, 6_000_000, false)
 	trade("bob", bob, 1, 1_000_000, false)
 	trade("bob", bob, 0, 1_500_000, true)
+
+	var positions struct {
+		Positions []struct {
+			Shares []string `json:"shares"`
+		} `json:"positions"`
+	}
+	getJSON(t, api+"/delphi/market/v1/positions/"+bob, &positions)
+	require.Len(t, positions.Positions, 1)
+	require.Equal(t, []string{"2500000", "1000000"}, positions.Positions[0].Shares)
 
 	var history struct {
 		Points []struct {

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -168,4 +169,38 @@ func TestGenesisRoundTrip(t *testing.T) {
 	dup.Markets = append(dup.Markets, gs.Markets[0])
 	require.Error(t, dup.Validate())
 	_ = keeper.InvariantEscrow
+}
+
+// TestTradeEvents: every trade emits EventTrade with the prices after it;
+// settlement and redemption emit theirs.
+func TestTradeEvents(t *testing.T) {
+	f := newFixture(t)
+	m := f.create(t, 2)
+	f.ctx = f.ctx.WithEventManager(sdk.NewEventManager())
+	f.buy(t, f.bob, m.Id, 1, 2_000_000)
+	prices, err := f.q.Prices(f.ctx, &types.QueryPricesRequest{MarketId: m.Id})
+	require.NoError(t, err)
+	var trade *sdk.Event
+	for _, e := range f.ctx.EventManager().Events() {
+		if e.Type == "delphi.market.v1.EventTrade" {
+			trade = &e
+		}
+	}
+	require.NotNil(t, trade, "no EventTrade")
+	attrs := map[string]string{}
+	for _, a := range trade.Attributes {
+		attrs[a.Key] = a.Value
+	}
+	require.Equal(t, `"SIDE_BUY"`, attrs["side"])
+	require.Equal(t, `"2000000"`, attrs["shares"])
+	require.Equal(t, fmt.Sprintf(`["%s","%s"]`, prices.Prices[0], prices.Prices[1]), attrs["prices"])
+
+	f.finalize(t, f.market(t, m.Id), 1, 2)
+	f.redeem(t, f.bob, m.Id)
+	var kinds []string
+	for _, e := range f.ctx.EventManager().Events() {
+		kinds = append(kinds, e.Type)
+	}
+	require.Contains(t, kinds, "delphi.market.v1.EventMarketResolved")
+	require.Contains(t, kinds, "delphi.market.v1.EventRedeemed")
 }
