@@ -122,7 +122,7 @@ func simGenesis(t *testing.T, a *app.App, accs []simtypes.Account, models []uint
 	var eval evaluationtypes.GenesisState
 	cdc.MustUnmarshalJSON(state[evaluationtypes.ModuleName], &eval)
 	eval.Benchmarks = []evaluationtypes.Benchmark{{Id: 1, Name: "iris", Task: "tabular-classification", Metric: "accuracy",
-		DatasetSha256: strings.Repeat("ab", 32), DatasetUris: []string{"file:///usr/share/delphi/iris"}, ItemCount: 150}}
+		DatasetSha256: strings.Repeat("ab", 32), ItemRoot: strings.Repeat("ef", 32), DatasetUris: []string{"file:///usr/share/delphi/iris"}, ItemCount: 150}}
 	eval.NextBenchmarkId = 2
 	for _, id := range models {
 		eval.Models = append(eval.Models, evaluationtypes.Model{Id: id, Name: fmt.Sprintf("model-%d", id), Format: "onnx",

@@ -93,7 +93,7 @@ func addGenesisBenchmark(t *testing.T, home string) {
 	eval["benchmarks"] = []any{map[string]any{
 		"id": "1", "name": "iris", "task": "tabular-classification", "metric": "accuracy",
 		"dataset_sha256": strings.Repeat("ab", 32), "dataset_uris": []string{"file:///usr/share/delphi/iris"},
-		"item_count": "150", "registrant": "",
+		"item_count": "150", "registrant": "", "item_root": strings.Repeat("ef", 32),
 	}}
 	eval["next_benchmark_id"] = "2"
 	raw, err = json.MarshalIndent(gen, "", "  ")

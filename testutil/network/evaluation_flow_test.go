@@ -129,7 +129,7 @@ func startEvaluation(t *testing.T, sidecars int, create bool) (*network.Network,
 	}
 	ds, err := bench.Load("iris")
 	require.NoError(t, err, "benchmark data: run `make data`")
-	sum := ds.SHA256()
+	sum, itemRoot := ds.SHA256(), ds.ItemRoot()
 	dir := t.TempDir()
 	type model struct{ name, path, sha, root string }
 	var models []model
@@ -145,7 +145,7 @@ func startEvaluation(t *testing.T, sidecars int, create bool) (*network.Network,
 		Validators: 4,
 		Sidecars:   sidecars,
 		Benchmarks: []evaluationtypes.Benchmark{{Name: "iris", Task: "tabular-classification", Metric: "accuracy",
-			DatasetSha256: hex.EncodeToString(sum[:]), DatasetUris: []string{"file:///usr/share/delphi/iris"},
+			DatasetSha256: hex.EncodeToString(sum[:]), ItemRoot: hex.EncodeToString(itemRoot[:]), DatasetUris: []string{"file:///usr/share/delphi/iris"},
 			ItemCount: uint64(ds.Len())}},
 	})
 	require.NoError(t, net.WaitForHeight(3, 60*time.Second))

@@ -25,6 +25,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Index", Use: "index", Short: "Every model's intelligence index"},
 				{RpcMethod: "ModelIndex", Use: "model-index [model-id]", Short: "A model's intelligence index per benchmark and aggregate",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "model_id"}}},
+				{RpcMethod: "Results", Use: "results [evaluation-id]", Short: "An evaluation's final results by round and model",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
 				{RpcMethod: "Rounds", Use: "rounds [evaluation-id]", Short: "List an evaluation's started rounds and their seeds",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
 			},
@@ -34,11 +36,11 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{
 					RpcMethod: "RegisterBenchmark",
-					Use:       "register-benchmark [name] [task] [metric] [dataset-sha256] [item-count] [dataset-uri,...]",
+					Use:       "register-benchmark [name] [task] [metric] [dataset-sha256] [item-root] [item-count] [dataset-uri,...]",
 					Short:     "Register a benchmark (authority, or anyone for the deposit when permissionless)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "name"}, {ProtoField: "task"}, {ProtoField: "metric"},
-						{ProtoField: "dataset_sha256"}, {ProtoField: "item_count"}, {ProtoField: "dataset_uris", Varargs: true},
+						{ProtoField: "dataset_sha256"}, {ProtoField: "item_root"}, {ProtoField: "item_count"}, {ProtoField: "dataset_uris", Varargs: true},
 					},
 				},
 				{

@@ -122,3 +122,23 @@ func (q queryServer) Rounds(ctx context.Context, req *types.QueryRoundsRequest) 
 		})
 	return res, err
 }
+
+// Results implements types.QueryServer. An evaluation has at most
+// max_rounds × max_models results, so the list is bounded by params.
+func (q queryServer) Results(ctx context.Context, req *types.QueryResultsRequest) (*types.QueryResultsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	if has, err := q.Keeper.Evaluations.Has(ctx, req.Id); err != nil {
+		return nil, err
+	} else if !has {
+		return nil, status.Errorf(codes.NotFound, "evaluation %d not found", req.Id)
+	}
+	res := &types.QueryResultsResponse{}
+	err := q.Keeper.Results.Walk(ctx, collections.NewPrefixedTripleRange[uint64, uint32, uint64](req.Id),
+		func(_ collections.Triple[uint64, uint32, uint64], r types.Result) (bool, error) {
+			res.Results = append(res.Results, r)
+			return false, nil
+		})
+	return res, err
+}

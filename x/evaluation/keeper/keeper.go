@@ -45,8 +45,12 @@ type Keeper struct {
 	RoundTimeouts collections.KeySet[collections.Triple[int64, uint64, uint32]]
 	// Index accumulates finalized results by (model, benchmark).
 	Index collections.Map[collections.Pair[uint64, uint64], types.IndexEntry]
+	// AwaitingFinal holds the evaluations whose rounds are all final and
+	// that wait for their challenge window and open disputes.
+	AwaitingFinal collections.KeySet[uint64]
 
-	hooks types.EvaluationHooks
+	hooks    types.EvaluationHooks
+	disputes types.DisputeKeeper
 }
 
 // NewKeeper builds the keeper and its collections schema. authority is the
@@ -79,6 +83,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 			collections.TripleKeyCodec(collections.Int64Key, collections.Uint64Key, collections.Uint32Key)),
 		Index: collections.NewMap(sb, types.IndexKey, "index",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.IndexEntry](cdc)),
+		AwaitingFinal: collections.NewKeySet(sb, types.AwaitingFinalKey, "awaiting_final", collections.Uint64Key),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -95,6 +100,15 @@ func (k *Keeper) SetHooks(h types.EvaluationHooks) {
 		panic("evaluation hooks already set")
 	}
 	k.hooks = h
+}
+
+// SetDisputeKeeper registers x/verde, which contests results and holds
+// evaluations open while disputes last. It may be called once.
+func (k *Keeper) SetDisputeKeeper(d types.DisputeKeeper) {
+	if k.disputes != nil {
+		panic("dispute keeper already set")
+	}
+	k.disputes = d
 }
 
 // Authority is the module's governance address.

@@ -66,7 +66,10 @@ func newFixtureTB(t testing.TB) *fixture {
 	bank := &fakeBank{deposits: map[string]sdk.Coins{}, broke: map[string]bool{}}
 	authority := authtypes.NewModuleAddress("gov").String()
 	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), bank, authority)
-	require.NoError(t, k.InitGenesis(ctx, *types.DefaultGenesis()))
+	gs := types.DefaultGenesis()
+	// Finalize as soon as the last round is final; the window has its own test.
+	gs.Params.ChallengeWindowBlocks = 0
+	require.NoError(t, k.InitGenesis(ctx, *gs))
 	return &fixture{ctx: ctx, k: k, msg: keeper.NewMsgServerImpl(k), q: keeper.NewQueryServerImpl(k),
 		bank: bank, authority: authority, alice: addr("a"), bob: addr("b")}
 }
@@ -77,7 +80,7 @@ func (f *fixture) benchmark(t testing.TB, name string) uint64 {
 	t.Helper()
 	res, err := f.msg.RegisterBenchmark(f.ctx, &types.MsgRegisterBenchmark{
 		Registrant: f.authority, Name: name, Task: "image-classification", Metric: "accuracy",
-		DatasetSha256: hashA, DatasetUris: []string{"file:///data/" + name}, ItemCount: 10_000,
+		DatasetSha256: hashA, ItemRoot: hashA, DatasetUris: []string{"file:///data/" + name}, ItemCount: 10_000,
 	})
 	require.NoError(t, err)
 	return res.Id
@@ -109,7 +112,7 @@ func TestRegisterBenchmark(t *testing.T) {
 
 	valid := func() *types.MsgRegisterBenchmark {
 		return &types.MsgRegisterBenchmark{Registrant: f.authority, Name: "fashion-mnist", Task: "t", Metric: "accuracy",
-			DatasetSha256: hashA, DatasetUris: []string{"https://data.example/f.gz"}, ItemCount: 10}
+			DatasetSha256: hashA, ItemRoot: hashA, DatasetUris: []string{"https://data.example/f.gz"}, ItemCount: 10}
 	}
 	for name, tc := range map[string]struct {
 		mutate func(*types.MsgRegisterBenchmark)
@@ -147,7 +150,7 @@ func TestPermissionlessBenchmarkTakesDeposit(t *testing.T) {
 	require.NoError(t, err)
 
 	m := &types.MsgRegisterBenchmark{Registrant: f.alice, Name: "iris", Task: "tabular-classification", Metric: "accuracy",
-		DatasetSha256: hashA, DatasetUris: []string{"file:///iris.csv"}, ItemCount: 150}
+		DatasetSha256: hashA, ItemRoot: hashA, DatasetUris: []string{"file:///iris.csv"}, ItemCount: 150}
 	_, err = f.msg.RegisterBenchmark(f.ctx, m)
 	require.NoError(t, err)
 	require.Equal(t, params.BenchmarkDeposit, f.bank.deposits[f.alice+">"+types.ModuleName])
@@ -239,7 +242,7 @@ func TestCreateEvaluation(t *testing.T) {
 	}
 	// More items per round than the benchmark has.
 	small, err := f.msg.RegisterBenchmark(f.ctx, &types.MsgRegisterBenchmark{Registrant: f.authority, Name: "iris",
-		Task: "t", Metric: "accuracy", DatasetSha256: hashA, DatasetUris: []string{"file:///i"}, ItemCount: 50})
+		Task: "t", Metric: "accuracy", DatasetSha256: hashA, ItemRoot: hashA, DatasetUris: []string{"file:///i"}, ItemCount: 50})
 	require.NoError(t, err)
 	m := valid()
 	m.BenchmarkId = small.Id

@@ -33,6 +33,9 @@ func (k msgServer) RegisterBenchmark(ctx context.Context, msg *types.MsgRegister
 	if err := types.ValidateSHA256(class, "dataset_sha256", msg.DatasetSha256, true); err != nil {
 		return nil, err
 	}
+	if err := types.ValidateSHA256(class, "item_root", msg.ItemRoot, true); err != nil {
+		return nil, err
+	}
 	if err := types.ValidateURIs("dataset_uris", msg.DatasetUris, params.MaxUris); err != nil {
 		return nil, err
 	}
@@ -62,7 +65,7 @@ func (k msgServer) RegisterBenchmark(ctx context.Context, msg *types.MsgRegister
 	}
 	b := types.Benchmark{
 		Id: id, Name: msg.Name, Task: msg.Task, Metric: msg.Metric, DatasetSha256: msg.DatasetSha256,
-		DatasetUris: msg.DatasetUris, ItemCount: msg.ItemCount, Registrant: msg.Registrant,
+		DatasetUris: msg.DatasetUris, ItemCount: msg.ItemCount, Registrant: msg.Registrant, ItemRoot: msg.ItemRoot,
 	}
 	if err := k.Benchmarks.Set(ctx, id, b); err != nil {
 		return nil, err

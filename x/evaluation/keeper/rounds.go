@@ -46,7 +46,10 @@ func (k Keeper) BeginBlocker(ctx context.Context) error {
 	if err := k.retryTimedOut(sdkCtx, height); err != nil {
 		return err
 	}
-	return k.failOverdue(sdkCtx, height)
+	if err := k.failOverdue(sdkCtx, height); err != nil {
+		return err
+	}
+	return k.finalizeAwaiting(sdkCtx, height)
 }
 
 // openDueRounds starts every round indexed at height, in evaluation-id
@@ -195,8 +198,10 @@ func (k Keeper) roundCount(ctx context.Context, id uint64) (uint32, error) {
 func (k Keeper) failOverdue(ctx sdk.Context, height int64) error {
 	var overdue []types.Evaluation
 	if err := k.Evaluations.Walk(ctx, nil, func(_ uint64, e types.Evaluation) (bool, error) {
+		// An evaluation whose rounds are all final only waits for its
+		// challenge window and disputes: the deadline no longer applies.
 		live := e.Status == types.EVALUATION_STATUS_SCHEDULED || e.Status == types.EVALUATION_STATUS_RUNNING
-		if live && e.DeadlineHeight <= height {
+		if live && e.FinalAfterHeight == 0 && e.DeadlineHeight <= height {
 			overdue = append(overdue, e)
 		}
 		return false, nil

@@ -174,7 +174,8 @@ func (k Keeper) finalize(ctx context.Context, key resultKey, list []*claim, tota
 	}
 	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	res := types.Result{EvaluationId: key.evaluation, Round: key.round, ModelId: key.model, Correct: winner.correct,
-		TraceRoot: hex.EncodeToString(winner.traceRoot), Leaves: winner.leaves, Power: winner.power, Height: height}
+		TraceRoot: hex.EncodeToString(winner.traceRoot), Leaves: winner.leaves, Power: winner.power, Height: height,
+		Validators: hexAll(winner.validators)}
 	if err := k.Results.Set(ctx, key.store(), res); err != nil {
 		return false, err
 	}
@@ -202,8 +203,23 @@ func (k Keeper) finalize(ctx context.Context, key resultKey, list []*claim, tota
 				return false, err
 			}
 		}
+		if k.disputes != nil {
+			dissent := types.Claim{Correct: c.correct, TraceRoot: hex.EncodeToString(c.traceRoot), Leaves: c.leaves,
+				Validators: hexAll(c.validators)}
+			if err := k.disputes.ContestResult(ctx, res, dissent); err != nil {
+				return false, err
+			}
+		}
 	}
 	return true, nil
+}
+
+func hexAll(bs [][]byte) []string {
+	out := make([]string, len(bs))
+	for i, b := range bs {
+		out[i] = hex.EncodeToString(b)
+	}
+	return out
 }
 
 // closeRoundIfComplete marks a round final once every model's result is, and
@@ -240,7 +256,7 @@ func (k Keeper) closeRoundIfComplete(ctx context.Context, evalID uint64, r uint3
 	if final < e.Rounds {
 		return nil
 	}
-	return k.finalizeEvaluation(ctx, e)
+	return k.awaitFinal(ctx, e)
 }
 
 // finalizeEvaluation ranks the models by cumulative correct answers (ties

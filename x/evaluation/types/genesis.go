@@ -23,6 +23,9 @@ func (gs GenesisState) Validate() error {
 		if names[b.Name] {
 			return fmt.Errorf("benchmark name %q duplicated", b.Name)
 		}
+		if err := ValidateSHA256(ErrInvalidBenchmark, "item_root", b.ItemRoot, true); err != nil {
+			return fmt.Errorf("benchmark %d: %w", b.Id, err)
+		}
 		benchmarks[b.Id], names[b.Name] = true, true
 	}
 	models := map[uint64]bool{}

@@ -26,4 +26,5 @@ var (
 	DisagreementsKey   = collections.NewPrefix(12)
 	IndexKey           = collections.NewPrefix(13)
 	RoundTimeoutsKey   = collections.NewPrefix(14)
+	AwaitingFinalKey   = collections.NewPrefix(15)
 )

@@ -22,6 +22,7 @@ const (
 	CeilingResultsPerExt      = 4096
 	CeilingRoundTimeout       = 100_000
 	CeilingRoundRetries       = 10
+	CeilingChallengeWindow    = 100_000
 )
 
 // DefaultParams are the params of a new chain.
@@ -39,6 +40,7 @@ func DefaultParams() Params {
 		MaxResultsPerExtension:   256,
 		RoundTimeoutBlocks:       10,
 		MaxRoundRetries:          2,
+		ChallengeWindowBlocks:    3,
 	}
 }
 
@@ -68,6 +70,8 @@ func (p Params) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidParams, "round_timeout_blocks %d not in [1, %d]", p.RoundTimeoutBlocks, CeilingRoundTimeout)
 	case p.MaxRoundRetries > CeilingRoundRetries:
 		return errorsmod.Wrapf(ErrInvalidParams, "max_round_retries %d above %d", p.MaxRoundRetries, CeilingRoundRetries)
+	case p.ChallengeWindowBlocks > CeilingChallengeWindow:
+		return errorsmod.Wrapf(ErrInvalidParams, "challenge_window_blocks %d above %d", p.ChallengeWindowBlocks, CeilingChallengeWindow)
 	}
 	return nil
 }

@@ -120,7 +120,7 @@ func newFixture(t testing.TB) *fixture {
 	emsg := evaluationkeeper.NewMsgServerImpl(*f.ek)
 	b, err := emsg.RegisterBenchmark(ctx, &evaluationtypes.MsgRegisterBenchmark{
 		Registrant: authority, Name: "iris", Task: "classification", Metric: "accuracy",
-		DatasetSha256: strings.Repeat("ab", 32), DatasetUris: []string{"file:///data/iris"}, ItemCount: 150,
+		DatasetSha256: strings.Repeat("ab", 32), ItemRoot: strings.Repeat("ef", 32), DatasetUris: []string{"file:///data/iris"}, ItemCount: 150,
 	})
 	require.NoError(t, err)
 	f.benchmark = b.Id

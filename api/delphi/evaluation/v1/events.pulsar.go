@@ -5444,6 +5444,730 @@ func (x *fastReflection_EventEvaluationFinalized) ProtoMethods() *protoiface.Met
 	}
 }
 
+var (
+	md_EventResultReplaced                     protoreflect.MessageDescriptor
+	fd_EventResultReplaced_evaluation_id       protoreflect.FieldDescriptor
+	fd_EventResultReplaced_round               protoreflect.FieldDescriptor
+	fd_EventResultReplaced_model_id            protoreflect.FieldDescriptor
+	fd_EventResultReplaced_correct             protoreflect.FieldDescriptor
+	fd_EventResultReplaced_trace_root          protoreflect.FieldDescriptor
+	fd_EventResultReplaced_previous_correct    protoreflect.FieldDescriptor
+	fd_EventResultReplaced_previous_trace_root protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_events_proto_init()
+	md_EventResultReplaced = File_delphi_evaluation_v1_events_proto.Messages().ByName("EventResultReplaced")
+	fd_EventResultReplaced_evaluation_id = md_EventResultReplaced.Fields().ByName("evaluation_id")
+	fd_EventResultReplaced_round = md_EventResultReplaced.Fields().ByName("round")
+	fd_EventResultReplaced_model_id = md_EventResultReplaced.Fields().ByName("model_id")
+	fd_EventResultReplaced_correct = md_EventResultReplaced.Fields().ByName("correct")
+	fd_EventResultReplaced_trace_root = md_EventResultReplaced.Fields().ByName("trace_root")
+	fd_EventResultReplaced_previous_correct = md_EventResultReplaced.Fields().ByName("previous_correct")
+	fd_EventResultReplaced_previous_trace_root = md_EventResultReplaced.Fields().ByName("previous_trace_root")
+}
+
+var _ protoreflect.Message = (*fastReflection_EventResultReplaced)(nil)
+
+type fastReflection_EventResultReplaced EventResultReplaced
+
+func (x *EventResultReplaced) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_EventResultReplaced)(x)
+}
+
+func (x *EventResultReplaced) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_events_proto_msgTypes[9]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_EventResultReplaced_messageType fastReflection_EventResultReplaced_messageType
+var _ protoreflect.MessageType = fastReflection_EventResultReplaced_messageType{}
+
+type fastReflection_EventResultReplaced_messageType struct{}
+
+func (x fastReflection_EventResultReplaced_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_EventResultReplaced)(nil)
+}
+func (x fastReflection_EventResultReplaced_messageType) New() protoreflect.Message {
+	return new(fastReflection_EventResultReplaced)
+}
+func (x fastReflection_EventResultReplaced_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventResultReplaced
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_EventResultReplaced) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventResultReplaced
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_EventResultReplaced) Type() protoreflect.MessageType {
+	return _fastReflection_EventResultReplaced_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_EventResultReplaced) New() protoreflect.Message {
+	return new(fastReflection_EventResultReplaced)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_EventResultReplaced) Interface() protoreflect.ProtoMessage {
+	return (*EventResultReplaced)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_EventResultReplaced) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.EvaluationId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.EvaluationId)
+		if !f(fd_EventResultReplaced_evaluation_id, value) {
+			return
+		}
+	}
+	if x.Round != uint32(0) {
+		value := protoreflect.ValueOfUint32(x.Round)
+		if !f(fd_EventResultReplaced_round, value) {
+			return
+		}
+	}
+	if x.ModelId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.ModelId)
+		if !f(fd_EventResultReplaced_model_id, value) {
+			return
+		}
+	}
+	if x.Correct != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.Correct)
+		if !f(fd_EventResultReplaced_correct, value) {
+			return
+		}
+	}
+	if x.TraceRoot != "" {
+		value := protoreflect.ValueOfString(x.TraceRoot)
+		if !f(fd_EventResultReplaced_trace_root, value) {
+			return
+		}
+	}
+	if x.PreviousCorrect != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.PreviousCorrect)
+		if !f(fd_EventResultReplaced_previous_correct, value) {
+			return
+		}
+	}
+	if x.PreviousTraceRoot != "" {
+		value := protoreflect.ValueOfString(x.PreviousTraceRoot)
+		if !f(fd_EventResultReplaced_previous_trace_root, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_EventResultReplaced) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.EventResultReplaced.evaluation_id":
+		return x.EvaluationId != uint64(0)
+	case "delphi.evaluation.v1.EventResultReplaced.round":
+		return x.Round != uint32(0)
+	case "delphi.evaluation.v1.EventResultReplaced.model_id":
+		return x.ModelId != uint64(0)
+	case "delphi.evaluation.v1.EventResultReplaced.correct":
+		return x.Correct != uint64(0)
+	case "delphi.evaluation.v1.EventResultReplaced.trace_root":
+		return x.TraceRoot != ""
+	case "delphi.evaluation.v1.EventResultReplaced.previous_correct":
+		return x.PreviousCorrect != uint64(0)
+	case "delphi.evaluation.v1.EventResultReplaced.previous_trace_root":
+		return x.PreviousTraceRoot != ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.EventResultReplaced"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.EventResultReplaced does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventResultReplaced) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.EventResultReplaced.evaluation_id":
+		x.EvaluationId = uint64(0)
+	case "delphi.evaluation.v1.EventResultReplaced.round":
+		x.Round = uint32(0)
+	case "delphi.evaluation.v1.EventResultReplaced.model_id":
+		x.ModelId = uint64(0)
+	case "delphi.evaluation.v1.EventResultReplaced.correct":
+		x.Correct = uint64(0)
+	case "delphi.evaluation.v1.EventResultReplaced.trace_root":
+		x.TraceRoot = ""
+	case "delphi.evaluation.v1.EventResultReplaced.previous_correct":
+		x.PreviousCorrect = uint64(0)
+	case "delphi.evaluation.v1.EventResultReplaced.previous_trace_root":
+		x.PreviousTraceRoot = ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.EventResultReplaced"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.EventResultReplaced does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_EventResultReplaced) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.EventResultReplaced.evaluation_id":
+		value := x.EvaluationId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.EventResultReplaced.round":
+		value := x.Round
+		return protoreflect.ValueOfUint32(value)
+	case "delphi.evaluation.v1.EventResultReplaced.model_id":
+		value := x.ModelId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.EventResultReplaced.correct":
+		value := x.Correct
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.EventResultReplaced.trace_root":
+		value := x.TraceRoot
+		return protoreflect.ValueOfString(value)
+	case "delphi.evaluation.v1.EventResultReplaced.previous_correct":
+		value := x.PreviousCorrect
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.EventResultReplaced.previous_trace_root":
+		value := x.PreviousTraceRoot
+		return protoreflect.ValueOfString(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.EventResultReplaced"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.EventResultReplaced does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventResultReplaced) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.EventResultReplaced.evaluation_id":
+		x.EvaluationId = value.Uint()
+	case "delphi.evaluation.v1.EventResultReplaced.round":
+		x.Round = uint32(value.Uint())
+	case "delphi.evaluation.v1.EventResultReplaced.model_id":
+		x.ModelId = value.Uint()
+	case "delphi.evaluation.v1.EventResultReplaced.correct":
+		x.Correct = value.Uint()
+	case "delphi.evaluation.v1.EventResultReplaced.trace_root":
+		x.TraceRoot = value.Interface().(string)
+	case "delphi.evaluation.v1.EventResultReplaced.previous_correct":
+		x.PreviousCorrect = value.Uint()
+	case "delphi.evaluation.v1.EventResultReplaced.previous_trace_root":
+		x.PreviousTraceRoot = value.Interface().(string)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.EventResultReplaced"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.EventResultReplaced does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventResultReplaced) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.EventResultReplaced.evaluation_id":
+		panic(fmt.Errorf("field evaluation_id of message delphi.evaluation.v1.EventResultReplaced is not mutable"))
+	case "delphi.evaluation.v1.EventResultReplaced.round":
+		panic(fmt.Errorf("field round of message delphi.evaluation.v1.EventResultReplaced is not mutable"))
+	case "delphi.evaluation.v1.EventResultReplaced.model_id":
+		panic(fmt.Errorf("field model_id of message delphi.evaluation.v1.EventResultReplaced is not mutable"))
+	case "delphi.evaluation.v1.EventResultReplaced.correct":
+		panic(fmt.Errorf("field correct of message delphi.evaluation.v1.EventResultReplaced is not mutable"))
+	case "delphi.evaluation.v1.EventResultReplaced.trace_root":
+		panic(fmt.Errorf("field trace_root of message delphi.evaluation.v1.EventResultReplaced is not mutable"))
+	case "delphi.evaluation.v1.EventResultReplaced.previous_correct":
+		panic(fmt.Errorf("field previous_correct of message delphi.evaluation.v1.EventResultReplaced is not mutable"))
+	case "delphi.evaluation.v1.EventResultReplaced.previous_trace_root":
+		panic(fmt.Errorf("field previous_trace_root of message delphi.evaluation.v1.EventResultReplaced is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.EventResultReplaced"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.EventResultReplaced does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_EventResultReplaced) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.EventResultReplaced.evaluation_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.EventResultReplaced.round":
+		return protoreflect.ValueOfUint32(uint32(0))
+	case "delphi.evaluation.v1.EventResultReplaced.model_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.EventResultReplaced.correct":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.EventResultReplaced.trace_root":
+		return protoreflect.ValueOfString("")
+	case "delphi.evaluation.v1.EventResultReplaced.previous_correct":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.EventResultReplaced.previous_trace_root":
+		return protoreflect.ValueOfString("")
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.EventResultReplaced"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.EventResultReplaced does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_EventResultReplaced) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.EventResultReplaced", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_EventResultReplaced) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventResultReplaced) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_EventResultReplaced) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_EventResultReplaced) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*EventResultReplaced)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.EvaluationId != 0 {
+			n += 1 + runtime.Sov(uint64(x.EvaluationId))
+		}
+		if x.Round != 0 {
+			n += 1 + runtime.Sov(uint64(x.Round))
+		}
+		if x.ModelId != 0 {
+			n += 1 + runtime.Sov(uint64(x.ModelId))
+		}
+		if x.Correct != 0 {
+			n += 1 + runtime.Sov(uint64(x.Correct))
+		}
+		l = len(x.TraceRoot)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.PreviousCorrect != 0 {
+			n += 1 + runtime.Sov(uint64(x.PreviousCorrect))
+		}
+		l = len(x.PreviousTraceRoot)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*EventResultReplaced)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.PreviousTraceRoot) > 0 {
+			i -= len(x.PreviousTraceRoot)
+			copy(dAtA[i:], x.PreviousTraceRoot)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.PreviousTraceRoot)))
+			i--
+			dAtA[i] = 0x3a
+		}
+		if x.PreviousCorrect != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.PreviousCorrect))
+			i--
+			dAtA[i] = 0x30
+		}
+		if len(x.TraceRoot) > 0 {
+			i -= len(x.TraceRoot)
+			copy(dAtA[i:], x.TraceRoot)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.TraceRoot)))
+			i--
+			dAtA[i] = 0x2a
+		}
+		if x.Correct != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Correct))
+			i--
+			dAtA[i] = 0x20
+		}
+		if x.ModelId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.ModelId))
+			i--
+			dAtA[i] = 0x18
+		}
+		if x.Round != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Round))
+			i--
+			dAtA[i] = 0x10
+		}
+		if x.EvaluationId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.EvaluationId))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*EventResultReplaced)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventResultReplaced: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventResultReplaced: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+				}
+				x.EvaluationId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.EvaluationId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+				}
+				x.Round = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Round |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 3:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+				}
+				x.ModelId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.ModelId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 4:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Correct", wireType)
+				}
+				x.Correct = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Correct |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 5:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field TraceRoot", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.TraceRoot = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 6:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field PreviousCorrect", wireType)
+				}
+				x.PreviousCorrect = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.PreviousCorrect |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 7:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field PreviousTraceRoot", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.PreviousTraceRoot = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 // Code generated by protoc-gen-go. DO NOT EDIT.
 // versions:
 // 	protoc-gen-go v1.27.0
@@ -6000,6 +6724,91 @@ func (x *EventEvaluationFinalized) GetWinners() []uint64 {
 	return nil
 }
 
+// EventResultReplaced is emitted when x/verde replaces a final result with
+// the claim that won a dispute about it.
+type EventResultReplaced struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	EvaluationId      uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round             uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+	ModelId           uint64 `protobuf:"varint,3,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	Correct           uint64 `protobuf:"varint,4,opt,name=correct,proto3" json:"correct,omitempty"`
+	TraceRoot         string `protobuf:"bytes,5,opt,name=trace_root,json=traceRoot,proto3" json:"trace_root,omitempty"`
+	PreviousCorrect   uint64 `protobuf:"varint,6,opt,name=previous_correct,json=previousCorrect,proto3" json:"previous_correct,omitempty"`
+	PreviousTraceRoot string `protobuf:"bytes,7,opt,name=previous_trace_root,json=previousTraceRoot,proto3" json:"previous_trace_root,omitempty"`
+}
+
+func (x *EventResultReplaced) Reset() {
+	*x = EventResultReplaced{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_events_proto_msgTypes[9]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *EventResultReplaced) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventResultReplaced) ProtoMessage() {}
+
+// Deprecated: Use EventResultReplaced.ProtoReflect.Descriptor instead.
+func (*EventResultReplaced) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_events_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *EventResultReplaced) GetEvaluationId() uint64 {
+	if x != nil {
+		return x.EvaluationId
+	}
+	return 0
+}
+
+func (x *EventResultReplaced) GetRound() uint32 {
+	if x != nil {
+		return x.Round
+	}
+	return 0
+}
+
+func (x *EventResultReplaced) GetModelId() uint64 {
+	if x != nil {
+		return x.ModelId
+	}
+	return 0
+}
+
+func (x *EventResultReplaced) GetCorrect() uint64 {
+	if x != nil {
+		return x.Correct
+	}
+	return 0
+}
+
+func (x *EventResultReplaced) GetTraceRoot() string {
+	if x != nil {
+		return x.TraceRoot
+	}
+	return ""
+}
+
+func (x *EventResultReplaced) GetPreviousCorrect() uint64 {
+	if x != nil {
+		return x.PreviousCorrect
+	}
+	return 0
+}
+
+func (x *EventResultReplaced) GetPreviousTraceRoot() string {
+	if x != nil {
+		return x.PreviousTraceRoot
+	}
+	return ""
+}
+
 var File_delphi_evaluation_v1_events_proto protoreflect.FileDescriptor
 
 var file_delphi_evaluation_v1_events_proto_rawDesc = []byte{
@@ -6082,22 +6891,38 @@ var file_delphi_evaluation_v1_events_proto_rawDesc = []byte{
 	0x0a, 0x0d, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64, 0x18,
 	0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f,
 	0x6e, 0x49, 0x64, 0x12, 0x18, 0x0a, 0x07, 0x77, 0x69, 0x6e, 0x6e, 0x65, 0x72, 0x73, 0x18, 0x02,
-	0x20, 0x03, 0x28, 0x04, 0x52, 0x07, 0x77, 0x69, 0x6e, 0x6e, 0x65, 0x72, 0x73, 0x42, 0xe1, 0x01,
-	0x0a, 0x18, 0x63, 0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61,
-	0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x42, 0x0b, 0x45, 0x76, 0x65, 0x6e,
-	0x74, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x46, 0x67, 0x69, 0x74, 0x68, 0x75,
-	0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74,
-	0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f,
-	0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f,
-	0x6e, 0x2f, 0x76, 0x31, 0x3b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x76,
-	0x31, 0xa2, 0x02, 0x03, 0x44, 0x45, 0x58, 0xaa, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69,
-	0x2e, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x56, 0x31, 0xca, 0x02,
-	0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
-	0x6f, 0x6e, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x20, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45,
-	0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42,
-	0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x16, 0x44, 0x65, 0x6c, 0x70, 0x68,
-	0x69, 0x3a, 0x3a, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x3a, 0x3a, 0x56,
-	0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x20, 0x03, 0x28, 0x04, 0x52, 0x07, 0x77, 0x69, 0x6e, 0x6e, 0x65, 0x72, 0x73, 0x22, 0xff, 0x01,
+	0x0a, 0x13, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x52, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x52, 0x65, 0x70,
+	0x6c, 0x61, 0x63, 0x65, 0x64, 0x12, 0x23, 0x0a, 0x0d, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74,
+	0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x65, 0x76,
+	0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x49, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x72, 0x6f,
+	0x75, 0x6e, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64,
+	0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x03, 0x20, 0x01,
+	0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64, 0x12, 0x18, 0x0a, 0x07, 0x63,
+	0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x18, 0x04, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x63, 0x6f,
+	0x72, 0x72, 0x65, 0x63, 0x74, 0x12, 0x1d, 0x0a, 0x0a, 0x74, 0x72, 0x61, 0x63, 0x65, 0x5f, 0x72,
+	0x6f, 0x6f, 0x74, 0x18, 0x05, 0x20, 0x01, 0x28, 0x09, 0x52, 0x09, 0x74, 0x72, 0x61, 0x63, 0x65,
+	0x52, 0x6f, 0x6f, 0x74, 0x12, 0x29, 0x0a, 0x10, 0x70, 0x72, 0x65, 0x76, 0x69, 0x6f, 0x75, 0x73,
+	0x5f, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x18, 0x06, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0f,
+	0x70, 0x72, 0x65, 0x76, 0x69, 0x6f, 0x75, 0x73, 0x43, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x12,
+	0x2e, 0x0a, 0x13, 0x70, 0x72, 0x65, 0x76, 0x69, 0x6f, 0x75, 0x73, 0x5f, 0x74, 0x72, 0x61, 0x63,
+	0x65, 0x5f, 0x72, 0x6f, 0x6f, 0x74, 0x18, 0x07, 0x20, 0x01, 0x28, 0x09, 0x52, 0x11, 0x70, 0x72,
+	0x65, 0x76, 0x69, 0x6f, 0x75, 0x73, 0x54, 0x72, 0x61, 0x63, 0x65, 0x52, 0x6f, 0x6f, 0x74, 0x42,
+	0xe1, 0x01, 0x0a, 0x18, 0x63, 0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65,
+	0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x42, 0x0b, 0x45, 0x76,
+	0x65, 0x6e, 0x74, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x46, 0x67, 0x69, 0x74,
+	0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2d, 0x6e,
+	0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x61, 0x70,
+	0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74,
+	0x69, 0x6f, 0x6e, 0x2f, 0x76, 0x31, 0x3b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f,
+	0x6e, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x44, 0x45, 0x58, 0xaa, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70,
+	0x68, 0x69, 0x2e, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x56, 0x31,
+	0xca, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61,
+	0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x20, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69,
+	0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0x5c, 0x47,
+	0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x16, 0x44, 0x65, 0x6c,
+	0x70, 0x68, 0x69, 0x3a, 0x3a, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x3a,
+	0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -6112,7 +6937,7 @@ func file_delphi_evaluation_v1_events_proto_rawDescGZIP() []byte {
 	return file_delphi_evaluation_v1_events_proto_rawDescData
 }
 
-var file_delphi_evaluation_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_delphi_evaluation_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_delphi_evaluation_v1_events_proto_goTypes = []interface{}{
 	(*EventBenchmarkRegistered)(nil), // 0: delphi.evaluation.v1.EventBenchmarkRegistered
 	(*EventModelRegistered)(nil),     // 1: delphi.evaluation.v1.EventModelRegistered
@@ -6123,6 +6948,7 @@ var file_delphi_evaluation_v1_events_proto_goTypes = []interface{}{
 	(*EventResultFinal)(nil),         // 6: delphi.evaluation.v1.EventResultFinal
 	(*EventResultDisagreement)(nil),  // 7: delphi.evaluation.v1.EventResultDisagreement
 	(*EventEvaluationFinalized)(nil), // 8: delphi.evaluation.v1.EventEvaluationFinalized
+	(*EventResultReplaced)(nil),      // 9: delphi.evaluation.v1.EventResultReplaced
 }
 var file_delphi_evaluation_v1_events_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for method output_type
@@ -6246,6 +7072,18 @@ func file_delphi_evaluation_v1_events_proto_init() {
 				return nil
 			}
 		}
+		file_delphi_evaluation_v1_events_proto_msgTypes[9].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*EventResultReplaced); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -6253,7 +7091,7 @@ func file_delphi_evaluation_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_delphi_evaluation_v1_events_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   9,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

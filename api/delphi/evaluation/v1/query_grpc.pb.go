@@ -28,6 +28,7 @@ const (
 	Query_Evaluation_FullMethodName  = "/delphi.evaluation.v1.Query/Evaluation"
 	Query_Index_FullMethodName       = "/delphi.evaluation.v1.Query/Index"
 	Query_ModelIndex_FullMethodName  = "/delphi.evaluation.v1.Query/ModelIndex"
+	Query_Results_FullMethodName     = "/delphi.evaluation.v1.Query/Results"
 	Query_Rounds_FullMethodName      = "/delphi.evaluation.v1.Query/Rounds"
 )
 
@@ -55,6 +56,9 @@ type QueryClient interface {
 	Index(ctx context.Context, in *QueryIndexRequest, opts ...grpc.CallOption) (*QueryIndexResponse, error)
 	// ModelIndex returns one model's intelligence index.
 	ModelIndex(ctx context.Context, in *QueryModelIndexRequest, opts ...grpc.CallOption) (*QueryModelIndexResponse, error)
+	// Results lists an evaluation's final results by round and model, with
+	// the validators that backed each: the live scores traders react to.
+	Results(ctx context.Context, in *QueryResultsRequest, opts ...grpc.CallOption) (*QueryResultsResponse, error)
 	// Rounds lists the started rounds of an evaluation.
 	Rounds(ctx context.Context, in *QueryRoundsRequest, opts ...grpc.CallOption) (*QueryRoundsResponse, error)
 }
@@ -157,6 +161,16 @@ func (c *queryClient) ModelIndex(ctx context.Context, in *QueryModelIndexRequest
 	return out, nil
 }
 
+func (c *queryClient) Results(ctx context.Context, in *QueryResultsRequest, opts ...grpc.CallOption) (*QueryResultsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryResultsResponse)
+	err := c.cc.Invoke(ctx, Query_Results_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *queryClient) Rounds(ctx context.Context, in *QueryRoundsRequest, opts ...grpc.CallOption) (*QueryRoundsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(QueryRoundsResponse)
@@ -191,6 +205,9 @@ type QueryServer interface {
 	Index(context.Context, *QueryIndexRequest) (*QueryIndexResponse, error)
 	// ModelIndex returns one model's intelligence index.
 	ModelIndex(context.Context, *QueryModelIndexRequest) (*QueryModelIndexResponse, error)
+	// Results lists an evaluation's final results by round and model, with
+	// the validators that backed each: the live scores traders react to.
+	Results(context.Context, *QueryResultsRequest) (*QueryResultsResponse, error)
 	// Rounds lists the started rounds of an evaluation.
 	Rounds(context.Context, *QueryRoundsRequest) (*QueryRoundsResponse, error)
 	mustEmbedUnimplementedQueryServer()
@@ -229,6 +246,9 @@ func (UnimplementedQueryServer) Index(context.Context, *QueryIndexRequest) (*Que
 }
 func (UnimplementedQueryServer) ModelIndex(context.Context, *QueryModelIndexRequest) (*QueryModelIndexResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ModelIndex not implemented")
+}
+func (UnimplementedQueryServer) Results(context.Context, *QueryResultsRequest) (*QueryResultsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Results not implemented")
 }
 func (UnimplementedQueryServer) Rounds(context.Context, *QueryRoundsRequest) (*QueryRoundsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Rounds not implemented")
@@ -416,6 +436,24 @@ func _Query_ModelIndex_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Results_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryResultsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Results(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Results_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Results(ctx, req.(*QueryResultsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Query_Rounds_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(QueryRoundsRequest)
 	if err := dec(in); err != nil {
@@ -476,6 +514,10 @@ var Query_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ModelIndex",
 			Handler:    _Query_ModelIndex_Handler,
+		},
+		{
+			MethodName: "Results",
+			Handler:    _Query_Results_Handler,
 		},
 		{
 			MethodName: "Rounds",
