@@ -48,6 +48,8 @@ import (
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
+	verdekeeper "github.com/delphi-network/delphi/x/verde/keeper"
+	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
 var _ servertypes.Application = (*App)(nil)
@@ -76,6 +78,7 @@ type App struct {
 
 	EvaluationKeeper evaluationkeeper.Keeper
 	MarketKeeper     marketkeeper.Keeper
+	VerdeKeeper      verdekeeper.Keeper
 
 	evaluator    EvaluatorClient
 	evaluatorCfg EvaluatorConfig
@@ -99,7 +102,7 @@ func New(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, baseAppOp
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, minttypes.StoreKey,
 		distrtypes.StoreKey, slashingtypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey,
 		upgradetypes.StoreKey, evidencetypes.StoreKey, evaluationtypes.StoreKey,
-		markettypes.StoreKey,
+		markettypes.StoreKey, verdetypes.StoreKey,
 	)
 
 	app := &App{
@@ -155,6 +158,9 @@ func New(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, baseAppOp
 	app.MarketKeeper = marketkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[markettypes.StoreKey]),
 		app.BankKeeper, app.DistrKeeper, &app.EvaluationKeeper, authority)
 	app.EvaluationKeeper.SetHooks(app.MarketKeeper.Hooks())
+	app.VerdeKeeper = verdekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[verdetypes.StoreKey]),
+		&app.EvaluationKeeper, app.StakingKeeper, app.SlashingKeeper, app.BankKeeper, app.DistrKeeper, authority)
+	app.EvaluationKeeper.SetDisputeKeeper(app.VerdeKeeper)
 
 	app.setupModules(enc, txConfig)
 

@@ -11,6 +11,7 @@ import (
 
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
+	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
 const (
@@ -44,6 +45,7 @@ var maccPerms = map[string][]string{
 	govtypes.ModuleName:                 {authtypes.Burner},
 	evaluationtypes.ModuleName:          nil, // holds benchmark deposits
 	markettypes.ModuleName:              nil, // holds market escrows and unpaid fees
+	verdetypes.ModuleName:               nil, // holds challenger bonds
 }
 
 // ModuleAccountPermissions returns a copy of the module account permissions.

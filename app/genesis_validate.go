@@ -16,6 +16,7 @@ import (
 
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
+	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
 // chainIDPattern is what Delphi accepts as a chain id: CometBFT's 50-byte
@@ -116,6 +117,13 @@ func (app *App) validateGenesisDenoms(state GenesisState) error {
 		if err := check("market.params.collateral_denoms", d); err != nil {
 			return err
 		}
+	}
+	var vd verdetypes.GenesisState
+	if err := cdc.UnmarshalJSON(state[verdetypes.ModuleName], &vd); err != nil {
+		return fmt.Errorf("verde genesis: %w", err)
+	}
+	if err := checkCoins("verde.params.challenger_bond", vd.Params.ChallengerBond); err != nil {
+		return err
 	}
 	for _, b := range bank.Balances {
 		if err := checkCoins("bank.balances of "+b.Address, b.Coins); err != nil {

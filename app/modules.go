@@ -35,6 +35,8 @@ import (
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/market"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
+	"github.com/delphi-network/delphi/x/verde"
+	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
 // setupModules builds the module manager, fixes the order of every ABCI phase
@@ -55,6 +57,7 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 		consensus.NewAppModule(cdc, app.ConsensusKeeper),
 		evaluation.NewAppModule(cdc, app.EvaluationKeeper),
 		market.NewAppModule(cdc, app.MarketKeeper),
+		verde.NewAppModule(cdc, app.VerdeKeeper),
 	)
 
 	custom := delphiBasics(app.ModuleManager)
@@ -69,7 +72,10 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 	// block; slashing after distribution so a slashed validator's rewards are
 	// settled first.
 	app.ModuleManager.SetOrderBeginBlockers(minttypes.ModuleName, distrtypes.ModuleName,
-		slashingtypes.ModuleName, evidencetypes.ModuleName, stakingtypes.ModuleName, evaluationtypes.ModuleName)
+		slashingtypes.ModuleName, evidencetypes.ModuleName, stakingtypes.ModuleName,
+		// Verde before evaluation: a dispute resolved by timeout releases
+		// its evaluation in the same block.
+		verdetypes.ModuleName, evaluationtypes.ModuleName)
 	// Bank before staking: bank's end blocker settles deferred balance writes
 	// that staking's validator-set update reads.
 	// Market records the block's price points; it moves no funds.
@@ -80,7 +86,7 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 		consensustypes.ModuleName, authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName,
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, minttypes.ModuleName,
 		genutiltypes.ModuleName, evidencetypes.ModuleName, upgradetypes.ModuleName, evaluationtypes.ModuleName,
-		markettypes.ModuleName,
+		markettypes.ModuleName, verdetypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

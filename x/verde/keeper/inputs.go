@@ -1,0 +1,196 @@
+package keeper
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"math"
+	"strconv"
+
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/bench"
+	"github.com/delphi-network/delphi/runtime/merkle"
+	"github.com/delphi-network/delphi/x/verde/types"
+)
+
+// proveInputs turns the message's inputs into the operator's input
+// tensors, in the operator's order, proving each: an earlier output of the
+// same item by its leaf in the side's trace, the benchmark item by the item
+// root, a weight from the (registered) artifact itself. It also returns the
+// input leaves used.
+func (k Keeper) proveInputs(ctx context.Context, d *types.Dispute, side types.Party, m *runtime.Model, items uint32, per int64, given []types.OperatorInput) ([]*runtime.Tensor, []types.InputLeaf, error) {
+	item, local := d.Hi/per, int(d.Hi%per)
+	_, srcs, err := m.Program.LeafNode(local)
+	if err != nil {
+		return nil, nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
+	}
+	bad := func(i int, format string, args ...any) error {
+		return errorsmod.Wrapf(types.ErrBadInputs, "input %d: "+format, append([]any{i}, args...)...)
+	}
+	out := make([]*runtime.Tensor, len(srcs))
+	var used []types.InputLeaf
+	next := 0
+	for i, s := range srcs {
+		if s.Kind == runtime.FromWeight {
+			t := m.Graph.Initializers[s.Name]
+			if t == nil {
+				return nil, nil, bad(i, "no initializer %q in the artifact", s.Name)
+			}
+			out[i] = t
+			continue
+		}
+		if next >= len(given) {
+			return nil, nil, bad(i, "missing (%d given)", len(given))
+		}
+		in := given[next]
+		next++
+		switch s.Kind {
+		case runtime.FromLeaf:
+			j := item*per + int64(s.Leaf)
+			t, err := k.proveLeafInput(d, side, j, in)
+			if err != nil {
+				return nil, nil, bad(i, "%v", err)
+			}
+			out[i] = t
+			used = append(used, types.InputLeaf{Index: j, Leaf: in.Leaf})
+		case runtime.FromItem:
+			t, err := k.proveItemInput(ctx, d, m, items, item, in)
+			if err != nil {
+				return nil, nil, bad(i, "%v", err)
+			}
+			out[i] = t
+		}
+	}
+	if next != len(given) {
+		return nil, nil, errorsmod.Wrapf(types.ErrBadInputs, "%d inputs given, the operator reads %d", len(given), next)
+	}
+	return out, used, nil
+}
+
+// proveLeafInput checks an earlier output j < hi: its leaf is in the
+// side's trace (or is the agreed leaf lo) and the tensor hashes to it.
+func (k Keeper) proveLeafInput(d *types.Dispute, side types.Party, j int64, in types.OperatorInput) (*runtime.Tensor, error) {
+	if in.LeafIndex != j {
+		return nil, errorsmod.Wrapf(types.ErrBadInputs, "leaf index %d, the operator reads leaf %d", in.LeafIndex, j)
+	}
+	if j > d.Lo {
+		return nil, errorsmod.Wrapf(types.ErrBadInputs, "leaf %d is not in the agreed prefix (lo = %d)", j, d.Lo)
+	}
+	leaf, err := parseLeaf(in.Leaf)
+	if err != nil {
+		return nil, err
+	}
+	if j == d.Lo {
+		if in.Leaf != d.LoLeaf {
+			return nil, errorsmod.Wrap(types.ErrBadInputs, "not the agreed leaf lo")
+		}
+	} else if err := verifyLeaf(side, j, leaf, in.Proof); err != nil {
+		return nil, err
+	}
+	t, err := tensorFrom(in.Tensor)
+	if err != nil {
+		return nil, err
+	}
+	if runtime.OutputHash(t) != leaf.Output {
+		return nil, errorsmod.Wrapf(types.ErrBadInputs, "tensor does not hash to leaf %d's output", j)
+	}
+	return t, nil
+}
+
+// proveItemInput checks the round's item at position item: its dataset
+// index comes from the round seed, its encoding from the item root.
+func (k Keeper) proveItemInput(ctx context.Context, d *types.Dispute, m *runtime.Model, items uint32, item int64, in types.OperatorInput) (*runtime.Tensor, error) {
+	e, err := k.eval.GetEvaluation(ctx, d.EvaluationId)
+	if err != nil {
+		return nil, err
+	}
+	b, err := k.eval.GetBenchmark(ctx, e.BenchmarkId)
+	if err != nil {
+		return nil, err
+	}
+	r, err := k.eval.GetRound(ctx, d.EvaluationId, d.Round)
+	if err != nil {
+		return nil, err
+	}
+	seed, err := hex.DecodeString(r.Seed)
+	if err != nil {
+		return nil, err
+	}
+	if b.ItemCount > math.MaxInt32 {
+		return nil, errorsmod.Wrapf(types.ErrBadInputs, "benchmark of %d items", b.ItemCount)
+	}
+	picked, err := bench.Select(seed, int(items), int(b.ItemCount))
+	if err != nil || item >= int64(len(picked)) {
+		return nil, errorsmod.Wrapf(types.ErrBadInputs, "item %d of the round: %v", item, err)
+	}
+	root, err := parseRoot(b.ItemRoot)
+	if err != nil {
+		return nil, err
+	}
+	proof, err := parseProof(b.ItemCount, in.ItemProof)
+	if err != nil {
+		return nil, err
+	}
+	if err := merkle.Verify(root, uint64(picked[item]), merkle.LeafHash(in.ItemEncoding), proof); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrBadProof, "item %d against the item root: %v", picked[item], err)
+	}
+	t, _, err := bench.DecodeItem(in.ItemEncoding, m.InputShape())
+	if err != nil {
+		return nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
+	}
+	return t, nil
+}
+
+// tensorFrom decodes a message tensor: float32 or int64, little-endian,
+// with as many elements as its shape says.
+func tensorFrom(t *types.Tensor) (*runtime.Tensor, error) {
+	if t == nil {
+		return nil, errorsmod.Wrap(types.ErrBadInputs, "tensor missing")
+	}
+	if len(t.Shape) > 8 {
+		return nil, errorsmod.Wrapf(types.ErrBadInputs, "rank %d", len(t.Shape))
+	}
+	shape := make([]int, len(t.Shape))
+	n := int64(1)
+	for i, d := range t.Shape {
+		if d < 0 || d > 1<<26 || n*d > 1<<26 {
+			return nil, errorsmod.Wrapf(types.ErrBadInputs, "shape %v", t.Shape)
+		}
+		shape[i], n = int(d), n*d
+	}
+	switch runtime.DType(t.Dtype) {
+	case runtime.Float32:
+		if int64(len(t.Data)) != 4*n {
+			return nil, errorsmod.Wrapf(types.ErrBadInputs, "%d bytes for %d float32 elements", len(t.Data), n)
+		}
+		vals := make([]float32, n)
+		for i := range vals {
+			vals[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:]))
+		}
+		return runtime.FromFloats(shape, vals)
+	case runtime.Int64:
+		if int64(len(t.Data)) != 8*n {
+			return nil, errorsmod.Wrapf(types.ErrBadInputs, "%d bytes for %d int64 elements", len(t.Data), n)
+		}
+		vals := make([]int64, n)
+		for i := range vals {
+			vals[i] = int64(binary.LittleEndian.Uint64(t.Data[8*i:]))
+		}
+		return runtime.FromInts(shape, vals)
+	}
+	return nil, errorsmod.Wrapf(types.ErrBadInputs, "dtype %d: want 1 (float32) or 7 (int64)", t.Dtype)
+}
+
+// TensorMessage encodes a runtime tensor for OperatorInput (the sidecar's
+// side of tensorFrom).
+func TensorMessage(t *runtime.Tensor) *types.Tensor {
+	shape := make([]int64, len(t.Shape))
+	for i, d := range t.Shape {
+		shape[i] = int64(d)
+	}
+	return &types.Tensor{Dtype: uint32(t.DType), Shape: shape, Data: t.Bytes()}
+}
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }

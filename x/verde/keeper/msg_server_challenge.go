@@ -1,0 +1,77 @@
+package keeper
+
+import (
+	"context"
+	"encoding/hex"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	"github.com/delphi-network/delphi/x/verde/types"
+)
+
+// Challenge implements types.MsgServer: a bonded validator (through its
+// operator account) or an account that posts the challenger bond disputes
+// a final result of an evaluation that has not finalized, with its own
+// claim. A validator whose result arrived too late to be tallied uses this.
+func (k msgServer) Challenge(ctx context.Context, msg *types.MsgChallenge) (*types.MsgChallengeResponse, error) {
+	acc, err := signer("challenger", msg.Challenger)
+	if err != nil {
+		return nil, err
+	}
+	e, err := k.eval.GetEvaluation(ctx, msg.EvaluationId)
+	if err != nil {
+		return nil, err
+	}
+	if e.Status != evaluationtypes.EVALUATION_STATUS_RUNNING {
+		return nil, errorsmod.Wrapf(types.ErrWindowClosed, "evaluation %d is %s", e.Id, e.Status)
+	}
+	res, err := k.eval.GetResult(ctx, msg.EvaluationId, msg.Round, msg.ModelId)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := parseRoot(msg.TraceRoot); err != nil {
+		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, err.Error())
+	}
+	switch {
+	case msg.TraceRoot == res.TraceRoot:
+		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "the claim's trace root is the result's")
+	case msg.Leaves == 0:
+		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "leaves must be positive")
+	case msg.Correct > uint64(e.ItemsPerRound):
+		return nil, errorsmod.Wrapf(types.ErrInvalidChallenge, "correct %d above the round's %d items", msg.Correct, e.ItemsPerRound)
+	}
+	if dup, err := k.disputed(ctx, res, msg.TraceRoot); err != nil {
+		return nil, err
+	} else if dup {
+		return nil, errorsmod.Wrapf(types.ErrAlreadyDisputed, "root %s", msg.TraceRoot)
+	}
+
+	challenger := types.Party{Correct: msg.Correct, TraceRoot: msg.TraceRoot, Leaves: msg.Leaves}
+	if val, err := k.staking.Validator(ctx, sdk.ValAddress(acc)); err == nil && val != nil && val.IsBonded() {
+		cons, err := val.GetConsAddr()
+		if err != nil {
+			return nil, err
+		}
+		challenger.Validators = []string{hex.EncodeToString(cons)}
+	} else {
+		p, err := k.Params.Get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !p.ChallengerBond.IsZero() {
+			if err := k.bank.SendCoinsFromAccountToModule(ctx, acc, types.ModuleName, p.ChallengerBond); err != nil {
+				return nil, errorsmod.Wrapf(types.ErrNotChallenger, "bond %s: %v", p.ChallengerBond, err)
+			}
+		}
+		challenger.Account, challenger.Bond = msg.Challenger, p.ChallengerBond
+	}
+	claimant := types.Party{Correct: res.Correct, TraceRoot: res.TraceRoot, Leaves: res.Leaves, Validators: res.Validators}
+	id, err := k.open(ctx, res, claimant, challenger)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgChallengeResponse{DisputeId: id}, nil
+}
