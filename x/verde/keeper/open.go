@@ -15,8 +15,13 @@ import (
 // ContestResult implements x/evaluation's DisputeKeeper: the PreBlocker saw
 // validators report a claim that differs from the final result, so a
 // dispute opens between the two sides. A claim already in an open dispute
-// about the same result is not disputed twice.
+// about the same result is not disputed twice, and a claim with the
+// result's own trace root has nothing to bisect (the same outputs; see
+// README: a differing score alone is not yet provable).
 func (k Keeper) ContestResult(ctx context.Context, res evaluationtypes.Result, dissent evaluationtypes.Claim) error {
+	if dissent.TraceRoot == res.TraceRoot {
+		return nil
+	}
 	claimant := types.Party{Correct: res.Correct, TraceRoot: res.TraceRoot, Leaves: res.Leaves, Validators: res.Validators}
 	challenger := types.Party{Correct: dissent.Correct, TraceRoot: dissent.TraceRoot, Leaves: dissent.Leaves, Validators: dissent.Validators}
 	if dup, err := k.disputed(ctx, res, challenger.TraceRoot); err != nil || dup {

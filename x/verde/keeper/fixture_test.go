@@ -1,0 +1,264 @@
+package keeper_test
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
+	"github.com/cosmos/cosmos-sdk/runtime"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	"github.com/cosmos/cosmos-sdk/testutil"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	drt "github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/bench"
+	"github.com/delphi-network/delphi/runtime/train"
+	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	"github.com/delphi-network/delphi/x/verde/keeper"
+	"github.com/delphi-network/delphi/x/verde/player"
+	"github.com/delphi-network/delphi/x/verde/types"
+)
+
+// fakeStaking and fakeSlashing stand in for x/staking and x/slashing and
+// record what the dispute did to whom; they and the bank are the only
+// mocks: x/evaluation and x/verde are the real keepers on a real store, and
+// the traces come from real runs of a trained model on iris.
+type fakeStaking struct{ vals map[string]stakingtypes.Validator }
+
+func (s *fakeStaking) ValidatorByConsAddr(_ context.Context, a sdk.ConsAddress) (stakingtypes.ValidatorI, error) {
+	v, ok := s.vals[a.String()]
+	if !ok {
+		return nil, fmt.Errorf("no validator %s", a)
+	}
+	return v, nil
+}
+
+func (s *fakeStaking) Validator(_ context.Context, a sdk.ValAddress) (stakingtypes.ValidatorI, error) {
+	for _, v := range s.vals {
+		if v.OperatorAddress == a.String() {
+			return v, nil
+		}
+	}
+	return nil, fmt.Errorf("no validator %s", a)
+}
+
+func (s *fakeStaking) PowerReduction(context.Context) math.Int { return sdk.DefaultPowerReduction }
+
+type fakeSlashing struct {
+	slashed []string
+	jailed  []string
+	staking *fakeStaking
+}
+
+func (s *fakeSlashing) Slash(_ context.Context, a sdk.ConsAddress, f math.LegacyDec, _, _ int64) error {
+	s.slashed = append(s.slashed, hex.EncodeToString(a))
+	return nil
+}
+
+func (s *fakeSlashing) Jail(_ context.Context, a sdk.ConsAddress) error {
+	s.jailed = append(s.jailed, hex.EncodeToString(a))
+	v := s.staking.vals[a.String()]
+	v.Jailed = true
+	s.staking.vals[a.String()] = v
+	return nil
+}
+
+type fakeBank struct{ sent map[string]sdk.Coins }
+
+func (b *fakeBank) SendCoinsFromAccountToModule(_ context.Context, from sdk.AccAddress, to string, amt sdk.Coins) error {
+	b.sent[from.String()+">"+to] = b.sent[from.String()+">"+to].Add(amt...)
+	return nil
+}
+
+func (b *fakeBank) SendCoinsFromModuleToAccount(_ context.Context, from string, to sdk.AccAddress, amt sdk.Coins) error {
+	b.sent[from+">"+to.String()] = b.sent[from+">"+to.String()].Add(amt...)
+	return nil
+}
+
+func (b *fakeBank) FundCommunityPool(_ context.Context, amt sdk.Coins, from sdk.AccAddress) error {
+	b.sent[from.String()+">pool"] = b.sent[from.String()+">pool"].Add(amt...)
+	return nil
+}
+
+type fixture struct {
+	ctx        sdk.Context
+	k          keeper.Keeper
+	msg        types.MsgServer
+	q          types.QueryServer
+	ek         *evaluationkeeper.Keeper
+	slashing   *fakeSlashing
+	staking    *fakeStaking
+	bank       *fakeBank
+	validators [][]byte // consensus addresses
+	operators  []sdk.AccAddress
+	submitter  string
+	evaluation uint64
+	honest     player.Run
+}
+
+// newFixture registers iris and a trained MLP, schedules a one-round
+// evaluation of 8 items, opens the round and runs it honestly.
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	keys := storetypes.NewKVStoreKeys(types.StoreKey, evaluationtypes.StoreKey)
+	ctx := testutil.DefaultContextWithKeys(keys, nil, nil).WithBlockHeight(100)
+	reg := codectypes.NewInterfaceRegistry()
+	types.RegisterInterfaces(reg)
+	evaluationtypes.RegisterInterfaces(reg)
+	cdc := codec.NewProtoCodec(reg)
+	authority := authtypes.NewModuleAddress("gov").String()
+	f := &fixture{ctx: ctx, staking: &fakeStaking{vals: map[string]stakingtypes.Validator{}},
+		bank: &fakeBank{sent: map[string]sdk.Coins{}}, submitter: sdk.AccAddress("submitter___________").String()}
+	f.slashing = &fakeSlashing{staking: f.staking}
+	for i := 0; i < 4; i++ {
+		pk := ed25519.GenPrivKeyFromSecret([]byte{byte(i)}).PubKey()
+		op := sdk.AccAddress(fmt.Sprintf("operator%012d", i))
+		v, err := stakingtypes.NewValidator(sdk.ValAddress(op).String(), pk, stakingtypes.Description{})
+		require.NoError(t, err)
+		v.Status, v.Tokens = stakingtypes.Bonded, sdk.TokensFromConsensusPower(25, sdk.DefaultPowerReduction)
+		f.staking.vals[sdk.ConsAddress(pk.Address()).String()] = v
+		f.validators = append(f.validators, pk.Address())
+		f.operators = append(f.operators, op)
+	}
+
+	ek := evaluationkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]), f.bank, authority)
+	f.ek = &ek
+	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[types.StoreKey]), f.ek, f.staking, f.slashing, f.bank, f.bank, authority)
+	f.ek.SetDisputeKeeper(f.k)
+	egs := evaluationtypes.DefaultGenesis()
+	egs.Params.ChallengeWindowBlocks = 2
+	require.NoError(t, f.ek.InitGenesis(ctx, *egs))
+	require.NoError(t, f.k.InitGenesis(ctx, *types.DefaultGenesis()))
+	f.msg, f.q = keeper.NewMsgServerImpl(f.k), keeper.NewQueryServerImpl(f.k)
+
+	ds, err := bench.Load("iris")
+	require.NoError(t, err, "benchmark data: run `make data`")
+	raw, rec, err := train.Train(train.DefaultConfig("mlp", "iris"))
+	require.NoError(t, err)
+	sum, itemRoot := ds.SHA256(), ds.ItemRoot()
+	emsg := evaluationkeeper.NewMsgServerImpl(*f.ek)
+	_, err = emsg.RegisterBenchmark(ctx, &evaluationtypes.MsgRegisterBenchmark{Registrant: authority, Name: "iris",
+		Task: "tabular-classification", Metric: "accuracy", DatasetSha256: hex.EncodeToString(sum[:]),
+		ItemRoot: hex.EncodeToString(itemRoot[:]), DatasetUris: []string{"file:///iris"}, ItemCount: uint64(ds.Len())})
+	require.NoError(t, err)
+	for _, name := range []string{"mlp", "twin"} {
+		_, err = emsg.RegisterModel(ctx, &evaluationtypes.MsgRegisterModel{Owner: f.submitter, Name: "iris-" + name,
+			Format: "onnx", WeightsSha256: rec.ModelSHA256, WeightsRoot: rec.WeightsRoot, ArtifactUris: []string{"file:///m.onnx"}})
+		require.NoError(t, err)
+	}
+	e, err := emsg.CreateEvaluation(ctx, &evaluationtypes.MsgCreateEvaluation{Creator: f.submitter, BenchmarkId: 1,
+		ModelIds: []uint64{1, 2}, Rounds: 1, ItemsPerRound: 8, BlocksBetweenRounds: 2, StartDelay: 1, DeadlineBlocks: 40})
+	require.NoError(t, err)
+	f.evaluation = e.Id
+	f.beginBlock(t, 101)
+	round, err := f.ek.GetRound(f.ctx, e.Id, 0)
+	require.NoError(t, err)
+	seed, err := hex.DecodeString(round.Seed)
+	require.NoError(t, err)
+	items, err := bench.Select(seed, 8, ds.Len())
+	require.NoError(t, err)
+	m, err := drt.LoadModel(raw, drt.DefaultLimits())
+	require.NoError(t, err)
+	res, err := m.Evaluate(ds, items, drt.EvalOptions{Trace: true, Workers: 1})
+	require.NoError(t, err)
+	f.honest = player.Run{Trace: res.Trace, Artifact: raw, Model: m, Dataset: ds, Items: items}
+	return f
+}
+
+// liar is the honest run with operator output k falsified.
+func (f *fixture) liar(k int) player.Run {
+	r := f.honest
+	r.Trace = player.Perturb(f.honest.Trace, k)
+	return r
+}
+
+func (f *fixture) beginBlock(t testing.TB, h int64) {
+	t.Helper()
+	f.ctx = f.ctx.WithBlockHeight(h).WithHeaderHash([]byte(fmt.Sprintf("block-%032d", h)))
+	require.NoError(t, f.k.BeginBlocker(f.ctx))
+	require.NoError(t, f.ek.BeginBlocker(f.ctx))
+}
+
+// claim is a vote for both models of the evaluation with one run's values
+// (the second model's result is the same run: only model 1 is disputed).
+func (f *fixture) vote(val int, model1 player.Run, correct uint64) evaluationkeeper.Vote {
+	root := func(r player.Run) []byte { h := r.Trace.Root(); return h[:] }
+	leaves := uint64(f.honest.Trace.Len())
+	return evaluationkeeper.Vote{Validator: f.validators[val], Power: 25, Extension: evaluationtypes.VoteExtension{
+		Results: []*evaluationtypes.RoundResult{
+			{EvaluationId: f.evaluation, Round: 0, ModelId: 1, Correct: correct, TraceRoot: root(model1), Leaves: leaves},
+			{EvaluationId: f.evaluation, Round: 0, ModelId: 2, Correct: 7, TraceRoot: root(f.honest), Leaves: leaves},
+		}}}
+}
+
+// exec runs a message as baseapp does: writes land only on success.
+func exec[T any](f *fixture, run func(ctx sdk.Context) (T, error)) (T, error) {
+	cache, write := f.ctx.CacheContext()
+	res, err := run(cache)
+	if err == nil {
+		write()
+	}
+	return res, err
+}
+
+func (f *fixture) dispute(t testing.TB, id uint64) types.Dispute {
+	t.Helper()
+	d, err := f.k.Disputes.Get(f.ctx, id)
+	require.NoError(t, err)
+	return d
+}
+
+// deliver sends a move of the game through the message server.
+func (f *fixture) deliver(t testing.TB, m sdk.Msg) error {
+	t.Helper()
+	_, err := exec(f, func(ctx sdk.Context) (any, error) {
+		switch msg := m.(type) {
+		case *types.MsgBisect:
+			return f.msg.Bisect(ctx, msg)
+		case *types.MsgSubmitOperatorInputs:
+			return f.msg.SubmitOperatorInputs(ctx, msg)
+		case *types.MsgChallenge:
+			return f.msg.Challenge(ctx, msg)
+		}
+		return nil, fmt.Errorf("unexpected %T", m)
+	})
+	return err
+}
+
+// play lets both sides make every move they owe, one block per round of
+// moves, until the dispute ends; it returns the number of blocks with moves.
+func (f *fixture) play(t testing.TB, id uint64, claimant, challenger player.Run) int {
+	t.Helper()
+	steps := 0
+	for h := f.ctx.BlockHeight() + 1; ; h++ {
+		d := f.dispute(t, id)
+		if d.Status != types.DISPUTE_STATUS_OPEN {
+			return steps
+		}
+		steps++
+		require.Less(t, steps, 64, "the game does not end")
+		for _, side := range []struct {
+			s   types.Side
+			run player.Run
+		}{{types.SIDE_CLAIMANT, claimant}, {types.SIDE_CHALLENGER, challenger}} {
+			d := f.dispute(t, id)
+			move, err := player.NextMove(f.submitter, d, side.s, side.run)
+			require.NoError(t, err)
+			if move != nil {
+				require.NoError(t, f.deliver(t, move), "%s move at phase %s", side.s, d.Phase)
+			}
+		}
+		f.beginBlock(t, h)
+	}
+}

@@ -1,0 +1,22 @@
+package keeper_test
+
+import (
+	"github.com/delphi-network/delphi/x/verde/player"
+	"github.com/delphi-network/delphi/x/verde/types"
+)
+
+func (f *fixture) honestMove(id uint64, side types.Side) (*types.MsgBisect, error) {
+	d, err := f.k.Disputes.Get(f.ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return player.Reveal(f.submitter, d, side, f.honest)
+}
+
+func playerReveal(f *fixture, id uint64, side types.Side, run player.Run) (*types.MsgBisect, error) {
+	d, err := f.k.Disputes.Get(f.ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return player.Reveal(f.submitter, d, side, run)
+}

@@ -1,0 +1,158 @@
+// Package player plays one side of a Verde dispute from a local run: it
+// builds the reveal for a bisection step and the operator inputs for the
+// referee step from the run's stored trace, model and benchmark. The
+// evaluator sidecar uses it for its validator; tests use it to play both
+// sides.
+package player
+
+import (
+	"encoding/hex"
+	"fmt"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/bench"
+	"github.com/delphi-network/delphi/runtime/merkle"
+	"github.com/delphi-network/delphi/x/verde/keeper"
+	"github.com/delphi-network/delphi/x/verde/types"
+)
+
+// Run is a local evaluation of one (evaluation, round, model): what a side
+// needs to defend its claim.
+type Run struct {
+	Trace    *runtime.Trace
+	Artifact []byte
+	Model    *runtime.Model
+	Dataset  *bench.Benchmark
+	// Items are the round's dataset indices in run order.
+	Items []int
+}
+
+// Root is the run's trace root, hex.
+func (r Run) Root() string {
+	h := r.Trace.Root()
+	return hex.EncodeToString(h[:])
+}
+
+// SideOf returns the side of d whose trace root is root, if any.
+func SideOf(d types.Dispute, root string) types.Side {
+	switch root {
+	case d.Claimant.TraceRoot:
+		return types.SIDE_CLAIMANT
+	case d.Challenger.TraceRoot:
+		return types.SIDE_CHALLENGER
+	}
+	return types.SIDE_UNSPECIFIED
+}
+
+// NextMove returns the message side should send now for d, or nil when the
+// dispute does not wait for that side.
+func NextMove(submitter string, d types.Dispute, side types.Side, run Run) (sdk.Msg, error) {
+	if d.Status != types.DISPUTE_STATUS_OPEN || side == types.SIDE_UNSPECIFIED {
+		return nil, nil
+	}
+	waiting := false
+	for _, s := range keeper.WaitingFor(d) {
+		waiting = waiting || s == side
+	}
+	if !waiting {
+		return nil, nil
+	}
+	switch d.Phase {
+	case types.PHASE_BISECT:
+		return Reveal(submitter, d, side, run)
+	case types.PHASE_REFEREE:
+		return Justify(submitter, d, side, run)
+	}
+	return nil, nil
+}
+
+// Reveal is the side's leaf at the step's index with its Merkle proof.
+func Reveal(submitter string, d types.Dispute, side types.Side, run Run) (*types.MsgBisect, error) {
+	if d.Index < 0 || d.Index >= int64(run.Trace.Len()) {
+		return nil, fmt.Errorf("dispute %d asks for leaf %d of a %d-leaf trace", d.Id, d.Index, run.Trace.Len())
+	}
+	leaf, proof, err := run.Trace.Prove(int(d.Index))
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgBisect{Submitter: submitter, DisputeId: d.Id, Side: side, Index: d.Index,
+		Leaf: formatLeaf(leaf), Proof: siblings(proof)}, nil
+}
+
+// Justify builds the referee step for the side: the artifact and the
+// non-weight inputs of the operator behind leaf hi, recomputed from the
+// round's item and proven against the side's own trace.
+func Justify(submitter string, d types.Dispute, side types.Side, run Run) (*types.MsgSubmitOperatorInputs, error) {
+	per := int64(run.Model.Program.LeavesPerItem())
+	item, local := d.Hi/per, int(d.Hi%per)
+	if item >= int64(len(run.Items)) {
+		return nil, fmt.Errorf("leaf %d is past the run's %d items", d.Hi, len(run.Items))
+	}
+	_, srcs, err := run.Model.Program.LeafNode(local)
+	if err != nil {
+		return nil, err
+	}
+	x, _ := run.Dataset.Item(run.Items[item])
+	outputs := map[int]*runtime.Tensor{}
+	if _, err := run.Model.Program.Run([]*runtime.Tensor{x}, 1, func(l int, t *runtime.Tensor) {
+		if l < local {
+			outputs[l] = t
+		}
+	}); err != nil {
+		return nil, err
+	}
+	msg := &types.MsgSubmitOperatorInputs{Submitter: submitter, DisputeId: d.Id, Model: run.Artifact, Side: side}
+	for _, s := range srcs {
+		switch s.Kind {
+		case runtime.FromLeaf:
+			j := item*per + int64(s.Leaf)
+			leaf, proof, err := run.Trace.Prove(int(j))
+			if err != nil {
+				return nil, err
+			}
+			t := outputs[s.Leaf]
+			if t == nil {
+				return nil, fmt.Errorf("leaf %d's output was not observed", s.Leaf)
+			}
+			msg.Inputs = append(msg.Inputs, types.OperatorInput{Tensor: keeper.TensorMessage(t), LeafIndex: j,
+				Leaf: formatLeaf(leaf), Proof: siblings(proof)})
+		case runtime.FromItem:
+			idx := run.Items[item]
+			proof, err := run.Dataset.ProveItem(idx)
+			if err != nil {
+				return nil, err
+			}
+			msg.Inputs = append(msg.Inputs, types.OperatorInput{ItemEncoding: run.Dataset.ItemEncoding(idx), ItemProof: siblings(proof)})
+		}
+	}
+	return msg, nil
+}
+
+func formatLeaf(l runtime.Leaf) types.Leaf {
+	return types.Leaf{Output: hex.EncodeToString(l.Output[:]), Acc: hex.EncodeToString(l.Acc[:])}
+}
+
+func siblings(p merkle.Proof) [][]byte {
+	out := make([][]byte, len(p.Siblings))
+	for i, s := range p.Siblings {
+		out[i] = append([]byte(nil), s[:]...)
+	}
+	return out
+}
+
+// Perturb returns a copy of tr whose leaf k's output hash is flipped: the
+// trace of a byzantine run that lies about one operator output (leaves
+// after k keep their outputs, so only the accumulators follow the lie).
+func Perturb(tr *runtime.Trace, k int) *runtime.Trace {
+	out := &runtime.Trace{}
+	for i := 0; i < tr.Len(); i++ {
+		o := tr.Leaf(i).Output
+		if i == k {
+			o[0] ^= 0xff
+		}
+		out.Append(o)
+	}
+	return out
+}
