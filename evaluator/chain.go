@@ -12,11 +12,15 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/query"
 
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
-// chain reads x/evaluation through the node's CometBFT RPC (ABCI queries).
+// chain reads x/evaluation and x/verde through the node's CometBFT RPC
+// (ABCI queries).
 type chain struct {
-	q evaluationtypes.QueryClient
+	rpc *rpchttp.HTTP
+	q   evaluationtypes.QueryClient
+	v   verdetypes.QueryClient
 }
 
 func newChain(nodeRPC string) (*chain, error) {
@@ -26,8 +30,9 @@ func newChain(nodeRPC string) (*chain, error) {
 	}
 	reg := codectypes.NewInterfaceRegistry()
 	evaluationtypes.RegisterInterfaces(reg)
+	verdetypes.RegisterInterfaces(reg)
 	cctx := client.Context{}.WithClient(rpc).WithCodec(codec.NewProtoCodec(reg)).WithInterfaceRegistry(reg)
-	return &chain{q: evaluationtypes.NewQueryClient(cctx)}, nil
+	return &chain{rpc: rpc, q: evaluationtypes.NewQueryClient(cctx), v: verdetypes.NewQueryClient(cctx)}, nil
 }
 
 // openWork is the state of the chain the sidecar acts on.
@@ -35,6 +40,9 @@ type openWork struct {
 	params evaluationtypes.Params
 	jobs   []job
 	open   map[RoundKey]uint32 // every open round and its current attempt
+	// running are the running evaluations, whose final results the
+	// sidecar checks against its own.
+	running []evaluationtypes.Evaluation
 }
 
 // work lists the (evaluation, open round, model) triples to evaluate.
@@ -55,6 +63,7 @@ func (c *chain) work(ctx context.Context) (openWork, error) {
 			if e.Status != evaluationtypes.EVALUATION_STATUS_RUNNING {
 				continue
 			}
+			out.running = append(out.running, e)
 			if err := c.evaluationJobs(ctx, e, &out); err != nil {
 				return out, err
 			}

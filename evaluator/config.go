@@ -7,6 +7,7 @@ package evaluator
 import (
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/delphi-network/delphi/runtime"
@@ -33,6 +34,30 @@ type Config struct {
 	FetchTimeout time.Duration
 	// Limits bound what a model may ask of this machine.
 	Limits runtime.Limits
+	// Signer, when set, lets the sidecar play Verde disputes for its
+	// validator: challenge results that contradict its own, reveal leaves,
+	// justify operators. Without it the sidecar only reports results.
+	Signer *SignerConfig
+	// Fault, when set, makes the sidecar byzantine on purpose (tests and
+	// demos): it is refused unless the node's chain is a local test chain.
+	Fault *Fault
+}
+
+// Fault falsifies one operator output of every run: the hash of trace
+// leaf Leaf (or the last leaf, if the trace is shorter).
+type Fault struct {
+	Leaf int
+}
+
+// IsTestChain reports whether a chain id names a local test chain, the
+// only kind a faulty sidecar may join.
+func IsTestChain(chainID string) bool {
+	for _, p := range []string{"delphi-test", "delphi-localnet", "delphi-demo", "delphi-cli"} {
+		if strings.HasPrefix(chainID, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultConfig is a sidecar for a node on the default local ports.

@@ -11,14 +11,17 @@ import (
 // metrics counts the sidecar's work for /healthz and /metrics (Prometheus
 // text format).
 type metrics struct {
-	mu           sync.Mutex
-	results      uint64
-	items        uint64
-	seconds      float64
-	failures     uint64
-	chainErrors  uint64
-	lastFailures []string // most recent first, bounded
-	lastChainErr string
+	mu             sync.Mutex
+	results        uint64
+	items          uint64
+	seconds        float64
+	failures       uint64
+	chainErrors    uint64
+	lastFailures   []string // most recent first, bounded
+	lastChainErr   string
+	moves          uint64
+	disputeErrors  uint64
+	lastDisputeErr string
 }
 
 const keepFailures = 20
@@ -51,6 +54,19 @@ func (m *metrics) chainError(err error) {
 	m.lastChainErr = err.Error()
 }
 
+func (m *metrics) disputeMove() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.moves++
+}
+
+func (m *metrics) disputeError(err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.disputeErrors++
+	m.lastDisputeErr = err.Error()
+}
+
 // Health is what /healthz reports.
 type Health struct {
 	Results        uint64   `json:"results"`
@@ -59,6 +75,10 @@ type Health struct {
 	RecentFailures []string `json:"recent_failures"`
 	ChainErrors    uint64   `json:"chain_errors"`
 	LastChainError string   `json:"last_chain_error,omitempty"`
+	// DisputeMoves counts challenges and dispute moves sent for the validator.
+	DisputeMoves     uint64 `json:"dispute_moves"`
+	DisputeErrors    uint64 `json:"dispute_errors"`
+	LastDisputeError string `json:"last_dispute_error,omitempty"`
 }
 
 func (s *Sidecar) health() Health {
@@ -66,7 +86,8 @@ func (s *Sidecar) health() Health {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return Health{Results: m.results, Stored: s.store.Len(), Failures: m.failures,
-		RecentFailures: append([]string{}, m.lastFailures...), ChainErrors: m.chainErrors, LastChainError: m.lastChainErr}
+		RecentFailures: append([]string{}, m.lastFailures...), ChainErrors: m.chainErrors, LastChainError: m.lastChainErr,
+		DisputeMoves: m.moves, DisputeErrors: m.disputeErrors, LastDisputeError: m.lastDisputeErr}
 }
 
 func (s *Sidecar) healthHandler() http.Handler {
@@ -85,6 +106,8 @@ func (s *Sidecar) healthHandler() http.Handler {
 		fmt.Fprintf(w, "# HELP delphi_evaluator_seconds_total Seconds spent evaluating.\n# TYPE delphi_evaluator_seconds_total counter\ndelphi_evaluator_seconds_total %g\n", m.seconds)
 		fmt.Fprintf(w, "# HELP delphi_evaluator_failures_total Evaluations this machine could not run (data, artifact or hash problems).\n# TYPE delphi_evaluator_failures_total counter\ndelphi_evaluator_failures_total %d\n", m.failures)
 		fmt.Fprintf(w, "# HELP delphi_evaluator_chain_errors_total Failed reads of the chain.\n# TYPE delphi_evaluator_chain_errors_total counter\ndelphi_evaluator_chain_errors_total %d\n", m.chainErrors)
+		fmt.Fprintf(w, "# HELP delphi_evaluator_dispute_moves_total Challenges and dispute moves sent.\n# TYPE delphi_evaluator_dispute_moves_total counter\ndelphi_evaluator_dispute_moves_total %d\n", m.moves)
+		fmt.Fprintf(w, "# HELP delphi_evaluator_dispute_errors_total Dispute moves that could not be built or were refused.\n# TYPE delphi_evaluator_dispute_errors_total counter\ndelphi_evaluator_dispute_errors_total %d\n", m.disputeErrors)
 	})
 	return mux
 }

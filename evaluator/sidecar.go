@@ -21,6 +21,9 @@ type Sidecar struct {
 	chain   *chain
 	compute *computer
 	metrics *metrics
+	signer  *signer
+	// sent remembers dispute moves accepted into the mempool (poll loop only).
+	sent map[string]bool
 
 	mu   sync.RWMutex
 	open map[RoundKey]uint32
@@ -40,10 +43,16 @@ func New(cfg Config) (*Sidecar, error) {
 	if err != nil {
 		return nil, err
 	}
+	var sg *signer
+	if cfg.Signer != nil {
+		if sg, err = newSigner(*cfg.Signer, ch.rpc); err != nil {
+			return nil, err
+		}
+	}
 	return &Sidecar{
-		cfg: cfg, store: store, chain: ch,
+		cfg: cfg, store: store, chain: ch, signer: sg, sent: map[string]bool{},
 		compute: &computer{fetch: Fetcher{Schemes: cfg.Schemes, AllowPrivate: cfg.AllowPrivateHosts, Timeout: cfg.FetchTimeout},
-			limits: cfg.Limits, models: map[string]*loaded{}},
+			limits: cfg.Limits, models: map[string]*loaded{}, fault: cfg.Fault},
 		metrics: newMetrics(),
 		max:     -1,
 	}, nil
@@ -51,6 +60,11 @@ func New(cfg Config) (*Sidecar, error) {
 
 // Run serves the node and follows the chain until ctx ends.
 func (s *Sidecar) Run(ctx context.Context) error {
+	if s.cfg.Fault != nil {
+		if err := s.checkTestChain(ctx); err != nil {
+			return err
+		}
+	}
 	lis, err := net.Listen("tcp", s.cfg.ListenAddr)
 	if err != nil {
 		return fmt.Errorf("evaluator listen %s: %w", s.cfg.ListenAddr, err)
@@ -110,16 +124,42 @@ func (s *Sidecar) poll(ctx context.Context) {
 			continue
 		}
 		start := time.Now()
-		res, err := s.compute.run(ctx, j)
+		res, tr, err := s.compute.run(ctx, j)
 		if err != nil {
 			s.metrics.failure(j, err)
 			continue
+		}
+		if tr != nil {
+			if err := s.store.PutTrace(res, tr); err != nil {
+				s.metrics.failure(j, err)
+				continue
+			}
 		}
 		if err := s.store.Put(res); err != nil {
 			s.metrics.failure(j, err)
 			continue
 		}
 		s.metrics.done(j, time.Since(start))
+	}
+	s.defend(ctx, w.running)
+}
+
+// checkTestChain refuses the fault option on anything but a local test
+// chain, waiting for the node to answer.
+func (s *Sidecar) checkTestChain(ctx context.Context) error {
+	for {
+		st, err := s.chain.rpc.Status(ctx)
+		if err == nil {
+			if id := st.NodeInfo.Network; !IsTestChain(id) {
+				return fmt.Errorf("the fault option is for local test chains only; the node runs %q", id)
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(s.cfg.PollInterval):
+		}
 	}
 }
 

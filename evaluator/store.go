@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 
+	"github.com/delphi-network/delphi/runtime"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -89,6 +91,48 @@ func (s *Store) Put(r *evaluationtypes.RoundResult) error {
 	s.res[id] = r
 	s.mu.Unlock()
 	return nil
+}
+
+// PutTrace keeps a run's trace (its output hashes) beside its result, for
+// the disputes the result may meet.
+func (s *Store) PutTrace(r *evaluationtypes.RoundResult, tr *runtime.Trace) error {
+	raw, err := tr.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	id := resultID{r.EvaluationId, r.Round, r.Attempt, r.ModelId}
+	name := strings.TrimSuffix(id.file(), ".json") + ".trace"
+	tmp := filepath.Join(s.dir, "."+name)
+	if err := os.WriteFile(tmp, raw, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(s.dir, name))
+}
+
+// Trace loads a stored run's trace.
+func (s *Store) Trace(e uint64, r, attempt uint32, m uint64) (*runtime.Trace, error) {
+	name := strings.TrimSuffix(resultID{e, r, attempt, m}.file(), ".json") + ".trace"
+	raw, err := os.ReadFile(filepath.Join(s.dir, name))
+	if err != nil {
+		return nil, err
+	}
+	tr := &runtime.Trace{}
+	return tr, tr.UnmarshalBinary(raw)
+}
+
+// Results returns the stored results of (evaluation, round, model) over
+// every attempt, by attempt.
+func (s *Store) Results(e uint64, r uint32, m uint64) []*evaluationtypes.RoundResult {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []*evaluationtypes.RoundResult
+	for id, res := range s.res {
+		if id.Evaluation == e && id.Round == r && id.Model == m {
+			out = append(out, res)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Attempt < out[j].Attempt })
+	return out
 }
 
 // Len is the number of stored results.

@@ -124,6 +124,12 @@ func waitForEnd(t *testing.T, net *network.Network) evaluationView {
 // height.
 func startEvaluation(t *testing.T, sidecars int, create bool) (*network.Network, int64) {
 	t.Helper()
+	return startEvaluationWith(t, network.Setup{Validators: 4, Sidecars: sidecars}, create)
+}
+
+// startEvaluationWith is startEvaluation on the network s describes.
+func startEvaluationWith(t *testing.T, s network.Setup, create bool) (*network.Network, int64) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("starts a CometBFT network with sidecars")
 	}
@@ -141,13 +147,10 @@ func startEvaluation(t *testing.T, sidecars int, create bool) (*network.Network,
 		models = append(models, model{"iris-" + kind, path, rec.ModelSHA256, rec.WeightsRoot})
 	}
 
-	net := network.Start(t, network.Setup{
-		Validators: 4,
-		Sidecars:   sidecars,
-		Benchmarks: []evaluationtypes.Benchmark{{Name: "iris", Task: "tabular-classification", Metric: "accuracy",
-			DatasetSha256: hex.EncodeToString(sum[:]), ItemRoot: hex.EncodeToString(itemRoot[:]), DatasetUris: []string{"file:///usr/share/delphi/iris"},
-			ItemCount: uint64(ds.Len())}},
-	})
+	s.Benchmarks = []evaluationtypes.Benchmark{{Name: "iris", Task: "tabular-classification", Metric: "accuracy",
+		DatasetSha256: hex.EncodeToString(sum[:]), ItemRoot: hex.EncodeToString(itemRoot[:]), DatasetUris: []string{"file:///usr/share/delphi/iris"},
+		ItemCount: uint64(ds.Len())}}
+	net := network.Start(t, s)
 	require.NoError(t, net.WaitForHeight(3, 60*time.Second))
 	bob := net.Accounts["bob"].String()
 	for _, m := range models {

@@ -54,6 +54,10 @@ type Setup struct {
 	// validators; the others vote without results, like validators whose
 	// sidecar is down.
 	Sidecars int
+	// Faulty lists validators (by index) whose sidecar falsifies operator
+	// output FaultLeaf of every run: byzantine evaluators.
+	Faulty    []int
+	FaultLeaf int
 }
 
 // Validator is one running in-process validator: a CometBFT node with the
@@ -97,27 +101,34 @@ func Start(t testing.TB, s Setup) *Network {
 		net.Validators = append(net.Validators, v)
 	}
 	if s.Sidecars > 0 {
-		if err := net.startSidecars(s.Sidecars); err != nil {
+		if err := net.startSidecars(s); err != nil {
 			t.Fatalf("start sidecars: %v", err)
 		}
 	}
 	return net
 }
 
-// startSidecars runs an evaluator beside the first count validators, in this
-// process, each talking to its own node's RPC and serving it on loopback.
-func (n *Network) startSidecars(count int) error {
+// startSidecars runs an evaluator beside the first s.Sidecars validators,
+// in this process, each talking to its own node's RPC, serving it on
+// loopback and playing Verde disputes with the validator's operator key.
+func (n *Network) startSidecars(s Setup) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	n.stopSidecars = cancel
 	for i, nd := range n.Nodes {
-		if i >= count {
+		if i >= s.Sidecars {
 			break
 		}
 		cfg := evaluator.DefaultConfig()
 		cfg.NodeRPC, cfg.ListenAddr, cfg.HealthAddr = nd.RPC(), nd.EvaluatorAddr(), nd.EvaluatorHealth()
 		cfg.DataDir = filepath.Join(nd.Home, "evaluator")
 		cfg.PollInterval = 200 * time.Millisecond
-		s, err := evaluator.New(cfg)
+		cfg.Signer = &evaluator.SignerConfig{KeyName: "validator", KeyringDir: nd.Home, KeyringBackend: "test", ChainID: n.ChainID}
+		for _, f := range s.Faulty {
+			if f == i {
+				cfg.Fault = &evaluator.Fault{Leaf: s.FaultLeaf}
+			}
+		}
+		sc, err := evaluator.New(cfg)
 		if err != nil {
 			cancel()
 			return err
@@ -125,7 +136,7 @@ func (n *Network) startSidecars(count int) error {
 		n.sidecars.Add(1)
 		go func() {
 			defer n.sidecars.Done()
-			_ = s.Run(ctx)
+			_ = sc.Run(ctx)
 		}()
 	}
 	return nil

@@ -34,7 +34,9 @@ import (
 // record what the dispute did to whom; they and the bank are the only
 // mocks: x/evaluation and x/verde are the real keepers on a real store, and
 // the traces come from real runs of a trained model on iris.
-type fakeStaking struct{ vals map[string]stakingtypes.Validator }
+type fakeStaking struct {
+	vals map[string]stakingtypes.Validator
+}
 
 func (s *fakeStaking) ValidatorByConsAddr(_ context.Context, a sdk.ConsAddress) (stakingtypes.ValidatorI, error) {
 	v, ok := s.vals[a.String()]

@@ -125,7 +125,11 @@ func TestTimeouts(t *testing.T) {
 				side types.Side
 				run  func() error
 			}{
-				{types.SIDE_CLAIMANT, func() error { m, err := f.honestMove(1, types.SIDE_CLAIMANT); require.NoError(t, err); return f.deliver(t, m) }},
+				{types.SIDE_CLAIMANT, func() error {
+					m, err := f.honestMove(1, types.SIDE_CLAIMANT)
+					require.NoError(t, err)
+					return f.deliver(t, m)
+				}},
 				{types.SIDE_CHALLENGER, func() error {
 					m, err := playerReveal(f, 1, types.SIDE_CHALLENGER, lie)
 					require.NoError(t, err)

@@ -1,6 +1,8 @@
 package keeper_test
 
 import (
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
 	"github.com/delphi-network/delphi/x/verde/player"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
@@ -20,3 +22,5 @@ func playerReveal(f *fixture, id uint64, side types.Side, run player.Run) (*type
 	}
 	return player.Reveal(f.submitter, d, side, run)
 }
+
+func authModule(name string) []byte { return authtypes.NewModuleAddress(name) }

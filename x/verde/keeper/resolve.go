@@ -102,10 +102,10 @@ func (k Keeper) punish(ctx context.Context, validators []string, infractionHeigh
 // when the winner posted none.
 func (k Keeper) settleBonds(ctx context.Context, d *types.Dispute, claimantLost, challengerLost bool) error {
 	sides := []struct {
-		p          types.Party
-		lost       bool
-		other      types.Party
-		otherLost  bool
+		p         types.Party
+		lost      bool
+		other     types.Party
+		otherLost bool
 	}{{d.Claimant, claimantLost, d.Challenger, challengerLost}, {d.Challenger, challengerLost, d.Claimant, claimantLost}}
 	for _, s := range sides {
 		if s.p.Bond.IsZero() {

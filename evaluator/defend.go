@@ -1,0 +1,206 @@
+package evaluator
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/delphi-network/delphi/runtime/bench"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	"github.com/delphi-network/delphi/x/verde/player"
+	verdetypes "github.com/delphi-network/delphi/x/verde/types"
+)
+
+// defend plays Verde for the validator: it challenges every final result
+// of a running evaluation that contradicts the sidecar's own run of the
+// same round attempt, and makes every move it owes in open disputes where
+// one side is its run. Moves already sent for a dispute state are not
+// sent again; a refused move is retried at the next poll.
+func (s *Sidecar) defend(ctx context.Context, running []evaluationtypes.Evaluation) {
+	if s.signer == nil {
+		return
+	}
+	disputes, err := s.disputes(ctx)
+	if err != nil {
+		s.metrics.chainError(err)
+		return
+	}
+	for _, e := range running {
+		if err := s.challengeEvaluation(ctx, e, disputes); err != nil {
+			s.metrics.disputeError(err)
+		}
+	}
+	for _, d := range disputes {
+		if d.Status != verdetypes.DISPUTE_STATUS_OPEN {
+			continue
+		}
+		if err := s.move(ctx, d); err != nil {
+			s.metrics.disputeError(err)
+		}
+	}
+}
+
+// disputes lists every dispute, open or not (a resolved one also says the
+// sidecar's claim was already heard).
+func (s *Sidecar) disputes(ctx context.Context) ([]verdetypes.Dispute, error) {
+	var out []verdetypes.Dispute
+	var key []byte
+	for {
+		page, err := s.chain.v.Disputes(ctx, &verdetypes.QueryDisputesRequest{Pagination: &query.PageRequest{Key: key, Limit: 100}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Disputes...)
+		if page.Pagination == nil || len(page.Pagination.NextKey) == 0 {
+			return out, nil
+		}
+		key = page.Pagination.NextKey
+	}
+}
+
+// challengeEvaluation challenges the evaluation's final results that
+// differ from this sidecar's run of the same attempt.
+func (s *Sidecar) challengeEvaluation(ctx context.Context, e evaluationtypes.Evaluation, disputes []verdetypes.Dispute) error {
+	results, err := s.chain.q.Results(ctx, &evaluationtypes.QueryResultsRequest{Id: e.Id})
+	if err != nil || len(results.Results) == 0 {
+		return err
+	}
+	rounds, err := s.chain.q.Rounds(ctx, &evaluationtypes.QueryRoundsRequest{Id: e.Id})
+	if err != nil {
+		return err
+	}
+	attempt := map[uint32]uint32{}
+	for _, r := range rounds.Rounds {
+		attempt[r.Round] = r.Attempt
+	}
+	for _, res := range results.Results {
+		mine := s.own(res.EvaluationId, res.Round, attempt[res.Round], res.ModelId)
+		if mine == nil {
+			continue
+		}
+		root := hex.EncodeToString(mine.TraceRoot)
+		if root == res.TraceRoot || heard(disputes, res, root) {
+			continue
+		}
+		msg := &verdetypes.MsgChallenge{Challenger: s.signer.addr.String(), EvaluationId: res.EvaluationId,
+			Round: res.Round, ModelId: res.ModelId, Correct: mine.Correct, TraceRoot: root, Leaves: mine.Leaves}
+		if err := s.sendOnce(ctx, fmt.Sprintf("challenge/%d/%d/%d/%s", res.EvaluationId, res.Round, res.ModelId, root), msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// heard reports whether a dispute about res already has root on a side.
+func heard(disputes []verdetypes.Dispute, res evaluationtypes.Result, root string) bool {
+	for _, d := range disputes {
+		if d.EvaluationId == res.EvaluationId && d.Round == res.Round && d.ModelId == res.ModelId &&
+			(d.Challenger.TraceRoot == root || d.Claimant.TraceRoot == root) {
+			return true
+		}
+	}
+	return false
+}
+
+// own is this sidecar's stored result for a round attempt, if any.
+func (s *Sidecar) own(e uint64, r, attempt uint32, m uint64) *evaluationtypes.RoundResult {
+	for _, res := range s.store.Results(e, r, m) {
+		if res.Attempt == attempt {
+			return res
+		}
+	}
+	return nil
+}
+
+// move makes the sidecar's next move in d, if one side is its run.
+func (s *Sidecar) move(ctx context.Context, d verdetypes.Dispute) error {
+	for _, res := range s.store.Results(d.EvaluationId, d.Round, d.ModelId) {
+		side := player.SideOf(d, hex.EncodeToString(res.TraceRoot))
+		if side == verdetypes.SIDE_UNSPECIFIED {
+			continue
+		}
+		run, err := s.run(ctx, d, res)
+		if err != nil {
+			return err
+		}
+		msg, err := player.NextMove(s.signer.addr.String(), d, side, run)
+		if err != nil || msg == nil {
+			return err
+		}
+		key := fmt.Sprintf("move/%d/%s/%d/%d/%d/%s", d.Id, d.Phase, d.Index, d.Hi, len(d.History), side)
+		return s.sendOnce(ctx, key, msg)
+	}
+	return nil
+}
+
+// run rebuilds what a side needs from the stored trace, the verified
+// artifact, the benchmark and the round's seed.
+func (s *Sidecar) run(ctx context.Context, d verdetypes.Dispute, res *evaluationtypes.RoundResult) (player.Run, error) {
+	var run player.Run
+	tr, err := s.store.Trace(res.EvaluationId, res.Round, res.Attempt, res.ModelId)
+	if err != nil {
+		return run, fmt.Errorf("dispute %d: no stored trace: %w", d.Id, err)
+	}
+	e, err := s.chain.q.Evaluation(ctx, &evaluationtypes.QueryEvaluationRequest{Id: d.EvaluationId})
+	if err != nil {
+		return run, err
+	}
+	b, err := s.chain.q.Benchmark(ctx, &evaluationtypes.QueryBenchmarkRequest{Id: e.Evaluation.BenchmarkId})
+	if err != nil {
+		return run, err
+	}
+	m, err := s.chain.q.Model(ctx, &evaluationtypes.QueryModelRequest{Id: d.ModelId})
+	if err != nil {
+		return run, err
+	}
+	p, err := s.chain.q.Params(ctx, &evaluationtypes.QueryParamsRequest{})
+	if err != nil {
+		return run, err
+	}
+	l, err := s.compute.load(ctx, m.Model, int64(p.Params.MaxArtifactBytes))
+	if err != nil {
+		return run, err
+	}
+	if l.err != nil {
+		return run, fmt.Errorf("dispute %d over a model the runtime refuses: %w", d.Id, l.err)
+	}
+	ds, err := bench.Load(b.Benchmark.Name)
+	if err != nil {
+		return run, err
+	}
+	rounds, err := s.chain.q.Rounds(ctx, &evaluationtypes.QueryRoundsRequest{Id: d.EvaluationId})
+	if err != nil {
+		return run, err
+	}
+	var seed []byte
+	for _, r := range rounds.Rounds {
+		if r.Round == d.Round {
+			seed, err = hex.DecodeString(r.Seed)
+			if err != nil {
+				return run, err
+			}
+		}
+	}
+	items, err := bench.Select(seed, int(e.Evaluation.ItemsPerRound), ds.Len())
+	if err != nil {
+		return run, err
+	}
+	return player.Run{Trace: tr, Artifact: l.raw, Model: l.model, Dataset: ds, Items: items}, nil
+}
+
+// sendOnce broadcasts msg unless a message with the same key was accepted
+// into the mempool before.
+func (s *Sidecar) sendOnce(ctx context.Context, key string, msg sdk.Msg) error {
+	if s.sent[key] {
+		return nil
+	}
+	if err := s.signer.send(ctx, msg); err != nil {
+		return fmt.Errorf("%s: %w", key, err)
+	}
+	s.sent[key] = true
+	s.metrics.disputeMove()
+	return nil
+}
