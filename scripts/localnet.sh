@@ -4,6 +4,9 @@
 # build/localnet/, stopped by their own pids.
 #   scripts/localnet.sh start [N]   (default N=4, or LOCALNET_VALIDATORS)
 #   scripts/localnet.sh stop
+# Every sidecar plays Verde disputes with its validator's key. LOCALNET_FAULTY
+# (e.g. "3" or "1,2") makes those validators' sidecars byzantine on purpose
+# (they falsify trace leaf LOCALNET_FAULT_LEAF, default 7).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${DELPHID:-build/delphid}
@@ -45,8 +48,11 @@ start() {
     "$bin" start --home "$dir/node$i" --log_no_color >"$dir/node$i.log" 2>&1 &
     echo $! >"$dir/node$i.pid"
     p=$((base + 8 * i))
+    fault=()
+    case ",${LOCALNET_FAULTY:-}," in *",$i,"*) fault=(--fault-leaf "${LOCALNET_FAULT_LEAF:-7}") ;; esac
     "$bin" evaluator start --home "$dir/node$i" --node "tcp://127.0.0.1:$((p + 1))" \
-      --listen "127.0.0.1:$((p + 5))" --health "127.0.0.1:$((p + 6))" >"$dir/evaluator$i.log" 2>&1 &
+      --listen "127.0.0.1:$((p + 5))" --health "127.0.0.1:$((p + 6))" \
+      --from validator --keyring-backend test "${fault[@]}" >"$dir/evaluator$i.log" 2>&1 &
     echo $! >"$dir/evaluator$i.pid"
   done
   # Ready once node0 has committed a block with vote extensions in force.

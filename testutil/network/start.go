@@ -144,6 +144,11 @@ func (n *Network) startSidecars(s Setup) error {
 
 func startValidator(l *Layout, nd Node) (*Validator, error) {
 	cfg := l.CometConfig(nd)
+	// CometBFT's consensus reactor runs a per-peer maj23 query loop that
+	// Node.Stop does not wait for; if it wakes after the block store is
+	// closed it panics ("leveldb: closed") and takes the test binary down.
+	// In-process networks live for seconds, so let the loop sleep past them.
+	cfg.Consensus.PeerQueryMaj23SleepDuration = 24 * time.Hour
 	appCfg := AppConfig(nd)
 	logger := log.NewNopLogger()
 

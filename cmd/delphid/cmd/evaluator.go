@@ -18,6 +18,10 @@ import (
 func evaluatorCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "evaluator", Short: "The validator's evaluation sidecar"}
 	cfg := evaluator.DefaultConfig()
+	var (
+		from, backend, chainIDFlag string
+		faultLeaf                  int
+	)
 	start := &cobra.Command{
 		Use:   "start",
 		Short: "Follow the chain's open rounds, evaluate every model and serve results to the node",
@@ -25,11 +29,28 @@ func evaluatorCmd() *cobra.Command {
 and hash-checks each model artifact, evaluates it on the round's items with the
 deterministic runtime, stores results under --data-dir (a restart does not
 recompute them) and serves them on --listen for the node's vote extensions
-(app.toml [evaluator]). /healthz and /metrics are on --health.`,
+(app.toml [evaluator]). /healthz and /metrics are on --health.
+
+With --from (a key in --home's keyring, normally the validator's operator key)
+it also plays Verde disputes for its validator: it challenges final results that
+contradict its own run, reveals trace leaves and justifies the disputed operator
+from the traces it keeps on disk. --fault-leaf makes it byzantine on purpose, for
+tests and demos; it is refused unless the node runs a local test chain.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !cmd.Flags().Changed("data-dir") {
 				cfg.DataDir = filepath.Join(client.GetClientContextFromCmd(cmd).HomeDir, "evaluator")
+			}
+			if from != "" {
+				cctx := client.GetClientContextFromCmd(cmd)
+				chainID := cctx.ChainID
+				if cmd.Flags().Changed("chain-id") || chainID == "" {
+					chainID = chainIDFlag
+				}
+				cfg.Signer = &evaluator.SignerConfig{KeyName: from, KeyringDir: cctx.HomeDir, KeyringBackend: backend, ChainID: chainID}
+			}
+			if faultLeaf >= 0 {
+				cfg.Fault = &evaluator.Fault{Leaf: faultLeaf}
 			}
 			s, err := evaluator.New(cfg)
 			if err != nil {
@@ -49,6 +70,10 @@ recompute them) and serves them on --listen for the node's vote extensions
 	f.DurationVar(&cfg.PollInterval, "poll", cfg.PollInterval, "how often the chain is read")
 	f.DurationVar(&cfg.FetchTimeout, "fetch-timeout", cfg.FetchTimeout, "bound on one artifact download")
 	f.BoolVar(&cfg.AllowPrivateHosts, "allow-private-hosts", false, "fetch http(s) artifacts from loopback or private addresses (local networks only)")
+	f.StringVar(&from, "from", "", "key that signs dispute moves (the validator's operator key); empty: report results only")
+	f.StringVar(&backend, "keyring-backend", "test", "keyring backend of --from")
+	f.StringVar(&chainIDFlag, "chain-id", "", "chain id for signing (default: the client config's)")
+	f.IntVar(&faultLeaf, "fault-leaf", -1, "TEST ONLY: falsify this trace leaf of every run (refused off local test chains)")
 	cmd.AddCommand(start)
 	return cmd
 }
