@@ -82,6 +82,7 @@ type App struct {
 
 	evaluator    EvaluatorClient
 	evaluatorCfg EvaluatorConfig
+	tamper       Tamper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager

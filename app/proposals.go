@@ -61,6 +61,9 @@ func (app *App) setProposalHandlers() {
 			return nil, err
 		}
 		res.Txs = append([][]byte{injected}, res.Txs...)
+		if f := app.tamper.Proposal; f != nil {
+			res.Txs = f(req.Height, res.Txs)
+		}
 		return res, nil
 	})
 

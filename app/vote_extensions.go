@@ -18,6 +18,14 @@ import (
 // timeout. The chain never waits for evaluation: a slow, dead or panicking
 // sidecar, or anything else that goes wrong, gives an empty extension.
 func (app *App) extendVote(ctx sdk.Context, req *abci.RequestExtendVote) (resp *abci.ResponseExtendVote, err error) {
+	resp, err = app.honestExtension(ctx, req)
+	if f := app.tamper.VoteExtension; f != nil && err == nil {
+		resp.VoteExtension = f(req.Height, resp.VoteExtension)
+	}
+	return resp, err
+}
+
+func (app *App) honestExtension(ctx sdk.Context, req *abci.RequestExtendVote) (resp *abci.ResponseExtendVote, err error) {
 	empty := &abci.ResponseExtendVote{VoteExtension: []byte{}}
 	defer func() {
 		if r := recover(); r != nil {

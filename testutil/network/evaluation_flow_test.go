@@ -169,3 +169,35 @@ func startEvaluationWith(t *testing.T, s network.Setup, create bool) (*network.N
 	// h + 2 + 3 + 12.
 	return net, h + 17
 }
+
+type sidecarHealth struct {
+	Results int `json:"results"`
+	Stored  int `json:"stored"`
+}
+
+// TestSidecarRestartKeepsResults: a sidecar restarted mid-evaluation loads
+// its stored results (and traces) from disk, serves them again and
+// computes only what it had not, and the evaluation finalizes.
+func TestSidecarRestartKeepsResults(t *testing.T) {
+	net, _ := startEvaluation(t, 4, true)
+	health := "http://" + net.Nodes[0].EvaluatorHealth() + "/healthz"
+	var h sidecarHealth
+	require.Eventually(t, func() bool { return tryGetJSON(health, &h) == nil && h.Stored >= 2 },
+		60*time.Second, 100*time.Millisecond, "round 0 never computed")
+	net.StopSidecar(0)
+	files, err := filepath.Glob(filepath.Join(net.Nodes[0].Home, "evaluator", "results", "*.json"))
+	require.NoError(t, err)
+	traces, err := filepath.Glob(filepath.Join(net.Nodes[0].Home, "evaluator", "results", "*.trace"))
+	require.NoError(t, err)
+	stored := len(files)
+	require.GreaterOrEqual(t, stored, 2)
+	require.Len(t, traces, stored, "every result's trace is kept for disputes")
+	require.NoError(t, net.StartSidecar(0))
+	var after sidecarHealth
+
+	got := waitForEnd(t, net)
+	require.Equal(t, "EVALUATION_STATUS_FINALIZED", got.Evaluation.Status)
+	getJSON(t, health, &after)
+	require.Equal(t, 4, after.Stored)
+	require.Equal(t, 4-stored, after.Results, "only what was missing was computed after the restart")
+}

@@ -2,6 +2,7 @@ package network
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -43,6 +44,14 @@ type Network struct {
 
 	stopSidecars context.CancelFunc
 	sidecars     sync.WaitGroup
+	// sidecar holds each running sidecar's config and stop function.
+	sidecar map[int]*runningSidecar
+}
+
+type runningSidecar struct {
+	cfg  evaluator.Config
+	stop context.CancelFunc
+	done chan struct{}
 }
 
 // Setup describes a network to start.
@@ -58,6 +67,8 @@ type Setup struct {
 	// output FaultLeaf of every run: byzantine evaluators.
 	Faulty    []int
 	FaultLeaf int
+	// Tamper makes validators (by index) byzantine at the ABCI level.
+	Tamper map[int]app.Tamper
 }
 
 // Validator is one running in-process validator: a CometBFT node with the
@@ -93,8 +104,8 @@ func Start(t testing.TB, s Setup) *Network {
 	}
 	net := &Network{Layout: layout}
 	t.Cleanup(net.Stop)
-	for _, nd := range layout.Nodes {
-		v, err := startValidator(layout, nd)
+	for i, nd := range layout.Nodes {
+		v, err := startValidator(layout, nd, s.Tamper[i])
 		if err != nil {
 			t.Fatalf("start %s: %v", nd.Moniker, err)
 		}
@@ -112,8 +123,12 @@ func Start(t testing.TB, s Setup) *Network {
 // in this process, each talking to its own node's RPC, serving it on
 // loopback and playing Verde disputes with the validator's operator key.
 func (n *Network) startSidecars(s Setup) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	n.stopSidecars = cancel
+	n.sidecar = map[int]*runningSidecar{}
+	n.stopSidecars = func() {
+		for _, r := range n.sidecar {
+			r.stop()
+		}
+	}
 	for i, nd := range n.Nodes {
 		if i >= s.Sidecars {
 			break
@@ -128,21 +143,51 @@ func (n *Network) startSidecars(s Setup) error {
 				cfg.Fault = &evaluator.Fault{Leaf: s.FaultLeaf}
 			}
 		}
-		sc, err := evaluator.New(cfg)
-		if err != nil {
-			cancel()
+		if err := n.runSidecar(i, cfg); err != nil {
+			n.stopSidecars()
 			return err
 		}
-		n.sidecars.Add(1)
-		go func() {
-			defer n.sidecars.Done()
-			_ = sc.Run(ctx)
-		}()
 	}
 	return nil
 }
 
-func startValidator(l *Layout, nd Node) (*Validator, error) {
+func (n *Network) runSidecar(i int, cfg evaluator.Config) error {
+	sc, err := evaluator.New(cfg)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &runningSidecar{cfg: cfg, stop: cancel, done: make(chan struct{})}
+	n.sidecar[i] = r
+	n.sidecars.Add(1)
+	go func() {
+		defer n.sidecars.Done()
+		defer close(r.done)
+		_ = sc.Run(ctx)
+	}()
+	return nil
+}
+
+// StopSidecar stops validator i's sidecar and waits for it to exit.
+func (n *Network) StopSidecar(i int) {
+	if r := n.sidecar[i]; r != nil {
+		r.stop()
+		<-r.done
+	}
+}
+
+// StartSidecar starts validator i's stopped sidecar again with the same
+// config and data directory, as an operator restarting the process would.
+func (n *Network) StartSidecar(i int) error {
+	r := n.sidecar[i]
+	if r == nil {
+		return fmt.Errorf("validator %d has no sidecar", i)
+	}
+	n.StopSidecar(i)
+	return n.runSidecar(i, r.cfg)
+}
+
+func startValidator(l *Layout, nd Node, tamper app.Tamper) (*Validator, error) {
 	cfg := l.CometConfig(nd)
 	// CometBFT's consensus reactor runs a per-peer maj23 query loop that
 	// Node.Stop does not wait for; if it wakes after the block store is
@@ -155,6 +200,7 @@ func startValidator(l *Layout, nd Node) (*Validator, error) {
 	a := app.New(logger, dbm.NewMemDB(), appOptions{"home": nd.Home, "evaluator.enabled": appCfg.Evaluator.Enabled,
 		"evaluator.address": appCfg.Evaluator.Address, "evaluator.timeout": appCfg.Evaluator.Timeout},
 		baseapp.SetChainID(l.ChainID), baseapp.SetMinGasPrices(appCfg.MinGasPrices))
+	a.SetTamper(tamper)
 	nodeKey, err := p2p.LoadNodeKey(cfg.NodeKeyFile())
 	if err != nil {
 		return nil, err
@@ -243,4 +289,14 @@ func (n *Network) WaitForHeight(h int64, timeout time.Duration) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return nil
+}
+
+// ConsAddressHex is the validator's consensus address in lower-case hex, as
+// results and disputes name validators.
+func (v *Validator) ConsAddressHex() string {
+	pk, err := v.cmt.PrivValidator().GetPubKey()
+	if err != nil {
+		return ""
+	}
+	return hex.EncodeToString(pk.Address())
 }

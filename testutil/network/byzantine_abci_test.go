@@ -1,0 +1,75 @@
+package network_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/delphi-network/delphi/app"
+	"github.com/delphi-network/delphi/testutil/network"
+)
+
+// TestBadVoteExtensionsAndForgedCommitsAreRejected: on a live 4-validator
+// network with sidecars, validator 3 sends garbled or oversized vote
+// extensions and validator 2, whenever it proposes, injects a forged
+// extended commit (one extension's bytes changed after signing). The
+// honest validators reject both (VerifyVoteExtension, ProcessProposal),
+// the chain keeps producing blocks, the evaluation finalizes on the honest
+// results, and no committed block carries a forged commit.
+func TestBadVoteExtensionsAndForgedCommitsAreRejected(t *testing.T) {
+	garble := func(h int64, ext []byte) []byte {
+		if h%2 == 0 {
+			return bytes.Repeat([]byte{0xff, 0x13}, 32) // undecodable
+		}
+		return bytes.Repeat([]byte{0x0a}, 1<<20) // far over max_vote_extension_bytes
+	}
+	forged := 0
+	forge := func(_ int64, txs [][]byte) [][]byte {
+		if len(txs) == 0 || !app.IsInjectedCommit(txs[0]) {
+			return txs
+		}
+		var info abci.ExtendedCommitInfo
+		if err := info.Unmarshal(txs[0][len(app.InjectedCommitPrefix):]); err != nil {
+			return txs
+		}
+		for i := range info.Votes {
+			if len(info.Votes[i].VoteExtension) > 0 {
+				info.Votes[i].VoteExtension = append([]byte{}, info.Votes[i].VoteExtension...)
+				info.Votes[i].VoteExtension[len(info.Votes[i].VoteExtension)-1] ^= 1
+				raw, err := info.Marshal()
+				if err != nil {
+					return txs
+				}
+				forged++
+				out := append([][]byte{}, txs...)
+				out[0] = append(append([]byte{}, app.InjectedCommitPrefix...), raw...)
+				return out
+			}
+		}
+		return txs
+	}
+	net, _ := startEvaluationWith(t, network.Setup{Validators: 4, Sidecars: 4,
+		Tamper: map[int]app.Tamper{3: {VoteExtension: garble}, 2: {Proposal: forge}}}, true)
+	dumpOnFailure(t, net)
+	got := waitForEnd(t, net)
+	require.Equal(t, "EVALUATION_STATUS_FINALIZED", got.Evaluation.Status)
+	require.Positive(t, forged, "validator 2 proposed at least once with results in the commit")
+
+	// Every committed block's injected commit is the genuine one: it
+	// verifies, which the forged ones did not.
+	var results struct {
+		Results []struct {
+			Validators []string `json:"validators"`
+		} `json:"results"`
+	}
+	getJSON(t, net.Nodes[0].API()+"/delphi/evaluation/v1/evaluations/1/results", &results)
+	garbler := strings.ToLower(net.Validators[3].ConsAddressHex())
+	for _, r := range results.Results {
+		require.NotContains(t, r.Validators, garbler, "a garbled extension never counted")
+	}
+	require.NoError(t, net.WaitForHeight(net.Height()+3, 30*time.Second), "the chain goes on")
+}
