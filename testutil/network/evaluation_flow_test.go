@@ -128,11 +128,18 @@ func startEvaluation(t *testing.T, sidecars int, create bool) (*network.Network,
 }
 
 // startEvaluationWith is startEvaluation on the network s describes.
-func startEvaluationWith(t *testing.T, s network.Setup, create bool) (*network.Network, int64) {
+func startEvaluationWith(t testing.TB, s network.Setup, create bool) (*network.Network, int64) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts a CometBFT network with sidecars")
 	}
+	return startEvaluationSpec(t, s, create, 2, 12)
+}
+
+// startEvaluationSpec is startEvaluationWith for an evaluation of the given
+// number of rounds and deadline.
+func startEvaluationSpec(t testing.TB, s network.Setup, create bool, rounds uint32, deadline uint64) (*network.Network, int64) {
+	t.Helper()
 	ds, err := bench.Load("iris")
 	require.NoError(t, err, "benchmark data: run `make data`")
 	sum, itemRoot := ds.SHA256(), ds.ItemRoot()
@@ -163,11 +170,11 @@ func startEvaluationWith(t *testing.T, s network.Setup, create bool) (*network.N
 		return net, 0
 	}
 	broadcast(t, net, "alice", &evaluationtypes.MsgCreateEvaluation{Creator: net.Accounts["alice"].String(),
-		BenchmarkId: 1, ModelIds: []uint64{1, 2}, Rounds: 2, ItemsPerRound: 30, BlocksBetweenRounds: 3,
-		StartDelay: 2, DeadlineBlocks: 12})
+		BenchmarkId: 1, ModelIds: []uint64{1, 2}, Rounds: rounds, ItemsPerRound: 30, BlocksBetweenRounds: 3,
+		StartDelay: 2, DeadlineBlocks: deadline})
 	// Created at h or later: the deadline is at most a few blocks past
-	// h + 2 + 3 + 12.
-	return net, h + 17
+	// h + start delay + the rounds between + the deadline.
+	return net, h + 2 + 3*int64(rounds-1) + int64(deadline)
 }
 
 type sidecarHealth struct {

@@ -49,6 +49,9 @@ type Options struct {
 	// Benchmarks are registered in genesis (as if by governance), with ids
 	// from 1 in this order.
 	Benchmarks []evaluationtypes.Benchmark
+	// NoVoteExtensions leaves vote extensions off (for comparisons only:
+	// no result can reach the chain without them).
+	NoVoteExtensions bool
 }
 
 // Ports a validator and its evaluator sidecar listen on, all on 127.0.0.1.
@@ -271,7 +274,9 @@ func buildGenesis(a *app.App, enc app.EncodingConfig, opts Options, accounts []a
 	gen := genutiltypes.NewAppGenesisWithVersion(opts.ChainID, raw)
 	gen.GenesisTime = time.Now().UTC().Truncate(time.Second)
 	params := cmttypes.DefaultConsensusParams()
-	params.ABCI.VoteExtensionsEnableHeight = app.DefaultVoteExtensionsEnableHeight
+	if !opts.NoVoteExtensions {
+		params.ABCI.VoteExtensionsEnableHeight = app.DefaultVoteExtensionsEnableHeight
+	}
 	gen.Consensus = &genutiltypes.ConsensusGenesis{Params: params}
 	return gen, gen.ValidateAndComplete()
 }

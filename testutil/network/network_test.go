@@ -151,7 +151,7 @@ func runNetwork(t *testing.T, n int) {
 
 // broadcast signs msg with a funded account of node0's keyring and sends it
 // through validator 0.
-func broadcast(t *testing.T, net *network.Network, from string, msg sdk.Msg) {
+func broadcast(t testing.TB, net *network.Network, from string, msg sdk.Msg) {
 	t.Helper()
 	val := net.Validators[0]
 	clientCtx := val.ClientCtx.
@@ -169,7 +169,7 @@ func broadcast(t *testing.T, net *network.Network, from string, msg sdk.Msg) {
 	require.NoError(t, clienttx.BroadcastTx(clientCtx, txf, msg))
 }
 
-func getJSON(t *testing.T, url string, out any) {
+func getJSON(t testing.TB, url string, out any) {
 	t.Helper()
 	require.Eventually(t, func() bool { return tryGetJSON(url, out) == nil }, 20*time.Second, 250*time.Millisecond, url)
 }

@@ -69,6 +69,10 @@ type Setup struct {
 	FaultLeaf int
 	// Tamper makes validators (by index) byzantine at the ABCI level.
 	Tamper map[int]app.Tamper
+	// BlockTime is CometBFT's timeout_commit (default 1s).
+	BlockTime time.Duration
+	// NoVoteExtensions leaves vote extensions off (comparisons only).
+	NoVoteExtensions bool
 }
 
 // Validator is one running in-process validator: a CometBFT node with the
@@ -93,11 +97,13 @@ func Start(t testing.TB, s Setup) *Network {
 	t.Helper()
 	n := s.Validators
 	layout, err := Generate(Options{
-		Dir:        t.TempDir(),
-		ChainID:    fmt.Sprintf("delphi-test-%d", n),
-		Validators: n,
-		Accounts:   []string{"alice", "bob", "carol"},
-		Benchmarks: s.Benchmarks,
+		Dir:              t.TempDir(),
+		ChainID:          fmt.Sprintf("delphi-test-%d", n),
+		Validators:       n,
+		Accounts:         []string{"alice", "bob", "carol"},
+		Benchmarks:       s.Benchmarks,
+		BlockTime:        s.BlockTime,
+		NoVoteExtensions: s.NoVoteExtensions,
 	})
 	if err != nil {
 		t.Fatalf("generate network: %v", err)
