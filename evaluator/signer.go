@@ -25,8 +25,9 @@ type SignerConfig struct {
 	KeyringDir     string
 	KeyringBackend string
 	ChainID        string
-	// Gas is the gas limit of every move (the referee step carries the
-	// model artifact).
+	// Gas, when set, is the gas limit of every move; otherwise it is
+	// sized from the message (the referee step carries the model artifact,
+	// charged per byte).
 	Gas uint64
 }
 
@@ -40,6 +41,7 @@ type signer struct {
 	mu     sync.Mutex
 	seq    uint64
 	synced bool
+	gas    uint64
 }
 
 func newSigner(cfg SignerConfig, rpc *rpchttp.HTTP) (*signer, error) {
@@ -62,13 +64,24 @@ func newSigner(cfg SignerConfig, rpc *rpchttp.HTTP) (*signer, error) {
 	cctx := client.Context{}.WithClient(rpc).WithCodec(enc.Codec).WithInterfaceRegistry(enc.InterfaceRegistry).
 		WithTxConfig(enc.TxConfig).WithKeyring(kr).WithChainID(cfg.ChainID).WithFromAddress(addr).
 		WithFromName(cfg.KeyName).WithAccountRetriever(authtypes.AccountRetriever{}).WithBroadcastMode("sync")
-	gas := cfg.Gas
-	if gas == 0 {
-		gas = 5_000_000
-	}
 	txf := clienttx.Factory{}.WithTxConfig(enc.TxConfig).WithKeybase(kr).WithChainID(cfg.ChainID).
-		WithAccountRetriever(authtypes.AccountRetriever{}).WithGas(gas)
-	return &signer{cctx: cctx, txf: txf, addr: addr}, nil
+		WithAccountRetriever(authtypes.AccountRetriever{})
+	return &signer{cctx: cctx, txf: txf, addr: addr, gas: cfg.Gas}, nil
+}
+
+// gasFor sizes a move's gas limit: a base for the state it touches plus
+// 30 per message byte (the referee charges 10 per byte of artifact and
+// inputs, the ante handler 10 per tx byte; the rest is headroom for the
+// recomputation, which BenchmarkRefereeStep puts well under that).
+func (s *signer) gasFor(msg sdk.Msg) uint64 {
+	if s.gas > 0 {
+		return s.gas
+	}
+	size := 0
+	if m, ok := msg.(interface{ Size() int }); ok {
+		size = m.Size()
+	}
+	return 1_000_000 + 30*uint64(size)
 }
 
 // send signs msg and broadcasts it; it returns once the mempool accepted
@@ -83,11 +96,12 @@ func (s *signer) send(_ context.Context, msg sdk.Msg) error {
 		}
 		s.txf, s.seq, s.synced = s.txf.WithAccountNumber(num), seq, true
 	}
-	txb, err := s.txf.WithSequence(s.seq).BuildUnsignedTx(msg)
+	txf := s.txf.WithGas(s.gasFor(msg))
+	txb, err := txf.WithSequence(s.seq).BuildUnsignedTx(msg)
 	if err != nil {
 		return err
 	}
-	if err := clienttx.Sign(context.Background(), s.txf.WithSequence(s.seq), s.cctx.FromName, txb, true); err != nil {
+	if err := clienttx.Sign(context.Background(), txf.WithSequence(s.seq), s.cctx.FromName, txb, true); err != nil {
 		return err
 	}
 	raw, err := s.cctx.TxConfig.TxEncoder()(txb.GetTx())

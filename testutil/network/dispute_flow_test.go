@@ -15,8 +15,10 @@ import (
 
 type disputesView struct {
 	Disputes []struct {
-		ID         string `json:"id"`
-		Status     string `json:"status"`
+		ID             string `json:"id"`
+		Status         string `json:"status"`
+		OpenedHeight   string `json:"opened_height"`
+		ResolvedHeight string `json:"resolved_height"`
 		Hi         string `json:"hi"`
 		Reason     string `json:"reason"`
 		Challenger struct {
@@ -63,6 +65,9 @@ func TestByzantineEvaluatorIsOutvotedChallengedAndSlashed(t *testing.T) {
 		require.Equal(t, strconv.Itoa(faultLeaf), d.Hi, "the referee step was at the falsified operator")
 		require.Len(t, d.Challenger.Validators, 1)
 		require.LessOrEqual(t, len(d.History), 1+8, "1 + ⌈log2 150⌉ bisection steps")
+		opened, _ := strconv.Atoi(d.OpenedHeight)
+		resolved, _ := strconv.Atoi(d.ResolvedHeight)
+		t.Logf("dispute %s: %d reveal steps, opened at %d, resolved at %d: %d blocks", d.ID, len(d.History), opened, resolved, resolved-opened)
 	}
 	var vals validatorsView
 	getJSON(t, api+"/cosmos/staking/v1beta1/validators?status=", &vals)

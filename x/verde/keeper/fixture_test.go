@@ -2,6 +2,7 @@ package keeper_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"testing"
@@ -113,6 +114,15 @@ type fixture struct {
 // evaluation of 8 items, opens the round and runs it honestly.
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	raw, _, err := train.Train(train.DefaultConfig("mlp", "iris"))
+	require.NoError(t, err)
+	return newFixtureWith(t, "iris", raw, 8)
+}
+
+// newFixtureWith is newFixture for any benchmark, model artifact and round
+// size.
+func newFixtureWith(t testing.TB, data string, raw []byte, items uint32) *fixture {
+	t.Helper()
 	keys := storetypes.NewKVStoreKeys(types.StoreKey, evaluationtypes.StoreKey)
 	ctx := testutil.DefaultContextWithKeys(keys, nil, nil).WithBlockHeight(100)
 	reg := codectypes.NewInterfaceRegistry()
@@ -144,23 +154,29 @@ func newFixture(t testing.TB) *fixture {
 	require.NoError(t, f.k.InitGenesis(ctx, *types.DefaultGenesis()))
 	f.msg, f.q = keeper.NewMsgServerImpl(f.k), keeper.NewQueryServerImpl(f.k)
 
-	ds, err := bench.Load("iris")
+	ds, err := bench.Load(data)
 	require.NoError(t, err, "benchmark data: run `make data`")
-	raw, rec, err := train.Train(train.DefaultConfig("mlp", "iris"))
+	m, err := drt.LoadModel(raw, drt.DefaultLimits())
 	require.NoError(t, err)
+	modelSum, weightsRoot := sha256.Sum256(raw), m.Weights().Root()
 	sum, itemRoot := ds.SHA256(), ds.ItemRoot()
 	emsg := evaluationkeeper.NewMsgServerImpl(*f.ek)
-	_, err = emsg.RegisterBenchmark(ctx, &evaluationtypes.MsgRegisterBenchmark{Registrant: authority, Name: "iris",
+	p, err := f.ek.Params.Get(ctx)
+	require.NoError(t, err)
+	p.MaxItemsPerRound = 10_000
+	require.NoError(t, f.ek.Params.Set(ctx, p))
+	_, err = emsg.RegisterBenchmark(ctx, &evaluationtypes.MsgRegisterBenchmark{Registrant: authority, Name: data,
 		Task: "tabular-classification", Metric: "accuracy", DatasetSha256: hex.EncodeToString(sum[:]),
 		ItemRoot: hex.EncodeToString(itemRoot[:]), DatasetUris: []string{"file:///iris"}, ItemCount: uint64(ds.Len())})
 	require.NoError(t, err)
 	for _, name := range []string{"mlp", "twin"} {
-		_, err = emsg.RegisterModel(ctx, &evaluationtypes.MsgRegisterModel{Owner: f.submitter, Name: "iris-" + name,
-			Format: "onnx", WeightsSha256: rec.ModelSHA256, WeightsRoot: rec.WeightsRoot, ArtifactUris: []string{"file:///m.onnx"}})
+		_, err = emsg.RegisterModel(ctx, &evaluationtypes.MsgRegisterModel{Owner: f.submitter, Name: data + "-" + name,
+			Format: "onnx", WeightsSha256: hex.EncodeToString(modelSum[:]), WeightsRoot: hex.EncodeToString(weightsRoot[:]),
+			ArtifactUris: []string{"file:///m.onnx"}})
 		require.NoError(t, err)
 	}
 	e, err := emsg.CreateEvaluation(ctx, &evaluationtypes.MsgCreateEvaluation{Creator: f.submitter, BenchmarkId: 1,
-		ModelIds: []uint64{1, 2}, Rounds: 1, ItemsPerRound: 8, BlocksBetweenRounds: 2, StartDelay: 1, DeadlineBlocks: 40})
+		ModelIds: []uint64{1, 2}, Rounds: 1, ItemsPerRound: items, BlocksBetweenRounds: 2, StartDelay: 1, DeadlineBlocks: 40})
 	require.NoError(t, err)
 	f.evaluation = e.Id
 	f.beginBlock(t, 101)
@@ -168,13 +184,11 @@ func newFixture(t testing.TB) *fixture {
 	require.NoError(t, err)
 	seed, err := hex.DecodeString(round.Seed)
 	require.NoError(t, err)
-	items, err := bench.Select(seed, 8, ds.Len())
+	picked, err := bench.Select(seed, int(items), ds.Len())
 	require.NoError(t, err)
-	m, err := drt.LoadModel(raw, drt.DefaultLimits())
+	res, err := m.Evaluate(ds, picked, drt.EvalOptions{Trace: true})
 	require.NoError(t, err)
-	res, err := m.Evaluate(ds, items, drt.EvalOptions{Trace: true, Workers: 1})
-	require.NoError(t, err)
-	f.honest = player.Run{Trace: res.Trace, Artifact: raw, Model: m, Dataset: ds, Items: items}
+	f.honest = player.Run{Trace: res.Trace, Artifact: raw, Model: m, Dataset: ds, Items: picked}
 	return f
 }
 
