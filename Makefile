@@ -51,7 +51,7 @@ bench: data ## go benchmarks of the hot paths, and this runtime vs gorgonia
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 	cd runtime/compare && $(GO) test -run '^$$' -bench . -timeout 30m .
 
-demo: build ## the quick-start demo on a local chain
+demo: build data ## the quick-start demo: a localnet, real models, a live market, a dispute, settlement
 	DELPHID=$(BUILD_DIR)/delphid bash scripts/demo.sh
 
 localnet-start: build ## start N validators (default 4) as processes on 127.0.0.1

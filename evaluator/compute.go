@@ -90,7 +90,7 @@ func (c *computer) run(ctx context.Context, j job) (*evaluationtypes.RoundResult
 		return out, nil, nil
 	}
 	tr := res.Trace
-	if c.fault != nil && tr.Len() > 0 {
+	if c.fault != nil && tr.Len() > 0 && (c.fault.Model == 0 || c.fault.Model == j.model.Id) {
 		// Test-only byzantine mode: falsify one operator output's hash.
 		tr = player.Perturb(tr, min(c.fault.Leaf, tr.Len()-1))
 	}

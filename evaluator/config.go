@@ -44,9 +44,11 @@ type Config struct {
 }
 
 // Fault falsifies one operator output of every run: the hash of trace
-// leaf Leaf (or the last leaf, if the trace is shorter).
+// leaf Leaf (or the last leaf, if the trace is shorter), of every model or
+// only of model Model.
 type Fault struct {
-	Leaf int
+	Leaf  int
+	Model uint64
 }
 
 // IsTestChain reports whether a chain id names a local test chain, the

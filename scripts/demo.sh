@@ -1,72 +1,40 @@
 #!/usr/bin/env bash
-# The quick-start demo: a one-validator Delphi chain on 127.0.0.1, a bank
-# transfer through the CLI, heights and balances before and after, then the
-# node is stopped by its pid. Later issues grow this into the full market story.
+# The quick-start demo: a 4-validator localnet with 4 evaluator sidecars on
+# 127.0.0.1 (validator 3's sidecar byzantine on purpose), then `delphid demo`:
+# four real MNIST classifiers, a market over their live evaluation, three
+# traders, a dispute that slashes the liar, settlement and payouts.
+# DEMO_KEEP=1 leaves the localnet running for exploring with the CLI or REST.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${DELPHID:-build/delphid}
-dir=build/demo
-base=${DEMO_BASE_PORT:-27600}
-rpc="tcp://127.0.0.1:$((base + 1))"
-api="http://127.0.0.1:$((base + 4))"
+export DELPHID=$bin
+export LOCALNET_DIR=${DEMO_DIR:-build/demo}
+export LOCALNET_BASE_PORT=${DEMO_BASE_PORT:-27600}
+export LOCALNET_CHAIN_ID=delphi-demo
+export LOCALNET_ACCOUNTS=alice,bob,carol,dave
+export LOCALNET_BENCHMARKS=mnist
+export LOCALNET_FAULTY=3 LOCALNET_FAULT_MODEL=2 LOCALNET_FAULT_LEAF=${DEMO_FAULT_LEAF:-5}
+base=$LOCALNET_BASE_PORT
 
-say() { printf '\n== %s\n' "$*"; }
-q() { "$bin" "$@" --node "$rpc"; }
+stop() { bash scripts/localnet.sh stop >/dev/null || true; }
+if [ "${DEMO_KEEP:-0}" != 1 ]; then trap stop EXIT; fi
 
-pid=
-cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"; wait "$pid" 2>/dev/null || true
-    echo "node stopped (pid $pid)"
-  fi
-}
-trap cleanup EXIT
+if ls "$LOCALNET_DIR"/node*.pid >/dev/null 2>&1; then bash scripts/localnet.sh stop; fi
+echo "== Starting 4 validators and 4 evaluator sidecars on 127.0.0.1 (validator 3's sidecar lies about model 2)"
+bash scripts/localnet.sh start 4 | grep -v '^account\|^node' || { tail -30 "$LOCALNET_DIR"/node0.log; exit 1; }
 
-say "Generating a one-validator chain in $dir"
-rm -rf "$dir"
-"$bin" testnet init-files --output-dir "$dir" --validators 1 --base-port "$base" \
-  --chain-id delphi-demo --accounts alice,bob
-home="$dir/node0"
-kr=(--home "$home" --keyring-backend test)
+"$bin" demo --node "tcp://127.0.0.1:$((base + 1))" --home-node0 "$LOCALNET_DIR/node0" --chain-id delphi-demo \
+  --models-dir build/demo-models ${DEMO_ARGS:-}
 
-say "Starting delphid (log: $dir/node0.log)"
-"$bin" start --home "$home" --log_no_color >"$dir/node0.log" 2>&1 &
-pid=$!
-height() { q status 2>/dev/null | sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p'; }
-for _ in $(seq 1 120); do
-  h=$(height || true)
-  [ -n "$h" ] && [ "$h" -ge 3 ] && break
-  kill -0 "$pid" 2>/dev/null || { tail -20 "$dir/node0.log"; exit 1; }
-  sleep 0.5
-done
-echo "height $(height): blocks are being committed with vote extensions on"
-echo "REST: $(curl -fsS "$api/delphi/chain/v1/info")"
-
-alice=$("$bin" keys show alice -a "${kr[@]}")
-bob=$("$bin" keys show bob -a "${kr[@]}")
-balances() {
-  for who in alice bob; do
-    addr=$([ "$who" = alice ] && echo "$alice" || echo "$bob")
-    amt=$(q q bank balance "$addr" uusdc --output json | tr -d " \n" | sed -n 's/.*"amount":"\([0-9]*\)".*/\1/p')
-    printf '  %-5s %s  %s uusdc\n' "$who" "$addr" "$amt"
+if [ "${DEMO_KEEP:-0}" = 1 ]; then
+  echo
+  echo "The localnet keeps running (stop it with: LOCALNET_DIR=$LOCALNET_DIR make localnet-stop):"
+  for i in 0 1 2 3; do
+    p=$((base + 8 * i))
+    echo "  node$i  RPC tcp://127.0.0.1:$((p + 1))  REST http://127.0.0.1:$((p + 4))  gRPC 127.0.0.1:$((p + 3))"
   done
-}
-say "Balances at height $(height)"
-balances
-
-say "alice sends 1250000uusdc (1.25 USDC) to bob"
-out=$("$bin" tx bank send "$alice" "$bob" 1250000uusdc --from alice "${kr[@]}" \
-  --chain-id delphi-demo --node "$rpc" --yes --output json)
-hash=$(echo "$out" | sed -n 's/.*"txhash":"\([0-9A-F]*\)".*/\1/p')
-echo "tx $hash"
-for _ in $(seq 1 40); do
-  if res=$(q q tx "$hash" --output json 2>/dev/null | tr -d " \n"); then
-    echo "included at height $(echo "$res" | sed -n 's/^{"height":"\([0-9]*\)".*/\1/p'), code $(echo "$res" | sed -n 's/.*"code":\([0-9]*\),.*/\1/p')"
-    break
-  fi
-  sleep 0.5
-done
-
-say "Balances at height $(height)"
-balances
-say "Done: the chain ran, a transfer settled, and the node stops now."
+  echo "  keys: --home $LOCALNET_DIR/node0 --keyring-backend test (alice, bob, carol, dave)"
+  echo "  try:  $bin q market markets --node tcp://127.0.0.1:$((base + 1))"
+else
+  echo "== Stopped every process the demo started"
+fi

@@ -6,7 +6,9 @@
 #   scripts/localnet.sh stop
 # Every sidecar plays Verde disputes with its validator's key. LOCALNET_FAULTY
 # (e.g. "3" or "1,2") makes those validators' sidecars byzantine on purpose
-# (they falsify trace leaf LOCALNET_FAULT_LEAF, default 7).
+# (they falsify trace leaf LOCALNET_FAULT_LEAF, default 7, of model
+# LOCALNET_FAULT_MODEL, default every model). LOCALNET_BENCHMARKS (default
+# iris) are registered in genesis; LOCALNET_ACCOUNTS are funded in node0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${DELPHID:-build/delphid}
@@ -42,14 +44,15 @@ start() {
   fi
   rm -rf "$dir"
   "$bin" testnet init-files --output-dir "$dir" --validators "$n" --base-port "$base" \
-    --chain-id "${LOCALNET_CHAIN_ID:-delphi-localnet}" >"$dir.layout" 2>&1 || { cat "$dir.layout" >&2; exit 1; }
+    --chain-id "${LOCALNET_CHAIN_ID:-delphi-localnet}" --accounts "${LOCALNET_ACCOUNTS:-alice,bob,carol}" \
+    --benchmarks "${LOCALNET_BENCHMARKS:-iris}" >"$dir.layout" 2>&1 || { cat "$dir.layout" >&2; exit 1; }
   mv "$dir.layout" "$dir/layout.txt"
   for i in $(seq 0 $((n - 1))); do
     "$bin" start --home "$dir/node$i" --log_no_color >"$dir/node$i.log" 2>&1 &
     echo $! >"$dir/node$i.pid"
     p=$((base + 8 * i))
     fault=()
-    case ",${LOCALNET_FAULTY:-}," in *",$i,"*) fault=(--fault-leaf "${LOCALNET_FAULT_LEAF:-7}") ;; esac
+    case ",${LOCALNET_FAULTY:-}," in *",$i,"*) fault=(--fault-leaf "${LOCALNET_FAULT_LEAF:-7}" --fault-model "${LOCALNET_FAULT_MODEL:-0}") ;; esac
     "$bin" evaluator start --home "$dir/node$i" --node "tcp://127.0.0.1:$((p + 1))" \
       --listen "127.0.0.1:$((p + 5))" --health "127.0.0.1:$((p + 6))" \
       --from validator --keyring-backend test "${fault[@]}" >"$dir/evaluator$i.log" 2>&1 &

@@ -3,6 +3,7 @@ package network_test
 import (
 	"bytes"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 // TestBadVoteExtensionsAndForgedCommitsAreRejected: on a live 4-validator
 // network with sidecars, validator 3 sends garbled or oversized vote
 // extensions and validator 2, whenever it proposes, injects a forged
-// extended commit (one extension's bytes changed after signing). The
+// extended commit (one signed extension changed after signing). The
 // honest validators reject both (VerifyVoteExtension, ProcessProposal),
 // the chain keeps producing blocks, the evaluation finalizes on the honest
 // results, and no committed block carries a forged commit.
@@ -27,7 +28,7 @@ func TestBadVoteExtensionsAndForgedCommitsAreRejected(t *testing.T) {
 		}
 		return bytes.Repeat([]byte{0x0a}, 1<<20) // far over max_vote_extension_bytes
 	}
-	forged := 0
+	var forged atomic.Int32 // written by validator 2's consensus goroutine
 	forge := func(_ int64, txs [][]byte) [][]byte {
 		if len(txs) == 0 || !app.IsInjectedCommit(txs[0]) {
 			return txs
@@ -37,14 +38,15 @@ func TestBadVoteExtensionsAndForgedCommitsAreRejected(t *testing.T) {
 			return txs
 		}
 		for i := range info.Votes {
-			if len(info.Votes[i].VoteExtension) > 0 {
-				info.Votes[i].VoteExtension = append([]byte{}, info.Votes[i].VoteExtension...)
-				info.Votes[i].VoteExtension[len(info.Votes[i].VoteExtension)-1] ^= 1
+			if len(info.Votes[i].ExtensionSignature) > 0 {
+				// Change the signed extension: append a byte (to an empty
+				// one too), so its signature no longer verifies.
+				info.Votes[i].VoteExtension = append(append([]byte{}, info.Votes[i].VoteExtension...), 0x01)
 				raw, err := info.Marshal()
 				if err != nil {
 					return txs
 				}
-				forged++
+				forged.Add(1)
 				out := append([][]byte{}, txs...)
 				out[0] = append(append([]byte{}, app.InjectedCommitPrefix...), raw...)
 				return out
@@ -57,7 +59,7 @@ func TestBadVoteExtensionsAndForgedCommitsAreRejected(t *testing.T) {
 	dumpOnFailure(t, net)
 	got := waitForEnd(t, net)
 	require.Equal(t, "EVALUATION_STATUS_FINALIZED", got.Evaluation.Status)
-	require.Positive(t, forged, "validator 2 proposed at least once with results in the commit")
+	require.Positive(t, forged.Load(), "validator 2 proposed at least once")
 
 	// Every committed block's injected commit is the genuine one: it
 	// verifies, which the forged ones did not.

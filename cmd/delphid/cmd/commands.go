@@ -42,6 +42,7 @@ func initRootCmd(root *cobra.Command, enc app.EncodingConfig, tempApp *app.App, 
 		configCmd(),
 		testnetCmd(),
 		evaluatorCmd(),
+		demoCmd(),
 		runtimecli.ModelCmd(),
 		runtimecli.BenchmarkCmd(),
 	)

@@ -21,6 +21,7 @@ func evaluatorCmd() *cobra.Command {
 	var (
 		from, backend, chainIDFlag string
 		faultLeaf                  int
+		faultModel                 uint64
 	)
 	start := &cobra.Command{
 		Use:   "start",
@@ -50,7 +51,7 @@ tests and demos; it is refused unless the node runs a local test chain.`,
 				cfg.Signer = &evaluator.SignerConfig{KeyName: from, KeyringDir: cctx.HomeDir, KeyringBackend: backend, ChainID: chainID}
 			}
 			if faultLeaf >= 0 {
-				cfg.Fault = &evaluator.Fault{Leaf: faultLeaf}
+				cfg.Fault = &evaluator.Fault{Leaf: faultLeaf, Model: faultModel}
 			}
 			s, err := evaluator.New(cfg)
 			if err != nil {
@@ -74,6 +75,7 @@ tests and demos; it is refused unless the node runs a local test chain.`,
 	f.StringVar(&backend, "keyring-backend", "test", "keyring backend of --from")
 	f.StringVar(&chainIDFlag, "chain-id", "", "chain id for signing (default: the client config's)")
 	f.IntVar(&faultLeaf, "fault-leaf", -1, "TEST ONLY: falsify this trace leaf of every run (refused off local test chains)")
+	f.Uint64Var(&faultModel, "fault-model", 0, "TEST ONLY: with --fault-leaf, falsify only this model's runs (0: every model)")
 	cmd.AddCommand(start)
 	return cmd
 }

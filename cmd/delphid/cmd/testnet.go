@@ -1,12 +1,15 @@
 package cmd
 
 import (
+	"encoding/hex"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/delphi-network/delphi/runtime/bench"
 	"github.com/delphi-network/delphi/testutil/network"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 // testnetCmd generates the homes of a multi-validator network on this
@@ -19,6 +22,7 @@ func testnetCmd() *cobra.Command {
 		basePort  int
 		blockTime time.Duration
 		accounts  []string
+		benches   []string
 	)
 	cmd := &cobra.Command{
 		Use:   "testnet init-files",
@@ -36,9 +40,17 @@ Start each node with: delphid start --home <output-dir>/nodeN`,
 			return nil
 		}),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var bs []evaluationtypes.Benchmark
+			for _, name := range benches {
+				b, err := genesisBenchmark(name)
+				if err != nil {
+					return err
+				}
+				bs = append(bs, b)
+			}
 			layout, err := network.Generate(network.Options{
 				Dir: dir, ChainID: chainID, Validators: n, Accounts: accounts,
-				BasePort: basePort, BlockTime: blockTime,
+				BasePort: basePort, BlockTime: blockTime, Benchmarks: bs,
 			})
 			if err != nil {
 				return err
@@ -59,5 +71,23 @@ Start each node with: delphid start --home <output-dir>/nodeN`,
 	cmd.Flags().IntVar(&basePort, "base-port", 26600, "first port; each validator uses 8 from here (0: any free ports)")
 	cmd.Flags().DurationVar(&blockTime, "block-time", time.Second, "CometBFT timeout_commit")
 	cmd.Flags().StringSliceVar(&accounts, "accounts", []string{"alice", "bob", "carol"}, "extra funded accounts in node0's keyring")
+	cmd.Flags().StringSliceVar(&benches, "benchmarks", nil, "benchmarks to register in genesis, hashed from this machine's data (e.g. mnist,iris)")
 	return cmd
+}
+
+// genesisBenchmark describes a local benchmark for genesis: its canonical
+// hash and item root computed from the data on this machine.
+func genesisBenchmark(name string) (evaluationtypes.Benchmark, error) {
+	ds, err := bench.Load(name)
+	if err != nil {
+		return evaluationtypes.Benchmark{}, fmt.Errorf("benchmark %s: %w (run make data)", name, err)
+	}
+	sum, root := ds.SHA256(), ds.ItemRoot()
+	task := "tabular-classification"
+	if len(ds.InputShape()) > 2 {
+		task = "image-classification"
+	}
+	return evaluationtypes.Benchmark{Name: name, Task: task, Metric: "accuracy",
+		DatasetSha256: hex.EncodeToString(sum[:]), ItemRoot: hex.EncodeToString(root[:]),
+		DatasetUris: []string{"file:///usr/share/delphi/" + name}, ItemCount: uint64(ds.Len())}, nil
 }

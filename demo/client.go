@@ -1,0 +1,151 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+
+	"cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
+	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	"github.com/delphi-network/delphi/app"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	markettypes "github.com/delphi-network/delphi/x/market/types"
+	verdetypes "github.com/delphi-network/delphi/x/verde/types"
+)
+
+// chain is the demo's view of node0: queries over CometBFT RPC (ABCI
+// queries) and transactions signed with node0's test keyring.
+type chain struct {
+	rpc     *rpchttp.HTTP
+	cctx    client.Context
+	eval    evaluationtypes.QueryClient
+	market  markettypes.QueryClient
+	verde   verdetypes.QueryClient
+	bank    banktypes.QueryClient
+	staking stakingtypes.QueryClient
+	// per account: the next sequence and the account number.
+	seq  map[string]uint64
+	num  map[string]uint64
+	sent int
+}
+
+func dial(cfg Config) (*chain, error) {
+	rpc, err := rpchttp.New(cfg.RPC, "/websocket")
+	if err != nil {
+		return nil, err
+	}
+	enc := app.NewEncodingConfig()
+	authtypes.RegisterInterfaces(enc.InterfaceRegistry)
+	banktypes.RegisterInterfaces(enc.InterfaceRegistry)
+	stakingtypes.RegisterInterfaces(enc.InterfaceRegistry)
+	evaluationtypes.RegisterInterfaces(enc.InterfaceRegistry)
+	markettypes.RegisterInterfaces(enc.InterfaceRegistry)
+	verdetypes.RegisterInterfaces(enc.InterfaceRegistry)
+	kr, err := keyring.New(sdk.KeyringServiceName(), keyring.BackendTest, cfg.Home, nil, enc.Codec)
+	if err != nil {
+		return nil, err
+	}
+	cctx := client.Context{}.WithClient(rpc).WithCodec(enc.Codec).WithInterfaceRegistry(enc.InterfaceRegistry).
+		WithTxConfig(enc.TxConfig).WithKeyring(kr).WithChainID(cfg.ChainID).
+		WithAccountRetriever(authtypes.AccountRetriever{}).WithBroadcastMode("sync")
+	return &chain{rpc: rpc, cctx: cctx,
+		eval: evaluationtypes.NewQueryClient(cctx), market: markettypes.NewQueryClient(cctx),
+		verde: verdetypes.NewQueryClient(cctx), bank: banktypes.NewQueryClient(cctx),
+		staking: stakingtypes.NewQueryClient(cctx), seq: map[string]uint64{}, num: map[string]uint64{}}, nil
+}
+
+// address is a keyring account's address.
+func (c *chain) address(name string) (sdk.AccAddress, error) {
+	rec, err := c.cctx.Keyring.Key(name)
+	if err != nil {
+		return nil, fmt.Errorf("key %q in node0's keyring: %w", name, err)
+	}
+	return rec.GetAddress()
+}
+
+// height is the latest committed height.
+func (c *chain) height(ctx context.Context) (int64, error) {
+	st, err := c.rpc.Status(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return st.SyncInfo.LatestBlockHeight, nil
+}
+
+// waitHeight blocks until height h is committed.
+func (c *chain) waitHeight(ctx context.Context, h int64) error {
+	for {
+		got, err := c.height(ctx)
+		if err == nil && got >= h {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(150 * time.Millisecond):
+		}
+	}
+}
+
+// send signs msg with the named key and broadcasts it; it returns once the
+// mempool accepted it (the block's result is read from state afterwards).
+func (c *chain) send(ctx context.Context, from string, msg sdk.Msg) error {
+	addr, err := c.address(from)
+	if err != nil {
+		return err
+	}
+	if _, ok := c.num[from]; !ok {
+		num, seq, err := c.cctx.AccountRetriever.GetAccountNumberSequence(c.cctx, addr)
+		if err != nil {
+			return err
+		}
+		c.num[from], c.seq[from] = num, seq
+	}
+	txf := clienttx.Factory{}.WithTxConfig(c.cctx.TxConfig).WithKeybase(c.cctx.Keyring).WithChainID(c.cctx.ChainID).
+		WithAccountNumber(c.num[from]).WithSequence(c.seq[from]).WithGas(2_000_000)
+	txb, err := txf.BuildUnsignedTx(msg)
+	if err != nil {
+		return err
+	}
+	if err := clienttx.Sign(ctx, txf, from, txb, true); err != nil {
+		return err
+	}
+	raw, err := c.cctx.TxConfig.TxEncoder()(txb.GetTx())
+	if err != nil {
+		return err
+	}
+	res, err := c.cctx.WithFromAddress(addr).BroadcastTxSync(raw)
+	if err != nil {
+		delete(c.num, from)
+		return err
+	}
+	if res.Code != 0 {
+		if strings.Contains(res.RawLog, "sequence") {
+			delete(c.num, from)
+		}
+		return fmt.Errorf("%s: %s", sdk.MsgTypeURL(msg), res.RawLog)
+	}
+	c.seq[from]++
+	c.sent++
+	return nil
+}
+
+// balance is an address's collateral balance.
+func (c *chain) balance(ctx context.Context, addr sdk.AccAddress) (math.Int, error) {
+	res, err := c.bank.Balance(ctx, &banktypes.QueryBalanceRequest{Address: addr.String(), Denom: app.CollateralDenom})
+	if err != nil {
+		return math.Int{}, err
+	}
+	return res.Balance.Amount, nil
+}

@@ -1,0 +1,297 @@
+// Package demo runs Delphi's end-to-end demo against a running localnet:
+// real models on MNIST, a market over their live evaluation, traders with
+// different strategies, a byzantine evaluator disputed and slashed,
+// settlement and payouts, shown live (`delphid demo`, `make demo`).
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand"
+	"time"
+
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/bench"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	markettypes "github.com/delphi-network/delphi/x/market/types"
+	verdetypes "github.com/delphi-network/delphi/x/verde/types"
+)
+
+// Config is where the localnet is and how big the market is.
+type Config struct {
+	RPC     string // node0's CometBFT RPC
+	Home    string // node0's home: its test keyring holds alice, bob, carol, dave
+	ChainID string
+	// ModelsDir caches the trained artifacts (the sidecars read them from
+	// there through file:// URIs).
+	ModelsDir string
+	Rounds    uint32
+	Items     uint32
+	// Liquidity of the market, in whole USDC.
+	Liquidity int64
+	Out       io.Writer
+	Live      bool
+	Timeout   time.Duration
+}
+
+// DefaultConfig is what `make demo` runs.
+func DefaultConfig() Config {
+	return Config{ChainID: "delphi-demo", Rounds: 6, Items: 40, Liquidity: 200, Timeout: 8 * time.Minute}
+}
+
+// Run plays the whole story and prints a summary.
+func Run(ctx context.Context, cfg Config) error {
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	v := newView(cfg.Out, cfg.Live)
+	say := func(format string, args ...any) { fmt.Fprintf(cfg.Out, "== "+format+"\n", args...) }
+	c, err := dial(cfg)
+	if err != nil {
+		return err
+	}
+	start, err := c.height(ctx)
+	if err != nil {
+		return fmt.Errorf("node0 at %s: %w", cfg.RPC, err)
+	}
+
+	say("Preparing four MNIST classifiers (deterministic training, cached in %s)", cfg.ModelsDir)
+	models, err := prepareModels(cfg.ModelsDir, func(f string, a ...any) { fmt.Fprintf(cfg.Out, "   "+f+"\n", a...) })
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(models))
+	for i, m := range models {
+		names[i] = m.Name
+	}
+
+	traders, err := newTraders(c, models)
+	if err != nil {
+		return err
+	}
+	alice, err := c.address("alice")
+	if err != nil {
+		return err
+	}
+	startBal := map[string]sdkmath.Int{}
+	for _, who := range append([]*trader{{name: "alice", addr: alice}}, traders...) {
+		if startBal[who.name], err = c.balance(ctx, who.addr); err != nil {
+			return err
+		}
+	}
+
+	say("Registering the models (alice) and creating the market")
+	for _, m := range models {
+		if err := c.send(ctx, "alice", &evaluationtypes.MsgRegisterModel{Owner: alice.String(), Name: m.Name, Format: "onnx",
+			WeightsSha256: m.SHA256, WeightsRoot: m.WeightsRoot, ArtifactUris: []string{"file://" + m.Path},
+			TrainingRecordHash: m.RecordHash}); err != nil {
+			return err
+		}
+	}
+	h, _ := c.height(ctx)
+	if err := c.waitHeight(ctx, h+2); err != nil {
+		return err
+	}
+	ids, err := c.modelIDs(ctx, models)
+	if err != nil {
+		return err
+	}
+	if err := c.send(ctx, "alice", &markettypes.MsgCreateMarket{Creator: alice.String(),
+		Title: "MNIST: which classifier scores best?", CollateralDenom: "uusdc",
+		Liquidity: sdkmath.NewInt(cfg.Liquidity * usdc), FeeBps: 100, CreatorFeeShareBps: 2_000,
+		Spec: &markettypes.EvaluationSpec{BenchmarkId: 1, ModelIds: ids, Rounds: cfg.Rounds, ItemsPerRound: cfg.Items,
+			BlocksBetweenRounds: 4, StartDelay: 8, DeadlineBlocks: 40}}); err != nil {
+		return err
+	}
+	marketID, err := c.waitMarket(ctx)
+	if err != nil {
+		return err
+	}
+	say("Market %d open: %d outcomes, b = %d USDC; rounds of %d MNIST test items every 4 blocks", marketID, len(ids), cfg.Liquidity, cfg.Items)
+
+	// Trade and watch until the market settles.
+	seenRounds, seenDisputes := 0, map[uint64]verdetypes.DisputeStatus{}
+	var s *snapshot
+	for {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("the demo did not finish in %s: %w", cfg.Timeout, err)
+		}
+		h, err := c.height(ctx)
+		if err != nil {
+			return err
+		}
+		if s, err = c.snapshot(ctx, marketID, names, traders); err != nil {
+			return err
+		}
+		for r := seenRounds; r < s.roundsFinal; r++ {
+			v.event("round %d final: %v correct of %d", r, s.rounds[r], cfg.Items)
+		}
+		seenRounds = s.roundsFinal
+		for _, d := range s.disputes {
+			if seenDisputes[d.Id] != d.Status {
+				seenDisputes[d.Id] = d.Status
+				name := fmt.Sprintf("model %d", d.ModelId)
+				if i := s.market.Outcome(d.ModelId); i >= 0 {
+					name = names[i]
+				}
+				v.event("dispute %d (round %d, %s): %s %s", d.Id, d.Round, name, d.Status, d.Reason)
+			}
+		}
+		if s.market.Status != markettypes.MARKET_STATUS_OPEN {
+			v.update(s)
+			break
+		}
+		for _, t := range traders {
+			msg, why := t.act(s)
+			if msg == nil {
+				continue
+			}
+			if err := c.send(ctx, t.key, msg); err != nil {
+				v.event("%s: refused: %v", t.name, err)
+				continue
+			}
+			v.event("%-5s %s", t.name, why)
+		}
+		v.update(s)
+		if err := c.waitHeight(ctx, h+1); err != nil {
+			return err
+		}
+	}
+
+	say("Market %s: winners redeem", s.market.Status)
+	for _, t := range traders {
+		if len(s.positions[t.name]) == 0 {
+			continue
+		}
+		if err := c.send(ctx, t.key, &markettypes.MsgRedeem{Owner: t.addr.String(), MarketId: marketID}); err != nil {
+			return err
+		}
+	}
+	h, _ = c.height(ctx)
+	if err := c.waitHeight(ctx, h+2); err != nil {
+		return err
+	}
+	return c.summary(ctx, cfg, s, start, startBal, append([]*trader{{name: "alice", addr: alice, strategy: "creator and liquidity provider"}}, traders...))
+}
+
+// newTraders sets up bob (follows round results), carol (trades on her own
+// offline estimate, which she computes here) and dave (noise).
+func newTraders(c *chain, models []*model) ([]*trader, error) {
+	ds, err := bench.Load("mnist")
+	if err != nil {
+		return nil, fmt.Errorf("mnist: %w (run make data)", err)
+	}
+	rng := rand.New(rand.NewSource(7))
+	sample := rng.Perm(ds.Len())[:300]
+	acc := make([]float64, len(models))
+	for i, m := range models {
+		res, err := m.loaded.Evaluate(ds, sample, runtime.EvalOptions{})
+		if err != nil {
+			return nil, err
+		}
+		acc[i] = res.Accuracy
+	}
+	var out []*trader
+	for _, spec := range []struct{ name, strategy string }{
+		{"bob", "follows the round results"}, {"carol", fmt.Sprintf("trades on her own estimate (offline accuracies %.3f)", acc)},
+		{"dave", "noise"},
+	} {
+		addr, err := c.address(spec.name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &trader{name: spec.name, key: spec.name, strategy: spec.strategy, addr: addr})
+	}
+	out[0].act = follower(out[0])
+	out[1].act = estimator(out[1], beliefs(acc))
+	out[2].act = noise(out[2], 11)
+	return out, nil
+}
+
+// modelIDs finds the registered ids of the demo's models by weights hash.
+func (c *chain) modelIDs(ctx context.Context, models []*model) ([]uint64, error) {
+	res, err := c.eval.Models(ctx, &evaluationtypes.QueryModelsRequest{})
+	if err != nil {
+		return nil, err
+	}
+	var ids []uint64
+	for _, m := range models {
+		var id uint64
+		for _, r := range res.Models {
+			if r.WeightsSha256 == m.SHA256 && r.Name == m.Name {
+				id = r.Id
+			}
+		}
+		if id == 0 {
+			return nil, fmt.Errorf("model %s was not registered", m.Name)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// waitMarket waits for the newest market to appear.
+func (c *chain) waitMarket(ctx context.Context) (uint64, error) {
+	for {
+		res, err := c.market.Markets(ctx, &markettypes.QueryMarketsRequest{Status: markettypes.MARKET_STATUS_OPEN})
+		if err == nil && len(res.Markets) > 0 {
+			return res.Markets[len(res.Markets)-1].Id, nil
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// summary prints the outcome: winners, each account's collateral P&L, the
+// disputes and who was slashed, blocks and transactions.
+func (c *chain) summary(ctx context.Context, cfg Config, s *snapshot, start int64, startBal map[string]sdkmath.Int, who []*trader) error {
+	out := cfg.Out
+	fmt.Fprintf(out, "\n== Summary\n")
+	var winners []string
+	for i, n := range s.market.PayoutNumerators {
+		if n > 0 && s.market.Status == markettypes.MARKET_STATUS_RESOLVED {
+			winners = append(winners, s.names[i])
+		}
+	}
+	fmt.Fprintf(out, "market %d %s; winners %v (payout %v/%d per share); correct answers %v of %d\n",
+		s.market.Id, s.market.Status, winners, s.market.PayoutNumerators, s.market.PayoutDenominator, s.cumulative,
+		uint64(s.evaluation.Rounds)*uint64(s.evaluation.ItemsPerRound))
+	for _, t := range who {
+		bal, err := c.balance(ctx, t.addr)
+		if err != nil {
+			return err
+		}
+		pnl := bal.Sub(startBal[t.name])
+		fmt.Fprintf(out, "  %-5s %-55s P&L %+.2f USDC\n", t.name, t.strategy, float64(pnl.Int64())/usdc)
+	}
+	resolved := map[verdetypes.DisputeStatus]int{}
+	for _, d := range s.disputes {
+		resolved[d.Status]++
+	}
+	fmt.Fprintf(out, "disputes: %d (%v); jailed validators: %v\n", len(s.disputes), resolved, s.jailed)
+	end, err := c.height(ctx)
+	if err != nil {
+		return err
+	}
+	txs := 0
+	for h := start + 1; h <= end; h++ {
+		b, err := c.rpc.Block(ctx, &h)
+		if err == nil {
+			txs += len(b.Block.Txs)
+		}
+	}
+	fmt.Fprintf(out, "blocks %d..%d (%d), %d transactions (%d sent by the demo)\n", start, end, end-start, txs, c.sent)
+	if s.market.Status != markettypes.MARKET_STATUS_RESOLVED {
+		return fmt.Errorf("the market ended %s", s.market.Status)
+	}
+	return nil
+}
+
+var _ sdk.Msg = (*markettypes.MsgRedeem)(nil)
