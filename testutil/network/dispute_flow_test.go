@@ -19,9 +19,9 @@ type disputesView struct {
 		Status         string `json:"status"`
 		OpenedHeight   string `json:"opened_height"`
 		ResolvedHeight string `json:"resolved_height"`
-		Hi         string `json:"hi"`
-		Reason     string `json:"reason"`
-		Challenger struct {
+		Hi             string `json:"hi"`
+		Reason         string `json:"reason"`
+		Challenger     struct {
 			Validators []string `json:"validators"`
 		} `json:"challenger"`
 		Claimant struct {
