@@ -17,6 +17,7 @@ import (
 	chainv1 "github.com/delphi-network/delphi/api/delphi/chain/v1"
 	evaluationv1 "github.com/delphi-network/delphi/api/delphi/evaluation/v1"
 	marketv1 "github.com/delphi-network/delphi/api/delphi/market/v1"
+	vaultv1 "github.com/delphi-network/delphi/api/delphi/vault/v1"
 	verdev1 "github.com/delphi-network/delphi/api/delphi/verde/v1"
 	"github.com/delphi-network/delphi/api/openapi"
 	"github.com/delphi-network/delphi/app/chaininfo"
@@ -69,6 +70,9 @@ func NewRESTMux(conn client.Context) (http.Handler, error) {
 		return nil, err
 	}
 	if err := verdev1.RegisterQueryHandlerClient(ctx, gw, verdev1.NewQueryClient(conn)); err != nil {
+		return nil, err
+	}
+	if err := vaultv1.RegisterQueryHandlerClient(ctx, gw, vaultv1.NewQueryClient(conn)); err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()

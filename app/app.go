@@ -48,6 +48,8 @@ import (
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
+	vaultkeeper "github.com/delphi-network/delphi/x/vault/keeper"
+	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
 	verdekeeper "github.com/delphi-network/delphi/x/verde/keeper"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
@@ -79,6 +81,7 @@ type App struct {
 	EvaluationKeeper evaluationkeeper.Keeper
 	MarketKeeper     marketkeeper.Keeper
 	VerdeKeeper      verdekeeper.Keeper
+	VaultKeeper      vaultkeeper.Keeper
 
 	evaluator    EvaluatorClient
 	evaluatorCfg EvaluatorConfig
@@ -103,7 +106,7 @@ func New(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, baseAppOp
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, minttypes.StoreKey,
 		distrtypes.StoreKey, slashingtypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey,
 		upgradetypes.StoreKey, evidencetypes.StoreKey, evaluationtypes.StoreKey,
-		markettypes.StoreKey, verdetypes.StoreKey,
+		markettypes.StoreKey, verdetypes.StoreKey, vaulttypes.StoreKey,
 	)
 
 	app := &App{
@@ -158,6 +161,12 @@ func New(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, baseAppOp
 	// so both see one keeper value.
 	app.MarketKeeper = marketkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[markettypes.StoreKey]),
 		app.BankKeeper, app.DistrKeeper, &app.EvaluationKeeper, authority)
+	// Vaults fund markets and trade baskets through the market keeper; the
+	// market keeper pays vaults back. Wire both before the market keeper is
+	// copied into the evaluation hooks and the module manager.
+	app.VaultKeeper = vaultkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[vaulttypes.StoreKey]),
+		app.BankKeeper, app.DistrKeeper, &app.EvaluationKeeper, &app.MarketKeeper, authority)
+	app.MarketKeeper.SetVaultKeeper(app.VaultKeeper)
 	app.EvaluationKeeper.SetHooks(app.MarketKeeper.Hooks())
 	app.VerdeKeeper = verdekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[verdetypes.StoreKey]),
 		&app.EvaluationKeeper, app.StakingKeeper, app.SlashingKeeper, app.BankKeeper, app.DistrKeeper, authority)

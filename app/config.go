@@ -11,6 +11,7 @@ import (
 
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
+	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -46,6 +47,7 @@ var maccPerms = map[string][]string{
 	evaluationtypes.ModuleName:          nil, // holds benchmark deposits
 	markettypes.ModuleName:              nil, // holds market escrows and unpaid fees
 	verdetypes.ModuleName:               nil, // holds challenger bonds
+	vaulttypes.ModuleName:               nil, // holds vaults' idle collateral
 }
 
 // ModuleAccountPermissions returns a copy of the module account permissions.

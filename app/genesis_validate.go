@@ -16,6 +16,7 @@ import (
 
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
+	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -123,6 +124,13 @@ func (app *App) validateGenesisDenoms(state GenesisState) error {
 		return fmt.Errorf("verde genesis: %w", err)
 	}
 	if err := checkCoins("verde.params.challenger_bond", vd.Params.ChallengerBond); err != nil {
+		return err
+	}
+	var vt vaulttypes.GenesisState
+	if err := cdc.UnmarshalJSON(state[vaulttypes.ModuleName], &vt); err != nil {
+		return fmt.Errorf("vault genesis: %w", err)
+	}
+	if err := checkCoins("vault.params.creation_deposit", vt.Params.CreationDeposit); err != nil {
 		return err
 	}
 	for _, b := range bank.Balances {

@@ -35,6 +35,8 @@ import (
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/market"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
+	"github.com/delphi-network/delphi/x/vault"
+	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
 	"github.com/delphi-network/delphi/x/verde"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
@@ -58,6 +60,7 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 		evaluation.NewAppModule(cdc, app.EvaluationKeeper),
 		market.NewAppModule(cdc, app.MarketKeeper),
 		verde.NewAppModule(cdc, app.VerdeKeeper),
+		vault.NewAppModule(cdc, app.VaultKeeper),
 	)
 
 	custom := delphiBasics(app.ModuleManager)
@@ -86,7 +89,7 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 		consensustypes.ModuleName, authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName,
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, minttypes.ModuleName,
 		genutiltypes.ModuleName, evidencetypes.ModuleName, upgradetypes.ModuleName, evaluationtypes.ModuleName,
-		markettypes.ModuleName, verdetypes.ModuleName,
+		markettypes.ModuleName, verdetypes.ModuleName, vaulttypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

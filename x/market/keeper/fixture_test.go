@@ -65,6 +65,10 @@ func (b fakeBank) SendCoinsFromModuleToAccount(ctx context.Context, from string,
 	return b.send(ctx, authtypes.NewModuleAddress(from), to, amt)
 }
 
+func (b fakeBank) SendCoinsFromModuleToModule(ctx context.Context, from, to string, amt sdk.Coins) error {
+	return b.send(ctx, authtypes.NewModuleAddress(from), authtypes.NewModuleAddress(to), amt)
+}
+
 func (b fakeBank) GetBalance(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin {
 	return sdk.NewCoin(denom, b.get(ctx, addr, denom))
 }

@@ -25,6 +25,7 @@ type Keeper struct {
 	bank      types.BankKeeper
 	distr     types.DistributionKeeper
 	eval      types.EvaluationKeeper
+	vault     types.VaultKeeper
 	authority string
 	// moduleAddr is the module account's address, the market maker's purse.
 	moduleAddr sdk.AccAddress
@@ -77,6 +78,15 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 	}
 	k.Schema = schema
 	return k
+}
+
+// SetVaultKeeper lets vaults fund markets. Call it once during app
+// wiring, before the keeper is copied anywhere.
+func (k *Keeper) SetVaultKeeper(v types.VaultKeeper) {
+	if k.vault != nil {
+		panic("vault keeper already set")
+	}
+	k.vault = v
 }
 
 // Authority is the module's governance address.

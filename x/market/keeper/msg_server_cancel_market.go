@@ -37,7 +37,7 @@ func (k msgServer) CancelMarket(ctx context.Context, msg *types.MsgCancelMarket)
 
 	if m.TradeCount == 0 {
 		m.Status = types.MARKET_STATUS_CANCELLED
-		if err := k.pay(ctx, m.CollateralDenom, m.Funder, m.Escrow); err != nil {
+		if err := k.payFunder(ctx, &m, m.Escrow); err != nil {
 			return nil, err
 		}
 		m.Escrow = math.ZeroInt()

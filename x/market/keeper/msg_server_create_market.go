@@ -8,6 +8,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/market/lmsr"
@@ -45,22 +46,21 @@ func (k msgServer) CreateMarket(ctx context.Context, msg *types.MsgCreateMarket)
 	if err != nil {
 		return nil, lmsrError(err)
 	}
-	coins := sdk.NewCoins(sdk.NewCoin(msg.CollateralDenom, subsidy))
-	if err := k.bank.SendCoinsFromAccountToModule(ctx, creator, types.ModuleName, coins); err != nil {
-		return nil, fundsError(err, msg.Creator, coins)
-	}
-
 	id, err := k.MarketSeq.Next(ctx)
 	if err != nil {
 		return nil, err
 	}
 	id++ // ids start at 1 so that 0 always means "none"
+	funder, err := k.escrowSubsidy(ctx, msg, creator, eval.BenchmarkId, subsidy, id)
+	if err != nil {
+		return nil, err
+	}
 	var end int64
 	if msg.TradingBlocks > 0 {
 		end = height + int64(msg.TradingBlocks)
 	}
 	m := types.Market{
-		Id: id, EvaluationId: eval.Id, Title: msg.Title, Creator: msg.Creator, Funder: msg.Creator,
+		Id: id, EvaluationId: eval.Id, Title: msg.Title, Creator: msg.Creator, Funder: funder, FunderVaultId: msg.VaultId,
 		CollateralDenom: msg.CollateralDenom, Liquidity: msg.Liquidity, FeeBps: msg.FeeBps,
 		CreatorFeeShareBps: msg.CreatorFeeShareBps, TradingEndHeight: end, Status: types.MARKET_STATUS_OPEN,
 		ModelIds: eval.ModelIds, Shares: types.ZeroShares(n), Escrow: subsidy, Subsidy: subsidy,
@@ -83,6 +83,28 @@ func (k msgServer) CreateMarket(ctx context.Context, msg *types.MsgCreateMarket)
 		return nil, err
 	}
 	return &types.MsgCreateMarketResponse{MarketId: id, EvaluationId: eval.Id, Subsidy: subsidy}, nil
+}
+
+// escrowSubsidy moves the subsidy into the module account, from the
+// creator or, when the message names one, from a vault whose rules accept
+// the market. It returns the funder's address.
+func (k msgServer) escrowSubsidy(ctx context.Context, msg *types.MsgCreateMarket, creator sdk.AccAddress,
+	benchmarkID uint64, subsidy sdkmath.Int, id uint64,
+) (string, error) {
+	if msg.VaultId == 0 {
+		coins := sdk.NewCoins(sdk.NewCoin(msg.CollateralDenom, subsidy))
+		if err := k.bank.SendCoinsFromAccountToModule(ctx, creator, types.ModuleName, coins); err != nil {
+			return "", fundsError(err, msg.Creator, coins)
+		}
+		return msg.Creator, nil
+	}
+	if k.vault == nil {
+		return "", errorsmod.Wrap(types.ErrInvalidMarket, "no vaults on this chain")
+	}
+	if err := k.vault.FundMarket(ctx, msg.VaultId, msg.Creator, benchmarkID, msg.FeeBps, msg.CollateralDenom, subsidy, id); err != nil {
+		return "", err
+	}
+	return authtypes.NewModuleAddress(k.vault.ModuleName()).String(), nil
 }
 
 // checkTerms validates everything about a market that needs no state.

@@ -44,7 +44,7 @@ func (k msgServer) Redeem(ctx context.Context, msg *types.MsgRedeem) (*types.Msg
 		return nil, err
 	}
 	if m.Holders == 0 {
-		if err := k.pay(ctx, m.CollateralDenom, m.Funder, m.Escrow); err != nil {
+		if err := k.payFunder(ctx, &m, m.Escrow); err != nil {
 			return nil, err
 		}
 		m.Escrow = math.ZeroInt()

@@ -111,7 +111,7 @@ func (k Keeper) settle(ctx context.Context, m types.Market, status types.MarketS
 
 // payFunderAndCreator pays out the accrued fees and released escrow.
 func (k Keeper) payFunderAndCreator(ctx context.Context, m *types.Market, released math.Int) error {
-	if err := k.pay(ctx, m.CollateralDenom, m.Funder, released.Add(m.LpFees)); err != nil {
+	if err := k.payFunder(ctx, m, released.Add(m.LpFees)); err != nil {
 		return err
 	}
 	if err := k.pay(ctx, m.CollateralDenom, m.Creator, m.CreatorFees); err != nil {
@@ -119,6 +119,25 @@ func (k Keeper) payFunderAndCreator(ctx context.Context, m *types.Market, releas
 	}
 	m.LpFees, m.CreatorFees = math.ZeroInt(), math.ZeroInt()
 	return nil
+}
+
+// payFunder pays the market's liquidity provider: its creator's account,
+// or the vault that funded it (module to module, then the vault accounts
+// for it; every call after settlement also marks the market settled there).
+func (k Keeper) payFunder(ctx context.Context, m *types.Market, amount math.Int) error {
+	if m.FunderVaultId == 0 {
+		return k.pay(ctx, m.CollateralDenom, m.Funder, amount)
+	}
+	if k.vault == nil {
+		return fmt.Errorf("market %d: funded by vault %d but no vault keeper", m.Id, m.FunderVaultId)
+	}
+	if amount.IsPositive() {
+		if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, k.vault.ModuleName(),
+			sdk.NewCoins(sdk.NewCoin(m.CollateralDenom, amount))); err != nil {
+			return err
+		}
+	}
+	return k.vault.MarketReturned(ctx, m.FunderVaultId, m.Id, amount, true)
 }
 
 // pay sends amount of denom from the module account to addr, if positive.

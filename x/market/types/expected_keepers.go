@@ -3,6 +3,8 @@ package types
 import (
 	"context"
 
+	"cosmossdk.io/math"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
@@ -12,12 +14,24 @@ import (
 type BankKeeper interface {
 	SendCoinsFromAccountToModule(ctx context.Context, sender sdk.AccAddress, recipient string, amt sdk.Coins) error
 	SendCoinsFromModuleToAccount(ctx context.Context, sender string, recipient sdk.AccAddress, amt sdk.Coins) error
+	SendCoinsFromModuleToModule(ctx context.Context, sender, recipient string, amt sdk.Coins) error
 	GetBalance(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
 }
 
 // DistributionKeeper receives the protocol's fee share into the community pool.
 type DistributionKeeper interface {
 	FundCommunityPool(ctx context.Context, amount sdk.Coins, sender sdk.AccAddress) error
+}
+
+// VaultKeeper is x/vault as a market's funder: it escrows a market's
+// subsidy from a vault, and accounts what the market pays back (the coins
+// are sent to the vault module before the call).
+type VaultKeeper interface {
+	FundMarket(ctx context.Context, vaultID uint64, creator string, benchmarkID uint64, feeBps uint32,
+		denom string, subsidy math.Int, marketID uint64) error
+	MarketReturned(ctx context.Context, vaultID, marketID uint64, amount math.Int, settled bool) error
+	// ModuleName is the vault module account that receives the payouts.
+	ModuleName() string
 }
 
 // EvaluationKeeper creates, reads and cancels the evaluations markets trade on.

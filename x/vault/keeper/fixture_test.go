@@ -1,0 +1,249 @@
+package keeper_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/runtime"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	"github.com/cosmos/cosmos-sdk/testutil"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
+	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
+	markettypes "github.com/delphi-network/delphi/x/market/types"
+	"github.com/delphi-network/delphi/x/vault/keeper"
+	"github.com/delphi-network/delphi/x/vault/types"
+)
+
+// fakeBank keeps balances in the context's store (so a failed message's
+// transfers are discarded with its cache) and stands in for x/distribution.
+// It is the only mock: x/vault, x/market and x/evaluation are the real
+// keepers on a real multistore.
+type fakeBank struct{ key *storetypes.KVStoreKey }
+
+func (b fakeBank) get(ctx context.Context, a sdk.AccAddress, denom string) math.Int {
+	bz := sdk.UnwrapSDKContext(ctx).KVStore(b.key).Get([]byte(a.String() + "/" + denom))
+	if bz == nil {
+		return math.ZeroInt()
+	}
+	v, _ := math.NewIntFromString(string(bz))
+	return v
+}
+
+func (b fakeBank) set(ctx context.Context, a sdk.AccAddress, denom string, v math.Int) {
+	sdk.UnwrapSDKContext(ctx).KVStore(b.key).Set([]byte(a.String()+"/"+denom), []byte(v.String()))
+}
+
+func (b fakeBank) send(ctx context.Context, from, to sdk.AccAddress, amt sdk.Coins) error {
+	for _, c := range amt {
+		if b.get(ctx, from, c.Denom).LT(c.Amount) {
+			return fmt.Errorf("%s cannot pay %s: %w", from, c, sdkerrors.ErrInsufficientFunds)
+		}
+	}
+	for _, c := range amt {
+		b.set(ctx, from, c.Denom, b.get(ctx, from, c.Denom).Sub(c.Amount))
+		b.set(ctx, to, c.Denom, b.get(ctx, to, c.Denom).Add(c.Amount))
+	}
+	return nil
+}
+
+func mod(name string) sdk.AccAddress { return authtypes.NewModuleAddress(name) }
+
+func (b fakeBank) SendCoinsFromAccountToModule(ctx context.Context, from sdk.AccAddress, to string, amt sdk.Coins) error {
+	return b.send(ctx, from, mod(to), amt)
+}
+
+func (b fakeBank) SendCoinsFromModuleToAccount(ctx context.Context, from string, to sdk.AccAddress, amt sdk.Coins) error {
+	return b.send(ctx, mod(from), to, amt)
+}
+
+func (b fakeBank) SendCoinsFromModuleToModule(ctx context.Context, from, to string, amt sdk.Coins) error {
+	return b.send(ctx, mod(from), mod(to), amt)
+}
+
+func (b fakeBank) GetBalance(ctx context.Context, a sdk.AccAddress, denom string) sdk.Coin {
+	return sdk.NewCoin(denom, b.get(ctx, a, denom))
+}
+
+func (b fakeBank) FundCommunityPool(ctx context.Context, amt sdk.Coins, from sdk.AccAddress) error {
+	return b.send(ctx, from, mod("distribution"), amt)
+}
+
+const usdc = "uusdc"
+
+type fixture struct {
+	ctx       sdk.Context
+	k         keeper.Keeper
+	mk        *marketkeeper.Keeper
+	ek        *evaluationkeeper.Keeper
+	msg       types.MsgServer
+	q         types.QueryServer
+	mmsg      markettypes.MsgServer
+	bank      fakeBank
+	authority string
+	alice     sdk.AccAddress // vault manager and market creator
+	bob       sdk.AccAddress // depositor
+	carol     sdk.AccAddress // trader
+	models    []uint64
+}
+
+func account(seed string) sdk.AccAddress { return sdk.AccAddress([]byte(strings.Repeat(seed, 20)[:20])) }
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	keys := storetypes.NewKVStoreKeys(types.StoreKey, markettypes.StoreKey, evaluationtypes.StoreKey, "bank")
+	ctx := testutil.DefaultContextWithKeys(keys, nil, nil).WithBlockHeight(100)
+	reg := codectypes.NewInterfaceRegistry()
+	for _, r := range []func(codectypes.InterfaceRegistry){types.RegisterInterfaces, markettypes.RegisterInterfaces, evaluationtypes.RegisterInterfaces} {
+		r(reg)
+	}
+	cdc := codec.NewProtoCodec(reg)
+	bank := fakeBank{key: keys["bank"]}
+	authority := authtypes.NewModuleAddress("gov").String()
+	f := &fixture{ctx: ctx, bank: bank, authority: authority, alice: account("a"), bob: account("b"), carol: account("c")}
+	ek := evaluationkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]), bank, authority)
+	f.ek = &ek
+	mk := marketkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[markettypes.StoreKey]), bank, bank, f.ek, authority)
+	f.mk = &mk
+	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[types.StoreKey]), bank, bank, f.ek, f.mk, authority)
+	f.mk.SetVaultKeeper(f.k)
+	f.ek.SetHooks(f.mk.Hooks())
+	require.NoError(t, f.ek.InitGenesis(ctx, *evaluationtypes.DefaultGenesis()))
+	require.NoError(t, f.mk.InitGenesis(ctx, *markettypes.DefaultGenesis()))
+	require.NoError(t, f.k.InitGenesis(ctx, *types.DefaultGenesis()))
+	f.msg, f.q, f.mmsg = keeper.NewMsgServerImpl(f.k), keeper.NewQueryServerImpl(f.k), marketkeeper.NewMsgServerImpl(*f.mk)
+
+	emsg := evaluationkeeper.NewMsgServerImpl(*f.ek)
+	for _, name := range []string{"iris", "wine"} {
+		_, err := emsg.RegisterBenchmark(ctx, &evaluationtypes.MsgRegisterBenchmark{Registrant: authority, Name: name,
+			Task: "classification", Metric: "accuracy", DatasetSha256: strings.Repeat("ab", 32), ItemRoot: strings.Repeat("cd", 32),
+			DatasetUris: []string{"file:///data/" + name}, ItemCount: 150})
+		require.NoError(t, err)
+	}
+	for i := 0; i < 3; i++ {
+		m, err := emsg.RegisterModel(ctx, &evaluationtypes.MsgRegisterModel{Owner: f.alice.String(), Name: fmt.Sprintf("m%d", i),
+			Format: "onnx", WeightsSha256: strings.Repeat(fmt.Sprintf("%02x", i+1), 32), WeightsRoot: strings.Repeat("ef", 32),
+			ArtifactUris: []string{"file:///m.onnx"}})
+		require.NoError(t, err)
+		f.models = append(f.models, m.Id)
+	}
+	for _, a := range []sdk.AccAddress{f.alice, f.bob, f.carol} {
+		bank.set(ctx, a, usdc, math.NewInt(1_000_000_000_000))
+		bank.set(ctx, a, "udelphi", math.NewInt(10_000_000_000))
+	}
+	return f
+}
+
+func exec[T any](f *fixture, run func(ctx sdk.Context) (T, error)) (T, error) {
+	cache, write := f.ctx.CacheContext()
+	res, err := run(cache)
+	if err == nil {
+		write()
+	}
+	return res, err
+}
+
+func (f *fixture) check(t testing.TB) {
+	t.Helper()
+	msg, broken := keeper.AllInvariants(f.k)(f.ctx)
+	require.False(t, broken, msg)
+	msg, broken = marketkeeper.AllInvariants(*f.mk)(f.ctx)
+	require.False(t, broken, msg)
+}
+
+func (f *fixture) vault(t testing.TB, rule types.FundRule) uint64 {
+	t.Helper()
+	res, err := exec(f, func(ctx sdk.Context) (*types.MsgCreateVaultResponse, error) {
+		return f.msg.CreateVault(ctx, &types.MsgCreateVault{Manager: f.alice.String(), Name: "iris fund", CollateralDenom: usdc,
+			Category: []uint64{1}, SubsidyCap: math.NewInt(50_000_000), MinFeeBps: 50, Rule: rule})
+	})
+	require.NoError(t, err)
+	return res.VaultId
+}
+
+func (f *fixture) deposit(t testing.TB, who sdk.AccAddress, vault uint64, amount int64) math.Int {
+	t.Helper()
+	res, err := exec(f, func(ctx sdk.Context) (*types.MsgDepositResponse, error) {
+		return f.msg.Deposit(ctx, &types.MsgDeposit{Depositor: who.String(), VaultId: vault, Amount: math.NewInt(amount)})
+	})
+	require.NoError(t, err)
+	f.check(t)
+	return res.Shares
+}
+
+func (f *fixture) withdraw(t testing.TB, who sdk.AccAddress, vault uint64, shares math.Int) *types.MsgWithdrawResponse {
+	t.Helper()
+	res, err := exec(f, func(ctx sdk.Context) (*types.MsgWithdrawResponse, error) {
+		return f.msg.Withdraw(ctx, &types.MsgWithdraw{Depositor: who.String(), VaultId: vault, Shares: shares})
+	})
+	require.NoError(t, err)
+	f.check(t)
+	return res
+}
+
+// market creates a market on benchmark over models, funded by vault.
+func (f *fixture) market(t testing.TB, creator sdk.AccAddress, vault, benchmark uint64, models ...uint64) (uint64, error) {
+	t.Helper()
+	res, err := exec(f, func(ctx sdk.Context) (*markettypes.MsgCreateMarketResponse, error) {
+		return f.mmsg.CreateMarket(ctx, &markettypes.MsgCreateMarket{Creator: creator.String(), Title: "t", CollateralDenom: usdc,
+			Liquidity: math.NewInt(10_000_000), FeeBps: 100, VaultId: vault,
+			Spec: &markettypes.EvaluationSpec{BenchmarkId: benchmark, ModelIds: models, Rounds: 1, ItemsPerRound: 10,
+				BlocksBetweenRounds: 2, StartDelay: 5, DeadlineBlocks: 50}})
+	})
+	if err != nil {
+		return 0, err
+	}
+	f.check(t)
+	return res.MarketId, nil
+}
+
+func (f *fixture) buy(t testing.TB, who sdk.AccAddress, market uint64, outcome uint32, shares int64) {
+	t.Helper()
+	_, err := exec(f, func(ctx sdk.Context) (*markettypes.MsgBuySharesResponse, error) {
+		return f.mmsg.BuyShares(ctx, &markettypes.MsgBuyShares{Trader: who.String(), MarketId: market, Outcome: outcome,
+			Shares: math.NewInt(shares), MaxCost: math.NewInt(1 << 50)})
+	})
+	require.NoError(t, err)
+	f.check(t)
+}
+
+// settle reports standings (correct per outcome) for the market's evaluation.
+func (f *fixture) settle(t testing.TB, market uint64, correct ...uint64) {
+	t.Helper()
+	m, err := f.mk.GetMarket(f.ctx, market)
+	require.NoError(t, err)
+	st := make([]evaluationtypes.Standing, len(m.ModelIds))
+	for i, id := range m.ModelIds {
+		rank := uint32(1)
+		for _, c := range correct {
+			if c > correct[i] {
+				rank++
+			}
+		}
+		st[i] = evaluationtypes.Standing{ModelId: id, Correct: correct[i], Rank: rank}
+	}
+	_, err = exec(f, func(ctx sdk.Context) (struct{}, error) {
+		return struct{}{}, f.mk.Hooks().AfterEvaluationFinalized(ctx, m.EvaluationId, st)
+	})
+	require.NoError(t, err)
+	f.check(t)
+}
+
+func (f *fixture) getVault(t testing.TB, id uint64) types.Vault {
+	t.Helper()
+	v, err := f.k.GetVault(f.ctx, id)
+	require.NoError(t, err)
+	return v
+}

@@ -1,0 +1,96 @@
+package keeper
+
+import (
+	"context"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/delphi-network/delphi/x/vault/types"
+)
+
+// InitGenesis loads a validated genesis.
+func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
+	if err := k.Params.Set(ctx, gs.Params); err != nil {
+		return err
+	}
+	if gs.NextVaultId > 0 {
+		if err := k.VaultSeq.Set(ctx, gs.NextVaultId-1); err != nil {
+			return err
+		}
+	}
+	if gs.NextWithdrawalId > 0 {
+		if err := k.WithdrawalSeq.Set(ctx, gs.NextWithdrawalId-1); err != nil {
+			return err
+		}
+	}
+	for _, v := range gs.Vaults {
+		if err := k.Vaults.Set(ctx, v.Id, v); err != nil {
+			return err
+		}
+	}
+	for _, m := range gs.Markets {
+		if err := k.VaultMarkets.Set(ctx, collections.Join(m.VaultId, m.MarketId), m); err != nil {
+			return err
+		}
+	}
+	for _, d := range gs.Deposits {
+		addr, err := sdk.AccAddressFromBech32(d.Depositor)
+		if err != nil {
+			return err
+		}
+		if err := k.Deposits.Set(ctx, collections.Join(d.VaultId, addr), d); err != nil {
+			return err
+		}
+	}
+	for _, w := range gs.Withdrawals {
+		if err := k.Withdrawals.Set(ctx, w.Id, w); err != nil {
+			return err
+		}
+		if err := k.Queue.Set(ctx, collections.Join(w.VaultId, w.Id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ExportGenesis exports the module state in key order.
+func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := k.VaultSeq.Peek(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := k.WithdrawalSeq.Peek(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gs := &types.GenesisState{Params: p, NextVaultId: vs + 1, NextWithdrawalId: ws + 1}
+	if err := k.Vaults.Walk(ctx, nil, func(_ uint64, v types.Vault) (bool, error) {
+		gs.Vaults = append(gs.Vaults, v)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.VaultMarkets.Walk(ctx, nil, func(_ collections.Pair[uint64, uint64], m types.VaultMarket) (bool, error) {
+		gs.Markets = append(gs.Markets, m)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Deposits.Walk(ctx, nil, func(_ collections.Pair[uint64, sdk.AccAddress], d types.Deposit) (bool, error) {
+		gs.Deposits = append(gs.Deposits, d)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	err = k.Withdrawals.Walk(ctx, nil, func(_ uint64, w types.Withdrawal) (bool, error) {
+		gs.Withdrawals = append(gs.Withdrawals, w)
+		return false, nil
+	})
+	return gs, err
+}

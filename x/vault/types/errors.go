@@ -1,0 +1,23 @@
+package types
+
+import errorsmod "cosmossdk.io/errors"
+
+// Registered errors, by concern.
+var (
+	// 2–9: vaults.
+	ErrInvalidVault  = errorsmod.Register(ModuleName, 2, "invalid vault")
+	ErrVaultNotFound = errorsmod.Register(ModuleName, 3, "vault not found")
+	// 10–19: deposits and withdrawals.
+	ErrDust               = errorsmod.Register(ModuleName, 10, "amount too small to mint or burn a share")
+	ErrSlippage           = errorsmod.Register(ModuleName, 11, "slippage limit exceeded")
+	ErrInsufficientShares = errorsmod.Register(ModuleName, 12, "more shares than held")
+	ErrInsufficientFunds  = errorsmod.Register(ModuleName, 13, "insufficient funds")
+	// 20–29: funding markets.
+	ErrFundingRefused = errorsmod.Register(ModuleName, 20, "vault refuses to fund the market")
+	// 30–39: baskets.
+	ErrEmptyBasket = errorsmod.Register(ModuleName, 30, "basket matches no open market outcome")
+	// 40–49: authority and params.
+	ErrUnauthorized   = errorsmod.Register(ModuleName, 40, "unauthorized")
+	ErrInvalidParams  = errorsmod.Register(ModuleName, 41, "invalid params")
+	ErrInvalidAddress = errorsmod.Register(ModuleName, 42, "invalid address")
+)

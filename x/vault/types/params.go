@@ -1,0 +1,34 @@
+package types
+
+import (
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+)
+
+// DefaultParams: vaults by governance, or by anyone for 1000 DELPHI; a
+// million virtual shares per unit of virtual assets against the inflation
+// attack; categories of up to 16 benchmarks.
+func DefaultParams() Params {
+	return Params{
+		Permissionless:  true,
+		CreationDeposit: sdk.NewCoins(sdk.NewCoin("udelphi", math.NewInt(1_000_000_000))),
+		VirtualShares:   math.NewInt(1_000_000),
+		MaxCategory:     16,
+	}
+}
+
+// Validate checks the params.
+func (p Params) Validate() error {
+	if err := p.CreationDeposit.Validate(); err != nil {
+		return errorsmod.Wrapf(ErrInvalidParams, "creation_deposit: %v", err)
+	}
+	switch {
+	case p.VirtualShares.IsNil() || !p.VirtualShares.IsPositive() || p.VirtualShares.GT(math.NewInt(1_000_000_000_000)):
+		return errorsmod.Wrap(ErrInvalidParams, "virtual_shares must be in [1, 10^12]")
+	case p.MaxCategory < 1 || p.MaxCategory > 256:
+		return errorsmod.Wrap(ErrInvalidParams, "max_category must be in [1, 256]")
+	}
+	return nil
+}
