@@ -99,7 +99,9 @@ type fixture struct {
 	models    []uint64
 }
 
-func account(seed string) sdk.AccAddress { return sdk.AccAddress([]byte(strings.Repeat(seed, 20)[:20])) }
+func account(seed string) sdk.AccAddress {
+	return sdk.AccAddress([]byte(strings.Repeat(seed, 20)[:20]))
+}
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
