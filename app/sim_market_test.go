@@ -12,6 +12,7 @@ import (
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
@@ -24,10 +25,13 @@ import (
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
 	marketsim "github.com/delphi-network/delphi/x/market/simulation"
+	vaultkeeper "github.com/delphi-network/delphi/x/vault/keeper"
+	vaultsim "github.com/delphi-network/delphi/x/vault/simulation"
+	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 )
 
-// TestSimulateMarketOperations drives x/market's SDK simulation operations
+// TestSimulateMarketOperations drives x/market's and x/vault's SDK simulation operations
 // against the whole app, block by block as the SDK simulator does
 // (FinalizeBlock, operations delivered as signed txs, Commit), from several
 // seeds. Without sidecars the evaluations fail at their deadlines, so
@@ -55,6 +59,9 @@ func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) {
 	ops := marketsim.WeightedOperations(simtypes.AppParams{}, a.TxConfig(), marketsim.Keepers{
 		Market: a.MarketKeeper, Account: a.AccountKeeper, Bank: a.BankKeeper, Models: models, Benchmark: 1,
 	})
+	ops = append(ops, vaultsim.WeightedOperations(simtypes.AppParams{}, a.TxConfig(), vaultsim.Keepers{
+		Vault: a.VaultKeeper, Account: a.AccountKeeper, Bank: a.BankKeeper, Models: models, Benchmark: 1,
+	})...)
 	total := 0
 	for _, op := range ops {
 		total += op.Weight()
@@ -93,11 +100,21 @@ func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) {
 		check := a.NewUncachedContext(false, header)
 		msg, broken := marketkeeper.AllInvariants(a.MarketKeeper)(check)
 		require.False(t, broken, "height %d: %s", h, msg)
+		msg, broken = vaultkeeper.AllInvariants(a.VaultKeeper)(check)
+		require.False(t, broken, "height %d: %s", h, msg)
 		require.Equal(t, supply, a.BankKeeper.GetSupply(check, app.CollateralDenom), "height %d", h)
 	}
 	t.Logf("seed %d: applied %v", seed, applied)
+	funded := 0
+	end := a.NewUncachedContext(false, cmtproto.Header{ChainID: chainID, Height: int64(blocks) + 1})
+	require.NoError(t, a.VaultKeeper.VaultMarkets.Walk(end, nil, func(collections.Pair[uint64, uint64], vaulttypes.VaultMarket) (bool, error) {
+		funded++
+		return false, nil
+	}))
+	require.Positive(t, funded, "seed %d: no vault ever funded a market", seed)
 	for _, name := range []string{"/delphi.market.v1.MsgCreateMarket", "/delphi.market.v1.MsgBuyShares",
-		"/delphi.market.v1.MsgSellShares", "/delphi.market.v1.MsgRedeem"} {
+		"/delphi.market.v1.MsgSellShares", "/delphi.market.v1.MsgRedeem", "/delphi.vault.v1.MsgCreateVault",
+		"/delphi.vault.v1.MsgDeposit", "/delphi.vault.v1.MsgWithdraw", "/delphi.vault.v1.MsgBuyBasket"} {
 		require.Positive(t, applied[name], "seed %d never applied %s", seed, name)
 	}
 }

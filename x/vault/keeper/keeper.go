@@ -17,6 +17,7 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
+	markettypes "github.com/delphi-network/delphi/x/market/types"
 	"github.com/delphi-network/delphi/x/vault/types"
 )
 
@@ -93,4 +94,13 @@ func (k Keeper) GetVault(ctx context.Context, id uint64) (types.Vault, error) {
 
 func emit(ctx context.Context, ev proto.Message) error {
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
+}
+
+// MarketsWalk calls fn for every market in id order (simulation and
+// baskets read markets through it).
+func (k Keeper) MarketsWalk(ctx context.Context, fn func(markettypes.Market)) error {
+	return k.market.Markets.Walk(ctx, nil, func(_ uint64, m markettypes.Market) (bool, error) {
+		fn(m)
+		return false, nil
+	})
 }
