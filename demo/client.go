@@ -21,6 +21,7 @@ import (
 	"github.com/delphi-network/delphi/app"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
+	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -34,6 +35,7 @@ type chain struct {
 	verde   verdetypes.QueryClient
 	bank    banktypes.QueryClient
 	staking stakingtypes.QueryClient
+	vault   vaulttypes.QueryClient
 	// per account: the next sequence and the account number.
 	seq  map[string]uint64
 	num  map[string]uint64
@@ -52,6 +54,7 @@ func dial(cfg Config) (*chain, error) {
 	evaluationtypes.RegisterInterfaces(enc.InterfaceRegistry)
 	markettypes.RegisterInterfaces(enc.InterfaceRegistry)
 	verdetypes.RegisterInterfaces(enc.InterfaceRegistry)
+	vaulttypes.RegisterInterfaces(enc.InterfaceRegistry)
 	kr, err := keyring.New(sdk.KeyringServiceName(), keyring.BackendTest, cfg.Home, nil, enc.Codec)
 	if err != nil {
 		return nil, err
@@ -62,7 +65,7 @@ func dial(cfg Config) (*chain, error) {
 	return &chain{rpc: rpc, cctx: cctx,
 		eval: evaluationtypes.NewQueryClient(cctx), market: markettypes.NewQueryClient(cctx),
 		verde: verdetypes.NewQueryClient(cctx), bank: banktypes.NewQueryClient(cctx),
-		staking: stakingtypes.NewQueryClient(cctx), seq: map[string]uint64{}, num: map[string]uint64{}}, nil
+		staking: stakingtypes.NewQueryClient(cctx), vault: vaulttypes.NewQueryClient(cctx), seq: map[string]uint64{}, num: map[string]uint64{}}, nil
 }
 
 // address is a keyring account's address.

@@ -19,8 +19,29 @@ import (
 	"github.com/delphi-network/delphi/runtime/bench"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
+	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
+
+func mustAddr(c *chain, name string) string {
+	a, err := c.address(name)
+	if err != nil {
+		return ""
+	}
+	return a.String()
+}
+
+// newestVault is the id of the last vault created.
+func (c *chain) newestVault(ctx context.Context) (uint64, error) {
+	res, err := c.vault.Vaults(ctx, &vaulttypes.QueryVaultsRequest{})
+	if err != nil {
+		return 0, err
+	}
+	if len(res.Vaults) == 0 {
+		return 0, fmt.Errorf("the vault was not created")
+	}
+	return res.Vaults[len(res.Vaults)-1].Id, nil
+}
 
 // Config is where the localnet is and how big the market is.
 type Config struct {
@@ -84,7 +105,31 @@ func Run(ctx context.Context, cfg Config) error {
 		}
 	}
 
-	say("Registering the models (alice) and creating the market")
+	say("A vault for MNIST markets (alice manages it); bob and dave deposit")
+	if err := c.send(ctx, "alice", &vaulttypes.MsgCreateVault{Manager: alice.String(), Name: "MNIST liquidity",
+		CollateralDenom: "uusdc", Category: []uint64{1}, SubsidyCap: sdkmath.NewInt(5 * cfg.Liquidity * usdc),
+		MinFeeBps: 50, Rule: vaulttypes.FUND_RULE_CATEGORY}); err != nil {
+		return err
+	}
+	h0, _ := c.height(ctx)
+	if err := c.waitHeight(ctx, h0+2); err != nil {
+		return err
+	}
+	vaultID, err := c.newestVault(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range []struct {
+		who    string
+		amount int64
+	}{{"bob", 250}, {"dave", 150}} {
+		if err := c.send(ctx, d.who, &vaulttypes.MsgDeposit{Depositor: mustAddr(c, d.who), VaultId: vaultID,
+			Amount: sdkmath.NewInt(d.amount * usdc)}); err != nil {
+			return err
+		}
+	}
+
+	say("Registering the models (alice) and creating the market, funded by the vault")
 	for _, m := range models {
 		if err := c.send(ctx, "alice", &evaluationtypes.MsgRegisterModel{Owner: alice.String(), Name: m.Name, Format: "onnx",
 			WeightsSha256: m.SHA256, WeightsRoot: m.WeightsRoot, ArtifactUris: []string{"file://" + m.Path},
@@ -102,7 +147,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	if err := c.send(ctx, "alice", &markettypes.MsgCreateMarket{Creator: alice.String(),
 		Title: "MNIST: which classifier scores best?", CollateralDenom: "uusdc",
-		Liquidity: sdkmath.NewInt(cfg.Liquidity * usdc), FeeBps: 100, CreatorFeeShareBps: 2_000,
+		Liquidity: sdkmath.NewInt(cfg.Liquidity * usdc), FeeBps: 100, CreatorFeeShareBps: 2_000, VaultId: vaultID,
 		Spec: &markettypes.EvaluationSpec{BenchmarkId: 1, ModelIds: ids, Rounds: cfg.Rounds, ItemsPerRound: cfg.Items,
 			BlocksBetweenRounds: 4, StartDelay: 8, DeadlineBlocks: 40}}); err != nil {
 		return err
@@ -175,7 +220,24 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := c.waitHeight(ctx, h+2); err != nil {
 		return err
 	}
-	return c.summary(ctx, cfg, s, start, startBal, append([]*trader{{name: "alice", addr: alice, strategy: "creator and liquidity provider"}}, traders...))
+	say("The depositors withdraw what the vault is worth")
+	for _, who := range []string{"bob", "dave"} {
+		res, err := c.vault.Depositor(ctx, &vaulttypes.QueryDepositorRequest{VaultId: vaultID, Address: mustAddr(c, who)})
+		if err != nil {
+			return err
+		}
+		if res.Shares.IsPositive() {
+			if err := c.send(ctx, who, &vaulttypes.MsgWithdraw{Depositor: mustAddr(c, who), VaultId: vaultID, Shares: res.Shares}); err != nil {
+				return err
+			}
+		}
+	}
+	h, _ = c.height(ctx)
+	if err := c.waitHeight(ctx, h+2); err != nil {
+		return err
+	}
+	return c.summary(ctx, cfg, s, start, startBal, vaultID,
+		append([]*trader{{name: "alice", addr: alice, strategy: "market creator (20% of fees), vault manager"}}, traders...))
 }
 
 // newTraders sets up bob (follows round results), carol (trades on her own
@@ -197,8 +259,8 @@ func newTraders(c *chain, models []*model) ([]*trader, error) {
 	}
 	var out []*trader
 	for _, spec := range []struct{ name, strategy string }{
-		{"bob", "follows the round results"}, {"carol", fmt.Sprintf("trades on her own estimate (offline accuracies %.3f)", acc)},
-		{"dave", "noise"},
+		{"bob", "follows the round results; vault depositor"}, {"carol", fmt.Sprintf("trades on her own estimate (offline accuracies %.3f)", acc)},
+		{"dave", "noise; vault depositor"},
 	} {
 		addr, err := c.address(spec.name)
 		if err != nil {
@@ -251,7 +313,7 @@ func (c *chain) waitMarket(ctx context.Context) (uint64, error) {
 
 // summary prints the outcome: winners, each account's collateral P&L, the
 // disputes and who was slashed, blocks and transactions.
-func (c *chain) summary(ctx context.Context, cfg Config, s *snapshot, start int64, startBal map[string]sdkmath.Int, who []*trader) error {
+func (c *chain) summary(ctx context.Context, cfg Config, s *snapshot, start int64, startBal map[string]sdkmath.Int, vaultID uint64, who []*trader) error {
 	out := cfg.Out
 	fmt.Fprintf(out, "\n== Summary\n")
 	var winners []string
@@ -270,6 +332,13 @@ func (c *chain) summary(ctx context.Context, cfg Config, s *snapshot, start int6
 		}
 		pnl := bal.Sub(startBal[t.name])
 		fmt.Fprintf(out, "  %-5s %-55s P&L %+.2f USDC\n", t.name, t.strategy, float64(pnl.Int64())/usdc)
+	}
+	if vm, err := c.vault.VaultMarkets(ctx, &vaulttypes.QueryVaultMarketsRequest{VaultId: vaultID}); err == nil {
+		for _, m := range vm.Markets {
+			fmt.Fprintf(out, "vault %d on market %d: subsidy %.2f USDC, returned %.2f USDC (leftover escrow and LP fees): P&L %+.2f USDC\n",
+				vaultID, m.MarketId, float64(m.Subsidy.Int64())/usdc, float64(m.Returned.Int64())/usdc,
+				float64(m.Returned.Sub(m.Subsidy).Int64())/usdc)
+		}
 	}
 	resolved := map[verdetypes.DisputeStatus]int{}
 	for _, d := range s.disputes {
