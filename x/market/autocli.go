@@ -21,7 +21,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			Service: marketv1.Query_ServiceDesc.ServiceName,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Params", Use: "params", Short: "Show the module params"},
-				{RpcMethod: "Markets", Use: "markets", Short: "List markets (--status MARKET_STATUS_OPEN to filter)"},
+				{RpcMethod: "Markets", Use: "markets", Short: "List markets (--status open|resolved|invalid|cancelled to filter)"},
 				{RpcMethod: "Market", Use: "market [market-id]", Short: "Show a market with its current prices",
 					PositionalArgs: pos("market_id")},
 				{RpcMethod: "Prices", Use: "prices [market-id]", Short: "Current price of every outcome",

@@ -31,7 +31,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service: vaultv1.Msg_ServiceDesc.ServiceName,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				{RpcMethod: "CreateVault", Use: "create-vault [name] [collateral-denom] [subsidy-cap] --category 1,2 --rule FUND_RULE_CATEGORY --min-fee-bps N",
+				{RpcMethod: "CreateVault", Use: "create-vault [name] [collateral-denom] [subsidy-cap] --category 1,2 --rule category|manager --min-fee-bps N",
 					Short: "Create a vault that funds markets on the category's benchmarks", PositionalArgs: pos("name", "collateral_denom", "subsidy_cap")},
 				{RpcMethod: "Deposit", Use: "deposit [vault-id] [amount]", Short: "Deposit collateral for vault shares", PositionalArgs: pos("vault_id", "amount")},
 				{RpcMethod: "Withdraw", Use: "withdraw [vault-id] [shares]", Short: "Redeem vault shares (queued if collateral is locked)", PositionalArgs: pos("vault_id", "shares")},
