@@ -54,7 +54,7 @@ type Fault struct {
 // IsTestChain reports whether a chain id names a local test chain, the
 // only kind a faulty sidecar may join.
 func IsTestChain(chainID string) bool {
-	for _, p := range []string{"delphi-test", "delphi-localnet", "delphi-demo", "delphi-cli"} {
+	for _, p := range []string{"delphi-test", "delphi-localnet", "delphi-demo", "delphi-cli", "delphi-e2e"} {
 		if strings.HasPrefix(chainID, p) {
 			return true
 		}

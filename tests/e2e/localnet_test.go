@@ -64,13 +64,17 @@ type localnet struct {
 	env  []string
 }
 
-func startLocalnet(t *testing.T, n int) *localnet {
+func startLocalnet(t *testing.T, n int) *localnet { return startLocalnetWith(t, n) }
+
+// startLocalnetWith starts a localnet with extra environment for
+// scripts/localnet.sh (LOCALNET_FAULTY, LOCALNET_BENCHMARKS, ...).
+func startLocalnetWith(t *testing.T, n int, env ...string) *localnet {
 	t.Helper()
 	bin := os.Getenv("DELPHID")
 	require.NotEmpty(t, bin, "set DELPHID to a built delphid (make test-e2e does)")
 	ln := &localnet{t: t, bin: bin, dir: filepath.Join(t.TempDir(), "localnet"), base: basePort(t)}
-	ln.env = append(os.Environ(), "DELPHID="+bin, "LOCALNET_DIR="+ln.dir,
-		"LOCALNET_BASE_PORT="+strconv.Itoa(ln.base), "LOCALNET_CHAIN_ID=delphi-e2e")
+	ln.env = append(append(os.Environ(), "DELPHID="+bin, "LOCALNET_DIR="+ln.dir,
+		"LOCALNET_BASE_PORT="+strconv.Itoa(ln.base), "LOCALNET_CHAIN_ID=delphi-e2e"), env...)
 	t.Cleanup(func() { ln.script("stop") })
 	out, err := ln.script("start", strconv.Itoa(n))
 	require.NoError(t, err, out)
