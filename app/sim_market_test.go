@@ -25,10 +25,10 @@ import (
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
 	marketsim "github.com/delphi-network/delphi/x/market/simulation"
+	markettypes "github.com/delphi-network/delphi/x/market/types"
 	vaultkeeper "github.com/delphi-network/delphi/x/vault/keeper"
 	vaultsim "github.com/delphi-network/delphi/x/vault/simulation"
 	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
-	markettypes "github.com/delphi-network/delphi/x/market/types"
 )
 
 // TestSimulateMarketOperations drives x/market's and x/vault's SDK simulation operations
