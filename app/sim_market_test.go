@@ -47,7 +47,7 @@ func TestSimulateMarketOperations(t *testing.T) {
 	}
 }
 
-func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) {
+func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) *app.App {
 	app.SetSDKConfig()
 	const chainID = "delphi-sim"
 	r := rand.New(rand.NewSource(seed))
@@ -117,6 +117,7 @@ func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) {
 		"/delphi.vault.v1.MsgDeposit", "/delphi.vault.v1.MsgWithdraw", "/delphi.vault.v1.MsgBuyBasket"} {
 		require.Positive(t, applied[name], "seed %d never applied %s", seed, name)
 	}
+	return a
 }
 
 // simGenesis is a one-validator genesis with the simulated accounts funded
