@@ -28,6 +28,12 @@ func (s *Sidecar) defend(ctx context.Context, running []evaluationtypes.Evaluati
 		s.metrics.chainError(err)
 		return
 	}
+	st, err := s.chain.rpc.Status(ctx)
+	if err != nil {
+		s.metrics.chainError(err)
+		return
+	}
+	self, height := hex.EncodeToString(st.ValidatorInfo.Address), st.SyncInfo.LatestBlockHeight
 	for _, e := range running {
 		if err := s.challengeEvaluation(ctx, e, disputes); err != nil {
 			s.metrics.disputeError(err)
@@ -37,7 +43,7 @@ func (s *Sidecar) defend(ctx context.Context, running []evaluationtypes.Evaluati
 		if d.Status != verdetypes.DISPUTE_STATUS_OPEN {
 			continue
 		}
-		if err := s.move(ctx, d); err != nil {
+		if err := s.move(ctx, d, self, height); err != nil {
 			s.metrics.disputeError(err)
 		}
 	}
@@ -115,12 +121,20 @@ func (s *Sidecar) own(e uint64, r, attempt uint32, m uint64) *evaluationtypes.Ro
 	return nil
 }
 
-// move makes the sidecar's next move in d, if one side is its run.
-func (s *Sidecar) move(ctx context.Context, d verdetypes.Dispute) error {
+// move makes the sidecar's next move in d, if one side is its run. Every
+// honest validator on a side holds the same run, so one of them moves
+// first each step — the side's validator at (dispute id + step) in its
+// list — and the others only when the deadline is two blocks away and the
+// move is still missing: one transaction per move, and no stall if the
+// designated sidecar is down.
+func (s *Sidecar) move(ctx context.Context, d verdetypes.Dispute, self string, height int64) error {
 	for _, res := range s.store.Results(d.EvaluationId, d.Round, d.ModelId) {
 		side := player.SideOf(d, hex.EncodeToString(res.TraceRoot))
 		if side == verdetypes.SIDE_UNSPECIFIED {
 			continue
+		}
+		if !designated(d, side, self) && height < d.DeadlineHeight-2 {
+			return nil
 		}
 		run, err := s.run(ctx, d, res)
 		if err != nil {
@@ -134,6 +148,20 @@ func (s *Sidecar) move(ctx context.Context, d verdetypes.Dispute) error {
 		return s.sendOnce(ctx, key, msg)
 	}
 	return nil
+}
+
+// designated reports whether self moves first for side in d's current
+// step. A side without validators (a bonded challenger) has no one
+// designated: anyone holding its run moves.
+func designated(d verdetypes.Dispute, side verdetypes.Side, self string) bool {
+	vals := d.Claimant.Validators
+	if side == verdetypes.SIDE_CHALLENGER {
+		vals = d.Challenger.Validators
+	}
+	if len(vals) == 0 {
+		return true
+	}
+	return vals[(int(d.Id)+len(d.History))%len(vals)] == self
 }
 
 // run rebuilds what a side needs from the stored trace, the verified

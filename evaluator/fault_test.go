@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
 func TestIsTestChain(t *testing.T) {
@@ -60,4 +62,21 @@ func freeAddr(t *testing.T) string {
 	require.NoError(t, err)
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// TestDesignatedMover: one validator of a side moves first each step, in
+// turn; a side without validators lets anyone move.
+func TestDesignatedMover(t *testing.T) {
+	d := verdetypes.Dispute{Id: 3, Claimant: verdetypes.Party{Validators: []string{"aa", "bb", "cc"}}}
+	var firsts []string
+	for step := 0; step < 3; step++ {
+		d.History = make([]verdetypes.Step, step)
+		for _, v := range []string{"aa", "bb", "cc"} {
+			if designated(d, verdetypes.SIDE_CLAIMANT, v) {
+				firsts = append(firsts, v)
+			}
+		}
+	}
+	require.Equal(t, []string{"aa", "bb", "cc"}, firsts, "exactly one per step, in turn")
+	require.True(t, designated(d, verdetypes.SIDE_CHALLENGER, "zz"))
 }
