@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -21,9 +22,12 @@ import (
 
 // TestExportReimportStoresByteForByte: after a simulated run (markets,
 // vault funding, trades, settlements, redemptions, queued withdrawals), the
-// exported genesis imported into a fresh app rebuilds Delphi's module
-// stores (x/evaluation, x/market, x/verde, x/vault) and x/bank byte for
-// byte: every key and value, indexes included.
+// exported genesis imported into a fresh app rebuilds every module store
+// byte for byte — every key and value, indexes included — except what
+// x/staking writes per block and does not export: its historical info
+// (prefix 0x50) and last validator updates (0x61), which the new chain
+// writes again from its first block (the SDK's own import/export
+// simulation skips them too). With equal stores the app hash is equal.
 func TestExportReimportStoresByteForByte(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulation")
@@ -38,14 +42,34 @@ func TestExportReimportStoresByteForByte(t *testing.T) {
 
 	old := a.NewUncachedContext(false, cmtproto.Header{})
 	imported := b.NewContextLegacy(false, cmtproto.Header{ChainID: "delphi-sim", Height: exported.Height})
-	for _, name := range []string{evaluationtypes.StoreKey, markettypes.StoreKey, verdetypes.StoreKey, vaulttypes.StoreKey, "bank"} {
+	stores := []string{"acc", "bank", "staking", "mint", "distribution", "slashing", "gov", "consensus", "upgrade", "evidence",
+		evaluationtypes.StoreKey, markettypes.StoreKey, verdetypes.StoreKey, vaulttypes.StoreKey}
+	for _, name := range stores {
+		require.NotNil(t, a.GetKey(name), name)
 		want, got := dump(old, a, name), dump(imported, b, name)
-		require.NotEmpty(t, want, name)
+		if name == "staking" {
+			want = skipPrefixes(want, "50", "61")
+		}
 		require.Equal(t, len(want), len(got), "%s: %d keys before, %d after import", name, len(want), len(got))
 		for i := range want {
 			require.Equal(t, want[i], got[i], "%s: first difference at key %d", name, i)
 		}
 	}
+}
+
+// skipPrefixes drops the pairs whose hex key starts with a prefix.
+func skipPrefixes(pairs []string, prefixes ...string) []string {
+	var out []string
+next:
+	for _, p := range pairs {
+		for _, x := range prefixes {
+			if strings.HasPrefix(p, x) {
+				continue next
+			}
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // dump lists a store's key/value pairs in key order, as printable strings.
