@@ -136,3 +136,28 @@ func TestMalformedMovesAreRefused(t *testing.T) {
 	// A closed dispute takes no more moves.
 	require.ErrorIs(t, f.deliver(t, ok), types.ErrDisputeClosed)
 }
+
+// TestRefereeRefusesTooMuchArithmetic: a model above max_referee_flops
+// cannot be refereed in a transaction.
+func TestRefereeRefusesTooMuchArithmetic(t *testing.T) {
+	f := newFixture(t)
+	lie := f.liar(1)
+	require.NoError(t, f.ek.TallyVotes(f.ctx, []evaluationkeeper.Vote{f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
+		f.vote(2, f.honest, 7), f.vote(3, lie, 7)}, 100))
+	for f.dispute(t, 1).Phase == types.PHASE_BISECT {
+		for _, side := range []struct {
+			s   types.Side
+			run player.Run
+		}{{types.SIDE_CLAIMANT, f.honest}, {types.SIDE_CHALLENGER, lie}} {
+			m, err := player.Reveal(f.submitter, f.dispute(t, 1), side.s, side.run)
+			require.NoError(t, err)
+			require.NoError(t, f.deliver(t, m))
+		}
+	}
+	p := types.DefaultParams()
+	p.MaxRefereeFlops = 10
+	require.NoError(t, f.k.Params.Set(f.ctx, p))
+	msg, err := player.Justify(f.submitter, f.dispute(t, 1), types.SIDE_CLAIMANT, f.honest)
+	require.NoError(t, err)
+	require.ErrorIs(t, f.deliver(t, msg), types.ErrTooLarge)
+}

@@ -51,6 +51,13 @@ func (k msgServer) SubmitOperatorInputs(ctx context.Context, msg *types.MsgSubmi
 	if err != nil {
 		return nil, err
 	}
+	// Bound and charge the recomputation by the model's arithmetic per
+	// item, an upper bound on any one operator's.
+	if flops := m.Program.FLOPs(); flops < 0 || uint64(flops) > p.MaxRefereeFlops {
+		return nil, errorsmod.Wrapf(types.ErrTooLarge, "model of %d FLOPs per item above max_referee_flops %d", flops, p.MaxRefereeFlops)
+	} else {
+		sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(uint64(flops)/100, "verde referee arithmetic")
+	}
 	e, err := k.eval.GetEvaluation(ctx, d.EvaluationId)
 	if err != nil {
 		return nil, err

@@ -24,6 +24,7 @@ func DefaultParams() Params {
 		MaxArtifactBytes:  1 << 20,
 		MaxInputBytes:     1 << 20,
 		RefereeGasPerByte: 10,
+		MaxRefereeFlops:   100_000_000,
 	}
 }
 
@@ -40,6 +41,8 @@ func (p Params) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidParams, "max_input_bytes %d not in [1, %d]", p.MaxInputBytes, CeilingInputBytes)
 	case p.RefereeGasPerByte > 1_000_000:
 		return errorsmod.Wrap(ErrInvalidParams, "referee_gas_per_byte above 1000000")
+	case p.MaxRefereeFlops < 1 || p.MaxRefereeFlops > 1<<34:
+		return errorsmod.Wrap(ErrInvalidParams, "max_referee_flops must be in [1, 2^34]")
 	}
 	if err := p.ChallengerBond.Validate(); err != nil {
 		return errorsmod.Wrapf(ErrInvalidParams, "challenger_bond: %v", err)
