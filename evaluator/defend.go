@@ -203,14 +203,15 @@ func (s *Sidecar) run(ctx context.Context, d verdetypes.Dispute, res *evaluation
 	if err != nil {
 		return run, err
 	}
-	var seed []byte
+	seedHex := d.Seed // the attempt the disputed runs were computed for
 	for _, r := range rounds.Rounds {
-		if r.Round == d.Round {
-			seed, err = hex.DecodeString(r.Seed)
-			if err != nil {
-				return run, err
-			}
+		if r.Round == d.Round && seedHex == "" {
+			seedHex = r.Seed
 		}
+	}
+	seed, err := hex.DecodeString(seedHex)
+	if err != nil {
+		return run, err
 	}
 	items, err := bench.Select(seed, int(e.Evaluation.ItemsPerRound), ds.Len())
 	if err != nil {

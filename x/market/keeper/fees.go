@@ -19,7 +19,9 @@ func fee(amount math.Int, m types.Market, protocolBps uint32) feeSplit {
 	bp := math.NewInt(types.BasisPoints)
 	total := ceilDiv(amount.MulRaw(int64(m.FeeBps)), bp)
 	protocol := total.MulRaw(int64(protocolBps)).Quo(bp)
-	creator := total.MulRaw(int64(m.CreatorFeeShareBps)).Quo(bp)
+	// Governance may raise the protocol share after a market was created:
+	// the creator's share then shrinks so the parts never exceed the fee.
+	creator := math.MinInt(total.MulRaw(int64(m.CreatorFeeShareBps)).Quo(bp), total.Sub(protocol))
 	return feeSplit{total: total, protocol: protocol, creator: creator, lp: total.Sub(protocol).Sub(creator)}
 }
 

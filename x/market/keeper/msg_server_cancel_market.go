@@ -70,5 +70,10 @@ func (k msgServer) cancelEvaluation(ctx context.Context, m types.Market, by stri
 	if e.Status != evaluationtypes.EVALUATION_STATUS_SCHEDULED && e.Status != evaluationtypes.EVALUATION_STATUS_RUNNING {
 		return nil
 	}
+	// Only an evaluation the market's creator made goes with the market: a
+	// market listed on someone else's evaluation cannot cancel it.
+	if e.Creator != m.Creator {
+		return nil
+	}
 	return k.eval.CancelEvaluation(ctx, e.Id, fmt.Sprintf("market %d cancelled by %s", m.Id, by))
 }

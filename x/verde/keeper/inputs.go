@@ -110,11 +110,17 @@ func (k Keeper) proveItemInput(ctx context.Context, d *types.Dispute, m *runtime
 	if err != nil {
 		return nil, err
 	}
-	r, err := k.eval.GetRound(ctx, d.EvaluationId, d.Round)
-	if err != nil {
-		return nil, err
+	// The items of the attempt the runs were computed for, even if the
+	// round was redrawn since.
+	seedHex := d.Seed
+	if seedHex == "" {
+		r, err := k.eval.GetRound(ctx, d.EvaluationId, d.Round)
+		if err != nil {
+			return nil, err
+		}
+		seedHex = r.Seed
 	}
-	seed, err := hex.DecodeString(r.Seed)
+	seed, err := hex.DecodeString(seedHex)
 	if err != nil {
 		return nil, err
 	}

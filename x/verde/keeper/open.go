@@ -62,12 +62,23 @@ func (k Keeper) open(ctx context.Context, res evaluationtypes.Result, claimant, 
 		return 0, err
 	}
 	id++ // ids start at 1
+	round, err := k.eval.GetRound(ctx, res.EvaluationId, res.Round)
+	if err != nil {
+		return 0, err
+	}
 	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
-	last := int64(claimant.Leaves) - 1
+	last := int64(min(claimant.Leaves, challenger.Leaves)) - 1
 	d := types.Dispute{
 		Id: id, EvaluationId: res.EvaluationId, Round: res.Round, ModelId: res.ModelId,
 		Claimant: claimant, Challenger: challenger, Lo: -1, Hi: last, Index: last,
 		Phase: types.PHASE_BISECT, Status: types.DISPUTE_STATUS_OPEN, OpenedHeight: height,
+		Attempt: round.Attempt, Seed: round.Seed,
+	}
+	if claimant.Leaves != challenger.Leaves {
+		// The sides disagree on the run's shape: the first referee step
+		// (at the last leaf both have) checks each count against the model
+		// and the side with an impossible one loses.
+		d.Phase, d.Lo = types.PHASE_REFEREE, last-1
 	}
 	if err := k.setDeadline(ctx, &d, height+int64(p.StepBlocks)); err != nil {
 		return 0, err

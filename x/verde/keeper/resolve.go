@@ -36,19 +36,22 @@ func (k Keeper) resolve(ctx context.Context, d *types.Dispute, status types.Disp
 	if err := k.settleBonds(ctx, d, claimantLost, challengerLost); err != nil {
 		return err
 	}
-	switch status {
-	case types.DISPUTE_STATUS_CHALLENGER_WON:
-		c := d.Challenger
-		if err := k.eval.ReplaceResult(ctx, d.EvaluationId, d.Round, d.ModelId, evaluationtypes.Claim{
-			Correct: c.Correct, TraceRoot: c.TraceRoot, Leaves: c.Leaves, Validators: c.Validators}); err != nil {
-			return err
-		}
-	case types.DISPUTE_STATUS_BOTH_LOST:
-		e, err := k.eval.GetEvaluation(ctx, d.EvaluationId)
-		if err != nil {
-			return err
-		}
-		if e.Status == evaluationtypes.EVALUATION_STATUS_RUNNING {
+	// The evaluation changes only while the disputed result is still the
+	// one it holds: the evaluation running, the round on the same attempt,
+	// the result the claimant's. An evaluation that failed, or a round
+	// redrawn, while the dispute went on keeps its state; the liars are
+	// punished all the same.
+	if live, err := k.stillDisputed(ctx, d); err != nil {
+		return err
+	} else if live {
+		switch status {
+		case types.DISPUTE_STATUS_CHALLENGER_WON:
+			c := d.Challenger
+			if err := k.eval.ReplaceResult(ctx, d.EvaluationId, d.Round, d.ModelId, evaluationtypes.Claim{
+				Correct: c.Correct, TraceRoot: c.TraceRoot, Leaves: c.Leaves, Validators: c.Validators}); err != nil {
+				return err
+			}
+		case types.DISPUTE_STATUS_BOTH_LOST:
 			if err := k.eval.CancelEvaluation(ctx, d.EvaluationId, "dispute: neither claim about a result holds"); err != nil {
 				return err
 			}
@@ -63,6 +66,27 @@ func (k Keeper) resolve(ctx context.Context, d *types.Dispute, status types.Disp
 	d.Status, d.Phase, d.Reason = status, types.PHASE_DONE, reason
 	d.ResolvedHeight = sdk.UnwrapSDKContext(ctx).BlockHeight()
 	return emit(ctx, &types.EventDisputeResolved{DisputeId: d.Id, Status: status, Reason: reason, Slashed: slashed})
+}
+
+// stillDisputed reports whether the disputed result is still the one the
+// evaluation holds.
+func (k Keeper) stillDisputed(ctx context.Context, d *types.Dispute) (bool, error) {
+	e, err := k.eval.GetEvaluation(ctx, d.EvaluationId)
+	if err != nil {
+		return false, err
+	}
+	if e.Status != evaluationtypes.EVALUATION_STATUS_RUNNING {
+		return false, nil
+	}
+	r, err := k.eval.GetRound(ctx, d.EvaluationId, d.Round)
+	if err != nil || r.Attempt != d.Attempt {
+		return false, nil
+	}
+	res, err := k.eval.GetResult(ctx, d.EvaluationId, d.Round, d.ModelId)
+	if err != nil {
+		return false, nil
+	}
+	return res.TraceRoot == d.Claimant.TraceRoot, nil
 }
 
 // punish slashes and jails every validator of a losing side that is still
