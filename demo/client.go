@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
@@ -11,7 +10,6 @@ import (
 	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/client"
-	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
@@ -19,6 +17,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/delphi-network/delphi/app"
+	"github.com/delphi-network/delphi/internal/txsend"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
@@ -36,10 +35,7 @@ type chain struct {
 	bank    banktypes.QueryClient
 	staking stakingtypes.QueryClient
 	vault   vaulttypes.QueryClient
-	// per account: the next sequence and the account number.
-	seq  map[string]uint64
-	num  map[string]uint64
-	sent int
+	sender  *txsend.Sender
 }
 
 func dial(cfg Config) (*chain, error) {
@@ -65,7 +61,8 @@ func dial(cfg Config) (*chain, error) {
 	return &chain{rpc: rpc, cctx: cctx,
 		eval: evaluationtypes.NewQueryClient(cctx), market: markettypes.NewQueryClient(cctx),
 		verde: verdetypes.NewQueryClient(cctx), bank: banktypes.NewQueryClient(cctx),
-		staking: stakingtypes.NewQueryClient(cctx), vault: vaulttypes.NewQueryClient(cctx), seq: map[string]uint64{}, num: map[string]uint64{}}, nil
+		staking: stakingtypes.NewQueryClient(cctx), vault: vaulttypes.NewQueryClient(cctx),
+		sender: txsend.New(cctx, func(sdk.Msg) uint64 { return 2_000_000 })}, nil
 }
 
 // address is a keyring account's address.
@@ -104,44 +101,7 @@ func (c *chain) waitHeight(ctx context.Context, h int64) error {
 // send signs msg with the named key and broadcasts it; it returns once the
 // mempool accepted it (the block's result is read from state afterwards).
 func (c *chain) send(ctx context.Context, from string, msg sdk.Msg) error {
-	addr, err := c.address(from)
-	if err != nil {
-		return err
-	}
-	if _, ok := c.num[from]; !ok {
-		num, seq, err := c.cctx.AccountRetriever.GetAccountNumberSequence(c.cctx, addr)
-		if err != nil {
-			return err
-		}
-		c.num[from], c.seq[from] = num, seq
-	}
-	txf := clienttx.Factory{}.WithTxConfig(c.cctx.TxConfig).WithKeybase(c.cctx.Keyring).WithChainID(c.cctx.ChainID).
-		WithAccountNumber(c.num[from]).WithSequence(c.seq[from]).WithGas(2_000_000)
-	txb, err := txf.BuildUnsignedTx(msg)
-	if err != nil {
-		return err
-	}
-	if err := clienttx.Sign(ctx, txf, from, txb, true); err != nil {
-		return err
-	}
-	raw, err := c.cctx.TxConfig.TxEncoder()(txb.GetTx())
-	if err != nil {
-		return err
-	}
-	res, err := c.cctx.WithFromAddress(addr).BroadcastTxSync(raw)
-	if err != nil {
-		delete(c.num, from)
-		return err
-	}
-	if res.Code != 0 {
-		if strings.Contains(res.RawLog, "sequence") {
-			delete(c.num, from)
-		}
-		return fmt.Errorf("%s: %s", sdk.MsgTypeURL(msg), res.RawLog)
-	}
-	c.seq[from]++
-	c.sent++
-	return nil
+	return c.sender.Send(ctx, from, msg)
 }
 
 // balance is an address's collateral balance.

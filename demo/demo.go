@@ -356,7 +356,7 @@ func (c *chain) summary(ctx context.Context, cfg Config, s *snapshot, start int6
 			txs += len(b.Block.Txs)
 		}
 	}
-	fmt.Fprintf(out, "blocks %d..%d (%d), %d transactions (%d sent by the demo)\n", start, end, end-start, txs, c.sent)
+	fmt.Fprintf(out, "blocks %d..%d (%d), %d transactions (%d sent by the demo)\n", start, end, end-start, txs, c.sender.Sent())
 	if s.market.Status != markettypes.MARKET_STATUS_RESOLVED {
 		return fmt.Errorf("the market ended %s", s.market.Status)
 	}

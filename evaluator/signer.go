@@ -3,18 +3,16 @@ package evaluator
 import (
 	"context"
 	"fmt"
-	"strings"
-	"sync"
 
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 
 	"github.com/cosmos/cosmos-sdk/client"
-	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/delphi-network/delphi/app"
+	"github.com/delphi-network/delphi/internal/txsend"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -31,16 +29,11 @@ type SignerConfig struct {
 	Gas uint64
 }
 
-// signer signs and broadcasts the sidecar's transactions, keeping its own
-// sequence so several moves can go out in one block.
+// signer sends the sidecar's dispute moves with the validator's key.
 type signer struct {
-	cctx client.Context
-	txf  clienttx.Factory
-	addr sdk.AccAddress
-
-	mu     sync.Mutex
-	seq    uint64
-	synced bool
+	sender *txsend.Sender
+	key    string
+	addr   sdk.AccAddress
 	gas    uint64
 }
 
@@ -62,11 +55,11 @@ func newSigner(cfg SignerConfig, rpc *rpchttp.HTTP) (*signer, error) {
 		return nil, err
 	}
 	cctx := client.Context{}.WithClient(rpc).WithCodec(enc.Codec).WithInterfaceRegistry(enc.InterfaceRegistry).
-		WithTxConfig(enc.TxConfig).WithKeyring(kr).WithChainID(cfg.ChainID).WithFromAddress(addr).
-		WithFromName(cfg.KeyName).WithAccountRetriever(authtypes.AccountRetriever{}).WithBroadcastMode("sync")
-	txf := clienttx.Factory{}.WithTxConfig(enc.TxConfig).WithKeybase(kr).WithChainID(cfg.ChainID).
-		WithAccountRetriever(authtypes.AccountRetriever{})
-	return &signer{cctx: cctx, txf: txf, addr: addr, gas: cfg.Gas}, nil
+		WithTxConfig(enc.TxConfig).WithKeyring(kr).WithChainID(cfg.ChainID).
+		WithAccountRetriever(authtypes.AccountRetriever{}).WithBroadcastMode("sync")
+	s := &signer{key: cfg.KeyName, addr: addr, gas: cfg.Gas}
+	s.sender = txsend.New(cctx, s.gasFor)
+	return s, nil
 }
 
 // gasFor sizes a move's gas limit: a base for the state it touches plus
@@ -86,39 +79,4 @@ func (s *signer) gasFor(msg sdk.Msg) uint64 {
 
 // send signs msg and broadcasts it; it returns once the mempool accepted
 // or refused it.
-func (s *signer) send(_ context.Context, msg sdk.Msg) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.synced {
-		num, seq, err := s.cctx.AccountRetriever.GetAccountNumberSequence(s.cctx, s.addr)
-		if err != nil {
-			return fmt.Errorf("account %s: %w", s.addr, err)
-		}
-		s.txf, s.seq, s.synced = s.txf.WithAccountNumber(num), seq, true
-	}
-	txf := s.txf.WithGas(s.gasFor(msg))
-	txb, err := txf.WithSequence(s.seq).BuildUnsignedTx(msg)
-	if err != nil {
-		return err
-	}
-	if err := clienttx.Sign(context.Background(), txf.WithSequence(s.seq), s.cctx.FromName, txb, true); err != nil {
-		return err
-	}
-	raw, err := s.cctx.TxConfig.TxEncoder()(txb.GetTx())
-	if err != nil {
-		return err
-	}
-	res, err := s.cctx.BroadcastTxSync(raw)
-	if err != nil {
-		s.synced = false
-		return err
-	}
-	if res.Code != 0 {
-		if strings.Contains(res.RawLog, "sequence") {
-			s.synced = false
-		}
-		return fmt.Errorf("tx refused (code %d): %s", res.Code, res.RawLog)
-	}
-	s.seq++
-	return nil
-}
+func (s *signer) send(ctx context.Context, msg sdk.Msg) error { return s.sender.Send(ctx, s.key, msg) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 
 	"cosmossdk.io/collections"
@@ -146,7 +147,7 @@ func (k Keeper) acceptable(ctx context.Context, cache map[uint64]*types.Evaluati
 	if e == nil || e.Status != types.EVALUATION_STATUS_RUNNING || r.Correct > uint64(e.ItemsPerRound) || r.Leaves == 0 {
 		return false, nil
 	}
-	if !contains(e.ModelIds, r.ModelId) {
+	if !slices.Contains(e.ModelIds, r.ModelId) {
 		return false, nil
 	}
 	round, err := k.Rounds.Get(ctx, collections.Join(r.EvaluationId, r.Round))
@@ -307,13 +308,4 @@ func (k Keeper) finalizeEvaluation(ctx context.Context, e types.Evaluation) erro
 		return k.hooks.AfterEvaluationFinalized(ctx, e.Id, standings)
 	}
 	return nil
-}
-
-func contains(ids []uint64, id uint64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }

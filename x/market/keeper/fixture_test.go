@@ -1,7 +1,6 @@
 package keeper_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -16,69 +15,16 @@ import (
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/delphi-network/delphi/testutil/fakebank"
 	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/market/keeper"
 	"github.com/delphi-network/delphi/x/market/types"
 )
 
-// fakeBank keeps balances in memory and is the only mock: the market and
-// evaluation keepers are the real ones on a real multistore. Transfers are
-// written through the context's store so a discarded cache context also
-// discards them, as baseapp does for a failed message.
-type fakeBank struct{ key *storetypes.KVStoreKey }
-
-func (b fakeBank) get(ctx context.Context, addr sdk.AccAddress, denom string) math.Int {
-	bz := sdk.UnwrapSDKContext(ctx).KVStore(b.key).Get([]byte(addr.String() + "/" + denom))
-	if bz == nil {
-		return math.ZeroInt()
-	}
-	v, _ := math.NewIntFromString(string(bz))
-	return v
-}
-
-func (b fakeBank) set(ctx context.Context, addr sdk.AccAddress, denom string, v math.Int) {
-	sdk.UnwrapSDKContext(ctx).KVStore(b.key).Set([]byte(addr.String()+"/"+denom), []byte(v.String()))
-}
-
-func (b fakeBank) send(ctx context.Context, from, to sdk.AccAddress, amt sdk.Coins) error {
-	for _, c := range amt {
-		if have := b.get(ctx, from, c.Denom); have.LT(c.Amount) {
-			return fmt.Errorf("%s < %s: %w", have, c, sdkerrors.ErrInsufficientFunds)
-		}
-	}
-	for _, c := range amt {
-		b.set(ctx, from, c.Denom, b.get(ctx, from, c.Denom).Sub(c.Amount))
-		b.set(ctx, to, c.Denom, b.get(ctx, to, c.Denom).Add(c.Amount))
-	}
-	return nil
-}
-
-func (b fakeBank) SendCoinsFromAccountToModule(ctx context.Context, from sdk.AccAddress, to string, amt sdk.Coins) error {
-	return b.send(ctx, from, authtypes.NewModuleAddress(to), amt)
-}
-
-func (b fakeBank) SendCoinsFromModuleToAccount(ctx context.Context, from string, to sdk.AccAddress, amt sdk.Coins) error {
-	return b.send(ctx, authtypes.NewModuleAddress(from), to, amt)
-}
-
-func (b fakeBank) SendCoinsFromModuleToModule(ctx context.Context, from, to string, amt sdk.Coins) error {
-	return b.send(ctx, authtypes.NewModuleAddress(from), authtypes.NewModuleAddress(to), amt)
-}
-
-func (b fakeBank) GetBalance(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin {
-	return sdk.NewCoin(denom, b.get(ctx, addr, denom))
-}
-
-// FundCommunityPool stands in for x/distribution.
-func (b fakeBank) FundCommunityPool(ctx context.Context, amt sdk.Coins, from sdk.AccAddress) error {
-	return b.send(ctx, from, communityPool, amt)
-}
-
-var communityPool = authtypes.NewModuleAddress("distribution")
+var communityPool = fakebank.CommunityPool
 
 const usdc = "uusdc"
 
@@ -88,7 +34,7 @@ type fixture struct {
 	ek        *evaluationkeeper.Keeper
 	msg       types.MsgServer
 	q         types.QueryServer
-	bank      fakeBank
+	bank      fakebank.Bank
 	authority string
 	alice     sdk.AccAddress // creator and liquidity provider
 	bob       sdk.AccAddress
@@ -109,7 +55,7 @@ func newFixture(t testing.TB) *fixture {
 	types.RegisterInterfaces(reg)
 	evaluationtypes.RegisterInterfaces(reg)
 	cdc := codec.NewProtoCodec(reg)
-	bank := fakeBank{key: keys["bank"]}
+	bank := fakebank.Bank{Key: keys["bank"]}
 	authority := authtypes.NewModuleAddress("gov").String()
 
 	ek := evaluationkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]), bank, authority)
@@ -138,7 +84,7 @@ func newFixture(t testing.TB) *fixture {
 		f.models = append(f.models, m.Id)
 	}
 	for _, a := range []sdk.AccAddress{f.alice, f.bob, f.carol} {
-		bank.set(ctx, a, usdc, math.NewInt(1_000_000_000_000))
+		bank.SetBalance(ctx, a, usdc, math.NewInt(1_000_000_000_000))
 	}
 	return f
 }
@@ -182,7 +128,7 @@ func (f *fixture) market(t testing.TB, id uint64) types.Market {
 	return m
 }
 
-func (f *fixture) balance(a sdk.AccAddress) math.Int { return f.bank.get(f.ctx, a, usdc) }
+func (f *fixture) balance(a sdk.AccAddress) math.Int { return f.bank.Balance(f.ctx, a, usdc) }
 
 func (f *fixture) buy(t testing.TB, who sdk.AccAddress, id uint64, outcome uint32, shares int64) *types.MsgBuySharesResponse {
 	t.Helper()

@@ -6,6 +6,7 @@ package simulation
 
 import (
 	"math/rand"
+	"slices"
 	"strconv"
 
 	"cosmossdk.io/collections"
@@ -222,7 +223,7 @@ func payable(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, txGen client.T
 func randomMarket(r *rand.Rand, ctx sdk.Context, k Keepers, statuses ...types.MarketStatus) (types.Market, bool) {
 	var found []types.Market
 	_ = k.Market.Markets.Walk(ctx, nil, func(_ uint64, m types.Market) (bool, error) {
-		if hasStatus(m, statuses) && (m.TradingEndHeight == 0 || ctx.BlockHeight() < m.TradingEndHeight) {
+		if slices.Contains(statuses, m.Status) && (m.TradingEndHeight == 0 || ctx.BlockHeight() < m.TradingEndHeight) {
 			found = append(found, m)
 		}
 		return false, nil
@@ -245,7 +246,7 @@ func randomPosition(r *rand.Rand, ctx sdk.Context, k Keepers, owner sdk.AccAddre
 	r.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 	for _, id := range ids {
 		m, err := k.Market.Markets.Get(ctx, id)
-		if err != nil || !hasStatus(m, statuses) {
+		if err != nil || !slices.Contains(statuses, m.Status) {
 			continue
 		}
 		pos, err := k.Market.Positions.Get(ctx, collections.Join(id, owner))
@@ -254,13 +255,4 @@ func randomPosition(r *rand.Rand, ctx sdk.Context, k Keepers, owner sdk.AccAddre
 		}
 	}
 	return types.Position{}, types.Market{}, false
-}
-
-func hasStatus(m types.Market, statuses []types.MarketStatus) bool {
-	for _, s := range statuses {
-		if m.Status == s {
-			return true
-		}
-	}
-	return false
 }

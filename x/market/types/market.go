@@ -59,16 +59,21 @@ func (m Market) Settled() bool {
 // Payout is what shares pay in a settled market, rounded down: the holder
 // never receives more than its exact share of the escrow.
 func (m Market) Payout(shares []math.Int) math.Int {
+	if m.PayoutDenominator == 0 {
+		return math.ZeroInt()
+	}
+	return m.weighted(shares).Quo(math.NewIntFromUint64(m.PayoutDenominator))
+}
+
+// weighted is Σ shares_i · payout_numerators_i.
+func (m Market) weighted(shares []math.Int) math.Int {
 	total := math.ZeroInt()
 	for i, s := range shares {
 		if i < len(m.PayoutNumerators) && m.PayoutNumerators[i] != 0 {
 			total = total.Add(s.Mul(math.NewIntFromUint64(m.PayoutNumerators[i])))
 		}
 	}
-	if m.PayoutDenominator == 0 {
-		return math.ZeroInt()
-	}
-	return total.Quo(math.NewIntFromUint64(m.PayoutDenominator))
+	return total
 }
 
 // Liability is what all outstanding shares of a settled market can claim,
@@ -78,12 +83,7 @@ func (m Market) Liability() math.Int {
 	if m.PayoutDenominator == 0 {
 		return math.ZeroInt()
 	}
-	total := math.ZeroInt()
-	for i, q := range m.Shares {
-		if i < len(m.PayoutNumerators) {
-			total = total.Add(q.Mul(math.NewIntFromUint64(m.PayoutNumerators[i])))
-		}
-	}
+	total := m.weighted(m.Shares)
 	den := math.NewIntFromUint64(m.PayoutDenominator)
 	out := total.Quo(den)
 	if !total.Mod(den).IsZero() {

@@ -3,6 +3,7 @@ package types
 import (
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
+	"slices"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -76,11 +77,4 @@ func (p Params) Validate() error {
 }
 
 // AllowsDenom reports whether markets may be collateralized in denom.
-func (p Params) AllowsDenom(denom string) bool {
-	for _, d := range p.CollateralDenoms {
-		if d == denom {
-			return true
-		}
-	}
-	return false
-}
+func (p Params) AllowsDenom(denom string) bool { return slices.Contains(p.CollateralDenoms, denom) }

@@ -27,7 +27,7 @@ func TestBasketAllOrNothing(t *testing.T) {
 	m3, err := f.market(t, f.carol, 0, 2, f.models[1], f.models[0]) // wine, creator-funded
 	require.NoError(t, err)
 
-	before := f.bank.get(f.ctx, f.bob, usdc)
+	before := f.bank.Balance(f.ctx, f.bob, usdc)
 	buy := func(maxCost int64, category ...uint64) (*types.MsgBuyBasketResponse, error) {
 		return exec(f, func(ctx sdk.Context) (*types.MsgBuyBasketResponse, error) {
 			return f.msg.BuyBasket(ctx, &types.MsgBuyBasket{Buyer: f.bob.String(), ModelIds: []uint64{f.models[1]},
@@ -36,12 +36,12 @@ func TestBasketAllOrNothing(t *testing.T) {
 	}
 	_, err = buy(2_500_000)
 	require.ErrorIs(t, err, types.ErrSlippage, "three legs of up to 1 USDC do not fit in 2.5")
-	require.Equal(t, before, f.bank.get(f.ctx, f.bob, usdc), "nothing was bought")
+	require.Equal(t, before, f.bank.Balance(f.ctx, f.bob, usdc), "nothing was bought")
 	res, err := buy(2_000_000, 1)
 	require.NoError(t, err)
 	require.Equal(t, []types.BasketLeg{{MarketId: m1, Outcome: 1}, {MarketId: m2, Outcome: 0}}, res.Legs, "iris markets only")
 	require.True(t, res.Cost.LTE(math.NewInt(2_000_000)))
-	require.Equal(t, before.Sub(res.Cost), f.bank.get(f.ctx, f.bob, usdc))
+	require.Equal(t, before.Sub(res.Cost), f.bank.Balance(f.ctx, f.bob, usdc))
 	f.check(t)
 	_, err = exec(f, func(ctx sdk.Context) (*types.MsgBuyBasketResponse, error) {
 		return f.msg.BuyBasket(ctx, &types.MsgBuyBasket{Buyer: f.bob.String(), ModelIds: []uint64{99},
@@ -76,7 +76,7 @@ func TestCreateVaultAndGenesis(t *testing.T) {
 		require.ErrorIs(t, err, types.ErrInvalidVault, name)
 	}
 	id := f.vault(t, types.FUND_RULE_CATEGORY)
-	require.Equal(t, types.DefaultParams().CreationDeposit.AmountOf("udelphi"), f.bank.get(f.ctx, mod("distribution"), "udelphi"),
+	require.Equal(t, types.DefaultParams().CreationDeposit.AmountOf("udelphi"), f.bank.Balance(f.ctx, mod("distribution"), "udelphi"),
 		"the creation deposit went to the community pool")
 	f.deposit(t, f.bob, id, 20_000_000)
 	_, err := f.market(t, f.carol, id, 1, f.models[0], f.models[1])

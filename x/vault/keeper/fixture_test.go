@@ -1,7 +1,6 @@
 package keeper_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -16,9 +15,9 @@ import (
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/delphi-network/delphi/testutil/fakebank"
 	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
@@ -27,59 +26,8 @@ import (
 	"github.com/delphi-network/delphi/x/vault/types"
 )
 
-// fakeBank keeps balances in the context's store (so a failed message's
-// transfers are discarded with its cache) and stands in for x/distribution.
-// It is the only mock: x/vault, x/market and x/evaluation are the real
-// keepers on a real multistore.
-type fakeBank struct{ key *storetypes.KVStoreKey }
-
-func (b fakeBank) get(ctx context.Context, a sdk.AccAddress, denom string) math.Int {
-	bz := sdk.UnwrapSDKContext(ctx).KVStore(b.key).Get([]byte(a.String() + "/" + denom))
-	if bz == nil {
-		return math.ZeroInt()
-	}
-	v, _ := math.NewIntFromString(string(bz))
-	return v
-}
-
-func (b fakeBank) set(ctx context.Context, a sdk.AccAddress, denom string, v math.Int) {
-	sdk.UnwrapSDKContext(ctx).KVStore(b.key).Set([]byte(a.String()+"/"+denom), []byte(v.String()))
-}
-
-func (b fakeBank) send(ctx context.Context, from, to sdk.AccAddress, amt sdk.Coins) error {
-	for _, c := range amt {
-		if b.get(ctx, from, c.Denom).LT(c.Amount) {
-			return fmt.Errorf("%s cannot pay %s: %w", from, c, sdkerrors.ErrInsufficientFunds)
-		}
-	}
-	for _, c := range amt {
-		b.set(ctx, from, c.Denom, b.get(ctx, from, c.Denom).Sub(c.Amount))
-		b.set(ctx, to, c.Denom, b.get(ctx, to, c.Denom).Add(c.Amount))
-	}
-	return nil
-}
-
 func mod(name string) sdk.AccAddress { return authtypes.NewModuleAddress(name) }
 
-func (b fakeBank) SendCoinsFromAccountToModule(ctx context.Context, from sdk.AccAddress, to string, amt sdk.Coins) error {
-	return b.send(ctx, from, mod(to), amt)
-}
-
-func (b fakeBank) SendCoinsFromModuleToAccount(ctx context.Context, from string, to sdk.AccAddress, amt sdk.Coins) error {
-	return b.send(ctx, mod(from), to, amt)
-}
-
-func (b fakeBank) SendCoinsFromModuleToModule(ctx context.Context, from, to string, amt sdk.Coins) error {
-	return b.send(ctx, mod(from), mod(to), amt)
-}
-
-func (b fakeBank) GetBalance(ctx context.Context, a sdk.AccAddress, denom string) sdk.Coin {
-	return sdk.NewCoin(denom, b.get(ctx, a, denom))
-}
-
-func (b fakeBank) FundCommunityPool(ctx context.Context, amt sdk.Coins, from sdk.AccAddress) error {
-	return b.send(ctx, from, mod("distribution"), amt)
-}
 
 const usdc = "uusdc"
 
@@ -91,7 +39,7 @@ type fixture struct {
 	msg       types.MsgServer
 	q         types.QueryServer
 	mmsg      markettypes.MsgServer
-	bank      fakeBank
+	bank      fakebank.Bank
 	authority string
 	alice     sdk.AccAddress // vault manager and market creator
 	bob       sdk.AccAddress // depositor
@@ -112,7 +60,7 @@ func newFixture(t testing.TB) *fixture {
 		r(reg)
 	}
 	cdc := codec.NewProtoCodec(reg)
-	bank := fakeBank{key: keys["bank"]}
+	bank := fakebank.Bank{Key: keys["bank"]}
 	authority := authtypes.NewModuleAddress("gov").String()
 	f := &fixture{ctx: ctx, bank: bank, authority: authority, alice: account("a"), bob: account("b"), carol: account("c")}
 	ek := evaluationkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]), bank, authority)
@@ -142,8 +90,8 @@ func newFixture(t testing.TB) *fixture {
 		f.models = append(f.models, m.Id)
 	}
 	for _, a := range []sdk.AccAddress{f.alice, f.bob, f.carol} {
-		bank.set(ctx, a, usdc, math.NewInt(1_000_000_000_000))
-		bank.set(ctx, a, "udelphi", math.NewInt(10_000_000_000))
+		bank.SetBalance(ctx, a, usdc, math.NewInt(1_000_000_000_000))
+		bank.SetBalance(ctx, a, "udelphi", math.NewInt(10_000_000_000))
 	}
 	return f
 }

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"slices"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -107,12 +108,12 @@ func (k Keeper) legs(ctx context.Context, models, category []uint64) ([]types.Ba
 			if err != nil {
 				return true, err
 			}
-			if !contains(category, e.BenchmarkId) {
+			if !slices.Contains(category, e.BenchmarkId) {
 				return false, nil
 			}
 		}
 		for i, model := range m.ModelIds {
-			if contains(models, model) {
+			if slices.Contains(models, model) {
 				out = append(out, types.BasketLeg{MarketId: id, Outcome: uint32(i)})
 			}
 		}
@@ -122,13 +123,4 @@ func (k Keeper) legs(ctx context.Context, models, category []uint64) ([]types.Ba
 		err = errorsmod.Wrap(types.ErrEmptyBasket, "no open market lists these models")
 	}
 	return out, err
-}
-
-func contains(xs []uint64, x uint64) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }

@@ -57,7 +57,7 @@ func TestInflationAttackFails(t *testing.T) {
 	id := f.vault(t, types.FUND_RULE_CATEGORY)
 	require.Equal(t, math.NewInt(1_000_000), f.deposit(t, f.carol, id, 1))
 	// The donation: collateral arriving in the vault as a market payout.
-	require.NoError(t, f.bank.send(f.ctx, f.carol, mod(types.ModuleName), sdk.NewCoins(sdk.NewInt64Coin(usdc, 1_000_000_000))))
+	require.NoError(t, f.bank.Send(f.ctx, f.carol, mod(types.ModuleName), sdk.NewCoins(sdk.NewInt64Coin(usdc, 1_000_000_000))))
 	require.NoError(t, f.k.VaultMarkets.Set(f.ctx, collections.Join(id, uint64(99)),
 		types.VaultMarket{VaultId: id, MarketId: 99, Subsidy: math.ZeroInt(), Returned: math.ZeroInt(), Settled: true}))
 	require.NoError(t, f.k.MarketReturned(f.ctx, id, 99, math.NewInt(1_000_000_000), true))
@@ -97,10 +97,10 @@ func TestFundingRules(t *testing.T) {
 	empty := f.vault(t, types.FUND_RULE_CATEGORY)
 	_, err = f.market(t, f.carol, empty, 1, f.models[0], f.models[1])
 	require.ErrorIs(t, err, types.ErrFundingRefused, "no idle collateral")
-	before := f.bank.get(f.ctx, f.alice, usdc)
+	before := f.bank.Balance(f.ctx, f.alice, usdc)
 	_, err = f.market(t, f.alice, managed, 1, f.models[0], f.models[1])
 	require.NoError(t, err)
-	require.Equal(t, before, f.bank.get(f.ctx, f.alice, usdc), "the vault, not the creator, paid the subsidy")
+	require.Equal(t, before, f.bank.Balance(f.ctx, f.alice, usdc), "the vault, not the creator, paid the subsidy")
 }
 
 // TestMarketsWinAndLoseAndQueueIsPaidInOrder: a vault funds two markets; in

@@ -1,6 +1,10 @@
 package types
 
-import "cosmossdk.io/math"
+import (
+	"slices"
+
+	"cosmossdk.io/math"
+)
 
 // Assets are what the vault owns: idle collateral plus subsidies escrowed
 // in open markets.
@@ -21,11 +25,4 @@ func (v Vault) AssetsFor(shares, virtual math.Int) math.Int {
 }
 
 // InCategory reports whether the vault funds markets on benchmark id.
-func (v Vault) InCategory(id uint64) bool {
-	for _, b := range v.Category {
-		if b == id {
-			return true
-		}
-	}
-	return false
-}
+func (v Vault) InCategory(id uint64) bool { return slices.Contains(v.Category, id) }
