@@ -28,7 +28,6 @@ import (
 
 func mod(name string) sdk.AccAddress { return authtypes.NewModuleAddress(name) }
 
-
 const usdc = "uusdc"
 
 type fixture struct {
