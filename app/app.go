@@ -92,8 +92,17 @@ type App struct {
 	configurator       module.Configurator
 }
 
-// New builds the application. It is the server's AppCreator.
+// New builds the application at its latest committed height. It is the
+// server's AppCreator.
 func New(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, baseAppOptions ...func(*baseapp.BaseApp)) *App {
+	return NewAtHeight(logger, db, appOpts, 0, baseAppOptions...)
+}
+
+// NewAtHeight builds the application at a past committed height (0: the
+// latest), for `delphid export --height` and `delphid invariants --height`.
+// A store is loaded once; loading another version afterwards is refused by
+// the SDK, so the height is chosen here.
+func NewAtHeight(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, height int64, baseAppOptions ...func(*baseapp.BaseApp)) *App {
 	enc := NewEncodingConfig()
 	appCodec, registry, txConfig := enc.Codec, enc.InterfaceRegistry, enc.TxConfig
 
@@ -185,6 +194,12 @@ func New(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, baseAppOp
 	app.setABCIExtensions()
 	app.setProposalHandlers()
 
+	if height > 0 {
+		if err := app.LoadVersion(height); err != nil {
+			panic(fmt.Errorf("load height %d: %w", height, err))
+		}
+		return app
+	}
 	if err := app.LoadLatestVersion(); err != nil {
 		panic(fmt.Errorf("load latest version: %w", err))
 	}

@@ -24,11 +24,17 @@ var InjectedCommitPrefix = []byte("delphi/extended-commit/v1\x00")
 // IsInjectedCommit says whether a block's tx is the injected extended commit.
 func IsInjectedCommit(tx []byte) bool { return bytes.HasPrefix(tx, InjectedCommitPrefix) }
 
-// extensionsLive says whether blocks at height carry an injected commit:
-// extensions exist from the enable height + 1.
-func extensionsLive(ctx sdk.Context, height int64) bool {
+// extensionsLive says whether a block at height carries an injected commit:
+// extensions exist from the enable height + 1, and only where there is a
+// previous block whose votes carried them. lastCommitVotes is the number of
+// votes in the block's last commit: CometBFT sends none exactly at the
+// chain's initial height, which is above the enable height when a chain is
+// restarted from an exported genesis. Every node sees the same last commit
+// for a block, so the answer is the same everywhere.
+func extensionsLive(ctx sdk.Context, height int64, lastCommitVotes int) bool {
 	abciParams := ctx.ConsensusParams().Abci
-	return abciParams != nil && abciParams.VoteExtensionsEnableHeight != 0 && height > abciParams.VoteExtensionsEnableHeight
+	return abciParams != nil && abciParams.VoteExtensionsEnableHeight != 0 &&
+		height > abciParams.VoteExtensionsEnableHeight && lastCommitVotes > 0
 }
 
 // setProposalHandlers installs the connect-style proposal flow: the proposer
@@ -39,7 +45,7 @@ func (app *App) setProposalHandlers() {
 	prepare, process := def.PrepareProposalHandler(), def.ProcessProposalHandler()
 
 	app.SetPrepareProposal(func(ctx sdk.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
-		if !extensionsLive(ctx, req.Height) {
+		if !extensionsLive(ctx, req.Height, len(req.LocalLastCommit.Votes)) {
 			return prepare(ctx, req)
 		}
 		if err := baseapp.ValidateVoteExtensions(ctx, app.StakingKeeper, req.Height, ctx.ChainID(), req.LocalLastCommit); err != nil {
@@ -69,7 +75,7 @@ func (app *App) setProposalHandlers() {
 
 	app.SetProcessProposal(func(ctx sdk.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
 		reject := &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}
-		if !extensionsLive(ctx, req.Height) {
+		if !extensionsLive(ctx, req.Height, len(req.ProposedLastCommit.Votes)) {
 			for _, tx := range req.Txs {
 				if IsInjectedCommit(tx) {
 					return reject, nil
@@ -122,7 +128,7 @@ func (app *App) checkInjectedCommit(ctx sdk.Context, height int64, txs [][]byte)
 // is valid here; decoding is repeated rather than cached so every node does
 // the same work whatever it saw before.
 func (app *App) tallyInjectedCommit(ctx sdk.Context, req *abci.RequestFinalizeBlock) error {
-	if !extensionsLive(ctx, req.Height) || len(req.Txs) == 0 || !IsInjectedCommit(req.Txs[0]) {
+	if !extensionsLive(ctx, req.Height, len(req.DecidedLastCommit.Votes)) || len(req.Txs) == 0 || !IsInjectedCommit(req.Txs[0]) {
 		return nil
 	}
 	var info abci.ExtendedCommitInfo

@@ -23,10 +23,8 @@ import (
 
 	"github.com/delphi-network/delphi/app"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
-	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
 	marketsim "github.com/delphi-network/delphi/x/market/simulation"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
-	vaultkeeper "github.com/delphi-network/delphi/x/vault/keeper"
 	vaultsim "github.com/delphi-network/delphi/x/vault/simulation"
 	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
 )
@@ -98,10 +96,7 @@ func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) *app.App 
 		require.NoError(t, err)
 
 		check := a.NewUncachedContext(false, header)
-		msg, broken := marketkeeper.AllInvariants(a.MarketKeeper)(check)
-		require.False(t, broken, "height %d: %s", h, msg)
-		msg, broken = vaultkeeper.AllInvariants(a.VaultKeeper)(check)
-		require.False(t, broken, "height %d: %s", h, msg)
+		require.Empty(t, a.CheckInvariants(check), "height %d", h)
 		require.Equal(t, supply, a.BankKeeper.GetSupply(check, app.CollateralDenom), "height %d", h)
 	}
 	t.Logf("seed %d: applied %v", seed, applied)

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
@@ -45,6 +46,7 @@ func initRootCmd(root *cobra.Command, enc app.EncodingConfig, tempApp *app.App, 
 		demoCmd(),
 		runtimecli.ModelCmd(),
 		runtimecli.BenchmarkCmd(),
+		invariantsCmd(),
 	)
 	server.AddCommands(root, home, newApp, exportApp, func(*cobra.Command) {})
 	guardStart(root, tempApp)
@@ -165,11 +167,23 @@ func exportApp(logger log.Logger, db dbm.DB, height int64, forZeroHeight bool, j
 	if !ok {
 		return servertypes.ExportedApp{}, errors.New("appOpts is not viper.Viper")
 	}
-	a := app.New(logger, db, viperAppOpts)
-	if height != -1 {
-		if err := a.LoadVersion(height); err != nil {
-			return servertypes.ExportedApp{}, err
-		}
+	if height < 0 {
+		height = 0
+	}
+	a, err := loadApp(logger, db, viperAppOpts, height)
+	if err != nil {
+		return servertypes.ExportedApp{}, err
 	}
 	return a.ExportAppStateAndValidators(forZeroHeight, jailAllowedAddrs, modulesToExport)
+}
+
+// loadApp opens the application at a committed height (0: the latest),
+// turning the SDK's panic on a height the store does not hold into an error.
+func loadApp(logger log.Logger, db dbm.DB, opts servertypes.AppOptions, height int64) (a *app.App, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("open the application store: %v", r)
+		}
+	}()
+	return app.NewAtHeight(logger, db, opts, height), nil
 }
