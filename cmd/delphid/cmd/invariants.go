@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cosmos/cosmos-sdk/server"
-
 )
 
 // invariantsCmd checks every invariant of the chain against a stopped
