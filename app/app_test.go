@@ -26,7 +26,7 @@ type appOptions map[string]any
 
 func (o appOptions) Get(k string) any { return o[k] }
 
-func newApp(t *testing.T, chainID string) *app.App {
+func newApp(t testing.TB, chainID string) *app.App {
 	t.Helper()
 	return app.New(log.NewNopLogger(), dbm.NewMemDB(), appOptions{"home": t.TempDir()}, baseapp.SetChainID(chainID))
 }
@@ -58,7 +58,7 @@ func genesisWithValidator(t *testing.T, a *app.App) []byte {
 	return raw
 }
 
-func initAndCommit(t *testing.T, a *app.App, appState []byte, chainID string) {
+func initAndCommit(t testing.TB, a *app.App, appState []byte, chainID string) {
 	t.Helper()
 	_, err := a.InitChain(&abci.RequestInitChain{
 		ChainId:         chainID,

@@ -117,7 +117,7 @@ func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) *app.App 
 
 // simGenesis is a one-validator genesis with the simulated accounts funded
 // in both denoms and a benchmark and four models registered.
-func simGenesis(t *testing.T, a *app.App, accs []simtypes.Account, models []uint64) []byte {
+func simGenesis(t testing.TB, a *app.App, accs []simtypes.Account, models []uint64) []byte {
 	t.Helper()
 	valSet, err := simtestutil.CreateRandomValidatorSet()
 	require.NoError(t, err)

@@ -47,6 +47,7 @@ func initRootCmd(root *cobra.Command, enc app.EncodingConfig, tempApp *app.App, 
 		runtimecli.ModelCmd(),
 		runtimecli.BenchmarkCmd(),
 		invariantsCmd(),
+		loadtestCmd(),
 	)
 	server.AddCommands(root, home, newApp, exportApp, func(*cobra.Command) {})
 	guardStart(root, tempApp)

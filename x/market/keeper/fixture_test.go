@@ -130,6 +130,13 @@ func (f *fixture) market(t testing.TB, id uint64) types.Market {
 
 func (f *fixture) balance(a sdk.AccAddress) math.Int { return f.bank.Balance(f.ctx, a, usdc) }
 
+// endBlock runs the module's EndBlocker: the block's protocol fees reach
+// the community pool and traded markets get their price point.
+func (f *fixture) endBlock(t testing.TB) {
+	t.Helper()
+	require.NoError(t, f.k.EndBlocker(f.ctx))
+}
+
 func (f *fixture) buy(t testing.TB, who sdk.AccAddress, id uint64, outcome uint32, shares int64) *types.MsgBuySharesResponse {
 	t.Helper()
 	res, err := exec(f, func(ctx sdk.Context) (*types.MsgBuySharesResponse, error) {

@@ -61,12 +61,21 @@ func EscrowInvariant(k Keeper) sdk.Invariant {
 }
 
 // BalanceInvariant: the module account holds exactly the sum of the
-// markets' escrows and unpaid fees, per denom.
+// markets' escrows and unpaid fees, and the block's protocol fees not yet
+// deposited, per denom.
 func BalanceInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		owed := sdk.NewCoins()
 		err := k.Markets.Walk(ctx, nil, func(_ uint64, m types.Market) (bool, error) {
 			owed = owed.Add(sdk.NewCoin(m.CollateralDenom, m.Escrow.Add(m.CreatorFees).Add(m.LpFees)))
+			return false, nil
+		})
+		if err != nil {
+			return report(InvariantBalance, "", err)
+		}
+		// Protocol fees collected in a block wait here until its EndBlock.
+		err = k.ProtocolFees.Walk(ctx, nil, func(denom string, amount math.Int) (bool, error) {
+			owed = owed.Add(sdk.NewCoin(denom, amount))
 			return false, nil
 		})
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/store"
+	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -45,6 +46,10 @@ type Keeper struct {
 	// Traded lists the markets traded in the current block; EndBlock writes
 	// their price points and clears it.
 	Traded collections.KeySet[uint64]
+	// ProtocolFees is the protocol's fee share collected in the current
+	// block, by denom. EndBlock deposits it in the community pool in one
+	// transfer, so it is empty between blocks.
+	ProtocolFees collections.Map[string, math.Int]
 }
 
 // NewKeeper builds the keeper and its collections schema.
@@ -70,7 +75,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 			collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
 		History: collections.NewMap(sb, types.HistoryKey, "history",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Int64Key), codec.CollValue[types.PricePoint](cdc)),
-		Traded: collections.NewKeySet(sb, types.TradedKey, "traded", collections.Uint64Key),
+		Traded:       collections.NewKeySet(sb, types.TradedKey, "traded", collections.Uint64Key),
+		ProtocolFees: collections.NewMap(sb, types.ProtocolFeesKey, "protocol_fees", collections.StringKey, sdk.IntValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

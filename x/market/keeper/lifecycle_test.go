@@ -50,7 +50,13 @@ func TestLifecycleExactAmounts(t *testing.T) {
 	require.Equal(t, math.NewInt(6_931_472+2_809_299+1_240_619-1_537_422), m.Escrow)
 	require.Equal(t, math.NewInt(5_618+2_481+3_075), m.CreatorFees)
 	require.Equal(t, math.NewInt(19_666+8_686+10_763), m.LpFees)
+	f.checkInvariants(t)
+	require.True(t, f.balance(communityPool).IsZero(), "protocol fees wait for the end of the block")
+	f.endBlock(t) // the block's protocol fees go to the community pool in one deposit
 	require.Equal(t, math.NewInt(2_809+1_240+1_537), f.balance(communityPool))
+	pending, err := f.k.ProtocolFees.Has(f.ctx, usdc)
+	require.NoError(t, err)
+	require.False(t, pending, "nothing is left pending after EndBlock")
 	require.Equal(t, uint64(3), m.TradeCount)
 	require.Equal(t, uint64(2), m.Holders)
 
@@ -101,6 +107,7 @@ func TestTieSplitsAndDustReturns(t *testing.T) {
 	require.Equal(t, math.NewInt(1_000_000), f.redeem(t, f.carol, m.Id))
 	m = f.market(t, m.Id)
 	require.True(t, m.Escrow.IsZero(), "the 1 unit of rounding dust went to the funder")
+	f.endBlock(t)
 	require.True(t, f.balance(f.k.ModuleAddress()).IsZero())
 	require.Equal(t, total, f.total())
 }
@@ -124,6 +131,7 @@ func TestFailedEvaluationMakesMarketInvalid(t *testing.T) {
 	require.Equal(t, uint64(4), m.PayoutDenominator)
 	require.Equal(t, math.NewInt(1_000_000), f.redeem(t, f.bob, m.Id))
 	require.Equal(t, math.NewInt(500_000), f.redeem(t, f.carol, m.Id))
+	f.endBlock(t)
 	require.True(t, f.balance(f.k.ModuleAddress()).IsZero())
 	require.Equal(t, total, f.total())
 }

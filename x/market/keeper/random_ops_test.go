@@ -102,6 +102,7 @@ func TestRandomOperations(t *testing.T) {
 			require.True(t, f.market(t, id).Escrow.IsZero(), "seed %d market %d", seed, id)
 		}
 		f.checkInvariants(t)
+		f.endBlock(t)
 		require.True(t, f.balance(f.k.ModuleAddress()).IsZero())
 		require.Equal(t, total, f.total())
 		require.Greater(t, ok, 100, "seed %d: too few operations succeeded to mean anything", seed)

@@ -51,5 +51,6 @@ func TestFeeSplitAfterProtocolShareRises(t *testing.T) {
 	// fee 28093: protocol ⌊95%⌋ = 26688, creator capped at the rest 1405, LP 0.
 	require.Equal(t, math.NewInt(1_405), m.CreatorFees)
 	require.True(t, m.LpFees.IsZero())
+	f.endBlock(t)
 	require.Equal(t, math.NewInt(26_688), f.balance(communityPool))
 }

@@ -109,7 +109,7 @@ func (k Keeper) apply(ctx context.Context, m types.Market, trader sdk.AccAddress
 		pos.NetSpent = pos.NetSpent.Sub(t.paid())
 	}
 	if t.fee.protocol.IsPositive() {
-		if err := k.distr.FundCommunityPool(ctx, coins(t.fee.protocol), k.moduleAddr); err != nil {
+		if err := k.accrueProtocolFee(ctx, m.CollateralDenom, t.fee.protocol); err != nil {
 			return err
 		}
 	}
@@ -131,10 +131,13 @@ func (k Keeper) apply(ctx context.Context, m types.Market, trader sdk.AccAddress
 	if err != nil {
 		return lmsrError(err)
 	}
-	return emit(ctx, &types.EventTrade{
+	ev := &types.EventTrade{
 		MarketId: m.Id, Trader: trader.String(), Side: t.side, Outcome: uint32(i),
 		Shares: t.shares, Amount: t.amount, Fee: t.fee.total, Prices: types.FormatPrices(prices),
-	})
+	}
+	// The typed event, rendered without the generic JSON round trip.
+	sdk.UnwrapSDKContext(ctx).EventManager().EmitEvent(ev.ToEvent())
+	return nil
 }
 
 // savePosition stores a position, or deletes it once it holds no share,

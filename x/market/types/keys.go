@@ -20,4 +20,5 @@ var (
 	PositionsByOwnerKey = collections.NewPrefix(5)
 	HistoryKey          = collections.NewPrefix(6)
 	TradedKey           = collections.NewPrefix(7)
+	ProtocolFeesKey     = collections.NewPrefix(8)
 )
