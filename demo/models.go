@@ -39,6 +39,21 @@ var contestants = []struct {
 	{"delphi-logreg", "logistic regression trained by delphid (1 epoch)", "logreg"},
 }
 
+// PrepareModels writes (or reuses) the demo's four MNIST models under dir
+// and returns their paths: `delphid demo --models-only`, which `make bench`
+// uses to benchmark the runtime on the trained models.
+func PrepareModels(dir string, log func(string, ...any)) ([]string, error) {
+	models, err := prepareModels(dir, log)
+	if err != nil {
+		return nil, err
+	}
+	paths := make([]string, len(models))
+	for i, m := range models {
+		paths[i] = m.Path
+	}
+	return paths, nil
+}
+
 // prepareModels writes (or reuses, when the cached bytes still hash to the
 // cached record) every contestant under dir.
 func prepareModels(dir string, log func(string, ...any)) ([]*model, error) {

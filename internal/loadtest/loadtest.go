@@ -61,8 +61,8 @@ type Config struct {
 // DefaultConfig is a run that saturates a localnet on a small machine
 // within a few minutes.
 func DefaultConfig() Config {
-	return Config{Kind: KindBank, Accounts: 96, Rates: []int{25, 50, 100, 150, 200, 300, 400, 600, 800},
-		Stage: 8 * time.Second, Markets: 1, MaxTxs: 60_000, MaxDuration: 10 * time.Minute, Seed: "delphi",
+	return Config{Kind: KindBank, Accounts: 96, Rates: []int{100, 200, 400, 800, 1200, 1600, 2000, 2400, 2800, 3200},
+		Stage: 6 * time.Second, Markets: 1, MaxTxs: 150_000, MaxDuration: 10 * time.Minute, Seed: "delphi",
 		BacklogRatio: 2, Log: io.Discard}
 }
 
@@ -166,7 +166,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	sent, blocks, blockSecs := 0, int64(0), 0.0
 	for _, rate := range cfg.Rates {
-		if sent >= cfg.MaxTxs || ctx.Err() != nil {
+		// A stage needs a few blocks' worth of its rate to mean anything.
+		if cfg.MaxTxs-sent < 3*rate || ctx.Err() != nil {
 			break
 		}
 		if err := r.drain(ctx); err != nil {

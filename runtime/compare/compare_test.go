@@ -1,6 +1,8 @@
 package compare
 
 import (
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -128,5 +130,45 @@ func BenchmarkZooMNIST(b *testing.B) {
 			}
 			report(b)
 		})
+	}
+}
+
+// BenchmarkTrainedMNIST runs the runtime on the demo's trained MNIST models
+// (DELPHI_TRAINED_MODELS names their directory; `make bench` prepares it
+// with delphid demo --models-only) over the same 2000 test images, without
+// and with tracing, on one goroutine.
+func BenchmarkTrainedMNIST(b *testing.B) {
+	dir := os.Getenv("DELPHI_TRAINED_MODELS")
+	if dir == "" {
+		b.Skip("DELPHI_TRAINED_MODELS is not set")
+	}
+	ds, err := bench.Load("mnist")
+	if err != nil {
+		b.Fatal(err)
+	}
+	items := bench.All(images)
+	for _, name := range []string{"delphi-cnn", "delphi-mlp", "delphi-logreg"} {
+		raw, err := os.ReadFile(filepath.Join(dir, name+".onnx"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := runtime.LoadModel(raw, runtime.DefaultLimits())
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, trace := range []bool{false, true} {
+			label := name + "/delphi"
+			if trace {
+				label += "-trace"
+			}
+			b.Run(label, func(b *testing.B) {
+				for b.Loop() {
+					if _, err := m.Evaluate(ds, items, runtime.EvalOptions{Workers: 1, Trace: trace}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				report(b)
+			})
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 func demoCmd() *cobra.Command {
 	cfg := demo.DefaultConfig()
 	var live string
+	var modelsOnly bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the market demo against a running localnet (make demo)",
@@ -45,6 +46,10 @@ prints log lines otherwise (--live auto|on|off).`,
 				return err
 			}
 			cfg.ModelsDir = abs
+			if modelsOnly {
+				_, err := demo.PrepareModels(cfg.ModelsDir, func(f string, a ...any) { cmd.Printf(f+"\n", a...) })
+				return err
+			}
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			return demo.Run(ctx, cfg)
@@ -55,6 +60,7 @@ prints log lines otherwise (--live auto|on|off).`,
 	f.StringVar(&cfg.Home, "home-node0", "build/localnet/node0", "node0's home (its test keyring holds the demo accounts)")
 	f.StringVar(&cfg.ChainID, "chain-id", cfg.ChainID, "chain id")
 	f.StringVar(&cfg.ModelsDir, "models-dir", "", "where model artifacts are cached (default build/demo-models)")
+	f.BoolVar(&modelsOnly, "models-only", false, "prepare (train or reuse) the models in --models-dir and exit")
 	f.Uint32Var(&cfg.Rounds, "rounds", cfg.Rounds, "evaluation rounds")
 	f.Uint32Var(&cfg.Items, "items", cfg.Items, "MNIST test items per round")
 	f.Int64Var(&cfg.Liquidity, "liquidity", cfg.Liquidity, "market liquidity b in whole USDC")

@@ -60,7 +60,7 @@ a node on 127.0.0.1.`,
 	f.StringVar(&cfg.ChainID, "chain-id", "delphi-localnet", "chain id")
 	f.StringVar(&cfg.Kind, "kind", cfg.Kind, "bank or market")
 	f.IntVar(&cfg.Accounts, "accounts", cfg.Accounts, "load accounts")
-	f.StringVar(&rates, "rates", "25,50,100,150,200,300,400,600,800", "offered tx/s per stage, rising")
+	f.StringVar(&rates, "rates", "100,200,400,800,1200,1600,2000,2400,2800,3200", "offered tx/s per stage, rising")
 	f.DurationVar(&cfg.Stage, "stage", cfg.Stage, "length of a stage")
 	f.IntVar(&cfg.Markets, "markets", cfg.Markets, "open markets for --kind market")
 	f.IntVar(&cfg.Positions, "positions", 0, "positions seeded in those markets before the load")
