@@ -47,9 +47,8 @@ lint: ## gofmt, go vet and buf lint
 	$(GO) vet -tags e2e ./tests/...
 	$(MAKE) proto-lint
 
-bench: data ## go benchmarks of the hot paths, and this runtime vs gorgonia
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
-	cd runtime/compare && $(GO) test -run '^$$' -bench . -timeout 30m .
+bench: build data ## every figure of BENCHMARKS.md, measured on this machine (about 25 minutes)
+	DELPHID=$(CURDIR)/$(BUILD_DIR)/delphid bash scripts/bench.sh
 
 demo: build data ## the quick-start demo: a localnet, real models, a live market, a dispute, settlement
 	DELPHID=$(BUILD_DIR)/delphid bash scripts/demo.sh

@@ -41,6 +41,17 @@ func BenchmarkConv(b *testing.B) {
 	}
 }
 
+// BenchmarkRefereeLimit: the largest operator a Verde referee step accepts
+// is bounded by max_referee_flops (10^8 per item, the whole model): here a
+// 3x3 convolution of 64 to 64 channels on 36x36 (95.6 MFLOP), on one
+// goroutine as the chain recomputes it.
+func BenchmarkRefereeLimit(b *testing.B) {
+	conv := &Node{OpType: "Conv", Attrs: map[string]Attr{"pads": ints(1, 1, 1, 1)}}
+	b.Run("conv-64x64x36x36-k3", func(b *testing.B) {
+		benchOp(b, conv, []*Tensor{randT(1, 1, 64, 36, 36), randT(2, 64, 64, 3, 3), randT(3, 64)}, 1)
+	})
+}
+
 // BenchmarkGemm: a dense layer 784->128 for one item and a 256x256x256 product.
 func BenchmarkGemm(b *testing.B) {
 	g := &Node{OpType: "Gemm", Attrs: map[string]Attr{"transB": intA(1)}}

@@ -35,9 +35,9 @@ func BenchmarkDisputeGame(b *testing.B) {
 		raw        []byte
 		items      uint32
 	}{
-		{"iris-mlp", "iris", trained("mlp", "iris"), 30},
-		{"digits-mlp", "digits", trained("mlp", "digits"), 100},
-		{"mnist-zoo-cnn", "mnist", cnn, 10},
+		{"iris-mlp/items=30", "iris", trained("mlp", "iris"), 30},
+		{"mnist-zoo-cnn/items=100", "mnist", cnn, 100},
+		{"digits-mlp/items=500", "digits", trained("mlp", "digits"), 500},
 	} {
 		b.Run(m.name, func(b *testing.B) {
 			var leaves, blocks, msgs int

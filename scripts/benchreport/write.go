@@ -1,0 +1,188 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"strings"
+)
+
+func (r *results) write(b *strings.Builder) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	p("# Delphi benchmarks\n\n")
+	p("Written by `make bench` (scripts/bench.sh, then scripts/benchreport). Every figure below is from one run of it on the machine named here; Go micro-benchmarks are the median of repeated runs (count shown), and every ratio compares figures measured in that same run. Rerun `make bench` to reproduce them on your machine.\n\n")
+	p("| | |\n|---|---|\n")
+	p("| machine | %s, %d cores, %s/%s |\n", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
+	p("| Go | %s |\n", runtime.Version())
+	p("| commit | %s |\n", gitCommit())
+	if d := r.meta["date"]; d != "" {
+		p("| run | %s, %s s |\n", d, r.meta["seconds"])
+	}
+	p("| command | `make bench` |\n\n")
+	r.lmsr(p)
+	r.throughput(p)
+	r.evaluation(p)
+	r.voteExtensions(p)
+	r.verde(p)
+	r.scale(p)
+}
+
+type printer func(string, ...any)
+
+func (r *results) lmsr(p printer) {
+	p("## 1. LMSR math (`x/market/lmsr`)\n\n")
+	p("ns/op of one call on a traded state (liquidity 10^12, quantities up to 3·b); median of %d runs.\n\n", r.b.runs("BenchmarkBuyCost/n=2", "ns/op"))
+	p("| outcomes | BuyCost | SellProceeds | SharesForAmount | Prices |\n|---:|---:|---:|---:|---:|\n")
+	for _, n := range []int{2, 8, 20, 32, 64} {
+		s := fmt.Sprintf("n=%d", n)
+		p("| %d | %s | %s | %s | %s |\n", n, f(r.b.get("BenchmarkBuyCost/"+s, "ns/op")), f(r.b.get("BenchmarkSellProceeds/"+s, "ns/op")),
+			f(r.b.get("BenchmarkSharesForAmount/"+s, "ns/op")), f(r.b.get("BenchmarkPrices/"+s, "ns/op")))
+	}
+	p("\nWorst error against the 512-bit big.Float reference over a fixed random set of 200 states (2, 8, 20 and 64 outcomes, liquidity 10^6 to 10^18) and one trade each. Amounts are whole base units rounded toward the market maker (the contract: within 1 unit); the relative error counts trades of at least 10^6 units. A price unit is 10^-18.\n\n")
+	p("| function | worst error (units) | worst relative error |\n|---|---:|---:|\n")
+	for _, fn := range []string{"BuyCost", "SellProceeds", "SharesForAmount", "Prices"} {
+		n := "BenchmarkAccuracy/" + fn
+		rel := r.b.get(n, "max-rel-err-ppb")
+		p("| %s | %s | %s |\n", fn, f(r.b.get(n, "max-err-units")), relText(rel))
+	}
+	p("\n")
+}
+
+func relText(ppb float64) string {
+	if math.IsNaN(ppb) {
+		return "—"
+	}
+	return fmt.Sprintf("%.2g", ppb*1e-9)
+}
+
+func (r *results) throughput(p printer) {
+	p("## 2. Chain throughput: market trades against bank sends\n\n")
+	p("`delphid loadtest` signs transactions ahead (96 accounts, each its own sequence), offers them to node0's RPC at rising rates for 6 s each, and reads the committed rate back from the blocks (successful transactions over the blocks' own timestamps). It stops at the first stage where the mempool backs up or the node refuses, or when the offered rate can no longer be sent. Market trades alternate a buy of 100,000 shares and its sale on one open market. Both kinds run on the same localnet (processes on 127.0.0.1, sidecars running), one run each. The load generator shares the machine's cores with the nodes.\n\n")
+	p("| localnet | bank sends/s | market trades/s | market / bank | target ≥ 80%% | gas per bank send | gas per trade |\n|---|---:|---:|---:|---|---:|---:|\n")
+	for _, n := range []int{1, 4} {
+		bank, mkt := r.loads[fmt.Sprintf("load-%d-bank", n)], r.loads[fmt.Sprintf("load-%d-market", n)]
+		if bank == nil || mkt == nil {
+			continue
+		}
+		met := "no"
+		if mkt.MaxTPS >= 0.8*bank.MaxTPS {
+			met = "yes"
+		}
+		p("| %d validator(s) | %s | %s | %s | %s | %s | %s |\n", n, f(bank.MaxTPS), f(mkt.MaxTPS), pct(mkt.MaxTPS, bank.MaxTPS), met,
+			f(lastGas(bank)), f(lastGas(mkt)))
+	}
+	p("\nEvery stage:\n\n")
+	for _, name := range []string{"load-1-bank", "load-1-market", "load-4-bank", "load-4-market"} {
+		if rep := r.loads[name]; rep != nil {
+			r.stages(p, name, rep)
+		}
+	}
+}
+
+func lastGas(rep *loadReport) float64 {
+	for i := len(rep.Stages) - 1; i >= 0; i-- {
+		if rep.Stages[i].GasPerTx > 0 {
+			return rep.Stages[i].GasPerTx
+		}
+	}
+	return math.NaN()
+}
+
+func (r *results) stages(p printer, name string, rep *loadReport) {
+	p("<details><summary>%s: %d validator(s), %s, max %s tx/s, mean block %s ms</summary>\n\n", name, rep.Validators, rep.Kind, f(rep.MaxTPS), f(rep.BlockMs))
+	p("| offered/s | sent | refused | not sent | committed | failed | committed/s | backlog |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, s := range rep.Stages {
+		p("| %d | %d | %d | %d | %d | %d | %s | %d |\n", s.Offered, s.Sent, s.Refused, s.Dropped, s.Committed, s.Failed, f(s.CommittedTPS), s.Backlog)
+	}
+	p("\n</details>\n\n")
+}
+
+func (r *results) evaluation(p printer) {
+	p("## 3. Evaluation runtime against gorgonia\n\n")
+	p("The zoo MNIST CNN on the same 2000 MNIST test images, in this runtime and in gorgonia through onnx-go's gorgonnx backend (`runtime/compare`, its own module); images/s, median of %d runs.\n\n",
+		r.b.runs("BenchmarkZooMNIST/delphi/workers=1", "images/s"))
+	p("| goroutines | delphi | delphi, traced | gorgonia | delphi / gorgonia | tracing cost |\n|---:|---:|---:|---:|---:|---:|\n")
+	for _, w := range []string{"1", "2"} {
+		d := r.b.get("BenchmarkZooMNIST/delphi/workers="+w, "images/s")
+		t := r.b.get("BenchmarkZooMNIST/delphi-trace/workers="+w, "images/s")
+		g := r.b.get("BenchmarkZooMNIST/gorgonia/workers="+w, "images/s")
+		p("| %s | %s | %s | %s | %s | %s |\n", w, f(d), f(t), f(g), ratio(d, g), tracingCost(d, t))
+	}
+	p("\nThe models `delphid model train` made for the demo (1 epoch on MNIST's training set), one goroutine:\n\n")
+	p("| model | images/s | traced | tracing cost |\n|---|---:|---:|---:|\n")
+	for _, m := range []string{"delphi-cnn", "delphi-mlp", "delphi-logreg"} {
+		d := r.b.get("BenchmarkTrainedMNIST/"+m+"/delphi", "images/s")
+		t := r.b.get("BenchmarkTrainedMNIST/"+m+"/delphi-trace", "images/s")
+		p("| %s | %s | %s | %s |\n", m, f(d), f(t), tracingCost(d, t))
+	}
+	p("\n")
+}
+
+func tracingCost(plain, traced float64) string {
+	if math.IsNaN(plain) || math.IsNaN(traced) || traced == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("+%.0f%%", (plain/traced-1)*100)
+}
+
+func (r *results) voteExtensions(p printer) {
+	p("## 4. Vote extensions\n\n")
+	p("PreBlocker work per block (decode and tally every validator's extension for one open round, the results final) and the size of one extension; median of %d runs.\n\n",
+		r.b.runs("BenchmarkPreBlockerTally/validators=4/models=4", "ns/op"))
+	p("| validators | models | PreBlocker | bytes per extension |\n|---:|---:|---:|---:|\n")
+	for _, c := range [][2]int{{4, 4}, {4, 16}, {100, 16}} {
+		n := fmt.Sprintf("BenchmarkPreBlockerTally/validators=%d/models=%d", c[0], c[1])
+		p("| %d | %d | %s µs | %s |\n", c[0], c[1], f(r.b.get(n, "ns/op")/1000), f(r.b.get(n, "bytes/extension")))
+	}
+	n := "BenchmarkBlockTimeVoteExtensions"
+	p("\nBlock time of a 4-validator network (real CometBFT nodes in one process, 1 s timeout_commit), measured over 20 blocks without vote extensions, then with extensions, 4 evaluator sidecars and an evaluation running rounds through the window:\n\n")
+	p("| without | with extensions and sidecars | difference |\n|---:|---:|---:|\n")
+	p("| %s ms | %s ms | %s%% |\n\n", f(r.b.get(n, "ms/block-without-ve")), f(r.b.get(n, "ms/block-with-ve-sidecars")), f(r.b.get(n, "%overhead")))
+}
+
+func (r *results) verde(p printer) {
+	p("## 5. Verde disputes\n\n")
+	p("Whole disputes, from the tally that opens one to its resolution: one validator of four lies about the operator output in the middle of its trace; both sides play (keeper level, real traces, real referee recomputation). Blocks are the blocks with moves (both sides move in the same block); gas is every message of the game together. Median of %d runs.\n\n",
+		r.b.runs("BenchmarkDisputeGame/iris-mlp/items=30", "gas"))
+	p("| model | trace leaves | blocks | messages | gas, whole game | gas, referee step | execution time |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, m := range []string{"iris-mlp/items=30", "mnist-zoo-cnn/items=100", "digits-mlp/items=500"} {
+		n := "BenchmarkDisputeGame/" + m
+		p("| %s | %s | %s | %s | %s | %s | %s ms |\n", m, f(r.b.get(n, "leaves")), f(r.b.get(n, "blocks")), f(r.b.get(n, "msgs")),
+			f(r.b.get(n, "gas")), f(r.b.get(n, "referee-gas")), f(r.b.get(n, "ns/op")/1e6))
+	}
+	l := "BenchmarkRefereeLimit/conv-64x64x36x36-k3"
+	p("\nThe largest operator the referee step accepts: `max_referee_flops` bounds the model at 10^8 FLOPs per item (charged at 1 gas per 100 FLOPs, so at most 10^6 gas of arithmetic). A single operator at that size, a 3×3 convolution 64→64 channels on 36×36 (95.6 MFLOP), recomputes in %s ms on one goroutine (%s GFLOP/s).\n\n",
+		f(r.b.get(l, "ns/op")/1e6), f(r.b.get(l, "GFLOP/s")))
+}
+
+func (r *results) scale(p printer) {
+	p("## 6. Scale: a trade's cost as state grows\n\n")
+	p("Chain side, in one process: blocks of 200 signed transactions through FinalizeBlock and Commit (ante handler and signature check, the message, end blockers, the IAVL commit), median of %d runs; the markets hold 10,000 positions besides the traders'.\n\n",
+		r.b.runs("BenchmarkDeliverTx/bank", "µs/tx"))
+	p("| transactions | µs per tx | gas per tx | vs bank send |\n|---|---:|---:|---:|\n")
+	bank := r.b.get("BenchmarkDeliverTx/bank", "µs/tx")
+	p("| bank sends | %s | %s | 100%% |\n", f(bank), f(r.b.get("BenchmarkDeliverTx/bank", "gas/tx")))
+	for _, c := range []string{"markets=1/positions=0", "markets=10/positions=10000", "markets=100/positions=10000", "markets=1000/positions=10000"} {
+		n := "BenchmarkDeliverTx/market/" + c
+		v := r.b.get(n, "µs/tx")
+		p("| trades, %s | %s | %s | %s |\n", strings.ReplaceAll(c, "/", ", "), f(v), f(r.b.get(n, "gas/tx")), pct(bank, v))
+	}
+	p("\nThrough a 1-validator localnet, the same trade load as in section 2 over many open markets with 10,000 positions seeded first:\n\n")
+	p("| open markets | positions | trades/s | vs 1 market |\n|---:|---:|---:|---:|\n")
+	base := math.NaN()
+	if one := r.loads["load-1-market"]; one != nil {
+		base = one.MaxTPS
+		p("| 1 | 0 | %s | 100%% |\n", f(base))
+	}
+	for _, m := range []int{10, 100, 1000} {
+		if rep := r.loads[fmt.Sprintf("scale-%d", m)]; rep != nil {
+			p("| %d | %d | %s | %s |\n", rep.Markets, rep.Positions, f(rep.MaxTPS), pct(rep.MaxTPS, base))
+		}
+	}
+	p("\n")
+	for _, m := range []int{10, 100, 1000} {
+		if rep := r.loads[fmt.Sprintf("scale-%d", m)]; rep != nil {
+			r.stages(p, fmt.Sprintf("scale-%d", m), rep)
+		}
+	}
+}
