@@ -204,4 +204,3 @@ func pct(a, b float64) string {
 	}
 	return strconv.FormatFloat(100*a/b, 'f', 0, 64) + "%"
 }
-
