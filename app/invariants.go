@@ -32,6 +32,7 @@ func (app *App) Invariants() []Invariant {
 		{"market", "accounting", marketkeeper.AllInvariants(app.MarketKeeper)},
 		{"vault", "accounting", vaultkeeper.AllInvariants(app.VaultKeeper)},
 		{verdetypes.ModuleName, "bonds", app.verdeBondsInvariant},
+		{"market", "between-blocks", app.marketBetweenBlocksInvariant},
 	}
 }
 
@@ -55,10 +56,11 @@ func (app *App) supplyInvariant(ctx sdk.Context) (string, bool) {
 		sum = sum.Add(c)
 		return false
 	})
-	supply, _, err := app.BankKeeper.GetPaginatedTotalSupply(ctx, nil)
-	if err != nil {
-		return sdk.FormatInvariant("bank", "total-supply", err.Error()), true
-	}
+	supply := sdk.NewCoins()
+	app.BankKeeper.IterateTotalSupply(ctx, func(c sdk.Coin) bool {
+		supply = supply.Add(c)
+		return false
+	})
 	if !sum.Equal(supply) {
 		return sdk.FormatInvariant("bank", "total-supply",
 			fmt.Sprintf("balances sum to %s, supply is %s", sum, supply)), true
@@ -105,6 +107,31 @@ func (app *App) stakingPoolsInvariant(ctx sdk.Context) (string, bool) {
 			heldBonded, bonded, heldNotBonded, notBonded)), true
 	}
 	return sdk.FormatInvariant("staking", route, ""), false
+}
+
+// marketBetweenBlocksInvariant: x/market's per-block state (the protocol
+// fees awaiting their deposit, the markets awaiting their price point) is
+// emptied by its EndBlocker, so a committed state holds none. It holds only
+// between blocks: run it on committed state, not inside a block.
+func (app *App) marketBetweenBlocksInvariant(ctx sdk.Context) (string, bool) {
+	const route = "between-blocks"
+	var left []string
+	if err := app.MarketKeeper.ProtocolFees.Walk(ctx, nil, func(denom string, amount math.Int) (bool, error) {
+		left = append(left, fmt.Sprintf("protocol fee %s%s", amount, denom))
+		return false, nil
+	}); err != nil {
+		return sdk.FormatInvariant("market", route, err.Error()), true
+	}
+	if err := app.MarketKeeper.Traded.Walk(ctx, nil, func(id uint64) (bool, error) {
+		left = append(left, fmt.Sprintf("traded mark of market %d", id))
+		return false, nil
+	}); err != nil {
+		return sdk.FormatInvariant("market", route, err.Error()), true
+	}
+	if len(left) > 0 {
+		return sdk.FormatInvariant("market", route, fmt.Sprintf("left over from a block: %v", left)), true
+	}
+	return sdk.FormatInvariant("market", route, ""), false
 }
 
 // verdeBondsInvariant: x/verde holds exactly the bonds of its open

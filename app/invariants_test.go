@@ -25,7 +25,7 @@ func TestInvariantsHoldAndCatchBreaks(t *testing.T) {
 	initAndCommit(t, a, genesisWithValidator(t, a), "delphi-test-1")
 	ctx := a.NewUncachedContext(false, cmtproto.Header{Height: a.LastBlockHeight()})
 	require.Empty(t, a.CheckInvariants(ctx))
-	require.Len(t, a.Invariants(), 5)
+	require.Len(t, a.Invariants(), 6)
 
 	// Coins in x/verde that no open dispute posted.
 	stray := sdk.NewCoins(sdk.NewCoin(app.BondDenom, math.NewInt(7)))
@@ -43,6 +43,13 @@ func TestInvariantsHoldAndCatchBreaks(t *testing.T) {
 	broken = a.CheckInvariants(cache)
 	require.Len(t, broken, 1)
 	require.Contains(t, broken[0], "staking/module-accounts")
+
+	// Per-block market state left in a committed store.
+	cache, _ = ctx.CacheContext()
+	require.NoError(t, a.MarketKeeper.Traded.Set(cache, 1))
+	broken = a.CheckInvariants(cache)
+	require.Len(t, broken, 1)
+	require.Contains(t, broken[0], "market/between-blocks")
 
 	// A balance written past the supply record.
 	cache, _ = ctx.CacheContext()

@@ -81,7 +81,9 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 		verdetypes.ModuleName, evaluationtypes.ModuleName)
 	// Bank before staking: bank's end blocker settles deferred balance writes
 	// that staking's validator-set update reads.
-	// Market records the block's price points; it moves no funds.
+	// Market deposits the block's protocol fees in the community pool (an
+	// ordinary send, so after bank's end blocker is fine) and records the
+	// block's price points.
 	app.ModuleManager.SetOrderEndBlockers(govtypes.ModuleName, banktypes.ModuleName, stakingtypes.ModuleName,
 		markettypes.ModuleName)
 

@@ -91,6 +91,10 @@ func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) *app.App 
 				applied[msg.Name]++
 			}
 		}
+		// The operations are this block's transactions: close the block as
+		// x/market's EndBlocker would (protocol fees to the community pool,
+		// price points), so the committed state is a between-blocks one.
+		require.NoError(t, a.MarketKeeper.EndBlocker(ctx))
 		a.SimWriteState()
 		_, err = a.Commit()
 		require.NoError(t, err)

@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 bin=${DELPHID:-build/delphid}
 out=build/bench
 count=${BENCH_COUNT:-5}
-base=${BENCH_BASE_PORT:-37600}
+# Below Linux's ephemeral range (32768-60999), which the load generator's
+# thousands of client connections draw from.
+base=${BENCH_BASE_PORT:-23600}
 rm -rf "$out" && mkdir -p "$out"
 started=$(date +%s)
 step() { echo "== $(date +%H:%M:%S) $*"; }
@@ -18,7 +20,7 @@ localnet() { LOCALNET_DIR=$net_dir LOCALNET_BASE_PORT=$base LOCALNET_CHAIN_ID=de
 trap 'localnet stop >/dev/null 2>&1 || true' EXIT
 load() { # load NAME ARGS...: one loadtest run against node0
   local name=$1; shift
-  "$bin" loadtest --node "tcp://127.0.0.1:$((base + 1))" --home "$net_dir/node0" --chain-id delphi-localnet \
+  "$bin" loadtest --node "tcp://127.0.0.1:$((base + 1))" --keyring-dir "$net_dir/node0" --chain-id delphi-localnet \
     --out "$out/$name.json" "$@" 2>&1 | sed "s/^/   [$name] /"
 }
 

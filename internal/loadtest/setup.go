@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"cosmossdk.io/math"
@@ -213,7 +214,7 @@ func (r *runner) createMarkets(ctx context.Context) error {
 		var msgs []sdk.Msg
 		for i := lo; i < min(lo+msgsPerTx, r.cfg.Markets); i++ {
 			msgs = append(msgs, &markettypes.MsgCreateMarket{Creator: r.setup.addr.String(),
-				Title: fmt.Sprintf("loadtest market %d", i), CollateralDenom: app.CollateralDenom,
+				Title: fmt.Sprintf("loadtest %d market %d", stamp, i), CollateralDenom: app.CollateralDenom,
 				Liquidity: math.NewInt(liquidity), FeeBps: 100,
 				Spec: &markettypes.EvaluationSpec{BenchmarkId: 1, ModelIds: models, Rounds: 1, ItemsPerRound: 10,
 					BlocksBetweenRounds: 2, StartDelay: 1_000_000, DeadlineBlocks: 100}})
@@ -225,7 +226,7 @@ func (r *runner) createMarkets(ctx context.Context) error {
 	if err := txs.confirm(ctx); err != nil {
 		return err
 	}
-	if err := r.marketIDs(ctx); err != nil {
+	if err := r.marketIDs(ctx, fmt.Sprintf("loadtest %d market ", stamp)); err != nil {
 		return err
 	}
 	if len(r.ids) != r.cfg.Markets {
@@ -263,8 +264,10 @@ func (r *runner) modelIDs(ctx context.Context, names []string) ([]uint64, error)
 	return ids, nil
 }
 
-// marketIDs collects the open markets the setup account created.
-func (r *runner) marketIDs(ctx context.Context) error {
+// marketIDs collects the open markets this run's setup created (the setup
+// account is the same on every run with the same seed; titles carry the
+// run's stamp).
+func (r *runner) marketIDs(ctx context.Context, titlePrefix string) error {
 	r.ids = nil
 	var key []byte
 	for {
@@ -274,7 +277,7 @@ func (r *runner) marketIDs(ctx context.Context) error {
 			return err
 		}
 		for _, m := range res.Markets {
-			if m.Creator == r.setup.addr.String() {
+			if m.Creator == r.setup.addr.String() && strings.HasPrefix(m.Title, titlePrefix) {
 				r.ids = append(r.ids, m.Id)
 			}
 		}

@@ -52,9 +52,9 @@ func (r *runner) stage(ctx context.Context, rate, budget int) (Stage, error) {
 	st := Stage{Offered: rate}
 	traders := r.traders()
 	total := min(int(r.cfg.Stage.Seconds()*float64(rate)), budget)
-	// Tokens go to whichever account is free, so each gets twice its share
-	// signed ahead; what is left unsent is dropped with its sequence.
-	per := 2*((total+len(traders)-1)/len(traders)) + 2
+	// Tokens go to whichever account is free, so each gets three times its
+	// share signed ahead; what is left unsent is dropped with its sequence.
+	per := 3*((total+len(traders)-1)/len(traders)) + 2
 	signed := make([][][]byte, len(traders))
 	for i, t := range traders {
 		for k := 0; k < per; k++ {
@@ -83,16 +83,14 @@ func (r *runner) stage(ctx context.Context, rate, budget int) (Stage, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			next, broken := 0, false
-			for range tokens {
-				if broken || next == len(signed[i]) {
-					mu.Lock()
-					st.Dropped++
-					mu.Unlock()
-					continue
+			// An account stops at its first refusal (its later
+			// transactions would fail on their sequence) or when its
+			// signed transactions run out; the others take the tokens.
+			for _, raw := range signed[i] {
+				if _, ok := <-tokens; !ok {
+					return
 				}
-				res, err := r.rpc.BroadcastTxSync(ctx, signed[i][next])
-				next++
+				res, err := r.rpc.BroadcastTxSync(ctx, raw)
 				if err == nil && res.Code != 0 {
 					err = fmt.Errorf("refused (code %d): %s", res.Code, res.Log)
 				}
@@ -101,16 +99,16 @@ func (r *runner) stage(ctx context.Context, rate, budget int) (Stage, error) {
 					st.Sent++
 					t.trades++
 				} else {
-					// The account's later transactions would fail on
-					// their sequence: it sits the rest of the stage out.
 					st.Refused++
-					broken = true
 					mempool = mempool || strings.Contains(err.Error(), "mempool is full")
 					if firstErr == "" {
 						firstErr = err.Error()
 					}
 				}
 				mu.Unlock()
+				if err != nil {
+					return
+				}
 			}
 		}()
 	}
@@ -128,6 +126,7 @@ func (r *runner) stage(ctx context.Context, rate, budget int) (Stage, error) {
 	}
 	close(tokens)
 	wg.Wait()
+	st.Dropped += len(tokens) // offered, but no account was left to send them
 	if firstErr != "" {
 		r.logf("  first refusal: %s\n", firstErr)
 	}

@@ -140,6 +140,15 @@ func (ln *localnet) restartFromExport(t *testing.T) int {
 	}
 	require.NoError(t, json.Unmarshal(export, &doc))
 	require.Equal(t, strconv.Itoa(h+1), doc.InitialHeight.String())
+	// The export keeps the old chain's genesis time, and CometBFT stamps the
+	// initial block with it; a new chain starts now, after the old blocks.
+	var fields map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(export, &fields))
+	now, err := json.Marshal(time.Now().UTC().Format(time.RFC3339Nano))
+	require.NoError(t, err)
+	fields["genesis_time"] = now
+	export, err = json.MarshalIndent(fields, "", "  ")
+	require.NoError(t, err)
 
 	for i := 0; i < 4; i++ {
 		out, err := ln.cli("comet", "unsafe-reset-all", "--home", ln.home(i))

@@ -3,6 +3,7 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
@@ -27,7 +28,11 @@ the chain at the latest committed height, or at --height. Exits non-zero when on
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sctx := server.GetServerContextFromCmd(cmd)
 			height, _ := cmd.Flags().GetInt64("height")
-			db, err := dbm.NewDB("application", server.GetAppDBBackend(sctx.Viper), filepath.Join(sctx.Config.RootDir, "data"))
+			dataDir := filepath.Join(sctx.Config.RootDir, "data")
+			if _, err := os.Stat(filepath.Join(dataDir, "application.db")); err != nil {
+				return fmt.Errorf("no application store under %s (is --home a node's home?): %w", dataDir, err)
+			}
+			db, err := dbm.NewDB("application", server.GetAppDBBackend(sctx.Viper), dataDir)
 			if err != nil {
 				return fmt.Errorf("open the application store (is the node still running?): %w", err)
 			}

@@ -20,7 +20,7 @@ func loadtestCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "loadtest",
 		Short: "Measure a local chain's committed transactions per second (bank sends or market trades)",
-		Long: `Funds its own accounts from --from (a key in --home's test keyring), optionally opens
+		Long: `Funds its own accounts from --from (a key in --keyring-dir's test keyring), optionally opens
 --markets markets and seeds --positions positions, then offers transactions at each of --rates
 tx/s for --stage, and reads the committed rate back from the blocks. It stops at the first stage
 where the mempool backs up, after --max-txs transactions or after --max-duration, and talks only to
@@ -55,7 +55,7 @@ a node on 127.0.0.1.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&cfg.Node, "node", "tcp://127.0.0.1:26601", "CometBFT RPC of a node on 127.0.0.1")
-	f.StringVar(&cfg.Home, "home", "", "home whose test keyring holds --from")
+	f.StringVar(&cfg.Home, "keyring-dir", "", "directory of the test keyring that holds --from (e.g. build/localnet/node0)")
 	f.StringVar(&cfg.From, "from", "alice", "funded key that pays for the run's accounts")
 	f.StringVar(&cfg.ChainID, "chain-id", "delphi-localnet", "chain id")
 	f.StringVar(&cfg.Kind, "kind", cfg.Kind, "bank or market")
@@ -69,5 +69,6 @@ a node on 127.0.0.1.`,
 	f.StringVar(&cfg.Seed, "seed", cfg.Seed, "derives the load accounts' keys")
 	f.Float64Var(&cfg.BacklogRatio, "backlog", cfg.BacklogRatio, "mempool backlog, in seconds of the offered rate, that ends the run")
 	f.StringVar(&out, "out", "", "write the JSON report here instead of stdout")
+	_ = cmd.MarkFlagRequired("keyring-dir")
 	return cmd
 }

@@ -24,6 +24,9 @@ type snapshot struct {
 
 func (f *fixture) snapshot(t *testing.T) snapshot {
 	t.Helper()
+	// Close the block first, so fees a refused message might have
+	// collected show up as a balance change.
+	f.endBlock(t)
 	mg, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)
 	eg, err := f.ek.ExportGenesis(f.ctx)

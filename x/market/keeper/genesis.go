@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
 	"cosmossdk.io/collections"
 
@@ -59,6 +60,16 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	seq, err := k.MarketSeq.Peek(ctx)
 	if err != nil {
 		return nil, err
+	}
+	// Protocol fees wait in the module only within a block (EndBlock
+	// deposits them); a state that still holds some is not one to export.
+	pending, err := k.ProtocolFees.Iterate(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer pending.Close()
+	if pending.Valid() {
+		return nil, errors.New("protocol fees are awaiting their end-of-block deposit: export a committed state")
 	}
 	gs := &types.GenesisState{Params: p, NextMarketId: seq + 1}
 	if err := k.Markets.Walk(ctx, nil, func(_ uint64, m types.Market) (bool, error) {
