@@ -84,14 +84,25 @@ func (r *runner) fund(ctx context.Context, accts []*account) error {
 		return err
 	}
 	sender := txsend.New(r.cctx, func(sdk.Msg) uint64 { return 20_000_000 })
+	holders := map[string]bool{}
+	for _, h := range r.holders() {
+		holders[h.addr.String()] = true
+	}
+	var firsts []*account
 	for lo := 0; lo < len(accts); lo += outputsPerTx {
 		batch := accts[lo:min(lo+outputsPerTx, len(accts))]
+		firsts = append(firsts, batch[0])
 		total := sdk.NewCoins()
 		outs := make([]banktypes.Output, len(batch))
 		for i, a := range batch {
 			coins := sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, loadFunds), sdk.NewInt64Coin(app.CollateralDenom, loadFunds))
-			if a == r.setup && r.cfg.Kind == KindMarket {
+			switch {
+			case a == r.setup && r.cfg.Kind == KindMarket:
 				coins = coins.Add(sdk.NewInt64Coin(app.CollateralDenom, setupFunds))
+			case holders[a.addr.String()]:
+				// A holder only pays for one small buy per market (gas is free
+				// on a localnet): 10^5 per market and some to spare.
+				coins = sdk.NewCoins(sdk.NewInt64Coin(app.CollateralDenom, 100_000*int64(r.cfg.Markets)+1_000_000))
 			}
 			outs[i] = banktypes.Output{Address: a.addr.String(), Coins: coins}
 			total = total.Add(coins...)
@@ -105,6 +116,11 @@ func (r *runner) fund(ctx context.Context, accts []*account) error {
 	last := accts[len(accts)-1]
 	if err := poll(ctx, 60*time.Second, func() bool { return last.sync(r.cctx) == nil }); err != nil {
 		return fmt.Errorf("the funding of %s never arrived (does %s hold enough?): %w", last.addr, r.cfg.From, err)
+	}
+	for i, a := range firsts {
+		if err := a.sync(r.cctx); err != nil {
+			return fmt.Errorf("funding batch %d of %d failed (does %s hold enough?): %w", i+1, len(firsts), r.cfg.From, err)
+		}
 	}
 	return nil
 }

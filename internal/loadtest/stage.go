@@ -90,10 +90,7 @@ func (r *runner) stage(ctx context.Context, rate, budget int) (Stage, error) {
 				if _, ok := <-tokens; !ok {
 					return
 				}
-				res, err := r.rpc.BroadcastTxSync(ctx, raw)
-				if err == nil && res.Code != 0 {
-					err = fmt.Errorf("refused (code %d): %s", res.Code, res.Log)
-				}
+				err := r.broadcastSigned(ctx, raw)
 				mu.Lock()
 				if err == nil {
 					st.Sent++
@@ -147,6 +144,30 @@ func (r *runner) stage(ctx context.Context, rate, budget int) (Stage, error) {
 	st.BackedUp = mempool || float64(st.Backlog) > r.cfg.BacklogRatio*float64(rate) ||
 		st.Refused+st.Dropped > total/10
 	return st, nil
+}
+
+// sequenceMismatch is the SDK's ErrWrongSequence code.
+const sequenceMismatch = 32
+
+// broadcastSigned sends one signed transaction. A node rechecking its
+// mempool after a block (asynchronously, in CometBFT) can meet an account's
+// next transaction before it has re-admitted the earlier ones, and refuses
+// it for its sequence although they are still pending; such a refusal is
+// retried a few times before it counts.
+func (r *runner) broadcastSigned(ctx context.Context, raw []byte) error {
+	for attempt := 0; ; attempt++ {
+		res, err := r.rpc.BroadcastTxSync(ctx, raw)
+		if err != nil {
+			return err
+		}
+		if res.Code == 0 {
+			return nil
+		}
+		if res.Code != sequenceMismatch || attempt == 4 {
+			return fmt.Errorf("refused (code %d): %s", res.Code, res.Log)
+		}
+		time.Sleep(time.Duration(20*(attempt+1)) * time.Millisecond)
+	}
 }
 
 // traders wraps the load accounts; their trade counts live across stages.
