@@ -71,7 +71,7 @@ func (r *results) throughput(p printer) {
 		p("| %d validator(s) | %s | %s | %s | %s | %s | %s |\n", n, f(bank.MaxTPS), f(mkt.MaxTPS), pct(mkt.MaxTPS, bank.MaxTPS), met,
 			f(lastGas(bank)), f(lastGas(mkt)))
 	}
-	p("\nEvery stage:\n\n")
+	p("\nOn the 4-validator localnet, the machine's cores run four nodes (each executing every transaction), four sidecars and the load generator, so both rates are bound by that CPU and the generator runs out of free accounts (\"not sent\") early; the 1-validator figures are the cleaner comparison of what a trade costs against a send. Section 6 gives the chain-side cost per transaction without the generator.\n\nEvery stage:\n\n")
 	for _, name := range []string{"load-1-bank", "load-1-market", "load-4-bank", "load-4-market"} {
 		if rep := r.loads[name]; rep != nil {
 			r.stages(p, name, rep)
@@ -159,7 +159,7 @@ func (r *results) scale(p printer) {
 	p("## 6. Scale: a trade's cost as state grows\n\n")
 	p("Chain side, in one process: blocks of 200 signed transactions through FinalizeBlock and Commit (ante handler and signature check, the message, end blockers, the IAVL commit), median of %d runs; the markets hold 10,000 positions besides the traders'.\n\n",
 		r.b.runs("BenchmarkDeliverTx/bank", "µs/tx"))
-	p("| transactions | µs per tx | gas per tx | vs bank send |\n|---|---:|---:|---:|\n")
+	p("| transactions | µs per tx | gas per tx | rate vs bank sends |\n|---|---:|---:|---:|\n")
 	bank := r.b.get("BenchmarkDeliverTx/bank", "µs/tx")
 	p("| bank sends | %s | %s | 100%% |\n", f(bank), f(r.b.get("BenchmarkDeliverTx/bank", "gas/tx")))
 	for _, c := range []string{"markets=1/positions=0", "markets=10/positions=10000", "markets=100/positions=10000", "markets=1000/positions=10000"} {
