@@ -12,7 +12,6 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
@@ -43,21 +42,12 @@ func dial(cfg Config) (*chain, error) {
 	if err != nil {
 		return nil, err
 	}
-	enc := app.NewEncodingConfig()
-	authtypes.RegisterInterfaces(enc.InterfaceRegistry)
-	banktypes.RegisterInterfaces(enc.InterfaceRegistry)
-	stakingtypes.RegisterInterfaces(enc.InterfaceRegistry)
-	evaluationtypes.RegisterInterfaces(enc.InterfaceRegistry)
-	markettypes.RegisterInterfaces(enc.InterfaceRegistry)
-	verdetypes.RegisterInterfaces(enc.InterfaceRegistry)
-	vaulttypes.RegisterInterfaces(enc.InterfaceRegistry)
-	kr, err := keyring.New(sdk.KeyringServiceName(), keyring.BackendTest, cfg.Home, nil, enc.Codec)
+	cctx, err := txsend.ClientContext(rpc, cfg.Home, keyring.BackendTest, cfg.ChainID,
+		banktypes.RegisterInterfaces, stakingtypes.RegisterInterfaces, evaluationtypes.RegisterInterfaces,
+		markettypes.RegisterInterfaces, verdetypes.RegisterInterfaces, vaulttypes.RegisterInterfaces)
 	if err != nil {
 		return nil, err
 	}
-	cctx := client.Context{}.WithClient(rpc).WithCodec(enc.Codec).WithInterfaceRegistry(enc.InterfaceRegistry).
-		WithTxConfig(enc.TxConfig).WithKeyring(kr).WithChainID(cfg.ChainID).
-		WithAccountRetriever(authtypes.AccountRetriever{}).WithBroadcastMode("sync")
 	return &chain{rpc: rpc, cctx: cctx,
 		eval: evaluationtypes.NewQueryClient(cctx), market: markettypes.NewQueryClient(cctx),
 		verde: verdetypes.NewQueryClient(cctx), bank: banktypes.NewQueryClient(cctx),

@@ -6,12 +6,8 @@ import (
 
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 
-	"github.com/cosmos/cosmos-sdk/client"
-	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
-	"github.com/delphi-network/delphi/app"
 	"github.com/delphi-network/delphi/internal/txsend"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
@@ -39,14 +35,11 @@ type signer struct {
 
 func newSigner(cfg SignerConfig, rpc *rpchttp.HTTP) (*signer, error) {
 	// Std types (keys, txs) and the only messages the sidecar sends.
-	enc := app.NewEncodingConfig()
-	authtypes.RegisterInterfaces(enc.InterfaceRegistry)
-	verdetypes.RegisterInterfaces(enc.InterfaceRegistry)
-	kr, err := keyring.New(sdk.KeyringServiceName(), cfg.KeyringBackend, cfg.KeyringDir, nil, enc.Codec)
+	cctx, err := txsend.ClientContext(rpc, cfg.KeyringDir, cfg.KeyringBackend, cfg.ChainID, verdetypes.RegisterInterfaces)
 	if err != nil {
-		return nil, fmt.Errorf("keyring %s: %w", cfg.KeyringDir, err)
+		return nil, err
 	}
-	rec, err := kr.Key(cfg.KeyName)
+	rec, err := cctx.Keyring.Key(cfg.KeyName)
 	if err != nil {
 		return nil, fmt.Errorf("key %q: %w", cfg.KeyName, err)
 	}
@@ -54,9 +47,6 @@ func newSigner(cfg SignerConfig, rpc *rpchttp.HTTP) (*signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	cctx := client.Context{}.WithClient(rpc).WithCodec(enc.Codec).WithInterfaceRegistry(enc.InterfaceRegistry).
-		WithTxConfig(enc.TxConfig).WithKeyring(kr).WithChainID(cfg.ChainID).
-		WithAccountRetriever(authtypes.AccountRetriever{}).WithBroadcastMode("sync")
 	s := &signer{key: cfg.KeyName, addr: addr, gas: cfg.Gas}
 	s.sender = txsend.New(cctx, s.gasFor)
 	return s, nil

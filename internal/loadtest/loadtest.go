@@ -23,11 +23,9 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
-	sdk "github.com/cosmos/cosmos-sdk/types"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
-	"github.com/delphi-network/delphi/app"
+	"github.com/delphi-network/delphi/internal/txsend"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 )
@@ -199,18 +197,11 @@ func dial(cfg Config) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	enc := app.NewEncodingConfig()
-	authtypes.RegisterInterfaces(enc.InterfaceRegistry)
-	banktypes.RegisterInterfaces(enc.InterfaceRegistry)
-	markettypes.RegisterInterfaces(enc.InterfaceRegistry)
-	evaluationtypes.RegisterInterfaces(enc.InterfaceRegistry)
-	kr, err := keyring.New(sdk.KeyringServiceName(), keyring.BackendTest, cfg.Home, nil, enc.Codec)
+	cctx, err := txsend.ClientContext(rpc, cfg.Home, keyring.BackendTest, cfg.ChainID,
+		banktypes.RegisterInterfaces, markettypes.RegisterInterfaces, evaluationtypes.RegisterInterfaces)
 	if err != nil {
 		return nil, err
 	}
-	cctx := client.Context{}.WithClient(rpc).WithCodec(enc.Codec).WithInterfaceRegistry(enc.InterfaceRegistry).
-		WithTxConfig(enc.TxConfig).WithKeyring(kr).WithChainID(cfg.ChainID).
-		WithAccountRetriever(authtypes.AccountRetriever{}).WithBroadcastMode("sync")
 	r := &runner{cfg: cfg, rpc: rpc, cctx: cctx, market: markettypes.NewQueryClient(cctx),
 		eval: evaluationtypes.NewQueryClient(cctx),
 		logf: func(format string, args ...any) { fmt.Fprintf(cfg.Log, format, args...) }}

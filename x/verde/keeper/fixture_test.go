@@ -238,7 +238,17 @@ func (f *fixture) dispute(t testing.TB, id uint64) types.Dispute {
 // deliver sends a move of the game through the message server.
 func (f *fixture) deliver(t testing.TB, m sdk.Msg) error {
 	t.Helper()
+	_, err := deliverMetered(f, m)
+	return err
+}
+
+// deliverMetered delivers a move under a gas meter, as a transaction would
+// run it, and returns the gas its handler used.
+func deliverMetered(f *fixture, m sdk.Msg) (uint64, error) {
+	var used uint64
 	_, err := exec(f, func(ctx sdk.Context) (any, error) {
+		ctx = ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
+		defer func() { used = ctx.GasMeter().GasConsumed() }()
 		switch msg := m.(type) {
 		case *types.MsgBisect:
 			return f.msg.Bisect(ctx, msg)
@@ -249,7 +259,7 @@ func (f *fixture) deliver(t testing.TB, m sdk.Msg) error {
 		}
 		return nil, fmt.Errorf("unexpected %T", m)
 	})
-	return err
+	return used, err
 }
 
 // play lets both sides make every move they owe, one block per round of

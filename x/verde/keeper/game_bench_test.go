@@ -1,13 +1,9 @@
 package keeper_test
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/runtime/zoo"
@@ -84,22 +80,4 @@ func BenchmarkDisputeGame(b *testing.B) {
 			b.ReportMetric(float64(refereeGas), "referee-gas")
 		})
 	}
-}
-
-// deliverMetered delivers a move under a gas meter, as a transaction would
-// run it, and returns the gas its handler used.
-func deliverMetered(f *fixture, m sdk.Msg) (uint64, error) {
-	var used uint64
-	_, err := exec(f, func(ctx sdk.Context) (any, error) {
-		ctx = ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
-		defer func() { used = ctx.GasMeter().GasConsumed() }()
-		switch msg := m.(type) {
-		case *types.MsgBisect:
-			return f.msg.Bisect(ctx, msg)
-		case *types.MsgSubmitOperatorInputs:
-			return f.msg.SubmitOperatorInputs(ctx, msg)
-		}
-		return nil, fmt.Errorf("unexpected %T", m)
-	})
-	return used, err
 }
