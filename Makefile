@@ -10,7 +10,7 @@ SDKVER  := github.com/cosmos/cosmos-sdk/version
 LDFLAGS := -X $(SDKVER).Name=delphi -X $(SDKVER).AppName=delphid \
            -X $(SDKVER).Version=$(VERSION) -X $(SDKVER).Commit=$(COMMIT)
 
-.PHONY: help build install test data crossarch test-short test-e2e lint bench demo \
+.PHONY: help build install test data crossarch test-short test-e2e test-web web-build lint bench demo \
         proto-tools proto-deps proto-gen proto-check proto-lint \
         localnet-start localnet-stop cuda-ptx cuda-check clean
 
@@ -38,6 +38,12 @@ test-short: ## the tests that start no node
 
 test-e2e: build ## tests against a multi-process localnet
 	DELPHID=$(CURDIR)/$(BUILD_DIR)/delphid $(GO) test -count=1 -tags e2e -timeout 20m ./tests/e2e/...
+
+test-web: build ## web app: Vitest, the committed web/dist is fresh, Playwright in Chromium against a local chain
+	bash scripts/web-e2e.sh
+
+web-build: ## rebuild the web app into web/dist (committed, embedded in delphid at /app/)
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
 lint: ## gofmt, go vet and buf lint
 	@out=$$(git ls-files '*.go' | grep -v '\.pb\(\.gw\)\?\.go$$' | grep -v '\.pulsar\.go$$' | xargs gofmt -l); \

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -21,6 +22,7 @@ import (
 	verdev1 "github.com/delphi-network/delphi/api/delphi/verde/v1"
 	"github.com/delphi-network/delphi/api/openapi"
 	"github.com/delphi-network/delphi/app/chaininfo"
+	"github.com/delphi-network/delphi/web"
 )
 
 // RESTPrefix is where Delphi's own REST routes (grpc-gateway v2) are mounted.
@@ -48,6 +50,9 @@ func (app *App) RegisterAPIRoutes(apiSvr *api.Server, _ config.APIConfig) {
 	// The gorilla router matches in registration order; the SDK registers
 	// its catch-all gateway after this hook returns, so /delphi/ wins.
 	apiSvr.Router.PathPrefix(RESTPrefix).Handler(mux)
+	// The reference web app, same origin as the REST routes it reads.
+	apiSvr.Router.PathPrefix(web.Prefix).Handler(web.Handler(app.webConfig))
+	apiSvr.Router.Path(strings.TrimSuffix(web.Prefix, "/")).Handler(http.RedirectHandler(web.Prefix, http.StatusMovedPermanently))
 }
 
 // NewRESTMux builds the grpc-gateway v2 mux that serves every Delphi Query

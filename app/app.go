@@ -44,6 +44,7 @@ import (
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
+	"github.com/delphi-network/delphi/web"
 	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
@@ -86,6 +87,9 @@ type App struct {
 	evaluator    EvaluatorClient
 	evaluatorCfg EvaluatorConfig
 	tamper       Tamper
+	// webConfig tells the embedded web app where this node's CometBFT
+	// websocket is (from the rpc.laddr the node was started with).
+	webConfig web.Config
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -153,6 +157,7 @@ func NewAtHeight(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, h
 		skipUpgradeHeights[int64(h)] = true
 	}
 	homePath := cast.ToString(appOpts.Get("home"))
+	app.webConfig = web.ConfigFromLaddr(cast.ToString(appOpts.Get("rpc.laddr")))
 	app.UpgradeKeeper = upgradekeeper.NewKeeper(skipUpgradeHeights, runtime.NewKVStoreService(keys[upgradetypes.StoreKey]),
 		appCodec, homePath, app.BaseApp, authority)
 

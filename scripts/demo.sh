@@ -33,6 +33,7 @@ if [ "${DEMO_KEEP:-0}" = 1 ]; then
     p=$((base + 8 * i))
     echo "  node$i  RPC tcp://127.0.0.1:$((p + 1))  REST http://127.0.0.1:$((p + 4))  gRPC 127.0.0.1:$((p + 3))"
   done
+  echo "  web app: http://127.0.0.1:$((base + 4))/app/  (import a key: $bin keys export bob --unarmored-hex --unsafe --home $LOCALNET_DIR/node0 --keyring-backend test)"
   echo "  keys: --home $LOCALNET_DIR/node0 --keyring-backend test (alice, bob, carol, dave)"
   echo "  try:  $bin q market markets --node tcp://127.0.0.1:$((base + 1))"
 else

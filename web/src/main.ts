@@ -1,0 +1,93 @@
+// Boot: learn the chain and the node's websocket, then render the page the
+// URL's hash names, and re-render on navigation.
+import "./style.css";
+import { Api } from "./api";
+import type { Context } from "./context";
+import { errorBox, h } from "./dom";
+import { LiveFeed } from "./events";
+import { parseRoute } from "./router";
+import { marketsPage } from "./pages/markets";
+import { marketPage } from "./pages/market";
+import { modelPage } from "./pages/model";
+import { vaultsPage } from "./pages/vaults";
+import { portfolioPage } from "./pages/portfolio";
+import { mountWallet } from "./pages/wallet";
+
+interface NodeConfig {
+  rpc_port: number;
+  rpc_path: string;
+}
+
+async function boot() {
+  const main = document.getElementById("main")!;
+  const api = new Api();
+  let chain;
+  let conf: NodeConfig = { rpc_port: 0, rpc_path: "/websocket" };
+  try {
+    [chain, conf] = await Promise.all([api.chainInfo(), fetch("config.json").then((r) => r.json() as Promise<NodeConfig>).catch(() => conf)]);
+  } catch (e) {
+    main.replaceChildren(errorBox(`Cannot read the chain: ${(e as Error).message}`));
+    return;
+  }
+  const live = document.getElementById("live")!;
+  let feed: LiveFeed | null = null;
+  if (conf.rpc_port > 0) {
+    const proto = location.protocol === "https:" ? "wss" : "ws";
+    feed = new LiveFeed(`${proto}://${location.hostname}:${conf.rpc_port}${conf.rpc_path}`, (on, height) => {
+      live.textContent = on ? (height ? `live · block ${height}` : "live") : "reconnecting…";
+      live.className = on ? "live on" : "live";
+    });
+    feed.start();
+  }
+  const ctx: Context = { api, chain, feed, wallet: null, onWallet: new Set(), models: new Map() };
+  mountWallet(ctx, document.getElementById("wallet")!);
+
+  let cleanup: () => void = () => {};
+  let generation = 0;
+  const render = async () => {
+    const gen = ++generation;
+    cleanup();
+    cleanup = () => {};
+    const route = parseRoute(location.hash);
+    document.querySelectorAll("header nav a").forEach((a) => {
+      const target = parseRoute((a as HTMLAnchorElement).hash).page;
+      a.toggleAttribute("aria-current", target === route.page || (target === "markets" && route.page === "market"));
+    });
+    const view = h("div", { class: "page" });
+    main.replaceChildren(view);
+    try {
+      let undo: () => void;
+      switch (route.page) {
+        case "markets":
+          undo = await marketsPage(ctx, view);
+          break;
+        case "market":
+          undo = await marketPage(route.id)(ctx, view);
+          break;
+        case "model":
+          undo = await modelPage(route.id)(ctx, view);
+          break;
+        case "vaults":
+          undo = await vaultsPage(ctx, view);
+          break;
+        case "portfolio":
+          undo = await portfolioPage(route.address)(ctx, view);
+          break;
+        default:
+          view.append(h("h1", {}, "Not found"), h("p", {}, `There is no page at ${route.path}. `, h("a", { href: "#/" }, "See the markets.")));
+          undo = () => {};
+      }
+      if (gen !== generation) undo();
+      else cleanup = undo;
+    } catch (e) {
+      if (gen === generation) view.replaceChildren(errorBox((e as Error).message));
+    }
+  };
+  window.addEventListener("hashchange", () => {
+    void render();
+    main.focus({ preventScroll: true });
+  });
+  await render();
+}
+
+void boot();

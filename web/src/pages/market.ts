@@ -1,0 +1,310 @@
+// One market, live: prices per model (chart from REST history, then trades
+// from the websocket), the trade panel, the evaluation's rounds as they
+// finalize with each model's score, the models' intelligence index, and the
+// dispute timeline of the evaluation.
+import { PALETTE, PriceChart } from "../chart";
+import { loadModels, modelName, type Context, type Page } from "../context";
+import { errorBox, h, table } from "../dom";
+import { enumLabel, formatAmount, formatPrice, formatRatio, formatShares, shortAddress } from "../format";
+import { encodeRedeem } from "../msgs";
+import { addPoint, extendTo, seriesFromHistory } from "../series";
+import { signAndBroadcast, TxError } from "../tx";
+import type { Dispute, Evaluation, Result, Round } from "../types";
+import { isSettled, redeemable, markToMarket } from "../valuation";
+import { tradePanel, type TradePanel } from "./trade";
+
+export function marketPage(id: string): Page {
+  return async (ctx, view) => {
+    const first = await ctx.api.market(id);
+    let market = first.market;
+    let prices = first.prices;
+    await loadModels(ctx, market.model_ids);
+    const names = market.model_ids.map((m) => modelName(ctx, m));
+
+    const summary = h("section", { class: "summary" });
+    const pricesBox = h("div");
+    const chartBox = h("div", { class: "chart", role: "img", "aria-label": "Price of each model by block height" });
+    const tradeBox = h("div");
+    const positionBox = h("section", { "aria-label": "Your position" });
+    // Outside positionBox: a redemption empties the position, and its
+    // confirmation must outlive the redraw.
+    const redeemNotice = h("div", { "data-testid": "redeem-result", "aria-live": "assertive" });
+    const roundsBox = h("section", { "aria-label": "Evaluation rounds" });
+    const indexBox = h("section", { "aria-label": "Intelligence index" });
+    const disputesBox = h("section", { "aria-label": "Disputes" });
+    view.append(
+      h("h1", {}, market.title || `Market ${market.id}`),
+      summary,
+      h("div", { class: "grid" }, h("div", {}, pricesBox, chartBox), tradeBox),
+      positionBox,
+      redeemNotice,
+      roundsBox,
+      indexBox,
+      disputesBox,
+    );
+
+    const series = seriesFromHistory(await ctx.api.history(id), market.model_ids.length);
+    if (series.heights.length === 0) addPoint(series, Number(market.created_height), prices);
+    const chart = new PriceChart(chartBox, series, names);
+    // A settled market's prices jump to its payout at the resolution block:
+    // the series is rebuilt from the history so that point lands in order.
+    let settledDrawn = false;
+    const markSettlement = async () => {
+      if (settledDrawn || !isSettled(market) || Number(market.resolved_height) <= 0) return;
+      settledDrawn = true;
+      const tip = series.heights[series.heights.length - 1] ?? 0;
+      const fresh = seriesFromHistory(await ctx.api.history(id), market.model_ids.length);
+      addPoint(fresh, Number(market.resolved_height), prices);
+      extendTo(fresh, tip);
+      series.heights = fresh.heights;
+      series.prices = fresh.prices;
+      chart.update();
+    };
+    await markSettlement();
+
+    const drawSummary = () => {
+      summary.replaceChildren(
+        h(
+          "dl",
+          { class: "facts" },
+          h("dt", {}, "Status"),
+          h("dd", { "data-testid": "market-status" }, enumLabel(market.status)),
+          h("dt", {}, "Volume"),
+          h("dd", {}, formatAmount(market.volume, market.collateral_denom, 2)),
+          h("dt", {}, "Trades"),
+          h("dd", {}, market.trade_count),
+          h("dt", {}, "Liquidity b"),
+          h("dd", {}, formatAmount(market.liquidity, market.collateral_denom, 2)),
+          h("dt", {}, "Fee"),
+          h("dd", {}, `${(market.fee_bps / 100).toFixed(2)}%`),
+          h("dt", {}, "Funded by"),
+          h("dd", {}, market.funder_vault_id !== "0" ? h("a", { href: "#/vaults" }, `vault ${market.funder_vault_id}`) : shortAddress(market.funder)),
+          h("dt", {}, "Evaluation"),
+          h("dd", {}, `#${market.evaluation_id}`),
+        ),
+      );
+      pricesBox.replaceChildren(
+        table(
+          "Price of each model (the market's probability that it wins)",
+          ["Model", "Price", "Shares out"],
+          market.model_ids.map((mid, i) => [
+            h("a", { href: `#/models/${mid}` }, h("span", { class: "swatch", style: `background:${PALETTE[i % PALETTE.length]}` }), names[i]),
+            h("span", { "data-testid": `price-${i}` }, formatPrice(prices[i] ?? "0")),
+            formatShares(market.shares[i] ?? "0"),
+          ]),
+          "prices",
+        ),
+      );
+    };
+
+    let panel: TradePanel | null = null;
+    const drawTrade = () => {
+      if (market.status === "MARKET_STATUS_OPEN") {
+        if (!panel) {
+          panel = tradePanel(ctx, market, () => void refresh());
+          tradeBox.replaceChildren(panel.el);
+        }
+        return;
+      }
+      panel?.destroy();
+      panel = null;
+      tradeBox.replaceChildren(
+        h(
+          "section",
+          { class: "card" },
+          h("h2", {}, "Trading closed"),
+          h("p", {}, isSettled(market) ? `This market is ${enumLabel(market.status)} (block ${market.resolved_height}).` : "This market no longer trades."),
+        ),
+      );
+    };
+
+    const drawPosition = async () => {
+      if (!ctx.wallet) {
+        positionBox.replaceChildren();
+        return;
+      }
+      const owner = ctx.wallet.address;
+      const pos = (await ctx.api.positions(owner)).find((p) => p.market_id === market.id);
+      if (!pos) {
+        positionBox.replaceChildren(h("h2", {}, "Your position"), h("p", { class: "muted", "data-testid": "position" }, "No shares in this market."));
+        return;
+      }
+      const settled = isSettled(market);
+      const r = redeemable(pos.shares, market);
+      const children: (HTMLElement | string)[] = [
+        h("h2", {}, "Your position"),
+        table(
+          "Your shares",
+          ["Model", "Shares"],
+          market.model_ids.map((_, i) => [names[i], formatShares(pos.shares[i] ?? "0")]),
+          "position",
+        ),
+        h(
+          "p",
+          {},
+          settled
+            ? `Redeemable: ${formatAmount(r, market.collateral_denom)}`
+            : `Value at current prices: ${formatAmount(markToMarket(pos.shares, prices), market.collateral_denom)}; spent ${formatAmount(pos.net_spent, market.collateral_denom)}.`,
+        ),
+      ];
+      if (settled && pos.shares.some((s) => s !== "0")) {
+        const msg = redeemNotice;
+        const btn = h("button", { type: "button" }, "Redeem");
+        btn.addEventListener("click", async () => {
+          if (!ctx.wallet) return;
+          btn.disabled = true;
+          msg.replaceChildren(h("p", { class: "muted" }, "Redeeming…"));
+          try {
+            const res = await signAndBroadcast(ctx.api, ctx.wallet, ctx.chain.chain_id, [
+              encodeRedeem({ owner: ctx.wallet.address, marketId: BigInt(market.id) }),
+            ]);
+            msg.replaceChildren(h("p", { class: "ok", role: "status" }, `Redeemed in block ${res.height}.`));
+            await refresh();
+          } catch (e) {
+            msg.replaceChildren(errorBox(e instanceof TxError ? e.message : (e as Error).message));
+            btn.disabled = false;
+          }
+        });
+        children.push(btn);
+      }
+      positionBox.replaceChildren(...children);
+    };
+
+    const drawEvaluation = async () => {
+      const [ev, rounds, results, disputes, index] = await Promise.all([
+        ctx.api.evaluation(market.evaluation_id),
+        ctx.api.rounds(market.evaluation_id),
+        ctx.api.results(market.evaluation_id),
+        ctx.api.disputes(),
+        ctx.api.index(),
+      ]);
+      roundsBox.replaceChildren(...roundsView(ctx, ev, rounds, results));
+      const rows = market.model_ids.map((mid, i) => {
+        const mi = index.find((x) => x.model_id === mid);
+        const s = mi?.benchmarks.find((b) => b.entry.benchmark_id === ev.benchmark_id);
+        return [
+          names[i],
+          s ? formatPrice(s.accuracy) : "–",
+          s ? formatPrice(s.wilson_lower) : "–",
+          s ? `${s.entry.correct}/${s.entry.items}` : "–",
+          mi ? formatPrice(mi.aggregate) : "–",
+        ];
+      });
+      indexBox.replaceChildren(
+        h("h2", {}, "Intelligence index"),
+        table("Scores across every finalized evaluation on this benchmark", ["Model", "Accuracy", "Wilson lower bound", "Correct", "Aggregate"], rows, "index"),
+      );
+      disputesBox.replaceChildren(...disputesView(ctx, disputes.filter((d) => d.evaluation_id === market.evaluation_id)));
+    };
+
+    const refresh = async () => {
+      const r = await ctx.api.market(id);
+      market = r.market;
+      prices = r.prices;
+      await markSettlement();
+      drawSummary();
+      drawTrade();
+      await Promise.all([drawPosition(), drawEvaluation()]);
+    };
+
+    drawSummary();
+    drawTrade();
+    await Promise.all([drawPosition().catch((e) => positionBox.replaceChildren(errorBox(e.message))), drawEvaluation()]);
+
+    // Live: a trade moves the chart and the prices at once; blocks with
+    // evaluation, dispute or settlement events refresh the rest.
+    let busy = false;
+    const unsubscribe =
+      ctx.feed?.subscribe((u) => {
+        let moved = false;
+        for (const t of u.trades) {
+          if (t.marketId !== market.id) continue;
+          addPoint(series, u.height, t.prices);
+          prices = t.prices;
+          moved = true;
+        }
+        extendTo(series, u.height);
+        chart.update();
+        if (moved) drawSummary();
+        const touches =
+          u.marketIds.includes(market.id) || u.eventTypes.some((t) => t.startsWith("delphi.evaluation.") || t.startsWith("delphi.verde."));
+        if (touches && !busy) {
+          busy = true;
+          void refresh()
+            .catch(() => {})
+            .finally(() => (busy = false));
+        }
+      }) ?? (() => {});
+    const walletChanged = () => void drawPosition().catch(() => {});
+    ctx.onWallet.add(walletChanged);
+
+    return () => {
+      unsubscribe();
+      ctx.onWallet.delete(walletChanged);
+      panel?.destroy();
+      chart.destroy();
+    };
+  };
+}
+
+function roundsView(ctx: Context, ev: Evaluation, rounds: Round[], results: Result[]): HTMLElement[] {
+  const head = ["Round", "Status", "Start block", ...ev.model_ids.map((m) => modelName(ctx, m))];
+  const rows = rounds
+    .slice()
+    .sort((a, b) => a.round - b.round)
+    .map((r) => [
+      String(r.round + 1),
+      enumLabel(r.status),
+      r.start_height,
+      ...ev.model_ids.map((mid) => {
+        const res = results.find((x) => x.round === r.round && x.model_id === mid && !x.replaced);
+        return res ? `${res.correct}/${ev.items_per_round} (${formatRatio(res.correct, ev.items_per_round)})` : "…";
+      }),
+    ]);
+  const standings = ev.standings.length
+    ? h(
+        "p",
+        { "data-testid": "standings" },
+        "Standings: ",
+        ev.standings
+          .slice()
+          .sort((a, b) => a.rank - b.rank)
+          .map((s) => `${s.rank}. ${modelName(ctx, s.model_id)} ${s.correct}/${s.items}`)
+          .join(" · "),
+      )
+    : null;
+  return [
+    h("h2", {}, `Evaluation rounds (${enumLabel(ev.status)})`),
+    rounds.length
+      ? table(`${ev.rounds} rounds of ${ev.items_per_round} items; correct answers per model`, head, rows, "rounds")
+      : h("p", { class: "muted" }, `The first round starts at block ${ev.start_height}.`),
+    ...(standings ? [standings] : []),
+  ];
+}
+
+function disputesView(ctx: Context, disputes: Dispute[]): HTMLElement[] {
+  if (disputes.length === 0) return [h("h2", {}, "Disputes"), h("p", { class: "muted" }, "No disputes: every validator's sidecar agreed.")];
+  return [
+    h("h2", {}, "Disputes"),
+    h(
+      "ol",
+      { class: "timeline", "data-testid": "disputes" },
+      ...disputes
+        .slice()
+        .sort((a, b) => Number(a.opened_height) - Number(b.opened_height))
+        .map((d) =>
+          h(
+            "li",
+            {},
+            h("strong", {}, `Dispute ${d.id}`),
+            ` over ${modelName(ctx, d.model_id)}, round ${d.round + 1}: opened at block ${d.opened_height}, `,
+            `claimant ${d.claimant.correct} correct vs challenger ${d.challenger.correct}; `,
+            d.status === "DISPUTE_STATUS_OPEN"
+              ? `${enumLabel(d.phase)} over trace leaves ${d.lo}–${d.hi}`
+              : `${enumLabel(d.status)} at block ${d.resolved_height}${d.reason ? ` (${d.reason})` : ""}`,
+            ".",
+          ),
+        ),
+    ),
+  ];
+}
