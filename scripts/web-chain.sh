@@ -7,15 +7,21 @@
 #                                 BOB_KEY_HEX, DAVE_KEY_HEX, HOME0)
 #   scripts/web-chain.sh stop
 # Homes under build/web-chain/ (WEB_CHAIN_DIR); ports from WEB_CHAIN_PORT.
+# WEB_CHAIN_VALIDATORS (default 1) validators; WEB_CHAIN_FAULTY names a
+# validator whose sidecar lies about model 2 (iris-mlp), so that the
+# markets see a Verde dispute (needs at least 4 validators).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${DELPHID:-build/delphid}
 export DELPHID=$bin
 export LOCALNET_DIR=${WEB_CHAIN_DIR:-build/web-chain}
 export LOCALNET_BASE_PORT=${WEB_CHAIN_PORT:-28600}
-export LOCALNET_CHAIN_ID=delphi-web
+export LOCALNET_CHAIN_ID=delphi-localnet-web
 export LOCALNET_ACCOUNTS=alice,bob,carol
 export LOCALNET_BENCHMARKS=iris
+if [ -n "${WEB_CHAIN_FAULTY:-}" ]; then
+  export LOCALNET_FAULTY=$WEB_CHAIN_FAULTY LOCALNET_FAULT_MODEL=2 LOCALNET_FAULT_LEAF=4
+fi
 base=$LOCALNET_BASE_PORT
 rpc="tcp://127.0.0.1:$((base + 1))"
 home="$LOCALNET_DIR/node0"
@@ -42,7 +48,7 @@ tx() {
 }
 
 start() {
-  bash scripts/localnet.sh start 1 >/dev/null
+  bash scripts/localnet.sh start "${WEB_CHAIN_VALIDATORS:-1}" >/dev/null
   trap 'bash scripts/localnet.sh stop >/dev/null' ERR
   local models="$LOCALNET_DIR/models" i kind
   mkdir -p "$models"

@@ -2,7 +2,7 @@
 # `make test-web`: the web app's unit tests (Vitest), a check that the
 # committed build in web/dist is what the sources build to, then the
 # end-to-end tests in Debian's Chromium (playwright-core) against a fresh
-# one-validator chain seeded by scripts/web-chain.sh. Screenshots and the
+# four-validator chain (one sidecar byzantine) seeded by scripts/web-chain.sh. Screenshots and the
 # page timings land in web/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +29,8 @@ fi
 step "end-to-end in Chromium against a local chain"
 export WEB_CHAIN_DIR=${WEB_CHAIN_DIR:-build/web-e2e}
 export WEB_CHAIN_PORT=${WEB_CHAIN_PORT:-28700}
+# Four validators, the last one's sidecar lying: the market pages show a real dispute.
+export WEB_CHAIN_VALIDATORS=${WEB_CHAIN_VALIDATORS:-4} WEB_CHAIN_FAULTY=${WEB_CHAIN_FAULTY-3}
 trap 'bash scripts/web-chain.sh stop >/dev/null' EXIT
 env_file=$(mktemp)
 bash scripts/web-chain.sh start >"$env_file"

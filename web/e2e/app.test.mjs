@@ -149,3 +149,32 @@ test("a settled market closes trading and pays out on redeem", async () => {
   await page.waitForFunction((b) => parseFloat(document.querySelector("[data-testid=balance]").textContent.replace(/,/g, "")) > b, before);
   await shot("08-redeemed");
 });
+
+test("the dispute timeline shows the byzantine sidecar losing", { skip: !process.env.WEB_CHAIN_FAULTY && "no faulty validator" }, async () => {
+  await page.goto(`${APP}#/markets/${env("SPRINT_MARKET_ID")}`);
+  const item = page.locator("[data-testid=disputes] li", { hasText: "won at block" }).first();
+  await item.waitFor({ timeout: 120000 });
+  assert.match(await item.textContent(), /over iris-mlp, round \d/);
+  await shot("09-disputes");
+});
+
+test("pages fit a phone screen and every control has a name", async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const route of ["#/", `#/markets/${env("MARKET_ID")}`, "#/vaults", "#/portfolio"]) {
+    await page.goto(`${APP}${route}`);
+    await page.locator("main h1").waitFor();
+    await page.waitForTimeout(300);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${route} scrolls sideways by ${overflow}px on a phone`);
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll("input, select, button, a[href]")]
+        .filter((el) => {
+          const label = el.id && document.querySelector(`label[for="${el.id}"]`);
+          return !label && !el.getAttribute("aria-label") && !(el.textContent ?? "").trim() && !el.getAttribute("title");
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unnamed, [], `${route}: controls without an accessible name`);
+  }
+  await shot("10-phone-market");
+});

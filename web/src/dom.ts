@@ -23,15 +23,19 @@ export function append(el: Element, ...children: Child[]) {
   }
 }
 
-/** A table with a header row; `rows` are cells already built. */
-export function table(caption: string, head: string[], rows: Child[][], testid?: string): HTMLTableElement {
-  return h(
+/**
+ * A table with a header row; `rows` are cells already built. It scrolls
+ * inside its own box on a narrow screen instead of widening the page.
+ */
+export function table(caption: string, head: string[], rows: Child[][], testid?: string): HTMLElement {
+  const t = h(
     "table",
     { "data-testid": testid },
     h("caption", {}, caption),
     h("thead", {}, h("tr", {}, ...head.map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", {}, ...rows.map((r) => h("tr", {}, ...r.map((c) => h("td", {}, c))))),
   );
+  return h("div", { class: "table-wrap" }, t);
 }
 
 export function errorBox(message: string): HTMLElement {
