@@ -10,7 +10,7 @@
 # WEB_CHAIN_VALIDATORS (default 1) validators; WEB_CHAIN_FAULTY names a
 # validator whose sidecar lies about model 2 (iris-mlp), so that the
 # markets see a Verde dispute (needs at least 4 validators).
-set -euo pipefail
+set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 bin=${DELPHID:-build/delphid}
 export DELPHID=$bin
@@ -63,11 +63,11 @@ start() {
   tx alice tx vault create-vault "iris makers" uusdc 50000000 --category 1 --rule manager --min-fee-bps 50
   tx bob tx vault deposit 1 40000000
   tx alice tx market create-market "iris: logreg or mlp?" uusdc 10000000 --fee-bps 100 --vault-id 1 \
-    --spec '{"benchmark_id":1,"model_ids":[1,2],"rounds":6,"items_per_round":25,"blocks_between_rounds":5,"start_delay":6,"deadline_blocks":120}'
+    --spec '{"benchmark_id":1,"model_ids":[1,2],"rounds":6,"items_per_round":25,"blocks_between_rounds":20,"start_delay":6,"deadline_blocks":300}'
   tx carol tx market buy-for 1 0 1500000 0
   # A short market that settles within a minute, where bob holds both models.
   tx alice tx market create-market "iris sprint" uusdc 5000000 --fee-bps 100 \
-    --spec '{"benchmark_id":1,"model_ids":[1,2],"rounds":2,"items_per_round":20,"blocks_between_rounds":3,"start_delay":4,"deadline_blocks":60}'
+    --spec '{"benchmark_id":1,"model_ids":[1,2],"rounds":2,"items_per_round":20,"blocks_between_rounds":3,"start_delay":6,"deadline_blocks":60}'
   tx bob tx market buy-for 2 0 1000000 0
   tx bob tx market buy-for 2 1 1000000 0
   # dave holds one USDC: enough to quote, not to trade.
@@ -82,7 +82,9 @@ start() {
   echo "ALICE=$("$bin" keys show alice -a "${kr[@]}")"
   echo "BOB=$("$bin" keys show bob -a "${kr[@]}")"
   for k in bob dave; do
-    echo "${k^^}_KEY_HEX=$("$bin" keys export "$k" --unarmored-hex --unsafe --yes "${kr[@]}" 2>&1 | tail -1)"
+    key=$("$bin" keys export "$k" --unarmored-hex --unsafe --yes "${kr[@]}" 2>/dev/null | tail -1)
+    [[ $key =~ ^[0-9a-f]{64}$ ]] || { echo "keys export $k gave no private key" >&2; return 1; }
+    echo "${k^^}_KEY_HEX=$key"
   done
   echo "HOME0=$home"
 }

@@ -26,8 +26,9 @@ type Config struct {
 }
 
 // ConfigFromLaddr derives the app's Config from CometBFT's rpc.laddr
-// (e.g. "tcp://127.0.0.1:26657"). A laddr without a port gives port 0, which
-// the app reads as "no live events": it then refreshes by polling.
+// (e.g. "tcp://127.0.0.1:26657"). A laddr without a TCP port (a unix socket)
+// gives port 0, which the app reads as "no live events": its pages then show
+// the state as of their last load, and say so.
 func ConfigFromLaddr(laddr string) Config {
 	cfg := Config{RPCPath: "/websocket"}
 	u, err := url.Parse(laddr)
@@ -43,6 +44,9 @@ func ConfigFromLaddr(laddr string) Config {
 	}
 	return cfg
 }
+
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; " +
+	"img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
 // Handler serves the embedded app under Prefix: the files of dist/, the
 // node's Config at config.json, and index.html for every other path, so a
@@ -68,11 +72,15 @@ func Handler(cfg Config) http.Handler {
 			w.Header().Set("Cache-Control", "no-store")
 			_, _ = w.Write(conf)
 			return
-		case strings.HasPrefix(name, "assets/"):
-			// Vite names assets by content hash: they never change.
-			if _, err := fs.Stat(root, name); err == nil {
-				w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		case name == "assets" || strings.HasPrefix(name, "assets/"):
+			// Vite names assets by content hash: they never change. A
+			// missing asset is a 404, and directories are not listed.
+			info, err := fs.Stat(root, name)
+			if err != nil || info.IsDir() {
+				http.NotFound(w, r)
+				return
 			}
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		case name != "" && name != "index.html":
 			if _, err := fs.Stat(root, name); err != nil {
 				r.URL.Path = "/"
@@ -83,6 +91,9 @@ func Handler(cfg Config) http.Handler {
 			r.URL.Path = "/"
 		}
 		w.Header().Set("X-Content-Type-Options", "nosniff")
+		// The page can hold a private key: only its own scripts run, and it
+		// talks only to this node (REST) and a CometBFT websocket.
+		w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
 		files.ServeHTTP(w, r)
 	}))
 }

@@ -62,10 +62,20 @@ func TestHandlerServesTheApp(t *testing.T) {
 	require.Contains(t, r.Header.Get("Cache-Control"), "immutable")
 	r = get(t, h, http.MethodGet, "/app/assets/nope.js")
 	require.Equal(t, http.StatusNotFound, r.StatusCode)
+	for _, dir := range []string{"/app/assets", "/app/assets/"} {
+		r = get(t, h, http.MethodGet, dir)
+		require.Equal(t, http.StatusNotFound, r.StatusCode, "%s is not listed", dir)
+	}
 
-	// Paths cannot climb out of dist/.
-	r = get(t, h, http.MethodGet, "/app/../../embed.go")
-	require.NotContains(t, body(t, r), "package web")
+	// A path climbing out of the mount point is cleaned to one inside it.
+	r = get(t, h, http.MethodGet, "/app/../../assets/"+anAsset(t))
+	require.Equal(t, http.StatusOK, r.StatusCode)
+	require.Contains(t, r.Header.Get("Content-Type"), "javascript")
+	r = get(t, h, http.MethodGet, "/app/../handler.go")
+	require.Equal(t, page, body(t, r))
+
+	r = get(t, h, http.MethodGet, "/app/")
+	require.Contains(t, r.Header.Get("Content-Security-Policy"), "script-src 'self'")
 
 	r = get(t, h, http.MethodPost, "/app/")
 	require.Equal(t, http.StatusMethodNotAllowed, r.StatusCode)

@@ -18,6 +18,7 @@ const ART = new URL("../artifacts/", import.meta.url).pathname;
 mkdirSync(ART, { recursive: true });
 
 let browser, page;
+const pageErrors = [];
 const shot = (name) => page.screenshot({ path: `${ART}${name}.png`, fullPage: true });
 const pct = async (sel) => parseFloat(await page.locator(sel).textContent());
 
@@ -29,11 +30,12 @@ before(async () => {
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(20000);
-  page.on("pageerror", (e) => console.error("page error:", e.message));
+  page.on("pageerror", (e) => pageErrors.push(e.message));
 });
 
 after(async () => {
   await browser?.close();
+  assert.deepEqual(pageErrors, [], "the app threw no uncaught errors");
 });
 
 test("the markets list shows the seeded markets and paints fast", async () => {
@@ -63,6 +65,7 @@ test("a market page shows prices, a live chart, rounds and the index", async () 
 });
 
 test("quote as you type, and a clear error when funds are short", async () => {
+  assert.equal(await page.locator("[data-testid=market-status]").textContent(), "open", "market 1 still trades");
   await page.click("text=Import key");
   await page.fill("#secret", env("DAVE_KEY_HEX"));
   await page.click("form.import button[type=submit]");
@@ -118,7 +121,8 @@ test("the portfolio values the position at current prices", async () => {
   const row = page.locator("[data-testid=positions] tr", { hasText: "iris: logreg or mlp?" });
   await row.waitFor();
   assert.match(await row.textContent(), /iris-mlp: \d/);
-  assert.notEqual(await page.locator("[data-testid=positions-value]").textContent(), "0");
+  const value = parseFloat((await page.locator("[data-testid=positions-value]").textContent()).replace(/,/g, ""));
+  assert.ok(value > 0, `the position is worth something (${value})`);
   await shot("06-portfolio");
 });
 
@@ -160,10 +164,16 @@ test("the dispute timeline shows the byzantine sidecar losing", { skip: !process
 
 test("pages fit a phone screen and every control has a name", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const route of ["#/", `#/markets/${env("MARKET_ID")}`, "#/vaults", "#/portfolio"]) {
+  // Each route with a marker that only its fully drawn page has.
+  for (const [route, marker] of [
+    ["#/", "[data-testid=markets]"],
+    [`#/markets/${env("MARKET_ID")}`, "[data-testid=rounds]"],
+    ["#/vaults", "[data-testid=vault-1]"],
+    ["#/portfolio", "[data-testid=positions]"],
+  ]) {
     await page.goto(`${APP}${route}`);
-    await page.locator("main h1").waitFor();
-    await page.waitForTimeout(300);
+    await page.locator(marker).waitFor();
+    if (route.startsWith("#/markets/")) await page.locator("#trade-amount").waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${route} scrolls sideways by ${overflow}px on a phone`);
     const unnamed = await page.evaluate(() =>

@@ -56,8 +56,11 @@ export class Api {
   chainInfo = () => this.get<ChainInfo>("/delphi/chain/v1/info");
   markets = () => this.get<{ markets: Market[] }>("/delphi/market/v1/markets?pagination.limit=200").then((r) => r.markets);
   market = (id: string) => this.get<MarketResponse>(`/delphi/market/v1/markets/${id}`);
-  history = (id: string) =>
-    this.get<{ points: PricePoint[] }>(`/delphi/market/v1/markets/${id}/history?pagination.limit=1000`).then((r) => r.points);
+  /** The newest `limit` price points, oldest first (the chain keeps up to its max_history_points). */
+  history = (id: string, limit = 2000) =>
+    this.get<{ points: PricePoint[] }>(`/delphi/market/v1/markets/${id}/history?pagination.limit=${limit}&pagination.reverse=true`).then((r) =>
+      r.points.slice().reverse(),
+    );
   quote(id: string, side: "buy" | "sell", outcome: number, q: { amount?: bigint; shares?: bigint }) {
     const p = new URLSearchParams({ side, outcome: String(outcome) });
     if (q.amount !== undefined) p.set("amount", q.amount.toString());

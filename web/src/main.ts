@@ -29,8 +29,16 @@ async function boot() {
     main.replaceChildren(errorBox(`Cannot read the chain: ${(e as Error).message}`));
     return;
   }
+  // The skip link must not go through the hash router.
+  document.querySelector(".skip")?.addEventListener("click", (ev) => {
+    ev.preventDefault();
+    main.focus();
+  });
   const live = document.getElementById("live")!;
   let feed: LiveFeed | null = null;
+  // Without an RPC port (a node whose RPC listens on a unix socket) there are
+  // no live updates; pages show the state as of their last load.
+  live.textContent = "no live feed: reload for new blocks";
   if (conf.rpc_port > 0) {
     const proto = location.protocol === "https:" ? "wss" : "ws";
     feed = new LiveFeed(`${proto}://${location.hostname}:${conf.rpc_port}${conf.rpc_path}`, (on, height) => {

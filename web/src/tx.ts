@@ -17,12 +17,24 @@ export class TxError extends Error {
   }
 }
 
+/** A gas price as an 18-decimal fixed-point number of a denom. */
+export interface GasPrice {
+  units: bigint;
+  denom: string;
+}
+
 /** Parses the node's minimum gas price ("0.025uusdc", "0.000000000000000000udelphi"). */
-export function parseGasPrice(s: string): { amount: number; denom: string } | null {
-  const m = /^([0-9.]+)([a-zA-Z][a-zA-Z0-9/:._-]*)$/.exec((s || "").split(",")[0].trim());
+export function parseGasPrice(s: string): GasPrice | null {
+  const m = /^(\d+)(?:\.(\d{1,18}))?([a-zA-Z][a-zA-Z0-9/:._-]*)$/.exec((s || "").split(",")[0].trim());
   if (!m) return null;
-  const amount = Number(m[1]);
-  return amount > 0 ? { amount, denom: m[2] } : null;
+  const units = BigInt(m[1] + (m[2] ?? "").padEnd(18, "0"));
+  return units > 0n ? { units, denom: m[3] } : null;
+}
+
+/** The fee for `gas` at `price`, rounded up in integer math as the node checks it. */
+export function feeFor(gas: number, price: GasPrice): bigint {
+  const scale = 10n ** 18n;
+  return (BigInt(gas) * price.units + scale - 1n) / scale;
 }
 
 /** The gas limit for a simulated use: 30% headroom, plus a fixed margin. */
@@ -74,7 +86,7 @@ export async function signAndBroadcast(
   }
   const gas = gasLimit(used);
   const price = parseGasPrice(await api.minGasPrice().catch(() => ""));
-  const fee = price ? [{ denom: price.denom, amount: String(Math.ceil(gas * price.amount)) }] : [];
+  const fee = price ? [{ denom: price.denom, amount: feeFor(gas, price).toString() }] : [];
   const authInfoBytes = authInfo(gas, fee);
   const signed = await wallet.signer.signDirect(wallet.address, makeSignDoc(bodyBytes, authInfoBytes, chainId, accountNumber));
   const txBytes = TxRaw.encode({

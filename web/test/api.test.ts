@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Api, ApiError } from "../src/api";
-import { gasLimit, parseGasPrice } from "../src/tx";
+import { feeFor, gasLimit, parseGasPrice } from "../src/tx";
 
 const reply = (status: number, body: string) => async () => new Response(body, { status });
 
@@ -37,10 +37,17 @@ describe("REST client", () => {
 
 describe("fees", () => {
   it("parses the node's minimum gas price", () => {
-    expect(parseGasPrice("0.025uusdc")).toEqual({ amount: 0.025, denom: "uusdc" });
+    expect(parseGasPrice("0.025uusdc")).toEqual({ units: 25n * 10n ** 15n, denom: "uusdc" });
     expect(parseGasPrice("0.000000000000000000udelphi")).toBeNull();
     expect(parseGasPrice("")).toBeNull();
-    expect(parseGasPrice("0.1ibc/ABCD,0.2uusdc")).toEqual({ amount: 0.1, denom: "ibc/ABCD" });
+    expect(parseGasPrice("0.1ibc/ABCD,0.2uusdc")).toEqual({ units: 10n ** 17n, denom: "ibc/ABCD" });
+  });
+  it("rounds the fee up in integer math", () => {
+    // 0.1 · 3 is 0.30000000000000004 in floating point; the fee must be exact.
+    expect(feeFor(3, parseGasPrice("0.1uusdc")!)).toBe(1n);
+    expect(feeFor(30, parseGasPrice("0.1uusdc")!)).toBe(3n);
+    expect(feeFor(200000, parseGasPrice("0.025uusdc")!)).toBe(5000n);
+    expect(feeFor(200001, parseGasPrice("0.025uusdc")!)).toBe(5001n);
   });
   it("adds headroom to simulated gas", () => {
     expect(gasLimit(100000)).toBe(150000);

@@ -11,6 +11,7 @@ import { addPoint, extendTo, seriesFromHistory } from "../series";
 import { signAndBroadcast, TxError } from "../tx";
 import type { Dispute, Evaluation, Result, Round } from "../types";
 import { isSettled, redeemable, markToMarket } from "../valuation";
+import { coalesce } from "../coalesce";
 import { tradePanel, type TradePanel } from "./trade";
 
 export function marketPage(id: string): Page {
@@ -118,6 +119,7 @@ export function marketPage(id: string): Page {
       );
     };
 
+    let redeeming = false;
     const drawPosition = async () => {
       if (!ctx.wallet) {
         positionBox.replaceChildren();
@@ -125,6 +127,7 @@ export function marketPage(id: string): Page {
       }
       const owner = ctx.wallet.address;
       const pos = (await ctx.api.positions(owner)).find((p) => p.market_id === market.id);
+      if (ctx.wallet?.address !== owner) return; // the key changed meanwhile; its own draw follows
       if (!pos) {
         positionBox.replaceChildren(h("h2", {}, "Your position"), h("p", { class: "muted", "data-testid": "position" }, "No shares in this market."));
         return;
@@ -149,9 +152,10 @@ export function marketPage(id: string): Page {
       ];
       if (settled && pos.shares.some((s) => s !== "0")) {
         const msg = redeemNotice;
-        const btn = h("button", { type: "button" }, "Redeem");
+        const btn = h("button", { type: "button", disabled: redeeming }, "Redeem");
         btn.addEventListener("click", async () => {
-          if (!ctx.wallet) return;
+          if (!ctx.wallet || redeeming) return;
+          redeeming = true;
           btn.disabled = true;
           msg.replaceChildren(h("p", { class: "muted" }, "Redeeming…"));
           try {
@@ -159,10 +163,11 @@ export function marketPage(id: string): Page {
               encodeRedeem({ owner: ctx.wallet.address, marketId: BigInt(market.id) }),
             ]);
             msg.replaceChildren(h("p", { class: "ok", role: "status" }, `Redeemed in block ${res.height}.`));
-            await refresh();
           } catch (e) {
             msg.replaceChildren(errorBox(e instanceof TxError ? e.message : (e as Error).message));
-            btn.disabled = false;
+          } finally {
+            redeeming = false;
+            await refresh();
           }
         });
         children.push(btn);
@@ -171,6 +176,13 @@ export function marketPage(id: string): Page {
     };
 
     const drawEvaluation = async () => {
+      try {
+        await drawEvaluationBoxes();
+      } catch (e) {
+        roundsBox.replaceChildren(errorBox(`Cannot read the evaluation: ${(e as Error).message}`));
+      }
+    };
+    const drawEvaluationBoxes = async () => {
       const [ev, rounds, results, disputes, index] = await Promise.all([
         ctx.api.evaluation(market.evaluation_id),
         ctx.api.rounds(market.evaluation_id),
@@ -197,23 +209,25 @@ export function marketPage(id: string): Page {
       disputesBox.replaceChildren(...disputesView(ctx, disputes.filter((d) => d.evaluation_id === market.evaluation_id)));
     };
 
-    const refresh = async () => {
+    const drawPositionSafe = () => drawPosition().catch((e) => positionBox.replaceChildren(errorBox((e as Error).message)));
+    // One refresh at a time, none dropped: the feed, a trade, a redemption
+    // and a key change all go through here.
+    const refresh = coalesce(async () => {
       const r = await ctx.api.market(id);
       market = r.market;
       prices = r.prices;
       await markSettlement();
       drawSummary();
       drawTrade();
-      await Promise.all([drawPosition(), drawEvaluation()]);
-    };
+      await Promise.all([drawPositionSafe(), drawEvaluation()]);
+    });
 
     drawSummary();
     drawTrade();
-    await Promise.all([drawPosition().catch((e) => positionBox.replaceChildren(errorBox(e.message))), drawEvaluation()]);
+    await Promise.all([drawPositionSafe(), drawEvaluation()]);
 
     // Live: a trade moves the chart and the prices at once; blocks with
     // evaluation, dispute or settlement events refresh the rest.
-    let busy = false;
     const unsubscribe =
       ctx.feed?.subscribe((u) => {
         let moved = false;
@@ -228,14 +242,9 @@ export function marketPage(id: string): Page {
         if (moved) drawSummary();
         const touches =
           u.marketIds.includes(market.id) || u.eventTypes.some((t) => t.startsWith("delphi.evaluation.") || t.startsWith("delphi.verde."));
-        if (touches && !busy) {
-          busy = true;
-          void refresh()
-            .catch(() => {})
-            .finally(() => (busy = false));
-        }
+        if (touches) void refresh();
       }) ?? (() => {});
-    const walletChanged = () => void drawPosition().catch(() => {});
+    const walletChanged = () => void refresh();
     ctx.onWallet.add(walletChanged);
 
     return () => {

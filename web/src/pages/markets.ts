@@ -1,5 +1,6 @@
 // The markets list: status, volume and the current leader of every market,
 // refreshed when a block touches a market.
+import { coalesce } from "../coalesce";
 import { loadModels, modelName, type Context } from "../context";
 import { h, table } from "../dom";
 import { enumLabel, formatAmount, formatPrice } from "../format";
@@ -28,14 +29,8 @@ export async function marketsPage(ctx: Context, view: HTMLElement): Promise<() =
   };
   await draw();
 
-  let pending = false;
-  const unsubscribe =
-    ctx.feed?.subscribe((u) => {
-      if (u.marketIds.length === 0 || pending) return;
-      pending = true;
-      void draw().finally(() => (pending = false));
-    }) ?? (() => {});
-  return unsubscribe;
+  const redraw = coalesce(draw);
+  return ctx.feed?.subscribe((u) => void (u.marketIds.length > 0 && redraw())) ?? (() => {});
 }
 
 function row(ctx: Context, m: Market, prices: string[]) {

@@ -1,6 +1,7 @@
 // A portfolio: an address's collateral balance and its positions, each
 // valued at current prices (or at its payout once settled), with what it can
 // redeem.
+import { coalesce } from "../coalesce";
 import { loadModels, modelName, type Page } from "../context";
 import { errorBox, h, table } from "../dom";
 import { enumLabel, formatAmount, formatShares } from "../format";
@@ -26,14 +27,14 @@ export function portfolioPage(address?: string): Page {
         body.replaceChildren(h("p", { class: "muted" }, "Import a key or enter an address."));
         return;
       }
-      let positions;
-      let balances;
       try {
-        [positions, balances] = await Promise.all([ctx.api.positions(owner), ctx.api.balances(owner)]);
+        await drawFor(owner);
       } catch (e) {
         body.replaceChildren(errorBox((e as Error).message));
-        return;
       }
+    };
+    const drawFor = async (owner: string) => {
+      const [positions, balances] = await Promise.all([ctx.api.positions(owner), ctx.api.balances(owner)]);
       const valued: Valued[] = await Promise.all(
         positions.map(async (p) => {
           const r = await ctx.api.market(p.market_id);
@@ -43,8 +44,16 @@ export function portfolioPage(address?: string): Page {
       await loadModels(ctx, [...new Set(valued.flatMap((v) => v.market.model_ids))]);
       const coll = ctx.chain.collateral_denom;
       const cash = balances.find((b) => b.denom === coll)?.amount ?? "0";
-      const total = valued.reduce((s, v) => s + v.value, 0n);
-      const redeemableTotal = valued.reduce((s, v) => s + v.redeemable, 0n);
+      // Markets may use different collateral denoms: totals are per denom.
+      const sum = (pick: (v: Valued) => bigint) => {
+        const by = new Map<string, bigint>();
+        for (const v of valued) by.set(v.market.collateral_denom, (by.get(v.market.collateral_denom) ?? 0n) + pick(v));
+        if (by.size === 0) by.set(coll, 0n);
+        return [...by.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([d, x]) => formatAmount(x, d))
+          .join(" + ");
+      };
       body.replaceChildren(
         h(
           "dl",
@@ -52,9 +61,9 @@ export function portfolioPage(address?: string): Page {
           h("dt", {}, "Balance"),
           h("dd", { "data-testid": "cash" }, formatAmount(cash, coll)),
           h("dt", {}, "Positions value"),
-          h("dd", { "data-testid": "positions-value" }, formatAmount(total, coll)),
+          h("dd", { "data-testid": "positions-value" }, sum((v) => v.value)),
           h("dt", {}, "Redeemable now"),
-          h("dd", { "data-testid": "redeemable" }, formatAmount(redeemableTotal, coll)),
+          h("dd", { "data-testid": "redeemable" }, sum((v) => v.redeemable)),
         ),
         valued.length
           ? table(
@@ -79,13 +88,8 @@ export function portfolioPage(address?: string): Page {
       );
     };
     await draw();
-    let busy = false;
-    const unsubscribe =
-      ctx.feed?.subscribe((u) => {
-        if (busy || (u.marketIds.length === 0 && u.trades.length === 0)) return;
-        busy = true;
-        void draw().finally(() => (busy = false));
-      }) ?? (() => {});
+    const redraw = coalesce(draw);
+    const unsubscribe = ctx.feed?.subscribe((u) => void (u.marketIds.length > 0 && redraw())) ?? (() => {});
     // Without an address in the URL the page follows the imported key.
     const walletChanged = () => {
       if (!address) location.hash = ctx.wallet ? `#/portfolio/${ctx.wallet.address}` : "#/portfolio";

@@ -35,11 +35,15 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
 
   let quote: { q: Quote; side: "buy" | "sell"; outcome: number; input: bigint } | null = null;
   let seq = 0;
+  let inFlight = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const side = (): "buy" | "sell" => (sell.checked ? "sell" : "buy");
 
   const requote = () => {
+    // Every edit owns the quote box from here on: a reply to an older edit
+    // must not bring back a quote for an amount the field no longer shows.
+    const my = ++seq;
     clearTimeout(timer);
     quote = null;
     submit.disabled = true;
@@ -58,7 +62,6 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
       return;
     }
     const o = Number(outcome.value);
-    const my = ++seq;
     quoteBox.replaceChildren(h("span", { class: "muted" }, "Quoting…"));
     timer = setTimeout(async () => {
       try {
@@ -72,7 +75,7 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
             : h("p", {}, `You receive ${formatAmount(q.total, denom)} for ${formatShares(v)} shares of ${name} (fee ${formatAmount(q.fee, denom)}).`),
           h("p", { class: "muted" }, `Price after: ${q.prices_after.map((p, i) => `${modelName(ctx, market.model_ids[i])} ${formatPrice(p)}`).join(", ")}`),
         );
-        submit.disabled = !ctx.wallet;
+        submit.disabled = !ctx.wallet || inFlight;
       } catch (e) {
         if (my !== seq) return;
         const msg = e instanceof ApiError ? explain({ log: e.message }) : (e as Error).message;
@@ -105,7 +108,7 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
 
   const walletChanged = () => {
     keyHint.hidden = !!ctx.wallet;
-    submit.disabled = !ctx.wallet || !quote;
+    submit.disabled = !ctx.wallet || !quote || inFlight;
   };
   ctx.onWallet.add(walletChanged);
   walletChanged();
@@ -115,7 +118,7 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
 
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    if (!ctx.wallet || !quote) return;
+    if (!ctx.wallet || !quote || inFlight) return;
     let bps: number;
     try {
       bps = parseTolerance(tolerance.value);
@@ -130,6 +133,7 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
         ? encodeBuyForAmount({ trader, marketId: BigInt(market.id), outcome: o, amount: input, minShares: minAfterSlippage(BigInt(q.shares), bps) })
         : encodeSellShares({ trader, marketId: BigInt(market.id), outcome: o, shares: input, minProceeds: minAfterSlippage(BigInt(q.total), bps) });
     submit.disabled = true;
+    inFlight = true;
     result.replaceChildren(h("p", { class: "muted" }, "Signing and broadcasting…"));
     try {
       const res = await signAndBroadcast(ctx.api, ctx.wallet, ctx.chain.chain_id, [msg]);
@@ -143,7 +147,9 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
       onTraded();
     } catch (e) {
       result.replaceChildren(errorBox(e instanceof TxError ? e.message : `The trade failed: ${(e as Error).message}`));
-      submit.disabled = false;
+    } finally {
+      inFlight = false;
+      submit.disabled = !ctx.wallet || !quote;
     }
   });
 

@@ -1,5 +1,6 @@
 // Vaults: assets (idle + locked), share price, the markets each one funded
 // and its profit and loss on them; the imported key's own stake if any.
+import { coalesce } from "../coalesce";
 import type { Context } from "../context";
 import { h, table } from "../dom";
 import { enumLabel, formatAmount, shortAddress } from "../format";
@@ -65,7 +66,8 @@ export async function vaultsPage(ctx: Context, view: HTMLElement): Promise<() =>
     body.replaceChildren(...cards);
   };
   await draw();
-  const redraw = () => void draw().catch(() => {});
+  const coalesced = coalesce(draw);
+  const redraw = () => void coalesced();
   ctx.onWallet.add(redraw);
   const unsubscribe = ctx.feed?.subscribe((u) => u.eventTypes.some((t) => t.startsWith("delphi.vault.")) && redraw()) ?? (() => {});
   return () => {

@@ -1,5 +1,6 @@
 // The header's key panel: import a key for the local test chain, show the
 // address and its collateral balance, forget the key.
+import { coalesce } from "../coalesce";
 import type { Context } from "../context";
 import { errorBox, h } from "../dom";
 import { formatAmount, InputError, shortAddress } from "../format";
@@ -68,14 +69,9 @@ export function mountWallet(ctx: Context, root: HTMLElement) {
     return f;
   };
 
-  // Balance follows the chain.
-  ctx.feed?.subscribe(() => {
-    if (ctx.wallet) void refreshBalance();
-  });
-  let refreshing = false;
-  const refreshBalance = async () => {
-    if (refreshing || !ctx.wallet) return;
-    refreshing = true;
+  // Balance follows the chain, one query at a time.
+  const refreshBalance = coalesce(async () => {
+    if (!ctx.wallet) return;
     try {
       const el = root.querySelector<HTMLElement>("[data-testid=balance]");
       const coins = await ctx.api.balances(ctx.wallet.address);
@@ -83,10 +79,11 @@ export function mountWallet(ctx: Context, root: HTMLElement) {
       if (el) el.textContent = formatAmount(c?.amount ?? "0", ctx.chain.collateral_denom, 2);
     } catch {
       // The next block tries again.
-    } finally {
-      refreshing = false;
     }
-  };
+  });
+  ctx.feed?.subscribe(() => {
+    if (ctx.wallet) void refreshBalance();
+  });
 
   const saved = rememberedKey();
   if (saved) {
