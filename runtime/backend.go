@@ -34,7 +34,10 @@ type OpSpec struct {
 	// Params is one of *ConvParams, *PoolParams, *GemmParams, *MatMulParams,
 	// *BinaryParams, *UnaryParams, *SoftmaxParams, *BatchNormParams; nil for
 	// data-movement operators (Reshape, Flatten, Transpose, Concat, Identity,
-	// Constant).
+	// Constant, Gather, Slice, Split, Squeeze, Unsqueeze, Cast) and for the
+	// transformer operators that have no backend kernel yet (Erf, Gelu,
+	// LayerNormalization, RMSNormalization, RotaryEmbedding), which every
+	// backend therefore leaves on the CPU reference kernel.
 	Params any
 }
 

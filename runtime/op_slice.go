@@ -1,0 +1,361 @@
+package runtime
+
+import "math"
+
+// Slice, Split, Squeeze, Unsqueeze and Cast: data movement (Cast converts).
+// Every shape-defining input (starts, ends, axes, steps, split sizes) must be
+// a compile-time int64 constant, so shapes stay static.
+
+func init() {
+	register("Slice", buildSlice)
+	register("Split", buildSplit)
+	register("Squeeze", func(n *Node, in []TensorInfo) (*step, error) { return buildSqueeze(n, in, false) })
+	register("Unsqueeze", func(n *Node, in []TensorInfo) (*step, error) { return buildSqueeze(n, in, true) })
+	register("Cast", buildCast)
+}
+
+// constIntsInput returns input i's constant int64 values, or nil, false when
+// the input is absent.
+func constIntsInput(n *Node, in []TensorInfo, i int) ([]int64, bool, error) {
+	if i >= len(in) {
+		return nil, false, nil
+	}
+	if in[i].DType != Int64 || in[i].Const == nil {
+		return nil, false, n.errorf("input %d must be a constant int64 tensor", i)
+	}
+	return in[i].Const.I, true, nil
+}
+
+// normAxis maps a possibly negative axis into [0, r).
+func normAxis(n *Node, a int64, r int) (int, error) {
+	if a < -int64(r) || a >= int64(r) {
+		return 0, n.errorf("axis %d out of range for rank %d", a, r)
+	}
+	if a < 0 {
+		a += int64(r)
+	}
+	return int(a), nil
+}
+
+// gatherStrided copies src (shape srcShape) into a new tensor of shape out,
+// where output index o_d reads source index start_d + o_d·step_d.
+func gatherStrided(src *Tensor, srcShape, out, start, step []int) *Tensor {
+	size := numel(out)
+	t := &Tensor{DType: src.DType, Shape: out}
+	if src.DType == Int64 {
+		t.I = make([]int64, size)
+	} else {
+		t.F = make([]float32, size)
+	}
+	st := strides(srcShape)
+	r := len(out)
+	idx := make([]int, r)
+	for o := 0; o < size; o++ {
+		off := 0
+		for d := 0; d < r; d++ {
+			off += (start[d] + idx[d]*step[d]) * st[d]
+		}
+		if src.DType == Int64 {
+			t.I[o] = src.I[off]
+		} else {
+			t.F[o] = src.F[off]
+		}
+		for d := r - 1; d >= 0; d-- {
+			idx[d]++
+			if idx[d] < out[d] {
+				break
+			}
+			idx[d] = 0
+		}
+	}
+	return t
+}
+
+func buildSlice(n *Node, in []TensorInfo) (*step, error) {
+	if err := wantInputs(n, in, 3, 5); err != nil {
+		return nil, err
+	}
+	shape := in[0].Shape
+	r := len(shape)
+	starts, _, err := constIntsInput(n, in, 1)
+	if err != nil {
+		return nil, err
+	}
+	ends, _, err := constIntsInput(n, in, 2)
+	if err != nil {
+		return nil, err
+	}
+	axes, haveAxes, err := constIntsInput(n, in, 3)
+	if err != nil {
+		return nil, err
+	}
+	steps, haveSteps, err := constIntsInput(n, in, 4)
+	if err != nil {
+		return nil, err
+	}
+	if len(ends) != len(starts) || (haveAxes && len(axes) != len(starts)) || (haveSteps && len(steps) != len(starts)) {
+		return nil, n.errorf("starts, ends, axes and steps differ in length")
+	}
+	start := make([]int, r)
+	stride := make([]int, r)
+	out := append([]int{}, shape...)
+	for d := range stride {
+		stride[d] = 1
+	}
+	seen := make([]bool, r)
+	for i := range starts {
+		a := int64(i)
+		if haveAxes {
+			a = axes[i]
+		}
+		ax, err := normAxis(n, a, r)
+		if err != nil {
+			return nil, err
+		}
+		if seen[ax] {
+			return nil, n.errorf("axis %d repeated", ax)
+		}
+		seen[ax] = true
+		s := int64(1)
+		if haveSteps {
+			s = steps[i]
+		}
+		if s == 0 {
+			return nil, n.errorf("step 0 on axis %d", ax)
+		}
+		dim := int64(shape[ax])
+		b, e := starts[i], ends[i]
+		if b < 0 {
+			b += dim
+		}
+		if e < 0 {
+			e += dim
+		}
+		// ONNX clamping: [0, dim] for positive steps, [-1, dim-1] for negative.
+		var count int64
+		if s > 0 {
+			b, e = min(max(b, 0), dim), min(max(e, 0), dim)
+			if e > b {
+				count = (e - b + s - 1) / s
+			}
+		} else {
+			b, e = min(max(b, -1), dim-1), min(max(e, -1), dim-1)
+			if b > e {
+				count = (b - e - s - 1) / -s
+			}
+		}
+		start[ax], stride[ax], out[ax] = int(b), int(s), int(count)
+	}
+	for d := range out {
+		if out[d] == 0 {
+			return nil, n.errorf("slice of axis %d is empty", d)
+		}
+	}
+	src := append([]int{}, shape...)
+	return &step{outs: []TensorInfo{{DType: in[0].DType, Shape: out}}, run: func(x []*Tensor, _ int) []*Tensor {
+		return []*Tensor{gatherStrided(x[0], src, out, start, stride)}
+	}}, nil
+}
+
+func buildSplit(n *Node, in []TensorInfo) (*step, error) {
+	if err := wantInputs(n, in, 1, 2); err != nil {
+		return nil, err
+	}
+	shape := in[0].Shape
+	r := len(shape)
+	a, err := n.attrInt("axis", 0)
+	if err != nil {
+		return nil, err
+	}
+	ax, err := normAxis(n, a, r)
+	if err != nil {
+		return nil, err
+	}
+	k := len(n.Outputs)
+	if k == 0 {
+		return nil, n.errorf("no outputs")
+	}
+	dim := shape[ax]
+	sizes := make([]int, k)
+	split, haveSplit, err := constIntsInput(n, in, 1)
+	if err != nil {
+		return nil, err
+	}
+	if haveSplit {
+		if len(split) != k {
+			return nil, n.errorf("split has %d sizes for %d outputs", len(split), k)
+		}
+		total := int64(0)
+		for i, s := range split {
+			if s <= 0 {
+				return nil, n.errorf("split size %d must be positive", s)
+			}
+			sizes[i] = int(s)
+			total += s
+		}
+		if total != int64(dim) {
+			return nil, n.errorf("split sizes sum to %d, axis has %d", total, dim)
+		}
+	} else {
+		num, err := n.attrInt("num_outputs", int64(k))
+		if err != nil {
+			return nil, err
+		}
+		if num != int64(k) {
+			return nil, n.errorf("num_outputs %d but %d outputs", num, k)
+		}
+		chunk := (dim + k - 1) / k
+		left := dim
+		for i := range sizes {
+			sizes[i] = min(chunk, left)
+			left -= sizes[i]
+			if sizes[i] <= 0 {
+				return nil, n.errorf("axis of size %d cannot be split %d ways", dim, k)
+			}
+		}
+	}
+	outs := make([]TensorInfo, k)
+	starts := make([][]int, k)
+	shapes := make([][]int, k)
+	off := 0
+	for i, s := range sizes {
+		shapes[i] = append([]int{}, shape...)
+		shapes[i][ax] = s
+		starts[i] = make([]int, r)
+		starts[i][ax] = off
+		off += s
+		outs[i] = TensorInfo{DType: in[0].DType, Shape: shapes[i]}
+	}
+	ones := make([]int, r)
+	for d := range ones {
+		ones[d] = 1
+	}
+	src := append([]int{}, shape...)
+	return &step{outs: outs, run: func(x []*Tensor, _ int) []*Tensor {
+		res := make([]*Tensor, k)
+		for i := range res {
+			res[i] = gatherStrided(x[0], src, shapes[i], starts[i], ones)
+		}
+		return res
+	}}, nil
+}
+
+// buildSqueeze handles Squeeze (axes optional: every 1) and Unsqueeze
+// (axes required), opset 13 form with axes as a constant input.
+func buildSqueeze(n *Node, in []TensorInfo, unsqueeze bool) (*step, error) {
+	lo := 1
+	if unsqueeze {
+		lo = 2
+	}
+	if err := wantInputs(n, in, lo, 2); err != nil {
+		return nil, err
+	}
+	shape := in[0].Shape
+	axes, have, err := constIntsInput(n, in, 1)
+	if err != nil {
+		return nil, err
+	}
+	if unsqueeze {
+		r := len(shape) + len(axes)
+		mark := make([]bool, r)
+		for _, a := range axes {
+			ax, err := normAxis(n, a, r)
+			if err != nil {
+				return nil, err
+			}
+			if mark[ax] {
+				return nil, n.errorf("axis %d repeated", ax)
+			}
+			mark[ax] = true
+		}
+		out := make([]int, 0, r)
+		j := 0
+		for d := 0; d < r; d++ {
+			if mark[d] {
+				out = append(out, 1)
+			} else {
+				out = append(out, shape[j])
+				j++
+			}
+		}
+		return view(in[0], out), nil
+	}
+	drop := make([]bool, len(shape))
+	if !have {
+		for d, v := range shape {
+			drop[d] = v == 1
+		}
+	}
+	for _, a := range axes {
+		ax, err := normAxis(n, a, len(shape))
+		if err != nil {
+			return nil, err
+		}
+		if shape[ax] != 1 {
+			return nil, n.errorf("cannot squeeze axis %d of size %d", ax, shape[ax])
+		}
+		drop[ax] = true
+	}
+	out := []int{}
+	for d, v := range shape {
+		if !drop[d] {
+			out = append(out, v)
+		}
+	}
+	return view(in[0], out), nil
+}
+
+// buildCast converts between float32 and int64. Float to int truncates
+// toward zero; NaN gives 0 and values beyond int64 saturate (Go leaves the
+// out-of-range conversion to the platform, so it is spelled out here).
+func buildCast(n *Node, in []TensorInfo) (*step, error) {
+	if err := wantInputs(n, in, 1, 1); err != nil {
+		return nil, err
+	}
+	to, err := n.attrInt("to", 0)
+	if err != nil {
+		return nil, err
+	}
+	var dst DType
+	switch to {
+	case int64(Float32):
+		dst = Float32
+	case int64(Int64):
+		dst = Int64
+	default:
+		return nil, n.errorf("cast to ONNX type %d: only float (1) and int64 (7) are supported", to)
+	}
+	src := in[0].DType
+	shape := in[0].Shape
+	if src == dst {
+		return buildIdentity(n, in)
+	}
+	size := numel(shape)
+	return &step{outs: []TensorInfo{{DType: dst, Shape: shape}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
+		t := &Tensor{DType: dst, Shape: shape}
+		if dst == Float32 {
+			t.F = make([]float32, size)
+			for i, v := range x[0].I {
+				t.F[i] = float32(v) // round to nearest even: IEEE, the same everywhere
+			}
+		} else {
+			t.I = make([]int64, size)
+			for i, v := range x[0].F {
+				t.I[i] = floatToInt64(v)
+			}
+		}
+		return []*Tensor{t}
+	}}, nil
+}
+
+func floatToInt64(v float32) int64 {
+	switch {
+	case v != v:
+		return 0
+	case float64(v) >= math.MaxInt64:
+		return math.MaxInt64
+	case float64(v) <= math.MinInt64:
+		return math.MinInt64
+	}
+	return int64(v)
+}
