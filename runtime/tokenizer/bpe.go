@@ -1,0 +1,210 @@
+// Package tokenizer is Delphi's deterministic byte-level BPE: a trainer that
+// learns merges from a corpus, and a tokenizer that applies them. Ids 0–255
+// are the bytes; id 256+k is merge k. The same corpus and vocabulary size
+// give the same merges on every machine: counting uses sorted keys only,
+// and ties are broken by the smaller pair.
+package tokenizer
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strconv"
+)
+
+// Pair is two token ids merged into one.
+type Pair struct{ A, B int }
+
+// BPE is a trained byte-level tokenizer.
+type BPE struct {
+	merges []Pair
+	rank   map[Pair]int // pair -> merge index (lookup only)
+	vocab  [][]byte     // id -> bytes
+}
+
+// NumBytes is the number of byte tokens every vocabulary starts with.
+const NumBytes = 256
+
+// New builds a tokenizer from its merges, checking that each merge names
+// existing tokens and appears once.
+func New(merges []Pair) (*BPE, error) {
+	t := &BPE{merges: append([]Pair(nil), merges...), rank: make(map[Pair]int, len(merges))}
+	t.vocab = make([][]byte, NumBytes, NumBytes+len(merges))
+	for i := range t.vocab[:NumBytes] {
+		t.vocab[i] = []byte{byte(i)}
+	}
+	for k, p := range merges {
+		id := NumBytes + k
+		if p.A < 0 || p.B < 0 || p.A >= id || p.B >= id {
+			return nil, fmt.Errorf("merge %d (%d, %d) names a token not yet defined", k, p.A, p.B)
+		}
+		if _, dup := t.rank[p]; dup {
+			return nil, fmt.Errorf("merge %d (%d, %d) repeats an earlier merge", k, p.A, p.B)
+		}
+		t.rank[p] = k
+		t.vocab = append(t.vocab, append(append([]byte{}, t.vocab[p.A]...), t.vocab[p.B]...))
+	}
+	return t, nil
+}
+
+// VocabSize is 256 plus the number of merges.
+func (t *BPE) VocabSize() int { return len(t.vocab) }
+
+// Merges returns the merges in order.
+func (t *BPE) Merges() []Pair { return append([]Pair(nil), t.merges...) }
+
+// Token returns the bytes of token id.
+func (t *BPE) Token(id int) []byte { return t.vocab[id] }
+
+// Encode splits text into chunks (see Chunks) and applies the merges to
+// each, lowest merge index first, leftmost first among equal ones.
+func (t *BPE) Encode(text []byte) []int {
+	var out []int
+	for _, c := range Chunks(text) {
+		out = append(out, t.encodeChunk(c)...)
+	}
+	return out
+}
+
+func (t *BPE) encodeChunk(c []byte) []int {
+	ids := make([]int, len(c))
+	for i, b := range c {
+		ids[i] = int(b)
+	}
+	for len(ids) > 1 {
+		best := -1
+		for i := 0; i+1 < len(ids); i++ {
+			if r, ok := t.rank[Pair{ids[i], ids[i+1]}]; ok && (best < 0 || r < best) {
+				best = r
+			}
+		}
+		if best < 0 {
+			break
+		}
+		ids = replace(ids, t.merges[best], NumBytes+best)
+	}
+	return ids
+}
+
+// Decode concatenates the tokens' bytes; an unknown id is an error.
+func (t *BPE) Decode(ids []int) ([]byte, error) {
+	var b bytes.Buffer
+	for _, id := range ids {
+		if id < 0 || id >= len(t.vocab) {
+			return nil, fmt.Errorf("token id %d outside the vocabulary of %d", id, len(t.vocab))
+		}
+		b.Write(t.vocab[id])
+	}
+	return b.Bytes(), nil
+}
+
+const header = "delphi-bpe v1"
+
+// MarshalText is the canonical encoding: a header line, then one merge
+// per line as "A B" in decimal.
+func (t *BPE) MarshalText() []byte {
+	var b bytes.Buffer
+	b.WriteString(header + "\n")
+	for _, p := range t.merges {
+		b.WriteString(strconv.Itoa(p.A))
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(p.B))
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// Hash is the SHA-256 of the canonical encoding, hex.
+func (t *BPE) Hash() string {
+	h := sha256.Sum256(t.MarshalText())
+	return hex.EncodeToString(h[:])
+}
+
+// Parse reads MarshalText's encoding.
+func Parse(raw []byte) (*BPE, error) {
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	if !sc.Scan() || sc.Text() != header {
+		return nil, fmt.Errorf("not a %s file", header)
+	}
+	var merges []Pair
+	for sc.Scan() {
+		var p Pair
+		if _, err := fmt.Sscanf(sc.Text(), "%d %d", &p.A, &p.B); err != nil {
+			return nil, fmt.Errorf("merge line %d: %q", len(merges)+1, sc.Text())
+		}
+		merges = append(merges, p)
+	}
+	return New(merges)
+}
+
+// Train learns vocabSize−256 merges from the corpus. Each round counts every
+// adjacent pair over the distinct chunks (weighted by how often each chunk
+// occurs) and merges the most frequent pair; ties go to the smallest pair
+// (A, then B). Training stops early when no pair occurs twice.
+func Train(corpus []byte, vocabSize int) (*BPE, error) {
+	if vocabSize < NumBytes || vocabSize > 1<<20 {
+		return nil, fmt.Errorf("vocabulary size %d outside [%d, %d]", vocabSize, NumBytes, 1<<20)
+	}
+	counts := map[string]int{}
+	for _, c := range Chunks(corpus) {
+		counts[string(c)]++
+	}
+	// Distinct chunks in byte order: the only iteration over counts.
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	words := make([][]int, len(keys))
+	freq := make([]int, len(keys))
+	for i, k := range keys {
+		freq[i] = counts[k]
+		words[i] = make([]int, len(k))
+		for j := 0; j < len(k); j++ {
+			words[i][j] = int(k[j])
+		}
+	}
+	var merges []Pair
+	for NumBytes+len(merges) < vocabSize {
+		pairs := map[Pair]int{}
+		for i, w := range words {
+			for j := 0; j+1 < len(w); j++ {
+				pairs[Pair{w[j], w[j+1]}] += freq[i]
+			}
+		}
+		best, bestN := Pair{}, 1
+		for p, n := range pairs { // order-free: the winner is unique by (count, pair)
+			if n > bestN || (n == bestN && n > 1 && less(p, best)) {
+				best, bestN = p, n
+			}
+		}
+		if bestN < 2 {
+			break
+		}
+		id := NumBytes + len(merges)
+		merges = append(merges, best)
+		for i, w := range words {
+			words[i] = replace(w, best, id)
+		}
+	}
+	return New(merges)
+}
+
+func less(a, b Pair) bool { return a.A < b.A || (a.A == b.A && a.B < b.B) }
+
+// replace merges every left-to-right occurrence of p in w into id.
+func replace(w []int, p Pair, id int) []int {
+	out := w[:0]
+	for i := 0; i < len(w); i++ {
+		if i+1 < len(w) && w[i] == p.A && w[i+1] == p.B {
+			out = append(out, id)
+			i++
+			continue
+		}
+		out = append(out, w[i])
+	}
+	return out
+}
