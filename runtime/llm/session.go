@@ -1,0 +1,195 @@
+package llm
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/delphi-network/delphi/runtime"
+)
+
+// Session runs the model one token at a time with a key/value cache. It
+// follows the graph's canonical orders exactly, so the logits at position
+// t equal row t of Graph's logits bit for bit (masked attention terms are
+// exact zeros there, and adding zeros changes no sum); the tests hold it to
+// that. It is the fast path for generation; Graph is what traces.
+type Session struct {
+	w        *Weights
+	cfg      Config
+	cos, sin *runtime.Tensor
+	k, v     [][]float32 // per layer: positions × Dim
+	pos      int
+}
+
+// NewSession starts an empty cache.
+func NewSession(w *Weights) *Session {
+	cfg := w.Config
+	c, s := ropeTables(cfg.Context, cfg.HeadDim(), cfg.RopeTheta)
+	return &Session{w: w, cfg: cfg, cos: c, sin: s, k: make([][]float32, cfg.Layers), v: make([][]float32, cfg.Layers)}
+}
+
+// Pos is the number of tokens seen.
+func (s *Session) Pos() int { return s.pos }
+
+// Step feeds one token and returns the logits for the next one.
+func (s *Session) Step(token int) ([]float32, error) {
+	cfg := s.cfg
+	if token < 0 || token >= cfg.Vocab {
+		return nil, fmt.Errorf("token %d outside the vocabulary of %d", token, cfg.Vocab)
+	}
+	if s.pos >= cfg.Context {
+		return nil, fmt.Errorf("the context of %d tokens is full", cfg.Context)
+	}
+	D, H, hd := cfg.Dim, cfg.Heads, cfg.HeadDim()
+	W := func(name string) []float32 { return s.w.Tensors[name].F }
+	x := append([]float32(nil), W("token_embd.weight")[token*D:(token+1)*D]...)
+	scale := 1 / runtime.Sqrt(float32(hd))
+	p := s.pos
+	for l := 0; l < cfg.Layers; l++ {
+		pre := fmt.Sprintf("blk.%d.", l)
+		h := rmsNorm(x, W(pre+"attn_norm.weight"), cfg.NormEps)
+		q := matVec(h, W(pre+"attn_q.weight"), D)
+		k := matVec(h, W(pre+"attn_k.weight"), D)
+		v := matVec(h, W(pre+"attn_v.weight"), D)
+		for hh := 0; hh < H; hh++ {
+			s.rope(q[hh*hd:(hh+1)*hd], p)
+			s.rope(k[hh*hd:(hh+1)*hd], p)
+		}
+		s.k[l] = append(s.k[l], k...)
+		s.v[l] = append(s.v[l], v...)
+		a := make([]float32, D)
+		probs := make([]float32, p+1)
+		for hh := 0; hh < H; hh++ {
+			qh := q[hh*hd : (hh+1)*hd]
+			for j := 0; j <= p; j++ {
+				kj := s.k[l][j*D+hh*hd : j*D+(hh+1)*hd]
+				var acc float32
+				for d := 0; d < hd; d++ {
+					acc = acc + float32(qh[d]*kj[d])
+				}
+				probs[j] = float32(acc*scale) + 0 // the graph adds the mask's +0 here
+			}
+			softmax(probs)
+			for d := 0; d < hd; d++ {
+				var acc float32
+				for j := 0; j <= p; j++ {
+					acc = acc + float32(probs[j]*s.v[l][j*D+hh*hd+d])
+				}
+				a[hh*hd+d] = acc
+			}
+		}
+		o := matVec(a, W(pre+"attn_output.weight"), D)
+		for i := range x {
+			x[i] = x[i] + o[i]
+		}
+		h = rmsNorm(x, W(pre+"ffn_norm.weight"), cfg.NormEps)
+		gate := matVec(h, W(pre+"ffn_gate.weight"), cfg.Hidden)
+		up := matVec(h, W(pre+"ffn_up.weight"), cfg.Hidden)
+		for i, g := range gate {
+			gate[i] = float32(float32(g*runtime.Sigmoid(g)) * up[i])
+		}
+		down := matVec(gate, W(pre+"ffn_down.weight"), D)
+		for i := range x {
+			x[i] = x[i] + down[i]
+		}
+	}
+	h := rmsNorm(x, W("output_norm.weight"), cfg.NormEps)
+	s.pos++
+	return matVec(h, W("output.weight"), cfg.Vocab), nil
+}
+
+// rope rotates adjacent pairs of one head's vector at position p, as the
+// RotaryEmbedding operator does with interleaved = 1.
+func (s *Session) rope(x []float32, p int) {
+	half := len(x) / 2
+	c, sn := s.cos.F[p*half:(p+1)*half], s.sin.F[p*half:(p+1)*half]
+	for i := 0; i < half; i++ {
+		x1, x2 := x[2*i], x[2*i+1]
+		x[2*i] = float32(x1*c[i]) - float32(x2*sn[i])
+		x[2*i+1] = float32(x2*c[i]) + float32(x1*sn[i])
+	}
+}
+
+// matVec is y = x·W for W [len(x), out], in MatMul's order.
+func matVec(x, w []float32, out int) []float32 {
+	y := make([]float32, out)
+	for j := 0; j < out; j++ {
+		var acc float32
+		for k, xk := range x {
+			acc = acc + float32(xk*w[k*out+j])
+		}
+		y[j] = acc
+	}
+	return y
+}
+
+// rmsNorm is the RMSNormalization operator's order.
+func rmsNorm(x, scale []float32, eps float32) []float32 {
+	var q float32
+	for _, v := range x {
+		q = q + float32(v*v)
+	}
+	inv := 1 / runtime.Sqrt(q/float32(len(x))+eps)
+	y := make([]float32, len(x))
+	for j, v := range x {
+		y[j] = float32(float32(v*inv) * scale[j])
+	}
+	return y
+}
+
+// softmax in place, in the Softmax operator's order.
+func softmax(x []float32) {
+	m := float32(math.Inf(-1))
+	for _, v := range x {
+		if v > m || v != v {
+			m = v
+		}
+	}
+	var sum float32
+	for j, v := range x {
+		t := runtime.Exp(v - m)
+		x[j] = t
+		sum = sum + t
+	}
+	for j := range x {
+		x[j] = x[j] / sum
+	}
+}
+
+// Argmax returns the index of the largest logit, the lowest on ties (and
+// NaN never wins): greedy decoding's choice.
+func Argmax(logits []float32) int {
+	best := 0
+	for i, v := range logits {
+		if v > logits[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// Generate feeds the prompt, then decodes greedily until n tokens were
+// produced, stop is produced (stop < 0: never), or the context is full.
+func (s *Session) Generate(prompt []int, n, stop int) ([]int, error) {
+	if len(prompt) == 0 {
+		return nil, fmt.Errorf("empty prompt")
+	}
+	var logits []float32
+	var err error
+	for _, t := range prompt {
+		if logits, err = s.Step(t); err != nil {
+			return nil, err
+		}
+	}
+	var out []int
+	for len(out) < n {
+		next := Argmax(logits)
+		out = append(out, next)
+		if next == stop || s.pos >= s.cfg.Context {
+			break
+		}
+		if logits, err = s.Step(next); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
