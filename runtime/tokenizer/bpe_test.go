@@ -118,3 +118,21 @@ func TestKJVTokenizer(t *testing.T) {
 	}
 	t.Logf("512 tokens: held-out %d bytes → %d tokens (%.2f bytes/token), hash %s", len(h), len(ids), float64(len(h))/float64(len(ids)), tok.Hash())
 }
+
+func TestGPT2ByteMap(t *testing.T) {
+	all := make([]byte, 256)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	s := BytesToGPT2(all)
+	back, err := GPT2ToBytes(s)
+	if err != nil || !bytes.Equal(back, all) {
+		t.Fatalf("round trip of every byte: %v", err)
+	}
+	if BytesToGPT2([]byte(" the\n")) != "ĠtheĊ" {
+		t.Fatalf("space and newline render as %q", BytesToGPT2([]byte(" the\n")))
+	}
+	if _, err := GPT2ToBytes("a€"); err == nil {
+		t.Fatal("a rune outside the map was accepted")
+	}
+}

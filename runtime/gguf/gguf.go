@@ -1,0 +1,438 @@
+// Package gguf reads and writes GGUF files (version 3), the format
+// llama.cpp and most published open-weight models use: a header, typed
+// metadata key/values, tensor descriptors and aligned tensor data. Delphi
+// reads f32 and f16 tensors; quantised types are refused with a clear
+// error. Every length and count is checked against the bytes that remain,
+// so a hostile file cannot make the reader allocate more than its size.
+package gguf
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Magic is "GGUF" read as a little-endian uint32.
+const Magic = 0x46554747
+
+// Version is the GGUF version written (and the one read).
+const Version = 3
+
+// Value types of metadata.
+const (
+	TypeUint8   = 0
+	TypeInt8    = 1
+	TypeUint16  = 2
+	TypeInt16   = 3
+	TypeUint32  = 4
+	TypeInt32   = 5
+	TypeFloat32 = 6
+	TypeBool    = 7
+	TypeString  = 8
+	TypeArray   = 9
+	TypeUint64  = 10
+	TypeInt64   = 11
+	TypeFloat64 = 12
+)
+
+// Tensor element types Delphi handles.
+const (
+	GGMLF32 = 0
+	GGMLF16 = 1
+)
+
+// DefaultAlignment is GGUF's data alignment unless general.alignment says otherwise.
+const DefaultAlignment = 32
+
+// Value is one metadata value: a scalar, a string, or an array of them.
+type Value struct {
+	Type  uint32
+	U     uint64 // unsigned and bool
+	I     int64  // signed
+	F     float64
+	S     string
+	Elem  uint32  // array element type
+	Array []Value // array elements
+}
+
+// Tensor is one tensor: its dims in GGUF (ggml) order — Dims[0] varies
+// fastest — its element type, and its elements widened to float32.
+type Tensor struct {
+	Name string
+	Dims []uint64
+	Type uint32
+	Data []float32
+}
+
+// File is a GGUF file's contents.
+type File struct {
+	Metadata map[string]Value // looked up by key; enumerated sorted when written
+	Tensors  []Tensor         // in file order
+}
+
+type reader struct {
+	b   []byte
+	off int
+}
+
+var errShort = errors.New("file ends early")
+
+func (r *reader) need(n uint64) error {
+	if n > uint64(len(r.b)-r.off) {
+		return errShort
+	}
+	return nil
+}
+
+func (r *reader) u32() (uint32, error) {
+	if err := r.need(4); err != nil {
+		return 0, err
+	}
+	v := binary.LittleEndian.Uint32(r.b[r.off:])
+	r.off += 4
+	return v, nil
+}
+
+func (r *reader) u64() (uint64, error) {
+	if err := r.need(8); err != nil {
+		return 0, err
+	}
+	v := binary.LittleEndian.Uint64(r.b[r.off:])
+	r.off += 8
+	return v, nil
+}
+
+func (r *reader) str() (string, error) {
+	n, err := r.u64()
+	if err != nil {
+		return "", err
+	}
+	if err := r.need(n); err != nil {
+		return "", fmt.Errorf("string of %d bytes: %w", n, err)
+	}
+	s := string(r.b[r.off : r.off+int(n)])
+	r.off += int(n)
+	return s, nil
+}
+
+func scalarSize(t uint32) int {
+	switch t {
+	case TypeUint8, TypeInt8, TypeBool:
+		return 1
+	case TypeUint16, TypeInt16:
+		return 2
+	case TypeUint32, TypeInt32, TypeFloat32:
+		return 4
+	case TypeUint64, TypeInt64, TypeFloat64:
+		return 8
+	}
+	return 0
+}
+
+func (r *reader) value(t uint32, depth int) (Value, error) {
+	v := Value{Type: t}
+	switch t {
+	case TypeString:
+		s, err := r.str()
+		v.S = s
+		return v, err
+	case TypeArray:
+		if depth > 0 {
+			return v, fmt.Errorf("nested arrays are not supported")
+		}
+		elem, err := r.u32()
+		if err != nil {
+			return v, err
+		}
+		n, err := r.u64()
+		if err != nil {
+			return v, err
+		}
+		// Every element takes at least one byte (a string at least 8).
+		if err := r.need(n); err != nil {
+			return v, fmt.Errorf("array of %d elements: %w", n, err)
+		}
+		v.Elem = elem
+		v.Array = make([]Value, 0, n)
+		for i := uint64(0); i < n; i++ {
+			e, err := r.value(elem, depth+1)
+			if err != nil {
+				return v, fmt.Errorf("array element %d: %w", i, err)
+			}
+			v.Array = append(v.Array, e)
+		}
+		return v, nil
+	}
+	size := scalarSize(t)
+	if size == 0 {
+		return v, fmt.Errorf("unknown value type %d", t)
+	}
+	if err := r.need(uint64(size)); err != nil {
+		return v, err
+	}
+	raw := r.b[r.off : r.off+size]
+	r.off += size
+	switch t {
+	case TypeUint8, TypeBool:
+		v.U = uint64(raw[0])
+	case TypeInt8:
+		v.I = int64(int8(raw[0]))
+	case TypeUint16:
+		v.U = uint64(binary.LittleEndian.Uint16(raw))
+	case TypeInt16:
+		v.I = int64(int16(binary.LittleEndian.Uint16(raw)))
+	case TypeUint32:
+		v.U = uint64(binary.LittleEndian.Uint32(raw))
+	case TypeInt32:
+		v.I = int64(int32(binary.LittleEndian.Uint32(raw)))
+	case TypeFloat32:
+		v.F = float64(math.Float32frombits(binary.LittleEndian.Uint32(raw)))
+	case TypeUint64:
+		v.U = binary.LittleEndian.Uint64(raw)
+	case TypeInt64:
+		v.I = int64(binary.LittleEndian.Uint64(raw))
+	case TypeFloat64:
+		v.F = math.Float64frombits(binary.LittleEndian.Uint64(raw))
+	}
+	return v, nil
+}
+
+// Read parses a GGUF file. maxElements bounds the total tensor elements.
+func Read(b []byte, maxElements uint64) (*File, error) {
+	r := &reader{b: b}
+	magic, err := r.u32()
+	if err != nil || magic != Magic {
+		return nil, fmt.Errorf("not a GGUF file")
+	}
+	version, err := r.u32()
+	if err != nil || version != Version {
+		return nil, fmt.Errorf("GGUF version %d: only version %d is supported", version, Version)
+	}
+	nTensors, err := r.u64()
+	if err != nil {
+		return nil, err
+	}
+	nKV, err := r.u64()
+	if err != nil {
+		return nil, err
+	}
+	if nTensors > uint64(len(b)) || nKV > uint64(len(b)) {
+		return nil, fmt.Errorf("%d tensors and %d metadata keys cannot fit in %d bytes", nTensors, nKV, len(b))
+	}
+	f := &File{Metadata: map[string]Value{}}
+	for i := uint64(0); i < nKV; i++ {
+		key, err := r.str()
+		if err != nil {
+			return nil, fmt.Errorf("metadata key %d: %w", i, err)
+		}
+		t, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		v, err := r.value(t, 0)
+		if err != nil {
+			return nil, fmt.Errorf("metadata %s: %w", key, err)
+		}
+		if _, dup := f.Metadata[key]; dup {
+			return nil, fmt.Errorf("metadata %s appears twice", key)
+		}
+		f.Metadata[key] = v
+	}
+	align := uint64(DefaultAlignment)
+	if v, ok := f.Metadata["general.alignment"]; ok {
+		if v.Type != TypeUint32 || v.U == 0 || v.U%8 != 0 || v.U > 1<<16 {
+			return nil, fmt.Errorf("general.alignment must be a uint32 multiple of 8")
+		}
+		align = v.U
+	}
+	type info struct {
+		name   string
+		dims   []uint64
+		typ    uint32
+		offset uint64
+		n      uint64
+	}
+	infos := make([]info, 0, nTensors)
+	var total uint64
+	for i := uint64(0); i < nTensors; i++ {
+		var in info
+		if in.name, err = r.str(); err != nil {
+			return nil, fmt.Errorf("tensor %d: %w", i, err)
+		}
+		nd, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		if nd == 0 || nd > 4 {
+			return nil, fmt.Errorf("tensor %s has %d dimensions", in.name, nd)
+		}
+		in.n = 1
+		for d := uint32(0); d < nd; d++ {
+			v, err := r.u64()
+			if err != nil {
+				return nil, err
+			}
+			if v == 0 || v > 1<<32 || in.n > maxElements/v {
+				return nil, fmt.Errorf("tensor %s: dimension %d too large (limit %d elements)", in.name, v, maxElements)
+			}
+			in.n *= v
+			in.dims = append(in.dims, v)
+		}
+		if in.typ, err = r.u32(); err != nil {
+			return nil, err
+		}
+		if in.typ != GGMLF32 && in.typ != GGMLF16 {
+			return nil, fmt.Errorf("tensor %s has ggml type %d: only f32 (0) and f16 (1) are supported, not quantised types", in.name, in.typ)
+		}
+		if in.offset, err = r.u64(); err != nil {
+			return nil, err
+		}
+		if in.offset%align != 0 {
+			return nil, fmt.Errorf("tensor %s is not aligned", in.name)
+		}
+		total += in.n
+		if total > maxElements {
+			return nil, fmt.Errorf("tensors hold more than %d elements", maxElements)
+		}
+		infos = append(infos, in)
+	}
+	data := (uint64(r.off) + align - 1) / align * align
+	for _, in := range infos {
+		width := uint64(4)
+		if in.typ == GGMLF16 {
+			width = 2
+		}
+		start := data + in.offset
+		end := start + in.n*width
+		if start < data || end < start || end > uint64(len(b)) {
+			return nil, fmt.Errorf("tensor %s lies outside the file", in.name)
+		}
+		t := Tensor{Name: in.name, Dims: in.dims, Type: in.typ, Data: make([]float32, in.n)}
+		raw := b[start:end]
+		for i := range t.Data {
+			if in.typ == GGMLF32 {
+				t.Data[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+			} else {
+				t.Data[i] = HalfToFloat(binary.LittleEndian.Uint16(raw[2*i:]))
+			}
+		}
+		f.Tensors = append(f.Tensors, t)
+	}
+	return f, nil
+}
+
+// Write encodes f: metadata sorted by key, tensors in order, each tensor
+// aligned to general.alignment (default 32).
+func Write(f *File) ([]byte, error) {
+	align := uint64(DefaultAlignment)
+	if v, ok := f.Metadata["general.alignment"]; ok {
+		align = v.U
+	}
+	var b []byte
+	u32 := func(v uint32) { b = binary.LittleEndian.AppendUint32(b, v) }
+	u64 := func(v uint64) { b = binary.LittleEndian.AppendUint64(b, v) }
+	str := func(s string) { u64(uint64(len(s))); b = append(b, s...) }
+	var value func(v Value) error
+	value = func(v Value) error {
+		switch v.Type {
+		case TypeString:
+			str(v.S)
+		case TypeArray:
+			u32(v.Elem)
+			u64(uint64(len(v.Array)))
+			for _, e := range v.Array {
+				if e.Type != v.Elem {
+					return fmt.Errorf("array element of type %d in an array of %d", e.Type, v.Elem)
+				}
+				if err := value(e); err != nil {
+					return err
+				}
+			}
+		case TypeUint8, TypeBool:
+			b = append(b, byte(v.U))
+		case TypeInt8:
+			b = append(b, byte(v.I))
+		case TypeUint16:
+			b = binary.LittleEndian.AppendUint16(b, uint16(v.U))
+		case TypeInt16:
+			b = binary.LittleEndian.AppendUint16(b, uint16(v.I))
+		case TypeUint32:
+			u32(uint32(v.U))
+		case TypeInt32:
+			u32(uint32(v.I))
+		case TypeFloat32:
+			u32(math.Float32bits(float32(v.F)))
+		case TypeUint64:
+			u64(v.U)
+		case TypeInt64:
+			u64(uint64(v.I))
+		case TypeFloat64:
+			u64(math.Float64bits(v.F))
+		default:
+			return fmt.Errorf("unknown value type %d", v.Type)
+		}
+		return nil
+	}
+	u32(Magic)
+	u32(Version)
+	u64(uint64(len(f.Tensors)))
+	u64(uint64(len(f.Metadata)))
+	keys := make([]string, 0, len(f.Metadata))
+	for k := range f.Metadata {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := f.Metadata[k]
+		str(k)
+		u32(v.Type)
+		if err := value(v); err != nil {
+			return nil, fmt.Errorf("metadata %s: %w", k, err)
+		}
+	}
+	var offset uint64
+	offsets := make([]uint64, len(f.Tensors))
+	for i, t := range f.Tensors {
+		str(t.Name)
+		u32(uint32(len(t.Dims)))
+		n := uint64(1)
+		for _, d := range t.Dims {
+			u64(d)
+			n *= d
+		}
+		if n != uint64(len(t.Data)) {
+			return nil, fmt.Errorf("tensor %s: dims %v but %d elements", t.Name, t.Dims, len(t.Data))
+		}
+		u32(t.Type)
+		offsets[i] = offset
+		u64(offset)
+		width := uint64(4)
+		if t.Type == GGMLF16 {
+			width = 2
+		} else if t.Type != GGMLF32 {
+			return nil, fmt.Errorf("tensor %s: only f32 and f16 are written", t.Name)
+		}
+		offset = (offset + n*width + align - 1) / align * align
+	}
+	pad := func() {
+		for uint64(len(b))%align != 0 {
+			b = append(b, 0)
+		}
+	}
+	pad()
+	for i, t := range f.Tensors {
+		if i > 0 {
+			pad() // each tensor starts aligned; the file ends with the last one
+		}
+		for _, v := range t.Data {
+			if t.Type == GGMLF16 {
+				b = binary.LittleEndian.AppendUint16(b, FloatToHalf(v))
+			} else {
+				u32(math.Float32bits(v))
+			}
+		}
+	}
+	return b, nil
+}

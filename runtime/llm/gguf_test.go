@@ -1,0 +1,116 @@
+package llm
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/delphi-network/delphi/runtime/gguf"
+	"github.com/delphi-network/delphi/runtime/tokenizer"
+)
+
+func tinyWithTokenizer(t *testing.T) (*Weights, *tokenizer.BPE) {
+	t.Helper()
+	tok, err := tokenizer.Train([]byte(strings.Repeat("in the beginning god created the heaven and the earth. ", 20)), 280)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := tiny
+	cfg.Vocab = tok.VocabSize()
+	w, err := Init(cfg, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, tok
+}
+
+func TestGGUFRoundTrip(t *testing.T) {
+	w, tok := tinyWithTokenizer(t)
+	raw, err := Save(w, tok, "tiny", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w2, tok2, err := Load(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w2.Config != w.Config || tok2.Hash() != tok.Hash() {
+		t.Fatalf("config %+v tokenizer %s", w2.Config, tok2.Hash())
+	}
+	for _, n := range Names(w.Config) {
+		a, b := w.Tensors[n].F, w2.Tensors[n].F
+		for i := range a {
+			if a[i] != b[i] {
+				t.Fatalf("%s[%d] changed", n, i)
+			}
+		}
+	}
+	// The file is what llama.cpp expects of the layout: an [in, out] linear
+	// map has ggml dims [in, out], stored as out rows of in values.
+	f, _ := gguf.Read(raw, MaxElements)
+	for _, gt := range f.Tensors {
+		if gt.Name == "blk.0.ffn_up.weight" {
+			if gt.Dims[0] != uint64(tiny.Dim) || gt.Dims[1] != uint64(tiny.Hidden) {
+				t.Fatalf("ffn_up dims %v", gt.Dims)
+			}
+			// element (in=i, out=o) sits at o*in+i
+			if gt.Data[3*tiny.Dim+2] != w.Tensors["blk.0.ffn_up.weight"].F[2*tiny.Hidden+3] {
+				t.Fatal("ffn_up is not stored as out rows of in values")
+			}
+		}
+	}
+	// f16 halves the matrices and still loads and runs.
+	half, err := Save(w, tok, "tiny", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(half) >= len(raw) {
+		t.Fatalf("f16 file %d bytes, f32 %d", len(half), len(raw))
+	}
+	w3, _, err := Load(half)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewSession(w3).Generate([]int{1, 2, 3}, 4, -1); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGGUFRefusals(t *testing.T) {
+	w, tok := tinyWithTokenizer(t)
+	raw, _ := Save(w, tok, "tiny", false)
+	for _, n := range []int{0, 10, len(raw) / 2, len(raw) - 1} {
+		if _, _, err := Load(raw[:n]); err == nil {
+			t.Fatalf("a file cut at %d bytes loaded", n)
+		}
+	}
+	f, _ := gguf.Read(raw, MaxElements)
+	edit := func(k string, v gguf.Value) []byte {
+		g := *f
+		g.Metadata = map[string]gguf.Value{}
+		for key, val := range f.Metadata {
+			g.Metadata[key] = val
+		}
+		g.Metadata[k] = v
+		b, err := gguf.Write(&g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, c := range []struct {
+		key  string
+		v    gguf.Value
+		want string
+	}{
+		{"general.architecture", gguf.Value{Type: gguf.TypeString, S: "gpt2"}, "only llama"},
+		{"llama.attention.head_count_kv", gguf.Value{Type: gguf.TypeUint32, U: 1}, "grouped-query"},
+		{"tokenizer.ggml.model", gguf.Value{Type: gguf.TypeString, S: "llama"}, "only gpt2"},
+		{"llama.block_count", gguf.Value{Type: gguf.TypeUint32, U: 3}, "blk.2"},
+		{"llama.context_length", gguf.Value{Type: gguf.TypeUint32, U: 1 << 20}, "context"},
+		{"llama.rope.dimension_count", gguf.Value{Type: gguf.TypeUint32, U: 4}, "full-head"},
+	} {
+		if _, _, err := Load(edit(c.key, c.v)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s = %+v: %v, want an error mentioning %q", c.key, c.v, err, c.want)
+		}
+	}
+}
