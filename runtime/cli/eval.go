@@ -12,6 +12,7 @@ import (
 func evalCmd() *cobra.Command {
 	var (
 		modelPath, benchName, backend string
+		systemPrompt                  string
 		items                         int
 		seed                          uint64
 		asJSON, noTrace               bool
@@ -21,9 +22,14 @@ func evalCmd() *cobra.Command {
 		Short: "Evaluate a model on a benchmark and print its score and trace root",
 		Long: `Evaluate a model on a benchmark. Without --items every item runs in file order;
 with --items N, N items are drawn from --seed (SHA-256 counter mode, Fisher-Yates).
+A GGUF language model runs on the text benchmarks kjv-next (next-token accuracy, bits per
+byte), kjv-cloze (4-way continuation by log-likelihood) and kjv-complete (greedy last word).
 The trace root commits to every operator output of the run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if isLM(modelPath, benchName) {
+				return evalLM(cmd.OutOrStdout(), modelPath, benchName, systemPrompt, items, seed, !noTrace, asJSON)
+			}
 			be, err := runtime.OpenBackend(backend)
 			if err != nil {
 				return err
@@ -58,7 +64,8 @@ The trace root commits to every operator output of the run.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&modelPath, "model", "", "ONNX model file, or zoo:mnist")
+	f.StringVar(&modelPath, "model", "", "ONNX model file, zoo:mnist, or a llama GGUF file")
+	f.StringVar(&systemPrompt, "system-prompt", "", "language models: text prepended (with a newline) to every item")
 	f.StringVar(&benchName, "benchmark", "", "benchmark name (see `benchmark list`)")
 	f.IntVar(&items, "items", 0, "number of items drawn from --seed (0: all, in file order)")
 	f.Uint64Var(&seed, "seed", 0, "item selection seed")

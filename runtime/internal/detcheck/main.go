@@ -15,6 +15,7 @@ import (
 
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/bench"
+	"github.com/delphi-network/delphi/runtime/llm"
 	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/runtime/zoo"
 )
@@ -54,6 +55,17 @@ func run() error {
 		}
 	}
 	fmt.Printf("detmath sha256=%x\n", h.Sum(nil))
+	h.Reset()
+	for i := -100000; i <= 100000; i++ {
+		x := float32(i) / 10000
+		for _, v := range []float32{runtime.Erf(x), runtime.Gelu(x), runtime.GeluTanh(x)} {
+			h.Write(binary.LittleEndian.AppendUint32(nil, math.Float32bits(v)))
+		}
+	}
+	fmt.Printf("erf/gelu sha256=%x\n", h.Sum(nil))
+	if err := languageModel(); err != nil {
+		return err
+	}
 
 	b, err := zoo.MNIST()
 	if err != nil {
@@ -98,5 +110,44 @@ func run() error {
 			return err
 		}
 	}
+	return nil
+}
+
+// languageModel trains a nano llama on the KJV (tokenizer and 12 steps),
+// then evaluates it on the three text benchmarks with traces (greedy
+// generation included) and decodes greedily with the KV cache.
+func languageModel() error {
+	cfg := llm.TrainConfig{Model: llm.Sizes["nano"], Seed: 3, Steps: 12, Batch: 4, Window: 32, LearningRate: 3e-3, ClipNorm: 1}
+	raw, rec, err := llm.TrainKJV(cfg, "detcheck", 2, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("train llama tokenizer=%s weights=%s gguf=%s final_loss=%x\n", rec.TokenizerHash, rec.WeightsSHA256, rec.ModelSHA256, math.Float64bits(rec.FinalLoss))
+	w, tok, err := llm.Load(raw)
+	if err != nil {
+		return err
+	}
+	ev, err := llm.NewEvaluator(w, tok, "You are a scribe.")
+	if err != nil {
+		return err
+	}
+	for _, name := range llm.TextBenchNames {
+		b, err := llm.LoadTextBench(name)
+		if err != nil {
+			return err
+		}
+		res, err := ev.Evaluate(b, []int{0, 7, 100, 777}, true)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("eval llama bench=%s hash=%s correct=%d/%d bpb=%x leaves=%d trace_root=%s\n",
+			name, res.BenchHash, res.Correct, res.Scored, math.Float64bits(res.BitsPerByte), res.Leaves, res.TraceRoot)
+	}
+	out, err := llm.NewSession(w).Generate(tok.Encode([]byte("In the beginning")), 24, -1)
+	if err != nil {
+		return err
+	}
+	text, _ := tok.Decode(out)
+	fmt.Printf("generate llama %q\n", text)
 	return nil
 }

@@ -1,0 +1,231 @@
+package llm
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math"
+
+	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/tokenizer"
+)
+
+// Evaluator scores a language model on text benchmarks through the runtime
+// graph, one program run per scored sequence, so with tracing on every
+// operator output of every run is a trace leaf (the same commitment as any
+// other model's evaluation). The model's registered system prompt is
+// prepended to every item.
+type Evaluator struct {
+	w      *Weights
+	tok    *tokenizer.BPE
+	prog   *runtime.Program
+	window int
+	system []int
+	// MaxNew bounds generated tokens per kjv-complete item.
+	MaxNew int
+}
+
+// NewEvaluator compiles the model over a window of the model's full context.
+func NewEvaluator(w *Weights, tok *tokenizer.BPE, systemPrompt string) (*Evaluator, error) {
+	if tok.VocabSize() != w.Config.Vocab {
+		return nil, fmt.Errorf("tokenizer has %d tokens, the model %d", tok.VocabSize(), w.Config.Vocab)
+	}
+	T := w.Config.Context
+	g, err := Graph(w, T)
+	if err != nil {
+		return nil, err
+	}
+	p, err := runtime.Compile(g, runtime.DefaultLimits())
+	if err != nil {
+		return nil, err
+	}
+	e := &Evaluator{w: w, tok: tok, prog: p, window: T, MaxNew: 8}
+	if systemPrompt != "" {
+		e.system = tok.Encode([]byte(systemPrompt + "\n"))
+		if len(e.system) >= T/2 {
+			return nil, fmt.Errorf("the system prompt takes %d tokens, more than half the %d-token context", len(e.system), T)
+		}
+	}
+	return e, nil
+}
+
+// TextResult is one model's score on a text benchmark.
+type TextResult struct {
+	Benchmark   string  `json:"benchmark"`
+	BenchHash   string  `json:"benchmark_sha256"`
+	Items       int     `json:"items"`
+	Correct     int     `json:"correct"`  // items right (choice, generate) or tokens right (next)
+	Scored      int     `json:"scored"`   // items (choice, generate) or predicted tokens (next)
+	Accuracy    float64 `json:"accuracy"` // Correct / Scored
+	BitsPerByte float64 `json:"bits_per_byte,omitempty"`
+	TraceRoot   string  `json:"trace_root,omitempty"`
+	Leaves      int     `json:"leaves,omitempty"`
+	Runs        int     `json:"runs"` // program runs (sequences evaluated)
+}
+
+// run evaluates one sequence (at most the window; padded with token 0,
+// which the causal mask keeps from touching earlier rows) and returns its
+// logits rows.
+func (e *Evaluator) run(ids []int, tr *runtime.Trace) ([]float32, error) {
+	in := make([]int64, e.window)
+	for i, t := range ids {
+		in[i] = int64(t)
+	}
+	x, _ := runtime.FromInts([]int{1, e.window}, in)
+	var observe func(int, *runtime.Tensor)
+	if tr != nil {
+		observe = func(_ int, t *runtime.Tensor) { tr.Append(runtime.OutputHash(t)) }
+	}
+	out, err := e.prog.Run([]*runtime.Tensor{x}, 1, observe)
+	if err != nil {
+		return nil, err
+	}
+	return out[0].F, nil
+}
+
+// logProb is log p(target) from one logits row, in LogSoftmax's order.
+func logProb(row []float32, target int) float32 {
+	m := float32(math.Inf(-1))
+	for _, v := range row {
+		if v > m || v != v {
+			m = v
+		}
+	}
+	var s float32
+	for _, v := range row {
+		s = s + runtime.Exp(v-m)
+	}
+	return (row[target] - m) - runtime.Log(s)
+}
+
+// fit keeps the system prompt and the last tokens of body that fit in
+// `room` positions after it.
+func (e *Evaluator) fit(body []int, room int) []int {
+	if len(body) > room {
+		body = body[len(body)-room:]
+	}
+	return append(append([]int{}, e.system...), body...)
+}
+
+// Evaluate scores items (indices into b.Items) in order.
+func (e *Evaluator) Evaluate(b *TextBench, items []int, trace bool) (TextResult, error) {
+	res := TextResult{Benchmark: b.Name, BenchHash: b.Hash(), Items: len(items)}
+	var tr *runtime.Trace
+	if trace {
+		tr = &runtime.Trace{}
+	}
+	V := e.w.Config.Vocab
+	var bits float64
+	bytes := 0
+	for _, idx := range items {
+		if idx < 0 || idx >= len(b.Items) {
+			return res, fmt.Errorf("item %d outside the %d items of %s", idx, len(b.Items), b.Name)
+		}
+		it := b.Items[idx]
+		switch it.Kind {
+		case KindNext:
+			body := e.tok.Encode([]byte(it.Context))
+			room := e.window - len(e.system)
+			if len(body) > room {
+				body = body[:room] // score the verse's first `room` tokens
+			}
+			ids := append(append([]int{}, e.system...), body...)
+			logits, err := e.run(ids, tr)
+			res.Runs++
+			if err != nil {
+				return res, err
+			}
+			for p := max(1, len(e.system)); p < len(ids); p++ {
+				row := logits[(p-1)*V : p*V]
+				if Argmax(row) == ids[p] {
+					res.Correct++
+				}
+				res.Scored++
+				bits += -float64(logProb(row, ids[p])) / math.Ln2
+				bytes += len(e.tok.Token(ids[p]))
+			}
+		case KindChoice:
+			ctx := e.tok.Encode([]byte(it.Context))
+			best, bestLP := -1, math.Inf(-1)
+			for o, opt := range it.Options {
+				ot := e.tok.Encode([]byte(opt))
+				// An option longer than the window less one context token is
+				// scored on its first tokens only (the same rule for every option).
+				if maxOpt := e.window - len(e.system) - 1; len(ot) > maxOpt {
+					ot = ot[:maxOpt]
+				}
+				room := e.window - len(e.system) - len(ot)
+				ids := e.fit(ctx, room)
+				start := len(ids)
+				ids = append(ids, ot...)
+				logits, err := e.run(ids, tr)
+				res.Runs++
+				if err != nil {
+					return res, err
+				}
+				var lp float64
+				for p := start; p < len(ids); p++ {
+					lp += float64(logProb(logits[(p-1)*V:p*V], ids[p]))
+				}
+				if lp > bestLP {
+					best, bestLP = o, lp
+				}
+			}
+			res.Scored++
+			if best == it.Answer {
+				res.Correct++
+			}
+		case KindGenerate:
+			ids := e.fit(e.tok.Encode([]byte(it.Context)), e.window-len(e.system)-e.MaxNew)
+			var gen []int
+			for len(gen) < e.MaxNew {
+				logits, err := e.run(ids, tr)
+				res.Runs++
+				if err != nil {
+					return res, err
+				}
+				next := Argmax(logits[(len(ids)-1)*V : len(ids)*V])
+				ids = append(ids, next)
+				gen = append(gen, next)
+				if _, done := firstWord(e.decode(gen)); done {
+					break
+				}
+			}
+			res.Scored++
+			if word, _ := firstWord(e.decode(gen)); word == it.Target {
+				res.Correct++
+			}
+		default:
+			return res, fmt.Errorf("item %d has unknown kind %q", idx, it.Kind)
+		}
+	}
+	if res.Scored > 0 {
+		res.Accuracy = float64(res.Correct) / float64(res.Scored)
+	}
+	if bytes > 0 {
+		res.BitsPerByte = bits / float64(bytes)
+	}
+	if tr != nil {
+		root := tr.Root()
+		res.TraceRoot, res.Leaves = hex.EncodeToString(root[:]), tr.Len()
+	}
+	return res, nil
+}
+
+func (e *Evaluator) decode(ids []int) string {
+	b, _ := e.tok.Decode(ids) // ids come from the model's own vocabulary
+	return string(b)
+}
+
+// firstWord returns the first run of letters after optional spaces, and
+// whether it is complete (followed by something that is not a letter).
+func firstWord(s string) (string, bool) {
+	i := 0
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	j := i
+	for j < len(s) && isLetter(s[j]) {
+		j++
+	}
+	return s[i:j], j < len(s) && j > i || (j == i && i < len(s))
+}
