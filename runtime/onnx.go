@@ -13,7 +13,7 @@ import (
 // versions is keyed on Node.Opset).
 const (
 	MinOpset = 7
-	MaxOpset = 21
+	MaxOpset = 23
 )
 
 // ParseONNX decodes a serialized ModelProto into a Graph, rejecting anything

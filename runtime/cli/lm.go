@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/bench"
 	"github.com/delphi-network/delphi/runtime/llm"
 )
@@ -52,7 +53,7 @@ func trainLM(cmd *cobra.Command, f *lmTrainFlags, seed uint64, out, recordPath s
 	name := fmt.Sprintf("kjv-llama-%s-s%d", f.size, seed)
 	log := cmd.ErrOrStderr()
 	every := max(1, f.steps/10)
-	raw, rec, err := llm.TrainKJV(cfg, name, f.workers, func(i int, s llm.Step) {
+	raw, onnx, rec, err := llm.TrainKJV(cfg, name, f.workers, func(i int, s llm.Step) {
 		if i%every == 0 || i == f.steps-1 {
 			fmt.Fprintf(log, "step %d/%d loss %.3f accuracy %.3f\n", i+1, f.steps, s.Loss, s.Accuracy)
 		}
@@ -63,13 +64,17 @@ func trainLM(cmd *cobra.Command, f *lmTrainFlags, seed uint64, out, recordPath s
 	if err := os.WriteFile(out, raw, 0o644); err != nil {
 		return err
 	}
+	onnxPath := strings.TrimSuffix(out, ".gguf") + ".onnx"
+	if err := os.WriteFile(onnxPath, onnx, 0o644); err != nil {
+		return err
+	}
 	if recordPath != "" {
 		b, _ := json.MarshalIndent(rec, "", "  ")
 		if err := os.WriteFile(recordPath, append(b, '\n'), 0o644); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(log, "wrote %s (%d bytes)\n", out, len(raw))
+	fmt.Fprintf(log, "wrote %s (%d bytes) and %s (%d bytes)\n", out, len(raw), onnxPath, len(onnx))
 	return writeJSON(cmd.OutOrStdout(), rec)
 }
 
@@ -82,9 +87,24 @@ func evalLM(w io.Writer, modelPath, benchName, systemPrompt string, items int, s
 	if err != nil {
 		return err
 	}
-	weights, tok, err := llm.Load(raw)
-	if err != nil {
-		return fmt.Errorf("%s: %w", modelPath, err)
+	var ev *llm.Evaluator
+	if strings.HasSuffix(modelPath, ".onnx") {
+		m, err := llm.LoadONNX(raw, runtime.DefaultLimits())
+		if err != nil {
+			return fmt.Errorf("%s: %w", modelPath, err)
+		}
+		ev, err = llm.NewONNXEvaluator(m, systemPrompt)
+		if err != nil {
+			return err
+		}
+	} else {
+		weights, tok, err := llm.Load(raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", modelPath, err)
+		}
+		if ev, err = llm.NewEvaluator(weights, tok, systemPrompt); err != nil {
+			return err
+		}
 	}
 	b, err := llm.LoadTextBench(benchName)
 	if err != nil {
@@ -95,10 +115,6 @@ func evalLM(w io.Writer, modelPath, benchName, systemPrompt string, items int, s
 		if sel, err = bench.Select(bench.SeedFromUint64(seed), items, len(b.Items)); err != nil {
 			return err
 		}
-	}
-	ev, err := llm.NewEvaluator(weights, tok, systemPrompt)
-	if err != nil {
-		return err
 	}
 	res, err := ev.Evaluate(b, sel, trace)
 	if err != nil {

@@ -48,8 +48,18 @@ func TestLlamaTrainAndEval(t *testing.T) {
 		}
 		return res
 	}
+	// The ONNX file written beside the GGUF one is the same program.
+	onnxModel := strings.TrimSuffix(model, ".gguf") + ".onnx"
 	for _, b := range llm.TextBenchNames {
 		plain := eval(b)
+		out, err := execute(t, ModelCmd(), "eval", "--model", onnxModel, "--benchmark", b, "--items", "6", "--seed", "4", "--json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var viaONNX llm.TextResult
+		if err := json.Unmarshal([]byte(out), &viaONNX); err != nil || viaONNX != plain {
+			t.Fatalf("%s via ONNX: %+v (%v), via GGUF %+v", b, viaONNX, err, plain)
+		}
 		if plain.Items != 6 || plain.Scored == 0 || len(plain.TraceRoot) != 64 || plain.Leaves == 0 {
 			t.Fatalf("%s: %+v", b, plain)
 		}

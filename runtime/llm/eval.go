@@ -15,7 +15,7 @@ import (
 // other model's evaluation). The model's registered system prompt is
 // prepended to every item.
 type Evaluator struct {
-	w      *Weights
+	vocab  int
 	tok    *tokenizer.BPE
 	prog   *runtime.Program
 	window int
@@ -29,8 +29,7 @@ func NewEvaluator(w *Weights, tok *tokenizer.BPE, systemPrompt string) (*Evaluat
 	if tok.VocabSize() != w.Config.Vocab {
 		return nil, fmt.Errorf("tokenizer has %d tokens, the model %d", tok.VocabSize(), w.Config.Vocab)
 	}
-	T := w.Config.Context
-	g, err := Graph(w, T)
+	g, err := Graph(w, w.Config.Context)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +37,19 @@ func NewEvaluator(w *Weights, tok *tokenizer.BPE, systemPrompt string) (*Evaluat
 	if err != nil {
 		return nil, err
 	}
-	e := &Evaluator{w: w, tok: tok, prog: p, window: T, MaxNew: 8}
+	return NewProgramEvaluator(p, tok, w.Config.Context, systemPrompt)
+}
+
+// NewONNXEvaluator evaluates a model loaded from ONNX.
+func NewONNXEvaluator(m *ONNXModel, systemPrompt string) (*Evaluator, error) {
+	return NewProgramEvaluator(m.Program, m.Tok, m.Window, systemPrompt)
+}
+
+// NewProgramEvaluator evaluates a compiled program whose input is int64
+// tokens [1, window] and whose output is logits [1, window, vocab].
+func NewProgramEvaluator(p *runtime.Program, tok *tokenizer.BPE, window int, systemPrompt string) (*Evaluator, error) {
+	T := window
+	e := &Evaluator{vocab: tok.VocabSize(), tok: tok, prog: p, window: T, MaxNew: 8}
 	if systemPrompt != "" {
 		e.system = tok.Encode([]byte(systemPrompt + "\n"))
 		if len(e.system) >= T/2 {
@@ -113,7 +124,7 @@ func (e *Evaluator) Evaluate(b *TextBench, items []int, trace bool) (TextResult,
 	if trace {
 		tr = &runtime.Trace{}
 	}
-	V := e.w.Config.Vocab
+	V := e.vocab
 	var bits float64
 	bytes := 0
 	for _, idx := range items {
@@ -176,6 +187,8 @@ func (e *Evaluator) Evaluate(b *TextBench, items []int, trace bool) (TextResult,
 			}
 		case KindGenerate:
 			ids := e.fit(e.tok.Encode([]byte(it.Context)), e.window-len(e.system)-e.MaxNew)
+			// Always MaxNew runs, even once the word is complete, so every
+			// item contributes the same number of trace leaves.
 			var gen []int
 			for len(gen) < e.MaxNew {
 				logits, err := e.run(ids, tr)
@@ -186,12 +199,9 @@ func (e *Evaluator) Evaluate(b *TextBench, items []int, trace bool) (TextResult,
 				next := Argmax(logits[(len(ids)-1)*V : len(ids)*V])
 				ids = append(ids, next)
 				gen = append(gen, next)
-				if _, done := firstWord(e.decode(gen)); done {
-					break
-				}
 			}
 			res.Scored++
-			if word, _ := firstWord(e.decode(gen)); word == it.Target {
+			if firstWord(e.decode(gen)) == it.Target {
 				res.Correct++
 			}
 		default:
@@ -216,9 +226,8 @@ func (e *Evaluator) decode(ids []int) string {
 	return string(b)
 }
 
-// firstWord returns the first run of letters after optional spaces, and
-// whether it is complete (followed by something that is not a letter).
-func firstWord(s string) (string, bool) {
+// firstWord returns the first run of letters after optional spaces.
+func firstWord(s string) string {
 	i := 0
 	for i < len(s) && s[i] == ' ' {
 		i++
@@ -227,5 +236,5 @@ func firstWord(s string) (string, bool) {
 	for j < len(s) && isLetter(s[j]) {
 		j++
 	}
-	return s[i:j], j < len(s) && j > i || (j == i && i < len(s))
+	return s[i:j]
 }

@@ -15,7 +15,7 @@ func tinyWithTokenizer(t *testing.T) (*Weights, *tokenizer.BPE) {
 		t.Fatal(err)
 	}
 	cfg := tiny
-	cfg.Vocab = tok.VocabSize()
+	cfg.Vocab, cfg.Context = tok.VocabSize(), 64
 	w, err := Init(cfg, 11)
 	if err != nil {
 		t.Fatal(err)

@@ -21,31 +21,32 @@ type Record struct {
 	FinalLoss     float64     `json:"final_loss"` // mean over the last 10% of steps
 	WeightsSHA256 string      `json:"weights_sha256"`
 	ModelSHA256   string      `json:"model_sha256"` // of the GGUF file
+	ONNXSHA256    string      `json:"onnx_sha256"`  // of the ONNX file (window = context)
 }
 
 // TrainKJV trains a BPE tokenizer of cfg.Model.Vocab tokens and then the
 // model on the KJV's training split, and returns the model as GGUF (f32)
-// with its record. progress, if set, sees every step.
-func TrainKJV(cfg TrainConfig, name string, workers int, progress func(int, Step)) ([]byte, Record, error) {
+// and as ONNX, with its record. progress, if set, sees every step.
+func TrainKJV(cfg TrainConfig, name string, workers int, progress func(int, Step)) (gguf, onnx []byte, rec Record, err error) {
 	verses, err := text.LoadKJV()
 	if err != nil {
-		return nil, Record{}, err
+		return nil, nil, Record{}, err
 	}
 	train, _ := text.Split(verses)
 	corpus := text.Join(train)
 	tok, err := tokenizer.Train(corpus, cfg.Model.Vocab)
 	if err != nil {
-		return nil, Record{}, err
+		return nil, nil, Record{}, err
 	}
 	if tok.VocabSize() != cfg.Model.Vocab {
-		return nil, Record{}, fmt.Errorf("the corpus supports only %d tokens", tok.VocabSize())
+		return nil, nil, Record{}, fmt.Errorf("the corpus supports only %d tokens", tok.VocabSize())
 	}
 	ids := tok.Encode(corpus)
 	tr, err := NewTrainer(cfg, ids)
 	if err != nil {
-		return nil, Record{}, err
+		return nil, nil, Record{}, err
 	}
-	rec := Record{Config: cfg, Name: name, CorpusSHA256: text.KJVSHA256, TokenizerHash: tok.Hash(), TrainTokens: len(ids)}
+	rec = Record{Config: cfg, Name: name, CorpusSHA256: text.KJVSHA256, TokenizerHash: tok.Hash(), TrainTokens: len(ids)}
 	tail := max(1, cfg.Steps/10)
 	var tailLoss float64
 	for i := 0; i < cfg.Steps; i++ {
@@ -62,13 +63,17 @@ func TrainKJV(cfg TrainConfig, name string, workers int, progress func(int, Step
 	}
 	rec.FinalLoss = tailLoss / float64(tail)
 	rec.WeightsSHA256 = WeightsHash(tr.Weights())
-	raw, err := Save(tr.Weights(), tok, name, false)
-	if err != nil {
-		return nil, Record{}, err
+	if gguf, err = Save(tr.Weights(), tok, name, false); err != nil {
+		return nil, nil, Record{}, err
 	}
-	sum := sha256.Sum256(raw)
+	if onnx, err = ExportONNX(tr.Weights(), tok, cfg.Model.Context, name); err != nil {
+		return nil, nil, Record{}, err
+	}
+	sum := sha256.Sum256(gguf)
 	rec.ModelSHA256 = hex.EncodeToString(sum[:])
-	return raw, rec, nil
+	sum = sha256.Sum256(onnx)
+	rec.ONNXSHA256 = hex.EncodeToString(sum[:])
+	return gguf, onnx, rec, nil
 }
 
 // Sizes are the named model sizes `delphid model train --type llama` offers.

@@ -118,11 +118,14 @@ func run() error {
 // generation included) and decodes greedily with the KV cache.
 func languageModel() error {
 	cfg := llm.TrainConfig{Model: llm.Sizes["nano"], Seed: 3, Steps: 12, Batch: 4, Window: 32, LearningRate: 3e-3, ClipNorm: 1}
-	raw, rec, err := llm.TrainKJV(cfg, "detcheck", 2, nil)
+	raw, onnx, rec, err := llm.TrainKJV(cfg, "detcheck", 2, nil)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("train llama tokenizer=%s weights=%s gguf=%s final_loss=%x\n", rec.TokenizerHash, rec.WeightsSHA256, rec.ModelSHA256, math.Float64bits(rec.FinalLoss))
+	fmt.Printf("train llama tokenizer=%s weights=%s gguf=%s onnx=%s final_loss=%x\n", rec.TokenizerHash, rec.WeightsSHA256, rec.ModelSHA256, rec.ONNXSHA256, math.Float64bits(rec.FinalLoss))
+	if _, err := llm.LoadONNX(onnx, runtime.DefaultLimits()); err != nil {
+		return err
+	}
 	w, tok, err := llm.Load(raw)
 	if err != nil {
 		return err
