@@ -12,7 +12,7 @@ import (
 func evalCmd() *cobra.Command {
 	var (
 		modelPath, benchName, backend string
-		systemPrompt                  string
+		lmOpts                        lmOptions
 		items                         int
 		seed                          uint64
 		asJSON, noTrace               bool
@@ -28,7 +28,7 @@ The trace root commits to every operator output of the run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if isLM(modelPath, benchName) {
-				return evalLM(cmd.OutOrStdout(), modelPath, benchName, systemPrompt, items, seed, !noTrace, asJSON)
+				return evalLM(cmd.OutOrStdout(), modelPath, benchName, lmOpts, items, seed, !noTrace, asJSON)
 			}
 			be, err := runtime.OpenBackend(backend)
 			if err != nil {
@@ -65,7 +65,9 @@ The trace root commits to every operator output of the run.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&modelPath, "model", "", "ONNX model file, zoo:mnist, or a llama GGUF file")
-	f.StringVar(&systemPrompt, "system-prompt", "", "language models: text prepended (with a newline) to every item")
+	f.StringVar(&lmOpts.systemPrompt, "system-prompt", "", "language models: text prepended (with a newline) to every item")
+	f.StringVar(&lmOpts.judge, "judge", "", "kjv-complete: a GGUF or ONNX judge model that decides each answer (traced with the run)")
+	f.StringVar(&lmOpts.judgePrompt, "judge-prompt", "", "the judge's prompt with {prompt}, {answer} and {reference} (default: a yes/no match question)")
 	f.StringVar(&benchName, "benchmark", "", "benchmark name (see `benchmark list`)")
 	f.IntVar(&items, "items", 0, "number of items drawn from --seed (0: all, in file order)")
 	f.Uint64Var(&seed, "seed", 0, "item selection seed")

@@ -82,29 +82,44 @@ func isLM(modelPath, benchName string) bool {
 	return strings.HasSuffix(modelPath, ".gguf") || strings.HasPrefix(benchName, "kjv-")
 }
 
-func evalLM(w io.Writer, modelPath, benchName, systemPrompt string, items int, seed uint64, trace, asJSON bool) error {
-	raw, err := os.ReadFile(modelPath)
+// lmOptions are model eval's language-model flags.
+type lmOptions struct {
+	systemPrompt, judge, judgePrompt string
+}
+
+// openLM loads a GGUF or ONNX language model as an evaluator.
+func openLM(path, systemPrompt string) (*llm.Evaluator, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasSuffix(path, ".onnx") {
+		m, err := llm.LoadONNX(raw, runtime.DefaultLimits())
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return llm.NewONNXEvaluator(m, systemPrompt)
+	}
+	weights, tok, err := llm.Load(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return llm.NewEvaluator(weights, tok, systemPrompt)
+}
+
+func evalLM(w io.Writer, modelPath, benchName string, o lmOptions, items int, seed uint64, trace, asJSON bool) error {
+	ev, err := openLM(modelPath, o.systemPrompt)
 	if err != nil {
 		return err
 	}
-	var ev *llm.Evaluator
-	if strings.HasSuffix(modelPath, ".onnx") {
-		m, err := llm.LoadONNX(raw, runtime.DefaultLimits())
-		if err != nil {
-			return fmt.Errorf("%s: %w", modelPath, err)
+	if o.judge != "" {
+		if benchName != "kjv-complete" {
+			return fmt.Errorf("a judge scores generation: use it with kjv-complete")
 		}
-		ev, err = llm.NewONNXEvaluator(m, systemPrompt)
-		if err != nil {
-			return err
+		if ev.Judge, err = openLM(o.judge, ""); err != nil {
+			return fmt.Errorf("judge: %w", err)
 		}
-	} else {
-		weights, tok, err := llm.Load(raw)
-		if err != nil {
-			return fmt.Errorf("%s: %w", modelPath, err)
-		}
-		if ev, err = llm.NewEvaluator(weights, tok, systemPrompt); err != nil {
-			return err
-		}
+		ev.JudgePrompt = o.judgePrompt
 	}
 	b, err := llm.LoadTextBench(benchName)
 	if err != nil {

@@ -71,6 +71,13 @@ func TestLlamaTrainAndEval(t *testing.T) {
 			t.Fatalf("%s: the system prompt did not change the computation", b)
 		}
 	}
+	judged := eval("kjv-complete", "--judge", model)
+	if plain := eval("kjv-complete"); judged.Runs != plain.Runs+2*plain.Items || judged.TraceRoot == plain.TraceRoot {
+		t.Fatalf("judged %+v, plain %+v", judged, plain)
+	}
+	if _, err := execute(t, ModelCmd(), "eval", "--model", model, "--benchmark", "kjv-next", "--judge", model); err == nil {
+		t.Fatal("a judge on kjv-next was accepted")
+	}
 	next := eval("kjv-next")
 	if next.BitsPerByte <= 0 || next.BitsPerByte > 8 {
 		t.Fatalf("bits per byte %v", next.BitsPerByte)

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/tokenizer"
@@ -22,6 +23,38 @@ type Evaluator struct {
 	system []int
 	// MaxNew bounds generated tokens per kjv-complete item.
 	MaxNew int
+	// Judge, when set, decides kjv-complete items instead of exact match:
+	// it reads JudgePrompt with {prompt}, {answer} and {reference} filled in
+	// and the verdict is " yes" if its log-likelihood beats " no". Its runs
+	// are traced with the candidate's, so Verde can referee the verdict too.
+	Judge       *Evaluator
+	JudgePrompt string
+}
+
+// DefaultJudgePrompt asks for a yes/no verdict on a completion.
+const DefaultJudgePrompt = "Verse: {prompt} ...\nExpected word: {reference}\nGiven word: {answer}\nDo the words match? Answer yes or no:"
+
+// verdict runs the judge on its prompt twice, once per verdict, and says
+// whether " yes" is the likelier continuation (a tie is "no").
+func (e *Evaluator) verdict(prompt string, tr *runtime.Trace) (bool, int, error) {
+	ctx := e.tok.Encode([]byte(prompt))
+	var lps [2]float64
+	runs := 0
+	for i, v := range []string{" yes", " no"} {
+		vt := e.tok.Encode([]byte(v))
+		ids := e.fit(ctx, e.window-len(e.system)-len(vt))
+		start := len(ids)
+		ids = append(ids, vt...)
+		logits, err := e.run(ids, tr)
+		runs++
+		if err != nil {
+			return false, runs, err
+		}
+		for p := start; p < len(ids); p++ {
+			lps[i] += float64(logProb(logits[(p-1)*e.vocab:p*e.vocab], ids[p]))
+		}
+	}
+	return lps[0] > lps[1], runs, nil
 }
 
 // NewEvaluator compiles the model over a window of the model's full context.
@@ -201,7 +234,24 @@ func (e *Evaluator) Evaluate(b *TextBench, items []int, trace bool) (TextResult,
 				gen = append(gen, next)
 			}
 			res.Scored++
-			if firstWord(e.decode(gen)) == it.Target {
+			answer := firstWord(e.decode(gen))
+			if e.Judge == nil {
+				if answer == it.Target {
+					res.Correct++
+				}
+				break
+			}
+			tmpl := e.JudgePrompt
+			if tmpl == "" {
+				tmpl = DefaultJudgePrompt
+			}
+			prompt := strings.NewReplacer("{prompt}", it.Context, "{answer}", answer, "{reference}", it.Target).Replace(tmpl)
+			yes, runs, err := e.Judge.verdict(prompt, tr)
+			res.Runs += runs
+			if err != nil {
+				return res, fmt.Errorf("judge: %w", err)
+			}
+			if yes {
 				res.Correct++
 			}
 		default:

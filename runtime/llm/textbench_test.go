@@ -82,3 +82,63 @@ func TestEvaluatorScoresOnlyTheItem(t *testing.T) {
 		t.Fatal("a system prompt filling the context was accepted")
 	}
 }
+
+// A judge decides generation items from the log-likelihood of " yes"
+// against " no"; its runs join the candidate's trace.
+func TestJudgeVerdictsAreTraced(t *testing.T) {
+	tok, _ := tokenizer.Train([]byte(strings.Repeat("yes no and the light was good. ", 30)), 300)
+	cfg := tiny
+	cfg.Vocab, cfg.Context = tok.VocabSize(), 64
+	cand, _ := Init(cfg, 4)
+	judgeW, _ := Init(cfg, 5)
+	b, _ := BuildTextBench("kjv-complete", someVerses)
+	items := []int{0, 1, 2, 3}
+	plain, _ := NewEvaluator(cand, tok, "")
+	judged, _ := NewEvaluator(cand, tok, "")
+	judged.Judge, _ = NewEvaluator(judgeW, tok, "")
+	r1, err := plain.Evaluate(b, items, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := judged.Evaluate(b, items, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r1.Runs != len(items)*plain.MaxNew || r2.Runs != len(items)*(plain.MaxNew+2) {
+		t.Fatalf("runs %d and %d", r1.Runs, r2.Runs)
+	}
+	if r2.Leaves <= r1.Leaves || r2.TraceRoot == r1.TraceRoot {
+		t.Fatal("the judge's runs are not in the trace")
+	}
+	// The verdict is the judge's own log-likelihood comparison, recomputed
+	// here with the KV-cache session.
+	wantCorrect := 0
+	for _, i := range items {
+		it := b.Items[i]
+		gen, _ := NewSession(cand).Generate(tok.Encode([]byte(it.Context)), plain.MaxNew, -1)
+		text, _ := tok.Decode(gen)
+		prompt := strings.NewReplacer("{prompt}", it.Context, "{answer}", firstWord(string(text)), "{reference}", it.Target).Replace(DefaultJudgePrompt)
+		var lp [2]float64
+		for k, v := range []string{" yes", " no"} {
+			s := NewSession(judgeW)
+			ctx, vt := tok.Encode([]byte(prompt)), tok.Encode([]byte(v))
+			if room := cfg.Context - len(vt); len(ctx) > room {
+				ctx = ctx[len(ctx)-room:] // the evaluator keeps the prompt's tail
+			}
+			ids := append(append([]int{}, ctx...), vt...)
+			start := len(ctx)
+			for p := 0; p < len(ids)-1; p++ {
+				row, _ := s.Step(ids[p])
+				if p+1 >= start {
+					lp[k] += float64(logProb(row, ids[p+1]))
+				}
+			}
+		}
+		if lp[0] > lp[1] {
+			wantCorrect++
+		}
+	}
+	if r2.Correct != wantCorrect {
+		t.Fatalf("judge said yes %d times, the recomputation %d", r2.Correct, wantCorrect)
+	}
+}
