@@ -41,6 +41,9 @@ step "5. verde disputes and the referee's largest operator"
 go test -run '^$' -bench 'DisputeGame' -benchtime 1x -count 3 -timeout 20m ./x/verde/keeper/ >"$out/verde.txt"
 go test -run '^$' -bench 'RefereeLimit' -count "$count" ./runtime/ >"$out/referee-limit.txt"
 
+step "7. language models: prompt and generation tokens/s, training steps/s"
+go test -run '^$' -bench 'Prompt|Generate|TrainStep' -count 3 -timeout 20m ./runtime/llm/ >"$out/llm.txt"
+
 step "6. a transaction's chain-side cost as state grows"
 go test -run '^$' -bench 'DeliverTx' -benchtime 20x -count 3 -timeout 20m ./app/ >"$out/delivertx.txt"
 

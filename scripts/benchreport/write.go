@@ -25,6 +25,7 @@ func (r *results) write(b *strings.Builder) {
 	r.voteExtensions(p)
 	r.verde(p)
 	r.scale(p)
+	r.languageModels(p)
 }
 
 type printer func(string, ...any)
@@ -122,7 +123,7 @@ func tracingCost(plain, traced float64) string {
 	if math.IsNaN(plain) || math.IsNaN(traced) || traced == 0 {
 		return "—"
 	}
-	return fmt.Sprintf("+%.0f%%", (plain/traced-1)*100)
+	return fmt.Sprintf("%+.0f%%", (plain/traced-1)*100)
 }
 
 func (r *results) voteExtensions(p printer) {
@@ -185,4 +186,21 @@ func (r *results) scale(p printer) {
 			r.stages(p, fmt.Sprintf("scale-%d", m), rep)
 		}
 	}
+}
+
+func (r *results) languageModels(p printer) {
+	p("## 7. Language models (`runtime/llm`)\n\n")
+	p("Llama-architecture decoders of the three `delphid model train --type llama` sizes, one goroutine per run; prompt processing is one traced-graph run over the full context, generation is greedy decoding with the KV cache from an empty context to a full one; median of %d runs.\n\n",
+		r.b.runs("BenchmarkPrompt/micro", "tokens/s"))
+	p("| size | prompt tokens/s | traced | tracing cost | generation tokens/s |\n|---|---:|---:|---:|---:|\n")
+	for _, s := range []string{"nano", "micro", "small"} {
+		d := r.b.get("BenchmarkPrompt/"+s, "tokens/s")
+		t := r.b.get("BenchmarkPrompt/"+s+"/traced", "tokens/s")
+		p("| %s | %s | %s | %s | %s |\n", s, f(d), f(t), tracingCost(d, t), f(r.b.get("BenchmarkGenerate/"+s, "tokens/s")))
+	}
+	p("\nTraining (batch 8 × 64 tokens, window gradients on 2 goroutines):\n\n| size | steps/s | tokens/s |\n|---|---:|---:|\n")
+	for _, s := range []string{"nano", "micro"} {
+		p("| %s | %s | %s |\n", s, f(r.b.get("BenchmarkTrainStep/"+s, "steps/s")), f(r.b.get("BenchmarkTrainStep/"+s, "tokens/s")))
+	}
+	p("\n")
 }
