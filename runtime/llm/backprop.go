@@ -120,6 +120,7 @@ type layerAct struct {
 func seqGrad(w *Weights, cosT, sinT []float32, tokens []int, g map[string][]float32, scale float32) (float64, int) {
 	cfg := w.Config
 	T, D, H, hd, F, V := len(tokens)-1, cfg.Dim, cfg.Heads, cfg.HeadDim(), cfg.Hidden, cfg.Vocab
+	KVD, group := cfg.KVDim(), cfg.Heads/cfg.KV()
 	W := func(n string) []float32 { return w.Tensors[n].F }
 	names := layerNames(cfg)
 	x := make([]float32, T*D)
@@ -133,18 +134,19 @@ func seqGrad(w *Weights, cosT, sinT []float32, tokens []int, g map[string][]floa
 		n, a := names[l], &acts[l]
 		a.xIn = append([]float32(nil), x...)
 		a.h1, a.inv1 = rmsRows(x, W(n.attnNorm), T, D, cfg.NormEps)
-		a.q, a.k, a.v = mm(a.h1, W(n.q), T, D, D), mm(a.h1, W(n.k), T, D, D), mm(a.h1, W(n.v), T, D, D)
+		a.q, a.k, a.v = mm(a.h1, W(n.q), T, D, D), mm(a.h1, W(n.k), T, D, KVD), mm(a.h1, W(n.v), T, D, KVD)
 		ropeRows(a.q, cosT, sinT, T, H, hd, 1)
-		ropeRows(a.k, cosT, sinT, T, H, hd, 1)
+		ropeRows(a.k, cosT, sinT, T, cfg.KV(), hd, 1)
 		a.p = make([]float32, H*T*T)
 		a.a = make([]float32, T*D)
 		for h := 0; h < H; h++ {
+			kv := (h / group) * hd
 			for t := 0; t < T; t++ {
 				row := a.p[(h*T+t)*T : (h*T+t)*T+t+1]
 				for j := range row {
 					var acc float32
 					for d := 0; d < hd; d++ {
-						acc = acc + float32(a.q[t*D+h*hd+d]*a.k[j*D+h*hd+d])
+						acc = acc + float32(a.q[t*D+h*hd+d]*a.k[j*KVD+kv+d])
 					}
 					row[j] = float32(acc*att) + 0
 				}
@@ -152,7 +154,7 @@ func seqGrad(w *Weights, cosT, sinT []float32, tokens []int, g map[string][]floa
 				for d := 0; d < hd; d++ {
 					var acc float32
 					for j, pj := range row {
-						acc = acc + float32(pj*a.v[j*D+h*hd+d])
+						acc = acc + float32(pj*a.v[j*KVD+kv+d])
 					}
 					a.a[t*D+h*hd+d] = acc
 				}
@@ -219,9 +221,10 @@ func seqGrad(w *Weights, cosT, sinT []float32, tokens []int, g map[string][]floa
 		}
 		mmBackW(a.a, dx, g[n.o], T, D, D)
 		da := mmBackX(dx, W(n.o), T, D, D)
-		dq, dk, dv := make([]float32, T*D), make([]float32, T*D), make([]float32, T*D)
+		dq, dk, dv := make([]float32, T*D), make([]float32, T*KVD), make([]float32, T*KVD)
 		dp := make([]float32, T)
 		for h := 0; h < H; h++ {
+			kv := (h / group) * hd
 			for t := 0; t < T; t++ {
 				row := a.p[(h*T+t)*T : (h*T+t)*T+t+1]
 				dat := da[t*D+h*hd : t*D+(h+1)*hd]
@@ -229,8 +232,8 @@ func seqGrad(w *Weights, cosT, sinT []float32, tokens []int, g map[string][]floa
 				for j, pj := range row {
 					var acc float32
 					for d, dd := range dat {
-						acc = acc + float32(dd*a.v[j*D+h*hd+d])
-						dv[j*D+h*hd+d] = dv[j*D+h*hd+d] + float32(pj*dd)
+						acc = acc + float32(dd*a.v[j*KVD+kv+d])
+						dv[j*KVD+kv+d] = dv[j*KVD+kv+d] + float32(pj*dd)
 					}
 					dp[j] = acc
 					sum = sum + float32(pj*acc)
@@ -238,19 +241,19 @@ func seqGrad(w *Weights, cosT, sinT []float32, tokens []int, g map[string][]floa
 				for j, pj := range row {
 					ds := float32(float32(pj*(dp[j]-sum)) * att)
 					for d := 0; d < hd; d++ {
-						dq[t*D+h*hd+d] = dq[t*D+h*hd+d] + float32(ds*a.k[j*D+h*hd+d])
-						dk[j*D+h*hd+d] = dk[j*D+h*hd+d] + float32(ds*a.q[t*D+h*hd+d])
+						dq[t*D+h*hd+d] = dq[t*D+h*hd+d] + float32(ds*a.k[j*KVD+kv+d])
+						dk[j*KVD+kv+d] = dk[j*KVD+kv+d] + float32(ds*a.q[t*D+h*hd+d])
 					}
 				}
 			}
 		}
 		ropeRows(dq, cosT, sinT, T, H, hd, -1)
-		ropeRows(dk, cosT, sinT, T, H, hd, -1)
+		ropeRows(dk, cosT, sinT, T, cfg.KV(), hd, -1)
 		mmBackW(a.h1, dq, g[n.q], T, D, D)
-		mmBackW(a.h1, dk, g[n.k], T, D, D)
-		mmBackW(a.h1, dv, g[n.v], T, D, D)
+		mmBackW(a.h1, dk, g[n.k], T, D, KVD)
+		mmBackW(a.h1, dv, g[n.v], T, D, KVD)
 		dh1 := mmBackX(dq, W(n.q), T, D, D)
-		for _, part := range [][]float32{mmBackX(dk, W(n.k), T, D, D), mmBackX(dv, W(n.v), T, D, D)} {
+		for _, part := range [][]float32{mmBackX(dk, W(n.k), T, D, KVD), mmBackX(dv, W(n.v), T, D, KVD)} {
 			for i := range dh1 {
 				dh1[i] = dh1[i] + part[i]
 			}

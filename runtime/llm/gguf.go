@@ -16,7 +16,10 @@ import (
 // they are transposed on the way in and out. Rotary embedding rotates
 // adjacent pairs, as llama.cpp does for this architecture. The tokenizer is
 // GGUF's "gpt2" byte-level BPE: tokens in GPT-2's byte-to-unicode form and
-// "A B" merges.
+// "A B" merges. Files from elsewhere may use grouped-query attention
+// (head_count_kv), tie the output projection to the embedding (no
+// output.weight) and order their vocabulary their own way; all three load.
+// Quantised tensors and SentencePiece ("llama") tokenizers are refused.
 
 // MaxElements bounds the tensor elements of a file Load accepts.
 const MaxElements = 1 << 31
@@ -53,7 +56,7 @@ func Save(w *Weights, tok *tokenizer.BPE, name string, f16 bool) ([]byte, error)
 		"llama.block_count":                      u32(cfg.Layers),
 		"llama.feed_forward_length":              u32(cfg.Hidden),
 		"llama.attention.head_count":             u32(cfg.Heads),
-		"llama.attention.head_count_kv":          u32(cfg.Heads),
+		"llama.attention.head_count_kv":          u32(cfg.KV()),
 		"llama.rope.dimension_count":             u32(cfg.HeadDim()),
 		"llama.rope.freq_base":                   f32(cfg.RopeTheta),
 		"llama.attention.layer_norm_rms_epsilon": f32(cfg.NormEps),
@@ -128,7 +131,7 @@ func Load(raw []byte) (*Weights, *tokenizer.BPE, error) {
 		}
 	}
 	if kv, err := getU("llama.attention.head_count_kv"); err == nil && kv != cfg.Heads {
-		return nil, nil, fmt.Errorf("%d key/value heads for %d heads: grouped-query attention is not supported yet", kv, cfg.Heads)
+		cfg.KVHeads = kv // grouped-query attention; Validate checks it divides the heads
 	}
 	if cfg.RopeTheta, err = getF("llama.rope.freq_base"); err != nil {
 		cfg.RopeTheta = 10000 // llama's default when absent
@@ -176,16 +179,22 @@ func Load(raw []byte) (*Weights, *tokenizer.BPE, error) {
 		}
 		w.Tensors[gt.Name] = t
 	}
+	if _, ok := w.Tensors["output.weight"]; !ok {
+		// Tied embeddings: the output projection is the embedding, transposed.
+		if e, ok := w.Tensors["token_embd.weight"]; ok {
+			t, _ := runtime.FromFloats([]int{cfg.Dim, cfg.Vocab}, transpose(e.F, cfg.Vocab, cfg.Dim))
+			w.Tensors["output.weight"] = t
+		}
+	}
 	if err := w.Check(); err != nil {
 		return nil, nil, err
 	}
 	return w, tok, nil
 }
 
-// loadTokenizer rebuilds a Delphi BPE from GGUF's gpt2 tokenizer. Delphi's
-// vocabularies put byte b at id b and merge k at id 256+k; a vocabulary
-// ordered otherwise is refused (published tokenizers with their own id order
-// are not supported yet).
+// loadTokenizer rebuilds the BPE of GGUF's gpt2 tokenizer: Delphi's own
+// id scheme when the file follows it (so the tokenizer hashes the same as
+// the one trained), any published vocabulary order otherwise.
 func loadTokenizer(md map[string]gguf.Value) (*tokenizer.BPE, error) {
 	if m := md["tokenizer.ggml.model"]; m.Type != gguf.TypeString || m.S != "gpt2" {
 		return nil, fmt.Errorf("tokenizer model %q: only gpt2 (byte-level BPE) is supported", m.S)
@@ -194,24 +203,20 @@ func loadTokenizer(md map[string]gguf.Value) (*tokenizer.BPE, error) {
 	if tv.Type != gguf.TypeArray || tv.Elem != gguf.TypeString || mv.Type != gguf.TypeArray || mv.Elem != gguf.TypeString {
 		return nil, fmt.Errorf("tokenizer.ggml.tokens and .merges must be string arrays")
 	}
-	if len(tv.Array) != tokenizer.NumBytes+len(mv.Array) {
-		return nil, fmt.Errorf("%d tokens for %d merges: want 256 byte tokens plus one per merge", len(tv.Array), len(mv.Array))
-	}
 	ids := make(map[string]int, len(tv.Array))
 	tokens := make([][]byte, len(tv.Array))
+	own := len(tv.Array) == tokenizer.NumBytes+len(mv.Array)
 	for id, v := range tv.Array {
 		b, err := tokenizer.GPT2ToBytes(v.S)
 		if err != nil {
 			return nil, err
-		}
-		if id < tokenizer.NumBytes && (len(b) != 1 || int(b[0]) != id) {
-			return nil, fmt.Errorf("token %d is %q: Delphi vocabularies start with the 256 bytes in order", id, v.S)
 		}
 		if _, dup := ids[v.S]; dup {
 			return nil, fmt.Errorf("token %q appears twice", v.S)
 		}
 		ids[v.S] = id
 		tokens[id] = b
+		own = own && (id >= tokenizer.NumBytes || len(b) == 1 && int(b[0]) == id)
 	}
 	merges := make([]tokenizer.Pair, len(mv.Array))
 	for k, v := range mv.Array {
@@ -222,15 +227,19 @@ func loadTokenizer(md map[string]gguf.Value) (*tokenizer.BPE, error) {
 			return nil, fmt.Errorf("merge %d %q names unknown tokens", k, v.S)
 		}
 		merges[k] = tokenizer.Pair{A: ia, B: ib}
+		own = own && ids[a+b] == tokenizer.NumBytes+k
 	}
-	tok, err := tokenizer.New(merges)
-	if err != nil {
-		return nil, err
-	}
-	for id := tokenizer.NumBytes; id < tok.VocabSize(); id++ {
-		if !bytes.Equal(tok.Token(id), tokens[id]) {
-			return nil, fmt.Errorf("token %d is not the concatenation of merge %d", id, id-tokenizer.NumBytes)
+	if own {
+		tok, err := tokenizer.New(merges)
+		if err != nil {
+			return nil, err
 		}
+		for id := tokenizer.NumBytes; id < tok.VocabSize(); id++ {
+			if !bytes.Equal(tok.Token(id), tokens[id]) {
+				return nil, fmt.Errorf("token %d is not the concatenation of merge %d", id, id-tokenizer.NumBytes)
+			}
+		}
+		return tok, nil
 	}
-	return tok, nil
+	return tokenizer.FromVocab(tokens, merges)
 }

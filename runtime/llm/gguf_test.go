@@ -25,6 +25,16 @@ func tinyWithTokenizer(t *testing.T) (*Weights, *tokenizer.BPE) {
 
 func TestGGUFRoundTrip(t *testing.T) {
 	w, tok := tinyWithTokenizer(t)
+	gqa := w.Config
+	gqa.Heads, gqa.KVHeads = 4, 2
+	wg, _ := Init(gqa, 12)
+	rawG, err := Save(wg, tok, "gqa", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back, _, err := Load(rawG); err != nil || back.Config != gqa {
+		t.Fatalf("grouped-query attention round trip: %+v %v", back, err)
+	}
 	raw, err := Save(w, tok, "tiny", false)
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +113,8 @@ func TestGGUFRefusals(t *testing.T) {
 		want string
 	}{
 		{"general.architecture", gguf.Value{Type: gguf.TypeString, S: "gpt2"}, "only llama"},
-		{"llama.attention.head_count_kv", gguf.Value{Type: gguf.TypeUint32, U: 1}, "grouped-query"},
+		{"llama.attention.head_count_kv", gguf.Value{Type: gguf.TypeUint32, U: 1}, "attn_k.weight has dims"},
+		{"llama.attention.head_count_kv", gguf.Value{Type: gguf.TypeUint32, U: 3}, "key/value heads must divide"},
 		{"tokenizer.ggml.model", gguf.Value{Type: gguf.TypeString, S: "llama"}, "only gpt2"},
 		{"llama.block_count", gguf.Value{Type: gguf.TypeUint32, U: 3}, "blk.2"},
 		{"llama.context_length", gguf.Value{Type: gguf.TypeUint32, U: 1 << 20}, "context"},

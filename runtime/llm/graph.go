@@ -27,7 +27,7 @@ func Graph(w *Weights, T int) (*runtime.Graph, error) {
 	for name, t := range w.Tensors {
 		b.g.Initializers[name] = t
 	}
-	H, hd, D := cfg.Heads, cfg.HeadDim(), cfg.Dim
+	H, hd, D, KVH := cfg.Heads, cfg.HeadDim(), cfg.Dim, cfg.KV()
 	cosT, sinT := ropeTables(cfg.Context, hd, cfg.RopeTheta)
 	b.init("rope.cos", cosT)
 	b.init("rope.sin", sinT)
@@ -47,6 +47,14 @@ func Graph(w *Weights, T int) (*runtime.Graph, error) {
 	scale.F[0] = 1 / runtime.Sqrt(float32(hd))
 	b.init("attn.scale", scale)
 	b.initInts("shape.heads", []int{4}, []int64{1, int64(T), int64(H), int64(hd)})
+	b.initInts("shape.kvheads", []int{4}, []int64{1, int64(T), int64(KVH), int64(hd)})
+	if KVH != H { // grouped-query attention: query head h reads key/value head h / (H/KVH)
+		kvOf := make([]int64, H)
+		for h := range kvOf {
+			kvOf[h] = int64(h / (H / KVH))
+		}
+		b.initInts("attn.kv_of_head", []int{H}, kvOf)
+	}
 	b.initInts("shape.model", []int{3}, []int64{1, int64(T), int64(D)})
 
 	b.g.Inputs = []runtime.ValueInfo{{Name: "tokens", DType: runtime.Int64, Shape: []int{1, T}}}
@@ -54,17 +62,24 @@ func Graph(w *Weights, T int) (*runtime.Graph, error) {
 	for l := 0; l < cfg.Layers; l++ {
 		p := fmt.Sprintf("blk.%d.", l)
 		h := b.op("RMSNormalization", p+"attn_norm", map[string]runtime.Attr{"epsilon": {Kind: runtime.AttrFloat, F: cfg.NormEps}}, x, p+"attn_norm.weight")
-		heads := func(name, weight string, rope bool) string {
+		heads := func(name, weight string, rope, kv bool) string {
+			shape := "shape.heads"
+			if kv {
+				shape = "shape.kvheads"
+			}
 			v := b.op("MatMul", p+name, nil, h, p+weight)
-			v = b.op("Reshape", p+name+".split", nil, v, "shape.heads")
+			v = b.op("Reshape", p+name+".split", nil, v, shape)
 			v = b.op("Transpose", p+name+".heads", map[string]runtime.Attr{"perm": ints(0, 2, 1, 3)}, v)
 			if rope {
 				v = b.op("RotaryEmbedding", p+name+".rope", map[string]runtime.Attr{"interleaved": {Kind: runtime.AttrInt, I: 1}},
 					v, "rope.cos", "rope.sin", "rope.positions")
 			}
+			if kv && KVH != H {
+				v = b.op("Gather", p+name+".share", map[string]runtime.Attr{"axis": {Kind: runtime.AttrInt, I: 1}}, v, "attn.kv_of_head")
+			}
 			return v
 		}
-		q, k, v := heads("q", "attn_q.weight", true), heads("k", "attn_k.weight", true), heads("v", "attn_v.weight", false)
+		q, k, v := heads("q", "attn_q.weight", true, false), heads("k", "attn_k.weight", true, true), heads("v", "attn_v.weight", false, true)
 		kt := b.op("Transpose", p+"kT", map[string]runtime.Attr{"perm": ints(0, 1, 3, 2)}, k)
 		s := b.op("MatMul", p+"scores", nil, q, kt)
 		s = b.op("Mul", p+"scaled", nil, s, "attn.scale")

@@ -31,7 +31,15 @@ func tokens(v ...int64) *runtime.Tensor {
 // cache) are two implementations of one canonical computation: their
 // logits must agree bit for bit at every position.
 func TestGraphMatchesSessionBitForBit(t *testing.T) {
-	w, err := Init(tiny, 7)
+	gqa := tiny
+	gqa.Heads, gqa.KVHeads = 4, 2 // head size 4; query heads 0,1 share key/value head 0
+	for _, cfg := range []Config{tiny, gqa} {
+		graphMatchesSession(t, cfg)
+	}
+}
+
+func graphMatchesSession(t *testing.T, cfg Config) {
+	w, err := Init(cfg, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +51,7 @@ func TestGraphMatchesSessionBitForBit(t *testing.T) {
 			t.Fatal(err)
 		}
 		logits := out[0]
-		if len(logits.Shape) != 3 || logits.Shape[1] != len(ids) || logits.Shape[2] != tiny.Vocab {
+		if len(logits.Shape) != 3 || logits.Shape[1] != len(ids) || logits.Shape[2] != cfg.Vocab {
 			t.Fatalf("logits shape %v", logits.Shape)
 		}
 		s := NewSession(w)
@@ -53,8 +61,8 @@ func TestGraphMatchesSessionBitForBit(t *testing.T) {
 				t.Fatal(err)
 			}
 			for v := range row {
-				if math.Float32bits(row[v]) != math.Float32bits(logits.F[pos*tiny.Vocab+v]) {
-					t.Fatalf("workers=%d position %d logit %d: session %v, graph %v", workers, pos, v, row[v], logits.F[pos*tiny.Vocab+v])
+				if math.Float32bits(row[v]) != math.Float32bits(logits.F[pos*cfg.Vocab+v]) {
+					t.Fatalf("workers=%d position %d logit %d: session %v, graph %v", workers, pos, v, row[v], logits.F[pos*cfg.Vocab+v])
 				}
 			}
 		}

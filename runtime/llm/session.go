@@ -39,7 +39,8 @@ func (s *Session) Step(token int) ([]float32, error) {
 	if s.pos >= cfg.Context {
 		return nil, fmt.Errorf("the context of %d tokens is full", cfg.Context)
 	}
-	D, H, hd := cfg.Dim, cfg.Heads, cfg.HeadDim()
+	D, H, hd, KVD := cfg.Dim, cfg.Heads, cfg.HeadDim(), cfg.KVDim()
+	group := H / cfg.KV()
 	W := func(name string) []float32 { return s.w.Tensors[name].F }
 	x := append([]float32(nil), W("token_embd.weight")[token*D:(token+1)*D]...)
 	scale := 1 / runtime.Sqrt(float32(hd))
@@ -48,10 +49,12 @@ func (s *Session) Step(token int) ([]float32, error) {
 		pre := fmt.Sprintf("blk.%d.", l)
 		h := rmsNorm(x, W(pre+"attn_norm.weight"), cfg.NormEps)
 		q := matVec(h, W(pre+"attn_q.weight"), D)
-		k := matVec(h, W(pre+"attn_k.weight"), D)
-		v := matVec(h, W(pre+"attn_v.weight"), D)
+		k := matVec(h, W(pre+"attn_k.weight"), KVD)
+		v := matVec(h, W(pre+"attn_v.weight"), KVD)
 		for hh := 0; hh < H; hh++ {
 			s.rope(q[hh*hd:(hh+1)*hd], p)
+		}
+		for hh := 0; hh < cfg.KV(); hh++ {
 			s.rope(k[hh*hd:(hh+1)*hd], p)
 		}
 		s.k[l] = append(s.k[l], k...)
@@ -60,8 +63,9 @@ func (s *Session) Step(token int) ([]float32, error) {
 		probs := make([]float32, p+1)
 		for hh := 0; hh < H; hh++ {
 			qh := q[hh*hd : (hh+1)*hd]
+			kv := (hh / group) * hd
 			for j := 0; j <= p; j++ {
-				kj := s.k[l][j*D+hh*hd : j*D+(hh+1)*hd]
+				kj := s.k[l][j*KVD+kv : j*KVD+kv+hd]
 				var acc float32
 				for d := 0; d < hd; d++ {
 					acc = acc + float32(qh[d]*kj[d])
@@ -72,7 +76,7 @@ func (s *Session) Step(token int) ([]float32, error) {
 			for d := 0; d < hd; d++ {
 				var acc float32
 				for j := 0; j <= p; j++ {
-					acc = acc + float32(probs[j]*s.v[l][j*D+hh*hd+d])
+					acc = acc + float32(probs[j]*s.v[l][j*KVD+kv+d])
 				}
 				a[hh*hd+d] = acc
 			}

@@ -37,7 +37,14 @@ func TestTrainingForwardMatchesSession(t *testing.T) {
 
 // Analytic gradients against central differences of the loss.
 func TestGradientsMatchFiniteDifferences(t *testing.T) {
-	cfg := tiny
+	gqa := tiny
+	gqa.Heads, gqa.KVHeads = 4, 1
+	for _, cfg := range []Config{tiny, gqa} {
+		gradientsMatch(t, cfg)
+	}
+}
+
+func gradientsMatch(t *testing.T, cfg Config) {
 	cfg.Vocab, cfg.Context = 12, 6
 	w, _ := Init(cfg, 5)
 	toks := []int{1, 5, 11, 0, 3, 7}

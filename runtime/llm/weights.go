@@ -36,8 +36,10 @@ func Shape(cfg Config, name string) ([]int, error) {
 		switch s {
 		case "attn_norm.weight", "ffn_norm.weight":
 			return []int{cfg.Dim}, nil
-		case "attn_q.weight", "attn_k.weight", "attn_v.weight", "attn_output.weight":
+		case "attn_q.weight", "attn_output.weight":
 			return []int{cfg.Dim, cfg.Dim}, nil
+		case "attn_k.weight", "attn_v.weight":
+			return []int{cfg.Dim, cfg.KVDim()}, nil
 		case "ffn_gate.weight", "ffn_up.weight":
 			return []int{cfg.Dim, cfg.Hidden}, nil
 		case "ffn_down.weight":

@@ -18,11 +18,16 @@ import (
 // Pair is two token ids merged into one.
 type Pair struct{ A, B int }
 
-// BPE is a trained byte-level tokenizer.
+// BPE is a byte-level tokenizer. Delphi's own vocabularies (New, Train)
+// put byte b at id b and merge k at id 256+k; a published vocabulary
+// (FromVocab) may order its tokens any way and hold tokens no merge makes.
 type BPE struct {
 	merges []Pair
+	result []int        // merge k -> the id of the token it makes
 	rank   map[Pair]int // pair -> merge index (lookup only)
 	vocab  [][]byte     // id -> bytes
+	byteID [256]int     // byte -> the id of its one-byte token
+	own    bool         // Delphi's id scheme
 }
 
 // NumBytes is the number of byte tokens every vocabulary starts with.
@@ -31,10 +36,11 @@ const NumBytes = 256
 // New builds a tokenizer from its merges, checking that each merge names
 // existing tokens and appears once.
 func New(merges []Pair) (*BPE, error) {
-	t := &BPE{merges: append([]Pair(nil), merges...), rank: make(map[Pair]int, len(merges))}
+	t := &BPE{merges: append([]Pair(nil), merges...), rank: make(map[Pair]int, len(merges)), own: true}
 	t.vocab = make([][]byte, NumBytes, NumBytes+len(merges))
 	for i := range t.vocab[:NumBytes] {
 		t.vocab[i] = []byte{byte(i)}
+		t.byteID[i] = i
 	}
 	for k, p := range merges {
 		id := NumBytes + k
@@ -45,7 +51,54 @@ func New(merges []Pair) (*BPE, error) {
 			return nil, fmt.Errorf("merge %d (%d, %d) repeats an earlier merge", k, p.A, p.B)
 		}
 		t.rank[p] = k
+		t.result = append(t.result, id)
 		t.vocab = append(t.vocab, append(append([]byte{}, t.vocab[p.A]...), t.vocab[p.B]...))
+	}
+	return t, nil
+}
+
+// FromVocab builds a tokenizer from a published vocabulary: its tokens'
+// bytes in id order and its merges as pairs of token ids. Every byte must
+// have exactly one one-byte token, tokens must be distinct, and each merge
+// must make a token of the vocabulary.
+func FromVocab(tokens [][]byte, merges []Pair) (*BPE, error) {
+	t := &BPE{rank: make(map[Pair]int, len(merges)), vocab: make([][]byte, len(tokens))}
+	ids := make(map[string]int, len(tokens))
+	for i := range t.byteID {
+		t.byteID[i] = -1
+	}
+	for id, b := range tokens {
+		if len(b) == 0 {
+			return nil, fmt.Errorf("token %d is empty", id)
+		}
+		if _, dup := ids[string(b)]; dup {
+			return nil, fmt.Errorf("token %d %q repeats an earlier token", id, b)
+		}
+		ids[string(b)] = id
+		t.vocab[id] = append([]byte(nil), b...)
+		if len(b) == 1 {
+			t.byteID[b[0]] = id
+		}
+	}
+	for b, id := range t.byteID {
+		if id < 0 {
+			return nil, fmt.Errorf("byte %#02x has no token: not a byte-level vocabulary", b)
+		}
+	}
+	for k, p := range merges {
+		if p.A < 0 || p.B < 0 || p.A >= len(tokens) || p.B >= len(tokens) {
+			return nil, fmt.Errorf("merge %d (%d, %d) names a token outside the vocabulary", k, p.A, p.B)
+		}
+		if _, dup := t.rank[p]; dup {
+			return nil, fmt.Errorf("merge %d (%d, %d) repeats an earlier merge", k, p.A, p.B)
+		}
+		made, ok := ids[string(t.vocab[p.A])+string(t.vocab[p.B])]
+		if !ok {
+			return nil, fmt.Errorf("merge %d makes %q, which is not in the vocabulary", k, string(t.vocab[p.A])+string(t.vocab[p.B]))
+		}
+		t.rank[p] = k
+		t.merges = append(t.merges, p)
+		t.result = append(t.result, made)
 	}
 	return t, nil
 }
@@ -72,7 +125,7 @@ func (t *BPE) Encode(text []byte) []int {
 func (t *BPE) encodeChunk(c []byte) []int {
 	ids := make([]int, len(c))
 	for i, b := range c {
-		ids[i] = int(b)
+		ids[i] = t.byteID[b]
 	}
 	for len(ids) > 1 {
 		best := -1
@@ -84,7 +137,7 @@ func (t *BPE) encodeChunk(c []byte) []int {
 		if best < 0 {
 			break
 		}
-		ids = replace(ids, t.merges[best], NumBytes+best)
+		ids = replace(ids, t.merges[best], t.result[best])
 	}
 	return ids
 }
@@ -101,13 +154,24 @@ func (t *BPE) Decode(ids []int) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-const header = "delphi-bpe v1"
+const (
+	header      = "delphi-bpe v1"
+	vocabHeader = "delphi-bpe-vocab v1"
+)
 
 // MarshalText is the canonical encoding: a header line, then one merge
-// per line as "A B" in decimal.
+// per line as "A B" in decimal. A published vocabulary (FromVocab) also
+// lists its tokens, one per line in hex, after a count line.
 func (t *BPE) MarshalText() []byte {
 	var b bytes.Buffer
-	b.WriteString(header + "\n")
+	if !t.own {
+		b.WriteString(vocabHeader + "\n" + strconv.Itoa(len(t.vocab)) + "\n")
+		for _, tok := range t.vocab {
+			b.WriteString(hex.EncodeToString(tok) + "\n")
+		}
+	} else {
+		b.WriteString(header + "\n")
+	}
 	for _, p := range t.merges {
 		b.WriteString(strconv.Itoa(p.A))
 		b.WriteByte(' ')
@@ -126,8 +190,30 @@ func (t *BPE) Hash() string {
 // Parse reads MarshalText's encoding.
 func Parse(raw []byte) (*BPE, error) {
 	sc := bufio.NewScanner(bytes.NewReader(raw))
-	if !sc.Scan() || sc.Text() != header {
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	if !sc.Scan() || (sc.Text() != header && sc.Text() != vocabHeader) {
 		return nil, fmt.Errorf("not a %s file", header)
+	}
+	var tokens [][]byte
+	if sc.Text() == vocabHeader {
+		if !sc.Scan() {
+			return nil, fmt.Errorf("vocabulary size missing")
+		}
+		n, err := strconv.Atoi(sc.Text())
+		if err != nil || n < NumBytes || n > 1<<20 || n > len(raw) {
+			return nil, fmt.Errorf("vocabulary size %q", sc.Text())
+		}
+		tokens = make([][]byte, 0, n)
+		for len(tokens) < n && sc.Scan() {
+			tok, err := hex.DecodeString(sc.Text())
+			if err != nil {
+				return nil, fmt.Errorf("token line %d: %q", len(tokens)+1, sc.Text())
+			}
+			tokens = append(tokens, tok)
+		}
+		if len(tokens) != n {
+			return nil, fmt.Errorf("%d of %d tokens", len(tokens), n)
+		}
 	}
 	var merges []Pair
 	for sc.Scan() {
@@ -136,6 +222,9 @@ func Parse(raw []byte) (*BPE, error) {
 			return nil, fmt.Errorf("merge line %d: %q", len(merges)+1, sc.Text())
 		}
 		merges = append(merges, p)
+	}
+	if tokens != nil {
+		return FromVocab(tokens, merges)
 	}
 	return New(merges)
 }
