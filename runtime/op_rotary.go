@@ -76,6 +76,13 @@ func buildRotary(n *Node, in []TensorInfo) (*step, error) {
 			return nil, n.errorf("cos cache %v: want [max_position, %d]", cs, half)
 		}
 		maxPos = cs[0]
+		if pos := in[3].Const; pos != nil {
+			for _, p := range pos.I {
+				if p < 0 || p >= int64(maxPos) {
+					return nil, n.errorf("position %d outside the cache of %d", p, maxPos)
+				}
+			}
+		}
 	} else if !sameShape(cs, []int{B, S, half}) {
 		return nil, n.errorf("cos cache %v: want [%d, %d, %d] without position_ids", cs, B, S, half)
 	}

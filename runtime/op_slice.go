@@ -124,6 +124,9 @@ func buildSlice(n *Node, in []TensorInfo) (*step, error) {
 			return nil, n.errorf("step 0 on axis %d", ax)
 		}
 		dim := int64(shape[ax])
+		// A step beyond the axis takes one element either way; clamping it
+		// keeps every count computation far from overflow.
+		s = max(min(s, dim+1), -(dim + 1))
 		b, e := starts[i], ends[i]
 		if b < 0 {
 			b += dim
@@ -136,13 +139,16 @@ func buildSlice(n *Node, in []TensorInfo) (*step, error) {
 		if s > 0 {
 			b, e = min(max(b, 0), dim), min(max(e, 0), dim)
 			if e > b {
-				count = (e - b + s - 1) / s
+				count = (e-b-1)/s + 1
 			}
 		} else {
 			b, e = min(max(b, -1), dim-1), min(max(e, -1), dim-1)
 			if b > e {
-				count = (b - e - s - 1) / -s
+				count = (b-e-1)/(-s) + 1
 			}
+		}
+		if count <= 0 || count > dim {
+			return nil, n.errorf("slice of axis %d is empty", ax)
 		}
 		start[ax], stride[ax], out[ax] = int(b), int(s), int(count)
 	}
@@ -187,8 +193,8 @@ func buildSplit(n *Node, in []TensorInfo) (*step, error) {
 		}
 		total := int64(0)
 		for i, s := range split {
-			if s <= 0 {
-				return nil, n.errorf("split size %d must be positive", s)
+			if s <= 0 || s > int64(dim) {
+				return nil, n.errorf("split size %d must be in [1, %d]", s, dim)
 			}
 			sizes[i] = int(s)
 			total += s

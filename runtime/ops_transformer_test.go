@@ -34,8 +34,9 @@ func sameBits(t *testing.T, name string, a, b *Tensor) {
 }
 
 func TestNormOps(t *testing.T) {
-	x := randT(1, 3, 4, 16)
-	scale, bias := randT(2, 16), randT(3, 16)
+	const N = 512 // large enough that 4 workers really split the groups
+	x := randT(1, 8, 8, N)
+	scale, bias := randT(2, N), randT(3, N)
 	for _, rms := range []bool{false, true} {
 		op, ins := "LayerNormalization", []*Tensor{x, scale, bias}
 		if rms {
@@ -47,37 +48,38 @@ func TestNormOps(t *testing.T) {
 		}
 		y4, _ := runOp(t, node(op, map[string]Attr{"epsilon": {Kind: AttrFloat, F: 1e-5}}), ins, 4)
 		sameBits(t, op, y1, y4)
-		for g := 0; g < 12; g++ {
-			xs := x.F[g*16 : (g+1)*16]
+		for g := 0; g < 64; g++ {
+			xs := x.F[g*N : (g+1)*N]
 			var mean, q float64
 			if !rms {
 				for _, v := range xs {
 					mean += float64(v)
 				}
-				mean /= 16
+				mean /= N
 			}
 			for _, v := range xs {
 				q += (float64(v) - mean) * (float64(v) - mean)
 			}
-			inv := 1 / math.Sqrt(q/16+1e-5)
+			inv := 1 / math.Sqrt(q/N+1e-5)
 			for j, v := range xs {
 				want := (float64(v) - mean) * inv * float64(scale.F[j])
 				if !rms {
 					want += float64(bias.F[j])
 				}
-				if !near(float64(y1.F[g*16+j]), want, 1e-5) {
-					t.Fatalf("%s[%d,%d] = %v, want %v", op, g, j, y1.F[g*16+j], want)
+				if !near(float64(y1.F[g*N+j]), want, 1e-4) {
+					t.Fatalf("%s[%d,%d] = %v, want %v", op, g, j, y1.F[g*N+j], want)
 				}
 			}
 		}
 	}
-	_, err := runOp(t, node("LayerNormalization", nil), []*Tensor{x, randT(4, 8)}, 1)
-	if err == nil || !strings.Contains(err.Error(), "normalised block") {
-		t.Fatalf("a scale of the wrong shape: %v", err)
-	}
+	var err error
 	_, err = runOp(t, node("RMSNormalization", map[string]Attr{"axis": intA(3)}), []*Tensor{x, scale}, 1)
 	if err == nil || !strings.Contains(err.Error(), "out of range") {
 		t.Fatalf("axis 3 of a rank-3 input: %v", err)
+	}
+	_, err = runOp(t, node("LayerNormalization", nil), []*Tensor{randT(1, 3, 4, 16), randT(4, 8)}, 1)
+	if err == nil || !strings.Contains(err.Error(), "normalised block") {
+		t.Fatalf("a scale of the wrong shape: %v", err)
 	}
 }
 
@@ -265,5 +267,31 @@ func TestRotaryEmbeddingOp(t *testing.T) {
 	}
 	if _, err := runOp(t, node("RotaryEmbedding", map[string]Attr{"rotary_embedding_dim": intA(3)}), []*Tensor{x, cos, sin, pos}, 1); err == nil {
 		t.Fatal("an odd rotary dimension compiled")
+	}
+}
+
+// Hostile shapes are refused at compile time, never a panic or a negative
+// or wrapped dimension.
+func TestShapeOpsRefuseOverflow(t *testing.T) {
+	x := randT(7, 2, 6)
+	c := func(v ...int64) *Tensor { return int64T([]int{len(v)}, v...) }
+	for _, steps := range []int64{math.MaxInt64 - 2, math.MinInt64 + 1, math.MinInt64} {
+		y, err := runOp(t, node("Slice", nil), []*Tensor{x, c(0), c(6), c(1), c(steps)}, 1)
+		if err == nil && (y.Shape[1] != 1) {
+			t.Fatalf("step %d gave shape %v", steps, y.Shape)
+		}
+	}
+	n := node("Split", map[string]Attr{"axis": intA(1)}, "a", "b", "c", "d")
+	big := int64(1)<<62 + 1
+	if _, err := runOp(t, n, []*Tensor{x, c(big, big, big, 6-3*big)}, 1); err == nil {
+		t.Fatal("split sizes that wrap around were accepted")
+	}
+	// Constant position ids outside the cache: refused while compiling.
+	cos, sin := NewTensor(4, 2), NewTensor(4, 2)
+	g := &Graph{Opset: 23, Initializers: map[string]*Tensor{"x": randT(1, 1, 1, 2, 4), "c": cos, "s": sin, "p": int64T([]int{1, 2}, 0, 9)},
+		Nodes:   []*Node{{OpType: "RotaryEmbedding", Inputs: []string{"x", "c", "s", "p"}, Outputs: []string{"y"}, Attrs: map[string]Attr{}, Opset: 23}},
+		Outputs: []string{"y"}}
+	if _, err := Compile(g, DefaultLimits()); err == nil || !strings.Contains(err.Error(), "position 9") {
+		t.Fatalf("constant positions past the cache: %v", err)
 	}
 }

@@ -101,6 +101,13 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 		if len(st.outs) != len(n.Outputs) {
 			return nil, n.errorf("has %d outputs, the operator produces %d", len(n.Outputs), len(st.outs))
 		}
+		// Every builder validates its own output shapes; this is the
+		// backstop that keeps a builder's slip from reaching an allocation.
+		for _, o := range st.outs {
+			if err := checkShape(o.Shape); err != nil {
+				return nil, n.errorf("output: %v", err)
+			}
+		}
 		// Constant folding: a node whose inputs are all compile-time values
 		// gives the same output for every item; compute it once now. Its
 		// output is still a trace leaf of every item, with a cached hash.
@@ -113,7 +120,10 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 			for i, in := range inInfo {
 				args[i] = in.Const
 			}
-			res := st.run(args, 1)
+			res, err := foldConst(st, args)
+			if err != nil {
+				return nil, n.errorf("%v", err)
+			}
 			for i := range st.outs {
 				st.outs[i].Const = res[i]
 			}
@@ -162,4 +172,16 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 		p.slotNames[s] = name // each slot has exactly one name; order of filling is irrelevant
 	}
 	return p, nil
+}
+
+// foldConst runs a step on compile-time values. A kernel that fails on them
+// (an out-of-range constant index, say) is a refusal of the model, not a
+// crash of the process that compiles it.
+func foldConst(st *step, args []*Tensor) (res []*Tensor, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("constant folding failed: %v", r)
+		}
+	}()
+	return st.run(args, 1), nil
 }

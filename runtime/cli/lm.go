@@ -45,6 +45,9 @@ func sizeNames() []string {
 }
 
 func trainLM(cmd *cobra.Command, f *lmTrainFlags, seed uint64, out, recordPath string) error {
+	if !strings.HasSuffix(out, ".gguf") {
+		return fmt.Errorf("--out %q: a language model is written as NAME.gguf (and NAME.onnx beside it)", out)
+	}
 	model, ok := llm.Sizes[f.size]
 	if !ok {
 		return fmt.Errorf("unknown size %q (have %s)", f.size, strings.Join(sizeNames(), ", "))

@@ -150,12 +150,18 @@ func (r *reader) value(t uint32, depth int) (Value, error) {
 		if err != nil {
 			return v, err
 		}
-		// Every element takes at least one byte (a string at least 8).
-		if err := r.need(n); err != nil {
-			return v, fmt.Errorf("array of %d elements: %w", n, err)
+		least := uint64(8) // a string's length prefix
+		if elem != TypeString {
+			if least = uint64(scalarSize(elem)); least == 0 {
+				return v, fmt.Errorf("array of unknown element type %d", elem)
+			}
+		}
+		// Check the smallest possible size before allocating anything.
+		if n > uint64(len(r.b)-r.off)/least {
+			return v, fmt.Errorf("array of %d elements: %w", n, errShort)
 		}
 		v.Elem = elem
-		v.Array = make([]Value, 0, n)
+		v.Array = make([]Value, 0, min64(n, 1<<16))
 		for i := uint64(0); i < n; i++ {
 			e, err := r.value(elem, depth+1)
 			if err != nil {
@@ -218,7 +224,8 @@ func Read(b []byte, maxElements uint64) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if nTensors > uint64(len(b)) || nKV > uint64(len(b)) {
+	// A tensor descriptor takes at least 28 bytes, a key/value at least 12.
+	if nTensors > uint64(len(b))/28 || nKV > uint64(len(b))/12 {
 		return nil, fmt.Errorf("%d tensors and %d metadata keys cannot fit in %d bytes", nTensors, nKV, len(b))
 	}
 	f := &File{Metadata: map[string]Value{}}
@@ -254,7 +261,7 @@ func Read(b []byte, maxElements uint64) (*File, error) {
 		offset uint64
 		n      uint64
 	}
-	infos := make([]info, 0, nTensors)
+	infos := make([]info, 0, min64(nTensors, 1<<12))
 	var total uint64
 	for i := uint64(0); i < nTensors; i++ {
 		var in info
@@ -299,6 +306,29 @@ func Read(b []byte, maxElements uint64) (*File, error) {
 		infos = append(infos, in)
 	}
 	data := (uint64(r.off) + align - 1) / align * align
+	if data > uint64(len(b)) {
+		return nil, errShort
+	}
+	// Tensors must lie inside the data section and not overlap, so the
+	// floats decoded can never outnumber the bytes of the file.
+	spans := make([][2]uint64, 0, len(infos))
+	for _, in := range infos {
+		width := uint64(4)
+		if in.typ == GGMLF16 {
+			width = 2
+		}
+		room := uint64(len(b)) - data
+		if in.offset > room || in.n > (room-in.offset)/width {
+			return nil, fmt.Errorf("tensor %s lies outside the file", in.name)
+		}
+		spans = append(spans, [2]uint64{in.offset, in.offset + in.n*width})
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+	for i := 1; i < len(spans); i++ {
+		if spans[i][0] < spans[i-1][1] {
+			return nil, fmt.Errorf("tensors overlap in the file")
+		}
+	}
 	for _, in := range infos {
 		width := uint64(4)
 		if in.typ == GGMLF16 {
@@ -306,9 +336,6 @@ func Read(b []byte, maxElements uint64) (*File, error) {
 		}
 		start := data + in.offset
 		end := start + in.n*width
-		if start < data || end < start || end > uint64(len(b)) {
-			return nil, fmt.Errorf("tensor %s lies outside the file", in.name)
-		}
 		t := Tensor{Name: in.name, Dims: in.dims, Type: in.typ, Data: make([]float32, in.n)}
 		raw := b[start:end]
 		for i := range t.Data {
@@ -435,4 +462,11 @@ func Write(f *File) ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+func min64(a, b uint64) uint64 {
+	if a < b {
+		return a
+	}
+	return b
 }

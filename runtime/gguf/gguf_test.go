@@ -1,6 +1,7 @@
 package gguf
 
 import (
+	"encoding/binary"
 	"math"
 	"strings"
 	"testing"
@@ -105,5 +106,49 @@ func TestHalf(t *testing.T) {
 		if got := FloatToHalf(c.f); got != c.want {
 			t.Errorf("FloatToHalf(%v) = %#04x, want %#04x", c.f, got, c.want)
 		}
+	}
+}
+
+// Two tensors sharing bytes, and counts the file cannot hold, are refused
+// before anything large is allocated.
+func TestOverlapAndAmplification(t *testing.T) {
+	f := &File{Metadata: map[string]Value{}, Tensors: []Tensor{
+		{Name: "a", Dims: []uint64{8}, Type: GGMLF32, Data: make([]float32, 8)},
+		{Name: "b", Dims: []uint64{8}, Type: GGMLF32, Data: make([]float32, 8)},
+	}}
+	raw, err := Write(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Point b's offset (the last 8 bytes of the descriptors) at a's data.
+	off := strings.LastIndex(string(raw), "b") + 1 + 4 + 8 + 4
+	bad := append([]byte(nil), raw...)
+	for i := 0; i < 8; i++ {
+		bad[off+i] = 0
+	}
+	if _, err := Read(bad, 1<<20); err == nil || !strings.Contains(err.Error(), "overlap") {
+		t.Fatalf("overlapping tensors: %v", err)
+	}
+	// A header claiming 2^40 tensors in a few bytes.
+	hdr := binary.LittleEndian.AppendUint32(nil, Magic)
+	hdr = binary.LittleEndian.AppendUint32(hdr, Version)
+	hdr = binary.LittleEndian.AppendUint64(hdr, 1<<40)
+	hdr = binary.LittleEndian.AppendUint64(hdr, 0)
+	if _, err := Read(hdr, 1<<20); err == nil {
+		t.Fatal("2^40 tensors in 24 bytes were accepted")
+	}
+	// An array claiming 2^30 uint64 elements in a few bytes.
+	arr := binary.LittleEndian.AppendUint32(nil, Magic)
+	arr = binary.LittleEndian.AppendUint32(arr, Version)
+	arr = binary.LittleEndian.AppendUint64(arr, 0)
+	arr = binary.LittleEndian.AppendUint64(arr, 1)
+	arr = binary.LittleEndian.AppendUint64(arr, 1)
+	arr = append(arr, 'k')
+	arr = binary.LittleEndian.AppendUint32(arr, TypeArray)
+	arr = binary.LittleEndian.AppendUint32(arr, TypeUint64)
+	arr = binary.LittleEndian.AppendUint64(arr, 1<<30)
+	arr = append(arr, make([]byte, 64)...)
+	if _, err := Read(arr, 1<<20); err == nil {
+		t.Fatal("an array longer than the file was accepted")
 	}
 }

@@ -37,12 +37,17 @@ const DefaultJudgePrompt = "Verse: {prompt} ...\nExpected word: {reference}\nGiv
 // verdict runs the judge on its prompt twice, once per verdict, and says
 // whether " yes" is the likelier continuation (a tie is "no").
 func (e *Evaluator) verdict(prompt string, tr *runtime.Trace) (bool, int, error) {
-	ctx := e.tok.Encode([]byte(prompt))
+	verdicts := [2][]int{e.tok.Encode([]byte(" yes")), e.tok.Encode([]byte(" no"))}
+	// Both verdicts follow the same context: the prompt's tail that leaves
+	// room for the longer one.
+	ctx := e.fitBody(e.tok.Encode([]byte(prompt)), e.window-len(e.system)-max(len(verdicts[0]), len(verdicts[1])))
+	if len(e.system)+len(ctx) == 0 {
+		return false, 0, fmt.Errorf("the judge's prompt is empty")
+	}
 	var lps [2]float64
 	runs := 0
-	for i, v := range []string{" yes", " no"} {
-		vt := e.tok.Encode([]byte(v))
-		ids := e.fit(ctx, e.window-len(e.system)-len(vt))
+	for i, vt := range verdicts {
+		ids := append(append([]int{}, e.system...), ctx...)
 		start := len(ids)
 		ids = append(ids, vt...)
 		logits, err := e.run(ids, tr)
@@ -78,10 +83,17 @@ func NewONNXEvaluator(m *ONNXModel, systemPrompt string) (*Evaluator, error) {
 	return NewProgramEvaluator(m.Program, m.Tok, m.Window, systemPrompt)
 }
 
+// MinWindow is the shortest window an evaluator runs: room for a system
+// prompt, a context and the generated tokens.
+const MinWindow = 32
+
 // NewProgramEvaluator evaluates a compiled program whose input is int64
 // tokens [1, window] and whose output is logits [1, window, vocab].
 func NewProgramEvaluator(p *runtime.Program, tok *tokenizer.BPE, window int, systemPrompt string) (*Evaluator, error) {
 	T := window
+	if T < MinWindow {
+		return nil, fmt.Errorf("a window of %d tokens is too short to evaluate text (at least %d)", T, MinWindow)
+	}
 	e := &Evaluator{vocab: tok.VocabSize(), tok: tok, prog: p, window: T, MaxNew: 8}
 	if systemPrompt != "" {
 		e.system = tok.Encode([]byte(systemPrompt + "\n"))
@@ -141,13 +153,19 @@ func logProb(row []float32, target int) float32 {
 	return (row[target] - m) - runtime.Log(s)
 }
 
-// fit keeps the system prompt and the last tokens of body that fit in
-// `room` positions after it.
-func (e *Evaluator) fit(body []int, room int) []int {
+// fitBody keeps the last tokens of body that fit in `room` positions
+// (at least one).
+func (e *Evaluator) fitBody(body []int, room int) []int {
+	room = max(room, 1)
 	if len(body) > room {
 		body = body[len(body)-room:]
 	}
-	return append(append([]int{}, e.system...), body...)
+	return body
+}
+
+// fit is the system prompt followed by fitBody.
+func (e *Evaluator) fit(body []int, room int) []int {
+	return append(append([]int{}, e.system...), e.fitBody(body, room)...)
 }
 
 // Evaluate scores items (indices into b.Items) in order.
@@ -178,7 +196,9 @@ func (e *Evaluator) Evaluate(b *TextBench, items []int, trace bool) (TextResult,
 			if err != nil {
 				return res, err
 			}
-			for p := max(1, len(e.system)); p < len(ids); p++ {
+			// The verse's first token is never scored, with or without a
+			// system prompt, so every model is scored on the same tokens.
+			for p := len(e.system) + 1; p < len(ids); p++ {
 				row := logits[(p-1)*V : p*V]
 				if Argmax(row) == ids[p] {
 					res.Correct++
@@ -188,17 +208,25 @@ func (e *Evaluator) Evaluate(b *TextBench, items []int, trace bool) (TextResult,
 				bytes += len(e.tok.Token(ids[p]))
 			}
 		case KindChoice:
-			ctx := e.tok.Encode([]byte(it.Context))
-			best, bestLP := -1, math.Inf(-1)
+			// Options longer than the window less one context token are scored
+			// on their first tokens; every option follows the same context,
+			// the verse's tail that leaves room for the longest option.
+			opts := make([][]int, len(it.Options))
+			longest := 0
 			for o, opt := range it.Options {
-				ot := e.tok.Encode([]byte(opt))
-				// An option longer than the window less one context token is
-				// scored on its first tokens only (the same rule for every option).
-				if maxOpt := e.window - len(e.system) - 1; len(ot) > maxOpt {
-					ot = ot[:maxOpt]
+				opts[o] = e.tok.Encode([]byte(opt))
+				if maxOpt := e.window - len(e.system) - 1; len(opts[o]) > maxOpt {
+					opts[o] = opts[o][:maxOpt]
 				}
-				room := e.window - len(e.system) - len(ot)
-				ids := e.fit(ctx, room)
+				longest = max(longest, len(opts[o]))
+			}
+			ctx := e.fitBody(e.tok.Encode([]byte(it.Context)), e.window-len(e.system)-longest)
+			if len(e.system)+len(ctx) == 0 {
+				return res, fmt.Errorf("item %d has no context to score options after", idx)
+			}
+			best, bestLP := -1, math.Inf(-1)
+			for o, ot := range opts {
+				ids := append(append([]int{}, e.system...), ctx...)
 				start := len(ids)
 				ids = append(ids, ot...)
 				logits, err := e.run(ids, tr)
@@ -220,6 +248,9 @@ func (e *Evaluator) Evaluate(b *TextBench, items []int, trace bool) (TextResult,
 			}
 		case KindGenerate:
 			ids := e.fit(e.tok.Encode([]byte(it.Context)), e.window-len(e.system)-e.MaxNew)
+			if len(ids) == 0 {
+				return res, fmt.Errorf("item %d has no prompt to continue", idx)
+			}
 			// Always MaxNew runs, even once the word is complete, so every
 			// item contributes the same number of trace leaves.
 			var gen []int

@@ -24,6 +24,9 @@ import (
 // MaxElements bounds the tensor elements of a file Load accepts.
 const MaxElements = 1 << 31
 
+// PreTokenizer names tokenizer.Chunks in GGUF's tokenizer.ggml.pre.
+const PreTokenizer = "delphi"
+
 // Save encodes the model and its tokenizer; f16 stores the matrices as
 // binary16 (norms stay f32, as llama.cpp's converters do).
 func Save(w *Weights, tok *tokenizer.BPE, name string, f16 bool) ([]byte, error) {
@@ -62,6 +65,7 @@ func Save(w *Weights, tok *tokenizer.BPE, name string, f16 bool) ([]byte, error)
 		"llama.attention.layer_norm_rms_epsilon": f32(cfg.NormEps),
 		"llama.vocab_size":                       u32(cfg.Vocab),
 		"tokenizer.ggml.model":                   str("gpt2"),
+		"tokenizer.ggml.pre":                     str(PreTokenizer),
 		"tokenizer.ggml.tokens":                  tokens,
 		"tokenizer.ggml.token_type":              types,
 		"tokenizer.ggml.merges":                  merges,
@@ -133,8 +137,14 @@ func Load(raw []byte) (*Weights, *tokenizer.BPE, error) {
 	if kv, err := getU("llama.attention.head_count_kv"); err == nil && kv != cfg.Heads {
 		cfg.KVHeads = kv // grouped-query attention; Validate checks it divides the heads
 	}
-	if cfg.RopeTheta, err = getF("llama.rope.freq_base"); err != nil {
-		cfg.RopeTheta = 10000 // llama's default when absent
+	cfg.RopeTheta = 10000 // llama's default when absent
+	if _, ok := md["llama.rope.freq_base"]; ok {
+		if cfg.RopeTheta, err = getF("llama.rope.freq_base"); err != nil {
+			return nil, nil, err
+		}
+	}
+	if v, ok := md["llama.rope.scaling.type"]; ok && (v.Type != gguf.TypeString || v.S != "none") {
+		return nil, nil, fmt.Errorf("rope scaling %q is not supported", v.S)
 	}
 	if cfg.NormEps, err = getF("llama.attention.layer_norm_rms_epsilon"); err != nil {
 		return nil, nil, err
@@ -198,6 +208,12 @@ func Load(raw []byte) (*Weights, *tokenizer.BPE, error) {
 func loadTokenizer(md map[string]gguf.Value) (*tokenizer.BPE, error) {
 	if m := md["tokenizer.ggml.model"]; m.Type != gguf.TypeString || m.S != "gpt2" {
 		return nil, fmt.Errorf("tokenizer model %q: only gpt2 (byte-level BPE) is supported", m.S)
+	}
+	// Merges only reproduce a vocabulary's tokenization under the
+	// pre-tokenizer it was trained with.
+	if p := md["tokenizer.ggml.pre"]; p.Type != gguf.TypeString || p.S != PreTokenizer {
+		return nil, fmt.Errorf("pre-tokenizer %q: only Delphi's (%q, tokenizer.Chunks) is implemented; "+
+			"GPT-2-style regular-expression pre-tokenizers are not yet", p.S, PreTokenizer)
 	}
 	tv, mv := md["tokenizer.ggml.tokens"], md["tokenizer.ggml.merges"]
 	if tv.Type != gguf.TypeArray || tv.Elem != gguf.TypeString || mv.Type != gguf.TypeArray || mv.Elem != gguf.TypeString {

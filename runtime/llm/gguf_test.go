@@ -119,6 +119,9 @@ func TestGGUFRefusals(t *testing.T) {
 		{"llama.block_count", gguf.Value{Type: gguf.TypeUint32, U: 3}, "blk.2"},
 		{"llama.context_length", gguf.Value{Type: gguf.TypeUint32, U: 1 << 20}, "context"},
 		{"llama.rope.dimension_count", gguf.Value{Type: gguf.TypeUint32, U: 4}, "full-head"},
+		{"llama.rope.freq_base", gguf.Value{Type: gguf.TypeUint32, U: 10000}, "want a float32"},
+		{"llama.rope.scaling.type", gguf.Value{Type: gguf.TypeString, S: "yarn"}, "rope scaling"},
+		{"tokenizer.ggml.pre", gguf.Value{Type: gguf.TypeString, S: "gpt-2"}, "pre-tokenizer"},
 	} {
 		if _, _, err := Load(edit(c.key, c.v)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s = %+v: %v, want an error mentioning %q", c.key, c.v, err, c.want)

@@ -23,6 +23,11 @@ func Graph(w *Weights, T int) (*runtime.Graph, error) {
 	if T < 1 || T > cfg.Context {
 		return nil, fmt.Errorf("window %d outside [1, context %d]", T, cfg.Context)
 	}
+	// The attention mask and scores are T×T per head: bound them before
+	// anything is allocated (the runtime's limits apply only at Compile).
+	if lim := runtime.DefaultLimits(); int64(T)*int64(T)*int64(cfg.Heads) > lim.MaxTensorElements {
+		return nil, fmt.Errorf("a window of %d tokens over %d heads exceeds the runtime's tensor limit", T, cfg.Heads)
+	}
 	b := &builder{g: &runtime.Graph{Initializers: map[string]*runtime.Tensor{}, Opset: 23}}
 	for name, t := range w.Tensors {
 		b.g.Initializers[name] = t

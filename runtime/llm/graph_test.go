@@ -113,3 +113,25 @@ func TestSessionRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+// A model large enough that the operators really split across workers gives
+// the same logits with 1 and 2 of them.
+func TestGraphWorkersAgree(t *testing.T) {
+	cfg := Sizes["micro"]
+	w, _ := Init(cfg, 2)
+	p := compile(t, w, 32)
+	ids := make([]int64, 32)
+	for i := range ids {
+		ids[i] = int64(i * 13 % cfg.Vocab)
+	}
+	a, err := p.Run([]*runtime.Tensor{tokens(ids...)}, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := p.Run([]*runtime.Tensor{tokens(ids...)}, 2, nil)
+	for i := range a[0].F {
+		if math.Float32bits(a[0].F[i]) != math.Float32bits(b[0].F[i]) {
+			t.Fatalf("logit %d differs between 1 and 2 workers", i)
+		}
+	}
+}

@@ -159,7 +159,8 @@ func LoadONNX(raw []byte, lim runtime.Limits) (*ONNXModel, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(out) != 1 || out[0].DType != runtime.Float32 || len(out[0].Shape) != 3 || out[0].Shape[1] != T || out[0].Shape[2] != cfg.Vocab {
+	if len(out) != 1 || out[0].DType != runtime.Float32 || len(out[0].Shape) != 3 || out[0].Shape[0] != 1 ||
+		out[0].Shape[1] != T || out[0].Shape[2] != cfg.Vocab || len(out[0].F) != T*cfg.Vocab {
 		return nil, fmt.Errorf("want one float32 output [1, %d, %d]", T, cfg.Vocab)
 	}
 	return &ONNXModel{Program: p, Tok: tok, Config: cfg, Window: T}, nil

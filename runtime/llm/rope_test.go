@@ -15,6 +15,13 @@ func TestSinCos(t *testing.T) {
 	if worst > 1e-13 {
 		t.Fatalf("sinCos is %g from math at worst", worst)
 	}
+	// Positions reach the largest context (65536) times the fastest rate (1 rad per position).
+	for x := 1000.0; x < 70000; x += 0.37 * 997 {
+		s, c := sinCos(x)
+		if math.Abs(s-math.Sin(x)) > 1e-11 || math.Abs(c-math.Cos(x)) > 1e-11 {
+			t.Fatalf("sinCos(%v) = %v, %v", x, s, c)
+		}
+	}
 }
 
 func TestRopeTables(t *testing.T) {

@@ -75,22 +75,28 @@ func BuildTextBench(name string, held []text.Verse) (*TextBench, error) {
 			}
 			answer := i % 4
 			opts := make([]string, 0, 4)
-			d := 0
-			for k := 0; len(opts) < 4; k++ {
-				if k > 64 {
+			used := map[string]bool{halves[i][1]: true} // lookups only
+			step := n/5 + 1
+			for gcd(step, n) != 1 { // a step coprime with n visits every verse
+				step++
+			}
+			for d := 1; len(opts) < 4; d++ {
+				if d > 4*n {
 					return nil, fmt.Errorf("cannot find distractors for held-out verse %d", i)
 				}
 				if len(opts) == answer {
 					opts = append(opts, halves[i][1])
+				}
+				if len(opts) == 4 {
+					break
+				}
+				// Distractors from verses spread through the split, each
+				// different from the truth and from the others.
+				j := (i + d*step) % n
+				if halves[j][1] == "" || used[halves[j][1]] {
 					continue
 				}
-				// Distractors from verses spread through the split, skipping
-				// any that equal the truth.
-				j := (i + 1 + (d+1)*(n/5)) % n
-				d++
-				if halves[j][1] == "" || halves[j][1] == halves[i][1] {
-					continue
-				}
+				used[halves[j][1]] = true
 				opts = append(opts, halves[j][1])
 			}
 			b.Items = append(b.Items, TextItem{Kind: KindChoice, Context: halves[i][0], Options: opts, Answer: answer})
@@ -142,6 +148,13 @@ func lastWord(s string) (string, string) {
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
 
 func abs(x int) int {
 	if x < 0 {

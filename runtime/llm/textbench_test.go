@@ -70,10 +70,13 @@ func TestEvaluatorScoresOnlyTheItem(t *testing.T) {
 	r1, _ := plain.Evaluate(b, []int{0, 1}, false)
 	r2, _ := prompted.Evaluate(b, []int{0, 1}, false)
 	body := len(tok.Encode([]byte(someVerses[0].Text+"\n"))) + len(tok.Encode([]byte(someVerses[1].Text+"\n")))
-	// Without a prompt the first token of each verse has nothing to be
-	// predicted from; with one, every verse token is scored and no prompt token is.
-	if r1.Scored != body-2 || r2.Scored != body {
+	// Each verse's first token is never scored, with or without a prompt,
+	// and no prompt token is: both score the same tokens, differently.
+	if r1.Scored != body-2 || r2.Scored != body-2 {
 		t.Fatalf("scored %d and %d tokens, verses hold %d", r1.Scored, r2.Scored, body)
+	}
+	if r1.BitsPerByte == r2.BitsPerByte {
+		t.Fatal("the system prompt changed nothing")
 	}
 	if _, err := plain.Evaluate(b, []int{5}, false); err == nil {
 		t.Fatal("an item index past the benchmark was accepted")
@@ -140,5 +143,41 @@ func TestJudgeVerdictsAreTraced(t *testing.T) {
 	}
 	if r2.Correct != wantCorrect {
 		t.Fatalf("judge said yes %d times, the recomputation %d", r2.Correct, wantCorrect)
+	}
+	// Judges rigged to favour one verdict decide every item that way.
+	for _, yes := range []bool{true, false} {
+		rigged, _ := Init(cfg, 5)
+		out := rigged.Tensors["output.weight"].F
+		favour, against := tok.Encode([]byte(" yes")), tok.Encode([]byte(" no"))
+		if !yes {
+			favour, against = against, favour
+		}
+		for d := 0; d < cfg.Dim; d++ {
+			for _, id := range favour {
+				out[d*cfg.Vocab+id] += 50
+			}
+			for _, id := range against {
+				out[d*cfg.Vocab+id] -= 50
+			}
+		}
+		ev, _ := NewEvaluator(cand, tok, "")
+		ev.Judge, _ = NewEvaluator(rigged, tok, "")
+		r, err := ev.Evaluate(b, items, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]int{true: len(items), false: 0}[yes]; r.Correct != want {
+			t.Fatalf("a judge rigged to say yes=%v gave %d of %d", yes, r.Correct, len(items))
+		}
+	}
+}
+
+func TestEvaluatorRefusesShortWindows(t *testing.T) {
+	tok, _ := tokenizer.Train([]byte(strings.Repeat("and the light was good. ", 30)), 300)
+	cfg := tiny
+	cfg.Vocab, cfg.Context = tok.VocabSize(), 8
+	w, _ := Init(cfg, 4)
+	if _, err := NewEvaluator(w, tok, ""); err == nil || !strings.Contains(err.Error(), "too short") {
+		t.Fatalf("an 8-token window: %v", err)
 	}
 }

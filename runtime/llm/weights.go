@@ -2,6 +2,7 @@ package llm
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/delphi-network/delphi/runtime"
 )
@@ -73,7 +74,7 @@ func (w *Weights) Check() error {
 			return fmt.Errorf("tensor %s is %v, want float32 %v", name, t.Shape, want)
 		}
 		for _, v := range t.F {
-			if v != v || v > 3e38 || v < -3e38 {
+			if v != v || math.IsInf(float64(v), 0) {
 				return fmt.Errorf("tensor %s holds a non-finite value", name)
 			}
 		}

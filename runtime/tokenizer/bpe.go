@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Pair is two token ids merged into one.
@@ -33,10 +34,22 @@ type BPE struct {
 // NumBytes is the number of byte tokens every vocabulary starts with.
 const NumBytes = 256
 
+// Bounds on a vocabulary, so that hostile merges (each doubling a token's
+// length) cannot ask for more memory than a real tokenizer uses.
+const (
+	MaxMerges     = 1 << 20
+	MaxTokenBytes = 1 << 10
+	maxVocabBytes = 64 << 20
+)
+
 // New builds a tokenizer from its merges, checking that each merge names
 // existing tokens and appears once.
 func New(merges []Pair) (*BPE, error) {
+	if len(merges) > MaxMerges {
+		return nil, fmt.Errorf("%d merges, at most %d", len(merges), MaxMerges)
+	}
 	t := &BPE{merges: append([]Pair(nil), merges...), rank: make(map[Pair]int, len(merges)), own: true}
+	total := NumBytes
 	t.vocab = make([][]byte, NumBytes, NumBytes+len(merges))
 	for i := range t.vocab[:NumBytes] {
 		t.vocab[i] = []byte{byte(i)}
@@ -50,6 +63,10 @@ func New(merges []Pair) (*BPE, error) {
 		if _, dup := t.rank[p]; dup {
 			return nil, fmt.Errorf("merge %d (%d, %d) repeats an earlier merge", k, p.A, p.B)
 		}
+		n := len(t.vocab[p.A]) + len(t.vocab[p.B])
+		if total += n; n > MaxTokenBytes || total > maxVocabBytes {
+			return nil, fmt.Errorf("merge %d makes a token of %d bytes (at most %d, %d in all)", k, n, MaxTokenBytes, maxVocabBytes)
+		}
 		t.rank[p] = k
 		t.result = append(t.result, id)
 		t.vocab = append(t.vocab, append(append([]byte{}, t.vocab[p.A]...), t.vocab[p.B]...))
@@ -62,14 +79,17 @@ func New(merges []Pair) (*BPE, error) {
 // have exactly one one-byte token, tokens must be distinct, and each merge
 // must make a token of the vocabulary.
 func FromVocab(tokens [][]byte, merges []Pair) (*BPE, error) {
+	if len(merges) > MaxMerges || len(tokens) > MaxMerges+NumBytes+1<<16 {
+		return nil, fmt.Errorf("%d tokens and %d merges: too many", len(tokens), len(merges))
+	}
 	t := &BPE{rank: make(map[Pair]int, len(merges)), vocab: make([][]byte, len(tokens))}
 	ids := make(map[string]int, len(tokens))
 	for i := range t.byteID {
 		t.byteID[i] = -1
 	}
 	for id, b := range tokens {
-		if len(b) == 0 {
-			return nil, fmt.Errorf("token %d is empty", id)
+		if len(b) == 0 || len(b) > MaxTokenBytes {
+			return nil, fmt.Errorf("token %d has %d bytes (1 to %d)", id, len(b), MaxTokenBytes)
 		}
 		if _, dup := ids[string(b)]; dup {
 			return nil, fmt.Errorf("token %d %q repeats an earlier token", id, b)
@@ -218,8 +238,15 @@ func Parse(raw []byte) (*BPE, error) {
 	var merges []Pair
 	for sc.Scan() {
 		var p Pair
-		if _, err := fmt.Sscanf(sc.Text(), "%d %d", &p.A, &p.B); err != nil {
-			return nil, fmt.Errorf("merge line %d: %q", len(merges)+1, sc.Text())
+		a, b, ok := strings.Cut(sc.Text(), " ")
+		var errA, errB error
+		p.A, errA = strconv.Atoi(a)
+		p.B, errB = strconv.Atoi(b)
+		if !ok || errA != nil || errB != nil || strconv.Itoa(p.A)+" "+strconv.Itoa(p.B) != sc.Text() {
+			return nil, fmt.Errorf("merge line %d: %q is not \"A B\" in canonical decimal", len(merges)+1, sc.Text())
+		}
+		if len(merges) >= MaxMerges {
+			return nil, fmt.Errorf("more than %d merges", MaxMerges)
 		}
 		merges = append(merges, p)
 	}
