@@ -135,3 +135,10 @@ func TestGraphWorkersAgree(t *testing.T) {
 		}
 	}
 }
+
+func TestArgmaxSkipsNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	if Argmax([]float32{nan, 1, 3, 3}) != 2 || Argmax([]float32{nan, nan}) != 0 || Argmax([]float32{-1, -2}) != 0 {
+		t.Fatal("argmax")
+	}
+}

@@ -162,13 +162,13 @@ func softmax(x []float32) {
 // Argmax returns the index of the largest logit, the lowest on ties (and
 // NaN never wins): greedy decoding's choice.
 func Argmax(logits []float32) int {
-	best := 0
+	best := -1
 	for i, v := range logits {
-		if v > logits[best] {
+		if v == v && (best < 0 || v > logits[best]) {
 			best = i
 		}
 	}
-	return best
+	return max(best, 0) // all NaN: token 0
 }
 
 // Generate feeds the prompt, then decodes greedily until n tokens were

@@ -18,7 +18,7 @@ type TrainConfig struct {
 	Model        Config  `json:"model"`
 	Seed         uint64  `json:"seed"`          // initial weights and window order
 	Steps        int     `json:"steps"`         // optimizer steps
-	Batch        int     `json:"batch"`         // windows per step
+	Batch        int     `json:"batch"`         // windows per step (≤ 64: each holds a gradient buffer)
 	Window       int     `json:"window"`        // tokens per window (≤ context)
 	LearningRate float32 `json:"learning_rate"` // Adam step size
 	ClipNorm     float32 `json:"clip_norm"`     // global gradient norm clip (0: none)
@@ -50,7 +50,7 @@ const (
 
 // NewTrainer initialises the weights from the seed.
 func NewTrainer(cfg TrainConfig, tokens []int) (*Trainer, error) {
-	if cfg.Steps < 0 || cfg.Steps > 1<<24 || cfg.Batch < 1 || cfg.Batch > 4096 || cfg.Window < 2 || cfg.Window > cfg.Model.Context ||
+	if cfg.Steps < 0 || cfg.Steps > 1<<24 || cfg.Batch < 1 || cfg.Batch > 64 || cfg.Window < 2 || cfg.Window > cfg.Model.Context ||
 		!(cfg.LearningRate > 0) || cfg.ClipNorm < 0 {
 		return nil, fmt.Errorf("invalid training config %+v", cfg)
 	}
