@@ -105,3 +105,28 @@ func (p *Program) Recompute(local int, inputs []*Tensor) (out *Tensor, err error
 	}
 	return p.steps[k].run(inputs, 1)[o], nil
 }
+
+// LeafFLOPs is the arithmetic of the operator behind leaf `local` (its
+// builder's estimate, at least one per output element for data movement):
+// what a referee step that recomputes it is bounded and charged by.
+func (p *Program) LeafFLOPs(local int) (int64, error) {
+	k, _, err := p.leafStep(local)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, s := range p.outs[k] {
+		n += int64(numel(p.infos[s].Shape))
+	}
+	return max(p.steps[k].flops, n), nil
+}
+
+// Folded reports whether the operator behind leaf `local` was evaluated at
+// compile time (its inputs are all constants).
+func (p *Program) Folded(local int) bool {
+	k, _, err := p.leafStep(local)
+	return err == nil && p.folded[k]
+}
+
+// Initializer is the graph's initializer of that name, or nil.
+func (p *Program) Initializer(name string) *Tensor { return p.graph.Initializers[name] }

@@ -97,3 +97,31 @@ func (p *Program) OutputShapes(k int) [][]int {
 	}
 	return out
 }
+
+// OutputLeaf is the per-item leaf index of graph output i, or false when no
+// operator produces it (an initializer or a graph input passed through).
+func (p *Program) OutputLeaf(i int) (int, bool) {
+	if i < 0 || i >= len(p.outSlot) {
+		return 0, false
+	}
+	leaf := 0
+	for k := range p.steps {
+		for _, s := range p.outs[k] {
+			if s == p.outSlot[i] {
+				return leaf, true
+			}
+			leaf++
+		}
+	}
+	return 0, false
+}
+
+// LeafShape is the compiled shape of the output behind per-item leaf
+// `local`, or nil outside the program.
+func (p *Program) LeafShape(local int) []int {
+	k, o, err := p.leafStep(local)
+	if err != nil {
+		return nil
+	}
+	return append([]int(nil), p.infos[p.outs[k][o]].Shape...)
+}

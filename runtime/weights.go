@@ -3,6 +3,7 @@ package runtime
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 
 	"github.com/delphi-network/delphi/runtime/merkle"
 )
@@ -66,4 +67,57 @@ func (w *WeightTree) Prove(name string) (int, merkle.Proof, error) {
 // VerifyWeight checks that (name, t) is leaf i of the weight tree with root.
 func VerifyWeight(root Hash, i uint64, name string, t *Tensor, p merkle.Proof) error {
 	return merkle.Verify(root, i, merkle.LeafHash(WeightLeafData(name, t)), p)
+}
+
+// ParseWeightLeafData decodes WeightLeafData's encoding, refusing a
+// truncated or padded one, a rank above 8 or more than maxElements
+// elements.
+func ParseWeightLeafData(b []byte, maxElements int) (string, *Tensor, error) {
+	if len(b) < 4 {
+		return "", nil, fmt.Errorf("weight leaf truncated")
+	}
+	n := binary.LittleEndian.Uint32(b)
+	if uint64(n) > uint64(len(b)-4) || len(b)-4-int(n) < 5 {
+		return "", nil, fmt.Errorf("weight leaf truncated")
+	}
+	name := string(b[4 : 4+n])
+	rest := b[4+n:]
+	dt := DType(rest[0])
+	rank := binary.LittleEndian.Uint32(rest[1:])
+	rest = rest[5:]
+	if rank > 8 || uint64(len(rest)) < 8*uint64(rank) {
+		return "", nil, fmt.Errorf("weight leaf %q: rank %d", name, rank)
+	}
+	shape := make([]int, rank)
+	elems := 1
+	for i := range shape {
+		d := binary.LittleEndian.Uint64(rest[8*i:])
+		if d > uint64(maxElements) || elems*int(d) > maxElements {
+			return "", nil, fmt.Errorf("weight leaf %q: more than %d elements", name, maxElements)
+		}
+		shape[i] = int(d)
+		elems *= int(d)
+	}
+	data := rest[8*rank:]
+	switch dt {
+	case Float32:
+		if len(data) != 4*elems {
+			return "", nil, fmt.Errorf("weight leaf %q: %d bytes for %d float32 elements", name, len(data), elems)
+		}
+		f := make([]float32, elems)
+		for i := range f {
+			f[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[4*i:]))
+		}
+		return name, &Tensor{DType: Float32, Shape: shape, F: f}, nil
+	case Int64:
+		if len(data) != 8*elems {
+			return "", nil, fmt.Errorf("weight leaf %q: %d bytes for %d int64 elements", name, len(data), elems)
+		}
+		v := make([]int64, elems)
+		for i := range v {
+			v[i] = int64(binary.LittleEndian.Uint64(data[8*i:]))
+		}
+		return name, &Tensor{DType: Int64, Shape: shape, I: v}, nil
+	}
+	return "", nil, fmt.Errorf("weight leaf %q: dtype %d", name, dt)
 }

@@ -4,62 +4,25 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/tokenizer"
 )
 
 // Evaluator scores a language model on text benchmarks through the runtime
-// graph, one program run per scored sequence, so with tracing on every
-// operator output of every run is a trace leaf (the same commitment as any
-// other model's evaluation). The model's registered system prompt is
-// prepended to every item.
+// graph (see Task for the trace it commits to). The model's registered
+// system prompt is prepended to every item.
 type Evaluator struct {
-	vocab  int
-	tok    *tokenizer.BPE
-	prog   *runtime.Program
-	window int
-	system []int
-	// MaxNew bounds generated tokens per kjv-complete item.
-	MaxNew int
+	subject *Subject
 	// Judge, when set, decides kjv-complete items instead of exact match:
 	// it reads JudgePrompt with {prompt}, {answer} and {reference} filled in
 	// and the verdict is " yes" if its log-likelihood beats " no". Its runs
 	// are traced with the candidate's, so Verde can referee the verdict too.
 	Judge       *Evaluator
 	JudgePrompt string
-}
-
-// DefaultJudgePrompt asks for a yes/no verdict on a completion.
-const DefaultJudgePrompt = "Verse: {prompt} ...\nExpected word: {reference}\nGiven word: {answer}\nDo the words match? Answer yes or no:"
-
-// verdict runs the judge on its prompt twice, once per verdict, and says
-// whether " yes" is the likelier continuation (a tie is "no").
-func (e *Evaluator) verdict(prompt string, tr *runtime.Trace) (bool, int, error) {
-	verdicts := [2][]int{e.tok.Encode([]byte(" yes")), e.tok.Encode([]byte(" no"))}
-	// Both verdicts follow the same context: the prompt's tail that leaves
-	// room for the longer one.
-	ctx := e.fitBody(e.tok.Encode([]byte(prompt)), e.window-len(e.system)-max(len(verdicts[0]), len(verdicts[1])))
-	if len(e.system)+len(ctx) == 0 {
-		return false, 0, fmt.Errorf("the judge's prompt is empty")
-	}
-	var lps [2]float64
-	runs := 0
-	for i, vt := range verdicts {
-		ids := append(append([]int{}, e.system...), ctx...)
-		start := len(ids)
-		ids = append(ids, vt...)
-		logits, err := e.run(ids, tr)
-		runs++
-		if err != nil {
-			return false, runs, err
-		}
-		for p := start; p < len(ids); p++ {
-			lps[i] += float64(logProb(logits[(p-1)*e.vocab:p*e.vocab], ids[p]))
-		}
-	}
-	return lps[0] > lps[1], runs, nil
+	// Workers bounds the goroutines one operator uses (results do not
+	// depend on it); 0 means 1.
+	Workers int
 }
 
 // NewEvaluator compiles the model over a window of the model's full context.
@@ -83,25 +46,26 @@ func NewONNXEvaluator(m *ONNXModel, systemPrompt string) (*Evaluator, error) {
 	return NewProgramEvaluator(m.Program, m.Tok, m.Window, systemPrompt)
 }
 
-// MinWindow is the shortest window an evaluator runs: room for a system
-// prompt, a context and the generated tokens.
-const MinWindow = 32
-
 // NewProgramEvaluator evaluates a compiled program whose input is int64
 // tokens [1, window] and whose output is logits [1, window, vocab].
 func NewProgramEvaluator(p *runtime.Program, tok *tokenizer.BPE, window int, systemPrompt string) (*Evaluator, error) {
-	T := window
-	if T < MinWindow {
-		return nil, fmt.Errorf("a window of %d tokens is too short to evaluate text (at least %d)", T, MinWindow)
+	s, err := NewSubject(p, tok, window, systemPrompt)
+	if err != nil {
+		return nil, err
 	}
-	e := &Evaluator{vocab: tok.VocabSize(), tok: tok, prog: p, window: T, MaxNew: 8}
-	if systemPrompt != "" {
-		e.system = tok.Encode([]byte(systemPrompt + "\n"))
-		if len(e.system) >= T/2 {
-			return nil, fmt.Errorf("the system prompt takes %d tokens, more than half the %d-token context", len(e.system), T)
-		}
+	return &Evaluator{subject: s}, nil
+}
+
+// Subject is the compiled model the evaluator runs.
+func (e *Evaluator) Subject() *Subject { return e.subject }
+
+// Task is the evaluator's task on a benchmark of the given item kind.
+func (e *Evaluator) Task(kind string) (*Task, error) {
+	t := &Task{Kind: kind, Cand: e.subject, JudgePrompt: e.JudgePrompt, Workers: e.Workers}
+	if e.Judge != nil {
+		t.Judge = e.Judge.subject
 	}
-	return e, nil
+	return t, t.Check()
 }
 
 // TextResult is one model's score on a text benchmark.
@@ -113,29 +77,192 @@ type TextResult struct {
 	Scored      int     `json:"scored"`   // items (choice, generate) or predicted tokens (next)
 	Accuracy    float64 `json:"accuracy"` // Correct / Scored
 	BitsPerByte float64 `json:"bits_per_byte,omitempty"`
-	TraceRoot   string  `json:"trace_root,omitempty"`
-	Leaves      int     `json:"leaves,omitempty"`
-	Runs        int     `json:"runs"` // program runs (sequences evaluated)
+	// Points is the score the chain records: the sum over items of
+	// ItemPoints (at most PointsPerItem each).
+	Points    int    `json:"points"`
+	TraceRoot string `json:"trace_root,omitempty"`
+	Leaves    int    `json:"leaves,omitempty"`
+	Runs      int    `json:"runs"` // program runs (sequences evaluated)
 }
 
-// run evaluates one sequence (at most the window; padded with token 0,
-// which the causal mask keeps from touching earlier rows) and returns its
-// logits rows.
-func (e *Evaluator) run(ids []int, tr *runtime.Trace) ([]float32, error) {
-	in := make([]int64, e.window)
-	for i, t := range ids {
-		in[i] = int64(t)
-	}
-	x, _ := runtime.FromInts([]int{1, e.window}, in)
-	var observe func(int, *runtime.Tensor)
-	if tr != nil {
-		observe = func(_ int, t *runtime.Tensor) { tr.Append(runtime.OutputHash(t)) }
-	}
-	out, err := e.prog.Run([]*runtime.Tensor{x}, 1, observe)
+// Evaluate scores items (indices into b.Items) in order.
+func (e *Evaluator) Evaluate(b *TextBench, items []int, trace bool) (TextResult, error) {
+	kind, err := b.Kind()
 	if err != nil {
-		return nil, err
+		return TextResult{Benchmark: b.Name}, err
 	}
-	return out[0].F, nil
+	t, err := e.Task(kind)
+	if err != nil {
+		return TextResult{Benchmark: b.Name}, err
+	}
+	res, tr, err := t.Evaluate(b, items, trace)
+	if tr != nil {
+		root := tr.Root()
+		res.TraceRoot, res.Leaves = hex.EncodeToString(root[:]), tr.Len()
+	}
+	return res, err
+}
+
+// Evaluate runs the task on items of b in order and returns the scores
+// and, when trace is set, the trace.
+func (t *Task) Evaluate(b *TextBench, items []int, trace bool) (TextResult, *runtime.Trace, error) {
+	res := TextResult{Benchmark: b.Name, BenchHash: b.Hash(), Items: len(items)}
+	if err := t.Check(); err != nil {
+		return res, nil, err
+	}
+	var tr *runtime.Trace
+	if trace {
+		tr = &runtime.Trace{}
+	}
+	var bits float64
+	bytes := 0
+	for _, idx := range items {
+		if idx < 0 || idx >= len(b.Items) {
+			return res, nil, fmt.Errorf("item %d outside the %d items of %s", idx, len(b.Items), b.Name)
+		}
+		s, err := t.runItem(b.Items[idx], tr)
+		res.Runs += s.runs
+		if err != nil {
+			return res, nil, fmt.Errorf("item %d: %w", idx, err)
+		}
+		res.Correct += s.correct
+		res.Scored += s.scored
+		res.Points += s.points
+		bits += s.bits
+		bytes += s.bytes
+	}
+	if res.Scored > 0 {
+		res.Accuracy = float64(res.Correct) / float64(res.Scored)
+	}
+	if bytes > 0 {
+		res.BitsPerByte = bits / float64(bytes)
+	}
+	return res, tr, nil
+}
+
+// itemScore is one item's outcome.
+type itemScore struct {
+	correct, scored, points int
+	bits                    float64 // next: −log2 p of the scored tokens
+	bytes                   int     // next: their bytes
+	runs                    int
+}
+
+// runItem runs every step of one item, appending its leaves to tr.
+func (t *Task) runItem(it TextItem, tr *runtime.Trace) (itemScore, error) {
+	var sc itemScore
+	var picks []int
+	var cond, prior [ChoiceOptions]float64
+	var verdict [2]float64
+	workers := max(t.Workers, 1)
+	for _, s := range t.Stages() {
+		m := t.subject(s)
+		in, err := t.input(it, s, picks)
+		if err != nil {
+			return sc, err
+		}
+		x := padded(in.ids, m.Window)
+		var observe func(int, *runtime.Tensor)
+		if tr != nil {
+			tr.Append(runtime.OutputHash(x))
+			observe = func(_ int, o *runtime.Tensor) { tr.Append(runtime.OutputHash(o)) }
+		}
+		out, err := m.Prog.Run([]*runtime.Tensor{x}, workers, observe)
+		sc.runs++
+		if err != nil {
+			return sc, err
+		}
+		V := m.Tok.VocabSize()
+		row := func(p int) []float32 { return out[0].F[p*V : (p+1)*V] }
+		ll := func() float64 { // log-likelihood of ids[from:]
+			var lp float64
+			for p := in.from; p < len(in.ids); p++ {
+				lp += float64(logProb(row(p-1), in.ids[p]))
+			}
+			return lp
+		}
+		switch s.Kind {
+		case StageScore:
+			for p := in.from; p < len(in.ids); p++ {
+				if Argmax(row(p-1)) == in.ids[p] {
+					sc.correct++
+				}
+				sc.scored++
+				sc.bits += -float64(logProb(row(p-1), in.ids[p])) / math.Ln2
+				sc.bytes += len(m.Tok.Token(in.ids[p]))
+			}
+		case StageOption:
+			cond[s.Index] = ll()
+		case StagePrior:
+			prior[s.Index] = ll()
+		case StageGenerate:
+			next := Argmax(row(len(in.ids) - 1))
+			picks = append(picks, next)
+			if tr != nil {
+				tr.Append(runtime.OutputHash(pickTensor(next)))
+			}
+		case StageVerdict:
+			verdict[s.Index] = ll()
+		}
+	}
+	switch t.Kind {
+	case KindNext:
+		sc.points = NextPoints(sc.bits, sc.bytes)
+	case KindChoice:
+		// Pointwise mutual information: how much the context raises each
+		// option's likelihood over the option alone, so that short or
+		// common continuations do not win by being likely anywhere.
+		best, bestPMI := -1, math.Inf(-1)
+		for o := range cond {
+			if pmi := cond[o] - prior[o]; pmi > bestPMI {
+				best, bestPMI = o, pmi
+			}
+		}
+		sc.scored = 1
+		if best == it.Answer {
+			sc.correct, sc.points = 1, 1
+		}
+	case KindGenerate:
+		sc.scored = 1
+		ok := false
+		if t.Judge != nil {
+			ok = verdict[0] > verdict[1] // a tie is "no"
+		} else {
+			answer, err := t.answer(picks)
+			if err != nil {
+				return sc, err
+			}
+			ok = answer == it.Target
+		}
+		if ok {
+			sc.correct, sc.points = 1, 1
+		}
+	}
+	return sc, nil
+}
+
+// PointsPerItem is the most one item scores on a benchmark of the kind:
+// 1000 on kjv-next (NextPoints), 1 (right or wrong) otherwise.
+func PointsPerItem(kind string) int {
+	if kind == KindNext {
+		return 1000
+	}
+	return 1
+}
+
+// NextPoints scores a verse by compression: 1000·(1 − bits per byte / 8),
+// rounded half up and clamped to [0, 1000]. Bits per byte compares models
+// whatever their tokenizers; 8 bits per byte is what a model that knows
+// nothing about the text pays.
+func NextPoints(bits float64, bytes int) int {
+	if bytes == 0 {
+		return 0
+	}
+	v := math.Floor(1000*(1-bits/float64(bytes)/8) + 0.5)
+	if !(v > 0) { // also NaN
+		return 0
+	}
+	return int(min(v, 1000))
 }
 
 // logProb is log p(target) from one logits row, in LogSoftmax's order.
@@ -151,171 +278,4 @@ func logProb(row []float32, target int) float32 {
 		s = s + runtime.Exp(v-m)
 	}
 	return (row[target] - m) - runtime.Log(s)
-}
-
-// fitBody keeps the last tokens of body that fit in `room` positions
-// (at least one).
-func (e *Evaluator) fitBody(body []int, room int) []int {
-	room = max(room, 1)
-	if len(body) > room {
-		body = body[len(body)-room:]
-	}
-	return body
-}
-
-// fit is the system prompt followed by fitBody.
-func (e *Evaluator) fit(body []int, room int) []int {
-	return append(append([]int{}, e.system...), e.fitBody(body, room)...)
-}
-
-// Evaluate scores items (indices into b.Items) in order.
-func (e *Evaluator) Evaluate(b *TextBench, items []int, trace bool) (TextResult, error) {
-	res := TextResult{Benchmark: b.Name, BenchHash: b.Hash(), Items: len(items)}
-	var tr *runtime.Trace
-	if trace {
-		tr = &runtime.Trace{}
-	}
-	V := e.vocab
-	var bits float64
-	bytes := 0
-	for _, idx := range items {
-		if idx < 0 || idx >= len(b.Items) {
-			return res, fmt.Errorf("item %d outside the %d items of %s", idx, len(b.Items), b.Name)
-		}
-		it := b.Items[idx]
-		switch it.Kind {
-		case KindNext:
-			body := e.tok.Encode([]byte(it.Context))
-			room := e.window - len(e.system)
-			if len(body) > room {
-				body = body[:room] // score the verse's first `room` tokens
-			}
-			ids := append(append([]int{}, e.system...), body...)
-			logits, err := e.run(ids, tr)
-			res.Runs++
-			if err != nil {
-				return res, err
-			}
-			// The verse's first token is never scored, with or without a
-			// system prompt, so every model is scored on the same tokens.
-			for p := len(e.system) + 1; p < len(ids); p++ {
-				row := logits[(p-1)*V : p*V]
-				if Argmax(row) == ids[p] {
-					res.Correct++
-				}
-				res.Scored++
-				bits += -float64(logProb(row, ids[p])) / math.Ln2
-				bytes += len(e.tok.Token(ids[p]))
-			}
-		case KindChoice:
-			// Options longer than the window less one context token are scored
-			// on their first tokens; every option follows the same context,
-			// the verse's tail that leaves room for the longest option.
-			opts := make([][]int, len(it.Options))
-			longest := 0
-			for o, opt := range it.Options {
-				opts[o] = e.tok.Encode([]byte(opt))
-				if maxOpt := e.window - len(e.system) - 1; len(opts[o]) > maxOpt {
-					opts[o] = opts[o][:maxOpt]
-				}
-				longest = max(longest, len(opts[o]))
-			}
-			ctx := e.fitBody(e.tok.Encode([]byte(it.Context)), e.window-len(e.system)-longest)
-			if len(e.system)+len(ctx) == 0 {
-				return res, fmt.Errorf("item %d has no context to score options after", idx)
-			}
-			best, bestLP := -1, math.Inf(-1)
-			for o, ot := range opts {
-				ids := append(append([]int{}, e.system...), ctx...)
-				start := len(ids)
-				ids = append(ids, ot...)
-				logits, err := e.run(ids, tr)
-				res.Runs++
-				if err != nil {
-					return res, err
-				}
-				var lp float64
-				for p := start; p < len(ids); p++ {
-					lp += float64(logProb(logits[(p-1)*V:p*V], ids[p]))
-				}
-				if lp > bestLP {
-					best, bestLP = o, lp
-				}
-			}
-			res.Scored++
-			if best == it.Answer {
-				res.Correct++
-			}
-		case KindGenerate:
-			ids := e.fit(e.tok.Encode([]byte(it.Context)), e.window-len(e.system)-e.MaxNew)
-			if len(ids) == 0 {
-				return res, fmt.Errorf("item %d has no prompt to continue", idx)
-			}
-			// Always MaxNew runs, even once the word is complete, so every
-			// item contributes the same number of trace leaves.
-			var gen []int
-			for len(gen) < e.MaxNew {
-				logits, err := e.run(ids, tr)
-				res.Runs++
-				if err != nil {
-					return res, err
-				}
-				next := Argmax(logits[(len(ids)-1)*V : len(ids)*V])
-				ids = append(ids, next)
-				gen = append(gen, next)
-			}
-			res.Scored++
-			answer := firstWord(e.decode(gen))
-			if e.Judge == nil {
-				if answer == it.Target {
-					res.Correct++
-				}
-				break
-			}
-			tmpl := e.JudgePrompt
-			if tmpl == "" {
-				tmpl = DefaultJudgePrompt
-			}
-			prompt := strings.NewReplacer("{prompt}", it.Context, "{answer}", answer, "{reference}", it.Target).Replace(tmpl)
-			yes, runs, err := e.Judge.verdict(prompt, tr)
-			res.Runs += runs
-			if err != nil {
-				return res, fmt.Errorf("judge: %w", err)
-			}
-			if yes {
-				res.Correct++
-			}
-		default:
-			return res, fmt.Errorf("item %d has unknown kind %q", idx, it.Kind)
-		}
-	}
-	if res.Scored > 0 {
-		res.Accuracy = float64(res.Correct) / float64(res.Scored)
-	}
-	if bytes > 0 {
-		res.BitsPerByte = bits / float64(bytes)
-	}
-	if tr != nil {
-		root := tr.Root()
-		res.TraceRoot, res.Leaves = hex.EncodeToString(root[:]), tr.Len()
-	}
-	return res, nil
-}
-
-func (e *Evaluator) decode(ids []int) string {
-	b, _ := e.tok.Decode(ids) // ids come from the model's own vocabulary
-	return string(b)
-}
-
-// firstWord returns the first run of letters after optional spaces.
-func firstWord(s string) string {
-	i := 0
-	for i < len(s) && s[i] == ' ' {
-		i++
-	}
-	j := i
-	for j < len(s) && isLetter(s[j]) {
-		j++
-	}
-	return s[i:j]
 }

@@ -109,6 +109,9 @@ type ONNXModel struct {
 	Tok     *tokenizer.BPE
 	Config  Config
 	Window  int
+	// Root is the runtime's weight root over the graph's initializers:
+	// the registered weights_root of an ONNX language model.
+	Root runtime.Hash
 }
 
 // LoadONNX parses, bounds and compiles an ONNX language model: one int64
@@ -163,5 +166,5 @@ func LoadONNX(raw []byte, lim runtime.Limits) (*ONNXModel, error) {
 		out[0].Shape[1] != T || out[0].Shape[2] != cfg.Vocab || len(out[0].F) != T*cfg.Vocab {
 		return nil, fmt.Errorf("want one float32 output [1, %d, %d]", T, cfg.Vocab)
 	}
-	return &ONNXModel{Program: p, Tok: tok, Config: cfg, Window: T}, nil
+	return &ONNXModel{Program: p, Tok: tok, Config: cfg, Window: T, Root: runtime.NewWeightTree(g).Root()}, nil
 }

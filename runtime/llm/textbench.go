@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/delphi-network/delphi/runtime/merkle"
 	"github.com/delphi-network/delphi/runtime/text"
 )
 
@@ -40,6 +41,7 @@ type TextItem struct {
 type TextBench struct {
 	Name  string
 	Items []TextItem
+	tree  *merkle.Tree // over the item encodings, built on first use
 }
 
 // TextBenchNames lists the built-in text benchmarks.

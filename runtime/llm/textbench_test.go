@@ -107,7 +107,7 @@ func TestJudgeVerdictsAreTraced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r1.Runs != len(items)*plain.MaxNew || r2.Runs != len(items)*(plain.MaxNew+2) {
+	if r1.Runs != len(items)*GenerateTokens || r2.Runs != len(items)*(GenerateTokens+2) {
 		t.Fatalf("runs %d and %d", r1.Runs, r2.Runs)
 	}
 	if r2.Leaves <= r1.Leaves || r2.TraceRoot == r1.TraceRoot {
@@ -118,7 +118,7 @@ func TestJudgeVerdictsAreTraced(t *testing.T) {
 	wantCorrect := 0
 	for _, i := range items {
 		it := b.Items[i]
-		gen, _ := NewSession(cand).Generate(tok.Encode([]byte(it.Context)), plain.MaxNew, -1)
+		gen, _ := NewSession(cand).Generate(tok.Encode([]byte(it.Context)), GenerateTokens, -1)
 		text, _ := tok.Decode(gen)
 		prompt := strings.NewReplacer("{prompt}", it.Context, "{answer}", firstWord(string(text)), "{reference}", it.Target).Replace(DefaultJudgePrompt)
 		var lp [2]float64

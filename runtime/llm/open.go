@@ -1,0 +1,99 @@
+package llm
+
+import (
+	"fmt"
+
+	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/tokenizer"
+)
+
+// Model is a language-model artifact opened for evaluation, in either of
+// its registered formats.
+type Model struct {
+	Format  string // "gguf" or "onnx"
+	Program *runtime.Program
+	Tok     *tokenizer.BPE
+	Config  Config
+	Window  int
+	// Root is what the model registry's weights_root must be: the weight
+	// tree (Tree) of a GGUF file, the runtime's initializer tree of an
+	// ONNX file.
+	Root runtime.Hash
+	// Tree proves a GGUF model's config, tokenizer and weights one by one.
+	Tree *Tree
+}
+
+// Formats are the artifact formats a language model is registered in.
+var Formats = []string{"gguf", "onnx"}
+
+// Open parses, bounds and compiles a language-model artifact.
+func Open(format string, raw []byte, lim runtime.Limits) (*Model, error) {
+	switch format {
+	case "gguf":
+		w, tok, err := Load(raw)
+		if err != nil {
+			return nil, err
+		}
+		if tok.VocabSize() != w.Config.Vocab {
+			return nil, fmt.Errorf("tokenizer has %d tokens, the model %d", tok.VocabSize(), w.Config.Vocab)
+		}
+		g, err := Graph(w, w.Config.Context)
+		if err != nil {
+			return nil, err
+		}
+		p, err := runtime.Compile(g, lim)
+		if err != nil {
+			return nil, err
+		}
+		tree := NewTree(w, tok)
+		return &Model{Format: format, Program: p, Tok: tok, Config: w.Config, Window: w.Config.Context, Root: tree.Root(), Tree: tree}, nil
+	case "onnx":
+		m, err := LoadONNX(raw, lim)
+		if err != nil {
+			return nil, err
+		}
+		return &Model{Format: format, Program: m.Program, Tok: m.Tok, Config: m.Config, Window: m.Window, Root: m.Root}, nil
+	}
+	return nil, fmt.Errorf("format %q is not a language-model format (%v)", format, Formats)
+}
+
+// Subject is the model with a system prompt, as a task runs it. A GGUF
+// model's weights are proven one by one in a dispute, so its Sources list
+// them.
+func (m *Model) Subject(systemPrompt string) (*Subject, error) {
+	s, err := NewSubject(m.Program, m.Tok, m.Window, systemPrompt)
+	if err != nil {
+		return nil, err
+	}
+	if m.Format == "gguf" {
+		s.Proven(Names(m.Config))
+	}
+	return s, nil
+}
+
+// SkeletonSubject is what a referee holds of a GGUF model: the program
+// compiled from its proven config, its proven tokenizer and the system
+// prompt; every weight is proven when an operator reads it.
+func SkeletonSubject(cfg Config, tok *tokenizer.BPE, systemPrompt string, lim runtime.Limits) (*Subject, error) {
+	if tok.VocabSize() != cfg.Vocab {
+		return nil, fmt.Errorf("tokenizer has %d tokens, the model %d", tok.VocabSize(), cfg.Vocab)
+	}
+	p, err := Skeleton(cfg, lim)
+	if err != nil {
+		return nil, err
+	}
+	s, err := NewSubject(p, tok, cfg.Context, systemPrompt)
+	if err != nil {
+		return nil, err
+	}
+	s.Proven(Names(cfg))
+	return s, nil
+}
+
+// SkeletonCost bounds the work of building a config's skeleton: the
+// attention mask and rotary tables Graph computes, and one unit per
+// operator compiled.
+func SkeletonCost(cfg Config) int64 {
+	T := int64(cfg.Context)
+	return T*T + T*int64(cfg.HeadDim()) + int64(cfg.Layers)*64
+}

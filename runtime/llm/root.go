@@ -1,0 +1,186 @@
+package llm
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/merkle"
+	"github.com/delphi-network/delphi/runtime/tokenizer"
+)
+
+// The weight tree of a GGUF language model: what its registered
+// weights_root commits to, so that a Verde referee step needs only the
+// config, the tokenizer and the one operator's weights, never the whole
+// file. Leaves, sorted by name (byte-wise):
+//
+//	"config"     metaLeaf("config", EncodeConfig(cfg))
+//	"tokenizer"  metaLeaf("tokenizer", tok.MarshalText())
+//	each tensor  runtime.WeightLeafData(name, t) for every name in Names(cfg)
+//
+// A meta leaf is u32le len(name) ‖ name ‖ 0x00 ‖ data; the 0x00 where a
+// tensor leaf has its dtype (1 or 7) keeps the two kinds apart.
+
+// Names of the two metadata leaves.
+const (
+	PartConfig    = "config"
+	PartTokenizer = "tokenizer"
+)
+
+// metaLeaf encodes a metadata leaf.
+func metaLeaf(name string, data []byte) []byte {
+	b := binary.LittleEndian.AppendUint32(nil, uint32(len(name)))
+	b = append(b, name...)
+	b = append(b, 0)
+	return append(b, data...)
+}
+
+const configTag = "delphi-llama-config-v1"
+
+// EncodeConfig is the config's canonical bytes: a tag, seven u32le
+// (vocab, dim, layers, heads, kv heads, hidden, context) and two float32
+// bit patterns (rope theta, norm epsilon).
+func EncodeConfig(c Config) []byte {
+	b := []byte(configTag)
+	for _, v := range []int{c.Vocab, c.Dim, c.Layers, c.Heads, c.KVHeads, c.Hidden, c.Context} {
+		b = binary.LittleEndian.AppendUint32(b, uint32(v))
+	}
+	b = binary.LittleEndian.AppendUint32(b, math.Float32bits(c.RopeTheta))
+	return binary.LittleEndian.AppendUint32(b, math.Float32bits(c.NormEps))
+}
+
+// DecodeConfig parses EncodeConfig's bytes and validates the config.
+func DecodeConfig(b []byte) (Config, error) {
+	if len(b) != len(configTag)+36 || string(b[:len(configTag)]) != configTag {
+		return Config{}, fmt.Errorf("not a %s encoding", configTag)
+	}
+	u := func(i int) uint32 { return binary.LittleEndian.Uint32(b[len(configTag)+4*i:]) }
+	for i := 0; i < 7; i++ {
+		if u(i) > 1<<30 {
+			return Config{}, fmt.Errorf("config field %d is %d", i, u(i))
+		}
+	}
+	c := Config{Vocab: int(u(0)), Dim: int(u(1)), Layers: int(u(2)), Heads: int(u(3)), KVHeads: int(u(4)),
+		Hidden: int(u(5)), Context: int(u(6)), RopeTheta: math.Float32frombits(u(7)), NormEps: math.Float32frombits(u(8))}
+	return c, c.Validate()
+}
+
+// Tree is the weight tree of one model.
+type Tree struct {
+	names  []string
+	leaves [][]byte
+	tree   *merkle.Tree
+}
+
+// NewTree builds the tree over the model's config, tokenizer and weights.
+func NewTree(w *Weights, tok *tokenizer.BPE) *Tree {
+	data := map[string][]byte{
+		PartConfig:    metaLeaf(PartConfig, EncodeConfig(w.Config)),
+		PartTokenizer: metaLeaf(PartTokenizer, tok.MarshalText()),
+	}
+	for _, n := range Names(w.Config) {
+		data[n] = runtime.WeightLeafData(n, w.Tensors[n])
+	}
+	t := &Tree{}
+	for n := range data {
+		t.names = append(t.names, n)
+	}
+	sort.Strings(t.names)
+	hs := make([]runtime.Hash, len(t.names))
+	for i, n := range t.names {
+		t.leaves = append(t.leaves, data[n])
+		hs[i] = merkle.LeafHash(data[n])
+	}
+	t.tree = merkle.New(hs)
+	return t
+}
+
+// Root is the registered weights_root of a GGUF language model.
+func (t *Tree) Root() runtime.Hash { return t.tree.Root() }
+
+// Len is the number of leaves.
+func (t *Tree) Len() int { return len(t.names) }
+
+// Prove returns the named leaf's index, data and proof.
+func (t *Tree) Prove(name string) (int, []byte, merkle.Proof, error) {
+	i := sort.SearchStrings(t.names, name)
+	if i == len(t.names) || t.names[i] != name {
+		return 0, nil, merkle.Proof{}, fmt.Errorf("no part %q", name)
+	}
+	p, err := t.tree.Prove(i)
+	return i, t.leaves[i], p, err
+}
+
+// Verified is one verified leaf of a weight tree.
+type Verified struct {
+	Name   string
+	Config *Config         // PartConfig
+	Tok    *tokenizer.BPE  // PartTokenizer
+	Tensor *runtime.Tensor // a weight
+}
+
+// VerifyPart checks that data is leaf index of the tree with root and
+// decodes it. A tensor's shape is checked later, against the config.
+func VerifyPart(root runtime.Hash, index uint64, data []byte, proof merkle.Proof) (Verified, error) {
+	if err := merkle.Verify(root, index, merkle.LeafHash(data), proof); err != nil {
+		return Verified{}, fmt.Errorf("part against the weight root: %w", err)
+	}
+	if len(data) >= 4 {
+		n := binary.LittleEndian.Uint32(data)
+		if uint64(n) < uint64(len(data)-4) && data[4+n] == 0 {
+			name, payload := string(data[4:4+n]), data[5+n:]
+			switch name {
+			case PartConfig:
+				c, err := DecodeConfig(payload)
+				if err != nil {
+					return Verified{}, err
+				}
+				return Verified{Name: name, Config: &c}, nil
+			case PartTokenizer:
+				tok, err := tokenizer.Parse(payload)
+				if err != nil {
+					return Verified{}, err
+				}
+				if !bytes.Equal(tok.MarshalText(), payload) {
+					return Verified{}, fmt.Errorf("the tokenizer is not in canonical form")
+				}
+				return Verified{Name: name, Tok: tok}, nil
+			}
+			return Verified{}, fmt.Errorf("unknown metadata part %q", name)
+		}
+	}
+	name, t, err := runtime.ParseWeightLeafData(data, int(runtime.DefaultLimits().MaxTensorElements))
+	if err != nil {
+		return Verified{}, err
+	}
+	return Verified{Name: name, Tensor: t}, nil
+}
+
+// Skeleton is a model's program compiled from its config alone, with
+// weights of the right shapes but no values: the referee recomputes one
+// operator of it from proven weights, so it never holds the whole model.
+// Its leaves, shapes and canonical order are those of the real program.
+func Skeleton(cfg Config, lim runtime.Limits) (*runtime.Program, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if int64(cfg.Params()) > lim.MaxWeightElements {
+		return nil, fmt.Errorf("%d weights, the limit is %d", cfg.Params(), lim.MaxWeightElements)
+	}
+	w := &Weights{Config: cfg, Tensors: map[string]*runtime.Tensor{}}
+	for _, n := range Names(cfg) {
+		s, err := Shape(cfg, n)
+		if err != nil {
+			return nil, err
+		}
+		w.Tensors[n] = &runtime.Tensor{DType: runtime.Float32, Shape: s}
+	}
+	g, err := Graph(w, cfg.Context)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.Compile(g, lim)
+}
