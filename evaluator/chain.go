@@ -81,6 +81,7 @@ func (c *chain) evaluationJobs(ctx context.Context, e evaluationtypes.Evaluation
 		return err
 	}
 	var b *evaluationtypes.Benchmark
+	var judge *evaluationtypes.Model
 	for _, r := range rounds.Rounds {
 		if r.Status != evaluationtypes.ROUND_STATUS_OPEN {
 			continue
@@ -92,13 +93,20 @@ func (c *chain) evaluationJobs(ctx context.Context, e evaluationtypes.Evaluation
 				return err
 			}
 			b = &res.Benchmark
+			if b.JudgeModelId != 0 {
+				m, err := c.q.Model(ctx, &evaluationtypes.QueryModelRequest{Id: b.JudgeModelId})
+				if err != nil {
+					return err
+				}
+				judge = &m.Model
+			}
 		}
 		for _, id := range e.ModelIds {
 			m, err := c.q.Model(ctx, &evaluationtypes.QueryModelRequest{Id: id})
 			if err != nil {
 				return err
 			}
-			out.jobs = append(out.jobs, job{evaluation: e, round: r, benchmark: *b, model: m.Model,
+			out.jobs = append(out.jobs, job{evaluation: e, round: r, benchmark: *b, model: m.Model, judge: judge,
 				maxBytes: int64(out.params.MaxArtifactBytes)})
 		}
 	}

@@ -5,10 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	goruntime "runtime"
 	"sync"
 
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/bench"
+	"github.com/delphi-network/delphi/runtime/llm"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/player"
 )
@@ -33,13 +35,24 @@ type computer struct {
 	fault *Fault
 
 	mu     sync.Mutex
-	models map[string]*loaded // by weights SHA-256
+	models map[string]*loaded // by format and weights SHA-256
+	texts  map[string]*llm.TextBench
 }
 
+// loaded is a fetched, verified artifact and what the runtime made of it:
+// a classifier or a language model, each parsed on first use. The errors
+// are the runtime's refusals (or a weight root that is not the
+// registered one), deterministic for every validator.
 type loaded struct {
-	raw   []byte // the verified artifact, for the referee step of a dispute
+	raw []byte // the verified artifact, for the referee step of a dispute
+
+	once  sync.Once
 	model *runtime.Model
-	err   error // the runtime's refusal, deterministic for every validator
+	err   error
+
+	lmOnce sync.Once
+	lm     *llm.Model
+	lmErr  error
 }
 
 // job is one model's evaluation in one round.
@@ -48,7 +61,9 @@ type job struct {
 	round      evaluationtypes.Round
 	benchmark  evaluationtypes.Benchmark
 	model      evaluationtypes.Model
-	maxBytes   int64
+	// judge is the benchmark's judge model, if it names one.
+	judge    *evaluationtypes.Model
+	maxBytes int64
 }
 
 // run evaluates one job and returns its result and trace (nil for a
@@ -56,7 +71,10 @@ type job struct {
 // missing, artifact unavailable or not the registered bytes): nothing is
 // reported, and the error shows in health and metrics.
 func (c *computer) run(ctx context.Context, j job) (*evaluationtypes.RoundResult, *runtime.Trace, error) {
-	ds, err := bench.Load(j.benchmark.Name)
+	if j.benchmark.IsText() {
+		return c.runText(ctx, j)
+	}
+	ds, err := bench.Load(j.benchmark.DatasetName())
 	if err != nil {
 		return nil, nil, fmt.Errorf("benchmark %q: %w", j.benchmark.Name, err)
 	}
@@ -64,45 +82,152 @@ func (c *computer) run(ctx context.Context, j job) (*evaluationtypes.RoundResult
 	if got := hex.EncodeToString(sum[:]); got != j.benchmark.DatasetSha256 {
 		return nil, nil, fmt.Errorf("benchmark %q: local dataset hash %s, registered %s", j.benchmark.Name, got, j.benchmark.DatasetSha256)
 	}
-	seed, err := hex.DecodeString(j.round.Seed)
-	if err != nil {
-		return nil, nil, fmt.Errorf("round seed: %w", err)
-	}
-	items, err := bench.Select(seed, int(j.evaluation.ItemsPerRound), ds.Len())
+	items, err := roundItems(j, ds.Len())
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := c.load(ctx, j.model, j.maxBytes)
+	l, err := c.fetchModel(ctx, j.model, j.maxBytes)
 	if err != nil {
 		return nil, nil, err
 	}
-	out := &evaluationtypes.RoundResult{EvaluationId: j.evaluation.Id, Round: j.round.Round, Attempt: j.round.Attempt,
-		ModelId: j.model.Id}
-	if m.err != nil {
-		out.TraceRoot, out.Leaves = RejectedRoot(j.model.WeightsSha256), 1
-		return out, nil, nil
+	out := c.result(j)
+	m, refused := c.classifier(l, j.model)
+	if refused != nil {
+		return c.rejected(out, j), nil, nil
 	}
-	res, err := m.model.Evaluate(ds, items, runtime.EvalOptions{Trace: true})
+	res, err := m.Evaluate(ds, items, runtime.EvalOptions{Trace: true})
 	if err != nil {
 		// A run-time refusal (shape mismatch with the benchmark, bounds) is
 		// as deterministic as a load-time one.
-		out.TraceRoot, out.Leaves = RejectedRoot(j.model.WeightsSha256), 1
-		return out, nil, nil
+		return c.rejected(out, j), nil, nil
 	}
-	tr := res.Trace
+	return c.finish(out, j, uint64(res.Correct), res.Trace)
+}
+
+// runText evaluates a language model on a text benchmark: the registered
+// system prompt prepended, the judge's runs traced with the candidate's.
+func (c *computer) runText(ctx context.Context, j job) (*evaluationtypes.RoundResult, *runtime.Trace, error) {
+	t, err := c.textTask(ctx, j)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := c.result(j)
+	if t.refused != nil {
+		return c.rejected(out, j), nil, nil
+	}
+	res, tr, err := t.task.Evaluate(t.bench, t.items, true)
+	if err != nil {
+		return c.rejected(out, j), nil, nil
+	}
+	return c.finish(out, j, uint64(res.Points), tr)
+}
+
+// textRun is everything a text evaluation (or its defence) needs.
+type textRun struct {
+	task  *llm.Task
+	bench *llm.TextBench
+	items []int
+	cand  *loaded
+	judge *loaded
+	// refused is the runtime's deterministic refusal of the candidate or
+	// its judge: the result is the rejected root.
+	refused error
+}
+
+// textTask loads the verified text benchmark, the round's items, the
+// candidate and the judge, and builds the task. An error is this
+// machine's (data, fetch); a refusal is the runtime's.
+func (c *computer) textTask(ctx context.Context, j job) (*textRun, error) {
+	tb, err := c.text(j.benchmark)
+	if err != nil {
+		return nil, err
+	}
+	items, err := roundItems(j, tb.Len())
+	if err != nil {
+		return nil, err
+	}
+	kind, _ := tb.Kind()
+	r := &textRun{bench: tb, items: items, task: &llm.Task{Kind: kind, JudgePrompt: j.benchmark.JudgePrompt, Workers: goruntime.GOMAXPROCS(0)}}
+	if r.cand, err = c.fetchModel(ctx, j.model, j.maxBytes); err != nil {
+		return nil, err
+	}
+	if r.task.Cand, r.refused = c.subject(r.cand, j.model); r.refused != nil {
+		return r, nil
+	}
+	if j.benchmark.JudgeModelId != 0 {
+		if j.judge == nil || j.judge.Id != j.benchmark.JudgeModelId {
+			return nil, fmt.Errorf("benchmark %q: judge model %d not read from the chain", j.benchmark.Name, j.benchmark.JudgeModelId)
+		}
+		if r.judge, err = c.fetchModel(ctx, *j.judge, j.maxBytes); err != nil {
+			return nil, fmt.Errorf("judge: %w", err)
+		}
+		if r.task.Judge, r.refused = c.subject(r.judge, *j.judge); r.refused != nil {
+			return r, nil
+		}
+	}
+	r.refused = r.task.Check()
+	return r, nil
+}
+
+// text loads a text benchmark once and checks it against the registry.
+func (c *computer) text(b evaluationtypes.Benchmark) (*llm.TextBench, error) {
+	name := b.DatasetName()
+	c.mu.Lock()
+	tb, ok := c.texts[name]
+	c.mu.Unlock()
+	if !ok {
+		var err error
+		if tb, err = llm.LoadTextBench(name); err != nil {
+			return nil, fmt.Errorf("benchmark %q: %w", b.Name, err)
+		}
+		c.mu.Lock()
+		c.texts[name] = tb
+		c.mu.Unlock()
+	}
+	root := tb.ItemRoot()
+	if tb.Hash() != b.DatasetSha256 || hex.EncodeToString(root[:]) != b.ItemRoot || uint64(tb.Len()) != b.ItemCount {
+		return nil, fmt.Errorf("benchmark %q: local dataset %s (root %x, %d items), registered %s (root %s, %d items)",
+			b.Name, tb.Hash(), root, tb.Len(), b.DatasetSha256, b.ItemRoot, b.ItemCount)
+	}
+	return tb, nil
+}
+
+// roundItems draws the round's items from its seed.
+func roundItems(j job, total int) ([]int, error) {
+	seed, err := hex.DecodeString(j.round.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("round seed: %w", err)
+	}
+	return bench.Select(seed, int(j.evaluation.ItemsPerRound), total)
+}
+
+func (c *computer) result(j job) *evaluationtypes.RoundResult {
+	return &evaluationtypes.RoundResult{EvaluationId: j.evaluation.Id, Round: j.round.Round, Attempt: j.round.Attempt, ModelId: j.model.Id}
+}
+
+func (c *computer) rejected(out *evaluationtypes.RoundResult, j job) *evaluationtypes.RoundResult {
+	out.TraceRoot, out.Leaves = RejectedRoot(j.model.WeightsSha256), 1
+	return out
+}
+
+// finish fills in the score and the root, falsifying the trace first in
+// the test-only byzantine mode.
+func (c *computer) finish(out *evaluationtypes.RoundResult, j job, score uint64, tr *runtime.Trace) (*evaluationtypes.RoundResult, *runtime.Trace, error) {
 	if c.fault != nil && tr.Len() > 0 && (c.fault.Model == 0 || c.fault.Model == j.model.Id) {
-		// Test-only byzantine mode: falsify one operator output's hash.
 		tr = player.Perturb(tr, min(c.fault.Leaf, tr.Len()-1))
 	}
 	root := tr.Root()
-	out.Correct, out.TraceRoot, out.Leaves = uint64(res.Correct), root[:], uint64(tr.Len())
+	out.Correct, out.TraceRoot, out.Leaves = score, root[:], uint64(tr.Len())
 	return out, tr, nil
 }
 
-// load fetches, verifies and compiles a model once.
-func (c *computer) load(ctx context.Context, m evaluationtypes.Model, maxBytes int64) (*loaded, error) {
+// fetchModel fetches and verifies an artifact once.
+func (c *computer) fetchModel(ctx context.Context, m evaluationtypes.Model, maxBytes int64) (*loaded, error) {
+	// Keyed by format too: the same bytes registered in another format are
+	// parsed as that format.
+	key := m.Format + "/" + m.WeightsSha256
 	c.mu.Lock()
-	l, ok := c.models[m.WeightsSha256]
+	l, ok := c.models[key]
 	c.mu.Unlock()
 	if ok {
 		return l, nil
@@ -111,10 +236,41 @@ func (c *computer) load(ctx context.Context, m evaluationtypes.Model, maxBytes i
 	if err != nil {
 		return nil, fmt.Errorf("model %d (%s): %w", m.Id, m.Name, err)
 	}
-	model, err := runtime.LoadModel(raw, c.limits)
-	l = &loaded{raw: raw, model: model, err: err}
+	l = &loaded{raw: raw}
 	c.mu.Lock()
-	c.models[m.WeightsSha256] = l
+	c.models[key] = l
 	c.mu.Unlock()
 	return l, nil
+}
+
+// classifier parses the artifact as an ONNX classifier and checks its
+// weight root against the registry.
+func (c *computer) classifier(l *loaded, reg evaluationtypes.Model) (*runtime.Model, error) {
+	l.once.Do(func() {
+		if reg.Format != "onnx" {
+			l.err = fmt.Errorf("format %q is not a classifier", reg.Format)
+			return
+		}
+		l.model, l.err = runtime.LoadModel(l.raw, c.limits)
+	})
+	if l.err != nil {
+		return nil, l.err
+	}
+	if root := l.model.Weights().Root(); hex.EncodeToString(root[:]) != reg.WeightsRoot {
+		return nil, fmt.Errorf("weight root %x, registered %s", root, reg.WeightsRoot)
+	}
+	return l.model, nil
+}
+
+// subject parses the artifact as a language model in its registered
+// format, checks its weight root and applies the registered system prompt.
+func (c *computer) subject(l *loaded, reg evaluationtypes.Model) (*llm.Subject, error) {
+	l.lmOnce.Do(func() { l.lm, l.lmErr = llm.Open(reg.Format, l.raw, c.limits) })
+	if l.lmErr != nil {
+		return nil, l.lmErr
+	}
+	if hex.EncodeToString(l.lm.Root[:]) != reg.WeightsRoot {
+		return nil, fmt.Errorf("weight root %x, registered %s", l.lm.Root, reg.WeightsRoot)
+	}
+	return l.lm.Subject(reg.SystemPrompt)
 }

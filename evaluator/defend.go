@@ -165,59 +165,90 @@ func designated(d verdetypes.Dispute, side verdetypes.Side, self string) bool {
 }
 
 // run rebuilds what a side needs from the stored trace, the verified
-// artifact, the benchmark and the round's seed.
+// artifacts, the benchmark and the seed of the attempt the disputed runs
+// were computed for.
 func (s *Sidecar) run(ctx context.Context, d verdetypes.Dispute, res *evaluationtypes.RoundResult) (player.Run, error) {
 	var run player.Run
 	tr, err := s.store.Trace(res.EvaluationId, res.Round, res.Attempt, res.ModelId)
 	if err != nil {
 		return run, fmt.Errorf("dispute %d: no stored trace: %w", d.Id, err)
 	}
-	e, err := s.chain.q.Evaluation(ctx, &evaluationtypes.QueryEvaluationRequest{Id: d.EvaluationId})
+	j, err := s.disputedJob(ctx, d)
 	if err != nil {
 		return run, err
+	}
+	if j.benchmark.IsText() {
+		t, err := s.compute.textTask(ctx, j)
+		if err != nil {
+			return run, err
+		}
+		if t.refused != nil {
+			return run, fmt.Errorf("dispute %d over a model the runtime refuses: %w", d.Id, t.refused)
+		}
+		text := &player.TextRun{Task: t.task, Bench: t.bench, Cand: player.Material{ID: j.model.Id, Model: t.cand.lm, Artifact: t.cand.raw}}
+		if t.judge != nil {
+			text.Judge = &player.Material{ID: j.judge.Id, Model: t.judge.lm, Artifact: t.judge.raw}
+		}
+		return player.Run{Trace: tr, Items: t.items, Text: text}, nil
+	}
+	l, err := s.compute.fetchModel(ctx, j.model, j.maxBytes)
+	if err != nil {
+		return run, err
+	}
+	m, err := s.compute.classifier(l, j.model)
+	if err != nil {
+		return run, fmt.Errorf("dispute %d over a model the runtime refuses: %w", d.Id, err)
+	}
+	ds, err := bench.Load(j.benchmark.DatasetName())
+	if err != nil {
+		return run, err
+	}
+	items, err := roundItems(j, ds.Len())
+	if err != nil {
+		return run, err
+	}
+	return player.Run{Trace: tr, Artifact: l.raw, Model: m, Dataset: ds, Items: items}, nil
+}
+
+// disputedJob reads from the chain the evaluation, benchmark, models and
+// round seed a dispute is about.
+func (s *Sidecar) disputedJob(ctx context.Context, d verdetypes.Dispute) (job, error) {
+	var j job
+	e, err := s.chain.q.Evaluation(ctx, &evaluationtypes.QueryEvaluationRequest{Id: d.EvaluationId})
+	if err != nil {
+		return j, err
 	}
 	b, err := s.chain.q.Benchmark(ctx, &evaluationtypes.QueryBenchmarkRequest{Id: e.Evaluation.BenchmarkId})
 	if err != nil {
-		return run, err
+		return j, err
 	}
 	m, err := s.chain.q.Model(ctx, &evaluationtypes.QueryModelRequest{Id: d.ModelId})
 	if err != nil {
-		return run, err
+		return j, err
 	}
 	p, err := s.chain.q.Params(ctx, &evaluationtypes.QueryParamsRequest{})
 	if err != nil {
-		return run, err
+		return j, err
 	}
-	l, err := s.compute.load(ctx, m.Model, int64(p.Params.MaxArtifactBytes))
-	if err != nil {
-		return run, err
-	}
-	if l.err != nil {
-		return run, fmt.Errorf("dispute %d over a model the runtime refuses: %w", d.Id, l.err)
-	}
-	ds, err := bench.Load(b.Benchmark.Name)
-	if err != nil {
-		return run, err
+	j = job{evaluation: e.Evaluation, benchmark: b.Benchmark, model: m.Model, maxBytes: int64(p.Params.MaxArtifactBytes)}
+	if id := b.Benchmark.JudgeModelId; id != 0 {
+		jm, err := s.chain.q.Model(ctx, &evaluationtypes.QueryModelRequest{Id: id})
+		if err != nil {
+			return j, err
+		}
+		j.judge = &jm.Model
 	}
 	rounds, err := s.chain.q.Rounds(ctx, &evaluationtypes.QueryRoundsRequest{Id: d.EvaluationId})
 	if err != nil {
-		return run, err
+		return j, err
 	}
-	seedHex := d.Seed // the attempt the disputed runs were computed for
+	j.round = evaluationtypes.Round{Round: d.Round, Seed: d.Seed} // the attempt the disputed runs were computed for
 	for _, r := range rounds.Rounds {
-		if r.Round == d.Round && seedHex == "" {
-			seedHex = r.Seed
+		if r.Round == d.Round && j.round.Seed == "" {
+			j.round = r
 		}
 	}
-	seed, err := hex.DecodeString(seedHex)
-	if err != nil {
-		return run, err
-	}
-	items, err := bench.Select(seed, int(e.Evaluation.ItemsPerRound), ds.Len())
-	if err != nil {
-		return run, err
-	}
-	return player.Run{Trace: tr, Artifact: l.raw, Model: l.model, Dataset: ds, Items: items}, nil
+	return j, nil
 }
 
 // sendOnce broadcasts msg unless a message with the same key was accepted

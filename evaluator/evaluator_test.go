@@ -109,7 +109,7 @@ func TestMismatchedArtifactIsRefusedAndReported(t *testing.T) {
 	c := &computer{fetch: Fetcher{Schemes: []string{"file"}}, limits: runtime.DefaultLimits(), models: map[string]*loaded{}}
 	j := job{model: evaluationtypes.Model{Id: 7, Name: "m", WeightsSha256: sha([]byte("registered")), ArtifactUris: []string{"file://" + path}},
 		maxBytes: 1 << 20}
-	_, err = c.load(context.Background(), j.model, j.maxBytes)
+	_, err = c.fetchModel(context.Background(), j.model, j.maxBytes)
 	require.True(t, errors.Is(err, ErrHashMismatch))
 	s.metrics.failure(j, err)
 	h := s.health()

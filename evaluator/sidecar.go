@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/delphi-network/delphi/evaluator/types"
+	"github.com/delphi-network/delphi/runtime/llm"
 )
 
 // Sidecar is a running evaluator.
@@ -52,7 +53,7 @@ func New(cfg Config) (*Sidecar, error) {
 	return &Sidecar{
 		cfg: cfg, store: store, chain: ch, signer: sg, sent: map[string]bool{},
 		compute: &computer{fetch: Fetcher{Schemes: cfg.Schemes, AllowPrivate: cfg.AllowPrivateHosts, Timeout: cfg.FetchTimeout},
-			limits: cfg.Limits, models: map[string]*loaded{}, fault: cfg.Fault},
+			limits: cfg.Limits, models: map[string]*loaded{}, texts: map[string]*llm.TextBench{}, fault: cfg.Fault},
 		metrics: newMetrics(),
 		max:     -1,
 	}, nil

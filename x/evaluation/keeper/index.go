@@ -14,11 +14,15 @@ import (
 // addToIndex adds a finalized evaluation's standings to each model's index
 // entry for the evaluation's benchmark.
 func (k Keeper) addToIndex(ctx context.Context, e types.Evaluation, standings []types.Standing) error {
+	b, err := k.Benchmarks.Get(ctx, e.BenchmarkId)
+	if err != nil {
+		return err
+	}
 	for _, s := range standings {
 		key := collections.Join(s.ModelId, e.BenchmarkId)
 		entry, err := k.Index.Get(ctx, key)
 		if err != nil {
-			entry = types.IndexEntry{ModelId: s.ModelId, BenchmarkId: e.BenchmarkId}
+			entry = types.IndexEntry{ModelId: s.ModelId, BenchmarkId: e.BenchmarkId, PointsPerItem: uint32(b.Points())}
 		}
 		entry.Evaluations++
 		entry.Rounds += uint64(e.Rounds)

@@ -53,10 +53,12 @@ func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvalua
 			return none, errorsmod.Wrapf(bad, "model %d listed twice", id)
 		}
 		seen[id] = true
-		if has, err := k.Models.Has(ctx, id); err != nil {
-			return none, err
-		} else if !has {
+		m, err := k.Models.Get(ctx, id)
+		if err != nil {
 			return none, errorsmod.Wrapf(types.ErrModelNotFound, "model %d", id)
+		}
+		if !types.FormatRuns(m.Format, bench) {
+			return none, errorsmod.Wrapf(bad, "model %d (%s) cannot run on benchmark %q", id, m.Format, bench.Name)
 		}
 	}
 	switch {

@@ -2,6 +2,8 @@ package keeper
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	errorsmod "cosmossdk.io/errors"
 
@@ -42,6 +44,16 @@ func (k msgServer) RegisterBenchmark(ctx context.Context, msg *types.MsgRegister
 	if msg.ItemCount == 0 {
 		return nil, errorsmod.Wrap(class, "item_count must be positive")
 	}
+	dataset := msg.Dataset
+	if dataset == "" {
+		dataset = msg.Name
+	}
+	if err := types.ValidateName(class, "dataset", dataset); err != nil {
+		return nil, err
+	}
+	if err := k.checkJudge(ctx, dataset, msg.JudgeModelId, msg.JudgePrompt); err != nil {
+		return nil, err
+	}
 	if has, err := k.BenchmarkByName.Has(ctx, msg.Name); err != nil {
 		return nil, err
 	} else if has {
@@ -66,6 +78,7 @@ func (k msgServer) RegisterBenchmark(ctx context.Context, msg *types.MsgRegister
 	b := types.Benchmark{
 		Id: id, Name: msg.Name, Task: msg.Task, Metric: msg.Metric, DatasetSha256: msg.DatasetSha256,
 		DatasetUris: msg.DatasetUris, ItemCount: msg.ItemCount, Registrant: msg.Registrant, ItemRoot: msg.ItemRoot,
+		Dataset: msg.Dataset, PointsPerItem: types.DatasetPoints(dataset), JudgeModelId: msg.JudgeModelId, JudgePrompt: msg.JudgePrompt,
 	}
 	if err := k.Benchmarks.Set(ctx, id, b); err != nil {
 		return nil, err
@@ -77,4 +90,34 @@ func (k msgServer) RegisterBenchmark(ctx context.Context, msg *types.MsgRegister
 		return nil, err
 	}
 	return &types.MsgRegisterBenchmarkResponse{Id: id}, nil
+}
+
+// checkJudge accepts a judge only on a dataset of generated answers, as a
+// registered model of a language-model format, with a prompt that shows it
+// the answer.
+func (k Keeper) checkJudge(ctx context.Context, dataset string, judge uint64, prompt string) error {
+	class := types.ErrInvalidBenchmark
+	if judge == 0 {
+		if prompt != "" {
+			return errorsmod.Wrap(class, "judge_prompt without judge_model_id")
+		}
+		return nil
+	}
+	if !types.JudgedKind(dataset) {
+		return errorsmod.Wrapf(class, "dataset %q has no generated answers for a judge to decide", dataset)
+	}
+	m, err := k.Models.Get(ctx, judge)
+	if err != nil {
+		return errorsmod.Wrapf(types.ErrModelNotFound, "judge model %d", judge)
+	}
+	if !slices.Contains(types.Formats, m.Format) {
+		return errorsmod.Wrapf(class, "judge model %d has format %q", judge, m.Format)
+	}
+	if len(prompt) > types.MaxSystemPromptLen {
+		return errorsmod.Wrapf(class, "judge_prompt is %d bytes, max %d", len(prompt), types.MaxSystemPromptLen)
+	}
+	if prompt != "" && !strings.Contains(prompt, "{answer}") {
+		return errorsmod.Wrap(class, "judge_prompt must contain {answer}")
+	}
+	return nil
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // SupportedFormats are the artifact formats the evaluator can run.
-var SupportedFormats = []string{"onnx"}
+var SupportedFormats = types.Formats
 
 // RegisterModel implements types.MsgServer. Anyone may register a model.
 func (k msgServer) RegisterModel(ctx context.Context, msg *types.MsgRegisterModel) (*types.MsgRegisterModelResponse, error) {

@@ -62,7 +62,7 @@ func (k Keeper) TallyVotes(ctx context.Context, votes []Vote, totalPower int64) 
 	}
 	claims := map[resultKey][]*claim{}
 	var keys []resultKey
-	cache := map[uint64]*types.Evaluation{}
+	cache := map[uint64]*scored{}
 	for _, v := range votes {
 		if v.Power <= 0 {
 			continue
@@ -133,18 +133,29 @@ func lessKey(a, b resultKey) bool {
 	return a.model < b.model
 }
 
+// scored is an evaluation with its benchmark's points per item.
+type scored struct {
+	types.Evaluation
+	points uint64
+}
+
 // acceptable says whether a claim is about a result that can still become
 // final, with possible values.
-func (k Keeper) acceptable(ctx context.Context, cache map[uint64]*types.Evaluation, r *types.RoundResult) (bool, error) {
+func (k Keeper) acceptable(ctx context.Context, cache map[uint64]*scored, r *types.RoundResult) (bool, error) {
 	e, ok := cache[r.EvaluationId]
 	if !ok {
 		got, err := k.Evaluations.Get(ctx, r.EvaluationId)
 		if err == nil {
-			e = &got
+			e = &scored{Evaluation: got, points: 1}
+			if b, err := k.Benchmarks.Get(ctx, got.BenchmarkId); err == nil {
+				e.points = b.Points()
+			}
 		}
 		cache[r.EvaluationId] = e
 	}
-	if e == nil || e.Status != types.EVALUATION_STATUS_RUNNING || r.Correct > uint64(e.ItemsPerRound) || r.Leaves == 0 {
+	// A round scores at most items × points per item (both bounded, so the
+	// product cannot wrap).
+	if e == nil || e.Status != types.EVALUATION_STATUS_RUNNING || r.Correct > uint64(e.ItemsPerRound)*e.points || r.Leaves == 0 {
 		return false, nil
 	}
 	if !slices.Contains(e.ModelIds, r.ModelId) {

@@ -190,7 +190,7 @@ func TestTallyRanksAWinner(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, idx.Index.Benchmarks, 1)
 	e := idx.Index.Benchmarks[0].Entry
-	require.Equal(t, types.IndexEntry{ModelId: 2, BenchmarkId: 1, Evaluations: 1, Rounds: 2, Items: 200, Correct: 198}, e)
+	require.Equal(t, types.IndexEntry{ModelId: 2, BenchmarkId: 1, Evaluations: 1, Rounds: 2, Items: 200, Correct: 198, PointsPerItem: 1}, e)
 	require.Equal(t, "0.990000000000000000", idx.Index.Benchmarks[0].Accuracy)
 	require.Equal(t, idx.Index.Benchmarks[0].WilsonLower, idx.Index.Aggregate)
 	all, err := f.q.Index(f.ctx, &types.QueryIndexRequest{})

@@ -26,6 +26,9 @@ func (gs GenesisState) Validate() error {
 		if err := ValidateSHA256(ErrInvalidBenchmark, "item_root", b.ItemRoot, true); err != nil {
 			return fmt.Errorf("benchmark %d: %w", b.Id, err)
 		}
+		if want := DatasetPoints(b.DatasetName()); b.Points() != uint64(want) {
+			return fmt.Errorf("benchmark %d: %d points per item, dataset %q scores %d", b.Id, b.Points(), b.DatasetName(), want)
+		}
 		benchmarks[b.Id], names[b.Name] = true, true
 	}
 	models := map[uint64]bool{}
@@ -34,6 +37,11 @@ func (gs GenesisState) Validate() error {
 			return fmt.Errorf("model id %d duplicated or not below next_model_id %d", m.Id, gs.NextModelId)
 		}
 		models[m.Id] = true
+	}
+	for _, b := range gs.Benchmarks {
+		if b.JudgeModelId != 0 && (!models[b.JudgeModelId] || !JudgedKind(b.DatasetName())) {
+			return fmt.Errorf("benchmark %d: judge model %d unknown or its dataset %q has no generated answers", b.Id, b.JudgeModelId, b.DatasetName())
+		}
 	}
 	seen := map[uint64]bool{}
 	for _, e := range gs.Evaluations {

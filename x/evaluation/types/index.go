@@ -12,7 +12,7 @@ var z95 = math.LegacyMustNewDecFromStr("1.96")
 //	center = (p + z²/2n) / (1 + z²/n)
 //	half   = z·√(p(1−p)/n + z²/4n²) / (1 + z²/n)
 //
-// with p = correct/items. Fixed-point decimals (18 places, LegacyDec's own
+// with p = correct/(items × points_per_item) and n = items. Fixed-point decimals (18 places, LegacyDec's own
 // square root), so every node returns the same digits. An entry with no
 // items scores 0 with the interval [0, 1].
 func (e IndexEntry) Score() IndexScore {
@@ -22,7 +22,8 @@ func (e IndexEntry) Score() IndexScore {
 		return s
 	}
 	n := math.LegacyNewDecFromInt(math.NewIntFromUint64(e.Items))
-	p := math.LegacyNewDecFromInt(math.NewIntFromUint64(e.Correct)).Quo(n)
+	most := math.NewIntFromUint64(e.Items).Mul(math.NewIntFromUint64(uint64(max(e.PointsPerItem, 1))))
+	p := math.LegacyNewDecFromInt(math.NewIntFromUint64(e.Correct)).Quo(math.LegacyNewDecFromInt(most))
 	z2 := z95.Mul(z95)
 	denom := math.LegacyOneDec().Add(z2.Quo(n))
 	center := p.Add(z2.Quo(n.MulInt64(2))).Quo(denom)

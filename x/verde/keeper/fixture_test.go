@@ -108,6 +108,7 @@ type fixture struct {
 	submitter  string
 	evaluation uint64
 	honest     player.Run
+	twin       uint64 // the score every validator reports for model 2
 }
 
 // newFixture registers iris and a trained MLP, schedules a one-round
@@ -122,6 +123,56 @@ func newFixture(t testing.TB) *fixture {
 // newFixtureWith is newFixture for any benchmark, model artifact and round
 // size.
 func newFixtureWith(t testing.TB, data string, raw []byte, items uint32) *fixture {
+	t.Helper()
+	f := newKeepers(t)
+	ctx, authority := f.ctx, authtypes.NewModuleAddress("gov").String()
+	ds, err := bench.Load(data)
+	require.NoError(t, err, "benchmark data: run `make data`")
+	m, err := drt.LoadModel(raw, drt.DefaultLimits())
+	require.NoError(t, err)
+	modelSum, weightsRoot := sha256.Sum256(raw), m.Weights().Root()
+	sum, itemRoot := ds.SHA256(), ds.ItemRoot()
+	emsg := evaluationkeeper.NewMsgServerImpl(*f.ek)
+	_, err = emsg.RegisterBenchmark(ctx, &evaluationtypes.MsgRegisterBenchmark{Registrant: authority, Name: data,
+		Task: "tabular-classification", Metric: "accuracy", DatasetSha256: hex.EncodeToString(sum[:]),
+		ItemRoot: hex.EncodeToString(itemRoot[:]), DatasetUris: []string{"file:///iris"}, ItemCount: uint64(ds.Len())})
+	require.NoError(t, err)
+	for _, name := range []string{"mlp", "twin"} {
+		_, err = emsg.RegisterModel(ctx, &evaluationtypes.MsgRegisterModel{Owner: f.submitter, Name: data + "-" + name,
+			Format: "onnx", WeightsSha256: hex.EncodeToString(modelSum[:]), WeightsRoot: hex.EncodeToString(weightsRoot[:]),
+			ArtifactUris: []string{"file:///m.onnx"}})
+		require.NoError(t, err)
+	}
+	picked := f.startEvaluation(t, items, ds.Len())
+	res, err := m.Evaluate(ds, picked, drt.EvalOptions{Trace: true})
+	require.NoError(t, err)
+	f.honest = player.Run{Trace: res.Trace, Artifact: raw, Model: m, Dataset: ds, Items: picked}
+	f.twin = 7
+	return f
+}
+
+// startEvaluation schedules a one-round evaluation of models 1 and 2 on
+// benchmark 1, opens its round and returns the round's items.
+func (f *fixture) startEvaluation(t testing.TB, items uint32, total int) []int {
+	t.Helper()
+	emsg := evaluationkeeper.NewMsgServerImpl(*f.ek)
+	e, err := emsg.CreateEvaluation(f.ctx, &evaluationtypes.MsgCreateEvaluation{Creator: f.submitter, BenchmarkId: 1,
+		ModelIds: []uint64{1, 2}, Rounds: 1, ItemsPerRound: items, BlocksBetweenRounds: 2, StartDelay: 1, DeadlineBlocks: 40})
+	require.NoError(t, err)
+	f.evaluation = e.Id
+	f.beginBlock(t, 101)
+	round, err := f.ek.GetRound(f.ctx, e.Id, 0)
+	require.NoError(t, err)
+	seed, err := hex.DecodeString(round.Seed)
+	require.NoError(t, err)
+	picked, err := bench.Select(seed, int(items), total)
+	require.NoError(t, err)
+	return picked
+}
+
+// newKeepers is x/evaluation and x/verde on a fresh store at height 100,
+// with four bonded validators of equal power.
+func newKeepers(t testing.TB) *fixture {
 	t.Helper()
 	keys := storetypes.NewKVStoreKeys(types.StoreKey, evaluationtypes.StoreKey)
 	ctx := testutil.DefaultContextWithKeys(keys, nil, nil).WithBlockHeight(100)
@@ -154,41 +205,10 @@ func newFixtureWith(t testing.TB, data string, raw []byte, items uint32) *fixtur
 	require.NoError(t, f.k.InitGenesis(ctx, *types.DefaultGenesis()))
 	f.msg, f.q = keeper.NewMsgServerImpl(f.k), keeper.NewQueryServerImpl(f.k)
 
-	ds, err := bench.Load(data)
-	require.NoError(t, err, "benchmark data: run `make data`")
-	m, err := drt.LoadModel(raw, drt.DefaultLimits())
-	require.NoError(t, err)
-	modelSum, weightsRoot := sha256.Sum256(raw), m.Weights().Root()
-	sum, itemRoot := ds.SHA256(), ds.ItemRoot()
-	emsg := evaluationkeeper.NewMsgServerImpl(*f.ek)
 	p, err := f.ek.Params.Get(ctx)
 	require.NoError(t, err)
 	p.MaxItemsPerRound = 10_000
 	require.NoError(t, f.ek.Params.Set(ctx, p))
-	_, err = emsg.RegisterBenchmark(ctx, &evaluationtypes.MsgRegisterBenchmark{Registrant: authority, Name: data,
-		Task: "tabular-classification", Metric: "accuracy", DatasetSha256: hex.EncodeToString(sum[:]),
-		ItemRoot: hex.EncodeToString(itemRoot[:]), DatasetUris: []string{"file:///iris"}, ItemCount: uint64(ds.Len())})
-	require.NoError(t, err)
-	for _, name := range []string{"mlp", "twin"} {
-		_, err = emsg.RegisterModel(ctx, &evaluationtypes.MsgRegisterModel{Owner: f.submitter, Name: data + "-" + name,
-			Format: "onnx", WeightsSha256: hex.EncodeToString(modelSum[:]), WeightsRoot: hex.EncodeToString(weightsRoot[:]),
-			ArtifactUris: []string{"file:///m.onnx"}})
-		require.NoError(t, err)
-	}
-	e, err := emsg.CreateEvaluation(ctx, &evaluationtypes.MsgCreateEvaluation{Creator: f.submitter, BenchmarkId: 1,
-		ModelIds: []uint64{1, 2}, Rounds: 1, ItemsPerRound: items, BlocksBetweenRounds: 2, StartDelay: 1, DeadlineBlocks: 40})
-	require.NoError(t, err)
-	f.evaluation = e.Id
-	f.beginBlock(t, 101)
-	round, err := f.ek.GetRound(f.ctx, e.Id, 0)
-	require.NoError(t, err)
-	seed, err := hex.DecodeString(round.Seed)
-	require.NoError(t, err)
-	picked, err := bench.Select(seed, int(items), ds.Len())
-	require.NoError(t, err)
-	res, err := m.Evaluate(ds, picked, drt.EvalOptions{Trace: true})
-	require.NoError(t, err)
-	f.honest = player.Run{Trace: res.Trace, Artifact: raw, Model: m, Dataset: ds, Items: picked}
 	return f
 }
 
@@ -214,7 +234,7 @@ func (f *fixture) vote(val int, model1 player.Run, correct uint64) evaluationkee
 	return evaluationkeeper.Vote{Validator: f.validators[val], Power: 25, Extension: evaluationtypes.VoteExtension{
 		Results: []*evaluationtypes.RoundResult{
 			{EvaluationId: f.evaluation, Round: 0, ModelId: 1, Correct: correct, TraceRoot: root(model1), Leaves: leaves},
-			{EvaluationId: f.evaluation, Round: 0, ModelId: 2, Correct: 7, TraceRoot: root(f.honest), Leaves: leaves},
+			{EvaluationId: f.evaluation, Round: 0, ModelId: 2, Correct: f.twin, TraceRoot: root(f.honest), Leaves: leaves},
 		}}}
 }
 

@@ -99,9 +99,23 @@ func (k Keeper) proveLeafInput(d *types.Dispute, side types.Party, j int64, in t
 	return t, nil
 }
 
-// proveItemInput checks the round's item at position item: its dataset
-// index comes from the round seed, its encoding from the item root.
+// proveItemInput checks the round's item at position item and decodes it
+// as the classifier's input tensor.
 func (k Keeper) proveItemInput(ctx context.Context, d *types.Dispute, m *runtime.Model, items uint32, item int64, in types.OperatorInput) (*runtime.Tensor, error) {
+	enc, err := k.proveItemEncoding(ctx, d, items, item, in)
+	if err != nil {
+		return nil, err
+	}
+	t, _, err := bench.DecodeItem(enc, m.InputShape())
+	if err != nil {
+		return nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
+	}
+	return t, nil
+}
+
+// proveItemEncoding checks the round's item at position item: its dataset
+// index comes from the round seed, its encoding from the item root.
+func (k Keeper) proveItemEncoding(ctx context.Context, d *types.Dispute, items uint32, item int64, in types.OperatorInput) ([]byte, error) {
 	e, err := k.eval.GetEvaluation(ctx, d.EvaluationId)
 	if err != nil {
 		return nil, err
@@ -142,11 +156,7 @@ func (k Keeper) proveItemInput(ctx context.Context, d *types.Dispute, m *runtime
 	if err := merkle.Verify(root, uint64(picked[item]), merkle.LeafHash(in.ItemEncoding), proof); err != nil {
 		return nil, errorsmod.Wrapf(types.ErrBadProof, "item %d against the item root: %v", picked[item], err)
 	}
-	t, _, err := bench.DecodeItem(in.ItemEncoding, m.InputShape())
-	if err != nil {
-		return nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
-	}
-	return t, nil
+	return in.ItemEncoding, nil
 }
 
 // tensorFrom decodes a message tensor: float32 or int64, little-endian,

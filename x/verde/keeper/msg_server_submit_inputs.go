@@ -3,7 +3,6 @@ package keeper
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 
 	errorsmod "cosmossdk.io/errors"
 
@@ -47,18 +46,11 @@ func (k msgServer) SubmitOperatorInputs(ctx context.Context, msg *types.MsgSubmi
 	if err := meter(ctx, msg, p); err != nil {
 		return nil, err
 	}
-	m, err := k.loadModel(ctx, d.ModelId, msg.Model)
+	e, err := k.eval.GetEvaluation(ctx, d.EvaluationId)
 	if err != nil {
 		return nil, err
 	}
-	// Bound and charge the recomputation by the model's arithmetic per
-	// item, an upper bound on any one operator's.
-	if flops := m.Program.FLOPs(); flops < 0 || uint64(flops) > p.MaxRefereeFlops {
-		return nil, errorsmod.Wrapf(types.ErrTooLarge, "model of %d FLOPs per item above max_referee_flops %d", flops, p.MaxRefereeFlops)
-	} else {
-		sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(uint64(flops)/100, "verde referee arithmetic")
-	}
-	e, err := k.eval.GetEvaluation(ctx, d.EvaluationId)
+	b, err := k.eval.GetBenchmark(ctx, e.BenchmarkId)
 	if err != nil {
 		return nil, err
 	}
@@ -73,20 +65,24 @@ func (k msgServer) SubmitOperatorInputs(ctx context.Context, msg *types.MsgSubmi
 		}
 		return &types.MsgSubmitOperatorInputsResponse{Status: d.Status, Output: output, Phase: d.Phase}, nil
 	}
-
-	// A side that committed to a leaf count the program cannot produce
-	// lied about the run's shape.
-	per := int64(m.Program.LeavesPerItem())
-	if bad := badCounts(d, uint64(per)*uint64(e.ItemsPerRound)); bad != types.DISPUTE_STATUS_UNSPECIFIED {
-		return done(bad, "a side committed to a leaf count the model does not produce", "")
+	var rf referee
+	if b.IsText() {
+		rf, err = k.textReferee(ctx, msg, b, p)
+	} else {
+		rf, err = k.modelReferee(ctx, d.ModelId, msg, p)
 	}
-	inputs, leaves, err := k.proveInputs(ctx, &d, *side, m, e.ItemsPerRound, per, msg.Inputs)
 	if err != nil {
 		return nil, err
 	}
-	out, err := m.Program.Recompute(int(d.Hi%per), inputs)
+	// A side that committed to a leaf count the program cannot produce
+	// lied about the run's shape.
+	per := rf.leavesPerItem()
+	if bad := badCounts(d, uint64(per)*uint64(e.ItemsPerRound)); bad != types.DISPUTE_STATUS_UNSPECIFIED {
+		return done(bad, "a side committed to a leaf count the model does not produce", "")
+	}
+	out, leaves, err := rf.recompute(ctx, &d, *side, e.ItemsPerRound, msg.Inputs)
 	if err != nil {
-		return nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
+		return nil, err
 	}
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(uint64(len(out.Bytes()))*p.RefereeGasPerByte, "verde referee output")
 	truth, err := nextLeaf(d, out)
@@ -182,41 +178,35 @@ func refereeSide(d *types.Dispute, side types.Side) (*types.Party, *types.Leaf, 
 	return nil, nil, nil, nil, errorsmod.Wrapf(types.ErrWrongSide, "side %d", side)
 }
 
-// meter bounds and charges the referee step's bytes before any work.
+// meter bounds and charges the referee step's bytes before any work:
+// each artifact by max_artifact_bytes, the inputs and weight-tree parts
+// together by max_input_bytes.
 func meter(ctx context.Context, msg *types.MsgSubmitOperatorInputs, p types.Params) error {
+	artifacts := uint64(len(msg.Model))
 	if uint64(len(msg.Model)) > p.MaxArtifactBytes {
 		return errorsmod.Wrapf(types.ErrTooLarge, "model of %d bytes above %d", len(msg.Model), p.MaxArtifactBytes)
+	}
+	if len(msg.Artifacts) > 1 {
+		return errorsmod.Wrapf(types.ErrTooLarge, "%d extra artifacts: a step reads at most a judge's", len(msg.Artifacts))
+	}
+	for _, a := range msg.Artifacts {
+		if uint64(len(a.Artifact)) > p.MaxArtifactBytes {
+			return errorsmod.Wrapf(types.ErrTooLarge, "artifact of model %d: %d bytes above %d", a.ModelId, len(a.Artifact), p.MaxArtifactBytes)
+		}
+		artifacts += uint64(len(a.Artifact))
 	}
 	var n uint64
 	for _, in := range msg.Inputs {
 		n += uint64(in.Size())
 	}
+	for _, part := range msg.Parts {
+		n += uint64(part.Size())
+	}
 	if n > p.MaxInputBytes {
-		return errorsmod.Wrapf(types.ErrTooLarge, "inputs of %d bytes above %d", n, p.MaxInputBytes)
+		return errorsmod.Wrapf(types.ErrTooLarge, "inputs and parts of %d bytes above %d", n, p.MaxInputBytes)
 	}
-	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas((n+uint64(len(msg.Model)))*p.RefereeGasPerByte, "verde referee inputs")
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas((n+artifacts)*p.RefereeGasPerByte, "verde referee inputs")
 	return nil
-}
-
-// loadModel parses the artifact after checking it is the registered one:
-// its SHA-256 and its weight Merkle root.
-func (k Keeper) loadModel(ctx context.Context, modelID uint64, artifact []byte) (*runtime.Model, error) {
-	reg, err := k.eval.GetModel(ctx, modelID)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(artifact)
-	if hex.EncodeToString(sum[:]) != reg.WeightsSha256 {
-		return nil, errorsmod.Wrapf(types.ErrBadArtifact, "artifact SHA-256 %x, registered %s", sum, reg.WeightsSha256)
-	}
-	m, err := runtime.LoadModel(artifact, runtime.DefaultLimits())
-	if err != nil {
-		return nil, errorsmod.Wrap(types.ErrBadArtifact, err.Error())
-	}
-	if root := m.Weights().Root(); hex.EncodeToString(root[:]) != reg.WeightsRoot {
-		return nil, errorsmod.Wrapf(types.ErrBadArtifact, "weight root %x, registered %s", root, reg.WeightsRoot)
-	}
-	return m, nil
 }
 
 // badCounts names the outcome when a side's leaf count is impossible.

@@ -21,12 +21,15 @@ import (
 // Run is a local evaluation of one (evaluation, round, model): what a side
 // needs to defend its claim.
 type Run struct {
-	Trace    *runtime.Trace
+	Trace *runtime.Trace
+	// Items are the round's dataset indices in run order.
+	Items []int
+	// A classifier's run: its ONNX artifact, the model and the dataset.
 	Artifact []byte
 	Model    *runtime.Model
 	Dataset  *bench.Benchmark
-	// Items are the round's dataset indices in run order.
-	Items []int
+	// Text is a language model's run on a text benchmark instead.
+	Text *TextRun
 }
 
 // Root is the run's trace root, hex.
@@ -85,6 +88,9 @@ func Reveal(submitter string, d types.Dispute, side types.Side, run Run) (*types
 // non-weight inputs of the operator behind leaf hi, recomputed from the
 // round's item and proven against the side's own trace.
 func Justify(submitter string, d types.Dispute, side types.Side, run Run) (*types.MsgSubmitOperatorInputs, error) {
+	if run.Text != nil {
+		return justifyText(submitter, d, side, run)
+	}
 	per := int64(run.Model.Program.LeavesPerItem())
 	item, local := d.Hi/per, int(d.Hi%per)
 	if item >= int64(len(run.Items)) {

@@ -6145,6 +6145,1166 @@ func (x *fastReflection_Tensor) ProtoMethods() *protoiface.Methods {
 	}
 }
 
+var (
+	md_ModelArtifact          protoreflect.MessageDescriptor
+	fd_ModelArtifact_model_id protoreflect.FieldDescriptor
+	fd_ModelArtifact_artifact protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_verde_v1_types_proto_init()
+	md_ModelArtifact = File_delphi_verde_v1_types_proto.Messages().ByName("ModelArtifact")
+	fd_ModelArtifact_model_id = md_ModelArtifact.Fields().ByName("model_id")
+	fd_ModelArtifact_artifact = md_ModelArtifact.Fields().ByName("artifact")
+}
+
+var _ protoreflect.Message = (*fastReflection_ModelArtifact)(nil)
+
+type fastReflection_ModelArtifact ModelArtifact
+
+func (x *ModelArtifact) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_ModelArtifact)(x)
+}
+
+func (x *ModelArtifact) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_verde_v1_types_proto_msgTypes[7]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_ModelArtifact_messageType fastReflection_ModelArtifact_messageType
+var _ protoreflect.MessageType = fastReflection_ModelArtifact_messageType{}
+
+type fastReflection_ModelArtifact_messageType struct{}
+
+func (x fastReflection_ModelArtifact_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_ModelArtifact)(nil)
+}
+func (x fastReflection_ModelArtifact_messageType) New() protoreflect.Message {
+	return new(fastReflection_ModelArtifact)
+}
+func (x fastReflection_ModelArtifact_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_ModelArtifact
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_ModelArtifact) Descriptor() protoreflect.MessageDescriptor {
+	return md_ModelArtifact
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_ModelArtifact) Type() protoreflect.MessageType {
+	return _fastReflection_ModelArtifact_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_ModelArtifact) New() protoreflect.Message {
+	return new(fastReflection_ModelArtifact)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_ModelArtifact) Interface() protoreflect.ProtoMessage {
+	return (*ModelArtifact)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_ModelArtifact) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.ModelId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.ModelId)
+		if !f(fd_ModelArtifact_model_id, value) {
+			return
+		}
+	}
+	if len(x.Artifact) != 0 {
+		value := protoreflect.ValueOfBytes(x.Artifact)
+		if !f(fd_ModelArtifact_artifact, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_ModelArtifact) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.verde.v1.ModelArtifact.model_id":
+		return x.ModelId != uint64(0)
+	case "delphi.verde.v1.ModelArtifact.artifact":
+		return len(x.Artifact) != 0
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.ModelArtifact"))
+		}
+		panic(fmt.Errorf("message delphi.verde.v1.ModelArtifact does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ModelArtifact) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.verde.v1.ModelArtifact.model_id":
+		x.ModelId = uint64(0)
+	case "delphi.verde.v1.ModelArtifact.artifact":
+		x.Artifact = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.ModelArtifact"))
+		}
+		panic(fmt.Errorf("message delphi.verde.v1.ModelArtifact does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_ModelArtifact) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.verde.v1.ModelArtifact.model_id":
+		value := x.ModelId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.verde.v1.ModelArtifact.artifact":
+		value := x.Artifact
+		return protoreflect.ValueOfBytes(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.ModelArtifact"))
+		}
+		panic(fmt.Errorf("message delphi.verde.v1.ModelArtifact does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ModelArtifact) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.verde.v1.ModelArtifact.model_id":
+		x.ModelId = value.Uint()
+	case "delphi.verde.v1.ModelArtifact.artifact":
+		x.Artifact = value.Bytes()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.ModelArtifact"))
+		}
+		panic(fmt.Errorf("message delphi.verde.v1.ModelArtifact does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ModelArtifact) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.verde.v1.ModelArtifact.model_id":
+		panic(fmt.Errorf("field model_id of message delphi.verde.v1.ModelArtifact is not mutable"))
+	case "delphi.verde.v1.ModelArtifact.artifact":
+		panic(fmt.Errorf("field artifact of message delphi.verde.v1.ModelArtifact is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.ModelArtifact"))
+		}
+		panic(fmt.Errorf("message delphi.verde.v1.ModelArtifact does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_ModelArtifact) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.verde.v1.ModelArtifact.model_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.verde.v1.ModelArtifact.artifact":
+		return protoreflect.ValueOfBytes(nil)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.ModelArtifact"))
+		}
+		panic(fmt.Errorf("message delphi.verde.v1.ModelArtifact does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_ModelArtifact) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.verde.v1.ModelArtifact", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_ModelArtifact) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ModelArtifact) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_ModelArtifact) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_ModelArtifact) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*ModelArtifact)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.ModelId != 0 {
+			n += 1 + runtime.Sov(uint64(x.ModelId))
+		}
+		l = len(x.Artifact)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*ModelArtifact)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Artifact) > 0 {
+			i -= len(x.Artifact)
+			copy(dAtA[i:], x.Artifact)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Artifact)))
+			i--
+			dAtA[i] = 0x12
+		}
+		if x.ModelId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.ModelId))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*ModelArtifact)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ModelArtifact: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ModelArtifact: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+				}
+				x.ModelId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.ModelId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Artifact", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Artifact = append(x.Artifact[:0], dAtA[iNdEx:postIndex]...)
+				if x.Artifact == nil {
+					x.Artifact = []byte{}
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var _ protoreflect.List = (*_ModelPart_4_list)(nil)
+
+type _ModelPart_4_list struct {
+	list *[][]byte
+}
+
+func (x *_ModelPart_4_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_ModelPart_4_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfBytes((*x.list)[i])
+}
+
+func (x *_ModelPart_4_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Bytes()
+	concreteValue := valueUnwrapped
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_ModelPart_4_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Bytes()
+	concreteValue := valueUnwrapped
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_ModelPart_4_list) AppendMutable() protoreflect.Value {
+	panic(fmt.Errorf("AppendMutable can not be called on message ModelPart at list field Proof as it is not of Message kind"))
+}
+
+func (x *_ModelPart_4_list) Truncate(n int) {
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_ModelPart_4_list) NewElement() protoreflect.Value {
+	var v []byte
+	return protoreflect.ValueOfBytes(v)
+}
+
+func (x *_ModelPart_4_list) IsValid() bool {
+	return x.list != nil
+}
+
+var (
+	md_ModelPart            protoreflect.MessageDescriptor
+	fd_ModelPart_model_id   protoreflect.FieldDescriptor
+	fd_ModelPart_index      protoreflect.FieldDescriptor
+	fd_ModelPart_data       protoreflect.FieldDescriptor
+	fd_ModelPart_proof      protoreflect.FieldDescriptor
+	fd_ModelPart_leaf_count protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_verde_v1_types_proto_init()
+	md_ModelPart = File_delphi_verde_v1_types_proto.Messages().ByName("ModelPart")
+	fd_ModelPart_model_id = md_ModelPart.Fields().ByName("model_id")
+	fd_ModelPart_index = md_ModelPart.Fields().ByName("index")
+	fd_ModelPart_data = md_ModelPart.Fields().ByName("data")
+	fd_ModelPart_proof = md_ModelPart.Fields().ByName("proof")
+	fd_ModelPart_leaf_count = md_ModelPart.Fields().ByName("leaf_count")
+}
+
+var _ protoreflect.Message = (*fastReflection_ModelPart)(nil)
+
+type fastReflection_ModelPart ModelPart
+
+func (x *ModelPart) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_ModelPart)(x)
+}
+
+func (x *ModelPart) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_verde_v1_types_proto_msgTypes[8]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_ModelPart_messageType fastReflection_ModelPart_messageType
+var _ protoreflect.MessageType = fastReflection_ModelPart_messageType{}
+
+type fastReflection_ModelPart_messageType struct{}
+
+func (x fastReflection_ModelPart_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_ModelPart)(nil)
+}
+func (x fastReflection_ModelPart_messageType) New() protoreflect.Message {
+	return new(fastReflection_ModelPart)
+}
+func (x fastReflection_ModelPart_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_ModelPart
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_ModelPart) Descriptor() protoreflect.MessageDescriptor {
+	return md_ModelPart
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_ModelPart) Type() protoreflect.MessageType {
+	return _fastReflection_ModelPart_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_ModelPart) New() protoreflect.Message {
+	return new(fastReflection_ModelPart)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_ModelPart) Interface() protoreflect.ProtoMessage {
+	return (*ModelPart)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_ModelPart) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.ModelId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.ModelId)
+		if !f(fd_ModelPart_model_id, value) {
+			return
+		}
+	}
+	if x.Index != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.Index)
+		if !f(fd_ModelPart_index, value) {
+			return
+		}
+	}
+	if len(x.Data) != 0 {
+		value := protoreflect.ValueOfBytes(x.Data)
+		if !f(fd_ModelPart_data, value) {
+			return
+		}
+	}
+	if len(x.Proof) != 0 {
+		value := protoreflect.ValueOfList(&_ModelPart_4_list{list: &x.Proof})
+		if !f(fd_ModelPart_proof, value) {
+			return
+		}
+	}
+	if x.LeafCount != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.LeafCount)
+		if !f(fd_ModelPart_leaf_count, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_ModelPart) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.verde.v1.ModelPart.model_id":
+		return x.ModelId != uint64(0)
+	case "delphi.verde.v1.ModelPart.index":
+		return x.Index != uint64(0)
+	case "delphi.verde.v1.ModelPart.data":
+		return len(x.Data) != 0
+	case "delphi.verde.v1.ModelPart.proof":
+		return len(x.Proof) != 0
+	case "delphi.verde.v1.ModelPart.leaf_count":
+		return x.LeafCount != uint64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.ModelPart"))
+		}
+		panic(fmt.Errorf("message delphi.verde.v1.ModelPart does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ModelPart) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.verde.v1.ModelPart.model_id":
+		x.ModelId = uint64(0)
+	case "delphi.verde.v1.ModelPart.index":
+		x.Index = uint64(0)
+	case "delphi.verde.v1.ModelPart.data":
+		x.Data = nil
+	case "delphi.verde.v1.ModelPart.proof":
+		x.Proof = nil
+	case "delphi.verde.v1.ModelPart.leaf_count":
+		x.LeafCount = uint64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.ModelPart"))
+		}
+		panic(fmt.Errorf("message delphi.verde.v1.ModelPart does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_ModelPart) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.verde.v1.ModelPart.model_id":
+		value := x.ModelId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.verde.v1.ModelPart.index":
+		value := x.Index
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.verde.v1.ModelPart.data":
+		value := x.Data
+		return protoreflect.ValueOfBytes(value)
+	case "delphi.verde.v1.ModelPart.proof":
+		if len(x.Proof) == 0 {
+			return protoreflect.ValueOfList(&_ModelPart_4_list{})
+		}
+		listValue := &_ModelPart_4_list{list: &x.Proof}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.verde.v1.ModelPart.leaf_count":
+		value := x.LeafCount
+		return protoreflect.ValueOfUint64(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.ModelPart"))
+		}
+		panic(fmt.Errorf("message delphi.verde.v1.ModelPart does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ModelPart) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.verde.v1.ModelPart.model_id":
+		x.ModelId = value.Uint()
+	case "delphi.verde.v1.ModelPart.index":
+		x.Index = value.Uint()
+	case "delphi.verde.v1.ModelPart.data":
+		x.Data = value.Bytes()
+	case "delphi.verde.v1.ModelPart.proof":
+		lv := value.List()
+		clv := lv.(*_ModelPart_4_list)
+		x.Proof = *clv.list
+	case "delphi.verde.v1.ModelPart.leaf_count":
+		x.LeafCount = value.Uint()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.ModelPart"))
+		}
+		panic(fmt.Errorf("message delphi.verde.v1.ModelPart does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ModelPart) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.verde.v1.ModelPart.proof":
+		if x.Proof == nil {
+			x.Proof = [][]byte{}
+		}
+		value := &_ModelPart_4_list{list: &x.Proof}
+		return protoreflect.ValueOfList(value)
+	case "delphi.verde.v1.ModelPart.model_id":
+		panic(fmt.Errorf("field model_id of message delphi.verde.v1.ModelPart is not mutable"))
+	case "delphi.verde.v1.ModelPart.index":
+		panic(fmt.Errorf("field index of message delphi.verde.v1.ModelPart is not mutable"))
+	case "delphi.verde.v1.ModelPart.data":
+		panic(fmt.Errorf("field data of message delphi.verde.v1.ModelPart is not mutable"))
+	case "delphi.verde.v1.ModelPart.leaf_count":
+		panic(fmt.Errorf("field leaf_count of message delphi.verde.v1.ModelPart is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.ModelPart"))
+		}
+		panic(fmt.Errorf("message delphi.verde.v1.ModelPart does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_ModelPart) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.verde.v1.ModelPart.model_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.verde.v1.ModelPart.index":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.verde.v1.ModelPart.data":
+		return protoreflect.ValueOfBytes(nil)
+	case "delphi.verde.v1.ModelPart.proof":
+		list := [][]byte{}
+		return protoreflect.ValueOfList(&_ModelPart_4_list{list: &list})
+	case "delphi.verde.v1.ModelPart.leaf_count":
+		return protoreflect.ValueOfUint64(uint64(0))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.ModelPart"))
+		}
+		panic(fmt.Errorf("message delphi.verde.v1.ModelPart does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_ModelPart) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.verde.v1.ModelPart", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_ModelPart) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ModelPart) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_ModelPart) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_ModelPart) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*ModelPart)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.ModelId != 0 {
+			n += 1 + runtime.Sov(uint64(x.ModelId))
+		}
+		if x.Index != 0 {
+			n += 1 + runtime.Sov(uint64(x.Index))
+		}
+		l = len(x.Data)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if len(x.Proof) > 0 {
+			for _, b := range x.Proof {
+				l = len(b)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if x.LeafCount != 0 {
+			n += 1 + runtime.Sov(uint64(x.LeafCount))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*ModelPart)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.LeafCount != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.LeafCount))
+			i--
+			dAtA[i] = 0x28
+		}
+		if len(x.Proof) > 0 {
+			for iNdEx := len(x.Proof) - 1; iNdEx >= 0; iNdEx-- {
+				i -= len(x.Proof[iNdEx])
+				copy(dAtA[i:], x.Proof[iNdEx])
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Proof[iNdEx])))
+				i--
+				dAtA[i] = 0x22
+			}
+		}
+		if len(x.Data) > 0 {
+			i -= len(x.Data)
+			copy(dAtA[i:], x.Data)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Data)))
+			i--
+			dAtA[i] = 0x1a
+		}
+		if x.Index != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Index))
+			i--
+			dAtA[i] = 0x10
+		}
+		if x.ModelId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.ModelId))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*ModelPart)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ModelPart: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ModelPart: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+				}
+				x.ModelId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.ModelId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Index", wireType)
+				}
+				x.Index = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Index |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 3:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Data", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Data = append(x.Data[:0], dAtA[iNdEx:postIndex]...)
+				if x.Data == nil {
+					x.Data = []byte{}
+				}
+				iNdEx = postIndex
+			case 4:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Proof", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Proof = append(x.Proof, make([]byte, postIndex-iNdEx))
+				copy(x.Proof[len(x.Proof)-1], dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 5:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field LeafCount", wireType)
+				}
+				x.LeafCount = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.LeafCount |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 var _ protoreflect.List = (*_OperatorInput_4_list)(nil)
 
 type _OperatorInput_4_list struct {
@@ -6267,7 +7427,7 @@ func (x *OperatorInput) ProtoReflect() protoreflect.Message {
 }
 
 func (x *OperatorInput) slowProtoReflect() protoreflect.Message {
-	mi := &file_delphi_verde_v1_types_proto_msgTypes[7]
+	mi := &file_delphi_verde_v1_types_proto_msgTypes[9]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7854,8 +9014,126 @@ func (x *Tensor) GetData() []byte {
 	return nil
 }
 
+// ModelArtifact is a registered model's whole artifact.
+type ModelArtifact struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	ModelId  uint64 `protobuf:"varint,1,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	Artifact []byte `protobuf:"bytes,2,opt,name=artifact,proto3" json:"artifact,omitempty"`
+}
+
+func (x *ModelArtifact) Reset() {
+	*x = ModelArtifact{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_verde_v1_types_proto_msgTypes[7]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *ModelArtifact) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModelArtifact) ProtoMessage() {}
+
+// Deprecated: Use ModelArtifact.ProtoReflect.Descriptor instead.
+func (*ModelArtifact) Descriptor() ([]byte, []int) {
+	return file_delphi_verde_v1_types_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ModelArtifact) GetModelId() uint64 {
+	if x != nil {
+		return x.ModelId
+	}
+	return 0
+}
+
+func (x *ModelArtifact) GetArtifact() []byte {
+	if x != nil {
+		return x.Artifact
+	}
+	return nil
+}
+
+// ModelPart is one leaf of a GGUF language model's weight tree (see
+// runtime/llm: the config, the tokenizer or one tensor) with its Merkle
+// proof against the model's registered weights_root.
+type ModelPart struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	ModelId uint64 `protobuf:"varint,1,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	// index of the leaf in the tree.
+	Index uint64 `protobuf:"varint,2,opt,name=index,proto3" json:"index,omitempty"`
+	// data is the leaf's canonical encoding.
+	Data  []byte   `protobuf:"bytes,3,opt,name=data,proto3" json:"data,omitempty"`
+	Proof [][]byte `protobuf:"bytes,4,rep,name=proof,proto3" json:"proof,omitempty"`
+	// leaf_count is the tree's size (config, tokenizer and one leaf per
+	// tensor), which shapes the proof's path.
+	LeafCount uint64 `protobuf:"varint,5,opt,name=leaf_count,json=leafCount,proto3" json:"leaf_count,omitempty"`
+}
+
+func (x *ModelPart) Reset() {
+	*x = ModelPart{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_verde_v1_types_proto_msgTypes[8]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *ModelPart) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModelPart) ProtoMessage() {}
+
+// Deprecated: Use ModelPart.ProtoReflect.Descriptor instead.
+func (*ModelPart) Descriptor() ([]byte, []int) {
+	return file_delphi_verde_v1_types_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ModelPart) GetModelId() uint64 {
+	if x != nil {
+		return x.ModelId
+	}
+	return 0
+}
+
+func (x *ModelPart) GetIndex() uint64 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *ModelPart) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+func (x *ModelPart) GetProof() [][]byte {
+	if x != nil {
+		return x.Proof
+	}
+	return nil
+}
+
+func (x *ModelPart) GetLeafCount() uint64 {
+	if x != nil {
+		return x.LeafCount
+	}
+	return 0
+}
+
 // OperatorInput is one input of the disputed operator that is not a weight
-// (weights come from the model artifact, whose hash is registered).
+// (weights come from the model artifact or its proven parts).
 type OperatorInput struct {
 	state         protoimpl.MessageState
 	sizeCache     protoimpl.SizeCache
@@ -7875,7 +9153,7 @@ type OperatorInput struct {
 func (x *OperatorInput) Reset() {
 	*x = OperatorInput{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_delphi_verde_v1_types_proto_msgTypes[7]
+		mi := &file_delphi_verde_v1_types_proto_msgTypes[9]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -7889,7 +9167,7 @@ func (*OperatorInput) ProtoMessage() {}
 
 // Deprecated: Use OperatorInput.ProtoReflect.Descriptor instead.
 func (*OperatorInput) Descriptor() ([]byte, []int) {
-	return file_delphi_verde_v1_types_proto_rawDescGZIP(), []int{7}
+	return file_delphi_verde_v1_types_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *OperatorInput) GetTensor() *Tensor {
@@ -8094,7 +9372,20 @@ var file_delphi_verde_v1_types_proto_rawDesc = []byte{
 	0x65, 0x18, 0x01, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x05, 0x64, 0x74, 0x79, 0x70, 0x65, 0x12, 0x14,
 	0x0a, 0x05, 0x73, 0x68, 0x61, 0x70, 0x65, 0x18, 0x02, 0x20, 0x03, 0x28, 0x03, 0x52, 0x05, 0x73,
 	0x68, 0x61, 0x70, 0x65, 0x12, 0x12, 0x0a, 0x04, 0x64, 0x61, 0x74, 0x61, 0x18, 0x03, 0x20, 0x01,
-	0x28, 0x0c, 0x52, 0x04, 0x64, 0x61, 0x74, 0x61, 0x22, 0xef, 0x01, 0x0a, 0x0d, 0x4f, 0x70, 0x65,
+	0x28, 0x0c, 0x52, 0x04, 0x64, 0x61, 0x74, 0x61, 0x22, 0x46, 0x0a, 0x0d, 0x4d, 0x6f, 0x64, 0x65,
+	0x6c, 0x41, 0x72, 0x74, 0x69, 0x66, 0x61, 0x63, 0x74, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64,
+	0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64,
+	0x65, 0x6c, 0x49, 0x64, 0x12, 0x1a, 0x0a, 0x08, 0x61, 0x72, 0x74, 0x69, 0x66, 0x61, 0x63, 0x74,
+	0x18, 0x02, 0x20, 0x01, 0x28, 0x0c, 0x52, 0x08, 0x61, 0x72, 0x74, 0x69, 0x66, 0x61, 0x63, 0x74,
+	0x22, 0x85, 0x01, 0x0a, 0x09, 0x4d, 0x6f, 0x64, 0x65, 0x6c, 0x50, 0x61, 0x72, 0x74, 0x12, 0x19,
+	0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04,
+	0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x69, 0x6e, 0x64,
+	0x65, 0x78, 0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x69, 0x6e, 0x64, 0x65, 0x78, 0x12,
+	0x12, 0x0a, 0x04, 0x64, 0x61, 0x74, 0x61, 0x18, 0x03, 0x20, 0x01, 0x28, 0x0c, 0x52, 0x04, 0x64,
+	0x61, 0x74, 0x61, 0x12, 0x14, 0x0a, 0x05, 0x70, 0x72, 0x6f, 0x6f, 0x66, 0x18, 0x04, 0x20, 0x03,
+	0x28, 0x0c, 0x52, 0x05, 0x70, 0x72, 0x6f, 0x6f, 0x66, 0x12, 0x1d, 0x0a, 0x0a, 0x6c, 0x65, 0x61,
+	0x66, 0x5f, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x05, 0x20, 0x01, 0x28, 0x04, 0x52, 0x09, 0x6c,
+	0x65, 0x61, 0x66, 0x43, 0x6f, 0x75, 0x6e, 0x74, 0x22, 0xef, 0x01, 0x0a, 0x0d, 0x4f, 0x70, 0x65,
 	0x72, 0x61, 0x74, 0x6f, 0x72, 0x49, 0x6e, 0x70, 0x75, 0x74, 0x12, 0x2f, 0x0a, 0x06, 0x74, 0x65,
 	0x6e, 0x73, 0x6f, 0x72, 0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x17, 0x2e, 0x64, 0x65, 0x6c,
 	0x70, 0x68, 0x69, 0x2e, 0x76, 0x65, 0x72, 0x64, 0x65, 0x2e, 0x76, 0x31, 0x2e, 0x54, 0x65, 0x6e,
@@ -8161,7 +9452,7 @@ func file_delphi_verde_v1_types_proto_rawDescGZIP() []byte {
 }
 
 var file_delphi_verde_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_delphi_verde_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_delphi_verde_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_delphi_verde_v1_types_proto_goTypes = []interface{}{
 	(DisputeStatus)(0),    // 0: delphi.verde.v1.DisputeStatus
 	(Phase)(0),            // 1: delphi.verde.v1.Phase
@@ -8173,12 +9464,14 @@ var file_delphi_verde_v1_types_proto_goTypes = []interface{}{
 	(*Dispute)(nil),       // 7: delphi.verde.v1.Dispute
 	(*InputLeaf)(nil),     // 8: delphi.verde.v1.InputLeaf
 	(*Tensor)(nil),        // 9: delphi.verde.v1.Tensor
-	(*OperatorInput)(nil), // 10: delphi.verde.v1.OperatorInput
-	(*v1beta1.Coin)(nil),  // 11: cosmos.base.v1beta1.Coin
+	(*ModelArtifact)(nil), // 10: delphi.verde.v1.ModelArtifact
+	(*ModelPart)(nil),     // 11: delphi.verde.v1.ModelPart
+	(*OperatorInput)(nil), // 12: delphi.verde.v1.OperatorInput
+	(*v1beta1.Coin)(nil),  // 13: cosmos.base.v1beta1.Coin
 }
 var file_delphi_verde_v1_types_proto_depIdxs = []int32{
-	11, // 0: delphi.verde.v1.Params.challenger_bond:type_name -> cosmos.base.v1beta1.Coin
-	11, // 1: delphi.verde.v1.Party.bond:type_name -> cosmos.base.v1beta1.Coin
+	13, // 0: delphi.verde.v1.Params.challenger_bond:type_name -> cosmos.base.v1beta1.Coin
+	13, // 1: delphi.verde.v1.Party.bond:type_name -> cosmos.base.v1beta1.Coin
 	5,  // 2: delphi.verde.v1.Step.claimant:type_name -> delphi.verde.v1.Leaf
 	5,  // 3: delphi.verde.v1.Step.challenger:type_name -> delphi.verde.v1.Leaf
 	4,  // 4: delphi.verde.v1.Dispute.claimant:type_name -> delphi.verde.v1.Party
@@ -8294,6 +9587,30 @@ func file_delphi_verde_v1_types_proto_init() {
 			}
 		}
 		file_delphi_verde_v1_types_proto_msgTypes[7].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*ModelArtifact); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_delphi_verde_v1_types_proto_msgTypes[8].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*ModelPart); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_delphi_verde_v1_types_proto_msgTypes[9].Exporter = func(v interface{}, i int) interface{} {
 			switch v := v.(*OperatorInput); i {
 			case 0:
 				return &v.state
@@ -8312,7 +9629,7 @@ func file_delphi_verde_v1_types_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_delphi_verde_v1_types_proto_rawDesc,
 			NumEnums:      3,
-			NumMessages:   8,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

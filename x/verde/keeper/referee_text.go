@@ -1,0 +1,245 @@
+package keeper
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/llm"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	"github.com/delphi-network/delphi/x/verde/types"
+)
+
+// textReferee is the referee of a language model's run on a text
+// benchmark (runtime/llm.Task): every leaf is a stage's input tokens, an
+// operator output or a greedy pick, recomputed from proven inputs. A GGUF
+// model reaches it as proven parts of its weight tree (config, tokenizer,
+// the operator's weights), an ONNX model as its whole artifact.
+type textReferee struct {
+	k     Keeper
+	p     types.Params
+	task  *llm.Task
+	cand  uint64 // registered model ids
+	judge uint64
+	parts map[partKey]llm.Verified
+}
+
+type partKey struct {
+	model uint64
+	name  string
+}
+
+func (k Keeper) textReferee(ctx context.Context, msg *types.MsgSubmitOperatorInputs, b evaluationtypes.Benchmark, p types.Params) (referee, error) {
+	d, err := k.Disputes.Get(ctx, msg.DisputeId)
+	if err != nil {
+		return nil, err
+	}
+	kind, _ := llm.KindOf(b.DatasetName())
+	r := &textReferee{k: k, p: p, cand: d.ModelId, judge: b.JudgeModelId, parts: map[partKey]llm.Verified{},
+		task: &llm.Task{Kind: kind, JudgePrompt: b.JudgePrompt}}
+	if err := r.verifyParts(ctx, msg.Parts); err != nil {
+		return nil, err
+	}
+	if r.task.Cand, err = r.subject(ctx, d.ModelId, msg.Model, msg.Artifacts); err != nil {
+		return nil, err
+	}
+	if b.JudgeModelId != 0 {
+		if r.task.Judge, err = r.subject(ctx, b.JudgeModelId, msg.Model, msg.Artifacts); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.task.Check(); err != nil {
+		return nil, errorsmod.Wrap(types.ErrBadArtifact, err.Error())
+	}
+	return r, nil
+}
+
+// verifyParts proves every part against its model's registered weight
+// root; a part of a model the step does not read, or a repeated one, is
+// refused.
+func (r *textReferee) verifyParts(ctx context.Context, parts []types.ModelPart) error {
+	for i, part := range parts {
+		if part.ModelId != r.cand && (r.judge == 0 || part.ModelId != r.judge) {
+			return errorsmod.Wrapf(types.ErrBadInputs, "part %d is of model %d, which this step does not read", i, part.ModelId)
+		}
+		reg, err := r.k.eval.GetModel(ctx, part.ModelId)
+		if err != nil {
+			return err
+		}
+		if reg.Format != "gguf" {
+			return errorsmod.Wrapf(types.ErrBadInputs, "part %d: model %d is %s; only GGUF models are proven by parts", i, part.ModelId, reg.Format)
+		}
+		root, err := parseRoot(reg.WeightsRoot)
+		if err != nil {
+			return errorsmod.Wrap(types.ErrBadArtifact, err.Error())
+		}
+		// The leaf names itself, so a proof placing a genuine leaf at
+		// another index or tree size proves nothing false; the size is
+		// still checked against the config below.
+		proof, err := parseProof(part.LeafCount, part.Proof)
+		if err != nil {
+			return err
+		}
+		v, err := llm.VerifyPart(root, part.Index, part.Data, proof)
+		if err != nil {
+			return errorsmod.Wrapf(types.ErrBadProof, "part %d of model %d: %v", i, part.ModelId, err)
+		}
+		if v.Config != nil && part.LeafCount != uint64(len(llm.Names(*v.Config))+2) {
+			return errorsmod.Wrapf(types.ErrBadProof, "part %d: a tree of %d leaves for a model of %d tensors", i, part.LeafCount, len(llm.Names(*v.Config)))
+		}
+		key := partKey{part.ModelId, v.Name}
+		if _, dup := r.parts[key]; dup {
+			return errorsmod.Wrapf(types.ErrBadInputs, "part %q of model %d given twice", v.Name, part.ModelId)
+		}
+		r.parts[key] = v
+	}
+	return nil
+}
+
+// subject builds a registered model's subject: a GGUF model's skeleton
+// from its proven config and tokenizer, an ONNX model from its artifact
+// (the disputed model's in the message's model field, a judge's in
+// artifacts).
+func (r *textReferee) subject(ctx context.Context, id uint64, model []byte, artifacts []types.ModelArtifact) (*llm.Subject, error) {
+	reg, err := r.k.eval.GetModel(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	lim := runtime.DefaultLimits()
+	if reg.Format == "gguf" {
+		c, okC := r.parts[partKey{id, llm.PartConfig}]
+		t, okT := r.parts[partKey{id, llm.PartTokenizer}]
+		if !okC || !okT || c.Config == nil || t.Tok == nil {
+			return nil, errorsmod.Wrapf(types.ErrBadInputs, "model %d: the config and tokenizer parts are required", id)
+		}
+		cost := llm.SkeletonCost(*c.Config)
+		if cost < 0 || uint64(cost) > r.p.MaxRefereeFlops {
+			return nil, errorsmod.Wrapf(types.ErrTooLarge, "model %d: a skeleton costing %d above max_referee_flops %d", id, cost, r.p.MaxRefereeFlops)
+		}
+		sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(uint64(cost)/100, "verde referee skeleton")
+		s, err := llm.SkeletonSubject(*c.Config, t.Tok, reg.SystemPrompt, lim)
+		if err != nil {
+			return nil, errorsmod.Wrapf(types.ErrBadArtifact, "model %d: %v", id, err)
+		}
+		return s, nil
+	}
+	raw := model
+	if id != r.cand || len(raw) == 0 {
+		raw = nil
+		for _, a := range artifacts {
+			if a.ModelId == id {
+				raw = a.Artifact
+			}
+		}
+	}
+	if raw == nil {
+		return nil, errorsmod.Wrapf(types.ErrBadInputs, "model %d: its artifact is required", id)
+	}
+	sum := sha256.Sum256(raw)
+	if hex.EncodeToString(sum[:]) != reg.WeightsSha256 {
+		return nil, errorsmod.Wrapf(types.ErrBadArtifact, "model %d: artifact SHA-256 %x, registered %s", id, sum, reg.WeightsSha256)
+	}
+	m, err := llm.Open(reg.Format, raw, lim)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrBadArtifact, "model %d: %v", id, err)
+	}
+	if hex.EncodeToString(m.Root[:]) != reg.WeightsRoot {
+		return nil, errorsmod.Wrapf(types.ErrBadArtifact, "model %d: weight root %x, registered %s", id, m.Root, reg.WeightsRoot)
+	}
+	s, err := m.Subject(reg.SystemPrompt)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrBadArtifact, "model %d: %v", id, err)
+	}
+	return s, nil
+}
+
+func (r *textReferee) leavesPerItem() int64 { return int64(r.task.LeavesPerItem()) }
+
+// recompute proves the inputs that leaf hi's sources name, in order, and
+// recomputes it, bounded and charged by its cost.
+func (r *textReferee) recompute(ctx context.Context, d *types.Dispute, side types.Party, items uint32, given []types.OperatorInput) (*runtime.Tensor, []types.InputLeaf, error) {
+	per := r.leavesPerItem()
+	item, local := d.Hi/per, int(d.Hi%per)
+	srcs, err := r.task.Sources(local)
+	if err != nil {
+		return nil, nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
+	}
+	leaves := map[int]*runtime.Tensor{}
+	var used []types.InputLeaf
+	var it *llm.TextItem
+	next := 0
+	for i, s := range srcs {
+		if s.Kind == llm.SourceWeight {
+			continue // proven parts, not inputs
+		}
+		if next >= len(given) {
+			return nil, nil, errorsmod.Wrapf(types.ErrBadInputs, "input %d missing (%d given)", i, len(given))
+		}
+		in := given[next]
+		next++
+		switch s.Kind {
+		case llm.SourceLeaf:
+			j := item*per + int64(s.Leaf)
+			t, err := r.k.proveLeafInput(d, side, j, in)
+			if err != nil {
+				return nil, nil, errorsmod.Wrapf(types.ErrBadInputs, "input %d: %v", i, err)
+			}
+			leaves[s.Leaf] = t
+			used = append(used, types.InputLeaf{Index: j, Leaf: in.Leaf})
+		case llm.SourceItem:
+			enc, err := r.k.proveItemEncoding(ctx, d, items, item, in)
+			if err != nil {
+				return nil, nil, err
+			}
+			decoded, err := llm.DecodeTextItem(enc)
+			if err != nil {
+				return nil, nil, errorsmod.Wrapf(types.ErrBadInputs, "input %d: %v", i, err)
+			}
+			it = &decoded
+		}
+	}
+	if next != len(given) {
+		return nil, nil, errorsmod.Wrapf(types.ErrBadInputs, "%d inputs given, the leaf reads %d", len(given), next)
+	}
+	var item0 llm.TextItem
+	if it != nil {
+		item0 = *it
+	}
+	cost, err := r.task.Cost(local, item0)
+	if err != nil {
+		return nil, nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
+	}
+	if cost < 0 || uint64(cost) > r.p.MaxRefereeFlops {
+		return nil, nil, errorsmod.Wrapf(types.ErrTooLarge, "leaf %d costs %d, above max_referee_flops %d", local, cost, r.p.MaxRefereeFlops)
+	}
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(uint64(cost)/100, "verde referee arithmetic")
+	out, err := r.task.Recompute(local, llm.Inputs{
+		Item: item0,
+		Leaf: func(l int) (*runtime.Tensor, error) {
+			if t, ok := leaves[l]; ok {
+				return t, nil
+			}
+			return nil, errorsmod.Wrapf(types.ErrBadInputs, "leaf %d was not given", l)
+		},
+		Weight: func(judge bool, name string) (*runtime.Tensor, error) {
+			id := r.cand
+			if judge {
+				id = r.judge
+			}
+			v, ok := r.parts[partKey{id, name}]
+			if !ok || v.Tensor == nil {
+				return nil, errorsmod.Wrapf(types.ErrBadInputs, "weight %q of model %d was not given", name, id)
+			}
+			return v.Tensor, nil
+		},
+	})
+	if err != nil {
+		return nil, nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
+	}
+	return out, used, nil
+}
