@@ -45,6 +45,9 @@ func (k Keeper) textReferee(ctx context.Context, msg *types.MsgSubmitOperatorInp
 	if err := r.verifyParts(ctx, msg.Parts); err != nil {
 		return nil, err
 	}
+	if err := r.checkArtifacts(ctx, msg); err != nil {
+		return nil, err
+	}
 	if r.task.Cand, err = r.subject(ctx, d.ModelId, msg.Model, msg.Artifacts); err != nil {
 		return nil, err
 	}
@@ -63,6 +66,7 @@ func (k Keeper) textReferee(ctx context.Context, msg *types.MsgSubmitOperatorInp
 // root; a part of a model the step does not read, or a repeated one, is
 // refused.
 func (r *textReferee) verifyParts(ctx context.Context, parts []types.ModelPart) error {
+	sizes := map[uint64]uint64{} // model → the tree size its parts claim
 	for i, part := range parts {
 		if part.ModelId != r.cand && (r.judge == 0 || part.ModelId != r.judge) {
 			return errorsmod.Wrapf(types.ErrBadInputs, "part %d is of model %d, which this step does not read", i, part.ModelId)
@@ -78,9 +82,13 @@ func (r *textReferee) verifyParts(ctx context.Context, parts []types.ModelPart) 
 		if err != nil {
 			return errorsmod.Wrap(types.ErrBadArtifact, err.Error())
 		}
-		// The leaf names itself, so a proof placing a genuine leaf at
-		// another index or tree size proves nothing false; the size is
-		// still checked against the config below.
+		// Every part of a model claims the same tree size, and the config
+		// part pins it to the model's tensor count: a proof never relies
+		// on a size the model does not have.
+		if n, seen := sizes[part.ModelId]; seen && n != part.LeafCount {
+			return errorsmod.Wrapf(types.ErrBadProof, "part %d: a tree of %d leaves, earlier parts of model %d say %d", i, part.LeafCount, part.ModelId, n)
+		}
+		sizes[part.ModelId] = part.LeafCount
 		proof, err := parseProof(part.LeafCount, part.Proof)
 		if err != nil {
 			return err
@@ -97,6 +105,42 @@ func (r *textReferee) verifyParts(ctx context.Context, parts []types.ModelPart) 
 			return errorsmod.Wrapf(types.ErrBadInputs, "part %q of model %d given twice", v.Name, part.ModelId)
 		}
 		r.parts[key] = v
+	}
+	return nil
+}
+
+// checkArtifacts refuses whole artifacts the step does not read: the
+// disputed model's belongs in the model field, a judge's in artifacts
+// (once), and only an ONNX model travels whole; a GGUF model is proven by
+// parts.
+func (r *textReferee) checkArtifacts(ctx context.Context, msg *types.MsgSubmitOperatorInputs) error {
+	onnx := func(id uint64) error {
+		reg, err := r.k.eval.GetModel(ctx, id)
+		if err != nil {
+			return err
+		}
+		if reg.Format != "onnx" {
+			return errorsmod.Wrapf(types.ErrBadInputs, "model %d is %s: it is proven by parts, not by its artifact", id, reg.Format)
+		}
+		return nil
+	}
+	if len(msg.Model) > 0 {
+		if err := onnx(r.cand); err != nil {
+			return err
+		}
+	}
+	seen := map[uint64]bool{}
+	for i, a := range msg.Artifacts {
+		if r.judge == 0 || a.ModelId != r.judge {
+			return errorsmod.Wrapf(types.ErrBadInputs, "artifact %d is of model %d, which is not the benchmark's judge", i, a.ModelId)
+		}
+		if seen[a.ModelId] {
+			return errorsmod.Wrapf(types.ErrBadInputs, "artifact of model %d given twice", a.ModelId)
+		}
+		seen[a.ModelId] = true
+		if err := onnx(a.ModelId); err != nil {
+			return err
+		}
 	}
 	return nil
 }
