@@ -60,10 +60,31 @@ func inspectCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "inspect FILE",
-		Short: "Show a model's operators, shapes, parameter count and weight Merkle root",
-		Args:  cobra.ExactArgs(1),
+		Short: "Show a model's format, SHA-256 and weights root (what registration needs), its operators and shapes",
+		Long: "An ONNX classifier prints its operators, shapes and initializer tree; a language model (GGUF, or ONNX\n" +
+			"with a tokenizer) prints its config, the weights_root to register (the GGUF weight tree or the ONNX\n" +
+			"initializer tree) and its trace leaves per item on each text benchmark.",
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := loadModel(args[0])
+			raw, err := readModel(args[0])
+			if err != nil {
+				return err
+			}
+			if lm, ok, err := lmFormat(args[0], raw); ok {
+				if err != nil {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
+				in, err := InspectLM(lm, raw)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(cmd.OutOrStdout(), in)
+				}
+				printLM(cmd.OutOrStdout(), in)
+				return nil
+			}
+			m, err := runtime.LoadModel(raw, runtime.DefaultLimits())
 			if err != nil {
 				return err
 			}

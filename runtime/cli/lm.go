@@ -141,7 +141,7 @@ func evalLM(w io.Writer, modelPath, benchName string, o lmOptions, items int, se
 	if asJSON {
 		return writeJSON(w, res)
 	}
-	fmt.Fprintf(w, "benchmark %s (%s)\ncorrect %d/%d (%.4f)\n", res.Benchmark, res.BenchHash, res.Correct, res.Scored, res.Accuracy)
+	fmt.Fprintf(w, "benchmark %s (%s)\ncorrect %d/%d (%.4f)\npoints %d\n", res.Benchmark, res.BenchHash, res.Correct, res.Scored, res.Accuracy, res.Points)
 	if res.BitsPerByte > 0 {
 		fmt.Fprintf(w, "bits_per_byte %.4f\n", res.BitsPerByte)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/delphi-network/delphi/runtime/bench"
+	"github.com/delphi-network/delphi/runtime/llm"
 	"github.com/delphi-network/delphi/testutil/network"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
@@ -71,13 +72,24 @@ Start each node with: delphid start --home <output-dir>/nodeN`,
 	cmd.Flags().IntVar(&basePort, "base-port", 26600, "first port; each validator uses 8 from here (0: any free ports)")
 	cmd.Flags().DurationVar(&blockTime, "block-time", time.Second, "CometBFT timeout_commit")
 	cmd.Flags().StringSliceVar(&accounts, "accounts", []string{"alice", "bob", "carol"}, "extra funded accounts in node0's keyring")
-	cmd.Flags().StringSliceVar(&benches, "benchmarks", nil, "benchmarks to register in genesis, hashed from this machine's data (e.g. mnist,iris)")
+	cmd.Flags().StringSliceVar(&benches, "benchmarks", nil, "benchmarks to register in genesis, hashed from this machine's data (e.g. mnist,iris,kjv-next)")
 	return cmd
 }
 
 // genesisBenchmark describes a local benchmark for genesis: its canonical
 // hash and item root computed from the data on this machine.
 func genesisBenchmark(name string) (evaluationtypes.Benchmark, error) {
+	if kind, ok := llm.KindOf(name); ok {
+		tb, err := llm.LoadTextBench(name)
+		if err != nil {
+			return evaluationtypes.Benchmark{}, fmt.Errorf("benchmark %s: %w (run make data)", name, err)
+		}
+		root := tb.ItemRoot()
+		metric := map[string]string{llm.KindNext: "bits-per-byte", llm.KindChoice: "accuracy", llm.KindGenerate: "exact-match"}[kind]
+		return evaluationtypes.Benchmark{Name: name, Dataset: name, Task: "text-" + kind, Metric: metric,
+			DatasetSha256: tb.Hash(), ItemRoot: hex.EncodeToString(root[:]), PointsPerItem: evaluationtypes.DatasetPoints(name),
+			DatasetUris: []string{"file:///usr/share/delphi/" + name}, ItemCount: uint64(tb.Len())}, nil
+	}
 	ds, err := bench.Load(name)
 	if err != nil {
 		return evaluationtypes.Benchmark{}, fmt.Errorf("benchmark %s: %w (run make data)", name, err)

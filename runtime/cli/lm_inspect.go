@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/llm"
+)
+
+// LMInspection describes a language model for `model inspect`: what its
+// registration needs (format, sha256, weights_root) and its shape.
+type LMInspection struct {
+	Format      string     `json:"format"`
+	SHA256      string     `json:"sha256"`
+	WeightsRoot string     `json:"weights_root"`
+	Config      llm.Config `json:"config"`
+	Parameters  int        `json:"parameters"`
+	Vocab       int        `json:"vocab"`
+	Window      int        `json:"window"`
+	// FLOPsPerRun is one run of the program over a full window; a text
+	// item is one run (next), eight (cloze) or eight plus the judge's two
+	// (judged generation).
+	FLOPsPerRun   int64          `json:"flops_per_run"`
+	LeavesPerRun  int            `json:"leaves_per_run"`
+	LeavesPerItem map[string]int `json:"leaves_per_item"`
+}
+
+// lmFormat is the language-model format of a file, if it is one: GGUF by
+// name, ONNX when the graph carries a tokenizer (a classifier does not).
+func lmFormat(path string, raw []byte) (*llm.Model, bool, error) {
+	if strings.HasSuffix(path, ".gguf") {
+		m, err := llm.Open("gguf", raw, runtime.DefaultLimits())
+		return m, true, err
+	}
+	m, err := llm.Open("onnx", raw, runtime.DefaultLimits())
+	return m, err == nil, nil
+}
+
+// InspectLM summarises an opened language model.
+func InspectLM(m *llm.Model, raw []byte) (LMInspection, error) {
+	sum := sha256.Sum256(raw)
+	in := LMInspection{Format: m.Format, SHA256: hex.EncodeToString(sum[:]), WeightsRoot: hex.EncodeToString(m.Root[:]),
+		Config: m.Config, Parameters: m.Config.Params(), Vocab: m.Tok.VocabSize(), Window: m.Window,
+		FLOPsPerRun: m.Program.FLOPs(), LeavesPerRun: m.Program.LeavesPerItem(), LeavesPerItem: map[string]int{}}
+	s, err := m.Subject("")
+	if err != nil {
+		return in, err
+	}
+	for _, name := range llm.TextBenchNames {
+		kind, _ := llm.KindOf(name)
+		in.LeavesPerItem[name] = (&llm.Task{Kind: kind, Cand: s}).LeavesPerItem()
+	}
+	return in, nil
+}
+
+func printLM(w io.Writer, in LMInspection) {
+	fmt.Fprintf(w, "format %s\nsha256 %s\nweights_root %s\nparameters %d\nvocab %d\nwindow %d\nflops_per_run %d\nleaves_per_run %d\n",
+		in.Format, in.SHA256, in.WeightsRoot, in.Parameters, in.Vocab, in.Window, in.FLOPsPerRun, in.LeavesPerRun)
+	c := in.Config
+	fmt.Fprintf(w, "config dim %d layers %d heads %d kv_heads %d hidden %d context %d rope_theta %g\n",
+		c.Dim, c.Layers, c.Heads, c.KV(), c.Hidden, c.Context, c.RopeTheta)
+	for _, name := range llm.TextBenchNames {
+		fmt.Fprintf(w, "leaves_per_item %s %d\n", name, in.LeavesPerItem[name])
+	}
+}
