@@ -10,7 +10,7 @@ SDKVER  := github.com/cosmos/cosmos-sdk/version
 LDFLAGS := -X $(SDKVER).Name=delphi -X $(SDKVER).AppName=delphid \
            -X $(SDKVER).Version=$(VERSION) -X $(SDKVER).Commit=$(COMMIT)
 
-.PHONY: help build install test data crossarch test-short test-e2e test-web web-build lint bench demo \
+.PHONY: help build install test data crossarch test-short test-e2e test-web web-build lint bench demo demo-lm \
         proto-tools proto-deps proto-gen proto-check proto-lint \
         localnet-start localnet-stop cuda-ptx cuda-check clean
 
@@ -58,6 +58,9 @@ bench: build data ## every figure of BENCHMARKS.md, measured on this machine (ab
 
 demo: build data ## the quick-start demo: a localnet, real models, a live market, a dispute, settlement
 	DELPHID=$(BUILD_DIR)/delphid bash scripts/demo.sh
+
+demo-lm: build data ## the demo on a language-model market: four KJV-trained entries (GGUF, ONNX, a system prompt) on kjv-next
+	DEMO_MARKET=lm DELPHID=$(BUILD_DIR)/delphid bash scripts/demo.sh
 
 localnet-start: build ## start N validators (default 4) as processes on 127.0.0.1
 	DELPHID=$(BUILD_DIR)/delphid bash scripts/localnet.sh start $(N)

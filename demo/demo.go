@@ -8,15 +8,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand"
 	"time"
 
 	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	"github.com/delphi-network/delphi/runtime"
-	"github.com/delphi-network/delphi/runtime/bench"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
@@ -51,8 +48,13 @@ type Config struct {
 	// ModelsDir caches the trained artifacts (the sidecars read them from
 	// there through file:// URIs).
 	ModelsDir string
-	Rounds    uint32
-	Items     uint32
+	// Market is what the market is about: "mnist" (four classifiers) or
+	// "lm" (four language-model entries on kjv-next).
+	Market string
+	Rounds uint32
+	// Items per round; 0 takes the market's default (40 MNIST images, 16
+	// verses).
+	Items uint32
 	// Liquidity of the market, in whole USDC.
 	Liquidity int64
 	Out       io.Writer
@@ -62,13 +64,20 @@ type Config struct {
 
 // DefaultConfig is what `make demo` runs.
 func DefaultConfig() Config {
-	return Config{ChainID: "delphi-demo", Rounds: 6, Items: 40, Liquidity: 200, Timeout: 8 * time.Minute}
+	return Config{ChainID: "delphi-demo", Market: "mnist", Rounds: 6, Liquidity: 200, Timeout: 8 * time.Minute}
 }
 
 // Run plays the whole story and prints a summary.
 func Run(ctx context.Context, cfg Config) error {
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
+	sc, err := scenarioFor(cfg.Market)
+	if err != nil {
+		return err
+	}
+	if cfg.Items == 0 {
+		cfg.Items = sc.items
+	}
 	v := newView(cfg.Out, cfg.Live)
 	say := func(format string, args ...any) { fmt.Fprintf(cfg.Out, "== "+format+"\n", args...) }
 	c, err := dial(cfg)
@@ -80,8 +89,12 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("node0 at %s: %w", cfg.RPC, err)
 	}
 
-	say("Preparing four MNIST classifiers (deterministic training, cached in %s)", cfg.ModelsDir)
-	models, err := prepareModels(cfg.ModelsDir, func(f string, a ...any) { fmt.Fprintf(cfg.Out, "   "+f+"\n", a...) })
+	benchID, err := c.benchmarkID(ctx, sc.benchmark)
+	if err != nil {
+		return err
+	}
+	say("Preparing %s (deterministic training, cached in %s)", sc.about, cfg.ModelsDir)
+	models, err := sc.prepare(cfg.ModelsDir, func(f string, a ...any) { fmt.Fprintf(cfg.Out, "   "+f+"\n", a...) })
 	if err != nil {
 		return err
 	}
@@ -90,7 +103,7 @@ func Run(ctx context.Context, cfg Config) error {
 		names[i] = m.Name
 	}
 
-	traders, err := newTraders(c, models)
+	traders, err := newTraders(c, models, sc)
 	if err != nil {
 		return err
 	}
@@ -105,9 +118,9 @@ func Run(ctx context.Context, cfg Config) error {
 		}
 	}
 
-	say("A vault for MNIST markets (alice manages it); bob and dave deposit")
-	if err := c.send(ctx, "alice", &vaulttypes.MsgCreateVault{Manager: alice.String(), Name: "MNIST liquidity",
-		CollateralDenom: "uusdc", Category: []uint64{1}, SubsidyCap: sdkmath.NewInt(5 * cfg.Liquidity * usdc),
+	say("A vault for %s markets (alice manages it); bob and dave deposit", sc.benchmark)
+	if err := c.send(ctx, "alice", &vaulttypes.MsgCreateVault{Manager: alice.String(), Name: sc.vault,
+		CollateralDenom: "uusdc", Category: []uint64{benchID}, SubsidyCap: sdkmath.NewInt(5 * cfg.Liquidity * usdc),
 		MinFeeBps: 50, Rule: vaulttypes.FUND_RULE_CATEGORY}); err != nil {
 		return err
 	}
@@ -131,9 +144,13 @@ func Run(ctx context.Context, cfg Config) error {
 
 	say("Registering the models (alice) and creating the market, funded by the vault")
 	for _, m := range models {
-		if err := c.send(ctx, "alice", &evaluationtypes.MsgRegisterModel{Owner: alice.String(), Name: m.Name, Format: "onnx",
+		format := m.Format
+		if format == "" {
+			format = "onnx"
+		}
+		if err := c.send(ctx, "alice", &evaluationtypes.MsgRegisterModel{Owner: alice.String(), Name: m.Name, Format: format,
 			WeightsSha256: m.SHA256, WeightsRoot: m.WeightsRoot, ArtifactUris: []string{"file://" + m.Path},
-			TrainingRecordHash: m.RecordHash}); err != nil {
+			TrainingRecordHash: m.RecordHash, SystemPrompt: m.SystemPrompt}); err != nil {
 			return err
 		}
 	}
@@ -146,9 +163,9 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	if err := c.send(ctx, "alice", &markettypes.MsgCreateMarket{Creator: alice.String(),
-		Title: "MNIST: which classifier scores best?", CollateralDenom: "uusdc",
+		Title: sc.title, CollateralDenom: "uusdc",
 		Liquidity: sdkmath.NewInt(cfg.Liquidity * usdc), FeeBps: 100, CreatorFeeShareBps: 2_000, VaultId: vaultID,
-		Spec: &markettypes.EvaluationSpec{BenchmarkId: 1, ModelIds: ids, Rounds: cfg.Rounds, ItemsPerRound: cfg.Items,
+		Spec: &markettypes.EvaluationSpec{BenchmarkId: benchID, ModelIds: ids, Rounds: cfg.Rounds, ItemsPerRound: cfg.Items,
 			BlocksBetweenRounds: 4, StartDelay: 8, DeadlineBlocks: 40}}); err != nil {
 		return err
 	}
@@ -156,7 +173,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	say("Market %d open: %d outcomes, b = %d USDC; rounds of %d MNIST test items every 4 blocks", marketID, len(ids), cfg.Liquidity, cfg.Items)
+	say("Market %d open: %d outcomes, b = %d USDC; rounds of %d %s every 4 blocks", marketID, len(ids), cfg.Liquidity, cfg.Items, sc.item)
 
 	// Trade and watch until the market settles.
 	seenRounds, seenDisputes := 0, map[uint64]verdetypes.DisputeStatus{}
@@ -173,7 +190,7 @@ func Run(ctx context.Context, cfg Config) error {
 			return err
 		}
 		for r := seenRounds; r < s.roundsFinal; r++ {
-			v.event("round %d final: %v correct of %d", r, s.rounds[r], cfg.Items)
+			v.event("round %d final: %v of %d", r, s.rounds[r], uint64(cfg.Items)*sc.points)
 		}
 		seenRounds = s.roundsFinal
 		for _, d := range s.disputes {
@@ -236,30 +253,20 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := c.waitHeight(ctx, h+2); err != nil {
 		return err
 	}
-	return c.summary(ctx, cfg, s, start, startBal, vaultID,
+	return c.summary(ctx, cfg, sc, s, start, startBal, vaultID,
 		append([]*trader{{name: "alice", addr: alice, strategy: "market creator (20% of fees), vault manager"}}, traders...))
 }
 
 // newTraders sets up bob (follows round results), carol (trades on her own
 // offline estimate, which she computes here) and dave (noise).
-func newTraders(c *chain, models []*model) ([]*trader, error) {
-	ds, err := bench.Load("mnist")
+func newTraders(c *chain, models []*model, sc scenario) ([]*trader, error) {
+	acc, err := sc.estimate(models)
 	if err != nil {
-		return nil, fmt.Errorf("mnist: %w (run make data)", err)
-	}
-	rng := rand.New(rand.NewSource(7))
-	sample := rng.Perm(ds.Len())[:300]
-	acc := make([]float64, len(models))
-	for i, m := range models {
-		res, err := m.loaded.Evaluate(ds, sample, runtime.EvalOptions{})
-		if err != nil {
-			return nil, err
-		}
-		acc[i] = res.Accuracy
+		return nil, err
 	}
 	var out []*trader
 	for _, spec := range []struct{ name, strategy string }{
-		{"bob", "follows the round results; vault depositor"}, {"carol", fmt.Sprintf("trades on her own estimate (offline accuracies %.3f)", acc)},
+		{"bob", "follows the round results; vault depositor"}, {"carol", fmt.Sprintf("trades on her own estimate (offline scores %.3f)", acc)},
 		{"dave", "noise; vault depositor"},
 	} {
 		addr, err := c.address(spec.name)
@@ -272,6 +279,20 @@ func newTraders(c *chain, models []*model) ([]*trader, error) {
 	out[1].act = estimator(out[1], beliefs(acc))
 	out[2].act = noise(out[2], 11)
 	return out, nil
+}
+
+// benchmarkID is the id of the registered benchmark called name.
+func (c *chain) benchmarkID(ctx context.Context, name string) (uint64, error) {
+	res, err := c.eval.Benchmarks(ctx, &evaluationtypes.QueryBenchmarksRequest{})
+	if err != nil {
+		return 0, err
+	}
+	for _, b := range res.Benchmarks {
+		if b.Name == name {
+			return b.Id, nil
+		}
+	}
+	return 0, fmt.Errorf("benchmark %q is not registered on this chain (scripts/demo.sh puts it in genesis)", name)
 }
 
 // modelIDs finds the registered ids of the demo's models by weights hash.
@@ -313,7 +334,7 @@ func (c *chain) waitMarket(ctx context.Context) (uint64, error) {
 
 // summary prints the outcome: winners, each account's collateral P&L, the
 // disputes and who was slashed, blocks and transactions.
-func (c *chain) summary(ctx context.Context, cfg Config, s *snapshot, start int64, startBal map[string]sdkmath.Int, vaultID uint64, who []*trader) error {
+func (c *chain) summary(ctx context.Context, cfg Config, sc scenario, s *snapshot, start int64, startBal map[string]sdkmath.Int, vaultID uint64, who []*trader) error {
 	out := cfg.Out
 	fmt.Fprintf(out, "\n== Summary\n")
 	var winners []string
@@ -322,9 +343,9 @@ func (c *chain) summary(ctx context.Context, cfg Config, s *snapshot, start int6
 			winners = append(winners, s.names[i])
 		}
 	}
-	fmt.Fprintf(out, "market %d %s; winners %v (payout %v/%d per share); correct answers %v of %d\n",
+	fmt.Fprintf(out, "market %d %s; winners %v (payout %v/%d per share); scores %v of %d\n",
 		s.market.Id, s.market.Status, winners, s.market.PayoutNumerators, s.market.PayoutDenominator, s.cumulative,
-		uint64(s.evaluation.Rounds)*uint64(s.evaluation.ItemsPerRound))
+		uint64(s.evaluation.Rounds)*uint64(s.evaluation.ItemsPerRound)*sc.points)
 	for _, t := range who {
 		bal, err := c.balance(ctx, t.addr)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/llm"
 	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/runtime/zoo"
 )
@@ -19,11 +20,16 @@ type model struct {
 	Name        string
 	Description string
 	Path        string
-	SHA256      string
-	WeightsRoot string
-	RecordHash  string // SHA-256 of the training record; empty for the zoo model
-	raw         []byte
-	loaded      *runtime.Model
+	Format      string // "onnx" (empty) or "gguf"
+	// SystemPrompt is what a language model's registration prepends to
+	// every item.
+	SystemPrompt string
+	SHA256       string
+	WeightsRoot  string
+	RecordHash   string // SHA-256 of the training record; empty for the zoo model
+	raw          []byte
+	loaded       *runtime.Model // a classifier
+	lm           *llm.Model     // a language model
 }
 
 // contestants are four genuinely different MNIST classifiers: the ONNX
@@ -37,21 +43,6 @@ var contestants = []struct {
 	{"delphi-cnn", "convolutional net trained by delphid (1 epoch)", "cnn"},
 	{"delphi-mlp", "multilayer perceptron trained by delphid (1 epoch)", "mlp"},
 	{"delphi-logreg", "logistic regression trained by delphid (1 epoch)", "logreg"},
-}
-
-// PrepareModels writes (or reuses) the demo's four MNIST models under dir
-// and returns their paths: `delphid demo --models-only`, which `make bench`
-// uses to benchmark the runtime on the trained models.
-func PrepareModels(dir string, log func(string, ...any)) ([]string, error) {
-	models, err := prepareModels(dir, log)
-	if err != nil {
-		return nil, err
-	}
-	paths := make([]string, len(models))
-	for i, m := range models {
-		paths[i] = m.Path
-	}
-	return paths, nil
 }
 
 // prepareModels writes (or reuses, when the cached bytes still hash to the

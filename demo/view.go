@@ -59,7 +59,7 @@ func (v *view) update(s *snapshot) {
 	fmt.Fprintf(&b, "evaluation %d on %d items per round: %d/%d rounds final · %s\n\n", s.evaluation.Id,
 		s.evaluation.ItemsPerRound, s.roundsFinal, s.evaluation.Rounds,
 		strings.TrimPrefix(s.evaluation.Status.String(), "EVALUATION_STATUS_"))
-	fmt.Fprintf(&b, "%-14s %7s  %-40s  %-24s %6s  %s\n", "model", "price", "price, last 40 blocks", "correct per round", "total", "index")
+	fmt.Fprintf(&b, "%-14s %7s  %-40s  %-24s %6s  %s\n", "model", "price", "price, last 40 blocks", "score per round", "total", "index")
 	for i, name := range s.names {
 		var rounds []string
 		for _, r := range s.rounds {

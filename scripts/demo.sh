@@ -3,6 +3,8 @@
 # 127.0.0.1 (validator 3's sidecar byzantine on purpose), then `delphid demo`:
 # four real MNIST classifiers, a market over their live evaluation, three
 # traders, a dispute that slashes the liar, settlement and payouts.
+# DEMO_MARKET=lm (make demo-lm) runs a language-model market instead: four
+# entries on kjv-next (two sizes, one as ONNX, one with a system prompt).
 # DEMO_KEEP=1 leaves the localnet running for exploring with the CLI or REST.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +14,12 @@ export LOCALNET_DIR=${DEMO_DIR:-build/demo}
 export LOCALNET_BASE_PORT=${DEMO_BASE_PORT:-27600}
 export LOCALNET_CHAIN_ID=delphi-demo
 export LOCALNET_ACCOUNTS=alice,bob,carol,dave
-export LOCALNET_BENCHMARKS=mnist
+market=${DEMO_MARKET:-mnist}
+case "$market" in
+  mnist) export LOCALNET_BENCHMARKS=mnist ;;
+  lm) export LOCALNET_BENCHMARKS=kjv-next ;;
+  *) echo "DEMO_MARKET is mnist or lm, not $market" >&2; exit 2 ;;
+esac
 export LOCALNET_FAULTY=3 LOCALNET_FAULT_MODEL=2 LOCALNET_FAULT_LEAF=${DEMO_FAULT_LEAF:-5}
 base=$LOCALNET_BASE_PORT
 
@@ -24,7 +31,7 @@ echo "== Starting 4 validators and 4 evaluator sidecars on 127.0.0.1 (validator 
 bash scripts/localnet.sh start 4 | grep -v '^account\|^node' || { tail -30 "$LOCALNET_DIR"/node0.log; exit 1; }
 
 "$bin" demo --node "tcp://127.0.0.1:$((base + 1))" --home-node0 "$LOCALNET_DIR/node0" --chain-id delphi-demo \
-  --models-dir build/demo-models ${DEMO_ARGS:-}
+  --models-dir build/demo-models --market "$market" ${DEMO_ARGS:-}
 
 if [ "${DEMO_KEEP:-0}" = 1 ]; then
   echo

@@ -18,7 +18,7 @@ func trainCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "train",
-		Short: "Train a model reproducibly and write it as ONNX",
+		Short: "Train a model reproducibly and write it as ONNX (a language model as GGUF and ONNX)",
 		Long: `Train logreg, mlp or cnn on mnist-train or fashion-mnist-train, or logreg or mlp on a
 tabular benchmark (iris, wine, breast-cancer, digits; standardised inside the graph), with a seed.
 --type llama trains a decoder-only language model (--size nano|micro|small) and its BPE tokenizer

@@ -258,7 +258,10 @@ func NextPoints(bits float64, bytes int) int {
 	if bytes == 0 {
 		return 0
 	}
-	v := math.Floor(1000*(1-bits/float64(bytes)/8) + 0.5)
+	// Every product is wrapped so no platform fuses it (the division by 8
+	// is a product by 0.125 to the compiler).
+	perByte := float64(bits / float64(bytes) / 8)
+	v := math.Floor(float64(1000*float64(1-perByte)) + 0.5)
 	if !(v > 0) { // also NaN
 		return 0
 	}

@@ -111,7 +111,7 @@ type Stage struct {
 	Index int
 }
 
-// Steps lists an item's runs in trace order.
+// Stages lists an item's runs in trace order.
 func (t *Task) Stages() []Stage {
 	var s []Stage
 	switch t.Kind {

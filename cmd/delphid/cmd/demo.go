@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -22,7 +23,9 @@ func demoCmd() *cobra.Command {
 		Use:   "demo",
 		Short: "Run the market demo against a running localnet (make demo)",
 		Long: `Against a running localnet (node0's --node RPC and --home keyring with alice,
-bob, carol and dave): prepares four real MNIST classifiers, registers them,
+bob, carol and dave): prepares the market's real models (--market mnist: four
+MNIST classifiers; --market lm: four language-model entries on kjv-next, two
+of them the same weights with different system prompts), registers them,
 creates a market over their live evaluation, trades with three strategies
 while rounds finalize (and any byzantine sidecar is disputed), then has the
 winners redeem and prints a summary. The view redraws on a terminal and
@@ -47,7 +50,7 @@ prints log lines otherwise (--live auto|on|off).`,
 			}
 			cfg.ModelsDir = abs
 			if modelsOnly {
-				_, err := demo.PrepareModels(cfg.ModelsDir, func(f string, a ...any) { cmd.Printf(f+"\n", a...) })
+				_, err := demo.PrepareModels(cfg.Market, cfg.ModelsDir, func(f string, a ...any) { cmd.Printf(f+"\n", a...) })
 				return err
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -62,7 +65,8 @@ prints log lines otherwise (--live auto|on|off).`,
 	f.StringVar(&cfg.ModelsDir, "models-dir", "", "where model artifacts are cached (default build/demo-models)")
 	f.BoolVar(&modelsOnly, "models-only", false, "prepare (train or reuse) the models in --models-dir and exit")
 	f.Uint32Var(&cfg.Rounds, "rounds", cfg.Rounds, "evaluation rounds")
-	f.Uint32Var(&cfg.Items, "items", cfg.Items, "MNIST test items per round")
+	f.StringVar(&cfg.Market, "market", cfg.Market, "what the market is about: "+strings.Join(demo.Markets, " or "))
+	f.Uint32Var(&cfg.Items, "items", 0, "benchmark items per round (default: 40 for mnist, 16 for lm)")
 	f.Int64Var(&cfg.Liquidity, "liquidity", cfg.Liquidity, "market liquidity b in whole USDC")
 	f.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "give up after this long")
 	f.StringVar(&live, "live", "auto", "redraw a live view: auto (when stdout is a terminal), on, off")

@@ -143,9 +143,25 @@ func languageModel() error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("eval llama bench=%s hash=%s correct=%d/%d bpb=%x leaves=%d trace_root=%s\n",
-			name, res.BenchHash, res.Correct, res.Scored, math.Float64bits(res.BitsPerByte), res.Leaves, res.TraceRoot)
+		fmt.Printf("eval llama bench=%s hash=%s correct=%d/%d points=%d bpb=%x leaves=%d trace_root=%s\n",
+			name, res.BenchHash, res.Correct, res.Scored, res.Points, math.Float64bits(res.BitsPerByte), res.Leaves, res.TraceRoot)
 	}
+	// A judged generation run: the same model as its own judge, verdicts
+	// by log-likelihood of " yes" against " no", traced with the answer.
+	judge, err := llm.NewEvaluator(w, tok, "")
+	if err != nil {
+		return err
+	}
+	ev.Judge = judge
+	b, err := llm.LoadTextBench("kjv-complete")
+	if err != nil {
+		return err
+	}
+	res, err := ev.Evaluate(b, []int{0, 7}, true)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("eval llama judged bench=%s points=%d leaves=%d trace_root=%s\n", b.Name, res.Points, res.Leaves, res.TraceRoot)
 	out, err := llm.NewSession(w).Generate(tok.Encode([]byte("In the beginning")), 24, -1)
 	if err != nil {
 		return err
