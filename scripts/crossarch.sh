@@ -10,12 +10,14 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 command -v qemu-aarch64-static >/dev/null || { echo "crossarch: install qemu-user-static" >&2; exit 1; }
 
-# Static half: no fused multiply-add anywhere in the code whose numbers
-# reach a trace, a score or state. arm64 fuses every x*y+z it may (as
-# GOAMD64=v3 does), so its assembly shows any product not wrapped in an
-# explicit conversion, including ones the runs below never reach.
+# Static half: no fused multiply-add anywhere in the runtime, whose numbers
+# reach traces, scores and trained weights. arm64 fuses every x*y+z it may
+# (as GOAMD64=v3 does), so its assembly shows any product not wrapped in an
+# explicit conversion, including ones the runs below never reach. (Consensus
+# code in x/ uses no floats at all.)
+pkgs=$(go list ./runtime/...)
 fused=""
-for pkg in $(go list ./runtime/... ./evaluator/... ./player/... ./x/...); do
+for pkg in $pkgs; do
 	hits=$(GOARCH=arm64 go build -gcflags=-S "$pkg" 2>&1 | grep -E '^\s+0x[0-9a-f]+ [0-9]+ \(.*\)\s+F(N)?M(ADD|SUB)[SD]\b' || true)
 	[ -z "$hits" ] || fused="$fused$hits
 "
@@ -24,7 +26,7 @@ if [ -n "$fused" ]; then
 	printf 'crossarch: fused multiply-add (wrap the product in float32(...) or float64(...)):\n%s' "$fused" >&2
 	exit 1
 fi
-echo "crossarch: no fused multiply-add in runtime, evaluator, player or x/ (arm64 assembly)"
+echo "crossarch: no fused multiply-add in the $(echo "$pkgs" | wc -l) runtime packages (arm64 assembly)"
 
 GOAMD64=v1 GOARCH=amd64 go build -o "$out/detcheck-v1" ./runtime/internal/detcheck
 GOAMD64=v3 GOARCH=amd64 go build -o "$out/detcheck-v3" ./runtime/internal/detcheck
