@@ -56,8 +56,33 @@ func TensorFromProto(tp *onnxpb.TensorProto, lim Limits) (*Tensor, error) {
 			}
 		}
 		return FromInts(shape, data)
+	case onnxpb.TensorProto_BOOL:
+		// ONNX keeps bools in int32_data or one byte each in raw_data.
+		vals := make([]bool, n)
+		switch {
+		case len(raw) > 0:
+			if len(raw) != n {
+				return nil, fmt.Errorf("raw_data has %d bytes, shape %v needs %d", len(raw), shape, n)
+			}
+			for i, b := range raw {
+				if b > 1 {
+					return nil, fmt.Errorf("bool element %d is %d, want 0 or 1", i, b)
+				}
+				vals[i] = b == 1
+			}
+		case len(tp.Int32Data) == n:
+			for i, v := range tp.Int32Data {
+				if v != 0 && v != 1 {
+					return nil, fmt.Errorf("bool element %d is %d, want 0 or 1", i, v)
+				}
+				vals[i] = v == 1
+			}
+		default:
+			return nil, fmt.Errorf("bool tensor of shape %v has %d elements", shape, len(tp.Int32Data))
+		}
+		return FromBools(shape, vals)
 	}
-	return nil, fmt.Errorf("element type %d not supported (float32 and int64 only)", tp.DataType)
+	return nil, fmt.Errorf("element type %d not supported (float32, int64 and bool only)", tp.DataType)
 }
 
 // ParseTensor decodes a serialized TensorProto (the ONNX test-data .pb files).

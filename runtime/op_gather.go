@@ -47,7 +47,7 @@ func buildGather(n *Node, in []TensorInfo) (*step, error) {
 	return &step{outs: []TensorInfo{{DType: dtype, Shape: out}}, run: func(x []*Tensor, _ int) []*Tensor {
 		t := &Tensor{DType: dtype, Shape: out}
 		size := outer * nIdx * inner
-		if dtype == Int64 {
+		if dtype.ints() {
 			t.I = make([]int64, size)
 		} else {
 			t.F = make([]float32, size)
@@ -63,7 +63,7 @@ func buildGather(n *Node, in []TensorInfo) (*step, error) {
 			for o := 0; o < outer; o++ {
 				src := (o*dim + int(v)) * inner
 				dst := (o*nIdx + j) * inner
-				if dtype == Int64 {
+				if dtype.ints() {
 					copy(t.I[dst:dst+inner], x[0].I[src:src+inner])
 				} else {
 					copy(t.F[dst:dst+inner], x[0].F[src:src+inner])

@@ -45,7 +45,7 @@ func buildTranspose(n *Node, in []TensorInfo) (*step, error) {
 	return &step{outs: []TensorInfo{{DType: dtype, Shape: out}}, run: func(x []*Tensor, _ int) []*Tensor {
 		st := strides(src)
 		t := &Tensor{DType: dtype, Shape: out}
-		if dtype == Int64 {
+		if dtype.ints() {
 			t.I = make([]int64, size)
 		} else {
 			t.F = make([]float32, size)
@@ -56,7 +56,7 @@ func buildTranspose(n *Node, in []TensorInfo) (*step, error) {
 			for d := 0; d < r; d++ {
 				off += idx[d] * st[p[d]]
 			}
-			if dtype == Int64 {
+			if dtype.ints() {
 				t.I[o] = x[0].I[off]
 			} else {
 				t.F[o] = x[0].F[off]
@@ -109,7 +109,7 @@ func buildConcat(n *Node, in []TensorInfo) (*step, error) {
 	outer, inner := numel(out[:ax]), numel(out[ax+1:])
 	return &step{outs: []TensorInfo{{DType: dtype, Shape: out}}, run: func(x []*Tensor, _ int) []*Tensor {
 		t := &Tensor{DType: dtype, Shape: out}
-		if dtype == Int64 {
+		if dtype.ints() {
 			t.I = make([]int64, 0, numel(out))
 		} else {
 			t.F = make([]float32, 0, numel(out))
@@ -117,7 +117,7 @@ func buildConcat(n *Node, in []TensorInfo) (*step, error) {
 		for o := 0; o < outer; o++ {
 			for _, s := range x {
 				blk := s.Shape[ax] * inner
-				if dtype == Int64 {
+				if dtype.ints() {
 					t.I = append(t.I, s.I[o*blk:(o+1)*blk]...)
 				} else {
 					t.F = append(t.F, s.F[o*blk:(o+1)*blk]...)

@@ -42,7 +42,7 @@ func normAxis(n *Node, a int64, r int) (int, error) {
 func gatherStrided(src *Tensor, srcShape, out, start, step []int) *Tensor {
 	size := numel(out)
 	t := &Tensor{DType: src.DType, Shape: out}
-	if src.DType == Int64 {
+	if src.DType.ints() {
 		t.I = make([]int64, size)
 	} else {
 		t.F = make([]float32, size)
@@ -55,7 +55,7 @@ func gatherStrided(src *Tensor, srcShape, out, start, step []int) *Tensor {
 		for d := 0; d < r; d++ {
 			off += (start[d] + idx[d]*step[d]) * st[d]
 		}
-		if src.DType == Int64 {
+		if src.DType.ints() {
 			t.I[o] = src.I[off]
 		} else {
 			t.F[o] = src.F[off]
@@ -328,8 +328,10 @@ func buildCast(n *Node, in []TensorInfo) (*step, error) {
 		dst = Float32
 	case int64(Int64):
 		dst = Int64
+	case int64(Bool):
+		dst = Bool
 	default:
-		return nil, n.errorf("cast to ONNX type %d: only float (1) and int64 (7) are supported", to)
+		return nil, n.errorf("cast to ONNX type %d: only float (1), int64 (7) and bool (9) are supported", to)
 	}
 	src := in[0].DType
 	shape := in[0].Shape
@@ -339,12 +341,29 @@ func buildCast(n *Node, in []TensorInfo) (*step, error) {
 	size := numel(shape)
 	return &step{outs: []TensorInfo{{DType: dst, Shape: shape}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
 		t := &Tensor{DType: dst, Shape: shape}
-		if dst == Float32 {
+		switch {
+		case dst == Float32: // from int64 or bool
 			t.F = make([]float32, size)
 			for i, v := range x[0].I {
 				t.F[i] = float32(v) // round to nearest even: IEEE, the same everywhere
 			}
-		} else {
+		case dst == Bool && src == Float32: // nonzero (NaN included) is true
+			t.I = make([]int64, size)
+			for i, v := range x[0].F {
+				if v != 0 {
+					t.I[i] = 1
+				}
+			}
+		case dst == Bool: // from int64
+			t.I = make([]int64, size)
+			for i, v := range x[0].I {
+				if v != 0 {
+					t.I[i] = 1
+				}
+			}
+		case src == Bool: // to int64
+			t.I = append([]int64(nil), x[0].I...)
+		default: // float32 to int64
 			t.I = make([]int64, size)
 			for i, v := range x[0].F {
 				t.I[i] = floatToInt64(v)

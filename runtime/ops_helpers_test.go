@@ -21,7 +21,7 @@ func runOp(t *testing.T, n *Node, inputs []*Tensor, workers int) (*Tensor, error
 	for i, x := range inputs {
 		name := string(rune('a' + i))
 		n.Inputs = append(n.Inputs, name)
-		if x.DType == Int64 {
+		if x.DType != Float32 {
 			g.Initializers[name] = x
 			continue
 		}

@@ -7,8 +7,10 @@ import (
 )
 
 // DType is the element type of a Tensor. The runtime computes in float32;
-// int64 tensors exist only to carry shapes and axes (Reshape's second input,
-// ONNX int64 initializers) and are never the operands of arithmetic.
+// int64 tensors carry token ids, shapes and axes (Gather's indices,
+// Reshape's second input, ONNX int64 initializers) and bool tensors carry
+// conditions (comparisons, masks for Where); neither is an operand of
+// arithmetic.
 type DType uint8
 
 const (
@@ -16,7 +18,13 @@ const (
 	Float32 DType = 1
 	// Int64 tensors hold their elements in Tensor.I.
 	Int64 DType = 7
+	// Bool tensors hold their elements in Tensor.I as 0 (false) or 1
+	// (true); they encode as one byte each, as ONNX does.
+	Bool DType = 9
 )
+
+// ints reports whether the type keeps its elements in Tensor.I.
+func (d DType) ints() bool { return d == Int64 || d == Bool }
 
 // String names the type as ONNX does.
 func (d DType) String() string {
@@ -25,6 +33,8 @@ func (d DType) String() string {
 		return "float32"
 	case Int64:
 		return "int64"
+	case Bool:
+		return "bool"
 	}
 	return fmt.Sprintf("dtype(%d)", uint8(d))
 }
@@ -65,6 +75,23 @@ func FromInts(shape []int, data []int64) (*Tensor, error) {
 	return &Tensor{DType: Int64, Shape: append([]int(nil), shape...), I: data}, nil
 }
 
+// FromBools wraps data as a bool tensor; it checks the size.
+func FromBools(shape []int, data []bool) (*Tensor, error) {
+	if err := checkShape(shape); err != nil {
+		return nil, err
+	}
+	if numel(shape) != len(data) {
+		return nil, fmt.Errorf("shape %v needs %d elements, got %d", shape, numel(shape), len(data))
+	}
+	v := make([]int64, len(data))
+	for i, b := range data {
+		if b {
+			v[i] = 1
+		}
+	}
+	return &Tensor{DType: Bool, Shape: append([]int(nil), shape...), I: v}, nil
+}
+
 // Len is the number of elements.
 func (t *Tensor) Len() int { return numel(t.Shape) }
 
@@ -72,9 +99,19 @@ func (t *Tensor) Len() int { return numel(t.Shape) }
 func (t *Tensor) Rank() int { return len(t.Shape) }
 
 // Bytes returns the canonical encoding of the elements: little-endian
-// float32 (IEEE 754 bits) or little-endian int64, in row-major order. It is
-// what the trace hashes and what the weight Merkle leaves commit to.
+// float32 (IEEE 754 bits), little-endian int64, or one byte (0 or 1) per
+// bool, in row-major order. It is what the trace hashes and what the weight
+// Merkle leaves commit to.
 func (t *Tensor) Bytes() []byte {
+	if t.DType == Bool {
+		b := make([]byte, len(t.I))
+		for i, v := range t.I {
+			if v != 0 {
+				b[i] = 1
+			}
+		}
+		return b
+	}
 	if t.DType == Int64 {
 		b := make([]byte, 8*len(t.I))
 		for i, v := range t.I {

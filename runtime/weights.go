@@ -11,7 +11,7 @@ import (
 // WeightLeafData is the canonical encoding of one initializer for the weight
 // Merkle tree:
 //
-//	uint32 LE len(name) || name || uint8 dtype (1 float32, 7 int64)
+//	uint32 LE len(name) || name || uint8 dtype (1 float32, 7 int64, 9 bool)
 //	|| uint32 LE rank || rank x uint64 LE dims || Tensor.Bytes()
 //
 // Lengths come first so no two (name, shape, data) triples share an encoding.
@@ -118,6 +118,18 @@ func ParseWeightLeafData(b []byte, maxElements int) (string, *Tensor, error) {
 			v[i] = int64(binary.LittleEndian.Uint64(data[8*i:]))
 		}
 		return name, &Tensor{DType: Int64, Shape: shape, I: v}, nil
+	case Bool:
+		if len(data) != elems {
+			return "", nil, fmt.Errorf("weight leaf %q: %d bytes for %d bool elements", name, len(data), elems)
+		}
+		v := make([]int64, elems)
+		for i, b := range data {
+			if b > 1 {
+				return "", nil, fmt.Errorf("weight leaf %q: bool element %d is %d", name, i, b)
+			}
+			v[i] = int64(b)
+		}
+		return name, &Tensor{DType: Bool, Shape: shape, I: v}, nil
 	}
 	return "", nil, fmt.Errorf("weight leaf %q: dtype %d", name, dt)
 }

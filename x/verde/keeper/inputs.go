@@ -159,8 +159,8 @@ func (k Keeper) proveItemEncoding(ctx context.Context, d *types.Dispute, items u
 	return in.ItemEncoding, nil
 }
 
-// tensorFrom decodes a message tensor: float32 or int64, little-endian,
-// with as many elements as its shape says.
+// tensorFrom decodes a message tensor: float32 or int64 little-endian, or
+// bool one byte (0 or 1) each, with as many elements as its shape says.
 func tensorFrom(t *types.Tensor) (*runtime.Tensor, error) {
 	if t == nil {
 		return nil, errorsmod.Wrap(types.ErrBadInputs, "tensor missing")
@@ -195,8 +195,20 @@ func tensorFrom(t *types.Tensor) (*runtime.Tensor, error) {
 			vals[i] = int64(binary.LittleEndian.Uint64(t.Data[8*i:]))
 		}
 		return runtime.FromInts(shape, vals)
+	case runtime.Bool:
+		if int64(len(t.Data)) != n {
+			return nil, errorsmod.Wrapf(types.ErrBadInputs, "%d bytes for %d bool elements", len(t.Data), n)
+		}
+		vals := make([]bool, n)
+		for i, b := range t.Data {
+			if b > 1 {
+				return nil, errorsmod.Wrapf(types.ErrBadInputs, "bool element %d is %d", i, b)
+			}
+			vals[i] = b == 1
+		}
+		return runtime.FromBools(shape, vals)
 	}
-	return nil, errorsmod.Wrapf(types.ErrBadInputs, "dtype %d: want 1 (float32) or 7 (int64)", t.Dtype)
+	return nil, errorsmod.Wrapf(types.ErrBadInputs, "dtype %d: want 1 (float32), 7 (int64) or 9 (bool)", t.Dtype)
 }
 
 // TensorMessage encodes a runtime tensor for OperatorInput (the sidecar's
