@@ -58,27 +58,18 @@ func TensorFromProto(tp *onnxpb.TensorProto, lim Limits) (*Tensor, error) {
 		return FromInts(shape, data)
 	case onnxpb.TensorProto_BOOL:
 		// ONNX keeps bools in int32_data or one byte each in raw_data.
-		vals := make([]bool, n)
-		switch {
-		case len(raw) > 0:
-			if len(raw) != n {
-				return nil, fmt.Errorf("raw_data has %d bytes, shape %v needs %d", len(raw), shape, n)
-			}
-			for i, b := range raw {
-				if b > 1 {
-					return nil, fmt.Errorf("bool element %d is %d, want 0 or 1", i, b)
-				}
-				vals[i] = b == 1
-			}
-		case len(tp.Int32Data) == n:
-			for i, v := range tp.Int32Data {
-				if v != 0 && v != 1 {
-					return nil, fmt.Errorf("bool element %d is %d, want 0 or 1", i, v)
-				}
-				vals[i] = v == 1
-			}
-		default:
+		if len(raw) > 0 {
+			return BoolsFromBytes(shape, raw)
+		}
+		if len(tp.Int32Data) != n {
 			return nil, fmt.Errorf("bool tensor of shape %v has %d elements", shape, len(tp.Int32Data))
+		}
+		vals := make([]bool, n)
+		for i, v := range tp.Int32Data {
+			if v != 0 && v != 1 {
+				return nil, fmt.Errorf("bool element %d is %d, want 0 or 1", i, v)
+			}
+			vals[i] = v == 1
 		}
 		return FromBools(shape, vals)
 	}

@@ -229,21 +229,7 @@ func TestRecomputeWhereLeaves(t *testing.T) {
 		t.Fatalf("%d leaves, first %s", p.LeavesPerItem(), outs[0].DType)
 	}
 	for l := 0; l < p.LeavesPerItem(); l++ {
-		_, srcs, err := p.LeafNode(l)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ins []*Tensor
-		for _, s := range srcs {
-			switch s.Kind {
-			case FromLeaf:
-				ins = append(ins, outs[s.Leaf])
-			case FromWeight:
-				ins = append(ins, g.Initializers[s.Name])
-			case FromItem:
-				ins = append(ins, x)
-			}
-		}
+		_, ins := leafInputs(t, p, l, g.Initializers, x, outs)
 		got, err := p.Recompute(l, ins)
 		if err != nil {
 			t.Fatalf("leaf %d: %v", l, err)

@@ -44,6 +44,31 @@ func runOp(t *testing.T, n *Node, inputs []*Tensor, workers int) (*Tensor, error
 	return out[0], nil
 }
 
+// leafInputs gathers what LeafNode says leaf l reads, from a traced run's
+// outputs, the weights or the item, and checks it reads no later leaf.
+func leafInputs(t *testing.T, p *Program, l int, weights map[string]*Tensor, item *Tensor, outs []*Tensor) (*Node, []*Tensor) {
+	t.Helper()
+	node, srcs, err := p.LeafNode(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ins []*Tensor
+	for _, s := range srcs {
+		switch s.Kind {
+		case FromLeaf:
+			if s.Leaf >= l {
+				t.Fatalf("leaf %d depends on a later leaf %d", l, s.Leaf)
+			}
+			ins = append(ins, outs[s.Leaf])
+		case FromWeight:
+			ins = append(ins, weights[s.Name])
+		case FromItem:
+			ins = append(ins, item)
+		}
+	}
+	return node, ins
+}
+
 func mustT(t *testing.T, shape []int, data ...float32) *Tensor {
 	t.Helper()
 	x, err := FromFloats(shape, data)

@@ -24,24 +24,7 @@ func TestRecomputeEveryLeaf(t *testing.T) {
 		t.Fatal(err)
 	}
 	for l := 0; l < m.Program.LeavesPerItem(); l++ {
-		node, srcs, err := m.Program.LeafNode(l)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ins []*Tensor
-		for _, s := range srcs {
-			switch s.Kind {
-			case FromLeaf:
-				if s.Leaf >= l {
-					t.Fatalf("leaf %d depends on a later leaf %d", l, s.Leaf)
-				}
-				ins = append(ins, outs[s.Leaf])
-			case FromWeight:
-				ins = append(ins, m.Graph.Initializers[s.Name])
-			case FromItem:
-				ins = append(ins, x)
-			}
-		}
+		node, ins := leafInputs(t, m.Program, l, m.Graph.Initializers, x, outs)
 		got, err := m.Program.Recompute(l, ins)
 		if err != nil {
 			t.Fatalf("leaf %d (%s): %v", l, node.OpType, err)

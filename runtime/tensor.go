@@ -92,6 +92,25 @@ func FromBools(shape []int, data []bool) (*Tensor, error) {
 	return &Tensor{DType: Bool, Shape: append([]int(nil), shape...), I: v}, nil
 }
 
+// BoolsFromBytes decodes the canonical bool encoding (one byte, 0 or 1,
+// per element, as Bytes writes it) for a tensor of the given shape.
+func BoolsFromBytes(shape []int, b []byte) (*Tensor, error) {
+	if err := checkShape(shape); err != nil {
+		return nil, err
+	}
+	if numel(shape) != len(b) {
+		return nil, fmt.Errorf("%d bytes for %d bool elements", len(b), numel(shape))
+	}
+	v := make([]int64, len(b))
+	for i, x := range b {
+		if x > 1 {
+			return nil, fmt.Errorf("bool element %d is %d, want 0 or 1", i, x)
+		}
+		v[i] = int64(x)
+	}
+	return &Tensor{DType: Bool, Shape: append([]int(nil), shape...), I: v}, nil
+}
+
 // Len is the number of elements.
 func (t *Tensor) Len() int { return numel(t.Shape) }
 

@@ -119,17 +119,11 @@ func ParseWeightLeafData(b []byte, maxElements int) (string, *Tensor, error) {
 		}
 		return name, &Tensor{DType: Int64, Shape: shape, I: v}, nil
 	case Bool:
-		if len(data) != elems {
-			return "", nil, fmt.Errorf("weight leaf %q: %d bytes for %d bool elements", name, len(data), elems)
+		t, err := BoolsFromBytes(shape, data)
+		if err != nil {
+			return "", nil, fmt.Errorf("weight leaf %q: %w", name, err)
 		}
-		v := make([]int64, elems)
-		for i, b := range data {
-			if b > 1 {
-				return "", nil, fmt.Errorf("weight leaf %q: bool element %d is %d", name, i, b)
-			}
-			v[i] = int64(b)
-		}
-		return name, &Tensor{DType: Bool, Shape: shape, I: v}, nil
+		return name, t, nil
 	}
 	return "", nil, fmt.Errorf("weight leaf %q: dtype %d", name, dt)
 }

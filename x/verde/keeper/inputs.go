@@ -196,17 +196,11 @@ func tensorFrom(t *types.Tensor) (*runtime.Tensor, error) {
 		}
 		return runtime.FromInts(shape, vals)
 	case runtime.Bool:
-		if int64(len(t.Data)) != n {
-			return nil, errorsmod.Wrapf(types.ErrBadInputs, "%d bytes for %d bool elements", len(t.Data), n)
+		b, err := runtime.BoolsFromBytes(shape, t.Data)
+		if err != nil {
+			return nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
 		}
-		vals := make([]bool, n)
-		for i, b := range t.Data {
-			if b > 1 {
-				return nil, errorsmod.Wrapf(types.ErrBadInputs, "bool element %d is %d", i, b)
-			}
-			vals[i] = b == 1
-		}
-		return runtime.FromBools(shape, vals)
+		return b, nil
 	}
 	return nil, errorsmod.Wrapf(types.ErrBadInputs, "dtype %d: want 1 (float32), 7 (int64) or 9 (bool)", t.Dtype)
 }
