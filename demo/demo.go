@@ -144,11 +144,7 @@ func Run(ctx context.Context, cfg Config) error {
 
 	say("Registering the models (alice) and creating the market, funded by the vault")
 	for _, m := range models {
-		format := m.Format
-		if format == "" {
-			format = "onnx"
-		}
-		if err := c.send(ctx, "alice", &evaluationtypes.MsgRegisterModel{Owner: alice.String(), Name: m.Name, Format: format,
+		if err := c.send(ctx, "alice", &evaluationtypes.MsgRegisterModel{Owner: alice.String(), Name: m.Name, Format: m.Format,
 			WeightsSha256: m.SHA256, WeightsRoot: m.WeightsRoot, ArtifactUris: []string{"file://" + m.Path},
 			TrainingRecordHash: m.RecordHash, SystemPrompt: m.SystemPrompt}); err != nil {
 			return err
@@ -190,7 +186,7 @@ func Run(ctx context.Context, cfg Config) error {
 			return err
 		}
 		for r := seenRounds; r < s.roundsFinal; r++ {
-			v.event("round %d final: %v of %d", r, s.rounds[r], uint64(cfg.Items)*sc.points)
+			v.event("round %d final: %v of %d", r, s.rounds[r], uint64(cfg.Items)*sc.points())
 		}
 		seenRounds = s.roundsFinal
 		for _, d := range s.disputes {
@@ -345,7 +341,7 @@ func (c *chain) summary(ctx context.Context, cfg Config, sc scenario, s *snapsho
 	}
 	fmt.Fprintf(out, "market %d %s; winners %v (payout %v/%d per share); scores %v of %d\n",
 		s.market.Id, s.market.Status, winners, s.market.PayoutNumerators, s.market.PayoutDenominator, s.cumulative,
-		uint64(s.evaluation.Rounds)*uint64(s.evaluation.ItemsPerRound)*sc.points)
+		uint64(s.evaluation.Rounds)*uint64(s.evaluation.ItemsPerRound)*sc.points())
 	for _, t := range who {
 		bal, err := c.balance(ctx, t.addr)
 		if err != nil {

@@ -93,3 +93,18 @@ func TestStrategies(t *testing.T) {
 	msg, _ = noise(dave, 1)(s)
 	require.Nil(t, msg, "noise trades on even blocks")
 }
+
+// TestScenarios: each market's benchmark and the points one item can
+// score (as the chain sets them); an unknown market is refused.
+func TestScenarios(t *testing.T) {
+	mnist, err := scenarioFor("mnist")
+	require.NoError(t, err)
+	require.Equal(t, "mnist", mnist.benchmark)
+	require.Equal(t, uint64(1), mnist.points())
+	lm, err := scenarioFor("lm")
+	require.NoError(t, err)
+	require.Equal(t, "kjv-next", lm.benchmark)
+	require.Equal(t, uint64(1000), lm.points())
+	_, err = scenarioFor("chess")
+	require.ErrorContains(t, err, `unknown market "chess"`)
+}

@@ -20,7 +20,7 @@ type model struct {
 	Name        string
 	Description string
 	Path        string
-	Format      string // "onnx" (empty) or "gguf"
+	Format      string // "onnx" or "gguf"
 	// SystemPrompt is what a language model's registration prepends to
 	// every item.
 	SystemPrompt string
@@ -53,7 +53,7 @@ func prepareModels(dir string, log func(string, ...any)) ([]*model, error) {
 	}
 	var out []*model
 	for _, c := range contestants {
-		m := &model{Name: c.name, Description: c.description, Path: filepath.Join(dir, c.name+".onnx")}
+		m := &model{Name: c.name, Description: c.description, Path: filepath.Join(dir, c.name+".onnx"), Format: "onnx"}
 		recPath := filepath.Join(dir, c.name+".record.json")
 		if c.kind == "" {
 			raw, err := zoo.MNIST()

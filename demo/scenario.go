@@ -6,6 +6,7 @@ import (
 
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/bench"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 // scenario is what a demo market is about: its genesis benchmark, its
@@ -16,11 +17,14 @@ type scenario struct {
 	vault     string // the liquidity vault's name
 	about     string // the contestants, for the log
 	item      string // what one round item is, for the log
-	points    uint64 // the most one item scores
 	items     uint32 // items per round when Config.Items is 0
 	prepare   func(dir string, log func(string, ...any)) ([]*model, error)
 	estimate  func(models []*model) ([]float64, error) // per model, a score in [0, 1]
 }
+
+// points is the most one item scores, as the chain sets it from the
+// benchmark's dataset.
+func (s scenario) points() uint64 { return uint64(evaluationtypes.DatasetPoints(s.benchmark)) }
 
 // Markets are the demo's markets: `delphid demo --market NAME`.
 var Markets = []string{"mnist", "lm"}
@@ -29,11 +33,11 @@ func scenarioFor(market string) (scenario, error) {
 	switch market {
 	case "", "mnist":
 		return scenario{benchmark: "mnist", title: "MNIST: which classifier scores best?", vault: "MNIST liquidity",
-			about: "four MNIST classifiers", item: "MNIST test items", points: 1, items: 40, prepare: prepareModels, estimate: mnistEstimate}, nil
+			about: "four MNIST classifiers", item: "MNIST test items", items: 40, prepare: prepareModels, estimate: mnistEstimate}, nil
 	case "lm":
 		return scenario{benchmark: lmBenchmark, title: "KJV: which language model predicts held-out verses best?",
 			vault: "Language-model liquidity", about: "four language models (two system prompts on one of them)",
-			item: "held-out KJV verses (1000 points each: 1000·(1 − bits per byte/8))", points: 1000, items: 16,
+			item: "held-out KJV verses (1000 points each: 1000·(1 − bits per byte/8))", items: 16,
 			prepare: prepareLMs, estimate: lmEstimate}, nil
 	}
 	return scenario{}, fmt.Errorf("unknown market %q (have %v)", market, Markets)
