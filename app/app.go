@@ -163,7 +163,10 @@ func NewAtHeight(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, h
 
 	govConfig := govtypes.DefaultConfig()
 	app.GovKeeper = govkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[govtypes.StoreKey]),
-		app.AccountKeeper, app.BankKeeper, app.DistrKeeper, app.MsgServiceRouter(), govConfig, authority, nil)
+		app.AccountKeeper, app.BankKeeper, app.DistrKeeper, app.MsgServiceRouter(), govConfig, authority,
+		// Tallies weigh votes by bonded stake; without a function x/gov
+		// dereferences nil when a voting period ends and halts the chain.
+		govkeeper.NewDefaultCalculateVoteResultsAndVotingPower(app.StakingKeeper))
 
 	evidenceKeeper := evidencekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[evidencetypes.StoreKey]),
 		app.StakingKeeper, app.SlashingKeeper, accCodec, runtime.ProvideCometInfoService())
