@@ -44,6 +44,9 @@ import (
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
+	"github.com/delphi-network/delphi/app/abci/preblock"
+	"github.com/delphi-network/delphi/app/abci/proposals"
+	"github.com/delphi-network/delphi/app/abci/ve"
 	"github.com/delphi-network/delphi/web"
 	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
@@ -84,9 +87,11 @@ type App struct {
 	VerdeKeeper      verdekeeper.Keeper
 	VaultKeeper      vaultkeeper.Keeper
 
-	evaluator    EvaluatorClient
-	evaluatorCfg EvaluatorConfig
-	tamper       Tamper
+	// The ABCI++ handlers (app/abci): vote extensions, proposals and the
+	// Delphi part of the PreBlocker.
+	ve        *ve.Handler
+	proposals *proposals.Handler
+	preblock  *preblock.Handler
 	// webConfig tells the embedded web app where this node's CometBFT
 	// websocket is (from the rpc.laddr the node was started with).
 	webConfig web.Config
@@ -197,10 +202,7 @@ func NewAtHeight(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, h
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
 	app.setAnteHandler(txConfig)
-	app.evaluatorCfg = evaluatorConfigFrom(appOpts)
-	app.evaluator = newEvaluatorClient(app.evaluatorCfg)
-	app.setABCIExtensions()
-	app.setProposalHandlers()
+	app.setABCIHandlers(ve.ConfigFrom(appOpts))
 
 	if height > 0 {
 		if err := app.LoadVersion(height); err != nil {
@@ -244,7 +246,7 @@ func (app *App) TxConfig() client.TxConfig { return app.txConfig }
 func (app *App) GetKey(name string) *storetypes.KVStoreKey { return app.keys[name] }
 
 // SetEvaluatorClient replaces the node's sidecar client (tests and tools).
-func (app *App) SetEvaluatorClient(c EvaluatorClient) { app.evaluator = c }
+func (app *App) SetEvaluatorClient(c ve.EvaluatorClient) { app.ve.SetEvaluatorClient(c) }
 
 // Close releases what the app holds besides the BaseApp.
 func (app *App) Close() error { return app.BaseApp.Close() }

@@ -2,12 +2,14 @@ package app
 
 import (
 	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
+
+	"github.com/delphi-network/delphi/app/abci/ve"
 )
 
 // Config is app.toml: the SDK's settings plus Delphi's [evaluator] section.
 type Config struct {
 	serverconfig.Config `mapstructure:",squash"`
-	Evaluator           EvaluatorConfig `mapstructure:"evaluator"`
+	Evaluator           ve.EvaluatorConfig `mapstructure:"evaluator"`
 }
 
 // DefaultConfig is app.toml for a new node: gas in udelphi at a zero price
@@ -15,11 +17,11 @@ type Config struct {
 func DefaultConfig() Config {
 	cfg := serverconfig.DefaultConfig()
 	cfg.MinGasPrices = "0" + BondDenom
-	return Config{Config: *cfg, Evaluator: DefaultEvaluatorConfig()}
+	return Config{Config: *cfg, Evaluator: ve.DefaultEvaluatorConfig()}
 }
 
 // ConfigTemplate renders Config.
-func ConfigTemplate() string { return serverconfig.DefaultConfigTemplate + EvaluatorConfigTemplate }
+func ConfigTemplate() string { return serverconfig.DefaultConfigTemplate + ve.EvaluatorConfigTemplate }
 
 // WriteConfig writes cfg as app.toml at path.
 func WriteConfig(path string, cfg Config) {

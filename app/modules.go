@@ -106,14 +106,14 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 // Configurator returns the app's module configurator, for upgrade handlers.
 func (app *App) Configurator() module.Configurator { return app.configurator }
 
-// PreBlocker runs the modules' pre-blockers, then tallies the evaluation
-// results carried by the block's injected extended commit.
+// PreBlocker runs the modules' pre-blockers, then hands the block's
+// injected extended commit to x/evaluation (app/abci/preblock).
 func (app *App) PreBlocker(ctx sdk.Context, req *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
 	res, err := app.ModuleManager.PreBlock(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := app.tallyInjectedCommit(ctx, req); err != nil {
+	if err := app.preblock.PreBlock(ctx, req); err != nil {
 		return nil, err
 	}
 	return res, nil

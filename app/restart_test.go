@@ -14,6 +14,7 @@ import (
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 
 	"github.com/delphi-network/delphi/app"
+	"github.com/delphi-network/delphi/app/abci/commit"
 )
 
 // TestChainRestartedFromExportProposesItsFirstBlock: a chain started from
@@ -35,7 +36,7 @@ func TestChainRestartedFromExportProposesItsFirstBlock(t *testing.T) {
 	prep, err := a.PrepareProposal(&abci.RequestPrepareProposal{Height: initial, MaxTxBytes: 1 << 20})
 	require.NoError(t, err, "the first block of a restarted chain has no extended commit to inject")
 	for _, tx := range prep.Txs {
-		require.False(t, app.IsInjectedCommit(tx))
+		require.False(t, commit.IsInjected(tx))
 	}
 	proc, err := a.ProcessProposal(&abci.RequestProcessProposal{Height: initial, Txs: prep.Txs})
 	require.NoError(t, err)

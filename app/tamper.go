@@ -12,4 +12,7 @@ type Tamper struct {
 }
 
 // SetTamper installs t; call it before the node starts.
-func (app *App) SetTamper(t Tamper) { app.tamper = t }
+func (app *App) SetTamper(t Tamper) {
+	app.ve.SetTamper(t.VoteExtension)
+	app.proposals.SetTamper(t.Proposal)
+}

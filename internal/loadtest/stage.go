@@ -13,6 +13,7 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/delphi-network/delphi/app"
+	"github.com/delphi-network/delphi/app/abci/commit"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 )
 
@@ -225,7 +226,7 @@ func (r *runner) count(ctx context.Context, h0, h1 int64, st *Stage) error {
 			return err
 		}
 		for i, tx := range res.TxsResults {
-			if i < len(blk.Block.Txs) && app.IsInjectedCommit(blk.Block.Txs[i]) {
+			if i < len(blk.Block.Txs) && commit.IsInjected(blk.Block.Txs[i]) {
 				continue
 			}
 			if tx.Code == 0 {

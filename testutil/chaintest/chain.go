@@ -172,6 +172,13 @@ func New(t testing.TB, o Options) *Chain {
 	return c
 }
 
+// WithT is the chain reporting to t: a fuzz target's or subtest's.
+func (c *Chain) WithT(t testing.TB) *Chain {
+	cp := *c
+	cp.t = t
+	return &cp
+}
+
 // Sign is validator i's signature of extension ext at height h, round 0,
 // over the bytes CometBFT signs (a length-delimited CanonicalVoteExtension).
 func (c *Chain) Sign(i int, h int64, ext []byte) []byte {
@@ -221,6 +228,17 @@ func (c *Chain) Prepare(local abci.ExtendedCommitInfo, maxTxBytes int64) [][]byt
 		LocalLastCommit: local, MaxTxBytes: maxTxBytes, ProposerAddress: c.Validators[0].Address})
 	require.NoError(c.t, err)
 	return res.Txs
+}
+
+// MaxTxBytes is what CometBFT offers a proposer for txs under the chain's
+// consensus params, with no evidence in the block.
+func (c *Chain) MaxTxBytes() int64 {
+	cp := c.App.GetConsensusParams(c.Context())
+	max := cp.Block.MaxBytes
+	if max == -1 {
+		max = cmttypes.MaxBlockSizeBytes
+	}
+	return cmttypes.MaxDataBytes(max, 0, len(c.Validators))
 }
 
 // Process asks the app, as a validator, whether it accepts a proposal of the
@@ -290,7 +308,7 @@ func (c *Chain) NextBlock(extraTxs ...[]byte) ([][]byte, *abci.ResponseFinalizeB
 			local.Votes[i].VoteExtension, local.Votes[i].ExtensionSignature = nil, nil
 		}
 	}
-	txs := c.Prepare(local, 1<<22)
+	txs := c.Prepare(local, c.MaxTxBytes())
 	txs = append(txs, extraTxs...)
 	require.Equal(c.t, abci.ResponseProcessProposal_ACCEPT, c.Process(txs, LastCommit(local)),
 		"an honest proposal at height %d is accepted", c.Height+1)

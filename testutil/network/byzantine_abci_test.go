@@ -2,16 +2,21 @@ package network_test
 
 import (
 	"bytes"
+	"encoding/hex"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/delphi-network/delphi/app"
+	"github.com/delphi-network/delphi/app/abci/commit"
 	"github.com/delphi-network/delphi/testutil/network"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 // TestBadVoteExtensionsAndForgedCommitsAreRejected: on a live 4-validator
@@ -30,11 +35,11 @@ func TestBadVoteExtensionsAndForgedCommitsAreRejected(t *testing.T) {
 	}
 	var forged atomic.Int32 // written by validator 2's consensus goroutine
 	forge := func(_ int64, txs [][]byte) [][]byte {
-		if len(txs) == 0 || !app.IsInjectedCommit(txs[0]) {
+		if len(txs) == 0 || !commit.IsInjected(txs[0]) {
 			return txs
 		}
 		var info abci.ExtendedCommitInfo
-		if err := info.Unmarshal(txs[0][len(app.InjectedCommitPrefix):]); err != nil {
+		if err := info.Unmarshal(txs[0][len(commit.Prefix):]); err != nil {
 			return txs
 		}
 		for i := range info.Votes {
@@ -48,7 +53,7 @@ func TestBadVoteExtensionsAndForgedCommitsAreRejected(t *testing.T) {
 				}
 				forged.Add(1)
 				out := append([][]byte{}, txs...)
-				out[0] = append(append([]byte{}, app.InjectedCommitPrefix...), raw...)
+				out[0] = append(append([]byte{}, commit.Prefix...), raw...)
 				return out
 			}
 		}
@@ -73,5 +78,75 @@ func TestBadVoteExtensionsAndForgedCommitsAreRejected(t *testing.T) {
 	for _, r := range results.Results {
 		require.NotContains(t, r.Validators, garbler, "a garbled extension never counted")
 	}
+	require.NoError(t, net.WaitForHeight(net.Height()+3, 30*time.Second), "the chain goes on")
+}
+
+// TestProposerForgingAbsentValidatorsExtensionsIsRejected: whenever
+// validator 0 proposes, it marks the last validator of the commit absent
+// and attaches, in that validator's name, an unsigned extension that
+// contradicts the honest results (different trace roots), hoping to open
+// disputes the victim cannot play. Every such proposal is rejected (the
+// flags differ from the block's last commit, and an absent vote may carry
+// no extension), the victim is never disputed or recorded as disagreeing,
+// and the evaluation finalizes.
+func TestProposerForgingAbsentValidatorsExtensionsIsRejected(t *testing.T) {
+	var forged atomic.Int32
+	var victim atomic.Value // hex consensus address
+	forge := func(_ int64, txs [][]byte) [][]byte {
+		if len(txs) == 0 || !commit.IsInjected(txs[0]) {
+			return txs
+		}
+		info, err := commit.Decode(txs[0])
+		if err != nil || len(info.Votes) < 2 {
+			return txs
+		}
+		var claim []byte
+		for _, v := range info.Votes {
+			ve, err := evaluationtypes.DecodeVoteExtension(v.VoteExtension, evaluationtypes.DefaultParams().Limits(0))
+			if err == nil && len(ve.Results) > 0 {
+				for _, r := range ve.Results {
+					r.TraceRoot = bytes.Repeat([]byte{0xee}, 32)
+				}
+				claim, _ = ve.Marshal()
+				break
+			}
+		}
+		if claim == nil {
+			return txs
+		}
+		last := &info.Votes[len(info.Votes)-1]
+		victim.Store(hex.EncodeToString(last.Validator.Address))
+		last.BlockIdFlag = cmtproto.BlockIDFlagAbsent
+		last.VoteExtension, last.ExtensionSignature = claim, nil
+		tx, err := commit.Encode(info)
+		if err != nil {
+			return txs
+		}
+		forged.Add(1)
+		return append([][]byte{tx}, txs[1:]...)
+	}
+	net, _ := startEvaluationWith(t, network.Setup{Validators: 4, Sidecars: 4, Tamper: map[int]app.Tamper{0: {Proposal: forge}}}, true)
+	dumpOnFailure(t, net)
+	got := waitForEnd(t, net)
+	require.Equal(t, "EVALUATION_STATUS_FINALIZED", got.Evaluation.Status)
+	require.Positive(t, forged.Load(), "validator 0 proposed a forgery at least once")
+
+	var ds disputesView
+	getJSON(t, net.Nodes[0].API()+"/delphi/verde/v1/disputes", &ds)
+	require.Empty(t, ds.Disputes, "nobody disputed: the forged claim never counted")
+	var results struct {
+		Results []struct {
+			Validators []string `json:"validators"`
+		} `json:"results"`
+	}
+	getJSON(t, net.Nodes[0].API()+"/delphi/evaluation/v1/evaluations/1/results", &results)
+	require.NotEmpty(t, results.Results)
+	backed := 0
+	for _, r := range results.Results {
+		if slices.Contains(r.Validators, victim.Load().(string)) {
+			backed++
+		}
+	}
+	require.Positive(t, backed, "the victim's own signed results counted")
 	require.NoError(t, net.WaitForHeight(net.Height()+3, 30*time.Second), "the chain goes on")
 }

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/stretchr/testify/require"
 
@@ -22,6 +21,7 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/delphi-network/delphi/app"
+	"github.com/delphi-network/delphi/app/abci/commit"
 	"github.com/delphi-network/delphi/testutil/network"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
@@ -98,11 +98,11 @@ func runNetwork(t *testing.T, n int) {
 	require.NoError(t, err)
 	require.NotEmpty(t, block.Block.Txs)
 	injected := []byte(block.Block.Txs[0])
-	require.True(t, app.IsInjectedCommit(injected))
-	var commit abci.ExtendedCommitInfo
-	require.NoError(t, commit.Unmarshal(injected[len(app.InjectedCommitPrefix):]))
-	require.Len(t, commit.Votes, n)
-	for _, v := range commit.Votes {
+	require.True(t, commit.IsInjected(injected))
+	injectedCommit, err := commit.Decode(injected)
+	require.NoError(t, err)
+	require.Len(t, injectedCommit.Votes, n)
+	for _, v := range injectedCommit.Votes {
 		if v.BlockIdFlag == cmtproto.BlockIDFlagCommit {
 			require.NotEmpty(t, v.ExtensionSignature, "signed extension")
 		}

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
 	"cosmossdk.io/collections"
 
@@ -69,6 +70,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			}
 		}
 	}
+	if gs.ExtensionLimits != nil {
+		if err := k.ExtLimits.Set(ctx, *gs.ExtensionLimits); err != nil {
+			return err
+		}
+	}
 	if err := k.BenchmarkSeq.Set(ctx, gs.NextBenchmarkId); err != nil {
 		return err
 	}
@@ -125,6 +131,12 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		gs.Index = append(gs.Index, e)
 		return false, nil
 	}); err != nil {
+		return nil, err
+	}
+	switch l, err := k.ExtLimits.Get(ctx); {
+	case err == nil:
+		gs.ExtensionLimits = &l
+	case !errors.Is(err, collections.ErrNotFound):
 		return nil, err
 	}
 	if gs.NextBenchmarkId, err = nextPeek(ctx, k.BenchmarkSeq.Peek); err != nil {

@@ -48,6 +48,9 @@ type Keeper struct {
 	// AwaitingFinal holds the evaluations whose rounds are all final and
 	// that wait for their challenge window and open disputes.
 	AwaitingFinal collections.KeySet[uint64]
+	// ExtLimits are the extension bounds validators voted under at the
+	// height it names (see ExtensionLimits).
+	ExtLimits collections.Item[types.ExtensionLimits]
 
 	hooks    types.EvaluationHooks
 	disputes types.DisputeKeeper
@@ -84,6 +87,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 		Index: collections.NewMap(sb, types.IndexKey, "index",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.IndexEntry](cdc)),
 		AwaitingFinal: collections.NewKeySet(sb, types.AwaitingFinalKey, "awaiting_final", collections.Uint64Key),
+		ExtLimits:     collections.NewItem(sb, types.ExtLimitsKey, "ext_limits", codec.CollValue[types.ExtensionLimits](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -21,7 +21,7 @@ func BenchmarkPreBlockerTally(b *testing.B) {
 			for m := range results {
 				results[m] = res(1, 0, uint64(m+1), 77, byte(m))
 			}
-			bz, err := types.EncodeVoteExtension(results, types.DefaultParams())
+			bz, err := types.EncodeVoteExtension(results, types.DefaultParams().Limits(1))
 			require.NoError(b, err)
 			votes := make([]keeper.Vote, tc.validators)
 			for v := range votes {

@@ -27,4 +27,5 @@ var (
 	IndexKey           = collections.NewPrefix(13)
 	RoundTimeoutsKey   = collections.NewPrefix(14)
 	AwaitingFinalKey   = collections.NewPrefix(15)
+	ExtLimitsKey       = collections.NewPrefix(16)
 )

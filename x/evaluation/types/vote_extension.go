@@ -9,12 +9,20 @@ import (
 // TraceRootLen is the length of a trace Merkle root (SHA-256).
 const TraceRootLen = 32
 
-// DecodeVoteExtension parses and checks a vote extension against params: at
-// most MaxVoteExtensionBytes and MaxResultsPerExtension, 32-byte trace roots,
-// results in strictly increasing (evaluation, round, model) order. An empty
-// extension is valid and means "nothing finished". The checks are stateless
-// on purpose: VerifyVoteExtension must not depend on a node's local view.
-func DecodeVoteExtension(bz []byte, p Params) (VoteExtension, error) {
+// Limits are the extension bounds of these params, for extensions made at
+// height.
+func (p Params) Limits(height int64) ExtensionLimits {
+	return ExtensionLimits{Height: height, MaxVoteExtensionBytes: p.MaxVoteExtensionBytes,
+		MaxResultsPerExtension: p.MaxResultsPerExtension}
+}
+
+// DecodeVoteExtension parses and checks a vote extension against the limits
+// it was made under: at most MaxVoteExtensionBytes and
+// MaxResultsPerExtension, 32-byte trace roots, results in strictly
+// increasing (evaluation, round, model) order. An empty extension is valid
+// and means "nothing finished". The checks are stateless on purpose:
+// VerifyVoteExtension must not depend on a node's local view.
+func DecodeVoteExtension(bz []byte, p ExtensionLimits) (VoteExtension, error) {
 	var ve VoteExtension
 	if len(bz) == 0 {
 		return ve, nil
@@ -56,7 +64,7 @@ func resultLess(a, b *RoundResult) bool {
 // sidecar's results: it drops malformed or duplicate results, sorts them, and
 // keeps as many as params allow (count, then bytes), so the output always
 // passes DecodeVoteExtension whatever the sidecar sent.
-func EncodeVoteExtension(results []*RoundResult, p Params) ([]byte, error) {
+func EncodeVoteExtension(results []*RoundResult, p ExtensionLimits) ([]byte, error) {
 	clean := make([]*RoundResult, 0, len(results))
 	for _, r := range results {
 		if r != nil && len(r.TraceRoot) == TraceRootLen && r.EvaluationId != 0 && r.ModelId != 0 {

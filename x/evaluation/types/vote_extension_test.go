@@ -21,7 +21,7 @@ func encode(t *testing.T, rs ...*types.RoundResult) []byte {
 }
 
 func TestDecodeVoteExtension(t *testing.T) {
-	p := types.DefaultParams()
+	p := types.DefaultParams().Limits(1)
 	many := make([]*types.RoundResult, p.MaxResultsPerExtension+1)
 	for i := range many {
 		many[i] = result(1, 0, uint64(i+1))
@@ -53,7 +53,7 @@ func TestDecodeVoteExtension(t *testing.T) {
 }
 
 func FuzzDecodeVoteExtension(f *testing.F) {
-	p := types.DefaultParams()
+	p := types.DefaultParams().Limits(1)
 	f.Add([]byte{})
 	f.Add([]byte{0x0a, 0x02, 0x08, 0x01})
 	f.Fuzz(func(t *testing.T, bz []byte) {
@@ -71,7 +71,7 @@ func FuzzDecodeVoteExtension(f *testing.F) {
 }
 
 func TestEncodeVoteExtensionAlwaysDecodes(t *testing.T) {
-	p := types.DefaultParams()
+	p := types.DefaultParams().Limits(1)
 	bad := result(1, 0, 3)
 	bad.TraceRoot = []byte{1}
 	bz, err := types.EncodeVoteExtension([]*types.RoundResult{
@@ -90,7 +90,7 @@ func TestEncodeVoteExtensionAlwaysDecodes(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ve.Results, 2)
 
-	p = types.DefaultParams()
+	p = types.DefaultParams().Limits(1)
 	p.MaxVoteExtensionBytes = 1024
 	many := make([]*types.RoundResult, 100)
 	for i := range many {

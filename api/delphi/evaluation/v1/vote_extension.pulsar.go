@@ -1216,6 +1216,506 @@ func (x *fastReflection_RoundResult) ProtoMethods() *protoiface.Methods {
 	}
 }
 
+var (
+	md_ExtensionLimits                           protoreflect.MessageDescriptor
+	fd_ExtensionLimits_height                    protoreflect.FieldDescriptor
+	fd_ExtensionLimits_max_vote_extension_bytes  protoreflect.FieldDescriptor
+	fd_ExtensionLimits_max_results_per_extension protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_vote_extension_proto_init()
+	md_ExtensionLimits = File_delphi_evaluation_v1_vote_extension_proto.Messages().ByName("ExtensionLimits")
+	fd_ExtensionLimits_height = md_ExtensionLimits.Fields().ByName("height")
+	fd_ExtensionLimits_max_vote_extension_bytes = md_ExtensionLimits.Fields().ByName("max_vote_extension_bytes")
+	fd_ExtensionLimits_max_results_per_extension = md_ExtensionLimits.Fields().ByName("max_results_per_extension")
+}
+
+var _ protoreflect.Message = (*fastReflection_ExtensionLimits)(nil)
+
+type fastReflection_ExtensionLimits ExtensionLimits
+
+func (x *ExtensionLimits) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_ExtensionLimits)(x)
+}
+
+func (x *ExtensionLimits) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[2]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_ExtensionLimits_messageType fastReflection_ExtensionLimits_messageType
+var _ protoreflect.MessageType = fastReflection_ExtensionLimits_messageType{}
+
+type fastReflection_ExtensionLimits_messageType struct{}
+
+func (x fastReflection_ExtensionLimits_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_ExtensionLimits)(nil)
+}
+func (x fastReflection_ExtensionLimits_messageType) New() protoreflect.Message {
+	return new(fastReflection_ExtensionLimits)
+}
+func (x fastReflection_ExtensionLimits_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_ExtensionLimits
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_ExtensionLimits) Descriptor() protoreflect.MessageDescriptor {
+	return md_ExtensionLimits
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_ExtensionLimits) Type() protoreflect.MessageType {
+	return _fastReflection_ExtensionLimits_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_ExtensionLimits) New() protoreflect.Message {
+	return new(fastReflection_ExtensionLimits)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_ExtensionLimits) Interface() protoreflect.ProtoMessage {
+	return (*ExtensionLimits)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_ExtensionLimits) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.Height != int64(0) {
+		value := protoreflect.ValueOfInt64(x.Height)
+		if !f(fd_ExtensionLimits_height, value) {
+			return
+		}
+	}
+	if x.MaxVoteExtensionBytes != uint32(0) {
+		value := protoreflect.ValueOfUint32(x.MaxVoteExtensionBytes)
+		if !f(fd_ExtensionLimits_max_vote_extension_bytes, value) {
+			return
+		}
+	}
+	if x.MaxResultsPerExtension != uint32(0) {
+		value := protoreflect.ValueOfUint32(x.MaxResultsPerExtension)
+		if !f(fd_ExtensionLimits_max_results_per_extension, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_ExtensionLimits) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ExtensionLimits.height":
+		return x.Height != int64(0)
+	case "delphi.evaluation.v1.ExtensionLimits.max_vote_extension_bytes":
+		return x.MaxVoteExtensionBytes != uint32(0)
+	case "delphi.evaluation.v1.ExtensionLimits.max_results_per_extension":
+		return x.MaxResultsPerExtension != uint32(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ExtensionLimits"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ExtensionLimits does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ExtensionLimits) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ExtensionLimits.height":
+		x.Height = int64(0)
+	case "delphi.evaluation.v1.ExtensionLimits.max_vote_extension_bytes":
+		x.MaxVoteExtensionBytes = uint32(0)
+	case "delphi.evaluation.v1.ExtensionLimits.max_results_per_extension":
+		x.MaxResultsPerExtension = uint32(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ExtensionLimits"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ExtensionLimits does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_ExtensionLimits) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.ExtensionLimits.height":
+		value := x.Height
+		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.ExtensionLimits.max_vote_extension_bytes":
+		value := x.MaxVoteExtensionBytes
+		return protoreflect.ValueOfUint32(value)
+	case "delphi.evaluation.v1.ExtensionLimits.max_results_per_extension":
+		value := x.MaxResultsPerExtension
+		return protoreflect.ValueOfUint32(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ExtensionLimits"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ExtensionLimits does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ExtensionLimits) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ExtensionLimits.height":
+		x.Height = value.Int()
+	case "delphi.evaluation.v1.ExtensionLimits.max_vote_extension_bytes":
+		x.MaxVoteExtensionBytes = uint32(value.Uint())
+	case "delphi.evaluation.v1.ExtensionLimits.max_results_per_extension":
+		x.MaxResultsPerExtension = uint32(value.Uint())
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ExtensionLimits"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ExtensionLimits does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ExtensionLimits) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ExtensionLimits.height":
+		panic(fmt.Errorf("field height of message delphi.evaluation.v1.ExtensionLimits is not mutable"))
+	case "delphi.evaluation.v1.ExtensionLimits.max_vote_extension_bytes":
+		panic(fmt.Errorf("field max_vote_extension_bytes of message delphi.evaluation.v1.ExtensionLimits is not mutable"))
+	case "delphi.evaluation.v1.ExtensionLimits.max_results_per_extension":
+		panic(fmt.Errorf("field max_results_per_extension of message delphi.evaluation.v1.ExtensionLimits is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ExtensionLimits"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ExtensionLimits does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_ExtensionLimits) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ExtensionLimits.height":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.ExtensionLimits.max_vote_extension_bytes":
+		return protoreflect.ValueOfUint32(uint32(0))
+	case "delphi.evaluation.v1.ExtensionLimits.max_results_per_extension":
+		return protoreflect.ValueOfUint32(uint32(0))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ExtensionLimits"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ExtensionLimits does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_ExtensionLimits) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.ExtensionLimits", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_ExtensionLimits) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ExtensionLimits) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_ExtensionLimits) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_ExtensionLimits) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*ExtensionLimits)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.Height != 0 {
+			n += 1 + runtime.Sov(uint64(x.Height))
+		}
+		if x.MaxVoteExtensionBytes != 0 {
+			n += 1 + runtime.Sov(uint64(x.MaxVoteExtensionBytes))
+		}
+		if x.MaxResultsPerExtension != 0 {
+			n += 1 + runtime.Sov(uint64(x.MaxResultsPerExtension))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*ExtensionLimits)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.MaxResultsPerExtension != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.MaxResultsPerExtension))
+			i--
+			dAtA[i] = 0x18
+		}
+		if x.MaxVoteExtensionBytes != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.MaxVoteExtensionBytes))
+			i--
+			dAtA[i] = 0x10
+		}
+		if x.Height != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Height))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*ExtensionLimits)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ExtensionLimits: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ExtensionLimits: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+				}
+				x.Height = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Height |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field MaxVoteExtensionBytes", wireType)
+				}
+				x.MaxVoteExtensionBytes = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.MaxVoteExtensionBytes |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 3:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field MaxResultsPerExtension", wireType)
+				}
+				x.MaxResultsPerExtension = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.MaxResultsPerExtension |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 // Code generated by protoc-gen-go. DO NOT EDIT.
 // versions:
 // 	protoc-gen-go v1.27.0
@@ -1356,6 +1856,61 @@ func (x *RoundResult) GetAttempt() uint32 {
 	return 0
 }
 
+// ExtensionLimits are the bounds a vote extension was made and verified
+// under: the params in force when validators voted at `height`. The
+// proposer of height + 1 and every validator checking its proposal judge
+// those extensions by them, never by params that changed since.
+type ExtensionLimits struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	Height                 int64  `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	MaxVoteExtensionBytes  uint32 `protobuf:"varint,2,opt,name=max_vote_extension_bytes,json=maxVoteExtensionBytes,proto3" json:"max_vote_extension_bytes,omitempty"`
+	MaxResultsPerExtension uint32 `protobuf:"varint,3,opt,name=max_results_per_extension,json=maxResultsPerExtension,proto3" json:"max_results_per_extension,omitempty"`
+}
+
+func (x *ExtensionLimits) Reset() {
+	*x = ExtensionLimits{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[2]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *ExtensionLimits) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExtensionLimits) ProtoMessage() {}
+
+// Deprecated: Use ExtensionLimits.ProtoReflect.Descriptor instead.
+func (*ExtensionLimits) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_vote_extension_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ExtensionLimits) GetHeight() int64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *ExtensionLimits) GetMaxVoteExtensionBytes() uint32 {
+	if x != nil {
+		return x.MaxVoteExtensionBytes
+	}
+	return 0
+}
+
+func (x *ExtensionLimits) GetMaxResultsPerExtension() uint32 {
+	if x != nil {
+		return x.MaxResultsPerExtension
+	}
+	return 0
+}
+
 var File_delphi_evaluation_v1_vote_extension_proto protoreflect.FileDescriptor
 
 var file_delphi_evaluation_v1_vote_extension_proto_rawDesc = []byte{
@@ -1381,6 +1936,16 @@ var file_delphi_evaluation_v1_vote_extension_proto_rawDesc = []byte{
 	0x0a, 0x06, 0x6c, 0x65, 0x61, 0x76, 0x65, 0x73, 0x18, 0x06, 0x20, 0x01, 0x28, 0x04, 0x52, 0x06,
 	0x6c, 0x65, 0x61, 0x76, 0x65, 0x73, 0x12, 0x18, 0x0a, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70,
 	0x74, 0x18, 0x07, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70, 0x74,
+	0x22, 0x9d, 0x01, 0x0a, 0x0f, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x4c, 0x69,
+	0x6d, 0x69, 0x74, 0x73, 0x12, 0x16, 0x0a, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x01,
+	0x20, 0x01, 0x28, 0x03, 0x52, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x37, 0x0a, 0x18,
+	0x6d, 0x61, 0x78, 0x5f, 0x76, 0x6f, 0x74, 0x65, 0x5f, 0x65, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69,
+	0x6f, 0x6e, 0x5f, 0x62, 0x79, 0x74, 0x65, 0x73, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x15,
+	0x6d, 0x61, 0x78, 0x56, 0x6f, 0x74, 0x65, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e,
+	0x42, 0x79, 0x74, 0x65, 0x73, 0x12, 0x39, 0x0a, 0x19, 0x6d, 0x61, 0x78, 0x5f, 0x72, 0x65, 0x73,
+	0x75, 0x6c, 0x74, 0x73, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x65, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69,
+	0x6f, 0x6e, 0x18, 0x03, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x16, 0x6d, 0x61, 0x78, 0x52, 0x65, 0x73,
+	0x75, 0x6c, 0x74, 0x73, 0x50, 0x65, 0x72, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e,
 	0x42, 0xe8, 0x01, 0x0a, 0x18, 0x63, 0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e,
 	0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x42, 0x12, 0x56,
 	0x6f, 0x74, 0x65, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x50, 0x72, 0x6f, 0x74,
@@ -1411,10 +1976,11 @@ func file_delphi_evaluation_v1_vote_extension_proto_rawDescGZIP() []byte {
 	return file_delphi_evaluation_v1_vote_extension_proto_rawDescData
 }
 
-var file_delphi_evaluation_v1_vote_extension_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_delphi_evaluation_v1_vote_extension_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_delphi_evaluation_v1_vote_extension_proto_goTypes = []interface{}{
-	(*VoteExtension)(nil), // 0: delphi.evaluation.v1.VoteExtension
-	(*RoundResult)(nil),   // 1: delphi.evaluation.v1.RoundResult
+	(*VoteExtension)(nil),   // 0: delphi.evaluation.v1.VoteExtension
+	(*RoundResult)(nil),     // 1: delphi.evaluation.v1.RoundResult
+	(*ExtensionLimits)(nil), // 2: delphi.evaluation.v1.ExtensionLimits
 }
 var file_delphi_evaluation_v1_vote_extension_proto_depIdxs = []int32{
 	1, // 0: delphi.evaluation.v1.VoteExtension.results:type_name -> delphi.evaluation.v1.RoundResult
@@ -1455,6 +2021,18 @@ func file_delphi_evaluation_v1_vote_extension_proto_init() {
 				return nil
 			}
 		}
+		file_delphi_evaluation_v1_vote_extension_proto_msgTypes[2].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*ExtensionLimits); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1462,7 +2040,7 @@ func file_delphi_evaluation_v1_vote_extension_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_delphi_evaluation_v1_vote_extension_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

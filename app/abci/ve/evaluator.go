@@ -1,4 +1,4 @@
-package app
+package ve
 
 import (
 	"context"
@@ -45,7 +45,8 @@ address = "{{ .Evaluator.Address }}"
 timeout = "{{ .Evaluator.Timeout }}"
 `
 
-func evaluatorConfigFrom(opts servertypes.AppOptions) EvaluatorConfig {
+// ConfigFrom reads the [evaluator] section of app.toml.
+func ConfigFrom(opts servertypes.AppOptions) EvaluatorConfig {
 	cfg := DefaultEvaluatorConfig()
 	if v := opts.Get("evaluator.enabled"); v != nil {
 		cfg.Enabled = cast.ToBool(v)

@@ -1,35 +1,36 @@
-package app
+package ve
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
-	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
-	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/log/v2"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
-type testOptions map[string]any
+// limitsAt is x/evaluation's answer for every height: the default params'.
+type limitsAt struct{}
 
-func (o testOptions) Get(k string) any { return o[k] }
+func (limitsAt) ExtensionLimits(_ context.Context, h int64) (evaluationtypes.ExtensionLimits, error) {
+	return evaluationtypes.DefaultParams().Limits(h), nil
+}
 
-func TestVoteExtensions(t *testing.T) {
-	a := New(log.NewNopLogger(), dbm.NewMemDB(), testOptions{"home": t.TempDir()})
-	ctx := a.NewUncachedContext(false, cmtproto.Header{Height: 5})
-	params := evaluationtypes.DefaultParams()
-	require.NoError(t, a.EvaluationKeeper.Params.Set(ctx, params))
+func newTestHandler() *Handler {
+	return NewHandler(log.NewNopLogger(), limitsAt{}, EvaluatorConfig{Timeout: time.Second}, nil)
+}
 
-	res, err := a.extendVote(ctx, &abci.RequestExtendVote{Height: 5})
-	require.NoError(t, err)
-	require.Empty(t, res.VoteExtension, "no sidecar configured")
-
+func TestVerifyVoteExtension(t *testing.T) {
+	h := newTestHandler()
+	limits := evaluationtypes.DefaultParams().Limits(5)
 	valid, err := (&evaluationtypes.VoteExtension{Results: []*evaluationtypes.RoundResult{
 		{EvaluationId: 1, Round: 0, ModelId: 1, Correct: 90, TraceRoot: bytes.Repeat([]byte{1}, 32), Leaves: 12},
 		{EvaluationId: 1, Round: 0, ModelId: 2, Correct: 80, TraceRoot: bytes.Repeat([]byte{2}, 32), Leaves: 12},
@@ -43,10 +44,10 @@ func TestVoteExtensions(t *testing.T) {
 		"empty is accepted":       {nil, abci.ResponseVerifyVoteExtension_ACCEPT},
 		"well-formed is accepted": {valid, abci.ResponseVerifyVoteExtension_ACCEPT},
 		"garbage is rejected":     {[]byte{0xde, 0xad, 0xbe, 0xef}, abci.ResponseVerifyVoteExtension_REJECT},
-		"oversized is rejected":   {make([]byte, params.MaxVoteExtensionBytes+1), abci.ResponseVerifyVoteExtension_REJECT},
+		"oversized is rejected":   {make([]byte, limits.MaxVoteExtensionBytes+1), abci.ResponseVerifyVoteExtension_REJECT},
 	} {
 		t.Run(name, func(t *testing.T) {
-			res, err := a.verifyVoteExtension(ctx, &abci.RequestVerifyVoteExtension{Height: 5, VoteExtension: tc.ext})
+			res, err := h.VerifyVoteExtension(sdk.Context{}, &abci.RequestVerifyVoteExtension{Height: 5, VoteExtension: tc.ext})
 			require.NoError(t, err)
 			require.Equal(t, tc.want, res.Status)
 		})
@@ -67,15 +68,16 @@ func (s scriptedEvaluator) Results(context.Context, int64) ([]*evaluationtypes.R
 }
 
 func TestExtendVoteNeverFailsTheVote(t *testing.T) {
-	a := New(log.NewNopLogger(), dbm.NewMemDB(), testOptions{"home": t.TempDir()})
-	ctx := a.NewUncachedContext(false, cmtproto.Header{Height: 7})
-	require.NoError(t, a.EvaluationKeeper.Params.Set(ctx, evaluationtypes.DefaultParams()))
-	good := []*evaluationtypes.RoundResult{{EvaluationId: 1, ModelId: 1, Correct: 9, TraceRoot: bytes.Repeat([]byte{3}, 32), Leaves: 4}}
-
-	a.SetEvaluatorClient(scriptedEvaluator{results: good})
-	res, err := a.extendVote(ctx, &abci.RequestExtendVote{Height: 7})
+	h := newTestHandler()
+	res, err := h.ExtendVote(sdk.Context{}, &abci.RequestExtendVote{Height: 7})
 	require.NoError(t, err)
-	ve, err := evaluationtypes.DecodeVoteExtension(res.VoteExtension, evaluationtypes.DefaultParams())
+	require.Empty(t, res.VoteExtension, "no sidecar configured")
+
+	good := []*evaluationtypes.RoundResult{{EvaluationId: 1, ModelId: 1, Correct: 9, TraceRoot: bytes.Repeat([]byte{3}, 32), Leaves: 4}}
+	h.SetEvaluatorClient(scriptedEvaluator{results: good})
+	res, err = h.ExtendVote(sdk.Context{}, &abci.RequestExtendVote{Height: 7})
+	require.NoError(t, err)
+	ve, err := evaluationtypes.DecodeVoteExtension(res.VoteExtension, evaluationtypes.DefaultParams().Limits(7))
 	require.NoError(t, err)
 	require.Len(t, ve.Results, 1)
 
@@ -84,8 +86,8 @@ func TestExtendVoteNeverFailsTheVote(t *testing.T) {
 		"panicking client": scriptedEvaluator{panics: true},
 	} {
 		t.Run(name, func(t *testing.T) {
-			a.SetEvaluatorClient(ev)
-			res, err := a.extendVote(ctx, &abci.RequestExtendVote{Height: 7})
+			h.SetEvaluatorClient(ev)
+			res, err := h.ExtendVote(sdk.Context{}, &abci.RequestExtendVote{Height: 7})
 			require.NoError(t, err)
 			require.Empty(t, res.VoteExtension)
 		})

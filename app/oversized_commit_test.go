@@ -1,0 +1,51 @@
+package app_test
+
+import (
+	"testing"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	"github.com/stretchr/testify/require"
+
+	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
+
+	"github.com/delphi-network/delphi/app/abci/commit"
+	"github.com/delphi-network/delphi/testutil/chaintest"
+)
+
+// TestOversizedExtendedCommitDegradesInsteadOfHalting: every validator
+// sends the largest extension the params allow and the block is too small
+// for all of them. The proposer must still propose a block every validator
+// accepts (dropping extensions, keeping what it includes verifiable),
+// instead of failing PrepareProposal, whose fallback (the raw txs, without
+// the injected commit) every validator rejects.
+func TestOversizedExtendedCommitDegradesInsteadOfHalting(t *testing.T) {
+	cp := *simtestutil.DefaultConsensusParams
+	block := *cp.Block
+	block.MaxBytes = 55_000
+	cp.Block = &block
+	c := chaintest.New(t, chaintest.Options{ConsensusParams: &cp})
+	c.Extend = func(int, int64) []byte {
+		p, err := c.App.EvaluationKeeper.Params.Get(c.Context())
+		require.NoError(t, err)
+		return bigExtension(t, p, 10_000)
+	}
+	for c.Height < 3 {
+		c.NextBlock()
+	}
+	require.Greater(t, 4*len(c.Extensions(c.Height)[0]), int(c.MaxTxBytes()), "the extensions do not all fit")
+	for i := 0; i < 3; i++ {
+		txs, _ := c.NextBlock()
+		require.True(t, commit.IsInjected(txs[0]))
+		var info abci.ExtendedCommitInfo
+		require.NoError(t, info.Unmarshal(txs[0][len(commit.Prefix):]))
+		kept := 0
+		for _, v := range info.Votes {
+			require.Equal(t, cmtproto.BlockIDFlagCommit, v.BlockIdFlag, "no vote is dropped, only extensions")
+			if len(v.VoteExtension) > 0 {
+				kept++
+			}
+		}
+		require.Positive(t, kept, "the extensions that fit are kept")
+	}
+}
