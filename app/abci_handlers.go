@@ -7,6 +7,7 @@ import (
 	"github.com/delphi-network/delphi/app/abci/preblock"
 	"github.com/delphi-network/delphi/app/abci/proposals"
 	"github.com/delphi-network/delphi/app/abci/ve"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 // setABCIHandlers installs the ABCI++ handlers of app/abci: the vote
@@ -14,9 +15,9 @@ import (
 // extended commit it saw, every validator checks it) and the PreBlocker's
 // hand-off to x/evaluation. The rest of a block is the SDK's default
 // handling.
-func (app *App) setABCIHandlers(cfg ve.EvaluatorConfig) {
+func (app *App) setABCIHandlers(cfg ve.EvaluatorConfig, me *evaluationtypes.Reporter) {
 	logger := app.Logger()
-	app.ve = ve.NewHandler(logger, &app.EvaluationKeeper, cfg, nil)
+	app.ve = ve.NewHandler(logger, &app.EvaluationKeeper, cfg, me, nil)
 	def := baseapp.NewDefaultProposalHandler(mempool.NoOpMempool{}, app)
 	app.proposals = proposals.NewHandler(logger, &app.EvaluationKeeper, app.StakingKeeper,
 		def.PrepareProposalHandler(), def.ProcessProposalHandler(), nil)

@@ -178,7 +178,8 @@ func NewAtHeight(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, h
 	app.EvidenceKeeper = *evidenceKeeper
 
 	app.EvaluationKeeper = evaluationkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]),
-		app.BankKeeper, authority)
+		evaluationtypes.Dependencies{Bank: app.BankKeeper, Staking: app.StakingKeeper, Slashing: app.SlashingKeeper,
+			Distribution: app.DistrKeeper}, authority)
 	// x/market holds a pointer to the evaluation keeper it is the hooks of,
 	// so both see one keeper value.
 	app.MarketKeeper = marketkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[markettypes.StoreKey]),
@@ -202,7 +203,13 @@ func NewAtHeight(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, h
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
 	app.setAnteHandler(txConfig)
-	app.setABCIHandlers(ve.ConfigFrom(appOpts))
+	var me *evaluationtypes.Reporter
+	if r, err := ve.LoadReporter(appOpts); err == nil {
+		me = &r
+	} else {
+		logger.Info("no validator identity; this node extends its votes with nothing", "reason", err)
+	}
+	app.setABCIHandlers(ve.ConfigFrom(appOpts), me)
 
 	if height > 0 {
 		if err := app.LoadVersion(height); err != nil {

@@ -46,10 +46,10 @@ var maccPerms = map[string][]string{
 	stakingtypes.NotBondedPoolName:      {authtypes.Burner, authtypes.Staking},
 	stakingtypes.KeyRotationFeePoolName: {authtypes.Burner},
 	govtypes.ModuleName:                 {authtypes.Burner},
-	evaluationtypes.ModuleName:          nil, // holds benchmark deposits
-	markettypes.ModuleName:              nil, // holds market escrows and unpaid fees
-	verdetypes.ModuleName:               nil, // holds challenger bonds
-	vaulttypes.ModuleName:               nil, // holds vaults' idle collateral
+	evaluationtypes.ModuleName:          {authtypes.Burner}, // holds benchmark and evaluation deposits (burns forfeited ones) and reporter reward pools
+	markettypes.ModuleName:              nil,                // holds market escrows and unpaid fees
+	verdetypes.ModuleName:               nil,                // holds challenger bonds
+	vaulttypes.ModuleName:               nil,                // holds vaults' idle collateral
 }
 
 // ModuleAccountPermissions returns a copy of the module account permissions.

@@ -13,18 +13,17 @@ import (
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
-// bigExtension is the largest extension of well-formed results that the
-// params in force allow, up to n results: what a busy validator sends.
+// bigExtension is the largest extension of well-formed reveals that the
+// params in force allow, up to n of them: what a busy validator sends.
 func bigExtension(t *testing.T, p evaluationtypes.Params, n int) []byte {
 	t.Helper()
+	me := evaluationtypes.Reporter{Address: bytes.Repeat([]byte{1}, 20), Secret: bytes.Repeat([]byte{2}, 32)}
 	var out []byte
+	var ve evaluationtypes.VoteExtension
 	for k := 1; k <= n && k <= int(p.MaxResultsPerExtension); k++ {
-		var results []*evaluationtypes.RoundResult
-		for i := 1; i <= k; i++ {
-			results = append(results, &evaluationtypes.RoundResult{EvaluationId: uint64(i), ModelId: 1, Correct: 7,
-				TraceRoot: bytes.Repeat([]byte{byte(i)}, 32), Leaves: 100})
-		}
-		bz, err := (&evaluationtypes.VoteExtension{Results: results}).Marshal()
+		ve.Reveals = append(ve.Reveals, me.Reveal(&evaluationtypes.RoundResult{EvaluationId: uint64(k), ModelId: 1, Correct: 7,
+			TraceRoot: bytes.Repeat([]byte{byte(k)}, 32), Leaves: 100}))
+		bz, err := ve.Marshal()
 		require.NoError(t, err)
 		if len(bz) > int(p.MaxVoteExtensionBytes) {
 			break

@@ -23,13 +23,14 @@ func FuzzInjectedCommit(f *testing.F) {
 		f.Add(seed)
 	}
 	c := chaintest.New(f, chaintest.Options{Genesis: withEvaluation})
-	for c.Height < 4 {
+	for c.Height < 5 {
 		c.NextBlock()
 	}
 	h := c.Height
-	exts := [][]byte{claimExt(9, 1), claimExt(9, 1), claimExt(8, 2), {}}
+	exts := [][]byte{commitmentsBy(f, c.Reporter(0), 9, 1), commitmentsBy(f, c.Reporter(1), 9, 1),
+		commitmentsBy(f, c.Reporter(2), 8, 2), {}}
 	honest := c.ExtendedCommit(h, exts)
-	forged := claimExt(3, 0xbb)
+	forged := commitmentsBy(f, c.Reporter(3), 3, 0xbb)
 
 	f.Fuzz(func(t *testing.T, ops []byte) {
 		info := abci.ExtendedCommitInfo{Round: honest.Round, Votes: append([]abci.ExtendedVoteInfo(nil), honest.Votes...)}

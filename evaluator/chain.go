@@ -83,6 +83,12 @@ func (c *chain) evaluationJobs(ctx context.Context, e evaluationtypes.Evaluation
 	var b *evaluationtypes.Benchmark
 	var judge *evaluationtypes.Model
 	for _, r := range rounds.Rounds {
+		// A final round still takes reveals until its participation is
+		// accounted: a validator whose reveal missed the block that made
+		// the results final still reports (and is credited).
+		if r.Status == evaluationtypes.ROUND_STATUS_FINAL && !r.Accounted {
+			out.open[RoundKey{e.Id, r.Round}] = r.Attempt
+		}
 		if r.Status != evaluationtypes.ROUND_STATUS_OPEN {
 			continue
 		}

@@ -43,6 +43,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/delphi-network/delphi/app"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 // Validator is one validator the test plays: its consensus key and power.
@@ -77,9 +78,15 @@ type Chain struct {
 	FunderKey *secp256k1.PrivKey
 	// Height is the last committed height.
 	Height int64
-	// Extend gives validator i's vote extension at height h; nil or a nil
-	// result is an empty extension.
+	// Extend gives validator i's vote extension at height h, raw; nil or a
+	// nil result is an empty extension. When Extend is nil, each validator
+	// says what an honest one says (x/evaluation's BuildVoteExtension, with
+	// Results as its sidecar's and Tamper's edits).
 	Extend func(i int, h int64) []byte
+	// Results is what validator i's sidecar has finished at height h.
+	Results func(ctx sdk.Context, i int, h int64) []*evaluationtypes.RoundResult
+	// Tamper edits validator i's honest extension at h (byzantine).
+	Tamper func(i int, h int64, ve *evaluationtypes.VoteExtension)
 	time   time.Time
 	// pending counts the funder's txs signed since the last block.
 	pending uint64
@@ -280,16 +287,45 @@ func blockHash(chainID string, h int64) []byte {
 	return sum[:]
 }
 
-// Extensions are every validator's extension at height h from Extend, on
-// the state the app's ExtendVote at h would see (the last committed one).
+// Extensions are every validator's extension at height h, on the state
+// the app's ExtendVote at h would see (the last committed one).
 func (c *Chain) Extensions(h int64) [][]byte {
 	exts := make([][]byte, len(c.Validators))
 	for i := range exts {
 		if c.Extend != nil {
 			exts[i] = c.Extend(i, h)
+			continue
 		}
+		exts[i] = c.Honest(i, h)
 	}
 	return exts
+}
+
+// Reporter is validator i as the author of its extensions.
+func (c *Chain) Reporter(i int) evaluationtypes.Reporter {
+	secret := sha256.Sum256(append([]byte("chaintest secret/"), c.Validators[i].Address...))
+	return evaluationtypes.Reporter{Address: c.Validators[i].Address, Secret: secret[:]}
+}
+
+// Honest is validator i's extension at height h as its ExtendVote would
+// build it (with Tamper's edits, if any).
+func (c *Chain) Honest(i int, h int64) []byte {
+	c.t.Helper()
+	ctx := c.Context()
+	limits, err := c.App.EvaluationKeeper.ExtensionLimits(ctx, h)
+	require.NoError(c.t, err)
+	var results []*evaluationtypes.RoundResult
+	if c.Results != nil {
+		results = c.Results(ctx, i, h)
+	}
+	ve, err := c.App.EvaluationKeeper.BuildVoteExtension(ctx, h, c.Reporter(i), results, limits)
+	require.NoError(c.t, err)
+	if c.Tamper != nil {
+		c.Tamper(i, h, &ve)
+	}
+	bz, err := evaluationtypes.EncodeVoteExtension(ve, limits)
+	require.NoError(c.t, err)
+	return bz
 }
 
 // NextBlock runs one honest height: the validators' signed extensions of
@@ -373,8 +409,8 @@ func (c *Chain) Deliver(txs ...[]byte) *abci.ResponseFinalizeBlock {
 func FastGovernance(cdc codec.Codec, state map[string]json.RawMessage) {
 	var gov govv1.GenesisState
 	cdc.MustUnmarshalJSON(state[govtypes.ModuleName], &gov)
-	period := 2 * time.Second
-	gov.Params.VotingPeriod, gov.Params.ExpeditedVotingPeriod = &period, &period
+	period, expedited := 2*time.Second, time.Second
+	gov.Params.VotingPeriod, gov.Params.ExpeditedVotingPeriod = &period, &expedited
 	gov.Params.MaxDepositPeriod = &period
 	gov.Params.MinDeposit = sdk.NewCoins(sdk.NewCoin(app.BondDenom, math.NewInt(1)))
 	gov.Params.ExpeditedMinDeposit = sdk.NewCoins(sdk.NewCoin(app.BondDenom, math.NewInt(2)))

@@ -76,3 +76,12 @@ func (b Bank) GetBalance(ctx context.Context, addr sdk.AccAddress, denom string)
 func (b Bank) FundCommunityPool(ctx context.Context, amt sdk.Coins, from sdk.AccAddress) error {
 	return b.Send(ctx, from, CommunityPool, amt)
 }
+
+// BurnCoins implements x/evaluation's BankKeeper: the coins leave the
+// module account for good.
+func (b Bank) BurnCoins(ctx context.Context, module string, amt sdk.Coins) error {
+	return b.Send(ctx, authtypes.NewModuleAddress(module), Burned, amt)
+}
+
+// Burned is where burned coins go, so tests can count them.
+var Burned = authtypes.NewModuleAddress("burned")

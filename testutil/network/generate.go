@@ -15,6 +15,7 @@ import (
 	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/client/tx"
+	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
@@ -52,6 +53,8 @@ type Options struct {
 	// NoVoteExtensions leaves vote extensions off (for comparisons only:
 	// no result can reach the chain without them).
 	NoVoteExtensions bool
+	// Genesis edits the app state last (params a test needs).
+	Genesis func(cdc codec.Codec, state map[string]json.RawMessage)
 }
 
 // Ports a validator and its evaluator sidecar listen on, all on 127.0.0.1.
@@ -263,6 +266,9 @@ func buildGenesis(a *app.App, enc app.EncodingConfig, opts Options, accounts []a
 	state, err = genutil.SetGenTxsInAppGenesisState(cdc, enc.TxConfig.TxJSONEncoder(), state, gentxs)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Genesis != nil {
+		opts.Genesis(cdc, state)
 	}
 	raw, err := json.MarshalIndent(state, "", "  ")
 	if err != nil {

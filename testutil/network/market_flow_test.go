@@ -81,8 +81,13 @@ func TestMarketSettlesOnALiveEvaluation(t *testing.T) {
 	q := []math.Int{math.ZeroInt(), math.ZeroInt()}
 	paid := map[string]math.Int{alice: subsidy, bob: math.ZeroInt(), carol: math.ZeroInt()}
 	got := map[string]math.Int{alice: math.ZeroInt(), bob: math.ZeroInt(), carol: math.ZeroInt()}
-	protocol := math.ZeroInt()
-	protocolShare := func(fee math.Int) math.Int { return fee.MulRaw(1_000).QuoRaw(markettypes.BasisPoints) }
+	protocol, reporters := math.ZeroInt(), math.ZeroInt()
+	protocolShare := func(fee math.Int) math.Int {
+		p := fee.MulRaw(1_000).QuoRaw(markettypes.BasisPoints)
+		// Half of it, rounded down, pays the evaluation's reporters.
+		reporters = reporters.Add(p.MulRaw(5_000).QuoRaw(markettypes.BasisPoints))
+		return p
+	}
 	trade := func(from, addr string, outcome int, shares int64, sell bool) {
 		s := math.NewInt(shares)
 		if sell {
@@ -170,7 +175,17 @@ func TestMarketSettlesOnALiveEvaluation(t *testing.T) {
 		getJSON(t, api+"/delphi/market/v1/markets/1", &m)
 		return m.Market.Escrow == "0"
 	}, 20*time.Second, 200*time.Millisecond)
-	require.Equal(t, protocol, communityPoolCollateral(t, api), "the protocol's fee share reached the community pool")
+	// The reporters' part of the protocol's share is split among the four
+	// validators by the results each revealed (all four revealed all four),
+	// each share paid to the validator through x/distribution; the rest of
+	// the protocol's share, and the split's remainder, reach the community
+	// pool.
+	share := reporters.QuoRaw(4)
+	require.True(t, share.IsPositive())
+	for _, nd := range net.Nodes {
+		require.Equal(t, share, outstandingCollateral(t, api, nd.ValAddr.String()), "%s was paid for its reports", nd.Moniker)
+	}
+	require.Equal(t, protocol.Sub(share.MulRaw(4)), communityPoolCollateral(t, api), "the rest of the protocol's fee share reached the community pool")
 	require.Equal(t, start[alice].Sub(subsidy).Add(escrow.Sub(protocol)), balanceOf(t, api, alice))
 	require.Equal(t, start[bob].Sub(paid[bob]).Add(got[bob]), balanceOf(t, api, bob))
 	require.Equal(t, start[carol].Sub(paid[carol]).Add(got[carol]), balanceOf(t, api, carol))
@@ -230,3 +245,26 @@ func communityPoolCollateral(t *testing.T, api string) math.Int {
 }
 
 func moduleAddress(name string) string { return authtypes.NewModuleAddress(name).String() }
+
+// outstandingCollateral is the uusdc x/distribution holds for a validator
+// and its delegators (its commission included).
+func outstandingCollateral(t *testing.T, api, valoper string) math.Int {
+	t.Helper()
+	var res struct {
+		Rewards struct {
+			Rewards []struct {
+				Denom  string `json:"denom"`
+				Amount string `json:"amount"`
+			} `json:"rewards"`
+		} `json:"rewards"`
+	}
+	getJSON(t, api+"/cosmos/distribution/v1beta1/validators/"+valoper+"/outstanding_rewards", &res)
+	for _, c := range res.Rewards.Rewards {
+		if c.Denom == "uusdc" {
+			d, err := math.LegacyNewDecFromStr(c.Amount)
+			require.NoError(t, err)
+			return d.TruncateInt()
+		}
+	}
+	return math.ZeroInt()
+}

@@ -3,6 +3,7 @@ package network
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	"github.com/cosmos/cosmos-sdk/server"
 	"github.com/cosmos/cosmos-sdk/server/api"
@@ -73,6 +75,8 @@ type Setup struct {
 	BlockTime time.Duration
 	// NoVoteExtensions leaves vote extensions off (comparisons only).
 	NoVoteExtensions bool
+	// Genesis edits the app state last (params a test needs).
+	Genesis func(cdc codec.Codec, state map[string]json.RawMessage)
 }
 
 // Validator is one running in-process validator: a CometBFT node with the
@@ -104,6 +108,7 @@ func Start(t testing.TB, s Setup) *Network {
 		Benchmarks:       s.Benchmarks,
 		BlockTime:        s.BlockTime,
 		NoVoteExtensions: s.NoVoteExtensions,
+		Genesis:          s.Genesis,
 	})
 	if err != nil {
 		t.Fatalf("generate network: %v", err)

@@ -1,5 +1,5 @@
 // Package preblock hands the decided block's injected commit to
-// x/evaluation, before any transaction of the block runs. See
+// x/evaluation, before anything else of the block runs. See
 // app/abci/README.md for the timing.
 package preblock
 
@@ -20,7 +20,7 @@ import (
 type EvaluationKeeper interface {
 	ExtensionLimits(ctx context.Context, height int64) (evaluationtypes.ExtensionLimits, error)
 	RecordExtensionLimits(ctx context.Context, height int64) error
-	TallyCommit(ctx context.Context, info abci.ExtendedCommitInfo, limits evaluationtypes.ExtensionLimits) error
+	ProcessCommit(ctx context.Context, info abci.ExtendedCommitInfo, limits evaluationtypes.ExtensionLimits) error
 }
 
 // Handler is the PreBlocker's Delphi part.
@@ -34,38 +34,51 @@ func NewHandler(logger log.Logger, eval EvaluationKeeper) *Handler {
 	return &Handler{logger: logger, eval: eval}
 }
 
-// PreBlock tallies the extensions of the block's injected commit (the
-// proposer's view, which ProcessProposal accepted, is canonical), then
+// PreBlock hands x/evaluation the block's injected commit (the proposer's
+// view, which ProcessProposal accepted, is canonical) or, in a block
+// without one, the votes of its last commit without extensions (seeds,
+// commit windows and accounting move on by height either way); then it
 // records the limits this height's extensions are made under. It checks
 // the commit against the decided last commit once more, since a node may
 // finalize a block it rejected itself; every check is deterministic, so
 // every node does the same. Nothing x/evaluation fails at halts the chain:
 // its writes are dropped and the failure logged.
 func (h *Handler) PreBlock(ctx sdk.Context, req *abci.RequestFinalizeBlock) error {
+	info := votesOnly(req.DecidedLastCommit)
 	if commit.Live(ctx, req.Height, len(req.DecidedLastCommit.Votes)) && len(req.Txs) > 0 && commit.IsInjected(req.Txs[0]) {
-		h.tally(ctx, req)
+		injected, err := commit.Decode(req.Txs[0])
+		if err == nil {
+			err = commit.MatchesLastCommit(injected, req.DecidedLastCommit)
+		}
+		if err != nil {
+			h.logger.Error("decided block's injected commit is invalid; its extensions are ignored", "height", req.Height, "err", err)
+		} else {
+			info = injected
+		}
 	}
+	h.process(ctx, req.Height, info)
 	return h.eval.RecordExtensionLimits(ctx, req.Height)
 }
 
-func (h *Handler) tally(ctx sdk.Context, req *abci.RequestFinalizeBlock) {
-	info, err := commit.Decode(req.Txs[0])
-	if err == nil {
-		err = commit.MatchesLastCommit(info, req.DecidedLastCommit)
-	}
+func (h *Handler) process(ctx sdk.Context, height int64, info abci.ExtendedCommitInfo) {
+	limits, err := h.eval.ExtensionLimits(ctx, height-1)
 	if err != nil {
-		h.logger.Error("decided block's injected commit is invalid; no results tallied", "height", req.Height, "err", err)
-		return
-	}
-	limits, err := h.eval.ExtensionLimits(ctx, req.Height-1)
-	if err != nil {
-		h.logger.Error("no extension limits; no results tallied", "height", req.Height, "err", err)
+		h.logger.Error("no extension limits; the block's extensions are ignored", "height", height, "err", err)
 		return
 	}
 	cache, write := ctx.CacheContext()
-	if err := h.eval.TallyCommit(cache, info, limits); err != nil {
-		h.logger.Error("tally failed; the block's results are dropped", "height", req.Height, "err", err)
+	if err := h.eval.ProcessCommit(cache, info, limits); err != nil {
+		h.logger.Error("x/evaluation failed on the block's extensions; its changes are dropped", "height", height, "err", err)
 		return
 	}
 	write()
+}
+
+// votesOnly is a last commit as an extended commit without extensions.
+func votesOnly(last abci.CommitInfo) abci.ExtendedCommitInfo {
+	out := abci.ExtendedCommitInfo{Round: last.Round}
+	for _, v := range last.Votes {
+		out.Votes = append(out.Votes, abci.ExtendedVoteInfo{Validator: v.Validator, BlockIdFlag: v.BlockIdFlag})
+	}
+	return out
 }

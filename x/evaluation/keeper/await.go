@@ -3,6 +3,8 @@ package keeper
 import (
 	"context"
 
+	"cosmossdk.io/collections"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/delphi-network/delphi/x/evaluation/types"
@@ -23,6 +25,10 @@ func (k Keeper) awaitFinal(ctx context.Context, e types.Evaluation) error {
 		return err
 	}
 	if err := k.AwaitingFinal.Set(ctx, e.Id); err != nil {
+		return err
+	}
+	// Every round is final: only disputes hold it now, not the deadline.
+	if err := k.Deadlines.Remove(ctx, collections.Join(e.DeadlineHeight, e.Id)); err != nil {
 		return err
 	}
 	return k.finalizeIfReady(ctx, e.Id, height)

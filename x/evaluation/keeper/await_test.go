@@ -2,12 +2,13 @@ package keeper_test
 
 import (
 	"context"
-	"encoding/hex"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/delphi-network/delphi/x/evaluation/keeper"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
+	"github.com/delphi-network/delphi/testutil/evalsim"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -39,31 +40,32 @@ func TestChallengeWindowAndDisputesHoldFinalization(t *testing.T) {
 	id, hooks := twoRounds(t, f)
 	d := &fakeDisputes{}
 	f.k.SetDisputeKeeper(d)
-
-	all := func(r uint32, c1 uint64, rt byte) []*types.RoundResult {
-		return []*types.RoundResult{res(id, r, 1, c1, rt), res(id, r, 2, 50, 2), res(id, r, 3, 40, 3)}
-	}
-	// Validators 1..3 (power 30 each) agree; validator 4 (10) dissents on model 1.
-	votes := func(r uint32) []keeper.Vote {
-		return []keeper.Vote{vote(1, 30, all(r, 60, 1)...), vote(2, 30, all(r, 60, 1)...),
-			vote(3, 30, all(r, 60, 1)...), vote(4, 10, all(r, 90, 9)...)}
-	}
-	f.ctx = f.ctx.WithBlockHeight(110)
-	require.NoError(t, f.k.TallyVotes(f.ctx, votes(0), 100))
+	// Validators 0..2 (power 30 each) agree; validator 3 (10) dissents on model 1.
+	f.sim.Powers = []int64{30, 30, 30, 10}
+	f.sim.Results = f.sim.Claims(func(i int, r types.Round, m uint64) *types.RoundResult {
+		switch {
+		case m == 1 && i == 3:
+			return evalsim.Result(90, 9)
+		case m == 1:
+			return evalsim.Result(60, 1)
+		}
+		return evalsim.Result(50-10*(m-2), byte(m))
+	})
+	f.runTo(t, 107)
 	require.Len(t, d.contested, 1)
-	require.Equal(t, []string{"01", "02", "03"}, d.results[0].Validators)
-	require.Equal(t, types.Claim{Correct: 90, TraceRoot: hexRoot(9), Leaves: 12, Validators: []string{"04"}}, d.contested[0])
+	require.Equal(t, []string{f.valHex(0), f.valHex(1), f.valHex(2)}, d.results[0].Validators)
+	require.Equal(t, types.Claim{Correct: 90, TraceRoot: hexRoot(9), Leaves: 12, Validators: []string{f.valHex(3)}}, d.contested[0])
 
-	require.NoError(t, f.k.TallyVotes(f.ctx, votes(1), 100))
+	f.runTo(t, 110) // round 1 final at 110
 	e, err := f.k.Evaluations.Get(f.ctx, id)
 	require.NoError(t, err)
 	require.Equal(t, types.EVALUATION_STATUS_RUNNING, e.Status, "waits for the challenge window")
 	require.Equal(t, int64(115), e.FinalAfterHeight)
 
 	d.open = true
-	f.beginBlock(t, 115)
+	f.runTo(t, 115)
 	require.Equal(t, types.EVALUATION_STATUS_RUNNING, f.status(t, id), "a dispute is open")
-	f.beginBlock(t, 300)
+	f.runTo(t, 170)
 	require.Equal(t, types.EVALUATION_STATUS_RUNNING, f.status(t, id), "the deadline does not fail an evaluation held by a dispute")
 
 	// The dissenter won the dispute about round 0: its claim replaces the result.
@@ -73,11 +75,36 @@ func TestChallengeWindowAndDisputesHoldFinalization(t *testing.T) {
 	require.True(t, got.Replaced)
 	require.Equal(t, uint64(90), got.Correct)
 	d.open = false
-	f.beginBlock(t, 301)
+	f.block(t)
 	require.Equal(t, types.EVALUATION_STATUS_FINALIZED, f.status(t, id))
 	st := hooks.finalized[id]
 	require.Equal(t, uint64(1), st[0].ModelId)
 	require.Equal(t, uint64(150), st[0].Correct, "90 + 60 after the replacement")
 }
 
-func hexRoot(b byte) string { return hex.EncodeToString(root(b)) }
+// TestEvaluationWaitingOutItsWindowSurvivesExport: exported during its
+// challenge window, an evaluation finalizes after import (the index of
+// evaluations awaiting finalization is rebuilt from their state).
+func TestEvaluationWaitingOutItsWindowSurvivesExport(t *testing.T) {
+	f := newFixture(t)
+	p, err := f.k.Params.Get(f.ctx)
+	require.NoError(t, err)
+	p.ChallengeWindowBlocks = 5
+	require.NoError(t, f.k.Params.Set(f.ctx, p))
+	id, _ := twoRounds(t, f)
+	f.honest(func(m uint64, _ uint32) uint64 { return m })
+	f.runTo(t, 111)
+	e, err := f.k.Evaluations.Get(f.ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, int64(115), e.FinalAfterHeight)
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+
+	g := newFixture(t)
+	g.ctx = g.ctx.WithBlockHeight(f.ctx.BlockHeight())
+	require.NoError(t, g.k.InitGenesis(g.ctx, *gs))
+	// x/bank's export carries the deposit the module holds.
+	g.bank.SetBalance(g.ctx, authtypes.NewModuleAddress(types.ModuleName), "udelphi", f.moduleBalance("udelphi"))
+	g.runTo(t, 115)
+	require.Equal(t, types.EVALUATION_STATUS_FINALIZED, g.status(t, id))
+}

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 
 	"cosmossdk.io/collections"
@@ -9,7 +10,10 @@ import (
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
-// InitGenesis loads the registries, evaluations and sequences.
+// InitGenesis loads the registries, evaluations, rounds, seeds,
+// commitments, reporters' records and sequences, and rebuilds every
+// secondary index from them (rebuildIndexes), so an evaluation exported
+// in any state goes on after import.
 func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := k.Params.Set(ctx, gs.Params); err != nil {
 		return err
@@ -24,6 +28,16 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	}
 	for _, m := range gs.Models {
 		if err := k.Models.Set(ctx, m.Id, m); err != nil {
+			return err
+		}
+	}
+	for _, e := range gs.Evaluations {
+		if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
+			return err
+		}
+	}
+	for _, r := range gs.Rounds {
+		if err := k.Rounds.Set(ctx, collections.Join(r.EvaluationId, r.Round), r); err != nil {
 			return err
 		}
 	}
@@ -45,35 +59,55 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
-	started := map[uint64]uint32{}
-	for _, r := range gs.Rounds {
-		if err := k.Rounds.Set(ctx, collections.Join(r.EvaluationId, r.Round), r); err != nil {
+	for _, s := range gs.Seeds {
+		if err := k.Seeds.Set(ctx, s.Height, s); err != nil {
 			return err
 		}
-		if r.Status == types.ROUND_STATUS_OPEN {
-			if err := k.RoundTimeouts.Set(ctx, collections.Join3(r.TimeoutHeight, r.EvaluationId, r.Round)); err != nil {
-				return err
-			}
-		}
-		started[r.EvaluationId]++
 	}
-	for _, e := range gs.Evaluations {
-		if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
+	for _, e := range gs.SeedEntries {
+		val, err := hex.DecodeString(e.Validator)
+		if err != nil {
 			return err
 		}
-		// Rebuild the due index: the next round of each live evaluation.
-		live := e.Status == types.EVALUATION_STATUS_SCHEDULED || e.Status == types.EVALUATION_STATUS_RUNNING
-		if n := started[e.Id]; live && n < e.Rounds {
-			due := e.StartHeight + int64(n)*int64(e.BlocksBetweenRounds)
-			if err := k.RoundsDue.Set(ctx, collections.Join(due, e.Id)); err != nil {
-				return err
-			}
+		if err := k.SeedEntries.Set(ctx, collections.Join(e.Height, val), e.Entry); err != nil {
+			return err
+		}
+	}
+	for _, c := range gs.Commitments {
+		val, err := hex.DecodeString(c.Validator)
+		if err != nil {
+			return err
+		}
+		if err := k.Commitments.Set(ctx, commitKey(c.EvaluationId, c.Round, c.ModelId, val), c); err != nil {
+			return err
+		}
+	}
+	for _, p := range gs.Participations {
+		val, err := hex.DecodeString(p.Validator)
+		if err != nil {
+			return err
+		}
+		if err := k.Participations.Set(ctx, val, p); err != nil {
+			return err
+		}
+	}
+	for _, p := range gs.RewardPools {
+		if err := k.RewardPools.Set(ctx, p.EvaluationId, p); err != nil {
+			return err
+		}
+	}
+	for _, d := range gs.Draws {
+		if err := k.Draws.Set(ctx, collections.Join3(d.SeedHeight, d.EvaluationId, d.Round)); err != nil {
+			return err
 		}
 	}
 	if gs.ExtensionLimits != nil {
 		if err := k.ExtLimits.Set(ctx, *gs.ExtensionLimits); err != nil {
 			return err
 		}
+	}
+	if err := k.rebuildIndexes(ctx); err != nil {
+		return err
 	}
 	if err := k.BenchmarkSeq.Set(ctx, gs.NextBenchmarkId); err != nil {
 		return err
@@ -84,6 +118,48 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	return k.EvaluationSeq.Set(ctx, gs.NextEvaluationId)
 }
 
+// rebuildIndexes derives every secondary index from primary state — the
+// one place they are rebuilt: pending seeds; round timeouts, commit
+// deadlines and reveal ends of live rounds; the deadlines of live
+// evaluations and the evaluations waiting out their challenge window.
+func (k Keeper) rebuildIndexes(ctx context.Context) error {
+	if err := k.Seeds.Walk(ctx, nil, func(h int64, s types.Seed) (bool, error) {
+		if s.Status == types.SEED_STATUS_PENDING {
+			return false, k.PendingSeeds.Set(ctx, h)
+		}
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	if err := k.Rounds.Walk(ctx, nil, func(_ collections.Pair[uint64, uint32], r types.Round) (bool, error) {
+		switch {
+		case r.Status == types.ROUND_STATUS_OPEN:
+			if err := k.RoundTimeouts.Set(ctx, collections.Join3(r.TimeoutHeight, r.EvaluationId, r.Round)); err != nil {
+				return true, err
+			}
+			if r.Phase == types.ROUND_PHASE_COMMIT {
+				return false, k.CommitDeadlines.Set(ctx, collections.Join3(r.CommitDeadline, r.EvaluationId, r.Round))
+			}
+			return false, k.RevealEnds.Set(ctx, collections.Join3(r.RevealEndHeight, r.EvaluationId, r.Round))
+		case r.Status == types.ROUND_STATUS_FINAL && !r.Accounted && r.RevealEndHeight > 0:
+			return false, k.RevealEnds.Set(ctx, collections.Join3(r.RevealEndHeight, r.EvaluationId, r.Round))
+		}
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	return k.Evaluations.Walk(ctx, nil, func(id uint64, e types.Evaluation) (bool, error) {
+		live := e.Status == types.EVALUATION_STATUS_SCHEDULED || e.Status == types.EVALUATION_STATUS_RUNNING
+		switch {
+		case live && e.FinalAfterHeight == 0:
+			return false, k.Deadlines.Set(ctx, collections.Join(e.DeadlineHeight, id))
+		case e.Status == types.EVALUATION_STATUS_RUNNING:
+			return false, k.AwaitingFinal.Set(ctx, id)
+		}
+		return false, nil
+	})
+}
+
 // ExportGenesis writes the module state in key order.
 func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
 	params, err := k.Params.Get(ctx)
@@ -91,44 +167,47 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	gs := &types.GenesisState{Params: params}
-	if err := k.Benchmarks.Walk(ctx, nil, func(_ uint64, b types.Benchmark) (bool, error) {
-		gs.Benchmarks = append(gs.Benchmarks, b)
+	if gs.Benchmarks, err = values(ctx, k.Benchmarks); err != nil {
+		return nil, err
+	}
+	if gs.Models, err = values(ctx, k.Models); err != nil {
+		return nil, err
+	}
+	if gs.Evaluations, err = values(ctx, k.Evaluations); err != nil {
+		return nil, err
+	}
+	if gs.Rounds, err = values(ctx, k.Rounds); err != nil {
+		return nil, err
+	}
+	if gs.Results, err = values(ctx, k.Results); err != nil {
+		return nil, err
+	}
+	if gs.Disagreements, err = values(ctx, k.Disagreements); err != nil {
+		return nil, err
+	}
+	if gs.Index, err = values(ctx, k.Index); err != nil {
+		return nil, err
+	}
+	if gs.Seeds, err = values(ctx, k.Seeds); err != nil {
+		return nil, err
+	}
+	if err := k.SeedEntries.Walk(ctx, nil, func(key collections.Pair[int64, []byte], e types.SeedEntry) (bool, error) {
+		gs.SeedEntries = append(gs.SeedEntries, types.GenesisSeedEntry{Height: key.K1(), Validator: hex.EncodeToString(key.K2()), Entry: e})
 		return false, nil
 	}); err != nil {
 		return nil, err
 	}
-	if err := k.Models.Walk(ctx, nil, func(_ uint64, m types.Model) (bool, error) {
-		gs.Models = append(gs.Models, m)
-		return false, nil
-	}); err != nil {
+	if gs.Commitments, err = values(ctx, k.Commitments); err != nil {
 		return nil, err
 	}
-	if err := k.Evaluations.Walk(ctx, nil, func(_ uint64, e types.Evaluation) (bool, error) {
-		gs.Evaluations = append(gs.Evaluations, e)
-		return false, nil
-	}); err != nil {
+	if gs.Participations, err = values(ctx, k.Participations); err != nil {
 		return nil, err
 	}
-	if err := k.Rounds.Walk(ctx, nil, func(_ collections.Pair[uint64, uint32], r types.Round) (bool, error) {
-		gs.Rounds = append(gs.Rounds, r)
-		return false, nil
-	}); err != nil {
+	if gs.RewardPools, err = values(ctx, k.RewardPools); err != nil {
 		return nil, err
 	}
-	if err := k.Results.Walk(ctx, nil, func(_ collections.Triple[uint64, uint32, uint64], r types.Result) (bool, error) {
-		gs.Results = append(gs.Results, r)
-		return false, nil
-	}); err != nil {
-		return nil, err
-	}
-	if err := k.Disagreements.Walk(ctx, nil, func(_ uint64, d types.Disagreement) (bool, error) {
-		gs.Disagreements = append(gs.Disagreements, d)
-		return false, nil
-	}); err != nil {
-		return nil, err
-	}
-	if err := k.Index.Walk(ctx, nil, func(_ collections.Pair[uint64, uint64], e types.IndexEntry) (bool, error) {
-		gs.Index = append(gs.Index, e)
+	if err := k.Draws.Walk(ctx, nil, func(key collections.Triple[int64, uint64, uint32]) (bool, error) {
+		gs.Draws = append(gs.Draws, types.Draw{SeedHeight: key.K1(), EvaluationId: key.K2(), Round: key.K3()})
 		return false, nil
 	}); err != nil {
 		return nil, err
@@ -149,6 +228,16 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	return gs, nil
+}
+
+// values lists a map's values in key order.
+func values[K, V any](ctx context.Context, m collections.Map[K, V]) ([]V, error) {
+	var out []V
+	err := m.Walk(ctx, nil, func(_ K, v V) (bool, error) {
+		out = append(out, v)
+		return false, nil
+	})
+	return out, err
 }
 
 // nextPeek is the id the sequence hands out next (ids start at 1).

@@ -13,7 +13,7 @@ import (
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
-type queryServer struct{ Keeper }
+type queryServer struct{ k Keeper }
 
 var _ types.QueryServer = queryServer{}
 
@@ -22,7 +22,7 @@ func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k} }
 
 // Params implements types.QueryServer.
 func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
-	p, err := q.Keeper.Params.Get(ctx)
+	p, err := q.k.Params.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +34,7 @@ func (q queryServer) Benchmarks(ctx context.Context, req *types.QueryBenchmarksR
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	items, page, err := query.CollectionPaginate(ctx, q.Keeper.Benchmarks, req.Pagination,
+	items, page, err := query.CollectionPaginate(ctx, q.k.Benchmarks, req.Pagination,
 		func(_ uint64, b types.Benchmark) (types.Benchmark, error) { return b, nil })
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
@@ -47,7 +47,7 @@ func (q queryServer) Benchmark(ctx context.Context, req *types.QueryBenchmarkReq
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	b, err := q.Keeper.Benchmarks.Get(ctx, req.Id)
+	b, err := q.k.Benchmarks.Get(ctx, req.Id)
 	if err != nil {
 		return nil, status.Errorf(codes.NotFound, "benchmark %d not found", req.Id)
 	}
@@ -59,7 +59,7 @@ func (q queryServer) Models(ctx context.Context, req *types.QueryModelsRequest) 
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	items, page, err := query.CollectionPaginate(ctx, q.Keeper.Models, req.Pagination,
+	items, page, err := query.CollectionPaginate(ctx, q.k.Models, req.Pagination,
 		func(_ uint64, m types.Model) (types.Model, error) { return m, nil })
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
@@ -72,7 +72,7 @@ func (q queryServer) Model(ctx context.Context, req *types.QueryModelRequest) (*
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	m, err := q.Keeper.Models.Get(ctx, req.Id)
+	m, err := q.k.Models.Get(ctx, req.Id)
 	if err != nil {
 		return nil, status.Errorf(codes.NotFound, "model %d not found", req.Id)
 	}
@@ -84,7 +84,7 @@ func (q queryServer) Evaluations(ctx context.Context, req *types.QueryEvaluation
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	items, page, err := query.CollectionPaginate(ctx, q.Keeper.Evaluations, req.Pagination,
+	items, page, err := query.CollectionPaginate(ctx, q.k.Evaluations, req.Pagination,
 		func(_ uint64, e types.Evaluation) (types.Evaluation, error) { return e, nil })
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
@@ -97,7 +97,7 @@ func (q queryServer) Evaluation(ctx context.Context, req *types.QueryEvaluationR
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	e, err := q.Keeper.Evaluations.Get(ctx, req.Id)
+	e, err := q.k.Evaluations.Get(ctx, req.Id)
 	if err != nil {
 		return nil, status.Errorf(codes.NotFound, "evaluation %d not found", req.Id)
 	}
@@ -109,13 +109,13 @@ func (q queryServer) Rounds(ctx context.Context, req *types.QueryRoundsRequest) 
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	if has, err := q.Keeper.Evaluations.Has(ctx, req.Id); err != nil {
+	if has, err := q.k.Evaluations.Has(ctx, req.Id); err != nil {
 		return nil, err
 	} else if !has {
 		return nil, status.Errorf(codes.NotFound, "evaluation %d not found", req.Id)
 	}
 	res := &types.QueryRoundsResponse{}
-	err := q.Keeper.Rounds.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint32](req.Id),
+	err := q.k.Rounds.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint32](req.Id),
 		func(_ collections.Pair[uint64, uint32], r types.Round) (bool, error) {
 			res.Rounds = append(res.Rounds, r)
 			return false, nil
@@ -129,13 +129,13 @@ func (q queryServer) Results(ctx context.Context, req *types.QueryResultsRequest
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	if has, err := q.Keeper.Evaluations.Has(ctx, req.Id); err != nil {
+	if has, err := q.k.Evaluations.Has(ctx, req.Id); err != nil {
 		return nil, err
 	} else if !has {
 		return nil, status.Errorf(codes.NotFound, "evaluation %d not found", req.Id)
 	}
 	res := &types.QueryResultsResponse{}
-	err := q.Keeper.Results.Walk(ctx, collections.NewPrefixedTripleRange[uint64, uint32, uint64](req.Id),
+	err := q.k.Results.Walk(ctx, collections.NewPrefixedTripleRange[uint64, uint32, uint64](req.Id),
 		func(_ collections.Triple[uint64, uint32, uint64], r types.Result) (bool, error) {
 			res.Results = append(res.Results, r)
 			return false, nil

@@ -50,7 +50,7 @@ func (k Keeper) modelIndex(ctx context.Context, modelID uint64) (types.ModelInde
 func (q queryServer) Index(ctx context.Context, _ *types.QueryIndexRequest) (*types.QueryIndexResponse, error) {
 	res := &types.QueryIndexResponse{}
 	var models []uint64
-	if err := q.Keeper.Index.Walk(ctx, nil, func(key collections.Pair[uint64, uint64], _ types.IndexEntry) (bool, error) {
+	if err := q.k.Index.Walk(ctx, nil, func(key collections.Pair[uint64, uint64], _ types.IndexEntry) (bool, error) {
 		if n := len(models); n == 0 || models[n-1] != key.K1() {
 			models = append(models, key.K1())
 		}
@@ -59,7 +59,7 @@ func (q queryServer) Index(ctx context.Context, _ *types.QueryIndexRequest) (*ty
 		return nil, err
 	}
 	for _, m := range models {
-		idx, err := q.Keeper.modelIndex(ctx, m)
+		idx, err := q.k.modelIndex(ctx, m)
 		if err != nil {
 			return nil, err
 		}
@@ -73,12 +73,12 @@ func (q queryServer) ModelIndex(ctx context.Context, req *types.QueryModelIndexR
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	if has, err := q.Keeper.Models.Has(ctx, req.ModelId); err != nil {
+	if has, err := q.k.Models.Has(ctx, req.ModelId); err != nil {
 		return nil, err
 	} else if !has {
 		return nil, status.Errorf(codes.NotFound, "model %d not found", req.ModelId)
 	}
-	idx, err := q.Keeper.modelIndex(ctx, req.ModelId)
+	idx, err := q.k.modelIndex(ctx, req.ModelId)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/cosmos/gogoproto/proto"
@@ -12,15 +13,20 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 // Keeper stores the registries and evaluations.
 type Keeper struct {
-	cdc       codec.BinaryCodec
-	bank      types.BankKeeper
-	authority string
+	cdc        codec.BinaryCodec
+	bank       types.BankKeeper
+	staking    types.StakingKeeper
+	slashing   types.SlashingKeeper
+	distr      types.DistributionKeeper
+	authority  string
+	moduleAddr sdk.AccAddress
 
 	Schema          collections.Schema
 	Params          collections.Item[types.Params]
@@ -33,9 +39,10 @@ type Keeper struct {
 	Evaluations     collections.Map[uint64, types.Evaluation]
 	// Rounds holds every started round by (evaluation, round).
 	Rounds collections.Map[collections.Pair[uint64, uint32], types.Round]
-	// RoundsDue indexes the next round of each live evaluation by the height
-	// it starts at, so BeginBlock reads only what is due.
-	RoundsDue collections.KeySet[collections.Pair[int64, uint64]]
+	// Draws are the rounds waiting to be drawn, by the height of the seed
+	// they wait for: each live evaluation's next round, and timed-out
+	// rounds awaiting their redraw.
+	Draws collections.KeySet[collections.Triple[int64, uint64, uint32]]
 	// Results holds final results by (evaluation, round, model).
 	Results collections.Map[collections.Triple[uint64, uint32, uint64], types.Result]
 	// Disagreements holds every claim that differed from a final result.
@@ -51,6 +58,28 @@ type Keeper struct {
 	// ExtLimits are the extension bounds validators voted under at the
 	// height it names (see ExtensionLimits).
 	ExtLimits collections.Item[types.ExtensionLimits]
+	// Seeds are the seeds of the heights draws happen at.
+	Seeds collections.Map[int64, types.Seed]
+	// SeedEntries are validators' contributions by (height, address).
+	SeedEntries collections.Map[collections.Pair[int64, []byte], types.SeedEntry]
+	// PendingSeeds indexes the seeds not yet fixed or failed.
+	PendingSeeds collections.KeySet[int64]
+	// Commitments are validators' commitments to results (and what they
+	// revealed) by (evaluation, round, model, address), for the current
+	// attempt of open and recently closed rounds.
+	Commitments collections.Map[collections.Quad[uint64, uint32, uint64, []byte], types.Commitment]
+	// CommitDeadlines indexes rounds taking commitments by the height whose
+	// block closes their window.
+	CommitDeadlines collections.KeySet[collections.Triple[int64, uint64, uint32]]
+	// RevealEnds indexes rounds taking reveals by their last such height.
+	RevealEnds collections.KeySet[collections.Triple[int64, uint64, uint32]]
+	// Deadlines indexes live evaluations by deadline height, so a block
+	// reads only the evaluations due, however many ever existed.
+	Deadlines collections.KeySet[collections.Pair[int64, uint64]]
+	// Participations are validators' records as reporters, by address.
+	Participations collections.Map[[]byte, types.Participation]
+	// RewardPools are what markets paid an evaluation's reporters.
+	RewardPools collections.Map[uint64, types.RewardPool]
 
 	hooks    types.EvaluationHooks
 	disputes types.DisputeKeeper
@@ -58,12 +87,17 @@ type Keeper struct {
 
 // NewKeeper builds the keeper and its collections schema. authority is the
 // address allowed to change params and register benchmarks without deposit.
-func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank types.BankKeeper, authority string) Keeper {
+func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, deps types.Dependencies, authority string) Keeper {
 	sb := collections.NewSchemaBuilder(storeService)
+	triple := collections.TripleKeyCodec(collections.Int64Key, collections.Uint64Key, collections.Uint32Key)
 	k := Keeper{
 		cdc:             cdc,
-		bank:            bank,
+		bank:            deps.Bank,
+		staking:         deps.Staking,
+		slashing:        deps.Slashing,
+		distr:           deps.Distribution,
 		authority:       authority,
+		moduleAddr:      authtypes.NewModuleAddress(types.ModuleName),
 		Params:          collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		BenchmarkSeq:    collections.NewSequence(sb, types.BenchmarkSeqKey, "benchmark_seq"),
 		Benchmarks:      collections.NewMap(sb, types.BenchmarksKey, "benchmarks", collections.Uint64Key, codec.CollValue[types.Benchmark](cdc)),
@@ -74,8 +108,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 		Evaluations:     collections.NewMap(sb, types.EvaluationsKey, "evaluations", collections.Uint64Key, codec.CollValue[types.Evaluation](cdc)),
 		Rounds: collections.NewMap(sb, types.RoundsKey, "rounds",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint32Key), codec.CollValue[types.Round](cdc)),
-		RoundsDue: collections.NewKeySet(sb, types.RoundsDueKey, "rounds_due",
-			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		Draws: collections.NewKeySet(sb, types.DrawsKey, "draws", triple),
 		Results: collections.NewMap(sb, types.ResultsKey, "results",
 			collections.TripleKeyCodec(collections.Uint64Key, collections.Uint32Key, collections.Uint64Key),
 			codec.CollValue[types.Result](cdc)),
@@ -88,6 +121,21 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.IndexEntry](cdc)),
 		AwaitingFinal: collections.NewKeySet(sb, types.AwaitingFinalKey, "awaiting_final", collections.Uint64Key),
 		ExtLimits:     collections.NewItem(sb, types.ExtLimitsKey, "ext_limits", codec.CollValue[types.ExtensionLimits](cdc)),
+		Seeds:         collections.NewMap(sb, types.SeedsKey, "seeds", collections.Int64Key, codec.CollValue[types.Seed](cdc)),
+		SeedEntries: collections.NewMap(sb, types.SeedEntriesKey, "seed_entries",
+			collections.PairKeyCodec(collections.Int64Key, collections.BytesKey), codec.CollValue[types.SeedEntry](cdc)),
+		PendingSeeds: collections.NewKeySet(sb, types.PendingSeedsKey, "pending_seeds", collections.Int64Key),
+		Commitments: collections.NewMap(sb, types.CommitmentsKey, "commitments",
+			collections.QuadKeyCodec(collections.Uint64Key, collections.Uint32Key, collections.Uint64Key, collections.BytesKey),
+			codec.CollValue[types.Commitment](cdc)),
+		CommitDeadlines: collections.NewKeySet(sb, types.CommitDeadlinesKey, "commit_deadlines", triple),
+		RevealEnds:      collections.NewKeySet(sb, types.RevealEndsKey, "reveal_ends", triple),
+		Deadlines: collections.NewKeySet(sb, types.DeadlinesKey, "deadlines",
+			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		Participations: collections.NewMap(sb, types.ParticipationsKey, "participations", collections.BytesKey,
+			codec.CollValue[types.Participation](cdc)),
+		RewardPools: collections.NewMap(sb, types.RewardPoolsKey, "reward_pools", collections.Uint64Key,
+			codec.CollValue[types.RewardPool](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -134,3 +182,5 @@ func nextID(ctx context.Context, seq collections.Sequence) (uint64, error) {
 func emit(ctx context.Context, ev proto.Message) error {
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
 }
+
+func isNotFound(err error) bool { return errors.Is(err, collections.ErrNotFound) }

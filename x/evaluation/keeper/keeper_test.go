@@ -1,8 +1,6 @@
 package keeper_test
 
 import (
-	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -19,34 +17,23 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/query"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/delphi-network/delphi/testutil/evalsim"
+	"github.com/delphi-network/delphi/testutil/fakebank"
 	"github.com/delphi-network/delphi/x/evaluation/keeper"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
-
-// fakeBank records deposits and fails for accounts marked broke. It is the
-// only mock: everything else is the real keeper on a real store.
-type fakeBank struct {
-	deposits map[string]sdk.Coins
-	broke    map[string]bool
-}
-
-func (b *fakeBank) SendCoinsFromAccountToModule(_ context.Context, from sdk.AccAddress, to string, amt sdk.Coins) error {
-	if b.broke[from.String()] {
-		return errors.New("insufficient funds")
-	}
-	b.deposits[from.String()+">"+to] = b.deposits[from.String()+">"+to].Add(amt...)
-	return nil
-}
 
 type fixture struct {
 	ctx       sdk.Context
 	k         keeper.Keeper
 	msg       types.MsgServer
 	q         types.QueryServer
-	bank      *fakeBank
+	bank      fakebank.Bank
 	authority string
 	alice     string
 	bob       string
+	// sim plays four validators of power 25 (see testutil/evalsim).
+	sim *evalsim.Sim
 }
 
 func addr(seed string) string {
@@ -55,23 +42,48 @@ func addr(seed string) string {
 
 func newFixture(t *testing.T) *fixture { return newFixtureTB(t) }
 
-func newFixtureTB(t testing.TB) *fixture {
+// newFixtureTB is the real keeper on a real store at height 100, with a
+// bank whose balances live in the same store (fakebank), alice and bob
+// funded, and four simulated validators. deps adds keepers (staking,
+// slashing, distribution) a test needs.
+func newFixtureTB(t testing.TB, deps ...func(*types.Dependencies)) *fixture {
 	t.Helper()
-	key := storetypes.NewKVStoreKey(types.StoreKey)
-	tctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient"))
-	ctx := tctx.Ctx.WithBlockHeight(100)
+	key, bankKey := storetypes.NewKVStoreKey(types.StoreKey), storetypes.NewKVStoreKey("bank")
+	ctx := testutil.DefaultContextWithKeys(map[string]*storetypes.KVStoreKey{types.StoreKey: key, "bank": bankKey}, nil, nil).
+		WithBlockHeight(100)
 	reg := codectypes.NewInterfaceRegistry()
 	types.RegisterInterfaces(reg)
 	cdc := codec.NewProtoCodec(reg)
-	bank := &fakeBank{deposits: map[string]sdk.Coins{}, broke: map[string]bool{}}
+	bank := fakebank.Bank{Key: bankKey}
 	authority := authtypes.NewModuleAddress("gov").String()
-	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), bank, authority)
+	f := &fixture{bank: bank, authority: authority, alice: addr("a"), bob: addr("b")}
+	d := types.Dependencies{Bank: bank}
+	for _, dep := range deps {
+		dep(&d)
+	}
+	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), d, authority)
 	gs := types.DefaultGenesis()
 	// Finalize as soon as the last round is final; the window has its own test.
 	gs.Params.ChallengeWindowBlocks = 0
-	require.NoError(t, k.InitGenesis(ctx, *gs))
-	return &fixture{ctx: ctx, k: k, msg: keeper.NewMsgServerImpl(k), q: keeper.NewQueryServerImpl(k),
-		bank: bank, authority: authority, alice: addr("a"), bob: addr("b")}
+	require.NoError(t, f.k.InitGenesis(ctx, *gs))
+	for _, a := range []string{f.alice, f.bob} {
+		for _, d := range []string{"udelphi", "uusdc"} {
+			bank.SetBalance(ctx, sdk.MustAccAddressFromBech32(a), d, math.NewInt(1_000_000_000_000))
+		}
+	}
+	f.ctx, f.msg, f.q = ctx, keeper.NewMsgServerImpl(f.k), keeper.NewQueryServerImpl(f.k)
+	f.sim = evalsim.New(&f.k, 4)
+	return f
+}
+
+// balance is an account's balance of a denom.
+func (f *fixture) balance(a string, denom string) math.Int {
+	return f.bank.Balance(f.ctx, sdk.MustAccAddressFromBech32(a), denom)
+}
+
+// moduleBalance is x/evaluation's account's balance of a denom.
+func (f *fixture) moduleBalance(denom string) math.Int {
+	return f.bank.Balance(f.ctx, authtypes.NewModuleAddress(types.ModuleName), denom)
 }
 
 const hashA = "0d715376572e8983a7c6e8d0e0a5b1d2f1e3c4b5a6978877665544332211aabb"
@@ -108,7 +120,7 @@ func TestRegisterBenchmark(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "mnist", got.Benchmark.Name)
 	require.Equal(t, f.authority, got.Benchmark.Registrant)
-	require.Empty(t, f.bank.deposits, "the authority pays no deposit")
+	require.True(t, f.moduleBalance("udelphi").IsZero(), "the authority pays no deposit")
 
 	valid := func() *types.MsgRegisterBenchmark {
 		return &types.MsgRegisterBenchmark{Registrant: f.authority, Name: "fashion-mnist", Task: "t", Metric: "accuracy",
@@ -153,10 +165,9 @@ func TestPermissionlessBenchmarkTakesDeposit(t *testing.T) {
 		DatasetSha256: hashA, ItemRoot: hashA, DatasetUris: []string{"file:///iris.csv"}, ItemCount: 150}
 	_, err = f.msg.RegisterBenchmark(f.ctx, m)
 	require.NoError(t, err)
-	require.Equal(t, params.BenchmarkDeposit, f.bank.deposits[f.alice+">"+types.ModuleName])
+	require.Equal(t, params.BenchmarkDeposit.AmountOf("udelphi"), f.moduleBalance("udelphi"))
 
-	f.bank.broke[f.bob] = true
-	m.Registrant, m.Name = f.bob, "wine"
+	m.Registrant, m.Name = addr("c"), "wine" // carol has nothing
 	_, err = f.msg.RegisterBenchmark(f.ctx, m)
 	require.ErrorContains(t, err, "insufficient funds")
 	_, err = f.k.BenchmarkByName.Get(f.ctx, "wine")
@@ -208,13 +219,30 @@ func TestCreateEvaluation(t *testing.T) {
 		return &types.MsgCreateEvaluation{Creator: f.alice, BenchmarkId: bench, ModelIds: []uint64{m1, m2},
 			Rounds: 5, ItemsPerRound: 100, BlocksBetweenRounds: 3, StartDelay: 2, DeadlineBlocks: 20}
 	}
+	before := f.balance(f.alice, "udelphi")
 	res, err := f.msg.CreateEvaluation(f.ctx, valid())
 	require.NoError(t, err)
-	require.Equal(t, int64(102), res.StartHeight)
+	// Round 0 is drawn at the first height whose seed validators can
+	// commit to: start_delay 2 is less than the seed lead of 3.
+	require.Equal(t, int64(100+types.MinSeedLead), res.StartHeight)
 	e, err := f.q.Evaluation(f.ctx, &types.QueryEvaluationRequest{Id: res.Id})
 	require.NoError(t, err)
 	require.Equal(t, types.EVALUATION_STATUS_SCHEDULED, e.Evaluation.Status)
-	require.Equal(t, int64(100+2+4*3+20), e.Evaluation.DeadlineHeight)
+	require.Equal(t, int64(103+4*3+20), e.Evaluation.DeadlineHeight)
+	// The deposit is sized to the work: 100 udelphi × 2 models × 5 rounds
+	// × 100 items.
+	require.Equal(t, "100000udelphi", e.Evaluation.Deposit.String())
+	require.Equal(t, before.SubRaw(100_000), f.balance(f.alice, "udelphi"))
+	require.Equal(t, math.NewInt(100_000), f.moduleBalance("udelphi"))
+
+	// More than the minimum buys priority; less is refused.
+	more := valid()
+	more.Deposit = sdk.NewCoins(sdk.NewInt64Coin("udelphi", 250_000))
+	res2, err := f.msg.CreateEvaluation(f.ctx, more)
+	require.NoError(t, err)
+	e2, err := f.k.Evaluations.Get(f.ctx, res2.Id)
+	require.NoError(t, err)
+	require.Equal(t, "250000udelphi", e2.Deposit.String())
 
 	for name, tc := range map[string]struct {
 		mutate func(*types.MsgCreateEvaluation)
@@ -232,6 +260,13 @@ func TestCreateEvaluation(t *testing.T) {
 		"no deadline":         {func(m *types.MsgCreateEvaluation) { m.DeadlineBlocks = 0 }, types.ErrInvalidEvaluation},
 		"overflowing delay":   {func(m *types.MsgCreateEvaluation) { m.StartDelay = 1 << 63 }, types.ErrInvalidEvaluation},
 		"overflowing spacing": {func(m *types.MsgCreateEvaluation) { m.BlocksBetweenRounds = 1<<64 - 1 }, types.ErrInvalidEvaluation},
+		"deposit too small": {func(m *types.MsgCreateEvaluation) {
+			m.Deposit = sdk.NewCoins(sdk.NewInt64Coin("udelphi", 99_999))
+		}, types.ErrInvalidEvaluation},
+		"deposit in another denom": {func(m *types.MsgCreateEvaluation) {
+			m.Deposit = sdk.NewCoins(sdk.NewInt64Coin("uusdc", 1_000_000))
+		}, types.ErrInvalidEvaluation},
+		"creator cannot pay": {func(m *types.MsgCreateEvaluation) { m.Creator = addr("c") }, types.ErrInsufficientDeposit},
 	} {
 		t.Run(name, func(t *testing.T) {
 			m := valid()

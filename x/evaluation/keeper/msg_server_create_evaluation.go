@@ -29,9 +29,10 @@ func (k msgServer) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEva
 }
 
 // CreateEvaluation checks the benchmark, the models and the schedule against
-// params, and schedules round 0 at start_delay blocks from now. x/market
-// calls it to create the evaluation a market trades on; the caller has
-// checked msg.Creator.
+// params, takes the creator's deposit (sized to the work: models × rounds ×
+// items per round) and schedules round 0 at start_delay blocks from now or
+// later (its seed needs seed_lead_blocks). x/market calls it to create the
+// evaluation a market trades on; the caller has checked msg.Creator.
 func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvaluation) (types.Evaluation, error) {
 	var none types.Evaluation
 	params, err := k.Params.Get(ctx)
@@ -85,21 +86,35 @@ func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvalua
 	if span > uint64(math.MaxInt64-height) {
 		return none, errorsmod.Wrap(bad, "schedule overflows the block height")
 	}
-	start := height + int64(msg.StartDelay)
+	if err := msg.Deposit.Validate(); err != nil {
+		return none, errorsmod.Wrapf(bad, "deposit: %v", err)
+	}
+	deposit, err := k.takeDeposit(ctx, msg.Creator, msg.Deposit, types.RequiredDeposit(params, n, msg.Rounds, msg.ItemsPerRound))
+	if err != nil {
+		return none, err
+	}
 
 	id, err := nextID(ctx, k.EvaluationSeq)
 	if err != nil {
 		return none, err
 	}
+	// Round 0 is drawn at the first height, start_delay blocks away or
+	// more, whose seed validators have time to commit to.
+	start, err := k.scheduleDraw(ctx, id, 0, height+int64(msg.StartDelay))
+	if err != nil {
+		return none, err
+	}
+	// Bounded: the seed lead by params, the rest by the span checked above.
+	deadline := start + int64(span-msg.StartDelay)
 	e := types.Evaluation{
 		Id: id, BenchmarkId: bench.Id, ModelIds: msg.ModelIds, Rounds: msg.Rounds, ItemsPerRound: msg.ItemsPerRound,
-		BlocksBetweenRounds: msg.BlocksBetweenRounds, StartHeight: start, DeadlineHeight: height + int64(span),
-		Creator: msg.Creator, Status: types.EVALUATION_STATUS_SCHEDULED,
+		BlocksBetweenRounds: msg.BlocksBetweenRounds, StartHeight: start, DeadlineHeight: deadline,
+		Creator: msg.Creator, Status: types.EVALUATION_STATUS_SCHEDULED, Deposit: deposit,
 	}
 	if err := k.Evaluations.Set(ctx, id, e); err != nil {
 		return none, err
 	}
-	if err := k.RoundsDue.Set(ctx, collections.Join(start, id)); err != nil {
+	if err := k.Deadlines.Set(ctx, collections.Join(deadline, id)); err != nil {
 		return none, err
 	}
 	if err := emit(ctx, &types.EventEvaluationCreated{

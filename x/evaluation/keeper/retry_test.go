@@ -5,74 +5,75 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"cosmossdk.io/collections"
-
-	"github.com/delphi-network/delphi/x/evaluation/keeper"
+	"github.com/delphi-network/delphi/testutil/evalsim"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
-func withAttempt(r *types.RoundResult, a uint32) *types.RoundResult {
-	r.Attempt = a
-	return r
-}
-
-// A round without quorum by its timeout is drawn again with new items; the
-// partial results of the first attempt are discarded and stale claims for it
-// no longer count.
+// A round without quorum by its timeout is drawn again with new items and a
+// new seed; the partial results and commitments of the first attempt are
+// discarded, and what validators say about it no longer counts.
 func TestRoundWithoutQuorumIsRedrawn(t *testing.T) {
 	f := newFixture(t)
-	id, hooks := twoRounds(t, f) // rounds open at 102 and 105, timeout 10 blocks
-	// Model 1 of round 0 becomes final in attempt 0; model 2 and 3 never do.
-	require.NoError(t, f.k.TallyVotes(f.ctx, []keeper.Vote{vote(1, 10, res(id, 0, 1, 50, 1))}, 10))
+	id, hooks := twoRounds(t, f) // round 0 drawn at 103, timeout 12 blocks
+	attempt1 := false
+	f.sim.Results = f.sim.Claims(func(i int, r types.Round, m uint64) *types.RoundResult {
+		switch {
+		case r.Round != 0:
+			return evalsim.Result(1, 1)
+		case r.Attempt == 0 && m == 1:
+			return evalsim.Result(50, 1) // only model 1 of the first attempt
+		case r.Attempt == 1 && attempt1:
+			return evalsim.Result(60+m, byte(m))
+		}
+		return nil
+	})
+	// Not every model is committed to, so the window runs to its deadline
+	// (108); the reveals come in the block after the next.
+	f.runTo(t, 110)
 	_, final := f.result(t, id, 0, 1)
-	require.True(t, final)
+	require.True(t, final, "model 1 of attempt 0 became final")
+	first := f.round(t, id, 0)
+	require.Equal(t, int64(115), first.TimeoutHeight)
 
-	first, err := f.k.Rounds.Get(f.ctx, collections.Join(id, uint32(0)))
-	require.NoError(t, err)
-	require.Equal(t, int64(112), first.TimeoutHeight)
-	f.beginBlock(t, 111)
-	f.beginBlock(t, 112)
-	second, err := f.k.Rounds.Get(f.ctx, collections.Join(id, uint32(0)))
-	require.NoError(t, err)
+	f.runTo(t, 115)
+	second := f.round(t, id, 0)
 	require.Equal(t, uint32(1), second.Attempt)
-	require.Equal(t, int64(112), second.StartHeight)
-	require.Equal(t, int64(122), second.TimeoutHeight)
-	require.NotEqual(t, first.Seed, second.Seed, "new items")
+	require.Equal(t, types.ROUND_STATUS_SEEDING, second.Status, "waits for a new seed")
+	require.Equal(t, int64(115+types.MinSeedLead), second.SeedHeight)
 	_, final = f.result(t, id, 0, 1)
 	require.False(t, final, "results of the earlier attempt are discarded")
-
-	// Claims computed for attempt 0 are ignored; attempt 1 finalizes.
-	require.NoError(t, f.k.TallyVotes(f.ctx, []keeper.Vote{vote(1, 10, res(id, 0, 1, 50, 1), res(id, 0, 2, 50, 2), res(id, 0, 3, 50, 3))}, 10))
-	_, final = f.result(t, id, 0, 2)
-	require.False(t, final)
-	require.NoError(t, f.k.TallyVotes(f.ctx, []keeper.Vote{vote(1, 10,
-		withAttempt(res(id, 0, 1, 60, 1), 1), withAttempt(res(id, 0, 2, 61, 2), 1), withAttempt(res(id, 0, 3, 62, 3), 1))}, 10))
-	r0, err := f.k.Rounds.Get(f.ctx, collections.Join(id, uint32(0)))
+	cs, err := f.q.Commitments(f.ctx, &types.QueryCommitmentsRequest{Id: id, Round: 0})
 	require.NoError(t, err)
-	require.Equal(t, types.ROUND_STATUS_FINAL, r0.Status)
+	require.Empty(t, cs.Commitments, "and so are its commitments")
+
+	f.runTo(t, 118)
+	second = f.round(t, id, 0)
+	require.Equal(t, types.ROUND_STATUS_OPEN, second.Status)
+	require.Equal(t, int64(118), second.StartHeight)
+	require.Equal(t, int64(130), second.TimeoutHeight)
+	require.NotEqual(t, first.Seed, second.Seed, "new items")
+
+	attempt1 = true
+	f.runTo(t, 125)
+	require.Equal(t, types.ROUND_STATUS_FINAL, f.round(t, id, 0).Status)
 	got, _ := f.result(t, id, 0, 1)
-	require.Equal(t, uint64(60), got.Correct)
+	require.Equal(t, uint64(61), got.Correct)
 
 	// A final round is not redrawn when its old timeout comes.
-	f.beginBlock(t, 122)
-	r0, err = f.k.Rounds.Get(f.ctx, collections.Join(id, uint32(0)))
-	require.NoError(t, err)
-	require.Equal(t, uint32(1), r0.Attempt)
+	f.runTo(t, 130)
+	require.Equal(t, uint32(1), f.round(t, id, 0).Attempt)
 	require.Empty(t, hooks.failed)
 }
 
 func TestRoundOutOfRetriesFailsTheEvaluation(t *testing.T) {
 	f := newFixture(t)
 	id, hooks := twoRounds(t, f)
-	// Default: 2 retries, so attempts at 102, 112, 122; failure at 132.
-	for _, h := range []int64{112, 122} {
-		f.beginBlock(t, h)
-		require.Equal(t, types.EVALUATION_STATUS_RUNNING, f.status(t, id), "height %d", h)
-	}
-	r0, err := f.k.Rounds.Get(f.ctx, collections.Join(id, uint32(0)))
-	require.NoError(t, err)
-	require.Equal(t, uint32(2), r0.Attempt)
-	f.beginBlock(t, 132)
+	// Default: 2 retries. Attempts drawn at 103, 118 (timeout 115 + seed
+	// lead 3) and 133; the third times out at 145 and fails it.
+	f.runTo(t, 144)
+	require.Equal(t, types.EVALUATION_STATUS_RUNNING, f.status(t, id))
+	require.Equal(t, uint32(2), f.round(t, id, 0).Attempt)
+	f.runTo(t, 145)
 	require.Equal(t, types.EVALUATION_STATUS_FAILED, f.status(t, id))
 	require.Equal(t, []uint64{id}, hooks.failed)
 	for _, r := range f.rounds(t, id) {

@@ -2,10 +2,9 @@ package keeper
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"math"
 
 	"cosmossdk.io/collections"
 
@@ -14,122 +13,139 @@ import (
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
-// seedDomain separates round seeds from every other hash on the chain.
-const seedDomain = "delphi/evaluation/round-seed/v1"
-
-// RoundSeed is the seed of round r of evaluation e started in the block with
-// hash blockHash: SHA-256(domain || e as 8 bytes BE || r as 4 bytes BE ||
-// blockHash). The block hash is unknown until the block is decided, so no one
-// can tune a model to a round's items in advance.
-func RoundSeed(evaluationID uint64, round uint32, blockHash []byte) [32]byte {
-	h := sha256.New()
-	h.Write([]byte(seedDomain))
-	var buf [12]byte
-	binary.BigEndian.PutUint64(buf[:8], evaluationID)
-	binary.BigEndian.PutUint32(buf[8:], round)
-	h.Write(buf[:])
-	h.Write(blockHash)
-	var out [32]byte
-	copy(out[:], h.Sum(nil))
-	return out
-}
-
-// BeginBlocker opens the rounds due at this height, draws again the rounds
-// that timed out without quorum, and fails evaluations whose deadline has
-// passed.
+// BeginBlocker draws the rounds whose seed is fixed, draws again the rounds
+// that timed out without quorum, fails evaluations whose deadline has
+// passed, and finalizes evaluations whose challenge window is over. It runs
+// after the PreBlocker (ProcessCommit), which fixed this block's seeds.
 func (k Keeper) BeginBlocker(ctx context.Context) error {
-	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	height := sdkCtx.BlockHeight()
-	if err := k.openDueRounds(sdkCtx, height); err != nil {
+	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
+	if err := k.drawDue(ctx, height); err != nil {
 		return err
 	}
-	if err := k.retryTimedOut(sdkCtx, height); err != nil {
+	if err := k.retryTimedOut(ctx, height); err != nil {
 		return err
 	}
-	if err := k.failOverdue(sdkCtx, height); err != nil {
+	if err := k.failOverdue(ctx, height); err != nil {
 		return err
 	}
-	return k.finalizeAwaiting(sdkCtx, height)
+	return k.finalizeAwaiting(ctx, height)
 }
 
-// openDueRounds starts every round indexed at height, in evaluation-id
-// order (the key order of RoundsDue), and indexes each evaluation's next one.
-func (k Keeper) openDueRounds(ctx sdk.Context, height int64) error {
-	rng := collections.NewPrefixedPairRange[int64, uint64](height)
-	var due []uint64
-	if err := k.RoundsDue.Walk(ctx, rng, func(key collections.Pair[int64, uint64]) (bool, error) {
-		due = append(due, key.K2())
+// drawDue draws every waiting round whose seed height has come, in (seed
+// height, evaluation, round) order: with its seed if fixed; at a later
+// seed if it failed; not yet if it is still pending. Only the draws
+// waiting are read, however many rounds ever existed.
+func (k Keeper) drawDue(ctx context.Context, height int64) error {
+	var due []collections.Triple[int64, uint64, uint32]
+	rng := new(collections.Range[collections.Triple[int64, uint64, uint32]]).
+		EndInclusive(collections.Join3(height, uint64(math.MaxUint64), uint32(math.MaxUint32)))
+	if err := k.Draws.Walk(ctx, rng, func(key collections.Triple[int64, uint64, uint32]) (bool, error) {
+		due = append(due, key)
 		return false, nil
 	}); err != nil {
 		return err
 	}
-	for _, id := range due {
-		if err := k.RoundsDue.Remove(ctx, collections.Join(height, id)); err != nil {
-			return err
+	for _, key := range due {
+		seed, err := k.Seeds.Get(ctx, key.K1())
+		if err != nil {
+			return fmt.Errorf("draw of evaluation %d round %d: seed %d: %w", key.K2(), key.K3(), key.K1(), err)
 		}
-		if err := k.openRound(ctx, id, height); err != nil {
-			return err
+		switch seed.Status {
+		case types.SEED_STATUS_PENDING:
+			continue
+		case types.SEED_STATUS_FAILED:
+			if err := k.Draws.Remove(ctx, key); err != nil {
+				return err
+			}
+			at, err := k.scheduleDraw(ctx, key.K2(), key.K3(), height)
+			if err != nil {
+				return err
+			}
+			if err := k.setSeedHeight(ctx, key.K2(), key.K3(), at); err != nil {
+				return err
+			}
+		default:
+			if err := k.Draws.Remove(ctx, key); err != nil {
+				return err
+			}
+			value, err := hex.DecodeString(seed.Value)
+			if err != nil {
+				return err
+			}
+			if err := k.draw(ctx, key.K2(), key.K3(), key.K1(), value, height); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-func (k Keeper) openRound(ctx sdk.Context, id uint64, height int64) error {
+// setSeedHeight records on a redraw-waiting round the seed it now waits for.
+func (k Keeper) setSeedHeight(ctx context.Context, id uint64, r uint32, at int64) error {
+	round, err := k.Rounds.Get(ctx, collections.Join(id, r))
+	if err != nil {
+		return nil // a first draw: the round does not exist yet
+	}
+	round.SeedHeight = at
+	return k.Rounds.Set(ctx, collections.Join(id, r), round)
+}
+
+// draw opens round r of an evaluation (its first draw, or the redraw of a
+// round that timed out) on the items its seed selects, starts its commit
+// window, and schedules the evaluation's next round.
+func (k Keeper) draw(ctx context.Context, id uint64, r uint32, seedHeight int64, seedValue []byte, height int64) error {
 	e, err := k.Evaluations.Get(ctx, id)
 	if err != nil {
 		return fmt.Errorf("due evaluation %d: %w", id, err)
 	}
 	if e.Status != types.EVALUATION_STATUS_SCHEDULED && e.Status != types.EVALUATION_STATUS_RUNNING {
-		return nil // failed or finalized since it was indexed
+		return nil // failed or finalized since it was scheduled
 	}
-	r, err := k.roundCount(ctx, id)
+	p, err := k.Params.Get(ctx)
 	if err != nil {
 		return err
 	}
-	round := types.Round{EvaluationId: id, Round: r, Status: types.ROUND_STATUS_OPEN}
-	if err := k.drawRound(ctx, &round, e, height); err != nil {
+	round, err := k.Rounds.Get(ctx, collections.Join(id, r))
+	first := err != nil
+	if first {
+		round = types.Round{EvaluationId: id, Round: r}
+	}
+	seed := types.RoundSeed(id, r, round.Attempt, seedValue)
+	// Bounded: the windows by params, the height by the schedule.
+	round.Status, round.Phase, round.Seed, round.SeedHeight = types.ROUND_STATUS_OPEN, types.ROUND_PHASE_COMMIT, hex.EncodeToString(seed[:]), seedHeight
+	round.StartHeight, round.TimeoutHeight = height, height+int64(p.RoundTimeoutBlocks)
+	round.CommitDeadline, round.CommitClosedHeight, round.RevealEndHeight, round.Accounted = height+int64(p.CommitWindowBlocks), 0, 0, false
+	if err := k.Rounds.Set(ctx, collections.Join(id, r), round); err != nil {
 		return err
 	}
-	e.Status = types.EVALUATION_STATUS_RUNNING
-	if err := k.Evaluations.Set(ctx, id, e); err != nil {
+	if err := k.RoundTimeouts.Set(ctx, collections.Join3(round.TimeoutHeight, id, r)); err != nil {
 		return err
 	}
-	if r+1 < e.Rounds {
-		// Cannot overflow: CreateEvaluation bounded the whole schedule.
-		if err := k.RoundsDue.Set(ctx, collections.Join(height+int64(e.BlocksBetweenRounds), id)); err != nil {
+	if err := k.CommitDeadlines.Set(ctx, collections.Join3(round.CommitDeadline, id, r)); err != nil {
+		return err
+	}
+	if e.Status != types.EVALUATION_STATUS_RUNNING {
+		e.Status = types.EVALUATION_STATUS_RUNNING
+		if err := k.Evaluations.Set(ctx, id, e); err != nil {
 			return err
 		}
 	}
-	return nil
+	if first && r+1 < e.Rounds {
+		// Cannot overflow: CreateEvaluation bounded the whole schedule.
+		if _, err := k.scheduleDraw(ctx, id, r+1, height+int64(e.BlocksBetweenRounds)); err != nil {
+			return err
+		}
+	}
+	return emit(ctx, &types.EventRoundStarted{EvaluationId: id, Round: r, Height: height, Seed: round.Seed,
+		BenchmarkId: e.BenchmarkId, ItemsPerRound: e.ItemsPerRound, Attempt: round.Attempt})
 }
 
-// drawRound gives a round its seed from this block's hash and its timeout,
-// stores and indexes it, and announces it.
-func (k Keeper) drawRound(ctx sdk.Context, round *types.Round, e types.Evaluation, height int64) error {
-	params, err := k.Params.Get(ctx)
-	if err != nil {
-		return err
-	}
-	seed := RoundSeed(round.EvaluationId, round.Round, ctx.HeaderHash())
-	round.StartHeight, round.Seed = height, hex.EncodeToString(seed[:])
-	// Cannot overflow: the timeout is bounded by params, the height by the
-	// evaluation's bounded schedule.
-	round.TimeoutHeight = height + int64(params.RoundTimeoutBlocks)
-	if err := k.Rounds.Set(ctx, collections.Join(round.EvaluationId, round.Round), *round); err != nil {
-		return err
-	}
-	if err := k.RoundTimeouts.Set(ctx, collections.Join3(round.TimeoutHeight, round.EvaluationId, round.Round)); err != nil {
-		return err
-	}
-	return emit(ctx, &types.EventRoundStarted{EvaluationId: round.EvaluationId, Round: round.Round, Height: height,
-		Seed: round.Seed, BenchmarkId: e.BenchmarkId, ItemsPerRound: e.ItemsPerRound, Attempt: round.Attempt})
-}
-
-// retryTimedOut draws again, with this block's hash, every round that times
-// out at height with a model still not final: the results of the earlier
-// attempt are discarded so every model is scored on the same items. A round
-// out of retries fails its evaluation.
-func (k Keeper) retryTimedOut(ctx sdk.Context, height int64) error {
+// retryTimedOut sends back to the seeds every round that times out at
+// height with a model still not final: the attempt's results and
+// commitments are discarded so every model is scored on the same items,
+// and the round is drawn again with a new seed. A round out of retries
+// fails its evaluation.
+func (k Keeper) retryTimedOut(ctx context.Context, height int64) error {
 	type due struct {
 		evaluation uint64
 		round      uint32
@@ -158,73 +174,107 @@ func (k Keeper) retryTimedOut(ctx sdk.Context, height int64) error {
 		if err != nil {
 			return err
 		}
-		if round.Status != types.ROUND_STATUS_OPEN || e.Status != types.EVALUATION_STATUS_RUNNING {
+		if round.Status != types.ROUND_STATUS_OPEN || round.TimeoutHeight != height || e.Status != types.EVALUATION_STATUS_RUNNING {
 			continue
 		}
 		if round.Attempt >= params.MaxRoundRetries {
 			reason := fmt.Sprintf("round %d had no quorum after %d attempts", round.Round, round.Attempt+1)
-			if err := k.failEvaluation(ctx, e, reason); err != nil {
+			if err := k.failEvaluation(ctx, e, reason, false); err != nil {
 				return err
 			}
 			continue
 		}
-		for _, m := range e.ModelIds {
-			if err := k.Results.Remove(ctx, collections.Join3(d.evaluation, d.round, m)); err != nil {
-				return err
-			}
+		if err := k.clearAttempt(ctx, e, d.round); err != nil {
+			return err
 		}
 		round.Attempt++
-		if err := k.drawRound(ctx, &round, e, height); err != nil {
+		round.Status, round.Phase = types.ROUND_STATUS_SEEDING, types.ROUND_PHASE_UNSPECIFIED
+		if round.SeedHeight, err = k.scheduleDraw(ctx, d.evaluation, d.round, height); err != nil {
+			return err
+		}
+		if err := k.Rounds.Set(ctx, collections.Join(d.evaluation, d.round), round); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// roundCount is how many rounds of an evaluation have started.
-func (k Keeper) roundCount(ctx context.Context, id uint64) (uint32, error) {
-	var n uint32
-	err := k.Rounds.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint32](id),
-		func(collections.Pair[uint64, uint32], types.Round) (bool, error) {
-			n++
+// clearAttempt discards a round attempt's final results and commitments.
+func (k Keeper) clearAttempt(ctx context.Context, e types.Evaluation, r uint32) error {
+	for _, m := range e.ModelIds {
+		if err := k.Results.Remove(ctx, collections.Join3(e.Id, r, m)); err != nil {
+			return err
+		}
+	}
+	var keys []collections.Quad[uint64, uint32, uint64, []byte]
+	if err := k.Commitments.Walk(ctx, collections.NewSuperPrefixedQuadRange[uint64, uint32, uint64, []byte](e.Id, r),
+		func(key collections.Quad[uint64, uint32, uint64, []byte], _ types.Commitment) (bool, error) {
+			keys = append(keys, key)
 			return false, nil
-		})
-	return n, err
+		}); err != nil {
+		return err
+	}
+	for _, key := range keys {
+		if err := k.Commitments.Remove(ctx, key); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// failOverdue fails the live evaluations whose deadline is this height: their
-// results did not all become final in time. Scanning every evaluation is
-// bounded by the live set; an index by deadline replaces it when results land.
-func (k Keeper) failOverdue(ctx sdk.Context, height int64) error {
-	var overdue []types.Evaluation
-	if err := k.Evaluations.Walk(ctx, nil, func(_ uint64, e types.Evaluation) (bool, error) {
-		// An evaluation whose rounds are all final only waits for its
-		// challenge window and disputes: the deadline no longer applies.
-		live := e.Status == types.EVALUATION_STATUS_SCHEDULED || e.Status == types.EVALUATION_STATUS_RUNNING
-		if live && e.FinalAfterHeight == 0 && e.DeadlineHeight <= height {
-			overdue = append(overdue, e)
-		}
+// failOverdue fails the live evaluations whose deadline is this height (or
+// passed): their results did not all become final in time. It reads only
+// the Deadlines index, so its cost does not grow with the evaluations that
+// ever existed.
+func (k Keeper) failOverdue(ctx context.Context, height int64) error {
+	var due []collections.Pair[int64, uint64]
+	rng := collections.NewPrefixUntilPairRange[int64, uint64](height)
+	if err := k.Deadlines.Walk(ctx, rng, func(key collections.Pair[int64, uint64]) (bool, error) {
+		due = append(due, key)
 		return false, nil
 	}); err != nil {
 		return err
 	}
-	for _, e := range overdue {
+	for _, key := range due {
+		if err := k.Deadlines.Remove(ctx, key); err != nil {
+			return err
+		}
+		e, err := k.Evaluations.Get(ctx, key.K2())
+		if err != nil {
+			return err
+		}
+		// An evaluation whose rounds are all final only waits for its
+		// challenge window and disputes: the deadline no longer applies.
+		live := e.Status == types.EVALUATION_STATUS_SCHEDULED || e.Status == types.EVALUATION_STATUS_RUNNING
+		if !live || e.FinalAfterHeight != 0 {
+			continue
+		}
 		reason := fmt.Sprintf("deadline height %d passed before every round was final", e.DeadlineHeight)
-		if err := k.failEvaluation(ctx, e, reason); err != nil {
+		if err := k.failEvaluation(ctx, e, reason, false); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// failEvaluation marks an evaluation and its open rounds failed and tells
-// the hooks.
-func (k Keeper) failEvaluation(ctx context.Context, e types.Evaluation, reason string) error {
+// failEvaluation marks an evaluation and its open rounds failed, settles
+// its deposit (burned if its creator cancelled it after it started,
+// returned otherwise) and its reward pool, and tells the hooks.
+func (k Keeper) failEvaluation(ctx context.Context, e types.Evaluation, reason string, burnDeposit bool) error {
 	e.Status = types.EVALUATION_STATUS_FAILED
 	if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
 		return err
 	}
+	if err := k.Deadlines.Remove(ctx, collections.Join(e.DeadlineHeight, e.Id)); err != nil {
+		return err
+	}
 	if err := k.failOpenRounds(ctx, e.Id); err != nil {
+		return err
+	}
+	if err := k.settleDeposit(ctx, e, burnDeposit); err != nil {
+		return err
+	}
+	if err := k.releasePool(ctx, e.Id); err != nil {
 		return err
 	}
 	if err := emit(ctx, &types.EventEvaluationFailed{EvaluationId: e.Id, Reason: reason}); err != nil {
@@ -240,7 +290,7 @@ func (k Keeper) failOpenRounds(ctx context.Context, id uint64) error {
 	var open []types.Round
 	if err := k.Rounds.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint32](id),
 		func(_ collections.Pair[uint64, uint32], r types.Round) (bool, error) {
-			if r.Status == types.ROUND_STATUS_OPEN {
+			if r.Status == types.ROUND_STATUS_OPEN || r.Status == types.ROUND_STATUS_SEEDING {
 				open = append(open, r)
 			}
 			return false, nil

@@ -1,112 +1,167 @@
 package keeper_test
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/delphi-network/delphi/x/evaluation/keeper"
+	"github.com/delphi-network/delphi/testutil/evalsim"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
-// blockHash stands in for the hash of the block at a height.
-func blockHash(h int64) []byte {
-	sum := sha256.Sum256([]byte{byte(h >> 8), byte(h)})
-	return sum[:]
-}
+// block runs the next height with the simulated validators.
+func (f *fixture) block(t testing.TB) { f.ctx = f.sim.Block(t, f.ctx) }
 
-func (f *fixture) beginBlock(t testing.TB, h int64) {
+// runTo runs blocks up to and including height h.
+func (f *fixture) runTo(t testing.TB, h int64) {
 	t.Helper()
-	f.ctx = f.ctx.WithBlockHeight(h).WithHeaderHash(blockHash(h))
-	require.NoError(t, f.k.BeginBlocker(f.ctx))
+	for f.ctx.BlockHeight() < h {
+		f.block(t)
+	}
 }
 
-func (f *fixture) rounds(t *testing.T, id uint64) []types.Round {
+func (f *fixture) rounds(t testing.TB, id uint64) []types.Round {
 	t.Helper()
 	res, err := f.q.Rounds(f.ctx, &types.QueryRoundsRequest{Id: id})
 	require.NoError(t, err)
 	return res.Rounds
 }
 
-func (f *fixture) status(t *testing.T, id uint64) types.EvaluationStatus {
+func (f *fixture) status(t testing.TB, id uint64) types.EvaluationStatus {
 	t.Helper()
 	e, err := f.k.Evaluations.Get(f.ctx, id)
 	require.NoError(t, err)
 	return e.Status
 }
 
+// honest makes every validator report correct answers for model m in round
+// r (and trace root byte m + r).
+func (f *fixture) honest(correct func(m uint64, r uint32) uint64) {
+	f.sim.Results = f.sim.Claims(func(_ int, r types.Round, m uint64) *types.RoundResult {
+		return evalsim.Result(correct(m, r.Round), byte(m)+byte(r.Round))
+	})
+}
+
 func scheduleThreeRounds(t *testing.T, f *fixture) uint64 {
 	t.Helper()
 	f.benchmark(t, "mnist")
 	a, b := f.model(t, f.alice, "a"), f.model(t, f.alice, "b")
-	// Created at height 100: rounds at 102, 105, 108; deadline 100+2+6+5 = 113.
+	// Created at height 100: rounds drawn at 103 (the seed lead), 106 and
+	// 109; deadline 103+6+5 = 114.
 	res, err := f.msg.CreateEvaluation(f.ctx, &types.MsgCreateEvaluation{Creator: f.bob, BenchmarkId: 1,
 		ModelIds: []uint64{a, b}, Rounds: 3, ItemsPerRound: 50, BlocksBetweenRounds: 3, StartDelay: 2, DeadlineBlocks: 5})
 	require.NoError(t, err)
 	return res.Id
 }
 
-func TestRoundsOpenOnScheduleWithBlockHashSeeds(t *testing.T) {
+// seedValue is the seed the four simulated validators make at height h when
+// all of them reveal.
+func (f *fixture) seedValue(h int64) []byte {
+	var cs []types.Contribution
+	for _, r := range f.sim.Validators {
+		cs = append(cs, types.Contribution{Validator: r.Address, Value: r.SeedContribution(h)})
+	}
+	return types.SeedValue(h, cs)
+}
+
+func TestRoundsAreDrawnWithTheValidatorsSeeds(t *testing.T) {
 	f := newFixture(t)
 	id := scheduleThreeRounds(t, f)
 
-	f.beginBlock(t, 101)
+	f.runTo(t, 102)
 	require.Empty(t, f.rounds(t, id))
 	require.Equal(t, types.EVALUATION_STATUS_SCHEDULED, f.status(t, id))
 
 	for _, tc := range []struct {
 		height int64
 		rounds int
-	}{{102, 1}, {103, 1}, {104, 1}, {105, 2}, {107, 2}, {108, 3}, {111, 3}} {
-		f.beginBlock(t, tc.height)
+	}{{103, 1}, {104, 1}, {105, 1}, {106, 2}, {108, 2}, {109, 3}, {112, 3}} {
+		f.runTo(t, tc.height)
 		require.Len(t, f.rounds(t, id), tc.rounds, "at height %d", tc.height)
 	}
 	require.Equal(t, types.EVALUATION_STATUS_RUNNING, f.status(t, id))
 	for i, r := range f.rounds(t, id) {
-		height := int64(102 + 3*i)
+		height := int64(103 + 3*i)
 		require.Equal(t, uint32(i), r.Round)
 		require.Equal(t, height, r.StartHeight)
+		require.Equal(t, height, r.SeedHeight)
 		require.Equal(t, types.ROUND_STATUS_OPEN, r.Status)
-		want := keeper.RoundSeed(id, uint32(i), blockHash(height))
-		require.Equal(t, hex.EncodeToString(want[:]), r.Seed)
+		want := types.RoundSeed(id, uint32(i), 0, f.seedValue(height))
+		require.Equal(t, hex.EncodeToString(want[:]), r.Seed, "round %d's seed is the validators' revealed contributions", i)
+
+		seed, err := f.q.Seed(f.ctx, &types.QuerySeedRequest{Height: height})
+		require.NoError(t, err)
+		require.Equal(t, types.SEED_STATUS_FIXED, seed.Seed.Status)
+		require.Len(t, seed.Seed.Contributors, 4)
+		require.Len(t, seed.Contributions, 4)
 	}
 	// The seed depends on every input.
-	s := keeper.RoundSeed(1, 0, blockHash(102))
-	require.NotEqual(t, s, keeper.RoundSeed(2, 0, blockHash(102)))
-	require.NotEqual(t, s, keeper.RoundSeed(1, 1, blockHash(102)))
-	require.NotEqual(t, s, keeper.RoundSeed(1, 0, blockHash(103)))
+	s := types.RoundSeed(1, 0, 0, f.seedValue(103))
+	require.NotEqual(t, s, types.RoundSeed(2, 0, 0, f.seedValue(103)))
+	require.NotEqual(t, s, types.RoundSeed(1, 1, 0, f.seedValue(103)))
+	require.NotEqual(t, s, types.RoundSeed(1, 0, 1, f.seedValue(103)))
+	require.NotEqual(t, s, types.RoundSeed(1, 0, 0, f.seedValue(104)))
 
-	// No round has final results (they arrive through vote extensions), so
-	// the deadline fails the evaluation and its open rounds.
-	f.beginBlock(t, 112)
+	// No sidecar reports anything, so no round becomes final and the
+	// deadline fails the evaluation and its open rounds.
+	f.runTo(t, 113)
 	require.Equal(t, types.EVALUATION_STATUS_RUNNING, f.status(t, id))
-	f.beginBlock(t, 113)
+	f.runTo(t, 114)
 	require.Equal(t, types.EVALUATION_STATUS_FAILED, f.status(t, id))
 	for _, r := range f.rounds(t, id) {
 		require.Equal(t, types.ROUND_STATUS_FAILED, r.Status)
 	}
-	events := f.ctx.EventManager().Events()
-	require.Equal(t, "delphi.evaluation.v1.EventEvaluationFailed", events[len(events)-1].Type)
+}
+
+// TestTheBlockProposerCannotChooseTheItems: the seed of a round is the
+// validators' revealed contributions, not anything a proposer puts in its
+// block. Two chains that differ in every block hash draw the same items.
+// (With seeds taken from the block hash, a proposer could grind its block
+// against items whose answers it knows.)
+func TestTheBlockProposerCannotChooseTheItems(t *testing.T) {
+	seedOf := func(salt string) string {
+		f := newFixture(t)
+		id := scheduleThreeRounds(t, f)
+		// The proposer's choices reach every block's hash.
+		f.sim.HeaderHash = func(h int64) []byte { return []byte(fmt.Sprintf("%s/%d", salt, h)) }
+		f.runTo(t, 103)
+		rounds := f.rounds(t, id)
+		require.Len(t, rounds, 1)
+		return rounds[0].Seed
+	}
+	require.Equal(t, seedOf("proposer A"), seedOf("proposer B"))
 }
 
 func TestRoundScheduleSurvivesGenesisExport(t *testing.T) {
 	f := newFixture(t)
 	id := scheduleThreeRounds(t, f)
-	f.beginBlock(t, 102)
-	f.beginBlock(t, 105)
+	f.runTo(t, 107)
 	gs, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)
 	require.NoError(t, gs.Validate())
 	require.Len(t, gs.Rounds, 2)
+	require.NotEmpty(t, gs.Draws)
 
 	g := newFixture(t)
+	g.ctx = g.ctx.WithBlockHeight(f.ctx.BlockHeight())
 	require.NoError(t, g.k.InitGenesis(g.ctx, *gs))
-	g.beginBlock(t, 107)
+	g.sim.Validators = f.sim.Validators
+	g.runTo(t, 108)
 	require.Len(t, g.rounds(t, id), 2)
-	g.beginBlock(t, 108)
-	require.Len(t, g.rounds(t, id), 3, "the imported chain opens the next round on time")
+	// The contributions to round 2's seed (109) that were in flight in the
+	// last extensions did not survive the export (a chain restarted from
+	// an export has no last commit), so that seed fails and the round is
+	// drawn at the next one.
+	g.runTo(t, 109)
+	seed, err := g.k.Seeds.Get(g.ctx, 109)
+	require.NoError(t, err)
+	require.Equal(t, types.SEED_STATUS_FAILED, seed.Status)
+	g.runTo(t, 112)
+	rounds := g.rounds(t, id)
+	require.Len(t, rounds, 3, "the imported chain draws the next round")
+	require.Equal(t, int64(112), rounds[2].StartHeight)
 
 	bad := *gs
 	bad.Rounds = []types.Round{gs.Rounds[1]}
@@ -117,4 +172,8 @@ func TestRoundsQueryUnknownEvaluation(t *testing.T) {
 	f := newFixture(t)
 	_, err := f.q.Rounds(f.ctx, &types.QueryRoundsRequest{Id: 7})
 	require.ErrorContains(t, err, "not found")
+	_, err = f.q.Seed(f.ctx, &types.QuerySeedRequest{Height: 7})
+	require.ErrorContains(t, err, "no seed")
+	_, err = f.q.Commitments(f.ctx, &types.QueryCommitmentsRequest{Id: 7})
+	require.ErrorContains(t, err, "no round")
 }

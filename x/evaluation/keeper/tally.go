@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"fmt"
@@ -14,29 +15,8 @@ import (
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
-// Vote is one validator's vote extension with its voting power, as found in
-// the extended commit of the previous height.
-type Vote struct {
-	// Validator is the consensus address.
-	Validator []byte
-	Power     int64
-	Extension types.VoteExtension
-}
-
-// resultKey identifies a result. A plain struct, not collections.Triple:
-// Triple holds pointers, so equal Triples are different map keys.
-type resultKey struct {
-	evaluation uint64
-	round      uint32
-	model      uint64
-}
-
-func (k resultKey) store() collections.Triple[uint64, uint32, uint64] {
-	return collections.Join3(k.evaluation, k.round, k.model)
-}
-
-// claim is one set of values for a result, with the power behind it and the
-// validators that made it, in commit order.
+// claim is one set of values revealed for a result, with the power behind
+// it and the validators that revealed it, in address order.
 type claim struct {
 	correct    uint64
 	traceRoot  []byte
@@ -45,92 +25,8 @@ type claim struct {
 	validators [][]byte
 }
 
-func (c *claim) same(r *types.RoundResult) bool {
-	return c.correct == r.Correct && c.leaves == r.Leaves && string(c.traceRoot) == string(r.TraceRoot)
-}
-
-// TallyVotes applies the results carried by one extended commit. A claim
-// backed by more than 2/3 of totalPower becomes the final result; every
-// other claim about the same result is recorded as a disagreement for
-// x/verde. Claims about unknown, closed or already final results, or with
-// impossible values, are ignored: they change nothing and cost the chain
-// nothing. Rounds whose models are all final close, and an evaluation whose
-// rounds are all final is finalized with its standings.
-func (k Keeper) TallyVotes(ctx context.Context, votes []Vote, totalPower int64) error {
-	if totalPower <= 0 {
-		return nil
-	}
-	claims := map[resultKey][]*claim{}
-	var keys []resultKey
-	cache := map[uint64]*scored{}
-	for _, v := range votes {
-		if v.Power <= 0 {
-			continue
-		}
-		for _, r := range v.Extension.Results {
-			ok, err := k.acceptable(ctx, cache, r)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			key := resultKey{r.EvaluationId, r.Round, r.ModelId}
-			list, seen := claims[key]
-			if !seen {
-				keys = append(keys, key)
-			}
-			var c *claim
-			for _, existing := range list {
-				if existing.same(r) {
-					c = existing
-					break
-				}
-			}
-			if c == nil {
-				c = &claim{correct: r.Correct, traceRoot: r.TraceRoot, leaves: r.Leaves}
-				list = append(list, c)
-				claims[key] = list
-			}
-			c.power += v.Power
-			c.validators = append(c.validators, v.Validator)
-		}
-	}
-	// Keys in (evaluation, round, model) order, whatever the votes' order.
-	sort.Slice(keys, func(i, j int) bool { return lessKey(keys[i], keys[j]) })
-	type roundKey struct {
-		evaluation uint64
-		round      uint32
-	}
-	touched := map[roundKey]bool{}
-	var rounds []roundKey
-	for _, key := range keys {
-		final, err := k.finalize(ctx, key, claims[key], totalPower)
-		if err != nil {
-			return err
-		}
-		rk := roundKey{key.evaluation, key.round}
-		if final && !touched[rk] {
-			touched[rk] = true
-			rounds = append(rounds, rk)
-		}
-	}
-	for _, rk := range rounds {
-		if err := k.closeRoundIfComplete(ctx, rk.evaluation, rk.round); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func lessKey(a, b resultKey) bool {
-	if a.evaluation != b.evaluation {
-		return a.evaluation < b.evaluation
-	}
-	if a.round != b.round {
-		return a.round < b.round
-	}
-	return a.model < b.model
+func (c *claim) matches(r types.Result) bool {
+	return c.correct == r.Correct && c.leaves == r.Leaves && hex.EncodeToString(c.traceRoot) == r.TraceRoot
 }
 
 // scored is an evaluation with its benchmark's points per item.
@@ -139,44 +35,109 @@ type scored struct {
 	points uint64
 }
 
-// acceptable says whether a claim is about a result that can still become
-// final, with possible values.
-func (k Keeper) acceptable(ctx context.Context, cache map[uint64]*scored, r *types.RoundResult) (bool, error) {
-	e, ok := cache[r.EvaluationId]
-	if !ok {
-		got, err := k.Evaluations.Get(ctx, r.EvaluationId)
-		if err == nil {
-			e = &scored{Evaluation: got, points: 1}
-			if b, err := k.Benchmarks.Get(ctx, got.BenchmarkId); err == nil {
-				e.points = b.Points()
+// roundKey names a round.
+type roundKey struct {
+	evaluation uint64
+	round      uint32
+}
+
+// tallyBlock is what one block's extensions touched: the results that got
+// new reveals (and from whom), and the rounds that got new commitments.
+type tallyBlock struct {
+	newReveals map[types.ResultKey][][]byte
+	keys       []types.ResultKey
+	committed  map[roundKey]bool
+	rounds     []roundKey
+	cache      map[uint64]*scored
+}
+
+func newTallyBlock() *tallyBlock {
+	return &tallyBlock{newReveals: map[types.ResultKey][][]byte{}, committed: map[roundKey]bool{}, cache: map[uint64]*scored{}}
+}
+
+func (tb *tallyBlock) revealed(key types.ResultKey, val []byte) {
+	if _, ok := tb.newReveals[key]; !ok {
+		tb.keys = append(tb.keys, key)
+	}
+	tb.newReveals[key] = append(tb.newReveals[key], val)
+}
+
+func (tb *tallyBlock) commitTouched(e uint64, r uint32) {
+	rk := roundKey{e, r}
+	if !tb.committed[rk] {
+		tb.committed[rk] = true
+		tb.rounds = append(tb.rounds, rk)
+	}
+}
+
+// evaluation reads an evaluation (nil if unknown) once per block.
+func (tb *tallyBlock) evaluation(ctx context.Context, k Keeper, id uint64) (*scored, error) {
+	if e, ok := tb.cache[id]; ok {
+		return e, nil
+	}
+	got, err := k.Evaluations.Get(ctx, id)
+	if err != nil {
+		tb.cache[id] = nil
+		return nil, nil
+	}
+	e := &scored{Evaluation: got, points: 1}
+	if b, err := k.Benchmarks.Get(ctx, got.BenchmarkId); err == nil {
+		e.points = b.Points()
+	}
+	tb.cache[id] = e
+	return e, nil
+}
+
+// tallyRevealed weighs, for every result that got new reveals in this
+// block, everything revealed for it so far by the validators' power in
+// this block's commit. A value revealed by more than 2/3 of the total
+// power becomes the final Result; every validator that revealed another
+// value is recorded as disagreeing, and each distinct dissenting value is
+// handed to x/verde, which opens a dispute. Reveals of a result that is
+// already final join its backers if they match and are contested if they
+// do not. Results are taken in (evaluation, round, model) order, so the
+// votes' order does not matter.
+func (k Keeper) tallyRevealed(ctx context.Context, tb *tallyBlock, set voters) error {
+	keys := append([]types.ResultKey(nil), tb.keys...)
+	sort.Slice(keys, func(i, j int) bool { return keys[i].Less(keys[j]) })
+	var closed []roundKey
+	for _, key := range keys {
+		res, err := k.Results.Get(ctx, collections.Join3(key.Evaluation, key.Round, key.Model))
+		switch {
+		case err == nil:
+			if err := k.lateReveals(ctx, key, res, tb.newReveals[key], set); err != nil {
+				return err
 			}
+			continue
+		case !isNotFound(err):
+			return err
 		}
-		cache[r.EvaluationId] = e
+		claims, err := k.revealedClaims(ctx, key, set)
+		if err != nil {
+			return err
+		}
+		final, err := k.finalize(ctx, key, claims, set)
+		if err != nil {
+			return err
+		}
+		if rk := (roundKey{key.Evaluation, key.Round}); final && !slices.Contains(closed, rk) {
+			closed = append(closed, rk)
+		}
 	}
-	// A round scores at most items × points per item (both bounded, so the
-	// product cannot wrap).
-	if e == nil || e.Status != types.EVALUATION_STATUS_RUNNING || r.Correct > uint64(e.ItemsPerRound)*e.points || r.Leaves == 0 {
-		return false, nil
+	for _, rk := range closed {
+		if err := k.closeRoundIfComplete(ctx, rk.evaluation, rk.round); err != nil {
+			return err
+		}
 	}
-	if !slices.Contains(e.ModelIds, r.ModelId) {
-		return false, nil
-	}
-	round, err := k.Rounds.Get(ctx, collections.Join(r.EvaluationId, r.Round))
-	if err != nil || round.Status != types.ROUND_STATUS_OPEN || round.Attempt != r.Attempt {
-		return false, nil // results for an earlier attempt were computed on other items
-	}
-	has, err := k.Results.Has(ctx, collections.Join3(r.EvaluationId, r.Round, r.ModelId))
-	return !has, err
+	return nil
 }
 
 // finalize stores the result of key if one claim has more than 2/3 of the
 // power, and records the other claims as disagreements.
-func (k Keeper) finalize(ctx context.Context, key resultKey, list []*claim, totalPower int64) (bool, error) {
+func (k Keeper) finalize(ctx context.Context, key types.ResultKey, claims []*claim, set voters) (bool, error) {
 	var winner *claim
-	for _, c := range list {
-		// power > ⌊2·total/3⌋, which is 3·power > 2·total computed without
-		// a multiplication that could overflow int64.
-		if c.power > totalPower/3*2+(totalPower%3*2)/3 {
+	for _, c := range claims {
+		if set.moreThanTwoThirds(c.power) {
 			winner = c
 			break
 		}
@@ -185,45 +146,90 @@ func (k Keeper) finalize(ctx context.Context, key resultKey, list []*claim, tota
 		return false, nil
 	}
 	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
-	res := types.Result{EvaluationId: key.evaluation, Round: key.round, ModelId: key.model, Correct: winner.correct,
+	res := types.Result{EvaluationId: key.Evaluation, Round: key.Round, ModelId: key.Model, Correct: winner.correct,
 		TraceRoot: hex.EncodeToString(winner.traceRoot), Leaves: winner.leaves, Power: winner.power, Height: height,
 		Validators: hexAll(winner.validators)}
-	if err := k.Results.Set(ctx, key.store(), res); err != nil {
+	if err := k.Results.Set(ctx, collections.Join3(key.Evaluation, key.Round, key.Model), res); err != nil {
 		return false, err
 	}
 	if err := emit(ctx, &types.EventResultFinal{EvaluationId: res.EvaluationId, Round: res.Round, ModelId: res.ModelId,
 		Correct: res.Correct, TraceRoot: res.TraceRoot, Power: res.Power}); err != nil {
 		return false, err
 	}
-	for _, c := range list {
-		if c == winner {
-			continue
-		}
-		for _, val := range c.validators {
-			id, err := nextID(ctx, k.DisagreementSeq)
-			if err != nil {
-				return false, err
-			}
-			d := types.Disagreement{EvaluationId: key.evaluation, Round: key.round, ModelId: key.model,
-				Validator: hex.EncodeToString(val), Correct: c.correct, TraceRoot: hex.EncodeToString(c.traceRoot),
-				Leaves: c.leaves, Height: height}
-			if err := k.Disagreements.Set(ctx, id, d); err != nil {
-				return false, err
-			}
-			if err := emit(ctx, &types.EventResultDisagreement{EvaluationId: d.EvaluationId, Round: d.Round,
-				ModelId: d.ModelId, Validator: d.Validator}); err != nil {
-				return false, err
-			}
-		}
-		if k.disputes != nil {
-			dissent := types.Claim{Correct: c.correct, TraceRoot: hex.EncodeToString(c.traceRoot), Leaves: c.leaves,
-				Validators: hexAll(c.validators)}
-			if err := k.disputes.ContestResult(ctx, res, dissent); err != nil {
+	for _, c := range claims {
+		if c != winner {
+			if err := k.dissent(ctx, res, c); err != nil {
 				return false, err
 			}
 		}
 	}
 	return true, nil
+}
+
+// lateReveals handles reveals of a result that was already final: a
+// matching one joins its backers (and its share of the rewards), a
+// different one is a disagreement, contested like any other.
+func (k Keeper) lateReveals(ctx context.Context, key types.ResultKey, res types.Result, vals [][]byte, set voters) error {
+	claims, err := k.revealedClaims(ctx, key, set)
+	if err != nil {
+		return err
+	}
+	changed := false
+	for _, c := range claims {
+		var fresh [][]byte
+		for _, v := range c.validators {
+			for _, nv := range vals {
+				if bytes.Equal(v, nv) {
+					fresh = append(fresh, v)
+				}
+			}
+		}
+		if len(fresh) == 0 {
+			continue
+		}
+		if c.matches(res) {
+			for _, v := range fresh {
+				res.Validators = append(res.Validators, hex.EncodeToString(v))
+				res.Power += set.of(v)
+			}
+			changed = true
+			continue
+		}
+		if err := k.dissent(ctx, res, &claim{correct: c.correct, traceRoot: c.traceRoot, leaves: c.leaves, validators: fresh}); err != nil {
+			return err
+		}
+	}
+	if !changed {
+		return nil
+	}
+	return k.Results.Set(ctx, collections.Join3(key.Evaluation, key.Round, key.Model), res)
+}
+
+// dissent records each validator of a claim that differs from a final
+// result as disagreeing and hands the claim to x/verde.
+func (k Keeper) dissent(ctx context.Context, res types.Result, c *claim) error {
+	for _, val := range c.validators {
+		id, err := nextID(ctx, k.DisagreementSeq)
+		if err != nil {
+			return err
+		}
+		d := types.Disagreement{EvaluationId: res.EvaluationId, Round: res.Round, ModelId: res.ModelId,
+			Validator: hex.EncodeToString(val), Correct: c.correct, TraceRoot: hex.EncodeToString(c.traceRoot),
+			Leaves: c.leaves, Height: sdk.UnwrapSDKContext(ctx).BlockHeight()}
+		if err := k.Disagreements.Set(ctx, id, d); err != nil {
+			return err
+		}
+		if err := emit(ctx, &types.EventResultDisagreement{EvaluationId: d.EvaluationId, Round: d.Round,
+			ModelId: d.ModelId, Validator: d.Validator}); err != nil {
+			return err
+		}
+	}
+	if k.disputes == nil {
+		return nil
+	}
+	dissent := types.Claim{Correct: c.correct, TraceRoot: hex.EncodeToString(c.traceRoot), Leaves: c.leaves,
+		Validators: hexAll(c.validators)}
+	return k.disputes.ContestResult(ctx, res, dissent)
 }
 
 func hexAll(bs [][]byte) []string {
@@ -235,7 +241,7 @@ func hexAll(bs [][]byte) []string {
 }
 
 // closeRoundIfComplete marks a round final once every model's result is, and
-// finalizes the evaluation after its last round.
+// starts the evaluation's challenge window after its last round.
 func (k Keeper) closeRoundIfComplete(ctx context.Context, evalID uint64, r uint32) error {
 	e, err := k.Evaluations.Get(ctx, evalID)
 	if err != nil {
@@ -272,7 +278,8 @@ func (k Keeper) closeRoundIfComplete(ctx context.Context, evalID uint64, r uint3
 }
 
 // finalizeEvaluation ranks the models by cumulative correct answers (ties
-// share a rank, listed by model id) and reports the standings.
+// share a rank, listed by model id), returns the deposit, pays the
+// reporters and reports the standings.
 func (k Keeper) finalizeEvaluation(ctx context.Context, e types.Evaluation) error {
 	standings := make([]types.Standing, 0, len(e.ModelIds))
 	for _, m := range e.ModelIds {
@@ -310,6 +317,12 @@ func (k Keeper) finalizeEvaluation(ctx context.Context, e types.Evaluation) erro
 	e.Status = types.EVALUATION_STATUS_FINALIZED
 	e.Standings = standings
 	if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
+		return err
+	}
+	if err := k.settleDeposit(ctx, e, false); err != nil {
+		return err
+	}
+	if err := k.payReporters(ctx, e); err != nil {
 		return err
 	}
 	if err := emit(ctx, &types.EventEvaluationFinalized{EvaluationId: e.Id, Winners: winners}); err != nil {

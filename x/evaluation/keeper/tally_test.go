@@ -10,19 +10,14 @@ import (
 
 	"cosmossdk.io/collections"
 
+	"github.com/delphi-network/delphi/testutil/evalsim"
 	"github.com/delphi-network/delphi/x/evaluation/keeper"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 func root(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
 
-func res(e uint64, r uint32, m, correct uint64, rt byte) *types.RoundResult {
-	return &types.RoundResult{EvaluationId: e, Round: r, ModelId: m, Correct: correct, TraceRoot: root(rt), Leaves: 12}
-}
-
-func vote(val byte, power int64, rs ...*types.RoundResult) keeper.Vote {
-	return keeper.Vote{Validator: []byte{val}, Power: power, Extension: types.VoteExtension{Results: rs}}
-}
+func hexRoot(b byte) string { return hex.EncodeToString(root(b)) }
 
 type recordingHooks struct {
 	finalized map[uint64][]types.Standing
@@ -39,8 +34,8 @@ func (h *recordingHooks) AfterEvaluationFailed(_ context.Context, id uint64) err
 	return nil
 }
 
-// twoRounds schedules models 1, 2, 3 over two rounds (heights 102, 105) and
-// opens both.
+// twoRounds schedules models 1, 2, 3 over two rounds, drawn at 103 and
+// 106, each opening its commit window there.
 func twoRounds(t *testing.T, f *fixture) (uint64, *recordingHooks) {
 	t.Helper()
 	hooks := &recordingHooks{finalized: map[uint64][]types.Standing{}}
@@ -53,12 +48,10 @@ func twoRounds(t *testing.T, f *fixture) (uint64, *recordingHooks) {
 	out, err := f.msg.CreateEvaluation(f.ctx, &types.MsgCreateEvaluation{Creator: f.bob, BenchmarkId: 1,
 		ModelIds: []uint64{1, 2, 3}, Rounds: 2, ItemsPerRound: 100, BlocksBetweenRounds: 3, StartDelay: 2, DeadlineBlocks: 50})
 	require.NoError(t, err)
-	f.beginBlock(t, 102)
-	f.beginBlock(t, 105)
 	return out.Id, hooks
 }
 
-func (f *fixture) result(t *testing.T, e uint64, r uint32, m uint64) (types.Result, bool) {
+func (f *fixture) result(t testing.TB, e uint64, r uint32, m uint64) (types.Result, bool) {
 	t.Helper()
 	got, err := f.k.Results.Get(f.ctx, collections.Join3(e, r, m))
 	if err != nil {
@@ -67,87 +60,159 @@ func (f *fixture) result(t *testing.T, e uint64, r uint32, m uint64) (types.Resu
 	return got, true
 }
 
-func TestTallyFinalityNeedsMoreThanTwoThirds(t *testing.T) {
-	f := newFixture(t)
-	id, _ := twoRounds(t, f)
-	// Power 100 in all: 66 agreeing is not enough, 67 is.
-	require.NoError(t, f.k.TallyVotes(f.ctx, []keeper.Vote{
-		vote(1, 33, res(id, 0, 1, 90, 1)),
-		vote(2, 33, res(id, 0, 1, 90, 1)),
-		vote(3, 34, nil...),
-	}, 100))
-	_, final := f.result(t, id, 0, 1)
-	require.False(t, final, "66 of 100 is not more than 2/3")
+func (f *fixture) round(t testing.TB, e uint64, r uint32) types.Round {
+	t.Helper()
+	got, err := f.k.Rounds.Get(f.ctx, collections.Join(e, r))
+	require.NoError(t, err)
+	return got
+}
 
-	require.NoError(t, f.k.TallyVotes(f.ctx, []keeper.Vote{
-		vote(1, 33, res(id, 0, 1, 90, 1)),
-		vote(2, 34, res(id, 0, 1, 90, 1)),
-		vote(3, 33, res(id, 0, 1, 91, 9)), // a dissenting claim
-	}, 100))
-	got, final := f.result(t, id, 0, 1)
-	require.True(t, final)
-	require.Equal(t, uint64(90), got.Correct)
-	require.Equal(t, hex.EncodeToString(root(1)), got.TraceRoot)
-	require.Equal(t, int64(67), got.Power)
-
+func (f *fixture) disagreements(t testing.TB) []types.Disagreement {
+	t.Helper()
 	var ds []types.Disagreement
 	require.NoError(t, f.k.Disagreements.Walk(f.ctx, nil, func(_ uint64, d types.Disagreement) (bool, error) {
 		ds = append(ds, d)
 		return false, nil
 	}))
-	require.Len(t, ds, 1)
-	require.Equal(t, "03", ds[0].Validator)
-	require.Equal(t, uint64(91), ds[0].Correct)
-
-	// A final result does not change with later claims.
-	require.NoError(t, f.k.TallyVotes(f.ctx, []keeper.Vote{vote(1, 100, res(id, 0, 1, 5, 7))}, 100))
-	got, _ = f.result(t, id, 0, 1)
-	require.Equal(t, uint64(90), got.Correct)
+	return ds
 }
 
-func TestTallyIgnoresImpossibleClaims(t *testing.T) {
+func (f *fixture) valHex(i int) string { return hex.EncodeToString(f.sim.Validators[i].Address) }
+
+// TestResultsBecomeFinalThroughCommitThenReveal follows one round: the
+// validators commit to their results while the window is open (nothing of
+// a result is visible), the window closes as soon as every validator has
+// committed to every model, the reveals count from the next block, and the
+// revealed value with more than 2/3 of the power is final.
+func TestResultsBecomeFinalThroughCommitThenReveal(t *testing.T) {
 	f := newFixture(t)
 	id, _ := twoRounds(t, f)
-	for name, r := range map[string]*types.RoundResult{
-		"unknown evaluation":      res(99, 0, 1, 1, 1),
-		"round not started":       res(id, 5, 1, 1, 1),
-		"model not evaluated":     res(id, 0, 42, 1, 1),
-		"more correct than items": res(id, 0, 1, 101, 1),
-		"no leaves":               {EvaluationId: id, Round: 0, ModelId: 2, Correct: 3, TraceRoot: root(1)},
-	} {
-		t.Run(name, func(t *testing.T) {
-			require.NoError(t, f.k.TallyVotes(f.ctx, []keeper.Vote{vote(1, 100, r)}, 100))
-			_, final := f.result(t, r.EvaluationId, r.Round, r.ModelId)
-			require.False(t, final)
-		})
+	f.honest(func(m uint64, r uint32) uint64 { return 10 * m })
+	f.runTo(t, 103)
+	r0 := f.round(t, id, 0)
+	require.Equal(t, types.ROUND_PHASE_COMMIT, r0.Phase)
+	require.Equal(t, int64(103+5), r0.CommitDeadline)
+
+	// ExtendVote at 104 (on the state of 103) commits; block 105 records
+	// every validator's commitments and closes the window.
+	f.runTo(t, 104)
+	require.Equal(t, types.ROUND_PHASE_COMMIT, f.round(t, id, 0).Phase)
+	f.runTo(t, 105)
+	r0 = f.round(t, id, 0)
+	require.Equal(t, types.ROUND_PHASE_REVEAL, r0.Phase)
+	require.Equal(t, int64(105), r0.CommitClosedHeight)
+	require.Equal(t, int64(108), r0.RevealEndHeight)
+	cs, err := f.q.Commitments(f.ctx, &types.QueryCommitmentsRequest{Id: id, Round: 0})
+	require.NoError(t, err)
+	require.Len(t, cs.Commitments, 12, "4 validators × 3 models")
+	for _, c := range cs.Commitments {
+		require.Equal(t, types.COMMITMENT_STATUS_COMMITTED, c.Status)
+		require.Empty(t, c.TraceRoot, "nothing of a result shows before the reveal")
 	}
-	require.NoError(t, f.k.TallyVotes(f.ctx, []keeper.Vote{vote(1, 100, res(id, 0, 1, 1, 1))}, 0),
-		"no power, no tally")
 	_, final := f.result(t, id, 0, 1)
 	require.False(t, final)
+
+	// ExtendVote at 106 reveals; block 107 makes the results final.
+	f.runTo(t, 107)
+	for m := uint64(1); m <= 3; m++ {
+		got, final := f.result(t, id, 0, m)
+		require.True(t, final, "model %d", m)
+		require.Equal(t, 10*m, got.Correct)
+		require.Equal(t, hexRoot(byte(m)), got.TraceRoot)
+		require.Equal(t, int64(100), got.Power)
+		require.Len(t, got.Validators, 4)
+	}
+	require.Equal(t, types.ROUND_STATUS_FINAL, f.round(t, id, 0).Status)
+	require.Empty(t, f.disagreements(t))
+}
+
+// TestFinalityNeedsMoreThanTwoThirdsOfThePower: with powers 33, 33, 34 and
+// 0 (validator 3 out of the set) agreement of 66 is not enough; with 33,
+// 34, 33 it is 67, and the dissenter is recorded.
+func TestFinalityNeedsMoreThanTwoThirdsOfThePower(t *testing.T) {
+	f := newFixture(t)
+	id, _ := twoRounds(t, f)
+	f.sim.Powers = []int64{33, 33, 34, 0}
+	f.sim.Results = f.sim.Claims(func(i int, r types.Round, m uint64) *types.RoundResult {
+		if i >= 2 {
+			return nil // validator 2 (34) reports nothing
+		}
+		return evalsim.Result(90, 1)
+	})
+	f.runTo(t, 112)
+	_, final := f.result(t, id, 0, 1)
+	require.False(t, final, "66 of 100 is not more than 2/3")
+
+	g := newFixture(t)
+	id, _ = twoRounds(t, g)
+	g.sim.Powers = []int64{33, 34, 33, 0}
+	g.sim.Results = g.sim.Claims(func(i int, r types.Round, m uint64) *types.RoundResult {
+		if i == 2 {
+			return evalsim.Result(91, 9) // a dissenting claim
+		}
+		return evalsim.Result(90, 1)
+	})
+	g.runTo(t, 112)
+	got, final := g.result(t, id, 0, 1)
+	require.True(t, final)
+	require.Equal(t, uint64(90), got.Correct)
+	require.Equal(t, hexRoot(1), got.TraceRoot)
+	require.Equal(t, int64(67), got.Power)
+	require.Equal(t, []string{g.valHex(0), g.valHex(1)}, got.Validators)
+	var ds []types.Disagreement
+	for _, d := range g.disagreements(t) {
+		if d.Round == 0 {
+			ds = append(ds, d)
+		}
+	}
+	require.Len(t, ds, 3, "validator 2 disagreed on each model of round 0")
+	require.Equal(t, g.valHex(2), ds[0].Validator)
+	require.Equal(t, uint64(91), ds[0].Correct)
+}
+
+// TestLateRevealsJoinOrAreContested: a validator whose reveal comes after
+// the result is final (its vote was missing from that block) joins the
+// result's backers if it matches; one that differs is a disagreement,
+// contested like any other.
+func TestLateRevealsJoinOrAreContested(t *testing.T) {
+	f := newFixture(t)
+	id, _ := twoRounds(t, f)
+	d := &fakeDisputes{}
+	f.k.SetDisputeKeeper(d)
+	f.sim.Results = f.sim.Claims(func(i int, r types.Round, m uint64) *types.RoundResult {
+		if i == 3 && m == 2 {
+			return evalsim.Result(55, 5) // validator 3 differs on model 2
+		}
+		return evalsim.Result(50, byte(m))
+	})
+	f.runTo(t, 106) // commitments of all four in block 105
+	f.sim.Absent[3] = true
+	f.runTo(t, 107) // reveals of 0, 1, 2: final with 75 of 100
+	got, final := f.result(t, id, 0, 1)
+	require.True(t, final)
+	require.Len(t, got.Validators, 3)
+	require.Empty(t, d.contested)
+	delete(f.sim.Absent, 3)
+	f.runTo(t, 108) // validator 3's reveal, within the reveal window
+	got, _ = f.result(t, id, 0, 1)
+	require.Equal(t, []string{f.valHex(0), f.valHex(1), f.valHex(2), f.valHex(3)}, got.Validators)
+	require.Equal(t, int64(100), got.Power)
+	require.Len(t, d.contested, 1, "its different claim on model 2 is contested")
+	require.Equal(t, types.Claim{Correct: 55, TraceRoot: hexRoot(5), Leaves: 12, Validators: []string{f.valHex(3)}}, d.contested[0])
+	require.Equal(t, uint64(2), d.results[0].ModelId)
 }
 
 func TestTallyFinalizesWithStandingsAndTies(t *testing.T) {
 	f := newFixture(t)
 	id, hooks := twoRounds(t, f)
-	all := func(r uint32, c1, c2, c3 uint64) []*types.RoundResult {
-		return []*types.RoundResult{res(id, r, 1, c1, 1), res(id, r, 2, c2, 2), res(id, r, 3, c3, 3)}
-	}
-	// Votes in any order give the same outcome.
-	require.NoError(t, f.k.TallyVotes(f.ctx, []keeper.Vote{vote(2, 50, all(1, 70, 60, 80)...), vote(1, 50, all(0, 80, 90, 70)...)}, 100))
-	r0, err := f.k.Rounds.Get(f.ctx, collections.Join(id, uint32(0)))
-	require.NoError(t, err)
-	require.Equal(t, types.ROUND_STATUS_OPEN, r0.Status, "50 of 100 finalizes nothing")
-
-	require.NoError(t, f.k.TallyVotes(f.ctx, []keeper.Vote{vote(1, 100, all(0, 80, 90, 70)...)}, 100))
-	r0, err = f.k.Rounds.Get(f.ctx, collections.Join(id, uint32(0)))
-	require.NoError(t, err)
-	require.Equal(t, types.ROUND_STATUS_FINAL, r0.Status)
+	// Totals over both rounds: 80+70, 90+60, 70+80: all tied at 150.
+	scores := map[uint32][3]uint64{0: {80, 90, 70}, 1: {70, 60, 80}}
+	f.honest(func(m uint64, r uint32) uint64 { return scores[r][m-1] })
+	f.runTo(t, 107)
+	require.Equal(t, types.ROUND_STATUS_FINAL, f.round(t, id, 0).Status)
 	require.Equal(t, types.EVALUATION_STATUS_RUNNING, f.status(t, id))
-
-	require.NoError(t, f.k.TallyVotes(f.ctx, []keeper.Vote{vote(1, 100, all(1, 70, 60, 80)...)}, 100))
+	f.runTo(t, 110)
 	require.Equal(t, types.EVALUATION_STATUS_FINALIZED, f.status(t, id))
-	// Totals: model 1 = 150, model 2 = 150, model 3 = 150 -> all tied.
 	st := hooks.finalized[id]
 	require.Len(t, st, 3)
 	for i, s := range st {
@@ -161,7 +226,7 @@ func TestTallyFinalizesWithStandingsAndTies(t *testing.T) {
 	require.Equal(t, st, e.Standings)
 
 	// After finalization, the deadline no longer fails it.
-	f.beginBlock(t, 200)
+	f.runTo(t, 170)
 	require.Equal(t, types.EVALUATION_STATUS_FINALIZED, f.status(t, id))
 	require.Empty(t, hooks.failed)
 }
@@ -169,15 +234,12 @@ func TestTallyFinalizesWithStandingsAndTies(t *testing.T) {
 func TestTallyRanksAWinner(t *testing.T) {
 	f := newFixture(t)
 	id, hooks := twoRounds(t, f)
-	for r := uint32(0); r < 2; r++ {
-		require.NoError(t, f.k.TallyVotes(f.ctx, []keeper.Vote{vote(1, 10,
-			res(id, r, 1, 50, 1), res(id, r, 2, 99, 2), res(id, r, 3, 50, 3))}, 10))
-	}
+	f.honest(func(m uint64, _ uint32) uint64 { return map[uint64]uint64{1: 50, 2: 99, 3: 50}[m] })
+	f.runTo(t, 110)
 	st := hooks.finalized[id]
+	require.Len(t, st, 3)
 	require.Equal(t, []uint32{1, 2, 2}, []uint32{st[0].Rank, st[1].Rank, st[2].Rank})
 	require.Equal(t, uint64(2), st[0].ModelId)
-	events := f.ctx.EventManager().Events()
-	require.Equal(t, "delphi.evaluation.v1.EventEvaluationFinalized", events[len(events)-1].Type)
 
 	gs, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)
@@ -200,10 +262,48 @@ func TestTallyRanksAWinner(t *testing.T) {
 	require.ErrorContains(t, err, "not found")
 }
 
+// TestImpossibleResultsCountForNothing: a validator can commit to a result
+// no run can give (more points than items, no leaves); its reveal is a
+// fault and its commitment void.
+func TestImpossibleResultsCountForNothing(t *testing.T) {
+	f := newFixture(t)
+	id, _ := twoRounds(t, f)
+	f.sim.Results = f.sim.Claims(func(i int, r types.Round, m uint64) *types.RoundResult {
+		switch {
+		case i == 0 && m == 1:
+			return evalsim.Result(101, 1) // 100 items per round
+		case i == 0 && m == 2:
+			res := evalsim.Result(10, 2)
+			res.Leaves = 0
+			return res
+		}
+		return evalsim.Result(10, byte(m))
+	})
+	f.runTo(t, 107)
+	for m := uint64(1); m <= 2; m++ {
+		got, final := f.result(t, id, 0, m)
+		require.True(t, final, "the other three carry model %d", m)
+		require.NotContains(t, got.Validators, f.valHex(0))
+	}
+	p, err := f.k.Participations.Get(f.ctx, f.sim.Validators[0].Address)
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), p.Faults)
+	cs, err := f.q.Commitments(f.ctx, &types.QueryCommitmentsRequest{Id: id, Round: 0})
+	require.NoError(t, err)
+	voided := 0
+	for _, c := range cs.Commitments {
+		if c.Status == types.COMMITMENT_STATUS_VOIDED {
+			voided++
+			require.Equal(t, f.valHex(0), c.Validator)
+		}
+	}
+	require.Equal(t, 2, voided)
+}
+
 func TestFailedEvaluationCallsHook(t *testing.T) {
 	f := newFixture(t)
 	id, hooks := twoRounds(t, f)
-	f.beginBlock(t, 100+2+3+50)
+	f.runTo(t, 103+3+50)
 	require.Equal(t, types.EVALUATION_STATUS_FAILED, f.status(t, id))
 	require.Equal(t, []uint64{id}, hooks.failed)
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/delphi-network/delphi/x/evaluation/keeper"
+	"github.com/delphi-network/delphi/testutil/evalsim"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -99,11 +99,13 @@ func TestTallyBoundsPointsByTheBenchmark(t *testing.T) {
 	out, err := f.msg.CreateEvaluation(f.ctx, &types.MsgCreateEvaluation{Creator: f.bob, BenchmarkId: 1,
 		ModelIds: []uint64{1, 2}, Rounds: 1, ItemsPerRound: 10, BlocksBetweenRounds: 3, StartDelay: 2, DeadlineBlocks: 50})
 	require.NoError(t, err)
-	f.beginBlock(t, 102)
-	require.NoError(t, f.k.TallyVotes(f.ctx, []keeper.Vote{
-		vote(1, 50, res(out.Id, 0, 1, 7400, 1), res(out.Id, 0, 2, 10001, 2)),
-		vote(2, 50, res(out.Id, 0, 1, 7400, 1), res(out.Id, 0, 2, 10001, 2)),
-	}, 100))
+	f.sim.Results = f.sim.Claims(func(_ int, _ types.Round, m uint64) *types.RoundResult {
+		if m == 2 {
+			return evalsim.Result(10001, 2)
+		}
+		return evalsim.Result(7400, 1)
+	})
+	f.runTo(t, 110)
 	got, final := f.result(t, out.Id, 0, 1)
 	require.True(t, final, "7400 points of at most 10 × 1000")
 	require.Equal(t, uint64(7400), got.Correct)

@@ -13,8 +13,10 @@ var (
 	ErrInvalidURI         = errorsmod.Register(ModuleName, 8, "invalid artifact or dataset URI")
 	ErrInvalidEvaluation  = errorsmod.Register(ModuleName, 10, "invalid evaluation")
 	ErrEvaluationNotFound = errorsmod.Register(ModuleName, 11, "evaluation not found")
+	// ErrInsufficientDeposit: the creator cannot post the evaluation's deposit.
+	ErrInsufficientDeposit = errorsmod.Register(ModuleName, 12, "insufficient evaluation deposit")
+	ErrUnauthorized        = errorsmod.Register(ModuleName, 20, "unauthorized")
+	ErrInvalidParams       = errorsmod.Register(ModuleName, 21, "invalid params")
 	// Codes 30-39: vote extensions.
 	ErrInvalidVoteExtension = errorsmod.Register(ModuleName, 30, "invalid vote extension")
-	ErrUnauthorized         = errorsmod.Register(ModuleName, 20, "unauthorized")
-	ErrInvalidParams        = errorsmod.Register(ModuleName, 21, "invalid params")
 )

@@ -740,6 +740,491 @@ func (m *EventResultReplaced) GetPreviousTraceRoot() string {
 	return ""
 }
 
+// EventSeedFixed is emitted when the validators' revealed contributions fix
+// the seed of a height: the draws scheduled there can happen.
+type EventSeedFixed struct {
+	Height       int64  `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	Value        string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Contributors uint32 `protobuf:"varint,3,opt,name=contributors,proto3" json:"contributors,omitempty"`
+	Power        int64  `protobuf:"varint,4,opt,name=power,proto3" json:"power,omitempty"`
+}
+
+func (m *EventSeedFixed) Reset()         { *m = EventSeedFixed{} }
+func (m *EventSeedFixed) String() string { return proto.CompactTextString(m) }
+func (*EventSeedFixed) ProtoMessage()    {}
+func (*EventSeedFixed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb70a15c2c3c29f, []int{10}
+}
+func (m *EventSeedFixed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventSeedFixed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventSeedFixed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventSeedFixed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventSeedFixed.Merge(m, src)
+}
+func (m *EventSeedFixed) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventSeedFixed) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventSeedFixed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventSeedFixed proto.InternalMessageInfo
+
+func (m *EventSeedFixed) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+func (m *EventSeedFixed) GetValue() string {
+	if m != nil {
+		return m.Value
+	}
+	return ""
+}
+
+func (m *EventSeedFixed) GetContributors() uint32 {
+	if m != nil {
+		return m.Contributors
+	}
+	return 0
+}
+
+func (m *EventSeedFixed) GetPower() int64 {
+	if m != nil {
+		return m.Power
+	}
+	return 0
+}
+
+// EventSeedFailed is emitted when too little power committed to, or
+// revealed, a seed; its draws move to a later seed.
+type EventSeedFailed struct {
+	Height int64  `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *EventSeedFailed) Reset()         { *m = EventSeedFailed{} }
+func (m *EventSeedFailed) String() string { return proto.CompactTextString(m) }
+func (*EventSeedFailed) ProtoMessage()    {}
+func (*EventSeedFailed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb70a15c2c3c29f, []int{11}
+}
+func (m *EventSeedFailed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventSeedFailed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventSeedFailed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventSeedFailed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventSeedFailed.Merge(m, src)
+}
+func (m *EventSeedFailed) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventSeedFailed) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventSeedFailed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventSeedFailed proto.InternalMessageInfo
+
+func (m *EventSeedFailed) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+func (m *EventSeedFailed) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// EventCommitWindowClosed is emitted when a round attempt stops taking
+// commitments: reveals count from the next block.
+type EventCommitWindowClosed struct {
+	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round        uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+	Attempt      uint32 `protobuf:"varint,3,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	// committed is the number of validators that committed to every model.
+	Committed uint32 `protobuf:"varint,4,opt,name=committed,proto3" json:"committed,omitempty"`
+}
+
+func (m *EventCommitWindowClosed) Reset()         { *m = EventCommitWindowClosed{} }
+func (m *EventCommitWindowClosed) String() string { return proto.CompactTextString(m) }
+func (*EventCommitWindowClosed) ProtoMessage()    {}
+func (*EventCommitWindowClosed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb70a15c2c3c29f, []int{12}
+}
+func (m *EventCommitWindowClosed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventCommitWindowClosed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventCommitWindowClosed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventCommitWindowClosed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventCommitWindowClosed.Merge(m, src)
+}
+func (m *EventCommitWindowClosed) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventCommitWindowClosed) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventCommitWindowClosed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventCommitWindowClosed proto.InternalMessageInfo
+
+func (m *EventCommitWindowClosed) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *EventCommitWindowClosed) GetRound() uint32 {
+	if m != nil {
+		return m.Round
+	}
+	return 0
+}
+
+func (m *EventCommitWindowClosed) GetAttempt() uint32 {
+	if m != nil {
+		return m.Attempt
+	}
+	return 0
+}
+
+func (m *EventCommitWindowClosed) GetCommitted() uint32 {
+	if m != nil {
+		return m.Committed
+	}
+	return 0
+}
+
+// EventRevealFault is emitted when a reveal counts for nothing: no
+// commitment of the validator's own, not matching it, made before the
+// commit window closed, or an impossible result.
+type EventRevealFault struct {
+	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round        uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+	ModelId      uint64 `protobuf:"varint,3,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	Validator    string `protobuf:"bytes,4,opt,name=validator,proto3" json:"validator,omitempty"`
+	Reason       string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *EventRevealFault) Reset()         { *m = EventRevealFault{} }
+func (m *EventRevealFault) String() string { return proto.CompactTextString(m) }
+func (*EventRevealFault) ProtoMessage()    {}
+func (*EventRevealFault) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb70a15c2c3c29f, []int{13}
+}
+func (m *EventRevealFault) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRevealFault) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRevealFault.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRevealFault) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRevealFault.Merge(m, src)
+}
+func (m *EventRevealFault) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRevealFault) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRevealFault.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRevealFault proto.InternalMessageInfo
+
+func (m *EventRevealFault) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *EventRevealFault) GetRound() uint32 {
+	if m != nil {
+		return m.Round
+	}
+	return 0
+}
+
+func (m *EventRevealFault) GetModelId() uint64 {
+	if m != nil {
+		return m.ModelId
+	}
+	return 0
+}
+
+func (m *EventRevealFault) GetValidator() string {
+	if m != nil {
+		return m.Validator
+	}
+	return ""
+}
+
+func (m *EventRevealFault) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// EventRoundAccounted is emitted when a closed round's participation is
+// counted: who reported every model and who missed.
+type EventRoundAccounted struct {
+	EvaluationId uint64   `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round        uint32   `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+	Reported     []string `protobuf:"bytes,3,rep,name=reported,proto3" json:"reported,omitempty"`
+	Missed       []string `protobuf:"bytes,4,rep,name=missed,proto3" json:"missed,omitempty"`
+}
+
+func (m *EventRoundAccounted) Reset()         { *m = EventRoundAccounted{} }
+func (m *EventRoundAccounted) String() string { return proto.CompactTextString(m) }
+func (*EventRoundAccounted) ProtoMessage()    {}
+func (*EventRoundAccounted) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb70a15c2c3c29f, []int{14}
+}
+func (m *EventRoundAccounted) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRoundAccounted) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRoundAccounted.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRoundAccounted) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRoundAccounted.Merge(m, src)
+}
+func (m *EventRoundAccounted) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRoundAccounted) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRoundAccounted.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRoundAccounted proto.InternalMessageInfo
+
+func (m *EventRoundAccounted) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *EventRoundAccounted) GetRound() uint32 {
+	if m != nil {
+		return m.Round
+	}
+	return 0
+}
+
+func (m *EventRoundAccounted) GetReported() []string {
+	if m != nil {
+		return m.Reported
+	}
+	return nil
+}
+
+func (m *EventRoundAccounted) GetMissed() []string {
+	if m != nil {
+		return m.Missed
+	}
+	return nil
+}
+
+// EventReporterPenalized is emitted when a validator that missed
+// max_missed_rounds closed rounds in a row is slashed and jailed (or
+// would have been: skipped is set when x/staking or x/slashing refused).
+type EventReporterPenalized struct {
+	Validator     string `protobuf:"bytes,1,opt,name=validator,proto3" json:"validator,omitempty"`
+	Missed        uint32 `protobuf:"varint,2,opt,name=missed,proto3" json:"missed,omitempty"`
+	SlashFraction string `protobuf:"bytes,3,opt,name=slash_fraction,json=slashFraction,proto3" json:"slash_fraction,omitempty"`
+	Skipped       string `protobuf:"bytes,4,opt,name=skipped,proto3" json:"skipped,omitempty"`
+}
+
+func (m *EventReporterPenalized) Reset()         { *m = EventReporterPenalized{} }
+func (m *EventReporterPenalized) String() string { return proto.CompactTextString(m) }
+func (*EventReporterPenalized) ProtoMessage()    {}
+func (*EventReporterPenalized) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb70a15c2c3c29f, []int{15}
+}
+func (m *EventReporterPenalized) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventReporterPenalized) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventReporterPenalized.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventReporterPenalized) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventReporterPenalized.Merge(m, src)
+}
+func (m *EventReporterPenalized) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventReporterPenalized) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventReporterPenalized.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventReporterPenalized proto.InternalMessageInfo
+
+func (m *EventReporterPenalized) GetValidator() string {
+	if m != nil {
+		return m.Validator
+	}
+	return ""
+}
+
+func (m *EventReporterPenalized) GetMissed() uint32 {
+	if m != nil {
+		return m.Missed
+	}
+	return 0
+}
+
+func (m *EventReporterPenalized) GetSlashFraction() string {
+	if m != nil {
+		return m.SlashFraction
+	}
+	return ""
+}
+
+func (m *EventReporterPenalized) GetSkipped() string {
+	if m != nil {
+		return m.Skipped
+	}
+	return ""
+}
+
+// EventReporterRewarded is emitted when a finalized evaluation's reward
+// pool pays a validator for the final results it revealed.
+type EventReporterRewarded struct {
+	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Validator    string `protobuf:"bytes,2,opt,name=validator,proto3" json:"validator,omitempty"`
+	Results      uint64 `protobuf:"varint,3,opt,name=results,proto3" json:"results,omitempty"`
+	Amount       string `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
+}
+
+func (m *EventReporterRewarded) Reset()         { *m = EventReporterRewarded{} }
+func (m *EventReporterRewarded) String() string { return proto.CompactTextString(m) }
+func (*EventReporterRewarded) ProtoMessage()    {}
+func (*EventReporterRewarded) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb70a15c2c3c29f, []int{16}
+}
+func (m *EventReporterRewarded) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventReporterRewarded) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventReporterRewarded.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventReporterRewarded) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventReporterRewarded.Merge(m, src)
+}
+func (m *EventReporterRewarded) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventReporterRewarded) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventReporterRewarded.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventReporterRewarded proto.InternalMessageInfo
+
+func (m *EventReporterRewarded) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *EventReporterRewarded) GetValidator() string {
+	if m != nil {
+		return m.Validator
+	}
+	return ""
+}
+
+func (m *EventReporterRewarded) GetResults() uint64 {
+	if m != nil {
+		return m.Results
+	}
+	return 0
+}
+
+func (m *EventReporterRewarded) GetAmount() string {
+	if m != nil {
+		return m.Amount
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*EventBenchmarkRegistered)(nil), "delphi.evaluation.v1.EventBenchmarkRegistered")
 	proto.RegisterType((*EventModelRegistered)(nil), "delphi.evaluation.v1.EventModelRegistered")
@@ -751,56 +1236,78 @@ func init() {
 	proto.RegisterType((*EventResultDisagreement)(nil), "delphi.evaluation.v1.EventResultDisagreement")
 	proto.RegisterType((*EventEvaluationFinalized)(nil), "delphi.evaluation.v1.EventEvaluationFinalized")
 	proto.RegisterType((*EventResultReplaced)(nil), "delphi.evaluation.v1.EventResultReplaced")
+	proto.RegisterType((*EventSeedFixed)(nil), "delphi.evaluation.v1.EventSeedFixed")
+	proto.RegisterType((*EventSeedFailed)(nil), "delphi.evaluation.v1.EventSeedFailed")
+	proto.RegisterType((*EventCommitWindowClosed)(nil), "delphi.evaluation.v1.EventCommitWindowClosed")
+	proto.RegisterType((*EventRevealFault)(nil), "delphi.evaluation.v1.EventRevealFault")
+	proto.RegisterType((*EventRoundAccounted)(nil), "delphi.evaluation.v1.EventRoundAccounted")
+	proto.RegisterType((*EventReporterPenalized)(nil), "delphi.evaluation.v1.EventReporterPenalized")
+	proto.RegisterType((*EventReporterRewarded)(nil), "delphi.evaluation.v1.EventReporterRewarded")
 }
 
 func init() { proto.RegisterFile("delphi/evaluation/v1/events.proto", fileDescriptor_6fb70a15c2c3c29f) }
 
 var fileDescriptor_6fb70a15c2c3c29f = []byte{
-	// 695 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x55, 0xcd, 0x6e, 0xd3, 0x4a,
-	0x18, 0xad, 0x13, 0x37, 0x69, 0xbe, 0x36, 0xfd, 0x71, 0x7b, 0x7b, 0x7d, 0x75, 0x21, 0x4a, 0x8d,
-	0x40, 0x61, 0x41, 0xa2, 0x52, 0xc1, 0x03, 0xb4, 0xb4, 0x22, 0x12, 0x95, 0xd0, 0xb4, 0x5d, 0xc0,
-	0x02, 0x6b, 0x1a, 0x7f, 0x24, 0xa3, 0xda, 0x1e, 0x6b, 0x66, 0x92, 0x00, 0xef, 0x80, 0xc4, 0xdb,
-	0xb0, 0x62, 0xcf, 0xb2, 0x4b, 0x76, 0xa0, 0xf6, 0x41, 0x40, 0xfe, 0x6c, 0x27, 0x91, 0xda, 0x45,
-	0x51, 0xd5, 0x9d, 0xcf, 0x99, 0xf1, 0x99, 0xef, 0x9c, 0x33, 0x89, 0x61, 0x2b, 0xc0, 0x30, 0x19,
-	0x88, 0x0e, 0x8e, 0x78, 0x38, 0xe4, 0x46, 0xc8, 0xb8, 0x33, 0xda, 0xee, 0xe0, 0x08, 0x63, 0xa3,
-	0xdb, 0x89, 0x92, 0x46, 0x3a, 0x1b, 0xd9, 0x96, 0xf6, 0x74, 0x4b, 0x7b, 0xb4, 0xed, 0xbd, 0x03,
-	0x77, 0x3f, 0xdd, 0xb5, 0x8b, 0x71, 0x6f, 0x10, 0x71, 0x75, 0xc6, 0xb0, 0x2f, 0xb4, 0x41, 0x85,
-	0x81, 0xb3, 0x0c, 0x25, 0x11, 0xb8, 0x56, 0xd3, 0x6a, 0xd9, 0xac, 0x24, 0x02, 0xc7, 0x01, 0x3b,
-	0xe6, 0x11, 0xba, 0xa5, 0xa6, 0xd5, 0xaa, 0x31, 0x7a, 0x76, 0x1a, 0x00, 0x8a, 0xde, 0x50, 0x3c,
-	0x36, 0x6e, 0x99, 0x56, 0x66, 0x18, 0x6f, 0x0c, 0x1b, 0xa4, 0x7f, 0x28, 0x03, 0x0c, 0xff, 0x52,
-	0x7b, 0x03, 0xe6, 0xe5, 0x38, 0x46, 0x95, 0xcb, 0x66, 0xc0, 0x79, 0x08, 0xcb, 0x63, 0x14, 0xfd,
-	0x81, 0xd1, 0xbe, 0x1e, 0xf0, 0xa7, 0xcf, 0x9e, 0xbb, 0x36, 0x2d, 0xd7, 0x73, 0xf6, 0x88, 0x48,
-	0xef, 0x15, 0xfc, 0x33, 0x3d, 0xf8, 0x84, 0x75, 0xf5, 0x49, 0x12, 0x70, 0x73, 0xcd, 0xc9, 0x0f,
-	0xa0, 0xce, 0x95, 0x11, 0xef, 0x79, 0xcf, 0xf8, 0x43, 0x25, 0xb4, 0x5b, 0x6a, 0x96, 0x5b, 0x35,
-	0xb6, 0x54, 0x90, 0x27, 0x4a, 0x68, 0xef, 0x9b, 0x05, 0x9b, 0x24, 0xb7, 0x3f, 0x49, 0x6f, 0x4f,
-	0xe1, 0xb5, 0x7a, 0x5b, 0xb0, 0x74, 0x5a, 0x84, 0xe9, 0x8b, 0x80, 0x1c, 0xd9, 0x6c, 0x71, 0xc2,
-	0x75, 0x03, 0xe7, 0x7f, 0xa8, 0x45, 0xe9, 0x58, 0xbe, 0x08, 0xb4, 0x5b, 0x6e, 0x96, 0x5b, 0x36,
-	0x5b, 0x20, 0xa2, 0x1b, 0x68, 0x67, 0x13, 0x2a, 0x4a, 0x0e, 0xe3, 0x40, 0x93, 0xaf, 0x3a, 0xcb,
-	0x51, 0xaa, 0xab, 0x0d, 0x57, 0xc6, 0x1f, 0x90, 0x4f, 0x77, 0xbe, 0x69, 0xb5, 0xca, 0x6c, 0x91,
-	0xb8, 0x97, 0x44, 0x39, 0x2e, 0x54, 0x7b, 0xe9, 0x54, 0x52, 0xb9, 0x15, 0xca, 0xa4, 0x80, 0xde,
-	0x4f, 0x0b, 0xd6, 0x68, 0x7e, 0x96, 0x8a, 0x1d, 0xa5, 0xef, 0x20, 0x59, 0x9f, 0xde, 0x06, 0x7f,
-	0xe2, 0x62, 0x69, 0x4a, 0x76, 0x83, 0xb4, 0x05, 0x9a, 0x80, 0x8c, 0xd4, 0x59, 0x06, 0xd2, 0x29,
-	0xf3, 0x39, 0xca, 0x34, 0x47, 0x8e, 0xd2, 0x1e, 0x35, 0x62, 0x90, 0x77, 0x42, 0xcf, 0x57, 0x12,
-	0x99, 0xbf, 0x9a, 0xc8, 0x23, 0x58, 0x11, 0x06, 0x23, 0xed, 0x27, 0xa8, 0xfc, 0xec, 0xb8, 0x0a,
-	0x1d, 0x57, 0x27, 0xfa, 0x35, 0x2a, 0x1a, 0x3c, 0x75, 0xc8, 0x8d, 0xc1, 0x28, 0x31, 0x6e, 0x95,
-	0xd6, 0x0b, 0xe8, 0x1d, 0xe7, 0x7d, 0x4f, 0x0b, 0x3a, 0xe0, 0x22, 0xbc, 0xa9, 0xc9, 0x34, 0x74,
-	0xe4, 0x5a, 0xc6, 0xf9, 0x05, 0xcc, 0x91, 0xf7, 0xd5, 0x82, 0xd5, 0x2c, 0x37, 0xd4, 0xc3, 0xd0,
-	0x1c, 0x88, 0x98, 0x87, 0xb7, 0x89, 0xed, 0x3f, 0x58, 0x28, 0x9a, 0xa7, 0xe0, 0x6c, 0x56, 0xcd,
-	0x8b, 0xa7, 0xf2, 0xa4, 0x52, 0xd8, 0x33, 0x14, 0x9e, 0xcd, 0x0a, 0xe8, 0xdc, 0x07, 0x30, 0x8a,
-	0xf7, 0xd0, 0x57, 0x52, 0x66, 0xbd, 0xd7, 0x58, 0x8d, 0x18, 0x26, 0xa5, 0x49, 0x4f, 0x4a, 0xe4,
-	0x18, 0xb3, 0xce, 0xcb, 0x2c, 0x03, 0xde, 0x67, 0x0b, 0xfe, 0x9d, 0x99, 0xfc, 0x85, 0xd0, 0xbc,
-	0xaf, 0x10, 0x23, 0x8c, 0xcd, 0x1d, 0x19, 0xb8, 0x07, 0xb5, 0x11, 0x0f, 0x45, 0x40, 0xf7, 0x2f,
-	0xeb, 0x7f, 0x4a, 0x78, 0x6f, 0xf2, 0x3f, 0x9a, 0x99, 0x7e, 0xd2, 0x30, 0xc5, 0xa7, 0x9b, 0x56,
-	0xe4, 0x42, 0x75, 0x2c, 0xe2, 0x18, 0x55, 0xf6, 0x0b, 0xb5, 0x59, 0x01, 0xbd, 0xdf, 0x16, 0xac,
-	0xcf, 0x58, 0x65, 0x98, 0x84, 0xbc, 0x77, 0xbb, 0xeb, 0x7d, 0x17, 0x3d, 0x3d, 0x86, 0xd5, 0x44,
-	0xe1, 0x48, 0xc8, 0xa1, 0xf6, 0x0b, 0x85, 0x0a, 0x29, 0xac, 0x14, 0xfc, 0x5e, 0xae, 0xd4, 0x86,
-	0xf5, 0xc9, 0xd6, 0x19, 0xc9, 0x2a, 0x49, 0xae, 0x15, 0x4b, 0xc7, 0x85, 0xf4, 0xee, 0xe1, 0xf7,
-	0x8b, 0x86, 0x75, 0x7e, 0xd1, 0xb0, 0x7e, 0x5d, 0x34, 0xac, 0x2f, 0x97, 0x8d, 0xb9, 0xf3, 0xcb,
-	0xc6, 0xdc, 0x8f, 0xcb, 0xc6, 0xdc, 0xdb, 0x9d, 0xbe, 0x30, 0x83, 0xe1, 0x69, 0xbb, 0x27, 0xa3,
-	0x4e, 0xf6, 0x01, 0x78, 0x12, 0xa3, 0x19, 0x4b, 0x75, 0x96, 0xc3, 0xce, 0x87, 0xd9, 0x8f, 0x86,
-	0xf9, 0x98, 0xa0, 0x3e, 0xad, 0xd0, 0x17, 0x63, 0xe7, 0x4f, 0x00, 0x00, 0x00, 0xff, 0xff, 0x94,
-	0x27, 0x6c, 0x8c, 0x56, 0x06, 0x00, 0x00,
+	// 941 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x56, 0xcf, 0x6f, 0x1b, 0x45,
+	0x14, 0xce, 0xda, 0x6b, 0x3b, 0x9e, 0xc6, 0x49, 0xbb, 0x4d, 0xcb, 0xf2, 0xcb, 0x72, 0x17, 0x81,
+	0xcc, 0x01, 0x5b, 0xa5, 0x82, 0x7b, 0x1b, 0x6a, 0x11, 0x89, 0x4a, 0xd5, 0xa4, 0x11, 0x82, 0x03,
+	0xab, 0xc9, 0xee, 0x6b, 0x3c, 0xca, 0xee, 0xce, 0x6a, 0x66, 0xd6, 0x0e, 0x9c, 0x39, 0x82, 0xe0,
+	0x2f, 0xe0, 0xdf, 0xe0, 0xc4, 0x9d, 0x63, 0x8f, 0xdc, 0x40, 0xc9, 0x1f, 0x02, 0x9a, 0xb7, 0xb3,
+	0xde, 0x35, 0x4d, 0xa5, 0x20, 0xab, 0xe2, 0xe6, 0xef, 0x9b, 0xf1, 0x9b, 0xf7, 0xbe, 0xef, 0xbd,
+	0x99, 0x25, 0xf7, 0x62, 0x48, 0xf2, 0x39, 0x9f, 0xc2, 0x82, 0x25, 0x05, 0xd3, 0x5c, 0x64, 0xd3,
+	0xc5, 0xfd, 0x29, 0x2c, 0x20, 0xd3, 0x6a, 0x92, 0x4b, 0xa1, 0x85, 0xb7, 0x5f, 0x6e, 0x99, 0xd4,
+	0x5b, 0x26, 0x8b, 0xfb, 0xc1, 0x37, 0xc4, 0x7f, 0x6c, 0x76, 0x3d, 0x82, 0x2c, 0x9a, 0xa7, 0x4c,
+	0x9e, 0x51, 0x38, 0xe5, 0x4a, 0x83, 0x84, 0xd8, 0xdb, 0x25, 0x2d, 0x1e, 0xfb, 0xce, 0xc8, 0x19,
+	0xbb, 0xb4, 0xc5, 0x63, 0xcf, 0x23, 0x6e, 0xc6, 0x52, 0xf0, 0x5b, 0x23, 0x67, 0xdc, 0xa7, 0xf8,
+	0xdb, 0x1b, 0x12, 0x22, 0xf1, 0x1f, 0x92, 0x65, 0xda, 0x6f, 0xe3, 0x4a, 0x83, 0x09, 0x96, 0x64,
+	0x1f, 0xe3, 0x3f, 0x11, 0x31, 0x24, 0xff, 0x31, 0xf6, 0x3e, 0xe9, 0x88, 0x65, 0x06, 0xd2, 0x86,
+	0x2d, 0x81, 0xf7, 0x3e, 0xd9, 0x5d, 0x02, 0x3f, 0x9d, 0x6b, 0x15, 0xaa, 0x39, 0xfb, 0xf8, 0x93,
+	0x4f, 0x7d, 0x17, 0x97, 0x07, 0x96, 0x3d, 0x42, 0x32, 0xf8, 0x82, 0xdc, 0xa9, 0x0f, 0x3e, 0xa6,
+	0x87, 0xea, 0x38, 0x8f, 0x99, 0xbe, 0xe2, 0xe4, 0xf7, 0xc8, 0x80, 0x49, 0xcd, 0x9f, 0xb3, 0x48,
+	0x87, 0x85, 0xe4, 0xca, 0x6f, 0x8d, 0xda, 0xe3, 0x3e, 0xdd, 0xa9, 0xc8, 0x63, 0xc9, 0x55, 0xf0,
+	0x9b, 0x43, 0xee, 0x62, 0xb8, 0xc7, 0x2b, 0xf5, 0x0e, 0x24, 0x5c, 0x19, 0xef, 0x1e, 0xd9, 0x39,
+	0xa9, 0xc4, 0x0c, 0x79, 0x8c, 0x15, 0xb9, 0xf4, 0xc6, 0x8a, 0x3b, 0x8c, 0xbd, 0xb7, 0x49, 0x3f,
+	0x35, 0x69, 0x85, 0x3c, 0x56, 0x7e, 0x7b, 0xd4, 0x1e, 0xbb, 0x74, 0x1b, 0x89, 0xc3, 0x58, 0x79,
+	0x77, 0x49, 0x57, 0x8a, 0x22, 0x8b, 0x15, 0xd6, 0x35, 0xa0, 0x16, 0x99, 0xb8, 0x4a, 0x33, 0xa9,
+	0xc3, 0x39, 0xd6, 0xe9, 0x77, 0x46, 0xce, 0xb8, 0x4d, 0x6f, 0x20, 0xf7, 0x39, 0x52, 0x9e, 0x4f,
+	0x7a, 0x91, 0xc9, 0x4a, 0x48, 0xbf, 0x8b, 0x9a, 0x54, 0x30, 0xf8, 0xd3, 0x21, 0xb7, 0x30, 0x7f,
+	0x6a, 0x82, 0x1d, 0x99, 0xff, 0x00, 0x96, 0x5e, 0x77, 0x43, 0xb8, 0xaa, 0x62, 0xa7, 0x26, 0x0f,
+	0x63, 0xe3, 0x02, 0x66, 0x80, 0x85, 0x0c, 0x68, 0x09, 0x4c, 0x96, 0x36, 0x8f, 0x36, 0xe6, 0x61,
+	0x91, 0xf1, 0x51, 0x01, 0xc4, 0xd6, 0x13, 0xfc, 0xfd, 0x92, 0x22, 0x9d, 0x97, 0x15, 0xf9, 0x80,
+	0xec, 0x71, 0x0d, 0xa9, 0x0a, 0x73, 0x90, 0x61, 0x79, 0x5c, 0x17, 0x8f, 0x1b, 0x20, 0xfd, 0x14,
+	0x24, 0x26, 0x6e, 0x2a, 0x64, 0x5a, 0x43, 0x9a, 0x6b, 0xbf, 0x87, 0xeb, 0x15, 0x0c, 0x9e, 0x59,
+	0xbf, 0x6b, 0x83, 0x66, 0x8c, 0x27, 0xd7, 0x2d, 0xd2, 0x88, 0x0e, 0x4c, 0x89, 0xcc, 0x36, 0xa0,
+	0x45, 0xc1, 0xaf, 0x0e, 0xb9, 0x59, 0xea, 0x06, 0xaa, 0x48, 0xf4, 0x8c, 0x67, 0x2c, 0xd9, 0x44,
+	0xb6, 0x37, 0xc9, 0x76, 0xe5, 0x3c, 0x0a, 0xe7, 0xd2, 0x9e, 0x35, 0x1e, 0xcd, 0x13, 0x52, 0x42,
+	0xa4, 0x51, 0x3c, 0x97, 0x56, 0xd0, 0x7b, 0x97, 0x10, 0x2d, 0x59, 0x04, 0xa1, 0x14, 0xa2, 0xf4,
+	0xbd, 0x4f, 0xfb, 0xc8, 0x50, 0x21, 0xb4, 0x39, 0x29, 0x17, 0x4b, 0x28, 0x3d, 0x6f, 0xd3, 0x12,
+	0x04, 0x3f, 0x3a, 0xe4, 0x8d, 0x46, 0xe6, 0x9f, 0x71, 0xc5, 0x4e, 0x25, 0x40, 0x0a, 0x99, 0x7e,
+	0x4d, 0x05, 0xbc, 0x43, 0xfa, 0x0b, 0x96, 0xf0, 0x18, 0xfb, 0xaf, 0xf4, 0xbf, 0x26, 0x82, 0xaf,
+	0xec, 0x45, 0xd3, 0xf0, 0xc7, 0x88, 0xc9, 0xbf, 0xbb, 0xae, 0x45, 0x3e, 0xe9, 0x2d, 0x79, 0x96,
+	0x81, 0x2c, 0x27, 0xd4, 0xa5, 0x15, 0x0c, 0xfe, 0x76, 0xc8, 0xed, 0x46, 0xa9, 0x14, 0xf2, 0x84,
+	0x45, 0x9b, 0xb5, 0xf7, 0xeb, 0xf0, 0xe9, 0x43, 0x72, 0x33, 0x97, 0xb0, 0xe0, 0xa2, 0x50, 0x61,
+	0x15, 0xa1, 0x8b, 0x11, 0xf6, 0x2a, 0xfe, 0xc0, 0x46, 0x9a, 0x90, 0xdb, 0xab, 0xad, 0x8d, 0x90,
+	0x3d, 0x0c, 0x79, 0xab, 0x5a, 0x7a, 0x56, 0x85, 0x0e, 0xce, 0xc9, 0x2e, 0x0a, 0x70, 0x04, 0x10,
+	0xcf, 0xf8, 0x39, 0x34, 0xe7, 0xd3, 0x59, 0x9b, 0xcf, 0x7d, 0xd2, 0x31, 0xd5, 0x57, 0x17, 0x6d,
+	0x09, 0xbc, 0x80, 0xec, 0x44, 0x22, 0xd3, 0x92, 0x9f, 0x14, 0x5a, 0x48, 0x85, 0x25, 0x0f, 0xe8,
+	0x1a, 0x57, 0xb7, 0x99, 0xdb, 0x6c, 0xb3, 0x87, 0x64, 0xaf, 0x3e, 0xb9, 0x1c, 0xb8, 0x57, 0x1d,
+	0xfd, 0xaa, 0x19, 0xfb, 0xa1, 0xea, 0xd4, 0x03, 0x91, 0xa6, 0x5c, 0x7f, 0xc9, 0xb3, 0x58, 0x2c,
+	0x0f, 0x12, 0xa1, 0x36, 0xb3, 0xb0, 0x71, 0x55, 0xb4, 0xd7, 0xae, 0x0a, 0xd3, 0xa8, 0x11, 0x1e,
+	0xa5, 0xed, 0x45, 0x35, 0xa0, 0x35, 0x11, 0xfc, 0x52, 0x8f, 0xfc, 0x02, 0x58, 0x32, 0x63, 0x45,
+	0xf2, 0xbf, 0x4c, 0x4c, 0x43, 0xaf, 0xce, 0x9a, 0x5e, 0xdf, 0xaf, 0xda, 0xdd, 0xc4, 0x7f, 0x18,
+	0x45, 0xa2, 0xc8, 0x36, 0xbc, 0xcd, 0xdf, 0x22, 0xdb, 0x12, 0x72, 0x61, 0x1e, 0x05, 0x7c, 0x8f,
+	0xfa, 0x74, 0x85, 0x4d, 0x1a, 0x29, 0x57, 0x0a, 0xa5, 0x32, 0x2b, 0x16, 0x05, 0x3f, 0x55, 0x4f,
+	0x22, 0x2d, 0x77, 0xca, 0xa7, 0x50, 0xcd, 0xf3, 0x5a, 0x5d, 0xce, 0x15, 0x75, 0xd9, 0x80, 0x65,
+	0x0e, 0x16, 0x99, 0x87, 0x5d, 0x25, 0x4c, 0xcd, 0xc3, 0xe7, 0x92, 0x45, 0x26, 0x5d, 0xfb, 0xee,
+	0x0f, 0x90, 0x9d, 0x59, 0xd2, 0xf8, 0xaa, 0xce, 0x78, 0x9e, 0xaf, 0x1e, 0x99, 0x0a, 0x9a, 0x46,
+	0xba, 0xb3, 0x96, 0x11, 0x85, 0x25, 0x93, 0xf1, 0x75, 0xa5, 0x59, 0xcb, 0xba, 0xf5, 0xef, 0xac,
+	0x7d, 0xd2, 0x93, 0x78, 0xbd, 0xa8, 0xca, 0x45, 0x0b, 0x4d, 0x3d, 0x2c, 0x35, 0x1e, 0xd8, 0x7c,
+	0x2c, 0x7a, 0xf4, 0xe4, 0xf7, 0x8b, 0xa1, 0xf3, 0xe2, 0x62, 0xe8, 0xfc, 0x75, 0x31, 0x74, 0x7e,
+	0xbe, 0x1c, 0x6e, 0xbd, 0xb8, 0x1c, 0x6e, 0xfd, 0x71, 0x39, 0xdc, 0xfa, 0xfa, 0xc1, 0x29, 0xd7,
+	0xf3, 0xe2, 0x64, 0x12, 0x89, 0x74, 0x5a, 0x7e, 0x95, 0x7d, 0x94, 0x81, 0x5e, 0x0a, 0x79, 0x66,
+	0xe1, 0xf4, 0xbc, 0xf9, 0x25, 0xa7, 0xbf, 0xcd, 0x41, 0x9d, 0x74, 0xf1, 0x33, 0xee, 0xc1, 0x3f,
+	0x01, 0x00, 0x00, 0xff, 0xff, 0xb1, 0x16, 0x6f, 0x19, 0xeb, 0x09, 0x00, 0x00,
 }
 
 func (m *EventBenchmarkRegistered) Marshal() (dAtA []byte, err error) {
@@ -1302,6 +1809,328 @@ func (m *EventResultReplaced) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventSeedFixed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventSeedFixed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventSeedFixed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Power != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Power))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Contributors != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Contributors))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Value) > 0 {
+		i -= len(m.Value)
+		copy(dAtA[i:], m.Value)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Value)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Height != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventSeedFailed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventSeedFailed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventSeedFailed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Height != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventCommitWindowClosed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventCommitWindowClosed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventCommitWindowClosed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Committed != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Committed))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Attempt != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Attempt))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Round != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Round))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventRevealFault) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRevealFault) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRevealFault) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Validator) > 0 {
+		i -= len(m.Validator)
+		copy(dAtA[i:], m.Validator)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Validator)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.ModelId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ModelId))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Round != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Round))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventRoundAccounted) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRoundAccounted) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRoundAccounted) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Missed) > 0 {
+		for iNdEx := len(m.Missed) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Missed[iNdEx])
+			copy(dAtA[i:], m.Missed[iNdEx])
+			i = encodeVarintEvents(dAtA, i, uint64(len(m.Missed[iNdEx])))
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.Reported) > 0 {
+		for iNdEx := len(m.Reported) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Reported[iNdEx])
+			copy(dAtA[i:], m.Reported[iNdEx])
+			i = encodeVarintEvents(dAtA, i, uint64(len(m.Reported[iNdEx])))
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if m.Round != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Round))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventReporterPenalized) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventReporterPenalized) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventReporterPenalized) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Skipped) > 0 {
+		i -= len(m.Skipped)
+		copy(dAtA[i:], m.Skipped)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Skipped)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.SlashFraction) > 0 {
+		i -= len(m.SlashFraction)
+		copy(dAtA[i:], m.SlashFraction)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.SlashFraction)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Missed != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Missed))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Validator) > 0 {
+		i -= len(m.Validator)
+		copy(dAtA[i:], m.Validator)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Validator)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventReporterRewarded) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventReporterRewarded) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventReporterRewarded) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Amount) > 0 {
+		i -= len(m.Amount)
+		copy(dAtA[i:], m.Amount)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Amount)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.Results != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Results))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Validator) > 0 {
+		i -= len(m.Validator)
+		copy(dAtA[i:], m.Validator)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Validator)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -1549,6 +2378,165 @@ func (m *EventResultReplaced) Size() (n int) {
 		n += 1 + sovEvents(uint64(m.PreviousCorrect))
 	}
 	l = len(m.PreviousTraceRoot)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventSeedFixed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Height != 0 {
+		n += 1 + sovEvents(uint64(m.Height))
+	}
+	l = len(m.Value)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Contributors != 0 {
+		n += 1 + sovEvents(uint64(m.Contributors))
+	}
+	if m.Power != 0 {
+		n += 1 + sovEvents(uint64(m.Power))
+	}
+	return n
+}
+
+func (m *EventSeedFailed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Height != 0 {
+		n += 1 + sovEvents(uint64(m.Height))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventCommitWindowClosed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EvaluationId != 0 {
+		n += 1 + sovEvents(uint64(m.EvaluationId))
+	}
+	if m.Round != 0 {
+		n += 1 + sovEvents(uint64(m.Round))
+	}
+	if m.Attempt != 0 {
+		n += 1 + sovEvents(uint64(m.Attempt))
+	}
+	if m.Committed != 0 {
+		n += 1 + sovEvents(uint64(m.Committed))
+	}
+	return n
+}
+
+func (m *EventRevealFault) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EvaluationId != 0 {
+		n += 1 + sovEvents(uint64(m.EvaluationId))
+	}
+	if m.Round != 0 {
+		n += 1 + sovEvents(uint64(m.Round))
+	}
+	if m.ModelId != 0 {
+		n += 1 + sovEvents(uint64(m.ModelId))
+	}
+	l = len(m.Validator)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventRoundAccounted) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EvaluationId != 0 {
+		n += 1 + sovEvents(uint64(m.EvaluationId))
+	}
+	if m.Round != 0 {
+		n += 1 + sovEvents(uint64(m.Round))
+	}
+	if len(m.Reported) > 0 {
+		for _, s := range m.Reported {
+			l = len(s)
+			n += 1 + l + sovEvents(uint64(l))
+		}
+	}
+	if len(m.Missed) > 0 {
+		for _, s := range m.Missed {
+			l = len(s)
+			n += 1 + l + sovEvents(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *EventReporterPenalized) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Validator)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Missed != 0 {
+		n += 1 + sovEvents(uint64(m.Missed))
+	}
+	l = len(m.SlashFraction)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Skipped)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventReporterRewarded) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EvaluationId != 0 {
+		n += 1 + sovEvents(uint64(m.EvaluationId))
+	}
+	l = len(m.Validator)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Results != 0 {
+		n += 1 + sovEvents(uint64(m.Results))
+	}
+	l = len(m.Amount)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
@@ -3139,6 +4127,1012 @@ func (m *EventResultReplaced) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.PreviousTraceRoot = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventSeedFixed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventSeedFixed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventSeedFixed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Value", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Value = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Contributors", wireType)
+			}
+			m.Contributors = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Contributors |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Power", wireType)
+			}
+			m.Power = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Power |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventSeedFailed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventSeedFailed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventSeedFailed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventCommitWindowClosed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventCommitWindowClosed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventCommitWindowClosed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+			}
+			m.Round = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Round |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Attempt", wireType)
+			}
+			m.Attempt = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Attempt |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Committed", wireType)
+			}
+			m.Committed = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Committed |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRevealFault) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRevealFault: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRevealFault: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+			}
+			m.Round = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Round |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+			}
+			m.ModelId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ModelId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Validator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRoundAccounted) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRoundAccounted: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRoundAccounted: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+			}
+			m.Round = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Round |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reported", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reported = append(m.Reported, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Missed", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Missed = append(m.Missed, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventReporterPenalized) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventReporterPenalized: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventReporterPenalized: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Validator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Missed", wireType)
+			}
+			m.Missed = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Missed |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SlashFraction", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SlashFraction = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Skipped", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Skipped = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventReporterRewarded) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventReporterRewarded: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventReporterRewarded: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Validator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Results", wireType)
+			}
+			m.Results = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Results |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Amount = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

@@ -40,6 +40,15 @@ type GenesisState struct {
 	Index            []IndexEntry   `protobuf:"bytes,11,rep,name=index,proto3" json:"index"`
 	// extension_limits: the bounds of the last height's vote extensions.
 	ExtensionLimits *ExtensionLimits `protobuf:"bytes,12,opt,name=extension_limits,json=extensionLimits,proto3" json:"extension_limits,omitempty"`
+	// seeds and every validator's contribution to them.
+	Seeds       []Seed             `protobuf:"bytes,13,rep,name=seeds,proto3" json:"seeds"`
+	SeedEntries []GenesisSeedEntry `protobuf:"bytes,14,rep,name=seed_entries,json=seedEntries,proto3" json:"seed_entries"`
+	// commitments of open rounds.
+	Commitments    []Commitment    `protobuf:"bytes,15,rep,name=commitments,proto3" json:"commitments"`
+	Participations []Participation `protobuf:"bytes,16,rep,name=participations,proto3" json:"participations"`
+	RewardPools    []RewardPool    `protobuf:"bytes,17,rep,name=reward_pools,json=rewardPools,proto3" json:"reward_pools"`
+	// draws: the round draws waiting for their seed.
+	Draws []Draw `protobuf:"bytes,18,rep,name=draws,proto3" json:"draws"`
 }
 
 func (m *GenesisState) Reset()         { *m = GenesisState{} }
@@ -159,8 +168,176 @@ func (m *GenesisState) GetExtensionLimits() *ExtensionLimits {
 	return nil
 }
 
+func (m *GenesisState) GetSeeds() []Seed {
+	if m != nil {
+		return m.Seeds
+	}
+	return nil
+}
+
+func (m *GenesisState) GetSeedEntries() []GenesisSeedEntry {
+	if m != nil {
+		return m.SeedEntries
+	}
+	return nil
+}
+
+func (m *GenesisState) GetCommitments() []Commitment {
+	if m != nil {
+		return m.Commitments
+	}
+	return nil
+}
+
+func (m *GenesisState) GetParticipations() []Participation {
+	if m != nil {
+		return m.Participations
+	}
+	return nil
+}
+
+func (m *GenesisState) GetRewardPools() []RewardPool {
+	if m != nil {
+		return m.RewardPools
+	}
+	return nil
+}
+
+func (m *GenesisState) GetDraws() []Draw {
+	if m != nil {
+		return m.Draws
+	}
+	return nil
+}
+
+// GenesisSeedEntry is a SeedEntry with its key.
+type GenesisSeedEntry struct {
+	Height int64 `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	// validator is the consensus address (hex).
+	Validator string    `protobuf:"bytes,2,opt,name=validator,proto3" json:"validator,omitempty"`
+	Entry     SeedEntry `protobuf:"bytes,3,opt,name=entry,proto3" json:"entry"`
+}
+
+func (m *GenesisSeedEntry) Reset()         { *m = GenesisSeedEntry{} }
+func (m *GenesisSeedEntry) String() string { return proto.CompactTextString(m) }
+func (*GenesisSeedEntry) ProtoMessage()    {}
+func (*GenesisSeedEntry) Descriptor() ([]byte, []int) {
+	return fileDescriptor_27216acea47053ee, []int{1}
+}
+func (m *GenesisSeedEntry) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *GenesisSeedEntry) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_GenesisSeedEntry.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *GenesisSeedEntry) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_GenesisSeedEntry.Merge(m, src)
+}
+func (m *GenesisSeedEntry) XXX_Size() int {
+	return m.Size()
+}
+func (m *GenesisSeedEntry) XXX_DiscardUnknown() {
+	xxx_messageInfo_GenesisSeedEntry.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_GenesisSeedEntry proto.InternalMessageInfo
+
+func (m *GenesisSeedEntry) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+func (m *GenesisSeedEntry) GetValidator() string {
+	if m != nil {
+		return m.Validator
+	}
+	return ""
+}
+
+func (m *GenesisSeedEntry) GetEntry() SeedEntry {
+	if m != nil {
+		return m.Entry
+	}
+	return SeedEntry{}
+}
+
+// Draw is a round of an evaluation waiting to be drawn with the seed of a
+// height.
+type Draw struct {
+	SeedHeight   int64  `protobuf:"varint,1,opt,name=seed_height,json=seedHeight,proto3" json:"seed_height,omitempty"`
+	EvaluationId uint64 `protobuf:"varint,2,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round        uint32 `protobuf:"varint,3,opt,name=round,proto3" json:"round,omitempty"`
+}
+
+func (m *Draw) Reset()         { *m = Draw{} }
+func (m *Draw) String() string { return proto.CompactTextString(m) }
+func (*Draw) ProtoMessage()    {}
+func (*Draw) Descriptor() ([]byte, []int) {
+	return fileDescriptor_27216acea47053ee, []int{2}
+}
+func (m *Draw) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Draw) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Draw.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Draw) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Draw.Merge(m, src)
+}
+func (m *Draw) XXX_Size() int {
+	return m.Size()
+}
+func (m *Draw) XXX_DiscardUnknown() {
+	xxx_messageInfo_Draw.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Draw proto.InternalMessageInfo
+
+func (m *Draw) GetSeedHeight() int64 {
+	if m != nil {
+		return m.SeedHeight
+	}
+	return 0
+}
+
+func (m *Draw) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *Draw) GetRound() uint32 {
+	if m != nil {
+		return m.Round
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*GenesisState)(nil), "delphi.evaluation.v1.GenesisState")
+	proto.RegisterType((*GenesisSeedEntry)(nil), "delphi.evaluation.v1.GenesisSeedEntry")
+	proto.RegisterType((*Draw)(nil), "delphi.evaluation.v1.Draw")
 }
 
 func init() {
@@ -168,39 +345,53 @@ func init() {
 }
 
 var fileDescriptor_27216acea47053ee = []byte{
-	// 497 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x7c, 0x93, 0xcf, 0x6a, 0xdb, 0x30,
-	0x1c, 0xc7, 0xe3, 0xb5, 0x4d, 0x57, 0xb9, 0xa5, 0xad, 0xe8, 0x41, 0x64, 0xc3, 0x35, 0x81, 0x41,
-	0x56, 0x36, 0x9b, 0xb6, 0xf7, 0x8d, 0x86, 0x95, 0x91, 0xb1, 0x40, 0x71, 0x6f, 0xbb, 0x04, 0xa7,
-	0xfe, 0xe1, 0x88, 0xda, 0x52, 0xb0, 0x94, 0x2c, 0x7d, 0x8b, 0x5d, 0xf6, 0x0e, 0x3b, 0xee, 0x31,
-	0x7a, 0xec, 0x71, 0xa7, 0x31, 0x92, 0xc3, 0x5e, 0xa3, 0xe8, 0xe7, 0xfc, 0x51, 0xc0, 0xed, 0x25,
-	0xd8, 0xd2, 0xe7, 0xfb, 0xc9, 0xd7, 0xfa, 0x43, 0x9a, 0x09, 0x64, 0xc3, 0x01, 0x0f, 0x61, 0x1c,
-	0x67, 0xa3, 0x58, 0x73, 0x29, 0xc2, 0xf1, 0x69, 0x98, 0x82, 0x00, 0xc5, 0x55, 0x30, 0x2c, 0xa4,
-	0x96, 0xf4, 0xa8, 0x64, 0x82, 0x15, 0x13, 0x8c, 0x4f, 0x1b, 0x87, 0x71, 0xce, 0x85, 0x0c, 0xf1,
-	0xb7, 0x04, 0x1b, 0x7e, 0xa5, 0x4c, 0xdf, 0x0d, 0x61, 0xae, 0x6a, 0xbc, 0xad, 0x24, 0xc6, 0x52,
-	0x43, 0x0f, 0x26, 0x1a, 0x84, 0x32, 0xf2, 0x12, 0x3d, 0x4a, 0x65, 0x2a, 0xf1, 0x31, 0x34, 0x4f,
-	0xe5, 0x68, 0xf3, 0x67, 0x9d, 0xec, 0x7e, 0x2e, 0xdb, 0x5d, 0xeb, 0x58, 0x03, 0xfd, 0x48, 0xea,
-	0xc3, 0xb8, 0x88, 0x73, 0xc5, 0x1c, 0xdf, 0x69, 0xb9, 0x67, 0xaf, 0x83, 0xaa, 0xb6, 0xc1, 0x15,
-	0x32, 0xed, 0x9d, 0xfb, 0xbf, 0xc7, 0xb5, 0x5f, 0xff, 0x7f, 0x9f, 0x38, 0xd1, 0x3c, 0x46, 0xbf,
-	0x10, 0xd2, 0x07, 0x71, 0x33, 0xc8, 0xe3, 0xe2, 0x56, 0xb1, 0x17, 0xfe, 0x46, 0xcb, 0x3d, 0x3b,
-	0xae, 0x96, 0xb4, 0x17, 0x9c, 0xed, 0xb1, 0xd2, 0xf4, 0x03, 0xa9, 0xe7, 0x32, 0x81, 0x4c, 0xb1,
-	0x0d, 0xf4, 0xbc, 0xaa, 0xf6, 0x74, 0x0d, 0xb3, 0xd6, 0xa5, 0x4c, 0xd1, 0x2e, 0x71, 0x57, 0xa4,
-	0x62, 0x9b, 0x28, 0xf1, 0xab, 0x25, 0x97, 0xcb, 0x37, 0xdb, 0x64, 0xe7, 0xe9, 0x09, 0x39, 0x14,
-	0x30, 0xd1, 0xbd, 0x65, 0xc3, 0x1e, 0x4f, 0xd8, 0x96, 0xef, 0xb4, 0x36, 0xa3, 0x7d, 0x33, 0xb1,
-	0xfc, 0x9e, 0x4e, 0x42, 0x9b, 0x64, 0x0f, 0x59, 0x6c, 0x62, 0xb8, 0x3a, 0x72, 0xae, 0x19, 0xc4,
-	0xbe, 0x9d, 0x84, 0xbe, 0x23, 0x14, 0x99, 0xd5, 0x7f, 0x18, 0x70, 0x1b, 0xc1, 0x03, 0x33, 0xb3,
-	0xea, 0xd4, 0x49, 0xcc, 0x62, 0x14, 0x72, 0x24, 0x12, 0xc5, 0x5e, 0x3e, 0xb7, 0x18, 0x91, 0x61,
-	0xd6, 0x16, 0xa3, 0x4c, 0xd1, 0x0b, 0xb2, 0x5d, 0x80, 0x1a, 0x65, 0x5a, 0xb1, 0x1d, 0x14, 0x3c,
-	0xb1, 0xb5, 0x11, 0x42, 0xb6, 0x61, 0x91, 0xa3, 0xd7, 0x64, 0x2f, 0xe1, 0x2a, 0x4e, 0x0b, 0x80,
-	0x1c, 0x84, 0x56, 0x8c, 0xa0, 0xa8, 0x59, 0x2d, 0xfa, 0x64, 0xa1, 0xb6, 0x6e, 0xdd, 0x41, 0x2f,
-	0xc8, 0x16, 0x17, 0x09, 0x4c, 0x98, 0xfb, 0xdc, 0xf6, 0x74, 0x0c, 0x72, 0x29, 0x74, 0x71, 0x67,
-	0xab, 0xca, 0x24, 0xbd, 0x22, 0x07, 0xcb, 0xe3, 0xde, 0xcb, 0x78, 0xce, 0xb5, 0x62, 0xbb, 0x78,
-	0x7c, 0xdf, 0x3c, 0xb1, 0xd9, 0x0b, 0xfa, 0x2b, 0xc2, 0xd1, 0x3e, 0xac, 0x0f, 0xb4, 0xbb, 0xf7,
-	0x53, 0xcf, 0x79, 0x98, 0x7a, 0xce, 0xbf, 0xa9, 0xe7, 0xfc, 0x98, 0x79, 0xb5, 0x87, 0x99, 0x57,
-	0xfb, 0x33, 0xf3, 0x6a, 0xdf, 0xce, 0x53, 0xae, 0x07, 0xa3, 0x7e, 0x70, 0x23, 0xf3, 0xb0, 0x74,
-	0xbf, 0x17, 0xa0, 0xbf, 0xcb, 0xe2, 0x76, 0xfe, 0x1a, 0x4e, 0xec, 0xeb, 0x88, 0xb7, 0xb5, 0x5f,
-	0xc7, 0xdb, 0x76, 0xfe, 0x18, 0x00, 0x00, 0xff, 0xff, 0x53, 0xa4, 0xac, 0x84, 0x1f, 0x04, 0x00,
-	0x00,
+	// 735 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x7c, 0x95, 0xcd, 0x6e, 0xda, 0x4a,
+	0x14, 0xc7, 0x71, 0x08, 0xe4, 0x32, 0x40, 0x42, 0x46, 0xd1, 0xd5, 0x88, 0x1b, 0x01, 0x22, 0xba,
+	0x57, 0xdc, 0xa8, 0x05, 0x25, 0x59, 0x56, 0x6a, 0x9b, 0x34, 0x51, 0x4b, 0xd5, 0x54, 0x91, 0x53,
+	0x75, 0xd1, 0x0d, 0x32, 0xf8, 0x08, 0x46, 0xc1, 0x1e, 0x34, 0x33, 0x7c, 0xe4, 0x15, 0xba, 0xea,
+	0x63, 0x74, 0xd9, 0xc7, 0xc8, 0x32, 0xcb, 0x2e, 0xaa, 0xaa, 0x4a, 0x16, 0x7d, 0x8d, 0x6a, 0x8e,
+	0xf9, 0xb0, 0x13, 0xc3, 0x06, 0x79, 0x8e, 0xff, 0xe7, 0xc7, 0xdf, 0xe7, 0x9c, 0x99, 0x21, 0x55,
+	0x17, 0xfa, 0x83, 0x1e, 0x6f, 0xc0, 0xc8, 0xe9, 0x0f, 0x1d, 0xcd, 0x85, 0xdf, 0x18, 0x1d, 0x34,
+	0xba, 0xe0, 0x83, 0xe2, 0xaa, 0x3e, 0x90, 0x42, 0x0b, 0xba, 0x13, 0x68, 0xea, 0x0b, 0x4d, 0x7d,
+	0x74, 0x50, 0xdc, 0x76, 0x3c, 0xee, 0x8b, 0x06, 0xfe, 0x06, 0xc2, 0x62, 0x25, 0x16, 0xa6, 0xaf,
+	0x07, 0x30, 0x45, 0x15, 0xff, 0x8f, 0x55, 0x8c, 0x84, 0x86, 0x16, 0x4c, 0x34, 0xf8, 0xca, 0xc0,
+	0x03, 0xe9, 0x4e, 0x57, 0x74, 0x05, 0x3e, 0x36, 0xcc, 0x53, 0x10, 0xad, 0xfe, 0xc8, 0x90, 0xdc,
+	0xeb, 0xc0, 0xdd, 0xa5, 0x76, 0x34, 0xd0, 0x17, 0x24, 0x3d, 0x70, 0xa4, 0xe3, 0x29, 0x66, 0x55,
+	0xac, 0x5a, 0xf6, 0x70, 0xb7, 0x1e, 0xe7, 0xb6, 0x7e, 0x81, 0x9a, 0x93, 0xcc, 0xcd, 0xcf, 0x72,
+	0xe2, 0xeb, 0xef, 0x6f, 0xfb, 0x96, 0x3d, 0x4d, 0xa3, 0x6f, 0x09, 0x69, 0x83, 0xdf, 0xe9, 0x79,
+	0x8e, 0xbc, 0x52, 0x6c, 0xad, 0x92, 0xac, 0x65, 0x0f, 0xcb, 0xf1, 0x90, 0x93, 0x99, 0x2e, 0xcc,
+	0x09, 0x65, 0xd3, 0xe7, 0x24, 0xed, 0x09, 0x17, 0xfa, 0x8a, 0x25, 0x91, 0xf3, 0x4f, 0x3c, 0xe7,
+	0xdc, 0x68, 0x22, 0x5e, 0x82, 0x2c, 0x7a, 0x4e, 0xb2, 0x0b, 0xa5, 0x62, 0xeb, 0x08, 0xa9, 0xc4,
+	0x43, 0xce, 0xe6, 0xab, 0x30, 0x29, 0x9c, 0x4f, 0xf7, 0xc9, 0xb6, 0x0f, 0x13, 0xdd, 0x9a, 0x3b,
+	0x6c, 0x71, 0x97, 0xa5, 0x2a, 0x56, 0x6d, 0xdd, 0xde, 0x32, 0x2f, 0xe6, 0xdf, 0xd3, 0x74, 0x69,
+	0x95, 0xe4, 0x51, 0x8b, 0x4e, 0x8c, 0x2e, 0x8d, 0xba, 0xac, 0x09, 0xa2, 0xdf, 0xa6, 0x4b, 0x9f,
+	0x10, 0x8a, 0x9a, 0xc5, 0x7f, 0x18, 0xe1, 0x06, 0x0a, 0x0b, 0xe6, 0xcd, 0xc2, 0x53, 0xd3, 0x35,
+	0xc5, 0x90, 0x62, 0xe8, 0xbb, 0x8a, 0xfd, 0xb5, 0xaa, 0x18, 0xb6, 0xd1, 0x44, 0x8a, 0x11, 0x64,
+	0xd1, 0x63, 0xb2, 0x21, 0x41, 0x0d, 0xfb, 0x5a, 0xb1, 0x0c, 0x02, 0x96, 0xb4, 0xd6, 0x46, 0x51,
+	0x98, 0x30, 0xcb, 0xa3, 0x97, 0x24, 0xef, 0x72, 0xe5, 0x74, 0x25, 0x80, 0x07, 0xbe, 0x56, 0x8c,
+	0x20, 0xa8, 0x1a, 0x0f, 0x3a, 0x0d, 0x49, 0xc3, 0xb8, 0x28, 0x83, 0x1e, 0x93, 0x14, 0xf7, 0x5d,
+	0x98, 0xb0, 0xec, 0xaa, 0xf6, 0x34, 0x8d, 0xe4, 0xcc, 0xd7, 0xf2, 0x3a, 0x8c, 0x0a, 0x32, 0xe9,
+	0x05, 0x29, 0xcc, 0xc7, 0xbd, 0xd5, 0xe7, 0x1e, 0xd7, 0x8a, 0xe5, 0x70, 0x7c, 0xff, 0x5d, 0xd2,
+	0xec, 0x99, 0xfa, 0x1d, 0x8a, 0xed, 0x2d, 0x88, 0x06, 0xe8, 0x33, 0x92, 0x52, 0x00, 0xae, 0x62,
+	0x79, 0x34, 0x55, 0x8c, 0xc7, 0x5c, 0x02, 0x44, 0x4a, 0x1d, 0xe4, 0xd0, 0x0f, 0x24, 0x67, 0x1e,
+	0x5a, 0xe0, 0x6b, 0xc9, 0x41, 0xb1, 0x4d, 0x64, 0xfc, 0x17, 0xcf, 0x98, 0xed, 0x3e, 0x00, 0xf7,
+	0xd1, 0xe7, 0x65, 0xd5, 0x34, 0xca, 0x01, 0x87, 0xb9, 0x23, 0x3c, 0x8f, 0xeb, 0xa0, 0xf4, 0x5b,
+	0xab, 0xaa, 0xf5, 0x6a, 0x2e, 0x8c, 0xe0, 0x42, 0xf9, 0xf4, 0x23, 0xd9, 0x1c, 0x38, 0x52, 0xf3,
+	0x0e, 0x1f, 0x4c, 0xb7, 0x47, 0x01, 0x89, 0x7b, 0x4b, 0x37, 0xfc, 0x42, 0x1b, 0x86, 0x3e, 0xa0,
+	0xd0, 0xf7, 0x24, 0x27, 0x61, 0xec, 0x48, 0xb7, 0x35, 0x10, 0xa2, 0xaf, 0xd8, 0xf6, 0x2a, 0x9f,
+	0x36, 0x2a, 0x2f, 0x84, 0x88, 0x6c, 0xdf, 0xac, 0x9c, 0x87, 0xb1, 0x13, 0xae, 0x74, 0xc6, 0x8a,
+	0xd1, 0x55, 0x9d, 0x38, 0x95, 0xce, 0x38, 0xd2, 0x09, 0xcc, 0xa9, 0x7e, 0xb6, 0x48, 0xe1, 0x61,
+	0x81, 0xe9, 0xdf, 0x24, 0xdd, 0x03, 0xde, 0xed, 0x69, 0x3c, 0xe2, 0x92, 0xf6, 0x74, 0x45, 0x77,
+	0x49, 0x66, 0xe4, 0xf4, 0xb9, 0xeb, 0x68, 0x21, 0xd9, 0x5a, 0xc5, 0xaa, 0x65, 0xec, 0x45, 0x80,
+	0xbe, 0x24, 0x29, 0xd3, 0xcf, 0x6b, 0x96, 0xc4, 0xc1, 0x2a, 0x2f, 0x9f, 0x88, 0xc7, 0x53, 0x8a,
+	0x89, 0xd5, 0x36, 0x59, 0x37, 0x36, 0x69, 0x99, 0x60, 0x5f, 0x5b, 0x11, 0x13, 0xc4, 0x84, 0xde,
+	0x04, 0x46, 0xf6, 0x48, 0x3e, 0x7a, 0x24, 0xac, 0xe1, 0x91, 0x90, 0x83, 0xf0, 0x71, 0xb0, 0x43,
+	0x52, 0xb8, 0xb1, 0xd1, 0x4f, 0xde, 0x0e, 0x16, 0x27, 0xe7, 0x37, 0x77, 0x25, 0xeb, 0xf6, 0xae,
+	0x64, 0xfd, 0xba, 0x2b, 0x59, 0x5f, 0xee, 0x4b, 0x89, 0xdb, 0xfb, 0x52, 0xe2, 0xfb, 0x7d, 0x29,
+	0xf1, 0xe9, 0xa8, 0xcb, 0x75, 0x6f, 0xd8, 0xae, 0x77, 0x84, 0xd7, 0x08, 0xac, 0x3f, 0xf5, 0x41,
+	0x8f, 0x85, 0xbc, 0x9a, 0x2e, 0x1b, 0x93, 0xf0, 0x35, 0x82, 0xb7, 0x4c, 0x3b, 0x8d, 0xb7, 0xc4,
+	0xd1, 0x9f, 0x00, 0x00, 0x00, 0xff, 0xff, 0x31, 0x46, 0x56, 0x96, 0xd7, 0x06, 0x00, 0x00,
 }
 
 func (m *GenesisState) Marshal() (dAtA []byte, err error) {
@@ -223,6 +414,96 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.Draws) > 0 {
+		for iNdEx := len(m.Draws) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Draws[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1
+			i--
+			dAtA[i] = 0x92
+		}
+	}
+	if len(m.RewardPools) > 0 {
+		for iNdEx := len(m.RewardPools) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.RewardPools[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1
+			i--
+			dAtA[i] = 0x8a
+		}
+	}
+	if len(m.Participations) > 0 {
+		for iNdEx := len(m.Participations) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Participations[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1
+			i--
+			dAtA[i] = 0x82
+		}
+	}
+	if len(m.Commitments) > 0 {
+		for iNdEx := len(m.Commitments) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Commitments[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x7a
+		}
+	}
+	if len(m.SeedEntries) > 0 {
+		for iNdEx := len(m.SeedEntries) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.SeedEntries[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x72
+		}
+	}
+	if len(m.Seeds) > 0 {
+		for iNdEx := len(m.Seeds) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Seeds[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x6a
+		}
+	}
 	if m.ExtensionLimits != nil {
 		{
 			size, err := m.ExtensionLimits.MarshalToSizedBuffer(dAtA[:i])
@@ -361,6 +642,89 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *GenesisSeedEntry) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *GenesisSeedEntry) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *GenesisSeedEntry) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Entry.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintGenesis(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Validator) > 0 {
+		i -= len(m.Validator)
+		copy(dAtA[i:], m.Validator)
+		i = encodeVarintGenesis(dAtA, i, uint64(len(m.Validator)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Height != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Draw) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Draw) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Draw) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Round != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.Round))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.SeedHeight != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.SeedHeight))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintGenesis(dAtA []byte, offset int, v uint64) int {
 	offset -= sovGenesis(v)
 	base := offset
@@ -434,6 +798,78 @@ func (m *GenesisState) Size() (n int) {
 	if m.ExtensionLimits != nil {
 		l = m.ExtensionLimits.Size()
 		n += 1 + l + sovGenesis(uint64(l))
+	}
+	if len(m.Seeds) > 0 {
+		for _, e := range m.Seeds {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.SeedEntries) > 0 {
+		for _, e := range m.SeedEntries {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Commitments) > 0 {
+		for _, e := range m.Commitments {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Participations) > 0 {
+		for _, e := range m.Participations {
+			l = e.Size()
+			n += 2 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.RewardPools) > 0 {
+		for _, e := range m.RewardPools {
+			l = e.Size()
+			n += 2 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Draws) > 0 {
+		for _, e := range m.Draws {
+			l = e.Size()
+			n += 2 + l + sovGenesis(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *GenesisSeedEntry) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Height != 0 {
+		n += 1 + sovGenesis(uint64(m.Height))
+	}
+	l = len(m.Validator)
+	if l > 0 {
+		n += 1 + l + sovGenesis(uint64(l))
+	}
+	l = m.Entry.Size()
+	n += 1 + l + sovGenesis(uint64(l))
+	return n
+}
+
+func (m *Draw) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.SeedHeight != 0 {
+		n += 1 + sovGenesis(uint64(m.SeedHeight))
+	}
+	if m.EvaluationId != 0 {
+		n += 1 + sovGenesis(uint64(m.EvaluationId))
+	}
+	if m.Round != 0 {
+		n += 1 + sovGenesis(uint64(m.Round))
 	}
 	return n
 }
@@ -837,6 +1273,451 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 13:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Seeds", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Seeds = append(m.Seeds, Seed{})
+			if err := m.Seeds[len(m.Seeds)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 14:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SeedEntries", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SeedEntries = append(m.SeedEntries, GenesisSeedEntry{})
+			if err := m.SeedEntries[len(m.SeedEntries)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Commitments", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Commitments = append(m.Commitments, Commitment{})
+			if err := m.Commitments[len(m.Commitments)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 16:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Participations", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Participations = append(m.Participations, Participation{})
+			if err := m.Participations[len(m.Participations)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 17:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RewardPools", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RewardPools = append(m.RewardPools, RewardPool{})
+			if err := m.RewardPools[len(m.RewardPools)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 18:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Draws", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Draws = append(m.Draws, Draw{})
+			if err := m.Draws[len(m.Draws)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *GenesisSeedEntry) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: GenesisSeedEntry: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: GenesisSeedEntry: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Validator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Entry", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Entry.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Draw) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Draw: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Draw: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SeedHeight", wireType)
+			}
+			m.SeedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.SeedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+			}
+			m.Round = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Round |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipGenesis(dAtA[iNdEx:])

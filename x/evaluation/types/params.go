@@ -23,24 +23,37 @@ const (
 	CeilingRoundTimeout       = 100_000
 	CeilingRoundRetries       = 10
 	CeilingChallengeWindow    = 100_000
+	// MinSeedLead is the fewest blocks between scheduling a draw and its
+	// seed's height: validators commit to their contributions in the
+	// extensions of height ≤ H−2 and reveal them from height H−1.
+	MinSeedLead     = 3
+	CeilingSeedLead = 10_000
+	CeilingMissed   = 10_000
 )
 
 // DefaultParams are the params of a new chain.
 func DefaultParams() Params {
 	return Params{
-		BenchmarkDeposit:         sdk.NewCoins(sdk.NewCoin("udelphi", math.NewInt(100_000_000))),
-		PermissionlessBenchmarks: false,
-		MaxModels:                16,
-		MaxRounds:                100,
-		MaxItemsPerRound:         1000,
-		MinBlocksBetweenRounds:   2,
-		MaxArtifactBytes:         64 << 20,
-		MaxUris:                  4,
-		MaxVoteExtensionBytes:    16 << 10,
-		MaxResultsPerExtension:   256,
-		RoundTimeoutBlocks:       10,
-		MaxRoundRetries:          2,
-		ChallengeWindowBlocks:    3,
+		BenchmarkDeposit:          sdk.NewCoins(sdk.NewCoin("udelphi", math.NewInt(100_000_000))),
+		PermissionlessBenchmarks:  false,
+		MaxModels:                 16,
+		MaxRounds:                 100,
+		MaxItemsPerRound:          1000,
+		MinBlocksBetweenRounds:    2,
+		MaxArtifactBytes:          64 << 20,
+		MaxUris:                   4,
+		MaxVoteExtensionBytes:     16 << 10,
+		MaxResultsPerExtension:    256,
+		RoundTimeoutBlocks:        12,
+		MaxRoundRetries:           2,
+		ChallengeWindowBlocks:     3,
+		EvaluationDepositPerItem:  sdk.NewCoins(sdk.NewCoin("udelphi", math.NewInt(100))),
+		CommitWindowBlocks:        5,
+		RevealWindowBlocks:        3,
+		SeedLeadBlocks:            MinSeedLead,
+		SeedGraceBlocks:           2,
+		MaxMissedRounds:           8,
+		MissedRoundsSlashFraction: math.LegacyNewDecWithPrec(1, 4),
 	}
 }
 
@@ -72,6 +85,37 @@ func (p Params) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidParams, "max_round_retries %d above %d", p.MaxRoundRetries, CeilingRoundRetries)
 	case p.ChallengeWindowBlocks > CeilingChallengeWindow:
 		return errorsmod.Wrapf(ErrInvalidParams, "challenge_window_blocks %d above %d", p.ChallengeWindowBlocks, CeilingChallengeWindow)
+	case p.CommitWindowBlocks < 1 || p.RevealWindowBlocks < 1:
+		return errorsmod.Wrapf(ErrInvalidParams, "commit_window_blocks %d and reveal_window_blocks %d must be at least 1", p.CommitWindowBlocks, p.RevealWindowBlocks)
+	case p.CommitWindowBlocks > CeilingRoundTimeout || p.RevealWindowBlocks > CeilingRoundTimeout ||
+		p.CommitWindowBlocks+p.RevealWindowBlocks+2 > p.RoundTimeoutBlocks:
+		// Two blocks: a commitment made in the last window block is
+		// recorded in the next, and its reveal in the one after.
+		return errorsmod.Wrapf(ErrInvalidParams, "commit_window_blocks %d + reveal_window_blocks %d + 2 must fit round_timeout_blocks %d",
+			p.CommitWindowBlocks, p.RevealWindowBlocks, p.RoundTimeoutBlocks)
+	case p.SeedLeadBlocks < MinSeedLead || p.SeedLeadBlocks > CeilingSeedLead:
+		return errorsmod.Wrapf(ErrInvalidParams, "seed_lead_blocks %d not in [%d, %d]", p.SeedLeadBlocks, MinSeedLead, CeilingSeedLead)
+	case p.SeedGraceBlocks < 1 || p.SeedGraceBlocks > CeilingSeedLead:
+		return errorsmod.Wrapf(ErrInvalidParams, "seed_grace_blocks %d not in [1, %d]", p.SeedGraceBlocks, CeilingSeedLead)
+	case p.MaxMissedRounds < 1 || p.MaxMissedRounds > CeilingMissed:
+		return errorsmod.Wrapf(ErrInvalidParams, "max_missed_rounds %d not in [1, %d]", p.MaxMissedRounds, CeilingMissed)
+	case p.MissedRoundsSlashFraction.IsNil() || p.MissedRoundsSlashFraction.IsNegative() || p.MissedRoundsSlashFraction.GT(math.LegacyOneDec()):
+		return errorsmod.Wrapf(ErrInvalidParams, "missed_rounds_slash_fraction %s not in [0, 1]", p.MissedRoundsSlashFraction)
+	}
+	if err := p.EvaluationDepositPerItem.Validate(); err != nil {
+		return errorsmod.Wrapf(ErrInvalidParams, "evaluation_deposit_per_item: %v", err)
 	}
 	return nil
+}
+
+// RequiredDeposit is what an evaluation of this size must post: the
+// params' deposit per item times models × rounds × items per round, the
+// work it asks of every validator.
+func RequiredDeposit(p Params, models int, rounds, items uint32) sdk.Coins {
+	work := math.NewInt(int64(models)).MulRaw(int64(rounds)).MulRaw(int64(items))
+	out := sdk.NewCoins()
+	for _, c := range p.EvaluationDepositPerItem {
+		out = out.Add(sdk.NewCoin(c.Denom, c.Amount.Mul(work)))
+	}
+	return out
 }

@@ -1029,6 +1029,435 @@ func (m *QueryResultsResponse) GetResults() []Result {
 	return nil
 }
 
+// QueryCommitmentsRequest names a round.
+type QueryCommitmentsRequest struct {
+	Id    uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Round uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+}
+
+func (m *QueryCommitmentsRequest) Reset()         { *m = QueryCommitmentsRequest{} }
+func (m *QueryCommitmentsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryCommitmentsRequest) ProtoMessage()    {}
+func (*QueryCommitmentsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_18b3a2ebd63d1c04, []int{22}
+}
+func (m *QueryCommitmentsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryCommitmentsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryCommitmentsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryCommitmentsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryCommitmentsRequest.Merge(m, src)
+}
+func (m *QueryCommitmentsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryCommitmentsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryCommitmentsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryCommitmentsRequest proto.InternalMessageInfo
+
+func (m *QueryCommitmentsRequest) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *QueryCommitmentsRequest) GetRound() uint32 {
+	if m != nil {
+		return m.Round
+	}
+	return 0
+}
+
+// QueryCommitmentsResponse is the round's commitments.
+type QueryCommitmentsResponse struct {
+	Commitments []Commitment `protobuf:"bytes,1,rep,name=commitments,proto3" json:"commitments"`
+}
+
+func (m *QueryCommitmentsResponse) Reset()         { *m = QueryCommitmentsResponse{} }
+func (m *QueryCommitmentsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryCommitmentsResponse) ProtoMessage()    {}
+func (*QueryCommitmentsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_18b3a2ebd63d1c04, []int{23}
+}
+func (m *QueryCommitmentsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryCommitmentsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryCommitmentsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryCommitmentsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryCommitmentsResponse.Merge(m, src)
+}
+func (m *QueryCommitmentsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryCommitmentsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryCommitmentsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryCommitmentsResponse proto.InternalMessageInfo
+
+func (m *QueryCommitmentsResponse) GetCommitments() []Commitment {
+	if m != nil {
+		return m.Commitments
+	}
+	return nil
+}
+
+// QuerySeedRequest names a height.
+type QuerySeedRequest struct {
+	Height int64 `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+}
+
+func (m *QuerySeedRequest) Reset()         { *m = QuerySeedRequest{} }
+func (m *QuerySeedRequest) String() string { return proto.CompactTextString(m) }
+func (*QuerySeedRequest) ProtoMessage()    {}
+func (*QuerySeedRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_18b3a2ebd63d1c04, []int{24}
+}
+func (m *QuerySeedRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QuerySeedRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QuerySeedRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QuerySeedRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QuerySeedRequest.Merge(m, src)
+}
+func (m *QuerySeedRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QuerySeedRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QuerySeedRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QuerySeedRequest proto.InternalMessageInfo
+
+func (m *QuerySeedRequest) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+// SeedContribution is one validator's commitment and, once revealed, value.
+type SeedContribution struct {
+	Validator  string `protobuf:"bytes,1,opt,name=validator,proto3" json:"validator,omitempty"`
+	Commitment string `protobuf:"bytes,2,opt,name=commitment,proto3" json:"commitment,omitempty"`
+	Value      string `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
+}
+
+func (m *SeedContribution) Reset()         { *m = SeedContribution{} }
+func (m *SeedContribution) String() string { return proto.CompactTextString(m) }
+func (*SeedContribution) ProtoMessage()    {}
+func (*SeedContribution) Descriptor() ([]byte, []int) {
+	return fileDescriptor_18b3a2ebd63d1c04, []int{25}
+}
+func (m *SeedContribution) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *SeedContribution) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_SeedContribution.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *SeedContribution) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_SeedContribution.Merge(m, src)
+}
+func (m *SeedContribution) XXX_Size() int {
+	return m.Size()
+}
+func (m *SeedContribution) XXX_DiscardUnknown() {
+	xxx_messageInfo_SeedContribution.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_SeedContribution proto.InternalMessageInfo
+
+func (m *SeedContribution) GetValidator() string {
+	if m != nil {
+		return m.Validator
+	}
+	return ""
+}
+
+func (m *SeedContribution) GetCommitment() string {
+	if m != nil {
+		return m.Commitment
+	}
+	return ""
+}
+
+func (m *SeedContribution) GetValue() string {
+	if m != nil {
+		return m.Value
+	}
+	return ""
+}
+
+// QuerySeedResponse is the seed and its contributions, by validator.
+type QuerySeedResponse struct {
+	Seed          Seed               `protobuf:"bytes,1,opt,name=seed,proto3" json:"seed"`
+	Contributions []SeedContribution `protobuf:"bytes,2,rep,name=contributions,proto3" json:"contributions"`
+}
+
+func (m *QuerySeedResponse) Reset()         { *m = QuerySeedResponse{} }
+func (m *QuerySeedResponse) String() string { return proto.CompactTextString(m) }
+func (*QuerySeedResponse) ProtoMessage()    {}
+func (*QuerySeedResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_18b3a2ebd63d1c04, []int{26}
+}
+func (m *QuerySeedResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QuerySeedResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QuerySeedResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QuerySeedResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QuerySeedResponse.Merge(m, src)
+}
+func (m *QuerySeedResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QuerySeedResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QuerySeedResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QuerySeedResponse proto.InternalMessageInfo
+
+func (m *QuerySeedResponse) GetSeed() Seed {
+	if m != nil {
+		return m.Seed
+	}
+	return Seed{}
+}
+
+func (m *QuerySeedResponse) GetContributions() []SeedContribution {
+	if m != nil {
+		return m.Contributions
+	}
+	return nil
+}
+
+// QueryParticipationsRequest lists participation records.
+type QueryParticipationsRequest struct {
+}
+
+func (m *QueryParticipationsRequest) Reset()         { *m = QueryParticipationsRequest{} }
+func (m *QueryParticipationsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryParticipationsRequest) ProtoMessage()    {}
+func (*QueryParticipationsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_18b3a2ebd63d1c04, []int{27}
+}
+func (m *QueryParticipationsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryParticipationsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryParticipationsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryParticipationsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryParticipationsRequest.Merge(m, src)
+}
+func (m *QueryParticipationsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryParticipationsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryParticipationsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryParticipationsRequest proto.InternalMessageInfo
+
+// QueryParticipationsResponse is every validator's record, by address.
+type QueryParticipationsResponse struct {
+	Participations []Participation `protobuf:"bytes,1,rep,name=participations,proto3" json:"participations"`
+}
+
+func (m *QueryParticipationsResponse) Reset()         { *m = QueryParticipationsResponse{} }
+func (m *QueryParticipationsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryParticipationsResponse) ProtoMessage()    {}
+func (*QueryParticipationsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_18b3a2ebd63d1c04, []int{28}
+}
+func (m *QueryParticipationsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryParticipationsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryParticipationsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryParticipationsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryParticipationsResponse.Merge(m, src)
+}
+func (m *QueryParticipationsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryParticipationsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryParticipationsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryParticipationsResponse proto.InternalMessageInfo
+
+func (m *QueryParticipationsResponse) GetParticipations() []Participation {
+	if m != nil {
+		return m.Participations
+	}
+	return nil
+}
+
+// QueryRewardPoolRequest names an evaluation.
+type QueryRewardPoolRequest struct {
+	Id uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+}
+
+func (m *QueryRewardPoolRequest) Reset()         { *m = QueryRewardPoolRequest{} }
+func (m *QueryRewardPoolRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRewardPoolRequest) ProtoMessage()    {}
+func (*QueryRewardPoolRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_18b3a2ebd63d1c04, []int{29}
+}
+func (m *QueryRewardPoolRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRewardPoolRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRewardPoolRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRewardPoolRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRewardPoolRequest.Merge(m, src)
+}
+func (m *QueryRewardPoolRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRewardPoolRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRewardPoolRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRewardPoolRequest proto.InternalMessageInfo
+
+func (m *QueryRewardPoolRequest) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+// QueryRewardPoolResponse is the evaluation's reward pool.
+type QueryRewardPoolResponse struct {
+	Pool RewardPool `protobuf:"bytes,1,opt,name=pool,proto3" json:"pool"`
+}
+
+func (m *QueryRewardPoolResponse) Reset()         { *m = QueryRewardPoolResponse{} }
+func (m *QueryRewardPoolResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRewardPoolResponse) ProtoMessage()    {}
+func (*QueryRewardPoolResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_18b3a2ebd63d1c04, []int{30}
+}
+func (m *QueryRewardPoolResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRewardPoolResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRewardPoolResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRewardPoolResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRewardPoolResponse.Merge(m, src)
+}
+func (m *QueryRewardPoolResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRewardPoolResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRewardPoolResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRewardPoolResponse proto.InternalMessageInfo
+
+func (m *QueryRewardPoolResponse) GetPool() RewardPool {
+	if m != nil {
+		return m.Pool
+	}
+	return RewardPool{}
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "delphi.evaluation.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "delphi.evaluation.v1.QueryParamsResponse")
@@ -1052,73 +1481,105 @@ func init() {
 	proto.RegisterType((*QueryModelIndexResponse)(nil), "delphi.evaluation.v1.QueryModelIndexResponse")
 	proto.RegisterType((*QueryResultsRequest)(nil), "delphi.evaluation.v1.QueryResultsRequest")
 	proto.RegisterType((*QueryResultsResponse)(nil), "delphi.evaluation.v1.QueryResultsResponse")
+	proto.RegisterType((*QueryCommitmentsRequest)(nil), "delphi.evaluation.v1.QueryCommitmentsRequest")
+	proto.RegisterType((*QueryCommitmentsResponse)(nil), "delphi.evaluation.v1.QueryCommitmentsResponse")
+	proto.RegisterType((*QuerySeedRequest)(nil), "delphi.evaluation.v1.QuerySeedRequest")
+	proto.RegisterType((*SeedContribution)(nil), "delphi.evaluation.v1.SeedContribution")
+	proto.RegisterType((*QuerySeedResponse)(nil), "delphi.evaluation.v1.QuerySeedResponse")
+	proto.RegisterType((*QueryParticipationsRequest)(nil), "delphi.evaluation.v1.QueryParticipationsRequest")
+	proto.RegisterType((*QueryParticipationsResponse)(nil), "delphi.evaluation.v1.QueryParticipationsResponse")
+	proto.RegisterType((*QueryRewardPoolRequest)(nil), "delphi.evaluation.v1.QueryRewardPoolRequest")
+	proto.RegisterType((*QueryRewardPoolResponse)(nil), "delphi.evaluation.v1.QueryRewardPoolResponse")
 }
 
 func init() { proto.RegisterFile("delphi/evaluation/v1/query.proto", fileDescriptor_18b3a2ebd63d1c04) }
 
 var fileDescriptor_18b3a2ebd63d1c04 = []byte{
-	// 976 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x97, 0xdf, 0x8b, 0x1b, 0x55,
-	0x14, 0xc7, 0xf7, 0xae, 0x26, 0xeb, 0x9e, 0x15, 0xa1, 0xb7, 0xab, 0xae, 0xe9, 0x9a, 0xc6, 0xbb,
-	0x6d, 0x37, 0x5d, 0x9b, 0x19, 0xb3, 0x8b, 0x3e, 0x89, 0xe2, 0x8a, 0x3f, 0xaa, 0x2c, 0xd4, 0x80,
-	0x42, 0xa5, 0xa0, 0x93, 0x9d, 0x6b, 0x76, 0x68, 0x32, 0x37, 0xcd, 0x4c, 0x62, 0x4b, 0x29, 0x82,
-	0xe2, 0xbb, 0x50, 0x45, 0x7d, 0xf1, 0xd9, 0x27, 0x11, 0xff, 0x8a, 0x3e, 0x49, 0xc1, 0x17, 0x9f,
-	0x44, 0x76, 0x05, 0xff, 0x8d, 0x92, 0x73, 0xcf, 0xfc, 0xea, 0x4c, 0x6e, 0x66, 0x21, 0x2f, 0x65,
-	0x7b, 0x39, 0xdf, 0x7b, 0x3f, 0xe7, 0x7b, 0xce, 0x9c, 0x43, 0xa0, 0xe1, 0xca, 0xfe, 0xf0, 0xc8,
-	0xb3, 0xe5, 0xc4, 0xe9, 0x8f, 0x9d, 0xd0, 0x53, 0xbe, 0x3d, 0x69, 0xdb, 0xb7, 0xc6, 0x72, 0x74,
-	0xc7, 0x1a, 0x8e, 0x54, 0xa8, 0xf8, 0xba, 0x8e, 0xb0, 0x92, 0x08, 0x6b, 0xd2, 0xae, 0x9d, 0x71,
-	0x06, 0x9e, 0xaf, 0x6c, 0xfc, 0x57, 0x07, 0xd6, 0x76, 0x0e, 0x55, 0x30, 0x50, 0x81, 0xdd, 0x75,
-	0x02, 0xa9, 0x6f, 0xb0, 0x27, 0xed, 0xae, 0x0c, 0x9d, 0xb6, 0x3d, 0x74, 0x7a, 0x9e, 0xaf, 0xb5,
-	0x3a, 0xb6, 0xf8, 0xd9, 0xf0, 0xce, 0x50, 0x06, 0x14, 0xb1, 0xde, 0x53, 0x3d, 0x85, 0x7f, 0xda,
-	0xd3, 0xbf, 0xe8, 0x74, 0xb3, 0xa7, 0x54, 0xaf, 0x2f, 0x6d, 0x67, 0xe8, 0xd9, 0x8e, 0xef, 0xab,
-	0x10, 0xb5, 0xa4, 0x11, 0xeb, 0xc0, 0x3f, 0x9a, 0xbe, 0x7b, 0xcd, 0x19, 0x39, 0x83, 0xa0, 0x23,
-	0x6f, 0x8d, 0x65, 0x10, 0x8a, 0x4f, 0xe0, 0x6c, 0xe6, 0x34, 0x18, 0x2a, 0x3f, 0x90, 0xfc, 0x4d,
-	0xa8, 0x0e, 0xf1, 0x64, 0x83, 0x35, 0x58, 0x73, 0x6d, 0x77, 0xd3, 0x2a, 0x4a, 0xd4, 0xd2, 0xaa,
-	0xfd, 0xd5, 0x07, 0xff, 0x9c, 0x5f, 0xfa, 0xf5, 0xff, 0xdf, 0x77, 0x58, 0x87, 0x64, 0xe2, 0x73,
-	0x78, 0x0e, 0xef, 0xdd, 0x97, 0xfe, 0xe1, 0xd1, 0xc0, 0x19, 0xdd, 0x8c, 0x5e, 0xe4, 0xef, 0x02,
-	0x24, 0x19, 0xd3, 0xf5, 0x97, 0x2c, 0x6d, 0x8f, 0x35, 0xb5, 0xc7, 0xd2, 0x06, 0x93, 0x3d, 0xd6,
-	0x35, 0xa7, 0x27, 0x49, 0xdb, 0x49, 0x29, 0xc5, 0x6f, 0x0c, 0x9e, 0xcf, 0x3d, 0x41, 0xf8, 0x1f,
-	0x00, 0x74, 0xe3, 0xd3, 0x0d, 0xd6, 0x78, 0xa2, 0xb9, 0xb6, 0x7b, 0xbe, 0x38, 0x85, 0x58, 0x9d,
-	0xce, 0x22, 0xa5, 0xe6, 0xef, 0x65, 0x78, 0x97, 0x91, 0x77, 0x7b, 0x2e, 0xaf, 0x06, 0xc9, 0x00,
-	0x6f, 0xc3, 0xb3, 0x59, 0xde, 0xc8, 0x91, 0x67, 0x60, 0xd9, 0x73, 0xd1, 0x89, 0x27, 0x3b, 0xcb,
-	0x9e, 0x2b, 0xba, 0x8f, 0x7b, 0x17, 0xe7, 0xf5, 0x3e, 0xac, 0xc6, 0x64, 0x64, 0xdd, 0x69, 0xd2,
-	0x4a, 0xc4, 0xe2, 0x06, 0x75, 0xc3, 0x81, 0x72, 0x65, 0x7f, 0xe1, 0xb5, 0xf9, 0x85, 0x51, 0x5b,
-	0x45, 0xd7, 0x13, 0xff, 0x1b, 0x50, 0x1d, 0xe0, 0x09, 0xd5, 0xe4, 0x5c, 0x31, 0x3c, 0xaa, 0x32,
-	0x5d, 0xa5, 0x55, 0x8b, 0xab, 0xc5, 0x16, 0x9c, 0x49, 0xf8, 0x66, 0xd5, 0xa1, 0x93, 0xf6, 0x28,
-	0xce, 0xe1, 0x75, 0xa8, 0x20, 0x0d, 0xd9, 0x53, 0x36, 0x05, 0x2d, 0x12, 0x0e, 0x35, 0xed, 0x3b,
-	0x71, 0xf4, 0xc2, 0xcd, 0xff, 0x83, 0xc1, 0x46, 0xfe, 0x0d, 0xa2, 0x3f, 0x80, 0xb5, 0x04, 0x34,
-	0x2a, 0x43, 0xa3, 0x38, 0x87, 0x44, 0x9f, 0x4e, 0x24, 0xad, 0x5f, 0x5c, 0x41, 0x9a, 0xd4, 0xf3,
-	0xc9, 0x9b, 0xb3, 0xaa, 0xf2, 0x45, 0xce, 0xc1, 0x38, 0xb9, 0x0f, 0x01, 0x12, 0x38, 0x72, 0xf0,
-	0x54, 0xb9, 0xa5, 0xe4, 0xe2, 0x02, 0x55, 0xbf, 0xa3, 0xc6, 0xbe, 0x1b, 0xcc, 0xa2, 0xf9, 0x98,
-	0x1a, 0x3d, 0x8a, 0x4a, 0x1a, 0x7d, 0x84, 0x27, 0xe6, 0x46, 0x47, 0x55, 0xa6, 0xd1, 0xb5, 0x4a,
-	0x9c, 0xa5, 0xfe, 0xbc, 0xea, 0xbb, 0xf2, 0x76, 0x34, 0xab, 0xaf, 0x13, 0x11, 0x1d, 0xd2, 0x53,
-	0x6f, 0x3f, 0xf6, 0x4d, 0x35, 0x0c, 0x0d, 0x89, 0xca, 0x82, 0x0f, 0x4b, 0xec, 0x91, 0xfd, 0x49,
-	0x54, 0x94, 0xf0, 0x0b, 0xf0, 0x14, 0xc6, 0x7c, 0x16, 0xa7, 0xbd, 0x82, 0xff, 0xbf, 0xea, 0x8a,
-	0x1b, 0x54, 0x89, 0xb4, 0x88, 0xa0, 0xde, 0x82, 0x8a, 0x37, 0x3d, 0x30, 0x17, 0xa1, 0x98, 0x49,
-	0x2b, 0xc5, 0xc5, 0xc8, 0x59, 0x19, 0x8c, 0xfb, 0xe1, 0xcc, 0x02, 0x5c, 0x87, 0xf5, 0x6c, 0x58,
-	0x4c, 0xb0, 0x32, 0xd2, 0x47, 0xe4, 0xcb, 0x8c, 0x15, 0xa6, 0x75, 0xe9, 0xf7, 0x23, 0xdd, 0xee,
-	0x9f, 0x4f, 0x43, 0x05, 0xef, 0xe6, 0xdf, 0x30, 0xa8, 0xea, 0x5d, 0xc7, 0x9b, 0xc5, 0xd7, 0xe4,
-	0x57, 0x6b, 0xed, 0x72, 0x89, 0x48, 0x0d, 0x2b, 0x2e, 0x7c, 0xfd, 0xd7, 0x7f, 0xf7, 0x97, 0xeb,
-	0x7c, 0xd3, 0x2e, 0x5c, 0xfd, 0x7a, 0xa7, 0xf2, 0xfb, 0x0c, 0x20, 0x59, 0x76, 0xfc, 0x8a, 0xe1,
-	0xfe, 0xdc, 0xda, 0xad, 0xb5, 0x4a, 0x46, 0x13, 0x51, 0x13, 0x89, 0x04, 0x6f, 0x14, 0x13, 0xa5,
-	0xf6, 0xe3, 0x0f, 0x0c, 0x56, 0xe3, 0x0b, 0xf8, 0xcb, 0x65, 0x9e, 0x89, 0x98, 0xae, 0x94, 0x0b,
-	0x26, 0xa4, 0x16, 0x22, 0x6d, 0xf3, 0x8b, 0xf3, 0x90, 0xec, 0xbb, 0x9e, 0x7b, 0x0f, 0x6b, 0xa6,
-	0xd7, 0x8f, 0xb1, 0x66, 0x99, 0x05, 0x68, 0xac, 0x59, 0x76, 0x97, 0xcd, 0xab, 0x19, 0x6d, 0xac,
-	0x6f, 0x19, 0x54, 0x50, 0xc8, 0xb7, 0xe7, 0x5d, 0x1d, 0x31, 0x34, 0xe7, 0x07, 0x12, 0xc2, 0x65,
-	0x44, 0xd8, 0xe2, 0x2f, 0x99, 0x10, 0xb4, 0x1b, 0x3f, 0x32, 0x58, 0x4b, 0xed, 0x03, 0x6e, 0x6a,
-	0x87, 0xfc, 0x6e, 0xaa, 0x59, 0x65, 0xc3, 0xcb, 0x91, 0xa5, 0x57, 0xc8, 0xcf, 0x0c, 0x20, 0xb9,
-	0xc2, 0xd8, 0xd5, 0xb9, 0xe5, 0x50, 0x6b, 0x95, 0x8c, 0x26, 0x2c, 0x0b, 0xb1, 0x9a, 0xfc, 0xd2,
-	0x5c, 0x2c, 0xed, 0xda, 0x57, 0x50, 0xc1, 0xf1, 0x64, 0x2c, 0x5e, 0x7a, 0x5c, 0x1a, 0x8b, 0x97,
-	0x19, 0x91, 0x62, 0x0b, 0x59, 0x5e, 0xe4, 0xe7, 0x8a, 0x59, 0x70, 0x08, 0xa2, 0x39, 0xc9, 0x94,
-	0x34, 0x9a, 0x93, 0x1b, 0xdd, 0x46, 0x73, 0xf2, 0x33, 0x7b, 0x9e, 0x39, 0x08, 0x64, 0xdf, 0x8d,
-	0x96, 0xc1, 0x3d, 0xfe, 0x13, 0x83, 0x15, 0x9a, 0xba, 0xdc, 0xf4, 0xdd, 0x64, 0x07, 0x78, 0x6d,
-	0xa7, 0x4c, 0x28, 0x21, 0xbd, 0x86, 0x48, 0xaf, 0x70, 0xab, 0x5c, 0xbd, 0x6c, 0x9a, 0xdc, 0xfc,
-	0x7b, 0x06, 0x55, 0xbd, 0x91, 0x8d, 0xdf, 0x7e, 0x66, 0xb5, 0x1b, 0xbf, 0xfd, 0xec, 0x7a, 0x17,
-	0xaf, 0x22, 0x97, 0xcd, 0x5b, 0x65, 0xb9, 0x50, 0xbe, 0x7f, 0xf0, 0xe0, 0xb8, 0xce, 0x1e, 0x1e,
-	0xd7, 0xd9, 0xbf, 0xc7, 0x75, 0xf6, 0xdd, 0x49, 0x7d, 0xe9, 0xe1, 0x49, 0x7d, 0xe9, 0xef, 0x93,
-	0xfa, 0xd2, 0xa7, 0x7b, 0x3d, 0x2f, 0x3c, 0x1a, 0x77, 0xad, 0x43, 0x35, 0xa0, 0x2b, 0x5b, 0xbe,
-	0x0c, 0xbf, 0x54, 0xa3, 0x9b, 0xd1, 0x0b, 0xb7, 0xd3, 0x6f, 0xe0, 0x6f, 0xc1, 0x6e, 0x15, 0x7f,
-	0xd8, 0xed, 0x3d, 0x0a, 0x00, 0x00, 0xff, 0xff, 0x87, 0x7d, 0x79, 0xbd, 0xa7, 0x0e, 0x00, 0x00,
+	// 1342 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x98, 0x5d, 0x6f, 0x1b, 0x45,
+	0x17, 0xc7, 0xb3, 0x69, 0xec, 0x3e, 0x3e, 0x51, 0xab, 0x66, 0x9a, 0xa7, 0x04, 0x27, 0xb8, 0x66,
+	0xf2, 0xe6, 0xa6, 0xc9, 0x6e, 0x93, 0x00, 0x12, 0x08, 0x51, 0x35, 0x11, 0x2f, 0x01, 0x45, 0x0a,
+	0x46, 0x14, 0xb5, 0xaa, 0x54, 0xd6, 0xde, 0xa9, 0xb3, 0xaa, 0xbd, 0xeb, 0x7a, 0xd7, 0x69, 0xab,
+	0x28, 0x42, 0x02, 0x71, 0x8f, 0x54, 0x10, 0x70, 0xc3, 0x05, 0x12, 0x82, 0x2b, 0x84, 0xb8, 0xe1,
+	0x2b, 0xf4, 0xb2, 0x12, 0x37, 0xdc, 0x80, 0x50, 0x82, 0xc4, 0xd7, 0x40, 0x3b, 0x73, 0x76, 0x77,
+	0x36, 0xbb, 0x1e, 0x6f, 0xa4, 0xdc, 0xb4, 0xf1, 0xf8, 0xfc, 0xcf, 0xfc, 0xce, 0x39, 0x33, 0xbb,
+	0x7f, 0x19, 0xaa, 0x16, 0x6b, 0x77, 0x77, 0x6d, 0x83, 0xed, 0x99, 0xed, 0xbe, 0xe9, 0xdb, 0xae,
+	0x63, 0xec, 0xad, 0x1a, 0x0f, 0xfa, 0xac, 0xf7, 0x58, 0xef, 0xf6, 0x5c, 0xdf, 0x25, 0x93, 0x22,
+	0x42, 0x8f, 0x23, 0xf4, 0xbd, 0xd5, 0xf2, 0x84, 0xd9, 0xb1, 0x1d, 0xd7, 0xe0, 0xff, 0x8a, 0xc0,
+	0xf2, 0x52, 0xd3, 0xf5, 0x3a, 0xae, 0x67, 0x34, 0x4c, 0x8f, 0x89, 0x0c, 0xc6, 0xde, 0x6a, 0x83,
+	0xf9, 0xe6, 0xaa, 0xd1, 0x35, 0x5b, 0xb6, 0x23, 0xb4, 0x22, 0x36, 0x7b, 0x5b, 0xff, 0x71, 0x97,
+	0x79, 0x18, 0x31, 0xd9, 0x72, 0x5b, 0x2e, 0xff, 0xd3, 0x08, 0xfe, 0xc2, 0xd5, 0x99, 0x96, 0xeb,
+	0xb6, 0xda, 0xcc, 0x30, 0xbb, 0xb6, 0x61, 0x3a, 0x8e, 0xeb, 0x73, 0x2d, 0x6a, 0xe8, 0x24, 0x90,
+	0xf7, 0x83, 0x7d, 0x77, 0xcc, 0x9e, 0xd9, 0xf1, 0xea, 0xec, 0x41, 0x9f, 0x79, 0x3e, 0xbd, 0x09,
+	0x17, 0x13, 0xab, 0x5e, 0xd7, 0x75, 0x3c, 0x46, 0xae, 0x43, 0xb1, 0xcb, 0x57, 0xa6, 0xb4, 0xaa,
+	0x56, 0x1b, 0x5f, 0x9b, 0xd1, 0xb3, 0x0a, 0xd5, 0x85, 0x6a, 0xa3, 0xf4, 0xf4, 0xaf, 0xcb, 0x23,
+	0x3f, 0xfd, 0xfb, 0xcb, 0x92, 0x56, 0x47, 0x19, 0xfd, 0x18, 0x2e, 0xf1, 0xbc, 0x1b, 0xcc, 0x69,
+	0xee, 0x76, 0xcc, 0xde, 0xfd, 0x70, 0x47, 0xf2, 0x16, 0x40, 0x5c, 0x31, 0xa6, 0x5f, 0xd0, 0x45,
+	0x7b, 0xf4, 0xa0, 0x3d, 0xba, 0x68, 0x30, 0xb6, 0x47, 0xdf, 0x31, 0x5b, 0x0c, 0xb5, 0x75, 0x49,
+	0x49, 0x7f, 0xd6, 0xe0, 0xb9, 0xd4, 0x16, 0x88, 0xff, 0x2e, 0x40, 0x23, 0x5a, 0x9d, 0xd2, 0xaa,
+	0x67, 0x6a, 0xe3, 0x6b, 0x97, 0xb3, 0x4b, 0x88, 0xd4, 0x72, 0x15, 0x92, 0x9a, 0xbc, 0x9d, 0xe0,
+	0x1d, 0xe5, 0xbc, 0x8b, 0x43, 0x79, 0x05, 0x48, 0x02, 0x78, 0x11, 0xfe, 0x9f, 0xe4, 0x0d, 0x3b,
+	0x72, 0x1e, 0x46, 0x6d, 0x8b, 0x77, 0x62, 0xac, 0x3e, 0x6a, 0x5b, 0xb4, 0x71, 0xbc, 0x77, 0x51,
+	0x5d, 0xef, 0x40, 0x29, 0x22, 0xc3, 0xd6, 0x9d, 0xa4, 0xac, 0x58, 0x4c, 0xef, 0xe0, 0x69, 0xd8,
+	0x76, 0x2d, 0xd6, 0x3e, 0xf5, 0xd9, 0x7c, 0xa7, 0xe1, 0xb1, 0x0a, 0xd3, 0x23, 0xff, 0x1b, 0x50,
+	0xec, 0xf0, 0x15, 0x9c, 0xc9, 0x74, 0x36, 0x3c, 0x57, 0x25, 0x4e, 0x95, 0x50, 0x9d, 0xde, 0x2c,
+	0x66, 0x61, 0x22, 0xe6, 0x1b, 0x34, 0x87, 0xba, 0xdc, 0xa3, 0xa8, 0x86, 0xd7, 0xa1, 0xc0, 0x69,
+	0xb0, 0x3d, 0x79, 0x4b, 0x10, 0x22, 0x6a, 0xe2, 0xa1, 0x7d, 0x33, 0x8a, 0x3e, 0xf5, 0xe6, 0xff,
+	0xaa, 0xc1, 0x54, 0x7a, 0x0f, 0xa4, 0xdf, 0x86, 0xf1, 0x18, 0x34, 0x1c, 0x43, 0x35, 0xbb, 0x86,
+	0x58, 0x2f, 0x17, 0x22, 0xeb, 0x4f, 0x6f, 0x20, 0x35, 0x3c, 0xf3, 0xf1, 0x9e, 0x83, 0xa6, 0x72,
+	0x2f, 0xd5, 0xc1, 0xa8, 0xb8, 0xf7, 0x00, 0x62, 0x38, 0xec, 0xe0, 0x89, 0x6a, 0x93, 0xe4, 0x74,
+	0x0e, 0xa7, 0x5f, 0x77, 0xfb, 0x8e, 0xe5, 0x0d, 0xa2, 0xf9, 0x10, 0x0f, 0x7a, 0x18, 0x15, 0x1f,
+	0xf4, 0x1e, 0x5f, 0x51, 0x1f, 0x74, 0xae, 0x4a, 0x1c, 0x74, 0xa1, 0xa2, 0x17, 0xf1, 0x7c, 0x6e,
+	0x39, 0x16, 0x7b, 0x14, 0x3e, 0xab, 0x6f, 0x21, 0x11, 0x2e, 0xe2, 0x56, 0x9b, 0xc7, 0xee, 0x54,
+	0x55, 0x71, 0x20, 0xb9, 0x32, 0xe3, 0x62, 0xd1, 0x75, 0x6c, 0x7f, 0x1c, 0x15, 0x16, 0xfc, 0x3c,
+	0xfc, 0x8f, 0xc7, 0xdc, 0x8d, 0xca, 0x3e, 0xcb, 0x3f, 0x6f, 0x59, 0xf4, 0x0e, 0x4e, 0x42, 0x16,
+	0x21, 0xd4, 0x0d, 0x28, 0xd8, 0xc1, 0x82, 0x7a, 0x08, 0xd9, 0x4c, 0x42, 0x49, 0xe7, 0xc3, 0xce,
+	0x32, 0xaf, 0xdf, 0xf6, 0x07, 0x0e, 0xe0, 0x16, 0x4c, 0x26, 0xc3, 0x22, 0x82, 0xb3, 0x3d, 0xb1,
+	0x84, 0x7d, 0x19, 0xf0, 0x0a, 0x13, 0x3a, 0x79, 0xff, 0x50, 0x47, 0xaf, 0x63, 0x7d, 0x9b, 0x6e,
+	0xa7, 0x63, 0xfb, 0x1d, 0xe6, 0x0c, 0xa4, 0x20, 0x93, 0x50, 0xe0, 0x93, 0xe3, 0x57, 0xe0, 0x5c,
+	0x5d, 0x7c, 0xa0, 0x36, 0x5e, 0xc4, 0x44, 0x82, 0xf8, 0x22, 0x36, 0xe3, 0x65, 0xf5, 0xec, 0x62,
+	0x7d, 0xe2, 0x22, 0x4a, 0x7a, 0xba, 0x04, 0x17, 0xf8, 0x56, 0x1f, 0x30, 0x66, 0x85, 0x90, 0x97,
+	0xa0, 0xb8, 0xcb, 0xec, 0xd6, 0xae, 0xcf, 0x41, 0xcf, 0xd4, 0xf1, 0x13, 0xbd, 0x07, 0x17, 0x82,
+	0xb0, 0x4d, 0xd7, 0xf1, 0x7b, 0x76, 0xa3, 0x1f, 0xec, 0x42, 0x66, 0xa0, 0xb4, 0x67, 0xb6, 0x6d,
+	0xcb, 0xf4, 0xdd, 0x1e, 0x0f, 0x2f, 0xd5, 0xe3, 0x05, 0x52, 0x01, 0x88, 0x37, 0xe3, 0x35, 0x96,
+	0xea, 0xd2, 0x4a, 0x50, 0x7e, 0x00, 0xcc, 0xa6, 0xce, 0xf0, 0xaf, 0xc4, 0x07, 0xfa, 0xa3, 0x86,
+	0xa7, 0x58, 0x40, 0x61, 0xe1, 0xaf, 0xc2, 0x98, 0xc7, 0x98, 0x85, 0x27, 0xa3, 0x9c, 0x5d, 0x71,
+	0xa0, 0x90, 0x6b, 0xe5, 0x12, 0xf2, 0x11, 0x9c, 0x6b, 0x4a, 0xd0, 0xde, 0xd4, 0x28, 0xef, 0xda,
+	0xc2, 0xe0, 0x1c, 0x72, 0x8d, 0x72, 0xbe, 0x64, 0x1e, 0x3a, 0x03, 0xe5, 0xd0, 0x05, 0xf9, 0x76,
+	0xd3, 0xee, 0x26, 0x1e, 0xcc, 0xb4, 0x0f, 0xd3, 0x99, 0xdf, 0x62, 0x41, 0x37, 0xe1, 0x7c, 0x37,
+	0xf1, 0x0d, 0x0e, 0x73, 0x76, 0xa0, 0x67, 0x8a, 0x63, 0x65, 0xa6, 0x63, 0x59, 0xa2, 0x47, 0x62,
+	0x9d, 0x3d, 0x34, 0x7b, 0xd6, 0x8e, 0xeb, 0x0e, 0x7c, 0x51, 0xdd, 0xc6, 0x83, 0x2a, 0x47, 0x46,
+	0x46, 0x6e, 0xac, 0xeb, 0xba, 0x6d, 0xf5, 0x3d, 0x8c, 0x75, 0x89, 0x9e, 0x07, 0xc2, 0xb5, 0x3f,
+	0x27, 0xa0, 0xc0, 0x93, 0x93, 0xcf, 0x34, 0x28, 0x0a, 0xc3, 0x47, 0x6a, 0xd9, 0x79, 0xd2, 0xfe,
+	0xb2, 0x7c, 0x25, 0x47, 0xa4, 0x40, 0xa5, 0x73, 0x9f, 0xfe, 0xfe, 0xcf, 0x93, 0xd1, 0x0a, 0x99,
+	0x31, 0x32, 0xfd, 0xaf, 0x30, 0x96, 0xe4, 0x89, 0x06, 0x10, 0x3b, 0x3e, 0xb2, 0xac, 0xc8, 0x9f,
+	0xf2, 0x9e, 0xe5, 0x95, 0x9c, 0xd1, 0x48, 0x54, 0xe3, 0x44, 0x94, 0x54, 0xb3, 0x89, 0x24, 0x93,
+	0xf8, 0x95, 0x06, 0xa5, 0x28, 0x01, 0xb9, 0x9a, 0x67, 0x9b, 0x90, 0x69, 0x39, 0x5f, 0x30, 0x22,
+	0xad, 0x70, 0xa4, 0x45, 0x32, 0x3f, 0x0c, 0xc9, 0xd8, 0xb7, 0xad, 0x03, 0x3e, 0x33, 0xe1, 0xc1,
+	0x94, 0x33, 0x4b, 0xb8, 0x40, 0xe5, 0xcc, 0x92, 0x86, 0x6e, 0xd8, 0xcc, 0xd0, 0xb6, 0x7d, 0xae,
+	0x41, 0x81, 0x0b, 0xc9, 0xe2, 0xb0, 0xd4, 0x21, 0x43, 0x6d, 0x78, 0x20, 0x22, 0x5c, 0xe1, 0x08,
+	0xb3, 0xe4, 0x45, 0x15, 0x82, 0xe8, 0xc6, 0xd7, 0x1a, 0x8c, 0x4b, 0xa6, 0x88, 0xa8, 0x8e, 0x43,
+	0xda, 0xa0, 0x95, 0xf5, 0xbc, 0xe1, 0xf9, 0xc8, 0x64, 0x1f, 0xf5, 0xad, 0x06, 0x10, 0xa7, 0x50,
+	0x9e, 0xea, 0x94, 0x43, 0x2a, 0xaf, 0xe4, 0x8c, 0x46, 0x2c, 0x9d, 0x63, 0xd5, 0xc8, 0xc2, 0x50,
+	0x2c, 0xd1, 0xb5, 0x4f, 0xa0, 0xc0, 0xdf, 0xd1, 0xca, 0xe1, 0xc9, 0x9e, 0x41, 0x39, 0xbc, 0x84,
+	0x4f, 0xa0, 0xb3, 0x9c, 0xe5, 0x05, 0x32, 0x9d, 0xcd, 0xc2, 0x9d, 0x00, 0x6f, 0x4e, 0x6c, 0x15,
+	0x94, 0xcd, 0x49, 0xf9, 0x17, 0x65, 0x73, 0xd2, 0xc6, 0x65, 0x58, 0x73, 0x38, 0x90, 0xb1, 0x1f,
+	0x3a, 0xa2, 0x03, 0xf2, 0x8d, 0x06, 0x67, 0xd1, 0x7a, 0x10, 0xd5, 0xbd, 0x49, 0xba, 0x98, 0xf2,
+	0x52, 0x9e, 0x50, 0x44, 0x7a, 0x85, 0x23, 0x5d, 0x23, 0x7a, 0xbe, 0x79, 0x19, 0x68, 0x5f, 0xc8,
+	0x97, 0x1a, 0x14, 0x85, 0x2d, 0x55, 0xde, 0xfd, 0x84, 0xbf, 0x55, 0xde, 0xfd, 0xa4, 0xc7, 0xa5,
+	0x2f, 0x73, 0x2e, 0x83, 0xac, 0xe4, 0xe5, 0x12, 0x2c, 0xbf, 0x69, 0x30, 0x2e, 0x19, 0x22, 0xe5,
+	0x25, 0x4c, 0x3b, 0x2f, 0xe5, 0x25, 0xcc, 0xf0, 0x59, 0x74, 0x8b, 0x53, 0x6e, 0x92, 0x1b, 0x27,
+	0xa2, 0x34, 0xf6, 0xf9, 0xff, 0x07, 0x86, 0xe4, 0xb1, 0x82, 0xc7, 0xd8, 0x58, 0x60, 0x2a, 0xc8,
+	0x82, 0x82, 0x41, 0x32, 0x60, 0xe5, 0xc5, 0xa1, 0x71, 0x08, 0xb9, 0xcc, 0x21, 0x17, 0xc8, 0x5c,
+	0x36, 0x64, 0x60, 0x7e, 0x3c, 0x63, 0x5f, 0xd8, 0xb7, 0x03, 0xf2, 0xbd, 0x06, 0xe7, 0x93, 0x5e,
+	0x84, 0x5c, 0x53, 0xbf, 0x66, 0xd3, 0xa6, 0xa6, 0xbc, 0x7a, 0x02, 0x05, 0x52, 0x5e, 0xe5, 0x94,
+	0xf3, 0x64, 0x76, 0xe0, 0x0b, 0x3a, 0x56, 0x91, 0x1f, 0x34, 0x80, 0xd8, 0x57, 0x28, 0x2f, 0x6d,
+	0xca, 0xe0, 0x28, 0x2f, 0x6d, 0xda, 0xe4, 0xd0, 0xd7, 0x38, 0xd8, 0x4b, 0x64, 0x2d, 0xf7, 0x0d,
+	0x09, 0x52, 0xdc, 0x0d, 0xfc, 0xcd, 0xc6, 0xf6, 0xd3, 0xc3, 0x8a, 0xf6, 0xec, 0xb0, 0xa2, 0xfd,
+	0x7d, 0x58, 0xd1, 0xbe, 0x38, 0xaa, 0x8c, 0x3c, 0x3b, 0xaa, 0x8c, 0xfc, 0x71, 0x54, 0x19, 0xb9,
+	0xbd, 0xde, 0xb2, 0xfd, 0xdd, 0x7e, 0x43, 0x6f, 0xba, 0x1d, 0xcc, 0xbb, 0xe2, 0x30, 0xff, 0xa1,
+	0xdb, 0xbb, 0x1f, 0x6e, 0xf3, 0x48, 0xde, 0x88, 0xff, 0x3e, 0xd7, 0x28, 0xf2, 0x1f, 0xdb, 0xd6,
+	0xff, 0x0b, 0x00, 0x00, 0xff, 0xff, 0xb3, 0x6a, 0x82, 0xd0, 0x3b, 0x14, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -1156,6 +1617,15 @@ type QueryClient interface {
 	Results(ctx context.Context, in *QueryResultsRequest, opts ...grpc.CallOption) (*QueryResultsResponse, error)
 	// Rounds lists the started rounds of an evaluation.
 	Rounds(ctx context.Context, in *QueryRoundsRequest, opts ...grpc.CallOption) (*QueryRoundsResponse, error)
+	// Commitments lists the validators' commitments to a round's results and
+	// what they revealed, by model and validator.
+	Commitments(ctx context.Context, in *QueryCommitmentsRequest, opts ...grpc.CallOption) (*QueryCommitmentsResponse, error)
+	// Seed returns the seed of a height and every validator's contribution.
+	Seed(ctx context.Context, in *QuerySeedRequest, opts ...grpc.CallOption) (*QuerySeedResponse, error)
+	// Participations lists every validator's record as a reporter.
+	Participations(ctx context.Context, in *QueryParticipationsRequest, opts ...grpc.CallOption) (*QueryParticipationsResponse, error)
+	// RewardPool returns what an evaluation's reporters will share.
+	RewardPool(ctx context.Context, in *QueryRewardPoolRequest, opts ...grpc.CallOption) (*QueryRewardPoolResponse, error)
 }
 
 type queryClient struct {
@@ -1265,6 +1735,42 @@ func (c *queryClient) Rounds(ctx context.Context, in *QueryRoundsRequest, opts .
 	return out, nil
 }
 
+func (c *queryClient) Commitments(ctx context.Context, in *QueryCommitmentsRequest, opts ...grpc.CallOption) (*QueryCommitmentsResponse, error) {
+	out := new(QueryCommitmentsResponse)
+	err := c.cc.Invoke(ctx, "/delphi.evaluation.v1.Query/Commitments", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Seed(ctx context.Context, in *QuerySeedRequest, opts ...grpc.CallOption) (*QuerySeedResponse, error) {
+	out := new(QuerySeedResponse)
+	err := c.cc.Invoke(ctx, "/delphi.evaluation.v1.Query/Seed", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Participations(ctx context.Context, in *QueryParticipationsRequest, opts ...grpc.CallOption) (*QueryParticipationsResponse, error) {
+	out := new(QueryParticipationsResponse)
+	err := c.cc.Invoke(ctx, "/delphi.evaluation.v1.Query/Participations", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) RewardPool(ctx context.Context, in *QueryRewardPoolRequest, opts ...grpc.CallOption) (*QueryRewardPoolResponse, error) {
+	out := new(QueryRewardPoolResponse)
+	err := c.cc.Invoke(ctx, "/delphi.evaluation.v1.Query/RewardPool", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module params.
@@ -1290,6 +1796,15 @@ type QueryServer interface {
 	Results(context.Context, *QueryResultsRequest) (*QueryResultsResponse, error)
 	// Rounds lists the started rounds of an evaluation.
 	Rounds(context.Context, *QueryRoundsRequest) (*QueryRoundsResponse, error)
+	// Commitments lists the validators' commitments to a round's results and
+	// what they revealed, by model and validator.
+	Commitments(context.Context, *QueryCommitmentsRequest) (*QueryCommitmentsResponse, error)
+	// Seed returns the seed of a height and every validator's contribution.
+	Seed(context.Context, *QuerySeedRequest) (*QuerySeedResponse, error)
+	// Participations lists every validator's record as a reporter.
+	Participations(context.Context, *QueryParticipationsRequest) (*QueryParticipationsResponse, error)
+	// RewardPool returns what an evaluation's reporters will share.
+	RewardPool(context.Context, *QueryRewardPoolRequest) (*QueryRewardPoolResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -1328,6 +1843,18 @@ func (*UnimplementedQueryServer) Results(ctx context.Context, req *QueryResultsR
 }
 func (*UnimplementedQueryServer) Rounds(ctx context.Context, req *QueryRoundsRequest) (*QueryRoundsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Rounds not implemented")
+}
+func (*UnimplementedQueryServer) Commitments(ctx context.Context, req *QueryCommitmentsRequest) (*QueryCommitmentsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Commitments not implemented")
+}
+func (*UnimplementedQueryServer) Seed(ctx context.Context, req *QuerySeedRequest) (*QuerySeedResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Seed not implemented")
+}
+func (*UnimplementedQueryServer) Participations(ctx context.Context, req *QueryParticipationsRequest) (*QueryParticipationsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Participations not implemented")
+}
+func (*UnimplementedQueryServer) RewardPool(ctx context.Context, req *QueryRewardPoolRequest) (*QueryRewardPoolResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RewardPool not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -1532,6 +2059,78 @@ func _Query_Rounds_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Commitments_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryCommitmentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Commitments(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/delphi.evaluation.v1.Query/Commitments",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Commitments(ctx, req.(*QueryCommitmentsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Seed_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QuerySeedRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Seed(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/delphi.evaluation.v1.Query/Seed",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Seed(ctx, req.(*QuerySeedRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Participations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryParticipationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Participations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/delphi.evaluation.v1.Query/Participations",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Participations(ctx, req.(*QueryParticipationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_RewardPool_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRewardPoolRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).RewardPool(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/delphi.evaluation.v1.Query/RewardPool",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).RewardPool(ctx, req.(*QueryRewardPoolRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "delphi.evaluation.v1.Query",
@@ -1580,6 +2179,22 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Rounds",
 			Handler:    _Query_Rounds_Handler,
+		},
+		{
+			MethodName: "Commitments",
+			Handler:    _Query_Commitments_Handler,
+		},
+		{
+			MethodName: "Seed",
+			Handler:    _Query_Seed_Handler,
+		},
+		{
+			MethodName: "Participations",
+			Handler:    _Query_Participations_Handler,
+		},
+		{
+			MethodName: "RewardPool",
+			Handler:    _Query_RewardPool_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -2328,6 +2943,316 @@ func (m *QueryResultsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryCommitmentsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryCommitmentsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryCommitmentsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Round != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Round))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Id != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryCommitmentsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryCommitmentsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryCommitmentsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Commitments) > 0 {
+		for iNdEx := len(m.Commitments) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Commitments[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QuerySeedRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QuerySeedRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QuerySeedRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Height != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *SeedContribution) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *SeedContribution) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *SeedContribution) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Value) > 0 {
+		i -= len(m.Value)
+		copy(dAtA[i:], m.Value)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Value)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Commitment) > 0 {
+		i -= len(m.Commitment)
+		copy(dAtA[i:], m.Commitment)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Commitment)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Validator) > 0 {
+		i -= len(m.Validator)
+		copy(dAtA[i:], m.Validator)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Validator)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QuerySeedResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QuerySeedResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QuerySeedResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Contributions) > 0 {
+		for iNdEx := len(m.Contributions) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Contributions[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	{
+		size, err := m.Seed.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryParticipationsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryParticipationsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryParticipationsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryParticipationsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryParticipationsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryParticipationsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Participations) > 0 {
+		for iNdEx := len(m.Participations) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Participations[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRewardPoolRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRewardPoolRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRewardPoolRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Id != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRewardPoolResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRewardPoolResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRewardPoolResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Pool.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -2622,6 +3547,133 @@ func (m *QueryResultsResponse) Size() (n int) {
 			n += 1 + l + sovQuery(uint64(l))
 		}
 	}
+	return n
+}
+
+func (m *QueryCommitmentsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovQuery(uint64(m.Id))
+	}
+	if m.Round != 0 {
+		n += 1 + sovQuery(uint64(m.Round))
+	}
+	return n
+}
+
+func (m *QueryCommitmentsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Commitments) > 0 {
+		for _, e := range m.Commitments {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QuerySeedRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Height != 0 {
+		n += 1 + sovQuery(uint64(m.Height))
+	}
+	return n
+}
+
+func (m *SeedContribution) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Validator)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Commitment)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Value)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QuerySeedResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Seed.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	if len(m.Contributions) > 0 {
+		for _, e := range m.Contributions {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryParticipationsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *QueryParticipationsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Participations) > 0 {
+		for _, e := range m.Participations {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryRewardPoolRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovQuery(uint64(m.Id))
+	}
+	return n
+}
+
+func (m *QueryRewardPoolResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Pool.Size()
+	n += 1 + l + sovQuery(uint64(l))
 	return n
 }
 
@@ -4406,6 +5458,796 @@ func (m *QueryResultsResponse) Unmarshal(dAtA []byte) error {
 			}
 			m.Results = append(m.Results, Result{})
 			if err := m.Results[len(m.Results)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryCommitmentsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryCommitmentsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryCommitmentsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+			}
+			m.Round = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Round |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryCommitmentsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryCommitmentsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryCommitmentsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Commitments", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Commitments = append(m.Commitments, Commitment{})
+			if err := m.Commitments[len(m.Commitments)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QuerySeedRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QuerySeedRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QuerySeedRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *SeedContribution) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: SeedContribution: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: SeedContribution: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Validator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Commitment", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Commitment = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Value", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Value = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QuerySeedResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QuerySeedResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QuerySeedResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Seed", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Seed.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Contributions", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Contributions = append(m.Contributions, SeedContribution{})
+			if err := m.Contributions[len(m.Contributions)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryParticipationsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryParticipationsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryParticipationsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryParticipationsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryParticipationsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryParticipationsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Participations", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Participations = append(m.Participations, Participation{})
+			if err := m.Participations[len(m.Participations)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRewardPoolRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRewardPoolRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRewardPoolRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRewardPoolResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRewardPoolResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRewardPoolResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pool", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Pool.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

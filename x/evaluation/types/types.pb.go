@@ -4,7 +4,9 @@
 package types
 
 import (
+	cosmossdk_io_math "cosmossdk.io/math"
 	fmt "fmt"
+	_ "github.com/cosmos/cosmos-proto"
 	github_com_cosmos_cosmos_sdk_types "github.com/cosmos/cosmos-sdk/types"
 	types "github.com/cosmos/cosmos-sdk/types"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
@@ -78,6 +80,8 @@ const (
 	ROUND_STATUS_FINAL RoundStatus = 2
 	// ROUND_STATUS_FAILED: the evaluation's deadline passed first.
 	ROUND_STATUS_FAILED RoundStatus = 3
+	// ROUND_STATUS_SEEDING: timed out and waiting for the seed of its redraw.
+	ROUND_STATUS_SEEDING RoundStatus = 4
 )
 
 var RoundStatus_name = map[int32]string{
@@ -85,6 +89,7 @@ var RoundStatus_name = map[int32]string{
 	1: "ROUND_STATUS_OPEN",
 	2: "ROUND_STATUS_FINAL",
 	3: "ROUND_STATUS_FAILED",
+	4: "ROUND_STATUS_SEEDING",
 }
 
 var RoundStatus_value = map[string]int32{
@@ -92,6 +97,7 @@ var RoundStatus_value = map[string]int32{
 	"ROUND_STATUS_OPEN":        1,
 	"ROUND_STATUS_FINAL":       2,
 	"ROUND_STATUS_FAILED":      3,
+	"ROUND_STATUS_SEEDING":     4,
 }
 
 func (x RoundStatus) String() string {
@@ -100,6 +106,108 @@ func (x RoundStatus) String() string {
 
 func (RoundStatus) EnumDescriptor() ([]byte, []int) {
 	return fileDescriptor_a7a15095b6ce71da, []int{1}
+}
+
+// RoundPhase is where an open round's results are: validators commit, then
+// reveal.
+type RoundPhase int32
+
+const (
+	ROUND_PHASE_UNSPECIFIED RoundPhase = 0
+	// ROUND_PHASE_COMMIT: commitments count, reveals are faults.
+	ROUND_PHASE_COMMIT RoundPhase = 1
+	// ROUND_PHASE_REVEAL: reveals count, commitments are refused.
+	ROUND_PHASE_REVEAL RoundPhase = 2
+)
+
+var RoundPhase_name = map[int32]string{
+	0: "ROUND_PHASE_UNSPECIFIED",
+	1: "ROUND_PHASE_COMMIT",
+	2: "ROUND_PHASE_REVEAL",
+}
+
+var RoundPhase_value = map[string]int32{
+	"ROUND_PHASE_UNSPECIFIED": 0,
+	"ROUND_PHASE_COMMIT":      1,
+	"ROUND_PHASE_REVEAL":      2,
+}
+
+func (x RoundPhase) String() string {
+	return proto.EnumName(RoundPhase_name, int32(x))
+}
+
+func (RoundPhase) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_a7a15095b6ce71da, []int{2}
+}
+
+// SeedStatus is where a seed is.
+type SeedStatus int32
+
+const (
+	SEED_STATUS_UNSPECIFIED SeedStatus = 0
+	// SEED_STATUS_PENDING: contributions are committed, then revealed.
+	SEED_STATUS_PENDING SeedStatus = 1
+	// SEED_STATUS_FIXED: the value is known.
+	SEED_STATUS_FIXED SeedStatus = 2
+	// SEED_STATUS_FAILED: too little power committed or revealed; draws that
+	// needed it moved to a later seed.
+	SEED_STATUS_FAILED SeedStatus = 3
+)
+
+var SeedStatus_name = map[int32]string{
+	0: "SEED_STATUS_UNSPECIFIED",
+	1: "SEED_STATUS_PENDING",
+	2: "SEED_STATUS_FIXED",
+	3: "SEED_STATUS_FAILED",
+}
+
+var SeedStatus_value = map[string]int32{
+	"SEED_STATUS_UNSPECIFIED": 0,
+	"SEED_STATUS_PENDING":     1,
+	"SEED_STATUS_FIXED":       2,
+	"SEED_STATUS_FAILED":      3,
+}
+
+func (x SeedStatus) String() string {
+	return proto.EnumName(SeedStatus_name, int32(x))
+}
+
+func (SeedStatus) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_a7a15095b6ce71da, []int{3}
+}
+
+// CommitmentStatus is where a validator's commitment to a result is.
+type CommitmentStatus int32
+
+const (
+	COMMITMENT_STATUS_UNSPECIFIED CommitmentStatus = 0
+	COMMITMENT_STATUS_COMMITTED   CommitmentStatus = 1
+	COMMITMENT_STATUS_REVEALED    CommitmentStatus = 2
+	// COMMITMENT_STATUS_VOIDED: revealed too early, or the reveal did not
+	// match: it counts for nothing.
+	COMMITMENT_STATUS_VOIDED CommitmentStatus = 3
+)
+
+var CommitmentStatus_name = map[int32]string{
+	0: "COMMITMENT_STATUS_UNSPECIFIED",
+	1: "COMMITMENT_STATUS_COMMITTED",
+	2: "COMMITMENT_STATUS_REVEALED",
+	3: "COMMITMENT_STATUS_VOIDED",
+}
+
+var CommitmentStatus_value = map[string]int32{
+	"COMMITMENT_STATUS_UNSPECIFIED": 0,
+	"COMMITMENT_STATUS_COMMITTED":   1,
+	"COMMITMENT_STATUS_REVEALED":    2,
+	"COMMITMENT_STATUS_VOIDED":      3,
+}
+
+func (x CommitmentStatus) String() string {
+	return proto.EnumName(CommitmentStatus_name, int32(x))
+}
+
+func (CommitmentStatus) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_a7a15095b6ce71da, []int{4}
 }
 
 // Params bound what registrations and evaluations may ask of validators.
@@ -137,6 +245,31 @@ type Params struct {
 	// waits this many blocks (and for every open dispute about it) before it
 	// finalizes, so a late honest validator can still challenge a result.
 	ChallengeWindowBlocks uint64 `protobuf:"varint,13,opt,name=challenge_window_blocks,json=challengeWindowBlocks,proto3" json:"challenge_window_blocks,omitempty"`
+	// evaluation_deposit_per_item: creating an evaluation posts this times
+	// models × rounds × items_per_round, the work it asks of every
+	// validator. Returned when it finishes; burned if its creator cancels it
+	// after its first round opened.
+	EvaluationDepositPerItem github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,14,rep,name=evaluation_deposit_per_item,json=evaluationDepositPerItem,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"evaluation_deposit_per_item"`
+	// commit_window_blocks: after a round opens, validators commit to their
+	// results for at most this many blocks (less if every validator has
+	// committed); reveals count only after the window closed.
+	CommitWindowBlocks uint64 `protobuf:"varint,15,opt,name=commit_window_blocks,json=commitWindowBlocks,proto3" json:"commit_window_blocks,omitempty"`
+	// reveal_window_blocks: reveals count for this many blocks after the
+	// commit window closed; then the round's participation is accounted.
+	RevealWindowBlocks uint64 `protobuf:"varint,16,opt,name=reveal_window_blocks,json=revealWindowBlocks,proto3" json:"reveal_window_blocks,omitempty"`
+	// seed_lead_blocks: a draw is scheduled at least this many blocks ahead,
+	// so validators can commit to their seed contributions (at least 3).
+	SeedLeadBlocks uint64 `protobuf:"varint,17,opt,name=seed_lead_blocks,json=seedLeadBlocks,proto3" json:"seed_lead_blocks,omitempty"`
+	// seed_grace_blocks: a seed waits this long for every committed
+	// contribution to be revealed; then it is fixed with what was revealed if
+	// that is more than 2/3 of the power, and the draw moves to a new seed
+	// otherwise.
+	SeedGraceBlocks uint64 `protobuf:"varint,18,opt,name=seed_grace_blocks,json=seedGraceBlocks,proto3" json:"seed_grace_blocks,omitempty"`
+	// max_missed_rounds: a bonded validator that commits nothing, or fails to
+	// reveal, in this many closed rounds in a row is slashed and jailed.
+	MaxMissedRounds uint32 `protobuf:"varint,19,opt,name=max_missed_rounds,json=maxMissedRounds,proto3" json:"max_missed_rounds,omitempty"`
+	// missed_rounds_slash_fraction is that slash.
+	MissedRoundsSlashFraction cosmossdk_io_math.LegacyDec `protobuf:"bytes,20,opt,name=missed_rounds_slash_fraction,json=missedRoundsSlashFraction,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"missed_rounds_slash_fraction"`
 }
 
 func (m *Params) Reset()         { *m = Params{} }
@@ -259,6 +392,48 @@ func (m *Params) GetMaxRoundRetries() uint32 {
 func (m *Params) GetChallengeWindowBlocks() uint64 {
 	if m != nil {
 		return m.ChallengeWindowBlocks
+	}
+	return 0
+}
+
+func (m *Params) GetEvaluationDepositPerItem() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.EvaluationDepositPerItem
+	}
+	return nil
+}
+
+func (m *Params) GetCommitWindowBlocks() uint64 {
+	if m != nil {
+		return m.CommitWindowBlocks
+	}
+	return 0
+}
+
+func (m *Params) GetRevealWindowBlocks() uint64 {
+	if m != nil {
+		return m.RevealWindowBlocks
+	}
+	return 0
+}
+
+func (m *Params) GetSeedLeadBlocks() uint64 {
+	if m != nil {
+		return m.SeedLeadBlocks
+	}
+	return 0
+}
+
+func (m *Params) GetSeedGraceBlocks() uint64 {
+	if m != nil {
+		return m.SeedGraceBlocks
+	}
+	return 0
+}
+
+func (m *Params) GetMaxMissedRounds() uint32 {
+	if m != nil {
+		return m.MaxMissedRounds
 	}
 	return 0
 }
@@ -556,6 +731,11 @@ type Evaluation struct {
 	// final_after_height: once every round is final, the evaluation finalizes
 	// at this height (the challenge window) if no dispute about it is open.
 	FinalAfterHeight int64 `protobuf:"varint,12,opt,name=final_after_height,json=finalAfterHeight,proto3" json:"final_after_height,omitempty"`
+	// deposit the creator posted (params' evaluation_deposit_per_item × the
+	// work, or more): returned when the evaluation ends, burned if the
+	// creator cancels it after it started. Deposit per result orders results
+	// in a full vote extension, so a spammer cannot cheaply crowd others out.
+	Deposit github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,13,rep,name=deposit,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"deposit"`
 }
 
 func (m *Evaluation) Reset()         { *m = Evaluation{} }
@@ -675,22 +855,45 @@ func (m *Evaluation) GetFinalAfterHeight() int64 {
 	return 0
 }
 
+func (m *Evaluation) GetDeposit() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.Deposit
+	}
+	return nil
+}
+
 // Round is one round of an evaluation. Its items are the benchmark items
 // selected by the seed (runtime/bench.Select(seed, items_per_round, item_count)),
-// which nobody knows before the block at start_height is decided.
+// which nobody knows before the validators' contributions to the round's
+// seed are revealed.
 type Round struct {
 	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
 	Round        uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
 	StartHeight  int64  `protobuf:"varint,3,opt,name=start_height,json=startHeight,proto3" json:"start_height,omitempty"`
-	// seed is the hex SHA-256 of the domain tag, the evaluation id, the round
-	// and the hash of the block at start_height.
+	// seed is the hex SHA-256 of the domain tag, the evaluation id, the
+	// round, the attempt and the seed fixed at seed_height (types.RoundSeed).
 	Seed   string      `protobuf:"bytes,4,opt,name=seed,proto3" json:"seed,omitempty"`
 	Status RoundStatus `protobuf:"varint,5,opt,name=status,proto3,enum=delphi.evaluation.v1.RoundStatus" json:"status,omitempty"`
 	// attempt counts redraws after a round timed out without quorum; results
 	// name the attempt they were computed for.
 	Attempt uint32 `protobuf:"varint,6,opt,name=attempt,proto3" json:"attempt,omitempty"`
 	// timeout_height: if not final by then, the round is drawn again.
-	TimeoutHeight int64 `protobuf:"varint,7,opt,name=timeout_height,json=timeoutHeight,proto3" json:"timeout_height,omitempty"`
+	TimeoutHeight int64      `protobuf:"varint,7,opt,name=timeout_height,json=timeoutHeight,proto3" json:"timeout_height,omitempty"`
+	Phase         RoundPhase `protobuf:"varint,8,opt,name=phase,proto3,enum=delphi.evaluation.v1.RoundPhase" json:"phase,omitempty"`
+	// commit_deadline is the height whose block closes the commit window at
+	// the latest.
+	CommitDeadline int64 `protobuf:"varint,9,opt,name=commit_deadline,json=commitDeadline,proto3" json:"commit_deadline,omitempty"`
+	// commit_closed_height is the height whose block closed the commit
+	// window; reveals count from the next block.
+	CommitClosedHeight int64 `protobuf:"varint,10,opt,name=commit_closed_height,json=commitClosedHeight,proto3" json:"commit_closed_height,omitempty"`
+	// reveal_end_height is the last height whose block counts reveals; the
+	// round's participation is accounted there.
+	RevealEndHeight int64 `protobuf:"varint,11,opt,name=reveal_end_height,json=revealEndHeight,proto3" json:"reveal_end_height,omitempty"`
+	// seed_height is the height of the seed the attempt was drawn with (the
+	// seed is fixed once the validators' contributions to it are revealed).
+	SeedHeight int64 `protobuf:"varint,12,opt,name=seed_height,json=seedHeight,proto3" json:"seed_height,omitempty"`
+	// accounted: the round's participation was counted.
+	Accounted bool `protobuf:"varint,13,opt,name=accounted,proto3" json:"accounted,omitempty"`
 }
 
 func (m *Round) Reset()         { *m = Round{} }
@@ -773,6 +976,48 @@ func (m *Round) GetTimeoutHeight() int64 {
 		return m.TimeoutHeight
 	}
 	return 0
+}
+
+func (m *Round) GetPhase() RoundPhase {
+	if m != nil {
+		return m.Phase
+	}
+	return ROUND_PHASE_UNSPECIFIED
+}
+
+func (m *Round) GetCommitDeadline() int64 {
+	if m != nil {
+		return m.CommitDeadline
+	}
+	return 0
+}
+
+func (m *Round) GetCommitClosedHeight() int64 {
+	if m != nil {
+		return m.CommitClosedHeight
+	}
+	return 0
+}
+
+func (m *Round) GetRevealEndHeight() int64 {
+	if m != nil {
+		return m.RevealEndHeight
+	}
+	return 0
+}
+
+func (m *Round) GetSeedHeight() int64 {
+	if m != nil {
+		return m.SeedHeight
+	}
+	return 0
+}
+
+func (m *Round) GetAccounted() bool {
+	if m != nil {
+		return m.Accounted
+	}
+	return false
 }
 
 // Result is a model's final result in a round: the claim backed by more than
@@ -1300,9 +1545,436 @@ func (m *ModelIndex) GetAggregate() string {
 	return ""
 }
 
+// Seed is the randomness the draws at a height use: the hash of the random
+// contributions validators committed to before, and revealed after, the
+// height's previous block.
+type Seed struct {
+	Height int64      `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	Status SeedStatus `protobuf:"varint,2,opt,name=status,proto3,enum=delphi.evaluation.v1.SeedStatus" json:"status,omitempty"`
+	// value is the hex SHA-256 over the revealed contributions
+	// (types.SeedValue), once fixed.
+	Value string `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
+	// fixed_height is the height whose block fixed (or failed) it.
+	FixedHeight int64 `protobuf:"varint,4,opt,name=fixed_height,json=fixedHeight,proto3" json:"fixed_height,omitempty"`
+	// contributors and power: the validators whose revealed contributions
+	// make the value, and their power when it was fixed.
+	Contributors []string `protobuf:"bytes,5,rep,name=contributors,proto3" json:"contributors,omitempty"`
+	Power        int64    `protobuf:"varint,6,opt,name=power,proto3" json:"power,omitempty"`
+}
+
+func (m *Seed) Reset()         { *m = Seed{} }
+func (m *Seed) String() string { return proto.CompactTextString(m) }
+func (*Seed) ProtoMessage()    {}
+func (*Seed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a7a15095b6ce71da, []int{11}
+}
+func (m *Seed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Seed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Seed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Seed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Seed.Merge(m, src)
+}
+func (m *Seed) XXX_Size() int {
+	return m.Size()
+}
+func (m *Seed) XXX_DiscardUnknown() {
+	xxx_messageInfo_Seed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Seed proto.InternalMessageInfo
+
+func (m *Seed) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+func (m *Seed) GetStatus() SeedStatus {
+	if m != nil {
+		return m.Status
+	}
+	return SEED_STATUS_UNSPECIFIED
+}
+
+func (m *Seed) GetValue() string {
+	if m != nil {
+		return m.Value
+	}
+	return ""
+}
+
+func (m *Seed) GetFixedHeight() int64 {
+	if m != nil {
+		return m.FixedHeight
+	}
+	return 0
+}
+
+func (m *Seed) GetContributors() []string {
+	if m != nil {
+		return m.Contributors
+	}
+	return nil
+}
+
+func (m *Seed) GetPower() int64 {
+	if m != nil {
+		return m.Power
+	}
+	return 0
+}
+
+// SeedEntry is one validator's contribution to a seed.
+type SeedEntry struct {
+	Commitment []byte `protobuf:"bytes,1,opt,name=commitment,proto3" json:"commitment,omitempty"`
+	// value is empty until revealed.
+	Value []byte `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+}
+
+func (m *SeedEntry) Reset()         { *m = SeedEntry{} }
+func (m *SeedEntry) String() string { return proto.CompactTextString(m) }
+func (*SeedEntry) ProtoMessage()    {}
+func (*SeedEntry) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a7a15095b6ce71da, []int{12}
+}
+func (m *SeedEntry) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *SeedEntry) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_SeedEntry.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *SeedEntry) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_SeedEntry.Merge(m, src)
+}
+func (m *SeedEntry) XXX_Size() int {
+	return m.Size()
+}
+func (m *SeedEntry) XXX_DiscardUnknown() {
+	xxx_messageInfo_SeedEntry.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_SeedEntry proto.InternalMessageInfo
+
+func (m *SeedEntry) GetCommitment() []byte {
+	if m != nil {
+		return m.Commitment
+	}
+	return nil
+}
+
+func (m *SeedEntry) GetValue() []byte {
+	if m != nil {
+		return m.Value
+	}
+	return nil
+}
+
+// Commitment is a validator's commitment to a model's result in a round
+// attempt and, once revealed, the result.
+type Commitment struct {
+	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round        uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+	ModelId      uint64 `protobuf:"varint,3,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	// validator is the consensus address (hex).
+	Validator       string           `protobuf:"bytes,4,opt,name=validator,proto3" json:"validator,omitempty"`
+	Attempt         uint32           `protobuf:"varint,5,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	Hash            string           `protobuf:"bytes,6,opt,name=hash,proto3" json:"hash,omitempty"`
+	Status          CommitmentStatus `protobuf:"varint,7,opt,name=status,proto3,enum=delphi.evaluation.v1.CommitmentStatus" json:"status,omitempty"`
+	CommittedHeight int64            `protobuf:"varint,8,opt,name=committed_height,json=committedHeight,proto3" json:"committed_height,omitempty"`
+	RevealedHeight  int64            `protobuf:"varint,9,opt,name=revealed_height,json=revealedHeight,proto3" json:"revealed_height,omitempty"`
+	Correct         uint64           `protobuf:"varint,10,opt,name=correct,proto3" json:"correct,omitempty"`
+	TraceRoot       string           `protobuf:"bytes,11,opt,name=trace_root,json=traceRoot,proto3" json:"trace_root,omitempty"`
+	Leaves          uint64           `protobuf:"varint,12,opt,name=leaves,proto3" json:"leaves,omitempty"`
+}
+
+func (m *Commitment) Reset()         { *m = Commitment{} }
+func (m *Commitment) String() string { return proto.CompactTextString(m) }
+func (*Commitment) ProtoMessage()    {}
+func (*Commitment) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a7a15095b6ce71da, []int{13}
+}
+func (m *Commitment) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Commitment) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Commitment.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Commitment) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Commitment.Merge(m, src)
+}
+func (m *Commitment) XXX_Size() int {
+	return m.Size()
+}
+func (m *Commitment) XXX_DiscardUnknown() {
+	xxx_messageInfo_Commitment.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Commitment proto.InternalMessageInfo
+
+func (m *Commitment) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *Commitment) GetRound() uint32 {
+	if m != nil {
+		return m.Round
+	}
+	return 0
+}
+
+func (m *Commitment) GetModelId() uint64 {
+	if m != nil {
+		return m.ModelId
+	}
+	return 0
+}
+
+func (m *Commitment) GetValidator() string {
+	if m != nil {
+		return m.Validator
+	}
+	return ""
+}
+
+func (m *Commitment) GetAttempt() uint32 {
+	if m != nil {
+		return m.Attempt
+	}
+	return 0
+}
+
+func (m *Commitment) GetHash() string {
+	if m != nil {
+		return m.Hash
+	}
+	return ""
+}
+
+func (m *Commitment) GetStatus() CommitmentStatus {
+	if m != nil {
+		return m.Status
+	}
+	return COMMITMENT_STATUS_UNSPECIFIED
+}
+
+func (m *Commitment) GetCommittedHeight() int64 {
+	if m != nil {
+		return m.CommittedHeight
+	}
+	return 0
+}
+
+func (m *Commitment) GetRevealedHeight() int64 {
+	if m != nil {
+		return m.RevealedHeight
+	}
+	return 0
+}
+
+func (m *Commitment) GetCorrect() uint64 {
+	if m != nil {
+		return m.Correct
+	}
+	return 0
+}
+
+func (m *Commitment) GetTraceRoot() string {
+	if m != nil {
+		return m.TraceRoot
+	}
+	return ""
+}
+
+func (m *Commitment) GetLeaves() uint64 {
+	if m != nil {
+		return m.Leaves
+	}
+	return 0
+}
+
+// Participation is a validator's record as a reporter of results.
+type Participation struct {
+	// validator is the consensus address (hex).
+	Validator string `protobuf:"bytes,1,opt,name=validator,proto3" json:"validator,omitempty"`
+	// missed_in_a_row counts closed rounds it committed nothing to, or did
+	// not reveal, since it last reported a whole round.
+	MissedInARow   uint32 `protobuf:"varint,2,opt,name=missed_in_a_row,json=missedInARow,proto3" json:"missed_in_a_row,omitempty"`
+	RoundsReported uint64 `protobuf:"varint,3,opt,name=rounds_reported,json=roundsReported,proto3" json:"rounds_reported,omitempty"`
+	RoundsMissed   uint64 `protobuf:"varint,4,opt,name=rounds_missed,json=roundsMissed,proto3" json:"rounds_missed,omitempty"`
+	// faults: reveals without a commitment, not matching it, or too early.
+	Faults    uint64 `protobuf:"varint,5,opt,name=faults,proto3" json:"faults,omitempty"`
+	Penalties uint64 `protobuf:"varint,6,opt,name=penalties,proto3" json:"penalties,omitempty"`
+}
+
+func (m *Participation) Reset()         { *m = Participation{} }
+func (m *Participation) String() string { return proto.CompactTextString(m) }
+func (*Participation) ProtoMessage()    {}
+func (*Participation) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a7a15095b6ce71da, []int{14}
+}
+func (m *Participation) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Participation) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Participation.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Participation) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Participation.Merge(m, src)
+}
+func (m *Participation) XXX_Size() int {
+	return m.Size()
+}
+func (m *Participation) XXX_DiscardUnknown() {
+	xxx_messageInfo_Participation.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Participation proto.InternalMessageInfo
+
+func (m *Participation) GetValidator() string {
+	if m != nil {
+		return m.Validator
+	}
+	return ""
+}
+
+func (m *Participation) GetMissedInARow() uint32 {
+	if m != nil {
+		return m.MissedInARow
+	}
+	return 0
+}
+
+func (m *Participation) GetRoundsReported() uint64 {
+	if m != nil {
+		return m.RoundsReported
+	}
+	return 0
+}
+
+func (m *Participation) GetRoundsMissed() uint64 {
+	if m != nil {
+		return m.RoundsMissed
+	}
+	return 0
+}
+
+func (m *Participation) GetFaults() uint64 {
+	if m != nil {
+		return m.Faults
+	}
+	return 0
+}
+
+func (m *Participation) GetPenalties() uint64 {
+	if m != nil {
+		return m.Penalties
+	}
+	return 0
+}
+
+// RewardPool is what an evaluation's markets paid its reporters: split at
+// finalization among the validators behind its final results, by results.
+type RewardPool struct {
+	EvaluationId uint64                                   `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Coins        github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,2,rep,name=coins,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"coins"`
+}
+
+func (m *RewardPool) Reset()         { *m = RewardPool{} }
+func (m *RewardPool) String() string { return proto.CompactTextString(m) }
+func (*RewardPool) ProtoMessage()    {}
+func (*RewardPool) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a7a15095b6ce71da, []int{15}
+}
+func (m *RewardPool) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RewardPool) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RewardPool.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RewardPool) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RewardPool.Merge(m, src)
+}
+func (m *RewardPool) XXX_Size() int {
+	return m.Size()
+}
+func (m *RewardPool) XXX_DiscardUnknown() {
+	xxx_messageInfo_RewardPool.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RewardPool proto.InternalMessageInfo
+
+func (m *RewardPool) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *RewardPool) GetCoins() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.Coins
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterEnum("delphi.evaluation.v1.EvaluationStatus", EvaluationStatus_name, EvaluationStatus_value)
 	proto.RegisterEnum("delphi.evaluation.v1.RoundStatus", RoundStatus_name, RoundStatus_value)
+	proto.RegisterEnum("delphi.evaluation.v1.RoundPhase", RoundPhase_name, RoundPhase_value)
+	proto.RegisterEnum("delphi.evaluation.v1.SeedStatus", SeedStatus_name, SeedStatus_value)
+	proto.RegisterEnum("delphi.evaluation.v1.CommitmentStatus", CommitmentStatus_name, CommitmentStatus_value)
 	proto.RegisterType((*Params)(nil), "delphi.evaluation.v1.Params")
 	proto.RegisterType((*Benchmark)(nil), "delphi.evaluation.v1.Benchmark")
 	proto.RegisterType((*Model)(nil), "delphi.evaluation.v1.Model")
@@ -1314,116 +1986,165 @@ func init() {
 	proto.RegisterType((*IndexEntry)(nil), "delphi.evaluation.v1.IndexEntry")
 	proto.RegisterType((*IndexScore)(nil), "delphi.evaluation.v1.IndexScore")
 	proto.RegisterType((*ModelIndex)(nil), "delphi.evaluation.v1.ModelIndex")
+	proto.RegisterType((*Seed)(nil), "delphi.evaluation.v1.Seed")
+	proto.RegisterType((*SeedEntry)(nil), "delphi.evaluation.v1.SeedEntry")
+	proto.RegisterType((*Commitment)(nil), "delphi.evaluation.v1.Commitment")
+	proto.RegisterType((*Participation)(nil), "delphi.evaluation.v1.Participation")
+	proto.RegisterType((*RewardPool)(nil), "delphi.evaluation.v1.RewardPool")
 }
 
 func init() { proto.RegisterFile("delphi/evaluation/v1/types.proto", fileDescriptor_a7a15095b6ce71da) }
 
 var fileDescriptor_a7a15095b6ce71da = []byte{
-	// 1657 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x57, 0x3d, 0x6c, 0x5b, 0xc9,
-	0x11, 0x16, 0xc5, 0xdf, 0x37, 0x24, 0x65, 0x7a, 0x2d, 0xeb, 0x9e, 0x7c, 0x67, 0x5a, 0xa2, 0x93,
-	0x8b, 0x60, 0xc4, 0x64, 0xac, 0xc3, 0x5d, 0x70, 0x08, 0x10, 0x40, 0xb2, 0x78, 0x67, 0x22, 0x3e,
-	0x59, 0x78, 0xb2, 0x2e, 0xc0, 0x35, 0x0f, 0xab, 0xf7, 0xd6, 0xe4, 0x46, 0x7c, 0x6f, 0x89, 0xdd,
-	0xa5, 0x7e, 0x8a, 0xf4, 0x29, 0x52, 0x04, 0xe9, 0x52, 0xa5, 0x48, 0x13, 0xa4, 0x4a, 0xda, 0x34,
-	0x69, 0xaf, 0xbc, 0x32, 0x45, 0x90, 0x04, 0x76, 0x91, 0x22, 0x48, 0x99, 0x3e, 0xd8, 0xd9, 0x7d,
-	0x8f, 0xa4, 0x45, 0x3b, 0x06, 0x82, 0x34, 0xf6, 0x9b, 0x6f, 0x66, 0x77, 0x66, 0xbe, 0x99, 0x9d,
-	0x11, 0x61, 0x2b, 0x66, 0xe3, 0xc9, 0x88, 0xf7, 0xd8, 0x39, 0x1d, 0x4f, 0xa9, 0xe6, 0x22, 0xed,
-	0x9d, 0x3f, 0xea, 0xe9, 0xab, 0x09, 0x53, 0xdd, 0x89, 0x14, 0x5a, 0x90, 0x75, 0x6b, 0xd1, 0x9d,
-	0x59, 0x74, 0xcf, 0x1f, 0xdd, 0xb9, 0x49, 0x13, 0x9e, 0x8a, 0x1e, 0xfe, 0x6b, 0x0d, 0xef, 0xb4,
-	0x23, 0xa1, 0x12, 0xa1, 0x7a, 0xa7, 0x54, 0xb1, 0xde, 0xf9, 0xa3, 0x53, 0xa6, 0xe9, 0xa3, 0x5e,
-	0x24, 0x78, 0xea, 0xf4, 0xeb, 0x43, 0x31, 0x14, 0xf8, 0xd9, 0x33, 0x5f, 0x16, 0xed, 0xfc, 0xa9,
-	0x0c, 0x95, 0x23, 0x2a, 0x69, 0xa2, 0xc8, 0x4f, 0xe1, 0xe6, 0x29, 0x4b, 0xa3, 0x51, 0x42, 0xe5,
-	0x59, 0x18, 0xb3, 0x89, 0x50, 0x5c, 0xfb, 0x85, 0xad, 0xe2, 0x4e, 0x7d, 0x77, 0xb3, 0x6b, 0x2f,
-	0xef, 0x9a, 0xcb, 0xbb, 0xee, 0xf2, 0xee, 0x63, 0xc1, 0xd3, 0xfd, 0x8f, 0xbf, 0xfe, 0xeb, 0xbd,
-	0x95, 0xdf, 0xfd, 0xed, 0xde, 0xce, 0x90, 0xeb, 0xd1, 0xf4, 0xb4, 0x1b, 0x89, 0xa4, 0xe7, 0x22,
-	0xb1, 0xff, 0x3d, 0x54, 0xf1, 0x99, 0xcb, 0xc8, 0x1c, 0x50, 0xbf, 0xfd, 0xc7, 0xef, 0x1f, 0x14,
-	0x82, 0x56, 0xee, 0xea, 0xc0, 0x7a, 0x22, 0x3f, 0x80, 0xcd, 0x09, 0x93, 0x09, 0x57, 0x8a, 0x8b,
-	0x74, 0xcc, 0x94, 0x0a, 0x73, 0x13, 0xe5, 0xaf, 0x6e, 0x15, 0x76, 0x6a, 0x81, 0xbf, 0x68, 0xb0,
-	0x9f, 0xeb, 0xc9, 0x5d, 0x80, 0x84, 0x5e, 0x86, 0x89, 0x88, 0xd9, 0x58, 0xf9, 0xc5, 0xad, 0xc2,
-	0x4e, 0x33, 0xf0, 0x12, 0x7a, 0xf9, 0x05, 0x02, 0x99, 0x5a, 0x8a, 0x69, 0x1a, 0x2b, 0xbf, 0x94,
-	0xab, 0x03, 0x04, 0xc8, 0x43, 0xb8, 0x65, 0xd4, 0x5c, 0xb3, 0x44, 0x85, 0x13, 0x26, 0xad, 0xa1,
-	0x5f, 0x46, 0xbb, 0x56, 0x42, 0x2f, 0x07, 0x46, 0x73, 0xc4, 0x24, 0xda, 0x93, 0x4f, 0x61, 0x33,
-	0xe1, 0x69, 0x78, 0x3a, 0x16, 0xd1, 0x99, 0x89, 0x52, 0x5f, 0x30, 0x96, 0x66, 0x97, 0x57, 0xb6,
-	0x0a, 0x3b, 0xa5, 0x60, 0x23, 0xe1, 0xe9, 0x3e, 0xea, 0xf7, 0xad, 0xda, 0x79, 0xfa, 0x2e, 0x10,
-	0xe3, 0x89, 0x4a, 0xcd, 0x5f, 0xd0, 0x48, 0x87, 0xa7, 0x57, 0x9a, 0x29, 0xbf, 0x8a, 0x67, 0x8c,
-	0xa3, 0x3d, 0xa7, 0xd8, 0x37, 0x38, 0xd9, 0x84, 0x9a, 0xb1, 0x9e, 0x4a, 0xae, 0xfc, 0x1a, 0x06,
-	0x53, 0x4d, 0xe8, 0xe5, 0x89, 0xe4, 0x8a, 0x7c, 0x1f, 0x7c, 0xa3, 0x3a, 0x17, 0x9a, 0x85, 0xec,
-	0x52, 0xb3, 0xd4, 0x90, 0xe2, 0xae, 0xf3, 0xd0, 0xf4, 0x76, 0x42, 0x2f, 0xbf, 0x14, 0x9a, 0xf5,
-	0x33, 0xad, 0xbd, 0xd3, 0x04, 0x6f, 0xa8, 0x60, 0x6a, 0x3a, 0xd6, 0x36, 0xdb, 0xfc, 0xbc, 0x0f,
-	0x78, 0x72, 0xc3, 0x30, 0x63, 0xf5, 0x47, 0x4c, 0xe6, 0xe7, 0xc9, 0xf7, 0x60, 0x1d, 0x93, 0x0c,
-	0x35, 0x4f, 0x98, 0x98, 0x6a, 0xc7, 0x80, 0x5f, 0xc7, 0xf0, 0x09, 0xea, 0x9e, 0x5b, 0x95, 0xcd,
-	0x9d, 0x3c, 0x80, 0x9b, 0x39, 0xef, 0xa1, 0x64, 0x5a, 0x72, 0xa6, 0xfc, 0x06, 0x3a, 0xb9, 0x91,
-	0xd1, 0x1f, 0x58, 0x98, 0x7c, 0x02, 0xef, 0x45, 0x23, 0x3a, 0x1e, 0xb3, 0x74, 0xc8, 0xc2, 0x0b,
-	0x9e, 0xc6, 0xe2, 0x22, 0x73, 0xd0, 0x44, 0x07, 0xb7, 0x73, 0xf5, 0x8f, 0x51, 0x6b, 0x7d, 0x74,
-	0x7e, 0x5e, 0x04, 0x2f, 0xef, 0x04, 0xb2, 0x06, 0xab, 0x3c, 0xf6, 0x0b, 0x78, 0x60, 0x95, 0xc7,
-	0x84, 0x40, 0x29, 0xa5, 0x09, 0xc3, 0x06, 0xf2, 0x02, 0xfc, 0x36, 0x98, 0xa6, 0xea, 0x0c, 0xdb,
-	0xc4, 0x0b, 0xf0, 0x9b, 0x6c, 0x40, 0x25, 0x31, 0x81, 0x44, 0xd8, 0x1d, 0x5e, 0xe0, 0x24, 0xf2,
-	0x6d, 0x58, 0x8b, 0xa9, 0xa6, 0x8a, 0xe9, 0x50, 0x8d, 0xe8, 0xee, 0xc7, 0x9f, 0x60, 0x57, 0x78,
-	0x41, 0xd3, 0xa1, 0xc7, 0x08, 0x92, 0x6d, 0x68, 0x64, 0x66, 0x58, 0xad, 0xca, 0x56, 0x71, 0xc7,
-	0x0b, 0xea, 0x0e, 0xc3, 0x8a, 0xdd, 0x05, 0x30, 0x0d, 0x16, 0x46, 0x62, 0x9a, 0x6a, 0x57, 0x72,
-	0xcf, 0x20, 0x8f, 0x0d, 0x40, 0xda, 0x00, 0x92, 0x0d, 0xb9, 0xd2, 0x92, 0xa6, 0x1a, 0xab, 0xed,
-	0x05, 0x73, 0x08, 0x79, 0x1f, 0xd0, 0x38, 0x94, 0x42, 0x68, 0xac, 0xb0, 0x17, 0xd4, 0x0c, 0x10,
-	0x08, 0xa1, 0x89, 0x0f, 0x55, 0xe7, 0x0a, 0x4b, 0xe8, 0x05, 0x99, 0x48, 0x3e, 0x84, 0x1b, 0x13,
-	0xc1, 0x53, 0x57, 0x69, 0x73, 0x00, 0xcb, 0xd5, 0x0c, 0x9a, 0x16, 0x3e, 0x62, 0xd2, 0x34, 0x37,
-	0xf9, 0x16, 0xac, 0xfd, 0x64, 0x1a, 0x0f, 0x99, 0x7d, 0x42, 0x21, 0x8f, 0xb1, 0x4c, 0xa5, 0xa0,
-	0x81, 0x28, 0x3e, 0xa3, 0x41, 0x6c, 0xd2, 0xb4, 0x56, 0x13, 0x29, 0x92, 0x89, 0xc6, 0xc2, 0x78,
-	0x41, 0x1d, 0xb1, 0x23, 0x84, 0x3a, 0xbf, 0x5e, 0x85, 0x32, 0x9a, 0xbf, 0x53, 0x29, 0x36, 0xa0,
-	0xf2, 0x42, 0xc8, 0x84, 0x6a, 0x57, 0x0c, 0x27, 0x19, 0xda, 0x2f, 0x18, 0x1f, 0x8e, 0xb4, 0xca,
-	0x68, 0xb7, 0x65, 0x69, 0x3a, 0x74, 0x46, 0x7b, 0x66, 0x86, 0xbc, 0xd8, 0xda, 0xd4, 0x1d, 0x86,
-	0xd4, 0xdc, 0x87, 0x66, 0xfe, 0xda, 0xe6, 0x4a, 0xd3, 0xc8, 0x40, 0xac, 0xcd, 0x7d, 0x68, 0xaa,
-	0x2b, 0x65, 0xe8, 0x75, 0x89, 0x55, 0xf1, 0xa2, 0x86, 0x05, 0x6d, 0x66, 0x64, 0x1d, 0xca, 0xe2,
-	0x22, 0x65, 0xd2, 0x15, 0xc7, 0x0a, 0xe6, 0x51, 0x68, 0x49, 0x79, 0xca, 0xd3, 0x61, 0x28, 0x59,
-	0x24, 0x64, 0x1c, 0x8e, 0xa8, 0x1a, 0xb9, 0x12, 0x91, 0x4c, 0x17, 0xa0, 0xea, 0x09, 0x55, 0xa3,
-	0xce, 0xbf, 0x8a, 0x00, 0xfd, 0x7c, 0x9a, 0x5f, 0xa3, 0x69, 0x1b, 0x1a, 0xb3, 0x31, 0xcc, 0x63,
-	0xa4, 0xab, 0x14, 0xd4, 0x73, 0x6c, 0x10, 0x9b, 0x5e, 0xc8, 0xca, 0x64, 0x86, 0x5d, 0x71, 0xa7,
-	0x14, 0xd4, 0x12, 0x5b, 0x22, 0x65, 0x28, 0x5d, 0x98, 0x73, 0x4e, 0x32, 0x9d, 0xb0, 0x7c, 0xc0,
-	0x35, 0xf9, 0xc2, 0x74, 0xdb, 0x85, 0xdb, 0x6f, 0x9b, 0x6c, 0xb7, 0x4e, 0x97, 0x8c, 0xb5, 0x6d,
-	0x68, 0x28, 0x4d, 0xa5, 0x0e, 0x47, 0xc8, 0x3c, 0xd2, 0x57, 0x0c, 0xea, 0x88, 0x3d, 0x41, 0x88,
-	0x7c, 0x07, 0x6e, 0xc4, 0x8c, 0xc6, 0x63, 0x9e, 0xb2, 0xcc, 0xaa, 0x86, 0x56, 0x6b, 0x19, 0xec,
-	0x0c, 0x7d, 0xa8, 0x46, 0x92, 0x51, 0x2d, 0xa4, 0xe3, 0x30, 0x13, 0xc9, 0x0f, 0xa1, 0xa2, 0x34,
-	0xd5, 0x53, 0x85, 0x4d, 0xbe, 0xb6, 0xfb, 0x61, 0x77, 0xd9, 0x6e, 0xec, 0xce, 0xb8, 0x3d, 0x46,
-	0xeb, 0xc0, 0x9d, 0x22, 0x9f, 0x83, 0xa7, 0x34, 0x4d, 0x63, 0x9e, 0x0e, 0xcd, 0xd0, 0x32, 0x8b,
-	0xad, 0xbd, 0xfc, 0x8a, 0x63, 0x67, 0xb6, 0xef, 0x99, 0xed, 0x66, 0x37, 0xd6, 0xec, 0xac, 0x99,
-	0xe2, 0x2f, 0x78, 0x4a, 0xc7, 0x21, 0x7d, 0xa1, 0x99, 0xcc, 0xd2, 0x69, 0x60, 0x3a, 0x2d, 0xd4,
-	0xec, 0x19, 0x85, 0x4d, 0xa8, 0xf3, 0xef, 0x02, 0x94, 0x2d, 0xb5, 0xf7, 0xa1, 0x39, 0xf3, 0x13,
-	0xe6, 0x55, 0x6f, 0xcc, 0xc0, 0x41, 0x6c, 0xda, 0xcc, 0x56, 0x67, 0x15, 0xab, 0x63, 0x85, 0x6b,
-	0x0c, 0x17, 0xaf, 0x33, 0x4c, 0xa0, 0xa4, 0x18, 0x8b, 0xdd, 0x4b, 0xc1, 0x6f, 0xf2, 0x69, 0x4e,
-	0x59, 0x19, 0x29, 0xdb, 0x5e, 0x9e, 0x2f, 0x86, 0xf7, 0x1a, 0x5b, 0x3e, 0x54, 0xa9, 0xd6, 0xcc,
-	0xbc, 0x86, 0x8a, 0xdd, 0x3d, 0x4e, 0x34, 0x8f, 0x33, 0xdb, 0x00, 0x0b, 0xf5, 0x6e, 0x3a, 0xd4,
-	0xe5, 0xfd, 0xab, 0x55, 0xa8, 0xd8, 0x35, 0xf2, 0xbf, 0x24, 0x6e, 0x76, 0x60, 0x36, 0x92, 0x8a,
-	0x78, 0xaa, 0xea, 0x5a, 0x1d, 0x3b, 0x45, 0x48, 0xc9, 0x22, 0x8d, 0x39, 0x97, 0x82, 0x4c, 0x34,
-	0xb3, 0x56, 0x4b, 0x1a, 0xb1, 0xf9, 0xa9, 0xe0, 0x21, 0x82, 0x33, 0x61, 0x03, 0x2a, 0x63, 0x46,
-	0xcf, 0x59, 0xd6, 0xd3, 0x4e, 0x32, 0x11, 0x4c, 0xc4, 0x05, 0x93, 0x2e, 0x1f, 0x2b, 0x18, 0xeb,
-	0x85, 0x86, 0x75, 0x92, 0x99, 0xd8, 0xe7, 0x74, 0xcc, 0x63, 0xd3, 0x9b, 0x66, 0xe9, 0x9a, 0xb1,
-	0x32, 0x87, 0x90, 0x3b, 0x50, 0x93, 0x6c, 0x32, 0xa6, 0x11, 0x8b, 0xb1, 0x61, 0x6b, 0x41, 0x2e,
-	0x77, 0xfe, 0x59, 0x80, 0xc6, 0x01, 0x57, 0x74, 0x28, 0x19, 0x4b, 0x58, 0xfa, 0xff, 0x62, 0xe8,
-	0x03, 0xf0, 0xf2, 0x80, 0x5c, 0x5f, 0xcc, 0x80, 0x79, 0xfe, 0xca, 0x6f, 0xe3, 0xaf, 0xf2, 0x66,
-	0xfe, 0xaa, 0x0b, 0xfc, 0xbd, 0x81, 0xa9, 0x0e, 0x87, 0x5a, 0xf6, 0xa2, 0x16, 0xa2, 0x2d, 0xbc,
-	0xb1, 0x9e, 0xab, 0x8b, 0xf1, 0xac, 0x43, 0x19, 0x87, 0x94, 0xcb, 0xcf, 0x0a, 0xa6, 0xe1, 0x25,
-	0x4d, 0xcf, 0xdc, 0x9c, 0xc3, 0xef, 0xce, 0x5f, 0x0a, 0x00, 0x83, 0x34, 0x66, 0x97, 0xfd, 0x54,
-	0xcb, 0xab, 0xb7, 0x79, 0x7b, 0x87, 0x39, 0xbb, 0x05, 0xf5, 0x19, 0xff, 0x99, 0xf3, 0x79, 0xe8,
-	0xb5, 0x61, 0x5b, 0xca, 0x87, 0x6d, 0x1e, 0x70, 0x79, 0x3e, 0xe0, 0xb9, 0x04, 0x2b, 0x8b, 0x09,
-	0x2e, 0x59, 0xd3, 0xd5, 0x25, 0x6b, 0xba, 0xf3, 0x87, 0x2c, 0xbd, 0xe3, 0x48, 0x48, 0x46, 0xf6,
-	0xa0, 0xcc, 0x4c, 0x9e, 0x98, 0x5b, 0x7d, 0x77, 0x6b, 0xf9, 0xeb, 0x9e, 0xf1, 0x31, 0x3f, 0xcf,
-	0xec, 0x49, 0xd3, 0xa5, 0x34, 0x8a, 0xa6, 0x92, 0x46, 0x57, 0x6e, 0x33, 0xe7, 0x32, 0xae, 0x57,
-	0x3e, 0x56, 0x22, 0x0d, 0xc7, 0xf8, 0x2c, 0x8a, 0x6e, 0xbd, 0x22, 0xf6, 0x14, 0x1f, 0xc7, 0xcc,
-	0x64, 0x3a, 0x99, 0xb0, 0xac, 0xc9, 0x9c, 0xc9, 0x89, 0x81, 0x3a, 0xbf, 0x2c, 0x00, 0xd8, 0x3f,
-	0x20, 0x4c, 0x1c, 0x6f, 0x2b, 0xc9, 0x8f, 0x00, 0x16, 0xfe, 0xe6, 0x2f, 0xfe, 0x97, 0x9c, 0x90,
-	0x84, 0xf9, 0x9c, 0xe6, 0x8e, 0x9b, 0xde, 0xa7, 0xc3, 0xa1, 0x64, 0x43, 0xaa, 0x99, 0x8b, 0x7c,
-	0x06, 0x3c, 0xf8, 0x63, 0x01, 0x5a, 0xaf, 0x2f, 0x0a, 0xb2, 0x0d, 0x77, 0xfb, 0x5f, 0xee, 0x3d,
-	0x3d, 0xd9, 0x7b, 0x3e, 0x78, 0x76, 0x18, 0x1e, 0x3f, 0xdf, 0x7b, 0x7e, 0x72, 0x1c, 0x9e, 0x1c,
-	0x1e, 0x1f, 0xf5, 0x1f, 0x0f, 0x3e, 0x1b, 0xf4, 0x0f, 0x5a, 0x2b, 0xe4, 0x1e, 0xbc, 0x7f, 0xdd,
-	0xe4, 0xf8, 0xf1, 0x93, 0xfe, 0xc1, 0xc9, 0xd3, 0xfe, 0x41, 0xab, 0x40, 0xee, 0xc2, 0xe6, 0x75,
-	0x83, 0xe0, 0xe4, 0xf0, 0x70, 0x70, 0xf8, 0x79, 0x6b, 0x75, 0xf9, 0xf9, 0xcf, 0x06, 0x87, 0x7b,
-	0x4f, 0x07, 0x5f, 0xf5, 0x0f, 0x5a, 0x45, 0xf2, 0x01, 0xf8, 0x4b, 0x0c, 0xf6, 0x06, 0xe6, 0xf6,
-	0xd2, 0x9d, 0xd2, 0xcf, 0x7e, 0xd3, 0x5e, 0x79, 0x70, 0x05, 0xf5, 0xb9, 0x89, 0x6d, 0x8e, 0x04,
-	0xcf, 0x4e, 0x0e, 0x0f, 0x96, 0x47, 0x7c, 0x1b, 0x6e, 0x2e, 0x68, 0x9f, 0x1d, 0xf5, 0x0f, 0x5b,
-	0x05, 0xb2, 0x01, 0x64, 0x01, 0xc6, 0x18, 0x5a, 0xab, 0xe4, 0x3d, 0xb8, 0xb5, 0x88, 0x5b, 0xd7,
-	0x45, 0xeb, 0x7a, 0xff, 0x8b, 0xaf, 0x5f, 0xb6, 0x0b, 0xdf, 0xbc, 0x6c, 0x17, 0xfe, 0xfe, 0xb2,
-	0x5d, 0xf8, 0xc5, 0xab, 0xf6, 0xca, 0x37, 0xaf, 0xda, 0x2b, 0x7f, 0x7e, 0xd5, 0x5e, 0xf9, 0xea,
-	0xa3, 0xb9, 0x1f, 0x80, 0xb6, 0x64, 0x0f, 0x53, 0xa6, 0x2f, 0x84, 0x3c, 0x73, 0x62, 0xef, 0x72,
-	0xfe, 0x67, 0x2e, 0xfe, 0x22, 0x3c, 0xad, 0xe0, 0xaf, 0xd0, 0x8f, 0xfe, 0x13, 0x00, 0x00, 0xff,
-	0xff, 0x70, 0x89, 0x1e, 0xf4, 0x08, 0x0f, 0x00, 0x00,
+	// 2361 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x59, 0x4d, 0x6f, 0x1c, 0x49,
+	0xf9, 0x77, 0xcf, 0x9b, 0x3d, 0xcf, 0xcc, 0xd8, 0xe3, 0x8e, 0xe3, 0x8c, 0xf3, 0x32, 0x71, 0x66,
+	0xff, 0xbb, 0x7f, 0x13, 0x11, 0x9b, 0x64, 0xb5, 0x81, 0x15, 0x12, 0x92, 0xed, 0x99, 0x6c, 0x46,
+	0xd8, 0xce, 0xa8, 0xc7, 0x0e, 0x68, 0x2f, 0xad, 0x72, 0x77, 0x79, 0xa6, 0xd7, 0xd3, 0x5d, 0xa3,
+	0xea, 0x1a, 0x8f, 0x7d, 0xe0, 0xce, 0x01, 0x09, 0xc4, 0x9e, 0x96, 0x0b, 0x07, 0x2e, 0x88, 0xd3,
+	0x22, 0x71, 0xe2, 0x13, 0xac, 0xc4, 0x65, 0xc5, 0x69, 0x41, 0x68, 0x41, 0xc9, 0x81, 0x03, 0x47,
+	0xbe, 0x00, 0xaa, 0xa7, 0xaa, 0xdf, 0xfc, 0x46, 0x24, 0x88, 0xb8, 0x24, 0x53, 0xbf, 0xe7, 0xa9,
+	0x7a, 0xde, 0x5f, 0x3a, 0x81, 0x55, 0x97, 0x8e, 0xc6, 0x43, 0x6f, 0x83, 0x9e, 0x90, 0xd1, 0x84,
+	0x08, 0x8f, 0x05, 0x1b, 0x27, 0x8f, 0x37, 0xc4, 0xd9, 0x98, 0x86, 0xeb, 0x63, 0xce, 0x04, 0x33,
+	0x97, 0x14, 0xc7, 0x7a, 0xc2, 0xb1, 0x7e, 0xf2, 0xf8, 0xf6, 0x22, 0xf1, 0xbd, 0x80, 0x6d, 0xe0,
+	0x9f, 0x8a, 0xf1, 0x76, 0xd3, 0x61, 0xa1, 0xcf, 0xc2, 0x8d, 0x43, 0x12, 0xd2, 0x8d, 0x93, 0xc7,
+	0x87, 0x54, 0x90, 0xc7, 0x1b, 0x0e, 0xf3, 0x02, 0x4d, 0x5f, 0x51, 0x74, 0x1b, 0x4f, 0x1b, 0xea,
+	0xa0, 0x49, 0x4b, 0x03, 0x36, 0x60, 0x0a, 0x97, 0xbf, 0x14, 0xda, 0xfa, 0xbc, 0x0c, 0xa5, 0x1e,
+	0xe1, 0xc4, 0x0f, 0xcd, 0x1f, 0xc1, 0xe2, 0x21, 0x0d, 0x9c, 0xa1, 0x4f, 0xf8, 0xb1, 0xed, 0xd2,
+	0x31, 0x0b, 0x3d, 0xd1, 0x30, 0x56, 0xf3, 0x6b, 0x95, 0x27, 0x2b, 0xeb, 0xfa, 0x29, 0x29, 0x77,
+	0x5d, 0xcb, 0x5d, 0xdf, 0x66, 0x5e, 0xb0, 0xf5, 0xc1, 0x17, 0x5f, 0xdf, 0x9f, 0xf9, 0xcd, 0x5f,
+	0xef, 0xaf, 0x0d, 0x3c, 0x31, 0x9c, 0x1c, 0xae, 0x3b, 0xcc, 0xd7, 0x72, 0xf5, 0x5f, 0x8f, 0x42,
+	0xf7, 0x58, 0x1b, 0x2b, 0x2f, 0x84, 0xbf, 0xfe, 0xfb, 0xe7, 0x0f, 0x0d, 0xab, 0x1e, 0x8b, 0x6a,
+	0x2b, 0x49, 0xe6, 0x77, 0x61, 0x65, 0x4c, 0xb9, 0xef, 0x85, 0xa1, 0xc7, 0x82, 0x11, 0x0d, 0x43,
+	0x3b, 0x66, 0x09, 0x1b, 0xb9, 0x55, 0x63, 0x6d, 0xce, 0x6a, 0x64, 0x19, 0xb6, 0x62, 0xba, 0x79,
+	0x0f, 0xc0, 0x27, 0xa7, 0xb6, 0xcf, 0x5c, 0x3a, 0x0a, 0x1b, 0xf9, 0x55, 0x63, 0xad, 0x66, 0x95,
+	0x7d, 0x72, 0xba, 0x8b, 0x40, 0x44, 0xe6, 0x6c, 0x12, 0xb8, 0x61, 0xa3, 0x10, 0x93, 0x2d, 0x04,
+	0xcc, 0x47, 0x70, 0x43, 0x92, 0x3d, 0x41, 0xfd, 0xd0, 0x1e, 0x53, 0xae, 0x18, 0x1b, 0x45, 0xe4,
+	0xab, 0xfb, 0xe4, 0xb4, 0x2b, 0x29, 0x3d, 0xca, 0x91, 0xdf, 0xfc, 0x10, 0x56, 0x7c, 0x2f, 0xb0,
+	0x0f, 0x47, 0xcc, 0x39, 0x96, 0x5a, 0x8a, 0x29, 0xa5, 0x41, 0xf4, 0x78, 0x69, 0xd5, 0x58, 0x2b,
+	0x58, 0xcb, 0xbe, 0x17, 0x6c, 0x21, 0x7d, 0x4b, 0x91, 0xb5, 0xa4, 0x6f, 0x82, 0x29, 0x25, 0x11,
+	0x2e, 0xbc, 0x23, 0xe2, 0x08, 0xfb, 0xf0, 0x4c, 0xd0, 0xb0, 0x31, 0x8b, 0x77, 0xa4, 0xa0, 0x4d,
+	0x4d, 0xd8, 0x92, 0xb8, 0xb9, 0x02, 0x73, 0x92, 0x7b, 0xc2, 0xbd, 0xb0, 0x31, 0x87, 0xca, 0xcc,
+	0xfa, 0xe4, 0xf4, 0x80, 0x7b, 0xa1, 0xf9, 0x6d, 0x68, 0x48, 0xd2, 0x09, 0x13, 0xd4, 0xa6, 0xa7,
+	0x82, 0x06, 0xd2, 0x29, 0xfa, 0xb9, 0x32, 0xb2, 0xde, 0xf4, 0xc9, 0xe9, 0x4b, 0x26, 0x68, 0x27,
+	0xa2, 0xaa, 0x37, 0xa5, 0xf2, 0xd2, 0x15, 0x34, 0x9c, 0x8c, 0x84, 0xb2, 0x36, 0xbe, 0xdf, 0x00,
+	0xbc, 0xb9, 0x2c, 0x3d, 0xa3, 0xe8, 0x3d, 0xca, 0xe3, 0xfb, 0xe6, 0xb7, 0x60, 0x09, 0x8d, 0xb4,
+	0x85, 0xe7, 0x53, 0x36, 0x11, 0xda, 0x03, 0x8d, 0x0a, 0xaa, 0x6f, 0x22, 0x6d, 0x5f, 0x91, 0x94,
+	0xed, 0xe6, 0x43, 0x58, 0x8c, 0xfd, 0x6e, 0x73, 0x2a, 0xb8, 0x47, 0xc3, 0x46, 0x15, 0x85, 0x2c,
+	0x44, 0xee, 0xb7, 0x14, 0x6c, 0x3e, 0x85, 0x5b, 0xce, 0x90, 0x8c, 0x46, 0x34, 0x18, 0x50, 0x7b,
+	0xea, 0x05, 0x2e, 0x9b, 0x46, 0x02, 0x6a, 0x28, 0xe0, 0x66, 0x4c, 0xfe, 0x01, 0x52, 0xb5, 0x8c,
+	0x9f, 0x1a, 0x70, 0x27, 0xa9, 0x9b, 0x28, 0x71, 0xd1, 0x30, 0x19, 0xd0, 0xc6, 0xfc, 0x5b, 0xca,
+	0xe0, 0x46, 0x22, 0x54, 0xa7, 0x70, 0x8f, 0x72, 0x99, 0x28, 0xd2, 0x4f, 0x0e, 0xf3, 0x7d, 0x4f,
+	0x9c, 0x33, 0x63, 0x41, 0xf9, 0x49, 0xd1, 0x32, 0x36, 0x48, 0xcf, 0xd2, 0x13, 0x4a, 0x46, 0xe7,
+	0x6e, 0xd4, 0xb5, 0x67, 0x91, 0x96, 0xb9, 0xb1, 0x06, 0xf5, 0x90, 0x52, 0xd7, 0x1e, 0x51, 0xe2,
+	0x46, 0xdc, 0x8b, 0xc8, 0x3d, 0x2f, 0xf1, 0x1d, 0x4a, 0xdc, 0x24, 0x06, 0xc8, 0x39, 0xe0, 0xc4,
+	0xa1, 0x11, 0xab, 0x89, 0xac, 0x0b, 0x92, 0xf0, 0x91, 0xc4, 0xb3, 0xf1, 0x92, 0x35, 0x46, 0xdd,
+	0x28, 0xa3, 0x6f, 0xc4, 0xf1, 0xda, 0x45, 0x5c, 0xa7, 0xf2, 0x14, 0xee, 0x66, 0xf8, 0xec, 0x70,
+	0x44, 0xc2, 0xa1, 0x7d, 0xc4, 0x89, 0x23, 0x7d, 0xd2, 0x58, 0x5a, 0x35, 0xd6, 0xca, 0x5b, 0x4f,
+	0xa5, 0x73, 0xff, 0xfc, 0xf5, 0xfd, 0x3b, 0xca, 0x95, 0xa1, 0x7b, 0xbc, 0xee, 0xb1, 0x0d, 0x9f,
+	0x88, 0xe1, 0xfa, 0x0e, 0x1d, 0x10, 0xe7, 0xac, 0x4d, 0x9d, 0x3f, 0xfe, 0xee, 0x11, 0xe8, 0xe8,
+	0xb4, 0xa9, 0xa3, 0xbc, 0xbb, 0xe2, 0xa7, 0x64, 0xf5, 0xe5, 0xcb, 0xcf, 0xf4, 0xc3, 0xad, 0x9f,
+	0xe4, 0xa1, 0x1c, 0x97, 0xbe, 0x39, 0x0f, 0x39, 0xcf, 0x6d, 0x18, 0x68, 0x4f, 0xce, 0x73, 0x4d,
+	0x13, 0x0a, 0x01, 0xf1, 0x29, 0x76, 0x8c, 0xb2, 0x85, 0xbf, 0x25, 0x26, 0x48, 0x78, 0x8c, 0x7d,
+	0xa1, 0x6c, 0xe1, 0x6f, 0x73, 0x19, 0x4a, 0xbe, 0xcc, 0x3c, 0x07, 0xdb, 0x41, 0xd9, 0xd2, 0x27,
+	0xf3, 0x5d, 0x98, 0x77, 0x89, 0x20, 0x21, 0x15, 0x76, 0x38, 0x24, 0x4f, 0x3e, 0x78, 0x8a, 0x6d,
+	0xa0, 0x6c, 0xd5, 0x34, 0xda, 0x47, 0xd0, 0x7c, 0x00, 0xd5, 0x88, 0x0d, 0xcb, 0xb3, 0xb4, 0x9a,
+	0x5f, 0x2b, 0x5b, 0x15, 0x8d, 0x61, 0x89, 0xde, 0x03, 0x90, 0x09, 0x68, 0x3b, 0x6c, 0x12, 0x08,
+	0x5d, 0xe3, 0x65, 0x89, 0x6c, 0x4b, 0xc0, 0x6c, 0x02, 0x70, 0x3a, 0xf0, 0x42, 0xc1, 0x49, 0x20,
+	0xb0, 0xbc, 0xcb, 0x56, 0x0a, 0x31, 0xef, 0x00, 0x32, 0xdb, 0x9c, 0x31, 0x81, 0x25, 0x5d, 0xb6,
+	0xe6, 0x24, 0x60, 0x31, 0x26, 0xcc, 0x06, 0xcc, 0x6a, 0x51, 0x58, 0xb3, 0x65, 0x2b, 0x3a, 0x9a,
+	0xef, 0xc1, 0xc2, 0x98, 0x79, 0x81, 0x2e, 0x6d, 0xac, 0x80, 0x0a, 0x06, 0xb0, 0xa6, 0xe0, 0x28,
+	0x49, 0xff, 0x0f, 0xe6, 0x3f, 0x99, 0xb8, 0x03, 0xaa, 0x7a, 0xa6, 0xed, 0xb9, 0x58, 0x97, 0x05,
+	0xab, 0x8a, 0x28, 0xf6, 0xcd, 0xae, 0x2b, 0xcd, 0x54, 0x5c, 0x63, 0xce, 0xfc, 0xb1, 0xc0, 0x4a,
+	0x2c, 0x5b, 0x15, 0xc4, 0x7a, 0x08, 0xb5, 0x7e, 0x99, 0x83, 0x22, 0xb2, 0xbf, 0x51, 0x28, 0x96,
+	0xa1, 0x74, 0xc4, 0xb8, 0x4f, 0x84, 0x0e, 0x86, 0x3e, 0x49, 0xb7, 0x4f, 0xa9, 0x37, 0x18, 0x8a,
+	0x30, 0x72, 0xbb, 0x0a, 0x4b, 0x4d, 0xa3, 0x89, 0xdb, 0x23, 0x36, 0xf4, 0x8b, 0x8a, 0x4d, 0x45,
+	0x63, 0xe8, 0x9a, 0x77, 0xa0, 0x16, 0xb7, 0xd7, 0x54, 0x68, 0xaa, 0x11, 0x88, 0xb1, 0x79, 0x07,
+	0x6a, 0xe1, 0x59, 0x28, 0xdd, 0xab, 0x0d, 0x9b, 0xc5, 0x87, 0xaa, 0x0a, 0x54, 0x96, 0x99, 0x4b,
+	0x50, 0x64, 0xd3, 0x80, 0x72, 0x1d, 0x1c, 0x75, 0x90, 0xb5, 0x2a, 0x38, 0xf1, 0x02, 0x2f, 0x18,
+	0xd8, 0x9c, 0x3a, 0x8c, 0xbb, 0xf6, 0x90, 0x84, 0x43, 0x1d, 0x22, 0x33, 0xa2, 0x59, 0x48, 0x7a,
+	0x4e, 0xc2, 0x61, 0xeb, 0x4f, 0x05, 0x80, 0x4e, 0xdc, 0x2c, 0x2e, 0xb8, 0xe9, 0x01, 0x54, 0x93,
+	0xb9, 0xeb, 0xb9, 0xe8, 0xae, 0x82, 0x55, 0x89, 0xb1, 0xae, 0x2b, 0x73, 0x21, 0x0a, 0x93, 0x9c,
+	0x6e, 0xf9, 0xb5, 0x82, 0x35, 0xe7, 0xab, 0x10, 0x85, 0xd2, 0xa5, 0x99, 0xc1, 0xa6, 0x4f, 0x32,
+	0x13, 0x2e, 0x9f, 0x68, 0x35, 0x2f, 0x33, 0xce, 0x9e, 0xc0, 0xcd, 0xeb, 0x46, 0xd9, 0x8d, 0xc3,
+	0x4b, 0xe6, 0xd8, 0x03, 0xa8, 0x86, 0x82, 0x70, 0x61, 0x0f, 0xd1, 0xf3, 0xe8, 0xbe, 0xbc, 0x55,
+	0x41, 0xec, 0x39, 0x42, 0xe6, 0xff, 0xc3, 0x82, 0x4b, 0x89, 0x3b, 0xf2, 0x02, 0x1a, 0x71, 0xcd,
+	0x21, 0xd7, 0x7c, 0x04, 0x6b, 0xc6, 0x06, 0xcc, 0x3a, 0x9c, 0x12, 0xc1, 0xb8, 0xf6, 0x61, 0x74,
+	0x34, 0xbf, 0x07, 0xa5, 0x50, 0x10, 0x31, 0x09, 0x31, 0xc9, 0xe7, 0x9f, 0xbc, 0xb7, 0x7e, 0xd9,
+	0x9e, 0xb4, 0x9e, 0xf8, 0xb6, 0x8f, 0xdc, 0x96, 0xbe, 0x65, 0x7e, 0x04, 0xe5, 0x50, 0x90, 0xc0,
+	0xf5, 0x82, 0x81, 0x9c, 0x52, 0x72, 0x0e, 0x34, 0x2f, 0x7f, 0xa2, 0xaf, 0xd9, 0xb6, 0xca, 0xb2,
+	0x5f, 0xa9, 0x16, 0x94, 0xdc, 0x95, 0x63, 0xfb, 0xc8, 0x0b, 0xc8, 0xc8, 0x26, 0x47, 0x82, 0xf2,
+	0xc8, 0x9c, 0x2a, 0x9a, 0x53, 0x47, 0xca, 0xa6, 0x24, 0x68, 0x83, 0x3e, 0x81, 0xd9, 0x68, 0x7d,
+	0xaa, 0xbd, 0xa5, 0xe1, 0x13, 0x09, 0x68, 0xfd, 0x33, 0x0f, 0x45, 0x15, 0xc6, 0x77, 0xa0, 0x96,
+	0x1a, 0x83, 0x71, 0x86, 0x55, 0x13, 0xb0, 0xeb, 0xca, 0x94, 0x56, 0x99, 0x90, 0xc3, 0x4c, 0x50,
+	0x87, 0x0b, 0xd1, 0xcc, 0x5f, 0x8c, 0xa6, 0x09, 0x05, 0x39, 0x2c, 0x74, 0x55, 0xe2, 0x6f, 0xf3,
+	0xc3, 0x38, 0x3c, 0x45, 0x0c, 0xcf, 0x83, 0xcb, 0x7d, 0x8b, 0xea, 0x9d, 0x8b, 0x4c, 0x03, 0x66,
+	0x89, 0x10, 0x54, 0x56, 0x5e, 0x49, 0x2d, 0x36, 0xfa, 0x28, 0x1b, 0x41, 0xb4, 0x5e, 0x64, 0x72,
+	0xab, 0xa6, 0x51, 0xad, 0xcf, 0x53, 0x28, 0x8e, 0x87, 0x24, 0xa4, 0x98, 0x53, 0xf3, 0x4f, 0x56,
+	0xaf, 0x11, 0xdd, 0x93, 0x7c, 0x96, 0x62, 0x97, 0x59, 0xa9, 0x67, 0x73, 0x94, 0x85, 0x98, 0x74,
+	0x79, 0x6b, 0x5e, 0xc1, 0x6d, 0x8d, 0xa6, 0x86, 0xb8, 0x33, 0x62, 0x72, 0xca, 0x69, 0x6d, 0x00,
+	0xb9, 0xf5, 0x10, 0xdf, 0x46, 0x92, 0x56, 0xe9, 0x21, 0x2c, 0xea, 0x21, 0x4e, 0x83, 0x98, 0xbd,
+	0x82, 0xec, 0x0b, 0x8a, 0xd0, 0x09, 0x22, 0xde, 0xfb, 0x50, 0xc1, 0xa1, 0x9c, 0xc9, 0x24, 0x90,
+	0x90, 0x66, 0xb8, 0x0b, 0x65, 0xe2, 0xe0, 0xe4, 0xa0, 0x2e, 0x76, 0xdd, 0x39, 0x2b, 0x01, 0x5a,
+	0x9f, 0xe5, 0xa0, 0xa4, 0x36, 0xb4, 0xff, 0x24, 0xec, 0x72, 0xbd, 0x8c, 0x9a, 0x7f, 0x1e, 0x6f,
+	0xcd, 0xea, 0xa6, 0x82, 0x35, 0xc9, 0x38, 0xa7, 0x8e, 0xc0, 0x88, 0x17, 0xac, 0xe8, 0x28, 0xa7,
+	0x9a, 0xc0, 0x4d, 0x22, 0xd5, 0x7f, 0xcb, 0x88, 0x60, 0xf7, 0x5d, 0x86, 0xd2, 0x88, 0x92, 0x13,
+	0x1a, 0x75, 0x0f, 0x7d, 0x92, 0x1a, 0x8c, 0xd9, 0x94, 0x72, 0x1d, 0x4d, 0x75, 0x90, 0xdc, 0x99,
+	0xd6, 0xa0, 0x4f, 0x72, 0x36, 0x9e, 0x90, 0x91, 0xe7, 0xca, 0x2e, 0x20, 0xf7, 0x59, 0xd9, 0xc0,
+	0x53, 0x88, 0x79, 0x1b, 0xe6, 0x38, 0x1d, 0x8f, 0x88, 0x43, 0x5d, 0x0c, 0xc8, 0x9c, 0x15, 0x9f,
+	0x5b, 0xff, 0x30, 0xa0, 0xda, 0xf6, 0x42, 0x32, 0xe0, 0x94, 0xfa, 0x34, 0x78, 0x5b, 0x1e, 0xba,
+	0x0b, 0xe5, 0x58, 0x21, 0x5d, 0x15, 0x09, 0x90, 0xf6, 0x5f, 0xf1, 0x3a, 0xff, 0x95, 0xae, 0xf6,
+	0xdf, 0x6c, 0xc6, 0x7f, 0x57, 0x78, 0xaa, 0xe5, 0xc1, 0x5c, 0xd4, 0xbb, 0x32, 0xda, 0x1a, 0x57,
+	0xc6, 0x33, 0x97, 0xd5, 0x67, 0x09, 0x8a, 0x38, 0x0e, 0xb4, 0x7d, 0xea, 0x20, 0xcb, 0x9d, 0x93,
+	0xe0, 0x58, 0x4f, 0x14, 0xfc, 0xdd, 0xfa, 0x8b, 0x01, 0xd0, 0x0d, 0x5c, 0x7a, 0xda, 0x09, 0x04,
+	0x3f, 0xbb, 0x4e, 0xda, 0x1b, 0x4c, 0xb4, 0x55, 0xa8, 0x24, 0xfe, 0x8f, 0x84, 0xa7, 0xa1, 0x73,
+	0x63, 0xad, 0x10, 0x8f, 0xb5, 0x58, 0xe1, 0x62, 0x5a, 0xe1, 0x94, 0x81, 0xa5, 0xac, 0x81, 0x97,
+	0x2c, 0x44, 0xb3, 0x97, 0x2c, 0x44, 0xad, 0xdf, 0x46, 0xe6, 0xf5, 0x1d, 0xc6, 0xa9, 0xb9, 0x09,
+	0x45, 0x2a, 0xed, 0x44, 0xdb, 0x2a, 0x57, 0x35, 0x98, 0xc4, 0x1f, 0xe9, 0xc9, 0xa1, 0x6e, 0xca,
+	0x2c, 0x25, 0x8e, 0x33, 0xe1, 0xc4, 0x39, 0xd3, 0x3b, 0x50, 0x7c, 0xc6, 0x45, 0xc6, 0x1b, 0x85,
+	0x2c, 0xb0, 0x47, 0x58, 0x16, 0x79, 0xbd, 0xc8, 0x20, 0xb6, 0x83, 0xc5, 0x91, 0xb0, 0x4c, 0xc6,
+	0x63, 0x1a, 0x25, 0x99, 0x66, 0x39, 0x90, 0x50, 0xeb, 0xe7, 0x06, 0x80, 0x5a, 0xd5, 0xa4, 0x1e,
+	0xd7, 0x85, 0xe4, 0xfb, 0x00, 0x99, 0xcf, 0xe9, 0xfc, 0xbf, 0xb1, 0x09, 0x9d, 0x90, 0xb6, 0x29,
+	0x75, 0x1d, 0x9b, 0xd3, 0x60, 0xc0, 0xe9, 0x80, 0x08, 0xaa, 0x35, 0x4f, 0x80, 0xd6, 0x1f, 0x0c,
+	0x28, 0xf4, 0xe5, 0x7c, 0x48, 0x72, 0xd6, 0xc8, 0x54, 0xf7, 0x77, 0xe2, 0xb9, 0x91, 0xbb, 0xae,
+	0x79, 0xcb, 0x37, 0xce, 0x8d, 0x8d, 0x25, 0x28, 0x4a, 0x96, 0x48, 0xa8, 0x3a, 0x48, 0x47, 0x1d,
+	0x79, 0xa7, 0x49, 0x37, 0x2d, 0xa8, 0xf1, 0x85, 0x98, 0x6e, 0xa7, 0x2d, 0xa8, 0x3a, 0x2c, 0x10,
+	0xdc, 0x3b, 0x9c, 0x60, 0x4b, 0x29, 0xaa, 0x9d, 0x30, 0x8d, 0x25, 0x2d, 0xaa, 0x94, 0x6a, 0x51,
+	0xad, 0x4d, 0x28, 0x4b, 0x45, 0x54, 0xce, 0x37, 0x01, 0x54, 0xe3, 0x97, 0x8d, 0x05, 0xad, 0xaa,
+	0x5a, 0x29, 0x24, 0xd1, 0x2f, 0x87, 0x24, 0x75, 0x68, 0x7d, 0x9a, 0x07, 0xd8, 0x4e, 0x98, 0xfe,
+	0x47, 0xfd, 0x28, 0x9a, 0xb7, 0xc5, 0xec, 0xbc, 0x35, 0xa1, 0x80, 0xeb, 0xab, 0xea, 0x44, 0xf8,
+	0x3b, 0xb5, 0x77, 0xcd, 0x5e, 0xb7, 0x77, 0x25, 0x36, 0x9d, 0x0b, 0xd3, 0x37, 0xa0, 0xae, 0x9c,
+	0x22, 0x92, 0xa0, 0xa8, 0xb6, 0xb5, 0x10, 0xe3, 0xc9, 0x96, 0xa8, 0x66, 0x63, 0xc2, 0xa9, 0xe7,
+	0x71, 0x04, 0xa7, 0xb6, 0x44, 0x5d, 0xe0, 0x70, 0x5d, 0x47, 0xad, 0x5c, 0xdd, 0x51, 0xab, 0xe9,
+	0x8e, 0xda, 0xfa, 0xca, 0x80, 0x5a, 0x4f, 0x7e, 0x14, 0x38, 0xde, 0x58, 0x2d, 0xe6, 0x19, 0x17,
+	0x1a, 0xe7, 0x5d, 0xf8, 0x2e, 0x2c, 0xe8, 0xef, 0x5d, 0x2f, 0xb0, 0x89, 0xcd, 0xd9, 0x54, 0xc7,
+	0xa6, 0xaa, 0xe0, 0x6e, 0xb0, 0x69, 0xb1, 0x29, 0x1a, 0xa4, 0xbe, 0x87, 0x39, 0x1d, 0x33, 0x2e,
+	0xc7, 0xb7, 0x8a, 0xd4, 0xbc, 0x82, 0x2d, 0x8d, 0xca, 0x34, 0xd0, 0x8c, 0xea, 0xbe, 0x6e, 0x73,
+	0x55, 0x05, 0xaa, 0x4f, 0x6d, 0xfc, 0x5c, 0x22, 0x93, 0x91, 0x88, 0xba, 0x9d, 0x3e, 0x49, 0x55,
+	0xc7, 0x34, 0x20, 0x23, 0xe1, 0xc5, 0x93, 0x36, 0x01, 0x5a, 0x9f, 0x19, 0x00, 0x16, 0x9d, 0x12,
+	0xee, 0xf6, 0x18, 0x1b, 0xbd, 0x59, 0xc2, 0x1d, 0x41, 0xd1, 0x91, 0xfb, 0xa5, 0xee, 0x0d, 0xff,
+	0xfd, 0x95, 0x55, 0x3d, 0xff, 0xf0, 0xf7, 0x06, 0xd4, 0xcf, 0x2f, 0xec, 0xe6, 0x03, 0xb8, 0xd7,
+	0x79, 0xb9, 0xb9, 0x73, 0xb0, 0xb9, 0xdf, 0x7d, 0xb1, 0x67, 0xf7, 0xf7, 0x37, 0xf7, 0x0f, 0xfa,
+	0xf6, 0xc1, 0x5e, 0xbf, 0xd7, 0xd9, 0xee, 0x3e, 0xeb, 0x76, 0xda, 0xf5, 0x19, 0xf3, 0x3e, 0xdc,
+	0xb9, 0xc8, 0xd2, 0xdf, 0x7e, 0xde, 0x69, 0x1f, 0xec, 0x74, 0xda, 0x75, 0xc3, 0xbc, 0x07, 0x2b,
+	0x17, 0x19, 0xac, 0x83, 0xbd, 0xbd, 0xee, 0xde, 0x47, 0xf5, 0xdc, 0xe5, 0xf7, 0x9f, 0x75, 0xf7,
+	0x36, 0x77, 0xba, 0x1f, 0x77, 0xda, 0xf5, 0xbc, 0x79, 0x17, 0x1a, 0x97, 0x30, 0x6c, 0x76, 0xe5,
+	0xeb, 0x85, 0xdb, 0x85, 0x1f, 0xff, 0xaa, 0x39, 0xf3, 0xf0, 0x53, 0x03, 0x2a, 0xa9, 0x75, 0x56,
+	0xde, 0xb1, 0x5e, 0x1c, 0xec, 0xb5, 0x2f, 0x57, 0xf9, 0x26, 0x2c, 0x66, 0xa8, 0x2f, 0x7a, 0x9d,
+	0xbd, 0xba, 0x61, 0x2e, 0x83, 0x99, 0x81, 0x51, 0x89, 0x7a, 0xce, 0xbc, 0x05, 0x37, 0xb2, 0xb8,
+	0x92, 0x9d, 0x37, 0x1b, 0xb0, 0x94, 0x21, 0xf4, 0x3b, 0x9d, 0xb6, 0x34, 0x2a, 0xd2, 0xca, 0x06,
+	0x48, 0x16, 0x5d, 0xf3, 0x0e, 0xdc, 0x52, 0xdc, 0xbd, 0xe7, 0x9b, 0xfd, 0xce, 0x39, 0x95, 0x62,
+	0xd9, 0x8a, 0xb8, 0xfd, 0x62, 0x77, 0xb7, 0xbb, 0x9f, 0xd6, 0x49, 0xe1, 0x56, 0xe7, 0x65, 0x47,
+	0xea, 0xa4, 0x05, 0x4c, 0x01, 0x92, 0x66, 0x2c, 0x05, 0x48, 0x0d, 0x2e, 0xb7, 0xf9, 0x16, 0xdc,
+	0x48, 0x13, 0x7b, 0x9d, 0x3d, 0x54, 0xd5, 0x90, 0xce, 0x48, 0x13, 0x9e, 0x75, 0x7f, 0xd8, 0x69,
+	0xd7, 0x73, 0x52, 0x70, 0x06, 0xd6, 0x36, 0x6b, 0xc1, 0xbf, 0x30, 0xa0, 0x7e, 0xbe, 0xcb, 0xc8,
+	0x64, 0x51, 0x7a, 0xef, 0x76, 0xf6, 0xf6, 0xaf, 0x4c, 0x96, 0x8b, 0x2c, 0x0a, 0xd9, 0xc7, 0x64,
+	0x69, 0xc2, 0xed, 0x8b, 0x0c, 0xca, 0x6a, 0x54, 0xeb, 0x2e, 0x34, 0x2e, 0xd2, 0x5f, 0xbe, 0xe8,
+	0xb6, 0x13, 0xe5, 0xb6, 0x76, 0xbf, 0x78, 0xd5, 0x34, 0xbe, 0x7c, 0xd5, 0x34, 0xfe, 0xf6, 0xaa,
+	0x69, 0xfc, 0xec, 0x75, 0x73, 0xe6, 0xcb, 0xd7, 0xcd, 0x99, 0xaf, 0x5e, 0x37, 0x67, 0x3e, 0x7e,
+	0x3f, 0x55, 0x19, 0xaa, 0x73, 0x3e, 0x0a, 0xa8, 0x98, 0x32, 0x7e, 0xac, 0x8f, 0x1b, 0xa7, 0xe9,
+	0xff, 0x0c, 0xc0, 0x52, 0x39, 0x2c, 0xe1, 0x3f, 0xc8, 0xbf, 0xff, 0xaf, 0x00, 0x00, 0x00, 0xff,
+	0xff, 0xdf, 0xd3, 0xa7, 0x30, 0x2e, 0x18, 0x00, 0x00,
 }
 
 func (m *Params) Marshal() (dAtA []byte, err error) {
@@ -1446,6 +2167,65 @@ func (m *Params) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	{
+		size := m.MissedRoundsSlashFraction.Size()
+		i -= size
+		if _, err := m.MissedRoundsSlashFraction.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintTypes(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1
+	i--
+	dAtA[i] = 0xa2
+	if m.MaxMissedRounds != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.MaxMissedRounds))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x98
+	}
+	if m.SeedGraceBlocks != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.SeedGraceBlocks))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x90
+	}
+	if m.SeedLeadBlocks != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.SeedLeadBlocks))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x88
+	}
+	if m.RevealWindowBlocks != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.RevealWindowBlocks))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x80
+	}
+	if m.CommitWindowBlocks != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.CommitWindowBlocks))
+		i--
+		dAtA[i] = 0x78
+	}
+	if len(m.EvaluationDepositPerItem) > 0 {
+		for iNdEx := len(m.EvaluationDepositPerItem) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.EvaluationDepositPerItem[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTypes(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x72
+		}
+	}
 	if m.ChallengeWindowBlocks != 0 {
 		i = encodeVarintTypes(dAtA, i, uint64(m.ChallengeWindowBlocks))
 		i--
@@ -1742,6 +2522,20 @@ func (m *Evaluation) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.Deposit) > 0 {
+		for iNdEx := len(m.Deposit) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Deposit[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTypes(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x6a
+		}
+	}
 	if m.FinalAfterHeight != 0 {
 		i = encodeVarintTypes(dAtA, i, uint64(m.FinalAfterHeight))
 		i--
@@ -1849,6 +2643,41 @@ func (m *Round) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.Accounted {
+		i--
+		if m.Accounted {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x68
+	}
+	if m.SeedHeight != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.SeedHeight))
+		i--
+		dAtA[i] = 0x60
+	}
+	if m.RevealEndHeight != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.RevealEndHeight))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.CommitClosedHeight != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.CommitClosedHeight))
+		i--
+		dAtA[i] = 0x50
+	}
+	if m.CommitDeadline != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.CommitDeadline))
+		i--
+		dAtA[i] = 0x48
+	}
+	if m.Phase != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Phase))
+		i--
+		dAtA[i] = 0x40
+	}
 	if m.TimeoutHeight != 0 {
 		i = encodeVarintTypes(dAtA, i, uint64(m.TimeoutHeight))
 		i--
@@ -2244,6 +3073,288 @@ func (m *ModelIndex) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *Seed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Seed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Seed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Power != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Power))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.Contributors) > 0 {
+		for iNdEx := len(m.Contributors) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Contributors[iNdEx])
+			copy(dAtA[i:], m.Contributors[iNdEx])
+			i = encodeVarintTypes(dAtA, i, uint64(len(m.Contributors[iNdEx])))
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if m.FixedHeight != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.FixedHeight))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.Value) > 0 {
+		i -= len(m.Value)
+		copy(dAtA[i:], m.Value)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Value)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Status != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Height != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *SeedEntry) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *SeedEntry) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *SeedEntry) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Value) > 0 {
+		i -= len(m.Value)
+		copy(dAtA[i:], m.Value)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Value)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Commitment) > 0 {
+		i -= len(m.Commitment)
+		copy(dAtA[i:], m.Commitment)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Commitment)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Commitment) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Commitment) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Commitment) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Leaves != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Leaves))
+		i--
+		dAtA[i] = 0x60
+	}
+	if len(m.TraceRoot) > 0 {
+		i -= len(m.TraceRoot)
+		copy(dAtA[i:], m.TraceRoot)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.TraceRoot)))
+		i--
+		dAtA[i] = 0x5a
+	}
+	if m.Correct != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Correct))
+		i--
+		dAtA[i] = 0x50
+	}
+	if m.RevealedHeight != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.RevealedHeight))
+		i--
+		dAtA[i] = 0x48
+	}
+	if m.CommittedHeight != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.CommittedHeight))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.Status != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x38
+	}
+	if len(m.Hash) > 0 {
+		i -= len(m.Hash)
+		copy(dAtA[i:], m.Hash)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Hash)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if m.Attempt != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Attempt))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.Validator) > 0 {
+		i -= len(m.Validator)
+		copy(dAtA[i:], m.Validator)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Validator)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.ModelId != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.ModelId))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Round != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Round))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Participation) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Participation) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Participation) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Penalties != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Penalties))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.Faults != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Faults))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.RoundsMissed != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.RoundsMissed))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.RoundsReported != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.RoundsReported))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.MissedInARow != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.MissedInARow))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Validator) > 0 {
+		i -= len(m.Validator)
+		copy(dAtA[i:], m.Validator)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Validator)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *RewardPool) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RewardPool) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RewardPool) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Coins) > 0 {
+		for iNdEx := len(m.Coins) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Coins[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTypes(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTypes(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTypes(v)
 	base := offset
@@ -2303,6 +3414,29 @@ func (m *Params) Size() (n int) {
 	if m.ChallengeWindowBlocks != 0 {
 		n += 1 + sovTypes(uint64(m.ChallengeWindowBlocks))
 	}
+	if len(m.EvaluationDepositPerItem) > 0 {
+		for _, e := range m.EvaluationDepositPerItem {
+			l = e.Size()
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	if m.CommitWindowBlocks != 0 {
+		n += 1 + sovTypes(uint64(m.CommitWindowBlocks))
+	}
+	if m.RevealWindowBlocks != 0 {
+		n += 2 + sovTypes(uint64(m.RevealWindowBlocks))
+	}
+	if m.SeedLeadBlocks != 0 {
+		n += 2 + sovTypes(uint64(m.SeedLeadBlocks))
+	}
+	if m.SeedGraceBlocks != 0 {
+		n += 2 + sovTypes(uint64(m.SeedGraceBlocks))
+	}
+	if m.MaxMissedRounds != 0 {
+		n += 2 + sovTypes(uint64(m.MaxMissedRounds))
+	}
+	l = m.MissedRoundsSlashFraction.Size()
+	n += 2 + l + sovTypes(uint64(l))
 	return n
 }
 
@@ -2461,6 +3595,12 @@ func (m *Evaluation) Size() (n int) {
 	if m.FinalAfterHeight != 0 {
 		n += 1 + sovTypes(uint64(m.FinalAfterHeight))
 	}
+	if len(m.Deposit) > 0 {
+		for _, e := range m.Deposit {
+			l = e.Size()
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
 	return n
 }
 
@@ -2491,6 +3631,24 @@ func (m *Round) Size() (n int) {
 	}
 	if m.TimeoutHeight != 0 {
 		n += 1 + sovTypes(uint64(m.TimeoutHeight))
+	}
+	if m.Phase != 0 {
+		n += 1 + sovTypes(uint64(m.Phase))
+	}
+	if m.CommitDeadline != 0 {
+		n += 1 + sovTypes(uint64(m.CommitDeadline))
+	}
+	if m.CommitClosedHeight != 0 {
+		n += 1 + sovTypes(uint64(m.CommitClosedHeight))
+	}
+	if m.RevealEndHeight != 0 {
+		n += 1 + sovTypes(uint64(m.RevealEndHeight))
+	}
+	if m.SeedHeight != 0 {
+		n += 1 + sovTypes(uint64(m.SeedHeight))
+	}
+	if m.Accounted {
+		n += 2
 	}
 	return n
 }
@@ -2665,6 +3823,148 @@ func (m *ModelIndex) Size() (n int) {
 	l = len(m.Aggregate)
 	if l > 0 {
 		n += 1 + l + sovTypes(uint64(l))
+	}
+	return n
+}
+
+func (m *Seed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Height != 0 {
+		n += 1 + sovTypes(uint64(m.Height))
+	}
+	if m.Status != 0 {
+		n += 1 + sovTypes(uint64(m.Status))
+	}
+	l = len(m.Value)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.FixedHeight != 0 {
+		n += 1 + sovTypes(uint64(m.FixedHeight))
+	}
+	if len(m.Contributors) > 0 {
+		for _, s := range m.Contributors {
+			l = len(s)
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	if m.Power != 0 {
+		n += 1 + sovTypes(uint64(m.Power))
+	}
+	return n
+}
+
+func (m *SeedEntry) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Commitment)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Value)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	return n
+}
+
+func (m *Commitment) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EvaluationId != 0 {
+		n += 1 + sovTypes(uint64(m.EvaluationId))
+	}
+	if m.Round != 0 {
+		n += 1 + sovTypes(uint64(m.Round))
+	}
+	if m.ModelId != 0 {
+		n += 1 + sovTypes(uint64(m.ModelId))
+	}
+	l = len(m.Validator)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.Attempt != 0 {
+		n += 1 + sovTypes(uint64(m.Attempt))
+	}
+	l = len(m.Hash)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.Status != 0 {
+		n += 1 + sovTypes(uint64(m.Status))
+	}
+	if m.CommittedHeight != 0 {
+		n += 1 + sovTypes(uint64(m.CommittedHeight))
+	}
+	if m.RevealedHeight != 0 {
+		n += 1 + sovTypes(uint64(m.RevealedHeight))
+	}
+	if m.Correct != 0 {
+		n += 1 + sovTypes(uint64(m.Correct))
+	}
+	l = len(m.TraceRoot)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.Leaves != 0 {
+		n += 1 + sovTypes(uint64(m.Leaves))
+	}
+	return n
+}
+
+func (m *Participation) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Validator)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.MissedInARow != 0 {
+		n += 1 + sovTypes(uint64(m.MissedInARow))
+	}
+	if m.RoundsReported != 0 {
+		n += 1 + sovTypes(uint64(m.RoundsReported))
+	}
+	if m.RoundsMissed != 0 {
+		n += 1 + sovTypes(uint64(m.RoundsMissed))
+	}
+	if m.Faults != 0 {
+		n += 1 + sovTypes(uint64(m.Faults))
+	}
+	if m.Penalties != 0 {
+		n += 1 + sovTypes(uint64(m.Penalties))
+	}
+	return n
+}
+
+func (m *RewardPool) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EvaluationId != 0 {
+		n += 1 + sovTypes(uint64(m.EvaluationId))
+	}
+	if len(m.Coins) > 0 {
+		for _, e := range m.Coins {
+			l = e.Size()
+			n += 1 + l + sovTypes(uint64(l))
+		}
 	}
 	return n
 }
@@ -2967,6 +4267,169 @@ func (m *Params) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 14:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationDepositPerItem", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EvaluationDepositPerItem = append(m.EvaluationDepositPerItem, types.Coin{})
+			if err := m.EvaluationDepositPerItem[len(m.EvaluationDepositPerItem)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 15:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CommitWindowBlocks", wireType)
+			}
+			m.CommitWindowBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CommitWindowBlocks |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 16:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RevealWindowBlocks", wireType)
+			}
+			m.RevealWindowBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RevealWindowBlocks |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 17:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SeedLeadBlocks", wireType)
+			}
+			m.SeedLeadBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.SeedLeadBlocks |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 18:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SeedGraceBlocks", wireType)
+			}
+			m.SeedGraceBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.SeedGraceBlocks |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 19:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxMissedRounds", wireType)
+			}
+			m.MaxMissedRounds = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxMissedRounds |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 20:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MissedRoundsSlashFraction", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.MissedRoundsSlashFraction.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTypes(dAtA[iNdEx:])
@@ -4069,6 +5532,40 @@ func (m *Evaluation) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 13:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deposit", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Deposit = append(m.Deposit, types.Coin{})
+			if err := m.Deposit[len(m.Deposit)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTypes(dAtA[iNdEx:])
@@ -4265,6 +5762,121 @@ func (m *Round) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Phase", wireType)
+			}
+			m.Phase = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Phase |= RoundPhase(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CommitDeadline", wireType)
+			}
+			m.CommitDeadline = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CommitDeadline |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CommitClosedHeight", wireType)
+			}
+			m.CommitClosedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CommitClosedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RevealEndHeight", wireType)
+			}
+			m.RevealEndHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RevealEndHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 12:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SeedHeight", wireType)
+			}
+			m.SeedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.SeedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 13:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Accounted", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Accounted = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTypes(dAtA[iNdEx:])
@@ -5382,6 +6994,911 @@ func (m *ModelIndex) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.Aggregate = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Seed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Seed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Seed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= SeedStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Value", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Value = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FixedHeight", wireType)
+			}
+			m.FixedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FixedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Contributors", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Contributors = append(m.Contributors, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Power", wireType)
+			}
+			m.Power = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Power |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *SeedEntry) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: SeedEntry: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: SeedEntry: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Commitment", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Commitment = append(m.Commitment[:0], dAtA[iNdEx:postIndex]...)
+			if m.Commitment == nil {
+				m.Commitment = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Value", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Value = append(m.Value[:0], dAtA[iNdEx:postIndex]...)
+			if m.Value == nil {
+				m.Value = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Commitment) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Commitment: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Commitment: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+			}
+			m.Round = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Round |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+			}
+			m.ModelId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ModelId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Validator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Attempt", wireType)
+			}
+			m.Attempt = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Attempt |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hash", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hash = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= CommitmentStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CommittedHeight", wireType)
+			}
+			m.CommittedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CommittedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RevealedHeight", wireType)
+			}
+			m.RevealedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RevealedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Correct", wireType)
+			}
+			m.Correct = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Correct |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TraceRoot", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TraceRoot = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 12:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Leaves", wireType)
+			}
+			m.Leaves = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Leaves |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Participation) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Participation: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Participation: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Validator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MissedInARow", wireType)
+			}
+			m.MissedInARow = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MissedInARow |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RoundsReported", wireType)
+			}
+			m.RoundsReported = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RoundsReported |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RoundsMissed", wireType)
+			}
+			m.RoundsMissed = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RoundsMissed |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Faults", wireType)
+			}
+			m.Faults = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Faults |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Penalties", wireType)
+			}
+			m.Penalties = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Penalties |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RewardPool) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RewardPool: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RewardPool: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Coins", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Coins = append(m.Coins, types.Coin{})
+			if err := m.Coins[len(m.Coins)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

@@ -22,12 +22,24 @@ var _ = math.Inf
 // proto package needs to be updated.
 const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 
-// VoteExtension is what a validator attaches to its precommit: the results
-// its sidecar finished for open rounds. Results are listed in strictly
-// increasing (evaluation_id, round, model_id) order, so an extension has one
-// encoding and no duplicates.
+// VoteExtension is what a validator attaches to its precommit. Results
+// travel commit-then-reveal: during a round's commit window a validator
+// commits to each result (a hash that binds it to the result, a secret
+// salt and its own address); after the window closes it reveals the result
+// and the salt. Nobody can copy a result it has not computed: commitments
+// show nothing, and a commitment made after reveals began is refused.
+// Draws of round items use seeds built the same way from every validator's
+// random contribution. Each list is in strictly increasing key order, so an
+// extension has one encoding and no duplicates.
 type VoteExtension struct {
-	Results []*RoundResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	// commitments, by (evaluation_id, round, model_id).
+	Commitments []*ResultCommitment `protobuf:"bytes,1,rep,name=commitments,proto3" json:"commitments,omitempty"`
+	// reveals, by (evaluation_id, round, model_id).
+	Reveals []*ResultReveal `protobuf:"bytes,2,rep,name=reveals,proto3" json:"reveals,omitempty"`
+	// seed_commitments, by height.
+	SeedCommitments []*SeedCommitment `protobuf:"bytes,3,rep,name=seed_commitments,json=seedCommitments,proto3" json:"seed_commitments,omitempty"`
+	// seed_reveals, by height.
+	SeedReveals []*SeedReveal `protobuf:"bytes,4,rep,name=seed_reveals,json=seedReveals,proto3" json:"seed_reveals,omitempty"`
 }
 
 func (m *VoteExtension) Reset()         { *m = VoteExtension{} }
@@ -63,14 +75,326 @@ func (m *VoteExtension) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_VoteExtension proto.InternalMessageInfo
 
-func (m *VoteExtension) GetResults() []*RoundResult {
+func (m *VoteExtension) GetCommitments() []*ResultCommitment {
 	if m != nil {
-		return m.Results
+		return m.Commitments
 	}
 	return nil
 }
 
-// RoundResult is one model's result in one round.
+func (m *VoteExtension) GetReveals() []*ResultReveal {
+	if m != nil {
+		return m.Reveals
+	}
+	return nil
+}
+
+func (m *VoteExtension) GetSeedCommitments() []*SeedCommitment {
+	if m != nil {
+		return m.SeedCommitments
+	}
+	return nil
+}
+
+func (m *VoteExtension) GetSeedReveals() []*SeedReveal {
+	if m != nil {
+		return m.SeedReveals
+	}
+	return nil
+}
+
+// ResultCommitment commits to a model's result in a round attempt:
+// hash = SHA-256 of the domain tag, the key, the result, the salt and the
+// validator's consensus address (types.ResultCommitmentHash).
+type ResultCommitment struct {
+	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round        uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+	Attempt      uint32 `protobuf:"varint,3,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	ModelId      uint64 `protobuf:"varint,4,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	Hash         []byte `protobuf:"bytes,5,opt,name=hash,proto3" json:"hash,omitempty"`
+}
+
+func (m *ResultCommitment) Reset()         { *m = ResultCommitment{} }
+func (m *ResultCommitment) String() string { return proto.CompactTextString(m) }
+func (*ResultCommitment) ProtoMessage()    {}
+func (*ResultCommitment) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b40b693b2b1e2524, []int{1}
+}
+func (m *ResultCommitment) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ResultCommitment) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ResultCommitment.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ResultCommitment) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ResultCommitment.Merge(m, src)
+}
+func (m *ResultCommitment) XXX_Size() int {
+	return m.Size()
+}
+func (m *ResultCommitment) XXX_DiscardUnknown() {
+	xxx_messageInfo_ResultCommitment.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ResultCommitment proto.InternalMessageInfo
+
+func (m *ResultCommitment) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *ResultCommitment) GetRound() uint32 {
+	if m != nil {
+		return m.Round
+	}
+	return 0
+}
+
+func (m *ResultCommitment) GetAttempt() uint32 {
+	if m != nil {
+		return m.Attempt
+	}
+	return 0
+}
+
+func (m *ResultCommitment) GetModelId() uint64 {
+	if m != nil {
+		return m.ModelId
+	}
+	return 0
+}
+
+func (m *ResultCommitment) GetHash() []byte {
+	if m != nil {
+		return m.Hash
+	}
+	return nil
+}
+
+// ResultReveal opens a commitment made earlier by the same validator.
+type ResultReveal struct {
+	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round        uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+	Attempt      uint32 `protobuf:"varint,3,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	ModelId      uint64 `protobuf:"varint,4,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	Correct      uint64 `protobuf:"varint,5,opt,name=correct,proto3" json:"correct,omitempty"`
+	// trace_root is the 32-byte Merkle root over the run's trace leaves.
+	TraceRoot []byte `protobuf:"bytes,6,opt,name=trace_root,json=traceRoot,proto3" json:"trace_root,omitempty"`
+	Leaves    uint64 `protobuf:"varint,7,opt,name=leaves,proto3" json:"leaves,omitempty"`
+	// salt is 32 bytes, secret until this reveal.
+	Salt []byte `protobuf:"bytes,8,opt,name=salt,proto3" json:"salt,omitempty"`
+}
+
+func (m *ResultReveal) Reset()         { *m = ResultReveal{} }
+func (m *ResultReveal) String() string { return proto.CompactTextString(m) }
+func (*ResultReveal) ProtoMessage()    {}
+func (*ResultReveal) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b40b693b2b1e2524, []int{2}
+}
+func (m *ResultReveal) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ResultReveal) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ResultReveal.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ResultReveal) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ResultReveal.Merge(m, src)
+}
+func (m *ResultReveal) XXX_Size() int {
+	return m.Size()
+}
+func (m *ResultReveal) XXX_DiscardUnknown() {
+	xxx_messageInfo_ResultReveal.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ResultReveal proto.InternalMessageInfo
+
+func (m *ResultReveal) GetEvaluationId() uint64 {
+	if m != nil {
+		return m.EvaluationId
+	}
+	return 0
+}
+
+func (m *ResultReveal) GetRound() uint32 {
+	if m != nil {
+		return m.Round
+	}
+	return 0
+}
+
+func (m *ResultReveal) GetAttempt() uint32 {
+	if m != nil {
+		return m.Attempt
+	}
+	return 0
+}
+
+func (m *ResultReveal) GetModelId() uint64 {
+	if m != nil {
+		return m.ModelId
+	}
+	return 0
+}
+
+func (m *ResultReveal) GetCorrect() uint64 {
+	if m != nil {
+		return m.Correct
+	}
+	return 0
+}
+
+func (m *ResultReveal) GetTraceRoot() []byte {
+	if m != nil {
+		return m.TraceRoot
+	}
+	return nil
+}
+
+func (m *ResultReveal) GetLeaves() uint64 {
+	if m != nil {
+		return m.Leaves
+	}
+	return 0
+}
+
+func (m *ResultReveal) GetSalt() []byte {
+	if m != nil {
+		return m.Salt
+	}
+	return nil
+}
+
+// SeedCommitment commits to the validator's random contribution to the
+// seed fixed at `height`: hash = SHA-256 of the domain tag, the height, the
+// validator's consensus address and the 32-byte value (types.SeedCommitmentHash).
+type SeedCommitment struct {
+	Height int64  `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	Hash   []byte `protobuf:"bytes,2,opt,name=hash,proto3" json:"hash,omitempty"`
+}
+
+func (m *SeedCommitment) Reset()         { *m = SeedCommitment{} }
+func (m *SeedCommitment) String() string { return proto.CompactTextString(m) }
+func (*SeedCommitment) ProtoMessage()    {}
+func (*SeedCommitment) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b40b693b2b1e2524, []int{3}
+}
+func (m *SeedCommitment) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *SeedCommitment) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_SeedCommitment.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *SeedCommitment) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_SeedCommitment.Merge(m, src)
+}
+func (m *SeedCommitment) XXX_Size() int {
+	return m.Size()
+}
+func (m *SeedCommitment) XXX_DiscardUnknown() {
+	xxx_messageInfo_SeedCommitment.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_SeedCommitment proto.InternalMessageInfo
+
+func (m *SeedCommitment) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+func (m *SeedCommitment) GetHash() []byte {
+	if m != nil {
+		return m.Hash
+	}
+	return nil
+}
+
+// SeedReveal opens a seed commitment.
+type SeedReveal struct {
+	Height int64  `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	Value  []byte `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+}
+
+func (m *SeedReveal) Reset()         { *m = SeedReveal{} }
+func (m *SeedReveal) String() string { return proto.CompactTextString(m) }
+func (*SeedReveal) ProtoMessage()    {}
+func (*SeedReveal) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b40b693b2b1e2524, []int{4}
+}
+func (m *SeedReveal) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *SeedReveal) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_SeedReveal.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *SeedReveal) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_SeedReveal.Merge(m, src)
+}
+func (m *SeedReveal) XXX_Size() int {
+	return m.Size()
+}
+func (m *SeedReveal) XXX_DiscardUnknown() {
+	xxx_messageInfo_SeedReveal.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_SeedReveal proto.InternalMessageInfo
+
+func (m *SeedReveal) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+func (m *SeedReveal) GetValue() []byte {
+	if m != nil {
+		return m.Value
+	}
+	return nil
+}
+
+// RoundResult is one model's result in one round, as the evaluator sidecar
+// reports it to its node (which commits to it and later reveals it).
 type RoundResult struct {
 	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
 	Round        uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
@@ -89,7 +413,7 @@ func (m *RoundResult) Reset()         { *m = RoundResult{} }
 func (m *RoundResult) String() string { return proto.CompactTextString(m) }
 func (*RoundResult) ProtoMessage()    {}
 func (*RoundResult) Descriptor() ([]byte, []int) {
-	return fileDescriptor_b40b693b2b1e2524, []int{1}
+	return fileDescriptor_b40b693b2b1e2524, []int{5}
 }
 func (m *RoundResult) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -181,7 +505,7 @@ func (m *ExtensionLimits) Reset()         { *m = ExtensionLimits{} }
 func (m *ExtensionLimits) String() string { return proto.CompactTextString(m) }
 func (*ExtensionLimits) ProtoMessage()    {}
 func (*ExtensionLimits) Descriptor() ([]byte, []int) {
-	return fileDescriptor_b40b693b2b1e2524, []int{2}
+	return fileDescriptor_b40b693b2b1e2524, []int{6}
 }
 func (m *ExtensionLimits) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -233,6 +557,10 @@ func (m *ExtensionLimits) GetMaxResultsPerExtension() uint32 {
 
 func init() {
 	proto.RegisterType((*VoteExtension)(nil), "delphi.evaluation.v1.VoteExtension")
+	proto.RegisterType((*ResultCommitment)(nil), "delphi.evaluation.v1.ResultCommitment")
+	proto.RegisterType((*ResultReveal)(nil), "delphi.evaluation.v1.ResultReveal")
+	proto.RegisterType((*SeedCommitment)(nil), "delphi.evaluation.v1.SeedCommitment")
+	proto.RegisterType((*SeedReveal)(nil), "delphi.evaluation.v1.SeedReveal")
 	proto.RegisterType((*RoundResult)(nil), "delphi.evaluation.v1.RoundResult")
 	proto.RegisterType((*ExtensionLimits)(nil), "delphi.evaluation.v1.ExtensionLimits")
 }
@@ -242,32 +570,43 @@ func init() {
 }
 
 var fileDescriptor_b40b693b2b1e2524 = []byte{
-	// 393 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x6c, 0x92, 0xb1, 0x6e, 0xd4, 0x40,
-	0x10, 0x86, 0x6f, 0xb9, 0xe4, 0x0c, 0x9b, 0x58, 0x48, 0xab, 0x10, 0x6d, 0x0a, 0x2c, 0x73, 0x34,
-	0xa6, 0xc0, 0x56, 0x48, 0x81, 0x10, 0x1d, 0x12, 0x45, 0xa4, 0x20, 0xa1, 0x2d, 0x28, 0x68, 0xac,
-	0x3d, 0x7b, 0x14, 0xaf, 0xb0, 0xbd, 0xd6, 0xee, 0xd8, 0x38, 0x6f, 0xc1, 0x0b, 0xf0, 0x3e, 0x54,
-	0x28, 0x25, 0x25, 0xba, 0x7b, 0x11, 0xe4, 0xb5, 0x0f, 0x27, 0x52, 0xca, 0x7f, 0xe6, 0xff, 0x46,
-	0x3b, 0xff, 0x0e, 0x7d, 0x95, 0x43, 0xd9, 0x14, 0x2a, 0x81, 0x4e, 0x96, 0xad, 0x44, 0xa5, 0xeb,
-	0xa4, 0x3b, 0x4f, 0x3a, 0x8d, 0x90, 0x42, 0x8f, 0x50, 0x5b, 0xa5, 0xeb, 0xb8, 0x31, 0x1a, 0x35,
-	0x3b, 0x19, 0xad, 0xf1, 0x6c, 0x8d, 0xbb, 0xf3, 0xf5, 0x15, 0xf5, 0xbf, 0x68, 0x84, 0x8f, 0x7b,
-	0x33, 0x7b, 0x4f, 0x3d, 0x03, 0xb6, 0x2d, 0xd1, 0x72, 0x12, 0x2e, 0xa3, 0xa3, 0x37, 0x2f, 0xe2,
-	0x87, 0xc0, 0x58, 0xe8, 0xb6, 0xce, 0x85, 0x73, 0x8a, 0x3d, 0xb1, 0xfe, 0x4d, 0xe8, 0xd1, 0x9d,
-	0x06, 0x7b, 0x49, 0xfd, 0x99, 0x4a, 0x55, 0xce, 0x49, 0x48, 0xa2, 0x03, 0x71, 0x3c, 0x17, 0x2f,
-	0x73, 0x76, 0x42, 0x0f, 0xcd, 0xc0, 0xf0, 0x47, 0x21, 0x89, 0x7c, 0x31, 0x0a, 0x76, 0x46, 0x1f,
-	0x57, 0x3a, 0x87, 0x72, 0xa0, 0x96, 0x8e, 0xf2, 0x9c, 0xbe, 0xcc, 0x19, 0xa7, 0x5e, 0xa6, 0x8d,
-	0x81, 0x0c, 0xf9, 0xc1, 0xd8, 0x99, 0x24, 0x7b, 0x4e, 0x29, 0x1a, 0x99, 0x41, 0x6a, 0xb4, 0x46,
-	0x7e, 0x18, 0x92, 0xe8, 0x58, 0x3c, 0x71, 0x15, 0xa1, 0x35, 0xb2, 0x53, 0xba, 0x2a, 0x41, 0x76,
-	0x60, 0xf9, 0xca, 0x71, 0x93, 0x1a, 0x06, 0x4a, 0x44, 0xa8, 0x1a, 0xe4, 0x9e, 0x7b, 0xc3, 0x5e,
-	0xae, 0x7f, 0x12, 0xfa, 0xf4, 0x7f, 0x36, 0x57, 0xaa, 0x52, 0x68, 0x87, 0x29, 0x05, 0xa8, 0xeb,
-	0x02, 0xdd, 0x36, 0x4b, 0x31, 0x29, 0xf6, 0x96, 0xf2, 0x4a, 0xf6, 0xe9, 0xfd, 0xf0, 0xd3, 0xcd,
-	0x0d, 0x82, 0x9d, 0x56, 0x7b, 0x56, 0xc9, 0xfe, 0x5e, 0xda, 0x1f, 0x86, 0x26, 0x7b, 0x47, 0xcf,
-	0x06, 0x70, 0x0a, 0x31, 0x6d, 0xc0, 0xcc, 0xbc, 0xdb, 0xdd, 0x17, 0xa7, 0x95, 0xec, 0xc7, 0x4c,
-	0xed, 0x67, 0x30, 0x33, 0xff, 0xe9, 0xd7, 0x36, 0x20, 0xb7, 0xdb, 0x80, 0xfc, 0xdd, 0x06, 0xe4,
-	0xc7, 0x2e, 0x58, 0xdc, 0xee, 0x82, 0xc5, 0x9f, 0x5d, 0xb0, 0xf8, 0x7a, 0x71, 0xad, 0xb0, 0x68,
-	0x37, 0x71, 0xa6, 0xab, 0x64, 0xfc, 0xc0, 0xd7, 0x35, 0xe0, 0x77, 0x6d, 0xbe, 0x4d, 0x32, 0xe9,
-	0xef, 0x5e, 0x0d, 0xde, 0x34, 0x60, 0x37, 0x2b, 0x77, 0x2a, 0x17, 0xff, 0x02, 0x00, 0x00, 0xff,
-	0xff, 0xa1, 0xc4, 0x1c, 0xa4, 0x57, 0x02, 0x00, 0x00,
+	// 564 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xbc, 0x94, 0xc1, 0x6e, 0xd3, 0x4e,
+	0x10, 0xc6, 0xbb, 0x89, 0x13, 0xf7, 0x3f, 0x49, 0xfe, 0xad, 0x56, 0xa1, 0xda, 0x1e, 0xb0, 0x22,
+	0x83, 0x50, 0x38, 0xe0, 0xa8, 0xf4, 0x80, 0x40, 0x3d, 0x51, 0x21, 0x51, 0x09, 0x04, 0x32, 0x12,
+	0x07, 0x2e, 0x96, 0x13, 0x8f, 0x6a, 0x0b, 0xdb, 0x1b, 0xed, 0x6e, 0x4c, 0xfa, 0x16, 0x9c, 0xb8,
+	0xf1, 0x08, 0xbc, 0x07, 0x27, 0xd4, 0x23, 0x47, 0x94, 0xbc, 0x08, 0xf2, 0xda, 0x89, 0x6d, 0xd4,
+	0xf4, 0x82, 0xc4, 0x6d, 0xbf, 0xcd, 0x7c, 0x9f, 0x66, 0x7e, 0x1b, 0x0f, 0x3c, 0x0c, 0x30, 0x9e,
+	0x87, 0xd1, 0x04, 0x33, 0x3f, 0x5e, 0xf8, 0x2a, 0xe2, 0xe9, 0x24, 0x3b, 0x99, 0x64, 0x5c, 0xa1,
+	0x87, 0x4b, 0x85, 0xa9, 0x8c, 0x78, 0xea, 0xcc, 0x05, 0x57, 0x9c, 0x0e, 0x8b, 0x52, 0xa7, 0x2a,
+	0x75, 0xb2, 0x13, 0xfb, 0x5b, 0x0b, 0x06, 0xef, 0xb9, 0xc2, 0x17, 0x9b, 0x6a, 0xfa, 0x12, 0x7a,
+	0x33, 0x9e, 0x24, 0x91, 0x4a, 0x30, 0x55, 0x92, 0x91, 0x51, 0x7b, 0xdc, 0x7b, 0xfc, 0xc0, 0xb9,
+	0xc9, 0xed, 0xb8, 0x28, 0x17, 0xb1, 0x3a, 0xdf, 0x96, 0xbb, 0x75, 0x2b, 0x3d, 0x03, 0x53, 0x60,
+	0x86, 0x7e, 0x2c, 0x59, 0x4b, 0xa7, 0xd8, 0xb7, 0xa5, 0xb8, 0xba, 0xd4, 0xdd, 0x58, 0xe8, 0x1b,
+	0x38, 0x94, 0x88, 0x81, 0x57, 0x6f, 0xa6, 0xad, 0x63, 0xee, 0xdf, 0x1c, 0xf3, 0x0e, 0x31, 0xa8,
+	0xb5, 0x72, 0x20, 0x1b, 0x5a, 0xd2, 0x73, 0xe8, 0xeb, 0xc0, 0x4d, 0x4f, 0x86, 0x0e, 0x1b, 0xed,
+	0x0e, 0x2b, 0x3b, 0xea, 0xc9, 0xed, 0x59, 0xda, 0x5f, 0x08, 0x1c, 0xfe, 0x39, 0x35, 0xbd, 0x07,
+	0x83, 0xca, 0xed, 0x45, 0x01, 0x23, 0x23, 0x32, 0x36, 0xdc, 0x7e, 0x75, 0x79, 0x11, 0xd0, 0x21,
+	0x74, 0x04, 0x5f, 0xa4, 0x01, 0x6b, 0x8d, 0xc8, 0x78, 0xe0, 0x16, 0x82, 0x32, 0x30, 0x7d, 0xa5,
+	0x30, 0x99, 0x2b, 0xd6, 0xd6, 0xf7, 0x1b, 0x49, 0x8f, 0x61, 0x3f, 0xe1, 0x01, 0xc6, 0x79, 0x9e,
+	0xa1, 0xf3, 0x4c, 0xad, 0x2f, 0x02, 0x4a, 0xc1, 0x08, 0x7d, 0x19, 0xb2, 0xce, 0x88, 0x8c, 0xfb,
+	0xae, 0x3e, 0xdb, 0x6b, 0x02, 0xfd, 0x3a, 0xc8, 0x7f, 0xde, 0x14, 0x03, 0x73, 0xc6, 0x85, 0xc0,
+	0x99, 0xd2, 0x7d, 0x19, 0xee, 0x46, 0xd2, 0xbb, 0x00, 0x4a, 0xf8, 0x33, 0xf4, 0x04, 0xe7, 0x8a,
+	0x75, 0x75, 0xd3, 0xff, 0xe9, 0x1b, 0x97, 0x73, 0x45, 0x8f, 0xa0, 0x1b, 0xa3, 0x9f, 0xa1, 0x64,
+	0xa6, 0xf6, 0x95, 0x2a, 0x9f, 0x52, 0xfa, 0xb1, 0x62, 0xfb, 0xc5, 0x94, 0xf9, 0xd9, 0x3e, 0x83,
+	0xff, 0x9b, 0xcf, 0x9c, 0xbb, 0x43, 0x8c, 0x2e, 0x43, 0xa5, 0xe7, 0x6b, 0xbb, 0xa5, 0xda, 0x32,
+	0x6a, 0xd5, 0x18, 0x3d, 0x03, 0xa8, 0xde, 0x75, 0xa7, 0x73, 0x08, 0x9d, 0x1c, 0x11, 0x96, 0xd6,
+	0x42, 0xd8, 0x3f, 0x08, 0xf4, 0xdc, 0x9c, 0x4e, 0x01, 0xf9, 0x6f, 0xf0, 0xd6, 0x21, 0xb6, 0x77,
+	0x42, 0x34, 0x6e, 0x83, 0xd8, 0xd9, 0x0d, 0xb1, 0xdb, 0x80, 0x58, 0x7b, 0x4a, 0xb3, 0xf1, 0x94,
+	0xf6, 0x57, 0x02, 0x07, 0xdb, 0xaf, 0xfe, 0x55, 0x94, 0x44, 0x4a, 0xee, 0x44, 0xf2, 0x04, 0x58,
+	0xe2, 0x2f, 0xbd, 0xe6, 0x5e, 0xf1, 0xa6, 0x57, 0x0a, 0x65, 0x39, 0xda, 0x9d, 0xc4, 0x5f, 0x36,
+	0xf6, 0xc8, 0xf3, 0xfc, 0x47, 0xfa, 0x14, 0x8e, 0x73, 0xa3, 0xd0, 0xcc, 0xa4, 0x37, 0x47, 0x51,
+	0xf9, 0xcb, 0xff, 0xd6, 0x51, 0xe2, 0x2f, 0x0b, 0xa6, 0xf2, 0x2d, 0x8a, 0xca, 0xff, 0xfa, 0xfb,
+	0xca, 0x22, 0xd7, 0x2b, 0x8b, 0xfc, 0x5a, 0x59, 0xe4, 0xf3, 0xda, 0xda, 0xbb, 0x5e, 0x5b, 0x7b,
+	0x3f, 0xd7, 0xd6, 0xde, 0x87, 0xd3, 0xcb, 0x48, 0x85, 0x8b, 0xa9, 0x33, 0xe3, 0xc9, 0xa4, 0xf8,
+	0x78, 0x1f, 0xa5, 0xa8, 0x3e, 0x71, 0xf1, 0xb1, 0x94, 0x93, 0x65, 0x7d, 0x21, 0xaa, 0xab, 0x39,
+	0xca, 0x69, 0x57, 0x6f, 0xc1, 0xd3, 0xdf, 0x01, 0x00, 0x00, 0xff, 0xff, 0xb3, 0xfe, 0x74, 0x6e,
+	0x32, 0x05, 0x00, 0x00,
 }
 
 func (m *VoteExtension) Marshal() (dAtA []byte, err error) {
@@ -290,10 +629,52 @@ func (m *VoteExtension) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
-	if len(m.Results) > 0 {
-		for iNdEx := len(m.Results) - 1; iNdEx >= 0; iNdEx-- {
+	if len(m.SeedReveals) > 0 {
+		for iNdEx := len(m.SeedReveals) - 1; iNdEx >= 0; iNdEx-- {
 			{
-				size, err := m.Results[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				size, err := m.SeedReveals[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintVoteExtension(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.SeedCommitments) > 0 {
+		for iNdEx := len(m.SeedCommitments) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.SeedCommitments[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintVoteExtension(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.Reveals) > 0 {
+		for iNdEx := len(m.Reveals) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Reveals[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintVoteExtension(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if len(m.Commitments) > 0 {
+		for iNdEx := len(m.Commitments) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Commitments[iNdEx].MarshalToSizedBuffer(dAtA[:i])
 				if err != nil {
 					return 0, err
 				}
@@ -303,6 +684,193 @@ func (m *VoteExtension) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 			i--
 			dAtA[i] = 0xa
 		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ResultCommitment) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ResultCommitment) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ResultCommitment) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Hash) > 0 {
+		i -= len(m.Hash)
+		copy(dAtA[i:], m.Hash)
+		i = encodeVarintVoteExtension(dAtA, i, uint64(len(m.Hash)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.ModelId != 0 {
+		i = encodeVarintVoteExtension(dAtA, i, uint64(m.ModelId))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Attempt != 0 {
+		i = encodeVarintVoteExtension(dAtA, i, uint64(m.Attempt))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Round != 0 {
+		i = encodeVarintVoteExtension(dAtA, i, uint64(m.Round))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintVoteExtension(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ResultReveal) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ResultReveal) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ResultReveal) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Salt) > 0 {
+		i -= len(m.Salt)
+		copy(dAtA[i:], m.Salt)
+		i = encodeVarintVoteExtension(dAtA, i, uint64(len(m.Salt)))
+		i--
+		dAtA[i] = 0x42
+	}
+	if m.Leaves != 0 {
+		i = encodeVarintVoteExtension(dAtA, i, uint64(m.Leaves))
+		i--
+		dAtA[i] = 0x38
+	}
+	if len(m.TraceRoot) > 0 {
+		i -= len(m.TraceRoot)
+		copy(dAtA[i:], m.TraceRoot)
+		i = encodeVarintVoteExtension(dAtA, i, uint64(len(m.TraceRoot)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if m.Correct != 0 {
+		i = encodeVarintVoteExtension(dAtA, i, uint64(m.Correct))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.ModelId != 0 {
+		i = encodeVarintVoteExtension(dAtA, i, uint64(m.ModelId))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Attempt != 0 {
+		i = encodeVarintVoteExtension(dAtA, i, uint64(m.Attempt))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Round != 0 {
+		i = encodeVarintVoteExtension(dAtA, i, uint64(m.Round))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.EvaluationId != 0 {
+		i = encodeVarintVoteExtension(dAtA, i, uint64(m.EvaluationId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *SeedCommitment) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *SeedCommitment) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *SeedCommitment) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Hash) > 0 {
+		i -= len(m.Hash)
+		copy(dAtA[i:], m.Hash)
+		i = encodeVarintVoteExtension(dAtA, i, uint64(len(m.Hash)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Height != 0 {
+		i = encodeVarintVoteExtension(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *SeedReveal) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *SeedReveal) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *SeedReveal) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Value) > 0 {
+		i -= len(m.Value)
+		copy(dAtA[i:], m.Value)
+		i = encodeVarintVoteExtension(dAtA, i, uint64(len(m.Value)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Height != 0 {
+		i = encodeVarintVoteExtension(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x8
 	}
 	return len(dAtA) - i, nil
 }
@@ -422,11 +990,121 @@ func (m *VoteExtension) Size() (n int) {
 	}
 	var l int
 	_ = l
-	if len(m.Results) > 0 {
-		for _, e := range m.Results {
+	if len(m.Commitments) > 0 {
+		for _, e := range m.Commitments {
 			l = e.Size()
 			n += 1 + l + sovVoteExtension(uint64(l))
 		}
+	}
+	if len(m.Reveals) > 0 {
+		for _, e := range m.Reveals {
+			l = e.Size()
+			n += 1 + l + sovVoteExtension(uint64(l))
+		}
+	}
+	if len(m.SeedCommitments) > 0 {
+		for _, e := range m.SeedCommitments {
+			l = e.Size()
+			n += 1 + l + sovVoteExtension(uint64(l))
+		}
+	}
+	if len(m.SeedReveals) > 0 {
+		for _, e := range m.SeedReveals {
+			l = e.Size()
+			n += 1 + l + sovVoteExtension(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *ResultCommitment) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EvaluationId != 0 {
+		n += 1 + sovVoteExtension(uint64(m.EvaluationId))
+	}
+	if m.Round != 0 {
+		n += 1 + sovVoteExtension(uint64(m.Round))
+	}
+	if m.Attempt != 0 {
+		n += 1 + sovVoteExtension(uint64(m.Attempt))
+	}
+	if m.ModelId != 0 {
+		n += 1 + sovVoteExtension(uint64(m.ModelId))
+	}
+	l = len(m.Hash)
+	if l > 0 {
+		n += 1 + l + sovVoteExtension(uint64(l))
+	}
+	return n
+}
+
+func (m *ResultReveal) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.EvaluationId != 0 {
+		n += 1 + sovVoteExtension(uint64(m.EvaluationId))
+	}
+	if m.Round != 0 {
+		n += 1 + sovVoteExtension(uint64(m.Round))
+	}
+	if m.Attempt != 0 {
+		n += 1 + sovVoteExtension(uint64(m.Attempt))
+	}
+	if m.ModelId != 0 {
+		n += 1 + sovVoteExtension(uint64(m.ModelId))
+	}
+	if m.Correct != 0 {
+		n += 1 + sovVoteExtension(uint64(m.Correct))
+	}
+	l = len(m.TraceRoot)
+	if l > 0 {
+		n += 1 + l + sovVoteExtension(uint64(l))
+	}
+	if m.Leaves != 0 {
+		n += 1 + sovVoteExtension(uint64(m.Leaves))
+	}
+	l = len(m.Salt)
+	if l > 0 {
+		n += 1 + l + sovVoteExtension(uint64(l))
+	}
+	return n
+}
+
+func (m *SeedCommitment) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Height != 0 {
+		n += 1 + sovVoteExtension(uint64(m.Height))
+	}
+	l = len(m.Hash)
+	if l > 0 {
+		n += 1 + l + sovVoteExtension(uint64(l))
+	}
+	return n
+}
+
+func (m *SeedReveal) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Height != 0 {
+		n += 1 + sovVoteExtension(uint64(m.Height))
+	}
+	l = len(m.Value)
+	if l > 0 {
+		n += 1 + l + sovVoteExtension(uint64(l))
 	}
 	return n
 }
@@ -517,7 +1195,7 @@ func (m *VoteExtension) Unmarshal(dAtA []byte) error {
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Results", wireType)
+				return fmt.Errorf("proto: wrong wireType = %d for field Commitments", wireType)
 			}
 			var msglen int
 			for shift := uint(0); ; shift += 7 {
@@ -544,9 +1222,709 @@ func (m *VoteExtension) Unmarshal(dAtA []byte) error {
 			if postIndex > l {
 				return io.ErrUnexpectedEOF
 			}
-			m.Results = append(m.Results, &RoundResult{})
-			if err := m.Results[len(m.Results)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+			m.Commitments = append(m.Commitments, &ResultCommitment{})
+			if err := m.Commitments[len(m.Commitments)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reveals", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reveals = append(m.Reveals, &ResultReveal{})
+			if err := m.Reveals[len(m.Reveals)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SeedCommitments", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SeedCommitments = append(m.SeedCommitments, &SeedCommitment{})
+			if err := m.SeedCommitments[len(m.SeedCommitments)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SeedReveals", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SeedReveals = append(m.SeedReveals, &SeedReveal{})
+			if err := m.SeedReveals[len(m.SeedReveals)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVoteExtension(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ResultCommitment) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVoteExtension
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ResultCommitment: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ResultCommitment: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+			}
+			m.Round = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Round |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Attempt", wireType)
+			}
+			m.Attempt = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Attempt |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+			}
+			m.ModelId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ModelId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hash = append(m.Hash[:0], dAtA[iNdEx:postIndex]...)
+			if m.Hash == nil {
+				m.Hash = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVoteExtension(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ResultReveal) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVoteExtension
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ResultReveal: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ResultReveal: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+			}
+			m.EvaluationId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EvaluationId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+			}
+			m.Round = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Round |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Attempt", wireType)
+			}
+			m.Attempt = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Attempt |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+			}
+			m.ModelId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ModelId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Correct", wireType)
+			}
+			m.Correct = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Correct |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TraceRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TraceRoot = append(m.TraceRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.TraceRoot == nil {
+				m.TraceRoot = []byte{}
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Leaves", wireType)
+			}
+			m.Leaves = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Leaves |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Salt", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Salt = append(m.Salt[:0], dAtA[iNdEx:postIndex]...)
+			if m.Salt == nil {
+				m.Salt = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVoteExtension(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *SeedCommitment) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVoteExtension
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: SeedCommitment: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: SeedCommitment: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hash = append(m.Hash[:0], dAtA[iNdEx:postIndex]...)
+			if m.Hash == nil {
+				m.Hash = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVoteExtension(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *SeedReveal) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVoteExtension
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: SeedReveal: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: SeedReveal: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Value", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVoteExtension
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVoteExtension
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Value = append(m.Value[:0], dAtA[iNdEx:postIndex]...)
+			if m.Value == nil {
+				m.Value = []byte{}
 			}
 			iNdEx = postIndex
 		default:

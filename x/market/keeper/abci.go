@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/market/lmsr"
 	"github.com/delphi-network/delphi/x/market/types"
 )
@@ -89,11 +90,29 @@ func (k Keeper) dropOldest(ctx context.Context, id uint64) error {
 }
 
 // accrueProtocolFee adds a trade's protocol fee share, already in the module
-// account, to the block's total. One community-pool deposit per block
-// instead of one per trade saves a bank transfer and a fee-pool rewrite on
-// every trade, a fifth of a trade's execution.
-func (k Keeper) accrueProtocolFee(ctx context.Context, denom string, amount math.Int) error {
-	sum, err := k.ProtocolFees.Get(ctx, denom)
+// account, to the block's totals: reporter_share_bps of it (rounded down:
+// the community pool keeps the remainder) for the reporters of the
+// market's evaluation, the rest for the community pool. One transfer of
+// each per block instead of one per trade saves a bank transfer and a
+// fee-pool rewrite on every trade, a fifth of a trade's execution.
+func (k Keeper) accrueProtocolFee(ctx context.Context, m types.Market, amount math.Int) error {
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	reporters := amount.MulRaw(int64(p.ReporterShareBps)).QuoRaw(types.BasisPoints)
+	if reporters.IsPositive() {
+		key := collections.Join(m.EvaluationId, m.CollateralDenom)
+		if err := addInt(ctx, k.ReporterFees, key, reporters); err != nil {
+			return err
+		}
+	}
+	return addInt(ctx, k.ProtocolFees, m.CollateralDenom, amount.Sub(reporters))
+}
+
+// addInt adds to an amount kept in a map (zero when absent).
+func addInt[K any](ctx context.Context, m collections.Map[K, math.Int], key K, amount math.Int) error {
+	sum, err := m.Get(ctx, key)
 	switch {
 	case err == nil:
 	case errors.Is(err, collections.ErrNotFound):
@@ -101,12 +120,16 @@ func (k Keeper) accrueProtocolFee(ctx context.Context, denom string, amount math
 	default:
 		return err
 	}
-	return k.ProtocolFees.Set(ctx, denom, sum.Add(amount))
+	return m.Set(ctx, key, sum.Add(amount))
 }
 
-// payProtocolFees deposits the block's protocol fees in the community pool
-// (denoms in order) and clears them.
+// payProtocolFees moves the block's reporter fees to x/evaluation's reward
+// pools (by evaluation, then denom), deposits the rest of the protocol
+// fees in the community pool (denoms in order), and clears both.
 func (k Keeper) payProtocolFees(ctx context.Context) error {
+	if err := k.payReporterFees(ctx); err != nil {
+		return err
+	}
 	fees := sdk.NewCoins()
 	if err := k.ProtocolFees.Walk(ctx, nil, func(denom string, amount math.Int) (bool, error) {
 		fees = fees.Add(sdk.NewCoin(denom, amount))
@@ -123,4 +146,33 @@ func (k Keeper) payProtocolFees(ctx context.Context) error {
 		}
 	}
 	return k.distr.FundCommunityPool(ctx, fees, k.moduleAddr)
+}
+
+// payReporterFees sends the block's reporter fees, per evaluation, to
+// x/evaluation and adds them to that evaluation's reward pool.
+func (k Keeper) payReporterFees(ctx context.Context) error {
+	type due struct {
+		key    collections.Pair[uint64, string]
+		amount math.Int
+	}
+	var all []due
+	if err := k.ReporterFees.Walk(ctx, nil, func(key collections.Pair[uint64, string], amount math.Int) (bool, error) {
+		all = append(all, due{key, amount})
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	for _, d := range all {
+		if err := k.ReporterFees.Remove(ctx, d.key); err != nil {
+			return err
+		}
+		coins := sdk.NewCoins(sdk.NewCoin(d.key.K2(), d.amount))
+		if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, evaluationtypes.ModuleName, coins); err != nil {
+			return err
+		}
+		if err := k.eval.FundReporters(ctx, d.key.K1(), coins); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -56,9 +56,10 @@ func TestBadInputIsRefusedWithoutEffect(t *testing.T) {
 	require.NoError(t, err)
 	closed := res.MarketId
 
-	// An evaluation whose round 0 is at this very height has started.
+	// An evaluation whose round 0 is at this very height has started (its
+	// draw waits for a seed at least 3 blocks after its creation).
 	emsg := evaluationkeeper.NewMsgServerImpl(*f.ek)
-	started, err := emsg.CreateEvaluation(f.ctx.WithBlockHeight(99), &evaluationtypes.MsgCreateEvaluation{
+	started, err := emsg.CreateEvaluation(f.ctx.WithBlockHeight(97), &evaluationtypes.MsgCreateEvaluation{
 		Creator: f.bob.String(), BenchmarkId: f.benchmark, ModelIds: f.models[:2], Rounds: 1, ItemsPerRound: 5,
 		BlocksBetweenRounds: 2, StartDelay: 1, DeadlineBlocks: 20,
 	})

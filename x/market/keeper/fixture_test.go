@@ -58,7 +58,8 @@ func newFixture(t testing.TB) *fixture {
 	bank := fakebank.Bank{Key: keys["bank"]}
 	authority := authtypes.NewModuleAddress("gov").String()
 
-	ek := evaluationkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]), bank, authority)
+	ek := evaluationkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]),
+		evaluationtypes.Dependencies{Bank: bank}, authority)
 	f := &fixture{ctx: ctx, ek: &ek, bank: bank, authority: authority,
 		alice: account("a"), bob: account("b"), carol: account("c")}
 	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[types.StoreKey]), bank, bank, f.ek, authority)
@@ -85,6 +86,8 @@ func newFixture(t testing.TB) *fixture {
 	}
 	for _, a := range []sdk.AccAddress{f.alice, f.bob, f.carol} {
 		bank.SetBalance(ctx, a, usdc, math.NewInt(1_000_000_000_000))
+		// Creating a market creates its evaluation, which posts a deposit.
+		bank.SetBalance(ctx, a, "udelphi", math.NewInt(10_000_000_000))
 	}
 	return f
 }
@@ -198,10 +201,12 @@ func (f *fixture) finalize(t testing.TB, m types.Market, correct ...uint64) {
 	f.checkInvariants(t)
 }
 
-// total is every tracked account's and module's collateral together.
+// total is every tracked account's and module's collateral together
+// (x/evaluation holds the reporters' share of the protocol fees).
 func (f *fixture) total() math.Int {
 	sum := math.ZeroInt()
-	for _, a := range []sdk.AccAddress{f.alice, f.bob, f.carol, communityPool, f.k.ModuleAddress()} {
+	for _, a := range []sdk.AccAddress{f.alice, f.bob, f.carol, communityPool, f.k.ModuleAddress(),
+		authtypes.NewModuleAddress(evaluationtypes.ModuleName)} {
 		sum = sum.Add(f.balance(a))
 	}
 	return sum

@@ -71,6 +71,14 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if pending.Valid() {
 		return nil, errors.New("protocol fees are awaiting their end-of-block deposit: export a committed state")
 	}
+	reporters, err := k.ReporterFees.Iterate(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer reporters.Close()
+	if reporters.Valid() {
+		return nil, errors.New("reporter fees are awaiting their end-of-block transfer: export a committed state")
+	}
 	gs := &types.GenesisState{Params: p, NextMarketId: seq + 1}
 	if err := k.Markets.Walk(ctx, nil, func(_ uint64, m types.Market) (bool, error) {
 		gs.Markets = append(gs.Markets, m)

@@ -81,6 +81,14 @@ func BalanceInvariant(k Keeper) sdk.Invariant {
 		if err != nil {
 			return report(InvariantBalance, "", err)
 		}
+		// So do the reporters' fees, until EndBlock moves them.
+		err = k.ReporterFees.Walk(ctx, nil, func(key collections.Pair[uint64, string], amount math.Int) (bool, error) {
+			owed = owed.Add(sdk.NewCoin(key.K2(), amount))
+			return false, nil
+		})
+		if err != nil {
+			return report(InvariantBalance, "", err)
+		}
 		var msg string
 		for _, c := range owed {
 			if held := k.bank.GetBalance(ctx, k.moduleAddr, c.Denom); !held.Amount.Equal(c.Amount) {

@@ -50,6 +50,10 @@ type Keeper struct {
 	// block, by denom. EndBlock deposits it in the community pool in one
 	// transfer, so it is empty between blocks.
 	ProtocolFees collections.Map[string, math.Int]
+	// ReporterFees is the reporters' part of the protocol's fee share
+	// collected in the current block, by (evaluation, denom); EndBlock
+	// moves it to x/evaluation's reward pools.
+	ReporterFees collections.Map[collections.Pair[uint64, string], math.Int]
 }
 
 // NewKeeper builds the keeper and its collections schema.
@@ -77,6 +81,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 			collections.PairKeyCodec(collections.Uint64Key, collections.Int64Key), codec.CollValue[types.PricePoint](cdc)),
 		Traded:       collections.NewKeySet(sb, types.TradedKey, "traded", collections.Uint64Key),
 		ProtocolFees: collections.NewMap(sb, types.ProtocolFeesKey, "protocol_fees", collections.StringKey, sdk.IntValue),
+		ReporterFees: collections.NewMap(sb, types.ReporterFeesKey, "reporter_fees",
+			collections.PairKeyCodec(collections.Uint64Key, collections.StringKey), sdk.IntValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

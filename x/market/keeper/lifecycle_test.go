@@ -8,6 +8,7 @@ import (
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/market/types"
@@ -52,8 +53,15 @@ func TestLifecycleExactAmounts(t *testing.T) {
 	require.Equal(t, math.NewInt(19_666+8_686+10_763), m.LpFees)
 	f.checkInvariants(t)
 	require.True(t, f.balance(communityPool).IsZero(), "protocol fees wait for the end of the block")
-	f.endBlock(t) // the block's protocol fees go to the community pool in one deposit
-	require.Equal(t, math.NewInt(2_809+1_240+1_537), f.balance(communityPool))
+	// The block's protocol fees go out in one transfer each: half of each
+	// trade's (rounded down) to the reporters of the evaluation, the rest
+	// to the community pool.
+	f.endBlock(t)
+	require.Equal(t, math.NewInt(1_405+620+769), f.balance(communityPool))
+	pool, err := f.ek.RewardPools.Get(f.ctx, m.EvaluationId)
+	require.NoError(t, err)
+	require.Equal(t, "2792uusdc", pool.Coins.String())
+	require.Equal(t, math.NewInt(2_792), f.balance(authtypes.NewModuleAddress(evaluationtypes.ModuleName)))
 	pending, err := f.k.ProtocolFees.Has(f.ctx, usdc)
 	require.NoError(t, err)
 	require.False(t, pending, "nothing is left pending after EndBlock")
@@ -121,7 +129,7 @@ func TestFailedEvaluationMakesMarketInvalid(t *testing.T) {
 	f.buy(t, f.bob, m.Id, 0, 4_000_000)
 	f.buy(t, f.carol, m.Id, 3, 2_000_002)
 	_, err := exec(f, func(ctx sdk.Context) (struct{}, error) {
-		return struct{}{}, f.ek.CancelEvaluation(ctx, m.EvaluationId, "test: no quorum")
+		return struct{}{}, f.ek.CancelEvaluation(ctx, m.EvaluationId, "test: no quorum", false)
 	})
 	require.NoError(t, err)
 	f.checkInvariants(t)

@@ -75,5 +75,7 @@ func (k msgServer) cancelEvaluation(ctx context.Context, m types.Market, by stri
 	if e.Creator != m.Creator {
 		return nil
 	}
-	return k.eval.CancelEvaluation(ctx, e.Id, fmt.Sprintf("market %d cancelled by %s", m.Id, by))
+	// Its creator forfeits the evaluation's deposit if validators already
+	// started on it; a cancellation by governance returns it.
+	return k.eval.CancelEvaluation(ctx, e.Id, fmt.Sprintf("market %d cancelled by %s", m.Id, by), by == m.Creator)
 }

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 	"math"
 
 	errorsmod "cosmossdk.io/errors"
@@ -137,11 +138,17 @@ func checkTerms(msg *types.MsgCreateMarket, p types.Params) error {
 func (k msgServer) evaluationFor(ctx context.Context, msg *types.MsgCreateMarket, p types.Params, height int64) (evaluationtypes.Evaluation, error) {
 	if msg.Spec != nil {
 		s := msg.Spec
-		return k.eval.CreateEvaluation(ctx, &evaluationtypes.MsgCreateEvaluation{
+		e, err := k.eval.CreateEvaluation(ctx, &evaluationtypes.MsgCreateEvaluation{
 			Creator: msg.Creator, BenchmarkId: s.BenchmarkId, ModelIds: s.ModelIds, Rounds: s.Rounds,
 			ItemsPerRound: s.ItemsPerRound, BlocksBetweenRounds: s.BlocksBetweenRounds,
 			StartDelay: s.StartDelay, DeadlineBlocks: s.DeadlineBlocks,
 		})
+		if errors.Is(err, evaluationtypes.ErrInsufficientDeposit) {
+			// The creator posts the evaluation's deposit as well as the
+			// subsidy: the same refusal, under this module's code.
+			return e, errorsmod.Wrapf(types.ErrInsufficientFunds, "%s cannot post the evaluation's deposit: %v", msg.Creator, err)
+		}
+		return e, err
 	}
 	e, err := k.eval.GetEvaluation(ctx, msg.EvaluationId)
 	if err != nil {

@@ -109,7 +109,7 @@ func (k Keeper) apply(ctx context.Context, m types.Market, trader sdk.AccAddress
 		pos.NetSpent = pos.NetSpent.Sub(t.paid())
 	}
 	if t.fee.protocol.IsPositive() {
-		if err := k.accrueProtocolFee(ctx, m.CollateralDenom, t.fee.protocol); err != nil {
+		if err := k.accrueProtocolFee(ctx, m, t.fee.protocol); err != nil {
 			return err
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	"github.com/cosmos/cosmos-sdk/x/simulation"
 
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/market/keeper"
 	"github.com/delphi-network/delphi/x/market/types"
 )
@@ -95,6 +96,8 @@ func SimulateCreateMarket(txGen client.TxConfig, k Keepers) simtypes.Operation {
 				BlocksBetweenRounds: 2, StartDelay: uint64(1 + r.Intn(10)), DeadlineBlocks: uint64(5 + r.Intn(25))},
 		}
 		subsidy := sdk.NewCoins(sdk.NewCoin(msg.CollateralDenom, liquidity.MulRaw(2))) // ≥ b·ln 4
+		// The creator also posts the evaluation's deposit.
+		subsidy = subsidy.Add(evaluationtypes.RequiredDeposit(evaluationtypes.DefaultParams(), n, 1, 5)...)
 		if !k.Bank.SpendableCoins(ctx, acc.Address).IsAllGTE(subsidy) {
 			return simtypes.NoOpMsg(types.ModuleName, sdk.MsgTypeURL(msg), "cannot fund the subsidy"), nil, nil
 		}

@@ -38,5 +38,8 @@ type VaultKeeper interface {
 type EvaluationKeeper interface {
 	CreateEvaluation(ctx context.Context, msg *evaluationtypes.MsgCreateEvaluation) (evaluationtypes.Evaluation, error)
 	GetEvaluation(ctx context.Context, id uint64) (evaluationtypes.Evaluation, error)
-	CancelEvaluation(ctx context.Context, id uint64, reason string) error
+	CancelEvaluation(ctx context.Context, id uint64, reason string, byCreator bool) error
+	// FundReporters adds coins, already sent to x/evaluation's module
+	// account, to what the evaluation's reporters will share.
+	FundReporters(ctx context.Context, evaluationID uint64, coins sdk.Coins) error
 }

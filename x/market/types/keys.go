@@ -21,4 +21,5 @@ var (
 	HistoryKey          = collections.NewPrefix(6)
 	TradedKey           = collections.NewPrefix(7)
 	ProtocolFeesKey     = collections.NewPrefix(8)
+	ReporterFeesKey     = collections.NewPrefix(9)
 )

@@ -36,6 +36,7 @@ func DefaultParams() Params {
 		MinTradeShares:        math.NewInt(1_000),
 		CollateralDenoms:      []string{"uusdc"},
 		MaxHistoryPoints:      10_000,
+		ReporterShareBps:      5_000,
 	}
 }
 
@@ -60,6 +61,8 @@ func (p Params) Validate() error {
 		return errorsmod.Wrapf(bad, "min_trade_shares %s not in [1, %s]", p.MinTradeShares, lmsr.MaxAmount)
 	case len(p.CollateralDenoms) == 0:
 		return errorsmod.Wrap(bad, "collateral_denoms is empty")
+	case p.ReporterShareBps > BasisPoints:
+		return errorsmod.Wrapf(bad, "reporter_share_bps %d above %d", p.ReporterShareBps, BasisPoints)
 	case p.MaxHistoryPoints < 1 || p.MaxHistoryPoints > CeilingHistoryPoints:
 		return errorsmod.Wrapf(bad, "max_history_points %d not in [1, %d]", p.MaxHistoryPoints, CeilingHistoryPoints)
 	}

@@ -62,7 +62,8 @@ func newFixture(t testing.TB) *fixture {
 	bank := fakebank.Bank{Key: keys["bank"]}
 	authority := authtypes.NewModuleAddress("gov").String()
 	f := &fixture{ctx: ctx, bank: bank, authority: authority, alice: account("a"), bob: account("b"), carol: account("c")}
-	ek := evaluationkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]), bank, authority)
+	ek := evaluationkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]),
+		evaluationtypes.Dependencies{Bank: bank}, authority)
 	f.ek = &ek
 	mk := marketkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[markettypes.StoreKey]), bank, bank, f.ek, authority)
 	f.mk = &mk

@@ -15,6 +15,7 @@ import (
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	"github.com/cosmos/cosmos-sdk/x/simulation"
 
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 	"github.com/delphi-network/delphi/x/vault/keeper"
 	"github.com/delphi-network/delphi/x/vault/types"
@@ -136,7 +137,8 @@ func SimulateVaultMarket(txGen client.TxConfig, k Keepers) simtypes.Operation {
 			Liquidity: math.NewInt(4_000_000), FeeBps: max(v.MinFeeBps, 100), VaultId: v.Id,
 			Spec: &markettypes.EvaluationSpec{BenchmarkId: k.Benchmark, ModelIds: k.Models[:2], Rounds: 1, ItemsPerRound: 5,
 				BlocksBetweenRounds: 2, StartDelay: uint64(1 + r.Intn(5)), DeadlineBlocks: uint64(5 + r.Intn(20))}}
-		return deliver(r, app, ctx, txGen, k, acc, msg, nil)
+		// The vault funds the subsidy; the creator posts the evaluation's deposit.
+		return deliver(r, app, ctx, txGen, k, acc, msg, evaluationtypes.RequiredDeposit(evaluationtypes.DefaultParams(), 2, 1, 5))
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	"github.com/delphi-network/delphi/x/verde/player"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
@@ -18,8 +17,8 @@ func TestMalformedMovesAreRefused(t *testing.T) {
 	f := newFixture(t)
 	per := f.honest.Model.Program.LeavesPerItem()
 	lie := f.liar(2*per + 1)
-	require.NoError(t, f.ek.TallyVotes(f.ctx, []evaluationkeeper.Vote{f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
-		f.vote(2, f.honest, 7), f.vote(3, lie, 7)}, 100))
+	f.tally(t, f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
+		f.vote(2, f.honest, 7), f.vote(3, lie, 7))
 	d := f.dispute(t, 1)
 	good, err := player.Reveal(f.submitter, d, types.SIDE_CLAIMANT, f.honest)
 	require.NoError(t, err)
@@ -142,8 +141,8 @@ func TestMalformedMovesAreRefused(t *testing.T) {
 func TestRefereeRefusesTooMuchArithmetic(t *testing.T) {
 	f := newFixture(t)
 	lie := f.liar(1)
-	require.NoError(t, f.ek.TallyVotes(f.ctx, []evaluationkeeper.Vote{f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
-		f.vote(2, f.honest, 7), f.vote(3, lie, 7)}, 100))
+	f.tally(t, f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
+		f.vote(2, f.honest, 7), f.vote(3, lie, 7))
 	for f.dispute(t, 1).Phase == types.PHASE_BISECT {
 		for _, side := range []struct {
 			s   types.Side

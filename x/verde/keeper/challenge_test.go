@@ -8,7 +8,6 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
@@ -20,7 +19,7 @@ import (
 func TestLateValidatorChallenges(t *testing.T) {
 	f := newFixture(t)
 	lie := f.liar(7)
-	require.NoError(t, f.ek.TallyVotes(f.ctx, []evaluationkeeper.Vote{f.vote(0, lie, 7), f.vote(1, lie, 7), f.vote(2, lie, 7)}, 100))
+	f.tally(t, f.vote(0, lie, 7), f.vote(1, lie, 7), f.vote(2, lie, 7))
 	has, err := f.k.HasOpenDisputes(f.ctx, f.evaluation)
 	require.NoError(t, err)
 	require.False(t, has, "nobody dissented in the tally")
@@ -47,7 +46,7 @@ func TestLateValidatorChallenges(t *testing.T) {
 // account), and once the evaluation finalized no challenge is accepted.
 func TestBondedChallenger(t *testing.T) {
 	f := newFixture(t)
-	require.NoError(t, f.ek.TallyVotes(f.ctx, []evaluationkeeper.Vote{f.vote(0, f.honest, 7), f.vote(1, f.honest, 7), f.vote(2, f.honest, 7)}, 100))
+	f.tally(t, f.vote(0, f.honest, 7), f.vote(1, f.honest, 7), f.vote(2, f.honest, 7))
 	lie := f.liar(9)
 	stranger := sdk.AccAddress("stranger____________")
 	res, err := exec(f, func(ctx sdk.Context) (*types.MsgChallengeResponse, error) {

@@ -24,6 +24,7 @@ import (
 	drt "github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/bench"
 	"github.com/delphi-network/delphi/runtime/train"
+	"github.com/delphi-network/delphi/testutil/evalsim"
 	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/keeper"
@@ -89,6 +90,16 @@ func (b *fakeBank) SendCoinsFromModuleToAccount(_ context.Context, from string, 
 	return nil
 }
 
+func (b *fakeBank) SendCoinsFromModuleToModule(_ context.Context, from, to string, amt sdk.Coins) error {
+	b.sent[from+">"+to] = b.sent[from+">"+to].Add(amt...)
+	return nil
+}
+
+func (b *fakeBank) BurnCoins(_ context.Context, from string, amt sdk.Coins) error {
+	b.sent[from+">burned"] = b.sent[from+">burned"].Add(amt...)
+	return nil
+}
+
 func (b *fakeBank) FundCommunityPool(_ context.Context, amt sdk.Coins, from sdk.AccAddress) error {
 	b.sent[from.String()+">pool"] = b.sent[from.String()+">pool"].Add(amt...)
 	return nil
@@ -109,6 +120,9 @@ type fixture struct {
 	evaluation uint64
 	honest     player.Run
 	twin       uint64 // the score every validator reports for model 2
+	// sim plays the four validators' vote extensions (seeds, commitments,
+	// reveals) through x/evaluation's real consensus path.
+	sim *evalsim.Sim
 }
 
 // newFixture registers iris and a trained MLP, schedules a one-round
@@ -160,7 +174,10 @@ func (f *fixture) startEvaluation(t testing.TB, items uint32, total int) []int {
 		ModelIds: []uint64{1, 2}, Rounds: 1, ItemsPerRound: items, BlocksBetweenRounds: 2, StartDelay: 1, DeadlineBlocks: 40})
 	require.NoError(t, err)
 	f.evaluation = e.Id
-	f.beginBlock(t, 101)
+	f.ctx = f.sim.Until(t, f.ctx, 10, func(ctx sdk.Context) bool {
+		r, err := f.ek.GetRound(ctx, e.Id, 0)
+		return err == nil && r.Status == evaluationtypes.ROUND_STATUS_OPEN
+	})
 	round, err := f.ek.GetRound(f.ctx, e.Id, 0)
 	require.NoError(t, err)
 	seed, err := hex.DecodeString(round.Seed)
@@ -195,8 +212,10 @@ func newKeepers(t testing.TB) *fixture {
 		f.operators = append(f.operators, op)
 	}
 
-	ek := evaluationkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]), f.bank, authority)
+	ek := evaluationkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]),
+		evaluationtypes.Dependencies{Bank: f.bank}, authority)
 	f.ek = &ek
+	f.sim = evalsim.NewWith(f.ek, f.validators)
 	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[types.StoreKey]), f.ek, f.staking, f.slashing, f.bank, f.bank, authority)
 	f.ek.SetDisputeKeeper(f.k)
 	egs := evaluationtypes.DefaultGenesis()
@@ -204,6 +223,8 @@ func newKeepers(t testing.TB) *fixture {
 	require.NoError(t, f.ek.InitGenesis(ctx, *egs))
 	require.NoError(t, f.k.InitGenesis(ctx, *types.DefaultGenesis()))
 	f.msg, f.q = keeper.NewMsgServerImpl(f.k), keeper.NewQueryServerImpl(f.k)
+	// x/verde's BeginBlocker runs between the PreBlocker and x/evaluation's.
+	f.sim.BeginBlock = func(ctx sdk.Context) { require.NoError(t, f.k.BeginBlocker(ctx)) }
 
 	p, err := f.ek.Params.Get(ctx)
 	require.NoError(t, err)
@@ -219,23 +240,65 @@ func (f *fixture) liar(k int) player.Run {
 	return r
 }
 
+// beginBlock runs blocks, at least one, until height h: each one's
+// PreBlocker processes the validators' extensions, then x/verde's and
+// x/evaluation's BeginBlockers run.
 func (f *fixture) beginBlock(t testing.TB, h int64) {
 	t.Helper()
-	f.ctx = f.ctx.WithBlockHeight(h).WithHeaderHash([]byte(fmt.Sprintf("block-%032d", h)))
-	require.NoError(t, f.k.BeginBlocker(f.ctx))
-	require.NoError(t, f.ek.BeginBlocker(f.ctx))
+	f.ctx = f.sim.Block(t, f.ctx)
+	for f.ctx.BlockHeight() < h {
+		f.ctx = f.sim.Block(t, f.ctx)
+	}
 }
 
-// claim is a vote for both models of the evaluation with one run's values
-// (the second model's result is the same run: only model 1 is disputed).
-func (f *fixture) vote(val int, model1 player.Run, correct uint64) evaluationkeeper.Vote {
-	root := func(r player.Run) []byte { h := r.Trace.Root(); return h[:] }
+// claim is what one validator reports for round 0: model 1's result from
+// a run, model 2's the honest twin (unless onlyModel1).
+type claim struct {
+	val        int
+	model1     player.Run
+	correct    uint64
+	onlyModel1 bool
+}
+
+// vote is validator val's claim with model 1's result from run.
+func (f *fixture) vote(val int, model1 player.Run, correct uint64) claim {
+	return claim{val: val, model1: model1, correct: correct}
+}
+
+// tally has each validator report its claim about the current attempt of
+// round 0 (a validator without one reports nothing) and runs blocks
+// through the commitments and the reveals until the results are final
+// (disputes about dissenting claims are open then), or the reveal window
+// ends.
+func (f *fixture) tally(t testing.TB, claims ...claim) {
+	t.Helper()
+	round, err := f.ek.GetRound(f.ctx, f.evaluation, 0)
+	require.NoError(t, err)
 	leaves := uint64(f.honest.Trace.Len())
-	return evaluationkeeper.Vote{Validator: f.validators[val], Power: 25, Extension: evaluationtypes.VoteExtension{
-		Results: []*evaluationtypes.RoundResult{
-			{EvaluationId: f.evaluation, Round: 0, ModelId: 1, Correct: correct, TraceRoot: root(model1), Leaves: leaves},
-			{EvaluationId: f.evaluation, Round: 0, ModelId: 2, Correct: f.twin, TraceRoot: root(f.honest), Leaves: leaves},
-		}}}
+	root := func(r player.Run) []byte { h := r.Trace.Root(); return h[:] }
+	f.sim.Results = f.sim.Claims(func(i int, r evaluationtypes.Round, m uint64) *evaluationtypes.RoundResult {
+		if r.EvaluationId != f.evaluation || r.Round != 0 || r.Attempt != round.Attempt {
+			return nil
+		}
+		for _, c := range claims {
+			switch {
+			case c.val != i:
+			case m == 1:
+				return &evaluationtypes.RoundResult{Correct: c.correct, TraceRoot: root(c.model1), Leaves: leaves}
+			case !c.onlyModel1:
+				return &evaluationtypes.RoundResult{Correct: f.twin, TraceRoot: root(f.honest), Leaves: leaves}
+			}
+		}
+		return nil
+	})
+	for i := 0; i < 12; i++ {
+		f.ctx = f.sim.Block(t, f.ctx)
+		r, err := f.ek.GetRound(f.ctx, f.evaluation, 0)
+		require.NoError(t, err)
+		if _, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1); err == nil || (r.RevealEndHeight > 0 && f.ctx.BlockHeight() >= r.RevealEndHeight) {
+			return
+		}
+	}
 }
 
 // exec runs a message as baseapp does: writes land only on success.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/runtime/zoo"
-	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	"github.com/delphi-network/delphi/x/verde/player"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
@@ -43,8 +42,8 @@ func BenchmarkDisputeGame(b *testing.B) {
 				f := newFixtureWith(b, m.data, m.raw, m.items)
 				leaves = f.honest.Trace.Len()
 				lie := f.liar(leaves / 2)
-				require.NoError(b, f.ek.TallyVotes(f.ctx, []evaluationkeeper.Vote{f.vote(0, f.honest, 1), f.vote(1, f.honest, 1),
-					f.vote(2, f.honest, 1), f.vote(3, lie, 1)}, 100))
+				f.tally(b, f.vote(0, f.honest, 1), f.vote(1, f.honest, 1),
+					f.vote(2, f.honest, 1), f.vote(3, lie, 1))
 				b.StartTimer()
 				blocks, msgs, gas, refereeGas = 0, 0, 0, 0
 				for h := f.ctx.BlockHeight() + 1; f.dispute(b, 1).Status == types.DISPUTE_STATUS_OPEN; h++ {

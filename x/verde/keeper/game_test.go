@@ -7,7 +7,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
@@ -25,8 +24,8 @@ func TestLiarOutvotedLosesItsDispute(t *testing.T) {
 	f := newFixture(t)
 	per := f.honest.Model.Program.LeavesPerItem()
 	lie := f.liar(3*per + per/2)
-	votes := []evaluationkeeper.Vote{f.vote(0, f.honest, 7), f.vote(1, f.honest, 7), f.vote(2, f.honest, 7), f.vote(3, lie, 7)}
-	require.NoError(t, f.ek.TallyVotes(f.ctx, votes, 100))
+	votes := []claim{f.vote(0, f.honest, 7), f.vote(1, f.honest, 7), f.vote(2, f.honest, 7), f.vote(3, lie, 7)}
+	f.tally(t, votes...)
 	d := f.dispute(t, 1)
 	require.Equal(t, types.DISPUTE_STATUS_OPEN, d.Status)
 	require.Equal(t, f.honest.Root(), d.Claimant.TraceRoot)
@@ -68,8 +67,8 @@ func TestHonestMinorityOverturnsLyingMajority(t *testing.T) {
 			k = f.honest.Trace.Len() - 1
 		}
 		lie := f.liar(k)
-		votes := []evaluationkeeper.Vote{f.vote(0, lie, 2), f.vote(1, lie, 2), f.vote(2, lie, 2), f.vote(3, f.honest, 7)}
-		require.NoError(t, f.ek.TallyVotes(f.ctx, votes, 100))
+		votes := []claim{f.vote(0, lie, 2), f.vote(1, lie, 2), f.vote(2, lie, 2), f.vote(3, f.honest, 7)}
+		f.tally(t, votes...)
 		res, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
 		require.NoError(t, err)
 		require.Equal(t, lie.Root(), res.TraceRoot, "the lie had the votes")
@@ -103,8 +102,8 @@ func TestTimeouts(t *testing.T) {
 	t.Run("challenger silent", func(t *testing.T) {
 		f := newFixture(t)
 		lie := f.liar(4)
-		require.NoError(t, f.ek.TallyVotes(f.ctx, []evaluationkeeper.Vote{f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
-			f.vote(2, f.honest, 7), f.vote(3, lie, 7)}, 100))
+		f.tally(t, f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
+			f.vote(2, f.honest, 7), f.vote(3, lie, 7))
 		move, err := f.honestMove(1, types.SIDE_CLAIMANT)
 		require.NoError(t, err)
 		require.NoError(t, f.deliver(t, move))
@@ -117,8 +116,8 @@ func TestTimeouts(t *testing.T) {
 	t.Run("nobody justifies", func(t *testing.T) {
 		f := newFixture(t)
 		lie := f.liar(0)
-		require.NoError(t, f.ek.TallyVotes(f.ctx, []evaluationkeeper.Vote{f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
-			f.vote(2, f.honest, 7), f.vote(3, lie, 7)}, 100))
+		f.tally(t, f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
+			f.vote(2, f.honest, 7), f.vote(3, lie, 7))
 		// Bisect until the referee phase, then stay silent.
 		for f.dispute(t, 1).Phase == types.PHASE_BISECT {
 			for _, s := range []struct {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/player"
 	"github.com/delphi-network/delphi/x/verde/types"
@@ -13,10 +12,10 @@ import (
 
 // onlyModel1 is a vote with model 1's result alone (model 2 never reaches
 // quorum, so the round is redrawn at its timeout).
-func (f *fixture) onlyModel1(val int, run player.Run, correct uint64) evaluationkeeper.Vote {
-	v := f.vote(val, run, correct)
-	v.Extension.Results = v.Extension.Results[:1]
-	return v
+func (f *fixture) onlyModel1(val int, run player.Run, correct uint64) claim {
+	c := f.vote(val, run, correct)
+	c.onlyModel1 = true
+	return c
 }
 
 // TestRoundRedrawnDuringADispute: the round is redrawn while a dispute
@@ -29,8 +28,8 @@ func TestRoundRedrawnDuringADispute(t *testing.T) {
 	p.StepBlocks = 30 // time for the round to time out while the dispute waits
 	require.NoError(t, f.k.Params.Set(f.ctx, p))
 	lie := f.liar(0) // the first operator reads the benchmark item itself
-	require.NoError(t, f.ek.TallyVotes(f.ctx, []evaluationkeeper.Vote{f.onlyModel1(0, lie, 2), f.onlyModel1(1, lie, 2),
-		f.onlyModel1(2, lie, 2), f.onlyModel1(3, f.honest, 7)}, 100))
+	f.tally(t, f.onlyModel1(0, lie, 2), f.onlyModel1(1, lie, 2),
+		f.onlyModel1(2, lie, 2), f.onlyModel1(3, f.honest, 7))
 	d := f.dispute(t, 1)
 	first, err := f.ek.GetRound(f.ctx, f.evaluation, 0)
 	require.NoError(t, err)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/runtime/zoo"
-	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	"github.com/delphi-network/delphi/x/verde/player"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
@@ -47,8 +46,8 @@ func BenchmarkRefereeStep(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/%s-leaf%d", m.name, node.OpType, l), func(b *testing.B) {
 				f := newFixtureWith(b, m.data, m.raw, 2)
 				lie := f.liar(l)
-				require.NoError(b, f.ek.TallyVotes(f.ctx, []evaluationkeeper.Vote{f.vote(0, f.honest, 1), f.vote(1, f.honest, 1),
-					f.vote(2, f.honest, 1), f.vote(3, lie, 1)}, 100))
+				f.tally(b, f.vote(0, f.honest, 1), f.vote(1, f.honest, 1),
+					f.vote(2, f.honest, 1), f.vote(3, lie, 1))
 				for f.dispute(b, 1).Phase == types.PHASE_BISECT {
 					for _, side := range []struct {
 						s   types.Side

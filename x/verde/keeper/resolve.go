@@ -52,7 +52,7 @@ func (k Keeper) resolve(ctx context.Context, d *types.Dispute, status types.Disp
 				return err
 			}
 		case types.DISPUTE_STATUS_BOTH_LOST:
-			if err := k.eval.CancelEvaluation(ctx, d.EvaluationId, "dispute: neither claim about a result holds"); err != nil {
+			if err := k.eval.CancelEvaluation(ctx, d.EvaluationId, "dispute: neither claim about a result holds", false); err != nil {
 				return err
 			}
 		}

@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/delphi-network/delphi/runtime/llm"
-	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/player"
 	"github.com/delphi-network/delphi/x/verde/types"
@@ -68,8 +67,8 @@ func TestTextLiarLosesAtEveryKindOfLeaf(t *testing.T) {
 				f := newTextFixture(t, tc.c, 2)
 				k := l.leaf(f)
 				liar := f.liar(k)
-				votes := []evaluationkeeper.Vote{f.vote(0, f.honest, 1), f.vote(1, f.honest, 1), f.vote(2, f.honest, 1), f.vote(3, liar, 1)}
-				require.NoError(t, f.ek.TallyVotes(f.ctx, votes, 100))
+				votes := []claim{f.vote(0, f.honest, 1), f.vote(1, f.honest, 1), f.vote(2, f.honest, 1), f.vote(3, liar, 1)}
+				f.tally(t, votes...)
 				steps := f.play(t, 1, f.honest, liar)
 				d := f.dispute(t, 1)
 				require.Equal(t, types.DISPUTE_STATUS_CLAIMANT_WON, d.Status, d.Reason)
@@ -88,8 +87,8 @@ func TestTextHonestMinorityOverturns(t *testing.T) {
 	f := newTextFixture(t, textCase{"kjv-complete", "gguf", true}, 2)
 	k := leafOf(t, f, 1, part(llm.PartPick))
 	liar := f.liar(k)
-	votes := []evaluationkeeper.Vote{f.vote(0, liar, 2), f.vote(1, liar, 2), f.vote(2, liar, 2), f.vote(3, f.honest, 0)}
-	require.NoError(t, f.ek.TallyVotes(f.ctx, votes, 100))
+	votes := []claim{f.vote(0, liar, 2), f.vote(1, liar, 2), f.vote(2, liar, 2), f.vote(3, f.honest, 0)}
+	f.tally(t, votes...)
 	f.play(t, 1, liar, f.honest)
 	d := f.dispute(t, 1)
 	require.Equal(t, types.DISPUTE_STATUS_CHALLENGER_WON, d.Status, d.Reason)
@@ -111,8 +110,8 @@ func TestTextHonestMinorityOverturns(t *testing.T) {
 func toReferee(t *testing.T, f *fixture, k int) *types.MsgSubmitOperatorInputs {
 	t.Helper()
 	liar := f.liar(k)
-	require.NoError(t, f.ek.TallyVotes(f.ctx, []evaluationkeeper.Vote{f.vote(0, f.honest, 1), f.vote(1, f.honest, 1),
-		f.vote(2, f.honest, 1), f.vote(3, liar, 1)}, 100))
+	f.tally(t, f.vote(0, f.honest, 1), f.vote(1, f.honest, 1),
+		f.vote(2, f.honest, 1), f.vote(3, liar, 1))
 	for f.dispute(t, 1).Phase == types.PHASE_BISECT {
 		for _, s := range []struct {
 			side types.Side

@@ -371,6 +371,312 @@ func (x *_GenesisState_11_list) IsValid() bool {
 	return x.list != nil
 }
 
+var _ protoreflect.List = (*_GenesisState_13_list)(nil)
+
+type _GenesisState_13_list struct {
+	list *[]*Seed
+}
+
+func (x *_GenesisState_13_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_GenesisState_13_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_GenesisState_13_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Seed)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_GenesisState_13_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Seed)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_GenesisState_13_list) AppendMutable() protoreflect.Value {
+	v := new(Seed)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_13_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_GenesisState_13_list) NewElement() protoreflect.Value {
+	v := new(Seed)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_13_list) IsValid() bool {
+	return x.list != nil
+}
+
+var _ protoreflect.List = (*_GenesisState_14_list)(nil)
+
+type _GenesisState_14_list struct {
+	list *[]*GenesisSeedEntry
+}
+
+func (x *_GenesisState_14_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_GenesisState_14_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_GenesisState_14_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*GenesisSeedEntry)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_GenesisState_14_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*GenesisSeedEntry)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_GenesisState_14_list) AppendMutable() protoreflect.Value {
+	v := new(GenesisSeedEntry)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_14_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_GenesisState_14_list) NewElement() protoreflect.Value {
+	v := new(GenesisSeedEntry)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_14_list) IsValid() bool {
+	return x.list != nil
+}
+
+var _ protoreflect.List = (*_GenesisState_15_list)(nil)
+
+type _GenesisState_15_list struct {
+	list *[]*Commitment
+}
+
+func (x *_GenesisState_15_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_GenesisState_15_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_GenesisState_15_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Commitment)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_GenesisState_15_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Commitment)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_GenesisState_15_list) AppendMutable() protoreflect.Value {
+	v := new(Commitment)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_15_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_GenesisState_15_list) NewElement() protoreflect.Value {
+	v := new(Commitment)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_15_list) IsValid() bool {
+	return x.list != nil
+}
+
+var _ protoreflect.List = (*_GenesisState_16_list)(nil)
+
+type _GenesisState_16_list struct {
+	list *[]*Participation
+}
+
+func (x *_GenesisState_16_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_GenesisState_16_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_GenesisState_16_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Participation)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_GenesisState_16_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Participation)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_GenesisState_16_list) AppendMutable() protoreflect.Value {
+	v := new(Participation)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_16_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_GenesisState_16_list) NewElement() protoreflect.Value {
+	v := new(Participation)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_16_list) IsValid() bool {
+	return x.list != nil
+}
+
+var _ protoreflect.List = (*_GenesisState_17_list)(nil)
+
+type _GenesisState_17_list struct {
+	list *[]*RewardPool
+}
+
+func (x *_GenesisState_17_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_GenesisState_17_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_GenesisState_17_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*RewardPool)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_GenesisState_17_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*RewardPool)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_GenesisState_17_list) AppendMutable() protoreflect.Value {
+	v := new(RewardPool)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_17_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_GenesisState_17_list) NewElement() protoreflect.Value {
+	v := new(RewardPool)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_17_list) IsValid() bool {
+	return x.list != nil
+}
+
+var _ protoreflect.List = (*_GenesisState_18_list)(nil)
+
+type _GenesisState_18_list struct {
+	list *[]*Draw
+}
+
+func (x *_GenesisState_18_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_GenesisState_18_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_GenesisState_18_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Draw)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_GenesisState_18_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*Draw)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_GenesisState_18_list) AppendMutable() protoreflect.Value {
+	v := new(Draw)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_18_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_GenesisState_18_list) NewElement() protoreflect.Value {
+	v := new(Draw)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_18_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
 	md_GenesisState                    protoreflect.MessageDescriptor
 	fd_GenesisState_params             protoreflect.FieldDescriptor
@@ -385,6 +691,12 @@ var (
 	fd_GenesisState_disagreements      protoreflect.FieldDescriptor
 	fd_GenesisState_index              protoreflect.FieldDescriptor
 	fd_GenesisState_extension_limits   protoreflect.FieldDescriptor
+	fd_GenesisState_seeds              protoreflect.FieldDescriptor
+	fd_GenesisState_seed_entries       protoreflect.FieldDescriptor
+	fd_GenesisState_commitments        protoreflect.FieldDescriptor
+	fd_GenesisState_participations     protoreflect.FieldDescriptor
+	fd_GenesisState_reward_pools       protoreflect.FieldDescriptor
+	fd_GenesisState_draws              protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -402,6 +714,12 @@ func init() {
 	fd_GenesisState_disagreements = md_GenesisState.Fields().ByName("disagreements")
 	fd_GenesisState_index = md_GenesisState.Fields().ByName("index")
 	fd_GenesisState_extension_limits = md_GenesisState.Fields().ByName("extension_limits")
+	fd_GenesisState_seeds = md_GenesisState.Fields().ByName("seeds")
+	fd_GenesisState_seed_entries = md_GenesisState.Fields().ByName("seed_entries")
+	fd_GenesisState_commitments = md_GenesisState.Fields().ByName("commitments")
+	fd_GenesisState_participations = md_GenesisState.Fields().ByName("participations")
+	fd_GenesisState_reward_pools = md_GenesisState.Fields().ByName("reward_pools")
+	fd_GenesisState_draws = md_GenesisState.Fields().ByName("draws")
 }
 
 var _ protoreflect.Message = (*fastReflection_GenesisState)(nil)
@@ -541,6 +859,42 @@ func (x *fastReflection_GenesisState) Range(f func(protoreflect.FieldDescriptor,
 			return
 		}
 	}
+	if len(x.Seeds) != 0 {
+		value := protoreflect.ValueOfList(&_GenesisState_13_list{list: &x.Seeds})
+		if !f(fd_GenesisState_seeds, value) {
+			return
+		}
+	}
+	if len(x.SeedEntries) != 0 {
+		value := protoreflect.ValueOfList(&_GenesisState_14_list{list: &x.SeedEntries})
+		if !f(fd_GenesisState_seed_entries, value) {
+			return
+		}
+	}
+	if len(x.Commitments) != 0 {
+		value := protoreflect.ValueOfList(&_GenesisState_15_list{list: &x.Commitments})
+		if !f(fd_GenesisState_commitments, value) {
+			return
+		}
+	}
+	if len(x.Participations) != 0 {
+		value := protoreflect.ValueOfList(&_GenesisState_16_list{list: &x.Participations})
+		if !f(fd_GenesisState_participations, value) {
+			return
+		}
+	}
+	if len(x.RewardPools) != 0 {
+		value := protoreflect.ValueOfList(&_GenesisState_17_list{list: &x.RewardPools})
+		if !f(fd_GenesisState_reward_pools, value) {
+			return
+		}
+	}
+	if len(x.Draws) != 0 {
+		value := protoreflect.ValueOfList(&_GenesisState_18_list{list: &x.Draws})
+		if !f(fd_GenesisState_draws, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -580,6 +934,18 @@ func (x *fastReflection_GenesisState) Has(fd protoreflect.FieldDescriptor) bool 
 		return len(x.Index) != 0
 	case "delphi.evaluation.v1.GenesisState.extension_limits":
 		return x.ExtensionLimits != nil
+	case "delphi.evaluation.v1.GenesisState.seeds":
+		return len(x.Seeds) != 0
+	case "delphi.evaluation.v1.GenesisState.seed_entries":
+		return len(x.SeedEntries) != 0
+	case "delphi.evaluation.v1.GenesisState.commitments":
+		return len(x.Commitments) != 0
+	case "delphi.evaluation.v1.GenesisState.participations":
+		return len(x.Participations) != 0
+	case "delphi.evaluation.v1.GenesisState.reward_pools":
+		return len(x.RewardPools) != 0
+	case "delphi.evaluation.v1.GenesisState.draws":
+		return len(x.Draws) != 0
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -620,6 +986,18 @@ func (x *fastReflection_GenesisState) Clear(fd protoreflect.FieldDescriptor) {
 		x.Index = nil
 	case "delphi.evaluation.v1.GenesisState.extension_limits":
 		x.ExtensionLimits = nil
+	case "delphi.evaluation.v1.GenesisState.seeds":
+		x.Seeds = nil
+	case "delphi.evaluation.v1.GenesisState.seed_entries":
+		x.SeedEntries = nil
+	case "delphi.evaluation.v1.GenesisState.commitments":
+		x.Commitments = nil
+	case "delphi.evaluation.v1.GenesisState.participations":
+		x.Participations = nil
+	case "delphi.evaluation.v1.GenesisState.reward_pools":
+		x.RewardPools = nil
+	case "delphi.evaluation.v1.GenesisState.draws":
+		x.Draws = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -693,6 +1071,42 @@ func (x *fastReflection_GenesisState) Get(descriptor protoreflect.FieldDescripto
 	case "delphi.evaluation.v1.GenesisState.extension_limits":
 		value := x.ExtensionLimits
 		return protoreflect.ValueOfMessage(value.ProtoReflect())
+	case "delphi.evaluation.v1.GenesisState.seeds":
+		if len(x.Seeds) == 0 {
+			return protoreflect.ValueOfList(&_GenesisState_13_list{})
+		}
+		listValue := &_GenesisState_13_list{list: &x.Seeds}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.GenesisState.seed_entries":
+		if len(x.SeedEntries) == 0 {
+			return protoreflect.ValueOfList(&_GenesisState_14_list{})
+		}
+		listValue := &_GenesisState_14_list{list: &x.SeedEntries}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.GenesisState.commitments":
+		if len(x.Commitments) == 0 {
+			return protoreflect.ValueOfList(&_GenesisState_15_list{})
+		}
+		listValue := &_GenesisState_15_list{list: &x.Commitments}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.GenesisState.participations":
+		if len(x.Participations) == 0 {
+			return protoreflect.ValueOfList(&_GenesisState_16_list{})
+		}
+		listValue := &_GenesisState_16_list{list: &x.Participations}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.GenesisState.reward_pools":
+		if len(x.RewardPools) == 0 {
+			return protoreflect.ValueOfList(&_GenesisState_17_list{})
+		}
+		listValue := &_GenesisState_17_list{list: &x.RewardPools}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.GenesisState.draws":
+		if len(x.Draws) == 0 {
+			return protoreflect.ValueOfList(&_GenesisState_18_list{})
+		}
+		listValue := &_GenesisState_18_list{list: &x.Draws}
+		return protoreflect.ValueOfList(listValue)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -751,6 +1165,30 @@ func (x *fastReflection_GenesisState) Set(fd protoreflect.FieldDescriptor, value
 		x.Index = *clv.list
 	case "delphi.evaluation.v1.GenesisState.extension_limits":
 		x.ExtensionLimits = value.Message().Interface().(*ExtensionLimits)
+	case "delphi.evaluation.v1.GenesisState.seeds":
+		lv := value.List()
+		clv := lv.(*_GenesisState_13_list)
+		x.Seeds = *clv.list
+	case "delphi.evaluation.v1.GenesisState.seed_entries":
+		lv := value.List()
+		clv := lv.(*_GenesisState_14_list)
+		x.SeedEntries = *clv.list
+	case "delphi.evaluation.v1.GenesisState.commitments":
+		lv := value.List()
+		clv := lv.(*_GenesisState_15_list)
+		x.Commitments = *clv.list
+	case "delphi.evaluation.v1.GenesisState.participations":
+		lv := value.List()
+		clv := lv.(*_GenesisState_16_list)
+		x.Participations = *clv.list
+	case "delphi.evaluation.v1.GenesisState.reward_pools":
+		lv := value.List()
+		clv := lv.(*_GenesisState_17_list)
+		x.RewardPools = *clv.list
+	case "delphi.evaluation.v1.GenesisState.draws":
+		lv := value.List()
+		clv := lv.(*_GenesisState_18_list)
+		x.Draws = *clv.list
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -823,6 +1261,42 @@ func (x *fastReflection_GenesisState) Mutable(fd protoreflect.FieldDescriptor) p
 			x.ExtensionLimits = new(ExtensionLimits)
 		}
 		return protoreflect.ValueOfMessage(x.ExtensionLimits.ProtoReflect())
+	case "delphi.evaluation.v1.GenesisState.seeds":
+		if x.Seeds == nil {
+			x.Seeds = []*Seed{}
+		}
+		value := &_GenesisState_13_list{list: &x.Seeds}
+		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.GenesisState.seed_entries":
+		if x.SeedEntries == nil {
+			x.SeedEntries = []*GenesisSeedEntry{}
+		}
+		value := &_GenesisState_14_list{list: &x.SeedEntries}
+		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.GenesisState.commitments":
+		if x.Commitments == nil {
+			x.Commitments = []*Commitment{}
+		}
+		value := &_GenesisState_15_list{list: &x.Commitments}
+		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.GenesisState.participations":
+		if x.Participations == nil {
+			x.Participations = []*Participation{}
+		}
+		value := &_GenesisState_16_list{list: &x.Participations}
+		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.GenesisState.reward_pools":
+		if x.RewardPools == nil {
+			x.RewardPools = []*RewardPool{}
+		}
+		value := &_GenesisState_17_list{list: &x.RewardPools}
+		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.GenesisState.draws":
+		if x.Draws == nil {
+			x.Draws = []*Draw{}
+		}
+		value := &_GenesisState_18_list{list: &x.Draws}
+		return protoreflect.ValueOfList(value)
 	case "delphi.evaluation.v1.GenesisState.next_benchmark_id":
 		panic(fmt.Errorf("field next_benchmark_id of message delphi.evaluation.v1.GenesisState is not mutable"))
 	case "delphi.evaluation.v1.GenesisState.next_model_id":
@@ -875,6 +1349,24 @@ func (x *fastReflection_GenesisState) NewField(fd protoreflect.FieldDescriptor) 
 	case "delphi.evaluation.v1.GenesisState.extension_limits":
 		m := new(ExtensionLimits)
 		return protoreflect.ValueOfMessage(m.ProtoReflect())
+	case "delphi.evaluation.v1.GenesisState.seeds":
+		list := []*Seed{}
+		return protoreflect.ValueOfList(&_GenesisState_13_list{list: &list})
+	case "delphi.evaluation.v1.GenesisState.seed_entries":
+		list := []*GenesisSeedEntry{}
+		return protoreflect.ValueOfList(&_GenesisState_14_list{list: &list})
+	case "delphi.evaluation.v1.GenesisState.commitments":
+		list := []*Commitment{}
+		return protoreflect.ValueOfList(&_GenesisState_15_list{list: &list})
+	case "delphi.evaluation.v1.GenesisState.participations":
+		list := []*Participation{}
+		return protoreflect.ValueOfList(&_GenesisState_16_list{list: &list})
+	case "delphi.evaluation.v1.GenesisState.reward_pools":
+		list := []*RewardPool{}
+		return protoreflect.ValueOfList(&_GenesisState_17_list{list: &list})
+	case "delphi.evaluation.v1.GenesisState.draws":
+		list := []*Draw{}
+		return protoreflect.ValueOfList(&_GenesisState_18_list{list: &list})
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisState"))
@@ -1003,6 +1495,42 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 			l = options.Size(x.ExtensionLimits)
 			n += 1 + l + runtime.Sov(uint64(l))
 		}
+		if len(x.Seeds) > 0 {
+			for _, e := range x.Seeds {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if len(x.SeedEntries) > 0 {
+			for _, e := range x.SeedEntries {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if len(x.Commitments) > 0 {
+			for _, e := range x.Commitments {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if len(x.Participations) > 0 {
+			for _, e := range x.Participations {
+				l = options.Size(e)
+				n += 2 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if len(x.RewardPools) > 0 {
+			for _, e := range x.RewardPools {
+				l = options.Size(e)
+				n += 2 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if len(x.Draws) > 0 {
+			for _, e := range x.Draws {
+				l = options.Size(e)
+				n += 2 + l + runtime.Sov(uint64(l))
+			}
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -1031,6 +1559,108 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Draws) > 0 {
+			for iNdEx := len(x.Draws) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Draws[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x1
+				i--
+				dAtA[i] = 0x92
+			}
+		}
+		if len(x.RewardPools) > 0 {
+			for iNdEx := len(x.RewardPools) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.RewardPools[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x1
+				i--
+				dAtA[i] = 0x8a
+			}
+		}
+		if len(x.Participations) > 0 {
+			for iNdEx := len(x.Participations) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Participations[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x1
+				i--
+				dAtA[i] = 0x82
+			}
+		}
+		if len(x.Commitments) > 0 {
+			for iNdEx := len(x.Commitments) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Commitments[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x7a
+			}
+		}
+		if len(x.SeedEntries) > 0 {
+			for iNdEx := len(x.SeedEntries) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.SeedEntries[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x72
+			}
+		}
+		if len(x.Seeds) > 0 {
+			for iNdEx := len(x.Seeds) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Seeds[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x6a
+			}
 		}
 		if x.ExtensionLimits != nil {
 			encoded, err := options.Marshal(x.ExtensionLimits)
@@ -1603,6 +2233,1257 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
 				}
 				iNdEx = postIndex
+			case 13:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Seeds", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Seeds = append(x.Seeds, &Seed{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Seeds[len(x.Seeds)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 14:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field SeedEntries", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.SeedEntries = append(x.SeedEntries, &GenesisSeedEntry{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.SeedEntries[len(x.SeedEntries)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 15:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Commitments", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Commitments = append(x.Commitments, &Commitment{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Commitments[len(x.Commitments)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 16:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Participations", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Participations = append(x.Participations, &Participation{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Participations[len(x.Participations)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 17:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RewardPools", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.RewardPools = append(x.RewardPools, &RewardPool{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.RewardPools[len(x.RewardPools)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 18:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Draws", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Draws = append(x.Draws, &Draw{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Draws[len(x.Draws)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_GenesisSeedEntry           protoreflect.MessageDescriptor
+	fd_GenesisSeedEntry_height    protoreflect.FieldDescriptor
+	fd_GenesisSeedEntry_validator protoreflect.FieldDescriptor
+	fd_GenesisSeedEntry_entry     protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_genesis_proto_init()
+	md_GenesisSeedEntry = File_delphi_evaluation_v1_genesis_proto.Messages().ByName("GenesisSeedEntry")
+	fd_GenesisSeedEntry_height = md_GenesisSeedEntry.Fields().ByName("height")
+	fd_GenesisSeedEntry_validator = md_GenesisSeedEntry.Fields().ByName("validator")
+	fd_GenesisSeedEntry_entry = md_GenesisSeedEntry.Fields().ByName("entry")
+}
+
+var _ protoreflect.Message = (*fastReflection_GenesisSeedEntry)(nil)
+
+type fastReflection_GenesisSeedEntry GenesisSeedEntry
+
+func (x *GenesisSeedEntry) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_GenesisSeedEntry)(x)
+}
+
+func (x *GenesisSeedEntry) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_genesis_proto_msgTypes[1]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_GenesisSeedEntry_messageType fastReflection_GenesisSeedEntry_messageType
+var _ protoreflect.MessageType = fastReflection_GenesisSeedEntry_messageType{}
+
+type fastReflection_GenesisSeedEntry_messageType struct{}
+
+func (x fastReflection_GenesisSeedEntry_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_GenesisSeedEntry)(nil)
+}
+func (x fastReflection_GenesisSeedEntry_messageType) New() protoreflect.Message {
+	return new(fastReflection_GenesisSeedEntry)
+}
+func (x fastReflection_GenesisSeedEntry_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_GenesisSeedEntry
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_GenesisSeedEntry) Descriptor() protoreflect.MessageDescriptor {
+	return md_GenesisSeedEntry
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_GenesisSeedEntry) Type() protoreflect.MessageType {
+	return _fastReflection_GenesisSeedEntry_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_GenesisSeedEntry) New() protoreflect.Message {
+	return new(fastReflection_GenesisSeedEntry)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_GenesisSeedEntry) Interface() protoreflect.ProtoMessage {
+	return (*GenesisSeedEntry)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_GenesisSeedEntry) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.Height != int64(0) {
+		value := protoreflect.ValueOfInt64(x.Height)
+		if !f(fd_GenesisSeedEntry_height, value) {
+			return
+		}
+	}
+	if x.Validator != "" {
+		value := protoreflect.ValueOfString(x.Validator)
+		if !f(fd_GenesisSeedEntry_validator, value) {
+			return
+		}
+	}
+	if x.Entry != nil {
+		value := protoreflect.ValueOfMessage(x.Entry.ProtoReflect())
+		if !f(fd_GenesisSeedEntry_entry, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_GenesisSeedEntry) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.GenesisSeedEntry.height":
+		return x.Height != int64(0)
+	case "delphi.evaluation.v1.GenesisSeedEntry.validator":
+		return x.Validator != ""
+	case "delphi.evaluation.v1.GenesisSeedEntry.entry":
+		return x.Entry != nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisSeedEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.GenesisSeedEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_GenesisSeedEntry) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.GenesisSeedEntry.height":
+		x.Height = int64(0)
+	case "delphi.evaluation.v1.GenesisSeedEntry.validator":
+		x.Validator = ""
+	case "delphi.evaluation.v1.GenesisSeedEntry.entry":
+		x.Entry = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisSeedEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.GenesisSeedEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_GenesisSeedEntry) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.GenesisSeedEntry.height":
+		value := x.Height
+		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.GenesisSeedEntry.validator":
+		value := x.Validator
+		return protoreflect.ValueOfString(value)
+	case "delphi.evaluation.v1.GenesisSeedEntry.entry":
+		value := x.Entry
+		return protoreflect.ValueOfMessage(value.ProtoReflect())
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisSeedEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.GenesisSeedEntry does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_GenesisSeedEntry) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.GenesisSeedEntry.height":
+		x.Height = value.Int()
+	case "delphi.evaluation.v1.GenesisSeedEntry.validator":
+		x.Validator = value.Interface().(string)
+	case "delphi.evaluation.v1.GenesisSeedEntry.entry":
+		x.Entry = value.Message().Interface().(*SeedEntry)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisSeedEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.GenesisSeedEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_GenesisSeedEntry) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.GenesisSeedEntry.entry":
+		if x.Entry == nil {
+			x.Entry = new(SeedEntry)
+		}
+		return protoreflect.ValueOfMessage(x.Entry.ProtoReflect())
+	case "delphi.evaluation.v1.GenesisSeedEntry.height":
+		panic(fmt.Errorf("field height of message delphi.evaluation.v1.GenesisSeedEntry is not mutable"))
+	case "delphi.evaluation.v1.GenesisSeedEntry.validator":
+		panic(fmt.Errorf("field validator of message delphi.evaluation.v1.GenesisSeedEntry is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisSeedEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.GenesisSeedEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_GenesisSeedEntry) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.GenesisSeedEntry.height":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.GenesisSeedEntry.validator":
+		return protoreflect.ValueOfString("")
+	case "delphi.evaluation.v1.GenesisSeedEntry.entry":
+		m := new(SeedEntry)
+		return protoreflect.ValueOfMessage(m.ProtoReflect())
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.GenesisSeedEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.GenesisSeedEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_GenesisSeedEntry) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.GenesisSeedEntry", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_GenesisSeedEntry) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_GenesisSeedEntry) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_GenesisSeedEntry) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_GenesisSeedEntry) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*GenesisSeedEntry)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.Height != 0 {
+			n += 1 + runtime.Sov(uint64(x.Height))
+		}
+		l = len(x.Validator)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.Entry != nil {
+			l = options.Size(x.Entry)
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*GenesisSeedEntry)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.Entry != nil {
+			encoded, err := options.Marshal(x.Entry)
+			if err != nil {
+				return protoiface.MarshalOutput{
+					NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+					Buf:               input.Buf,
+				}, err
+			}
+			i -= len(encoded)
+			copy(dAtA[i:], encoded)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+			i--
+			dAtA[i] = 0x1a
+		}
+		if len(x.Validator) > 0 {
+			i -= len(x.Validator)
+			copy(dAtA[i:], x.Validator)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Validator)))
+			i--
+			dAtA[i] = 0x12
+		}
+		if x.Height != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Height))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*GenesisSeedEntry)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: GenesisSeedEntry: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: GenesisSeedEntry: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+				}
+				x.Height = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Height |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Validator = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 3:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Entry", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if x.Entry == nil {
+					x.Entry = &SeedEntry{}
+				}
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Entry); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_Draw               protoreflect.MessageDescriptor
+	fd_Draw_seed_height   protoreflect.FieldDescriptor
+	fd_Draw_evaluation_id protoreflect.FieldDescriptor
+	fd_Draw_round         protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_genesis_proto_init()
+	md_Draw = File_delphi_evaluation_v1_genesis_proto.Messages().ByName("Draw")
+	fd_Draw_seed_height = md_Draw.Fields().ByName("seed_height")
+	fd_Draw_evaluation_id = md_Draw.Fields().ByName("evaluation_id")
+	fd_Draw_round = md_Draw.Fields().ByName("round")
+}
+
+var _ protoreflect.Message = (*fastReflection_Draw)(nil)
+
+type fastReflection_Draw Draw
+
+func (x *Draw) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_Draw)(x)
+}
+
+func (x *Draw) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_genesis_proto_msgTypes[2]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_Draw_messageType fastReflection_Draw_messageType
+var _ protoreflect.MessageType = fastReflection_Draw_messageType{}
+
+type fastReflection_Draw_messageType struct{}
+
+func (x fastReflection_Draw_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_Draw)(nil)
+}
+func (x fastReflection_Draw_messageType) New() protoreflect.Message {
+	return new(fastReflection_Draw)
+}
+func (x fastReflection_Draw_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_Draw
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_Draw) Descriptor() protoreflect.MessageDescriptor {
+	return md_Draw
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_Draw) Type() protoreflect.MessageType {
+	return _fastReflection_Draw_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_Draw) New() protoreflect.Message {
+	return new(fastReflection_Draw)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_Draw) Interface() protoreflect.ProtoMessage {
+	return (*Draw)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_Draw) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.SeedHeight != int64(0) {
+		value := protoreflect.ValueOfInt64(x.SeedHeight)
+		if !f(fd_Draw_seed_height, value) {
+			return
+		}
+	}
+	if x.EvaluationId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.EvaluationId)
+		if !f(fd_Draw_evaluation_id, value) {
+			return
+		}
+	}
+	if x.Round != uint32(0) {
+		value := protoreflect.ValueOfUint32(x.Round)
+		if !f(fd_Draw_round, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_Draw) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Draw.seed_height":
+		return x.SeedHeight != int64(0)
+	case "delphi.evaluation.v1.Draw.evaluation_id":
+		return x.EvaluationId != uint64(0)
+	case "delphi.evaluation.v1.Draw.round":
+		return x.Round != uint32(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Draw"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Draw does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Draw) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Draw.seed_height":
+		x.SeedHeight = int64(0)
+	case "delphi.evaluation.v1.Draw.evaluation_id":
+		x.EvaluationId = uint64(0)
+	case "delphi.evaluation.v1.Draw.round":
+		x.Round = uint32(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Draw"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Draw does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_Draw) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.Draw.seed_height":
+		value := x.SeedHeight
+		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.Draw.evaluation_id":
+		value := x.EvaluationId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.Draw.round":
+		value := x.Round
+		return protoreflect.ValueOfUint32(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Draw"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Draw does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Draw) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Draw.seed_height":
+		x.SeedHeight = value.Int()
+	case "delphi.evaluation.v1.Draw.evaluation_id":
+		x.EvaluationId = value.Uint()
+	case "delphi.evaluation.v1.Draw.round":
+		x.Round = uint32(value.Uint())
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Draw"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Draw does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Draw) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Draw.seed_height":
+		panic(fmt.Errorf("field seed_height of message delphi.evaluation.v1.Draw is not mutable"))
+	case "delphi.evaluation.v1.Draw.evaluation_id":
+		panic(fmt.Errorf("field evaluation_id of message delphi.evaluation.v1.Draw is not mutable"))
+	case "delphi.evaluation.v1.Draw.round":
+		panic(fmt.Errorf("field round of message delphi.evaluation.v1.Draw is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Draw"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Draw does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_Draw) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Draw.seed_height":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.Draw.evaluation_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.Draw.round":
+		return protoreflect.ValueOfUint32(uint32(0))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Draw"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Draw does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_Draw) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.Draw", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_Draw) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Draw) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_Draw) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_Draw) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*Draw)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.SeedHeight != 0 {
+			n += 1 + runtime.Sov(uint64(x.SeedHeight))
+		}
+		if x.EvaluationId != 0 {
+			n += 1 + runtime.Sov(uint64(x.EvaluationId))
+		}
+		if x.Round != 0 {
+			n += 1 + runtime.Sov(uint64(x.Round))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*Draw)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.Round != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Round))
+			i--
+			dAtA[i] = 0x18
+		}
+		if x.EvaluationId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.EvaluationId))
+			i--
+			dAtA[i] = 0x10
+		}
+		if x.SeedHeight != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.SeedHeight))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*Draw)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: Draw: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: Draw: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field SeedHeight", wireType)
+				}
+				x.SeedHeight = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.SeedHeight |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+				}
+				x.EvaluationId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.EvaluationId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 3:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+				}
+				x.Round = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Round |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -1671,6 +3552,15 @@ type GenesisState struct {
 	Index            []*IndexEntry   `protobuf:"bytes,11,rep,name=index,proto3" json:"index,omitempty"`
 	// extension_limits: the bounds of the last height's vote extensions.
 	ExtensionLimits *ExtensionLimits `protobuf:"bytes,12,opt,name=extension_limits,json=extensionLimits,proto3" json:"extension_limits,omitempty"`
+	// seeds and every validator's contribution to them.
+	Seeds       []*Seed             `protobuf:"bytes,13,rep,name=seeds,proto3" json:"seeds,omitempty"`
+	SeedEntries []*GenesisSeedEntry `protobuf:"bytes,14,rep,name=seed_entries,json=seedEntries,proto3" json:"seed_entries,omitempty"`
+	// commitments of open rounds.
+	Commitments    []*Commitment    `protobuf:"bytes,15,rep,name=commitments,proto3" json:"commitments,omitempty"`
+	Participations []*Participation `protobuf:"bytes,16,rep,name=participations,proto3" json:"participations,omitempty"`
+	RewardPools    []*RewardPool    `protobuf:"bytes,17,rep,name=reward_pools,json=rewardPools,proto3" json:"reward_pools,omitempty"`
+	// draws: the round draws waiting for their seed.
+	Draws []*Draw `protobuf:"bytes,18,rep,name=draws,proto3" json:"draws,omitempty"`
 }
 
 func (x *GenesisState) Reset() {
@@ -1777,6 +3667,154 @@ func (x *GenesisState) GetExtensionLimits() *ExtensionLimits {
 	return nil
 }
 
+func (x *GenesisState) GetSeeds() []*Seed {
+	if x != nil {
+		return x.Seeds
+	}
+	return nil
+}
+
+func (x *GenesisState) GetSeedEntries() []*GenesisSeedEntry {
+	if x != nil {
+		return x.SeedEntries
+	}
+	return nil
+}
+
+func (x *GenesisState) GetCommitments() []*Commitment {
+	if x != nil {
+		return x.Commitments
+	}
+	return nil
+}
+
+func (x *GenesisState) GetParticipations() []*Participation {
+	if x != nil {
+		return x.Participations
+	}
+	return nil
+}
+
+func (x *GenesisState) GetRewardPools() []*RewardPool {
+	if x != nil {
+		return x.RewardPools
+	}
+	return nil
+}
+
+func (x *GenesisState) GetDraws() []*Draw {
+	if x != nil {
+		return x.Draws
+	}
+	return nil
+}
+
+// GenesisSeedEntry is a SeedEntry with its key.
+type GenesisSeedEntry struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	Height int64 `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	// validator is the consensus address (hex).
+	Validator string     `protobuf:"bytes,2,opt,name=validator,proto3" json:"validator,omitempty"`
+	Entry     *SeedEntry `protobuf:"bytes,3,opt,name=entry,proto3" json:"entry,omitempty"`
+}
+
+func (x *GenesisSeedEntry) Reset() {
+	*x = GenesisSeedEntry{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_genesis_proto_msgTypes[1]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *GenesisSeedEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GenesisSeedEntry) ProtoMessage() {}
+
+// Deprecated: Use GenesisSeedEntry.ProtoReflect.Descriptor instead.
+func (*GenesisSeedEntry) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_genesis_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *GenesisSeedEntry) GetHeight() int64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *GenesisSeedEntry) GetValidator() string {
+	if x != nil {
+		return x.Validator
+	}
+	return ""
+}
+
+func (x *GenesisSeedEntry) GetEntry() *SeedEntry {
+	if x != nil {
+		return x.Entry
+	}
+	return nil
+}
+
+// Draw is a round of an evaluation waiting to be drawn with the seed of a
+// height.
+type Draw struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	SeedHeight   int64  `protobuf:"varint,1,opt,name=seed_height,json=seedHeight,proto3" json:"seed_height,omitempty"`
+	EvaluationId uint64 `protobuf:"varint,2,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round        uint32 `protobuf:"varint,3,opt,name=round,proto3" json:"round,omitempty"`
+}
+
+func (x *Draw) Reset() {
+	*x = Draw{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_genesis_proto_msgTypes[2]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *Draw) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Draw) ProtoMessage() {}
+
+// Deprecated: Use Draw.ProtoReflect.Descriptor instead.
+func (*Draw) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_genesis_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *Draw) GetSeedHeight() int64 {
+	if x != nil {
+		return x.SeedHeight
+	}
+	return 0
+}
+
+func (x *Draw) GetEvaluationId() uint64 {
+	if x != nil {
+		return x.EvaluationId
+	}
+	return 0
+}
+
+func (x *Draw) GetRound() uint32 {
+	if x != nil {
+		return x.Round
+	}
+	return 0
+}
+
 var File_delphi_evaluation_v1_genesis_proto protoreflect.FileDescriptor
 
 var file_delphi_evaluation_v1_genesis_proto_rawDesc = []byte{
@@ -1791,7 +3829,7 @@ var file_delphi_evaluation_v1_genesis_proto_rawDesc = []byte{
 	0x6f, 0x6e, 0x2f, 0x76, 0x31, 0x2f, 0x76, 0x6f, 0x74, 0x65, 0x5f, 0x65, 0x78, 0x74, 0x65, 0x6e,
 	0x73, 0x69, 0x6f, 0x6e, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x1a, 0x14, 0x67, 0x6f, 0x67, 0x6f,
 	0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f, 0x67, 0x6f, 0x67, 0x6f, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f,
-	0x22, 0x95, 0x06, 0x0a, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x53, 0x74, 0x61, 0x74,
+	0x22, 0xdc, 0x09, 0x0a, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x53, 0x74, 0x61, 0x74,
 	0x65, 0x12, 0x3f, 0x0a, 0x06, 0x70, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x18, 0x01, 0x20, 0x01, 0x28,
 	0x0b, 0x32, 0x1c, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75,
 	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x42,
@@ -1840,22 +3878,65 @@ var file_delphi_evaluation_v1_genesis_proto_rawDesc = []byte{
 	0x32, 0x25, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61,
 	0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f,
 	0x6e, 0x4c, 0x69, 0x6d, 0x69, 0x74, 0x73, 0x52, 0x0f, 0x65, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69,
-	0x6f, 0x6e, 0x4c, 0x69, 0x6d, 0x69, 0x74, 0x73, 0x42, 0xe2, 0x01, 0x0a, 0x18, 0x63, 0x6f, 0x6d,
-	0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
-	0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x42, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x50, 0x72,
-	0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x46, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f,
-	0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b,
-	0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70,
-	0x68, 0x69, 0x2f, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2f, 0x76, 0x31,
-	0x3b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x76, 0x31, 0xa2, 0x02, 0x03,
-	0x44, 0x45, 0x58, 0xaa, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x45, 0x76, 0x61,
-	0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x14, 0x44, 0x65, 0x6c,
-	0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56,
-	0x31, 0xe2, 0x02, 0x20, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75,
-	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61,
-	0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x16, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x45,
-	0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70,
-	0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x6f, 0x6e, 0x4c, 0x69, 0x6d, 0x69, 0x74, 0x73, 0x12, 0x3b, 0x0a, 0x05, 0x73, 0x65, 0x65, 0x64,
+	0x73, 0x18, 0x0d, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x1a, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69,
+	0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x53,
+	0x65, 0x65, 0x64, 0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x05,
+	0x73, 0x65, 0x65, 0x64, 0x73, 0x12, 0x54, 0x0a, 0x0c, 0x73, 0x65, 0x65, 0x64, 0x5f, 0x65, 0x6e,
+	0x74, 0x72, 0x69, 0x65, 0x73, 0x18, 0x0e, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x26, 0x2e, 0x64, 0x65,
+	0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e,
+	0x76, 0x31, 0x2e, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x53, 0x65, 0x65, 0x64, 0x45, 0x6e,
+	0x74, 0x72, 0x79, 0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0b,
+	0x73, 0x65, 0x65, 0x64, 0x45, 0x6e, 0x74, 0x72, 0x69, 0x65, 0x73, 0x12, 0x4d, 0x0a, 0x0b, 0x63,
+	0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65, 0x6e, 0x74, 0x73, 0x18, 0x0f, 0x20, 0x03, 0x28, 0x0b,
+	0x32, 0x20, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61,
+	0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x43, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65,
+	0x6e, 0x74, 0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0b, 0x63,
+	0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65, 0x6e, 0x74, 0x73, 0x12, 0x56, 0x0a, 0x0e, 0x70, 0x61,
+	0x72, 0x74, 0x69, 0x63, 0x69, 0x70, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x73, 0x18, 0x10, 0x20, 0x03,
+	0x28, 0x0b, 0x32, 0x23, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c,
+	0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x50, 0x61, 0x72, 0x74, 0x69, 0x63,
+	0x69, 0x70, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0,
+	0x2a, 0x01, 0x52, 0x0e, 0x70, 0x61, 0x72, 0x74, 0x69, 0x63, 0x69, 0x70, 0x61, 0x74, 0x69, 0x6f,
+	0x6e, 0x73, 0x12, 0x4e, 0x0a, 0x0c, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x5f, 0x70, 0x6f, 0x6f,
+	0x6c, 0x73, 0x18, 0x11, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x20, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68,
+	0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e,
+	0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x50, 0x6f, 0x6f, 0x6c, 0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00,
+	0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0b, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x50, 0x6f, 0x6f,
+	0x6c, 0x73, 0x12, 0x3b, 0x0a, 0x05, 0x64, 0x72, 0x61, 0x77, 0x73, 0x18, 0x12, 0x20, 0x03, 0x28,
+	0x0b, 0x32, 0x1a, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75,
+	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x44, 0x72, 0x61, 0x77, 0x42, 0x09, 0xc8,
+	0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x05, 0x64, 0x72, 0x61, 0x77, 0x73, 0x22,
+	0x8a, 0x01, 0x0a, 0x10, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x53, 0x65, 0x65, 0x64, 0x45,
+	0x6e, 0x74, 0x72, 0x79, 0x12, 0x16, 0x0a, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x01,
+	0x20, 0x01, 0x28, 0x03, 0x52, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x1c, 0x0a, 0x09,
+	0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52,
+	0x09, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x12, 0x40, 0x0a, 0x05, 0x65, 0x6e,
+	0x74, 0x72, 0x79, 0x18, 0x03, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x1f, 0x2e, 0x64, 0x65, 0x6c, 0x70,
+	0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31,
+	0x2e, 0x53, 0x65, 0x65, 0x64, 0x45, 0x6e, 0x74, 0x72, 0x79, 0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00,
+	0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x05, 0x65, 0x6e, 0x74, 0x72, 0x79, 0x22, 0x62, 0x0a, 0x04,
+	0x44, 0x72, 0x61, 0x77, 0x12, 0x1f, 0x0a, 0x0b, 0x73, 0x65, 0x65, 0x64, 0x5f, 0x68, 0x65, 0x69,
+	0x67, 0x68, 0x74, 0x18, 0x01, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0a, 0x73, 0x65, 0x65, 0x64, 0x48,
+	0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x23, 0x0a, 0x0d, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74,
+	0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x65, 0x76,
+	0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x49, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x72, 0x6f,
+	0x75, 0x6e, 0x64, 0x18, 0x03, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64,
+	0x42, 0xe2, 0x01, 0x0a, 0x18, 0x63, 0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e,
+	0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x42, 0x0c, 0x47,
+	0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x46, 0x67,
+	0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69,
+	0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f,
+	0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x65, 0x76, 0x61, 0x6c, 0x75,
+	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2f, 0x76, 0x31, 0x3b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74,
+	0x69, 0x6f, 0x6e, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x44, 0x45, 0x58, 0xaa, 0x02, 0x14, 0x44, 0x65,
+	0x6c, 0x70, 0x68, 0x69, 0x2e, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e,
+	0x56, 0x31, 0xca, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c,
+	0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x20, 0x44, 0x65, 0x6c, 0x70,
+	0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31,
+	0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x16, 0x44,
+	0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f,
+	0x6e, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -1870,34 +3951,48 @@ func file_delphi_evaluation_v1_genesis_proto_rawDescGZIP() []byte {
 	return file_delphi_evaluation_v1_genesis_proto_rawDescData
 }
 
-var file_delphi_evaluation_v1_genesis_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_delphi_evaluation_v1_genesis_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_delphi_evaluation_v1_genesis_proto_goTypes = []interface{}{
-	(*GenesisState)(nil),    // 0: delphi.evaluation.v1.GenesisState
-	(*Params)(nil),          // 1: delphi.evaluation.v1.Params
-	(*Benchmark)(nil),       // 2: delphi.evaluation.v1.Benchmark
-	(*Model)(nil),           // 3: delphi.evaluation.v1.Model
-	(*Evaluation)(nil),      // 4: delphi.evaluation.v1.Evaluation
-	(*Round)(nil),           // 5: delphi.evaluation.v1.Round
-	(*Result)(nil),          // 6: delphi.evaluation.v1.Result
-	(*Disagreement)(nil),    // 7: delphi.evaluation.v1.Disagreement
-	(*IndexEntry)(nil),      // 8: delphi.evaluation.v1.IndexEntry
-	(*ExtensionLimits)(nil), // 9: delphi.evaluation.v1.ExtensionLimits
+	(*GenesisState)(nil),     // 0: delphi.evaluation.v1.GenesisState
+	(*GenesisSeedEntry)(nil), // 1: delphi.evaluation.v1.GenesisSeedEntry
+	(*Draw)(nil),             // 2: delphi.evaluation.v1.Draw
+	(*Params)(nil),           // 3: delphi.evaluation.v1.Params
+	(*Benchmark)(nil),        // 4: delphi.evaluation.v1.Benchmark
+	(*Model)(nil),            // 5: delphi.evaluation.v1.Model
+	(*Evaluation)(nil),       // 6: delphi.evaluation.v1.Evaluation
+	(*Round)(nil),            // 7: delphi.evaluation.v1.Round
+	(*Result)(nil),           // 8: delphi.evaluation.v1.Result
+	(*Disagreement)(nil),     // 9: delphi.evaluation.v1.Disagreement
+	(*IndexEntry)(nil),       // 10: delphi.evaluation.v1.IndexEntry
+	(*ExtensionLimits)(nil),  // 11: delphi.evaluation.v1.ExtensionLimits
+	(*Seed)(nil),             // 12: delphi.evaluation.v1.Seed
+	(*Commitment)(nil),       // 13: delphi.evaluation.v1.Commitment
+	(*Participation)(nil),    // 14: delphi.evaluation.v1.Participation
+	(*RewardPool)(nil),       // 15: delphi.evaluation.v1.RewardPool
+	(*SeedEntry)(nil),        // 16: delphi.evaluation.v1.SeedEntry
 }
 var file_delphi_evaluation_v1_genesis_proto_depIdxs = []int32{
-	1, // 0: delphi.evaluation.v1.GenesisState.params:type_name -> delphi.evaluation.v1.Params
-	2, // 1: delphi.evaluation.v1.GenesisState.benchmarks:type_name -> delphi.evaluation.v1.Benchmark
-	3, // 2: delphi.evaluation.v1.GenesisState.models:type_name -> delphi.evaluation.v1.Model
-	4, // 3: delphi.evaluation.v1.GenesisState.evaluations:type_name -> delphi.evaluation.v1.Evaluation
-	5, // 4: delphi.evaluation.v1.GenesisState.rounds:type_name -> delphi.evaluation.v1.Round
-	6, // 5: delphi.evaluation.v1.GenesisState.results:type_name -> delphi.evaluation.v1.Result
-	7, // 6: delphi.evaluation.v1.GenesisState.disagreements:type_name -> delphi.evaluation.v1.Disagreement
-	8, // 7: delphi.evaluation.v1.GenesisState.index:type_name -> delphi.evaluation.v1.IndexEntry
-	9, // 8: delphi.evaluation.v1.GenesisState.extension_limits:type_name -> delphi.evaluation.v1.ExtensionLimits
-	9, // [9:9] is the sub-list for method output_type
-	9, // [9:9] is the sub-list for method input_type
-	9, // [9:9] is the sub-list for extension type_name
-	9, // [9:9] is the sub-list for extension extendee
-	0, // [0:9] is the sub-list for field type_name
+	3,  // 0: delphi.evaluation.v1.GenesisState.params:type_name -> delphi.evaluation.v1.Params
+	4,  // 1: delphi.evaluation.v1.GenesisState.benchmarks:type_name -> delphi.evaluation.v1.Benchmark
+	5,  // 2: delphi.evaluation.v1.GenesisState.models:type_name -> delphi.evaluation.v1.Model
+	6,  // 3: delphi.evaluation.v1.GenesisState.evaluations:type_name -> delphi.evaluation.v1.Evaluation
+	7,  // 4: delphi.evaluation.v1.GenesisState.rounds:type_name -> delphi.evaluation.v1.Round
+	8,  // 5: delphi.evaluation.v1.GenesisState.results:type_name -> delphi.evaluation.v1.Result
+	9,  // 6: delphi.evaluation.v1.GenesisState.disagreements:type_name -> delphi.evaluation.v1.Disagreement
+	10, // 7: delphi.evaluation.v1.GenesisState.index:type_name -> delphi.evaluation.v1.IndexEntry
+	11, // 8: delphi.evaluation.v1.GenesisState.extension_limits:type_name -> delphi.evaluation.v1.ExtensionLimits
+	12, // 9: delphi.evaluation.v1.GenesisState.seeds:type_name -> delphi.evaluation.v1.Seed
+	1,  // 10: delphi.evaluation.v1.GenesisState.seed_entries:type_name -> delphi.evaluation.v1.GenesisSeedEntry
+	13, // 11: delphi.evaluation.v1.GenesisState.commitments:type_name -> delphi.evaluation.v1.Commitment
+	14, // 12: delphi.evaluation.v1.GenesisState.participations:type_name -> delphi.evaluation.v1.Participation
+	15, // 13: delphi.evaluation.v1.GenesisState.reward_pools:type_name -> delphi.evaluation.v1.RewardPool
+	2,  // 14: delphi.evaluation.v1.GenesisState.draws:type_name -> delphi.evaluation.v1.Draw
+	16, // 15: delphi.evaluation.v1.GenesisSeedEntry.entry:type_name -> delphi.evaluation.v1.SeedEntry
+	16, // [16:16] is the sub-list for method output_type
+	16, // [16:16] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_delphi_evaluation_v1_genesis_proto_init() }
@@ -1920,6 +4015,30 @@ func file_delphi_evaluation_v1_genesis_proto_init() {
 				return nil
 			}
 		}
+		file_delphi_evaluation_v1_genesis_proto_msgTypes[1].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*GenesisSeedEntry); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_delphi_evaluation_v1_genesis_proto_msgTypes[2].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*Draw); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1927,7 +4046,7 @@ func file_delphi_evaluation_v1_genesis_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_delphi_evaluation_v1_genesis_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   1,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -19,17 +19,21 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Query_Params_FullMethodName      = "/delphi.evaluation.v1.Query/Params"
-	Query_Benchmarks_FullMethodName  = "/delphi.evaluation.v1.Query/Benchmarks"
-	Query_Benchmark_FullMethodName   = "/delphi.evaluation.v1.Query/Benchmark"
-	Query_Models_FullMethodName      = "/delphi.evaluation.v1.Query/Models"
-	Query_Model_FullMethodName       = "/delphi.evaluation.v1.Query/Model"
-	Query_Evaluations_FullMethodName = "/delphi.evaluation.v1.Query/Evaluations"
-	Query_Evaluation_FullMethodName  = "/delphi.evaluation.v1.Query/Evaluation"
-	Query_Index_FullMethodName       = "/delphi.evaluation.v1.Query/Index"
-	Query_ModelIndex_FullMethodName  = "/delphi.evaluation.v1.Query/ModelIndex"
-	Query_Results_FullMethodName     = "/delphi.evaluation.v1.Query/Results"
-	Query_Rounds_FullMethodName      = "/delphi.evaluation.v1.Query/Rounds"
+	Query_Params_FullMethodName         = "/delphi.evaluation.v1.Query/Params"
+	Query_Benchmarks_FullMethodName     = "/delphi.evaluation.v1.Query/Benchmarks"
+	Query_Benchmark_FullMethodName      = "/delphi.evaluation.v1.Query/Benchmark"
+	Query_Models_FullMethodName         = "/delphi.evaluation.v1.Query/Models"
+	Query_Model_FullMethodName          = "/delphi.evaluation.v1.Query/Model"
+	Query_Evaluations_FullMethodName    = "/delphi.evaluation.v1.Query/Evaluations"
+	Query_Evaluation_FullMethodName     = "/delphi.evaluation.v1.Query/Evaluation"
+	Query_Index_FullMethodName          = "/delphi.evaluation.v1.Query/Index"
+	Query_ModelIndex_FullMethodName     = "/delphi.evaluation.v1.Query/ModelIndex"
+	Query_Results_FullMethodName        = "/delphi.evaluation.v1.Query/Results"
+	Query_Rounds_FullMethodName         = "/delphi.evaluation.v1.Query/Rounds"
+	Query_Commitments_FullMethodName    = "/delphi.evaluation.v1.Query/Commitments"
+	Query_Seed_FullMethodName           = "/delphi.evaluation.v1.Query/Seed"
+	Query_Participations_FullMethodName = "/delphi.evaluation.v1.Query/Participations"
+	Query_RewardPool_FullMethodName     = "/delphi.evaluation.v1.Query/RewardPool"
 )
 
 // QueryClient is the client API for Query service.
@@ -61,6 +65,15 @@ type QueryClient interface {
 	Results(ctx context.Context, in *QueryResultsRequest, opts ...grpc.CallOption) (*QueryResultsResponse, error)
 	// Rounds lists the started rounds of an evaluation.
 	Rounds(ctx context.Context, in *QueryRoundsRequest, opts ...grpc.CallOption) (*QueryRoundsResponse, error)
+	// Commitments lists the validators' commitments to a round's results and
+	// what they revealed, by model and validator.
+	Commitments(ctx context.Context, in *QueryCommitmentsRequest, opts ...grpc.CallOption) (*QueryCommitmentsResponse, error)
+	// Seed returns the seed of a height and every validator's contribution.
+	Seed(ctx context.Context, in *QuerySeedRequest, opts ...grpc.CallOption) (*QuerySeedResponse, error)
+	// Participations lists every validator's record as a reporter.
+	Participations(ctx context.Context, in *QueryParticipationsRequest, opts ...grpc.CallOption) (*QueryParticipationsResponse, error)
+	// RewardPool returns what an evaluation's reporters will share.
+	RewardPool(ctx context.Context, in *QueryRewardPoolRequest, opts ...grpc.CallOption) (*QueryRewardPoolResponse, error)
 }
 
 type queryClient struct {
@@ -181,6 +194,46 @@ func (c *queryClient) Rounds(ctx context.Context, in *QueryRoundsRequest, opts .
 	return out, nil
 }
 
+func (c *queryClient) Commitments(ctx context.Context, in *QueryCommitmentsRequest, opts ...grpc.CallOption) (*QueryCommitmentsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryCommitmentsResponse)
+	err := c.cc.Invoke(ctx, Query_Commitments_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Seed(ctx context.Context, in *QuerySeedRequest, opts ...grpc.CallOption) (*QuerySeedResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QuerySeedResponse)
+	err := c.cc.Invoke(ctx, Query_Seed_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Participations(ctx context.Context, in *QueryParticipationsRequest, opts ...grpc.CallOption) (*QueryParticipationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryParticipationsResponse)
+	err := c.cc.Invoke(ctx, Query_Participations_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) RewardPool(ctx context.Context, in *QueryRewardPoolRequest, opts ...grpc.CallOption) (*QueryRewardPoolResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryRewardPoolResponse)
+	err := c.cc.Invoke(ctx, Query_RewardPool_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 // All implementations must embed UnimplementedQueryServer
 // for forward compatibility.
@@ -210,6 +263,15 @@ type QueryServer interface {
 	Results(context.Context, *QueryResultsRequest) (*QueryResultsResponse, error)
 	// Rounds lists the started rounds of an evaluation.
 	Rounds(context.Context, *QueryRoundsRequest) (*QueryRoundsResponse, error)
+	// Commitments lists the validators' commitments to a round's results and
+	// what they revealed, by model and validator.
+	Commitments(context.Context, *QueryCommitmentsRequest) (*QueryCommitmentsResponse, error)
+	// Seed returns the seed of a height and every validator's contribution.
+	Seed(context.Context, *QuerySeedRequest) (*QuerySeedResponse, error)
+	// Participations lists every validator's record as a reporter.
+	Participations(context.Context, *QueryParticipationsRequest) (*QueryParticipationsResponse, error)
+	// RewardPool returns what an evaluation's reporters will share.
+	RewardPool(context.Context, *QueryRewardPoolRequest) (*QueryRewardPoolResponse, error)
 	mustEmbedUnimplementedQueryServer()
 }
 
@@ -252,6 +314,18 @@ func (UnimplementedQueryServer) Results(context.Context, *QueryResultsRequest) (
 }
 func (UnimplementedQueryServer) Rounds(context.Context, *QueryRoundsRequest) (*QueryRoundsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Rounds not implemented")
+}
+func (UnimplementedQueryServer) Commitments(context.Context, *QueryCommitmentsRequest) (*QueryCommitmentsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Commitments not implemented")
+}
+func (UnimplementedQueryServer) Seed(context.Context, *QuerySeedRequest) (*QuerySeedResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Seed not implemented")
+}
+func (UnimplementedQueryServer) Participations(context.Context, *QueryParticipationsRequest) (*QueryParticipationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Participations not implemented")
+}
+func (UnimplementedQueryServer) RewardPool(context.Context, *QueryRewardPoolRequest) (*QueryRewardPoolResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RewardPool not implemented")
 }
 func (UnimplementedQueryServer) mustEmbedUnimplementedQueryServer() {}
 func (UnimplementedQueryServer) testEmbeddedByValue()               {}
@@ -472,6 +546,78 @@ func _Query_Rounds_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Commitments_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryCommitmentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Commitments(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Commitments_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Commitments(ctx, req.(*QueryCommitmentsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Seed_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QuerySeedRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Seed(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Seed_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Seed(ctx, req.(*QuerySeedRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Participations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryParticipationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Participations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Participations_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Participations(ctx, req.(*QueryParticipationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_RewardPool_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRewardPoolRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).RewardPool(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_RewardPool_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).RewardPool(ctx, req.(*QueryRewardPoolRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Query_ServiceDesc is the grpc.ServiceDesc for Query service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -522,6 +668,22 @@ var Query_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Rounds",
 			Handler:    _Query_Rounds_Handler,
+		},
+		{
+			MethodName: "Commitments",
+			Handler:    _Query_Commitments_Handler,
+		},
+		{
+			MethodName: "Seed",
+			Handler:    _Query_Seed_Handler,
+		},
+		{
+			MethodName: "Participations",
+			Handler:    _Query_Participations_Handler,
+		},
+		{
+			MethodName: "RewardPool",
+			Handler:    _Query_RewardPool_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

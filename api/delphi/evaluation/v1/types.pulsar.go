@@ -5,6 +5,7 @@ import (
 	_ "cosmossdk.io/api/amino"
 	v1beta1 "cosmossdk.io/api/cosmos/base/v1beta1"
 	fmt "fmt"
+	_ "github.com/cosmos/cosmos-proto"
 	runtime "github.com/cosmos/cosmos-proto/runtime"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
@@ -66,21 +67,79 @@ func (x *_Params_1_list) IsValid() bool {
 	return x.list != nil
 }
 
+var _ protoreflect.List = (*_Params_14_list)(nil)
+
+type _Params_14_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_Params_14_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_Params_14_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_Params_14_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_Params_14_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_Params_14_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_Params_14_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_Params_14_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_Params_14_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
-	md_Params                           protoreflect.MessageDescriptor
-	fd_Params_benchmark_deposit         protoreflect.FieldDescriptor
-	fd_Params_permissionless_benchmarks protoreflect.FieldDescriptor
-	fd_Params_max_models                protoreflect.FieldDescriptor
-	fd_Params_max_rounds                protoreflect.FieldDescriptor
-	fd_Params_max_items_per_round       protoreflect.FieldDescriptor
-	fd_Params_min_blocks_between_rounds protoreflect.FieldDescriptor
-	fd_Params_max_artifact_bytes        protoreflect.FieldDescriptor
-	fd_Params_max_uris                  protoreflect.FieldDescriptor
-	fd_Params_max_vote_extension_bytes  protoreflect.FieldDescriptor
-	fd_Params_max_results_per_extension protoreflect.FieldDescriptor
-	fd_Params_round_timeout_blocks      protoreflect.FieldDescriptor
-	fd_Params_max_round_retries         protoreflect.FieldDescriptor
-	fd_Params_challenge_window_blocks   protoreflect.FieldDescriptor
+	md_Params                              protoreflect.MessageDescriptor
+	fd_Params_benchmark_deposit            protoreflect.FieldDescriptor
+	fd_Params_permissionless_benchmarks    protoreflect.FieldDescriptor
+	fd_Params_max_models                   protoreflect.FieldDescriptor
+	fd_Params_max_rounds                   protoreflect.FieldDescriptor
+	fd_Params_max_items_per_round          protoreflect.FieldDescriptor
+	fd_Params_min_blocks_between_rounds    protoreflect.FieldDescriptor
+	fd_Params_max_artifact_bytes           protoreflect.FieldDescriptor
+	fd_Params_max_uris                     protoreflect.FieldDescriptor
+	fd_Params_max_vote_extension_bytes     protoreflect.FieldDescriptor
+	fd_Params_max_results_per_extension    protoreflect.FieldDescriptor
+	fd_Params_round_timeout_blocks         protoreflect.FieldDescriptor
+	fd_Params_max_round_retries            protoreflect.FieldDescriptor
+	fd_Params_challenge_window_blocks      protoreflect.FieldDescriptor
+	fd_Params_evaluation_deposit_per_item  protoreflect.FieldDescriptor
+	fd_Params_commit_window_blocks         protoreflect.FieldDescriptor
+	fd_Params_reveal_window_blocks         protoreflect.FieldDescriptor
+	fd_Params_seed_lead_blocks             protoreflect.FieldDescriptor
+	fd_Params_seed_grace_blocks            protoreflect.FieldDescriptor
+	fd_Params_max_missed_rounds            protoreflect.FieldDescriptor
+	fd_Params_missed_rounds_slash_fraction protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -99,6 +158,13 @@ func init() {
 	fd_Params_round_timeout_blocks = md_Params.Fields().ByName("round_timeout_blocks")
 	fd_Params_max_round_retries = md_Params.Fields().ByName("max_round_retries")
 	fd_Params_challenge_window_blocks = md_Params.Fields().ByName("challenge_window_blocks")
+	fd_Params_evaluation_deposit_per_item = md_Params.Fields().ByName("evaluation_deposit_per_item")
+	fd_Params_commit_window_blocks = md_Params.Fields().ByName("commit_window_blocks")
+	fd_Params_reveal_window_blocks = md_Params.Fields().ByName("reveal_window_blocks")
+	fd_Params_seed_lead_blocks = md_Params.Fields().ByName("seed_lead_blocks")
+	fd_Params_seed_grace_blocks = md_Params.Fields().ByName("seed_grace_blocks")
+	fd_Params_max_missed_rounds = md_Params.Fields().ByName("max_missed_rounds")
+	fd_Params_missed_rounds_slash_fraction = md_Params.Fields().ByName("missed_rounds_slash_fraction")
 }
 
 var _ protoreflect.Message = (*fastReflection_Params)(nil)
@@ -244,6 +310,48 @@ func (x *fastReflection_Params) Range(f func(protoreflect.FieldDescriptor, proto
 			return
 		}
 	}
+	if len(x.EvaluationDepositPerItem) != 0 {
+		value := protoreflect.ValueOfList(&_Params_14_list{list: &x.EvaluationDepositPerItem})
+		if !f(fd_Params_evaluation_deposit_per_item, value) {
+			return
+		}
+	}
+	if x.CommitWindowBlocks != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.CommitWindowBlocks)
+		if !f(fd_Params_commit_window_blocks, value) {
+			return
+		}
+	}
+	if x.RevealWindowBlocks != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.RevealWindowBlocks)
+		if !f(fd_Params_reveal_window_blocks, value) {
+			return
+		}
+	}
+	if x.SeedLeadBlocks != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.SeedLeadBlocks)
+		if !f(fd_Params_seed_lead_blocks, value) {
+			return
+		}
+	}
+	if x.SeedGraceBlocks != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.SeedGraceBlocks)
+		if !f(fd_Params_seed_grace_blocks, value) {
+			return
+		}
+	}
+	if x.MaxMissedRounds != uint32(0) {
+		value := protoreflect.ValueOfUint32(x.MaxMissedRounds)
+		if !f(fd_Params_max_missed_rounds, value) {
+			return
+		}
+	}
+	if x.MissedRoundsSlashFraction != "" {
+		value := protoreflect.ValueOfString(x.MissedRoundsSlashFraction)
+		if !f(fd_Params_missed_rounds_slash_fraction, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -285,6 +393,20 @@ func (x *fastReflection_Params) Has(fd protoreflect.FieldDescriptor) bool {
 		return x.MaxRoundRetries != uint32(0)
 	case "delphi.evaluation.v1.Params.challenge_window_blocks":
 		return x.ChallengeWindowBlocks != uint64(0)
+	case "delphi.evaluation.v1.Params.evaluation_deposit_per_item":
+		return len(x.EvaluationDepositPerItem) != 0
+	case "delphi.evaluation.v1.Params.commit_window_blocks":
+		return x.CommitWindowBlocks != uint64(0)
+	case "delphi.evaluation.v1.Params.reveal_window_blocks":
+		return x.RevealWindowBlocks != uint64(0)
+	case "delphi.evaluation.v1.Params.seed_lead_blocks":
+		return x.SeedLeadBlocks != uint64(0)
+	case "delphi.evaluation.v1.Params.seed_grace_blocks":
+		return x.SeedGraceBlocks != uint64(0)
+	case "delphi.evaluation.v1.Params.max_missed_rounds":
+		return x.MaxMissedRounds != uint32(0)
+	case "delphi.evaluation.v1.Params.missed_rounds_slash_fraction":
+		return x.MissedRoundsSlashFraction != ""
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Params"))
@@ -327,6 +449,20 @@ func (x *fastReflection_Params) Clear(fd protoreflect.FieldDescriptor) {
 		x.MaxRoundRetries = uint32(0)
 	case "delphi.evaluation.v1.Params.challenge_window_blocks":
 		x.ChallengeWindowBlocks = uint64(0)
+	case "delphi.evaluation.v1.Params.evaluation_deposit_per_item":
+		x.EvaluationDepositPerItem = nil
+	case "delphi.evaluation.v1.Params.commit_window_blocks":
+		x.CommitWindowBlocks = uint64(0)
+	case "delphi.evaluation.v1.Params.reveal_window_blocks":
+		x.RevealWindowBlocks = uint64(0)
+	case "delphi.evaluation.v1.Params.seed_lead_blocks":
+		x.SeedLeadBlocks = uint64(0)
+	case "delphi.evaluation.v1.Params.seed_grace_blocks":
+		x.SeedGraceBlocks = uint64(0)
+	case "delphi.evaluation.v1.Params.max_missed_rounds":
+		x.MaxMissedRounds = uint32(0)
+	case "delphi.evaluation.v1.Params.missed_rounds_slash_fraction":
+		x.MissedRoundsSlashFraction = ""
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Params"))
@@ -385,6 +521,30 @@ func (x *fastReflection_Params) Get(descriptor protoreflect.FieldDescriptor) pro
 	case "delphi.evaluation.v1.Params.challenge_window_blocks":
 		value := x.ChallengeWindowBlocks
 		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.Params.evaluation_deposit_per_item":
+		if len(x.EvaluationDepositPerItem) == 0 {
+			return protoreflect.ValueOfList(&_Params_14_list{})
+		}
+		listValue := &_Params_14_list{list: &x.EvaluationDepositPerItem}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.Params.commit_window_blocks":
+		value := x.CommitWindowBlocks
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.Params.reveal_window_blocks":
+		value := x.RevealWindowBlocks
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.Params.seed_lead_blocks":
+		value := x.SeedLeadBlocks
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.Params.seed_grace_blocks":
+		value := x.SeedGraceBlocks
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.Params.max_missed_rounds":
+		value := x.MaxMissedRounds
+		return protoreflect.ValueOfUint32(value)
+	case "delphi.evaluation.v1.Params.missed_rounds_slash_fraction":
+		value := x.MissedRoundsSlashFraction
+		return protoreflect.ValueOfString(value)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Params"))
@@ -433,6 +593,22 @@ func (x *fastReflection_Params) Set(fd protoreflect.FieldDescriptor, value proto
 		x.MaxRoundRetries = uint32(value.Uint())
 	case "delphi.evaluation.v1.Params.challenge_window_blocks":
 		x.ChallengeWindowBlocks = value.Uint()
+	case "delphi.evaluation.v1.Params.evaluation_deposit_per_item":
+		lv := value.List()
+		clv := lv.(*_Params_14_list)
+		x.EvaluationDepositPerItem = *clv.list
+	case "delphi.evaluation.v1.Params.commit_window_blocks":
+		x.CommitWindowBlocks = value.Uint()
+	case "delphi.evaluation.v1.Params.reveal_window_blocks":
+		x.RevealWindowBlocks = value.Uint()
+	case "delphi.evaluation.v1.Params.seed_lead_blocks":
+		x.SeedLeadBlocks = value.Uint()
+	case "delphi.evaluation.v1.Params.seed_grace_blocks":
+		x.SeedGraceBlocks = value.Uint()
+	case "delphi.evaluation.v1.Params.max_missed_rounds":
+		x.MaxMissedRounds = uint32(value.Uint())
+	case "delphi.evaluation.v1.Params.missed_rounds_slash_fraction":
+		x.MissedRoundsSlashFraction = value.Interface().(string)
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Params"))
@@ -459,6 +635,12 @@ func (x *fastReflection_Params) Mutable(fd protoreflect.FieldDescriptor) protore
 		}
 		value := &_Params_1_list{list: &x.BenchmarkDeposit}
 		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.Params.evaluation_deposit_per_item":
+		if x.EvaluationDepositPerItem == nil {
+			x.EvaluationDepositPerItem = []*v1beta1.Coin{}
+		}
+		value := &_Params_14_list{list: &x.EvaluationDepositPerItem}
+		return protoreflect.ValueOfList(value)
 	case "delphi.evaluation.v1.Params.permissionless_benchmarks":
 		panic(fmt.Errorf("field permissionless_benchmarks of message delphi.evaluation.v1.Params is not mutable"))
 	case "delphi.evaluation.v1.Params.max_models":
@@ -483,6 +665,18 @@ func (x *fastReflection_Params) Mutable(fd protoreflect.FieldDescriptor) protore
 		panic(fmt.Errorf("field max_round_retries of message delphi.evaluation.v1.Params is not mutable"))
 	case "delphi.evaluation.v1.Params.challenge_window_blocks":
 		panic(fmt.Errorf("field challenge_window_blocks of message delphi.evaluation.v1.Params is not mutable"))
+	case "delphi.evaluation.v1.Params.commit_window_blocks":
+		panic(fmt.Errorf("field commit_window_blocks of message delphi.evaluation.v1.Params is not mutable"))
+	case "delphi.evaluation.v1.Params.reveal_window_blocks":
+		panic(fmt.Errorf("field reveal_window_blocks of message delphi.evaluation.v1.Params is not mutable"))
+	case "delphi.evaluation.v1.Params.seed_lead_blocks":
+		panic(fmt.Errorf("field seed_lead_blocks of message delphi.evaluation.v1.Params is not mutable"))
+	case "delphi.evaluation.v1.Params.seed_grace_blocks":
+		panic(fmt.Errorf("field seed_grace_blocks of message delphi.evaluation.v1.Params is not mutable"))
+	case "delphi.evaluation.v1.Params.max_missed_rounds":
+		panic(fmt.Errorf("field max_missed_rounds of message delphi.evaluation.v1.Params is not mutable"))
+	case "delphi.evaluation.v1.Params.missed_rounds_slash_fraction":
+		panic(fmt.Errorf("field missed_rounds_slash_fraction of message delphi.evaluation.v1.Params is not mutable"))
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Params"))
@@ -523,6 +717,21 @@ func (x *fastReflection_Params) NewField(fd protoreflect.FieldDescriptor) protor
 		return protoreflect.ValueOfUint32(uint32(0))
 	case "delphi.evaluation.v1.Params.challenge_window_blocks":
 		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.Params.evaluation_deposit_per_item":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_Params_14_list{list: &list})
+	case "delphi.evaluation.v1.Params.commit_window_blocks":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.Params.reveal_window_blocks":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.Params.seed_lead_blocks":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.Params.seed_grace_blocks":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.Params.max_missed_rounds":
+		return protoreflect.ValueOfUint32(uint32(0))
+	case "delphi.evaluation.v1.Params.missed_rounds_slash_fraction":
+		return protoreflect.ValueOfString("")
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Params"))
@@ -634,6 +843,31 @@ func (x *fastReflection_Params) ProtoMethods() *protoiface.Methods {
 		if x.ChallengeWindowBlocks != 0 {
 			n += 1 + runtime.Sov(uint64(x.ChallengeWindowBlocks))
 		}
+		if len(x.EvaluationDepositPerItem) > 0 {
+			for _, e := range x.EvaluationDepositPerItem {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if x.CommitWindowBlocks != 0 {
+			n += 1 + runtime.Sov(uint64(x.CommitWindowBlocks))
+		}
+		if x.RevealWindowBlocks != 0 {
+			n += 2 + runtime.Sov(uint64(x.RevealWindowBlocks))
+		}
+		if x.SeedLeadBlocks != 0 {
+			n += 2 + runtime.Sov(uint64(x.SeedLeadBlocks))
+		}
+		if x.SeedGraceBlocks != 0 {
+			n += 2 + runtime.Sov(uint64(x.SeedGraceBlocks))
+		}
+		if x.MaxMissedRounds != 0 {
+			n += 2 + runtime.Sov(uint64(x.MaxMissedRounds))
+		}
+		l = len(x.MissedRoundsSlashFraction)
+		if l > 0 {
+			n += 2 + l + runtime.Sov(uint64(l))
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -662,6 +896,64 @@ func (x *fastReflection_Params) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.MissedRoundsSlashFraction) > 0 {
+			i -= len(x.MissedRoundsSlashFraction)
+			copy(dAtA[i:], x.MissedRoundsSlashFraction)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.MissedRoundsSlashFraction)))
+			i--
+			dAtA[i] = 0x1
+			i--
+			dAtA[i] = 0xa2
+		}
+		if x.MaxMissedRounds != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.MaxMissedRounds))
+			i--
+			dAtA[i] = 0x1
+			i--
+			dAtA[i] = 0x98
+		}
+		if x.SeedGraceBlocks != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.SeedGraceBlocks))
+			i--
+			dAtA[i] = 0x1
+			i--
+			dAtA[i] = 0x90
+		}
+		if x.SeedLeadBlocks != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.SeedLeadBlocks))
+			i--
+			dAtA[i] = 0x1
+			i--
+			dAtA[i] = 0x88
+		}
+		if x.RevealWindowBlocks != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.RevealWindowBlocks))
+			i--
+			dAtA[i] = 0x1
+			i--
+			dAtA[i] = 0x80
+		}
+		if x.CommitWindowBlocks != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.CommitWindowBlocks))
+			i--
+			dAtA[i] = 0x78
+		}
+		if len(x.EvaluationDepositPerItem) > 0 {
+			for iNdEx := len(x.EvaluationDepositPerItem) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.EvaluationDepositPerItem[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x72
+			}
 		}
 		if x.ChallengeWindowBlocks != 0 {
 			i = runtime.EncodeVarint(dAtA, i, uint64(x.ChallengeWindowBlocks))
@@ -1056,6 +1348,167 @@ func (x *fastReflection_Params) ProtoMethods() *protoiface.Methods {
 						break
 					}
 				}
+			case 14:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field EvaluationDepositPerItem", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.EvaluationDepositPerItem = append(x.EvaluationDepositPerItem, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.EvaluationDepositPerItem[len(x.EvaluationDepositPerItem)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 15:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field CommitWindowBlocks", wireType)
+				}
+				x.CommitWindowBlocks = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.CommitWindowBlocks |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 16:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RevealWindowBlocks", wireType)
+				}
+				x.RevealWindowBlocks = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.RevealWindowBlocks |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 17:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field SeedLeadBlocks", wireType)
+				}
+				x.SeedLeadBlocks = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.SeedLeadBlocks |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 18:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field SeedGraceBlocks", wireType)
+				}
+				x.SeedGraceBlocks = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.SeedGraceBlocks |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 19:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field MaxMissedRounds", wireType)
+				}
+				x.MaxMissedRounds = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.MaxMissedRounds |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 20:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field MissedRoundsSlashFraction", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.MissedRoundsSlashFraction = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -3348,6 +3801,57 @@ func (x *_Evaluation_11_list) IsValid() bool {
 	return x.list != nil
 }
 
+var _ protoreflect.List = (*_Evaluation_13_list)(nil)
+
+type _Evaluation_13_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_Evaluation_13_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_Evaluation_13_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_Evaluation_13_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_Evaluation_13_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_Evaluation_13_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_Evaluation_13_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_Evaluation_13_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_Evaluation_13_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
 	md_Evaluation                       protoreflect.MessageDescriptor
 	fd_Evaluation_id                    protoreflect.FieldDescriptor
@@ -3362,6 +3866,7 @@ var (
 	fd_Evaluation_status                protoreflect.FieldDescriptor
 	fd_Evaluation_standings             protoreflect.FieldDescriptor
 	fd_Evaluation_final_after_height    protoreflect.FieldDescriptor
+	fd_Evaluation_deposit               protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -3379,6 +3884,7 @@ func init() {
 	fd_Evaluation_status = md_Evaluation.Fields().ByName("status")
 	fd_Evaluation_standings = md_Evaluation.Fields().ByName("standings")
 	fd_Evaluation_final_after_height = md_Evaluation.Fields().ByName("final_after_height")
+	fd_Evaluation_deposit = md_Evaluation.Fields().ByName("deposit")
 }
 
 var _ protoreflect.Message = (*fastReflection_Evaluation)(nil)
@@ -3518,6 +4024,12 @@ func (x *fastReflection_Evaluation) Range(f func(protoreflect.FieldDescriptor, p
 			return
 		}
 	}
+	if len(x.Deposit) != 0 {
+		value := protoreflect.ValueOfList(&_Evaluation_13_list{list: &x.Deposit})
+		if !f(fd_Evaluation_deposit, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -3557,6 +4069,8 @@ func (x *fastReflection_Evaluation) Has(fd protoreflect.FieldDescriptor) bool {
 		return len(x.Standings) != 0
 	case "delphi.evaluation.v1.Evaluation.final_after_height":
 		return x.FinalAfterHeight != int64(0)
+	case "delphi.evaluation.v1.Evaluation.deposit":
+		return len(x.Deposit) != 0
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Evaluation"))
@@ -3597,6 +4111,8 @@ func (x *fastReflection_Evaluation) Clear(fd protoreflect.FieldDescriptor) {
 		x.Standings = nil
 	case "delphi.evaluation.v1.Evaluation.final_after_height":
 		x.FinalAfterHeight = int64(0)
+	case "delphi.evaluation.v1.Evaluation.deposit":
+		x.Deposit = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Evaluation"))
@@ -3655,6 +4171,12 @@ func (x *fastReflection_Evaluation) Get(descriptor protoreflect.FieldDescriptor)
 	case "delphi.evaluation.v1.Evaluation.final_after_height":
 		value := x.FinalAfterHeight
 		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.Evaluation.deposit":
+		if len(x.Deposit) == 0 {
+			return protoreflect.ValueOfList(&_Evaluation_13_list{})
+		}
+		listValue := &_Evaluation_13_list{list: &x.Deposit}
+		return protoreflect.ValueOfList(listValue)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Evaluation"))
@@ -3703,6 +4225,10 @@ func (x *fastReflection_Evaluation) Set(fd protoreflect.FieldDescriptor, value p
 		x.Standings = *clv.list
 	case "delphi.evaluation.v1.Evaluation.final_after_height":
 		x.FinalAfterHeight = value.Int()
+	case "delphi.evaluation.v1.Evaluation.deposit":
+		lv := value.List()
+		clv := lv.(*_Evaluation_13_list)
+		x.Deposit = *clv.list
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Evaluation"))
@@ -3734,6 +4260,12 @@ func (x *fastReflection_Evaluation) Mutable(fd protoreflect.FieldDescriptor) pro
 			x.Standings = []*Standing{}
 		}
 		value := &_Evaluation_11_list{list: &x.Standings}
+		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.Evaluation.deposit":
+		if x.Deposit == nil {
+			x.Deposit = []*v1beta1.Coin{}
+		}
+		value := &_Evaluation_13_list{list: &x.Deposit}
 		return protoreflect.ValueOfList(value)
 	case "delphi.evaluation.v1.Evaluation.id":
 		panic(fmt.Errorf("field id of message delphi.evaluation.v1.Evaluation is not mutable"))
@@ -3794,6 +4326,9 @@ func (x *fastReflection_Evaluation) NewField(fd protoreflect.FieldDescriptor) pr
 		return protoreflect.ValueOfList(&_Evaluation_11_list{list: &list})
 	case "delphi.evaluation.v1.Evaluation.final_after_height":
 		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.Evaluation.deposit":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_Evaluation_13_list{list: &list})
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Evaluation"))
@@ -3907,6 +4442,12 @@ func (x *fastReflection_Evaluation) ProtoMethods() *protoiface.Methods {
 		if x.FinalAfterHeight != 0 {
 			n += 1 + runtime.Sov(uint64(x.FinalAfterHeight))
 		}
+		if len(x.Deposit) > 0 {
+			for _, e := range x.Deposit {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -3935,6 +4476,22 @@ func (x *fastReflection_Evaluation) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Deposit) > 0 {
+			for iNdEx := len(x.Deposit) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Deposit[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x6a
+			}
 		}
 		if x.FinalAfterHeight != 0 {
 			i = runtime.EncodeVarint(dAtA, i, uint64(x.FinalAfterHeight))
@@ -4386,6 +4943,40 @@ func (x *fastReflection_Evaluation) ProtoMethods() *protoiface.Methods {
 						break
 					}
 				}
+			case 13:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Deposit", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Deposit = append(x.Deposit, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Deposit[len(x.Deposit)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -4422,14 +5013,20 @@ func (x *fastReflection_Evaluation) ProtoMethods() *protoiface.Methods {
 }
 
 var (
-	md_Round                protoreflect.MessageDescriptor
-	fd_Round_evaluation_id  protoreflect.FieldDescriptor
-	fd_Round_round          protoreflect.FieldDescriptor
-	fd_Round_start_height   protoreflect.FieldDescriptor
-	fd_Round_seed           protoreflect.FieldDescriptor
-	fd_Round_status         protoreflect.FieldDescriptor
-	fd_Round_attempt        protoreflect.FieldDescriptor
-	fd_Round_timeout_height protoreflect.FieldDescriptor
+	md_Round                      protoreflect.MessageDescriptor
+	fd_Round_evaluation_id        protoreflect.FieldDescriptor
+	fd_Round_round                protoreflect.FieldDescriptor
+	fd_Round_start_height         protoreflect.FieldDescriptor
+	fd_Round_seed                 protoreflect.FieldDescriptor
+	fd_Round_status               protoreflect.FieldDescriptor
+	fd_Round_attempt              protoreflect.FieldDescriptor
+	fd_Round_timeout_height       protoreflect.FieldDescriptor
+	fd_Round_phase                protoreflect.FieldDescriptor
+	fd_Round_commit_deadline      protoreflect.FieldDescriptor
+	fd_Round_commit_closed_height protoreflect.FieldDescriptor
+	fd_Round_reveal_end_height    protoreflect.FieldDescriptor
+	fd_Round_seed_height          protoreflect.FieldDescriptor
+	fd_Round_accounted            protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -4442,6 +5039,12 @@ func init() {
 	fd_Round_status = md_Round.Fields().ByName("status")
 	fd_Round_attempt = md_Round.Fields().ByName("attempt")
 	fd_Round_timeout_height = md_Round.Fields().ByName("timeout_height")
+	fd_Round_phase = md_Round.Fields().ByName("phase")
+	fd_Round_commit_deadline = md_Round.Fields().ByName("commit_deadline")
+	fd_Round_commit_closed_height = md_Round.Fields().ByName("commit_closed_height")
+	fd_Round_reveal_end_height = md_Round.Fields().ByName("reveal_end_height")
+	fd_Round_seed_height = md_Round.Fields().ByName("seed_height")
+	fd_Round_accounted = md_Round.Fields().ByName("accounted")
 }
 
 var _ protoreflect.Message = (*fastReflection_Round)(nil)
@@ -4551,6 +5154,42 @@ func (x *fastReflection_Round) Range(f func(protoreflect.FieldDescriptor, protor
 			return
 		}
 	}
+	if x.Phase != 0 {
+		value := protoreflect.ValueOfEnum((protoreflect.EnumNumber)(x.Phase))
+		if !f(fd_Round_phase, value) {
+			return
+		}
+	}
+	if x.CommitDeadline != int64(0) {
+		value := protoreflect.ValueOfInt64(x.CommitDeadline)
+		if !f(fd_Round_commit_deadline, value) {
+			return
+		}
+	}
+	if x.CommitClosedHeight != int64(0) {
+		value := protoreflect.ValueOfInt64(x.CommitClosedHeight)
+		if !f(fd_Round_commit_closed_height, value) {
+			return
+		}
+	}
+	if x.RevealEndHeight != int64(0) {
+		value := protoreflect.ValueOfInt64(x.RevealEndHeight)
+		if !f(fd_Round_reveal_end_height, value) {
+			return
+		}
+	}
+	if x.SeedHeight != int64(0) {
+		value := protoreflect.ValueOfInt64(x.SeedHeight)
+		if !f(fd_Round_seed_height, value) {
+			return
+		}
+	}
+	if x.Accounted != false {
+		value := protoreflect.ValueOfBool(x.Accounted)
+		if !f(fd_Round_accounted, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -4580,6 +5219,18 @@ func (x *fastReflection_Round) Has(fd protoreflect.FieldDescriptor) bool {
 		return x.Attempt != uint32(0)
 	case "delphi.evaluation.v1.Round.timeout_height":
 		return x.TimeoutHeight != int64(0)
+	case "delphi.evaluation.v1.Round.phase":
+		return x.Phase != 0
+	case "delphi.evaluation.v1.Round.commit_deadline":
+		return x.CommitDeadline != int64(0)
+	case "delphi.evaluation.v1.Round.commit_closed_height":
+		return x.CommitClosedHeight != int64(0)
+	case "delphi.evaluation.v1.Round.reveal_end_height":
+		return x.RevealEndHeight != int64(0)
+	case "delphi.evaluation.v1.Round.seed_height":
+		return x.SeedHeight != int64(0)
+	case "delphi.evaluation.v1.Round.accounted":
+		return x.Accounted != false
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Round"))
@@ -4610,6 +5261,18 @@ func (x *fastReflection_Round) Clear(fd protoreflect.FieldDescriptor) {
 		x.Attempt = uint32(0)
 	case "delphi.evaluation.v1.Round.timeout_height":
 		x.TimeoutHeight = int64(0)
+	case "delphi.evaluation.v1.Round.phase":
+		x.Phase = 0
+	case "delphi.evaluation.v1.Round.commit_deadline":
+		x.CommitDeadline = int64(0)
+	case "delphi.evaluation.v1.Round.commit_closed_height":
+		x.CommitClosedHeight = int64(0)
+	case "delphi.evaluation.v1.Round.reveal_end_height":
+		x.RevealEndHeight = int64(0)
+	case "delphi.evaluation.v1.Round.seed_height":
+		x.SeedHeight = int64(0)
+	case "delphi.evaluation.v1.Round.accounted":
+		x.Accounted = false
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Round"))
@@ -4647,6 +5310,24 @@ func (x *fastReflection_Round) Get(descriptor protoreflect.FieldDescriptor) prot
 	case "delphi.evaluation.v1.Round.timeout_height":
 		value := x.TimeoutHeight
 		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.Round.phase":
+		value := x.Phase
+		return protoreflect.ValueOfEnum((protoreflect.EnumNumber)(value))
+	case "delphi.evaluation.v1.Round.commit_deadline":
+		value := x.CommitDeadline
+		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.Round.commit_closed_height":
+		value := x.CommitClosedHeight
+		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.Round.reveal_end_height":
+		value := x.RevealEndHeight
+		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.Round.seed_height":
+		value := x.SeedHeight
+		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.Round.accounted":
+		value := x.Accounted
+		return protoreflect.ValueOfBool(value)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Round"))
@@ -4681,6 +5362,18 @@ func (x *fastReflection_Round) Set(fd protoreflect.FieldDescriptor, value protor
 		x.Attempt = uint32(value.Uint())
 	case "delphi.evaluation.v1.Round.timeout_height":
 		x.TimeoutHeight = value.Int()
+	case "delphi.evaluation.v1.Round.phase":
+		x.Phase = (RoundPhase)(value.Enum())
+	case "delphi.evaluation.v1.Round.commit_deadline":
+		x.CommitDeadline = value.Int()
+	case "delphi.evaluation.v1.Round.commit_closed_height":
+		x.CommitClosedHeight = value.Int()
+	case "delphi.evaluation.v1.Round.reveal_end_height":
+		x.RevealEndHeight = value.Int()
+	case "delphi.evaluation.v1.Round.seed_height":
+		x.SeedHeight = value.Int()
+	case "delphi.evaluation.v1.Round.accounted":
+		x.Accounted = value.Bool()
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Round"))
@@ -4715,6 +5408,18 @@ func (x *fastReflection_Round) Mutable(fd protoreflect.FieldDescriptor) protoref
 		panic(fmt.Errorf("field attempt of message delphi.evaluation.v1.Round is not mutable"))
 	case "delphi.evaluation.v1.Round.timeout_height":
 		panic(fmt.Errorf("field timeout_height of message delphi.evaluation.v1.Round is not mutable"))
+	case "delphi.evaluation.v1.Round.phase":
+		panic(fmt.Errorf("field phase of message delphi.evaluation.v1.Round is not mutable"))
+	case "delphi.evaluation.v1.Round.commit_deadline":
+		panic(fmt.Errorf("field commit_deadline of message delphi.evaluation.v1.Round is not mutable"))
+	case "delphi.evaluation.v1.Round.commit_closed_height":
+		panic(fmt.Errorf("field commit_closed_height of message delphi.evaluation.v1.Round is not mutable"))
+	case "delphi.evaluation.v1.Round.reveal_end_height":
+		panic(fmt.Errorf("field reveal_end_height of message delphi.evaluation.v1.Round is not mutable"))
+	case "delphi.evaluation.v1.Round.seed_height":
+		panic(fmt.Errorf("field seed_height of message delphi.evaluation.v1.Round is not mutable"))
+	case "delphi.evaluation.v1.Round.accounted":
+		panic(fmt.Errorf("field accounted of message delphi.evaluation.v1.Round is not mutable"))
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Round"))
@@ -4742,6 +5447,18 @@ func (x *fastReflection_Round) NewField(fd protoreflect.FieldDescriptor) protore
 		return protoreflect.ValueOfUint32(uint32(0))
 	case "delphi.evaluation.v1.Round.timeout_height":
 		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.Round.phase":
+		return protoreflect.ValueOfEnum(0)
+	case "delphi.evaluation.v1.Round.commit_deadline":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.Round.commit_closed_height":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.Round.reveal_end_height":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.Round.seed_height":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.Round.accounted":
+		return protoreflect.ValueOfBool(false)
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Round"))
@@ -4833,6 +5550,24 @@ func (x *fastReflection_Round) ProtoMethods() *protoiface.Methods {
 		if x.TimeoutHeight != 0 {
 			n += 1 + runtime.Sov(uint64(x.TimeoutHeight))
 		}
+		if x.Phase != 0 {
+			n += 1 + runtime.Sov(uint64(x.Phase))
+		}
+		if x.CommitDeadline != 0 {
+			n += 1 + runtime.Sov(uint64(x.CommitDeadline))
+		}
+		if x.CommitClosedHeight != 0 {
+			n += 1 + runtime.Sov(uint64(x.CommitClosedHeight))
+		}
+		if x.RevealEndHeight != 0 {
+			n += 1 + runtime.Sov(uint64(x.RevealEndHeight))
+		}
+		if x.SeedHeight != 0 {
+			n += 1 + runtime.Sov(uint64(x.SeedHeight))
+		}
+		if x.Accounted {
+			n += 2
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -4861,6 +5596,41 @@ func (x *fastReflection_Round) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.Accounted {
+			i--
+			if x.Accounted {
+				dAtA[i] = 1
+			} else {
+				dAtA[i] = 0
+			}
+			i--
+			dAtA[i] = 0x68
+		}
+		if x.SeedHeight != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.SeedHeight))
+			i--
+			dAtA[i] = 0x60
+		}
+		if x.RevealEndHeight != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.RevealEndHeight))
+			i--
+			dAtA[i] = 0x58
+		}
+		if x.CommitClosedHeight != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.CommitClosedHeight))
+			i--
+			dAtA[i] = 0x50
+		}
+		if x.CommitDeadline != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.CommitDeadline))
+			i--
+			dAtA[i] = 0x48
+		}
+		if x.Phase != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Phase))
+			i--
+			dAtA[i] = 0x40
 		}
 		if x.TimeoutHeight != 0 {
 			i = runtime.EncodeVarint(dAtA, i, uint64(x.TimeoutHeight))
@@ -5094,6 +5864,121 @@ func (x *fastReflection_Round) ProtoMethods() *protoiface.Methods {
 						break
 					}
 				}
+			case 8:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Phase", wireType)
+				}
+				x.Phase = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Phase |= RoundPhase(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 9:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field CommitDeadline", wireType)
+				}
+				x.CommitDeadline = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.CommitDeadline |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 10:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field CommitClosedHeight", wireType)
+				}
+				x.CommitClosedHeight = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.CommitClosedHeight |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 11:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RevealEndHeight", wireType)
+				}
+				x.RevealEndHeight = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.RevealEndHeight |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 12:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field SeedHeight", wireType)
+				}
+				x.SeedHeight = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.SeedHeight |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 13:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Accounted", wireType)
+				}
+				var v int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				x.Accounted = bool(v != 0)
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -9308,6 +10193,3412 @@ func (x *fastReflection_ModelIndex) ProtoMethods() *protoiface.Methods {
 	}
 }
 
+var _ protoreflect.List = (*_Seed_5_list)(nil)
+
+type _Seed_5_list struct {
+	list *[]string
+}
+
+func (x *_Seed_5_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_Seed_5_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfString((*x.list)[i])
+}
+
+func (x *_Seed_5_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.String()
+	concreteValue := valueUnwrapped
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_Seed_5_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.String()
+	concreteValue := valueUnwrapped
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_Seed_5_list) AppendMutable() protoreflect.Value {
+	panic(fmt.Errorf("AppendMutable can not be called on message Seed at list field Contributors as it is not of Message kind"))
+}
+
+func (x *_Seed_5_list) Truncate(n int) {
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_Seed_5_list) NewElement() protoreflect.Value {
+	v := ""
+	return protoreflect.ValueOfString(v)
+}
+
+func (x *_Seed_5_list) IsValid() bool {
+	return x.list != nil
+}
+
+var (
+	md_Seed              protoreflect.MessageDescriptor
+	fd_Seed_height       protoreflect.FieldDescriptor
+	fd_Seed_status       protoreflect.FieldDescriptor
+	fd_Seed_value        protoreflect.FieldDescriptor
+	fd_Seed_fixed_height protoreflect.FieldDescriptor
+	fd_Seed_contributors protoreflect.FieldDescriptor
+	fd_Seed_power        protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_types_proto_init()
+	md_Seed = File_delphi_evaluation_v1_types_proto.Messages().ByName("Seed")
+	fd_Seed_height = md_Seed.Fields().ByName("height")
+	fd_Seed_status = md_Seed.Fields().ByName("status")
+	fd_Seed_value = md_Seed.Fields().ByName("value")
+	fd_Seed_fixed_height = md_Seed.Fields().ByName("fixed_height")
+	fd_Seed_contributors = md_Seed.Fields().ByName("contributors")
+	fd_Seed_power = md_Seed.Fields().ByName("power")
+}
+
+var _ protoreflect.Message = (*fastReflection_Seed)(nil)
+
+type fastReflection_Seed Seed
+
+func (x *Seed) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_Seed)(x)
+}
+
+func (x *Seed) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_types_proto_msgTypes[11]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_Seed_messageType fastReflection_Seed_messageType
+var _ protoreflect.MessageType = fastReflection_Seed_messageType{}
+
+type fastReflection_Seed_messageType struct{}
+
+func (x fastReflection_Seed_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_Seed)(nil)
+}
+func (x fastReflection_Seed_messageType) New() protoreflect.Message {
+	return new(fastReflection_Seed)
+}
+func (x fastReflection_Seed_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_Seed
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_Seed) Descriptor() protoreflect.MessageDescriptor {
+	return md_Seed
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_Seed) Type() protoreflect.MessageType {
+	return _fastReflection_Seed_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_Seed) New() protoreflect.Message {
+	return new(fastReflection_Seed)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_Seed) Interface() protoreflect.ProtoMessage {
+	return (*Seed)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_Seed) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.Height != int64(0) {
+		value := protoreflect.ValueOfInt64(x.Height)
+		if !f(fd_Seed_height, value) {
+			return
+		}
+	}
+	if x.Status != 0 {
+		value := protoreflect.ValueOfEnum((protoreflect.EnumNumber)(x.Status))
+		if !f(fd_Seed_status, value) {
+			return
+		}
+	}
+	if x.Value != "" {
+		value := protoreflect.ValueOfString(x.Value)
+		if !f(fd_Seed_value, value) {
+			return
+		}
+	}
+	if x.FixedHeight != int64(0) {
+		value := protoreflect.ValueOfInt64(x.FixedHeight)
+		if !f(fd_Seed_fixed_height, value) {
+			return
+		}
+	}
+	if len(x.Contributors) != 0 {
+		value := protoreflect.ValueOfList(&_Seed_5_list{list: &x.Contributors})
+		if !f(fd_Seed_contributors, value) {
+			return
+		}
+	}
+	if x.Power != int64(0) {
+		value := protoreflect.ValueOfInt64(x.Power)
+		if !f(fd_Seed_power, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_Seed) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Seed.height":
+		return x.Height != int64(0)
+	case "delphi.evaluation.v1.Seed.status":
+		return x.Status != 0
+	case "delphi.evaluation.v1.Seed.value":
+		return x.Value != ""
+	case "delphi.evaluation.v1.Seed.fixed_height":
+		return x.FixedHeight != int64(0)
+	case "delphi.evaluation.v1.Seed.contributors":
+		return len(x.Contributors) != 0
+	case "delphi.evaluation.v1.Seed.power":
+		return x.Power != int64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Seed"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Seed does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Seed) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Seed.height":
+		x.Height = int64(0)
+	case "delphi.evaluation.v1.Seed.status":
+		x.Status = 0
+	case "delphi.evaluation.v1.Seed.value":
+		x.Value = ""
+	case "delphi.evaluation.v1.Seed.fixed_height":
+		x.FixedHeight = int64(0)
+	case "delphi.evaluation.v1.Seed.contributors":
+		x.Contributors = nil
+	case "delphi.evaluation.v1.Seed.power":
+		x.Power = int64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Seed"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Seed does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_Seed) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.Seed.height":
+		value := x.Height
+		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.Seed.status":
+		value := x.Status
+		return protoreflect.ValueOfEnum((protoreflect.EnumNumber)(value))
+	case "delphi.evaluation.v1.Seed.value":
+		value := x.Value
+		return protoreflect.ValueOfString(value)
+	case "delphi.evaluation.v1.Seed.fixed_height":
+		value := x.FixedHeight
+		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.Seed.contributors":
+		if len(x.Contributors) == 0 {
+			return protoreflect.ValueOfList(&_Seed_5_list{})
+		}
+		listValue := &_Seed_5_list{list: &x.Contributors}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.Seed.power":
+		value := x.Power
+		return protoreflect.ValueOfInt64(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Seed"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Seed does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Seed) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Seed.height":
+		x.Height = value.Int()
+	case "delphi.evaluation.v1.Seed.status":
+		x.Status = (SeedStatus)(value.Enum())
+	case "delphi.evaluation.v1.Seed.value":
+		x.Value = value.Interface().(string)
+	case "delphi.evaluation.v1.Seed.fixed_height":
+		x.FixedHeight = value.Int()
+	case "delphi.evaluation.v1.Seed.contributors":
+		lv := value.List()
+		clv := lv.(*_Seed_5_list)
+		x.Contributors = *clv.list
+	case "delphi.evaluation.v1.Seed.power":
+		x.Power = value.Int()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Seed"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Seed does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Seed) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Seed.contributors":
+		if x.Contributors == nil {
+			x.Contributors = []string{}
+		}
+		value := &_Seed_5_list{list: &x.Contributors}
+		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.Seed.height":
+		panic(fmt.Errorf("field height of message delphi.evaluation.v1.Seed is not mutable"))
+	case "delphi.evaluation.v1.Seed.status":
+		panic(fmt.Errorf("field status of message delphi.evaluation.v1.Seed is not mutable"))
+	case "delphi.evaluation.v1.Seed.value":
+		panic(fmt.Errorf("field value of message delphi.evaluation.v1.Seed is not mutable"))
+	case "delphi.evaluation.v1.Seed.fixed_height":
+		panic(fmt.Errorf("field fixed_height of message delphi.evaluation.v1.Seed is not mutable"))
+	case "delphi.evaluation.v1.Seed.power":
+		panic(fmt.Errorf("field power of message delphi.evaluation.v1.Seed is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Seed"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Seed does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_Seed) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Seed.height":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.Seed.status":
+		return protoreflect.ValueOfEnum(0)
+	case "delphi.evaluation.v1.Seed.value":
+		return protoreflect.ValueOfString("")
+	case "delphi.evaluation.v1.Seed.fixed_height":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.Seed.contributors":
+		list := []string{}
+		return protoreflect.ValueOfList(&_Seed_5_list{list: &list})
+	case "delphi.evaluation.v1.Seed.power":
+		return protoreflect.ValueOfInt64(int64(0))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Seed"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Seed does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_Seed) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.Seed", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_Seed) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Seed) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_Seed) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_Seed) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*Seed)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.Height != 0 {
+			n += 1 + runtime.Sov(uint64(x.Height))
+		}
+		if x.Status != 0 {
+			n += 1 + runtime.Sov(uint64(x.Status))
+		}
+		l = len(x.Value)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.FixedHeight != 0 {
+			n += 1 + runtime.Sov(uint64(x.FixedHeight))
+		}
+		if len(x.Contributors) > 0 {
+			for _, s := range x.Contributors {
+				l = len(s)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if x.Power != 0 {
+			n += 1 + runtime.Sov(uint64(x.Power))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*Seed)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.Power != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Power))
+			i--
+			dAtA[i] = 0x30
+		}
+		if len(x.Contributors) > 0 {
+			for iNdEx := len(x.Contributors) - 1; iNdEx >= 0; iNdEx-- {
+				i -= len(x.Contributors[iNdEx])
+				copy(dAtA[i:], x.Contributors[iNdEx])
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Contributors[iNdEx])))
+				i--
+				dAtA[i] = 0x2a
+			}
+		}
+		if x.FixedHeight != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.FixedHeight))
+			i--
+			dAtA[i] = 0x20
+		}
+		if len(x.Value) > 0 {
+			i -= len(x.Value)
+			copy(dAtA[i:], x.Value)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Value)))
+			i--
+			dAtA[i] = 0x1a
+		}
+		if x.Status != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Status))
+			i--
+			dAtA[i] = 0x10
+		}
+		if x.Height != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Height))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*Seed)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: Seed: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: Seed: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+				}
+				x.Height = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Height |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				}
+				x.Status = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Status |= SeedStatus(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 3:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Value", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Value = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 4:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field FixedHeight", wireType)
+				}
+				x.FixedHeight = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.FixedHeight |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 5:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Contributors", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Contributors = append(x.Contributors, string(dAtA[iNdEx:postIndex]))
+				iNdEx = postIndex
+			case 6:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Power", wireType)
+				}
+				x.Power = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Power |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_SeedEntry            protoreflect.MessageDescriptor
+	fd_SeedEntry_commitment protoreflect.FieldDescriptor
+	fd_SeedEntry_value      protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_types_proto_init()
+	md_SeedEntry = File_delphi_evaluation_v1_types_proto.Messages().ByName("SeedEntry")
+	fd_SeedEntry_commitment = md_SeedEntry.Fields().ByName("commitment")
+	fd_SeedEntry_value = md_SeedEntry.Fields().ByName("value")
+}
+
+var _ protoreflect.Message = (*fastReflection_SeedEntry)(nil)
+
+type fastReflection_SeedEntry SeedEntry
+
+func (x *SeedEntry) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_SeedEntry)(x)
+}
+
+func (x *SeedEntry) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_types_proto_msgTypes[12]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_SeedEntry_messageType fastReflection_SeedEntry_messageType
+var _ protoreflect.MessageType = fastReflection_SeedEntry_messageType{}
+
+type fastReflection_SeedEntry_messageType struct{}
+
+func (x fastReflection_SeedEntry_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_SeedEntry)(nil)
+}
+func (x fastReflection_SeedEntry_messageType) New() protoreflect.Message {
+	return new(fastReflection_SeedEntry)
+}
+func (x fastReflection_SeedEntry_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_SeedEntry
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_SeedEntry) Descriptor() protoreflect.MessageDescriptor {
+	return md_SeedEntry
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_SeedEntry) Type() protoreflect.MessageType {
+	return _fastReflection_SeedEntry_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_SeedEntry) New() protoreflect.Message {
+	return new(fastReflection_SeedEntry)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_SeedEntry) Interface() protoreflect.ProtoMessage {
+	return (*SeedEntry)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_SeedEntry) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if len(x.Commitment) != 0 {
+		value := protoreflect.ValueOfBytes(x.Commitment)
+		if !f(fd_SeedEntry_commitment, value) {
+			return
+		}
+	}
+	if len(x.Value) != 0 {
+		value := protoreflect.ValueOfBytes(x.Value)
+		if !f(fd_SeedEntry_value, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_SeedEntry) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedEntry.commitment":
+		return len(x.Commitment) != 0
+	case "delphi.evaluation.v1.SeedEntry.value":
+		return len(x.Value) != 0
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_SeedEntry) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedEntry.commitment":
+		x.Commitment = nil
+	case "delphi.evaluation.v1.SeedEntry.value":
+		x.Value = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_SeedEntry) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.SeedEntry.commitment":
+		value := x.Commitment
+		return protoreflect.ValueOfBytes(value)
+	case "delphi.evaluation.v1.SeedEntry.value":
+		value := x.Value
+		return protoreflect.ValueOfBytes(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedEntry does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_SeedEntry) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedEntry.commitment":
+		x.Commitment = value.Bytes()
+	case "delphi.evaluation.v1.SeedEntry.value":
+		x.Value = value.Bytes()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_SeedEntry) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedEntry.commitment":
+		panic(fmt.Errorf("field commitment of message delphi.evaluation.v1.SeedEntry is not mutable"))
+	case "delphi.evaluation.v1.SeedEntry.value":
+		panic(fmt.Errorf("field value of message delphi.evaluation.v1.SeedEntry is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_SeedEntry) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedEntry.commitment":
+		return protoreflect.ValueOfBytes(nil)
+	case "delphi.evaluation.v1.SeedEntry.value":
+		return protoreflect.ValueOfBytes(nil)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedEntry"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedEntry does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_SeedEntry) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.SeedEntry", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_SeedEntry) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_SeedEntry) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_SeedEntry) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_SeedEntry) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*SeedEntry)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.Commitment)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.Value)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*SeedEntry)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Value) > 0 {
+			i -= len(x.Value)
+			copy(dAtA[i:], x.Value)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Value)))
+			i--
+			dAtA[i] = 0x12
+		}
+		if len(x.Commitment) > 0 {
+			i -= len(x.Commitment)
+			copy(dAtA[i:], x.Commitment)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Commitment)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*SeedEntry)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: SeedEntry: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: SeedEntry: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Commitment", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Commitment = append(x.Commitment[:0], dAtA[iNdEx:postIndex]...)
+				if x.Commitment == nil {
+					x.Commitment = []byte{}
+				}
+				iNdEx = postIndex
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Value", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Value = append(x.Value[:0], dAtA[iNdEx:postIndex]...)
+				if x.Value == nil {
+					x.Value = []byte{}
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_Commitment                  protoreflect.MessageDescriptor
+	fd_Commitment_evaluation_id    protoreflect.FieldDescriptor
+	fd_Commitment_round            protoreflect.FieldDescriptor
+	fd_Commitment_model_id         protoreflect.FieldDescriptor
+	fd_Commitment_validator        protoreflect.FieldDescriptor
+	fd_Commitment_attempt          protoreflect.FieldDescriptor
+	fd_Commitment_hash             protoreflect.FieldDescriptor
+	fd_Commitment_status           protoreflect.FieldDescriptor
+	fd_Commitment_committed_height protoreflect.FieldDescriptor
+	fd_Commitment_revealed_height  protoreflect.FieldDescriptor
+	fd_Commitment_correct          protoreflect.FieldDescriptor
+	fd_Commitment_trace_root       protoreflect.FieldDescriptor
+	fd_Commitment_leaves           protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_types_proto_init()
+	md_Commitment = File_delphi_evaluation_v1_types_proto.Messages().ByName("Commitment")
+	fd_Commitment_evaluation_id = md_Commitment.Fields().ByName("evaluation_id")
+	fd_Commitment_round = md_Commitment.Fields().ByName("round")
+	fd_Commitment_model_id = md_Commitment.Fields().ByName("model_id")
+	fd_Commitment_validator = md_Commitment.Fields().ByName("validator")
+	fd_Commitment_attempt = md_Commitment.Fields().ByName("attempt")
+	fd_Commitment_hash = md_Commitment.Fields().ByName("hash")
+	fd_Commitment_status = md_Commitment.Fields().ByName("status")
+	fd_Commitment_committed_height = md_Commitment.Fields().ByName("committed_height")
+	fd_Commitment_revealed_height = md_Commitment.Fields().ByName("revealed_height")
+	fd_Commitment_correct = md_Commitment.Fields().ByName("correct")
+	fd_Commitment_trace_root = md_Commitment.Fields().ByName("trace_root")
+	fd_Commitment_leaves = md_Commitment.Fields().ByName("leaves")
+}
+
+var _ protoreflect.Message = (*fastReflection_Commitment)(nil)
+
+type fastReflection_Commitment Commitment
+
+func (x *Commitment) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_Commitment)(x)
+}
+
+func (x *Commitment) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_types_proto_msgTypes[13]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_Commitment_messageType fastReflection_Commitment_messageType
+var _ protoreflect.MessageType = fastReflection_Commitment_messageType{}
+
+type fastReflection_Commitment_messageType struct{}
+
+func (x fastReflection_Commitment_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_Commitment)(nil)
+}
+func (x fastReflection_Commitment_messageType) New() protoreflect.Message {
+	return new(fastReflection_Commitment)
+}
+func (x fastReflection_Commitment_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_Commitment
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_Commitment) Descriptor() protoreflect.MessageDescriptor {
+	return md_Commitment
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_Commitment) Type() protoreflect.MessageType {
+	return _fastReflection_Commitment_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_Commitment) New() protoreflect.Message {
+	return new(fastReflection_Commitment)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_Commitment) Interface() protoreflect.ProtoMessage {
+	return (*Commitment)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_Commitment) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.EvaluationId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.EvaluationId)
+		if !f(fd_Commitment_evaluation_id, value) {
+			return
+		}
+	}
+	if x.Round != uint32(0) {
+		value := protoreflect.ValueOfUint32(x.Round)
+		if !f(fd_Commitment_round, value) {
+			return
+		}
+	}
+	if x.ModelId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.ModelId)
+		if !f(fd_Commitment_model_id, value) {
+			return
+		}
+	}
+	if x.Validator != "" {
+		value := protoreflect.ValueOfString(x.Validator)
+		if !f(fd_Commitment_validator, value) {
+			return
+		}
+	}
+	if x.Attempt != uint32(0) {
+		value := protoreflect.ValueOfUint32(x.Attempt)
+		if !f(fd_Commitment_attempt, value) {
+			return
+		}
+	}
+	if x.Hash != "" {
+		value := protoreflect.ValueOfString(x.Hash)
+		if !f(fd_Commitment_hash, value) {
+			return
+		}
+	}
+	if x.Status != 0 {
+		value := protoreflect.ValueOfEnum((protoreflect.EnumNumber)(x.Status))
+		if !f(fd_Commitment_status, value) {
+			return
+		}
+	}
+	if x.CommittedHeight != int64(0) {
+		value := protoreflect.ValueOfInt64(x.CommittedHeight)
+		if !f(fd_Commitment_committed_height, value) {
+			return
+		}
+	}
+	if x.RevealedHeight != int64(0) {
+		value := protoreflect.ValueOfInt64(x.RevealedHeight)
+		if !f(fd_Commitment_revealed_height, value) {
+			return
+		}
+	}
+	if x.Correct != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.Correct)
+		if !f(fd_Commitment_correct, value) {
+			return
+		}
+	}
+	if x.TraceRoot != "" {
+		value := protoreflect.ValueOfString(x.TraceRoot)
+		if !f(fd_Commitment_trace_root, value) {
+			return
+		}
+	}
+	if x.Leaves != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.Leaves)
+		if !f(fd_Commitment_leaves, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_Commitment) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Commitment.evaluation_id":
+		return x.EvaluationId != uint64(0)
+	case "delphi.evaluation.v1.Commitment.round":
+		return x.Round != uint32(0)
+	case "delphi.evaluation.v1.Commitment.model_id":
+		return x.ModelId != uint64(0)
+	case "delphi.evaluation.v1.Commitment.validator":
+		return x.Validator != ""
+	case "delphi.evaluation.v1.Commitment.attempt":
+		return x.Attempt != uint32(0)
+	case "delphi.evaluation.v1.Commitment.hash":
+		return x.Hash != ""
+	case "delphi.evaluation.v1.Commitment.status":
+		return x.Status != 0
+	case "delphi.evaluation.v1.Commitment.committed_height":
+		return x.CommittedHeight != int64(0)
+	case "delphi.evaluation.v1.Commitment.revealed_height":
+		return x.RevealedHeight != int64(0)
+	case "delphi.evaluation.v1.Commitment.correct":
+		return x.Correct != uint64(0)
+	case "delphi.evaluation.v1.Commitment.trace_root":
+		return x.TraceRoot != ""
+	case "delphi.evaluation.v1.Commitment.leaves":
+		return x.Leaves != uint64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Commitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Commitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Commitment) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Commitment.evaluation_id":
+		x.EvaluationId = uint64(0)
+	case "delphi.evaluation.v1.Commitment.round":
+		x.Round = uint32(0)
+	case "delphi.evaluation.v1.Commitment.model_id":
+		x.ModelId = uint64(0)
+	case "delphi.evaluation.v1.Commitment.validator":
+		x.Validator = ""
+	case "delphi.evaluation.v1.Commitment.attempt":
+		x.Attempt = uint32(0)
+	case "delphi.evaluation.v1.Commitment.hash":
+		x.Hash = ""
+	case "delphi.evaluation.v1.Commitment.status":
+		x.Status = 0
+	case "delphi.evaluation.v1.Commitment.committed_height":
+		x.CommittedHeight = int64(0)
+	case "delphi.evaluation.v1.Commitment.revealed_height":
+		x.RevealedHeight = int64(0)
+	case "delphi.evaluation.v1.Commitment.correct":
+		x.Correct = uint64(0)
+	case "delphi.evaluation.v1.Commitment.trace_root":
+		x.TraceRoot = ""
+	case "delphi.evaluation.v1.Commitment.leaves":
+		x.Leaves = uint64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Commitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Commitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_Commitment) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.Commitment.evaluation_id":
+		value := x.EvaluationId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.Commitment.round":
+		value := x.Round
+		return protoreflect.ValueOfUint32(value)
+	case "delphi.evaluation.v1.Commitment.model_id":
+		value := x.ModelId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.Commitment.validator":
+		value := x.Validator
+		return protoreflect.ValueOfString(value)
+	case "delphi.evaluation.v1.Commitment.attempt":
+		value := x.Attempt
+		return protoreflect.ValueOfUint32(value)
+	case "delphi.evaluation.v1.Commitment.hash":
+		value := x.Hash
+		return protoreflect.ValueOfString(value)
+	case "delphi.evaluation.v1.Commitment.status":
+		value := x.Status
+		return protoreflect.ValueOfEnum((protoreflect.EnumNumber)(value))
+	case "delphi.evaluation.v1.Commitment.committed_height":
+		value := x.CommittedHeight
+		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.Commitment.revealed_height":
+		value := x.RevealedHeight
+		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.Commitment.correct":
+		value := x.Correct
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.Commitment.trace_root":
+		value := x.TraceRoot
+		return protoreflect.ValueOfString(value)
+	case "delphi.evaluation.v1.Commitment.leaves":
+		value := x.Leaves
+		return protoreflect.ValueOfUint64(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Commitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Commitment does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Commitment) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Commitment.evaluation_id":
+		x.EvaluationId = value.Uint()
+	case "delphi.evaluation.v1.Commitment.round":
+		x.Round = uint32(value.Uint())
+	case "delphi.evaluation.v1.Commitment.model_id":
+		x.ModelId = value.Uint()
+	case "delphi.evaluation.v1.Commitment.validator":
+		x.Validator = value.Interface().(string)
+	case "delphi.evaluation.v1.Commitment.attempt":
+		x.Attempt = uint32(value.Uint())
+	case "delphi.evaluation.v1.Commitment.hash":
+		x.Hash = value.Interface().(string)
+	case "delphi.evaluation.v1.Commitment.status":
+		x.Status = (CommitmentStatus)(value.Enum())
+	case "delphi.evaluation.v1.Commitment.committed_height":
+		x.CommittedHeight = value.Int()
+	case "delphi.evaluation.v1.Commitment.revealed_height":
+		x.RevealedHeight = value.Int()
+	case "delphi.evaluation.v1.Commitment.correct":
+		x.Correct = value.Uint()
+	case "delphi.evaluation.v1.Commitment.trace_root":
+		x.TraceRoot = value.Interface().(string)
+	case "delphi.evaluation.v1.Commitment.leaves":
+		x.Leaves = value.Uint()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Commitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Commitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Commitment) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Commitment.evaluation_id":
+		panic(fmt.Errorf("field evaluation_id of message delphi.evaluation.v1.Commitment is not mutable"))
+	case "delphi.evaluation.v1.Commitment.round":
+		panic(fmt.Errorf("field round of message delphi.evaluation.v1.Commitment is not mutable"))
+	case "delphi.evaluation.v1.Commitment.model_id":
+		panic(fmt.Errorf("field model_id of message delphi.evaluation.v1.Commitment is not mutable"))
+	case "delphi.evaluation.v1.Commitment.validator":
+		panic(fmt.Errorf("field validator of message delphi.evaluation.v1.Commitment is not mutable"))
+	case "delphi.evaluation.v1.Commitment.attempt":
+		panic(fmt.Errorf("field attempt of message delphi.evaluation.v1.Commitment is not mutable"))
+	case "delphi.evaluation.v1.Commitment.hash":
+		panic(fmt.Errorf("field hash of message delphi.evaluation.v1.Commitment is not mutable"))
+	case "delphi.evaluation.v1.Commitment.status":
+		panic(fmt.Errorf("field status of message delphi.evaluation.v1.Commitment is not mutable"))
+	case "delphi.evaluation.v1.Commitment.committed_height":
+		panic(fmt.Errorf("field committed_height of message delphi.evaluation.v1.Commitment is not mutable"))
+	case "delphi.evaluation.v1.Commitment.revealed_height":
+		panic(fmt.Errorf("field revealed_height of message delphi.evaluation.v1.Commitment is not mutable"))
+	case "delphi.evaluation.v1.Commitment.correct":
+		panic(fmt.Errorf("field correct of message delphi.evaluation.v1.Commitment is not mutable"))
+	case "delphi.evaluation.v1.Commitment.trace_root":
+		panic(fmt.Errorf("field trace_root of message delphi.evaluation.v1.Commitment is not mutable"))
+	case "delphi.evaluation.v1.Commitment.leaves":
+		panic(fmt.Errorf("field leaves of message delphi.evaluation.v1.Commitment is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Commitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Commitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_Commitment) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Commitment.evaluation_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.Commitment.round":
+		return protoreflect.ValueOfUint32(uint32(0))
+	case "delphi.evaluation.v1.Commitment.model_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.Commitment.validator":
+		return protoreflect.ValueOfString("")
+	case "delphi.evaluation.v1.Commitment.attempt":
+		return protoreflect.ValueOfUint32(uint32(0))
+	case "delphi.evaluation.v1.Commitment.hash":
+		return protoreflect.ValueOfString("")
+	case "delphi.evaluation.v1.Commitment.status":
+		return protoreflect.ValueOfEnum(0)
+	case "delphi.evaluation.v1.Commitment.committed_height":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.Commitment.revealed_height":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.Commitment.correct":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.Commitment.trace_root":
+		return protoreflect.ValueOfString("")
+	case "delphi.evaluation.v1.Commitment.leaves":
+		return protoreflect.ValueOfUint64(uint64(0))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Commitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Commitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_Commitment) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.Commitment", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_Commitment) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Commitment) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_Commitment) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_Commitment) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*Commitment)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.EvaluationId != 0 {
+			n += 1 + runtime.Sov(uint64(x.EvaluationId))
+		}
+		if x.Round != 0 {
+			n += 1 + runtime.Sov(uint64(x.Round))
+		}
+		if x.ModelId != 0 {
+			n += 1 + runtime.Sov(uint64(x.ModelId))
+		}
+		l = len(x.Validator)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.Attempt != 0 {
+			n += 1 + runtime.Sov(uint64(x.Attempt))
+		}
+		l = len(x.Hash)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.Status != 0 {
+			n += 1 + runtime.Sov(uint64(x.Status))
+		}
+		if x.CommittedHeight != 0 {
+			n += 1 + runtime.Sov(uint64(x.CommittedHeight))
+		}
+		if x.RevealedHeight != 0 {
+			n += 1 + runtime.Sov(uint64(x.RevealedHeight))
+		}
+		if x.Correct != 0 {
+			n += 1 + runtime.Sov(uint64(x.Correct))
+		}
+		l = len(x.TraceRoot)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.Leaves != 0 {
+			n += 1 + runtime.Sov(uint64(x.Leaves))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*Commitment)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.Leaves != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Leaves))
+			i--
+			dAtA[i] = 0x60
+		}
+		if len(x.TraceRoot) > 0 {
+			i -= len(x.TraceRoot)
+			copy(dAtA[i:], x.TraceRoot)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.TraceRoot)))
+			i--
+			dAtA[i] = 0x5a
+		}
+		if x.Correct != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Correct))
+			i--
+			dAtA[i] = 0x50
+		}
+		if x.RevealedHeight != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.RevealedHeight))
+			i--
+			dAtA[i] = 0x48
+		}
+		if x.CommittedHeight != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.CommittedHeight))
+			i--
+			dAtA[i] = 0x40
+		}
+		if x.Status != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Status))
+			i--
+			dAtA[i] = 0x38
+		}
+		if len(x.Hash) > 0 {
+			i -= len(x.Hash)
+			copy(dAtA[i:], x.Hash)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Hash)))
+			i--
+			dAtA[i] = 0x32
+		}
+		if x.Attempt != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Attempt))
+			i--
+			dAtA[i] = 0x28
+		}
+		if len(x.Validator) > 0 {
+			i -= len(x.Validator)
+			copy(dAtA[i:], x.Validator)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Validator)))
+			i--
+			dAtA[i] = 0x22
+		}
+		if x.ModelId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.ModelId))
+			i--
+			dAtA[i] = 0x18
+		}
+		if x.Round != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Round))
+			i--
+			dAtA[i] = 0x10
+		}
+		if x.EvaluationId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.EvaluationId))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*Commitment)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: Commitment: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: Commitment: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+				}
+				x.EvaluationId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.EvaluationId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+				}
+				x.Round = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Round |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 3:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+				}
+				x.ModelId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.ModelId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 4:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Validator = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 5:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Attempt", wireType)
+				}
+				x.Attempt = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Attempt |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 6:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Hash", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Hash = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 7:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				}
+				x.Status = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Status |= CommitmentStatus(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 8:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field CommittedHeight", wireType)
+				}
+				x.CommittedHeight = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.CommittedHeight |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 9:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RevealedHeight", wireType)
+				}
+				x.RevealedHeight = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.RevealedHeight |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 10:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Correct", wireType)
+				}
+				x.Correct = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Correct |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 11:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field TraceRoot", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.TraceRoot = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 12:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Leaves", wireType)
+				}
+				x.Leaves = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Leaves |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_Participation                 protoreflect.MessageDescriptor
+	fd_Participation_validator       protoreflect.FieldDescriptor
+	fd_Participation_missed_in_a_row protoreflect.FieldDescriptor
+	fd_Participation_rounds_reported protoreflect.FieldDescriptor
+	fd_Participation_rounds_missed   protoreflect.FieldDescriptor
+	fd_Participation_faults          protoreflect.FieldDescriptor
+	fd_Participation_penalties       protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_types_proto_init()
+	md_Participation = File_delphi_evaluation_v1_types_proto.Messages().ByName("Participation")
+	fd_Participation_validator = md_Participation.Fields().ByName("validator")
+	fd_Participation_missed_in_a_row = md_Participation.Fields().ByName("missed_in_a_row")
+	fd_Participation_rounds_reported = md_Participation.Fields().ByName("rounds_reported")
+	fd_Participation_rounds_missed = md_Participation.Fields().ByName("rounds_missed")
+	fd_Participation_faults = md_Participation.Fields().ByName("faults")
+	fd_Participation_penalties = md_Participation.Fields().ByName("penalties")
+}
+
+var _ protoreflect.Message = (*fastReflection_Participation)(nil)
+
+type fastReflection_Participation Participation
+
+func (x *Participation) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_Participation)(x)
+}
+
+func (x *Participation) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_types_proto_msgTypes[14]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_Participation_messageType fastReflection_Participation_messageType
+var _ protoreflect.MessageType = fastReflection_Participation_messageType{}
+
+type fastReflection_Participation_messageType struct{}
+
+func (x fastReflection_Participation_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_Participation)(nil)
+}
+func (x fastReflection_Participation_messageType) New() protoreflect.Message {
+	return new(fastReflection_Participation)
+}
+func (x fastReflection_Participation_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_Participation
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_Participation) Descriptor() protoreflect.MessageDescriptor {
+	return md_Participation
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_Participation) Type() protoreflect.MessageType {
+	return _fastReflection_Participation_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_Participation) New() protoreflect.Message {
+	return new(fastReflection_Participation)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_Participation) Interface() protoreflect.ProtoMessage {
+	return (*Participation)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_Participation) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.Validator != "" {
+		value := protoreflect.ValueOfString(x.Validator)
+		if !f(fd_Participation_validator, value) {
+			return
+		}
+	}
+	if x.MissedInARow != uint32(0) {
+		value := protoreflect.ValueOfUint32(x.MissedInARow)
+		if !f(fd_Participation_missed_in_a_row, value) {
+			return
+		}
+	}
+	if x.RoundsReported != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.RoundsReported)
+		if !f(fd_Participation_rounds_reported, value) {
+			return
+		}
+	}
+	if x.RoundsMissed != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.RoundsMissed)
+		if !f(fd_Participation_rounds_missed, value) {
+			return
+		}
+	}
+	if x.Faults != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.Faults)
+		if !f(fd_Participation_faults, value) {
+			return
+		}
+	}
+	if x.Penalties != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.Penalties)
+		if !f(fd_Participation_penalties, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_Participation) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Participation.validator":
+		return x.Validator != ""
+	case "delphi.evaluation.v1.Participation.missed_in_a_row":
+		return x.MissedInARow != uint32(0)
+	case "delphi.evaluation.v1.Participation.rounds_reported":
+		return x.RoundsReported != uint64(0)
+	case "delphi.evaluation.v1.Participation.rounds_missed":
+		return x.RoundsMissed != uint64(0)
+	case "delphi.evaluation.v1.Participation.faults":
+		return x.Faults != uint64(0)
+	case "delphi.evaluation.v1.Participation.penalties":
+		return x.Penalties != uint64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Participation"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Participation does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Participation) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Participation.validator":
+		x.Validator = ""
+	case "delphi.evaluation.v1.Participation.missed_in_a_row":
+		x.MissedInARow = uint32(0)
+	case "delphi.evaluation.v1.Participation.rounds_reported":
+		x.RoundsReported = uint64(0)
+	case "delphi.evaluation.v1.Participation.rounds_missed":
+		x.RoundsMissed = uint64(0)
+	case "delphi.evaluation.v1.Participation.faults":
+		x.Faults = uint64(0)
+	case "delphi.evaluation.v1.Participation.penalties":
+		x.Penalties = uint64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Participation"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Participation does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_Participation) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.Participation.validator":
+		value := x.Validator
+		return protoreflect.ValueOfString(value)
+	case "delphi.evaluation.v1.Participation.missed_in_a_row":
+		value := x.MissedInARow
+		return protoreflect.ValueOfUint32(value)
+	case "delphi.evaluation.v1.Participation.rounds_reported":
+		value := x.RoundsReported
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.Participation.rounds_missed":
+		value := x.RoundsMissed
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.Participation.faults":
+		value := x.Faults
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.Participation.penalties":
+		value := x.Penalties
+		return protoreflect.ValueOfUint64(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Participation"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Participation does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Participation) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Participation.validator":
+		x.Validator = value.Interface().(string)
+	case "delphi.evaluation.v1.Participation.missed_in_a_row":
+		x.MissedInARow = uint32(value.Uint())
+	case "delphi.evaluation.v1.Participation.rounds_reported":
+		x.RoundsReported = value.Uint()
+	case "delphi.evaluation.v1.Participation.rounds_missed":
+		x.RoundsMissed = value.Uint()
+	case "delphi.evaluation.v1.Participation.faults":
+		x.Faults = value.Uint()
+	case "delphi.evaluation.v1.Participation.penalties":
+		x.Penalties = value.Uint()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Participation"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Participation does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Participation) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Participation.validator":
+		panic(fmt.Errorf("field validator of message delphi.evaluation.v1.Participation is not mutable"))
+	case "delphi.evaluation.v1.Participation.missed_in_a_row":
+		panic(fmt.Errorf("field missed_in_a_row of message delphi.evaluation.v1.Participation is not mutable"))
+	case "delphi.evaluation.v1.Participation.rounds_reported":
+		panic(fmt.Errorf("field rounds_reported of message delphi.evaluation.v1.Participation is not mutable"))
+	case "delphi.evaluation.v1.Participation.rounds_missed":
+		panic(fmt.Errorf("field rounds_missed of message delphi.evaluation.v1.Participation is not mutable"))
+	case "delphi.evaluation.v1.Participation.faults":
+		panic(fmt.Errorf("field faults of message delphi.evaluation.v1.Participation is not mutable"))
+	case "delphi.evaluation.v1.Participation.penalties":
+		panic(fmt.Errorf("field penalties of message delphi.evaluation.v1.Participation is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Participation"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Participation does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_Participation) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.Participation.validator":
+		return protoreflect.ValueOfString("")
+	case "delphi.evaluation.v1.Participation.missed_in_a_row":
+		return protoreflect.ValueOfUint32(uint32(0))
+	case "delphi.evaluation.v1.Participation.rounds_reported":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.Participation.rounds_missed":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.Participation.faults":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.Participation.penalties":
+		return protoreflect.ValueOfUint64(uint64(0))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.Participation"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.Participation does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_Participation) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.Participation", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_Participation) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_Participation) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_Participation) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_Participation) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*Participation)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.Validator)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.MissedInARow != 0 {
+			n += 1 + runtime.Sov(uint64(x.MissedInARow))
+		}
+		if x.RoundsReported != 0 {
+			n += 1 + runtime.Sov(uint64(x.RoundsReported))
+		}
+		if x.RoundsMissed != 0 {
+			n += 1 + runtime.Sov(uint64(x.RoundsMissed))
+		}
+		if x.Faults != 0 {
+			n += 1 + runtime.Sov(uint64(x.Faults))
+		}
+		if x.Penalties != 0 {
+			n += 1 + runtime.Sov(uint64(x.Penalties))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*Participation)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.Penalties != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Penalties))
+			i--
+			dAtA[i] = 0x30
+		}
+		if x.Faults != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Faults))
+			i--
+			dAtA[i] = 0x28
+		}
+		if x.RoundsMissed != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.RoundsMissed))
+			i--
+			dAtA[i] = 0x20
+		}
+		if x.RoundsReported != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.RoundsReported))
+			i--
+			dAtA[i] = 0x18
+		}
+		if x.MissedInARow != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.MissedInARow))
+			i--
+			dAtA[i] = 0x10
+		}
+		if len(x.Validator) > 0 {
+			i -= len(x.Validator)
+			copy(dAtA[i:], x.Validator)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Validator)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*Participation)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: Participation: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: Participation: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Validator = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 2:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field MissedInARow", wireType)
+				}
+				x.MissedInARow = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.MissedInARow |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 3:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RoundsReported", wireType)
+				}
+				x.RoundsReported = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.RoundsReported |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 4:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RoundsMissed", wireType)
+				}
+				x.RoundsMissed = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.RoundsMissed |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 5:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Faults", wireType)
+				}
+				x.Faults = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Faults |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 6:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Penalties", wireType)
+				}
+				x.Penalties = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Penalties |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var _ protoreflect.List = (*_RewardPool_2_list)(nil)
+
+type _RewardPool_2_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_RewardPool_2_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_RewardPool_2_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_RewardPool_2_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_RewardPool_2_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_RewardPool_2_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_RewardPool_2_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_RewardPool_2_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_RewardPool_2_list) IsValid() bool {
+	return x.list != nil
+}
+
+var (
+	md_RewardPool               protoreflect.MessageDescriptor
+	fd_RewardPool_evaluation_id protoreflect.FieldDescriptor
+	fd_RewardPool_coins         protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_types_proto_init()
+	md_RewardPool = File_delphi_evaluation_v1_types_proto.Messages().ByName("RewardPool")
+	fd_RewardPool_evaluation_id = md_RewardPool.Fields().ByName("evaluation_id")
+	fd_RewardPool_coins = md_RewardPool.Fields().ByName("coins")
+}
+
+var _ protoreflect.Message = (*fastReflection_RewardPool)(nil)
+
+type fastReflection_RewardPool RewardPool
+
+func (x *RewardPool) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_RewardPool)(x)
+}
+
+func (x *RewardPool) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_types_proto_msgTypes[15]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_RewardPool_messageType fastReflection_RewardPool_messageType
+var _ protoreflect.MessageType = fastReflection_RewardPool_messageType{}
+
+type fastReflection_RewardPool_messageType struct{}
+
+func (x fastReflection_RewardPool_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_RewardPool)(nil)
+}
+func (x fastReflection_RewardPool_messageType) New() protoreflect.Message {
+	return new(fastReflection_RewardPool)
+}
+func (x fastReflection_RewardPool_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_RewardPool
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_RewardPool) Descriptor() protoreflect.MessageDescriptor {
+	return md_RewardPool
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_RewardPool) Type() protoreflect.MessageType {
+	return _fastReflection_RewardPool_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_RewardPool) New() protoreflect.Message {
+	return new(fastReflection_RewardPool)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_RewardPool) Interface() protoreflect.ProtoMessage {
+	return (*RewardPool)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_RewardPool) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.EvaluationId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.EvaluationId)
+		if !f(fd_RewardPool_evaluation_id, value) {
+			return
+		}
+	}
+	if len(x.Coins) != 0 {
+		value := protoreflect.ValueOfList(&_RewardPool_2_list{list: &x.Coins})
+		if !f(fd_RewardPool_coins, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_RewardPool) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.RewardPool.evaluation_id":
+		return x.EvaluationId != uint64(0)
+	case "delphi.evaluation.v1.RewardPool.coins":
+		return len(x.Coins) != 0
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.RewardPool"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.RewardPool does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_RewardPool) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.RewardPool.evaluation_id":
+		x.EvaluationId = uint64(0)
+	case "delphi.evaluation.v1.RewardPool.coins":
+		x.Coins = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.RewardPool"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.RewardPool does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_RewardPool) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.RewardPool.evaluation_id":
+		value := x.EvaluationId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.RewardPool.coins":
+		if len(x.Coins) == 0 {
+			return protoreflect.ValueOfList(&_RewardPool_2_list{})
+		}
+		listValue := &_RewardPool_2_list{list: &x.Coins}
+		return protoreflect.ValueOfList(listValue)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.RewardPool"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.RewardPool does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_RewardPool) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.RewardPool.evaluation_id":
+		x.EvaluationId = value.Uint()
+	case "delphi.evaluation.v1.RewardPool.coins":
+		lv := value.List()
+		clv := lv.(*_RewardPool_2_list)
+		x.Coins = *clv.list
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.RewardPool"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.RewardPool does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_RewardPool) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.RewardPool.coins":
+		if x.Coins == nil {
+			x.Coins = []*v1beta1.Coin{}
+		}
+		value := &_RewardPool_2_list{list: &x.Coins}
+		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.RewardPool.evaluation_id":
+		panic(fmt.Errorf("field evaluation_id of message delphi.evaluation.v1.RewardPool is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.RewardPool"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.RewardPool does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_RewardPool) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.RewardPool.evaluation_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.RewardPool.coins":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_RewardPool_2_list{list: &list})
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.RewardPool"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.RewardPool does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_RewardPool) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.RewardPool", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_RewardPool) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_RewardPool) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_RewardPool) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_RewardPool) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*RewardPool)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.EvaluationId != 0 {
+			n += 1 + runtime.Sov(uint64(x.EvaluationId))
+		}
+		if len(x.Coins) > 0 {
+			for _, e := range x.Coins {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*RewardPool)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Coins) > 0 {
+			for iNdEx := len(x.Coins) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Coins[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x12
+			}
+		}
+		if x.EvaluationId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.EvaluationId))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*RewardPool)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: RewardPool: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: RewardPool: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+				}
+				x.EvaluationId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.EvaluationId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Coins", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Coins = append(x.Coins, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Coins[len(x.Coins)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 // Code generated by protoc-gen-go. DO NOT EDIT.
 // versions:
 // 	protoc-gen-go v1.27.0
@@ -9394,6 +13685,8 @@ const (
 	RoundStatus_ROUND_STATUS_FINAL RoundStatus = 2
 	// ROUND_STATUS_FAILED: the evaluation's deadline passed first.
 	RoundStatus_ROUND_STATUS_FAILED RoundStatus = 3
+	// ROUND_STATUS_SEEDING: timed out and waiting for the seed of its redraw.
+	RoundStatus_ROUND_STATUS_SEEDING RoundStatus = 4
 )
 
 // Enum value maps for RoundStatus.
@@ -9403,12 +13696,14 @@ var (
 		1: "ROUND_STATUS_OPEN",
 		2: "ROUND_STATUS_FINAL",
 		3: "ROUND_STATUS_FAILED",
+		4: "ROUND_STATUS_SEEDING",
 	}
 	RoundStatus_value = map[string]int32{
 		"ROUND_STATUS_UNSPECIFIED": 0,
 		"ROUND_STATUS_OPEN":        1,
 		"ROUND_STATUS_FINAL":       2,
 		"ROUND_STATUS_FAILED":      3,
+		"ROUND_STATUS_SEEDING":     4,
 	}
 )
 
@@ -9437,6 +13732,171 @@ func (x RoundStatus) Number() protoreflect.EnumNumber {
 // Deprecated: Use RoundStatus.Descriptor instead.
 func (RoundStatus) EnumDescriptor() ([]byte, []int) {
 	return file_delphi_evaluation_v1_types_proto_rawDescGZIP(), []int{1}
+}
+
+// RoundPhase is where an open round's results are: validators commit, then
+// reveal.
+type RoundPhase int32
+
+const (
+	RoundPhase_ROUND_PHASE_UNSPECIFIED RoundPhase = 0
+	// ROUND_PHASE_COMMIT: commitments count, reveals are faults.
+	RoundPhase_ROUND_PHASE_COMMIT RoundPhase = 1
+	// ROUND_PHASE_REVEAL: reveals count, commitments are refused.
+	RoundPhase_ROUND_PHASE_REVEAL RoundPhase = 2
+)
+
+// Enum value maps for RoundPhase.
+var (
+	RoundPhase_name = map[int32]string{
+		0: "ROUND_PHASE_UNSPECIFIED",
+		1: "ROUND_PHASE_COMMIT",
+		2: "ROUND_PHASE_REVEAL",
+	}
+	RoundPhase_value = map[string]int32{
+		"ROUND_PHASE_UNSPECIFIED": 0,
+		"ROUND_PHASE_COMMIT":      1,
+		"ROUND_PHASE_REVEAL":      2,
+	}
+)
+
+func (x RoundPhase) Enum() *RoundPhase {
+	p := new(RoundPhase)
+	*p = x
+	return p
+}
+
+func (x RoundPhase) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RoundPhase) Descriptor() protoreflect.EnumDescriptor {
+	return file_delphi_evaluation_v1_types_proto_enumTypes[2].Descriptor()
+}
+
+func (RoundPhase) Type() protoreflect.EnumType {
+	return &file_delphi_evaluation_v1_types_proto_enumTypes[2]
+}
+
+func (x RoundPhase) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RoundPhase.Descriptor instead.
+func (RoundPhase) EnumDescriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_types_proto_rawDescGZIP(), []int{2}
+}
+
+// SeedStatus is where a seed is.
+type SeedStatus int32
+
+const (
+	SeedStatus_SEED_STATUS_UNSPECIFIED SeedStatus = 0
+	// SEED_STATUS_PENDING: contributions are committed, then revealed.
+	SeedStatus_SEED_STATUS_PENDING SeedStatus = 1
+	// SEED_STATUS_FIXED: the value is known.
+	SeedStatus_SEED_STATUS_FIXED SeedStatus = 2
+	// SEED_STATUS_FAILED: too little power committed or revealed; draws that
+	// needed it moved to a later seed.
+	SeedStatus_SEED_STATUS_FAILED SeedStatus = 3
+)
+
+// Enum value maps for SeedStatus.
+var (
+	SeedStatus_name = map[int32]string{
+		0: "SEED_STATUS_UNSPECIFIED",
+		1: "SEED_STATUS_PENDING",
+		2: "SEED_STATUS_FIXED",
+		3: "SEED_STATUS_FAILED",
+	}
+	SeedStatus_value = map[string]int32{
+		"SEED_STATUS_UNSPECIFIED": 0,
+		"SEED_STATUS_PENDING":     1,
+		"SEED_STATUS_FIXED":       2,
+		"SEED_STATUS_FAILED":      3,
+	}
+)
+
+func (x SeedStatus) Enum() *SeedStatus {
+	p := new(SeedStatus)
+	*p = x
+	return p
+}
+
+func (x SeedStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SeedStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_delphi_evaluation_v1_types_proto_enumTypes[3].Descriptor()
+}
+
+func (SeedStatus) Type() protoreflect.EnumType {
+	return &file_delphi_evaluation_v1_types_proto_enumTypes[3]
+}
+
+func (x SeedStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SeedStatus.Descriptor instead.
+func (SeedStatus) EnumDescriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_types_proto_rawDescGZIP(), []int{3}
+}
+
+// CommitmentStatus is where a validator's commitment to a result is.
+type CommitmentStatus int32
+
+const (
+	CommitmentStatus_COMMITMENT_STATUS_UNSPECIFIED CommitmentStatus = 0
+	CommitmentStatus_COMMITMENT_STATUS_COMMITTED   CommitmentStatus = 1
+	CommitmentStatus_COMMITMENT_STATUS_REVEALED    CommitmentStatus = 2
+	// COMMITMENT_STATUS_VOIDED: revealed too early, or the reveal did not
+	// match: it counts for nothing.
+	CommitmentStatus_COMMITMENT_STATUS_VOIDED CommitmentStatus = 3
+)
+
+// Enum value maps for CommitmentStatus.
+var (
+	CommitmentStatus_name = map[int32]string{
+		0: "COMMITMENT_STATUS_UNSPECIFIED",
+		1: "COMMITMENT_STATUS_COMMITTED",
+		2: "COMMITMENT_STATUS_REVEALED",
+		3: "COMMITMENT_STATUS_VOIDED",
+	}
+	CommitmentStatus_value = map[string]int32{
+		"COMMITMENT_STATUS_UNSPECIFIED": 0,
+		"COMMITMENT_STATUS_COMMITTED":   1,
+		"COMMITMENT_STATUS_REVEALED":    2,
+		"COMMITMENT_STATUS_VOIDED":      3,
+	}
+)
+
+func (x CommitmentStatus) Enum() *CommitmentStatus {
+	p := new(CommitmentStatus)
+	*p = x
+	return p
+}
+
+func (x CommitmentStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CommitmentStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_delphi_evaluation_v1_types_proto_enumTypes[4].Descriptor()
+}
+
+func (CommitmentStatus) Type() protoreflect.EnumType {
+	return &file_delphi_evaluation_v1_types_proto_enumTypes[4]
+}
+
+func (x CommitmentStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CommitmentStatus.Descriptor instead.
+func (CommitmentStatus) EnumDescriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_types_proto_rawDescGZIP(), []int{4}
 }
 
 // Params bound what registrations and evaluations may ask of validators.
@@ -9478,6 +13938,31 @@ type Params struct {
 	// waits this many blocks (and for every open dispute about it) before it
 	// finalizes, so a late honest validator can still challenge a result.
 	ChallengeWindowBlocks uint64 `protobuf:"varint,13,opt,name=challenge_window_blocks,json=challengeWindowBlocks,proto3" json:"challenge_window_blocks,omitempty"`
+	// evaluation_deposit_per_item: creating an evaluation posts this times
+	// models × rounds × items_per_round, the work it asks of every
+	// validator. Returned when it finishes; burned if its creator cancels it
+	// after its first round opened.
+	EvaluationDepositPerItem []*v1beta1.Coin `protobuf:"bytes,14,rep,name=evaluation_deposit_per_item,json=evaluationDepositPerItem,proto3" json:"evaluation_deposit_per_item,omitempty"`
+	// commit_window_blocks: after a round opens, validators commit to their
+	// results for at most this many blocks (less if every validator has
+	// committed); reveals count only after the window closed.
+	CommitWindowBlocks uint64 `protobuf:"varint,15,opt,name=commit_window_blocks,json=commitWindowBlocks,proto3" json:"commit_window_blocks,omitempty"`
+	// reveal_window_blocks: reveals count for this many blocks after the
+	// commit window closed; then the round's participation is accounted.
+	RevealWindowBlocks uint64 `protobuf:"varint,16,opt,name=reveal_window_blocks,json=revealWindowBlocks,proto3" json:"reveal_window_blocks,omitempty"`
+	// seed_lead_blocks: a draw is scheduled at least this many blocks ahead,
+	// so validators can commit to their seed contributions (at least 3).
+	SeedLeadBlocks uint64 `protobuf:"varint,17,opt,name=seed_lead_blocks,json=seedLeadBlocks,proto3" json:"seed_lead_blocks,omitempty"`
+	// seed_grace_blocks: a seed waits this long for every committed
+	// contribution to be revealed; then it is fixed with what was revealed if
+	// that is more than 2/3 of the power, and the draw moves to a new seed
+	// otherwise.
+	SeedGraceBlocks uint64 `protobuf:"varint,18,opt,name=seed_grace_blocks,json=seedGraceBlocks,proto3" json:"seed_grace_blocks,omitempty"`
+	// max_missed_rounds: a bonded validator that commits nothing, or fails to
+	// reveal, in this many closed rounds in a row is slashed and jailed.
+	MaxMissedRounds uint32 `protobuf:"varint,19,opt,name=max_missed_rounds,json=maxMissedRounds,proto3" json:"max_missed_rounds,omitempty"`
+	// missed_rounds_slash_fraction is that slash.
+	MissedRoundsSlashFraction string `protobuf:"bytes,20,opt,name=missed_rounds_slash_fraction,json=missedRoundsSlashFraction,proto3" json:"missed_rounds_slash_fraction,omitempty"`
 }
 
 func (x *Params) Reset() {
@@ -9589,6 +14074,55 @@ func (x *Params) GetChallengeWindowBlocks() uint64 {
 		return x.ChallengeWindowBlocks
 	}
 	return 0
+}
+
+func (x *Params) GetEvaluationDepositPerItem() []*v1beta1.Coin {
+	if x != nil {
+		return x.EvaluationDepositPerItem
+	}
+	return nil
+}
+
+func (x *Params) GetCommitWindowBlocks() uint64 {
+	if x != nil {
+		return x.CommitWindowBlocks
+	}
+	return 0
+}
+
+func (x *Params) GetRevealWindowBlocks() uint64 {
+	if x != nil {
+		return x.RevealWindowBlocks
+	}
+	return 0
+}
+
+func (x *Params) GetSeedLeadBlocks() uint64 {
+	if x != nil {
+		return x.SeedLeadBlocks
+	}
+	return 0
+}
+
+func (x *Params) GetSeedGraceBlocks() uint64 {
+	if x != nil {
+		return x.SeedGraceBlocks
+	}
+	return 0
+}
+
+func (x *Params) GetMaxMissedRounds() uint32 {
+	if x != nil {
+		return x.MaxMissedRounds
+	}
+	return 0
+}
+
+func (x *Params) GetMissedRoundsSlashFraction() string {
+	if x != nil {
+		return x.MissedRoundsSlashFraction
+	}
+	return ""
 }
 
 // Benchmark is a registered dataset with a task and a metric.
@@ -9870,6 +14404,11 @@ type Evaluation struct {
 	// final_after_height: once every round is final, the evaluation finalizes
 	// at this height (the challenge window) if no dispute about it is open.
 	FinalAfterHeight int64 `protobuf:"varint,12,opt,name=final_after_height,json=finalAfterHeight,proto3" json:"final_after_height,omitempty"`
+	// deposit the creator posted (params' evaluation_deposit_per_item × the
+	// work, or more): returned when the evaluation ends, burned if the
+	// creator cancels it after it started. Deposit per result orders results
+	// in a full vote extension, so a spammer cannot cheaply crowd others out.
+	Deposit []*v1beta1.Coin `protobuf:"bytes,13,rep,name=deposit,proto3" json:"deposit,omitempty"`
 }
 
 func (x *Evaluation) Reset() {
@@ -9976,9 +14515,17 @@ func (x *Evaluation) GetFinalAfterHeight() int64 {
 	return 0
 }
 
+func (x *Evaluation) GetDeposit() []*v1beta1.Coin {
+	if x != nil {
+		return x.Deposit
+	}
+	return nil
+}
+
 // Round is one round of an evaluation. Its items are the benchmark items
 // selected by the seed (runtime/bench.Select(seed, items_per_round, item_count)),
-// which nobody knows before the block at start_height is decided.
+// which nobody knows before the validators' contributions to the round's
+// seed are revealed.
 type Round struct {
 	state         protoimpl.MessageState
 	sizeCache     protoimpl.SizeCache
@@ -9987,15 +14534,30 @@ type Round struct {
 	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
 	Round        uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
 	StartHeight  int64  `protobuf:"varint,3,opt,name=start_height,json=startHeight,proto3" json:"start_height,omitempty"`
-	// seed is the hex SHA-256 of the domain tag, the evaluation id, the round
-	// and the hash of the block at start_height.
+	// seed is the hex SHA-256 of the domain tag, the evaluation id, the
+	// round, the attempt and the seed fixed at seed_height (types.RoundSeed).
 	Seed   string      `protobuf:"bytes,4,opt,name=seed,proto3" json:"seed,omitempty"`
 	Status RoundStatus `protobuf:"varint,5,opt,name=status,proto3,enum=delphi.evaluation.v1.RoundStatus" json:"status,omitempty"`
 	// attempt counts redraws after a round timed out without quorum; results
 	// name the attempt they were computed for.
 	Attempt uint32 `protobuf:"varint,6,opt,name=attempt,proto3" json:"attempt,omitempty"`
 	// timeout_height: if not final by then, the round is drawn again.
-	TimeoutHeight int64 `protobuf:"varint,7,opt,name=timeout_height,json=timeoutHeight,proto3" json:"timeout_height,omitempty"`
+	TimeoutHeight int64      `protobuf:"varint,7,opt,name=timeout_height,json=timeoutHeight,proto3" json:"timeout_height,omitempty"`
+	Phase         RoundPhase `protobuf:"varint,8,opt,name=phase,proto3,enum=delphi.evaluation.v1.RoundPhase" json:"phase,omitempty"`
+	// commit_deadline is the height whose block closes the commit window at
+	// the latest.
+	CommitDeadline int64 `protobuf:"varint,9,opt,name=commit_deadline,json=commitDeadline,proto3" json:"commit_deadline,omitempty"`
+	// commit_closed_height is the height whose block closed the commit
+	// window; reveals count from the next block.
+	CommitClosedHeight int64 `protobuf:"varint,10,opt,name=commit_closed_height,json=commitClosedHeight,proto3" json:"commit_closed_height,omitempty"`
+	// reveal_end_height is the last height whose block counts reveals; the
+	// round's participation is accounted there.
+	RevealEndHeight int64 `protobuf:"varint,11,opt,name=reveal_end_height,json=revealEndHeight,proto3" json:"reveal_end_height,omitempty"`
+	// seed_height is the height of the seed the attempt was drawn with (the
+	// seed is fixed once the validators' contributions to it are revealed).
+	SeedHeight int64 `protobuf:"varint,12,opt,name=seed_height,json=seedHeight,proto3" json:"seed_height,omitempty"`
+	// accounted: the round's participation was counted.
+	Accounted bool `protobuf:"varint,13,opt,name=accounted,proto3" json:"accounted,omitempty"`
 }
 
 func (x *Round) Reset() {
@@ -10065,6 +14627,48 @@ func (x *Round) GetTimeoutHeight() int64 {
 		return x.TimeoutHeight
 	}
 	return 0
+}
+
+func (x *Round) GetPhase() RoundPhase {
+	if x != nil {
+		return x.Phase
+	}
+	return RoundPhase_ROUND_PHASE_UNSPECIFIED
+}
+
+func (x *Round) GetCommitDeadline() int64 {
+	if x != nil {
+		return x.CommitDeadline
+	}
+	return 0
+}
+
+func (x *Round) GetCommitClosedHeight() int64 {
+	if x != nil {
+		return x.CommitClosedHeight
+	}
+	return 0
+}
+
+func (x *Round) GetRevealEndHeight() int64 {
+	if x != nil {
+		return x.RevealEndHeight
+	}
+	return 0
+}
+
+func (x *Round) GetSeedHeight() int64 {
+	if x != nil {
+		return x.SeedHeight
+	}
+	return 0
+}
+
+func (x *Round) GetAccounted() bool {
+	if x != nil {
+		return x.Accounted
+	}
+	return false
 }
 
 // Result is a model's final result in a round: the claim backed by more than
@@ -10538,6 +15142,385 @@ func (x *ModelIndex) GetAggregate() string {
 	return ""
 }
 
+// Seed is the randomness the draws at a height use: the hash of the random
+// contributions validators committed to before, and revealed after, the
+// height's previous block.
+type Seed struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	Height int64      `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	Status SeedStatus `protobuf:"varint,2,opt,name=status,proto3,enum=delphi.evaluation.v1.SeedStatus" json:"status,omitempty"`
+	// value is the hex SHA-256 over the revealed contributions
+	// (types.SeedValue), once fixed.
+	Value string `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
+	// fixed_height is the height whose block fixed (or failed) it.
+	FixedHeight int64 `protobuf:"varint,4,opt,name=fixed_height,json=fixedHeight,proto3" json:"fixed_height,omitempty"`
+	// contributors and power: the validators whose revealed contributions
+	// make the value, and their power when it was fixed.
+	Contributors []string `protobuf:"bytes,5,rep,name=contributors,proto3" json:"contributors,omitempty"`
+	Power        int64    `protobuf:"varint,6,opt,name=power,proto3" json:"power,omitempty"`
+}
+
+func (x *Seed) Reset() {
+	*x = Seed{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_types_proto_msgTypes[11]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *Seed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Seed) ProtoMessage() {}
+
+// Deprecated: Use Seed.ProtoReflect.Descriptor instead.
+func (*Seed) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_types_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *Seed) GetHeight() int64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *Seed) GetStatus() SeedStatus {
+	if x != nil {
+		return x.Status
+	}
+	return SeedStatus_SEED_STATUS_UNSPECIFIED
+}
+
+func (x *Seed) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+func (x *Seed) GetFixedHeight() int64 {
+	if x != nil {
+		return x.FixedHeight
+	}
+	return 0
+}
+
+func (x *Seed) GetContributors() []string {
+	if x != nil {
+		return x.Contributors
+	}
+	return nil
+}
+
+func (x *Seed) GetPower() int64 {
+	if x != nil {
+		return x.Power
+	}
+	return 0
+}
+
+// SeedEntry is one validator's contribution to a seed.
+type SeedEntry struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	Commitment []byte `protobuf:"bytes,1,opt,name=commitment,proto3" json:"commitment,omitempty"`
+	// value is empty until revealed.
+	Value []byte `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+}
+
+func (x *SeedEntry) Reset() {
+	*x = SeedEntry{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_types_proto_msgTypes[12]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *SeedEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SeedEntry) ProtoMessage() {}
+
+// Deprecated: Use SeedEntry.ProtoReflect.Descriptor instead.
+func (*SeedEntry) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_types_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *SeedEntry) GetCommitment() []byte {
+	if x != nil {
+		return x.Commitment
+	}
+	return nil
+}
+
+func (x *SeedEntry) GetValue() []byte {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
+// Commitment is a validator's commitment to a model's result in a round
+// attempt and, once revealed, the result.
+type Commitment struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round        uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+	ModelId      uint64 `protobuf:"varint,3,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	// validator is the consensus address (hex).
+	Validator       string           `protobuf:"bytes,4,opt,name=validator,proto3" json:"validator,omitempty"`
+	Attempt         uint32           `protobuf:"varint,5,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	Hash            string           `protobuf:"bytes,6,opt,name=hash,proto3" json:"hash,omitempty"`
+	Status          CommitmentStatus `protobuf:"varint,7,opt,name=status,proto3,enum=delphi.evaluation.v1.CommitmentStatus" json:"status,omitempty"`
+	CommittedHeight int64            `protobuf:"varint,8,opt,name=committed_height,json=committedHeight,proto3" json:"committed_height,omitempty"`
+	RevealedHeight  int64            `protobuf:"varint,9,opt,name=revealed_height,json=revealedHeight,proto3" json:"revealed_height,omitempty"`
+	Correct         uint64           `protobuf:"varint,10,opt,name=correct,proto3" json:"correct,omitempty"`
+	TraceRoot       string           `protobuf:"bytes,11,opt,name=trace_root,json=traceRoot,proto3" json:"trace_root,omitempty"`
+	Leaves          uint64           `protobuf:"varint,12,opt,name=leaves,proto3" json:"leaves,omitempty"`
+}
+
+func (x *Commitment) Reset() {
+	*x = Commitment{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_types_proto_msgTypes[13]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *Commitment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Commitment) ProtoMessage() {}
+
+// Deprecated: Use Commitment.ProtoReflect.Descriptor instead.
+func (*Commitment) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_types_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *Commitment) GetEvaluationId() uint64 {
+	if x != nil {
+		return x.EvaluationId
+	}
+	return 0
+}
+
+func (x *Commitment) GetRound() uint32 {
+	if x != nil {
+		return x.Round
+	}
+	return 0
+}
+
+func (x *Commitment) GetModelId() uint64 {
+	if x != nil {
+		return x.ModelId
+	}
+	return 0
+}
+
+func (x *Commitment) GetValidator() string {
+	if x != nil {
+		return x.Validator
+	}
+	return ""
+}
+
+func (x *Commitment) GetAttempt() uint32 {
+	if x != nil {
+		return x.Attempt
+	}
+	return 0
+}
+
+func (x *Commitment) GetHash() string {
+	if x != nil {
+		return x.Hash
+	}
+	return ""
+}
+
+func (x *Commitment) GetStatus() CommitmentStatus {
+	if x != nil {
+		return x.Status
+	}
+	return CommitmentStatus_COMMITMENT_STATUS_UNSPECIFIED
+}
+
+func (x *Commitment) GetCommittedHeight() int64 {
+	if x != nil {
+		return x.CommittedHeight
+	}
+	return 0
+}
+
+func (x *Commitment) GetRevealedHeight() int64 {
+	if x != nil {
+		return x.RevealedHeight
+	}
+	return 0
+}
+
+func (x *Commitment) GetCorrect() uint64 {
+	if x != nil {
+		return x.Correct
+	}
+	return 0
+}
+
+func (x *Commitment) GetTraceRoot() string {
+	if x != nil {
+		return x.TraceRoot
+	}
+	return ""
+}
+
+func (x *Commitment) GetLeaves() uint64 {
+	if x != nil {
+		return x.Leaves
+	}
+	return 0
+}
+
+// Participation is a validator's record as a reporter of results.
+type Participation struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	// validator is the consensus address (hex).
+	Validator string `protobuf:"bytes,1,opt,name=validator,proto3" json:"validator,omitempty"`
+	// missed_in_a_row counts closed rounds it committed nothing to, or did
+	// not reveal, since it last reported a whole round.
+	MissedInARow   uint32 `protobuf:"varint,2,opt,name=missed_in_a_row,json=missedInARow,proto3" json:"missed_in_a_row,omitempty"`
+	RoundsReported uint64 `protobuf:"varint,3,opt,name=rounds_reported,json=roundsReported,proto3" json:"rounds_reported,omitempty"`
+	RoundsMissed   uint64 `protobuf:"varint,4,opt,name=rounds_missed,json=roundsMissed,proto3" json:"rounds_missed,omitempty"`
+	// faults: reveals without a commitment, not matching it, or too early.
+	Faults    uint64 `protobuf:"varint,5,opt,name=faults,proto3" json:"faults,omitempty"`
+	Penalties uint64 `protobuf:"varint,6,opt,name=penalties,proto3" json:"penalties,omitempty"`
+}
+
+func (x *Participation) Reset() {
+	*x = Participation{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_types_proto_msgTypes[14]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *Participation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Participation) ProtoMessage() {}
+
+// Deprecated: Use Participation.ProtoReflect.Descriptor instead.
+func (*Participation) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_types_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *Participation) GetValidator() string {
+	if x != nil {
+		return x.Validator
+	}
+	return ""
+}
+
+func (x *Participation) GetMissedInARow() uint32 {
+	if x != nil {
+		return x.MissedInARow
+	}
+	return 0
+}
+
+func (x *Participation) GetRoundsReported() uint64 {
+	if x != nil {
+		return x.RoundsReported
+	}
+	return 0
+}
+
+func (x *Participation) GetRoundsMissed() uint64 {
+	if x != nil {
+		return x.RoundsMissed
+	}
+	return 0
+}
+
+func (x *Participation) GetFaults() uint64 {
+	if x != nil {
+		return x.Faults
+	}
+	return 0
+}
+
+func (x *Participation) GetPenalties() uint64 {
+	if x != nil {
+		return x.Penalties
+	}
+	return 0
+}
+
+// RewardPool is what an evaluation's markets paid its reporters: split at
+// finalization among the validators behind its final results, by results.
+type RewardPool struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	EvaluationId uint64          `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Coins        []*v1beta1.Coin `protobuf:"bytes,2,rep,name=coins,proto3" json:"coins,omitempty"`
+}
+
+func (x *RewardPool) Reset() {
+	*x = RewardPool{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_types_proto_msgTypes[15]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *RewardPool) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RewardPool) ProtoMessage() {}
+
+// Deprecated: Use RewardPool.ProtoReflect.Descriptor instead.
+func (*RewardPool) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_types_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *RewardPool) GetEvaluationId() uint64 {
+	if x != nil {
+		return x.EvaluationId
+	}
+	return 0
+}
+
+func (x *RewardPool) GetCoins() []*v1beta1.Coin {
+	if x != nil {
+		return x.Coins
+	}
+	return nil
+}
+
 var File_delphi_evaluation_v1_types_proto protoreflect.FileDescriptor
 
 var file_delphi_evaluation_v1_types_proto_rawDesc = []byte{
@@ -10547,250 +15530,397 @@ var file_delphi_evaluation_v1_types_proto_rawDesc = []byte{
 	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x1a, 0x11, 0x61, 0x6d, 0x69, 0x6e, 0x6f, 0x2f,
 	0x61, 0x6d, 0x69, 0x6e, 0x6f, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x1a, 0x1e, 0x63, 0x6f, 0x73,
 	0x6d, 0x6f, 0x73, 0x2f, 0x62, 0x61, 0x73, 0x65, 0x2f, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31,
-	0x2f, 0x63, 0x6f, 0x69, 0x6e, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x1a, 0x14, 0x67, 0x6f, 0x67,
-	0x6f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f, 0x67, 0x6f, 0x67, 0x6f, 0x2e, 0x70, 0x72, 0x6f, 0x74,
-	0x6f, 0x22, 0xbf, 0x05, 0x0a, 0x06, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x12, 0x7d, 0x0a, 0x11,
-	0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x5f, 0x64, 0x65, 0x70, 0x6f, 0x73, 0x69,
-	0x74, 0x18, 0x01, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73,
-	0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f,
-	0x69, 0x6e, 0x42, 0x35, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68,
-	0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f,
-	0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43,
-	0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x10, 0x62, 0x65, 0x6e, 0x63, 0x68,
-	0x6d, 0x61, 0x72, 0x6b, 0x44, 0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x12, 0x3b, 0x0a, 0x19, 0x70,
-	0x65, 0x72, 0x6d, 0x69, 0x73, 0x73, 0x69, 0x6f, 0x6e, 0x6c, 0x65, 0x73, 0x73, 0x5f, 0x62, 0x65,
-	0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x73, 0x18, 0x02, 0x20, 0x01, 0x28, 0x08, 0x52, 0x18,
-	0x70, 0x65, 0x72, 0x6d, 0x69, 0x73, 0x73, 0x69, 0x6f, 0x6e, 0x6c, 0x65, 0x73, 0x73, 0x42, 0x65,
-	0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x73, 0x12, 0x1d, 0x0a, 0x0a, 0x6d, 0x61, 0x78, 0x5f,
-	0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x73, 0x18, 0x03, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x09, 0x6d, 0x61,
-	0x78, 0x4d, 0x6f, 0x64, 0x65, 0x6c, 0x73, 0x12, 0x1d, 0x0a, 0x0a, 0x6d, 0x61, 0x78, 0x5f, 0x72,
-	0x6f, 0x75, 0x6e, 0x64, 0x73, 0x18, 0x04, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x09, 0x6d, 0x61, 0x78,
-	0x52, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x12, 0x2d, 0x0a, 0x13, 0x6d, 0x61, 0x78, 0x5f, 0x69, 0x74,
-	0x65, 0x6d, 0x73, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x18, 0x05, 0x20,
-	0x01, 0x28, 0x0d, 0x52, 0x10, 0x6d, 0x61, 0x78, 0x49, 0x74, 0x65, 0x6d, 0x73, 0x50, 0x65, 0x72,
-	0x52, 0x6f, 0x75, 0x6e, 0x64, 0x12, 0x39, 0x0a, 0x19, 0x6d, 0x69, 0x6e, 0x5f, 0x62, 0x6c, 0x6f,
-	0x63, 0x6b, 0x73, 0x5f, 0x62, 0x65, 0x74, 0x77, 0x65, 0x65, 0x6e, 0x5f, 0x72, 0x6f, 0x75, 0x6e,
-	0x64, 0x73, 0x18, 0x06, 0x20, 0x01, 0x28, 0x04, 0x52, 0x16, 0x6d, 0x69, 0x6e, 0x42, 0x6c, 0x6f,
-	0x63, 0x6b, 0x73, 0x42, 0x65, 0x74, 0x77, 0x65, 0x65, 0x6e, 0x52, 0x6f, 0x75, 0x6e, 0x64, 0x73,
-	0x12, 0x2c, 0x0a, 0x12, 0x6d, 0x61, 0x78, 0x5f, 0x61, 0x72, 0x74, 0x69, 0x66, 0x61, 0x63, 0x74,
-	0x5f, 0x62, 0x79, 0x74, 0x65, 0x73, 0x18, 0x07, 0x20, 0x01, 0x28, 0x04, 0x52, 0x10, 0x6d, 0x61,
-	0x78, 0x41, 0x72, 0x74, 0x69, 0x66, 0x61, 0x63, 0x74, 0x42, 0x79, 0x74, 0x65, 0x73, 0x12, 0x19,
-	0x0a, 0x08, 0x6d, 0x61, 0x78, 0x5f, 0x75, 0x72, 0x69, 0x73, 0x18, 0x08, 0x20, 0x01, 0x28, 0x0d,
-	0x52, 0x07, 0x6d, 0x61, 0x78, 0x55, 0x72, 0x69, 0x73, 0x12, 0x37, 0x0a, 0x18, 0x6d, 0x61, 0x78,
-	0x5f, 0x76, 0x6f, 0x74, 0x65, 0x5f, 0x65, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x5f,
-	0x62, 0x79, 0x74, 0x65, 0x73, 0x18, 0x09, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x15, 0x6d, 0x61, 0x78,
-	0x56, 0x6f, 0x74, 0x65, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x42, 0x79, 0x74,
-	0x65, 0x73, 0x12, 0x39, 0x0a, 0x19, 0x6d, 0x61, 0x78, 0x5f, 0x72, 0x65, 0x73, 0x75, 0x6c, 0x74,
-	0x73, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x65, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x18,
-	0x0a, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x16, 0x6d, 0x61, 0x78, 0x52, 0x65, 0x73, 0x75, 0x6c, 0x74,
-	0x73, 0x50, 0x65, 0x72, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x12, 0x30, 0x0a,
-	0x14, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x5f, 0x74, 0x69, 0x6d, 0x65, 0x6f, 0x75, 0x74, 0x5f, 0x62,
-	0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x18, 0x0b, 0x20, 0x01, 0x28, 0x04, 0x52, 0x12, 0x72, 0x6f, 0x75,
-	0x6e, 0x64, 0x54, 0x69, 0x6d, 0x65, 0x6f, 0x75, 0x74, 0x42, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x12,
-	0x2a, 0x0a, 0x11, 0x6d, 0x61, 0x78, 0x5f, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x5f, 0x72, 0x65, 0x74,
-	0x72, 0x69, 0x65, 0x73, 0x18, 0x0c, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x0f, 0x6d, 0x61, 0x78, 0x52,
-	0x6f, 0x75, 0x6e, 0x64, 0x52, 0x65, 0x74, 0x72, 0x69, 0x65, 0x73, 0x12, 0x36, 0x0a, 0x17, 0x63,
-	0x68, 0x61, 0x6c, 0x6c, 0x65, 0x6e, 0x67, 0x65, 0x5f, 0x77, 0x69, 0x6e, 0x64, 0x6f, 0x77, 0x5f,
-	0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x18, 0x0d, 0x20, 0x01, 0x28, 0x04, 0x52, 0x15, 0x63, 0x68,
-	0x61, 0x6c, 0x6c, 0x65, 0x6e, 0x67, 0x65, 0x57, 0x69, 0x6e, 0x64, 0x6f, 0x77, 0x42, 0x6c, 0x6f,
-	0x63, 0x6b, 0x73, 0x22, 0x8c, 0x03, 0x0a, 0x09, 0x42, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72,
-	0x6b, 0x12, 0x0e, 0x0a, 0x02, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x02, 0x69,
-	0x64, 0x12, 0x12, 0x0a, 0x04, 0x6e, 0x61, 0x6d, 0x65, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52,
-	0x04, 0x6e, 0x61, 0x6d, 0x65, 0x12, 0x12, 0x0a, 0x04, 0x74, 0x61, 0x73, 0x6b, 0x18, 0x03, 0x20,
-	0x01, 0x28, 0x09, 0x52, 0x04, 0x74, 0x61, 0x73, 0x6b, 0x12, 0x16, 0x0a, 0x06, 0x6d, 0x65, 0x74,
-	0x72, 0x69, 0x63, 0x18, 0x04, 0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x6d, 0x65, 0x74, 0x72, 0x69,
-	0x63, 0x12, 0x25, 0x0a, 0x0e, 0x64, 0x61, 0x74, 0x61, 0x73, 0x65, 0x74, 0x5f, 0x73, 0x68, 0x61,
-	0x32, 0x35, 0x36, 0x18, 0x05, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0d, 0x64, 0x61, 0x74, 0x61, 0x73,
-	0x65, 0x74, 0x53, 0x68, 0x61, 0x32, 0x35, 0x36, 0x12, 0x21, 0x0a, 0x0c, 0x64, 0x61, 0x74, 0x61,
-	0x73, 0x65, 0x74, 0x5f, 0x75, 0x72, 0x69, 0x73, 0x18, 0x06, 0x20, 0x03, 0x28, 0x09, 0x52, 0x0b,
-	0x64, 0x61, 0x74, 0x61, 0x73, 0x65, 0x74, 0x55, 0x72, 0x69, 0x73, 0x12, 0x1d, 0x0a, 0x0a, 0x69,
-	0x74, 0x65, 0x6d, 0x5f, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x07, 0x20, 0x01, 0x28, 0x04, 0x52,
-	0x09, 0x69, 0x74, 0x65, 0x6d, 0x43, 0x6f, 0x75, 0x6e, 0x74, 0x12, 0x1e, 0x0a, 0x0a, 0x72, 0x65,
-	0x67, 0x69, 0x73, 0x74, 0x72, 0x61, 0x6e, 0x74, 0x18, 0x08, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0a,
-	0x72, 0x65, 0x67, 0x69, 0x73, 0x74, 0x72, 0x61, 0x6e, 0x74, 0x12, 0x1b, 0x0a, 0x09, 0x69, 0x74,
-	0x65, 0x6d, 0x5f, 0x72, 0x6f, 0x6f, 0x74, 0x18, 0x09, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x69,
-	0x74, 0x65, 0x6d, 0x52, 0x6f, 0x6f, 0x74, 0x12, 0x18, 0x0a, 0x07, 0x64, 0x61, 0x74, 0x61, 0x73,
-	0x65, 0x74, 0x18, 0x0a, 0x20, 0x01, 0x28, 0x09, 0x52, 0x07, 0x64, 0x61, 0x74, 0x61, 0x73, 0x65,
-	0x74, 0x12, 0x26, 0x0a, 0x0f, 0x70, 0x6f, 0x69, 0x6e, 0x74, 0x73, 0x5f, 0x70, 0x65, 0x72, 0x5f,
-	0x69, 0x74, 0x65, 0x6d, 0x18, 0x0b, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x0d, 0x70, 0x6f, 0x69, 0x6e,
-	0x74, 0x73, 0x50, 0x65, 0x72, 0x49, 0x74, 0x65, 0x6d, 0x12, 0x24, 0x0a, 0x0e, 0x6a, 0x75, 0x64,
-	0x67, 0x65, 0x5f, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x0c, 0x20, 0x01, 0x28,
-	0x04, 0x52, 0x0c, 0x6a, 0x75, 0x64, 0x67, 0x65, 0x4d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64, 0x12,
-	0x21, 0x0a, 0x0c, 0x6a, 0x75, 0x64, 0x67, 0x65, 0x5f, 0x70, 0x72, 0x6f, 0x6d, 0x70, 0x74, 0x18,
-	0x0d, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0b, 0x6a, 0x75, 0x64, 0x67, 0x65, 0x50, 0x72, 0x6f, 0x6d,
-	0x70, 0x74, 0x22, 0x9f, 0x02, 0x0a, 0x05, 0x4d, 0x6f, 0x64, 0x65, 0x6c, 0x12, 0x0e, 0x0a, 0x02,
-	0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x02, 0x69, 0x64, 0x12, 0x12, 0x0a, 0x04,
-	0x6e, 0x61, 0x6d, 0x65, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x04, 0x6e, 0x61, 0x6d, 0x65,
-	0x12, 0x16, 0x0a, 0x06, 0x66, 0x6f, 0x72, 0x6d, 0x61, 0x74, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09,
-	0x52, 0x06, 0x66, 0x6f, 0x72, 0x6d, 0x61, 0x74, 0x12, 0x25, 0x0a, 0x0e, 0x77, 0x65, 0x69, 0x67,
-	0x68, 0x74, 0x73, 0x5f, 0x73, 0x68, 0x61, 0x32, 0x35, 0x36, 0x18, 0x04, 0x20, 0x01, 0x28, 0x09,
-	0x52, 0x0d, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x73, 0x53, 0x68, 0x61, 0x32, 0x35, 0x36, 0x12,
-	0x21, 0x0a, 0x0c, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x73, 0x5f, 0x72, 0x6f, 0x6f, 0x74, 0x18,
-	0x05, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0b, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x73, 0x52, 0x6f,
-	0x6f, 0x74, 0x12, 0x23, 0x0a, 0x0d, 0x61, 0x72, 0x74, 0x69, 0x66, 0x61, 0x63, 0x74, 0x5f, 0x75,
-	0x72, 0x69, 0x73, 0x18, 0x06, 0x20, 0x03, 0x28, 0x09, 0x52, 0x0c, 0x61, 0x72, 0x74, 0x69, 0x66,
-	0x61, 0x63, 0x74, 0x55, 0x72, 0x69, 0x73, 0x12, 0x23, 0x0a, 0x0d, 0x73, 0x79, 0x73, 0x74, 0x65,
-	0x6d, 0x5f, 0x70, 0x72, 0x6f, 0x6d, 0x70, 0x74, 0x18, 0x07, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0c,
-	0x73, 0x79, 0x73, 0x74, 0x65, 0x6d, 0x50, 0x72, 0x6f, 0x6d, 0x70, 0x74, 0x12, 0x14, 0x0a, 0x05,
-	0x6f, 0x77, 0x6e, 0x65, 0x72, 0x18, 0x08, 0x20, 0x01, 0x28, 0x09, 0x52, 0x05, 0x6f, 0x77, 0x6e,
-	0x65, 0x72, 0x12, 0x30, 0x0a, 0x14, 0x74, 0x72, 0x61, 0x69, 0x6e, 0x69, 0x6e, 0x67, 0x5f, 0x72,
-	0x65, 0x63, 0x6f, 0x72, 0x64, 0x5f, 0x68, 0x61, 0x73, 0x68, 0x18, 0x09, 0x20, 0x01, 0x28, 0x09,
-	0x52, 0x12, 0x74, 0x72, 0x61, 0x69, 0x6e, 0x69, 0x6e, 0x67, 0x52, 0x65, 0x63, 0x6f, 0x72, 0x64,
-	0x48, 0x61, 0x73, 0x68, 0x22, 0xed, 0x03, 0x0a, 0x0a, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74,
-	0x69, 0x6f, 0x6e, 0x12, 0x0e, 0x0a, 0x02, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52,
-	0x02, 0x69, 0x64, 0x12, 0x21, 0x0a, 0x0c, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b,
-	0x5f, 0x69, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0b, 0x62, 0x65, 0x6e, 0x63, 0x68,
-	0x6d, 0x61, 0x72, 0x6b, 0x49, 0x64, 0x12, 0x1b, 0x0a, 0x09, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f,
-	0x69, 0x64, 0x73, 0x18, 0x03, 0x20, 0x03, 0x28, 0x04, 0x52, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c,
-	0x49, 0x64, 0x73, 0x12, 0x16, 0x0a, 0x06, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x18, 0x04, 0x20,
-	0x01, 0x28, 0x0d, 0x52, 0x06, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x12, 0x26, 0x0a, 0x0f, 0x69,
-	0x74, 0x65, 0x6d, 0x73, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x18, 0x05,
-	0x20, 0x01, 0x28, 0x0d, 0x52, 0x0d, 0x69, 0x74, 0x65, 0x6d, 0x73, 0x50, 0x65, 0x72, 0x52, 0x6f,
-	0x75, 0x6e, 0x64, 0x12, 0x32, 0x0a, 0x15, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x5f, 0x62, 0x65,
-	0x74, 0x77, 0x65, 0x65, 0x6e, 0x5f, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x18, 0x06, 0x20, 0x01,
-	0x28, 0x04, 0x52, 0x13, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x42, 0x65, 0x74, 0x77, 0x65, 0x65,
-	0x6e, 0x52, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x12, 0x21, 0x0a, 0x0c, 0x73, 0x74, 0x61, 0x72, 0x74,
-	0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x07, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0b, 0x73,
-	0x74, 0x61, 0x72, 0x74, 0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x27, 0x0a, 0x0f, 0x64, 0x65,
-	0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x08, 0x20,
-	0x01, 0x28, 0x03, 0x52, 0x0e, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x48, 0x65, 0x69,
-	0x67, 0x68, 0x74, 0x12, 0x18, 0x0a, 0x07, 0x63, 0x72, 0x65, 0x61, 0x74, 0x6f, 0x72, 0x18, 0x09,
-	0x20, 0x01, 0x28, 0x09, 0x52, 0x07, 0x63, 0x72, 0x65, 0x61, 0x74, 0x6f, 0x72, 0x12, 0x3e, 0x0a,
-	0x06, 0x73, 0x74, 0x61, 0x74, 0x75, 0x73, 0x18, 0x0a, 0x20, 0x01, 0x28, 0x0e, 0x32, 0x26, 0x2e,
+	0x2f, 0x63, 0x6f, 0x69, 0x6e, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x1a, 0x19, 0x63, 0x6f, 0x73,
+	0x6d, 0x6f, 0x73, 0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73,
+	0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x1a, 0x14, 0x67, 0x6f, 0x67, 0x6f, 0x70, 0x72, 0x6f, 0x74,
+	0x6f, 0x2f, 0x67, 0x6f, 0x67, 0x6f, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0xb0, 0x09, 0x0a,
+	0x06, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x12, 0x7d, 0x0a, 0x11, 0x62, 0x65, 0x6e, 0x63, 0x68,
+	0x6d, 0x61, 0x72, 0x6b, 0x5f, 0x64, 0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x18, 0x01, 0x20, 0x03,
+	0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65,
+	0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x35, 0xc8,
+	0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f,
+	0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d,
+	0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0xa8,
+	0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x10, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x44,
+	0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x12, 0x3b, 0x0a, 0x19, 0x70, 0x65, 0x72, 0x6d, 0x69, 0x73,
+	0x73, 0x69, 0x6f, 0x6e, 0x6c, 0x65, 0x73, 0x73, 0x5f, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61,
+	0x72, 0x6b, 0x73, 0x18, 0x02, 0x20, 0x01, 0x28, 0x08, 0x52, 0x18, 0x70, 0x65, 0x72, 0x6d, 0x69,
+	0x73, 0x73, 0x69, 0x6f, 0x6e, 0x6c, 0x65, 0x73, 0x73, 0x42, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61,
+	0x72, 0x6b, 0x73, 0x12, 0x1d, 0x0a, 0x0a, 0x6d, 0x61, 0x78, 0x5f, 0x6d, 0x6f, 0x64, 0x65, 0x6c,
+	0x73, 0x18, 0x03, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x09, 0x6d, 0x61, 0x78, 0x4d, 0x6f, 0x64, 0x65,
+	0x6c, 0x73, 0x12, 0x1d, 0x0a, 0x0a, 0x6d, 0x61, 0x78, 0x5f, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73,
+	0x18, 0x04, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x09, 0x6d, 0x61, 0x78, 0x52, 0x6f, 0x75, 0x6e, 0x64,
+	0x73, 0x12, 0x2d, 0x0a, 0x13, 0x6d, 0x61, 0x78, 0x5f, 0x69, 0x74, 0x65, 0x6d, 0x73, 0x5f, 0x70,
+	0x65, 0x72, 0x5f, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x18, 0x05, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x10,
+	0x6d, 0x61, 0x78, 0x49, 0x74, 0x65, 0x6d, 0x73, 0x50, 0x65, 0x72, 0x52, 0x6f, 0x75, 0x6e, 0x64,
+	0x12, 0x39, 0x0a, 0x19, 0x6d, 0x69, 0x6e, 0x5f, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x5f, 0x62,
+	0x65, 0x74, 0x77, 0x65, 0x65, 0x6e, 0x5f, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x18, 0x06, 0x20,
+	0x01, 0x28, 0x04, 0x52, 0x16, 0x6d, 0x69, 0x6e, 0x42, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x42, 0x65,
+	0x74, 0x77, 0x65, 0x65, 0x6e, 0x52, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x12, 0x2c, 0x0a, 0x12, 0x6d,
+	0x61, 0x78, 0x5f, 0x61, 0x72, 0x74, 0x69, 0x66, 0x61, 0x63, 0x74, 0x5f, 0x62, 0x79, 0x74, 0x65,
+	0x73, 0x18, 0x07, 0x20, 0x01, 0x28, 0x04, 0x52, 0x10, 0x6d, 0x61, 0x78, 0x41, 0x72, 0x74, 0x69,
+	0x66, 0x61, 0x63, 0x74, 0x42, 0x79, 0x74, 0x65, 0x73, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x61, 0x78,
+	0x5f, 0x75, 0x72, 0x69, 0x73, 0x18, 0x08, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x07, 0x6d, 0x61, 0x78,
+	0x55, 0x72, 0x69, 0x73, 0x12, 0x37, 0x0a, 0x18, 0x6d, 0x61, 0x78, 0x5f, 0x76, 0x6f, 0x74, 0x65,
+	0x5f, 0x65, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x5f, 0x62, 0x79, 0x74, 0x65, 0x73,
+	0x18, 0x09, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x15, 0x6d, 0x61, 0x78, 0x56, 0x6f, 0x74, 0x65, 0x45,
+	0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x42, 0x79, 0x74, 0x65, 0x73, 0x12, 0x39, 0x0a,
+	0x19, 0x6d, 0x61, 0x78, 0x5f, 0x72, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x73, 0x5f, 0x70, 0x65, 0x72,
+	0x5f, 0x65, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x18, 0x0a, 0x20, 0x01, 0x28, 0x0d,
+	0x52, 0x16, 0x6d, 0x61, 0x78, 0x52, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x73, 0x50, 0x65, 0x72, 0x45,
+	0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x12, 0x30, 0x0a, 0x14, 0x72, 0x6f, 0x75, 0x6e,
+	0x64, 0x5f, 0x74, 0x69, 0x6d, 0x65, 0x6f, 0x75, 0x74, 0x5f, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x73,
+	0x18, 0x0b, 0x20, 0x01, 0x28, 0x04, 0x52, 0x12, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x54, 0x69, 0x6d,
+	0x65, 0x6f, 0x75, 0x74, 0x42, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x12, 0x2a, 0x0a, 0x11, 0x6d, 0x61,
+	0x78, 0x5f, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x5f, 0x72, 0x65, 0x74, 0x72, 0x69, 0x65, 0x73, 0x18,
+	0x0c, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x0f, 0x6d, 0x61, 0x78, 0x52, 0x6f, 0x75, 0x6e, 0x64, 0x52,
+	0x65, 0x74, 0x72, 0x69, 0x65, 0x73, 0x12, 0x36, 0x0a, 0x17, 0x63, 0x68, 0x61, 0x6c, 0x6c, 0x65,
+	0x6e, 0x67, 0x65, 0x5f, 0x77, 0x69, 0x6e, 0x64, 0x6f, 0x77, 0x5f, 0x62, 0x6c, 0x6f, 0x63, 0x6b,
+	0x73, 0x18, 0x0d, 0x20, 0x01, 0x28, 0x04, 0x52, 0x15, 0x63, 0x68, 0x61, 0x6c, 0x6c, 0x65, 0x6e,
+	0x67, 0x65, 0x57, 0x69, 0x6e, 0x64, 0x6f, 0x77, 0x42, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x12, 0x8f,
+	0x01, 0x0a, 0x1b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x64, 0x65,
+	0x70, 0x6f, 0x73, 0x69, 0x74, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x69, 0x74, 0x65, 0x6d, 0x18, 0x0e,
+	0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61,
+	0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42,
+	0x35, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e,
+	0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f,
+	0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e,
+	0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x18, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
+	0x6f, 0x6e, 0x44, 0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x50, 0x65, 0x72, 0x49, 0x74, 0x65, 0x6d,
+	0x12, 0x30, 0x0a, 0x14, 0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x5f, 0x77, 0x69, 0x6e, 0x64, 0x6f,
+	0x77, 0x5f, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x18, 0x0f, 0x20, 0x01, 0x28, 0x04, 0x52, 0x12,
+	0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x57, 0x69, 0x6e, 0x64, 0x6f, 0x77, 0x42, 0x6c, 0x6f, 0x63,
+	0x6b, 0x73, 0x12, 0x30, 0x0a, 0x14, 0x72, 0x65, 0x76, 0x65, 0x61, 0x6c, 0x5f, 0x77, 0x69, 0x6e,
+	0x64, 0x6f, 0x77, 0x5f, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x18, 0x10, 0x20, 0x01, 0x28, 0x04,
+	0x52, 0x12, 0x72, 0x65, 0x76, 0x65, 0x61, 0x6c, 0x57, 0x69, 0x6e, 0x64, 0x6f, 0x77, 0x42, 0x6c,
+	0x6f, 0x63, 0x6b, 0x73, 0x12, 0x28, 0x0a, 0x10, 0x73, 0x65, 0x65, 0x64, 0x5f, 0x6c, 0x65, 0x61,
+	0x64, 0x5f, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x18, 0x11, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0e,
+	0x73, 0x65, 0x65, 0x64, 0x4c, 0x65, 0x61, 0x64, 0x42, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x12, 0x2a,
+	0x0a, 0x11, 0x73, 0x65, 0x65, 0x64, 0x5f, 0x67, 0x72, 0x61, 0x63, 0x65, 0x5f, 0x62, 0x6c, 0x6f,
+	0x63, 0x6b, 0x73, 0x18, 0x12, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0f, 0x73, 0x65, 0x65, 0x64, 0x47,
+	0x72, 0x61, 0x63, 0x65, 0x42, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x12, 0x2a, 0x0a, 0x11, 0x6d, 0x61,
+	0x78, 0x5f, 0x6d, 0x69, 0x73, 0x73, 0x65, 0x64, 0x5f, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x18,
+	0x13, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x0f, 0x6d, 0x61, 0x78, 0x4d, 0x69, 0x73, 0x73, 0x65, 0x64,
+	0x52, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x12, 0x77, 0x0a, 0x1c, 0x6d, 0x69, 0x73, 0x73, 0x65, 0x64,
+	0x5f, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x5f, 0x73, 0x6c, 0x61, 0x73, 0x68, 0x5f, 0x66, 0x72,
+	0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x18, 0x14, 0x20, 0x01, 0x28, 0x09, 0x42, 0x36, 0xc8, 0xde,
+	0x1f, 0x00, 0xda, 0xde, 0x1f, 0x1b, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e,
+	0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x4c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x44, 0x65,
+	0x63, 0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x44, 0x65, 0x63, 0xa8,
+	0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x19, 0x6d, 0x69, 0x73, 0x73, 0x65, 0x64, 0x52, 0x6f, 0x75, 0x6e,
+	0x64, 0x73, 0x53, 0x6c, 0x61, 0x73, 0x68, 0x46, 0x72, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x22,
+	0x8c, 0x03, 0x0a, 0x09, 0x42, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x12, 0x0e, 0x0a,
+	0x02, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x02, 0x69, 0x64, 0x12, 0x12, 0x0a,
+	0x04, 0x6e, 0x61, 0x6d, 0x65, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x04, 0x6e, 0x61, 0x6d,
+	0x65, 0x12, 0x12, 0x0a, 0x04, 0x74, 0x61, 0x73, 0x6b, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x52,
+	0x04, 0x74, 0x61, 0x73, 0x6b, 0x12, 0x16, 0x0a, 0x06, 0x6d, 0x65, 0x74, 0x72, 0x69, 0x63, 0x18,
+	0x04, 0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x6d, 0x65, 0x74, 0x72, 0x69, 0x63, 0x12, 0x25, 0x0a,
+	0x0e, 0x64, 0x61, 0x74, 0x61, 0x73, 0x65, 0x74, 0x5f, 0x73, 0x68, 0x61, 0x32, 0x35, 0x36, 0x18,
+	0x05, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0d, 0x64, 0x61, 0x74, 0x61, 0x73, 0x65, 0x74, 0x53, 0x68,
+	0x61, 0x32, 0x35, 0x36, 0x12, 0x21, 0x0a, 0x0c, 0x64, 0x61, 0x74, 0x61, 0x73, 0x65, 0x74, 0x5f,
+	0x75, 0x72, 0x69, 0x73, 0x18, 0x06, 0x20, 0x03, 0x28, 0x09, 0x52, 0x0b, 0x64, 0x61, 0x74, 0x61,
+	0x73, 0x65, 0x74, 0x55, 0x72, 0x69, 0x73, 0x12, 0x1d, 0x0a, 0x0a, 0x69, 0x74, 0x65, 0x6d, 0x5f,
+	0x63, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x07, 0x20, 0x01, 0x28, 0x04, 0x52, 0x09, 0x69, 0x74, 0x65,
+	0x6d, 0x43, 0x6f, 0x75, 0x6e, 0x74, 0x12, 0x1e, 0x0a, 0x0a, 0x72, 0x65, 0x67, 0x69, 0x73, 0x74,
+	0x72, 0x61, 0x6e, 0x74, 0x18, 0x08, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0a, 0x72, 0x65, 0x67, 0x69,
+	0x73, 0x74, 0x72, 0x61, 0x6e, 0x74, 0x12, 0x1b, 0x0a, 0x09, 0x69, 0x74, 0x65, 0x6d, 0x5f, 0x72,
+	0x6f, 0x6f, 0x74, 0x18, 0x09, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x69, 0x74, 0x65, 0x6d, 0x52,
+	0x6f, 0x6f, 0x74, 0x12, 0x18, 0x0a, 0x07, 0x64, 0x61, 0x74, 0x61, 0x73, 0x65, 0x74, 0x18, 0x0a,
+	0x20, 0x01, 0x28, 0x09, 0x52, 0x07, 0x64, 0x61, 0x74, 0x61, 0x73, 0x65, 0x74, 0x12, 0x26, 0x0a,
+	0x0f, 0x70, 0x6f, 0x69, 0x6e, 0x74, 0x73, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x69, 0x74, 0x65, 0x6d,
+	0x18, 0x0b, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x0d, 0x70, 0x6f, 0x69, 0x6e, 0x74, 0x73, 0x50, 0x65,
+	0x72, 0x49, 0x74, 0x65, 0x6d, 0x12, 0x24, 0x0a, 0x0e, 0x6a, 0x75, 0x64, 0x67, 0x65, 0x5f, 0x6d,
+	0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x0c, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x6a,
+	0x75, 0x64, 0x67, 0x65, 0x4d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64, 0x12, 0x21, 0x0a, 0x0c, 0x6a,
+	0x75, 0x64, 0x67, 0x65, 0x5f, 0x70, 0x72, 0x6f, 0x6d, 0x70, 0x74, 0x18, 0x0d, 0x20, 0x01, 0x28,
+	0x09, 0x52, 0x0b, 0x6a, 0x75, 0x64, 0x67, 0x65, 0x50, 0x72, 0x6f, 0x6d, 0x70, 0x74, 0x22, 0x9f,
+	0x02, 0x0a, 0x05, 0x4d, 0x6f, 0x64, 0x65, 0x6c, 0x12, 0x0e, 0x0a, 0x02, 0x69, 0x64, 0x18, 0x01,
+	0x20, 0x01, 0x28, 0x04, 0x52, 0x02, 0x69, 0x64, 0x12, 0x12, 0x0a, 0x04, 0x6e, 0x61, 0x6d, 0x65,
+	0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x04, 0x6e, 0x61, 0x6d, 0x65, 0x12, 0x16, 0x0a, 0x06,
+	0x66, 0x6f, 0x72, 0x6d, 0x61, 0x74, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x66, 0x6f,
+	0x72, 0x6d, 0x61, 0x74, 0x12, 0x25, 0x0a, 0x0e, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x73, 0x5f,
+	0x73, 0x68, 0x61, 0x32, 0x35, 0x36, 0x18, 0x04, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0d, 0x77, 0x65,
+	0x69, 0x67, 0x68, 0x74, 0x73, 0x53, 0x68, 0x61, 0x32, 0x35, 0x36, 0x12, 0x21, 0x0a, 0x0c, 0x77,
+	0x65, 0x69, 0x67, 0x68, 0x74, 0x73, 0x5f, 0x72, 0x6f, 0x6f, 0x74, 0x18, 0x05, 0x20, 0x01, 0x28,
+	0x09, 0x52, 0x0b, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x73, 0x52, 0x6f, 0x6f, 0x74, 0x12, 0x23,
+	0x0a, 0x0d, 0x61, 0x72, 0x74, 0x69, 0x66, 0x61, 0x63, 0x74, 0x5f, 0x75, 0x72, 0x69, 0x73, 0x18,
+	0x06, 0x20, 0x03, 0x28, 0x09, 0x52, 0x0c, 0x61, 0x72, 0x74, 0x69, 0x66, 0x61, 0x63, 0x74, 0x55,
+	0x72, 0x69, 0x73, 0x12, 0x23, 0x0a, 0x0d, 0x73, 0x79, 0x73, 0x74, 0x65, 0x6d, 0x5f, 0x70, 0x72,
+	0x6f, 0x6d, 0x70, 0x74, 0x18, 0x07, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0c, 0x73, 0x79, 0x73, 0x74,
+	0x65, 0x6d, 0x50, 0x72, 0x6f, 0x6d, 0x70, 0x74, 0x12, 0x14, 0x0a, 0x05, 0x6f, 0x77, 0x6e, 0x65,
+	0x72, 0x18, 0x08, 0x20, 0x01, 0x28, 0x09, 0x52, 0x05, 0x6f, 0x77, 0x6e, 0x65, 0x72, 0x12, 0x30,
+	0x0a, 0x14, 0x74, 0x72, 0x61, 0x69, 0x6e, 0x69, 0x6e, 0x67, 0x5f, 0x72, 0x65, 0x63, 0x6f, 0x72,
+	0x64, 0x5f, 0x68, 0x61, 0x73, 0x68, 0x18, 0x09, 0x20, 0x01, 0x28, 0x09, 0x52, 0x12, 0x74, 0x72,
+	0x61, 0x69, 0x6e, 0x69, 0x6e, 0x67, 0x52, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x48, 0x61, 0x73, 0x68,
+	0x22, 0xd9, 0x04, 0x0a, 0x0a, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x12,
+	0x0e, 0x0a, 0x02, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x02, 0x69, 0x64, 0x12,
+	0x21, 0x0a, 0x0c, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x5f, 0x69, 0x64, 0x18,
+	0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0b, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b,
+	0x49, 0x64, 0x12, 0x1b, 0x0a, 0x09, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x73, 0x18,
+	0x03, 0x20, 0x03, 0x28, 0x04, 0x52, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64, 0x73, 0x12,
+	0x16, 0x0a, 0x06, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x18, 0x04, 0x20, 0x01, 0x28, 0x0d, 0x52,
+	0x06, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x12, 0x26, 0x0a, 0x0f, 0x69, 0x74, 0x65, 0x6d, 0x73,
+	0x5f, 0x70, 0x65, 0x72, 0x5f, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x18, 0x05, 0x20, 0x01, 0x28, 0x0d,
+	0x52, 0x0d, 0x69, 0x74, 0x65, 0x6d, 0x73, 0x50, 0x65, 0x72, 0x52, 0x6f, 0x75, 0x6e, 0x64, 0x12,
+	0x32, 0x0a, 0x15, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x5f, 0x62, 0x65, 0x74, 0x77, 0x65, 0x65,
+	0x6e, 0x5f, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x18, 0x06, 0x20, 0x01, 0x28, 0x04, 0x52, 0x13,
+	0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x42, 0x65, 0x74, 0x77, 0x65, 0x65, 0x6e, 0x52, 0x6f, 0x75,
+	0x6e, 0x64, 0x73, 0x12, 0x21, 0x0a, 0x0c, 0x73, 0x74, 0x61, 0x72, 0x74, 0x5f, 0x68, 0x65, 0x69,
+	0x67, 0x68, 0x74, 0x18, 0x07, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0b, 0x73, 0x74, 0x61, 0x72, 0x74,
+	0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x27, 0x0a, 0x0f, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69,
+	0x6e, 0x65, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x08, 0x20, 0x01, 0x28, 0x03, 0x52,
+	0x0e, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12,
+	0x18, 0x0a, 0x07, 0x63, 0x72, 0x65, 0x61, 0x74, 0x6f, 0x72, 0x18, 0x09, 0x20, 0x01, 0x28, 0x09,
+	0x52, 0x07, 0x63, 0x72, 0x65, 0x61, 0x74, 0x6f, 0x72, 0x12, 0x3e, 0x0a, 0x06, 0x73, 0x74, 0x61,
+	0x74, 0x75, 0x73, 0x18, 0x0a, 0x20, 0x01, 0x28, 0x0e, 0x32, 0x26, 0x2e, 0x64, 0x65, 0x6c, 0x70,
+	0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31,
+	0x2e, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x53, 0x74, 0x61, 0x74, 0x75,
+	0x73, 0x52, 0x06, 0x73, 0x74, 0x61, 0x74, 0x75, 0x73, 0x12, 0x47, 0x0a, 0x09, 0x73, 0x74, 0x61,
+	0x6e, 0x64, 0x69, 0x6e, 0x67, 0x73, 0x18, 0x0b, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x1e, 0x2e, 0x64,
+	0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e,
+	0x2e, 0x76, 0x31, 0x2e, 0x53, 0x74, 0x61, 0x6e, 0x64, 0x69, 0x6e, 0x67, 0x42, 0x09, 0xc8, 0xde,
+	0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x09, 0x73, 0x74, 0x61, 0x6e, 0x64, 0x69, 0x6e,
+	0x67, 0x73, 0x12, 0x2c, 0x0a, 0x12, 0x66, 0x69, 0x6e, 0x61, 0x6c, 0x5f, 0x61, 0x66, 0x74, 0x65,
+	0x72, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x0c, 0x20, 0x01, 0x28, 0x03, 0x52, 0x10,
+	0x66, 0x69, 0x6e, 0x61, 0x6c, 0x41, 0x66, 0x74, 0x65, 0x72, 0x48, 0x65, 0x69, 0x67, 0x68, 0x74,
+	0x12, 0x6a, 0x0a, 0x07, 0x64, 0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x18, 0x0d, 0x20, 0x03, 0x28,
+	0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e,
+	0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x35, 0xc8, 0xde,
+	0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d,
+	0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73,
+	0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7,
+	0xb0, 0x2a, 0x01, 0x52, 0x07, 0x64, 0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x22, 0xf3, 0x03, 0x0a,
+	0x05, 0x52, 0x6f, 0x75, 0x6e, 0x64, 0x12, 0x23, 0x0a, 0x0d, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61,
+	0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x65,
+	0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x49, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x72,
+	0x6f, 0x75, 0x6e, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x05, 0x72, 0x6f, 0x75, 0x6e,
+	0x64, 0x12, 0x21, 0x0a, 0x0c, 0x73, 0x74, 0x61, 0x72, 0x74, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68,
+	0x74, 0x18, 0x03, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0b, 0x73, 0x74, 0x61, 0x72, 0x74, 0x48, 0x65,
+	0x69, 0x67, 0x68, 0x74, 0x12, 0x12, 0x0a, 0x04, 0x73, 0x65, 0x65, 0x64, 0x18, 0x04, 0x20, 0x01,
+	0x28, 0x09, 0x52, 0x04, 0x73, 0x65, 0x65, 0x64, 0x12, 0x39, 0x0a, 0x06, 0x73, 0x74, 0x61, 0x74,
+	0x75, 0x73, 0x18, 0x05, 0x20, 0x01, 0x28, 0x0e, 0x32, 0x21, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68,
+	0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e,
+	0x52, 0x6f, 0x75, 0x6e, 0x64, 0x53, 0x74, 0x61, 0x74, 0x75, 0x73, 0x52, 0x06, 0x73, 0x74, 0x61,
+	0x74, 0x75, 0x73, 0x12, 0x18, 0x0a, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70, 0x74, 0x18, 0x06,
+	0x20, 0x01, 0x28, 0x0d, 0x52, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70, 0x74, 0x12, 0x25, 0x0a,
+	0x0e, 0x74, 0x69, 0x6d, 0x65, 0x6f, 0x75, 0x74, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18,
+	0x07, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0d, 0x74, 0x69, 0x6d, 0x65, 0x6f, 0x75, 0x74, 0x48, 0x65,
+	0x69, 0x67, 0x68, 0x74, 0x12, 0x36, 0x0a, 0x05, 0x70, 0x68, 0x61, 0x73, 0x65, 0x18, 0x08, 0x20,
+	0x01, 0x28, 0x0e, 0x32, 0x20, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61,
+	0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x52, 0x6f, 0x75, 0x6e, 0x64,
+	0x50, 0x68, 0x61, 0x73, 0x65, 0x52, 0x05, 0x70, 0x68, 0x61, 0x73, 0x65, 0x12, 0x27, 0x0a, 0x0f,
+	0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x5f, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x18,
+	0x09, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0e, 0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x44, 0x65, 0x61,
+	0x64, 0x6c, 0x69, 0x6e, 0x65, 0x12, 0x30, 0x0a, 0x14, 0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x5f,
+	0x63, 0x6c, 0x6f, 0x73, 0x65, 0x64, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x0a, 0x20,
+	0x01, 0x28, 0x03, 0x52, 0x12, 0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x43, 0x6c, 0x6f, 0x73, 0x65,
+	0x64, 0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x2a, 0x0a, 0x11, 0x72, 0x65, 0x76, 0x65, 0x61,
+	0x6c, 0x5f, 0x65, 0x6e, 0x64, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x0b, 0x20, 0x01,
+	0x28, 0x03, 0x52, 0x0f, 0x72, 0x65, 0x76, 0x65, 0x61, 0x6c, 0x45, 0x6e, 0x64, 0x48, 0x65, 0x69,
+	0x67, 0x68, 0x74, 0x12, 0x1f, 0x0a, 0x0b, 0x73, 0x65, 0x65, 0x64, 0x5f, 0x68, 0x65, 0x69, 0x67,
+	0x68, 0x74, 0x18, 0x0c, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0a, 0x73, 0x65, 0x65, 0x64, 0x48, 0x65,
+	0x69, 0x67, 0x68, 0x74, 0x12, 0x1c, 0x0a, 0x09, 0x61, 0x63, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x65,
+	0x64, 0x18, 0x0d, 0x20, 0x01, 0x28, 0x08, 0x52, 0x09, 0x61, 0x63, 0x63, 0x6f, 0x75, 0x6e, 0x74,
+	0x65, 0x64, 0x22, 0x99, 0x02, 0x0a, 0x06, 0x52, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x12, 0x23, 0x0a,
+	0x0d, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64, 0x18, 0x01,
+	0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e,
+	0x49, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28,
+	0x0d, 0x52, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65,
+	0x6c, 0x5f, 0x69, 0x64, 0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65,
+	0x6c, 0x49, 0x64, 0x12, 0x18, 0x0a, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x18, 0x04,
+	0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x12, 0x1d, 0x0a,
+	0x0a, 0x74, 0x72, 0x61, 0x63, 0x65, 0x5f, 0x72, 0x6f, 0x6f, 0x74, 0x18, 0x05, 0x20, 0x01, 0x28,
+	0x09, 0x52, 0x09, 0x74, 0x72, 0x61, 0x63, 0x65, 0x52, 0x6f, 0x6f, 0x74, 0x12, 0x16, 0x0a, 0x06,
+	0x6c, 0x65, 0x61, 0x76, 0x65, 0x73, 0x18, 0x06, 0x20, 0x01, 0x28, 0x04, 0x52, 0x06, 0x6c, 0x65,
+	0x61, 0x76, 0x65, 0x73, 0x12, 0x14, 0x0a, 0x05, 0x70, 0x6f, 0x77, 0x65, 0x72, 0x18, 0x07, 0x20,
+	0x01, 0x28, 0x03, 0x52, 0x05, 0x70, 0x6f, 0x77, 0x65, 0x72, 0x12, 0x16, 0x0a, 0x06, 0x68, 0x65,
+	0x69, 0x67, 0x68, 0x74, 0x18, 0x08, 0x20, 0x01, 0x28, 0x03, 0x52, 0x06, 0x68, 0x65, 0x69, 0x67,
+	0x68, 0x74, 0x12, 0x1e, 0x0a, 0x0a, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x73,
+	0x18, 0x09, 0x20, 0x03, 0x28, 0x09, 0x52, 0x0a, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f,
+	0x72, 0x73, 0x12, 0x1a, 0x0a, 0x08, 0x72, 0x65, 0x70, 0x6c, 0x61, 0x63, 0x65, 0x64, 0x18, 0x0a,
+	0x20, 0x01, 0x28, 0x08, 0x52, 0x08, 0x72, 0x65, 0x70, 0x6c, 0x61, 0x63, 0x65, 0x64, 0x22, 0xeb,
+	0x01, 0x0a, 0x0c, 0x44, 0x69, 0x73, 0x61, 0x67, 0x72, 0x65, 0x65, 0x6d, 0x65, 0x6e, 0x74, 0x12,
+	0x23, 0x0a, 0x0d, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64,
+	0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
+	0x6f, 0x6e, 0x49, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x18, 0x02, 0x20,
+	0x01, 0x28, 0x0d, 0x52, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f,
+	0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f,
+	0x64, 0x65, 0x6c, 0x49, 0x64, 0x12, 0x1c, 0x0a, 0x09, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74,
+	0x6f, 0x72, 0x18, 0x04, 0x20, 0x01, 0x28, 0x09, 0x52, 0x09, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61,
+	0x74, 0x6f, 0x72, 0x12, 0x18, 0x0a, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x18, 0x05,
+	0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x12, 0x1d, 0x0a,
+	0x0a, 0x74, 0x72, 0x61, 0x63, 0x65, 0x5f, 0x72, 0x6f, 0x6f, 0x74, 0x18, 0x06, 0x20, 0x01, 0x28,
+	0x09, 0x52, 0x09, 0x74, 0x72, 0x61, 0x63, 0x65, 0x52, 0x6f, 0x6f, 0x74, 0x12, 0x16, 0x0a, 0x06,
+	0x6c, 0x65, 0x61, 0x76, 0x65, 0x73, 0x18, 0x07, 0x20, 0x01, 0x28, 0x04, 0x52, 0x06, 0x6c, 0x65,
+	0x61, 0x76, 0x65, 0x73, 0x12, 0x16, 0x0a, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x08,
+	0x20, 0x01, 0x28, 0x03, 0x52, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x22, 0x69, 0x0a, 0x08,
+	0x53, 0x74, 0x61, 0x6e, 0x64, 0x69, 0x6e, 0x67, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65,
+	0x6c, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65,
+	0x6c, 0x49, 0x64, 0x12, 0x18, 0x0a, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x18, 0x02,
+	0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x12, 0x14, 0x0a,
+	0x05, 0x69, 0x74, 0x65, 0x6d, 0x73, 0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x69, 0x74,
+	0x65, 0x6d, 0x73, 0x12, 0x12, 0x0a, 0x04, 0x72, 0x61, 0x6e, 0x6b, 0x18, 0x04, 0x20, 0x01, 0x28,
+	0x0d, 0x52, 0x04, 0x72, 0x61, 0x6e, 0x6b, 0x22, 0xdc, 0x01, 0x0a, 0x0a, 0x49, 0x6e, 0x64, 0x65,
+	0x78, 0x45, 0x6e, 0x74, 0x72, 0x79, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f,
+	0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x49,
+	0x64, 0x12, 0x21, 0x0a, 0x0c, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x5f, 0x69,
+	0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0b, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61,
+	0x72, 0x6b, 0x49, 0x64, 0x12, 0x20, 0x0a, 0x0b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
+	0x6f, 0x6e, 0x73, 0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0b, 0x65, 0x76, 0x61, 0x6c, 0x75,
+	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x73, 0x12, 0x16, 0x0a, 0x06, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73,
+	0x18, 0x04, 0x20, 0x01, 0x28, 0x04, 0x52, 0x06, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x12, 0x14,
+	0x0a, 0x05, 0x69, 0x74, 0x65, 0x6d, 0x73, 0x18, 0x05, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x69,
+	0x74, 0x65, 0x6d, 0x73, 0x12, 0x18, 0x0a, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x18,
+	0x06, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x12, 0x26,
+	0x0a, 0x0f, 0x70, 0x6f, 0x69, 0x6e, 0x74, 0x73, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x69, 0x74, 0x65,
+	0x6d, 0x18, 0x07, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x0d, 0x70, 0x6f, 0x69, 0x6e, 0x74, 0x73, 0x50,
+	0x65, 0x72, 0x49, 0x74, 0x65, 0x6d, 0x22, 0xb1, 0x01, 0x0a, 0x0a, 0x49, 0x6e, 0x64, 0x65, 0x78,
+	0x53, 0x63, 0x6f, 0x72, 0x65, 0x12, 0x41, 0x0a, 0x05, 0x65, 0x6e, 0x74, 0x72, 0x79, 0x18, 0x01,
+	0x20, 0x01, 0x28, 0x0b, 0x32, 0x20, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76,
+	0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x49, 0x6e, 0x64, 0x65,
+	0x78, 0x45, 0x6e, 0x74, 0x72, 0x79, 0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a,
+	0x01, 0x52, 0x05, 0x65, 0x6e, 0x74, 0x72, 0x79, 0x12, 0x1a, 0x0a, 0x08, 0x61, 0x63, 0x63, 0x75,
+	0x72, 0x61, 0x63, 0x79, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x61, 0x63, 0x63, 0x75,
+	0x72, 0x61, 0x63, 0x79, 0x12, 0x21, 0x0a, 0x0c, 0x77, 0x69, 0x6c, 0x73, 0x6f, 0x6e, 0x5f, 0x6c,
+	0x6f, 0x77, 0x65, 0x72, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0b, 0x77, 0x69, 0x6c, 0x73,
+	0x6f, 0x6e, 0x4c, 0x6f, 0x77, 0x65, 0x72, 0x12, 0x21, 0x0a, 0x0c, 0x77, 0x69, 0x6c, 0x73, 0x6f,
+	0x6e, 0x5f, 0x75, 0x70, 0x70, 0x65, 0x72, 0x18, 0x04, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0b, 0x77,
+	0x69, 0x6c, 0x73, 0x6f, 0x6e, 0x55, 0x70, 0x70, 0x65, 0x72, 0x22, 0x92, 0x01, 0x0a, 0x0a, 0x4d,
+	0x6f, 0x64, 0x65, 0x6c, 0x49, 0x6e, 0x64, 0x65, 0x78, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64,
+	0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64,
+	0x65, 0x6c, 0x49, 0x64, 0x12, 0x4b, 0x0a, 0x0a, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72,
+	0x6b, 0x73, 0x18, 0x02, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x20, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68,
+	0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e,
+	0x49, 0x6e, 0x64, 0x65, 0x78, 0x53, 0x63, 0x6f, 0x72, 0x65, 0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00,
+	0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0a, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b,
+	0x73, 0x12, 0x1c, 0x0a, 0x09, 0x61, 0x67, 0x67, 0x72, 0x65, 0x67, 0x61, 0x74, 0x65, 0x18, 0x03,
+	0x20, 0x01, 0x28, 0x09, 0x52, 0x09, 0x61, 0x67, 0x67, 0x72, 0x65, 0x67, 0x61, 0x74, 0x65, 0x22,
+	0xcb, 0x01, 0x0a, 0x04, 0x53, 0x65, 0x65, 0x64, 0x12, 0x16, 0x0a, 0x06, 0x68, 0x65, 0x69, 0x67,
+	0x68, 0x74, 0x18, 0x01, 0x20, 0x01, 0x28, 0x03, 0x52, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74,
+	0x12, 0x38, 0x0a, 0x06, 0x73, 0x74, 0x61, 0x74, 0x75, 0x73, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0e,
+	0x32, 0x20, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61,
+	0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x53, 0x65, 0x65, 0x64, 0x53, 0x74, 0x61, 0x74,
+	0x75, 0x73, 0x52, 0x06, 0x73, 0x74, 0x61, 0x74, 0x75, 0x73, 0x12, 0x14, 0x0a, 0x05, 0x76, 0x61,
+	0x6c, 0x75, 0x65, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x52, 0x05, 0x76, 0x61, 0x6c, 0x75, 0x65,
+	0x12, 0x21, 0x0a, 0x0c, 0x66, 0x69, 0x78, 0x65, 0x64, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74,
+	0x18, 0x04, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0b, 0x66, 0x69, 0x78, 0x65, 0x64, 0x48, 0x65, 0x69,
+	0x67, 0x68, 0x74, 0x12, 0x22, 0x0a, 0x0c, 0x63, 0x6f, 0x6e, 0x74, 0x72, 0x69, 0x62, 0x75, 0x74,
+	0x6f, 0x72, 0x73, 0x18, 0x05, 0x20, 0x03, 0x28, 0x09, 0x52, 0x0c, 0x63, 0x6f, 0x6e, 0x74, 0x72,
+	0x69, 0x62, 0x75, 0x74, 0x6f, 0x72, 0x73, 0x12, 0x14, 0x0a, 0x05, 0x70, 0x6f, 0x77, 0x65, 0x72,
+	0x18, 0x06, 0x20, 0x01, 0x28, 0x03, 0x52, 0x05, 0x70, 0x6f, 0x77, 0x65, 0x72, 0x22, 0x41, 0x0a,
+	0x09, 0x53, 0x65, 0x65, 0x64, 0x45, 0x6e, 0x74, 0x72, 0x79, 0x12, 0x1e, 0x0a, 0x0a, 0x63, 0x6f,
+	0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65, 0x6e, 0x74, 0x18, 0x01, 0x20, 0x01, 0x28, 0x0c, 0x52, 0x0a,
+	0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65, 0x6e, 0x74, 0x12, 0x14, 0x0a, 0x05, 0x76, 0x61,
+	0x6c, 0x75, 0x65, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0c, 0x52, 0x05, 0x76, 0x61, 0x6c, 0x75, 0x65,
+	0x22, 0x93, 0x03, 0x0a, 0x0a, 0x43, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65, 0x6e, 0x74, 0x12,
+	0x23, 0x0a, 0x0d, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64,
+	0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
+	0x6f, 0x6e, 0x49, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x18, 0x02, 0x20,
+	0x01, 0x28, 0x0d, 0x52, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f,
+	0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f,
+	0x64, 0x65, 0x6c, 0x49, 0x64, 0x12, 0x1c, 0x0a, 0x09, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74,
+	0x6f, 0x72, 0x18, 0x04, 0x20, 0x01, 0x28, 0x09, 0x52, 0x09, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61,
+	0x74, 0x6f, 0x72, 0x12, 0x18, 0x0a, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70, 0x74, 0x18, 0x05,
+	0x20, 0x01, 0x28, 0x0d, 0x52, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70, 0x74, 0x12, 0x12, 0x0a,
+	0x04, 0x68, 0x61, 0x73, 0x68, 0x18, 0x06, 0x20, 0x01, 0x28, 0x09, 0x52, 0x04, 0x68, 0x61, 0x73,
+	0x68, 0x12, 0x3e, 0x0a, 0x06, 0x73, 0x74, 0x61, 0x74, 0x75, 0x73, 0x18, 0x07, 0x20, 0x01, 0x28,
+	0x0e, 0x32, 0x26, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75,
+	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x43, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d,
+	0x65, 0x6e, 0x74, 0x53, 0x74, 0x61, 0x74, 0x75, 0x73, 0x52, 0x06, 0x73, 0x74, 0x61, 0x74, 0x75,
+	0x73, 0x12, 0x29, 0x0a, 0x10, 0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x74, 0x65, 0x64, 0x5f, 0x68,
+	0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x08, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0f, 0x63, 0x6f, 0x6d,
+	0x6d, 0x69, 0x74, 0x74, 0x65, 0x64, 0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x27, 0x0a, 0x0f,
+	0x72, 0x65, 0x76, 0x65, 0x61, 0x6c, 0x65, 0x64, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18,
+	0x09, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0e, 0x72, 0x65, 0x76, 0x65, 0x61, 0x6c, 0x65, 0x64, 0x48,
+	0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x18, 0x0a, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74,
+	0x18, 0x0a, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x12,
+	0x1d, 0x0a, 0x0a, 0x74, 0x72, 0x61, 0x63, 0x65, 0x5f, 0x72, 0x6f, 0x6f, 0x74, 0x18, 0x0b, 0x20,
+	0x01, 0x28, 0x09, 0x52, 0x09, 0x74, 0x72, 0x61, 0x63, 0x65, 0x52, 0x6f, 0x6f, 0x74, 0x12, 0x16,
+	0x0a, 0x06, 0x6c, 0x65, 0x61, 0x76, 0x65, 0x73, 0x18, 0x0c, 0x20, 0x01, 0x28, 0x04, 0x52, 0x06,
+	0x6c, 0x65, 0x61, 0x76, 0x65, 0x73, 0x22, 0xd8, 0x01, 0x0a, 0x0d, 0x50, 0x61, 0x72, 0x74, 0x69,
+	0x63, 0x69, 0x70, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x12, 0x1c, 0x0a, 0x09, 0x76, 0x61, 0x6c, 0x69,
+	0x64, 0x61, 0x74, 0x6f, 0x72, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x09, 0x76, 0x61, 0x6c,
+	0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x12, 0x25, 0x0a, 0x0f, 0x6d, 0x69, 0x73, 0x73, 0x65, 0x64,
+	0x5f, 0x69, 0x6e, 0x5f, 0x61, 0x5f, 0x72, 0x6f, 0x77, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0d, 0x52,
+	0x0c, 0x6d, 0x69, 0x73, 0x73, 0x65, 0x64, 0x49, 0x6e, 0x41, 0x52, 0x6f, 0x77, 0x12, 0x27, 0x0a,
+	0x0f, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x5f, 0x72, 0x65, 0x70, 0x6f, 0x72, 0x74, 0x65, 0x64,
+	0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0e, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x52, 0x65,
+	0x70, 0x6f, 0x72, 0x74, 0x65, 0x64, 0x12, 0x23, 0x0a, 0x0d, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73,
+	0x5f, 0x6d, 0x69, 0x73, 0x73, 0x65, 0x64, 0x18, 0x04, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x72,
+	0x6f, 0x75, 0x6e, 0x64, 0x73, 0x4d, 0x69, 0x73, 0x73, 0x65, 0x64, 0x12, 0x16, 0x0a, 0x06, 0x66,
+	0x61, 0x75, 0x6c, 0x74, 0x73, 0x18, 0x05, 0x20, 0x01, 0x28, 0x04, 0x52, 0x06, 0x66, 0x61, 0x75,
+	0x6c, 0x74, 0x73, 0x12, 0x1c, 0x0a, 0x09, 0x70, 0x65, 0x6e, 0x61, 0x6c, 0x74, 0x69, 0x65, 0x73,
+	0x18, 0x06, 0x20, 0x01, 0x28, 0x04, 0x52, 0x09, 0x70, 0x65, 0x6e, 0x61, 0x6c, 0x74, 0x69, 0x65,
+	0x73, 0x22, 0x99, 0x01, 0x0a, 0x0a, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x50, 0x6f, 0x6f, 0x6c,
+	0x12, 0x23, 0x0a, 0x0d, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69,
+	0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74,
+	0x69, 0x6f, 0x6e, 0x49, 0x64, 0x12, 0x66, 0x0a, 0x05, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0x18, 0x02,
+	0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61,
+	0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42,
+	0x35, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e,
+	0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f,
+	0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e,
+	0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x05, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0x2a, 0xba, 0x01,
+	0x0a, 0x10, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x53, 0x74, 0x61, 0x74,
+	0x75, 0x73, 0x12, 0x21, 0x0a, 0x1d, 0x45, 0x56, 0x41, 0x4c, 0x55, 0x41, 0x54, 0x49, 0x4f, 0x4e,
+	0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x55, 0x4e, 0x53, 0x50, 0x45, 0x43, 0x49, 0x46,
+	0x49, 0x45, 0x44, 0x10, 0x00, 0x12, 0x1f, 0x0a, 0x1b, 0x45, 0x56, 0x41, 0x4c, 0x55, 0x41, 0x54,
+	0x49, 0x4f, 0x4e, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x53, 0x43, 0x48, 0x45, 0x44,
+	0x55, 0x4c, 0x45, 0x44, 0x10, 0x01, 0x12, 0x1d, 0x0a, 0x19, 0x45, 0x56, 0x41, 0x4c, 0x55, 0x41,
+	0x54, 0x49, 0x4f, 0x4e, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x52, 0x55, 0x4e, 0x4e,
+	0x49, 0x4e, 0x47, 0x10, 0x02, 0x12, 0x1f, 0x0a, 0x1b, 0x45, 0x56, 0x41, 0x4c, 0x55, 0x41, 0x54,
+	0x49, 0x4f, 0x4e, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x46, 0x49, 0x4e, 0x41, 0x4c,
+	0x49, 0x5a, 0x45, 0x44, 0x10, 0x03, 0x12, 0x1c, 0x0a, 0x18, 0x45, 0x56, 0x41, 0x4c, 0x55, 0x41,
+	0x54, 0x49, 0x4f, 0x4e, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x46, 0x41, 0x49, 0x4c,
+	0x45, 0x44, 0x10, 0x04, 0x1a, 0x04, 0x88, 0xa3, 0x1e, 0x00, 0x2a, 0x93, 0x01, 0x0a, 0x0b, 0x52,
+	0x6f, 0x75, 0x6e, 0x64, 0x53, 0x74, 0x61, 0x74, 0x75, 0x73, 0x12, 0x1c, 0x0a, 0x18, 0x52, 0x4f,
+	0x55, 0x4e, 0x44, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x55, 0x4e, 0x53, 0x50, 0x45,
+	0x43, 0x49, 0x46, 0x49, 0x45, 0x44, 0x10, 0x00, 0x12, 0x15, 0x0a, 0x11, 0x52, 0x4f, 0x55, 0x4e,
+	0x44, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x4f, 0x50, 0x45, 0x4e, 0x10, 0x01, 0x12,
+	0x16, 0x0a, 0x12, 0x52, 0x4f, 0x55, 0x4e, 0x44, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f,
+	0x46, 0x49, 0x4e, 0x41, 0x4c, 0x10, 0x02, 0x12, 0x17, 0x0a, 0x13, 0x52, 0x4f, 0x55, 0x4e, 0x44,
+	0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x46, 0x41, 0x49, 0x4c, 0x45, 0x44, 0x10, 0x03,
+	0x12, 0x18, 0x0a, 0x14, 0x52, 0x4f, 0x55, 0x4e, 0x44, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53,
+	0x5f, 0x53, 0x45, 0x45, 0x44, 0x49, 0x4e, 0x47, 0x10, 0x04, 0x1a, 0x04, 0x88, 0xa3, 0x1e, 0x00,
+	0x2a, 0x5f, 0x0a, 0x0a, 0x52, 0x6f, 0x75, 0x6e, 0x64, 0x50, 0x68, 0x61, 0x73, 0x65, 0x12, 0x1b,
+	0x0a, 0x17, 0x52, 0x4f, 0x55, 0x4e, 0x44, 0x5f, 0x50, 0x48, 0x41, 0x53, 0x45, 0x5f, 0x55, 0x4e,
+	0x53, 0x50, 0x45, 0x43, 0x49, 0x46, 0x49, 0x45, 0x44, 0x10, 0x00, 0x12, 0x16, 0x0a, 0x12, 0x52,
+	0x4f, 0x55, 0x4e, 0x44, 0x5f, 0x50, 0x48, 0x41, 0x53, 0x45, 0x5f, 0x43, 0x4f, 0x4d, 0x4d, 0x49,
+	0x54, 0x10, 0x01, 0x12, 0x16, 0x0a, 0x12, 0x52, 0x4f, 0x55, 0x4e, 0x44, 0x5f, 0x50, 0x48, 0x41,
+	0x53, 0x45, 0x5f, 0x52, 0x45, 0x56, 0x45, 0x41, 0x4c, 0x10, 0x02, 0x1a, 0x04, 0x88, 0xa3, 0x1e,
+	0x00, 0x2a, 0x77, 0x0a, 0x0a, 0x53, 0x65, 0x65, 0x64, 0x53, 0x74, 0x61, 0x74, 0x75, 0x73, 0x12,
+	0x1b, 0x0a, 0x17, 0x53, 0x45, 0x45, 0x44, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x55,
+	0x4e, 0x53, 0x50, 0x45, 0x43, 0x49, 0x46, 0x49, 0x45, 0x44, 0x10, 0x00, 0x12, 0x17, 0x0a, 0x13,
+	0x53, 0x45, 0x45, 0x44, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x50, 0x45, 0x4e, 0x44,
+	0x49, 0x4e, 0x47, 0x10, 0x01, 0x12, 0x15, 0x0a, 0x11, 0x53, 0x45, 0x45, 0x44, 0x5f, 0x53, 0x54,
+	0x41, 0x54, 0x55, 0x53, 0x5f, 0x46, 0x49, 0x58, 0x45, 0x44, 0x10, 0x02, 0x12, 0x16, 0x0a, 0x12,
+	0x53, 0x45, 0x45, 0x44, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x46, 0x41, 0x49, 0x4c,
+	0x45, 0x44, 0x10, 0x03, 0x1a, 0x04, 0x88, 0xa3, 0x1e, 0x00, 0x2a, 0x9a, 0x01, 0x0a, 0x10, 0x43,
+	0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65, 0x6e, 0x74, 0x53, 0x74, 0x61, 0x74, 0x75, 0x73, 0x12,
+	0x21, 0x0a, 0x1d, 0x43, 0x4f, 0x4d, 0x4d, 0x49, 0x54, 0x4d, 0x45, 0x4e, 0x54, 0x5f, 0x53, 0x54,
+	0x41, 0x54, 0x55, 0x53, 0x5f, 0x55, 0x4e, 0x53, 0x50, 0x45, 0x43, 0x49, 0x46, 0x49, 0x45, 0x44,
+	0x10, 0x00, 0x12, 0x1f, 0x0a, 0x1b, 0x43, 0x4f, 0x4d, 0x4d, 0x49, 0x54, 0x4d, 0x45, 0x4e, 0x54,
+	0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x43, 0x4f, 0x4d, 0x4d, 0x49, 0x54, 0x54, 0x45,
+	0x44, 0x10, 0x01, 0x12, 0x1e, 0x0a, 0x1a, 0x43, 0x4f, 0x4d, 0x4d, 0x49, 0x54, 0x4d, 0x45, 0x4e,
+	0x54, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x52, 0x45, 0x56, 0x45, 0x41, 0x4c, 0x45,
+	0x44, 0x10, 0x02, 0x12, 0x1c, 0x0a, 0x18, 0x43, 0x4f, 0x4d, 0x4d, 0x49, 0x54, 0x4d, 0x45, 0x4e,
+	0x54, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x56, 0x4f, 0x49, 0x44, 0x45, 0x44, 0x10,
+	0x03, 0x1a, 0x04, 0x88, 0xa3, 0x1e, 0x00, 0x42, 0xe0, 0x01, 0x0a, 0x18, 0x63, 0x6f, 0x6d, 0x2e,
 	0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f,
-	0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x53,
-	0x74, 0x61, 0x74, 0x75, 0x73, 0x52, 0x06, 0x73, 0x74, 0x61, 0x74, 0x75, 0x73, 0x12, 0x47, 0x0a,
-	0x09, 0x73, 0x74, 0x61, 0x6e, 0x64, 0x69, 0x6e, 0x67, 0x73, 0x18, 0x0b, 0x20, 0x03, 0x28, 0x0b,
-	0x32, 0x1e, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61,
-	0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x53, 0x74, 0x61, 0x6e, 0x64, 0x69, 0x6e, 0x67,
-	0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x09, 0x73, 0x74, 0x61,
-	0x6e, 0x64, 0x69, 0x6e, 0x67, 0x73, 0x12, 0x2c, 0x0a, 0x12, 0x66, 0x69, 0x6e, 0x61, 0x6c, 0x5f,
-	0x61, 0x66, 0x74, 0x65, 0x72, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x0c, 0x20, 0x01,
-	0x28, 0x03, 0x52, 0x10, 0x66, 0x69, 0x6e, 0x61, 0x6c, 0x41, 0x66, 0x74, 0x65, 0x72, 0x48, 0x65,
-	0x69, 0x67, 0x68, 0x74, 0x22, 0xf5, 0x01, 0x0a, 0x05, 0x52, 0x6f, 0x75, 0x6e, 0x64, 0x12, 0x23,
-	0x0a, 0x0d, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64, 0x18,
-	0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f,
-	0x6e, 0x49, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x18, 0x02, 0x20, 0x01,
-	0x28, 0x0d, 0x52, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x12, 0x21, 0x0a, 0x0c, 0x73, 0x74, 0x61,
-	0x72, 0x74, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x03, 0x20, 0x01, 0x28, 0x03, 0x52,
-	0x0b, 0x73, 0x74, 0x61, 0x72, 0x74, 0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x12, 0x0a, 0x04,
-	0x73, 0x65, 0x65, 0x64, 0x18, 0x04, 0x20, 0x01, 0x28, 0x09, 0x52, 0x04, 0x73, 0x65, 0x65, 0x64,
-	0x12, 0x39, 0x0a, 0x06, 0x73, 0x74, 0x61, 0x74, 0x75, 0x73, 0x18, 0x05, 0x20, 0x01, 0x28, 0x0e,
-	0x32, 0x21, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61,
-	0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x52, 0x6f, 0x75, 0x6e, 0x64, 0x53, 0x74, 0x61,
-	0x74, 0x75, 0x73, 0x52, 0x06, 0x73, 0x74, 0x61, 0x74, 0x75, 0x73, 0x12, 0x18, 0x0a, 0x07, 0x61,
-	0x74, 0x74, 0x65, 0x6d, 0x70, 0x74, 0x18, 0x06, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x07, 0x61, 0x74,
-	0x74, 0x65, 0x6d, 0x70, 0x74, 0x12, 0x25, 0x0a, 0x0e, 0x74, 0x69, 0x6d, 0x65, 0x6f, 0x75, 0x74,
-	0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x07, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0d, 0x74,
-	0x69, 0x6d, 0x65, 0x6f, 0x75, 0x74, 0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x22, 0x99, 0x02, 0x0a,
-	0x06, 0x52, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x12, 0x23, 0x0a, 0x0d, 0x65, 0x76, 0x61, 0x6c, 0x75,
-	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c,
-	0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x49, 0x64, 0x12, 0x14, 0x0a, 0x05,
-	0x72, 0x6f, 0x75, 0x6e, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x05, 0x72, 0x6f, 0x75,
-	0x6e, 0x64, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x03,
-	0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64, 0x12, 0x18, 0x0a,
-	0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x18, 0x04, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07,
-	0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x12, 0x1d, 0x0a, 0x0a, 0x74, 0x72, 0x61, 0x63, 0x65,
-	0x5f, 0x72, 0x6f, 0x6f, 0x74, 0x18, 0x05, 0x20, 0x01, 0x28, 0x09, 0x52, 0x09, 0x74, 0x72, 0x61,
-	0x63, 0x65, 0x52, 0x6f, 0x6f, 0x74, 0x12, 0x16, 0x0a, 0x06, 0x6c, 0x65, 0x61, 0x76, 0x65, 0x73,
-	0x18, 0x06, 0x20, 0x01, 0x28, 0x04, 0x52, 0x06, 0x6c, 0x65, 0x61, 0x76, 0x65, 0x73, 0x12, 0x14,
-	0x0a, 0x05, 0x70, 0x6f, 0x77, 0x65, 0x72, 0x18, 0x07, 0x20, 0x01, 0x28, 0x03, 0x52, 0x05, 0x70,
-	0x6f, 0x77, 0x65, 0x72, 0x12, 0x16, 0x0a, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x08,
-	0x20, 0x01, 0x28, 0x03, 0x52, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x1e, 0x0a, 0x0a,
-	0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x73, 0x18, 0x09, 0x20, 0x03, 0x28, 0x09,
-	0x52, 0x0a, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x73, 0x12, 0x1a, 0x0a, 0x08,
-	0x72, 0x65, 0x70, 0x6c, 0x61, 0x63, 0x65, 0x64, 0x18, 0x0a, 0x20, 0x01, 0x28, 0x08, 0x52, 0x08,
-	0x72, 0x65, 0x70, 0x6c, 0x61, 0x63, 0x65, 0x64, 0x22, 0xeb, 0x01, 0x0a, 0x0c, 0x44, 0x69, 0x73,
-	0x61, 0x67, 0x72, 0x65, 0x65, 0x6d, 0x65, 0x6e, 0x74, 0x12, 0x23, 0x0a, 0x0d, 0x65, 0x76, 0x61,
-	0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04,
-	0x52, 0x0c, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x49, 0x64, 0x12, 0x14,
-	0x0a, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x05, 0x72,
-	0x6f, 0x75, 0x6e, 0x64, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64,
-	0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64, 0x12,
-	0x1c, 0x0a, 0x09, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x18, 0x04, 0x20, 0x01,
-	0x28, 0x09, 0x52, 0x09, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x12, 0x18, 0x0a,
-	0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x18, 0x05, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07,
-	0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x12, 0x1d, 0x0a, 0x0a, 0x74, 0x72, 0x61, 0x63, 0x65,
-	0x5f, 0x72, 0x6f, 0x6f, 0x74, 0x18, 0x06, 0x20, 0x01, 0x28, 0x09, 0x52, 0x09, 0x74, 0x72, 0x61,
-	0x63, 0x65, 0x52, 0x6f, 0x6f, 0x74, 0x12, 0x16, 0x0a, 0x06, 0x6c, 0x65, 0x61, 0x76, 0x65, 0x73,
-	0x18, 0x07, 0x20, 0x01, 0x28, 0x04, 0x52, 0x06, 0x6c, 0x65, 0x61, 0x76, 0x65, 0x73, 0x12, 0x16,
-	0x0a, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x08, 0x20, 0x01, 0x28, 0x03, 0x52, 0x06,
-	0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x22, 0x69, 0x0a, 0x08, 0x53, 0x74, 0x61, 0x6e, 0x64, 0x69,
-	0x6e, 0x67, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x01,
-	0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64, 0x12, 0x18, 0x0a,
-	0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07,
-	0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x12, 0x14, 0x0a, 0x05, 0x69, 0x74, 0x65, 0x6d, 0x73,
-	0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x69, 0x74, 0x65, 0x6d, 0x73, 0x12, 0x12, 0x0a,
-	0x04, 0x72, 0x61, 0x6e, 0x6b, 0x18, 0x04, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x04, 0x72, 0x61, 0x6e,
-	0x6b, 0x22, 0xdc, 0x01, 0x0a, 0x0a, 0x49, 0x6e, 0x64, 0x65, 0x78, 0x45, 0x6e, 0x74, 0x72, 0x79,
-	0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01,
-	0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64, 0x12, 0x21, 0x0a, 0x0c, 0x62,
-	0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x5f, 0x69, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28,
-	0x04, 0x52, 0x0b, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x49, 0x64, 0x12, 0x20,
-	0x0a, 0x0b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x73, 0x18, 0x03, 0x20,
-	0x01, 0x28, 0x04, 0x52, 0x0b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x73,
-	0x12, 0x16, 0x0a, 0x06, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x18, 0x04, 0x20, 0x01, 0x28, 0x04,
-	0x52, 0x06, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x73, 0x12, 0x14, 0x0a, 0x05, 0x69, 0x74, 0x65, 0x6d,
-	0x73, 0x18, 0x05, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x69, 0x74, 0x65, 0x6d, 0x73, 0x12, 0x18,
-	0x0a, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x18, 0x06, 0x20, 0x01, 0x28, 0x04, 0x52,
-	0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x12, 0x26, 0x0a, 0x0f, 0x70, 0x6f, 0x69, 0x6e,
-	0x74, 0x73, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x69, 0x74, 0x65, 0x6d, 0x18, 0x07, 0x20, 0x01, 0x28,
-	0x0d, 0x52, 0x0d, 0x70, 0x6f, 0x69, 0x6e, 0x74, 0x73, 0x50, 0x65, 0x72, 0x49, 0x74, 0x65, 0x6d,
-	0x22, 0xb1, 0x01, 0x0a, 0x0a, 0x49, 0x6e, 0x64, 0x65, 0x78, 0x53, 0x63, 0x6f, 0x72, 0x65, 0x12,
-	0x41, 0x0a, 0x05, 0x65, 0x6e, 0x74, 0x72, 0x79, 0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x20,
-	0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
-	0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x49, 0x6e, 0x64, 0x65, 0x78, 0x45, 0x6e, 0x74, 0x72, 0x79,
-	0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x05, 0x65, 0x6e, 0x74,
-	0x72, 0x79, 0x12, 0x1a, 0x0a, 0x08, 0x61, 0x63, 0x63, 0x75, 0x72, 0x61, 0x63, 0x79, 0x18, 0x02,
-	0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x61, 0x63, 0x63, 0x75, 0x72, 0x61, 0x63, 0x79, 0x12, 0x21,
-	0x0a, 0x0c, 0x77, 0x69, 0x6c, 0x73, 0x6f, 0x6e, 0x5f, 0x6c, 0x6f, 0x77, 0x65, 0x72, 0x18, 0x03,
-	0x20, 0x01, 0x28, 0x09, 0x52, 0x0b, 0x77, 0x69, 0x6c, 0x73, 0x6f, 0x6e, 0x4c, 0x6f, 0x77, 0x65,
-	0x72, 0x12, 0x21, 0x0a, 0x0c, 0x77, 0x69, 0x6c, 0x73, 0x6f, 0x6e, 0x5f, 0x75, 0x70, 0x70, 0x65,
-	0x72, 0x18, 0x04, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0b, 0x77, 0x69, 0x6c, 0x73, 0x6f, 0x6e, 0x55,
-	0x70, 0x70, 0x65, 0x72, 0x22, 0x92, 0x01, 0x0a, 0x0a, 0x4d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x6e,
-	0x64, 0x65, 0x78, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18,
-	0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64, 0x12, 0x4b,
-	0x0a, 0x0a, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x73, 0x18, 0x02, 0x20, 0x03,
-	0x28, 0x0b, 0x32, 0x20, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c,
-	0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x49, 0x6e, 0x64, 0x65, 0x78, 0x53,
-	0x63, 0x6f, 0x72, 0x65, 0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52,
-	0x0a, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x6d, 0x61, 0x72, 0x6b, 0x73, 0x12, 0x1c, 0x0a, 0x09, 0x61,
-	0x67, 0x67, 0x72, 0x65, 0x67, 0x61, 0x74, 0x65, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x52, 0x09,
-	0x61, 0x67, 0x67, 0x72, 0x65, 0x67, 0x61, 0x74, 0x65, 0x2a, 0xba, 0x01, 0x0a, 0x10, 0x45, 0x76,
-	0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x53, 0x74, 0x61, 0x74, 0x75, 0x73, 0x12, 0x21,
-	0x0a, 0x1d, 0x45, 0x56, 0x41, 0x4c, 0x55, 0x41, 0x54, 0x49, 0x4f, 0x4e, 0x5f, 0x53, 0x54, 0x41,
-	0x54, 0x55, 0x53, 0x5f, 0x55, 0x4e, 0x53, 0x50, 0x45, 0x43, 0x49, 0x46, 0x49, 0x45, 0x44, 0x10,
-	0x00, 0x12, 0x1f, 0x0a, 0x1b, 0x45, 0x56, 0x41, 0x4c, 0x55, 0x41, 0x54, 0x49, 0x4f, 0x4e, 0x5f,
-	0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x53, 0x43, 0x48, 0x45, 0x44, 0x55, 0x4c, 0x45, 0x44,
-	0x10, 0x01, 0x12, 0x1d, 0x0a, 0x19, 0x45, 0x56, 0x41, 0x4c, 0x55, 0x41, 0x54, 0x49, 0x4f, 0x4e,
-	0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x52, 0x55, 0x4e, 0x4e, 0x49, 0x4e, 0x47, 0x10,
-	0x02, 0x12, 0x1f, 0x0a, 0x1b, 0x45, 0x56, 0x41, 0x4c, 0x55, 0x41, 0x54, 0x49, 0x4f, 0x4e, 0x5f,
-	0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x46, 0x49, 0x4e, 0x41, 0x4c, 0x49, 0x5a, 0x45, 0x44,
-	0x10, 0x03, 0x12, 0x1c, 0x0a, 0x18, 0x45, 0x56, 0x41, 0x4c, 0x55, 0x41, 0x54, 0x49, 0x4f, 0x4e,
-	0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x46, 0x41, 0x49, 0x4c, 0x45, 0x44, 0x10, 0x04,
-	0x1a, 0x04, 0x88, 0xa3, 0x1e, 0x00, 0x2a, 0x79, 0x0a, 0x0b, 0x52, 0x6f, 0x75, 0x6e, 0x64, 0x53,
-	0x74, 0x61, 0x74, 0x75, 0x73, 0x12, 0x1c, 0x0a, 0x18, 0x52, 0x4f, 0x55, 0x4e, 0x44, 0x5f, 0x53,
-	0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x55, 0x4e, 0x53, 0x50, 0x45, 0x43, 0x49, 0x46, 0x49, 0x45,
-	0x44, 0x10, 0x00, 0x12, 0x15, 0x0a, 0x11, 0x52, 0x4f, 0x55, 0x4e, 0x44, 0x5f, 0x53, 0x54, 0x41,
-	0x54, 0x55, 0x53, 0x5f, 0x4f, 0x50, 0x45, 0x4e, 0x10, 0x01, 0x12, 0x16, 0x0a, 0x12, 0x52, 0x4f,
-	0x55, 0x4e, 0x44, 0x5f, 0x53, 0x54, 0x41, 0x54, 0x55, 0x53, 0x5f, 0x46, 0x49, 0x4e, 0x41, 0x4c,
-	0x10, 0x02, 0x12, 0x17, 0x0a, 0x13, 0x52, 0x4f, 0x55, 0x4e, 0x44, 0x5f, 0x53, 0x54, 0x41, 0x54,
-	0x55, 0x53, 0x5f, 0x46, 0x41, 0x49, 0x4c, 0x45, 0x44, 0x10, 0x03, 0x1a, 0x04, 0x88, 0xa3, 0x1e,
-	0x00, 0x42, 0xe0, 0x01, 0x0a, 0x18, 0x63, 0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69,
-	0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x42, 0x0a,
-	0x54, 0x79, 0x70, 0x65, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x46, 0x67, 0x69,
-	0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2d,
-	0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x61,
-	0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61,
-	0x74, 0x69, 0x6f, 0x6e, 0x2f, 0x76, 0x31, 0x3b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
-	0x6f, 0x6e, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x44, 0x45, 0x58, 0xaa, 0x02, 0x14, 0x44, 0x65, 0x6c,
-	0x70, 0x68, 0x69, 0x2e, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x56,
-	0x31, 0xca, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75,
-	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x20, 0x44, 0x65, 0x6c, 0x70, 0x68,
-	0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0x5c,
-	0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x16, 0x44, 0x65,
-	0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e,
-	0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x6e, 0x2e, 0x76, 0x31, 0x42, 0x0a, 0x54, 0x79, 0x70, 0x65, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f,
+	0x50, 0x01, 0x5a, 0x46, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x64,
+	0x65, 0x6c, 0x70, 0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64, 0x65,
+	0x6c, 0x70, 0x68, 0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f,
+	0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2f, 0x76, 0x31, 0x3b, 0x65, 0x76,
+	0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x44, 0x45, 0x58,
+	0xaa, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61,
+	0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69,
+	0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0xe2, 0x02,
+	0x20, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
+	0x6f, 0x6e, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74,
+	0x61, 0xea, 0x02, 0x16, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x45, 0x76, 0x61, 0x6c,
+	0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74,
+	0x6f, 0x33,
 }
 
 var (
@@ -10805,36 +15935,50 @@ func file_delphi_evaluation_v1_types_proto_rawDescGZIP() []byte {
 	return file_delphi_evaluation_v1_types_proto_rawDescData
 }
 
-var file_delphi_evaluation_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_delphi_evaluation_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_delphi_evaluation_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_delphi_evaluation_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_delphi_evaluation_v1_types_proto_goTypes = []interface{}{
 	(EvaluationStatus)(0), // 0: delphi.evaluation.v1.EvaluationStatus
 	(RoundStatus)(0),      // 1: delphi.evaluation.v1.RoundStatus
-	(*Params)(nil),        // 2: delphi.evaluation.v1.Params
-	(*Benchmark)(nil),     // 3: delphi.evaluation.v1.Benchmark
-	(*Model)(nil),         // 4: delphi.evaluation.v1.Model
-	(*Evaluation)(nil),    // 5: delphi.evaluation.v1.Evaluation
-	(*Round)(nil),         // 6: delphi.evaluation.v1.Round
-	(*Result)(nil),        // 7: delphi.evaluation.v1.Result
-	(*Disagreement)(nil),  // 8: delphi.evaluation.v1.Disagreement
-	(*Standing)(nil),      // 9: delphi.evaluation.v1.Standing
-	(*IndexEntry)(nil),    // 10: delphi.evaluation.v1.IndexEntry
-	(*IndexScore)(nil),    // 11: delphi.evaluation.v1.IndexScore
-	(*ModelIndex)(nil),    // 12: delphi.evaluation.v1.ModelIndex
-	(*v1beta1.Coin)(nil),  // 13: cosmos.base.v1beta1.Coin
+	(RoundPhase)(0),       // 2: delphi.evaluation.v1.RoundPhase
+	(SeedStatus)(0),       // 3: delphi.evaluation.v1.SeedStatus
+	(CommitmentStatus)(0), // 4: delphi.evaluation.v1.CommitmentStatus
+	(*Params)(nil),        // 5: delphi.evaluation.v1.Params
+	(*Benchmark)(nil),     // 6: delphi.evaluation.v1.Benchmark
+	(*Model)(nil),         // 7: delphi.evaluation.v1.Model
+	(*Evaluation)(nil),    // 8: delphi.evaluation.v1.Evaluation
+	(*Round)(nil),         // 9: delphi.evaluation.v1.Round
+	(*Result)(nil),        // 10: delphi.evaluation.v1.Result
+	(*Disagreement)(nil),  // 11: delphi.evaluation.v1.Disagreement
+	(*Standing)(nil),      // 12: delphi.evaluation.v1.Standing
+	(*IndexEntry)(nil),    // 13: delphi.evaluation.v1.IndexEntry
+	(*IndexScore)(nil),    // 14: delphi.evaluation.v1.IndexScore
+	(*ModelIndex)(nil),    // 15: delphi.evaluation.v1.ModelIndex
+	(*Seed)(nil),          // 16: delphi.evaluation.v1.Seed
+	(*SeedEntry)(nil),     // 17: delphi.evaluation.v1.SeedEntry
+	(*Commitment)(nil),    // 18: delphi.evaluation.v1.Commitment
+	(*Participation)(nil), // 19: delphi.evaluation.v1.Participation
+	(*RewardPool)(nil),    // 20: delphi.evaluation.v1.RewardPool
+	(*v1beta1.Coin)(nil),  // 21: cosmos.base.v1beta1.Coin
 }
 var file_delphi_evaluation_v1_types_proto_depIdxs = []int32{
-	13, // 0: delphi.evaluation.v1.Params.benchmark_deposit:type_name -> cosmos.base.v1beta1.Coin
-	0,  // 1: delphi.evaluation.v1.Evaluation.status:type_name -> delphi.evaluation.v1.EvaluationStatus
-	9,  // 2: delphi.evaluation.v1.Evaluation.standings:type_name -> delphi.evaluation.v1.Standing
-	1,  // 3: delphi.evaluation.v1.Round.status:type_name -> delphi.evaluation.v1.RoundStatus
-	10, // 4: delphi.evaluation.v1.IndexScore.entry:type_name -> delphi.evaluation.v1.IndexEntry
-	11, // 5: delphi.evaluation.v1.ModelIndex.benchmarks:type_name -> delphi.evaluation.v1.IndexScore
-	6,  // [6:6] is the sub-list for method output_type
-	6,  // [6:6] is the sub-list for method input_type
-	6,  // [6:6] is the sub-list for extension type_name
-	6,  // [6:6] is the sub-list for extension extendee
-	0,  // [0:6] is the sub-list for field type_name
+	21, // 0: delphi.evaluation.v1.Params.benchmark_deposit:type_name -> cosmos.base.v1beta1.Coin
+	21, // 1: delphi.evaluation.v1.Params.evaluation_deposit_per_item:type_name -> cosmos.base.v1beta1.Coin
+	0,  // 2: delphi.evaluation.v1.Evaluation.status:type_name -> delphi.evaluation.v1.EvaluationStatus
+	12, // 3: delphi.evaluation.v1.Evaluation.standings:type_name -> delphi.evaluation.v1.Standing
+	21, // 4: delphi.evaluation.v1.Evaluation.deposit:type_name -> cosmos.base.v1beta1.Coin
+	1,  // 5: delphi.evaluation.v1.Round.status:type_name -> delphi.evaluation.v1.RoundStatus
+	2,  // 6: delphi.evaluation.v1.Round.phase:type_name -> delphi.evaluation.v1.RoundPhase
+	13, // 7: delphi.evaluation.v1.IndexScore.entry:type_name -> delphi.evaluation.v1.IndexEntry
+	14, // 8: delphi.evaluation.v1.ModelIndex.benchmarks:type_name -> delphi.evaluation.v1.IndexScore
+	3,  // 9: delphi.evaluation.v1.Seed.status:type_name -> delphi.evaluation.v1.SeedStatus
+	4,  // 10: delphi.evaluation.v1.Commitment.status:type_name -> delphi.evaluation.v1.CommitmentStatus
+	21, // 11: delphi.evaluation.v1.RewardPool.coins:type_name -> cosmos.base.v1beta1.Coin
+	12, // [12:12] is the sub-list for method output_type
+	12, // [12:12] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_delphi_evaluation_v1_types_proto_init() }
@@ -10975,14 +16119,74 @@ func file_delphi_evaluation_v1_types_proto_init() {
 				return nil
 			}
 		}
+		file_delphi_evaluation_v1_types_proto_msgTypes[11].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*Seed); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_delphi_evaluation_v1_types_proto_msgTypes[12].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*SeedEntry); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_delphi_evaluation_v1_types_proto_msgTypes[13].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*Commitment); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_delphi_evaluation_v1_types_proto_msgTypes[14].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*Participation); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_delphi_evaluation_v1_types_proto_msgTypes[15].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*RewardPool); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_delphi_evaluation_v1_types_proto_rawDesc,
-			NumEnums:      2,
-			NumMessages:   11,
+			NumEnums:      5,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -15,7 +15,7 @@ import (
 var _ protoreflect.List = (*_VoteExtension_1_list)(nil)
 
 type _VoteExtension_1_list struct {
-	list *[]*RoundResult
+	list *[]*ResultCommitment
 }
 
 func (x *_VoteExtension_1_list) Len() int {
@@ -31,18 +31,18 @@ func (x *_VoteExtension_1_list) Get(i int) protoreflect.Value {
 
 func (x *_VoteExtension_1_list) Set(i int, value protoreflect.Value) {
 	valueUnwrapped := value.Message()
-	concreteValue := valueUnwrapped.Interface().(*RoundResult)
+	concreteValue := valueUnwrapped.Interface().(*ResultCommitment)
 	(*x.list)[i] = concreteValue
 }
 
 func (x *_VoteExtension_1_list) Append(value protoreflect.Value) {
 	valueUnwrapped := value.Message()
-	concreteValue := valueUnwrapped.Interface().(*RoundResult)
+	concreteValue := valueUnwrapped.Interface().(*ResultCommitment)
 	*x.list = append(*x.list, concreteValue)
 }
 
 func (x *_VoteExtension_1_list) AppendMutable() protoreflect.Value {
-	v := new(RoundResult)
+	v := new(ResultCommitment)
 	*x.list = append(*x.list, v)
 	return protoreflect.ValueOfMessage(v.ProtoReflect())
 }
@@ -55,7 +55,7 @@ func (x *_VoteExtension_1_list) Truncate(n int) {
 }
 
 func (x *_VoteExtension_1_list) NewElement() protoreflect.Value {
-	v := new(RoundResult)
+	v := new(ResultCommitment)
 	return protoreflect.ValueOfMessage(v.ProtoReflect())
 }
 
@@ -63,15 +63,174 @@ func (x *_VoteExtension_1_list) IsValid() bool {
 	return x.list != nil
 }
 
+var _ protoreflect.List = (*_VoteExtension_2_list)(nil)
+
+type _VoteExtension_2_list struct {
+	list *[]*ResultReveal
+}
+
+func (x *_VoteExtension_2_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_VoteExtension_2_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_VoteExtension_2_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*ResultReveal)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_VoteExtension_2_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*ResultReveal)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_VoteExtension_2_list) AppendMutable() protoreflect.Value {
+	v := new(ResultReveal)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_VoteExtension_2_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_VoteExtension_2_list) NewElement() protoreflect.Value {
+	v := new(ResultReveal)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_VoteExtension_2_list) IsValid() bool {
+	return x.list != nil
+}
+
+var _ protoreflect.List = (*_VoteExtension_3_list)(nil)
+
+type _VoteExtension_3_list struct {
+	list *[]*SeedCommitment
+}
+
+func (x *_VoteExtension_3_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_VoteExtension_3_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_VoteExtension_3_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*SeedCommitment)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_VoteExtension_3_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*SeedCommitment)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_VoteExtension_3_list) AppendMutable() protoreflect.Value {
+	v := new(SeedCommitment)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_VoteExtension_3_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_VoteExtension_3_list) NewElement() protoreflect.Value {
+	v := new(SeedCommitment)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_VoteExtension_3_list) IsValid() bool {
+	return x.list != nil
+}
+
+var _ protoreflect.List = (*_VoteExtension_4_list)(nil)
+
+type _VoteExtension_4_list struct {
+	list *[]*SeedReveal
+}
+
+func (x *_VoteExtension_4_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_VoteExtension_4_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_VoteExtension_4_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*SeedReveal)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_VoteExtension_4_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*SeedReveal)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_VoteExtension_4_list) AppendMutable() protoreflect.Value {
+	v := new(SeedReveal)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_VoteExtension_4_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_VoteExtension_4_list) NewElement() protoreflect.Value {
+	v := new(SeedReveal)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_VoteExtension_4_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
-	md_VoteExtension         protoreflect.MessageDescriptor
-	fd_VoteExtension_results protoreflect.FieldDescriptor
+	md_VoteExtension                  protoreflect.MessageDescriptor
+	fd_VoteExtension_commitments      protoreflect.FieldDescriptor
+	fd_VoteExtension_reveals          protoreflect.FieldDescriptor
+	fd_VoteExtension_seed_commitments protoreflect.FieldDescriptor
+	fd_VoteExtension_seed_reveals     protoreflect.FieldDescriptor
 )
 
 func init() {
 	file_delphi_evaluation_v1_vote_extension_proto_init()
 	md_VoteExtension = File_delphi_evaluation_v1_vote_extension_proto.Messages().ByName("VoteExtension")
-	fd_VoteExtension_results = md_VoteExtension.Fields().ByName("results")
+	fd_VoteExtension_commitments = md_VoteExtension.Fields().ByName("commitments")
+	fd_VoteExtension_reveals = md_VoteExtension.Fields().ByName("reveals")
+	fd_VoteExtension_seed_commitments = md_VoteExtension.Fields().ByName("seed_commitments")
+	fd_VoteExtension_seed_reveals = md_VoteExtension.Fields().ByName("seed_reveals")
 }
 
 var _ protoreflect.Message = (*fastReflection_VoteExtension)(nil)
@@ -139,9 +298,27 @@ func (x *fastReflection_VoteExtension) Interface() protoreflect.ProtoMessage {
 // While iterating, mutating operations may only be performed
 // on the current field descriptor.
 func (x *fastReflection_VoteExtension) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
-	if len(x.Results) != 0 {
-		value := protoreflect.ValueOfList(&_VoteExtension_1_list{list: &x.Results})
-		if !f(fd_VoteExtension_results, value) {
+	if len(x.Commitments) != 0 {
+		value := protoreflect.ValueOfList(&_VoteExtension_1_list{list: &x.Commitments})
+		if !f(fd_VoteExtension_commitments, value) {
+			return
+		}
+	}
+	if len(x.Reveals) != 0 {
+		value := protoreflect.ValueOfList(&_VoteExtension_2_list{list: &x.Reveals})
+		if !f(fd_VoteExtension_reveals, value) {
+			return
+		}
+	}
+	if len(x.SeedCommitments) != 0 {
+		value := protoreflect.ValueOfList(&_VoteExtension_3_list{list: &x.SeedCommitments})
+		if !f(fd_VoteExtension_seed_commitments, value) {
+			return
+		}
+	}
+	if len(x.SeedReveals) != 0 {
+		value := protoreflect.ValueOfList(&_VoteExtension_4_list{list: &x.SeedReveals})
+		if !f(fd_VoteExtension_seed_reveals, value) {
 			return
 		}
 	}
@@ -160,8 +337,14 @@ func (x *fastReflection_VoteExtension) Range(f func(protoreflect.FieldDescriptor
 // a repeated field is populated if it is non-empty.
 func (x *fastReflection_VoteExtension) Has(fd protoreflect.FieldDescriptor) bool {
 	switch fd.FullName() {
-	case "delphi.evaluation.v1.VoteExtension.results":
-		return len(x.Results) != 0
+	case "delphi.evaluation.v1.VoteExtension.commitments":
+		return len(x.Commitments) != 0
+	case "delphi.evaluation.v1.VoteExtension.reveals":
+		return len(x.Reveals) != 0
+	case "delphi.evaluation.v1.VoteExtension.seed_commitments":
+		return len(x.SeedCommitments) != 0
+	case "delphi.evaluation.v1.VoteExtension.seed_reveals":
+		return len(x.SeedReveals) != 0
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.VoteExtension"))
@@ -178,8 +361,14 @@ func (x *fastReflection_VoteExtension) Has(fd protoreflect.FieldDescriptor) bool
 // Clear is a mutating operation and unsafe for concurrent use.
 func (x *fastReflection_VoteExtension) Clear(fd protoreflect.FieldDescriptor) {
 	switch fd.FullName() {
-	case "delphi.evaluation.v1.VoteExtension.results":
-		x.Results = nil
+	case "delphi.evaluation.v1.VoteExtension.commitments":
+		x.Commitments = nil
+	case "delphi.evaluation.v1.VoteExtension.reveals":
+		x.Reveals = nil
+	case "delphi.evaluation.v1.VoteExtension.seed_commitments":
+		x.SeedCommitments = nil
+	case "delphi.evaluation.v1.VoteExtension.seed_reveals":
+		x.SeedReveals = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.VoteExtension"))
@@ -196,11 +385,29 @@ func (x *fastReflection_VoteExtension) Clear(fd protoreflect.FieldDescriptor) {
 // of the value; to obtain a mutable reference, use Mutable.
 func (x *fastReflection_VoteExtension) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
 	switch descriptor.FullName() {
-	case "delphi.evaluation.v1.VoteExtension.results":
-		if len(x.Results) == 0 {
+	case "delphi.evaluation.v1.VoteExtension.commitments":
+		if len(x.Commitments) == 0 {
 			return protoreflect.ValueOfList(&_VoteExtension_1_list{})
 		}
-		listValue := &_VoteExtension_1_list{list: &x.Results}
+		listValue := &_VoteExtension_1_list{list: &x.Commitments}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.VoteExtension.reveals":
+		if len(x.Reveals) == 0 {
+			return protoreflect.ValueOfList(&_VoteExtension_2_list{})
+		}
+		listValue := &_VoteExtension_2_list{list: &x.Reveals}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.VoteExtension.seed_commitments":
+		if len(x.SeedCommitments) == 0 {
+			return protoreflect.ValueOfList(&_VoteExtension_3_list{})
+		}
+		listValue := &_VoteExtension_3_list{list: &x.SeedCommitments}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.evaluation.v1.VoteExtension.seed_reveals":
+		if len(x.SeedReveals) == 0 {
+			return protoreflect.ValueOfList(&_VoteExtension_4_list{})
+		}
+		listValue := &_VoteExtension_4_list{list: &x.SeedReveals}
 		return protoreflect.ValueOfList(listValue)
 	default:
 		if descriptor.IsExtension() {
@@ -222,10 +429,22 @@ func (x *fastReflection_VoteExtension) Get(descriptor protoreflect.FieldDescript
 // Set is a mutating operation and unsafe for concurrent use.
 func (x *fastReflection_VoteExtension) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
 	switch fd.FullName() {
-	case "delphi.evaluation.v1.VoteExtension.results":
+	case "delphi.evaluation.v1.VoteExtension.commitments":
 		lv := value.List()
 		clv := lv.(*_VoteExtension_1_list)
-		x.Results = *clv.list
+		x.Commitments = *clv.list
+	case "delphi.evaluation.v1.VoteExtension.reveals":
+		lv := value.List()
+		clv := lv.(*_VoteExtension_2_list)
+		x.Reveals = *clv.list
+	case "delphi.evaluation.v1.VoteExtension.seed_commitments":
+		lv := value.List()
+		clv := lv.(*_VoteExtension_3_list)
+		x.SeedCommitments = *clv.list
+	case "delphi.evaluation.v1.VoteExtension.seed_reveals":
+		lv := value.List()
+		clv := lv.(*_VoteExtension_4_list)
+		x.SeedReveals = *clv.list
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.VoteExtension"))
@@ -246,11 +465,29 @@ func (x *fastReflection_VoteExtension) Set(fd protoreflect.FieldDescriptor, valu
 // Mutable is a mutating operation and unsafe for concurrent use.
 func (x *fastReflection_VoteExtension) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
 	switch fd.FullName() {
-	case "delphi.evaluation.v1.VoteExtension.results":
-		if x.Results == nil {
-			x.Results = []*RoundResult{}
+	case "delphi.evaluation.v1.VoteExtension.commitments":
+		if x.Commitments == nil {
+			x.Commitments = []*ResultCommitment{}
 		}
-		value := &_VoteExtension_1_list{list: &x.Results}
+		value := &_VoteExtension_1_list{list: &x.Commitments}
+		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.VoteExtension.reveals":
+		if x.Reveals == nil {
+			x.Reveals = []*ResultReveal{}
+		}
+		value := &_VoteExtension_2_list{list: &x.Reveals}
+		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.VoteExtension.seed_commitments":
+		if x.SeedCommitments == nil {
+			x.SeedCommitments = []*SeedCommitment{}
+		}
+		value := &_VoteExtension_3_list{list: &x.SeedCommitments}
+		return protoreflect.ValueOfList(value)
+	case "delphi.evaluation.v1.VoteExtension.seed_reveals":
+		if x.SeedReveals == nil {
+			x.SeedReveals = []*SeedReveal{}
+		}
+		value := &_VoteExtension_4_list{list: &x.SeedReveals}
 		return protoreflect.ValueOfList(value)
 	default:
 		if fd.IsExtension() {
@@ -265,9 +502,18 @@ func (x *fastReflection_VoteExtension) Mutable(fd protoreflect.FieldDescriptor) 
 // For lists, maps, and messages, this returns a new, empty, mutable value.
 func (x *fastReflection_VoteExtension) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
 	switch fd.FullName() {
-	case "delphi.evaluation.v1.VoteExtension.results":
-		list := []*RoundResult{}
+	case "delphi.evaluation.v1.VoteExtension.commitments":
+		list := []*ResultCommitment{}
 		return protoreflect.ValueOfList(&_VoteExtension_1_list{list: &list})
+	case "delphi.evaluation.v1.VoteExtension.reveals":
+		list := []*ResultReveal{}
+		return protoreflect.ValueOfList(&_VoteExtension_2_list{list: &list})
+	case "delphi.evaluation.v1.VoteExtension.seed_commitments":
+		list := []*SeedCommitment{}
+		return protoreflect.ValueOfList(&_VoteExtension_3_list{list: &list})
+	case "delphi.evaluation.v1.VoteExtension.seed_reveals":
+		list := []*SeedReveal{}
+		return protoreflect.ValueOfList(&_VoteExtension_4_list{list: &list})
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.VoteExtension"))
@@ -337,8 +583,26 @@ func (x *fastReflection_VoteExtension) ProtoMethods() *protoiface.Methods {
 		var n int
 		var l int
 		_ = l
-		if len(x.Results) > 0 {
-			for _, e := range x.Results {
+		if len(x.Commitments) > 0 {
+			for _, e := range x.Commitments {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if len(x.Reveals) > 0 {
+			for _, e := range x.Reveals {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if len(x.SeedCommitments) > 0 {
+			for _, e := range x.SeedCommitments {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if len(x.SeedReveals) > 0 {
+			for _, e := range x.SeedReveals {
 				l = options.Size(e)
 				n += 1 + l + runtime.Sov(uint64(l))
 			}
@@ -372,9 +636,57 @@ func (x *fastReflection_VoteExtension) ProtoMethods() *protoiface.Methods {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
 		}
-		if len(x.Results) > 0 {
-			for iNdEx := len(x.Results) - 1; iNdEx >= 0; iNdEx-- {
-				encoded, err := options.Marshal(x.Results[iNdEx])
+		if len(x.SeedReveals) > 0 {
+			for iNdEx := len(x.SeedReveals) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.SeedReveals[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x22
+			}
+		}
+		if len(x.SeedCommitments) > 0 {
+			for iNdEx := len(x.SeedCommitments) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.SeedCommitments[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x1a
+			}
+		}
+		if len(x.Reveals) > 0 {
+			for iNdEx := len(x.Reveals) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Reveals[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x12
+			}
+		}
+		if len(x.Commitments) > 0 {
+			for iNdEx := len(x.Commitments) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Commitments[iNdEx])
 				if err != nil {
 					return protoiface.MarshalOutput{
 						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
@@ -439,7 +751,7 @@ func (x *fastReflection_VoteExtension) ProtoMethods() *protoiface.Methods {
 			switch fieldNum {
 			case 1:
 				if wireType != 2 {
-					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Results", wireType)
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Commitments", wireType)
 				}
 				var msglen int
 				for shift := uint(0); ; shift += 7 {
@@ -466,9 +778,2441 @@ func (x *fastReflection_VoteExtension) ProtoMethods() *protoiface.Methods {
 				if postIndex > l {
 					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
 				}
-				x.Results = append(x.Results, &RoundResult{})
-				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Results[len(x.Results)-1]); err != nil {
+				x.Commitments = append(x.Commitments, &ResultCommitment{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Commitments[len(x.Commitments)-1]); err != nil {
 					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Reveals", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Reveals = append(x.Reveals, &ResultReveal{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Reveals[len(x.Reveals)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 3:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field SeedCommitments", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.SeedCommitments = append(x.SeedCommitments, &SeedCommitment{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.SeedCommitments[len(x.SeedCommitments)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 4:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field SeedReveals", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.SeedReveals = append(x.SeedReveals, &SeedReveal{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.SeedReveals[len(x.SeedReveals)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_ResultCommitment               protoreflect.MessageDescriptor
+	fd_ResultCommitment_evaluation_id protoreflect.FieldDescriptor
+	fd_ResultCommitment_round         protoreflect.FieldDescriptor
+	fd_ResultCommitment_attempt       protoreflect.FieldDescriptor
+	fd_ResultCommitment_model_id      protoreflect.FieldDescriptor
+	fd_ResultCommitment_hash          protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_vote_extension_proto_init()
+	md_ResultCommitment = File_delphi_evaluation_v1_vote_extension_proto.Messages().ByName("ResultCommitment")
+	fd_ResultCommitment_evaluation_id = md_ResultCommitment.Fields().ByName("evaluation_id")
+	fd_ResultCommitment_round = md_ResultCommitment.Fields().ByName("round")
+	fd_ResultCommitment_attempt = md_ResultCommitment.Fields().ByName("attempt")
+	fd_ResultCommitment_model_id = md_ResultCommitment.Fields().ByName("model_id")
+	fd_ResultCommitment_hash = md_ResultCommitment.Fields().ByName("hash")
+}
+
+var _ protoreflect.Message = (*fastReflection_ResultCommitment)(nil)
+
+type fastReflection_ResultCommitment ResultCommitment
+
+func (x *ResultCommitment) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_ResultCommitment)(x)
+}
+
+func (x *ResultCommitment) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[1]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_ResultCommitment_messageType fastReflection_ResultCommitment_messageType
+var _ protoreflect.MessageType = fastReflection_ResultCommitment_messageType{}
+
+type fastReflection_ResultCommitment_messageType struct{}
+
+func (x fastReflection_ResultCommitment_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_ResultCommitment)(nil)
+}
+func (x fastReflection_ResultCommitment_messageType) New() protoreflect.Message {
+	return new(fastReflection_ResultCommitment)
+}
+func (x fastReflection_ResultCommitment_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_ResultCommitment
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_ResultCommitment) Descriptor() protoreflect.MessageDescriptor {
+	return md_ResultCommitment
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_ResultCommitment) Type() protoreflect.MessageType {
+	return _fastReflection_ResultCommitment_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_ResultCommitment) New() protoreflect.Message {
+	return new(fastReflection_ResultCommitment)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_ResultCommitment) Interface() protoreflect.ProtoMessage {
+	return (*ResultCommitment)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_ResultCommitment) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.EvaluationId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.EvaluationId)
+		if !f(fd_ResultCommitment_evaluation_id, value) {
+			return
+		}
+	}
+	if x.Round != uint32(0) {
+		value := protoreflect.ValueOfUint32(x.Round)
+		if !f(fd_ResultCommitment_round, value) {
+			return
+		}
+	}
+	if x.Attempt != uint32(0) {
+		value := protoreflect.ValueOfUint32(x.Attempt)
+		if !f(fd_ResultCommitment_attempt, value) {
+			return
+		}
+	}
+	if x.ModelId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.ModelId)
+		if !f(fd_ResultCommitment_model_id, value) {
+			return
+		}
+	}
+	if len(x.Hash) != 0 {
+		value := protoreflect.ValueOfBytes(x.Hash)
+		if !f(fd_ResultCommitment_hash, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_ResultCommitment) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ResultCommitment.evaluation_id":
+		return x.EvaluationId != uint64(0)
+	case "delphi.evaluation.v1.ResultCommitment.round":
+		return x.Round != uint32(0)
+	case "delphi.evaluation.v1.ResultCommitment.attempt":
+		return x.Attempt != uint32(0)
+	case "delphi.evaluation.v1.ResultCommitment.model_id":
+		return x.ModelId != uint64(0)
+	case "delphi.evaluation.v1.ResultCommitment.hash":
+		return len(x.Hash) != 0
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ResultCommitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ResultCommitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ResultCommitment) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ResultCommitment.evaluation_id":
+		x.EvaluationId = uint64(0)
+	case "delphi.evaluation.v1.ResultCommitment.round":
+		x.Round = uint32(0)
+	case "delphi.evaluation.v1.ResultCommitment.attempt":
+		x.Attempt = uint32(0)
+	case "delphi.evaluation.v1.ResultCommitment.model_id":
+		x.ModelId = uint64(0)
+	case "delphi.evaluation.v1.ResultCommitment.hash":
+		x.Hash = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ResultCommitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ResultCommitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_ResultCommitment) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.ResultCommitment.evaluation_id":
+		value := x.EvaluationId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.ResultCommitment.round":
+		value := x.Round
+		return protoreflect.ValueOfUint32(value)
+	case "delphi.evaluation.v1.ResultCommitment.attempt":
+		value := x.Attempt
+		return protoreflect.ValueOfUint32(value)
+	case "delphi.evaluation.v1.ResultCommitment.model_id":
+		value := x.ModelId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.ResultCommitment.hash":
+		value := x.Hash
+		return protoreflect.ValueOfBytes(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ResultCommitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ResultCommitment does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ResultCommitment) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ResultCommitment.evaluation_id":
+		x.EvaluationId = value.Uint()
+	case "delphi.evaluation.v1.ResultCommitment.round":
+		x.Round = uint32(value.Uint())
+	case "delphi.evaluation.v1.ResultCommitment.attempt":
+		x.Attempt = uint32(value.Uint())
+	case "delphi.evaluation.v1.ResultCommitment.model_id":
+		x.ModelId = value.Uint()
+	case "delphi.evaluation.v1.ResultCommitment.hash":
+		x.Hash = value.Bytes()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ResultCommitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ResultCommitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ResultCommitment) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ResultCommitment.evaluation_id":
+		panic(fmt.Errorf("field evaluation_id of message delphi.evaluation.v1.ResultCommitment is not mutable"))
+	case "delphi.evaluation.v1.ResultCommitment.round":
+		panic(fmt.Errorf("field round of message delphi.evaluation.v1.ResultCommitment is not mutable"))
+	case "delphi.evaluation.v1.ResultCommitment.attempt":
+		panic(fmt.Errorf("field attempt of message delphi.evaluation.v1.ResultCommitment is not mutable"))
+	case "delphi.evaluation.v1.ResultCommitment.model_id":
+		panic(fmt.Errorf("field model_id of message delphi.evaluation.v1.ResultCommitment is not mutable"))
+	case "delphi.evaluation.v1.ResultCommitment.hash":
+		panic(fmt.Errorf("field hash of message delphi.evaluation.v1.ResultCommitment is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ResultCommitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ResultCommitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_ResultCommitment) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ResultCommitment.evaluation_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.ResultCommitment.round":
+		return protoreflect.ValueOfUint32(uint32(0))
+	case "delphi.evaluation.v1.ResultCommitment.attempt":
+		return protoreflect.ValueOfUint32(uint32(0))
+	case "delphi.evaluation.v1.ResultCommitment.model_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.ResultCommitment.hash":
+		return protoreflect.ValueOfBytes(nil)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ResultCommitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ResultCommitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_ResultCommitment) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.ResultCommitment", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_ResultCommitment) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ResultCommitment) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_ResultCommitment) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_ResultCommitment) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*ResultCommitment)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.EvaluationId != 0 {
+			n += 1 + runtime.Sov(uint64(x.EvaluationId))
+		}
+		if x.Round != 0 {
+			n += 1 + runtime.Sov(uint64(x.Round))
+		}
+		if x.Attempt != 0 {
+			n += 1 + runtime.Sov(uint64(x.Attempt))
+		}
+		if x.ModelId != 0 {
+			n += 1 + runtime.Sov(uint64(x.ModelId))
+		}
+		l = len(x.Hash)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*ResultCommitment)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Hash) > 0 {
+			i -= len(x.Hash)
+			copy(dAtA[i:], x.Hash)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Hash)))
+			i--
+			dAtA[i] = 0x2a
+		}
+		if x.ModelId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.ModelId))
+			i--
+			dAtA[i] = 0x20
+		}
+		if x.Attempt != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Attempt))
+			i--
+			dAtA[i] = 0x18
+		}
+		if x.Round != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Round))
+			i--
+			dAtA[i] = 0x10
+		}
+		if x.EvaluationId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.EvaluationId))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*ResultCommitment)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ResultCommitment: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ResultCommitment: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+				}
+				x.EvaluationId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.EvaluationId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+				}
+				x.Round = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Round |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 3:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Attempt", wireType)
+				}
+				x.Attempt = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Attempt |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 4:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+				}
+				x.ModelId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.ModelId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 5:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Hash", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Hash = append(x.Hash[:0], dAtA[iNdEx:postIndex]...)
+				if x.Hash == nil {
+					x.Hash = []byte{}
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_ResultReveal               protoreflect.MessageDescriptor
+	fd_ResultReveal_evaluation_id protoreflect.FieldDescriptor
+	fd_ResultReveal_round         protoreflect.FieldDescriptor
+	fd_ResultReveal_attempt       protoreflect.FieldDescriptor
+	fd_ResultReveal_model_id      protoreflect.FieldDescriptor
+	fd_ResultReveal_correct       protoreflect.FieldDescriptor
+	fd_ResultReveal_trace_root    protoreflect.FieldDescriptor
+	fd_ResultReveal_leaves        protoreflect.FieldDescriptor
+	fd_ResultReveal_salt          protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_vote_extension_proto_init()
+	md_ResultReveal = File_delphi_evaluation_v1_vote_extension_proto.Messages().ByName("ResultReveal")
+	fd_ResultReveal_evaluation_id = md_ResultReveal.Fields().ByName("evaluation_id")
+	fd_ResultReveal_round = md_ResultReveal.Fields().ByName("round")
+	fd_ResultReveal_attempt = md_ResultReveal.Fields().ByName("attempt")
+	fd_ResultReveal_model_id = md_ResultReveal.Fields().ByName("model_id")
+	fd_ResultReveal_correct = md_ResultReveal.Fields().ByName("correct")
+	fd_ResultReveal_trace_root = md_ResultReveal.Fields().ByName("trace_root")
+	fd_ResultReveal_leaves = md_ResultReveal.Fields().ByName("leaves")
+	fd_ResultReveal_salt = md_ResultReveal.Fields().ByName("salt")
+}
+
+var _ protoreflect.Message = (*fastReflection_ResultReveal)(nil)
+
+type fastReflection_ResultReveal ResultReveal
+
+func (x *ResultReveal) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_ResultReveal)(x)
+}
+
+func (x *ResultReveal) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[2]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_ResultReveal_messageType fastReflection_ResultReveal_messageType
+var _ protoreflect.MessageType = fastReflection_ResultReveal_messageType{}
+
+type fastReflection_ResultReveal_messageType struct{}
+
+func (x fastReflection_ResultReveal_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_ResultReveal)(nil)
+}
+func (x fastReflection_ResultReveal_messageType) New() protoreflect.Message {
+	return new(fastReflection_ResultReveal)
+}
+func (x fastReflection_ResultReveal_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_ResultReveal
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_ResultReveal) Descriptor() protoreflect.MessageDescriptor {
+	return md_ResultReveal
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_ResultReveal) Type() protoreflect.MessageType {
+	return _fastReflection_ResultReveal_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_ResultReveal) New() protoreflect.Message {
+	return new(fastReflection_ResultReveal)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_ResultReveal) Interface() protoreflect.ProtoMessage {
+	return (*ResultReveal)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_ResultReveal) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.EvaluationId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.EvaluationId)
+		if !f(fd_ResultReveal_evaluation_id, value) {
+			return
+		}
+	}
+	if x.Round != uint32(0) {
+		value := protoreflect.ValueOfUint32(x.Round)
+		if !f(fd_ResultReveal_round, value) {
+			return
+		}
+	}
+	if x.Attempt != uint32(0) {
+		value := protoreflect.ValueOfUint32(x.Attempt)
+		if !f(fd_ResultReveal_attempt, value) {
+			return
+		}
+	}
+	if x.ModelId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.ModelId)
+		if !f(fd_ResultReveal_model_id, value) {
+			return
+		}
+	}
+	if x.Correct != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.Correct)
+		if !f(fd_ResultReveal_correct, value) {
+			return
+		}
+	}
+	if len(x.TraceRoot) != 0 {
+		value := protoreflect.ValueOfBytes(x.TraceRoot)
+		if !f(fd_ResultReveal_trace_root, value) {
+			return
+		}
+	}
+	if x.Leaves != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.Leaves)
+		if !f(fd_ResultReveal_leaves, value) {
+			return
+		}
+	}
+	if len(x.Salt) != 0 {
+		value := protoreflect.ValueOfBytes(x.Salt)
+		if !f(fd_ResultReveal_salt, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_ResultReveal) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ResultReveal.evaluation_id":
+		return x.EvaluationId != uint64(0)
+	case "delphi.evaluation.v1.ResultReveal.round":
+		return x.Round != uint32(0)
+	case "delphi.evaluation.v1.ResultReveal.attempt":
+		return x.Attempt != uint32(0)
+	case "delphi.evaluation.v1.ResultReveal.model_id":
+		return x.ModelId != uint64(0)
+	case "delphi.evaluation.v1.ResultReveal.correct":
+		return x.Correct != uint64(0)
+	case "delphi.evaluation.v1.ResultReveal.trace_root":
+		return len(x.TraceRoot) != 0
+	case "delphi.evaluation.v1.ResultReveal.leaves":
+		return x.Leaves != uint64(0)
+	case "delphi.evaluation.v1.ResultReveal.salt":
+		return len(x.Salt) != 0
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ResultReveal"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ResultReveal does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ResultReveal) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ResultReveal.evaluation_id":
+		x.EvaluationId = uint64(0)
+	case "delphi.evaluation.v1.ResultReveal.round":
+		x.Round = uint32(0)
+	case "delphi.evaluation.v1.ResultReveal.attempt":
+		x.Attempt = uint32(0)
+	case "delphi.evaluation.v1.ResultReveal.model_id":
+		x.ModelId = uint64(0)
+	case "delphi.evaluation.v1.ResultReveal.correct":
+		x.Correct = uint64(0)
+	case "delphi.evaluation.v1.ResultReveal.trace_root":
+		x.TraceRoot = nil
+	case "delphi.evaluation.v1.ResultReveal.leaves":
+		x.Leaves = uint64(0)
+	case "delphi.evaluation.v1.ResultReveal.salt":
+		x.Salt = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ResultReveal"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ResultReveal does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_ResultReveal) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.ResultReveal.evaluation_id":
+		value := x.EvaluationId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.ResultReveal.round":
+		value := x.Round
+		return protoreflect.ValueOfUint32(value)
+	case "delphi.evaluation.v1.ResultReveal.attempt":
+		value := x.Attempt
+		return protoreflect.ValueOfUint32(value)
+	case "delphi.evaluation.v1.ResultReveal.model_id":
+		value := x.ModelId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.ResultReveal.correct":
+		value := x.Correct
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.ResultReveal.trace_root":
+		value := x.TraceRoot
+		return protoreflect.ValueOfBytes(value)
+	case "delphi.evaluation.v1.ResultReveal.leaves":
+		value := x.Leaves
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.evaluation.v1.ResultReveal.salt":
+		value := x.Salt
+		return protoreflect.ValueOfBytes(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ResultReveal"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ResultReveal does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ResultReveal) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ResultReveal.evaluation_id":
+		x.EvaluationId = value.Uint()
+	case "delphi.evaluation.v1.ResultReveal.round":
+		x.Round = uint32(value.Uint())
+	case "delphi.evaluation.v1.ResultReveal.attempt":
+		x.Attempt = uint32(value.Uint())
+	case "delphi.evaluation.v1.ResultReveal.model_id":
+		x.ModelId = value.Uint()
+	case "delphi.evaluation.v1.ResultReveal.correct":
+		x.Correct = value.Uint()
+	case "delphi.evaluation.v1.ResultReveal.trace_root":
+		x.TraceRoot = value.Bytes()
+	case "delphi.evaluation.v1.ResultReveal.leaves":
+		x.Leaves = value.Uint()
+	case "delphi.evaluation.v1.ResultReveal.salt":
+		x.Salt = value.Bytes()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ResultReveal"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ResultReveal does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ResultReveal) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ResultReveal.evaluation_id":
+		panic(fmt.Errorf("field evaluation_id of message delphi.evaluation.v1.ResultReveal is not mutable"))
+	case "delphi.evaluation.v1.ResultReveal.round":
+		panic(fmt.Errorf("field round of message delphi.evaluation.v1.ResultReveal is not mutable"))
+	case "delphi.evaluation.v1.ResultReveal.attempt":
+		panic(fmt.Errorf("field attempt of message delphi.evaluation.v1.ResultReveal is not mutable"))
+	case "delphi.evaluation.v1.ResultReveal.model_id":
+		panic(fmt.Errorf("field model_id of message delphi.evaluation.v1.ResultReveal is not mutable"))
+	case "delphi.evaluation.v1.ResultReveal.correct":
+		panic(fmt.Errorf("field correct of message delphi.evaluation.v1.ResultReveal is not mutable"))
+	case "delphi.evaluation.v1.ResultReveal.trace_root":
+		panic(fmt.Errorf("field trace_root of message delphi.evaluation.v1.ResultReveal is not mutable"))
+	case "delphi.evaluation.v1.ResultReveal.leaves":
+		panic(fmt.Errorf("field leaves of message delphi.evaluation.v1.ResultReveal is not mutable"))
+	case "delphi.evaluation.v1.ResultReveal.salt":
+		panic(fmt.Errorf("field salt of message delphi.evaluation.v1.ResultReveal is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ResultReveal"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ResultReveal does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_ResultReveal) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.ResultReveal.evaluation_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.ResultReveal.round":
+		return protoreflect.ValueOfUint32(uint32(0))
+	case "delphi.evaluation.v1.ResultReveal.attempt":
+		return protoreflect.ValueOfUint32(uint32(0))
+	case "delphi.evaluation.v1.ResultReveal.model_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.ResultReveal.correct":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.ResultReveal.trace_root":
+		return protoreflect.ValueOfBytes(nil)
+	case "delphi.evaluation.v1.ResultReveal.leaves":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.evaluation.v1.ResultReveal.salt":
+		return protoreflect.ValueOfBytes(nil)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.ResultReveal"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.ResultReveal does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_ResultReveal) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.ResultReveal", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_ResultReveal) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ResultReveal) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_ResultReveal) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_ResultReveal) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*ResultReveal)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.EvaluationId != 0 {
+			n += 1 + runtime.Sov(uint64(x.EvaluationId))
+		}
+		if x.Round != 0 {
+			n += 1 + runtime.Sov(uint64(x.Round))
+		}
+		if x.Attempt != 0 {
+			n += 1 + runtime.Sov(uint64(x.Attempt))
+		}
+		if x.ModelId != 0 {
+			n += 1 + runtime.Sov(uint64(x.ModelId))
+		}
+		if x.Correct != 0 {
+			n += 1 + runtime.Sov(uint64(x.Correct))
+		}
+		l = len(x.TraceRoot)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.Leaves != 0 {
+			n += 1 + runtime.Sov(uint64(x.Leaves))
+		}
+		l = len(x.Salt)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*ResultReveal)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Salt) > 0 {
+			i -= len(x.Salt)
+			copy(dAtA[i:], x.Salt)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Salt)))
+			i--
+			dAtA[i] = 0x42
+		}
+		if x.Leaves != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Leaves))
+			i--
+			dAtA[i] = 0x38
+		}
+		if len(x.TraceRoot) > 0 {
+			i -= len(x.TraceRoot)
+			copy(dAtA[i:], x.TraceRoot)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.TraceRoot)))
+			i--
+			dAtA[i] = 0x32
+		}
+		if x.Correct != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Correct))
+			i--
+			dAtA[i] = 0x28
+		}
+		if x.ModelId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.ModelId))
+			i--
+			dAtA[i] = 0x20
+		}
+		if x.Attempt != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Attempt))
+			i--
+			dAtA[i] = 0x18
+		}
+		if x.Round != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Round))
+			i--
+			dAtA[i] = 0x10
+		}
+		if x.EvaluationId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.EvaluationId))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*ResultReveal)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ResultReveal: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ResultReveal: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+				}
+				x.EvaluationId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.EvaluationId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+				}
+				x.Round = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Round |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 3:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Attempt", wireType)
+				}
+				x.Attempt = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Attempt |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 4:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ModelId", wireType)
+				}
+				x.ModelId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.ModelId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 5:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Correct", wireType)
+				}
+				x.Correct = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Correct |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 6:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field TraceRoot", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.TraceRoot = append(x.TraceRoot[:0], dAtA[iNdEx:postIndex]...)
+				if x.TraceRoot == nil {
+					x.TraceRoot = []byte{}
+				}
+				iNdEx = postIndex
+			case 7:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Leaves", wireType)
+				}
+				x.Leaves = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Leaves |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 8:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Salt", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Salt = append(x.Salt[:0], dAtA[iNdEx:postIndex]...)
+				if x.Salt == nil {
+					x.Salt = []byte{}
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_SeedCommitment        protoreflect.MessageDescriptor
+	fd_SeedCommitment_height protoreflect.FieldDescriptor
+	fd_SeedCommitment_hash   protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_vote_extension_proto_init()
+	md_SeedCommitment = File_delphi_evaluation_v1_vote_extension_proto.Messages().ByName("SeedCommitment")
+	fd_SeedCommitment_height = md_SeedCommitment.Fields().ByName("height")
+	fd_SeedCommitment_hash = md_SeedCommitment.Fields().ByName("hash")
+}
+
+var _ protoreflect.Message = (*fastReflection_SeedCommitment)(nil)
+
+type fastReflection_SeedCommitment SeedCommitment
+
+func (x *SeedCommitment) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_SeedCommitment)(x)
+}
+
+func (x *SeedCommitment) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[3]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_SeedCommitment_messageType fastReflection_SeedCommitment_messageType
+var _ protoreflect.MessageType = fastReflection_SeedCommitment_messageType{}
+
+type fastReflection_SeedCommitment_messageType struct{}
+
+func (x fastReflection_SeedCommitment_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_SeedCommitment)(nil)
+}
+func (x fastReflection_SeedCommitment_messageType) New() protoreflect.Message {
+	return new(fastReflection_SeedCommitment)
+}
+func (x fastReflection_SeedCommitment_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_SeedCommitment
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_SeedCommitment) Descriptor() protoreflect.MessageDescriptor {
+	return md_SeedCommitment
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_SeedCommitment) Type() protoreflect.MessageType {
+	return _fastReflection_SeedCommitment_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_SeedCommitment) New() protoreflect.Message {
+	return new(fastReflection_SeedCommitment)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_SeedCommitment) Interface() protoreflect.ProtoMessage {
+	return (*SeedCommitment)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_SeedCommitment) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.Height != int64(0) {
+		value := protoreflect.ValueOfInt64(x.Height)
+		if !f(fd_SeedCommitment_height, value) {
+			return
+		}
+	}
+	if len(x.Hash) != 0 {
+		value := protoreflect.ValueOfBytes(x.Hash)
+		if !f(fd_SeedCommitment_hash, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_SeedCommitment) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedCommitment.height":
+		return x.Height != int64(0)
+	case "delphi.evaluation.v1.SeedCommitment.hash":
+		return len(x.Hash) != 0
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedCommitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedCommitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_SeedCommitment) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedCommitment.height":
+		x.Height = int64(0)
+	case "delphi.evaluation.v1.SeedCommitment.hash":
+		x.Hash = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedCommitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedCommitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_SeedCommitment) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.SeedCommitment.height":
+		value := x.Height
+		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.SeedCommitment.hash":
+		value := x.Hash
+		return protoreflect.ValueOfBytes(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedCommitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedCommitment does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_SeedCommitment) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedCommitment.height":
+		x.Height = value.Int()
+	case "delphi.evaluation.v1.SeedCommitment.hash":
+		x.Hash = value.Bytes()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedCommitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedCommitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_SeedCommitment) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedCommitment.height":
+		panic(fmt.Errorf("field height of message delphi.evaluation.v1.SeedCommitment is not mutable"))
+	case "delphi.evaluation.v1.SeedCommitment.hash":
+		panic(fmt.Errorf("field hash of message delphi.evaluation.v1.SeedCommitment is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedCommitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedCommitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_SeedCommitment) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedCommitment.height":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.SeedCommitment.hash":
+		return protoreflect.ValueOfBytes(nil)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedCommitment"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedCommitment does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_SeedCommitment) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.SeedCommitment", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_SeedCommitment) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_SeedCommitment) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_SeedCommitment) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_SeedCommitment) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*SeedCommitment)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.Height != 0 {
+			n += 1 + runtime.Sov(uint64(x.Height))
+		}
+		l = len(x.Hash)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*SeedCommitment)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Hash) > 0 {
+			i -= len(x.Hash)
+			copy(dAtA[i:], x.Hash)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Hash)))
+			i--
+			dAtA[i] = 0x12
+		}
+		if x.Height != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Height))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*SeedCommitment)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: SeedCommitment: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: SeedCommitment: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+				}
+				x.Height = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Height |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Hash", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Hash = append(x.Hash[:0], dAtA[iNdEx:postIndex]...)
+				if x.Hash == nil {
+					x.Hash = []byte{}
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_SeedReveal        protoreflect.MessageDescriptor
+	fd_SeedReveal_height protoreflect.FieldDescriptor
+	fd_SeedReveal_value  protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_evaluation_v1_vote_extension_proto_init()
+	md_SeedReveal = File_delphi_evaluation_v1_vote_extension_proto.Messages().ByName("SeedReveal")
+	fd_SeedReveal_height = md_SeedReveal.Fields().ByName("height")
+	fd_SeedReveal_value = md_SeedReveal.Fields().ByName("value")
+}
+
+var _ protoreflect.Message = (*fastReflection_SeedReveal)(nil)
+
+type fastReflection_SeedReveal SeedReveal
+
+func (x *SeedReveal) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_SeedReveal)(x)
+}
+
+func (x *SeedReveal) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[4]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_SeedReveal_messageType fastReflection_SeedReveal_messageType
+var _ protoreflect.MessageType = fastReflection_SeedReveal_messageType{}
+
+type fastReflection_SeedReveal_messageType struct{}
+
+func (x fastReflection_SeedReveal_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_SeedReveal)(nil)
+}
+func (x fastReflection_SeedReveal_messageType) New() protoreflect.Message {
+	return new(fastReflection_SeedReveal)
+}
+func (x fastReflection_SeedReveal_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_SeedReveal
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_SeedReveal) Descriptor() protoreflect.MessageDescriptor {
+	return md_SeedReveal
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_SeedReveal) Type() protoreflect.MessageType {
+	return _fastReflection_SeedReveal_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_SeedReveal) New() protoreflect.Message {
+	return new(fastReflection_SeedReveal)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_SeedReveal) Interface() protoreflect.ProtoMessage {
+	return (*SeedReveal)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_SeedReveal) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.Height != int64(0) {
+		value := protoreflect.ValueOfInt64(x.Height)
+		if !f(fd_SeedReveal_height, value) {
+			return
+		}
+	}
+	if len(x.Value) != 0 {
+		value := protoreflect.ValueOfBytes(x.Value)
+		if !f(fd_SeedReveal_value, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_SeedReveal) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedReveal.height":
+		return x.Height != int64(0)
+	case "delphi.evaluation.v1.SeedReveal.value":
+		return len(x.Value) != 0
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedReveal"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedReveal does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_SeedReveal) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedReveal.height":
+		x.Height = int64(0)
+	case "delphi.evaluation.v1.SeedReveal.value":
+		x.Value = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedReveal"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedReveal does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_SeedReveal) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.evaluation.v1.SeedReveal.height":
+		value := x.Height
+		return protoreflect.ValueOfInt64(value)
+	case "delphi.evaluation.v1.SeedReveal.value":
+		value := x.Value
+		return protoreflect.ValueOfBytes(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedReveal"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedReveal does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_SeedReveal) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedReveal.height":
+		x.Height = value.Int()
+	case "delphi.evaluation.v1.SeedReveal.value":
+		x.Value = value.Bytes()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedReveal"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedReveal does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_SeedReveal) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedReveal.height":
+		panic(fmt.Errorf("field height of message delphi.evaluation.v1.SeedReveal is not mutable"))
+	case "delphi.evaluation.v1.SeedReveal.value":
+		panic(fmt.Errorf("field value of message delphi.evaluation.v1.SeedReveal is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedReveal"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedReveal does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_SeedReveal) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.evaluation.v1.SeedReveal.height":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "delphi.evaluation.v1.SeedReveal.value":
+		return protoreflect.ValueOfBytes(nil)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.evaluation.v1.SeedReveal"))
+		}
+		panic(fmt.Errorf("message delphi.evaluation.v1.SeedReveal does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_SeedReveal) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.evaluation.v1.SeedReveal", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_SeedReveal) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_SeedReveal) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_SeedReveal) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_SeedReveal) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*SeedReveal)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.Height != 0 {
+			n += 1 + runtime.Sov(uint64(x.Height))
+		}
+		l = len(x.Value)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*SeedReveal)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Value) > 0 {
+			i -= len(x.Value)
+			copy(dAtA[i:], x.Value)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Value)))
+			i--
+			dAtA[i] = 0x12
+		}
+		if x.Height != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Height))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*SeedReveal)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: SeedReveal: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: SeedReveal: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+				}
+				x.Height = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Height |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Value", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Value = append(x.Value[:0], dAtA[iNdEx:postIndex]...)
+				if x.Value == nil {
+					x.Value = []byte{}
 				}
 				iNdEx = postIndex
 			default:
@@ -538,7 +3282,7 @@ func (x *RoundResult) ProtoReflect() protoreflect.Message {
 }
 
 func (x *RoundResult) slowProtoReflect() protoreflect.Message {
-	mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[1]
+	mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[5]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1240,7 +3984,7 @@ func (x *ExtensionLimits) ProtoReflect() protoreflect.Message {
 }
 
 func (x *ExtensionLimits) slowProtoReflect() protoreflect.Message {
-	mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[2]
+	mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[6]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1729,16 +4473,28 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// VoteExtension is what a validator attaches to its precommit: the results
-// its sidecar finished for open rounds. Results are listed in strictly
-// increasing (evaluation_id, round, model_id) order, so an extension has one
-// encoding and no duplicates.
+// VoteExtension is what a validator attaches to its precommit. Results
+// travel commit-then-reveal: during a round's commit window a validator
+// commits to each result (a hash that binds it to the result, a secret
+// salt and its own address); after the window closes it reveals the result
+// and the salt. Nobody can copy a result it has not computed: commitments
+// show nothing, and a commitment made after reveals began is refused.
+// Draws of round items use seeds built the same way from every validator's
+// random contribution. Each list is in strictly increasing key order, so an
+// extension has one encoding and no duplicates.
 type VoteExtension struct {
 	state         protoimpl.MessageState
 	sizeCache     protoimpl.SizeCache
 	unknownFields protoimpl.UnknownFields
 
-	Results []*RoundResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	// commitments, by (evaluation_id, round, model_id).
+	Commitments []*ResultCommitment `protobuf:"bytes,1,rep,name=commitments,proto3" json:"commitments,omitempty"`
+	// reveals, by (evaluation_id, round, model_id).
+	Reveals []*ResultReveal `protobuf:"bytes,2,rep,name=reveals,proto3" json:"reveals,omitempty"`
+	// seed_commitments, by height.
+	SeedCommitments []*SeedCommitment `protobuf:"bytes,3,rep,name=seed_commitments,json=seedCommitments,proto3" json:"seed_commitments,omitempty"`
+	// seed_reveals, by height.
+	SeedReveals []*SeedReveal `protobuf:"bytes,4,rep,name=seed_reveals,json=seedReveals,proto3" json:"seed_reveals,omitempty"`
 }
 
 func (x *VoteExtension) Reset() {
@@ -1761,14 +4517,290 @@ func (*VoteExtension) Descriptor() ([]byte, []int) {
 	return file_delphi_evaluation_v1_vote_extension_proto_rawDescGZIP(), []int{0}
 }
 
-func (x *VoteExtension) GetResults() []*RoundResult {
+func (x *VoteExtension) GetCommitments() []*ResultCommitment {
 	if x != nil {
-		return x.Results
+		return x.Commitments
 	}
 	return nil
 }
 
-// RoundResult is one model's result in one round.
+func (x *VoteExtension) GetReveals() []*ResultReveal {
+	if x != nil {
+		return x.Reveals
+	}
+	return nil
+}
+
+func (x *VoteExtension) GetSeedCommitments() []*SeedCommitment {
+	if x != nil {
+		return x.SeedCommitments
+	}
+	return nil
+}
+
+func (x *VoteExtension) GetSeedReveals() []*SeedReveal {
+	if x != nil {
+		return x.SeedReveals
+	}
+	return nil
+}
+
+// ResultCommitment commits to a model's result in a round attempt:
+// hash = SHA-256 of the domain tag, the key, the result, the salt and the
+// validator's consensus address (types.ResultCommitmentHash).
+type ResultCommitment struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round        uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+	Attempt      uint32 `protobuf:"varint,3,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	ModelId      uint64 `protobuf:"varint,4,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	Hash         []byte `protobuf:"bytes,5,opt,name=hash,proto3" json:"hash,omitempty"`
+}
+
+func (x *ResultCommitment) Reset() {
+	*x = ResultCommitment{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[1]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *ResultCommitment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResultCommitment) ProtoMessage() {}
+
+// Deprecated: Use ResultCommitment.ProtoReflect.Descriptor instead.
+func (*ResultCommitment) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_vote_extension_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ResultCommitment) GetEvaluationId() uint64 {
+	if x != nil {
+		return x.EvaluationId
+	}
+	return 0
+}
+
+func (x *ResultCommitment) GetRound() uint32 {
+	if x != nil {
+		return x.Round
+	}
+	return 0
+}
+
+func (x *ResultCommitment) GetAttempt() uint32 {
+	if x != nil {
+		return x.Attempt
+	}
+	return 0
+}
+
+func (x *ResultCommitment) GetModelId() uint64 {
+	if x != nil {
+		return x.ModelId
+	}
+	return 0
+}
+
+func (x *ResultCommitment) GetHash() []byte {
+	if x != nil {
+		return x.Hash
+	}
+	return nil
+}
+
+// ResultReveal opens a commitment made earlier by the same validator.
+type ResultReveal struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	EvaluationId uint64 `protobuf:"varint,1,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	Round        uint32 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"`
+	Attempt      uint32 `protobuf:"varint,3,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	ModelId      uint64 `protobuf:"varint,4,opt,name=model_id,json=modelId,proto3" json:"model_id,omitempty"`
+	Correct      uint64 `protobuf:"varint,5,opt,name=correct,proto3" json:"correct,omitempty"`
+	// trace_root is the 32-byte Merkle root over the run's trace leaves.
+	TraceRoot []byte `protobuf:"bytes,6,opt,name=trace_root,json=traceRoot,proto3" json:"trace_root,omitempty"`
+	Leaves    uint64 `protobuf:"varint,7,opt,name=leaves,proto3" json:"leaves,omitempty"`
+	// salt is 32 bytes, secret until this reveal.
+	Salt []byte `protobuf:"bytes,8,opt,name=salt,proto3" json:"salt,omitempty"`
+}
+
+func (x *ResultReveal) Reset() {
+	*x = ResultReveal{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[2]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *ResultReveal) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResultReveal) ProtoMessage() {}
+
+// Deprecated: Use ResultReveal.ProtoReflect.Descriptor instead.
+func (*ResultReveal) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_vote_extension_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ResultReveal) GetEvaluationId() uint64 {
+	if x != nil {
+		return x.EvaluationId
+	}
+	return 0
+}
+
+func (x *ResultReveal) GetRound() uint32 {
+	if x != nil {
+		return x.Round
+	}
+	return 0
+}
+
+func (x *ResultReveal) GetAttempt() uint32 {
+	if x != nil {
+		return x.Attempt
+	}
+	return 0
+}
+
+func (x *ResultReveal) GetModelId() uint64 {
+	if x != nil {
+		return x.ModelId
+	}
+	return 0
+}
+
+func (x *ResultReveal) GetCorrect() uint64 {
+	if x != nil {
+		return x.Correct
+	}
+	return 0
+}
+
+func (x *ResultReveal) GetTraceRoot() []byte {
+	if x != nil {
+		return x.TraceRoot
+	}
+	return nil
+}
+
+func (x *ResultReveal) GetLeaves() uint64 {
+	if x != nil {
+		return x.Leaves
+	}
+	return 0
+}
+
+func (x *ResultReveal) GetSalt() []byte {
+	if x != nil {
+		return x.Salt
+	}
+	return nil
+}
+
+// SeedCommitment commits to the validator's random contribution to the
+// seed fixed at `height`: hash = SHA-256 of the domain tag, the height, the
+// validator's consensus address and the 32-byte value (types.SeedCommitmentHash).
+type SeedCommitment struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	Height int64  `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	Hash   []byte `protobuf:"bytes,2,opt,name=hash,proto3" json:"hash,omitempty"`
+}
+
+func (x *SeedCommitment) Reset() {
+	*x = SeedCommitment{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[3]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *SeedCommitment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SeedCommitment) ProtoMessage() {}
+
+// Deprecated: Use SeedCommitment.ProtoReflect.Descriptor instead.
+func (*SeedCommitment) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_vote_extension_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *SeedCommitment) GetHeight() int64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *SeedCommitment) GetHash() []byte {
+	if x != nil {
+		return x.Hash
+	}
+	return nil
+}
+
+// SeedReveal opens a seed commitment.
+type SeedReveal struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	Height int64  `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	Value  []byte `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+}
+
+func (x *SeedReveal) Reset() {
+	*x = SeedReveal{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[4]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *SeedReveal) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SeedReveal) ProtoMessage() {}
+
+// Deprecated: Use SeedReveal.ProtoReflect.Descriptor instead.
+func (*SeedReveal) Descriptor() ([]byte, []int) {
+	return file_delphi_evaluation_v1_vote_extension_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *SeedReveal) GetHeight() int64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *SeedReveal) GetValue() []byte {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
+// RoundResult is one model's result in one round, as the evaluator sidecar
+// reports it to its node (which commits to it and later reveals it).
 type RoundResult struct {
 	state         protoimpl.MessageState
 	sizeCache     protoimpl.SizeCache
@@ -1790,7 +4822,7 @@ type RoundResult struct {
 func (x *RoundResult) Reset() {
 	*x = RoundResult{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[1]
+		mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[5]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -1804,7 +4836,7 @@ func (*RoundResult) ProtoMessage() {}
 
 // Deprecated: Use RoundResult.ProtoReflect.Descriptor instead.
 func (*RoundResult) Descriptor() ([]byte, []int) {
-	return file_delphi_evaluation_v1_vote_extension_proto_rawDescGZIP(), []int{1}
+	return file_delphi_evaluation_v1_vote_extension_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *RoundResult) GetEvaluationId() uint64 {
@@ -1873,7 +4905,7 @@ type ExtensionLimits struct {
 func (x *ExtensionLimits) Reset() {
 	*x = ExtensionLimits{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[2]
+		mi := &file_delphi_evaluation_v1_vote_extension_proto_msgTypes[6]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -1887,7 +4919,7 @@ func (*ExtensionLimits) ProtoMessage() {}
 
 // Deprecated: Use ExtensionLimits.ProtoReflect.Descriptor instead.
 func (*ExtensionLimits) Descriptor() ([]byte, []int) {
-	return file_delphi_evaluation_v1_vote_extension_proto_rawDescGZIP(), []int{2}
+	return file_delphi_evaluation_v1_vote_extension_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ExtensionLimits) GetHeight() int64 {
@@ -1918,50 +4950,95 @@ var file_delphi_evaluation_v1_vote_extension_proto_rawDesc = []byte{
 	0x69, 0x6f, 0x6e, 0x2f, 0x76, 0x31, 0x2f, 0x76, 0x6f, 0x74, 0x65, 0x5f, 0x65, 0x78, 0x74, 0x65,
 	0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x12, 0x14, 0x64, 0x65, 0x6c,
 	0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76,
-	0x31, 0x22, 0x4c, 0x0a, 0x0d, 0x56, 0x6f, 0x74, 0x65, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69,
-	0x6f, 0x6e, 0x12, 0x3b, 0x0a, 0x07, 0x72, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x73, 0x18, 0x01, 0x20,
-	0x03, 0x28, 0x0b, 0x32, 0x21, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61,
-	0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x52, 0x6f, 0x75, 0x6e, 0x64,
-	0x52, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x52, 0x07, 0x72, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x73, 0x22,
-	0xce, 0x01, 0x0a, 0x0b, 0x52, 0x6f, 0x75, 0x6e, 0x64, 0x52, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x12,
-	0x23, 0x0a, 0x0d, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64,
-	0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
-	0x6f, 0x6e, 0x49, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x18, 0x02, 0x20,
-	0x01, 0x28, 0x0d, 0x52, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f,
-	0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f,
-	0x64, 0x65, 0x6c, 0x49, 0x64, 0x12, 0x18, 0x0a, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74,
-	0x18, 0x04, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x12,
-	0x1d, 0x0a, 0x0a, 0x74, 0x72, 0x61, 0x63, 0x65, 0x5f, 0x72, 0x6f, 0x6f, 0x74, 0x18, 0x05, 0x20,
-	0x01, 0x28, 0x0c, 0x52, 0x09, 0x74, 0x72, 0x61, 0x63, 0x65, 0x52, 0x6f, 0x6f, 0x74, 0x12, 0x16,
-	0x0a, 0x06, 0x6c, 0x65, 0x61, 0x76, 0x65, 0x73, 0x18, 0x06, 0x20, 0x01, 0x28, 0x04, 0x52, 0x06,
-	0x6c, 0x65, 0x61, 0x76, 0x65, 0x73, 0x12, 0x18, 0x0a, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70,
-	0x74, 0x18, 0x07, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70, 0x74,
-	0x22, 0x9d, 0x01, 0x0a, 0x0f, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x4c, 0x69,
-	0x6d, 0x69, 0x74, 0x73, 0x12, 0x16, 0x0a, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x01,
-	0x20, 0x01, 0x28, 0x03, 0x52, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x37, 0x0a, 0x18,
-	0x6d, 0x61, 0x78, 0x5f, 0x76, 0x6f, 0x74, 0x65, 0x5f, 0x65, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69,
-	0x6f, 0x6e, 0x5f, 0x62, 0x79, 0x74, 0x65, 0x73, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x15,
-	0x6d, 0x61, 0x78, 0x56, 0x6f, 0x74, 0x65, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e,
-	0x42, 0x79, 0x74, 0x65, 0x73, 0x12, 0x39, 0x0a, 0x19, 0x6d, 0x61, 0x78, 0x5f, 0x72, 0x65, 0x73,
-	0x75, 0x6c, 0x74, 0x73, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x65, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69,
-	0x6f, 0x6e, 0x18, 0x03, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x16, 0x6d, 0x61, 0x78, 0x52, 0x65, 0x73,
-	0x75, 0x6c, 0x74, 0x73, 0x50, 0x65, 0x72, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e,
-	0x42, 0xe8, 0x01, 0x0a, 0x18, 0x63, 0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e,
-	0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x42, 0x12, 0x56,
-	0x6f, 0x74, 0x65, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x50, 0x72, 0x6f, 0x74,
-	0x6f, 0x50, 0x01, 0x5a, 0x46, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f,
-	0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64,
-	0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69,
-	0x2f, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2f, 0x76, 0x31, 0x3b, 0x65,
-	0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x44, 0x45,
-	0x58, 0xaa, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x45, 0x76, 0x61, 0x6c, 0x75,
-	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68,
-	0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0xe2,
-	0x02, 0x20, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74,
-	0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61,
-	0x74, 0x61, 0xea, 0x02, 0x16, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x45, 0x76, 0x61,
-	0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f,
-	0x74, 0x6f, 0x33,
+	0x31, 0x22, 0xad, 0x02, 0x0a, 0x0d, 0x56, 0x6f, 0x74, 0x65, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73,
+	0x69, 0x6f, 0x6e, 0x12, 0x48, 0x0a, 0x0b, 0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65, 0x6e,
+	0x74, 0x73, 0x18, 0x01, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x26, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68,
+	0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e,
+	0x52, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x43, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65, 0x6e, 0x74,
+	0x52, 0x0b, 0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65, 0x6e, 0x74, 0x73, 0x12, 0x3c, 0x0a,
+	0x07, 0x72, 0x65, 0x76, 0x65, 0x61, 0x6c, 0x73, 0x18, 0x02, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x22,
+	0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
+	0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x52, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x52, 0x65, 0x76, 0x65,
+	0x61, 0x6c, 0x52, 0x07, 0x72, 0x65, 0x76, 0x65, 0x61, 0x6c, 0x73, 0x12, 0x4f, 0x0a, 0x10, 0x73,
+	0x65, 0x65, 0x64, 0x5f, 0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65, 0x6e, 0x74, 0x73, 0x18,
+	0x03, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x24, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65,
+	0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x53, 0x65, 0x65,
+	0x64, 0x43, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65, 0x6e, 0x74, 0x52, 0x0f, 0x73, 0x65, 0x65,
+	0x64, 0x43, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65, 0x6e, 0x74, 0x73, 0x12, 0x43, 0x0a, 0x0c,
+	0x73, 0x65, 0x65, 0x64, 0x5f, 0x72, 0x65, 0x76, 0x65, 0x61, 0x6c, 0x73, 0x18, 0x04, 0x20, 0x03,
+	0x28, 0x0b, 0x32, 0x20, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c,
+	0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x2e, 0x53, 0x65, 0x65, 0x64, 0x52, 0x65,
+	0x76, 0x65, 0x61, 0x6c, 0x52, 0x0b, 0x73, 0x65, 0x65, 0x64, 0x52, 0x65, 0x76, 0x65, 0x61, 0x6c,
+	0x73, 0x22, 0x96, 0x01, 0x0a, 0x10, 0x52, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x43, 0x6f, 0x6d, 0x6d,
+	0x69, 0x74, 0x6d, 0x65, 0x6e, 0x74, 0x12, 0x23, 0x0a, 0x0d, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61,
+	0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x65,
+	0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x49, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x72,
+	0x6f, 0x75, 0x6e, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x05, 0x72, 0x6f, 0x75, 0x6e,
+	0x64, 0x12, 0x18, 0x0a, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70, 0x74, 0x18, 0x03, 0x20, 0x01,
+	0x28, 0x0d, 0x52, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70, 0x74, 0x12, 0x19, 0x0a, 0x08, 0x6d,
+	0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x04, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d,
+	0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64, 0x12, 0x12, 0x0a, 0x04, 0x68, 0x61, 0x73, 0x68, 0x18, 0x05,
+	0x20, 0x01, 0x28, 0x0c, 0x52, 0x04, 0x68, 0x61, 0x73, 0x68, 0x22, 0xe3, 0x01, 0x0a, 0x0c, 0x52,
+	0x65, 0x73, 0x75, 0x6c, 0x74, 0x52, 0x65, 0x76, 0x65, 0x61, 0x6c, 0x12, 0x23, 0x0a, 0x0d, 0x65,
+	0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01,
+	0x28, 0x04, 0x52, 0x0c, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x49, 0x64,
+	0x12, 0x14, 0x0a, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0d, 0x52,
+	0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x12, 0x18, 0x0a, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70,
+	0x74, 0x18, 0x03, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70, 0x74,
+	0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x04, 0x20, 0x01,
+	0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64, 0x12, 0x18, 0x0a, 0x07, 0x63,
+	0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x18, 0x05, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x63, 0x6f,
+	0x72, 0x72, 0x65, 0x63, 0x74, 0x12, 0x1d, 0x0a, 0x0a, 0x74, 0x72, 0x61, 0x63, 0x65, 0x5f, 0x72,
+	0x6f, 0x6f, 0x74, 0x18, 0x06, 0x20, 0x01, 0x28, 0x0c, 0x52, 0x09, 0x74, 0x72, 0x61, 0x63, 0x65,
+	0x52, 0x6f, 0x6f, 0x74, 0x12, 0x16, 0x0a, 0x06, 0x6c, 0x65, 0x61, 0x76, 0x65, 0x73, 0x18, 0x07,
+	0x20, 0x01, 0x28, 0x04, 0x52, 0x06, 0x6c, 0x65, 0x61, 0x76, 0x65, 0x73, 0x12, 0x12, 0x0a, 0x04,
+	0x73, 0x61, 0x6c, 0x74, 0x18, 0x08, 0x20, 0x01, 0x28, 0x0c, 0x52, 0x04, 0x73, 0x61, 0x6c, 0x74,
+	0x22, 0x3c, 0x0a, 0x0e, 0x53, 0x65, 0x65, 0x64, 0x43, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x6d, 0x65,
+	0x6e, 0x74, 0x12, 0x16, 0x0a, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x01, 0x20, 0x01,
+	0x28, 0x03, 0x52, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x12, 0x0a, 0x04, 0x68, 0x61,
+	0x73, 0x68, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0c, 0x52, 0x04, 0x68, 0x61, 0x73, 0x68, 0x22, 0x3a,
+	0x0a, 0x0a, 0x53, 0x65, 0x65, 0x64, 0x52, 0x65, 0x76, 0x65, 0x61, 0x6c, 0x12, 0x16, 0x0a, 0x06,
+	0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x01, 0x20, 0x01, 0x28, 0x03, 0x52, 0x06, 0x68, 0x65,
+	0x69, 0x67, 0x68, 0x74, 0x12, 0x14, 0x0a, 0x05, 0x76, 0x61, 0x6c, 0x75, 0x65, 0x18, 0x02, 0x20,
+	0x01, 0x28, 0x0c, 0x52, 0x05, 0x76, 0x61, 0x6c, 0x75, 0x65, 0x22, 0xce, 0x01, 0x0a, 0x0b, 0x52,
+	0x6f, 0x75, 0x6e, 0x64, 0x52, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x12, 0x23, 0x0a, 0x0d, 0x65, 0x76,
+	0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28,
+	0x04, 0x52, 0x0c, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x49, 0x64, 0x12,
+	0x14, 0x0a, 0x05, 0x72, 0x6f, 0x75, 0x6e, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x05,
+	0x72, 0x6f, 0x75, 0x6e, 0x64, 0x12, 0x19, 0x0a, 0x08, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x5f, 0x69,
+	0x64, 0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x49, 0x64,
+	0x12, 0x18, 0x0a, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x18, 0x04, 0x20, 0x01, 0x28,
+	0x04, 0x52, 0x07, 0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x12, 0x1d, 0x0a, 0x0a, 0x74, 0x72,
+	0x61, 0x63, 0x65, 0x5f, 0x72, 0x6f, 0x6f, 0x74, 0x18, 0x05, 0x20, 0x01, 0x28, 0x0c, 0x52, 0x09,
+	0x74, 0x72, 0x61, 0x63, 0x65, 0x52, 0x6f, 0x6f, 0x74, 0x12, 0x16, 0x0a, 0x06, 0x6c, 0x65, 0x61,
+	0x76, 0x65, 0x73, 0x18, 0x06, 0x20, 0x01, 0x28, 0x04, 0x52, 0x06, 0x6c, 0x65, 0x61, 0x76, 0x65,
+	0x73, 0x12, 0x18, 0x0a, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70, 0x74, 0x18, 0x07, 0x20, 0x01,
+	0x28, 0x0d, 0x52, 0x07, 0x61, 0x74, 0x74, 0x65, 0x6d, 0x70, 0x74, 0x22, 0x9d, 0x01, 0x0a, 0x0f,
+	0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x4c, 0x69, 0x6d, 0x69, 0x74, 0x73, 0x12,
+	0x16, 0x0a, 0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x01, 0x20, 0x01, 0x28, 0x03, 0x52,
+	0x06, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x37, 0x0a, 0x18, 0x6d, 0x61, 0x78, 0x5f, 0x76,
+	0x6f, 0x74, 0x65, 0x5f, 0x65, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x5f, 0x62, 0x79,
+	0x74, 0x65, 0x73, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x15, 0x6d, 0x61, 0x78, 0x56, 0x6f,
+	0x74, 0x65, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x42, 0x79, 0x74, 0x65, 0x73,
+	0x12, 0x39, 0x0a, 0x19, 0x6d, 0x61, 0x78, 0x5f, 0x72, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x73, 0x5f,
+	0x70, 0x65, 0x72, 0x5f, 0x65, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x18, 0x03, 0x20,
+	0x01, 0x28, 0x0d, 0x52, 0x16, 0x6d, 0x61, 0x78, 0x52, 0x65, 0x73, 0x75, 0x6c, 0x74, 0x73, 0x50,
+	0x65, 0x72, 0x45, 0x78, 0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x42, 0xe8, 0x01, 0x0a, 0x18,
+	0x63, 0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x65, 0x76, 0x61, 0x6c, 0x75,
+	0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x76, 0x31, 0x42, 0x12, 0x56, 0x6f, 0x74, 0x65, 0x45, 0x78,
+	0x74, 0x65, 0x6e, 0x73, 0x69, 0x6f, 0x6e, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x46,
+	0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68,
+	0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69,
+	0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x65, 0x76, 0x61, 0x6c,
+	0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2f, 0x76, 0x31, 0x3b, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61,
+	0x74, 0x69, 0x6f, 0x6e, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x44, 0x45, 0x58, 0xaa, 0x02, 0x14, 0x44,
+	0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e,
+	0x2e, 0x56, 0x31, 0xca, 0x02, 0x14, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61,
+	0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x20, 0x44, 0x65, 0x6c,
+	0x70, 0x68, 0x69, 0x5c, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5c, 0x56,
+	0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x16,
+	0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x45, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69,
+	0x6f, 0x6e, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -1976,19 +5053,26 @@ func file_delphi_evaluation_v1_vote_extension_proto_rawDescGZIP() []byte {
 	return file_delphi_evaluation_v1_vote_extension_proto_rawDescData
 }
 
-var file_delphi_evaluation_v1_vote_extension_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
+var file_delphi_evaluation_v1_vote_extension_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_delphi_evaluation_v1_vote_extension_proto_goTypes = []interface{}{
-	(*VoteExtension)(nil),   // 0: delphi.evaluation.v1.VoteExtension
-	(*RoundResult)(nil),     // 1: delphi.evaluation.v1.RoundResult
-	(*ExtensionLimits)(nil), // 2: delphi.evaluation.v1.ExtensionLimits
+	(*VoteExtension)(nil),    // 0: delphi.evaluation.v1.VoteExtension
+	(*ResultCommitment)(nil), // 1: delphi.evaluation.v1.ResultCommitment
+	(*ResultReveal)(nil),     // 2: delphi.evaluation.v1.ResultReveal
+	(*SeedCommitment)(nil),   // 3: delphi.evaluation.v1.SeedCommitment
+	(*SeedReveal)(nil),       // 4: delphi.evaluation.v1.SeedReveal
+	(*RoundResult)(nil),      // 5: delphi.evaluation.v1.RoundResult
+	(*ExtensionLimits)(nil),  // 6: delphi.evaluation.v1.ExtensionLimits
 }
 var file_delphi_evaluation_v1_vote_extension_proto_depIdxs = []int32{
-	1, // 0: delphi.evaluation.v1.VoteExtension.results:type_name -> delphi.evaluation.v1.RoundResult
-	1, // [1:1] is the sub-list for method output_type
-	1, // [1:1] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	1, // 0: delphi.evaluation.v1.VoteExtension.commitments:type_name -> delphi.evaluation.v1.ResultCommitment
+	2, // 1: delphi.evaluation.v1.VoteExtension.reveals:type_name -> delphi.evaluation.v1.ResultReveal
+	3, // 2: delphi.evaluation.v1.VoteExtension.seed_commitments:type_name -> delphi.evaluation.v1.SeedCommitment
+	4, // 3: delphi.evaluation.v1.VoteExtension.seed_reveals:type_name -> delphi.evaluation.v1.SeedReveal
+	4, // [4:4] is the sub-list for method output_type
+	4, // [4:4] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_delphi_evaluation_v1_vote_extension_proto_init() }
@@ -2010,7 +5094,7 @@ func file_delphi_evaluation_v1_vote_extension_proto_init() {
 			}
 		}
 		file_delphi_evaluation_v1_vote_extension_proto_msgTypes[1].Exporter = func(v interface{}, i int) interface{} {
-			switch v := v.(*RoundResult); i {
+			switch v := v.(*ResultCommitment); i {
 			case 0:
 				return &v.state
 			case 1:
@@ -2022,6 +5106,54 @@ func file_delphi_evaluation_v1_vote_extension_proto_init() {
 			}
 		}
 		file_delphi_evaluation_v1_vote_extension_proto_msgTypes[2].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*ResultReveal); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_delphi_evaluation_v1_vote_extension_proto_msgTypes[3].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*SeedCommitment); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_delphi_evaluation_v1_vote_extension_proto_msgTypes[4].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*SeedReveal); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_delphi_evaluation_v1_vote_extension_proto_msgTypes[5].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*RoundResult); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_delphi_evaluation_v1_vote_extension_proto_msgTypes[6].Exporter = func(v interface{}, i int) interface{} {
 			switch v := v.(*ExtensionLimits); i {
 			case 0:
 				return &v.state
@@ -2040,7 +5172,7 @@ func file_delphi_evaluation_v1_vote_extension_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_delphi_evaluation_v1_vote_extension_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   3,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

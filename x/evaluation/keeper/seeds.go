@@ -1,0 +1,200 @@
+package keeper
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/delphi-network/delphi/x/evaluation/types"
+)
+
+// Seeds. A round's items are drawn from a seed no single party controls.
+// Every draw is scheduled at least seed_lead_blocks ahead, at a height H
+// whose seed is pending: validators commit to a random 32-byte contribution
+// in their extensions of heights ≤ H−2 (recorded by the block of H−1 at the
+// latest) and reveal it from height H−1 (counted from the block of H on).
+// The set of contributors is fixed before anyone reveals, the proposer
+// cannot choose which reveals count (the seed waits for every committed
+// contributor), and one honest contribution makes the value unpredictable.
+// See README "Seeds" for the bias that remains.
+
+// needSeed opens the seed of height for commitments, if it is not already.
+func (k Keeper) needSeed(ctx context.Context, height int64) error {
+	if has, err := k.Seeds.Has(ctx, height); err != nil || has {
+		return err
+	}
+	if err := k.Seeds.Set(ctx, height, types.Seed{Height: height, Status: types.SEED_STATUS_PENDING}); err != nil {
+		return err
+	}
+	return k.PendingSeeds.Set(ctx, height)
+}
+
+// scheduleDraw makes round r of an evaluation wait for the seed of the
+// first height at or after want that is at least seed_lead_blocks away,
+// and returns that height.
+func (k Keeper) scheduleDraw(ctx context.Context, evaluationID uint64, round uint32, want int64) (int64, error) {
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	// Bounded: the lead by params, the height by the block height.
+	at := max(want, sdk.UnwrapSDKContext(ctx).BlockHeight()+int64(p.SeedLeadBlocks))
+	if err := k.needSeed(ctx, at); err != nil {
+		return 0, err
+	}
+	return at, k.Draws.Set(ctx, collections.Join3(at, evaluationID, round))
+}
+
+func (k Keeper) processSeeds(ctx context.Context, height int64, votes []signedVote, set voters) error {
+	for _, v := range votes {
+		for _, r := range v.ext.SeedReveals {
+			if err := k.revealSeed(ctx, height, v.validator, r); err != nil {
+				return err
+			}
+		}
+	}
+	for _, v := range votes {
+		for _, c := range v.ext.SeedCommitments {
+			if err := k.commitSeed(ctx, height, v.validator, c, set); err != nil {
+				return err
+			}
+		}
+	}
+	return k.resolveSeeds(ctx, height, set)
+}
+
+// commitSeed records a validator's first commitment to its contribution to
+// a pending seed, if it came in time: from an extension of height ≤ H−2,
+// so in a block ≤ H−1, before any reveal can count.
+func (k Keeper) commitSeed(ctx context.Context, height int64, val []byte, c *types.SeedCommitment, set voters) error {
+	if height > c.Height-1 || set.of(val) == 0 {
+		return nil
+	}
+	seed, err := k.Seeds.Get(ctx, c.Height)
+	if errors.Is(err, collections.ErrNotFound) || (err == nil && seed.Status != types.SEED_STATUS_PENDING) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	key := collections.Join(c.Height, val)
+	if has, err := k.SeedEntries.Has(ctx, key); err != nil || has {
+		return err
+	}
+	return k.SeedEntries.Set(ctx, key, types.SeedEntry{Commitment: c.Hash})
+}
+
+// revealSeed records a contribution that opens the validator's commitment,
+// once reveals count (from the block of the seed's height). A reveal that
+// does not open it is a fault.
+func (k Keeper) revealSeed(ctx context.Context, height int64, val []byte, r *types.SeedReveal) error {
+	if height < r.Height {
+		return nil
+	}
+	seed, err := k.Seeds.Get(ctx, r.Height)
+	if errors.Is(err, collections.ErrNotFound) || (err == nil && seed.Status != types.SEED_STATUS_PENDING) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	key := collections.Join(r.Height, val)
+	entry, err := k.SeedEntries.Get(ctx, key)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil // never committed (or not in time): nothing to open
+	}
+	if err != nil || len(entry.Value) > 0 {
+		return err
+	}
+	if !bytes.Equal(types.SeedCommitmentHash(r.Height, val, r.Value), entry.Commitment) {
+		return k.fault(ctx, val, 0, 0, 0, fmt.Sprintf("seed of height %d: reveal does not match its commitment", r.Height))
+	}
+	entry.Value = r.Value
+	return k.SeedEntries.Set(ctx, key, entry)
+}
+
+// resolveSeeds fixes or fails every pending seed whose height has come. A
+// seed waits for every committed contributor that is still a validator to
+// reveal, for at most seed_grace_blocks; then it is fixed if what was
+// revealed is more than 2/3 of the power. Too little committed power (less
+// than could make it unpredictable) fails it at once: no more commitments
+// can come. A failed seed's draws move to a later seed.
+func (k Keeper) resolveSeeds(ctx context.Context, height int64, set voters) error {
+	if set.total == 0 {
+		return nil // no validator set to weigh contributions by (a chain's first block)
+	}
+	var due []int64
+	err := k.PendingSeeds.Walk(ctx, new(collections.Range[int64]).EndInclusive(height), func(h int64) (bool, error) {
+		due = append(due, h)
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	for _, h := range due {
+		var committed, revealed int64
+		all := true
+		var contributions []types.Contribution
+		err := k.SeedEntries.Walk(ctx, collections.NewPrefixedPairRange[int64, []byte](h),
+			func(key collections.Pair[int64, []byte], e types.SeedEntry) (bool, error) {
+				power := set.of(key.K2())
+				committed += power
+				if len(e.Value) > 0 {
+					revealed += power
+					contributions = append(contributions, types.Contribution{Validator: key.K2(), Value: e.Value})
+				} else if power > 0 {
+					all = false
+				}
+				return false, nil
+			})
+		if err != nil {
+			return err
+		}
+		switch {
+		case !set.moreThanTwoThirds(committed):
+			err = k.endSeed(ctx, h, height, nil, 0, fmt.Sprintf("only %d of %d power committed", committed, set.total))
+		case all || height >= h+int64(p.SeedGraceBlocks):
+			if set.moreThanTwoThirds(revealed) {
+				err = k.endSeed(ctx, h, height, contributions, revealed, "")
+			} else {
+				err = k.endSeed(ctx, h, height, nil, 0, fmt.Sprintf("only %d of %d power revealed", revealed, set.total))
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// endSeed fixes a seed with contributions, or fails it with a reason.
+func (k Keeper) endSeed(ctx context.Context, h, height int64, contributions []types.Contribution, power int64, failure string) error {
+	seed := types.Seed{Height: h, FixedHeight: height, Status: types.SEED_STATUS_FAILED}
+	if failure == "" {
+		seed.Status, seed.Power = types.SEED_STATUS_FIXED, power
+		seed.Value = hex.EncodeToString(types.SeedValue(h, contributions))
+		for _, c := range contributions {
+			seed.Contributors = append(seed.Contributors, hex.EncodeToString(c.Validator))
+		}
+	}
+	if err := k.Seeds.Set(ctx, h, seed); err != nil {
+		return err
+	}
+	if err := k.PendingSeeds.Remove(ctx, h); err != nil {
+		return err
+	}
+	if failure != "" {
+		return emit(ctx, &types.EventSeedFailed{Height: h, Reason: failure})
+	}
+	return emit(ctx, &types.EventSeedFixed{Height: h, Value: seed.Value, Contributors: uint32(len(contributions)), Power: power})
+}
