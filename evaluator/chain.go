@@ -37,6 +37,8 @@ func newChain(nodeRPC string) (*chain, error) {
 
 // openWork is the state of the chain the sidecar acts on.
 type openWork struct {
+	// height is the node's latest block.
+	height int64
 	params evaluationtypes.Params
 	jobs   []job
 	open   map[RoundKey]uint32 // every open round and its current attempt
@@ -48,6 +50,11 @@ type openWork struct {
 // work lists the (evaluation, open round, model) triples to evaluate.
 func (c *chain) work(ctx context.Context) (openWork, error) {
 	out := openWork{open: map[RoundKey]uint32{}}
+	st, err := c.rpc.Status(ctx)
+	if err != nil {
+		return out, err
+	}
+	out.height = st.SyncInfo.LatestBlockHeight
 	p, err := c.q.Params(ctx, &evaluationtypes.QueryParamsRequest{})
 	if err != nil {
 		return out, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	goruntime "runtime"
 	"sync"
@@ -25,6 +26,12 @@ func RejectedRoot(modelSHA256 string) []byte {
 	sum := sha256.Sum256([]byte(rejectDomain + modelSHA256))
 	return sum[:]
 }
+
+// errUnavailable marks an artifact this validator could not obtain (not
+// served to it, not the registered bytes, too large, a refused scheme):
+// the model's owner's doing or the network's, not this validator's. When
+// it lasts to the end of the commit window the sidecar abstains.
+var errUnavailable = errors.New("artifact unavailable")
 
 // computer runs evaluations, caching verified datasets and loaded models.
 type computer struct {
@@ -234,7 +241,7 @@ func (c *computer) fetchModel(ctx context.Context, m evaluationtypes.Model, maxB
 	}
 	raw, err := c.fetch.Fetch(ctx, m.ArtifactUris, m.WeightsSha256, maxBytes)
 	if err != nil {
-		return nil, fmt.Errorf("model %d (%s): %w", m.Id, m.Name, err)
+		return nil, fmt.Errorf("model %d (%s): %w: %w", m.Id, m.Name, errUnavailable, err)
 	}
 	l = &loaded{raw: raw}
 	c.mu.Lock()

@@ -84,7 +84,7 @@ func (s *Sidecar) challengeEvaluation(ctx context.Context, e evaluationtypes.Eva
 	}
 	for _, res := range results.Results {
 		mine := s.own(res.EvaluationId, res.Round, attempt[res.Round], res.ModelId)
-		if mine == nil {
+		if mine == nil || mine.Abstain {
 			continue
 		}
 		root := hex.EncodeToString(mine.TraceRoot)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -122,4 +123,19 @@ func TestRejectedModelsGetOneDeterministicRoot(t *testing.T) {
 	require.Equal(t, RejectedRoot("ab"), RejectedRoot("ab"))
 	require.NotEqual(t, RejectedRoot("ab"), RejectedRoot("cd"))
 	require.Len(t, RejectedRoot("ab"), evaluationtypes.TraceRootLen)
+}
+
+// TestAbstainOnlyWhenTheArtifactStaysUnavailableToTheEnd: the sidecar
+// gives up on a model (an abstention, a report that is no claim) only when
+// the failure is the artifact's and the commit window's last extensions
+// are at hand; a failure of its own, or time left, gets none.
+func TestAbstainOnlyWhenTheArtifactStaysUnavailableToTheEnd(t *testing.T) {
+	round := evaluationtypes.Round{Phase: evaluationtypes.ROUND_PHASE_COMMIT, CommitDeadline: 110}
+	unavailable := fmt.Errorf("model 3 (x): %w: connection refused", errUnavailable)
+	require.False(t, abstain(unavailable, round, 100), "time left to fetch it")
+	require.True(t, abstain(unavailable, round, 107), "its last chances to commit")
+	require.False(t, abstain(errors.New("benchmark \"iris\": local dataset hash mismatch"), round, 109), "its own failure")
+	reveal := round
+	reveal.Phase = evaluationtypes.ROUND_PHASE_REVEAL
+	require.False(t, abstain(unavailable, reveal, 109), "too late to commit anything")
 }

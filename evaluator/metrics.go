@@ -13,6 +13,7 @@ import (
 type metrics struct {
 	mu             sync.Mutex
 	results        uint64
+	abstentions    uint64
 	items          uint64
 	seconds        float64
 	failures       uint64
@@ -34,6 +35,12 @@ func (m *metrics) done(j job, d time.Duration) {
 	m.results++
 	m.items += uint64(j.evaluation.ItemsPerRound)
 	m.seconds += d.Seconds()
+}
+
+func (m *metrics) abstained() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.abstentions++
 }
 
 func (m *metrics) failure(j job, err error) {
@@ -70,6 +77,7 @@ func (m *metrics) disputeError(err error) {
 // Health is what /healthz reports.
 type Health struct {
 	Results        uint64   `json:"results"`
+	Abstentions    uint64   `json:"abstentions"`
 	Stored         int      `json:"stored"`
 	Failures       uint64   `json:"failures"`
 	RecentFailures []string `json:"recent_failures"`
@@ -85,7 +93,7 @@ func (s *Sidecar) health() Health {
 	m := s.metrics
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return Health{Results: m.results, Stored: s.store.Len(), Failures: m.failures,
+	return Health{Results: m.results, Abstentions: m.abstentions, Stored: s.store.Len(), Failures: m.failures,
 		RecentFailures: append([]string{}, m.lastFailures...), ChainErrors: m.chainErrors, LastChainError: m.lastChainErr,
 		DisputeMoves: m.moves, DisputeErrors: m.disputeErrors, LastDisputeError: m.lastDisputeErr}
 }

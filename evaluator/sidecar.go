@@ -13,6 +13,7 @@ import (
 
 	"github.com/delphi-network/delphi/evaluator/types"
 	"github.com/delphi-network/delphi/runtime/llm"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
 // Sidecar is a running evaluator.
@@ -128,6 +129,13 @@ func (s *Sidecar) poll(ctx context.Context) {
 		res, tr, err := s.compute.run(ctx, j)
 		if err != nil {
 			s.metrics.failure(j, err)
+			if abstain(err, j.round, w.height) {
+				if err := s.store.Put(evaluationtypes.Abstention(j.evaluation.Id, j.round.Round, j.round.Attempt, j.model.Id)); err != nil {
+					s.metrics.failure(j, err)
+					continue
+				}
+				s.metrics.abstained()
+			}
 			continue
 		}
 		if tr != nil {
@@ -143,6 +151,17 @@ func (s *Sidecar) poll(ctx context.Context) {
 		s.metrics.done(j, time.Since(start))
 	}
 	s.defend(ctx, w.running)
+}
+
+// abstain says whether to give up on a model and report an abstention:
+// its artifact was unavailable to this validator (errUnavailable) and the
+// round's commit window is about to close (the node's next two extensions
+// are the last that can commit). An abstention is a report, so the validator
+// is not counted as missing the round for a failure that is not its own;
+// it is no claim and earns nothing. A failure of its own (its benchmark
+// data missing or wrong) gets no abstention.
+func abstain(err error, r evaluationtypes.Round, height int64) bool {
+	return errors.Is(err, errUnavailable) && r.Phase == evaluationtypes.ROUND_PHASE_COMMIT && height+3 >= r.CommitDeadline
 }
 
 // checkTestChain refuses the fault option on anything but a local test

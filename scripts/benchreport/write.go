@@ -126,17 +126,30 @@ func tracingCost(plain, traced float64) string {
 	return fmt.Sprintf("%+.0f%%", (plain/traced-1)*100)
 }
 
+// Before commit-reveal (BENCHMARKS.md of 2026-11, the same machine class):
+// the PreBlocker's tally of one block in which every validator's extension
+// carried its results in the clear, µs, by (validators, models).
+var plainTallyMicros = map[[2]int]string{{4, 4}: "131", {4, 16}: "671", {100, 16}: "3290"}
+
 func (r *results) voteExtensions(p printer) {
 	p("## 4. Vote extensions\n\n")
-	p("PreBlocker work per block (decode and tally every validator's extension for one open round, the results final) and the size of one extension; median of %d runs.\n\n",
-		r.b.runs("BenchmarkPreBlockerTally/validators=4/models=4", "ns/op"))
-	p("| validators | models | PreBlocker | bytes per extension |\n|---:|---:|---:|---:|\n")
+	p("Results travel commit-then-reveal: a round takes a block in which every validator's extension commits to every model's result, then one in which every validator reveals them and they become final. x/evaluation's PreBlocker work for each (`BenchmarkProcessCommit`: decode, record, tally, with seed contributions), the size of one extension, and the single plain-results tally that did the same job before commit-reveal; median of %d runs.\n\n",
+		r.b.runs("BenchmarkProcessCommit/validators=4/models=4/commit", "ns/op"))
+	p("| validators | models | commit block | reveal block (results final) | both | before: one plain tally | bytes per extension (commit / reveal) |\n|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, c := range [][2]int{{4, 4}, {4, 16}, {100, 16}} {
-		n := fmt.Sprintf("BenchmarkPreBlockerTally/validators=%d/models=%d", c[0], c[1])
-		p("| %d | %d | %s µs | %s |\n", c[0], c[1], f(r.b.get(n, "ns/op")/1000), f(r.b.get(n, "bytes/extension")))
+		n := fmt.Sprintf("BenchmarkProcessCommit/validators=%d/models=%d/", c[0], c[1])
+		commit, reveal := r.b.get(n+"commit", "ns/op")/1000, r.b.get(n+"reveal", "ns/op")/1000
+		p("| %d | %d | %s µs | %s µs | %s µs | %s µs | %s / %s |\n", c[0], c[1], f(commit), f(reveal), f(commit+reveal),
+			plainTallyMicros[c], f(r.b.get(n+"commit", "bytes/extension")), f(r.b.get(n+"reveal", "bytes/extension")))
+	}
+	p("\nProcessProposal on every validator (`BenchmarkProcessProposal`, through the app over ABCI): decode the injected commit, match it against CometBFT's last commit vote for vote, verify every extension's ed25519 signature against x/staking's key and decode it; every extension reveals 16 results and a seed contribution:\n\n")
+	p("| validators | ProcessProposal | bytes of the injected commit |\n|---:|---:|---:|\n")
+	for _, v := range []int{4, 100} {
+		n := fmt.Sprintf("BenchmarkProcessProposal/validators=%d/models=16", v)
+		p("| %d | %s µs | %s |\n", v, f(r.b.get(n, "ns/op")/1000), f(r.b.get(n, "bytes/commit")))
 	}
 	n := "BenchmarkBlockTimeVoteExtensions"
-	p("\nBlock time of a 4-validator network (real CometBFT nodes in one process, 1 s timeout_commit), measured over 20 blocks without vote extensions, then with extensions, 4 evaluator sidecars and an evaluation running rounds through the window:\n\n")
+	p("\nBlock time of a 4-validator network (real CometBFT nodes in one process, 1 s timeout_commit), measured over 20 blocks without vote extensions, then with extensions (seeds, commitments, reveals), 4 evaluator sidecars and an evaluation running rounds through the window:\n\n")
 	p("| without | with extensions and sidecars | difference |\n|---:|---:|---:|\n")
 	p("| %s ms | %s ms | %s%% |\n\n", f(r.b.get(n, "ms/block-without-ve")), f(r.b.get(n, "ms/block-with-ve-sidecars")), f(r.b.get(n, "%overhead")))
 }

@@ -172,6 +172,9 @@ func New(t testing.TB, o Options) *Chain {
 		params = *o.ConsensusParams
 	}
 	params.Abci = &cmtproto.ABCIParams{VoteExtensionsEnableHeight: app.DefaultVoteExtensionsEnableHeight}
+	// The SDK's test params name a cosmos-prefixed consensus authority,
+	// which would override the modules' own (x/upgrade's among them).
+	params.Authority = nil
 	_, err = a.InitChain(&abci.RequestInitChain{ChainId: chainID, AppStateBytes: raw, ConsensusParams: &params,
 		InitialHeight: 1, Time: c.time})
 	require.NoError(t, err)

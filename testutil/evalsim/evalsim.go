@@ -138,11 +138,11 @@ func (s *Sim) Block(t testing.TB, ctx sdk.Context) sdk.Context {
 	limits, err := s.K.ExtensionLimits(ctx, h-1)
 	require.NoError(t, err)
 	require.NoError(t, s.K.ProcessCommit(ctx, s.Commit(t, s.pending), limits))
-	require.NoError(t, s.K.RecordExtensionLimits(ctx, h))
 	if s.BeginBlock != nil {
 		s.BeginBlock(ctx)
 	}
 	require.NoError(t, s.K.BeginBlocker(ctx))
+	require.NoError(t, s.K.EndBlocker(ctx))
 	s.pending = next
 	return ctx
 }

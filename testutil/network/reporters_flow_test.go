@@ -17,6 +17,7 @@ import (
 
 	"github.com/delphi-network/delphi/app"
 	"github.com/delphi-network/delphi/app/abci/commit"
+	"github.com/delphi-network/delphi/evaluator"
 	"github.com/delphi-network/delphi/testutil/network"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
@@ -165,4 +166,59 @@ func mustHex(t *testing.T, s string) []byte {
 	b, err := hex.DecodeString(s)
 	require.NoError(t, err)
 	return b
+}
+
+// TestAValidatorThatCannotFetchAnArtifactAbstains: validator 3's sidecar
+// may not fetch file:// URIs, so it cannot obtain any model. At the end of
+// each commit window it abstains: a report (committed, then revealed), not
+// a claim. It misses no round and is never penalised (max_missed_rounds is
+// 2 here, over 3 rounds); it backs no result; the rounds finalize on the
+// other three. So nobody can get an honest validator jailed by serving an
+// artifact to everyone but it.
+func TestAValidatorThatCannotFetchAnArtifactAbstains(t *testing.T) {
+	net, _ := startEvaluationSpec(t, network.Setup{Validators: 4, Sidecars: 4, Genesis: maxMissedRounds(2),
+		SidecarConfig: func(i int, cfg *evaluator.Config) {
+			if i == 3 {
+				cfg.Schemes = []string{"https"}
+			}
+		}}, true, 3, 40)
+	dumpOnFailure(t, net)
+	got := waitForEnd(t, net)
+	require.Equal(t, "EVALUATION_STATUS_FINALIZED", got.Evaluation.Status)
+	api := net.Nodes[0].API()
+	blocked := net.Validators[3].ConsAddressHex()
+
+	var results struct {
+		Results []struct {
+			Validators []string `json:"validators"`
+		} `json:"results"`
+	}
+	getJSON(t, api+"/delphi/evaluation/v1/evaluations/1/results", &results)
+	require.Len(t, results.Results, 6)
+	for _, r := range results.Results {
+		require.NotContains(t, r.Validators, blocked)
+	}
+	var parts participationView
+	require.Eventually(t, func() bool {
+		if tryGetJSON(api+"/delphi/evaluation/v1/participation", &parts) != nil {
+			return false
+		}
+		for _, p := range parts.Participations {
+			if p.Validator == blocked {
+				return p.RoundsReported == "3"
+			}
+		}
+		return false
+	}, 60*time.Second, 500*time.Millisecond, "its three abstentions are counted as reports")
+	for _, p := range parts.Participations {
+		if p.Validator == blocked {
+			require.Contains(t, []string{"", "0"}, p.RoundsMissed)
+			require.Contains(t, []string{"", "0"}, p.Penalties)
+		}
+	}
+	var h struct {
+		Abstentions int `json:"abstentions"`
+	}
+	getJSON(t, "http://"+net.Nodes[3].EvaluatorHealth()+"/healthz", &h)
+	require.Equal(t, 6, h.Abstentions, "one per model and round")
 }

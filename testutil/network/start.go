@@ -69,6 +69,8 @@ type Setup struct {
 	// output FaultLeaf of every run: byzantine evaluators.
 	Faulty    []int
 	FaultLeaf int
+	// SidecarConfig edits validator i's sidecar config before it starts.
+	SidecarConfig func(i int, cfg *evaluator.Config)
 	// Tamper makes validators (by index) byzantine at the ABCI level.
 	Tamper map[int]app.Tamper
 	// BlockTime is CometBFT's timeout_commit (default 1s).
@@ -153,6 +155,9 @@ func (n *Network) startSidecars(s Setup) error {
 			if f == i {
 				cfg.Fault = &evaluator.Fault{Leaf: s.FaultLeaf}
 			}
+		}
+		if s.SidecarConfig != nil {
+			s.SidecarConfig(i, &cfg)
 		}
 		if err := n.runSidecar(i, cfg); err != nil {
 			n.stopSidecars()

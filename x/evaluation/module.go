@@ -31,6 +31,7 @@ var (
 	_ appmodule.AppModule        = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
 	_ appmodule.HasBeginBlocker  = AppModule{}
+	_ appmodule.HasEndBlocker    = AppModule{}
 )
 
 // AppModule implements the module.
@@ -76,6 +77,9 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 
 // BeginBlock opens due rounds and fails overdue evaluations.
 func (am AppModule) BeginBlock(ctx context.Context) error { return am.keeper.BeginBlocker(ctx) }
+
+// EndBlock records the next height's vote-extension limits.
+func (am AppModule) EndBlock(ctx context.Context) error { return am.keeper.EndBlocker(ctx) }
 
 // DefaultGenesis returns the default genesis.
 func (am AppModule) DefaultGenesis(cdc codec.JSONCodec) json.RawMessage {

@@ -122,14 +122,21 @@ const (
 	Unsignable
 	// Omitted: left out by the proposer for room.
 	Omitted
+	// Invalid: signed by its validator but not well formed under the
+	// limits of its height. It counts for nothing; it does not make the
+	// proposal invalid, since its own validator signed it (no peer would
+	// have accepted it, but a byzantine proposer may include it), and
+	// rejecting it would let one validator's bad extension stop every
+	// proposal.
+	Invalid
 )
 
 // Verify checks the extension of every COMMIT vote of info, signed at
 // height (the previous block's): it is left out (no extension, no
-// signature), or it is signed by the vote's validator and accepted by
-// check (the extension format within the limits it was made under). A
-// vote whose key cannot be checked on this state (Signable) must be left
-// out. It returns what each vote's extension is.
+// signature), or it is signed by the vote's validator; check says whether
+// it is well formed (the extension format within the limits it was made
+// under). A vote whose key cannot be checked on this state (Signable) must
+// be left out. It returns what each vote's extension is.
 func Verify(ctx context.Context, keys PubKeys, info abci.ExtendedCommitInfo, height int64, chainID string,
 	check func([]byte) error,
 ) ([]Extension, error) {
@@ -163,10 +170,10 @@ func Verify(ctx context.Context, keys PubKeys, info abci.ExtendedCommitInfo, hei
 		if !key.VerifySignature(msg, v.ExtensionSignature) {
 			return nil, fmt.Errorf("vote %d (%X): extension signature does not verify", i, v.Validator.Address)
 		}
-		if err := check(v.VoteExtension); err != nil {
-			return nil, fmt.Errorf("vote %d (%X): %w", i, v.Validator.Address, err)
-		}
 		out[i] = Included
+		if check(v.VoteExtension) != nil {
+			out[i] = Invalid
+		}
 	}
 	return out, nil
 }

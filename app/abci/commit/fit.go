@@ -9,10 +9,21 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 )
 
-// VoteOverhead bounds what one vote's extension adds to an encoded commit
-// besides the extension's own bytes: its signature (64 bytes), the two
-// fields' tags and lengths, and the growth of the vote's length prefix.
-const VoteOverhead = 96
+// fieldOverhead bounds what one vote's extension adds to an encoded commit
+// besides the extension's and its signature's own bytes: the two fields'
+// tags and lengths and the growth of the vote's length prefix.
+const fieldOverhead = 32
+
+// SignatureBytes is the largest extension signature in a commit (64, an
+// ed25519 signature, if it has none): what leaving an extension out saved
+// besides the extension itself.
+func SignatureBytes(info abci.ExtendedCommitInfo) int64 {
+	n := 64
+	for _, v := range info.Votes {
+		n = max(n, len(v.ExtensionSignature))
+	}
+	return int64(n)
+}
 
 // Budget is the most a proposer may give the injected commit at a height
 // with these consensus params, in the bytes CometBFT counts for a block's
@@ -79,18 +90,19 @@ func Fit(ctx context.Context, keys PubKeys, info abci.ExtendedCommitInfo, target
 // CheckOmissions is the verifier's side of Fit. Extensions left out for
 // room must be the last ones (a proposer cannot choose whose results to
 // drop), and only from a commit that was full: one more extension of the
-// largest size the limits allow would not have fitted the budget.
-func CheckOmissions(exts []Extension, size, budget int64, maxExtBytes uint32) error {
+// largest size the limits allow, with a signature as large as the
+// commit's largest (sigBytes), would not have fitted the budget.
+func CheckOmissions(exts []Extension, size, budget int64, maxExtBytes uint32, sigBytes int64) error {
 	first := -1
 	for i, e := range exts {
 		switch {
 		case e == Omitted && first < 0:
 			first = i
-		case e == Included && first >= 0:
+		case (e == Included || e == Invalid) && first >= 0:
 			return fmt.Errorf("vote %d's extension is included after vote %d's was left out: only the last ones may be", i, first)
 		}
 	}
-	if first >= 0 && size+int64(maxExtBytes)+VoteOverhead <= budget {
+	if first >= 0 && size+int64(maxExtBytes)+sigBytes+fieldOverhead <= budget {
 		return fmt.Errorf("vote %d's extension was left out of a commit of %d bytes that had room under %d", first, size, budget)
 	}
 	return nil

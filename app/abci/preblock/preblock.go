@@ -19,7 +19,6 @@ import (
 // EvaluationKeeper is what the PreBlocker needs from x/evaluation.
 type EvaluationKeeper interface {
 	ExtensionLimits(ctx context.Context, height int64) (evaluationtypes.ExtensionLimits, error)
-	RecordExtensionLimits(ctx context.Context, height int64) error
 	ProcessCommit(ctx context.Context, info abci.ExtendedCommitInfo, limits evaluationtypes.ExtensionLimits) error
 }
 
@@ -37,8 +36,7 @@ func NewHandler(logger log.Logger, eval EvaluationKeeper) *Handler {
 // PreBlock hands x/evaluation the block's injected commit (the proposer's
 // view, which ProcessProposal accepted, is canonical) or, in a block
 // without one, the votes of its last commit without extensions (seeds,
-// commit windows and accounting move on by height either way); then it
-// records the limits this height's extensions are made under. It checks
+// commit windows and accounting move on by height either way). It checks
 // the commit against the decided last commit once more, since a node may
 // finalize a block it rejected itself; every check is deterministic, so
 // every node does the same. Nothing x/evaluation fails at halts the chain:
@@ -57,7 +55,7 @@ func (h *Handler) PreBlock(ctx sdk.Context, req *abci.RequestFinalizeBlock) erro
 		}
 	}
 	h.process(ctx, req.Height, info)
-	return h.eval.RecordExtensionLimits(ctx, req.Height)
+	return nil
 }
 
 func (h *Handler) process(ctx sdk.Context, height int64, info abci.ExtendedCommitInfo) {

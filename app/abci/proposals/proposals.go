@@ -132,5 +132,5 @@ func (h *Handler) Check(ctx sdk.Context, height int64, txs [][]byte, last abci.C
 		return err
 	}
 	return commit.CheckOmissions(exts, commit.Size(txs[0]), commit.Budget(ctx.ConsensusParams(), len(info.Votes)),
-		limits.MaxVoteExtensionBytes)
+		limits.MaxVoteExtensionBytes, commit.SignatureBytes(info))
 }

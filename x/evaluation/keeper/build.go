@@ -83,9 +83,21 @@ func (k Keeper) BuildVoteExtension(ctx context.Context, height int64, me types.R
 }
 
 // seedEntries adds the reporter's seed commitments and reveals, nearest
-// heights first, within MaxSeedEntries each.
+// heights first, within MaxSeedEntries each. It commits only to seeds
+// within two seed leads (seeds further ahead get their commitments in
+// later extensions), so its work does not grow with how far ahead
+// evaluations are scheduled.
 func (k Keeper) seedEntries(ctx context.Context, height int64, me types.Reporter, ve *types.VoteExtension) error {
-	return k.PendingSeeds.Walk(ctx, nil, func(h int64) (bool, error) {
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	horizon := height + 2*int64(p.SeedLeadBlocks)
+	rng := new(collections.Range[int64]).EndInclusive(horizon)
+	return k.PendingSeeds.Walk(ctx, rng, func(h int64) (bool, error) {
+		if len(ve.SeedCommitments) >= types.MaxSeedEntries && len(ve.SeedReveals) >= types.MaxSeedEntries {
+			return true, nil
+		}
 		entry, err := k.SeedEntries.Get(ctx, collections.Join(h, me.Address))
 		has := err == nil
 		if err != nil && !isNotFound(err) {
@@ -112,6 +124,14 @@ type candidate struct {
 }
 
 func (k Keeper) resultCandidates(ctx context.Context, height int64, me types.Reporter, results []*types.RoundResult) ([]candidate, error) {
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var denom string
+	if len(p.EvaluationDepositPerItem) > 0 {
+		denom = p.EvaluationDepositPerItem[0].Denom
+	}
 	var out []candidate
 	evals := map[uint64]types.Evaluation{}
 	for _, res := range results {
@@ -130,7 +150,7 @@ func (k Keeper) resultCandidates(ctx context.Context, height int64, me types.Rep
 			evals[res.EvaluationId] = e
 		}
 		key := types.ResultKey{Evaluation: res.EvaluationId, Round: res.Round, Model: res.ModelId}
-		c := candidate{key: key, priority: priority(e), opened: round.StartHeight}
+		c := candidate{key: key, priority: priority(e, denom), opened: round.StartHeight}
 		committed, err := k.Commitments.Get(ctx, commitKey(key.Evaluation, key.Round, key.Model, me.Address))
 		if err != nil && !isNotFound(err) {
 			return nil, err

@@ -102,6 +102,12 @@ func (k Keeper) revealResult(ctx context.Context, height int64, val []byte, rv *
 	case hex.EncodeToString(rv.Hash(val)) != c.Hash:
 		return faulty("does not match its commitment")
 	}
+	if rv.Abstain {
+		// A report that the validator could not evaluate the model: it
+		// counts as reporting the round, not as a claim.
+		c.Status, c.RevealedHeight, c.Abstained = types.COMMITMENT_STATUS_REVEALED, height, true
+		return k.Commitments.Set(ctx, key, c)
+	}
 	e, err := tb.evaluation(ctx, k, rv.EvaluationId)
 	if err != nil || e == nil {
 		return err
@@ -147,7 +153,7 @@ func (k Keeper) revealedClaims(ctx context.Context, key types.ResultKey, set vot
 	var claims []*claim
 	err := k.Commitments.Walk(ctx, collections.NewSuperPrefixedQuadRange3[uint64, uint32, uint64, []byte](key.Evaluation, key.Round, key.Model),
 		func(qk collections.Quad[uint64, uint32, uint64, []byte], c types.Commitment) (bool, error) {
-			if c.Status != types.COMMITMENT_STATUS_REVEALED {
+			if c.Status != types.COMMITMENT_STATUS_REVEALED || c.Abstained {
 				return false, nil
 			}
 			root, err := hex.DecodeString(c.TraceRoot)

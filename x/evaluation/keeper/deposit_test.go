@@ -42,11 +42,13 @@ func TestBlockHooksCostDoesNotGrowWithHistory(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, f.k.CancelEvaluation(f.ctx, out.Id, "gone", false))
 		}
+		// Their waiting draws are dropped when their seed height comes.
+		f.runTo(t, 110)
 		_, err := f.msg.CreateEvaluation(f.ctx, &types.MsgCreateEvaluation{Creator: f.bob, BenchmarkId: 1,
 			ModelIds: []uint64{1, 2}, Rounds: 3, ItemsPerRound: 10, BlocksBetweenRounds: 3, StartDelay: 2, DeadlineBlocks: 30})
 		require.NoError(t, err)
 		f.honest(func(m uint64, _ uint32) uint64 { return m })
-		f.runTo(t, 108)
+		f.runTo(t, 118)
 		return f
 	}
 	fresh, old := setup(0), setup(300)
@@ -156,5 +158,45 @@ func TestFullExtensionsKeepWhatPaidTheMost(t *testing.T) {
 	require.Len(t, ve.Commitments, 2)
 	for _, c := range ve.Commitments {
 		require.Equal(t, ids[2], c.EvaluationId, fmt.Sprintf("commitment %v", c.Key()))
+	}
+}
+
+// TestDrawsPerBlockAreBounded: rounds of many evaluations on one schedule
+// are drawn at most max_draws_per_block a block, the rest in the next
+// blocks with the same seed, so one block's hooks never work through an
+// unbounded number of rounds.
+func TestDrawsPerBlockAreBounded(t *testing.T) {
+	f := newFixture(t)
+	p, err := f.k.Params.Get(f.ctx)
+	require.NoError(t, err)
+	p.MaxDrawsPerBlock = 3
+	require.NoError(t, f.k.Params.Set(f.ctx, p))
+	f.benchmark(t, "mnist")
+	f.model(t, f.alice, "a")
+	f.model(t, f.alice, "b")
+	for i := 0; i < 8; i++ {
+		_, err := f.msg.CreateEvaluation(f.ctx, &types.MsgCreateEvaluation{Creator: f.bob, BenchmarkId: 1,
+			ModelIds: []uint64{1, 2}, Rounds: 1, ItemsPerRound: 10, BlocksBetweenRounds: 3, StartDelay: 2, DeadlineBlocks: 50})
+		require.NoError(t, err)
+	}
+	opened := func() (n int) {
+		for id := uint64(1); id <= 8; id++ {
+			if r, err := f.k.GetRound(f.ctx, id, 0); err == nil && r.Status == types.ROUND_STATUS_OPEN {
+				n++
+			}
+		}
+		return n
+	}
+	for _, want := range []struct {
+		height int64
+		opened int
+	}{{102, 0}, {103, 3}, {104, 6}, {105, 8}} {
+		f.runTo(t, want.height)
+		require.Equal(t, want.opened, opened(), "at height %d", want.height)
+	}
+	for id := uint64(1); id <= 8; id++ {
+		r, err := f.k.GetRound(f.ctx, id, 0)
+		require.NoError(t, err)
+		require.Equal(t, int64(103), r.SeedHeight, "one seed for all")
 	}
 }

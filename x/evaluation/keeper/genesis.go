@@ -3,7 +3,6 @@ package keeper
 import (
 	"context"
 	"encoding/hex"
-	"errors"
 
 	"cosmossdk.io/collections"
 
@@ -101,8 +100,8 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
-	if gs.ExtensionLimits != nil {
-		if err := k.ExtLimits.Set(ctx, *gs.ExtensionLimits); err != nil {
+	for _, l := range gs.ExtensionLimits {
+		if err := k.ExtLimits.Set(ctx, l.Height, l); err != nil {
 			return err
 		}
 	}
@@ -212,10 +211,7 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}); err != nil {
 		return nil, err
 	}
-	switch l, err := k.ExtLimits.Get(ctx); {
-	case err == nil:
-		gs.ExtensionLimits = &l
-	case !errors.Is(err, collections.ErrNotFound):
+	if gs.ExtensionLimits, err = values(ctx, k.ExtLimits); err != nil {
 		return nil, err
 	}
 	if gs.NextBenchmarkId, err = nextPeek(ctx, k.BenchmarkSeq.Peek); err != nil {

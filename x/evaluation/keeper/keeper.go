@@ -55,9 +55,9 @@ type Keeper struct {
 	// AwaitingFinal holds the evaluations whose rounds are all final and
 	// that wait for their challenge window and open disputes.
 	AwaitingFinal collections.KeySet[uint64]
-	// ExtLimits are the extension bounds validators voted under at the
-	// height it names (see ExtensionLimits).
-	ExtLimits collections.Item[types.ExtensionLimits]
+	// ExtLimits are the extension bounds validators vote under, by height
+	// (this one and the next; see ExtensionLimits).
+	ExtLimits collections.Map[int64, types.ExtensionLimits]
 	// Seeds are the seeds of the heights draws happen at.
 	Seeds collections.Map[int64, types.Seed]
 	// SeedEntries are validators' contributions by (height, address).
@@ -120,8 +120,9 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, deps ty
 		Index: collections.NewMap(sb, types.IndexKey, "index",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.IndexEntry](cdc)),
 		AwaitingFinal: collections.NewKeySet(sb, types.AwaitingFinalKey, "awaiting_final", collections.Uint64Key),
-		ExtLimits:     collections.NewItem(sb, types.ExtLimitsKey, "ext_limits", codec.CollValue[types.ExtensionLimits](cdc)),
-		Seeds:         collections.NewMap(sb, types.SeedsKey, "seeds", collections.Int64Key, codec.CollValue[types.Seed](cdc)),
+		ExtLimits: collections.NewMap(sb, types.ExtLimitsKey, "ext_limits", collections.Int64Key,
+			codec.CollValue[types.ExtensionLimits](cdc)),
+		Seeds: collections.NewMap(sb, types.SeedsKey, "seeds", collections.Int64Key, codec.CollValue[types.Seed](cdc)),
 		SeedEntries: collections.NewMap(sb, types.SeedEntriesKey, "seed_entries",
 			collections.PairKeyCodec(collections.Int64Key, collections.BytesKey), codec.CollValue[types.SeedEntry](cdc)),
 		PendingSeeds: collections.NewKeySet(sb, types.PendingSeedsKey, "pending_seeds", collections.Int64Key),

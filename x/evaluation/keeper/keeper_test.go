@@ -63,8 +63,11 @@ func newFixtureTB(t testing.TB, deps ...func(*types.Dependencies)) *fixture {
 	}
 	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), d, authority)
 	gs := types.DefaultGenesis()
-	// Finalize as soon as the last round is final; the window has its own test.
-	gs.Params.ChallengeWindowBlocks = 0
+	// Tight windows, so tests read in few blocks: seeds 3 blocks ahead,
+	// reveals for 3 blocks after a commit window closes, finalization 3
+	// blocks after the last round is final (the shortest the params allow).
+	gs.Params.SeedLeadBlocks, gs.Params.RevealWindowBlocks, gs.Params.ChallengeWindowBlocks = 3, 3, 3
+	gs.Params.RoundTimeoutBlocks = 12
 	require.NoError(t, f.k.InitGenesis(ctx, *gs))
 	for _, a := range []string{f.alice, f.bob} {
 		for _, d := range []string{"udelphi", "uusdc"} {

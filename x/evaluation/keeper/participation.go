@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 
 	"cosmossdk.io/collections"
 
@@ -14,12 +15,16 @@ import (
 )
 
 // accountRounds counts, for every round whose reveal window ends at this
-// height and that closed (every model final), which validators of the
-// commit reported it: committed to and revealed every model. A validator
-// that did not — committed nothing, or did not reveal — has missed the
-// round; max_missed_rounds misses in a row get it slashed and jailed. A
-// round that did not close is not counted: without a final result there is
-// nothing to have reported.
+// height and that closed (every model final), which of its eligible
+// validators (those with power when its commit window closed, and still
+// with power) reported it: committed to and revealed every model, an
+// abstention included. A validator that did not (committed nothing, or did
+// not reveal) missed the round. The streak that leads to a penalty counts
+// blocks, not rounds: however many rounds end in one block (a spammer can
+// align many), a validator's misses in it count once, and
+// max_missed_rounds blocks in a row with a miss get it slashed and jailed.
+// A round that did not close is not counted: without a final result there
+// is nothing to have reported.
 func (k Keeper) accountRounds(ctx context.Context, height int64, set voters) error {
 	if len(set.addrs) == 0 {
 		return nil
@@ -33,6 +38,10 @@ func (k Keeper) accountRounds(ctx context.Context, height int64, set voters) err
 	}); err != nil {
 		return err
 	}
+	// Per validator of the set (in address order): rounds reported and
+	// missed in this block.
+	reported := make([]uint64, len(set.addrs))
+	missed := make([]uint64, len(set.addrs))
 	for _, key := range due {
 		if err := k.RevealEnds.Remove(ctx, key); err != nil {
 			return err
@@ -44,7 +53,7 @@ func (k Keeper) accountRounds(ctx context.Context, height int64, set voters) err
 		if round.Status != types.ROUND_STATUS_FINAL || round.RevealEndHeight != key.K1() || round.Accounted {
 			continue
 		}
-		if err := k.accountRound(ctx, round, set); err != nil {
+		if err := k.accountRound(ctx, round, set, reported, missed); err != nil {
 			return err
 		}
 		round.Accounted = true
@@ -52,50 +61,62 @@ func (k Keeper) accountRounds(ctx context.Context, height int64, set voters) err
 			return err
 		}
 	}
-	return nil
-}
-
-func (k Keeper) accountRound(ctx context.Context, round types.Round, set voters) error {
-	e, err := k.Evaluations.Get(ctx, round.EvaluationId)
-	if err != nil {
-		return err
-	}
 	p, err := k.Params.Get(ctx)
 	if err != nil {
 		return err
 	}
-	ev := &types.EventRoundAccounted{EvaluationId: round.EvaluationId, Round: round.Round}
-	for _, val := range set.addrs {
-		reported := true
-		for _, m := range e.ModelIds {
-			c, err := k.Commitments.Get(ctx, commitKey(round.EvaluationId, round.Round, m, val))
-			if err != nil && !isNotFound(err) {
-				return err
-			}
-			reported = reported && err == nil && c.Status == types.COMMITMENT_STATUS_REVEALED
+	for i, val := range set.addrs {
+		if reported[i] == 0 && missed[i] == 0 {
+			continue
 		}
 		part, err := k.participation(ctx, val)
 		if err != nil {
 			return err
 		}
-		if reported {
-			part.RoundsReported++
+		part.RoundsReported += reported[i]
+		part.RoundsMissed += missed[i]
+		if missed[i] == 0 {
 			part.MissedInARow = 0
-			ev.Reported = append(ev.Reported, hex.EncodeToString(val))
-		} else {
-			part.RoundsMissed++
-			part.MissedInARow++
-			ev.Missed = append(ev.Missed, hex.EncodeToString(val))
-			if part.MissedInARow >= p.MaxMissedRounds {
-				if err := k.penalize(ctx, val, part.MissedInARow, p); err != nil {
-					return err
-				}
-				part.MissedInARow = 0
-				part.Penalties++
+		} else if part.MissedInARow++; part.MissedInARow >= p.MaxMissedRounds {
+			if err := k.penalize(ctx, val, part.MissedInARow, p); err != nil {
+				return err
 			}
+			part.MissedInARow = 0
+			part.Penalties++
 		}
 		if err := k.Participations.Set(ctx, val, part); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// accountRound adds one round's reports and misses to the block's tallies
+// (indexed like set.addrs) and announces them.
+func (k Keeper) accountRound(ctx context.Context, round types.Round, set voters, reported, missed []uint64) error {
+	e, err := k.Evaluations.Get(ctx, round.EvaluationId)
+	if err != nil {
+		return err
+	}
+	ev := &types.EventRoundAccounted{EvaluationId: round.EvaluationId, Round: round.Round}
+	for i, val := range set.addrs {
+		if !slices.Contains(round.Eligible, hex.EncodeToString(val)) {
+			continue // joined the set after the commit window closed
+		}
+		ok := true
+		for _, m := range e.ModelIds {
+			c, err := k.Commitments.Get(ctx, commitKey(round.EvaluationId, round.Round, m, val))
+			if err != nil && !isNotFound(err) {
+				return err
+			}
+			ok = ok && err == nil && c.Status == types.COMMITMENT_STATUS_REVEALED
+		}
+		if ok {
+			reported[i]++
+			ev.Reported = append(ev.Reported, hex.EncodeToString(val))
+		} else {
+			missed[i]++
+			ev.Missed = append(ev.Missed, hex.EncodeToString(val))
 		}
 	}
 	return emit(ctx, ev)

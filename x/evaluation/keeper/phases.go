@@ -84,7 +84,7 @@ func (k Keeper) closeCommitWindow(ctx context.Context, id uint64, r uint32, heig
 	if err := k.CommitDeadlines.Remove(ctx, collections.Join3(round.CommitDeadline, id, r)); err != nil {
 		return err
 	}
-	round.Phase, round.CommitClosedHeight = types.ROUND_PHASE_REVEAL, height
+	round.Phase, round.CommitClosedHeight, round.Eligible = types.ROUND_PHASE_REVEAL, height, hexAll(set.addrs)
 	// Bounded: the window by params, the height by the block height.
 	round.RevealEndHeight = height + int64(p.RevealWindowBlocks)
 	if err := k.Rounds.Set(ctx, collections.Join(id, r), round); err != nil {
@@ -93,33 +93,5 @@ func (k Keeper) closeCommitWindow(ctx context.Context, id uint64, r uint32, heig
 	if err := k.RevealEnds.Set(ctx, collections.Join3(round.RevealEndHeight, id, r)); err != nil {
 		return err
 	}
-	committed, err := k.fullCommitters(ctx, id, r, set)
-	if err != nil {
-		return err
-	}
-	return emit(ctx, &types.EventCommitWindowClosed{EvaluationId: id, Round: r, Attempt: round.Attempt, Committed: uint32(len(committed))})
-}
-
-// fullCommitters are the validators with power that committed to every
-// model of the round, in address order.
-func (k Keeper) fullCommitters(ctx context.Context, id uint64, r uint32, set voters) ([][]byte, error) {
-	e, err := k.Evaluations.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	var out [][]byte
-	for _, val := range set.addrs {
-		all := true
-		for _, m := range e.ModelIds {
-			has, err := k.Commitments.Has(ctx, commitKey(id, r, m, val))
-			if err != nil {
-				return nil, err
-			}
-			all = all && has
-		}
-		if all {
-			out = append(out, val)
-		}
-	}
-	return out, nil
+	return emit(ctx, &types.EventCommitWindowClosed{EvaluationId: id, Round: r, Attempt: round.Attempt, Eligible: uint32(len(round.Eligible))})
 }

@@ -30,6 +30,10 @@ func (v voters) moreThanTwoThirds(power int64) bool {
 	return v.total > 0 && power > v.total/3*2+(v.total%3*2)/3
 }
 
+// moreThanOneThird says whether power is more than 1/3 of the total:
+// power > ⌊total/3⌋.
+func (v voters) moreThanOneThird(power int64) bool { return v.total > 0 && power > v.total/3 }
+
 // signedVote is a COMMIT vote whose signed extension decoded.
 type signedVote struct {
 	validator []byte

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
@@ -16,6 +17,7 @@ import (
 	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/delphi-network/delphi/testutil/evalsim"
 	"github.com/delphi-network/delphi/testutil/fakebank"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
@@ -166,7 +168,7 @@ func TestACopierEarnsNothingAndIsPenalised(t *testing.T) {
 	f.bank.SetBalance(f.ctx, authtypes.NewModuleAddress(types.ModuleName), "uusdc", pool.AmountOf("uusdc"))
 	require.NoError(t, f.k.FundReporters(f.ctx, id, pool))
 
-	f.runTo(t, 120)
+	f.runTo(t, 125)
 	require.Equal(t, types.EVALUATION_STATUS_FINALIZED, f.status(t, id))
 	for r := uint32(0); r < 3; r++ {
 		for m := uint64(1); m <= 2; m++ {
@@ -279,4 +281,106 @@ func TestPenaltiesNeverHaltTheChain(t *testing.T) {
 	p, err := f.k.Participations.Get(f.ctx, f.sim.Validators[3].Address)
 	require.NoError(t, err)
 	require.Equal(t, uint64(1), p.Penalties, "counted, though x/slashing refused")
+}
+
+// silent makes validator i report nothing (its other behaviour honest).
+func (f *fixture) silent(i int) {
+	honest := f.sim.Results
+	f.sim.Results = func(ctx sdk.Context, v int, h int64) []*types.RoundResult {
+		if v == i {
+			return nil
+		}
+		return honest(ctx, v, h)
+	}
+}
+
+// TestAlignedRoundsCountOnce: a spammer creates eight one-round evaluations
+// on one schedule, so their rounds are all accounted in the same block. A
+// validator that could not report them misses one block, not eight rounds
+// in a row: it is not penalised for one block of misses.
+func TestAlignedRoundsCountOnce(t *testing.T) {
+	f, vs := newReportingFixture(t)
+	f.benchmark(t, "mnist")
+	f.model(t, f.alice, "a")
+	f.model(t, f.alice, "b")
+	for i := 0; i < 8; i++ {
+		_, err := f.msg.CreateEvaluation(f.ctx, &types.MsgCreateEvaluation{Creator: f.bob, BenchmarkId: 1,
+			ModelIds: []uint64{1, 2}, Rounds: 1, ItemsPerRound: 1, BlocksBetweenRounds: 3, StartDelay: 2, DeadlineBlocks: 50})
+		require.NoError(t, err)
+	}
+	f.honest(func(m uint64, _ uint32) uint64 { return m - 1 }) // one item: 0 or 1 correct
+	f.silent(3)
+	f.runTo(t, 125)
+	for id := uint64(1); id <= 8; id++ {
+		require.Equal(t, types.EVALUATION_STATUS_FINALIZED, f.status(t, id))
+	}
+	p, err := f.k.Participations.Get(f.ctx, f.sim.Validators[3].Address)
+	require.NoError(t, err)
+	require.Equal(t, uint64(8), p.RoundsMissed, "every round is recorded")
+	require.Equal(t, uint32(1), p.MissedInARow, "but they were accounted in one block")
+	require.Zero(t, p.Penalties)
+	require.Empty(t, vs.slashed)
+}
+
+// TestAnAbstentionIsAReportNotAClaim: validator 3 cannot get the artifacts
+// (here: its sidecar reports abstentions). It commits to and reveals its
+// abstentions, so it misses no round and is never penalised; it is on no
+// result and earns nothing; the rounds finalize on the other three.
+func TestAnAbstentionIsAReportNotAClaim(t *testing.T) {
+	f, vs := newReportingFixture(t)
+	id := threeRounds(t, f)
+	f.sim.Results = f.sim.Claims(func(i int, r types.Round, m uint64) *types.RoundResult {
+		if i == 3 {
+			return types.Abstention(r.EvaluationId, r.Round, r.Attempt, m)
+		}
+		return evalsim.Result(40, byte(m))
+	})
+	f.runTo(t, 125)
+	require.Equal(t, types.EVALUATION_STATUS_FINALIZED, f.status(t, id))
+	for r := uint32(0); r < 3; r++ {
+		got, final := f.result(t, id, r, 1)
+		require.True(t, final)
+		require.NotContains(t, got.Validators, f.valHex(3))
+	}
+	p, err := f.k.Participations.Get(f.ctx, f.sim.Validators[3].Address)
+	require.NoError(t, err)
+	require.Equal(t, uint64(3), p.RoundsReported)
+	require.Zero(t, p.RoundsMissed)
+	require.Zero(t, p.Faults)
+	require.Empty(t, vs.slashed)
+	require.Empty(t, f.disagreements(t), "an abstention disagrees with nobody")
+}
+
+// TestOnlyValidatorsOfTheRoundAreCounted: a validator without power when a
+// round's commit window closed (it joined later) is not counted for that
+// round, though it has power when the round is accounted.
+func TestOnlyValidatorsOfTheRoundAreCounted(t *testing.T) {
+	f, _ := newReportingFixture(t)
+	id := threeRounds(t, f)
+	f.honest(func(m uint64, _ uint32) uint64 { return m })
+	f.silent(3)
+	f.sim.Powers[3] = 0
+	f.runTo(t, 106) // round 0's window closed at 105, without validator 3
+	require.Len(t, f.round(t, id, 0).Eligible, 3)
+	f.sim.Powers[3] = 25
+	f.runTo(t, 108) // round 0 accounted at 105 + 3
+	_, err := f.k.Participations.Get(f.ctx, f.sim.Validators[3].Address)
+	require.ErrorIs(t, err, collections.ErrNotFound, "nothing counted against it")
+}
+
+// TestFeesForAnEndedEvaluationGoToTheCommunityPool: fees that reach an
+// evaluation's reporters after its pool was paid (trades in the block its
+// market was cancelled in) are not stranded in the module account.
+func TestFeesForAnEndedEvaluationGoToTheCommunityPool(t *testing.T) {
+	f, _ := newReportingFixture(t)
+	id := threeRounds(t, f)
+	require.NoError(t, f.k.CancelEvaluation(f.ctx, id, "market cancelled", false))
+	fees := sdk.NewCoins(sdk.NewInt64Coin("uusdc", 500))
+	module := authtypes.NewModuleAddress(types.ModuleName)
+	f.bank.SetBalance(f.ctx, module, "uusdc", math.NewInt(500))
+	require.NoError(t, f.k.FundReporters(f.ctx, id, fees))
+	_, err := f.k.RewardPools.Get(f.ctx, id)
+	require.ErrorIs(t, err, collections.ErrNotFound)
+	require.True(t, f.bank.Balance(f.ctx, module, "uusdc").IsZero())
+	require.Equal(t, math.NewInt(500), f.bank.Balance(f.ctx, fakebank.CommunityPool, "uusdc"))
 }

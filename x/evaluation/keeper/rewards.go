@@ -17,10 +17,17 @@ import (
 
 // FundReporters adds coins, already moved into this module's account by
 // the caller (x/market, from the protocol's share of a market's fees), to
-// what an evaluation's reporters will share.
+// what an evaluation's reporters will share. Coins for an evaluation that
+// has ended (its pool paid or released already: fees of trades in the
+// block a market was cancelled in) go to the community pool.
 func (k Keeper) FundReporters(ctx context.Context, evaluationID uint64, coins sdk.Coins) error {
 	if coins.IsZero() {
 		return nil
+	}
+	e, err := k.Evaluations.Get(ctx, evaluationID)
+	live := err == nil && (e.Status == types.EVALUATION_STATUS_SCHEDULED || e.Status == types.EVALUATION_STATUS_RUNNING)
+	if !live && k.distr != nil {
+		return k.distr.FundCommunityPool(ctx, coins, k.moduleAddr)
 	}
 	pool, err := k.RewardPools.Get(ctx, evaluationID)
 	if err != nil && !isNotFound(err) {
@@ -176,10 +183,11 @@ func (k Keeper) settleDeposit(ctx context.Context, e types.Evaluation, burn bool
 
 // priority orders an evaluation's results when a vote extension is full:
 // its deposit per result, the one thing a spammer cannot have without
-// paying for it (the first denomination's amount over models × rounds).
-func priority(e types.Evaluation) math.Int {
-	if len(e.Deposit) == 0 || len(e.ModelIds) == 0 || e.Rounds == 0 {
+// locking funds for it (in the denomination the params ask deposits in,
+// over models × rounds).
+func priority(e types.Evaluation, denom string) math.Int {
+	if len(e.ModelIds) == 0 || e.Rounds == 0 {
 		return math.ZeroInt()
 	}
-	return e.Deposit[0].Amount.QuoRaw(int64(len(e.ModelIds))).QuoRaw(int64(e.Rounds))
+	return e.Deposit.AmountOf(denom).QuoRaw(int64(len(e.ModelIds))).QuoRaw(int64(e.Rounds))
 }

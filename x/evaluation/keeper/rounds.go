@@ -31,21 +31,36 @@ func (k Keeper) BeginBlocker(ctx context.Context) error {
 	return k.finalizeAwaiting(ctx, height)
 }
 
-// drawDue draws every waiting round whose seed height has come, in (seed
+// drawSlack is how many waiting draws past max_draws_per_block one block
+// reads (ones still waiting for their seed, or of evaluations that ended
+// meanwhile, which are dropped), so a block's reads stay bounded too.
+const drawSlack = 256
+
+// drawDue draws the waiting rounds whose seed height has come, in (seed
 // height, evaluation, round) order: with its seed if fixed; at a later
-// seed if it failed; not yet if it is still pending. Only the draws
-// waiting are read, however many rounds ever existed.
+// seed if it failed; not yet if it is still pending; never if the
+// evaluation ended (the entry is dropped). At most max_draws_per_block
+// rounds are drawn; the rest wait for the next block, with the same seed.
+// Only the draws waiting are read, however many rounds ever existed.
 func (k Keeper) drawDue(ctx context.Context, height int64) error {
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
 	var due []collections.Triple[int64, uint64, uint32]
 	rng := new(collections.Range[collections.Triple[int64, uint64, uint32]]).
 		EndInclusive(collections.Join3(height, uint64(math.MaxUint64), uint32(math.MaxUint32)))
 	if err := k.Draws.Walk(ctx, rng, func(key collections.Triple[int64, uint64, uint32]) (bool, error) {
 		due = append(due, key)
-		return false, nil
+		return len(due) >= int(p.MaxDrawsPerBlock)+drawSlack, nil
 	}); err != nil {
 		return err
 	}
+	drawn := uint32(0)
 	for _, key := range due {
+		if drawn >= p.MaxDrawsPerBlock {
+			break
+		}
 		seed, err := k.Seeds.Get(ctx, key.K1())
 		if err != nil {
 			return fmt.Errorf("draw of evaluation %d round %d: seed %d: %w", key.K2(), key.K3(), key.K1(), err)
@@ -72,8 +87,12 @@ func (k Keeper) drawDue(ctx context.Context, height int64) error {
 			if err != nil {
 				return err
 			}
-			if err := k.draw(ctx, key.K2(), key.K3(), key.K1(), value, height); err != nil {
+			opened, err := k.draw(ctx, key.K2(), key.K3(), key.K1(), value, height)
+			if err != nil {
 				return err
+			}
+			if opened {
+				drawn++
 			}
 		}
 	}
@@ -92,15 +111,21 @@ func (k Keeper) setSeedHeight(ctx context.Context, id uint64, r uint32, at int64
 
 // draw opens round r of an evaluation (its first draw, or the redraw of a
 // round that timed out) on the items its seed selects, starts its commit
-// window, and schedules the evaluation's next round.
-func (k Keeper) draw(ctx context.Context, id uint64, r uint32, seedHeight int64, seedValue []byte, height int64) error {
+// window, and schedules the evaluation's next round. It opens nothing for
+// an evaluation that ended since the draw was scheduled.
+func (k Keeper) draw(ctx context.Context, id uint64, r uint32, seedHeight int64, seedValue []byte, height int64) (bool, error) {
 	e, err := k.Evaluations.Get(ctx, id)
 	if err != nil {
-		return fmt.Errorf("due evaluation %d: %w", id, err)
+		return false, fmt.Errorf("due evaluation %d: %w", id, err)
 	}
 	if e.Status != types.EVALUATION_STATUS_SCHEDULED && e.Status != types.EVALUATION_STATUS_RUNNING {
-		return nil // failed or finalized since it was scheduled
+		return false, nil
 	}
+	return true, k.open(ctx, e, r, seedHeight, seedValue, height)
+}
+
+func (k Keeper) open(ctx context.Context, e types.Evaluation, r uint32, seedHeight int64, seedValue []byte, height int64) error {
+	id := e.Id
 	p, err := k.Params.Get(ctx)
 	if err != nil {
 		return err

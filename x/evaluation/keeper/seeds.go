@@ -119,12 +119,18 @@ func (k Keeper) revealSeed(ctx context.Context, height int64, val []byte, r *typ
 	return k.SeedEntries.Set(ctx, key, entry)
 }
 
-// resolveSeeds fixes or fails every pending seed whose height has come. A
-// seed waits for every committed contributor that is still a validator to
-// reveal, for at most seed_grace_blocks; then it is fixed if what was
-// revealed is more than 2/3 of the power. Too little committed power (less
-// than could make it unpredictable) fails it at once: no more commitments
-// can come. A failed seed's draws move to a later seed.
+// resolveSeeds fixes or fails every pending seed whose height has come.
+//
+// More than 2/3 of the power must have committed: then, with less than
+// 1/3 byzantine, more than 1/3 of honest power committed and will reveal.
+// Less fails the seed at once (no more commitments can come) and its draws
+// move to a later seed. The seed waits for every committed contributor
+// that is still a validator, for at most seed_grace_blocks; then it is
+// fixed with what was revealed, if that is more than 1/3 of the power (so
+// at least one honest contribution is in it; a set of byzantine
+// contributions alone could have been chosen together in advance). A
+// contributor that withholds its reveal cannot stop the seed, only choose
+// whether it is in it, and its withholding is recorded as a fault.
 func (k Keeper) resolveSeeds(ctx context.Context, height int64, set voters) error {
 	if set.total == 0 {
 		return nil // no validator set to weigh contributions by (a chain's first block)
@@ -164,13 +170,39 @@ func (k Keeper) resolveSeeds(ctx context.Context, height int64, set voters) erro
 		case !set.moreThanTwoThirds(committed):
 			err = k.endSeed(ctx, h, height, nil, 0, fmt.Sprintf("only %d of %d power committed", committed, set.total))
 		case all || height >= h+int64(p.SeedGraceBlocks):
-			if set.moreThanTwoThirds(revealed) {
+			if !all {
+				if err := k.withheld(ctx, h, set); err != nil {
+					return err
+				}
+			}
+			if set.moreThanOneThird(revealed) {
 				err = k.endSeed(ctx, h, height, contributions, revealed, "")
 			} else {
 				err = k.endSeed(ctx, h, height, nil, 0, fmt.Sprintf("only %d of %d power revealed", revealed, set.total))
 			}
 		}
 		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// withheld records a fault against every validator that committed to the
+// seed of h and did not reveal its contribution in time.
+func (k Keeper) withheld(ctx context.Context, h int64, set voters) error {
+	var late [][]byte
+	if err := k.SeedEntries.Walk(ctx, collections.NewPrefixedPairRange[int64, []byte](h),
+		func(key collections.Pair[int64, []byte], e types.SeedEntry) (bool, error) {
+			if len(e.Value) == 0 && set.of(key.K2()) > 0 {
+				late = append(late, key.K2())
+			}
+			return false, nil
+		}); err != nil {
+		return err
+	}
+	for _, val := range late {
+		if err := k.fault(ctx, val, 0, 0, 0, fmt.Sprintf("seed of height %d: committed, never revealed", h)); err != nil {
 			return err
 		}
 	}
@@ -191,6 +223,11 @@ func (k Keeper) endSeed(ctx context.Context, h, height int64, contributions []ty
 		return err
 	}
 	if err := k.PendingSeeds.Remove(ctx, h); err != nil {
+		return err
+	}
+	// The contributions are in the seed's record now; the entries are
+	// done with (so state does not grow with every height ever drawn at).
+	if err := k.SeedEntries.Clear(ctx, collections.NewPrefixedPairRange[int64, []byte](h)); err != nil {
 		return err
 	}
 	if failure != "" {

@@ -211,7 +211,10 @@ func TestTallyFinalizesWithStandingsAndTies(t *testing.T) {
 	f.runTo(t, 107)
 	require.Equal(t, types.ROUND_STATUS_FINAL, f.round(t, id, 0).Status)
 	require.Equal(t, types.EVALUATION_STATUS_RUNNING, f.status(t, id))
-	f.runTo(t, 110)
+	// Round 1 is final at 110; the challenge window (3 blocks) ends at 113.
+	f.runTo(t, 112)
+	require.Equal(t, types.EVALUATION_STATUS_RUNNING, f.status(t, id))
+	f.runTo(t, 113)
 	require.Equal(t, types.EVALUATION_STATUS_FINALIZED, f.status(t, id))
 	st := hooks.finalized[id]
 	require.Len(t, st, 3)
@@ -235,7 +238,7 @@ func TestTallyRanksAWinner(t *testing.T) {
 	f := newFixture(t)
 	id, hooks := twoRounds(t, f)
 	f.honest(func(m uint64, _ uint32) uint64 { return map[uint64]uint64{1: 50, 2: 99, 3: 50}[m] })
-	f.runTo(t, 110)
+	f.runTo(t, 113)
 	st := hooks.finalized[id]
 	require.Len(t, st, 3)
 	require.Equal(t, []uint32{1, 2, 2}, []uint32{st[0].Rank, st[1].Rank, st[2].Rank})

@@ -1,6 +1,7 @@
 package types
 
 import (
+	"encoding/hex"
 	"fmt"
 )
 
@@ -68,9 +69,80 @@ func (gs GenesisState) Validate() error {
 		}
 		rounds[r.EvaluationId]++
 	}
+	type resultKey struct {
+		e uint64
+		r uint32
+		m uint64
+	}
+	results := map[resultKey]bool{}
 	for _, r := range gs.Results {
 		if r.Round >= rounds[r.EvaluationId] {
 			return fmt.Errorf("result for round %d of evaluation %d, which has not started", r.Round, r.EvaluationId)
+		}
+		results[resultKey{r.EvaluationId, r.Round, r.ModelId}] = true
+	}
+	return gs.validateRounds(func(e uint64, r uint32, m uint64) bool { return results[resultKey{e, r, m}] })
+}
+
+// validateRounds checks what the block hooks rely on: a final round has
+// every model's result, a draw waits for a seed that exists, and seed
+// entries, commitments and participation records name validators by
+// their hex addresses and things that exist.
+func (gs GenesisState) validateRounds(hasResult func(e uint64, r uint32, m uint64) bool) error {
+	evals := map[uint64]Evaluation{}
+	for _, e := range gs.Evaluations {
+		evals[e.Id] = e
+	}
+	type roundKey struct {
+		e uint64
+		r uint32
+	}
+	started := map[roundKey]bool{}
+	for _, r := range gs.Rounds {
+		started[roundKey{r.EvaluationId, r.Round}] = true
+		if r.Status != ROUND_STATUS_FINAL {
+			continue
+		}
+		for _, m := range evals[r.EvaluationId].ModelIds {
+			if !hasResult(r.EvaluationId, r.Round, m) {
+				return fmt.Errorf("round %d of evaluation %d is final without model %d's result", r.Round, r.EvaluationId, m)
+			}
+		}
+	}
+	seeds := map[int64]bool{}
+	for _, s := range gs.Seeds {
+		if seeds[s.Height] {
+			return fmt.Errorf("seed of height %d listed twice", s.Height)
+		}
+		seeds[s.Height] = true
+	}
+	for _, d := range gs.Draws {
+		if !seeds[d.SeedHeight] {
+			return fmt.Errorf("draw of evaluation %d round %d waits for a seed of height %d that does not exist", d.EvaluationId, d.Round, d.SeedHeight)
+		}
+		if _, ok := evals[d.EvaluationId]; !ok {
+			return fmt.Errorf("draw of unknown evaluation %d", d.EvaluationId)
+		}
+	}
+	for _, e := range gs.SeedEntries {
+		if !seeds[e.Height] {
+			return fmt.Errorf("seed entry for a seed of height %d that does not exist", e.Height)
+		}
+		if _, err := hex.DecodeString(e.Validator); err != nil || e.Validator == "" {
+			return fmt.Errorf("seed entry of height %d: validator %q is not a hex address", e.Height, e.Validator)
+		}
+	}
+	for _, c := range gs.Commitments {
+		if !started[roundKey{c.EvaluationId, c.Round}] {
+			return fmt.Errorf("commitment for round %d of evaluation %d, which has not started", c.Round, c.EvaluationId)
+		}
+		if _, err := hex.DecodeString(c.Validator); err != nil || c.Validator == "" {
+			return fmt.Errorf("commitment: validator %q is not a hex address", c.Validator)
+		}
+	}
+	for _, p := range gs.Participations {
+		if _, err := hex.DecodeString(p.Validator); err != nil || p.Validator == "" {
+			return fmt.Errorf("participation: validator %q is not a hex address", p.Validator)
 		}
 	}
 	return nil

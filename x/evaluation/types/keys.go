@@ -28,7 +28,7 @@ var (
 	IndexKey           = collections.NewPrefix(13)
 	RoundTimeoutsKey   = collections.NewPrefix(14)
 	AwaitingFinalKey   = collections.NewPrefix(15)
-	ExtLimitsKey       = collections.NewPrefix(16)
+	// 16 held the last height's extension limits alone; retired.
 	SeedsKey           = collections.NewPrefix(17)
 	SeedEntriesKey     = collections.NewPrefix(18)
 	PendingSeedsKey    = collections.NewPrefix(19)
@@ -39,4 +39,5 @@ var (
 	ParticipationsKey  = collections.NewPrefix(24)
 	RewardPoolsKey     = collections.NewPrefix(25)
 	DrawsKey           = collections.NewPrefix(26)
+	ExtLimitsKey       = collections.NewPrefix(27)
 )

@@ -29,6 +29,7 @@ const (
 	MinSeedLead     = 3
 	CeilingSeedLead = 10_000
 	CeilingMissed   = 10_000
+	CeilingDraws    = 1_000
 )
 
 // DefaultParams are the params of a new chain.
@@ -44,15 +45,16 @@ func DefaultParams() Params {
 		MaxUris:                   4,
 		MaxVoteExtensionBytes:     16 << 10,
 		MaxResultsPerExtension:    256,
-		RoundTimeoutBlocks:        12,
+		RoundTimeoutBlocks:        14,
 		MaxRoundRetries:           2,
-		ChallengeWindowBlocks:     3,
+		ChallengeWindowBlocks:     5,
 		EvaluationDepositPerItem:  sdk.NewCoins(sdk.NewCoin("udelphi", math.NewInt(100))),
 		CommitWindowBlocks:        5,
-		RevealWindowBlocks:        3,
-		SeedLeadBlocks:            MinSeedLead,
+		RevealWindowBlocks:        5,
+		SeedLeadBlocks:            4,
 		SeedGraceBlocks:           2,
 		MaxMissedRounds:           8,
+		MaxDrawsPerBlock:          32,
 		MissedRoundsSlashFraction: math.LegacyNewDecWithPrec(1, 4),
 	}
 }
@@ -85,8 +87,17 @@ func (p Params) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidParams, "max_round_retries %d above %d", p.MaxRoundRetries, CeilingRoundRetries)
 	case p.ChallengeWindowBlocks > CeilingChallengeWindow:
 		return errorsmod.Wrapf(ErrInvalidParams, "challenge_window_blocks %d above %d", p.ChallengeWindowBlocks, CeilingChallengeWindow)
-	case p.CommitWindowBlocks < 1 || p.RevealWindowBlocks < 1:
-		return errorsmod.Wrapf(ErrInvalidParams, "commit_window_blocks %d and reveal_window_blocks %d must be at least 1", p.CommitWindowBlocks, p.RevealWindowBlocks)
+	// A round opened at O takes its first commitments in the block of O+2
+	// (ExtendVote at O+1 is the first to see it), and a window closed at C
+	// its first reveals at C+2: a commit window under 2 blocks takes none,
+	// a reveal window under 3 blocks gives reveals a single block.
+	case p.CommitWindowBlocks < 2 || p.RevealWindowBlocks < 3:
+		return errorsmod.Wrapf(ErrInvalidParams, "commit_window_blocks %d must be at least 2 and reveal_window_blocks %d at least 3",
+			p.CommitWindowBlocks, p.RevealWindowBlocks)
+	case p.ChallengeWindowBlocks < p.RevealWindowBlocks:
+		// Reveals still count after results are final; the evaluation must
+		// not finalize before its last round's reveals have been heard.
+		return errorsmod.Wrapf(ErrInvalidParams, "challenge_window_blocks %d below reveal_window_blocks %d", p.ChallengeWindowBlocks, p.RevealWindowBlocks)
 	case p.CommitWindowBlocks > CeilingRoundTimeout || p.RevealWindowBlocks > CeilingRoundTimeout ||
 		p.CommitWindowBlocks+p.RevealWindowBlocks+2 > p.RoundTimeoutBlocks:
 		// Two blocks: a commitment made in the last window block is
@@ -97,6 +108,8 @@ func (p Params) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidParams, "seed_lead_blocks %d not in [%d, %d]", p.SeedLeadBlocks, MinSeedLead, CeilingSeedLead)
 	case p.SeedGraceBlocks < 1 || p.SeedGraceBlocks > CeilingSeedLead:
 		return errorsmod.Wrapf(ErrInvalidParams, "seed_grace_blocks %d not in [1, %d]", p.SeedGraceBlocks, CeilingSeedLead)
+	case p.MaxDrawsPerBlock < 1 || p.MaxDrawsPerBlock > CeilingDraws:
+		return errorsmod.Wrapf(ErrInvalidParams, "max_draws_per_block %d not in [1, %d]", p.MaxDrawsPerBlock, CeilingDraws)
 	case p.MaxMissedRounds < 1 || p.MaxMissedRounds > CeilingMissed:
 		return errorsmod.Wrapf(ErrInvalidParams, "max_missed_rounds %d not in [1, %d]", p.MaxMissedRounds, CeilingMissed)
 	case p.MissedRoundsSlashFraction.IsNil() || p.MissedRoundsSlashFraction.IsNegative() || p.MissedRoundsSlashFraction.GT(math.LegacyOneDec()):

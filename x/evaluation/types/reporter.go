@@ -45,12 +45,13 @@ func (r Reporter) SeedContribution(height int64) []byte {
 func (r Reporter) Commit(res *RoundResult) *ResultCommitment {
 	salt := r.Salt(res.EvaluationId, res.Round, res.Attempt, res.ModelId)
 	return &ResultCommitment{EvaluationId: res.EvaluationId, Round: res.Round, Attempt: res.Attempt, ModelId: res.ModelId,
-		Hash: ResultCommitmentHash(res.EvaluationId, res.Round, res.Attempt, res.ModelId, res.Correct, res.TraceRoot, res.Leaves, salt, r.Address)}
+		Hash: ResultCommitmentHash(res.EvaluationId, res.Round, res.Attempt, res.ModelId, res.Correct, res.TraceRoot, res.Leaves,
+			res.Abstain, salt, r.Address)}
 }
 
 // Reveal opens the reporter's commitment to a result.
 func (r Reporter) Reveal(res *RoundResult) *ResultReveal {
 	return &ResultReveal{EvaluationId: res.EvaluationId, Round: res.Round, Attempt: res.Attempt, ModelId: res.ModelId,
-		Correct: res.Correct, TraceRoot: res.TraceRoot, Leaves: res.Leaves,
+		Correct: res.Correct, TraceRoot: res.TraceRoot, Leaves: res.Leaves, Abstain: res.Abstain,
 		Salt: r.Salt(res.EvaluationId, res.Round, res.Attempt, res.ModelId)}
 }

@@ -1,6 +1,7 @@
 package types
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 
@@ -35,25 +36,28 @@ func (p Params) Limits(height int64) ExtensionLimits {
 		MaxResultsPerExtension: p.MaxResultsPerExtension}
 }
 
-// ResultCommitmentHash is what a validator commits to for a result:
-// SHA-256(domain ‖ evaluation (8 bytes BE) ‖ round (4) ‖ attempt (4) ‖
-// model (8) ‖ correct (8) ‖ leaves (8) ‖ trace root (32) ‖ salt (32) ‖
-// validator's consensus address). The address makes a commitment useless to
-// anyone else: a copier that replays another validator's commitment and,
-// later, its reveal, does not match.
+// ResultCommitmentHash is what a validator commits to for a result (or an
+// abstention): SHA-256(domain ‖ evaluation (8 bytes BE) ‖ round (4) ‖
+// attempt (4) ‖ model (8) ‖ correct (8) ‖ leaves (8) ‖ abstain (1) ‖
+// trace root (32) ‖ salt (32) ‖ validator's consensus address). The
+// address makes a commitment useless to anyone else: a copier that replays
+// another validator's commitment and, later, its reveal, does not match.
 func ResultCommitmentHash(evaluation uint64, round, attempt uint32, model, correct uint64, traceRoot []byte, leaves uint64,
-	salt, validator []byte,
+	abstain bool, salt, validator []byte,
 ) []byte {
 	h := sha256.New()
 	h.Write([]byte(resultCommitDomain))
-	var buf [44]byte
+	var buf [41]byte
 	binary.BigEndian.PutUint64(buf[0:8], evaluation)
 	binary.BigEndian.PutUint32(buf[8:12], round)
 	binary.BigEndian.PutUint32(buf[12:16], attempt)
 	binary.BigEndian.PutUint64(buf[16:24], model)
 	binary.BigEndian.PutUint64(buf[24:32], correct)
 	binary.BigEndian.PutUint64(buf[32:40], leaves)
-	h.Write(buf[:40])
+	if abstain {
+		buf[40] = 1
+	}
+	h.Write(buf[:])
 	h.Write(traceRoot)
 	h.Write(salt)
 	h.Write(validator)
@@ -62,7 +66,16 @@ func ResultCommitmentHash(evaluation uint64, round, attempt uint32, model, corre
 
 // Hash is the commitment this reveal opens, for validator.
 func (r *ResultReveal) Hash(validator []byte) []byte {
-	return ResultCommitmentHash(r.EvaluationId, r.Round, r.Attempt, r.ModelId, r.Correct, r.TraceRoot, r.Leaves, r.Salt, validator)
+	return ResultCommitmentHash(r.EvaluationId, r.Round, r.Attempt, r.ModelId, r.Correct, r.TraceRoot, r.Leaves, r.Abstain, r.Salt, validator)
+}
+
+// AbstainRoot is the trace root of an abstention: all zero.
+var AbstainRoot = make([]byte, TraceRootLen)
+
+// Abstention is what a sidecar reports for a model it could not evaluate.
+func Abstention(evaluation uint64, round, attempt uint32, model uint64) *RoundResult {
+	return &RoundResult{EvaluationId: evaluation, Round: round, Attempt: attempt, ModelId: model,
+		TraceRoot: append([]byte(nil), AbstainRoot...), Abstain: true}
 }
 
 // SeedCommitmentHash is what a validator commits to for its contribution to
@@ -132,6 +145,8 @@ func (ve *VoteExtension) validate(p ExtensionLimits) error {
 			return bad("reveal %d: trace_root of %d bytes, want %d", i, len(r.TraceRoot), TraceRootLen)
 		case len(r.Salt) != SaltLen:
 			return bad("reveal %d: salt of %d bytes, want %d", i, len(r.Salt), SaltLen)
+		case r.Abstain && (r.Correct != 0 || r.Leaves != 0 || !bytes.Equal(r.TraceRoot, AbstainRoot)):
+			return bad("reveal %d: an abstention carries no score, no leaves and a zero root", i)
 		case i > 0 && !keyLess(ve.Reveals[i-1].key(), r.key()):
 			return bad("reveal %d: not in strictly increasing (evaluation, round, model) order", i)
 		}

@@ -219,7 +219,7 @@ func newKeepers(t testing.TB) *fixture {
 	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[types.StoreKey]), f.ek, f.staking, f.slashing, f.bank, f.bank, authority)
 	f.ek.SetDisputeKeeper(f.k)
 	egs := evaluationtypes.DefaultGenesis()
-	egs.Params.ChallengeWindowBlocks = 2
+	egs.Params.SeedLeadBlocks, egs.Params.RevealWindowBlocks, egs.Params.ChallengeWindowBlocks = 3, 3, 3
 	require.NoError(t, f.ek.InitGenesis(ctx, *egs))
 	require.NoError(t, f.k.InitGenesis(ctx, *types.DefaultGenesis()))
 	f.msg, f.q = keeper.NewMsgServerImpl(f.k), keeper.NewQueryServerImpl(f.k)
