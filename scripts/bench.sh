@@ -34,7 +34,7 @@ step "3. evaluation runtime against gorgonia (and the demo's trained models)"
   go test -run '^$' -bench 'ZooMNIST|TrainedMNIST' -count 3 -timeout 30m .) >"$out/runtime.txt"
 
 step "4. vote extensions: PreBlocker and block time"
-go test -run '^$' -bench 'ProcessCommit' -count "$count" ./x/evaluation/keeper/ >"$out/preblocker.txt"
+go test -run '^$' -bench 'ProcessCommit' -benchtime 50x -count "$count" ./x/evaluation/keeper/ >"$out/preblocker.txt"
 go test -run '^$' -bench 'ProcessProposal' -count "$count" ./app/ >"$out/proposal.txt"
 go test -run '^$' -bench 'BlockTimeVoteExtensions' -benchtime 1x -count 1 -timeout 20m ./testutil/network/ >"$out/blocktime.txt"
 

@@ -35,6 +35,19 @@ func BenchmarkBlockTimeVoteExtensions(b *testing.B) {
 		var ev evaluationView
 		getJSON(b, net.Nodes[0].API()+"/delphi/evaluation/v1/evaluations/1", &ev)
 		require.Equal(b, "EVALUATION_STATUS_RUNNING", ev.Evaluation.Status, "the evaluation ran through the window")
+		var rounds struct {
+			Rounds []struct {
+				Status string `json:"status"`
+			} `json:"rounds"`
+		}
+		getJSON(b, net.Nodes[0].API()+"/delphi/evaluation/v1/evaluations/1/rounds", &rounds)
+		final := 0
+		for _, r := range rounds.Rounds {
+			if r.Status == "ROUND_STATUS_FINAL" {
+				final++
+			}
+		}
+		require.GreaterOrEqual(b, final, 2, "rounds went through commit and reveal within the window")
 		net.Stop()
 	}
 	b.ReportMetric(without, "ms/block-without-ve")

@@ -34,11 +34,8 @@ func (k Keeper) commitResult(ctx context.Context, height int64, val []byte, c *t
 	if set.of(val) == 0 {
 		return nil
 	}
-	round, err := k.Rounds.Get(ctx, collections.Join(c.EvaluationId, c.Round))
-	if errors.Is(err, collections.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
+	round, err := tb.round(ctx, k, c.EvaluationId, c.Round)
+	if err != nil || round == nil {
 		return err
 	}
 	if round.Status != types.ROUND_STATUS_OPEN || round.Phase != types.ROUND_PHASE_COMMIT || round.Attempt != c.Attempt {
@@ -61,11 +58,8 @@ func (k Keeper) commitResult(ctx context.Context, height int64, val []byte, c *t
 // revealResult opens a validator's commitment, if the round's reveals
 // count and the reveal matches; a reveal that cannot count is a fault.
 func (k Keeper) revealResult(ctx context.Context, height int64, val []byte, rv *types.ResultReveal, tb *tallyBlock) error {
-	round, err := k.Rounds.Get(ctx, collections.Join(rv.EvaluationId, rv.Round))
-	if errors.Is(err, collections.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
+	round, err := tb.round(ctx, k, rv.EvaluationId, rv.Round)
+	if err != nil || round == nil {
 		return err
 	}
 	if round.Attempt != rv.Attempt || (round.Status != types.ROUND_STATUS_OPEN && round.Status != types.ROUND_STATUS_FINAL) {

@@ -101,6 +101,7 @@ func (k Keeper) ProcessCommit(ctx context.Context, info abci.ExtendedCommitInfo,
 			}
 		}
 	}
+	tb.readsDone()
 	if err := k.tallyRevealed(ctx, tb, set); err != nil {
 		return err
 	}

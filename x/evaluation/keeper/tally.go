@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -49,11 +50,42 @@ type tallyBlock struct {
 	committed  map[roundKey]bool
 	rounds     []roundKey
 	cache      map[uint64]*scored
+	// read holds the rounds read while the extensions' reveals and
+	// commitments are recorded, which change no round: a round (whose
+	// eligible set grows with the validators) is decoded once per block,
+	// not once per validator and model. It is dropped before anything
+	// writes rounds (readsDone).
+	read map[roundKey]*types.Round
 }
 
 func newTallyBlock() *tallyBlock {
-	return &tallyBlock{newReveals: map[types.ResultKey][][]byte{}, committed: map[roundKey]bool{}, cache: map[uint64]*scored{}}
+	return &tallyBlock{newReveals: map[types.ResultKey][][]byte{}, committed: map[roundKey]bool{}, cache: map[uint64]*scored{},
+		read: map[roundKey]*types.Round{}}
 }
+
+// round reads a round (nil if unknown), once per block until readsDone.
+func (tb *tallyBlock) round(ctx context.Context, k Keeper, e uint64, r uint32) (*types.Round, error) {
+	rk := roundKey{e, r}
+	if got, ok := tb.read[rk]; ok {
+		return got, nil
+	}
+	got, err := k.Rounds.Get(ctx, collections.Join(e, r))
+	var round *types.Round
+	switch {
+	case err == nil:
+		round = &got
+	case !errors.Is(err, collections.ErrNotFound):
+		return nil, err
+	}
+	if tb.read != nil {
+		tb.read[rk] = round
+	}
+	return round, nil
+}
+
+// readsDone ends the read-only part of the block: from here on rounds
+// change, so they are read from the store again.
+func (tb *tallyBlock) readsDone() { tb.read = nil }
 
 func (tb *tallyBlock) revealed(key types.ResultKey, val []byte) {
 	if _, ok := tb.newReveals[key]; !ok {
