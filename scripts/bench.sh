@@ -35,6 +35,12 @@ step "3. evaluation runtime against gorgonia (and the demo's trained models)"
 
 step "4. vote extensions: PreBlocker and block time"
 go test -run '^$' -bench 'ProcessCommit' -benchtime 50x -count "$count" ./x/evaluation/keeper/ >"$out/preblocker.txt"
+# The same PreBlocker work before commit-reveal, measured in this run from
+# the last commit that tallied plain results (a detached worktree).
+before=75d6e9a
+git worktree add --detach --force "$PWD/build/bench-before" "$before" >/dev/null
+(cd build/bench-before && go test -run '^$' -bench 'PreBlockerTally' -count "$count" ./x/evaluation/keeper/) >"$out/preblocker-before.txt"
+git worktree remove --force "$PWD/build/bench-before"
 go test -run '^$' -bench 'ProcessProposal' -count "$count" ./app/ >"$out/proposal.txt"
 go test -run '^$' -bench 'BlockTimeVoteExtensions' -benchtime 1x -count 1 -timeout 20m ./testutil/network/ >"$out/blocktime.txt"
 

@@ -126,14 +126,9 @@ func tracingCost(plain, traced float64) string {
 	return fmt.Sprintf("%+.0f%%", (plain/traced-1)*100)
 }
 
-// Before commit-reveal (BENCHMARKS.md of 2026-11, the same machine class):
-// the PreBlocker's tally of one block in which every validator's extension
-// carried its results in the clear, µs, by (validators, models).
-var plainTallyMicros = map[[2]int]string{{4, 4}: "131", {4, 16}: "671", {100, 16}: "3290"}
-
 func (r *results) voteExtensions(p printer) {
 	p("## 4. Vote extensions\n\n")
-	p("Results travel commit-then-reveal: a round takes a block in which every validator's extension commits to every model's result, then one in which every validator reveals them and they become final. x/evaluation's PreBlocker work for each (`BenchmarkProcessCommit`: decode, record, tally, with seed contributions), the size of one extension, and the single plain-results tally that did the same job before commit-reveal; median of %d runs.\n\n",
+	p("Results travel commit-then-reveal: a round takes a block in which every validator's extension commits to every model's result, then one in which every validator reveals them and they become final. x/evaluation's PreBlocker work for each (`BenchmarkProcessCommit`: decode, record, tally, with seed contributions), the size of one extension, and the single plain-results tally that did the same job before commit-reveal (`BenchmarkPreBlockerTally` of commit 75d6e9a, measured in this run from a worktree); median of %d runs.\n\n",
 		r.b.runs("BenchmarkProcessCommit/validators=4/models=4/commit", "ns/op"))
 	p("| validators | models | commit block | reveal block (results final) | both | before: one plain tally | bytes per extension (commit / reveal) |\n|---:|---:|---:|---:|---:|---:|---:|\n")
 	var big float64 // µs of both blocks at 100 validators × 16 models
@@ -142,7 +137,7 @@ func (r *results) voteExtensions(p printer) {
 		commit, reveal := r.b.get(n+"commit", "ns/op")/1000, r.b.get(n+"reveal", "ns/op")/1000
 		big = commit + reveal
 		p("| %d | %d | %s µs | %s µs | %s µs | %s µs | %s / %s |\n", c[0], c[1], f(commit), f(reveal), f(commit+reveal),
-			plainTallyMicros[c], f(r.b.get(n+"commit", "bytes/extension")), f(r.b.get(n+"reveal", "bytes/extension")))
+			f(r.b.get(fmt.Sprintf("BenchmarkPreBlockerTally/validators=%d/models=%d", c[0], c[1]), "ns/op")/1000), f(r.b.get(n+"commit", "bytes/extension")), f(r.b.get(n+"reveal", "bytes/extension")))
 	}
 	p("\nCommit-reveal costs more than the plain tally because every validator's commitment to every model is a store entry: at 100 validators × 16 models the commit block writes 1600 of them and the reveal block reads, checks and rewrites each before tallying. The two blocks together take %s%% of one 1 s block.\n",
 		f(big/1e6*100))
