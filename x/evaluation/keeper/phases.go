@@ -15,6 +15,12 @@ import (
 // with nobody left to wait for, reveals may begin at once. Reveals count
 // from the next block on, for reveal_window_blocks.
 func (k Keeper) closeCommitWindows(ctx context.Context, height int64, tb *tallyBlock, set voters) error {
+	if len(set.addrs) == 0 {
+		// A block without a last commit (the first after a genesis
+		// import): nobody to make eligible. Windows due wait for the next
+		// block, whose commit has the validators.
+		return nil
+	}
 	var due []collections.Triple[int64, uint64, uint32]
 	rng := new(collections.Range[collections.Triple[int64, uint64, uint32]]).
 		EndInclusive(collections.Join3(height, uint64(math.MaxUint64), uint32(math.MaxUint32)))

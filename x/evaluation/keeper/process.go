@@ -47,8 +47,9 @@ type signedVote struct {
 // order:
 //
 //  1. seed reveals, then seed commitments; seeds due are fixed or fail;
-//  2. result reveals (rounds whose commit window closed in an earlier
-//     block), then result commitments (rounds still taking them);
+//  2. result commitments (rounds still taking them), then result reveals
+//     (rounds whose commit window closed in an earlier block; a reveal of
+//     a round still taking commitments voids the validator's own);
 //  3. results whose reveals reach more than 2/3 of the power become final,
 //     and their rounds close;
 //  4. commit windows due, or whose every validator has committed, close;
@@ -87,16 +88,19 @@ func (k Keeper) ProcessCommit(ctx context.Context, info abci.ExtendedCommitInfo,
 		return err
 	}
 	tb := newTallyBlock()
+	// Commitments before reveals: a reveal of a round still taking
+	// commitments voids the commitment even when both came in the same
+	// extension.
 	for _, v := range votes {
-		for _, r := range v.ext.Reveals {
-			if err := k.revealResult(ctx, height, v.validator, r, tb); err != nil {
+		for _, c := range v.ext.Commitments {
+			if err := k.commitResult(ctx, height, v.validator, c, set, tb); err != nil {
 				return err
 			}
 		}
 	}
 	for _, v := range votes {
-		for _, c := range v.ext.Commitments {
-			if err := k.commitResult(ctx, height, v.validator, c, set, tb); err != nil {
+		for _, r := range v.ext.Reveals {
+			if err := k.revealResult(ctx, height, v.validator, r, tb); err != nil {
 				return err
 			}
 		}

@@ -260,6 +260,45 @@ func TestARevealBeforeTheWindowClosesVoidsTheCommitment(t *testing.T) {
 	require.Equal(t, uint64(3), p.Faults)
 }
 
+// TestARevealInTheSameExtensionAsItsCommitmentVoidsIt: a validator that
+// commits and, in the same extension, reveals while the window is open
+// shows its result to everyone who may still commit. Its commitment is
+// void (a fault per model), exactly as if the reveal had come a block later.
+func TestARevealInTheSameExtensionAsItsCommitmentVoidsIt(t *testing.T) {
+	f := newFixture(t)
+	id, _ := twoRounds(t, f)
+	f.honest(func(m uint64, _ uint32) uint64 { return m })
+	early := f.sim.Validators[1]
+	f.sim.Tamper = func(i int, h int64, ve *types.VoteExtension) {
+		if i == 1 && h == 104 {
+			for m := uint64(1); m <= 3; m++ {
+				ve.Reveals = append(ve.Reveals, early.Reveal(&types.RoundResult{EvaluationId: id, Round: 0, ModelId: m,
+					Correct: m, TraceRoot: root(byte(m + 0)), Leaves: 12}))
+			}
+		}
+	}
+	f.runTo(t, 105)
+	cs, err := f.q.Commitments(f.ctx, &types.QueryCommitmentsRequest{Id: id, Round: 0})
+	require.NoError(t, err)
+	voided := 0
+	for _, c := range cs.Commitments {
+		if c.Validator == f.valHex(1) {
+			require.Equal(t, types.COMMITMENT_STATUS_VOIDED, c.Status, "model %d", c.ModelId)
+			voided++
+		}
+	}
+	require.Equal(t, 3, voided)
+	f.runTo(t, 109)
+	for m := uint64(1); m <= 3; m++ {
+		got, final := f.result(t, id, 0, m)
+		require.True(t, final)
+		require.Equal(t, []string{f.valHex(0), f.valHex(2), f.valHex(3)}, got.Validators)
+	}
+	p, err := f.k.Participations.Get(f.ctx, early.Address)
+	require.NoError(t, err)
+	require.Equal(t, uint64(3), p.Faults)
+}
+
 // TestPenaltiesNeverHaltTheChain: when x/slashing refuses (the validator
 // unbonded meanwhile), the penalty is skipped with an event and the block
 // goes on.

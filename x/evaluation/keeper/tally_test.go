@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	abci "github.com/cometbft/cometbft/abci/types"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -309,4 +310,35 @@ func TestFailedEvaluationCallsHook(t *testing.T) {
 	f.runTo(t, 103+3+50)
 	require.Equal(t, types.EVALUATION_STATUS_FAILED, f.status(t, id))
 	require.Equal(t, []uint64{id}, hooks.failed)
+}
+
+// TestACommitWindowDueInABlockWithoutVotesWaitsForOne: the first block
+// after a genesis import has no last commit, so no validator set to make
+// eligible. A commit window due then stays open to the next block, which
+// closes it with its validators eligible, instead of closing it with
+// nobody to account.
+func TestACommitWindowDueInABlockWithoutVotesWaitsForOne(t *testing.T) {
+	f := newFixture(t)
+	id, _ := twoRounds(t, f)
+	f.honest(func(m uint64, _ uint32) uint64 { return m })
+	f.sim.Tamper = func(i int, h int64, ve *types.VoteExtension) {
+		if i == 3 {
+			ve.Commitments = nil // the window stays open to its deadline
+		}
+	}
+	f.runTo(t, 107)
+	r0 := f.round(t, id, 0)
+	require.Equal(t, int64(108), r0.CommitDeadline)
+	limits, err := f.k.ExtensionLimits(f.ctx, 107)
+	require.NoError(t, err)
+	first := f.ctx.WithBlockHeight(108)
+	require.NoError(t, f.k.ProcessCommit(first, abci.ExtendedCommitInfo{}, limits))
+	r0, err = f.k.Rounds.Get(first, collections.Join(id, uint32(0)))
+	require.NoError(t, err)
+	require.Equal(t, types.ROUND_PHASE_COMMIT, r0.Phase, "nobody to make eligible: the window waits")
+
+	f.runTo(t, 108)
+	r0 = f.round(t, id, 0)
+	require.Equal(t, types.ROUND_PHASE_REVEAL, r0.Phase)
+	require.Len(t, r0.Eligible, 4)
 }
