@@ -17,6 +17,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/collections"
@@ -48,13 +49,16 @@ type Sim struct {
 	// BeginBlock runs after the PreBlocker and before x/evaluation's
 	// BeginBlock: the modules the app orders before it (x/verde).
 	BeginBlock func(ctx sdk.Context)
-	pending    []types.VoteExtension
+	// Seeds are the seeds the chain fixed or failed, by height, as its
+	// events told (the chain prunes a seed's record once it is drawn from).
+	Seeds   map[int64]types.Seed
+	pending []types.VoteExtension
 }
 
 // New is n validators of power 25, with addresses and secrets derived from
 // their index, listed in address order (the order the keeper lists them in).
 func New(k *keeper.Keeper, n int) *Sim {
-	s := &Sim{K: k, Absent: map[int]bool{}}
+	s := &Sim{K: k, Absent: map[int]bool{}, Seeds: map[int64]types.Seed{}}
 	for i := 0; i < n; i++ {
 		addr := sha256.Sum256([]byte(fmt.Sprintf("validator-%d", i)))
 		secret := sha256.Sum256([]byte(fmt.Sprintf("secret-%d", i)))
@@ -68,7 +72,7 @@ func New(k *keeper.Keeper, n int) *Sim {
 // NewWith is validators with these consensus addresses, in this order, of
 // power 25, with secrets derived from their addresses.
 func NewWith(k *keeper.Keeper, addrs [][]byte) *Sim {
-	s := &Sim{K: k, Absent: map[int]bool{}}
+	s := &Sim{K: k, Absent: map[int]bool{}, Seeds: map[int64]types.Seed{}}
 	for _, a := range addrs {
 		secret := sha256.Sum256(append([]byte("secret/"), a...))
 		s.Validators = append(s.Validators, types.Reporter{Address: a, Secret: secret[:]})
@@ -138,6 +142,7 @@ func (s *Sim) Block(t testing.TB, ctx sdk.Context) sdk.Context {
 	limits, err := s.K.ExtensionLimits(ctx, h-1)
 	require.NoError(t, err)
 	require.NoError(t, s.K.ProcessCommit(ctx, s.Commit(t, s.pending), limits))
+	s.recordSeeds(t, ctx)
 	if s.BeginBlock != nil {
 		s.BeginBlock(ctx)
 	}
@@ -212,4 +217,23 @@ func Result(correct uint64, b byte) *types.RoundResult {
 		root[i] = b
 	}
 	return &types.RoundResult{Correct: correct, TraceRoot: root, Leaves: 12}
+}
+
+// recordSeeds keeps the seeds this block's PreBlocker fixed or failed.
+func (s *Sim) recordSeeds(t testing.TB, ctx sdk.Context) {
+	t.Helper()
+	for _, ev := range ctx.EventManager().ABCIEvents() {
+		if ev.Type != proto.MessageName(&types.EventSeedFixed{}) && ev.Type != proto.MessageName(&types.EventSeedFailed{}) {
+			continue
+		}
+		msg, err := sdk.ParseTypedEvent(ev)
+		require.NoError(t, err)
+		switch e := msg.(type) {
+		case *types.EventSeedFixed:
+			s.Seeds[e.Height] = types.Seed{Height: e.Height, Status: types.SEED_STATUS_FIXED, Value: e.Value,
+				FixedHeight: ctx.BlockHeight(), Contributors: e.ContributorAddresses, Power: e.Power}
+		case *types.EventSeedFailed:
+			s.Seeds[e.Height] = types.Seed{Height: e.Height, Status: types.SEED_STATUS_FAILED, FixedHeight: ctx.BlockHeight()}
+		}
+	}
 }

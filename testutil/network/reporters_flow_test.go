@@ -77,12 +77,13 @@ func copyOthers(copied *atomic.Int32) app.Tamper {
 
 type participationView struct {
 	Participations []struct {
-		Validator      string `json:"validator"`
-		MissedInARow   int    `json:"missed_in_a_row"`
-		RoundsReported string `json:"rounds_reported"`
-		RoundsMissed   string `json:"rounds_missed"`
-		Faults         string `json:"faults"`
-		Penalties      string `json:"penalties"`
+		Validator       string `json:"validator"`
+		MissedInARow    int    `json:"missed_in_a_row"`
+		RoundsReported  string `json:"rounds_reported"`
+		RoundsMissed    string `json:"rounds_missed"`
+		RoundsAbstained string `json:"rounds_abstained"`
+		Faults          string `json:"faults"`
+		Penalties       string `json:"penalties"`
 	} `json:"participations"`
 }
 
@@ -171,10 +172,11 @@ func mustHex(t *testing.T, s string) []byte {
 // TestAValidatorThatCannotFetchAnArtifactAbstains: validator 3's sidecar
 // may not fetch file:// URIs, so it cannot obtain any model. At the end of
 // each commit window it abstains: a report (committed, then revealed), not
-// a claim. It misses no round and is never penalised (max_missed_rounds is
-// 2 here, over 3 rounds); it backs no result; the rounds finalize on the
-// other three. So nobody can get an honest validator jailed by serving an
-// artifact to everyone but it.
+// a claim. It backs no result and earns nothing; the rounds finalize on the
+// other three. Its abstentions on models the others evaluated are counted
+// (max_abstained_rounds of them in a row would get it penalised, so
+// abstaining is no way to skip the work), but they are not misses: with
+// max_missed_rounds 2 over 3 rounds it is not penalised.
 func TestAValidatorThatCannotFetchAnArtifactAbstains(t *testing.T) {
 	net, _ := startEvaluationSpec(t, network.Setup{Validators: 4, Sidecars: 4, Genesis: maxMissedRounds(2),
 		SidecarConfig: func(i int, cfg *evaluator.Config) {
@@ -205,14 +207,15 @@ func TestAValidatorThatCannotFetchAnArtifactAbstains(t *testing.T) {
 		}
 		for _, p := range parts.Participations {
 			if p.Validator == blocked {
-				return p.RoundsReported == "3"
+				return p.RoundsAbstained == "3"
 			}
 		}
 		return false
-	}, 60*time.Second, 500*time.Millisecond, "its three abstentions are counted as reports")
+	}, 60*time.Second, 500*time.Millisecond, "its three abstentions are counted")
 	for _, p := range parts.Participations {
 		if p.Validator == blocked {
 			require.Contains(t, []string{"", "0"}, p.RoundsMissed)
+			require.Contains(t, []string{"", "0"}, p.RoundsReported)
 			require.Contains(t, []string{"", "0"}, p.Penalties)
 		}
 	}

@@ -17,7 +17,6 @@ import (
 	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
-	"github.com/delphi-network/delphi/testutil/evalsim"
 	"github.com/delphi-network/delphi/testutil/fakebank"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
@@ -359,35 +358,6 @@ func TestAlignedRoundsCountOnce(t *testing.T) {
 	require.Equal(t, uint32(1), p.MissedInARow, "but they were accounted in one block")
 	require.Zero(t, p.Penalties)
 	require.Empty(t, vs.slashed)
-}
-
-// TestAnAbstentionIsAReportNotAClaim: validator 3 cannot get the artifacts
-// (here: its sidecar reports abstentions). It commits to and reveals its
-// abstentions, so it misses no round and is never penalised; it is on no
-// result and earns nothing; the rounds finalize on the other three.
-func TestAnAbstentionIsAReportNotAClaim(t *testing.T) {
-	f, vs := newReportingFixture(t)
-	id := threeRounds(t, f)
-	f.sim.Results = f.sim.Claims(func(i int, r types.Round, m uint64) *types.RoundResult {
-		if i == 3 {
-			return types.Abstention(r.EvaluationId, r.Round, r.Attempt, m)
-		}
-		return evalsim.Result(40, byte(m))
-	})
-	f.runTo(t, 125)
-	require.Equal(t, types.EVALUATION_STATUS_FINALIZED, f.status(t, id))
-	for r := uint32(0); r < 3; r++ {
-		got, final := f.result(t, id, r, 1)
-		require.True(t, final)
-		require.NotContains(t, got.Validators, f.valHex(3))
-	}
-	p, err := f.k.Participations.Get(f.ctx, f.sim.Validators[3].Address)
-	require.NoError(t, err)
-	require.Equal(t, uint64(3), p.RoundsReported)
-	require.Zero(t, p.RoundsMissed)
-	require.Zero(t, p.Faults)
-	require.Empty(t, vs.slashed)
-	require.Empty(t, f.disagreements(t), "an abstention disagrees with nobody")
 }
 
 // TestOnlyValidatorsOfTheRoundAreCounted: a validator without power when a

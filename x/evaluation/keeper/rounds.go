@@ -69,7 +69,7 @@ func (k Keeper) drawDue(ctx context.Context, height int64) error {
 		case types.SEED_STATUS_PENDING:
 			continue
 		case types.SEED_STATUS_FAILED:
-			if err := k.Draws.Remove(ctx, key); err != nil {
+			if err := k.doneWithDraw(ctx, key); err != nil {
 				return err
 			}
 			at, err := k.scheduleDraw(ctx, key.K2(), key.K3(), height)
@@ -80,7 +80,7 @@ func (k Keeper) drawDue(ctx context.Context, height int64) error {
 				return err
 			}
 		default:
-			if err := k.Draws.Remove(ctx, key); err != nil {
+			if err := k.doneWithDraw(ctx, key); err != nil {
 				return err
 			}
 			value, err := hex.DecodeString(seed.Value)
@@ -97,6 +97,28 @@ func (k Keeper) drawDue(ctx context.Context, height int64) error {
 		}
 	}
 	return nil
+}
+
+// doneWithDraw removes a draw that was taken (or moved to a later seed)
+// and, with the last draw of its seed, the seed's record: the round keeps
+// the seed it was drawn with, and EventSeedFixed who made it, so a chain's
+// state does not grow with every height it ever drew at.
+func (k Keeper) doneWithDraw(ctx context.Context, key collections.Triple[int64, uint64, uint32]) error {
+	if err := k.Draws.Remove(ctx, key); err != nil {
+		return err
+	}
+	it, err := k.Draws.Iterate(ctx, collections.NewPrefixedTripleRange[int64, uint64, uint32](key.K1()))
+	if err != nil {
+		return err
+	}
+	more := it.Valid()
+	if err := it.Close(); err != nil {
+		return err
+	}
+	if more {
+		return nil
+	}
+	return k.Seeds.Remove(ctx, key.K1())
 }
 
 // setSeedHeight records on a redraw-waiting round the seed it now waits for.
@@ -231,8 +253,13 @@ func (k Keeper) clearAttempt(ctx context.Context, e types.Evaluation, r uint32) 
 			return err
 		}
 	}
+	return k.clearCommitments(ctx, e.Id, r)
+}
+
+// clearCommitments removes a round's commitments.
+func (k Keeper) clearCommitments(ctx context.Context, id uint64, r uint32) error {
 	var keys []collections.Quad[uint64, uint32, uint64, []byte]
-	if err := k.Commitments.Walk(ctx, collections.NewSuperPrefixedQuadRange[uint64, uint32, uint64, []byte](e.Id, r),
+	if err := k.Commitments.Walk(ctx, collections.NewSuperPrefixedQuadRange[uint64, uint32, uint64, []byte](id, r),
 		func(key collections.Quad[uint64, uint32, uint64, []byte], _ types.Commitment) (bool, error) {
 			keys = append(keys, key)
 			return false, nil
@@ -323,8 +350,12 @@ func (k Keeper) failOpenRounds(ctx context.Context, id uint64) error {
 		return err
 	}
 	for _, r := range open {
-		r.Status = types.ROUND_STATUS_FAILED
+		r.Status, r.Eligible = types.ROUND_STATUS_FAILED, nil
 		if err := k.Rounds.Set(ctx, collections.Join(r.EvaluationId, r.Round), r); err != nil {
+			return err
+		}
+		// A failed round is never accounted: its commitments are done with.
+		if err := k.clearCommitments(ctx, r.EvaluationId, r.Round); err != nil {
 			return err
 		}
 	}

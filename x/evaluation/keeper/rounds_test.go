@@ -91,11 +91,11 @@ func TestRoundsAreDrawnWithTheValidatorsSeeds(t *testing.T) {
 		want := types.RoundSeed(id, uint32(i), 0, f.seedValue(height))
 		require.Equal(t, hex.EncodeToString(want[:]), r.Seed, "round %d's seed is the validators' revealed contributions", i)
 
-		seed, err := f.q.Seed(f.ctx, &types.QuerySeedRequest{Height: height})
-		require.NoError(t, err)
-		require.Equal(t, types.SEED_STATUS_FIXED, seed.Seed.Status)
-		require.Len(t, seed.Seed.Contributors, 4)
-		require.Empty(t, seed.Contributions, "the entries are pruned once the seed is fixed")
+		seed := f.seed(t, height)
+		require.Equal(t, types.SEED_STATUS_FIXED, seed.Status)
+		require.Len(t, seed.Contributors, 4)
+		_, err := f.q.Seed(f.ctx, &types.QuerySeedRequest{Height: height})
+		require.Error(t, err, "a seed's record is pruned once its draws are done")
 	}
 	// The seed depends on every input.
 	s := types.RoundSeed(1, 0, 0, f.seedValue(103))
@@ -155,9 +155,7 @@ func TestRoundScheduleSurvivesGenesisExport(t *testing.T) {
 	// an export has no last commit), so that seed fails and the round is
 	// drawn at the next one.
 	g.runTo(t, 109)
-	seed, err := g.k.Seeds.Get(g.ctx, 109)
-	require.NoError(t, err)
-	require.Equal(t, types.SEED_STATUS_FAILED, seed.Status)
+	require.Equal(t, types.SEED_STATUS_FAILED, g.seed(t, 109).Status)
 	g.runTo(t, 112)
 	rounds := g.rounds(t, id)
 	require.Len(t, rounds, 3, "the imported chain draws the next round")

@@ -233,5 +233,6 @@ func (k Keeper) endSeed(ctx context.Context, h, height int64, contributions []ty
 	if failure != "" {
 		return emit(ctx, &types.EventSeedFailed{Height: h, Reason: failure})
 	}
-	return emit(ctx, &types.EventSeedFixed{Height: h, Value: seed.Value, Contributors: uint32(len(contributions)), Power: power})
+	return emit(ctx, &types.EventSeedFixed{Height: h, Value: seed.Value, Contributors: uint32(len(contributions)), Power: power,
+		ContributorAddresses: seed.Contributors})
 }

@@ -53,7 +53,9 @@ func DefaultParams() Params {
 		RevealWindowBlocks:        5,
 		SeedLeadBlocks:            4,
 		SeedGraceBlocks:           2,
+		SeedMaxWaitBlocks:         8,
 		MaxMissedRounds:           8,
+		MaxAbstainedRounds:        64,
 		MaxDrawsPerBlock:          32,
 		MissedRoundsSlashFraction: math.LegacyNewDecWithPrec(1, 4),
 	}
@@ -108,10 +110,14 @@ func (p Params) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidParams, "seed_lead_blocks %d not in [%d, %d]", p.SeedLeadBlocks, MinSeedLead, CeilingSeedLead)
 	case p.SeedGraceBlocks < 1 || p.SeedGraceBlocks > CeilingSeedLead:
 		return errorsmod.Wrapf(ErrInvalidParams, "seed_grace_blocks %d not in [1, %d]", p.SeedGraceBlocks, CeilingSeedLead)
+	case p.SeedMaxWaitBlocks < p.SeedGraceBlocks || p.SeedMaxWaitBlocks > CeilingSeedLead:
+		return errorsmod.Wrapf(ErrInvalidParams, "seed_max_wait_blocks %d not in [seed_grace_blocks %d, %d]", p.SeedMaxWaitBlocks, p.SeedGraceBlocks, CeilingSeedLead)
 	case p.MaxDrawsPerBlock < 1 || p.MaxDrawsPerBlock > CeilingDraws:
 		return errorsmod.Wrapf(ErrInvalidParams, "max_draws_per_block %d not in [1, %d]", p.MaxDrawsPerBlock, CeilingDraws)
 	case p.MaxMissedRounds < 1 || p.MaxMissedRounds > CeilingMissed:
 		return errorsmod.Wrapf(ErrInvalidParams, "max_missed_rounds %d not in [1, %d]", p.MaxMissedRounds, CeilingMissed)
+	case p.MaxAbstainedRounds < 1 || p.MaxAbstainedRounds > CeilingMissed:
+		return errorsmod.Wrapf(ErrInvalidParams, "max_abstained_rounds %d not in [1, %d]", p.MaxAbstainedRounds, CeilingMissed)
 	case p.MissedRoundsSlashFraction.IsNil() || p.MissedRoundsSlashFraction.IsNegative() || p.MissedRoundsSlashFraction.GT(math.LegacyOneDec()):
 		return errorsmod.Wrapf(ErrInvalidParams, "missed_rounds_slash_fraction %s not in [0, 1]", p.MissedRoundsSlashFraction)
 	}
