@@ -19,9 +19,10 @@ import (
 // whose seed is pending: validators commit to a random 32-byte contribution
 // in their extensions of heights ≤ H−2 (recorded by the block of H−1 at the
 // latest) and reveal it from height H−1 (counted from the block of H on).
-// The set of contributors is fixed before anyone reveals, the proposer
-// cannot choose which reveals count (the seed waits for every committed
-// contributor), and one honest contribution makes the value unpredictable.
+// The set of contributors is fixed before anyone reveals, a proposer cannot
+// choose which reveals count (the seed waits for every committed
+// contributor that was not heard withholding), and one honest contribution
+// makes the value unpredictable.
 // See README "Seeds" for the bias that remains.
 
 // needSeed opens the seed of height for commitments, if it is not already.
@@ -58,6 +59,9 @@ func (k Keeper) processSeeds(ctx context.Context, height int64, votes []signedVo
 				return err
 			}
 		}
+	}
+	if err := k.markWithheld(ctx, height, votes); err != nil {
+		return err
 	}
 	for _, v := range votes {
 		for _, c := range v.ext.SeedCommitments {
@@ -119,18 +123,63 @@ func (k Keeper) revealSeed(ctx context.Context, height int64, val []byte, r *typ
 	return k.SeedEntries.Set(ctx, key, entry)
 }
 
+// markWithheld records, for every seed whose reveals count by now, the
+// committed contributors that were heard in this block (their signed
+// extension is in it) without a reveal that opened their commitment: they
+// withhold it. A contributor whose vote is absent, or whose extension a
+// proposer left out, was not heard; it may have been censored.
+func (k Keeper) markWithheld(ctx context.Context, height int64, votes []signedVote) error {
+	var due []int64
+	if err := k.PendingSeeds.Walk(ctx, new(collections.Range[int64]).EndInclusive(height), func(h int64) (bool, error) {
+		due = append(due, h)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	for _, h := range due {
+		for _, v := range votes {
+			key := collections.Join(h, v.validator)
+			entry, err := k.SeedEntries.Get(ctx, key)
+			if errors.Is(err, collections.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if len(entry.Value) > 0 || entry.Withheld {
+				continue
+			}
+			entry.Withheld = true
+			if err := k.SeedEntries.Set(ctx, key, entry); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // resolveSeeds fixes or fails every pending seed whose height has come.
 //
 // More than 2/3 of the power must have committed: then, with less than
 // 1/3 byzantine, more than 1/3 of honest power committed and will reveal.
 // Less fails the seed at once (no more commitments can come) and its draws
-// move to a later seed. The seed waits for every committed contributor
-// that is still a validator, for at most seed_grace_blocks; then it is
-// fixed with what was revealed, if that is more than 1/3 of the power (so
-// at least one honest contribution is in it; a set of byzantine
-// contributions alone could have been chosen together in advance). A
-// contributor that withholds its reveal cannot stop the seed, only choose
-// whether it is in it, and its withholding is recorded as a fault.
+// move to a later seed. Otherwise the seed waits for every committed
+// contributor that is still a validator:
+//
+//   - every one revealed: the seed is fixed;
+//   - after seed_grace_blocks, every one missing was heard without its
+//     reveal (withheld): it is fixed with what was revealed;
+//   - after seed_max_wait_blocks: it is fixed with what was revealed,
+//     whoever is missing.
+//
+// Fixing needs what was revealed to be more than 1/3 of the power (so at
+// least one honest contribution is in it; byzantine contributions alone
+// could have been chosen together in advance); less fails the seed. A
+// withholder cannot stop the seed, only choose whether it is in it, and is
+// recorded as a fault. A proposer that leaves honest contributions out of
+// its block (it sees them all one block early) to choose the seed must be
+// the proposer of every block to seed_max_wait_blocks; contributors it
+// left out are not faulted.
 func (k Keeper) resolveSeeds(ctx context.Context, height int64, set voters) error {
 	if set.total == 0 {
 		return nil // no validator set to weigh contributions by (a chain's first block)
@@ -149,7 +198,7 @@ func (k Keeper) resolveSeeds(ctx context.Context, height int64, set voters) erro
 	}
 	for _, h := range due {
 		var committed, revealed int64
-		all := true
+		all, heard := true, true
 		var contributions []types.Contribution
 		err := k.SeedEntries.Walk(ctx, collections.NewPrefixedPairRange[int64, []byte](h),
 			func(key collections.Pair[int64, []byte], e types.SeedEntry) (bool, error) {
@@ -160,16 +209,19 @@ func (k Keeper) resolveSeeds(ctx context.Context, height int64, set voters) erro
 					contributions = append(contributions, types.Contribution{Validator: key.K2(), Value: e.Value})
 				} else if power > 0 {
 					all = false
+					heard = heard && e.Withheld
 				}
 				return false, nil
 			})
 		if err != nil {
 			return err
 		}
+		// Bounded: the waits by params, h by the schedule.
+		graceOver, waitOver := height >= h+int64(p.SeedGraceBlocks), height >= h+int64(p.SeedMaxWaitBlocks)
 		switch {
 		case !set.moreThanTwoThirds(committed):
 			err = k.endSeed(ctx, h, height, nil, 0, fmt.Sprintf("only %d of %d power committed", committed, set.total))
-		case all || height >= h+int64(p.SeedGraceBlocks):
+		case all || (graceOver && heard) || waitOver:
 			if !all {
 				if err := k.withheld(ctx, h, set); err != nil {
 					return err
@@ -189,12 +241,12 @@ func (k Keeper) resolveSeeds(ctx context.Context, height int64, set voters) erro
 }
 
 // withheld records a fault against every validator that committed to the
-// seed of h and did not reveal its contribution in time.
+// seed of h and was heard without revealing its contribution.
 func (k Keeper) withheld(ctx context.Context, h int64, set voters) error {
 	var late [][]byte
 	if err := k.SeedEntries.Walk(ctx, collections.NewPrefixedPairRange[int64, []byte](h),
 		func(key collections.Pair[int64, []byte], e types.SeedEntry) (bool, error) {
-			if len(e.Value) == 0 && set.of(key.K2()) > 0 {
+			if len(e.Value) == 0 && e.Withheld && set.of(key.K2()) > 0 {
 				late = append(late, key.K2())
 			}
 			return false, nil

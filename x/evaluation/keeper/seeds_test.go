@@ -139,3 +139,51 @@ func TestLateSeedCommitmentsAndBadRevealsCountForNothing(t *testing.T) {
 	require.NoError(t, err)
 	require.Positive(t, p.Faults)
 }
+
+// TestAProposerCannotChooseTheSeedByLeavingContributionsOut: every
+// contribution to the seed of 103 is public in the extensions of 102, so
+// the proposers of 103, 104, 105 (the grace) could each leave one honest
+// validator's vote out of their blocks and choose, between the seeds with
+// and without it, the one whose items suit them. A contributor that was
+// not heard is waited for (up to seed_max_wait_blocks), so the seed comes
+// out the same whoever is left out, and nobody is faulted for a vote a
+// proposer dropped.
+func TestAProposerCannotChooseTheSeedByLeavingContributionsOut(t *testing.T) {
+	seedWithout := func(t *testing.T, left int) types.Seed {
+		f := newFixture(t)
+		scheduleThreeRounds(t, f)
+		f.runTo(t, 102)
+		f.sim.Absent[left] = true
+		f.runTo(t, 105) // 103 + seed_grace_blocks
+		require.Equal(t, types.SEED_STATUS_PENDING, f.seed(t, 103).Status)
+		delete(f.sim.Absent, left)
+		f.runTo(t, 106)
+		for i := range f.sim.Validators {
+			require.Zero(t, f.participation(t, i).Faults, "validator %d", i)
+		}
+		s := f.seed(t, 103)
+		require.Equal(t, f.seedOf(103, 0, 1, 2, 3), s.Value)
+		return s
+	}
+	require.Equal(t, seedWithout(t, 0).Value, seedWithout(t, 1).Value)
+}
+
+// TestAContributorNeverHeardIsWaitedForUpToTheMaximum: a validator that
+// committed and then is never heard again (down, or every proposer leaves
+// it out) holds the seed for seed_max_wait_blocks; then the seed is fixed
+// without it, and it is not faulted: being unheard proves nothing.
+func TestAContributorNeverHeardIsWaitedForUpToTheMaximum(t *testing.T) {
+	f := newFixture(t)
+	id := scheduleThreeRounds(t, f)
+	f.runTo(t, 102)
+	f.sim.Absent[3] = true
+	f.runTo(t, 110) // 103 + seed_max_wait_blocks (8) - 1
+	require.Equal(t, types.SEED_STATUS_PENDING, f.seed(t, 103).Status)
+	require.Empty(t, f.rounds(t, id))
+	f.runTo(t, 111)
+	s := f.seed(t, 103)
+	require.Equal(t, types.SEED_STATUS_FIXED, s.Status)
+	require.Equal(t, f.seedOf(103, 0, 1, 2), s.Value)
+	require.Zero(t, f.participation(t, 3).Faults)
+	require.Len(t, f.rounds(t, id), 1)
+}
