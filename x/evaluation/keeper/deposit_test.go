@@ -161,10 +161,11 @@ func TestFullExtensionsKeepWhatPaidTheMost(t *testing.T) {
 	}
 }
 
-// TestDrawsPerBlockAreBounded: rounds of many evaluations on one schedule
-// are drawn at most max_draws_per_block a block, the rest in the next
-// blocks with the same seed, so one block's hooks never work through an
-// unbounded number of rounds.
+// TestDrawsPerBlockAreBounded: evaluations created on one schedule reserve
+// their draws at most max_draws_per_block a height, the rest at the next
+// heights with room, so one block's hooks never work through an unbounded
+// number of rounds, and each evaluation's deadline counts from its own
+// reserved draw.
 func TestDrawsPerBlockAreBounded(t *testing.T) {
 	f := newFixture(t)
 	p, err := f.k.Params.Get(f.ctx)
@@ -194,9 +195,12 @@ func TestDrawsPerBlockAreBounded(t *testing.T) {
 		f.runTo(t, want.height)
 		require.Equal(t, want.opened, opened(), "at height %d", want.height)
 	}
-	for id := uint64(1); id <= 8; id++ {
-		r, err := f.k.GetRound(f.ctx, id, 0)
+	for id, want := range []int64{103, 103, 103, 104, 104, 104, 105, 105} {
+		r, err := f.k.GetRound(f.ctx, uint64(id+1), 0)
 		require.NoError(t, err)
-		require.Equal(t, int64(103), r.SeedHeight, "one seed for all")
+		require.Equal(t, want, r.SeedHeight, "evaluation %d", id+1)
+		e, err := f.k.Evaluations.Get(f.ctx, uint64(id+1))
+		require.NoError(t, err)
+		require.Equal(t, want+50, e.DeadlineHeight)
 	}
 }

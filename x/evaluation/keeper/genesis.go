@@ -122,6 +122,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 // deadlines and reveal ends of live rounds; the deadlines of live
 // evaluations and the evaluations waiting out their challenge window.
 func (k Keeper) rebuildIndexes(ctx context.Context) error {
+	if err := k.Draws.Walk(ctx, nil, func(key collections.Triple[int64, uint64, uint32]) (bool, error) {
+		return false, k.addLoad(ctx, key.K1(), 1)
+	}); err != nil {
+		return err
+	}
 	if err := k.Seeds.Walk(ctx, nil, func(h int64, s types.Seed) (bool, error) {
 		if s.Status == types.SEED_STATUS_PENDING {
 			return false, k.PendingSeeds.Set(ctx, h)

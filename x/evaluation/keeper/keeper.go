@@ -43,6 +43,10 @@ type Keeper struct {
 	// they wait for: each live evaluation's next round, and timed-out
 	// rounds awaiting their redraw.
 	Draws collections.KeySet[collections.Triple[int64, uint64, uint32]]
+	// DrawLoad counts the draws waiting at each height, so a new
+	// evaluation reserves its rounds' draws at heights with room (derived
+	// from Draws; rebuilt on genesis import).
+	DrawLoad collections.Map[int64, uint32]
 	// Results holds final results by (evaluation, round, model).
 	Results collections.Map[collections.Triple[uint64, uint32, uint64], types.Result]
 	// Disagreements holds every claim that differed from a final result.
@@ -108,7 +112,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, deps ty
 		Evaluations:     collections.NewMap(sb, types.EvaluationsKey, "evaluations", collections.Uint64Key, codec.CollValue[types.Evaluation](cdc)),
 		Rounds: collections.NewMap(sb, types.RoundsKey, "rounds",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint32Key), codec.CollValue[types.Round](cdc)),
-		Draws: collections.NewKeySet(sb, types.DrawsKey, "draws", triple),
+		Draws:    collections.NewKeySet(sb, types.DrawsKey, "draws", triple),
+		DrawLoad: collections.NewMap(sb, types.DrawLoadKey, "draw_load", collections.Int64Key, collections.Uint32Value),
 		Results: collections.NewMap(sb, types.ResultsKey, "results",
 			collections.TripleKeyCodec(collections.Uint64Key, collections.Uint32Key, collections.Uint64Key),
 			codec.CollValue[types.Result](cdc)),

@@ -309,7 +309,7 @@ func TestGenesisRoundTripAndPagination(t *testing.T) {
 		f.model(t, f.alice, "m"+string(rune('a'+i)))
 	}
 	_, err := f.msg.CreateEvaluation(f.ctx, &types.MsgCreateEvaluation{Creator: f.bob, BenchmarkId: 1, ModelIds: []uint64{1, 2, 3},
-		Rounds: 2, ItemsPerRound: 10, BlocksBetweenRounds: 2, StartDelay: 1, DeadlineBlocks: 5})
+		Rounds: 2, ItemsPerRound: 10, BlocksBetweenRounds: 2, StartDelay: 1, DeadlineBlocks: 8})
 	require.NoError(t, err)
 
 	page, err := f.q.Models(f.ctx, &types.QueryModelsRequest{Pagination: &query.PageRequest{Limit: 2, CountTotal: true}})

@@ -73,15 +73,21 @@ func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvalua
 		return none, errorsmod.Wrapf(bad, "blocks_between_rounds %d below the minimum %d", msg.BlocksBetweenRounds, params.MinBlocksBetweenRounds)
 	case msg.StartDelay < 1:
 		return none, errorsmod.Wrap(bad, "start_delay must be at least 1 block")
-	case msg.DeadlineBlocks < 1:
-		return none, errorsmod.Wrap(bad, "deadline_blocks must be at least 1 block")
+	case msg.DeadlineBlocks < params.CommitWindowBlocks+params.RevealWindowBlocks:
+		// The last round must be able to finish when a validator is
+		// down: its commit window runs to its end, then the reveals.
+		return none, errorsmod.Wrapf(bad, "deadline_blocks %d is shorter than a round's commit and reveal windows (%d)",
+			msg.DeadlineBlocks, params.CommitWindowBlocks+params.RevealWindowBlocks)
 	}
 	// Checked in uint64 before any conversion: each term is bounded, so the
 	// sum cannot wrap.
 	if msg.StartDelay > MaxScheduleBlocks || msg.BlocksBetweenRounds > MaxScheduleBlocks || msg.DeadlineBlocks > MaxScheduleBlocks {
 		return none, errorsmod.Wrapf(bad, "start_delay, blocks_between_rounds and deadline_blocks must each be at most %d", MaxScheduleBlocks)
 	}
-	span := msg.StartDelay + uint64(msg.Rounds-1)*msg.BlocksBetweenRounds + msg.DeadlineBlocks
+	// The reservations may each land up to the seed lead plus
+	// slotSearchBlocks later than wanted.
+	span := msg.StartDelay + uint64(msg.Rounds-1)*msg.BlocksBetweenRounds + msg.DeadlineBlocks +
+		uint64(msg.Rounds)*(params.SeedLeadBlocks+uint64(slotSearchBlocks))
 	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	if span > uint64(math.MaxInt64-height) {
 		return none, errorsmod.Wrap(bad, "schedule overflows the block height")
@@ -98,18 +104,24 @@ func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvalua
 	if err != nil {
 		return none, err
 	}
-	// Round 0 is drawn at the first height, start_delay blocks away or
-	// more, whose seed validators have time to commit to.
-	start, err := k.scheduleDraw(ctx, id, 0, height+int64(msg.StartDelay))
-	if err != nil {
-		return none, err
+	// Every round's draw is reserved now (see schedule.go): round 0 at the
+	// first height start_delay blocks away or more whose seed validators
+	// have time to commit to, each next one blocks_between_rounds after
+	// the last, each at the first such height with room.
+	draws := make([]int64, msg.Rounds)
+	want := height + int64(msg.StartDelay)
+	for r := range draws {
+		if draws[r], err = k.reserveDraw(ctx, id, uint32(r), want, true); err != nil {
+			return none, err
+		}
+		// Bounded: each step by the checks above and slotSearchBlocks.
+		want = draws[r] + int64(msg.BlocksBetweenRounds)
 	}
-	// Bounded: the seed lead by params, the rest by the span checked above.
-	deadline := start + int64(span-msg.StartDelay)
+	start, deadline := draws[0], draws[len(draws)-1]+int64(msg.DeadlineBlocks)
 	e := types.Evaluation{
 		Id: id, BenchmarkId: bench.Id, ModelIds: msg.ModelIds, Rounds: msg.Rounds, ItemsPerRound: msg.ItemsPerRound,
 		BlocksBetweenRounds: msg.BlocksBetweenRounds, StartHeight: start, DeadlineHeight: deadline,
-		Creator: msg.Creator, Status: types.EVALUATION_STATUS_SCHEDULED, Deposit: deposit,
+		Creator: msg.Creator, Status: types.EVALUATION_STATUS_SCHEDULED, Deposit: deposit, DrawHeights: draws,
 	}
 	if err := k.Evaluations.Set(ctx, id, e); err != nil {
 		return none, err
@@ -119,6 +131,7 @@ func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvalua
 	}
 	if err := emit(ctx, &types.EventEvaluationCreated{
 		Id: id, BenchmarkId: e.BenchmarkId, ModelIds: e.ModelIds, Rounds: e.Rounds, StartHeight: start, Creator: e.Creator,
+		DrawHeights: draws, DeadlineHeight: deadline,
 	}); err != nil {
 		return none, err
 	}

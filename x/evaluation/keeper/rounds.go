@@ -72,7 +72,14 @@ func (k Keeper) drawDue(ctx context.Context, height int64) error {
 			if err := k.doneWithDraw(ctx, key); err != nil {
 				return err
 			}
-			at, err := k.scheduleDraw(ctx, key.K2(), key.K3(), height)
+			e, err := k.Evaluations.Get(ctx, key.K2())
+			if err != nil {
+				return fmt.Errorf("draw of evaluation %d: %w", key.K2(), err)
+			}
+			if e.Status != types.EVALUATION_STATUS_SCHEDULED && e.Status != types.EVALUATION_STATUS_RUNNING {
+				continue // ended meanwhile: nothing to draw
+			}
+			at, err := k.moveDraw(ctx, &e, key.K3(), height)
 			if err != nil {
 				return err
 			}
@@ -99,12 +106,15 @@ func (k Keeper) drawDue(ctx context.Context, height int64) error {
 	return nil
 }
 
-// doneWithDraw removes a draw that was taken (or moved to a later seed)
-// and, with the last draw of its seed, the seed's record: the round keeps
-// the seed it was drawn with, and EventSeedFixed who made it, so a chain's
-// state does not grow with every height it ever drew at.
+// doneWithDraw removes a draw that was taken, moved to a later seed or
+// released and, with the last draw of its seed, the seed's record: the
+// round keeps the seed it was drawn with, and EventSeedFixed who made it,
+// so a chain's state does not grow with every height it ever drew at.
 func (k Keeper) doneWithDraw(ctx context.Context, key collections.Triple[int64, uint64, uint32]) error {
 	if err := k.Draws.Remove(ctx, key); err != nil {
+		return err
+	}
+	if err := k.addLoad(ctx, key.K1(), -1); err != nil {
 		return err
 	}
 	it, err := k.Draws.Iterate(ctx, collections.NewPrefixedTripleRange[int64, uint64, uint32](key.K1()))
@@ -118,7 +128,17 @@ func (k Keeper) doneWithDraw(ctx context.Context, key collections.Triple[int64, 
 	if more {
 		return nil
 	}
-	return k.Seeds.Remove(ctx, key.K1())
+	// No draw waits for this seed any more (if it is still pending, the
+	// last of them was released by an evaluation that ended): it and its
+	// contributions are done with.
+	h := key.K1()
+	if err := k.PendingSeeds.Remove(ctx, h); err != nil {
+		return err
+	}
+	if err := k.SeedEntries.Clear(ctx, collections.NewPrefixedPairRange[int64, []byte](h)); err != nil {
+		return err
+	}
+	return k.Seeds.Remove(ctx, h)
 }
 
 // setSeedHeight records on a redraw-waiting round the seed it now waits for.
@@ -132,9 +152,10 @@ func (k Keeper) setSeedHeight(ctx context.Context, id uint64, r uint32, at int64
 }
 
 // draw opens round r of an evaluation (its first draw, or the redraw of a
-// round that timed out) on the items its seed selects, starts its commit
-// window, and schedules the evaluation's next round. It opens nothing for
-// an evaluation that ended since the draw was scheduled.
+// round that timed out) on the items its seed selects and starts its
+// commit window (every round's draw was reserved when the evaluation was
+// created). It opens nothing for an evaluation that ended since the draw
+// was reserved.
 func (k Keeper) draw(ctx context.Context, id uint64, r uint32, seedHeight int64, seedValue []byte, height int64) (bool, error) {
 	e, err := k.Evaluations.Get(ctx, id)
 	if err != nil {
@@ -174,12 +195,6 @@ func (k Keeper) open(ctx context.Context, e types.Evaluation, r uint32, seedHeig
 	if e.Status != types.EVALUATION_STATUS_RUNNING {
 		e.Status = types.EVALUATION_STATUS_RUNNING
 		if err := k.Evaluations.Set(ctx, id, e); err != nil {
-			return err
-		}
-	}
-	if first && r+1 < e.Rounds {
-		// Cannot overflow: CreateEvaluation bounded the whole schedule.
-		if _, err := k.scheduleDraw(ctx, id, r+1, height+int64(e.BlocksBetweenRounds)); err != nil {
 			return err
 		}
 	}
@@ -236,7 +251,7 @@ func (k Keeper) retryTimedOut(ctx context.Context, height int64) error {
 		}
 		round.Attempt++
 		round.Status, round.Phase = types.ROUND_STATUS_SEEDING, types.ROUND_PHASE_UNSPECIFIED
-		if round.SeedHeight, err = k.scheduleDraw(ctx, d.evaluation, d.round, height); err != nil {
+		if round.SeedHeight, err = k.moveDraw(ctx, &e, d.round, height); err != nil {
 			return err
 		}
 		if err := k.Rounds.Set(ctx, collections.Join(d.evaluation, d.round), round); err != nil {
@@ -274,16 +289,21 @@ func (k Keeper) clearCommitments(ctx context.Context, id uint64, r uint32) error
 	return nil
 }
 
+// maxEndsPerBlock bounds the evaluations one block fails at their
+// deadline: however many a spammer aligns on one height, the rest wait for
+// the next blocks (still failed, in deadline order, a block or so late).
+const maxEndsPerBlock = 16
+
 // failOverdue fails the live evaluations whose deadline is this height (or
 // passed): their results did not all become final in time. It reads only
 // the Deadlines index, so its cost does not grow with the evaluations that
-// ever existed.
+// ever existed, and fails at most maxEndsPerBlock.
 func (k Keeper) failOverdue(ctx context.Context, height int64) error {
 	var due []collections.Pair[int64, uint64]
 	rng := collections.NewPrefixUntilPairRange[int64, uint64](height)
 	if err := k.Deadlines.Walk(ctx, rng, func(key collections.Pair[int64, uint64]) (bool, error) {
 		due = append(due, key)
-		return false, nil
+		return len(due) >= maxEndsPerBlock, nil
 	}); err != nil {
 		return err
 	}
@@ -321,6 +341,9 @@ func (k Keeper) failEvaluation(ctx context.Context, e types.Evaluation, reason s
 		return err
 	}
 	if err := k.failOpenRounds(ctx, e.Id); err != nil {
+		return err
+	}
+	if err := k.releaseDraws(ctx, e); err != nil {
 		return err
 	}
 	if err := k.settleDeposit(ctx, e, burnDeposit); err != nil {

@@ -49,9 +49,9 @@ func scheduleThreeRounds(t *testing.T, f *fixture) uint64 {
 	f.benchmark(t, "mnist")
 	a, b := f.model(t, f.alice, "a"), f.model(t, f.alice, "b")
 	// Created at height 100: rounds drawn at 103 (the seed lead), 106 and
-	// 109; deadline 103+6+5 = 114.
+	// 109; deadline 109+8 = 117.
 	res, err := f.msg.CreateEvaluation(f.ctx, &types.MsgCreateEvaluation{Creator: f.bob, BenchmarkId: 1,
-		ModelIds: []uint64{a, b}, Rounds: 3, ItemsPerRound: 50, BlocksBetweenRounds: 3, StartDelay: 2, DeadlineBlocks: 5})
+		ModelIds: []uint64{a, b}, Rounds: 3, ItemsPerRound: 50, BlocksBetweenRounds: 3, StartDelay: 2, DeadlineBlocks: 8})
 	require.NoError(t, err)
 	return res.Id
 }
@@ -106,9 +106,9 @@ func TestRoundsAreDrawnWithTheValidatorsSeeds(t *testing.T) {
 
 	// No sidecar reports anything, so no round becomes final and the
 	// deadline fails the evaluation and its open rounds.
-	f.runTo(t, 113)
+	f.runTo(t, 116)
 	require.Equal(t, types.EVALUATION_STATUS_RUNNING, f.status(t, id))
-	f.runTo(t, 114)
+	f.runTo(t, 117)
 	require.Equal(t, types.EVALUATION_STATUS_FAILED, f.status(t, id))
 	for _, r := range f.rounds(t, id) {
 		require.Equal(t, types.ROUND_STATUS_FAILED, r.Status)
@@ -150,16 +150,15 @@ func TestRoundScheduleSurvivesGenesisExport(t *testing.T) {
 	g.sim.Validators = f.sim.Validators
 	g.runTo(t, 108)
 	require.Len(t, g.rounds(t, id), 2)
-	// The contributions to round 2's seed (109) that were in flight in the
-	// last extensions did not survive the export (a chain restarted from
-	// an export has no last commit), so that seed fails and the round is
-	// drawn at the next one.
+	// Round 2's draw was reserved at 109 when the evaluation was created,
+	// so the validators committed to that seed long before the export;
+	// the commitments travelled in the genesis and the imported chain
+	// draws the round on time.
 	g.runTo(t, 109)
-	require.Equal(t, types.SEED_STATUS_FAILED, g.seed(t, 109).Status)
-	g.runTo(t, 112)
+	require.Equal(t, types.SEED_STATUS_FIXED, g.seed(t, 109).Status)
 	rounds := g.rounds(t, id)
 	require.Len(t, rounds, 3, "the imported chain draws the next round")
-	require.Equal(t, int64(112), rounds[2].StartHeight)
+	require.Equal(t, int64(109), rounds[2].StartHeight)
 
 	bad := *gs
 	bad.Rounds = []types.Round{gs.Rounds[1]}

@@ -9,8 +9,6 @@ import (
 
 	"cosmossdk.io/collections"
 
-	sdk "github.com/cosmos/cosmos-sdk/types"
-
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -34,22 +32,6 @@ func (k Keeper) needSeed(ctx context.Context, height int64) error {
 		return err
 	}
 	return k.PendingSeeds.Set(ctx, height)
-}
-
-// scheduleDraw makes round r of an evaluation wait for the seed of the
-// first height at or after want that is at least seed_lead_blocks away,
-// and returns that height.
-func (k Keeper) scheduleDraw(ctx context.Context, evaluationID uint64, round uint32, want int64) (int64, error) {
-	p, err := k.Params.Get(ctx)
-	if err != nil {
-		return 0, err
-	}
-	// Bounded: the lead by params, the height by the block height.
-	at := max(want, sdk.UnwrapSDKContext(ctx).BlockHeight()+int64(p.SeedLeadBlocks))
-	if err := k.needSeed(ctx, at); err != nil {
-		return 0, err
-	}
-	return at, k.Draws.Set(ctx, collections.Join3(at, evaluationID, round))
 }
 
 func (k Keeper) processSeeds(ctx context.Context, height int64, votes []signedVote, set voters) error {

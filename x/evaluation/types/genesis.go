@@ -120,8 +120,13 @@ func (gs GenesisState) validateRounds(hasResult func(e uint64, r uint32, m uint6
 		if !seeds[d.SeedHeight] {
 			return fmt.Errorf("draw of evaluation %d round %d waits for a seed of height %d that does not exist", d.EvaluationId, d.Round, d.SeedHeight)
 		}
-		if _, ok := evals[d.EvaluationId]; !ok {
+		e, ok := evals[d.EvaluationId]
+		if !ok {
 			return fmt.Errorf("draw of unknown evaluation %d", d.EvaluationId)
+		}
+		// An ended evaluation gives back the draws its draw_heights name.
+		if d.Round >= e.Rounds || int(d.Round) >= len(e.DrawHeights) || e.DrawHeights[d.Round] != d.SeedHeight {
+			return fmt.Errorf("draw of evaluation %d round %d at %d is not in its draw_heights", d.EvaluationId, d.Round, d.SeedHeight)
 		}
 	}
 	for _, e := range gs.SeedEntries {

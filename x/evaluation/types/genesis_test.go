@@ -19,7 +19,7 @@ func TestGenesisRefusesWhatWouldHaltTheBlockHooks(t *testing.T) {
 		gs := *types.DefaultGenesis()
 		gs.Benchmarks = []types.Benchmark{{Id: 1, Name: "iris", ItemRoot: root, DatasetSha256: root, ItemCount: 150}}
 		gs.Models = []types.Model{{Id: 1}, {Id: 2}}
-		gs.Evaluations = []types.Evaluation{{Id: 1, BenchmarkId: 1, ModelIds: []uint64{1, 2}, Rounds: 2}}
+		gs.Evaluations = []types.Evaluation{{Id: 1, BenchmarkId: 1, ModelIds: []uint64{1, 2}, Rounds: 2, DrawHeights: []int64{5, 9}}}
 		gs.Rounds = []types.Round{{EvaluationId: 1, Round: 0, Status: types.ROUND_STATUS_FINAL}}
 		gs.Results = []types.Result{{EvaluationId: 1, Round: 0, ModelId: 1}, {EvaluationId: 1, Round: 0, ModelId: 2}}
 		gs.Seeds = []types.Seed{{Height: 9, Status: types.SEED_STATUS_PENDING}}
@@ -39,6 +39,9 @@ func TestGenesisRefusesWhatWouldHaltTheBlockHooks(t *testing.T) {
 		"draw of an unknown evaluation": {func(g *types.GenesisState) {
 			g.Draws = append(g.Draws, types.Draw{SeedHeight: 9, EvaluationId: 7})
 		}, "unknown evaluation 7"},
+		"draw not in the evaluation's schedule": {func(g *types.GenesisState) {
+			g.Evaluations[0].DrawHeights[1] = 10
+		}, "not in its draw_heights"},
 		"seed listed twice": {func(g *types.GenesisState) { g.Seeds = append(g.Seeds, g.Seeds[0]) }, "listed twice"},
 		"seed entry without its seed": {func(g *types.GenesisState) {
 			g.SeedEntries = []types.GenesisSeedEntry{{Height: 4, Validator: "0a"}}

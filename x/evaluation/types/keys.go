@@ -40,4 +40,5 @@ var (
 	RewardPoolsKey     = collections.NewPrefix(25)
 	DrawsKey           = collections.NewPrefix(26)
 	ExtLimitsKey       = collections.NewPrefix(27)
+	DrawLoadKey        = collections.NewPrefix(28)
 )

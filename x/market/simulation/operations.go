@@ -93,7 +93,7 @@ func SimulateCreateMarket(txGen client.TxConfig, k Keepers) simtypes.Operation {
 			Liquidity: liquidity, FeeBps: uint32(r.Intn(int(p.MaxFeeBps) + 1)),
 			CreatorFeeShareBps: uint32(r.Intn(int(p.MaxCreatorFeeShareBps) + 1)),
 			Spec: &types.EvaluationSpec{BenchmarkId: k.Benchmark, ModelIds: models[:n], Rounds: 1, ItemsPerRound: 5,
-				BlocksBetweenRounds: 2, StartDelay: uint64(1 + r.Intn(10)), DeadlineBlocks: uint64(5 + r.Intn(25))},
+				BlocksBetweenRounds: 2, StartDelay: uint64(1 + r.Intn(10)), DeadlineBlocks: uint64(10 + r.Intn(25))},
 		}
 		subsidy := sdk.NewCoins(sdk.NewCoin(msg.CollateralDenom, liquidity.MulRaw(2))) // ≥ b·ln 4
 		// The creator also posts the evaluation's deposit.

@@ -136,7 +136,7 @@ func SimulateVaultMarket(txGen client.TxConfig, k Keepers) simtypes.Operation {
 		msg := &markettypes.MsgCreateMarket{Creator: acc.Address.String(), Title: "vault market", CollateralDenom: v.CollateralDenom,
 			Liquidity: math.NewInt(4_000_000), FeeBps: max(v.MinFeeBps, 100), VaultId: v.Id,
 			Spec: &markettypes.EvaluationSpec{BenchmarkId: k.Benchmark, ModelIds: k.Models[:2], Rounds: 1, ItemsPerRound: 5,
-				BlocksBetweenRounds: 2, StartDelay: uint64(1 + r.Intn(5)), DeadlineBlocks: uint64(5 + r.Intn(20))}}
+				BlocksBetweenRounds: 2, StartDelay: uint64(1 + r.Intn(5)), DeadlineBlocks: uint64(10 + r.Intn(20))}}
 		// The vault funds the subsidy; the creator posts the evaluation's deposit.
 		return deliver(r, app, ctx, txGen, k, acc, msg, evaluationtypes.RequiredDeposit(evaluationtypes.DefaultParams(), 2, 1, 5))
 	}
