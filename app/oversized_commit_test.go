@@ -18,7 +18,8 @@ import (
 // for all of them. The proposer must still propose a block every validator
 // accepts (dropping extensions, keeping what it includes verifiable),
 // instead of failing PrepareProposal, whose fallback (the raw txs, without
-// the injected commit) every validator rejects.
+// the injected commit) every validator rejects. Whose extensions are left
+// out rotates with the height.
 func TestOversizedExtendedCommitDegradesInsteadOfHalting(t *testing.T) {
 	cp := *simtestutil.DefaultConsensusParams
 	block := *cp.Block
@@ -34,7 +35,8 @@ func TestOversizedExtendedCommitDegradesInsteadOfHalting(t *testing.T) {
 		c.NextBlock()
 	}
 	require.Greater(t, 4*len(c.Extensions(c.Height)[0]), int(c.MaxTxBytes()), "the extensions do not all fit")
-	for i := 0; i < 3; i++ {
+	keptBy := map[string]int{}
+	for i := 0; i < 4; i++ {
 		txs, _ := c.NextBlock()
 		require.True(t, commit.IsInjected(txs[0]))
 		var info abci.ExtendedCommitInfo
@@ -44,8 +46,11 @@ func TestOversizedExtendedCommitDegradesInsteadOfHalting(t *testing.T) {
 			require.Equal(t, cmtproto.BlockIDFlagCommit, v.BlockIdFlag, "no vote is dropped, only extensions")
 			if len(v.VoteExtension) > 0 {
 				kept++
+				keptBy[string(v.Validator.Address)]++
 			}
 		}
 		require.Positive(t, kept, "the extensions that fit are kept")
+		require.Less(t, kept, len(info.Votes), "some are left out")
 	}
+	require.Len(t, keptBy, len(c.Validators), "who is left out rotates with the height: every validator was heard")
 }

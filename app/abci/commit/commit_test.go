@@ -161,13 +161,14 @@ func TestFitAndCheckOmissions(t *testing.T) {
 	require.NoError(t, err)
 
 	// Room for everything: nothing is left out.
-	tx, err := Fit(context.Background(), s.ring, info, Size(full))
+	tx, err := Fit(context.Background(), s.ring, info, 8, Size(full))
 	require.NoError(t, err)
 	require.Equal(t, full, tx)
 
-	// Room for about two: the last two extensions go, flags and powers stay.
+	// Room for about two: at height 8 the order starts at vote 0, so the
+	// extensions of votes 2 and 3 go; flags and powers stay.
 	target := Size(full) - 1500
-	tx, err = Fit(context.Background(), s.ring, info, target)
+	tx, err = Fit(context.Background(), s.ring, info, 8, target)
 	require.NoError(t, err)
 	require.LessOrEqual(t, Size(tx), target)
 	fitted, err := Decode(tx)
@@ -176,16 +177,84 @@ func TestFitAndCheckOmissions(t *testing.T) {
 	exts, err := Verify(context.Background(), s.ring, fitted, 9, "c", func([]byte) error { return nil })
 	require.NoError(t, err)
 	require.Equal(t, []Extension{Included, Included, Omitted, Omitted}, exts)
-	require.NoError(t, CheckOmissions(exts, Size(tx), target, 1000, SignatureBytes(fitted)), "what Fit does passes the check")
+	require.NoError(t, CheckOmissions(exts, 8, Size(tx), target, 1000, SignatureBytes(fitted)), "what Fit does passes the check")
 
 	// A proposer cannot drop anyone it likes, nor drop with room to spare.
-	require.ErrorContains(t, CheckOmissions([]Extension{Omitted, Included, Included, Included}, Size(tx), target, 1000, 64), "only the last")
-	require.ErrorContains(t, CheckOmissions(exts, Size(tx), 10*Size(full), 1000, 64), "had room")
+	require.ErrorContains(t, CheckOmissions([]Extension{Omitted, Included, Included, Included}, 8, Size(tx), target, 1000, 64), "only the last")
+	require.ErrorContains(t, CheckOmissions(exts, 8, Size(tx), 10*Size(full), 1000, 64), "had room")
 	// Unsignable extensions are left out wherever they are.
-	require.NoError(t, CheckOmissions([]Extension{Unsignable, Included, NotCommit, Included}, 100, 10, 1000, 64))
+	require.NoError(t, CheckOmissions([]Extension{Unsignable, Included, NotCommit, Included}, 8, 100, 10, 1000, 64))
+}
 
-	_, err = Fit(context.Background(), s.ring, info, 10)
-	require.ErrorContains(t, err, "without any extension")
+// In a block short of room, the validators whose extensions are left out
+// change with the height: over any n heights in a row each of n validators
+// is left out equally often, and a proposer must follow the height's order.
+func TestOmissionsRotateWithTheHeight(t *testing.T) {
+	s := newSigner(t, 4)
+	big := bytes.Repeat([]byte{7}, 1000)
+	info := s.commit(t, big, big, big, big)
+	full, err := Encode(info)
+	require.NoError(t, err)
+	target := Size(full) - 1500
+	dropped := make([]int, 4)
+	for h := int64(20); h < 24; h++ {
+		tx, err := Fit(context.Background(), s.ring, info, h, target)
+		require.NoError(t, err)
+		fitted, err := Decode(tx)
+		require.NoError(t, err)
+		exts, err := Verify(context.Background(), s.ring, fitted, 9, "c", func([]byte) error { return nil })
+		require.NoError(t, err)
+		require.NoError(t, CheckOmissions(exts, h, Size(tx), target, 1000, SignatureBytes(fitted)))
+		for i, e := range exts {
+			if e == Omitted {
+				dropped[i]++
+			}
+		}
+		// Height 20 starts at vote 0 and drops 2 and 3; the same omissions
+		// at height 21 (start 1, drops 0 and 3) are refused.
+		if h == 20 {
+			require.Equal(t, []Extension{Included, Included, Omitted, Omitted}, exts)
+			require.ErrorContains(t, CheckOmissions(exts, 21, Size(tx), target, 1000, SignatureBytes(fitted)), "only the last")
+		}
+	}
+	require.Equal(t, []int{2, 2, 2, 2}, dropped, "each validator left out equally often")
+	require.Equal(t, []int{3, 0, 1, 2}, Order(4, 7))
+	require.Empty(t, Order(0, 7))
+}
+
+// A block too small for even the votes carries the elided commit (its
+// round, no votes) instead of failing to propose; it is accepted only when
+// the votes really do not fit.
+func TestAnElidedCommitOnlyWhenTheVotesDoNotFit(t *testing.T) {
+	s := newSigner(t, 4)
+	big := bytes.Repeat([]byte{7}, 1000)
+	info := s.commit(t, big, big, big, big)
+	info.Round = 2
+	last := lastOf(info)
+	stripped, err := Encode(Stripped(last))
+	require.NoError(t, err)
+
+	tx, err := Fit(context.Background(), s.ring, info, 8, Size(stripped)-1)
+	require.NoError(t, err)
+	elided, err := Decode(tx)
+	require.NoError(t, err)
+	require.True(t, IsElided(elided))
+	require.Equal(t, int32(2), elided.Round)
+	require.Less(t, Size(tx), Size(stripped))
+	require.NoError(t, CheckElided(elided, last, Size(stripped)-1))
+
+	require.ErrorContains(t, CheckElided(elided, last, Size(stripped)), "room", "the votes fit: they must be there")
+	other := last
+	other.Round = 3
+	require.ErrorContains(t, CheckElided(elided, other, 0), "round")
+
+	// With room for the votes but no extension, the votes stay.
+	tx, err = Fit(context.Background(), s.ring, info, 8, Size(stripped))
+	require.NoError(t, err)
+	kept, err := Decode(tx)
+	require.NoError(t, err)
+	require.NoError(t, MatchesLastCommit(kept, last))
+	require.Equal(t, stripped, tx)
 }
 
 func TestBudget(t *testing.T) {

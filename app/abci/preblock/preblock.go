@@ -35,22 +35,27 @@ func NewHandler(logger log.Logger, eval EvaluationKeeper) *Handler {
 
 // PreBlock hands x/evaluation the block's injected commit (the proposer's
 // view, which ProcessProposal accepted, is canonical) or, in a block
-// without one, the votes of its last commit without extensions (seeds,
+// without one (or with an elided one), the votes of its last commit
+// without extensions (seeds,
 // commit windows and accounting move on by height either way). It checks
 // the commit against the decided last commit once more, since a node may
 // finalize a block it rejected itself; every check is deterministic, so
 // every node does the same. Nothing x/evaluation fails at halts the chain:
 // its writes are dropped and the failure logged.
 func (h *Handler) PreBlock(ctx sdk.Context, req *abci.RequestFinalizeBlock) error {
-	info := votesOnly(req.DecidedLastCommit)
+	info := commit.Stripped(req.DecidedLastCommit)
 	if commit.Live(ctx, req.Height, len(req.DecidedLastCommit.Votes)) && len(req.Txs) > 0 && commit.IsInjected(req.Txs[0]) {
 		injected, err := commit.Decode(req.Txs[0])
-		if err == nil {
+		if err == nil && !commit.IsElided(injected) {
 			err = commit.MatchesLastCommit(injected, req.DecidedLastCommit)
 		}
-		if err != nil {
+		switch {
+		case err != nil:
 			h.logger.Error("decided block's injected commit is invalid; its extensions are ignored", "height", req.Height, "err", err)
-		} else {
+		case commit.IsElided(injected):
+			// No room for the votes: the decided last commit's, without
+			// extensions.
+		default:
 			info = injected
 		}
 	}
@@ -70,13 +75,4 @@ func (h *Handler) process(ctx sdk.Context, height int64, info abci.ExtendedCommi
 		return
 	}
 	write()
-}
-
-// votesOnly is a last commit as an extended commit without extensions.
-func votesOnly(last abci.CommitInfo) abci.ExtendedCommitInfo {
-	out := abci.ExtendedCommitInfo{Round: last.Round}
-	for _, v := range last.Votes {
-		out.Votes = append(out.Votes, abci.ExtendedVoteInfo{Validator: v.Validator, BlockIdFlag: v.BlockIdFlag})
-	}
-	return out
 }

@@ -48,8 +48,9 @@ func (h *Handler) SetTamper(f func(height int64, txs [][]byte) [][]byte) { h.tam
 
 // PrepareProposal puts the extended commit CometBFT gave this proposer at
 // txs[0], taking its bytes from the block's budget. When the commit does
-// not fit, it leaves out the last votes' extensions (commit.Fit) rather
-// than fail: a failed PrepareProposal makes baseapp propose the raw txs,
+// not fit, it leaves out the extensions of the votes last in the height's
+// order (commit.Fit), or in a block too small for even the votes, all of
+// them (commit.Elided), rather than fail: a failed PrepareProposal makes baseapp propose the raw txs,
 // which every validator rejects, so one oversized commit would stall the
 // chain. The signatures of what it keeps are untouched, so every kept
 // extension is still the validator's own.
@@ -59,7 +60,7 @@ func (h *Handler) PrepareProposal(ctx sdk.Context, req *abci.RequestPreparePropo
 	}
 	cp := ctx.ConsensusParams()
 	target := min(req.MaxTxBytes, commit.Budget(cp, len(req.LocalLastCommit.Votes)))
-	injected, err := commit.Fit(ctx, h.keys, req.LocalLastCommit, target)
+	injected, err := commit.Fit(ctx, h.keys, req.LocalLastCommit, req.Height, target)
 	if err != nil {
 		return nil, fmt.Errorf("local extended commit: %w", err)
 	}
@@ -103,7 +104,8 @@ func (h *Handler) ProcessProposal(ctx sdk.Context, req *abci.RequestProcessPropo
 // vote (validators, powers, flags; nothing on votes that are not COMMITs),
 // every extension it carries is signed by its validator and well formed
 // under the limits it was made under, and extensions are left out only as
-// PrepareProposal leaves them out.
+// PrepareProposal leaves them out; or it is elided, and only because the
+// block has no room for the votes.
 func (h *Handler) Check(ctx sdk.Context, height int64, txs [][]byte, last abci.CommitInfo) error {
 	if len(txs) == 0 || !commit.IsInjected(txs[0]) {
 		return fmt.Errorf("first tx is not the injected extended commit")
@@ -116,6 +118,10 @@ func (h *Handler) Check(ctx sdk.Context, height int64, txs [][]byte, last abci.C
 	info, err := commit.Decode(txs[0])
 	if err != nil {
 		return err
+	}
+	budget := commit.Budget(ctx.ConsensusParams(), len(last.Votes))
+	if commit.IsElided(info) {
+		return commit.CheckElided(info, last, budget)
 	}
 	if err := commit.MatchesLastCommit(info, last); err != nil {
 		return err
@@ -131,6 +137,6 @@ func (h *Handler) Check(ctx sdk.Context, height int64, txs [][]byte, last abci.C
 	if err != nil {
 		return err
 	}
-	return commit.CheckOmissions(exts, commit.Size(txs[0]), commit.Budget(ctx.ConsensusParams(), len(info.Votes)),
+	return commit.CheckOmissions(exts, height, commit.Size(txs[0]), budget,
 		limits.MaxVoteExtensionBytes, commit.SignatureBytes(info))
 }
