@@ -35,15 +35,14 @@ var errUnavailable = errors.New("artifact unavailable")
 
 // computer runs evaluations, caching verified datasets and loaded models.
 type computer struct {
-	fetch  Fetcher
-	limits runtime.Limits
+	artifacts *artifacts
+	limits    runtime.Limits
 
 	// fault, when set, falsifies one operator output of every run (tests).
 	fault *Fault
 
-	mu     sync.Mutex
-	models map[string]*loaded // by format and weights SHA-256
-	texts  map[string]*llm.TextBench
+	mu    sync.Mutex
+	texts map[string]*llm.TextBench
 }
 
 // loaded is a fetched, verified artifact and what the runtime made of it:
@@ -75,8 +74,9 @@ type job struct {
 
 // run evaluates one job and returns its result and trace (nil for a
 // refused model). An error means this machine could not evaluate it (data
-// missing, artifact unavailable or not the registered bytes): nothing is
-// reported, and the error shows in health and metrics.
+// missing, artifact unavailable or not the registered bytes, or still
+// being fetched: errFetching, at once): nothing is reported, and the error
+// shows in health and metrics.
 func (c *computer) run(ctx context.Context, j job) (*evaluationtypes.RoundResult, *runtime.Trace, error) {
 	if j.benchmark.IsText() {
 		return c.runText(ctx, j)
@@ -93,7 +93,7 @@ func (c *computer) run(ctx context.Context, j job) (*evaluationtypes.RoundResult
 	if err != nil {
 		return nil, nil, err
 	}
-	l, err := c.fetchModel(ctx, j.model, j.maxBytes)
+	l, err := c.artifacts.get(ctx, j.model, j.maxBytes)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -114,7 +114,7 @@ func (c *computer) run(ctx context.Context, j job) (*evaluationtypes.RoundResult
 // runText evaluates a language model on a text benchmark: the registered
 // system prompt prepended, the judge's runs traced with the candidate's.
 func (c *computer) runText(ctx context.Context, j job) (*evaluationtypes.RoundResult, *runtime.Trace, error) {
-	t, err := c.textTask(ctx, j)
+	t, err := c.textTask(ctx, j, c.artifacts.get)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -141,10 +141,14 @@ type textRun struct {
 	refused error
 }
 
+// fetchFunc obtains a model's verified artifact: artifacts.get (now or
+// errFetching) or artifacts.wait.
+type fetchFunc func(ctx context.Context, m evaluationtypes.Model, maxBytes int64) (*loaded, error)
+
 // textTask loads the verified text benchmark, the round's items, the
-// candidate and the judge, and builds the task. An error is this
-// machine's (data, fetch); a refusal is the runtime's.
-func (c *computer) textTask(ctx context.Context, j job) (*textRun, error) {
+// candidate and the judge (by fetch), and builds the task. An error is
+// this machine's (data, fetch); a refusal is the runtime's.
+func (c *computer) textTask(ctx context.Context, j job, fetch fetchFunc) (*textRun, error) {
 	tb, err := c.text(j.benchmark)
 	if err != nil {
 		return nil, err
@@ -155,7 +159,7 @@ func (c *computer) textTask(ctx context.Context, j job) (*textRun, error) {
 	}
 	kind, _ := tb.Kind()
 	r := &textRun{bench: tb, items: items, task: &llm.Task{Kind: kind, JudgePrompt: j.benchmark.JudgePrompt, Workers: goruntime.GOMAXPROCS(0)}}
-	if r.cand, err = c.fetchModel(ctx, j.model, j.maxBytes); err != nil {
+	if r.cand, err = fetch(ctx, j.model, j.maxBytes); err != nil {
 		return nil, err
 	}
 	if r.task.Cand, r.refused = c.subject(r.cand, j.model); r.refused != nil {
@@ -165,7 +169,7 @@ func (c *computer) textTask(ctx context.Context, j job) (*textRun, error) {
 		if j.judge == nil || j.judge.Id != j.benchmark.JudgeModelId {
 			return nil, fmt.Errorf("benchmark %q: judge model %d not read from the chain", j.benchmark.Name, j.benchmark.JudgeModelId)
 		}
-		if r.judge, err = c.fetchModel(ctx, *j.judge, j.maxBytes); err != nil {
+		if r.judge, err = fetch(ctx, *j.judge, j.maxBytes); err != nil {
 			return nil, fmt.Errorf("judge: %w", err)
 		}
 		if r.task.Judge, r.refused = c.subject(r.judge, *j.judge); r.refused != nil {
@@ -226,28 +230,6 @@ func (c *computer) finish(out *evaluationtypes.RoundResult, j job, score uint64,
 	root := tr.Root()
 	out.Correct, out.TraceRoot, out.Leaves = score, root[:], uint64(tr.Len())
 	return out, tr, nil
-}
-
-// fetchModel fetches and verifies an artifact once.
-func (c *computer) fetchModel(ctx context.Context, m evaluationtypes.Model, maxBytes int64) (*loaded, error) {
-	// Keyed by format too: the same bytes registered in another format are
-	// parsed as that format.
-	key := m.Format + "/" + m.WeightsSha256
-	c.mu.Lock()
-	l, ok := c.models[key]
-	c.mu.Unlock()
-	if ok {
-		return l, nil
-	}
-	raw, err := c.fetch.Fetch(ctx, m.ArtifactUris, m.WeightsSha256, maxBytes)
-	if err != nil {
-		return nil, fmt.Errorf("model %d (%s): %w: %w", m.Id, m.Name, errUnavailable, err)
-	}
-	l = &loaded{raw: raw}
-	c.mu.Lock()
-	c.models[key] = l
-	c.mu.Unlock()
-	return l, nil
 }
 
 // classifier parses the artifact as an ONNX classifier and checks its

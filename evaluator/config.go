@@ -32,6 +32,11 @@ type Config struct {
 	AllowPrivateHosts bool
 	// FetchTimeout bounds one artifact download.
 	FetchTimeout time.Duration
+	// ArtifactDir, when set, holds artifacts named by their SHA-256 (hex):
+	// read before the registered URIs and filled after each download. An
+	// operator whose sidecar is refused an artifact the rest of the chain
+	// gets can place the file there; a restart downloads nothing again.
+	ArtifactDir string
 	// Limits bound what a model may ask of this machine.
 	Limits runtime.Limits
 	// Signer, when set, lets the sidecar play Verde disputes for its

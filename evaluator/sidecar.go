@@ -53,8 +53,10 @@ func New(cfg Config) (*Sidecar, error) {
 	}
 	return &Sidecar{
 		cfg: cfg, store: store, chain: ch, signer: sg, sent: map[string]bool{},
-		compute: &computer{fetch: Fetcher{Schemes: cfg.Schemes, AllowPrivate: cfg.AllowPrivateHosts, Timeout: cfg.FetchTimeout},
-			limits: cfg.Limits, models: map[string]*loaded{}, texts: map[string]*llm.TextBench{}, fault: cfg.Fault},
+		compute: &computer{
+			artifacts: newArtifacts(Fetcher{Schemes: cfg.Schemes, AllowPrivate: cfg.AllowPrivateHosts, Timeout: cfg.FetchTimeout}, cfg.ArtifactDir),
+			limits:    cfg.Limits, texts: map[string]*llm.TextBench{}, fault: cfg.Fault,
+		},
 		metrics: newMetrics(),
 		max:     -1,
 	}, nil
@@ -98,7 +100,9 @@ func (s *Sidecar) Run(ctx context.Context) error {
 	ticker := time.NewTicker(s.cfg.PollInterval)
 	defer ticker.Stop()
 	for {
-		s.poll(ctx)
+		if s.poll(ctx) {
+			continue // it evaluated something: read the chain again at once
+		}
 		select {
 		case <-ctx.Done():
 			return nil
@@ -107,20 +111,34 @@ func (s *Sidecar) Run(ctx context.Context) error {
 	}
 }
 
-// poll reads the open rounds and evaluates what is not stored yet, one job
-// at a time: the runtime already uses every core for one evaluation.
-func (s *Sidecar) poll(ctx context.Context) {
+// poll reads the open rounds, plays its disputes and evaluates at most one
+// job that is not stored yet, and says whether it did: the runtime already
+// uses every core for one evaluation, and after one (which may take long)
+// the chain is read again, so the next job and the decision to abstain
+// see the current height. Artifacts are fetched beside the loop
+// (artifacts.go): a job whose artifact is not here yet is passed over.
+func (s *Sidecar) poll(ctx context.Context) bool {
 	w, err := s.chain.work(ctx)
 	if err != nil {
 		s.metrics.chainError(err)
-		return
+		return false
 	}
 	s.mu.Lock()
 	s.open, s.max = w.open, int(w.params.MaxResultsPerExtension)
 	s.mu.Unlock()
-	for _, j := range w.jobs {
+	s.defend(ctx, w.running)
+	return s.evaluate(ctx, w.jobs, w.height)
+}
+
+// evaluate runs the first job of jobs that is not stored and whose
+// artifacts are here, at chain height `height`, and says whether it ran
+// one. On the way it abstains from the jobs whose artifacts are
+// unavailable (failed, or still being fetched) when their commit window is
+// about to close.
+func (s *Sidecar) evaluate(ctx context.Context, jobs []job, height int64) bool {
+	for _, j := range jobs {
 		if ctx.Err() != nil {
-			return
+			return false
 		}
 		if s.store.Has(j.evaluation.Id, j.round.Round, j.round.Attempt, j.model.Id) {
 			continue
@@ -128,8 +146,10 @@ func (s *Sidecar) poll(ctx context.Context) {
 		start := time.Now()
 		res, tr, err := s.compute.run(ctx, j)
 		if err != nil {
-			s.metrics.failure(j, err)
-			if abstain(err, j.round, w.height) {
+			if !errors.Is(err, errFetching) {
+				s.metrics.failure(j, err)
+			}
+			if abstain(err, j.round, height) {
 				if err := s.store.Put(evaluationtypes.Abstention(j.evaluation.Id, j.round.Round, j.round.Attempt, j.model.Id)); err != nil {
 					s.metrics.failure(j, err)
 					continue
@@ -138,23 +158,27 @@ func (s *Sidecar) poll(ctx context.Context) {
 			}
 			continue
 		}
+		// A store that fails is this machine's trouble: wait for the next
+		// tick rather than evaluate again at once.
 		if tr != nil {
 			if err := s.store.PutTrace(res, tr); err != nil {
 				s.metrics.failure(j, err)
-				continue
+				return false
 			}
 		}
 		if err := s.store.Put(res); err != nil {
 			s.metrics.failure(j, err)
-			continue
+			return false
 		}
 		s.metrics.done(j, time.Since(start))
+		return true
 	}
-	s.defend(ctx, w.running)
+	return false
 }
 
 // abstain says whether to give up on a model and report an abstention:
-// its artifact was unavailable to this validator (errUnavailable) and the
+// its artifact was unavailable to this validator (errUnavailable: failed,
+// or still being fetched) and the
 // round's commit window is about to close (the node's next two extensions
 // are the last that can commit). An abstention is a report, so the validator
 // is not counted as missing the round for a failure that is not its own;
