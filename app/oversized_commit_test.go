@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/binary"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -53,4 +54,41 @@ func TestOversizedExtendedCommitDegradesInsteadOfHalting(t *testing.T) {
 		require.Less(t, kept, len(info.Votes), "some are left out")
 	}
 	require.Len(t, keptBy, len(c.Validators), "who is left out rotates with the height: every validator was heard")
+}
+
+// TestAProposerCannotPadTheCommitToDropExtensions: room is judged by the
+// injected commit's size, so a proposer that could pad it with bytes that
+// carry nothing (an unknown protobuf field) could make any block look
+// full and leave out the extensions it likes. The padded proposal is
+// rejected.
+func TestAProposerCannotPadTheCommitToDropExtensions(t *testing.T) {
+	c := chaintest.New(t, chaintest.Options{})
+	c.Extend = func(int, int64) []byte {
+		p, err := c.App.EvaluationKeeper.Params.Get(c.Context())
+		require.NoError(t, err)
+		return bigExtension(t, p, 2)
+	}
+	for c.Height < 4 {
+		c.NextBlock()
+	}
+	local := c.ExtendedCommit(c.Height, c.Extensions(c.Height))
+	honest := c.Prepare(local, c.MaxTxBytes())
+	info, err := commit.Decode(honest[0])
+	require.NoError(t, err)
+	order := commit.Order(len(info.Votes), c.Height+1)
+	last := order[len(order)-1]
+	require.NotEmpty(t, info.Votes[last].VoteExtension)
+	info.Votes[last].VoteExtension, info.Votes[last].ExtensionSignature = nil, nil
+	tx := inject(t, info)
+	budget := commit.Budget(c.App.GetConsensusParams(c.Context()), len(info.Votes))
+	pad := budget - commit.Size(tx) - 64
+	require.Positive(t, pad)
+	field := []byte{0x9a, 0x06} // field 99, length-delimited
+	field = binary.AppendUvarint(field, uint64(pad))
+	padded := append(append(append([]byte(nil), tx...), field...), make([]byte, pad)...)
+	require.Equal(t, abci.ResponseProcessProposal_REJECT,
+		c.Process(append([][]byte{padded}, honest[1:]...), chaintest.LastCommit(local)), "padded to look full")
+	require.Equal(t, abci.ResponseProcessProposal_REJECT,
+		c.Process(append([][]byte{tx}, honest[1:]...), chaintest.LastCommit(local)), "not padded: there was room")
+	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, c.Process(honest, chaintest.LastCommit(local)))
 }

@@ -15,12 +15,16 @@ import (
 )
 
 // Artifacts are fetched in the background. Anyone can register a model and
-// serve its artifact as slowly as the fetch timeout allows, on every URI;
-// a poll loop that waited for it would not evaluate any other model in the
-// meantime, and its validator would miss every other round (and be
-// penalised) for one stranger's tarpit. So the poll loop only asks
-// (artifacts.get) and evaluates what is ready; fetches run beside it, a
-// few at a time, and one that failed is tried again after a pause.
+// serve its artifact as slowly as the fetch timeout allows; a poll loop
+// that waited for it would not evaluate any other model in the meantime,
+// and its validator would miss every other round (and be penalised) for
+// one stranger's tarpit. So the poll loop and the dispute player only ask
+// (artifacts.get) and use what is here; fetches run beside them, started
+// for every pending job at once (artifacts.start), a few downloads at a
+// time, each bounded as a whole by the fetch timeout; one that failed is
+// tried again after a pause that doubles with each failure. The artifact
+// dir is read before a download slot is taken, so an artifact an operator
+// placed there never waits behind slow downloads.
 
 // errFetching marks an artifact whose fetch has not ended yet. It is an
 // errUnavailable: an artifact still not here when the commit window is
@@ -28,11 +32,15 @@ import (
 var errFetching = fmt.Errorf("%w: still being fetched", errUnavailable)
 
 // fetchSlots bounds the downloads in flight at once.
-const fetchSlots = 4
+const fetchSlots = 8
 
-// refetchAfter is how long a failed fetch is remembered before the next
-// request tries again.
-const refetchAfter = 10 * time.Second
+// refetchAfter is how long a first failed fetch is remembered before the
+// next request tries again; each further failure doubles it, up to
+// refetchMax.
+const (
+	refetchAfter = 10 * time.Second
+	refetchMax   = 5 * time.Minute
+)
 
 // artifacts fetches, verifies and caches model artifacts by format and
 // SHA-256.
@@ -56,6 +64,8 @@ type artifact struct {
 	l      *loaded
 	err    error
 	failed time.Time
+	// failures counts this artifact's failed fetches in a row.
+	failures int
 }
 
 func newArtifacts(f Fetcher, dir string) *artifacts {
@@ -79,18 +89,6 @@ func (a *artifacts) get(ctx context.Context, m evaluationtypes.Model, maxBytes i
 	}
 }
 
-// wait returns a model's verified artifact, fetching it if needed and
-// waiting for the fetch (disputes need the artifact whatever it takes).
-func (a *artifacts) wait(ctx context.Context, m evaluationtypes.Model, maxBytes int64) (*loaded, error) {
-	f := a.start(ctx, m, maxBytes)
-	select {
-	case <-f.done:
-		return f.result(m)
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
 func (f *artifact) result(m evaluationtypes.Model) (*loaded, error) {
 	if f.err != nil {
 		return nil, fmt.Errorf("model %d (%s): %w: %w", m.Id, m.Name, errUnavailable, f.err)
@@ -99,54 +97,81 @@ func (f *artifact) result(m evaluationtypes.Model) (*loaded, error) {
 }
 
 // start returns the model's fetch, starting one if there is none or the
-// last one failed more than retry ago.
+// last one failed longer ago than its pause.
 func (a *artifacts) start(ctx context.Context, m evaluationtypes.Model, maxBytes int64) *artifact {
 	key := artifactKey(m)
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	failures := 0
 	if f, ok := a.byKey[key]; ok {
 		select {
 		case <-f.done:
-			if f.err == nil || time.Since(f.failed) < a.retry {
+			if f.err == nil || time.Since(f.failed) < a.pause(f.failures) {
 				return f
 			}
+			failures = f.failures
 		default:
 			return f
 		}
 	}
-	f := &artifact{done: make(chan struct{})}
+	f := &artifact{done: make(chan struct{}), failures: failures}
 	a.byKey[key] = f
 	go func() {
 		defer close(f.done)
-		select {
-		case a.slots <- struct{}{}:
-			defer func() { <-a.slots }()
-		case <-ctx.Done():
-			f.err, f.failed = ctx.Err(), time.Now()
+		if raw, ok := a.fromDir(m, maxBytes); ok {
+			f.l, f.failures = &loaded{raw: raw}, 0
 			return
 		}
-		raw, err := a.load(ctx, m, maxBytes)
+		raw, err := a.download(ctx, m, maxBytes)
 		if err != nil {
 			f.err, f.failed = err, time.Now()
+			f.failures++
 			return
 		}
-		f.l = &loaded{raw: raw}
+		f.l, f.failures = &loaded{raw: raw}, 0
 	}()
 	return f
 }
 
-// load reads the artifact from dir, if it is there with the registered
-// hash, and otherwise from its URIs, keeping a copy in dir.
-func (a *artifacts) load(ctx context.Context, m evaluationtypes.Model, maxBytes int64) ([]byte, error) {
-	if a.dir != "" && isHexSHA256(m.WeightsSha256) {
-		path := filepath.Join(a.dir, m.WeightsSha256)
-		if file, err := os.Open(path); err == nil {
-			b, err := readCapped(file, maxBytes)
-			_ = file.Close()
-			if sum := sha256.Sum256(b); err == nil && hex.EncodeToString(sum[:]) == m.WeightsSha256 {
-				return b, nil
-			}
-		}
+// pause is how long a fetch that failed `failures` times in a row waits
+// before the next try.
+func (a *artifacts) pause(failures int) time.Duration {
+	d := a.retry
+	for i := 1; i < failures && d < refetchMax; i++ {
+		d *= 2
+	}
+	return min(d, refetchMax)
+}
+
+// fromDir reads the artifact from dir, if it is there with the registered
+// hash.
+func (a *artifacts) fromDir(m evaluationtypes.Model, maxBytes int64) ([]byte, bool) {
+	if a.dir == "" || !isHexSHA256(m.WeightsSha256) {
+		return nil, false
+	}
+	file, err := os.Open(filepath.Join(a.dir, m.WeightsSha256))
+	if err != nil {
+		return nil, false
+	}
+	defer file.Close()
+	b, err := readCapped(file, maxBytes)
+	sum := sha256.Sum256(b)
+	return b, err == nil && hex.EncodeToString(sum[:]) == m.WeightsSha256
+}
+
+// download takes a slot and fetches the artifact from its URIs, within the
+// fetch timeout for all of them together, keeping a copy in dir.
+func (a *artifacts) download(ctx context.Context, m evaluationtypes.Model, maxBytes int64) ([]byte, error) {
+	select {
+	case a.slots <- struct{}{}:
+		defer func() { <-a.slots }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if a.fetch.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, a.fetch.Timeout)
+		defer cancel()
 	}
 	raw, err := a.fetch.Fetch(ctx, m.ArtifactUris, m.WeightsSha256, maxBytes)
 	if err != nil {

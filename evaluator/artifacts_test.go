@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"context"
 	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
@@ -74,6 +75,13 @@ func irisJobs(t *testing.T, uri1 string) []job {
 	}
 }
 
+// fetched starts a fetch and waits for its end.
+func fetched(ctx context.Context, a *artifacts, m evaluationtypes.Model, maxBytes int64) (*loaded, error) {
+	f := a.start(ctx, m, maxBytes)
+	<-f.done
+	return f.result(m)
+}
+
 func testSidecar(t *testing.T, f Fetcher, dir string) *Sidecar {
 	t.Helper()
 	store, err := OpenStore(t.TempDir())
@@ -122,16 +130,50 @@ func TestAFailedDownloadIsRetriedAfterAPause(t *testing.T) {
 	s := testSidecar(t, Fetcher{Schemes: []string{"http"}, AllowPrivate: true, Timeout: time.Minute}, "")
 	m := evaluationtypes.Model{Id: 1, Name: "m", Format: "onnx", WeightsSha256: sha([]byte("x")), ArtifactUris: []string{tp.srv.URL}}
 	a := s.compute.artifacts
-	_, err := a.wait(t.Context(), m, 1<<20)
+	_, err := fetched(t.Context(), a, m, 1<<20)
 	require.ErrorIs(t, err, errUnavailable)
 	require.NotErrorIs(t, err, errFetching)
 	_, err = a.get(t.Context(), m, 1<<20)
 	require.ErrorContains(t, err, "HTTP 404", "the failure, remembered")
 	require.Equal(t, int32(1), tp.hits.Load())
 	a.retry = 0
-	_, err = a.wait(t.Context(), m, 1<<20)
+	_, err = fetched(t.Context(), a, m, 1<<20)
 	require.ErrorIs(t, err, errUnavailable)
 	require.Equal(t, int32(2), tp.hits.Load(), "tried again after the pause")
+
+	a.retry = 10 * time.Second
+	require.Equal(t, 10*time.Second, a.pause(1))
+	require.Equal(t, 20*time.Second, a.pause(2))
+	require.Equal(t, refetchMax, a.pause(30), "doubling stops at the maximum")
+}
+
+// TestTheFetchTimeoutBoundsAWholeDownload: an artifact with several slow
+// URIs holds a download slot for one fetch timeout, not one per URI.
+func TestTheFetchTimeoutBoundsAWholeDownload(t *testing.T) {
+	tp := newTarpit(t)
+	s := testSidecar(t, Fetcher{Schemes: []string{"http"}, AllowPrivate: true, Timeout: 300 * time.Millisecond}, "")
+	m := evaluationtypes.Model{Id: 1, Name: "m", Format: "onnx", WeightsSha256: sha([]byte("x")),
+		ArtifactUris: []string{tp.srv.URL + "/1", tp.srv.URL + "/2", tp.srv.URL + "/3"}}
+	_, err := fetched(t.Context(), s.compute.artifacts, m, 1<<20)
+	require.ErrorIs(t, err, errUnavailable)
+	require.Equal(t, int32(1), tp.hits.Load(), "the later URIs are not tried past the timeout")
+}
+
+// TestAnArtifactInTheDirDoesNotWaitForADownloadSlot: with every slot
+// held by slow downloads, an artifact the operator placed in the dir is
+// still read at once.
+func TestAnArtifactInTheDirDoesNotWaitForADownloadSlot(t *testing.T) {
+	dir := t.TempDir()
+	body := []byte("placed by the operator")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, sha(body)), body, 0o600))
+	a := newArtifacts(Fetcher{Schemes: []string{"file"}}, dir)
+	for range fetchSlots {
+		a.slots <- struct{}{}
+	}
+	m := evaluationtypes.Model{Id: 1, Name: "m", Format: "onnx", WeightsSha256: sha(body), ArtifactUris: []string{"file:///nonexistent"}}
+	l, err := fetched(t.Context(), a, m, 1<<20)
+	require.NoError(t, err)
+	require.Equal(t, body, l.raw)
 }
 
 // TestTheArtifactDirServesAndKeepsArtifacts: an artifact placed in the
@@ -147,7 +189,7 @@ func TestTheArtifactDirServesAndKeepsArtifacts(t *testing.T) {
 
 	// Served by its URI: kept in the dir.
 	m := evaluationtypes.Model{Id: 1, Name: "m", Format: "onnx", WeightsSha256: sha(body), ArtifactUris: []string{"file://" + src}}
-	l, err := newArtifacts(f, dir).wait(t.Context(), m, 1<<20)
+	l, err := fetched(t.Context(), newArtifacts(f, dir), m, 1<<20)
 	require.NoError(t, err)
 	require.Equal(t, body, l.raw)
 	kept, err := os.ReadFile(filepath.Join(dir, sha(body)))
@@ -156,16 +198,16 @@ func TestTheArtifactDirServesAndKeepsArtifacts(t *testing.T) {
 
 	// No URI works: the dir's copy is used.
 	m.ArtifactUris = []string{"file:///nonexistent/a.bin"}
-	l, err = newArtifacts(f, dir).wait(t.Context(), m, 1<<20)
+	l, err = fetched(t.Context(), newArtifacts(f, dir), m, 1<<20)
 	require.NoError(t, err)
 	require.Equal(t, body, l.raw)
 
 	// Other bytes under the name: ignored, the URI is used.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, sha(body)), []byte("tampered"), 0o600))
-	_, err = newArtifacts(f, dir).wait(t.Context(), m, 1<<20)
+	_, err = fetched(t.Context(), newArtifacts(f, dir), m, 1<<20)
 	require.ErrorIs(t, err, errUnavailable)
 	m.ArtifactUris = []string{"file://" + src}
-	l, err = newArtifacts(f, dir).wait(t.Context(), m, 1<<20)
+	l, err = fetched(t.Context(), newArtifacts(f, dir), m, 1<<20)
 	require.NoError(t, err)
 	require.Equal(t, body, l.raw)
 

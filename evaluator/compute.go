@@ -114,7 +114,7 @@ func (c *computer) run(ctx context.Context, j job) (*evaluationtypes.RoundResult
 // runText evaluates a language model on a text benchmark: the registered
 // system prompt prepended, the judge's runs traced with the candidate's.
 func (c *computer) runText(ctx context.Context, j job) (*evaluationtypes.RoundResult, *runtime.Trace, error) {
-	t, err := c.textTask(ctx, j, c.artifacts.get)
+	t, err := c.textTask(ctx, j)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -129,6 +129,15 @@ func (c *computer) runText(ctx context.Context, j job) (*evaluationtypes.RoundRe
 	return c.finish(out, j, uint64(res.Points), tr)
 }
 
+// prefetch starts fetching the artifacts a job needs (the model, and the
+// judge of a text benchmark), so they download while other jobs run.
+func (c *computer) prefetch(ctx context.Context, j job) {
+	c.artifacts.start(ctx, j.model, j.maxBytes)
+	if j.judge != nil {
+		c.artifacts.start(ctx, *j.judge, j.maxBytes)
+	}
+}
+
 // textRun is everything a text evaluation (or its defence) needs.
 type textRun struct {
 	task  *llm.Task
@@ -141,14 +150,11 @@ type textRun struct {
 	refused error
 }
 
-// fetchFunc obtains a model's verified artifact: artifacts.get (now or
-// errFetching) or artifacts.wait.
-type fetchFunc func(ctx context.Context, m evaluationtypes.Model, maxBytes int64) (*loaded, error)
-
 // textTask loads the verified text benchmark, the round's items, the
-// candidate and the judge (by fetch), and builds the task. An error is
-// this machine's (data, fetch); a refusal is the runtime's.
-func (c *computer) textTask(ctx context.Context, j job, fetch fetchFunc) (*textRun, error) {
+// candidate and the judge, and builds the task. An error is this
+// machine's (data, an artifact not here: errFetching or unavailable); a
+// refusal is the runtime's.
+func (c *computer) textTask(ctx context.Context, j job) (*textRun, error) {
 	tb, err := c.text(j.benchmark)
 	if err != nil {
 		return nil, err
@@ -159,7 +165,7 @@ func (c *computer) textTask(ctx context.Context, j job, fetch fetchFunc) (*textR
 	}
 	kind, _ := tb.Kind()
 	r := &textRun{bench: tb, items: items, task: &llm.Task{Kind: kind, JudgePrompt: j.benchmark.JudgePrompt, Workers: goruntime.GOMAXPROCS(0)}}
-	if r.cand, err = fetch(ctx, j.model, j.maxBytes); err != nil {
+	if r.cand, err = c.artifacts.get(ctx, j.model, j.maxBytes); err != nil {
 		return nil, err
 	}
 	if r.task.Cand, r.refused = c.subject(r.cand, j.model); r.refused != nil {
@@ -169,7 +175,7 @@ func (c *computer) textTask(ctx context.Context, j job, fetch fetchFunc) (*textR
 		if j.judge == nil || j.judge.Id != j.benchmark.JudgeModelId {
 			return nil, fmt.Errorf("benchmark %q: judge model %d not read from the chain", j.benchmark.Name, j.benchmark.JudgeModelId)
 		}
-		if r.judge, err = fetch(ctx, *j.judge, j.maxBytes); err != nil {
+		if r.judge, err = c.artifacts.get(ctx, *j.judge, j.maxBytes); err != nil {
 			return nil, fmt.Errorf("judge: %w", err)
 		}
 		if r.task.Judge, r.refused = c.subject(r.judge, *j.judge); r.refused != nil {

@@ -30,7 +30,7 @@ type Config struct {
 	// AllowPrivateHosts lets http(s) artifacts live on loopback or private
 	// addresses: only for local networks.
 	AllowPrivateHosts bool
-	// FetchTimeout bounds one artifact download.
+	// FetchTimeout bounds one artifact's download, all its URIs together.
 	FetchTimeout time.Duration
 	// ArtifactDir, when set, holds artifacts named by their SHA-256 (hex):
 	// read before the registered URIs and filled after each download. An

@@ -178,7 +178,7 @@ func (s *Sidecar) run(ctx context.Context, d verdetypes.Dispute, res *evaluation
 		return run, err
 	}
 	if j.benchmark.IsText() {
-		t, err := s.compute.textTask(ctx, j, s.compute.artifacts.wait)
+		t, err := s.compute.textTask(ctx, j)
 		if err != nil {
 			return run, err
 		}
@@ -191,7 +191,7 @@ func (s *Sidecar) run(ctx context.Context, d verdetypes.Dispute, res *evaluation
 		}
 		return player.Run{Trace: tr, Items: t.items, Text: text}, nil
 	}
-	l, err := s.compute.artifacts.wait(ctx, j.model, j.maxBytes)
+	l, err := s.compute.artifacts.get(ctx, j.model, j.maxBytes)
 	if err != nil {
 		return run, err
 	}

@@ -110,7 +110,7 @@ func TestMismatchedArtifactIsRefusedAndReported(t *testing.T) {
 	c := &computer{artifacts: newArtifacts(Fetcher{Schemes: []string{"file"}}, ""), limits: runtime.DefaultLimits()}
 	j := job{model: evaluationtypes.Model{Id: 7, Name: "m", WeightsSha256: sha([]byte("registered")), ArtifactUris: []string{"file://" + path}},
 		maxBytes: 1 << 20}
-	_, err = c.artifacts.wait(context.Background(), j.model, j.maxBytes)
+	_, err = fetched(context.Background(), c.artifacts, j.model, j.maxBytes)
 	require.True(t, errors.Is(err, ErrHashMismatch))
 	s.metrics.failure(j, err)
 	h := s.health()

@@ -132,10 +132,16 @@ func (s *Sidecar) poll(ctx context.Context) bool {
 
 // evaluate runs the first job of jobs that is not stored and whose
 // artifacts are here, at chain height `height`, and says whether it ran
-// one. On the way it abstains from the jobs whose artifacts are
+// one. It starts the downloads of every job first, so they run while it
+// evaluates. On the way it abstains from the jobs whose artifacts are
 // unavailable (failed, or still being fetched) when their commit window is
 // about to close.
 func (s *Sidecar) evaluate(ctx context.Context, jobs []job, height int64) bool {
+	for _, j := range jobs {
+		if !s.store.Has(j.evaluation.Id, j.round.Round, j.round.Attempt, j.model.Id) {
+			s.compute.prefetch(ctx, j)
+		}
+	}
 	for _, j := range jobs {
 		if ctx.Err() != nil {
 			return false

@@ -37,7 +37,11 @@ func Encode(info abci.ExtendedCommitInfo) ([]byte, error) {
 	return append(append(make([]byte, 0, len(Prefix)+len(raw)), Prefix...), raw...), nil
 }
 
-// Decode parses a pseudo-transaction.
+// Decode parses a pseudo-transaction, which must be exactly what Encode
+// makes of what it decodes to. Protobuf skips unknown fields, so without
+// this a proposer could pad the commit with bytes that carry nothing and
+// make a block look full, and so leave out extensions of its choosing
+// (CheckOmissions judges room by the tx's size).
 func Decode(tx []byte) (abci.ExtendedCommitInfo, error) {
 	var info abci.ExtendedCommitInfo
 	if !IsInjected(tx) {
@@ -45,6 +49,13 @@ func Decode(tx []byte) (abci.ExtendedCommitInfo, error) {
 	}
 	if err := info.Unmarshal(tx[len(Prefix):]); err != nil {
 		return abci.ExtendedCommitInfo{}, fmt.Errorf("undecodable extended commit: %w", err)
+	}
+	canonical, err := Encode(info)
+	if err != nil {
+		return abci.ExtendedCommitInfo{}, err
+	}
+	if !bytes.Equal(canonical, tx) {
+		return abci.ExtendedCommitInfo{}, fmt.Errorf("extended commit of %d bytes is not canonically encoded (%d bytes)", len(tx), len(canonical))
 	}
 	return info, nil
 }

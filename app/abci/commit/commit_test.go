@@ -186,6 +186,23 @@ func TestFitAndCheckOmissions(t *testing.T) {
 	require.NoError(t, CheckOmissions([]Extension{Unsignable, Included, NotCommit, Included}, 8, 100, 10, 1000, 64))
 }
 
+// A proposer cannot make a commit look full with bytes that carry
+// nothing: protobuf would skip an unknown field, so Decode requires the
+// canonical encoding.
+func TestDecodeRefusesPadding(t *testing.T) {
+	s := newSigner(t, 4)
+	info := s.commit(t, []byte("a"), []byte("b"), []byte("c"), []byte("d"))
+	tx, err := Encode(info)
+	require.NoError(t, err)
+	got, err := Decode(tx)
+	require.NoError(t, err)
+	require.Equal(t, info.Votes[2].VoteExtension, got.Votes[2].VoteExtension)
+	// Field 99, length-delimited, 1000 bytes.
+	padded := append(append(append([]byte(nil), tx...), 0x9a, 0x06, 0xe8, 0x07), bytes.Repeat([]byte{0}, 1000)...)
+	_, err = Decode(padded)
+	require.ErrorContains(t, err, "not canonically encoded")
+}
+
 // In a block short of room, the validators whose extensions are left out
 // change with the height: over any n heights in a row each of n validators
 // is left out equally often, and a proposer must follow the height's order.

@@ -282,7 +282,7 @@ type Params struct {
 	// what others obtain, in the accounting of this many blocks in a row, is
 	// slashed and jailed like one that missed. Longer than max_missed_rounds,
 	// so an operator whose sidecar is refused an artifact has time to provide
-	// it (evaluator artifact_dir).
+	// it (delphid evaluator start --artifact-dir).
 	MaxAbstainedRounds uint32 `protobuf:"varint,22,opt,name=max_abstained_rounds,json=maxAbstainedRounds,proto3" json:"max_abstained_rounds,omitempty"`
 	// max_draws_per_block bounds the rounds drawn in one block: rounds of
 	// evaluations on one schedule (a spammer can align many) are spread over
