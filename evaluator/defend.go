@@ -34,8 +34,15 @@ func (s *Sidecar) defend(ctx context.Context, running []evaluationtypes.Evaluati
 		return
 	}
 	self, height := hex.EncodeToString(st.ValidatorInfo.Address), st.SyncInfo.LatestBlockHeight
+	params, err := s.chain.q.Params(ctx, &evaluationtypes.QueryParamsRequest{})
+	if err != nil {
+		s.metrics.chainError(err)
+		return
+	}
+	// The next block must still be in the result's challenge window.
+	window := int64(params.Params.ChallengeWindowBlocks)
 	for _, e := range running {
-		if err := s.challengeEvaluation(ctx, e, disputes); err != nil {
+		if err := s.challengeEvaluation(ctx, e, disputes, height+1, window); err != nil {
 			s.metrics.disputeError(err)
 		}
 	}
@@ -68,8 +75,9 @@ func (s *Sidecar) disputes(ctx context.Context) ([]verdetypes.Dispute, error) {
 }
 
 // challengeEvaluation challenges the evaluation's final results that
-// differ from this sidecar's run of the same attempt.
-func (s *Sidecar) challengeEvaluation(ctx context.Context, e evaluationtypes.Evaluation, disputes []verdetypes.Dispute) error {
+// differ from this sidecar's run of the same attempt and can still be
+// challenged at height next.
+func (s *Sidecar) challengeEvaluation(ctx context.Context, e evaluationtypes.Evaluation, disputes []verdetypes.Dispute, next, window int64) error {
 	results, err := s.chain.q.Results(ctx, &evaluationtypes.QueryResultsRequest{Id: e.Id})
 	if err != nil || len(results.Results) == 0 {
 		return err
@@ -84,7 +92,7 @@ func (s *Sidecar) challengeEvaluation(ctx context.Context, e evaluationtypes.Eva
 	}
 	for _, res := range results.Results {
 		mine := s.own(res.EvaluationId, res.Round, attempt[res.Round], res.ModelId)
-		if mine == nil || mine.Abstain {
+		if mine == nil || mine.Abstain || next > res.Height+window {
 			continue
 		}
 		root := hex.EncodeToString(mine.TraceRoot)

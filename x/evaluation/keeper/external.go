@@ -20,6 +20,16 @@ func (k Keeper) GetResult(ctx context.Context, evaluationID uint64, round uint32
 	return r, nil
 }
 
+// ChallengeWindowBlocks is how many blocks after a result became final it
+// may still be challenged (challenge_window_blocks).
+func (k Keeper) ChallengeWindowBlocks(ctx context.Context) (int64, error) {
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return int64(p.ChallengeWindowBlocks), nil
+}
+
 // GetRound returns a started round.
 func (k Keeper) GetRound(ctx context.Context, evaluationID uint64, round uint32) (types.Round, error) {
 	r, err := k.Rounds.Get(ctx, collections.Join(evaluationID, round))

@@ -63,9 +63,19 @@ type fakeSlashing struct {
 	slashed []string
 	jailed  []string
 	staking *fakeStaking
+	// refuse makes Slash fail for these consensus addresses (hex).
+	refuse map[string]bool
 }
 
+// Slash refuses an unbonded validator as x/staking does ("should not be
+// slashing unbonded validator"), and the validators in refuse.
 func (s *fakeSlashing) Slash(_ context.Context, a sdk.ConsAddress, f math.LegacyDec, _, _ int64) error {
+	if v, ok := s.staking.vals[a.String()]; ok && v.IsUnbonded() {
+		return fmt.Errorf("should not be slashing unbonded validator: %s", v.OperatorAddress)
+	}
+	if s.refuse[hex.EncodeToString(a)] {
+		return fmt.Errorf("slashing refused for %s", a)
+	}
 	s.slashed = append(s.slashed, hex.EncodeToString(a))
 	return nil
 }

@@ -15,7 +15,11 @@ import (
 // Challenge implements types.MsgServer: a bonded validator (through its
 // operator account) or an account that posts the challenger bond disputes
 // a final result of an evaluation that has not finalized, with its own
-// claim. A validator whose result arrived too late to be tallied uses this.
+// claim, within x/evaluation's challenge_window_blocks of the height the
+// result became final. A validator whose result arrived too late to be
+// tallied uses this. The window bounds how old a result a dispute can be
+// about: the validators who backed it are then still bonded, or unbonding
+// and still slashable for it.
 func (k msgServer) Challenge(ctx context.Context, msg *types.MsgChallenge) (*types.MsgChallengeResponse, error) {
 	acc, err := signer("challenger", msg.Challenger)
 	if err != nil {
@@ -32,6 +36,18 @@ func (k msgServer) Challenge(ctx context.Context, msg *types.MsgChallenge) (*typ
 	if err != nil {
 		return nil, err
 	}
+	window, err := k.eval.ChallengeWindowBlocks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if height := sdk.UnwrapSDKContext(ctx).BlockHeight(); height > res.Height+window {
+		return nil, errorsmod.Wrapf(types.ErrWindowClosed, "the result of evaluation %d round %d model %d became final at height %d; it could be challenged until height %d (challenge_window_blocks %d), this is height %d",
+			msg.EvaluationId, msg.Round, msg.ModelId, res.Height, res.Height+window, window, height)
+	}
+	b, err := k.eval.GetBenchmark(ctx, e.BenchmarkId)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := parseRoot(msg.TraceRoot); err != nil {
 		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, err.Error())
 	}
@@ -40,8 +56,9 @@ func (k msgServer) Challenge(ctx context.Context, msg *types.MsgChallenge) (*typ
 		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "the claim's trace root is the result's")
 	case msg.Leaves == 0:
 		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "leaves must be positive")
-	case msg.Correct > uint64(e.ItemsPerRound):
-		return nil, errorsmod.Wrapf(types.ErrInvalidChallenge, "correct %d above the round's %d items", msg.Correct, e.ItemsPerRound)
+	case msg.Correct > uint64(e.ItemsPerRound)*b.Points():
+		return nil, errorsmod.Wrapf(types.ErrInvalidChallenge, "correct %d above the round's %d items × %d points per item",
+			msg.Correct, e.ItemsPerRound, b.Points())
 	}
 	if dup, err := k.disputed(ctx, res, msg.TraceRoot); err != nil {
 		return nil, err

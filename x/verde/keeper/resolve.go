@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 
 	"cosmossdk.io/collections"
 
@@ -15,24 +16,44 @@ import (
 // resolve ends a dispute: the losing side's validators are slashed and
 // jailed, a losing bond goes to the other side (or the community pool), a
 // winning challenger's claim replaces the result, and if both sides lost
-// the evaluation fails.
+// the evaluation fails. Nothing x/slashing or x/staking refuses fails it
+// (punish skips that validator); an error from the bank, x/distribution or
+// x/evaluation (whose hooks reach x/market) drops the effects and ends the
+// dispute without them, with the error in the event: a dispute must end,
+// and a block hook must not fail, whatever another module says.
 func (k Keeper) resolve(ctx context.Context, d *types.Dispute, status types.DisputeStatus, reason string) error {
 	claimantLost := status == types.DISPUTE_STATUS_CHALLENGER_WON || status == types.DISPUTE_STATUS_BOTH_LOST
 	challengerLost := status == types.DISPUTE_STATUS_CLAIMANT_WON || status == types.DISPUTE_STATUS_BOTH_LOST
-	var slashed []string
+	ev := &types.EventDisputeResolved{DisputeId: d.Id, Status: status, Reason: reason}
 	for _, side := range []struct {
 		p    types.Party
 		lost bool
 	}{{d.Claimant, claimantLost}, {d.Challenger, challengerLost}} {
-		if !side.lost {
-			continue
+		if side.lost {
+			k.punish(ctx, side.p.Validators, d.OpenedHeight, ev)
 		}
-		s, err := k.punish(ctx, side.p.Validators, d.OpenedHeight)
-		if err != nil {
-			return err
-		}
-		slashed = append(slashed, s...)
 	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	cache, write := sdkCtx.CacheContext()
+	if err := k.effects(cache, d, status, claimantLost, challengerLost); err != nil {
+		ev.Failed = err.Error()
+		sdkCtx.Logger().Error("dispute ended without its effects", "dispute", d.Id, "err", err)
+	} else {
+		write()
+	}
+	if err := k.Deadlines.Remove(ctx, collections.Join(d.DeadlineHeight, d.Id)); err != nil {
+		return err
+	}
+	if err := k.OpenByEvaluation.Remove(ctx, collections.Join(d.EvaluationId, d.Id)); err != nil {
+		return err
+	}
+	d.Status, d.Phase, d.Reason = status, types.PHASE_DONE, reason
+	d.ResolvedHeight = sdkCtx.BlockHeight()
+	return emit(ctx, ev)
+}
+
+// effects moves the bonds and applies the outcome to the evaluation.
+func (k Keeper) effects(ctx context.Context, d *types.Dispute, status types.DisputeStatus, claimantLost, challengerLost bool) error {
 	if err := k.settleBonds(ctx, d, claimantLost, challengerLost); err != nil {
 		return err
 	}
@@ -57,15 +78,7 @@ func (k Keeper) resolve(ctx context.Context, d *types.Dispute, status types.Disp
 			}
 		}
 	}
-	if err := k.Deadlines.Remove(ctx, collections.Join(d.DeadlineHeight, d.Id)); err != nil {
-		return err
-	}
-	if err := k.OpenByEvaluation.Remove(ctx, collections.Join(d.EvaluationId, d.Id)); err != nil {
-		return err
-	}
-	d.Status, d.Phase, d.Reason = status, types.PHASE_DONE, reason
-	d.ResolvedHeight = sdk.UnwrapSDKContext(ctx).BlockHeight()
-	return emit(ctx, &types.EventDisputeResolved{DisputeId: d.Id, Status: status, Reason: reason, Slashed: slashed})
+	return nil
 }
 
 // stillDisputed reports whether the disputed result is still the one the
@@ -89,36 +102,51 @@ func (k Keeper) stillDisputed(ctx context.Context, d *types.Dispute) (bool, erro
 	return res.TraceRoot == d.Claimant.TraceRoot, nil
 }
 
-// punish slashes and jails every validator of a losing side that is still
-// a validator, and returns those it slashed.
-func (k Keeper) punish(ctx context.Context, validators []string, infractionHeight int64) ([]string, error) {
+// punish slashes and jails every validator of a losing side that can
+// still be punished, recording each in ev as slashed or skipped. A
+// validator x/staking no longer knows, or that is unbonded, is skipped
+// (x/staking refuses to slash an unbonded validator; an unbonding one is
+// slashed, with the stake that was bonded at the infraction height); each
+// slash runs in its own cached context, so a refusal from x/slashing or
+// x/staking drops only that validator's writes.
+func (k Keeper) punish(ctx context.Context, validators []string, infractionHeight int64, ev *types.EventDisputeResolved) {
 	p, err := k.Params.Get(ctx)
 	if err != nil {
-		return nil, err
+		for _, v := range validators {
+			ev.Skipped = append(ev.Skipped, fmt.Sprintf("%s: no params: %v", v, err))
+		}
+		return
 	}
-	var slashed []string
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	for _, v := range validators {
 		raw, err := hex.DecodeString(v)
 		if err != nil {
-			continue // not a consensus address: nothing to slash
+			ev.Skipped = append(ev.Skipped, v+": not a consensus address")
+			continue
 		}
 		cons := sdk.ConsAddress(raw)
 		val, err := k.staking.ValidatorByConsAddr(ctx, cons)
-		if err != nil || val == nil {
-			continue // no longer a validator
+		switch {
+		case err != nil || val == nil:
+			ev.Skipped = append(ev.Skipped, v+": no longer a validator")
+			continue
+		case val.IsUnbonded():
+			ev.Skipped = append(ev.Skipped, v+": unbonded")
+			continue
 		}
+		cache, write := sdkCtx.CacheContext()
 		power := val.GetConsensusPower(k.staking.PowerReduction(ctx))
-		if err := k.slashing.Slash(ctx, cons, p.SlashFraction, power, infractionHeight); err != nil {
-			return nil, err
+		err = k.slashing.Slash(cache, cons, p.SlashFraction, power, infractionHeight)
+		if err == nil && !val.IsJailed() {
+			err = k.slashing.Jail(cache, cons)
 		}
-		if !val.IsJailed() {
-			if err := k.slashing.Jail(ctx, cons); err != nil {
-				return nil, err
-			}
+		if err != nil {
+			ev.Skipped = append(ev.Skipped, fmt.Sprintf("%s: refused: %v", v, err))
+			continue
 		}
-		slashed = append(slashed, v)
+		write()
+		ev.Slashed = append(ev.Slashed, v)
 	}
-	return slashed, nil
 }
 
 // settleBonds refunds the bond of a side that did not lose and gives a

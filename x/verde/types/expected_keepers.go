@@ -16,6 +16,7 @@ type EvaluationKeeper interface {
 	GetEvaluation(ctx context.Context, id uint64) (evaluationtypes.Evaluation, error)
 	GetResult(ctx context.Context, evaluationID uint64, round uint32, modelID uint64) (evaluationtypes.Result, error)
 	GetRound(ctx context.Context, evaluationID uint64, round uint32) (evaluationtypes.Round, error)
+	ChallengeWindowBlocks(ctx context.Context) (int64, error)
 	GetBenchmark(ctx context.Context, id uint64) (evaluationtypes.Benchmark, error)
 	GetModel(ctx context.Context, id uint64) (evaluationtypes.Model, error)
 	ReplaceResult(ctx context.Context, evaluationID uint64, round uint32, modelID uint64, c evaluationtypes.Claim) error

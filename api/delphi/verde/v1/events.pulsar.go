@@ -2076,12 +2076,60 @@ func (x *_EventDisputeResolved_4_list) IsValid() bool {
 	return x.list != nil
 }
 
+var _ protoreflect.List = (*_EventDisputeResolved_5_list)(nil)
+
+type _EventDisputeResolved_5_list struct {
+	list *[]string
+}
+
+func (x *_EventDisputeResolved_5_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_EventDisputeResolved_5_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfString((*x.list)[i])
+}
+
+func (x *_EventDisputeResolved_5_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.String()
+	concreteValue := valueUnwrapped
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_EventDisputeResolved_5_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.String()
+	concreteValue := valueUnwrapped
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_EventDisputeResolved_5_list) AppendMutable() protoreflect.Value {
+	panic(fmt.Errorf("AppendMutable can not be called on message EventDisputeResolved at list field Skipped as it is not of Message kind"))
+}
+
+func (x *_EventDisputeResolved_5_list) Truncate(n int) {
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_EventDisputeResolved_5_list) NewElement() protoreflect.Value {
+	v := ""
+	return protoreflect.ValueOfString(v)
+}
+
+func (x *_EventDisputeResolved_5_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
 	md_EventDisputeResolved            protoreflect.MessageDescriptor
 	fd_EventDisputeResolved_dispute_id protoreflect.FieldDescriptor
 	fd_EventDisputeResolved_status     protoreflect.FieldDescriptor
 	fd_EventDisputeResolved_reason     protoreflect.FieldDescriptor
 	fd_EventDisputeResolved_slashed    protoreflect.FieldDescriptor
+	fd_EventDisputeResolved_skipped    protoreflect.FieldDescriptor
+	fd_EventDisputeResolved_failed     protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -2091,6 +2139,8 @@ func init() {
 	fd_EventDisputeResolved_status = md_EventDisputeResolved.Fields().ByName("status")
 	fd_EventDisputeResolved_reason = md_EventDisputeResolved.Fields().ByName("reason")
 	fd_EventDisputeResolved_slashed = md_EventDisputeResolved.Fields().ByName("slashed")
+	fd_EventDisputeResolved_skipped = md_EventDisputeResolved.Fields().ByName("skipped")
+	fd_EventDisputeResolved_failed = md_EventDisputeResolved.Fields().ByName("failed")
 }
 
 var _ protoreflect.Message = (*fastReflection_EventDisputeResolved)(nil)
@@ -2182,6 +2232,18 @@ func (x *fastReflection_EventDisputeResolved) Range(f func(protoreflect.FieldDes
 			return
 		}
 	}
+	if len(x.Skipped) != 0 {
+		value := protoreflect.ValueOfList(&_EventDisputeResolved_5_list{list: &x.Skipped})
+		if !f(fd_EventDisputeResolved_skipped, value) {
+			return
+		}
+	}
+	if x.Failed != "" {
+		value := protoreflect.ValueOfString(x.Failed)
+		if !f(fd_EventDisputeResolved_failed, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -2205,6 +2267,10 @@ func (x *fastReflection_EventDisputeResolved) Has(fd protoreflect.FieldDescripto
 		return x.Reason != ""
 	case "delphi.verde.v1.EventDisputeResolved.slashed":
 		return len(x.Slashed) != 0
+	case "delphi.verde.v1.EventDisputeResolved.skipped":
+		return len(x.Skipped) != 0
+	case "delphi.verde.v1.EventDisputeResolved.failed":
+		return x.Failed != ""
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.EventDisputeResolved"))
@@ -2229,6 +2295,10 @@ func (x *fastReflection_EventDisputeResolved) Clear(fd protoreflect.FieldDescrip
 		x.Reason = ""
 	case "delphi.verde.v1.EventDisputeResolved.slashed":
 		x.Slashed = nil
+	case "delphi.verde.v1.EventDisputeResolved.skipped":
+		x.Skipped = nil
+	case "delphi.verde.v1.EventDisputeResolved.failed":
+		x.Failed = ""
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.EventDisputeResolved"))
@@ -2260,6 +2330,15 @@ func (x *fastReflection_EventDisputeResolved) Get(descriptor protoreflect.FieldD
 		}
 		listValue := &_EventDisputeResolved_4_list{list: &x.Slashed}
 		return protoreflect.ValueOfList(listValue)
+	case "delphi.verde.v1.EventDisputeResolved.skipped":
+		if len(x.Skipped) == 0 {
+			return protoreflect.ValueOfList(&_EventDisputeResolved_5_list{})
+		}
+		listValue := &_EventDisputeResolved_5_list{list: &x.Skipped}
+		return protoreflect.ValueOfList(listValue)
+	case "delphi.verde.v1.EventDisputeResolved.failed":
+		value := x.Failed
+		return protoreflect.ValueOfString(value)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.EventDisputeResolved"))
@@ -2290,6 +2369,12 @@ func (x *fastReflection_EventDisputeResolved) Set(fd protoreflect.FieldDescripto
 		lv := value.List()
 		clv := lv.(*_EventDisputeResolved_4_list)
 		x.Slashed = *clv.list
+	case "delphi.verde.v1.EventDisputeResolved.skipped":
+		lv := value.List()
+		clv := lv.(*_EventDisputeResolved_5_list)
+		x.Skipped = *clv.list
+	case "delphi.verde.v1.EventDisputeResolved.failed":
+		x.Failed = value.Interface().(string)
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.EventDisputeResolved"))
@@ -2316,12 +2401,20 @@ func (x *fastReflection_EventDisputeResolved) Mutable(fd protoreflect.FieldDescr
 		}
 		value := &_EventDisputeResolved_4_list{list: &x.Slashed}
 		return protoreflect.ValueOfList(value)
+	case "delphi.verde.v1.EventDisputeResolved.skipped":
+		if x.Skipped == nil {
+			x.Skipped = []string{}
+		}
+		value := &_EventDisputeResolved_5_list{list: &x.Skipped}
+		return protoreflect.ValueOfList(value)
 	case "delphi.verde.v1.EventDisputeResolved.dispute_id":
 		panic(fmt.Errorf("field dispute_id of message delphi.verde.v1.EventDisputeResolved is not mutable"))
 	case "delphi.verde.v1.EventDisputeResolved.status":
 		panic(fmt.Errorf("field status of message delphi.verde.v1.EventDisputeResolved is not mutable"))
 	case "delphi.verde.v1.EventDisputeResolved.reason":
 		panic(fmt.Errorf("field reason of message delphi.verde.v1.EventDisputeResolved is not mutable"))
+	case "delphi.verde.v1.EventDisputeResolved.failed":
+		panic(fmt.Errorf("field failed of message delphi.verde.v1.EventDisputeResolved is not mutable"))
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.EventDisputeResolved"))
@@ -2344,6 +2437,11 @@ func (x *fastReflection_EventDisputeResolved) NewField(fd protoreflect.FieldDesc
 	case "delphi.verde.v1.EventDisputeResolved.slashed":
 		list := []string{}
 		return protoreflect.ValueOfList(&_EventDisputeResolved_4_list{list: &list})
+	case "delphi.verde.v1.EventDisputeResolved.skipped":
+		list := []string{}
+		return protoreflect.ValueOfList(&_EventDisputeResolved_5_list{list: &list})
+	case "delphi.verde.v1.EventDisputeResolved.failed":
+		return protoreflect.ValueOfString("")
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.verde.v1.EventDisputeResolved"))
@@ -2429,6 +2527,16 @@ func (x *fastReflection_EventDisputeResolved) ProtoMethods() *protoiface.Methods
 				n += 1 + l + runtime.Sov(uint64(l))
 			}
 		}
+		if len(x.Skipped) > 0 {
+			for _, s := range x.Skipped {
+				l = len(s)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		l = len(x.Failed)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -2457,6 +2565,22 @@ func (x *fastReflection_EventDisputeResolved) ProtoMethods() *protoiface.Methods
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Failed) > 0 {
+			i -= len(x.Failed)
+			copy(dAtA[i:], x.Failed)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Failed)))
+			i--
+			dAtA[i] = 0x32
+		}
+		if len(x.Skipped) > 0 {
+			for iNdEx := len(x.Skipped) - 1; iNdEx >= 0; iNdEx-- {
+				i -= len(x.Skipped[iNdEx])
+				copy(dAtA[i:], x.Skipped[iNdEx])
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Skipped[iNdEx])))
+				i--
+				dAtA[i] = 0x2a
+			}
 		}
 		if len(x.Slashed) > 0 {
 			for iNdEx := len(x.Slashed) - 1; iNdEx >= 0; iNdEx-- {
@@ -2634,6 +2758,70 @@ func (x *fastReflection_EventDisputeResolved) ProtoMethods() *protoiface.Methods
 					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
 				}
 				x.Slashed = append(x.Slashed, string(dAtA[iNdEx:postIndex]))
+				iNdEx = postIndex
+			case 5:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Skipped", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Skipped = append(x.Skipped, string(dAtA[iNdEx:postIndex]))
+				iNdEx = postIndex
+			case 6:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Failed", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Failed = string(dAtA[iNdEx:postIndex])
 				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
@@ -2928,8 +3116,17 @@ type EventDisputeResolved struct {
 	DisputeId uint64        `protobuf:"varint,1,opt,name=dispute_id,json=disputeId,proto3" json:"dispute_id,omitempty"`
 	Status    DisputeStatus `protobuf:"varint,2,opt,name=status,proto3,enum=delphi.verde.v1.DisputeStatus" json:"status,omitempty"`
 	Reason    string        `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
-	// slashed are the consensus addresses (hex) of the losing validators.
+	// slashed are the consensus addresses (hex) of the losing validators
+	// that were slashed and jailed.
 	Slashed []string `protobuf:"bytes,4,rep,name=slashed,proto3" json:"slashed,omitempty"`
+	// skipped are the losing validators that could not be punished, each as
+	// "ADDRESS: why" (no longer a validator, unbonded, or refused by
+	// x/slashing or x/staking).
+	Skipped []string `protobuf:"bytes,5,rep,name=skipped,proto3" json:"skipped,omitempty"`
+	// failed, when not empty, is why the dispute's effects (bonds, the
+	// result's replacement, the evaluation's failure) could not be applied:
+	// the dispute ended without them rather than halt the chain.
+	Failed string `protobuf:"bytes,6,opt,name=failed,proto3" json:"failed,omitempty"`
 }
 
 func (x *EventDisputeResolved) Reset() {
@@ -2980,6 +3177,20 @@ func (x *EventDisputeResolved) GetSlashed() []string {
 	return nil
 }
 
+func (x *EventDisputeResolved) GetSkipped() []string {
+	if x != nil {
+		return x.Skipped
+	}
+	return nil
+}
+
+func (x *EventDisputeResolved) GetFailed() string {
+	if x != nil {
+		return x.Failed
+	}
+	return ""
+}
+
 var File_delphi_verde_v1_events_proto protoreflect.FileDescriptor
 
 var file_delphi_verde_v1_events_proto_rawDesc = []byte{
@@ -3028,7 +3239,7 @@ var file_delphi_verde_v1_events_proto_rawDesc = []byte{
 	0x52, 0x09, 0x6e, 0x65, 0x78, 0x74, 0x49, 0x6e, 0x64, 0x65, 0x78, 0x12, 0x27, 0x0a, 0x0f, 0x64,
 	0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x08,
 	0x20, 0x01, 0x28, 0x03, 0x52, 0x0e, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x48, 0x65,
-	0x69, 0x67, 0x68, 0x74, 0x22, 0x9f, 0x01, 0x0a, 0x14, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x44, 0x69,
+	0x69, 0x67, 0x68, 0x74, 0x22, 0xd1, 0x01, 0x0a, 0x14, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x44, 0x69,
 	0x73, 0x70, 0x75, 0x74, 0x65, 0x52, 0x65, 0x73, 0x6f, 0x6c, 0x76, 0x65, 0x64, 0x12, 0x1d, 0x0a,
 	0x0a, 0x64, 0x69, 0x73, 0x70, 0x75, 0x74, 0x65, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28,
 	0x04, 0x52, 0x09, 0x64, 0x69, 0x73, 0x70, 0x75, 0x74, 0x65, 0x49, 0x64, 0x12, 0x36, 0x0a, 0x06,
@@ -3038,19 +3249,23 @@ var file_delphi_verde_v1_events_proto_rawDesc = []byte{
 	0x61, 0x74, 0x75, 0x73, 0x12, 0x16, 0x0a, 0x06, 0x72, 0x65, 0x61, 0x73, 0x6f, 0x6e, 0x18, 0x03,
 	0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x72, 0x65, 0x61, 0x73, 0x6f, 0x6e, 0x12, 0x18, 0x0a, 0x07,
 	0x73, 0x6c, 0x61, 0x73, 0x68, 0x65, 0x64, 0x18, 0x04, 0x20, 0x03, 0x28, 0x09, 0x52, 0x07, 0x73,
-	0x6c, 0x61, 0x73, 0x68, 0x65, 0x64, 0x42, 0xbe, 0x01, 0x0a, 0x13, 0x63, 0x6f, 0x6d, 0x2e, 0x64,
-	0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x76, 0x65, 0x72, 0x64, 0x65, 0x2e, 0x76, 0x31, 0x42, 0x0b,
-	0x45, 0x76, 0x65, 0x6e, 0x74, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x3c, 0x67,
-	0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69,
-	0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f,
-	0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x76, 0x65, 0x72, 0x64, 0x65,
-	0x2f, 0x76, 0x31, 0x3b, 0x76, 0x65, 0x72, 0x64, 0x65, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x44, 0x56,
-	0x58, 0xaa, 0x02, 0x0f, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x56, 0x65, 0x72, 0x64, 0x65,
-	0x2e, 0x56, 0x31, 0xca, 0x02, 0x0f, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x56, 0x65, 0x72,
-	0x64, 0x65, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x1b, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x56,
-	0x65, 0x72, 0x64, 0x65, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64,
-	0x61, 0x74, 0x61, 0xea, 0x02, 0x11, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x56, 0x65,
-	0x72, 0x64, 0x65, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x6c, 0x61, 0x73, 0x68, 0x65, 0x64, 0x12, 0x18, 0x0a, 0x07, 0x73, 0x6b, 0x69, 0x70, 0x70, 0x65,
+	0x64, 0x18, 0x05, 0x20, 0x03, 0x28, 0x09, 0x52, 0x07, 0x73, 0x6b, 0x69, 0x70, 0x70, 0x65, 0x64,
+	0x12, 0x16, 0x0a, 0x06, 0x66, 0x61, 0x69, 0x6c, 0x65, 0x64, 0x18, 0x06, 0x20, 0x01, 0x28, 0x09,
+	0x52, 0x06, 0x66, 0x61, 0x69, 0x6c, 0x65, 0x64, 0x42, 0xbe, 0x01, 0x0a, 0x13, 0x63, 0x6f, 0x6d,
+	0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x76, 0x65, 0x72, 0x64, 0x65, 0x2e, 0x76, 0x31,
+	0x42, 0x0b, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a,
+	0x3c, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70,
+	0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68,
+	0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x76, 0x65, 0x72,
+	0x64, 0x65, 0x2f, 0x76, 0x31, 0x3b, 0x76, 0x65, 0x72, 0x64, 0x65, 0x76, 0x31, 0xa2, 0x02, 0x03,
+	0x44, 0x56, 0x58, 0xaa, 0x02, 0x0f, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x56, 0x65, 0x72,
+	0x64, 0x65, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x0f, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x56,
+	0x65, 0x72, 0x64, 0x65, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x1b, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69,
+	0x5c, 0x56, 0x65, 0x72, 0x64, 0x65, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74,
+	0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x11, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a,
+	0x56, 0x65, 0x72, 0x64, 0x65, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f,
+	0x33,
 }
 
 var (
