@@ -227,11 +227,18 @@ func (c *computer) rejected(out *evaluationtypes.RoundResult, j job) *evaluation
 	return out
 }
 
-// finish fills in the score and the root, falsifying the trace first in
-// the test-only byzantine mode.
+// finish fills in the score and the root, falsifying the trace or the
+// score first in the test-only byzantine mode.
 func (c *computer) finish(out *evaluationtypes.RoundResult, j job, score uint64, tr *runtime.Trace) (*evaluationtypes.RoundResult, *runtime.Trace, error) {
-	if c.fault != nil && tr.Len() > 0 && (c.fault.Model == 0 || c.fault.Model == j.model.Id) {
-		tr = player.Perturb(tr, min(c.fault.Leaf, tr.Len()-1))
+	if f := c.fault; f != nil && tr.Len() > 0 && (f.Model == 0 || f.Model == j.model.Id) {
+		switch {
+		case f.WrongScore && score > 0:
+			score--
+		case f.WrongScore:
+			score = 1
+		default:
+			tr = player.Perturb(tr, min(f.Leaf, tr.Len()-1))
+		}
 	}
 	root := tr.Root()
 	out.Correct, out.TraceRoot, out.Leaves = score, root[:], uint64(tr.Len())

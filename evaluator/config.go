@@ -48,12 +48,14 @@ type Config struct {
 	Fault *Fault
 }
 
-// Fault falsifies one operator output of every run: the hash of trace
-// leaf Leaf (or the last leaf, if the trace is shorter), of every model or
-// only of model Model.
+// Fault falsifies every run, of every model or only of model Model: the
+// hash of trace leaf Leaf (or the last leaf, if the trace is shorter), or
+// with WrongScore the reported score (one less, or 1 for 0) over the honest
+// trace.
 type Fault struct {
-	Leaf  int
-	Model uint64
+	Leaf       int
+	Model      uint64
+	WrongScore bool
 }
 
 // IsTestChain reports whether a chain id names a local test chain, the

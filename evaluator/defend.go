@@ -90,13 +90,20 @@ func (s *Sidecar) challengeEvaluation(ctx context.Context, e evaluationtypes.Eva
 	for _, r := range rounds.Rounds {
 		attempt[r.Round] = r.Attempt
 	}
+	b, err := s.chain.q.Benchmark(ctx, &evaluationtypes.QueryBenchmarkRequest{Id: e.BenchmarkId})
+	if err != nil {
+		return err
+	}
+	// A text run's score is not yet a leaf: the same trace with another
+	// score cannot be disputed there.
+	scored := !b.Benchmark.IsText()
 	for _, res := range results.Results {
 		mine := s.own(res.EvaluationId, res.Round, attempt[res.Round], res.ModelId)
 		if mine == nil || mine.Abstain || next > res.Height+window {
 			continue
 		}
 		root := hex.EncodeToString(mine.TraceRoot)
-		if root == res.TraceRoot || heard(disputes, res, root) {
+		if (root == res.TraceRoot && (mine.Correct == res.Correct || !scored)) || heard(disputes, res, root, mine.Correct) {
 			continue
 		}
 		msg := &verdetypes.MsgChallenge{Challenger: s.signer.addr.String(), EvaluationId: res.EvaluationId,
@@ -108,11 +115,12 @@ func (s *Sidecar) challengeEvaluation(ctx context.Context, e evaluationtypes.Eva
 	return nil
 }
 
-// heard reports whether a dispute about res already has root on a side.
-func heard(disputes []verdetypes.Dispute, res evaluationtypes.Result, root string) bool {
+// heard reports whether a dispute about res already has the claim (root,
+// correct) on a side.
+func heard(disputes []verdetypes.Dispute, res evaluationtypes.Result, root string, correct uint64) bool {
 	for _, d := range disputes {
 		if d.EvaluationId == res.EvaluationId && d.Round == res.Round && d.ModelId == res.ModelId &&
-			(d.Challenger.TraceRoot == root || d.Claimant.TraceRoot == root) {
+			player.SideOf(d, root, correct) != verdetypes.SIDE_UNSPECIFIED {
 			return true
 		}
 	}
@@ -137,7 +145,7 @@ func (s *Sidecar) own(e uint64, r, attempt uint32, m uint64) *evaluationtypes.Ro
 // designated sidecar is down.
 func (s *Sidecar) move(ctx context.Context, d verdetypes.Dispute, self string, height int64) error {
 	for _, res := range s.store.Results(d.EvaluationId, d.Round, d.ModelId) {
-		side := player.SideOf(d, hex.EncodeToString(res.TraceRoot))
+		side := player.SideOf(d, hex.EncodeToString(res.TraceRoot), res.Correct)
 		if side == verdetypes.SIDE_UNSPECIFIED {
 			continue
 		}

@@ -37,10 +37,11 @@ type Result struct {
 
 // Evaluate runs the model on ds's items in the given order, counts correct
 // predictions (argmax of the first output, lowest index on ties) and, with
-// opts.Trace, commits to every operator output: leaves are ordered by
-// position in items, then node in topological order, then output index.
-// Items run concurrently, each single-threaded; results are merged in item
-// order, so nothing depends on scheduling.
+// opts.Trace, commits to every operator output and to the scoring: leaves
+// are ordered by position in items, then node in topological order, then
+// output index, then the item's score leaves (score.go), so the last leaf
+// commits to Correct. Items run concurrently, each single-threaded; results
+// are merged in item order, so nothing depends on scheduling.
 func (m *Model) Evaluate(ds Dataset, items []int, opts EvalOptions) (Result, error) {
 	res := Result{ModelSHA256: m.SHA256Hex(), Benchmark: ds.Name(), Items: len(items)}
 	for _, it := range items {
@@ -52,12 +53,16 @@ func (m *Model) Evaluate(ds Dataset, items []int, opts EvalOptions) (Result, err
 	if workers <= 0 {
 		workers = DefaultWorkers()
 	}
-	per := m.Program.LeavesPerItem()
+	ops, per := m.Program.LeavesPerItem(), m.LeavesPerItem()
+	if _, err := m.logitsLeaf(); err != nil {
+		return res, err
+	}
 	var hashes []Hash
 	if opts.Trace {
 		hashes = make([]Hash, len(items)*per)
 	}
-	correct := make([]bool, len(items))
+	label := make([]int, len(items))
+	logits := make([]*Tensor, len(items))
 	errs := make([]error, len(items))
 	var wg sync.WaitGroup
 	next := make(chan int, len(items))
@@ -70,7 +75,8 @@ func (m *Model) Evaluate(ds Dataset, items []int, opts EvalOptions) (Result, err
 		go func() {
 			defer wg.Done()
 			for k := range next {
-				x, label := ds.Item(items[k])
+				x, l := ds.Item(items[k])
+				label[k] = l
 				var observe func(int, *Tensor)
 				if opts.Trace {
 					base := k * per
@@ -87,7 +93,7 @@ func (m *Model) Evaluate(ds Dataset, items []int, opts EvalOptions) (Result, err
 					errs[k] = fmt.Errorf("item %d: %w", items[k], err)
 					continue
 				}
-				correct[k] = Argmax(out[0].F) == label
+				logits[k] = out[0]
 			}
 		}()
 	}
@@ -97,11 +103,18 @@ func (m *Model) Evaluate(ds Dataset, items []int, opts EvalOptions) (Result, err
 			return res, err
 		}
 	}
-	for _, c := range correct {
-		if c {
-			res.Correct++
+	// The score leaves, in item order: each total reads the one before.
+	var total int64
+	for k := range items {
+		s := Scores(logits[k], label[k], total)
+		total = s[scoreTotal]
+		if opts.Trace {
+			for i, v := range s {
+				hashes[k*per+ops+i] = OutputHash(ScoreTensor(v))
+			}
 		}
 	}
+	res.Correct = int(total)
 	if len(items) > 0 {
 		res.Accuracy = float64(res.Correct) / float64(len(items))
 	}

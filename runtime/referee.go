@@ -130,3 +130,13 @@ func (p *Program) Folded(local int) bool {
 
 // Initializer is the graph's initializer of that name, or nil.
 func (p *Program) Initializer(name string) *Tensor { return p.graph.Initializers[name] }
+
+// LeafInfo is the compiled type and shape of the output behind leaf
+// `local`.
+func (p *Program) LeafInfo(local int) (TensorInfo, error) {
+	k, o, err := p.leafStep(local)
+	if err != nil {
+		return TensorInfo{}, err
+	}
+	return p.infos[p.outs[k][o]], nil
+}

@@ -37,7 +37,7 @@ func TestModelEvalJSON(t *testing.T) {
 			t.Fatalf("JSON lacks %s: %s", k, out)
 		}
 	}
-	if res.Items != 200 || res.Correct < 190 || res.Leaves != 200*12 || len(res.TraceRoot) != 64 {
+	if res.Items != 200 || res.Correct < 190 || res.Leaves != 200*(12+runtime.ScoreLeaves) || len(res.TraceRoot) != 64 {
 		t.Fatalf("unexpected result %+v", res)
 	}
 	again, _ := execute(t, ModelCmd(), "eval", "--model", "zoo:mnist", "--benchmark", "mnist", "--items", "200", "--seed", "9", "--json")

@@ -66,9 +66,11 @@ type Setup struct {
 	// sidecar is down.
 	Sidecars int
 	// Faulty lists validators (by index) whose sidecar falsifies operator
-	// output FaultLeaf of every run: byzantine evaluators.
-	Faulty    []int
-	FaultLeaf int
+	// output FaultLeaf of every run, or with FaultScore reports the honest
+	// trace with a wrong score: byzantine evaluators.
+	Faulty     []int
+	FaultLeaf  int
+	FaultScore bool
 	// SidecarConfig edits validator i's sidecar config before it starts.
 	SidecarConfig func(i int, cfg *evaluator.Config)
 	// Tamper makes validators (by index) byzantine at the ABCI level.
@@ -153,7 +155,7 @@ func (n *Network) startSidecars(s Setup) error {
 		cfg.Signer = &evaluator.SignerConfig{KeyName: "validator", KeyringDir: nd.Home, KeyringBackend: "test", ChainID: n.ChainID}
 		for _, f := range s.Faulty {
 			if f == i {
-				cfg.Fault = &evaluator.Fault{Leaf: s.FaultLeaf}
+				cfg.Fault = &evaluator.Fault{Leaf: s.FaultLeaf, WrongScore: s.FaultScore}
 			}
 		}
 		if s.SidecarConfig != nil {

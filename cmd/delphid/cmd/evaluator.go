@@ -22,6 +22,7 @@ func evaluatorCmd() *cobra.Command {
 		from, backend, chainIDFlag string
 		faultLeaf                  int
 		faultModel                 uint64
+		faultScore                 bool
 	)
 	start := &cobra.Command{
 		Use:   "start",
@@ -35,7 +36,7 @@ recompute them) and serves them on --listen for the node's vote extensions
 With --from (a key in --home's keyring, normally the validator's operator key)
 it also plays Verde disputes for its validator: it challenges final results that
 contradict its own run, reveals trace leaves and justifies the disputed operator
-from the traces it keeps on disk. --fault-leaf makes it byzantine on purpose, for
+from the traces it keeps on disk. --fault-leaf (or --fault-score) makes it byzantine on purpose, for
 tests and demos; it is refused unless the node runs a local test chain.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -50,8 +51,8 @@ tests and demos; it is refused unless the node runs a local test chain.`,
 				}
 				cfg.Signer = &evaluator.SignerConfig{KeyName: from, KeyringDir: cctx.HomeDir, KeyringBackend: backend, ChainID: chainID}
 			}
-			if faultLeaf >= 0 {
-				cfg.Fault = &evaluator.Fault{Leaf: faultLeaf, Model: faultModel}
+			if faultLeaf >= 0 || faultScore {
+				cfg.Fault = &evaluator.Fault{Leaf: faultLeaf, Model: faultModel, WrongScore: faultScore}
 			}
 			s, err := evaluator.New(cfg)
 			if err != nil {
@@ -76,7 +77,8 @@ tests and demos; it is refused unless the node runs a local test chain.`,
 	f.StringVar(&backend, "keyring-backend", "test", "keyring backend of --from")
 	f.StringVar(&chainIDFlag, "chain-id", "", "chain id for signing (default: the client config's)")
 	f.IntVar(&faultLeaf, "fault-leaf", -1, "TEST ONLY: falsify this trace leaf of every run (refused off local test chains)")
-	f.Uint64Var(&faultModel, "fault-model", 0, "TEST ONLY: with --fault-leaf, falsify only this model's runs (0: every model)")
+	f.Uint64Var(&faultModel, "fault-model", 0, "TEST ONLY: with --fault-leaf or --fault-score, falsify only this model's runs (0: every model)")
+	f.BoolVar(&faultScore, "fault-score", false, "TEST ONLY: report the honest trace with a wrong score, one less (refused off local test chains)")
 	cmd.AddCommand(start)
 	return cmd
 }

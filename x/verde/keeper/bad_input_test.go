@@ -17,8 +17,8 @@ func TestMalformedMovesAreRefused(t *testing.T) {
 	f := newFixture(t)
 	per := f.honest.Model.Program.LeavesPerItem()
 	lie := f.liar(2*per + 1)
-	f.tally(t, f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
-		f.vote(2, f.honest, 7), f.vote(3, lie, 7))
+	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
+		f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct))
 	d := f.dispute(t, 1)
 	good, err := player.Reveal(f.submitter, d, types.SIDE_CLAIMANT, f.honest)
 	require.NoError(t, err)
@@ -50,10 +50,10 @@ func TestMalformedMovesAreRefused(t *testing.T) {
 		"other side's leaf":   {edit(func(m *types.MsgBisect) { m.Leaf, m.Proof = liarLeaf.Leaf, liarLeaf.Proof }), types.ErrBadProof},
 		"bad submitter":       {edit(func(m *types.MsgBisect) { m.Submitter = "nope" }), types.ErrInvalidAddress},
 		"referee too early":   {justify, types.ErrWrongPhase},
-		"challenge same root": {&types.MsgChallenge{Challenger: f.operators[3].String(), EvaluationId: f.evaluation, ModelId: 1, Correct: 7, TraceRoot: f.honest.Root(), Leaves: 40}, types.ErrInvalidChallenge},
-		"challenge twice":     {&types.MsgChallenge{Challenger: f.operators[3].String(), EvaluationId: f.evaluation, ModelId: 1, Correct: 7, TraceRoot: lie.Root(), Leaves: 40}, types.ErrAlreadyDisputed},
-		"challenge bad root":  {&types.MsgChallenge{Challenger: f.operators[3].String(), EvaluationId: f.evaluation, ModelId: 1, Correct: 7, TraceRoot: "abc", Leaves: 40}, types.ErrInvalidChallenge},
-		"challenge no leaves": {&types.MsgChallenge{Challenger: f.operators[3].String(), EvaluationId: f.evaluation, ModelId: 1, Correct: 7, TraceRoot: f.liar(1).Root()}, types.ErrInvalidChallenge},
+		"challenge same root": {&types.MsgChallenge{Challenger: f.operators[3].String(), EvaluationId: f.evaluation, ModelId: 1, Correct: f.correct, TraceRoot: f.honest.Root(), Leaves: 40}, types.ErrInvalidChallenge},
+		"challenge twice":     {&types.MsgChallenge{Challenger: f.operators[3].String(), EvaluationId: f.evaluation, ModelId: 1, Correct: f.correct, TraceRoot: lie.Root(), Leaves: 40}, types.ErrAlreadyDisputed},
+		"challenge bad root":  {&types.MsgChallenge{Challenger: f.operators[3].String(), EvaluationId: f.evaluation, ModelId: 1, Correct: f.correct, TraceRoot: "abc", Leaves: 40}, types.ErrInvalidChallenge},
+		"challenge no leaves": {&types.MsgChallenge{Challenger: f.operators[3].String(), EvaluationId: f.evaluation, ModelId: 1, Correct: f.correct, TraceRoot: f.liar(1).Root()}, types.ErrInvalidChallenge},
 		"challenge too many":  {&types.MsgChallenge{Challenger: f.operators[3].String(), EvaluationId: f.evaluation, ModelId: 1, Correct: 9, TraceRoot: f.liar(1).Root(), Leaves: 40}, types.ErrInvalidChallenge},
 	}
 	for name, tc := range cases {
@@ -141,8 +141,8 @@ func TestMalformedMovesAreRefused(t *testing.T) {
 func TestRefereeRefusesTooMuchArithmetic(t *testing.T) {
 	f := newFixture(t)
 	lie := f.liar(1)
-	f.tally(t, f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
-		f.vote(2, f.honest, 7), f.vote(3, lie, 7))
+	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
+		f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct))
 	for f.dispute(t, 1).Phase == types.PHASE_BISECT {
 		for _, side := range []struct {
 			s   types.Side

@@ -19,14 +19,14 @@ import (
 func TestLateValidatorChallenges(t *testing.T) {
 	f := newFixture(t)
 	lie := f.liar(7)
-	f.tally(t, f.vote(0, lie, 7), f.vote(1, lie, 7), f.vote(2, lie, 7))
+	f.tally(t, f.vote(0, lie, f.correct), f.vote(1, lie, f.correct), f.vote(2, lie, f.correct))
 	has, err := f.k.HasOpenDisputes(f.ctx, f.evaluation)
 	require.NoError(t, err)
 	require.False(t, has, "nobody dissented in the tally")
 
 	res, err := exec(f, func(ctx sdk.Context) (*types.MsgChallengeResponse, error) {
 		return f.msg.Challenge(ctx, &types.MsgChallenge{Challenger: f.operators[3].String(), EvaluationId: f.evaluation,
-			Round: 0, ModelId: 1, Correct: 7, TraceRoot: f.honest.Root(), Leaves: uint64(f.honest.Trace.Len())})
+			Round: 0, ModelId: 1, Correct: f.correct, TraceRoot: f.honest.Root(), Leaves: uint64(f.honest.Trace.Len())})
 	})
 	require.NoError(t, err)
 	d := f.dispute(t, res.DisputeId)
@@ -46,12 +46,12 @@ func TestLateValidatorChallenges(t *testing.T) {
 // account), and once the evaluation finalized no challenge is accepted.
 func TestBondedChallenger(t *testing.T) {
 	f := newFixture(t)
-	f.tally(t, f.vote(0, f.honest, 7), f.vote(1, f.honest, 7), f.vote(2, f.honest, 7))
+	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct), f.vote(2, f.honest, f.correct))
 	lie := f.liar(9)
 	stranger := sdk.AccAddress("stranger____________")
 	res, err := exec(f, func(ctx sdk.Context) (*types.MsgChallengeResponse, error) {
 		return f.msg.Challenge(ctx, &types.MsgChallenge{Challenger: stranger.String(), EvaluationId: f.evaluation,
-			Round: 0, ModelId: 1, Correct: 7, TraceRoot: lie.Root(), Leaves: uint64(lie.Trace.Len())})
+			Round: 0, ModelId: 1, Correct: f.correct, TraceRoot: lie.Root(), Leaves: uint64(lie.Trace.Len())})
 	})
 	require.NoError(t, err)
 	bond := types.DefaultParams().ChallengerBond
@@ -70,7 +70,7 @@ func TestBondedChallenger(t *testing.T) {
 	require.Equal(t, evaluationtypes.EVALUATION_STATUS_FINALIZED, e.Status)
 	_, err = exec(f, func(ctx sdk.Context) (*types.MsgChallengeResponse, error) {
 		return f.msg.Challenge(ctx, &types.MsgChallenge{Challenger: stranger.String(), EvaluationId: f.evaluation,
-			Round: 0, ModelId: 1, Correct: 7, TraceRoot: f.liar(3).Root(), Leaves: 40})
+			Round: 0, ModelId: 1, Correct: f.correct, TraceRoot: f.liar(3).Root(), Leaves: 40})
 	})
 	require.ErrorIs(t, err, types.ErrWindowClosed)
 }

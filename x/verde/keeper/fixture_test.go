@@ -130,6 +130,7 @@ type fixture struct {
 	evaluation uint64
 	honest     player.Run
 	twin       uint64 // the score every validator reports for model 2
+	correct    uint64 // the honest run's score (its last leaf)
 	// sim plays the four validators' vote extensions (seeds, commitments,
 	// reveals) through x/evaluation's real consensus path.
 	sim *evalsim.Sim
@@ -171,7 +172,8 @@ func newFixtureWith(t testing.TB, data string, raw []byte, items uint32) *fixtur
 	res, err := m.Evaluate(ds, picked, drt.EvalOptions{Trace: true})
 	require.NoError(t, err)
 	f.honest = player.Run{Trace: res.Trace, Artifact: raw, Model: m, Dataset: ds, Items: picked}
-	f.twin = 7
+	f.correct = uint64(res.Correct)
+	f.twin = f.correct
 	return f
 }
 

@@ -24,7 +24,7 @@ func TestLiarOutvotedLosesItsDispute(t *testing.T) {
 	f := newFixture(t)
 	per := f.honest.Model.Program.LeavesPerItem()
 	lie := f.liar(3*per + per/2)
-	votes := []claim{f.vote(0, f.honest, 7), f.vote(1, f.honest, 7), f.vote(2, f.honest, 7), f.vote(3, lie, 7)}
+	votes := []claim{f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct), f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct)}
 	f.tally(t, votes...)
 	d := f.dispute(t, 1)
 	require.Equal(t, types.DISPUTE_STATUS_OPEN, d.Status)
@@ -67,7 +67,7 @@ func TestHonestMinorityOverturnsLyingMajority(t *testing.T) {
 			k = f.honest.Trace.Len() - 1
 		}
 		lie := f.liar(k)
-		votes := []claim{f.vote(0, lie, 2), f.vote(1, lie, 2), f.vote(2, lie, 2), f.vote(3, f.honest, 7)}
+		votes := []claim{f.vote(0, lie, f.correct), f.vote(1, lie, f.correct), f.vote(2, lie, f.correct), f.vote(3, f.honest, f.correct)}
 		f.tally(t, votes...)
 		res, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
 		require.NoError(t, err)
@@ -85,13 +85,13 @@ func TestHonestMinorityOverturnsLyingMajority(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, res.Replaced)
 		require.Equal(t, f.honest.Root(), res.TraceRoot)
-		require.Equal(t, uint64(7), res.Correct)
+		require.Equal(t, f.correct, res.Correct)
 		f.beginBlock(t, f.ctx.BlockHeight()+3)
 		e, err := f.ek.GetEvaluation(f.ctx, f.evaluation)
 		require.NoError(t, err)
 		require.Equal(t, evaluationtypes.EVALUATION_STATUS_FINALIZED, e.Status)
 		for _, s := range e.Standings {
-			require.Equal(t, uint64(7), s.Correct, "standings use the honest result")
+			require.Equal(t, f.correct, s.Correct, "standings use the honest result")
 		}
 	}
 }
@@ -102,8 +102,8 @@ func TestTimeouts(t *testing.T) {
 	t.Run("challenger silent", func(t *testing.T) {
 		f := newFixture(t)
 		lie := f.liar(4)
-		f.tally(t, f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
-			f.vote(2, f.honest, 7), f.vote(3, lie, 7))
+		f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
+			f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct))
 		move, err := f.honestMove(1, types.SIDE_CLAIMANT)
 		require.NoError(t, err)
 		require.NoError(t, f.deliver(t, move))
@@ -116,8 +116,8 @@ func TestTimeouts(t *testing.T) {
 	t.Run("nobody justifies", func(t *testing.T) {
 		f := newFixture(t)
 		lie := f.liar(0)
-		f.tally(t, f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
-			f.vote(2, f.honest, 7), f.vote(3, lie, 7))
+		f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
+			f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct))
 		// Bisect until the referee phase, then stay silent.
 		for f.dispute(t, 1).Phase == types.PHASE_BISECT {
 			for _, s := range []struct {

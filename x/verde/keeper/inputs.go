@@ -15,14 +15,15 @@ import (
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 
-// proveInputs turns the message's inputs into the operator's input
-// tensors, in the operator's order, proving each: an earlier output of the
-// same item by its leaf in the side's trace, the benchmark item by the item
-// root, a weight from the (registered) artifact itself. It also returns the
-// input leaves used.
+// proveInputs turns the message's inputs into the inputs of leaf hi (an
+// operator or a score leaf), in LeafSources order, proving each: an
+// earlier leaf (of the same item, or the previous item's total) by its
+// leaf in the side's trace, the benchmark item or its label by the item
+// root, a weight from the (registered) artifact itself. It also returns
+// the input leaves used.
 func (k Keeper) proveInputs(ctx context.Context, d *types.Dispute, side types.Party, m *runtime.Model, items uint32, per int64, given []types.OperatorInput) ([]*runtime.Tensor, []types.InputLeaf, error) {
 	item, local := d.Hi/per, int(d.Hi%per)
-	_, srcs, err := m.Program.LeafNode(local)
+	srcs, err := m.LeafSources(item, local)
 	if err != nil {
 		return nil, nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
 	}
@@ -55,12 +56,15 @@ func (k Keeper) proveInputs(ctx context.Context, d *types.Dispute, side types.Pa
 			}
 			out[i] = t
 			used = append(used, types.InputLeaf{Index: j, Leaf: in.Leaf})
-		case runtime.FromItem:
-			t, err := k.proveItemInput(ctx, d, m, items, item, in)
+		case runtime.FromItem, runtime.FromLabel:
+			t, label, err := k.proveItemInput(ctx, d, m, items, item, in)
 			if err != nil {
 				return nil, nil, bad(i, "%v", err)
 			}
 			out[i] = t
+			if s.Kind == runtime.FromLabel {
+				out[i] = runtime.ScoreTensor(int64(label))
+			}
 		}
 	}
 	if next != len(given) {
@@ -72,7 +76,7 @@ func (k Keeper) proveInputs(ctx context.Context, d *types.Dispute, side types.Pa
 // proveLeafInput checks an earlier output j < hi: its leaf is in the
 // side's trace (or is the agreed leaf lo) and the tensor hashes to it.
 func (k Keeper) proveLeafInput(d *types.Dispute, side types.Party, j int64, in types.OperatorInput) (*runtime.Tensor, error) {
-	if in.LeafIndex != j {
+	if in.LeafIndex != j || j < 0 {
 		return nil, errorsmod.Wrapf(types.ErrBadInputs, "leaf index %d, the operator reads leaf %d", in.LeafIndex, j)
 	}
 	if j > d.Lo {
@@ -100,17 +104,17 @@ func (k Keeper) proveLeafInput(d *types.Dispute, side types.Party, j int64, in t
 }
 
 // proveItemInput checks the round's item at position item and decodes it
-// as the classifier's input tensor.
-func (k Keeper) proveItemInput(ctx context.Context, d *types.Dispute, m *runtime.Model, items uint32, item int64, in types.OperatorInput) (*runtime.Tensor, error) {
+// as the classifier's input tensor and its label.
+func (k Keeper) proveItemInput(ctx context.Context, d *types.Dispute, m *runtime.Model, items uint32, item int64, in types.OperatorInput) (*runtime.Tensor, int, error) {
 	enc, err := k.proveItemEncoding(ctx, d, items, item, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	t, _, err := bench.DecodeItem(enc, m.InputShape())
+	t, label, err := bench.DecodeItem(enc, m.InputShape())
 	if err != nil {
-		return nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
+		return nil, 0, errorsmod.Wrap(types.ErrBadInputs, err.Error())
 	}
-	return t, nil
+	return t, label, nil
 }
 
 // proveItemEncoding checks the round's item at position item: its dataset

@@ -24,8 +24,8 @@ func TestDisputeOverThousandsOfLeaves(t *testing.T) {
 	for _, k := range []int{0, leaves / 2, leaves - 1} {
 		f := newFixtureWith(t, "digits", raw, 500)
 		lie := f.liar(k)
-		f.tally(t, f.vote(0, f.honest, 7), f.vote(1, f.honest, 7),
-			f.vote(2, f.honest, 7), f.vote(3, lie, 7))
+		f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
+			f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct))
 		steps := f.play(t, 1, f.honest, lie)
 		d := f.dispute(t, 1)
 		require.Equal(t, types.DISPUTE_STATUS_CLAIMANT_WON, d.Status, d.Reason)

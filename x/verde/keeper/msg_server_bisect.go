@@ -2,11 +2,14 @@ package keeper
 
 import (
 	"context"
+	"encoding/hex"
+	"math"
 
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -58,12 +61,33 @@ func (k msgServer) Bisect(ctx context.Context, msg *types.MsgBisect) (*types.Msg
 
 // completeStep narrows [lo, hi] with the two reveals at index: equal leaves
 // move lo up, different ones move hi down. The first step is at the last
-// leaf: if the sides agree there, their runs produced the same outputs.
+// leaf, which on a classifier benchmark commits to the run's score: a side
+// whose last leaf is not the score it claims contradicts itself and loses
+// there. If the sides agree at the last leaf, their runs produced the same
+// outputs (and, on a classifier benchmark, the same score).
 func (k Keeper) completeStep(ctx context.Context, d *types.Dispute) error {
 	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	agreed := d.ClaimantReveal == d.ChallengerReveal
 	d.History = append(d.History, types.Step{Height: height, Index: d.Index,
 		Claimant: d.ClaimantReveal, Challenger: d.ChallengerReveal, Agreed: agreed})
+	if len(d.History) == 1 {
+		proven, err := k.scoreProven(ctx, d)
+		if err != nil {
+			return err
+		}
+		if proven {
+			claimantOK := scoreLeafIs(d.ClaimantReveal, d.Claimant.Correct)
+			challengerOK := scoreLeafIs(d.ChallengerReveal, d.Challenger.Correct)
+			switch {
+			case !claimantOK && !challengerOK:
+				return k.resolve(ctx, d, types.DISPUTE_STATUS_BOTH_LOST, "neither side's last leaf is the score it claims")
+			case !claimantOK:
+				return k.resolve(ctx, d, types.DISPUTE_STATUS_CHALLENGER_WON, "the claimant's last leaf is not the score it claims")
+			case !challengerOK:
+				return k.resolve(ctx, d, types.DISPUTE_STATUS_CLAIMANT_WON, "the challenger's last leaf is not the score it claims")
+			}
+		}
+	}
 	if len(d.History) == 1 && agreed {
 		return k.resolve(ctx, d, types.DISPUTE_STATUS_NO_DIVERGENCE,
 			"both traces end in the same leaf: the runs produced the same operator outputs")
@@ -89,4 +113,25 @@ func (k Keeper) completeStep(ctx context.Context, d *types.Dispute) error {
 	}
 	return emit(ctx, &types.EventStepCompleted{DisputeId: d.Id, Index: d.History[len(d.History)-1].Index, Agreed: agreed,
 		Lo: d.Lo, Hi: d.Hi, Phase: d.Phase, NextIndex: d.Index, DeadlineHeight: d.DeadlineHeight})
+}
+
+// scoreProven says whether the dispute's runs end with score leaves (a
+// classifier on a classifier benchmark: runtime/score.go), so that both
+// sides' last leaves commit to their scores. Text benchmarks do not yet
+// (README "Known limits").
+func (k Keeper) scoreProven(ctx context.Context, d *types.Dispute) (bool, error) {
+	if d.Claimant.Leaves != d.Challenger.Leaves || d.Index != int64(d.Claimant.Leaves)-1 {
+		return false, nil
+	}
+	return k.scoredBenchmark(ctx, d.EvaluationId)
+}
+
+// scoreLeafIs says whether a revealed leaf's output is the score leaf of
+// value correct.
+func scoreLeafIs(l types.Leaf, correct uint64) bool {
+	if correct > math.MaxInt64 {
+		return false
+	}
+	h := runtime.OutputHash(runtime.ScoreTensor(int64(correct)))
+	return l.Output == hex.EncodeToString(h[:])
 }

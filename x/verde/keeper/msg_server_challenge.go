@@ -51,16 +51,22 @@ func (k msgServer) Challenge(ctx context.Context, msg *types.MsgChallenge) (*typ
 	if _, err := parseRoot(msg.TraceRoot); err != nil {
 		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, err.Error())
 	}
+	scored, err := k.scoredBenchmark(ctx, msg.EvaluationId)
+	if err != nil {
+		return nil, err
+	}
 	switch {
-	case msg.TraceRoot == res.TraceRoot:
-		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "the claim's trace root is the result's")
+	case msg.TraceRoot == res.TraceRoot && msg.Correct == res.Correct:
+		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "the claim is the result")
+	case msg.TraceRoot == res.TraceRoot && !scored:
+		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "the claim's trace root is the result's, and a text benchmark's score is not yet proven by its trace")
 	case msg.Leaves == 0:
 		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "leaves must be positive")
 	case msg.Correct > uint64(e.ItemsPerRound)*b.Points():
 		return nil, errorsmod.Wrapf(types.ErrInvalidChallenge, "correct %d above the round's %d items × %d points per item",
 			msg.Correct, e.ItemsPerRound, b.Points())
 	}
-	if dup, err := k.disputed(ctx, res, msg.TraceRoot); err != nil {
+	if dup, err := k.disputed(ctx, res, msg.TraceRoot, msg.Correct); err != nil {
 		return nil, err
 	} else if dup {
 		return nil, errorsmod.Wrapf(types.ErrAlreadyDisputed, "root %s", msg.TraceRoot)

@@ -15,25 +15,46 @@ import (
 // ContestResult implements x/evaluation's DisputeKeeper: the PreBlocker saw
 // validators report a claim that differs from the final result, so a
 // dispute opens between the two sides. A claim already in an open dispute
-// about the same result is not disputed twice, and a claim with the
-// result's own trace root has nothing to bisect (the same outputs; see
-// README: a differing score alone is not yet provable).
+// about the same result is not disputed twice. A claim with the result's
+// own trace root but another score is disputed where runs end with score
+// leaves (classifier benchmarks: the last leaf says whose score it is);
+// on a text benchmark it has nothing to bisect (README "Known limits").
 func (k Keeper) ContestResult(ctx context.Context, res evaluationtypes.Result, dissent evaluationtypes.Claim) error {
 	if dissent.TraceRoot == res.TraceRoot {
-		return nil
+		if dissent.Correct == res.Correct {
+			return nil
+		}
+		scored, err := k.scoredBenchmark(ctx, res.EvaluationId)
+		if err != nil || !scored {
+			return err
+		}
 	}
 	claimant := types.Party{Correct: res.Correct, TraceRoot: res.TraceRoot, Leaves: res.Leaves, Validators: res.Validators}
 	challenger := types.Party{Correct: dissent.Correct, TraceRoot: dissent.TraceRoot, Leaves: dissent.Leaves, Validators: dissent.Validators}
-	if dup, err := k.disputed(ctx, res, challenger.TraceRoot); err != nil || dup {
+	if dup, err := k.disputed(ctx, res, challenger.TraceRoot, challenger.Correct); err != nil || dup {
 		return err
 	}
 	_, err := k.open(ctx, res, claimant, challenger)
 	return err
 }
 
+// scoredBenchmark says whether the evaluation's runs end with score leaves:
+// its benchmark is not a text benchmark.
+func (k Keeper) scoredBenchmark(ctx context.Context, evaluationID uint64) (bool, error) {
+	e, err := k.eval.GetEvaluation(ctx, evaluationID)
+	if err != nil {
+		return false, err
+	}
+	b, err := k.eval.GetBenchmark(ctx, e.BenchmarkId)
+	if err != nil {
+		return false, err
+	}
+	return !b.IsText(), nil
+}
+
 // disputed reports whether an open dispute about res already has this
-// challenger root.
-func (k Keeper) disputed(ctx context.Context, res evaluationtypes.Result, root string) (bool, error) {
+// challenger claim (root and score).
+func (k Keeper) disputed(ctx context.Context, res evaluationtypes.Result, root string, correct uint64) (bool, error) {
 	found := false
 	err := k.OpenByEvaluation.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint64](res.EvaluationId),
 		func(key collections.Pair[uint64, uint64]) (bool, error) {
@@ -41,7 +62,7 @@ func (k Keeper) disputed(ctx context.Context, res evaluationtypes.Result, root s
 			if err != nil {
 				return true, err
 			}
-			found = d.Round == res.Round && d.ModelId == res.ModelId && d.Challenger.TraceRoot == root
+			found = d.Round == res.Round && d.ModelId == res.ModelId && d.Challenger.TraceRoot == root && d.Challenger.Correct == correct
 			return found, nil
 		})
 	return found, err

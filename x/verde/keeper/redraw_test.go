@@ -28,8 +28,8 @@ func TestRoundRedrawnDuringADispute(t *testing.T) {
 	p.StepBlocks = 30 // time for the round to time out while the dispute waits
 	require.NoError(t, f.k.Params.Set(f.ctx, p))
 	lie := f.liar(0) // the first operator reads the benchmark item itself
-	f.tally(t, f.onlyModel1(0, lie, 2), f.onlyModel1(1, lie, 2),
-		f.onlyModel1(2, lie, 2), f.onlyModel1(3, f.honest, 7))
+	f.tally(t, f.onlyModel1(0, lie, f.correct), f.onlyModel1(1, lie, f.correct),
+		f.onlyModel1(2, lie, f.correct), f.onlyModel1(3, f.honest, f.correct))
 	d := f.dispute(t, 1)
 	first, err := f.ek.GetRound(f.ctx, f.evaluation, 0)
 	require.NoError(t, err)
@@ -54,10 +54,10 @@ func TestRoundRedrawnDuringADispute(t *testing.T) {
 // the model produces goes straight to the referee, where the count loses.
 func TestLeafCountMismatchIsRefereedAtOnce(t *testing.T) {
 	f := newFixture(t)
-	res := evaluationtypes.Result{EvaluationId: f.evaluation, Round: 0, ModelId: 1, Correct: 7,
+	res := evaluationtypes.Result{EvaluationId: f.evaluation, Round: 0, ModelId: 1, Correct: f.correct,
 		TraceRoot: f.honest.Root(), Leaves: uint64(f.honest.Trace.Len())}
 	lie := f.liar(2)
-	require.NoError(t, f.k.ContestResult(f.ctx, res, evaluationtypes.Claim{Correct: 7, TraceRoot: lie.Root(),
+	require.NoError(t, f.k.ContestResult(f.ctx, res, evaluationtypes.Claim{Correct: f.correct, TraceRoot: lie.Root(),
 		Leaves: uint64(lie.Trace.Len()) + 1, Validators: []string{"00"}}))
 	d := f.dispute(t, 1)
 	require.Equal(t, types.PHASE_REFEREE, d.Phase)

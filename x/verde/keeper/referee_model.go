@@ -47,7 +47,7 @@ func (k Keeper) modelReferee(ctx context.Context, modelID uint64, msg *types.Msg
 	return modelReferee{k: k, m: m}, nil
 }
 
-func (r modelReferee) leavesPerItem() int64 { return int64(r.m.Program.LeavesPerItem()) }
+func (r modelReferee) leavesPerItem() int64 { return int64(r.m.LeavesPerItem()) }
 
 func (r modelReferee) recompute(ctx context.Context, d *types.Dispute, side types.Party, items uint32, given []types.OperatorInput) (*runtime.Tensor, []types.InputLeaf, error) {
 	per := r.leavesPerItem()
@@ -55,7 +55,7 @@ func (r modelReferee) recompute(ctx context.Context, d *types.Dispute, side type
 	if err != nil {
 		return nil, nil, err
 	}
-	out, err := r.m.Program.Recompute(int(d.Hi%per), inputs)
+	out, err := r.m.RecomputeLeaf(int(d.Hi%per), inputs)
 	if err != nil {
 		return nil, nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
 	}

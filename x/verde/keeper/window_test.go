@@ -22,7 +22,7 @@ func TestAChallengeAfterTheResultsWindowIsRefused(t *testing.T) {
 	f := newFixture(t)
 	lie := f.liar(7)
 	// Validator 3 dissents: its dispute keeps the evaluation running.
-	f.tally(t, f.vote(0, f.honest, 7), f.vote(1, f.honest, 7), f.vote(2, f.honest, 7), f.vote(3, lie, 7))
+	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct), f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct))
 	has, err := f.k.HasOpenDisputes(f.ctx, f.evaluation)
 	require.NoError(t, err)
 	require.True(t, has)
@@ -34,7 +34,7 @@ func TestAChallengeAfterTheResultsWindowIsRefused(t *testing.T) {
 	challenge := func() error {
 		_, err := exec(f, func(ctx sdk.Context) (*types.MsgChallengeResponse, error) {
 			return f.msg.Challenge(ctx, &types.MsgChallenge{Challenger: stranger.String(), EvaluationId: f.evaluation,
-				Round: 0, ModelId: 1, Correct: 7, TraceRoot: f.liar(3).Root(), Leaves: uint64(f.honest.Trace.Len())})
+				Round: 0, ModelId: 1, Correct: f.correct, TraceRoot: f.liar(3).Root(), Leaves: uint64(f.honest.Trace.Len())})
 		})
 		return err
 	}
@@ -49,7 +49,7 @@ func TestAChallengeAfterTheResultsWindowIsRefused(t *testing.T) {
 // is bounded by items × points per item, not by items.
 func TestAChallengeOnATextBenchmarkMayClaimMoreThanOnePointPerItem(t *testing.T) {
 	f := newFixture(t)
-	f.tally(t, f.vote(0, f.honest, 7), f.vote(1, f.honest, 7), f.vote(2, f.honest, 7))
+	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct), f.vote(2, f.honest, f.correct))
 	e, err := f.ek.GetEvaluation(f.ctx, f.evaluation)
 	require.NoError(t, err)
 	b, err := f.ek.Benchmarks.Get(f.ctx, e.BenchmarkId)
@@ -77,10 +77,10 @@ func TestAChallengeOnATextBenchmarkMayClaimMoreThanOnePointPerItem(t *testing.T)
 func TestPunishingTheLosersNeverHaltsTheChain(t *testing.T) {
 	f := newFixture(t)
 	lie := f.liar(7)
-	f.tally(t, f.vote(0, lie, 7), f.vote(1, lie, 7), f.vote(2, lie, 7))
+	f.tally(t, f.vote(0, lie, f.correct), f.vote(1, lie, f.correct), f.vote(2, lie, f.correct))
 	res, err := exec(f, func(ctx sdk.Context) (*types.MsgChallengeResponse, error) {
 		return f.msg.Challenge(ctx, &types.MsgChallenge{Challenger: f.operators[3].String(), EvaluationId: f.evaluation,
-			Round: 0, ModelId: 1, Correct: 7, TraceRoot: f.honest.Root(), Leaves: uint64(f.honest.Trace.Len())})
+			Round: 0, ModelId: 1, Correct: f.correct, TraceRoot: f.honest.Root(), Leaves: uint64(f.honest.Trace.Len())})
 	})
 	require.NoError(t, err)
 	unbonded := sdk.ConsAddress(f.validators[0]).String()

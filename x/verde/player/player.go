@@ -38,12 +38,13 @@ func (r Run) Root() string {
 	return hex.EncodeToString(h[:])
 }
 
-// SideOf returns the side of d whose trace root is root, if any.
-func SideOf(d types.Dispute, root string) types.Side {
-	switch root {
-	case d.Claimant.TraceRoot:
+// SideOf returns the side of d whose claim is (root, correct), if any: two
+// sides may share a root and differ only in the score they claim.
+func SideOf(d types.Dispute, root string, correct uint64) types.Side {
+	switch {
+	case root == d.Claimant.TraceRoot && correct == d.Claimant.Correct:
 		return types.SIDE_CLAIMANT
-	case d.Challenger.TraceRoot:
+	case root == d.Challenger.TraceRoot && correct == d.Challenger.Correct:
 		return types.SIDE_CHALLENGER
 	}
 	return types.SIDE_UNSPECIFIED
@@ -91,22 +92,17 @@ func Justify(submitter string, d types.Dispute, side types.Side, run Run) (*type
 	if run.Text != nil {
 		return justifyText(submitter, d, side, run)
 	}
-	per := int64(run.Model.Program.LeavesPerItem())
+	per := int64(run.Model.LeavesPerItem())
 	item, local := d.Hi/per, int(d.Hi%per)
 	if item >= int64(len(run.Items)) {
 		return nil, fmt.Errorf("leaf %d is past the run's %d items", d.Hi, len(run.Items))
 	}
-	_, srcs, err := run.Model.Program.LeafNode(local)
+	srcs, err := run.Model.LeafSources(item, local)
 	if err != nil {
 		return nil, err
 	}
-	x, _ := run.Dataset.Item(run.Items[item])
-	outputs := map[int]*runtime.Tensor{}
-	if _, err := run.Model.Program.Run([]*runtime.Tensor{x}, 1, func(l int, t *runtime.Tensor) {
-		if l < local {
-			outputs[l] = t
-		}
-	}); err != nil {
+	outputs, err := itemLeaves(run, item)
+	if err != nil {
 		return nil, err
 	}
 	msg := &types.MsgSubmitOperatorInputs{Submitter: submitter, DisputeId: d.Id, Model: run.Artifact, Side: side}
@@ -119,12 +115,12 @@ func Justify(submitter string, d types.Dispute, side types.Side, run Run) (*type
 				return nil, err
 			}
 			t := outputs[s.Leaf]
-			if t == nil {
+			if t == nil || s.Leaf >= local {
 				return nil, fmt.Errorf("leaf %d's output was not observed", s.Leaf)
 			}
 			msg.Inputs = append(msg.Inputs, types.OperatorInput{Tensor: keeper.TensorMessage(t), LeafIndex: j,
 				Leaf: formatLeaf(leaf), Proof: siblings(proof)})
-		case runtime.FromItem:
+		case runtime.FromItem, runtime.FromLabel:
 			idx := run.Items[item]
 			proof, err := run.Dataset.ProveItem(idx)
 			if err != nil {
@@ -161,4 +157,33 @@ func Perturb(tr *runtime.Trace, k int) *runtime.Trace {
 		out.Append(o)
 	}
 	return out
+}
+
+// itemLeaves are the values of item's leaves in the run, by leaf index
+// within the item: every operator output and the score leaves, and at −1
+// the previous item's total (the score of the items before it).
+func itemLeaves(run Run, item int64) (map[int]*runtime.Tensor, error) {
+	x, label := run.Dataset.Item(run.Items[item])
+	out := map[int]*runtime.Tensor{}
+	if _, err := run.Model.Program.Run([]*runtime.Tensor{x}, 1, func(l int, t *runtime.Tensor) { out[l] = t }); err != nil {
+		return nil, err
+	}
+	var before int64
+	if item > 0 {
+		prev, err := run.Model.Evaluate(run.Dataset, run.Items[:item], runtime.EvalOptions{})
+		if err != nil {
+			return nil, err
+		}
+		before = int64(prev.Correct)
+		out[-1] = runtime.ScoreTensor(before)
+	}
+	ops := run.Model.Program.LeavesPerItem()
+	l, ok := run.Model.Program.OutputLeaf(0)
+	if !ok {
+		return nil, fmt.Errorf("the model's first output is not computed by an operator")
+	}
+	for i, v := range runtime.Scores(out[l], label, before) {
+		out[ops+i] = runtime.ScoreTensor(v)
+	}
+	return out, nil
 }

@@ -16,8 +16,9 @@ import (
 // evaluates (trained logistic regression and MLPs, the ONNX-zoo MNIST CNN),
 // every leaf of a traced run is recomputed alone from the inputs the
 // referee would be given (earlier outputs, weights from the artifact, the
-// benchmark item) and hashes bit for bit to the leaf's output hash. The
-// operator types covered are listed in the log.
+// benchmark item or its label), score leaves included, and hashes bit for
+// bit to the leaf's output hash; the last leaf is the score. The operator
+// types covered are listed in the log.
 func TestRefereeReplaysEveryOperatorOfRealModels(t *testing.T) {
 	type model struct {
 		name, data string
@@ -43,15 +44,22 @@ func TestRefereeReplaysEveryOperatorOfRealModels(t *testing.T) {
 			items := []int{0, 1, ds.Len() - 1}
 			res, err := md.Evaluate(ds, items, runtime.EvalOptions{Trace: true, Workers: 1})
 			require.NoError(t, err)
-			per := md.Program.LeavesPerItem()
+			ops, per := md.Program.LeavesPerItem(), md.LeavesPerItem()
+			var total int64
 			for k, item := range items {
 				x, _ := ds.Item(item)
-				var outs []*runtime.Tensor
-				_, err := md.Program.Run([]*runtime.Tensor{x}, 1, func(_ int, t *runtime.Tensor) { outs = append(outs, t) })
+				outs := map[int]*runtime.Tensor{-1: runtime.ScoreTensor(total)}
+				_, err := md.Program.Run([]*runtime.Tensor{x}, 1, func(l int, t *runtime.Tensor) { outs[l] = t })
 				require.NoError(t, err)
 				for l := 0; l < per; l++ {
-					node, srcs, err := md.Program.LeafNode(l)
+					srcs, err := md.LeafSources(int64(k), l)
 					require.NoError(t, err)
+					op := "score"
+					if l < ops {
+						node, _, err := md.Program.LeafNode(l)
+						require.NoError(t, err)
+						op = node.OpType
+					}
 					var ins []*runtime.Tensor
 					for _, s := range srcs {
 						switch s.Kind {
@@ -59,20 +67,26 @@ func TestRefereeReplaysEveryOperatorOfRealModels(t *testing.T) {
 							ins = append(ins, outs[s.Leaf])
 						case runtime.FromWeight:
 							ins = append(ins, md.Graph.Initializers[s.Name])
-						case runtime.FromItem:
+						case runtime.FromItem, runtime.FromLabel:
 							enc := ds.ItemEncoding(item)
-							xt, _, err := bench.DecodeItem(enc, md.InputShape())
+							xt, lab, err := bench.DecodeItem(enc, md.InputShape())
 							require.NoError(t, err)
+							if s.Kind == runtime.FromLabel {
+								xt = runtime.ScoreTensor(int64(lab))
+							}
 							ins = append(ins, xt)
 						}
 					}
-					got, err := md.Program.Recompute(l, ins)
-					require.NoError(t, err, "leaf %d (%s)", l, node.OpType)
+					got, err := md.RecomputeLeaf(l, ins)
+					require.NoError(t, err, "leaf %d (%s)", l, op)
 					require.Equal(t, res.Trace.Leaf(k*per+l).Output, runtime.OutputHash(got),
-						"%s item %d leaf %d (%s)", m.name, item, l, node.OpType)
-					covered[node.OpType] = true
+						"%s item %d leaf %d (%s)", m.name, item, l, op)
+					outs[l] = got
+					covered[op] = true
 				}
+				total = outs[per-1].I[0]
 			}
+			require.Equal(t, int64(res.Correct), total, "the last leaf is the score")
 		})
 	}
 	ops := make([]string, 0, len(covered))

@@ -1,0 +1,75 @@
+package keeper_test
+
+import (
+	"encoding/hex"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	"github.com/delphi-network/delphi/x/verde/types"
+)
+
+// TestALieAboutTheScoreAloneLosesAtTheLastLeaf: three validators of four
+// report the honest trace root with a wrong score. The score is the
+// trace's last leaf, so the honest validator's dissent opens a dispute
+// (it used to be dropped: same root, "nothing to bisect"), the liars lose
+// at the first step, and the honest score replaces theirs.
+func TestALieAboutTheScoreAloneLosesAtTheLastLeaf(t *testing.T) {
+	f := newFixture(t)
+	wrong := f.correct - 1 // within items × points, so not refused as impossible
+	if f.correct == 0 {
+		wrong = 1
+	}
+	f.tally(t, f.vote(0, f.honest, wrong), f.vote(1, f.honest, wrong), f.vote(2, f.honest, wrong), f.vote(3, f.honest, f.correct))
+	res, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
+	require.NoError(t, err)
+	require.Equal(t, wrong, res.Correct, "the lie had the votes")
+	d := f.dispute(t, 1)
+	require.Equal(t, types.DISPUTE_STATUS_OPEN, d.Status)
+	require.Equal(t, d.Claimant.TraceRoot, d.Challenger.TraceRoot, "the same trace, two scores")
+
+	steps := f.play(t, 1, f.honest, f.honest)
+	d = f.dispute(t, 1)
+	require.Equal(t, types.DISPUTE_STATUS_CHALLENGER_WON, d.Status, d.Reason)
+	require.Equal(t, 1, steps, "decided at the last leaf")
+	require.Len(t, f.slashing.slashed, 3)
+	require.NotContains(t, f.slashing.slashed, hex.EncodeToString(f.validators[3]))
+	res, err = f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
+	require.NoError(t, err)
+	require.Equal(t, f.correct, res.Correct)
+	require.True(t, res.Replaced)
+
+	f.beginBlock(t, f.ctx.BlockHeight()+4)
+	e, err := f.ek.GetEvaluation(f.ctx, f.evaluation)
+	require.NoError(t, err)
+	require.Equal(t, evaluationtypes.EVALUATION_STATUS_FINALIZED, e.Status)
+}
+
+// TestAFalsifiedScoreLeafIsRecomputedByTheReferee: a validator whose trace
+// lies about one score leaf (an item's label, prediction, points or
+// running total) loses at that leaf: the referee recomputes it from the
+// agreed leaves before it and the item proven against the item root.
+func TestAFalsifiedScoreLeafIsRecomputedByTheReferee(t *testing.T) {
+	f := newFixture(t)
+	ops, per := f.honest.Model.Program.LeavesPerItem(), f.honest.Model.LeavesPerItem()
+	for name, k := range map[string]int{
+		"label of item 1":      per + ops,
+		"prediction of item 1": per + ops + 1,
+		"points of item 1":     per + ops + 2,
+		"total of item 1":      per + ops + 3,
+		"total of item 0":      ops + 3,
+		"the final score":      f.honest.Trace.Len() - 1,
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			lie := f.liar(k)
+			f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct), f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct))
+			f.play(t, 1, f.honest, lie)
+			d := f.dispute(t, 1)
+			require.Equal(t, types.DISPUTE_STATUS_CLAIMANT_WON, d.Status, d.Reason)
+			require.Equal(t, int64(k), d.Hi, "the bisection found the falsified score leaf")
+			require.Equal(t, []string{hex.EncodeToString(f.validators[3])}, f.slashing.slashed)
+		})
+	}
+}
