@@ -43,10 +43,21 @@ func (k Keeper) BeginBlocker(ctx context.Context) error {
 	return nil
 }
 
+// timeoutOutcome is the outcome of a dispute whose step deadline passed.
+// In the referee phase a side that justified its leaf wins over one that
+// did not; if neither did, the referee made no decision: an honest side
+// always justifies when the chain can accept its justification, so both
+// silent means the chain could not (or both sides are offline), and
+// punishing either would punish the honest side for the referee's limits.
+// A single liar could otherwise challenge an honest majority's result on a
+// model too large to referee and get it slashed and the evaluation failed.
 func timeoutOutcome(d types.Dispute) (types.DisputeStatus, string) {
 	claimant, challenger := d.ClaimantReveal.Output != "", d.ChallengerReveal.Output != ""
 	if d.Phase == types.PHASE_REFEREE {
 		claimant, challenger = d.ClaimantJustified, d.ChallengerJustified
+		if !claimant && !challenger {
+			return types.DISPUTE_STATUS_NO_VERDICT, "neither side justified the disputed operator before the deadline: no verdict, the result stands"
+		}
 	}
 	switch {
 	case !claimant && !challenger:

@@ -1,0 +1,65 @@
+package keeper_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	"github.com/delphi-network/delphi/x/verde/player"
+	"github.com/delphi-network/delphi/x/verde/types"
+)
+
+// TestAModelTooLargeToRefereePunishesNobody: the sidecars evaluate models
+// the referee cannot recompute (here: max_referee_flops below the model's
+// arithmetic). One liar challenges the honest majority's result; the
+// bisection reaches one operator and neither side's justification can be
+// accepted. That used to end as BOTH_LOST: the honest three slashed and
+// jailed with the liar and the evaluation failed (its market paying 1/N,
+// which the liar could buy beforehand). Now the referee gives no verdict:
+// nobody is slashed and the honest result stands.
+func TestAModelTooLargeToRefereePunishesNobody(t *testing.T) {
+	f := newFixture(t)
+	p := types.DefaultParams()
+	p.MaxRefereeFlops = 1
+	require.NoError(t, f.k.Params.Set(f.ctx, p))
+	lie := f.liar(3)
+	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
+		f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct))
+	for h := f.ctx.BlockHeight() + 1; f.dispute(t, 1).Phase == types.PHASE_BISECT; h++ {
+		for _, side := range []struct {
+			s   types.Side
+			run player.Run
+		}{{types.SIDE_CLAIMANT, f.honest}, {types.SIDE_CHALLENGER, lie}} {
+			move, err := player.NextMove(f.submitter, f.dispute(t, 1), side.s, side.run)
+			require.NoError(t, err)
+			if move != nil {
+				require.NoError(t, f.deliver(t, move))
+			}
+		}
+		f.beginBlock(t, h)
+	}
+	d := f.dispute(t, 1)
+	require.Equal(t, types.PHASE_REFEREE, d.Phase)
+	for _, side := range []struct {
+		s   types.Side
+		run player.Run
+	}{{types.SIDE_CLAIMANT, f.honest}, {types.SIDE_CHALLENGER, lie}} {
+		move, err := player.Justify(f.submitter, d, side.s, side.run)
+		require.NoError(t, err)
+		require.ErrorIs(t, f.deliver(t, move), types.ErrTooLarge, "the chain cannot take the %s's justification", side.s)
+	}
+	f.beginBlock(t, d.DeadlineHeight)
+	d = f.dispute(t, 1)
+	require.Equal(t, types.DISPUTE_STATUS_NO_VERDICT, d.Status, d.Reason)
+	require.Empty(t, f.slashing.slashed, "nobody is slashed for what the referee could not decide")
+	require.Empty(t, f.slashing.jailed)
+
+	f.beginBlock(t, f.ctx.BlockHeight()+4)
+	e, err := f.ek.GetEvaluation(f.ctx, f.evaluation)
+	require.NoError(t, err)
+	require.Equal(t, evaluationtypes.EVALUATION_STATUS_FINALIZED, e.Status, "the honest result stands")
+	res, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
+	require.NoError(t, err)
+	require.Equal(t, f.honest.Root(), res.TraceRoot)
+}
