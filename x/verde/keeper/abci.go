@@ -33,6 +33,9 @@ func (k Keeper) BeginBlocker(ctx context.Context) error {
 			return err
 		}
 		status, reason := timeoutOutcome(d)
+		if status, reason, err = k.provenWinner(ctx, &d, status, reason); err != nil {
+			return err
+		}
 		if err := k.resolve(ctx, &d, status, reason); err != nil {
 			return err
 		}
@@ -41,6 +44,31 @@ func (k Keeper) BeginBlocker(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// provenWinner keeps a win by the other side's silence at the first step
+// only if the winner's own last leaf, the one it revealed, is the score it
+// claims (on a classifier benchmark, where the last leaf is the score): a
+// challenger must not replace a 2/3 result with a score its own trace does
+// not commit to just because the claimant side did not move in time. A
+// winner that contradicts itself loses too.
+func (k Keeper) provenWinner(ctx context.Context, d *types.Dispute, status types.DisputeStatus, reason string) (types.DisputeStatus, string, error) {
+	if d.Phase != types.PHASE_BISECT || len(d.History) > 0 ||
+		(status != types.DISPUTE_STATUS_CHALLENGER_WON && status != types.DISPUTE_STATUS_CLAIMANT_WON) {
+		return status, reason, nil
+	}
+	proven, err := k.scoreProven(ctx, d)
+	if err != nil || !proven {
+		return status, reason, err
+	}
+	winner, reveal := d.Challenger, d.ChallengerReveal
+	if status == types.DISPUTE_STATUS_CLAIMANT_WON {
+		winner, reveal = d.Claimant, d.ClaimantReveal
+	}
+	if !scoreLeafIs(reveal, winner.Correct) {
+		return types.DISPUTE_STATUS_BOTH_LOST, reason + "; the other side's last leaf is not the score it claims", nil
+	}
+	return status, reason, nil
 }
 
 // timeoutOutcome is the outcome of a dispute whose step deadline passed.

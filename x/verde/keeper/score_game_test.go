@@ -73,3 +73,27 @@ func TestAFalsifiedScoreLeafIsRecomputedByTheReferee(t *testing.T) {
 		})
 	}
 }
+
+// TestASilentClaimantDoesNotHandAnUnprovenScoreTheWin: a challenger that
+// reports the honest trace with a wrong score wins nothing when the
+// claimant side misses its first step: its own last leaf, the one it
+// revealed, is not the score it claims, so it loses with the silent side
+// instead of replacing the 2/3 result with its score.
+func TestASilentClaimantDoesNotHandAnUnprovenScoreTheWin(t *testing.T) {
+	f := newFixture(t)
+	wrong := f.correct - 1
+	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct), f.vote(2, f.honest, f.correct), f.vote(3, f.honest, wrong))
+	d := f.dispute(t, 1)
+	require.Equal(t, wrong, d.Challenger.Correct)
+	move, err := playerReveal(f, 1, types.SIDE_CHALLENGER, f.honest)
+	require.NoError(t, err)
+	require.NoError(t, f.deliver(t, move))
+	f.beginBlock(t, d.DeadlineHeight)
+	d = f.dispute(t, 1)
+	require.Equal(t, types.DISPUTE_STATUS_BOTH_LOST, d.Status, d.Reason)
+	require.Contains(t, d.Reason, "not the score it claims")
+	res, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
+	if err == nil {
+		require.Equal(t, f.correct, res.Correct, "the unproven score never replaced the result")
+	}
+}

@@ -18,7 +18,7 @@ const (
 // non-validator challengers, referee steps up to 1 MiB of model and inputs.
 func DefaultParams() Params {
 	return Params{
-		StepBlocks:        5,
+		StepBlocks:        20,
 		SlashFraction:     math.LegacyNewDecWithPrec(5, 2),
 		ChallengerBond:    sdk.NewCoins(sdk.NewCoin("udelphi", math.NewInt(1_000_000_000))),
 		MaxArtifactBytes:  1 << 20,

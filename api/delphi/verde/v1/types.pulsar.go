@@ -8384,9 +8384,12 @@ type Params struct {
 	sizeCache     protoimpl.SizeCache
 	unknownFields protoimpl.UnknownFields
 
-	// step_blocks is each step's deadline: a party that has not revealed (or,
-	// in the referee phase, the challenger side if nobody submitted the
-	// operator inputs) by then loses.
+	// step_blocks is each step's deadline: a side that has not revealed its
+	// leaf (or, in the referee phase, justified it) by then loses to one that
+	// did. Every validator on a side can move for it: its designated mover
+	// at once, the others when two blocks remain. The default, 20 blocks
+	// (about 20 s at 1 s blocks), leaves a move time to get through a busy
+	// mempool; a congested chain raises it.
 	StepBlocks uint64 `protobuf:"varint,1,opt,name=step_blocks,json=stepBlocks,proto3" json:"step_blocks,omitempty"`
 	// slash_fraction of a losing validator's stake is slashed; it is jailed.
 	SlashFraction string `protobuf:"bytes,2,opt,name=slash_fraction,json=slashFraction,proto3" json:"slash_fraction,omitempty"`
