@@ -2,7 +2,6 @@ package evaluator
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -15,17 +14,6 @@ import (
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/player"
 )
-
-// rejectDomain names the deterministic result of a model that the runtime
-// refuses (unsupported operator, broken bounds): every validator refuses it
-// alike, so they all report the same zero score and this root.
-const rejectDomain = "delphi/evaluator/rejected-model/v1"
-
-// RejectedRoot is the trace root reported for a model the runtime refuses.
-func RejectedRoot(modelSHA256 string) []byte {
-	sum := sha256.Sum256([]byte(rejectDomain + modelSHA256))
-	return sum[:]
-}
 
 // errUnavailable marks an artifact this validator could not obtain (not
 // served to it, not the registered bytes, too large, a refused scheme):
@@ -223,7 +211,7 @@ func (c *computer) result(j job) *evaluationtypes.RoundResult {
 }
 
 func (c *computer) rejected(out *evaluationtypes.RoundResult, j job) *evaluationtypes.RoundResult {
-	out.TraceRoot, out.Leaves = RejectedRoot(j.model.WeightsSha256), 1
+	out.TraceRoot, out.Leaves = evaluationtypes.RejectedRoot(j.model.WeightsSha256), 1
 	return out
 }
 

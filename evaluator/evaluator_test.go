@@ -120,9 +120,9 @@ func TestMismatchedArtifactIsRefusedAndReported(t *testing.T) {
 }
 
 func TestRejectedModelsGetOneDeterministicRoot(t *testing.T) {
-	require.Equal(t, RejectedRoot("ab"), RejectedRoot("ab"))
-	require.NotEqual(t, RejectedRoot("ab"), RejectedRoot("cd"))
-	require.Len(t, RejectedRoot("ab"), evaluationtypes.TraceRootLen)
+	require.Equal(t, evaluationtypes.RejectedRoot("ab"), evaluationtypes.RejectedRoot("ab"))
+	require.NotEqual(t, evaluationtypes.RejectedRoot("ab"), evaluationtypes.RejectedRoot("cd"))
+	require.Len(t, evaluationtypes.RejectedRoot("ab"), evaluationtypes.TraceRootLen)
 }
 
 // TestAbstainOnlyWhenTheArtifactStaysUnavailableToTheEnd: the sidecar

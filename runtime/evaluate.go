@@ -62,7 +62,9 @@ func (m *Model) Evaluate(ds Dataset, items []int, opts EvalOptions) (Result, err
 		hashes = make([]Hash, len(items)*per)
 	}
 	label := make([]int, len(items))
-	logits := make([]*Tensor, len(items))
+	// Only each item's prediction is kept, not its output: a model's output
+	// may be large, and items many.
+	pred := make([]int64, len(items))
 	errs := make([]error, len(items))
 	var wg sync.WaitGroup
 	next := make(chan int, len(items))
@@ -93,7 +95,7 @@ func (m *Model) Evaluate(ds Dataset, items []int, opts EvalOptions) (Result, err
 					errs[k] = fmt.Errorf("item %d: %w", items[k], err)
 					continue
 				}
-				logits[k] = out[0]
+				pred[k] = Prediction(out[0])
 			}
 		}()
 	}
@@ -106,7 +108,7 @@ func (m *Model) Evaluate(ds Dataset, items []int, opts EvalOptions) (Result, err
 	// The score leaves, in item order: each total reads the one before.
 	var total int64
 	for k := range items {
-		s := Scores(logits[k], label[k], total)
+		s := Scores(pred[k], label[k], total)
 		total = s[scoreTotal]
 		if opts.Trace {
 			for i, v := range s {

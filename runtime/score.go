@@ -38,10 +38,13 @@ func (m *Model) LeavesPerItem() int { return m.Program.LeavesPerItem() + ScoreLe
 // ScoreTensor is a score leaf's value.
 func ScoreTensor(v int64) *Tensor { return &Tensor{DType: Int64, Shape: []int{1}, I: []int64{v}} }
 
-// Scores are the score leaves of one item: its label, the logits (graph
-// output 0) and the total of the items before it.
-func Scores(logits *Tensor, label int, before int64) [ScoreLeaves]int64 {
-	pred := int64(Argmax(logits.F))
+// Prediction is a classifier's prediction from graph output 0: its argmax,
+// the lowest index on ties, NaN never winning.
+func Prediction(logits *Tensor) int64 { return int64(Argmax(logits.F)) }
+
+// Scores are the score leaves of one item, from its prediction, its label
+// and the total of the items before it.
+func Scores(pred int64, label int, before int64) [ScoreLeaves]int64 {
 	var points int64
 	if pred == int64(label) {
 		points = 1
@@ -138,7 +141,7 @@ func (m *Model) RecomputeLeaf(local int, inputs []*Tensor) (*Tensor, error) {
 			(t.DType == Float32 && len(t.F) != numel(t.Shape)) || (t.DType.ints() && len(t.I) != numel(t.Shape)) {
 			return nil, fmt.Errorf("logits must be %s %v", want.DType, want.Shape)
 		}
-		return ScoreTensor(int64(Argmax(t.F))), nil
+		return ScoreTensor(Prediction(t)), nil
 	case scorePoints:
 		if err := need(2); err != nil {
 			return nil, err

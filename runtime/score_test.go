@@ -56,7 +56,7 @@ func TestTheTraceEndsEachItemWithItsScore(t *testing.T) {
 		_, err := m.Program.Run([]*runtime.Tensor{x}, 1, func(l int, t *runtime.Tensor) { leaves[l] = t })
 		require.NoError(t, err)
 		leaves[-1] = runtime.ScoreTensor(total)
-		want := runtime.Scores(leaves[logitsLeaf], label, total)
+		want := runtime.Scores(runtime.Prediction(leaves[logitsLeaf]), label, total)
 		total = want[runtime.ScoreLeaves-1]
 		for i, v := range want {
 			local := ops + i

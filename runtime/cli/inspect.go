@@ -44,7 +44,7 @@ func Inspect(m *runtime.Model) Inspection {
 	in := Inspection{
 		SHA256: m.SHA256Hex(), Opset: m.Graph.Opset, Input: m.InputShape(), OpCounts: map[string]int{},
 		Parameters: m.ParameterCount(), WeightRoot: hex.EncodeToString(wr[:]),
-		FLOPsPerItem: m.Program.FLOPs(), LeavesPerItem: m.Program.LeavesPerItem(),
+		FLOPsPerItem: m.Program.FLOPs(), LeavesPerItem: m.LeavesPerItem(),
 	}
 	for k, n := range m.Program.Nodes() {
 		in.Nodes = append(in.Nodes, NodeInfo{Name: n.Name, OpType: n.OpType, Inputs: n.Inputs, Output: n.Outputs, Shapes: m.Program.OutputShapes(k)})

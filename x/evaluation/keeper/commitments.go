@@ -110,6 +110,19 @@ func (k Keeper) revealResult(ctx context.Context, height int64, val []byte, rv *
 		// Bounded: items and points per item are both bounded.
 		return faulty("impossible result")
 	}
+	if rv.Leaves == 1 {
+		// Every run has more leaves than one (at least one per item, plus
+		// a classifier's four score leaves): a one-leaf claim is the
+		// model's rejection by the runtime, exactly (types.RejectedRoot,
+		// 0 correct), or nothing.
+		m, err := k.Models.Get(ctx, rv.ModelId)
+		if err != nil {
+			return faulty("unknown model")
+		}
+		if rv.Correct != 0 || !types.IsRejection(hex.EncodeToString(rv.TraceRoot), m.WeightsSha256) {
+			return faulty("a one-leaf claim that is not the model's rejection (its root, 0 correct)")
+		}
+	}
 	c.Status, c.RevealedHeight = types.COMMITMENT_STATUS_REVEALED, height
 	c.Correct, c.TraceRoot, c.Leaves = rv.Correct, hex.EncodeToString(rv.TraceRoot), rv.Leaves
 	if err := k.Commitments.Set(ctx, key, c); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -33,7 +34,7 @@ func (k Keeper) BeginBlocker(ctx context.Context) error {
 			return err
 		}
 		status, reason := timeoutOutcome(d)
-		if status, reason, err = k.provenWinner(ctx, &d, status, reason); err != nil {
+		if status, reason, err = k.silentRejection(ctx, &d, status, reason); err != nil {
 			return err
 		}
 		if err := k.resolve(ctx, &d, status, reason); err != nil {
@@ -46,29 +47,32 @@ func (k Keeper) BeginBlocker(ctx context.Context) error {
 	return nil
 }
 
-// provenWinner keeps a win by the other side's silence at the first step
-// only if the winner's own last leaf, the one it revealed, is the score it
-// claims (on a classifier benchmark, where the last leaf is the score): a
-// challenger must not replace a 2/3 result with a score its own trace does
-// not commit to just because the claimant side did not move in time. A
-// winner that contradicts itself loses too.
-func (k Keeper) provenWinner(ctx context.Context, d *types.Dispute, status types.DisputeStatus, reason string) (types.DisputeStatus, string, error) {
-	if d.Phase != types.PHASE_BISECT || len(d.History) > 0 ||
-		(status != types.DISPUTE_STATUS_CHALLENGER_WON && status != types.DISPUTE_STATUS_CLAIMANT_WON) {
+// silentRejection turns a timeout in a dispute where a side claims the
+// runtime refuses the model (evaluationtypes.RejectedRoot, which is no
+// Merkle root) into no verdict: that side can reveal no leaf and justify
+// none, so its silence proves nothing about the other side's claim. The
+// result stands and nobody is slashed; a false rejection by a majority is
+// a limit of the game (README "Known limits").
+func (k Keeper) silentRejection(ctx context.Context, d *types.Dispute, status types.DisputeStatus, reason string) (types.DisputeStatus, string, error) {
+	if status == types.DISPUTE_STATUS_NO_VERDICT {
 		return status, reason, nil
 	}
-	proven, err := k.scoreProven(ctx, d)
-	if err != nil || !proven {
+	rejection, err := k.rejectionClaimed(ctx, d)
+	if err != nil || !rejection {
 		return status, reason, err
 	}
-	winner, reveal := d.Challenger, d.ChallengerReveal
-	if status == types.DISPUTE_STATUS_CLAIMANT_WON {
-		winner, reveal = d.Claimant, d.ClaimantReveal
+	return types.DISPUTE_STATUS_NO_VERDICT, "a side claims the runtime refuses the model and cannot reveal a leaf: no verdict, the result stands", nil
+}
+
+// rejectionClaimed says whether a side of d claims the model's rejection
+// by the runtime.
+func (k Keeper) rejectionClaimed(ctx context.Context, d *types.Dispute) (bool, error) {
+	m, err := k.eval.GetModel(ctx, d.ModelId)
+	if err != nil {
+		return false, err
 	}
-	if !scoreLeafIs(reveal, winner.Correct) {
-		return types.DISPUTE_STATUS_BOTH_LOST, reason + "; the other side's last leaf is not the score it claims", nil
-	}
-	return status, reason, nil
+	return evaluationtypes.IsRejection(d.Claimant.TraceRoot, m.WeightsSha256) ||
+		evaluationtypes.IsRejection(d.Challenger.TraceRoot, m.WeightsSha256), nil
 }
 
 // timeoutOutcome is the outcome of a dispute whose step deadline passed.

@@ -288,10 +288,7 @@ func (f *fixture) tally(t testing.TB, claims ...claim) {
 	require.NoError(t, err)
 	leaves := uint64(f.honest.Trace.Len())
 	root := func(r player.Run) []byte { h := r.Trace.Root(); return h[:] }
-	f.sim.Results = f.sim.Claims(func(i int, r evaluationtypes.Round, m uint64) *evaluationtypes.RoundResult {
-		if r.EvaluationId != f.evaluation || r.Round != 0 || r.Attempt != round.Attempt {
-			return nil
-		}
+	f.tallyWith(t, round.Attempt, func(i int, m uint64) *evaluationtypes.RoundResult {
 		for _, c := range claims {
 			switch {
 			case c.val != i:
@@ -302,6 +299,18 @@ func (f *fixture) tally(t testing.TB, claims ...claim) {
 			}
 		}
 		return nil
+	})
+}
+
+// tallyWith has validator i report result(i, model) for the given attempt
+// of round 0 (nil: nothing) and runs blocks as tally does.
+func (f *fixture) tallyWith(t testing.TB, attempt uint32, result func(i int, m uint64) *evaluationtypes.RoundResult) {
+	t.Helper()
+	f.sim.Results = f.sim.Claims(func(i int, r evaluationtypes.Round, m uint64) *evaluationtypes.RoundResult {
+		if r.EvaluationId != f.evaluation || r.Round != 0 || r.Attempt != attempt {
+			return nil
+		}
+		return result(i, m)
 	})
 	for i := 0; i < 12; i++ {
 		f.ctx = f.sim.Block(t, f.ctx)

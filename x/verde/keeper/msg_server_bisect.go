@@ -45,6 +45,21 @@ func (k msgServer) Bisect(ctx context.Context, msg *types.MsgBisect) (*types.Msg
 		return nil, err
 	}
 	*reveal = formatLeaf(leaf)
+	if len(d.History) == 0 {
+		// The first step reveals the last leaf: on a classifier benchmark,
+		// the side's score.
+		proven, err := k.scoreProven(ctx, &d)
+		if err != nil {
+			return nil, err
+		}
+		if proven && !scoreLeafIs(*reveal, p.Correct) {
+			if msg.Side == types.SIDE_CLAIMANT {
+				d.ClaimantScoreFalse = true
+			} else {
+				d.ChallengerScoreFalse = true
+			}
+		}
+	}
 	if err := emit(ctx, &types.EventLeafRevealed{DisputeId: d.Id, Side: msg.Side, Index: msg.Index}); err != nil {
 		return nil, err
 	}
@@ -61,9 +76,12 @@ func (k msgServer) Bisect(ctx context.Context, msg *types.MsgBisect) (*types.Msg
 
 // completeStep narrows [lo, hi] with the two reveals at index: equal leaves
 // move lo up, different ones move hi down. The first step is at the last
-// leaf, which on a classifier benchmark commits to the run's score: a side
-// whose last leaf is not the score it claims contradicts itself and loses
-// there. If the sides agree at the last leaf, their runs produced the same
+// leaf, which on a classifier benchmark commits to the run's score (Bisect
+// marks a side whose last leaf is not the score it claims). Two sides with
+// the same trace differ only in their scores, and the last leaf decides
+// between them at once; a side that contradicts itself while the traces
+// differ can still win the trace game, but never with its score (resolve).
+// If the sides agree at the last leaf, their runs produced the same
 // outputs (and, on a classifier benchmark, the same score).
 func (k Keeper) completeStep(ctx context.Context, d *types.Dispute) error {
 	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
@@ -71,21 +89,14 @@ func (k Keeper) completeStep(ctx context.Context, d *types.Dispute) error {
 	d.History = append(d.History, types.Step{Height: height, Index: d.Index,
 		Claimant: d.ClaimantReveal, Challenger: d.ChallengerReveal, Agreed: agreed})
 	if len(d.History) == 1 {
-		proven, err := k.scoreProven(ctx, d)
-		if err != nil {
-			return err
-		}
-		if proven {
-			claimantOK := scoreLeafIs(d.ClaimantReveal, d.Claimant.Correct)
-			challengerOK := scoreLeafIs(d.ChallengerReveal, d.Challenger.Correct)
-			switch {
-			case !claimantOK && !challengerOK:
-				return k.resolve(ctx, d, types.DISPUTE_STATUS_BOTH_LOST, "neither side's last leaf is the score it claims")
-			case !claimantOK:
-				return k.resolve(ctx, d, types.DISPUTE_STATUS_CHALLENGER_WON, "the claimant's last leaf is not the score it claims")
-			case !challengerOK:
-				return k.resolve(ctx, d, types.DISPUTE_STATUS_CLAIMANT_WON, "the challenger's last leaf is not the score it claims")
-			}
+		sameTrace := d.Claimant.TraceRoot == d.Challenger.TraceRoot
+		switch {
+		case d.ClaimantScoreFalse && d.ChallengerScoreFalse:
+			return k.resolve(ctx, d, types.DISPUTE_STATUS_BOTH_LOST, "neither side's last leaf is the score it claims")
+		case sameTrace && d.ClaimantScoreFalse:
+			return k.resolve(ctx, d, types.DISPUTE_STATUS_CHALLENGER_WON, "the same trace: the claimant's last leaf is not the score it claims")
+		case sameTrace && d.ChallengerScoreFalse:
+			return k.resolve(ctx, d, types.DISPUTE_STATUS_CLAIMANT_WON, "the same trace: the challenger's last leaf is not the score it claims")
 		}
 	}
 	if len(d.History) == 1 && agreed {

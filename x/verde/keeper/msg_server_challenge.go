@@ -48,6 +48,10 @@ func (k msgServer) Challenge(ctx context.Context, msg *types.MsgChallenge) (*typ
 	if err != nil {
 		return nil, err
 	}
+	m, err := k.eval.GetModel(ctx, msg.ModelId)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := parseRoot(msg.TraceRoot); err != nil {
 		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, err.Error())
 	}
@@ -62,6 +66,8 @@ func (k msgServer) Challenge(ctx context.Context, msg *types.MsgChallenge) (*typ
 		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "the claim's trace root is the result's, and a text benchmark's score is not yet proven by its trace")
 	case msg.Leaves == 0:
 		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "leaves must be positive")
+	case msg.Leaves == 1 && (msg.Correct != 0 || !evaluationtypes.IsRejection(msg.TraceRoot, m.WeightsSha256)):
+		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "a one-leaf claim is the model's rejection by the runtime (its root, 0 correct) or nothing")
 	case msg.Correct > uint64(e.ItemsPerRound)*b.Points():
 		return nil, errorsmod.Wrapf(types.ErrInvalidChallenge, "correct %d above the round's %d items × %d points per item",
 			msg.Correct, e.ItemsPerRound, b.Points())

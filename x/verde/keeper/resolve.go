@@ -22,6 +22,14 @@ import (
 // dispute without them, with the error in the event: a dispute must end,
 // and a block hook must not fail, whatever another module says.
 func (k Keeper) resolve(ctx context.Context, d *types.Dispute, status types.DisputeStatus, reason string) error {
+	// A side whose last leaf is not the score it claims wins nothing: its
+	// claim is false whatever its trace.
+	switch {
+	case status == types.DISPUTE_STATUS_CHALLENGER_WON && d.ChallengerScoreFalse:
+		status, reason = types.DISPUTE_STATUS_BOTH_LOST, reason+"; and the challenger's last leaf is not the score it claims"
+	case status == types.DISPUTE_STATUS_CLAIMANT_WON && d.ClaimantScoreFalse:
+		status, reason = types.DISPUTE_STATUS_BOTH_LOST, reason+"; and the claimant's last leaf is not the score it claims"
+	}
 	claimantLost := status == types.DISPUTE_STATUS_CHALLENGER_WON || status == types.DISPUTE_STATUS_BOTH_LOST
 	challengerLost := status == types.DISPUTE_STATUS_CLAIMANT_WON || status == types.DISPUTE_STATUS_BOTH_LOST
 	ev := &types.EventDisputeResolved{DisputeId: d.Id, Status: status, Reason: reason}
@@ -99,7 +107,9 @@ func (k Keeper) stillDisputed(ctx context.Context, d *types.Dispute) (bool, erro
 	if err != nil {
 		return false, nil
 	}
-	return res.TraceRoot == d.Claimant.TraceRoot, nil
+	// The whole claim: a result replaced by another dispute may keep the
+	// root and change the score.
+	return res.TraceRoot == d.Claimant.TraceRoot && res.Correct == d.Claimant.Correct && res.Leaves == d.Claimant.Leaves, nil
 }
 
 // punish slashes and jails every validator of a losing side that can

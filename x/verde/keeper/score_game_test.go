@@ -6,7 +6,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	"github.com/delphi-network/delphi/x/verde/player"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -96,4 +99,82 @@ func TestASilentClaimantDoesNotHandAnUnprovenScoreTheWin(t *testing.T) {
 	if err == nil {
 		require.Equal(t, f.correct, res.Correct, "the unproven score never replaced the result")
 	}
+}
+
+// TestAFakeTraceCannotReplaceAResultWhoseScoreIsWrong: the result is the
+// honest trace with a wrong score. A stranger challenges it with a made-up
+// trace whose last leaf is a consistent score. The result's side
+// contradicts itself at the first step, but that proves nothing about the
+// stranger's trace: the game goes on, the honest trace wins it, and since
+// its side's score was false both lose. The made-up trace never becomes
+// the result (it used to, after one step).
+func TestAFakeTraceCannotReplaceAResultWhoseScoreIsWrong(t *testing.T) {
+	f := newFixture(t)
+	wrong := f.correct - 1
+	f.tally(t, f.vote(0, f.honest, wrong), f.vote(1, f.honest, wrong), f.vote(2, f.honest, wrong))
+	fake := f.liar(3)
+	stranger := sdk.AccAddress("stranger____________")
+	res, err := exec(f, func(ctx sdk.Context) (*types.MsgChallengeResponse, error) {
+		return f.msg.Challenge(ctx, &types.MsgChallenge{Challenger: stranger.String(), EvaluationId: f.evaluation,
+			Round: 0, ModelId: 1, Correct: f.correct, TraceRoot: fake.Root(), Leaves: uint64(fake.Trace.Len())})
+	})
+	require.NoError(t, err)
+	f.play(t, res.DisputeId, f.honest, fake)
+	d := f.dispute(t, res.DisputeId)
+	require.True(t, d.ClaimantScoreFalse)
+	require.Equal(t, int64(3), d.Hi, "the game went on to the made-up leaf")
+	require.Equal(t, types.DISPUTE_STATUS_BOTH_LOST, d.Status, d.Reason)
+	if got, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1); err == nil {
+		require.NotEqual(t, fake.Root(), got.TraceRoot, "the made-up trace never became the result")
+	}
+	require.Len(t, f.slashing.slashed, 3, "the three who lied about the score")
+}
+
+// TestARejectionCannotBeTurnedIntoSlashingOrAFakeResult: every validator
+// reports that the runtime refuses the model (its rejection root, 1 leaf,
+// 0 correct). Nobody can reveal a leaf of that root. A one-leaf claim with
+// another score is refused outright, and a made-up trace that challenges
+// the rejection wins nothing by the rejection side's silence: no verdict,
+// nobody slashed, the result stands (the made-up trace used to replace it).
+func TestARejectionCannotBeTurnedIntoSlashingOrAFakeResult(t *testing.T) {
+	f := newFixture(t)
+	m, err := f.ek.GetModel(f.ctx, 1)
+	require.NoError(t, err)
+	rejection := evaluationtypes.RejectedRoot(m.WeightsSha256)
+	round, err := f.ek.GetRound(f.ctx, f.evaluation, 0)
+	require.NoError(t, err)
+	f.tallyWith(t, round.Attempt, func(i int, model uint64) *evaluationtypes.RoundResult {
+		if model == 1 {
+			return &evaluationtypes.RoundResult{Correct: 0, TraceRoot: rejection, Leaves: 1}
+		}
+		h := f.honest.Trace.Root()
+		return &evaluationtypes.RoundResult{Correct: f.twin, TraceRoot: h[:], Leaves: uint64(f.honest.Trace.Len())}
+	})
+	res, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
+	require.NoError(t, err)
+	require.Equal(t, hex.EncodeToString(rejection), res.TraceRoot)
+
+	stranger := sdk.AccAddress("stranger____________")
+	challenge := func(correct uint64, root string, leaves uint64) (*types.MsgChallengeResponse, error) {
+		return exec(f, func(ctx sdk.Context) (*types.MsgChallengeResponse, error) {
+			return f.msg.Challenge(ctx, &types.MsgChallenge{Challenger: stranger.String(), EvaluationId: f.evaluation,
+				Round: 0, ModelId: 1, Correct: correct, TraceRoot: root, Leaves: leaves})
+		})
+	}
+	_, err = challenge(1, res.TraceRoot, 1)
+	require.ErrorIs(t, err, types.ErrInvalidChallenge, "a rejection with a score is no claim")
+
+	fake := f.liar(3)
+	opened, err := challenge(f.correct, fake.Root(), uint64(fake.Trace.Len()))
+	require.NoError(t, err)
+	move, err := player.NextMove(f.submitter, f.dispute(t, opened.DisputeId), types.SIDE_CHALLENGER, fake)
+	require.NoError(t, err)
+	require.NoError(t, f.deliver(t, move), "the made-up trace's side moves")
+	f.beginBlock(t, f.dispute(t, opened.DisputeId).DeadlineHeight)
+	d := f.dispute(t, opened.DisputeId)
+	require.Equal(t, types.DISPUTE_STATUS_NO_VERDICT, d.Status, d.Reason)
+	require.Empty(t, f.slashing.slashed)
+	got, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
+	require.NoError(t, err)
+	require.Equal(t, hex.EncodeToString(rejection), got.TraceRoot, "the rejection stands")
 }

@@ -182,7 +182,7 @@ func itemLeaves(run Run, item int64) (map[int]*runtime.Tensor, error) {
 	if !ok {
 		return nil, fmt.Errorf("the model's first output is not computed by an operator")
 	}
-	for i, v := range runtime.Scores(out[l], label, before) {
+	for i, v := range runtime.Scores(runtime.Prediction(out[l]), label, before) {
 		out[ops+i] = runtime.ScoreTensor(v)
 	}
 	return out, nil
