@@ -34,9 +34,12 @@ func (k Keeper) BeginBlocker(ctx context.Context) error {
 			return err
 		}
 		status, reason := timeoutOutcome(d)
-		if status, reason, err = k.silentRejection(ctx, &d, status, reason); err != nil {
+		if s, r, ok, err := k.sameTraceTimeout(ctx, &d); err != nil {
 			return err
+		} else if ok {
+			status, reason = s, r
 		}
+		status, reason = k.silentRejection(ctx, &d, status, reason)
 		if err := k.resolve(ctx, &d, status, reason); err != nil {
 			return err
 		}
@@ -47,32 +50,53 @@ func (k Keeper) BeginBlocker(ctx context.Context) error {
 	return nil
 }
 
-// silentRejection turns a timeout in a dispute where a side claims the
-// runtime refuses the model (evaluationtypes.RejectedRoot, which is no
-// Merkle root) into no verdict: that side can reveal no leaf and justify
-// none, so its silence proves nothing about the other side's claim. The
-// result stands and nobody is slashed; a false rejection by a majority is
-// a limit of the game (README "Known limits").
-func (k Keeper) silentRejection(ctx context.Context, d *types.Dispute, status types.DisputeStatus, reason string) (types.DisputeStatus, string, error) {
-	if status == types.DISPUTE_STATUS_NO_VERDICT {
-		return status, reason, nil
+// sameTraceTimeout decides a first step that timed out with one reveal
+// when both sides committed to the same trace: the revealed last leaf is
+// the silent side's too, so it proves or refutes both scores, and the
+// scores decide (firstStepVerdict) rather than the silence.
+func (k Keeper) sameTraceTimeout(ctx context.Context, d *types.Dispute) (types.DisputeStatus, string, bool, error) {
+	if d.Phase != types.PHASE_BISECT || len(d.History) > 0 || d.Claimant.TraceRoot != d.Challenger.TraceRoot {
+		return types.DISPUTE_STATUS_UNSPECIFIED, "", false, nil
 	}
-	rejection, err := k.rejectionClaimed(ctx, d)
-	if err != nil || !rejection {
-		return status, reason, err
+	leaf := d.ClaimantReveal
+	if leaf.Output == "" {
+		leaf = d.ChallengerReveal
 	}
-	return types.DISPUTE_STATUS_NO_VERDICT, "a side claims the runtime refuses the model and cannot reveal a leaf: no verdict, the result stands", nil
+	if leaf.Output == "" {
+		return types.DISPUTE_STATUS_UNSPECIFIED, "", false, nil
+	}
+	proven, err := k.scoreProven(ctx, d)
+	if err != nil || !proven {
+		return types.DISPUTE_STATUS_UNSPECIFIED, "", false, err
+	}
+	d.ClaimantScoreFalse = !scoreLeafIs(leaf, d.Claimant.Correct)
+	d.ChallengerScoreFalse = !scoreLeafIs(leaf, d.Challenger.Correct)
+	s, r, ok := firstStepVerdict(d, true)
+	return s, r, ok, nil
 }
 
-// rejectionClaimed says whether a side of d claims the model's rejection
-// by the runtime.
-func (k Keeper) rejectionClaimed(ctx context.Context, d *types.Dispute) (bool, error) {
-	m, err := k.eval.GetModel(ctx, d.ModelId)
-	if err != nil {
-		return false, err
+// silentRejection turns a timeout lost by a result that is the model's
+// rejection by the runtime (evaluationtypes.RejectedRoot: 1 leaf, 0
+// correct, no Merkle root of anything) into no verdict: its side can
+// reveal no leaf and justify none, so its silence proves nothing about the
+// challenger's claim. The result stands and nobody is slashed; a false
+// rejection by a majority is a limit of the game (README "Known limits").
+// A challenger that claims the rejection gets no such shelter: the result's
+// side can play, and the challenger loses.
+func (k Keeper) silentRejection(ctx context.Context, d *types.Dispute, status types.DisputeStatus, reason string) (types.DisputeStatus, string) {
+	if (status == types.DISPUTE_STATUS_CHALLENGER_WON || status == types.DISPUTE_STATUS_BOTH_LOST) && k.resultIsRejection(ctx, d) {
+		return types.DISPUTE_STATUS_NO_VERDICT, "the result is the model's rejection by the runtime, which can reveal no leaf: no verdict, the result stands"
 	}
-	return evaluationtypes.IsRejection(d.Claimant.TraceRoot, m.WeightsSha256) ||
-		evaluationtypes.IsRejection(d.Challenger.TraceRoot, m.WeightsSha256), nil
+	return status, reason
+}
+
+// resultIsRejection says whether the disputed result (the claimant's
+// claim) is exactly the model's rejection by the runtime. A model that
+// cannot be read counts as no rejection: block hooks never fail on it.
+func (k Keeper) resultIsRejection(ctx context.Context, d *types.Dispute) bool {
+	m, err := k.eval.GetModel(ctx, d.ModelId)
+	return err == nil && d.Claimant.Leaves == 1 && d.Claimant.Correct == 0 &&
+		evaluationtypes.IsRejection(d.Claimant.TraceRoot, m.WeightsSha256)
 }
 
 // timeoutOutcome is the outcome of a dispute whose step deadline passed.

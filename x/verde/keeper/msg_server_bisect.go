@@ -89,14 +89,8 @@ func (k Keeper) completeStep(ctx context.Context, d *types.Dispute) error {
 	d.History = append(d.History, types.Step{Height: height, Index: d.Index,
 		Claimant: d.ClaimantReveal, Challenger: d.ChallengerReveal, Agreed: agreed})
 	if len(d.History) == 1 {
-		sameTrace := d.Claimant.TraceRoot == d.Challenger.TraceRoot
-		switch {
-		case d.ClaimantScoreFalse && d.ChallengerScoreFalse:
-			return k.resolve(ctx, d, types.DISPUTE_STATUS_BOTH_LOST, "neither side's last leaf is the score it claims")
-		case sameTrace && d.ClaimantScoreFalse:
-			return k.resolve(ctx, d, types.DISPUTE_STATUS_CHALLENGER_WON, "the same trace: the claimant's last leaf is not the score it claims")
-		case sameTrace && d.ChallengerScoreFalse:
-			return k.resolve(ctx, d, types.DISPUTE_STATUS_CLAIMANT_WON, "the same trace: the challenger's last leaf is not the score it claims")
+		if status, reason, ok := firstStepVerdict(d, agreed || d.Claimant.TraceRoot == d.Challenger.TraceRoot); ok {
+			return k.resolve(ctx, d, status, reason)
 		}
 	}
 	if len(d.History) == 1 && agreed {
@@ -145,4 +139,23 @@ func scoreLeafIs(l types.Leaf, correct uint64) bool {
 	}
 	h := runtime.OutputHash(runtime.ScoreTensor(int64(correct)))
 	return l.Output == hex.EncodeToString(h[:])
+}
+
+// firstStepVerdict decides a dispute at its first step by the scores alone
+// where that is possible: both sides' last leaves false to their scores
+// (both lost); or one false while the sides share their last leaf (the
+// same trace, or revealed last leaves that agree), which then proves the
+// other side's score. A false side facing a different last leaf is only
+// marked: the trace game goes on, and it can win nothing with its score
+// (resolve).
+func firstStepVerdict(d *types.Dispute, sameLastLeaf bool) (types.DisputeStatus, string, bool) {
+	switch {
+	case d.ClaimantScoreFalse && d.ChallengerScoreFalse:
+		return types.DISPUTE_STATUS_BOTH_LOST, "neither side's last leaf is the score it claims", true
+	case sameLastLeaf && d.ClaimantScoreFalse:
+		return types.DISPUTE_STATUS_CHALLENGER_WON, "the same last leaf: the claimant's is not the score it claims", true
+	case sameLastLeaf && d.ChallengerScoreFalse:
+		return types.DISPUTE_STATUS_CLAIMANT_WON, "the same last leaf: the challenger's is not the score it claims", true
+	}
+	return types.DISPUTE_STATUS_UNSPECIFIED, "", false
 }

@@ -74,14 +74,13 @@ func (k msgServer) SubmitOperatorInputs(ctx context.Context, msg *types.MsgSubmi
 	if err != nil {
 		return nil, err
 	}
-	// A side that claims the runtime refuses the model committed to no
-	// trace at all: the referee can recompute operators, not a refusal
+	// A result that is the model's rejection by the runtime committed to
+	// no trace at all: the referee can recompute operators, not a refusal
 	// (which may come from the model's load or from its first run), so it
-	// cannot decide between the two.
-	if rejection, err := k.rejectionClaimed(ctx, &d); err != nil {
-		return nil, err
-	} else if rejection {
-		return done(types.DISPUTE_STATUS_NO_VERDICT, "a side claims the runtime refuses the model, which the referee cannot decide: no verdict, the result stands", "")
+	// cannot decide against it. (A challenger claiming the rejection
+	// against a result with a trace loses on its leaf count below.)
+	if k.resultIsRejection(ctx, &d) {
+		return done(types.DISPUTE_STATUS_NO_VERDICT, "the result is the model's rejection by the runtime, which the referee cannot decide: no verdict, the result stands", "")
 	}
 	// A side that committed to a leaf count the program cannot produce
 	// lied about the run's shape.

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"encoding/hex"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -20,12 +21,43 @@ import (
 // nobody is slashed and the honest result stands.
 func TestAModelTooLargeToRefereePunishesNobody(t *testing.T) {
 	f := newFixture(t)
+	tooLarge(t, f, f.correct)
+	require.Empty(t, f.slashing.slashed, "nobody is slashed for what the referee could not decide")
+	require.Empty(t, f.slashing.jailed)
+
+	f.beginBlock(t, f.ctx.BlockHeight()+4)
+	e, err := f.ek.GetEvaluation(f.ctx, f.evaluation)
+	require.NoError(t, err)
+	require.Equal(t, evaluationtypes.EVALUATION_STATUS_FINALIZED, e.Status, "the honest result stands")
+	res, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
+	require.NoError(t, err)
+	require.Equal(t, f.honest.Root(), res.TraceRoot)
+}
+
+// TestNoVerdictStillPunishesAProvenlyFalseScore: as above, but the liar
+// also claims a score its own last leaf refutes (marked at the first
+// step). The referee decides nothing about the traces, the score decides:
+// the liar loses.
+func TestNoVerdictStillPunishesAProvenlyFalseScore(t *testing.T) {
+	f := newFixture(t)
+	d := tooLarge(t, f, f.correct-1)
+	require.True(t, d.ChallengerScoreFalse)
+	require.Equal(t, types.DISPUTE_STATUS_CLAIMANT_WON, d.Status, d.Reason)
+	require.Equal(t, []string{hex.EncodeToString(f.validators[3])}, f.slashing.slashed)
+}
+
+// tooLarge has validator 3 lie (a falsified operator, claiming score
+// liarScore) against the honest three on a model the referee cannot
+// recompute, plays the bisection, has both sides' justifications refused
+// and runs to the step deadline; it returns the dispute.
+func tooLarge(t *testing.T, f *fixture, liarScore uint64) types.Dispute {
+	t.Helper()
 	p := types.DefaultParams()
 	p.MaxRefereeFlops = 1
 	require.NoError(t, f.k.Params.Set(f.ctx, p))
 	lie := f.liar(3)
 	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
-		f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct))
+		f.vote(2, f.honest, f.correct), f.vote(3, lie, liarScore))
 	for h := f.ctx.BlockHeight() + 1; f.dispute(t, 1).Phase == types.PHASE_BISECT; h++ {
 		for _, side := range []struct {
 			s   types.Side
@@ -51,15 +83,8 @@ func TestAModelTooLargeToRefereePunishesNobody(t *testing.T) {
 	}
 	f.beginBlock(t, d.DeadlineHeight)
 	d = f.dispute(t, 1)
-	require.Equal(t, types.DISPUTE_STATUS_NO_VERDICT, d.Status, d.Reason)
-	require.Empty(t, f.slashing.slashed, "nobody is slashed for what the referee could not decide")
-	require.Empty(t, f.slashing.jailed)
-
-	f.beginBlock(t, f.ctx.BlockHeight()+4)
-	e, err := f.ek.GetEvaluation(f.ctx, f.evaluation)
-	require.NoError(t, err)
-	require.Equal(t, evaluationtypes.EVALUATION_STATUS_FINALIZED, e.Status, "the honest result stands")
-	res, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
-	require.NoError(t, err)
-	require.Equal(t, f.honest.Root(), res.TraceRoot)
+	if !d.ChallengerScoreFalse {
+		require.Equal(t, types.DISPUTE_STATUS_NO_VERDICT, d.Status, d.Reason)
+	}
+	return d
 }

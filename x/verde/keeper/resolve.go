@@ -23,12 +23,20 @@ import (
 // and a block hook must not fail, whatever another module says.
 func (k Keeper) resolve(ctx context.Context, d *types.Dispute, status types.DisputeStatus, reason string) error {
 	// A side whose last leaf is not the score it claims wins nothing: its
-	// claim is false whatever its trace.
+	// claim is false whatever its trace. Without a verdict on the traces,
+	// a proven false score still decides: against it the other side wins
+	// (its own last leaf is its score).
 	switch {
 	case status == types.DISPUTE_STATUS_CHALLENGER_WON && d.ChallengerScoreFalse:
 		status, reason = types.DISPUTE_STATUS_BOTH_LOST, reason+"; and the challenger's last leaf is not the score it claims"
 	case status == types.DISPUTE_STATUS_CLAIMANT_WON && d.ClaimantScoreFalse:
 		status, reason = types.DISPUTE_STATUS_BOTH_LOST, reason+"; and the claimant's last leaf is not the score it claims"
+	case status == types.DISPUTE_STATUS_NO_VERDICT && d.ChallengerScoreFalse && !d.ClaimantScoreFalse:
+		status, reason = types.DISPUTE_STATUS_CLAIMANT_WON, reason+"; but the challenger's last leaf is not the score it claims"
+	case status == types.DISPUTE_STATUS_NO_VERDICT && d.ClaimantScoreFalse && !d.ChallengerScoreFalse:
+		status, reason = types.DISPUTE_STATUS_CHALLENGER_WON, reason+"; but the claimant's last leaf is not the score it claims"
+	case status == types.DISPUTE_STATUS_NO_VERDICT && d.ClaimantScoreFalse && d.ChallengerScoreFalse:
+		status, reason = types.DISPUTE_STATUS_BOTH_LOST, reason+"; but neither side's last leaf is the score it claims"
 	}
 	claimantLost := status == types.DISPUTE_STATUS_CHALLENGER_WON || status == types.DISPUTE_STATUS_BOTH_LOST
 	challengerLost := status == types.DISPUTE_STATUS_CLAIMANT_WON || status == types.DISPUTE_STATUS_BOTH_LOST

@@ -77,12 +77,12 @@ func TestAFalsifiedScoreLeafIsRecomputedByTheReferee(t *testing.T) {
 	}
 }
 
-// TestASilentClaimantDoesNotHandAnUnprovenScoreTheWin: a challenger that
+// TestASilentClaimantDoesNotHandAWrongScoreTheWin: a challenger that
 // reports the honest trace with a wrong score wins nothing when the
-// claimant side misses its first step: its own last leaf, the one it
-// revealed, is not the score it claims, so it loses with the silent side
-// instead of replacing the 2/3 result with its score.
-func TestASilentClaimantDoesNotHandAnUnprovenScoreTheWin(t *testing.T) {
+// claimant side misses its first step: the last leaf it revealed is the
+// claimant's too (the same trace), and it proves the claimant's score and
+// refutes its own, so the claimant wins instead of the silence deciding.
+func TestASilentClaimantDoesNotHandAWrongScoreTheWin(t *testing.T) {
 	f := newFixture(t)
 	wrong := f.correct - 1
 	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct), f.vote(2, f.honest, f.correct), f.vote(3, f.honest, wrong))
@@ -93,12 +93,37 @@ func TestASilentClaimantDoesNotHandAnUnprovenScoreTheWin(t *testing.T) {
 	require.NoError(t, f.deliver(t, move))
 	f.beginBlock(t, d.DeadlineHeight)
 	d = f.dispute(t, 1)
-	require.Equal(t, types.DISPUTE_STATUS_BOTH_LOST, d.Status, d.Reason)
+	require.Equal(t, types.DISPUTE_STATUS_CLAIMANT_WON, d.Status, d.Reason)
 	require.Contains(t, d.Reason, "not the score it claims")
+	require.Equal(t, []string{hex.EncodeToString(f.validators[3])}, f.slashing.slashed, "only the liar")
 	res, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
-	if err == nil {
-		require.Equal(t, f.correct, res.Correct, "the unproven score never replaced the result")
-	}
+	require.NoError(t, err)
+	require.Equal(t, f.correct, res.Correct, "the wrong score never replaced the result")
+}
+
+// TestAChallengerClaimingARejectionLoses: a validator that reports the
+// model's rejection by the runtime (computable without running anything)
+// against a result with a real trace is a liar the game catches: the
+// result's side justifies its leaf and the one-leaf count is impossible.
+func TestAChallengerClaimingARejectionLoses(t *testing.T) {
+	f := newFixture(t)
+	m, err := f.ek.GetModel(f.ctx, 1)
+	require.NoError(t, err)
+	round, err := f.ek.GetRound(f.ctx, f.evaluation, 0)
+	require.NoError(t, err)
+	h := f.honest.Trace.Root()
+	f.tallyWith(t, round.Attempt, func(i int, model uint64) *evaluationtypes.RoundResult {
+		if model == 1 && i == 3 {
+			return &evaluationtypes.RoundResult{Correct: 0, TraceRoot: evaluationtypes.RejectedRoot(m.WeightsSha256), Leaves: 1}
+		}
+		return &evaluationtypes.RoundResult{Correct: f.correct, TraceRoot: h[:], Leaves: uint64(f.honest.Trace.Len())}
+	})
+	d := f.dispute(t, 1)
+	require.Equal(t, uint64(1), d.Challenger.Leaves)
+	f.play(t, 1, f.honest, f.honest)
+	d = f.dispute(t, 1)
+	require.Equal(t, types.DISPUTE_STATUS_CLAIMANT_WON, d.Status, d.Reason)
+	require.Equal(t, []string{hex.EncodeToString(f.validators[3])}, f.slashing.slashed)
 }
 
 // TestAFakeTraceCannotReplaceAResultWhoseScoreIsWrong: the result is the

@@ -8324,11 +8324,12 @@ const (
 	// commit to the same operator outputs; the result stands, nobody is
 	// slashed.
 	DisputeStatus_DISPUTE_STATUS_NO_DIVERGENCE DisputeStatus = 5
-	// DISPUTE_STATUS_NO_VERDICT: the bisection reached one operator and
-	// neither side justified it before the deadline (the usual cause: the
-	// operator is beyond what one referee transaction can carry, so the
-	// honest side could not). The referee decided nothing, so nobody is
-	// slashed, bonds are refunded and the result stands.
+	// DISPUTE_STATUS_NO_VERDICT: the referee decided nothing: the bisection
+	// reached one operator and neither side justified it before the deadline
+	// (the usual cause: the operator is beyond what one referee transaction
+	// can carry, so the honest side could not), or the result is the model's
+	// rejection by the runtime, whose side can reveal and justify nothing.
+	// Nobody is slashed, bonds are refunded and the result stands.
 	DisputeStatus_DISPUTE_STATUS_NO_VERDICT DisputeStatus = 6
 )
 
