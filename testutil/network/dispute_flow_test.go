@@ -157,7 +157,7 @@ func TestAWrongScoreOverTheHonestTraceIsOverturned(t *testing.T) {
 	require.Len(t, ds.Disputes, 2, "one per model's result")
 	for _, d := range ds.Disputes {
 		require.Equal(t, "DISPUTE_STATUS_CHALLENGER_WON", d.Status, d.Reason)
-		require.Contains(t, d.Reason, "last leaf is not the score it claims")
+		require.Contains(t, d.Reason, "is not the score it claims")
 		require.Len(t, d.Claimant.Validators, 3)
 	}
 	var results struct {
