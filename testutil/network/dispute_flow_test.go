@@ -84,13 +84,36 @@ func TestByzantineEvaluatorIsOutvotedChallengedAndSlashed(t *testing.T) {
 }
 
 // TestHonestMinorityOverturnsByzantineMajority: three of four sidecars
-// (75% of the power) falsify the same operator output, so their results
-// become final; the one honest sidecar challenges, wins every dispute, the
-// three are slashed and jailed, the honest results replace the final ones,
-// and the market over the evaluation settles on the honest standings.
+// (75% of the power) lie alike, so their results become final; the one
+// honest sidecar challenges, wins every dispute, the three are slashed and
+// jailed, the honest results replace the final ones, and the market over
+// the evaluation settles on the honest standings. The lie is either a
+// falsified operator output (found by bisection and the referee) or the
+// honest trace with a wrong score (--fault-score: the score is the trace's
+// last leaf, so the liars lose at the first step).
 func TestHonestMinorityOverturnsByzantineMajority(t *testing.T) {
-	net, _ := startEvaluationWith(t, network.Setup{Validators: 4, Sidecars: 4, Faulty: []int{1, 2, 3}, FaultLeaf: faultLeaf}, false)
-	dumpOnFailure(t, net)
+	for _, tc := range []struct {
+		name, reason string
+		setup        network.Setup
+	}{
+		{"falsified operator", "", network.Setup{Validators: 4, Sidecars: 4, Faulty: []int{1, 2, 3}, FaultLeaf: faultLeaf}},
+		{"wrong score over the honest trace", "is not the score it claims",
+			network.Setup{Validators: 4, Sidecars: 4, Faulty: []int{1, 2, 3}, FaultScore: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			net, _ := startEvaluationWith(t, tc.setup, false)
+			dumpOnFailure(t, net)
+			overturned(t, net, tc.reason)
+		})
+	}
+}
+
+// overturned runs a market over a one-round evaluation to its end and
+// requires that the honest minority won every dispute (with reason, if
+// given), replaced both results, got the three liars jailed, and that the
+// market settled and the chain goes on.
+func overturned(t *testing.T, net *network.Network, reason string) {
+	t.Helper()
 	api := net.Nodes[0].API()
 	alice := net.Accounts["alice"].String()
 	broadcast(t, net, "alice", &markettypes.MsgCreateMarket{
@@ -106,6 +129,7 @@ func TestHonestMinorityOverturnsByzantineMajority(t *testing.T) {
 	require.Len(t, ds.Disputes, 2, "one per model's result")
 	for _, d := range ds.Disputes {
 		require.Equal(t, "DISPUTE_STATUS_CHALLENGER_WON", d.Status, d.Reason)
+		require.Contains(t, d.Reason, reason)
 		require.Len(t, d.Claimant.Validators, 3)
 	}
 	var results struct {
@@ -114,6 +138,7 @@ func TestHonestMinorityOverturnsByzantineMajority(t *testing.T) {
 		} `json:"results"`
 	}
 	getJSON(t, api+"/delphi/evaluation/v1/evaluations/1/results", &results)
+	require.Len(t, results.Results, 2)
 	for _, r := range results.Results {
 		require.True(t, r.Replaced, "the honest claim replaced the byzantine majority's")
 	}
@@ -132,59 +157,6 @@ func TestHonestMinorityOverturnsByzantineMajority(t *testing.T) {
 		return tryGetJSON(api+"/delphi/market/v1/markets/1", &m) == nil && m.Market.Status == "MARKET_STATUS_RESOLVED"
 	}, 20*time.Second, 200*time.Millisecond)
 	require.NoError(t, net.WaitForHeight(net.Height()+2, 30*time.Second), "the honest validator carries the chain")
-}
-
-// TestAWrongScoreOverTheHonestTraceIsOverturned: three sidecars of four
-// report the honest trace root with a wrong score (one less). The score
-// is the trace's last leaf, so the honest validator's dissent is a dispute
-// the liars lose at its first step: they are slashed and jailed, the
-// honest scores replace theirs, and the market settles on them.
-func TestAWrongScoreOverTheHonestTraceIsOverturned(t *testing.T) {
-	net, _ := startEvaluationWith(t, network.Setup{Validators: 4, Sidecars: 4, Faulty: []int{1, 2, 3}, FaultScore: true}, false)
-	dumpOnFailure(t, net)
-	api := net.Nodes[0].API()
-	alice := net.Accounts["alice"].String()
-	broadcast(t, net, "alice", &markettypes.MsgCreateMarket{
-		Creator: alice, Title: "iris, scores falsified", CollateralDenom: "uusdc", Liquidity: math.NewInt(10_000_000),
-		Spec: &markettypes.EvaluationSpec{BenchmarkId: 1, ModelIds: []uint64{1, 2}, Rounds: 1, ItemsPerRound: 30,
-			BlocksBetweenRounds: 3, StartDelay: 3, DeadlineBlocks: 40},
-	})
-	got := waitForEnd(t, net)
-	require.Equal(t, "EVALUATION_STATUS_FINALIZED", got.Evaluation.Status)
-
-	var ds disputesView
-	getJSON(t, api+"/delphi/verde/v1/disputes", &ds)
-	require.Len(t, ds.Disputes, 2, "one per model's result")
-	for _, d := range ds.Disputes {
-		require.Equal(t, "DISPUTE_STATUS_CHALLENGER_WON", d.Status, d.Reason)
-		require.Contains(t, d.Reason, "is not the score it claims")
-		require.Len(t, d.Claimant.Validators, 3)
-	}
-	var results struct {
-		Results []struct {
-			Correct  string `json:"correct"`
-			Replaced bool   `json:"replaced"`
-		} `json:"results"`
-	}
-	getJSON(t, api+"/delphi/evaluation/v1/evaluations/1/results", &results)
-	require.Len(t, results.Results, 2)
-	for _, r := range results.Results {
-		require.True(t, r.Replaced, "the honest score replaced the wrong one")
-	}
-	var vals validatorsView
-	getJSON(t, api+"/cosmos/staking/v1beta1/validators?status=", &vals)
-	jailed := 0
-	for _, v := range vals.Validators {
-		if v.Jailed {
-			jailed++
-		}
-	}
-	require.Equal(t, 3, jailed)
-
-	var m marketView
-	require.Eventually(t, func() bool {
-		return tryGetJSON(api+"/delphi/market/v1/markets/1", &m) == nil && m.Market.Status == "MARKET_STATUS_RESOLVED"
-	}, 20*time.Second, 200*time.Millisecond)
 }
 
 // dumpOnFailure logs the disputes and every sidecar's health when the
