@@ -42,7 +42,15 @@ func (k Keeper) processSeeds(ctx context.Context, height int64, votes []signedVo
 			}
 		}
 	}
-	if err := k.markWithheld(ctx, height, votes); err != nil {
+	// The seeds whose height has come; commitments do not change the set.
+	var due []int64
+	if err := k.PendingSeeds.Walk(ctx, new(collections.Range[int64]).EndInclusive(height), func(h int64) (bool, error) {
+		due = append(due, h)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	if err := k.markWithheld(ctx, due, votes); err != nil {
 		return err
 	}
 	for _, v := range votes {
@@ -52,7 +60,7 @@ func (k Keeper) processSeeds(ctx context.Context, height int64, votes []signedVo
 			}
 		}
 	}
-	return k.resolveSeeds(ctx, height, set)
+	return k.resolveSeeds(ctx, height, due, set)
 }
 
 // commitSeed records a validator's first commitment to its contribution to
@@ -105,19 +113,12 @@ func (k Keeper) revealSeed(ctx context.Context, height int64, val []byte, r *typ
 	return k.SeedEntries.Set(ctx, key, entry)
 }
 
-// markWithheld records, for every seed whose reveals count by now, the
-// committed contributors that were heard in this block (their signed
+// markWithheld records, for every seed whose reveals count by now (due),
+// the committed contributors that were heard in this block (their signed
 // extension is in it) without a reveal that opened their commitment: they
 // withhold it. A contributor whose vote is absent, or whose extension a
 // proposer left out, was not heard; it may have been censored.
-func (k Keeper) markWithheld(ctx context.Context, height int64, votes []signedVote) error {
-	var due []int64
-	if err := k.PendingSeeds.Walk(ctx, new(collections.Range[int64]).EndInclusive(height), func(h int64) (bool, error) {
-		due = append(due, h)
-		return false, nil
-	}); err != nil {
-		return err
-	}
+func (k Keeper) markWithheld(ctx context.Context, due []int64, votes []signedVote) error {
 	for _, h := range due {
 		for _, v := range votes {
 			key := collections.Join(h, v.validator)
@@ -162,17 +163,9 @@ func (k Keeper) markWithheld(ctx context.Context, height int64, votes []signedVo
 // its block (it sees them all one block early) to choose the seed must be
 // the proposer of every block to seed_max_wait_blocks; contributors it
 // left out are not faulted.
-func (k Keeper) resolveSeeds(ctx context.Context, height int64, set voters) error {
+func (k Keeper) resolveSeeds(ctx context.Context, height int64, due []int64, set voters) error {
 	if set.total == 0 {
 		return nil // no validator set to weigh contributions by (a chain's first block)
-	}
-	var due []int64
-	err := k.PendingSeeds.Walk(ctx, new(collections.Range[int64]).EndInclusive(height), func(h int64) (bool, error) {
-		due = append(due, h)
-		return false, nil
-	})
-	if err != nil {
-		return err
 	}
 	p, err := k.Params.Get(ctx)
 	if err != nil {
