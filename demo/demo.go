@@ -146,7 +146,8 @@ func Run(ctx context.Context, cfg Config) error {
 	for _, m := range models {
 		if err := c.send(ctx, "alice", &evaluationtypes.MsgRegisterModel{Owner: alice.String(), Name: m.Name, Format: m.Format,
 			WeightsSha256: m.SHA256, WeightsRoot: m.WeightsRoot, ArtifactUris: []string{"file://" + m.Path},
-			TrainingRecordHash: m.RecordHash, SystemPrompt: m.SystemPrompt}); err != nil {
+			TrainingRecordHash: m.RecordHash, SystemPrompt: m.SystemPrompt,
+			RefereeStepBytes: uint64(m.Step.Bytes), RefereeStepFlops: uint64(m.Step.FLOPs)}); err != nil {
 			return err
 		}
 	}

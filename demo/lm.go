@@ -59,7 +59,7 @@ func prepareLMs(dir string, log func(string, ...any)) ([]*model, error) {
 		sum, rec := sha256.Sum256(raw), sha256.Sum256(recRaw)
 		out = append(out, &model{Name: c.name, Description: c.description, Path: base + "." + c.format, Format: c.format,
 			SystemPrompt: c.prompt, SHA256: hex.EncodeToString(sum[:]), WeightsRoot: hex.EncodeToString(lm.Root[:]),
-			RecordHash: hex.EncodeToString(rec[:]), raw: raw, lm: lm})
+			RecordHash: hex.EncodeToString(rec[:]), raw: raw, lm: lm, Step: lm.RefereeStep(len(raw))})
 	}
 	return out, nil
 }

@@ -27,9 +27,11 @@ type model struct {
 	SHA256       string
 	WeightsRoot  string
 	RecordHash   string // SHA-256 of the training record; empty for the zoo model
-	raw          []byte
-	loaded       *runtime.Model // a classifier
-	lm           *llm.Model     // a language model
+	// Step is the largest Verde referee step, which the registration declares.
+	Step   runtime.RefereeStep
+	raw    []byte
+	loaded *runtime.Model // a classifier
+	lm     *llm.Model     // a language model
 }
 
 // contestants are four genuinely different MNIST classifiers: the ONNX
@@ -97,6 +99,9 @@ func prepareModels(dir string, log func(string, ...any)) ([]*model, error) {
 		}
 		sum, root := sha256.Sum256(m.raw), loaded.Weights().Root()
 		m.SHA256, m.WeightsRoot, m.loaded = hex.EncodeToString(sum[:]), hex.EncodeToString(root[:]), loaded
+		if m.Step, err = loaded.RefereeStep(); err != nil {
+			return nil, fmt.Errorf("%s: %w", c.name, err)
+		}
 		out = append(out, m)
 	}
 	return out, nil

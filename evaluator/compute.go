@@ -249,7 +249,17 @@ func (c *computer) classifier(l *loaded, reg evaluationtypes.Model) (*runtime.Mo
 	if root := l.model.Weights().Root(); hex.EncodeToString(root[:]) != reg.WeightsRoot {
 		return nil, fmt.Errorf("weight root %x, registered %s", root, reg.WeightsRoot)
 	}
+	// A model the chain could not referee, or one larger than it declared,
+	// is refused by every validator alike.
+	if err := runtime.CheckRefereeStep(l.model, declaredStep(reg)); err != nil {
+		return nil, err
+	}
 	return l.model, nil
+}
+
+// declaredStep is the registration's declared largest referee step.
+func declaredStep(reg evaluationtypes.Model) runtime.RefereeStep {
+	return runtime.RefereeStep{Bytes: int64(reg.RefereeStepBytes), FLOPs: int64(reg.RefereeStepFlops)}
 }
 
 // subject parses the artifact as a language model in its registered
@@ -261,6 +271,11 @@ func (c *computer) subject(l *loaded, reg evaluationtypes.Model) (*llm.Subject, 
 	}
 	if hex.EncodeToString(l.lm.Root[:]) != reg.WeightsRoot {
 		return nil, fmt.Errorf("weight root %x, registered %s", l.lm.Root, reg.WeightsRoot)
+	}
+	if step := l.lm.RefereeStep(len(l.raw)); step != (runtime.RefereeStep{}) {
+		if err := step.Admitted(declaredStep(reg)); err != nil {
+			return nil, err
+		}
 	}
 	return l.lm.Subject(reg.SystemPrompt)
 }

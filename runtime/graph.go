@@ -21,6 +21,24 @@ type Graph struct {
 	Inputs       []ValueInfo        // in file order; initializers listed here are not runtime inputs
 	Outputs      []string
 	Opset        int64
+	// stripped names the float32 initializers of a graph parsed from a
+	// Skeleton: known by type and shape, their values are not here.
+	stripped map[string]bool
+	// skeleton is the model file without its float32 weights (Skeleton):
+	// leaf 0 of the weight tree.
+	skeleton []byte
+}
+
+// Stripped reports whether the named initializer is known only by type and
+// shape (a graph parsed from a skeleton).
+func (g *Graph) Stripped(name string) bool { return g.stripped[name] }
+
+// constOf is the compile-time value of an initializer: nil for a stripped one.
+func (g *Graph) constOf(name string) *Tensor {
+	if g.stripped[name] {
+		return nil
+	}
+	return g.Initializers[name]
 }
 
 // sortedNames returns the initializer names in byte-wise ascending order:

@@ -10,7 +10,8 @@ import (
 type Model struct {
 	Graph   *Graph
 	Program *Program
-	// SHA256 is the hash of the model file's bytes: the model's registered id.
+	// SHA256 is the hash of the model file's bytes: the model's registered
+	// id (zero for a model loaded from its skeleton).
 	SHA256  Hash
 	weights *WeightTree
 }
@@ -22,6 +23,17 @@ func LoadModel(b []byte, lim Limits) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	m, err := compileModel(g, lim)
+	if err != nil {
+		return nil, err
+	}
+	m.SHA256 = sha256.Sum256(b)
+	return m, nil
+}
+
+// compileModel compiles a classifier's graph: one runtime input, a float32
+// first output.
+func compileModel(g *Graph, lim Limits) (*Model, error) {
 	p, err := Compile(g, lim)
 	if err != nil {
 		return nil, err
@@ -33,14 +45,18 @@ func LoadModel(b []byte, lim Limits) (*Model, error) {
 		return nil, fmt.Errorf("model output %q must be a non-empty float32 tensor (scores to take the argmax of), is %s %v",
 			g.Outputs[0], out.DType, out.Shape)
 	}
-	return &Model{Graph: g, Program: p, SHA256: sha256.Sum256(b)}, nil
+	return &Model{Graph: g, Program: p}, nil
 }
 
 // SHA256Hex is the model hash in lower-case hex.
 func (m *Model) SHA256Hex() string { return hex.EncodeToString(m.SHA256[:]) }
 
-// Weights returns the weight Merkle tree (built on first use).
+// Weights returns the weight Merkle tree (built on first use). A partial
+// model (LoadSkeleton) has no weights to build it from: nil.
 func (m *Model) Weights() *WeightTree {
+	if m.Partial() {
+		return nil
+	}
 	if m.weights == nil {
 		m.weights = NewWeightTree(m.Graph)
 	}

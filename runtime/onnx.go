@@ -21,11 +21,18 @@ const (
 // truncated or garbled protobuf, unsupported opset or domain, external data,
 // element types other than float32/int64, inconsistent tensor sizes.
 func ParseONNX(b []byte, lim Limits) (*Graph, error) {
+	return parseONNX(b, lim, false)
+}
+
+// parseONNX decodes a model file, or with skeleton its Skeleton: then every
+// float32 initializer must come without data and stands in the graph by
+// its name, type and shape only (Graph.Stripped).
+func parseONNX(b []byte, lim Limits, skeleton bool) (*Graph, error) {
 	if len(b) > lim.MaxModelBytes {
 		return nil, fmt.Errorf("model is %d bytes, limit %d", len(b), lim.MaxModelBytes)
 	}
 	var m onnxpb.ModelProto
-	if err := proto.Unmarshal(b, &m); err != nil {
+	if err := (proto.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("model is not a valid ONNX protobuf: %w", err)
 	}
 	if m.Graph == nil {
@@ -44,13 +51,22 @@ func ParseONNX(b []byte, lim Limits) (*Graph, error) {
 	if len(pg.Node) > lim.MaxNodes {
 		return nil, fmt.Errorf("graph has %d nodes, limit %d", len(pg.Node), lim.MaxNodes)
 	}
-	g := &Graph{Initializers: map[string]*Tensor{}, Opset: opset}
+	g := &Graph{Initializers: map[string]*Tensor{}, Opset: opset, stripped: map[string]bool{}}
 	for _, tp := range pg.Initializer {
 		if tp.Name == "" {
 			return nil, fmt.Errorf("initializer without a name")
 		}
 		if _, dup := g.Initializers[tp.Name]; dup {
 			return nil, fmt.Errorf("initializer %q defined twice", tp.Name)
+		}
+		if skeleton && onnxpb.TensorProto_DataType(tp.DataType) == onnxpb.TensorProto_FLOAT {
+			t, err := strippedTensor(tp, lim)
+			if err != nil {
+				return nil, fmt.Errorf("initializer %q: %w", tp.Name, err)
+			}
+			g.Initializers[tp.Name] = t
+			g.stripped[tp.Name] = true
+			continue
 		}
 		t, err := TensorFromProto(tp, lim)
 		if err != nil {
@@ -75,6 +91,15 @@ func ParseONNX(b []byte, lim Limits) (*Graph, error) {
 		}
 		g.Nodes = append(g.Nodes, n)
 	}
+	if skeleton {
+		g.skeleton = b
+		return g, nil
+	}
+	sk, err := skeletonOf(&m)
+	if err != nil {
+		return nil, err
+	}
+	g.skeleton = sk
 	return g, nil
 }
 

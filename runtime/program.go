@@ -52,7 +52,7 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 			return nil, fmt.Errorf("initializer %q has %d elements, limit %d", name, t.Len(), lim.MaxTensorElements)
 		}
 		weights += int64(t.Len())
-		newSlot(name, TensorInfo{DType: t.DType, Shape: t.Shape, Const: t})
+		newSlot(name, TensorInfo{DType: t.DType, Shape: t.Shape, Const: g.constOf(name)})
 	}
 	if weights > lim.MaxWeightElements {
 		return nil, fmt.Errorf("initializers hold %d elements, limit %d", weights, lim.MaxWeightElements)

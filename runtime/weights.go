@@ -27,8 +27,9 @@ func WeightLeafData(name string, t *Tensor) []byte {
 	return append(b, t.Bytes()...)
 }
 
-// WeightTree commits to a graph's initializers, ordered by name (byte-wise
-// ascending), one leaf each.
+// WeightTree commits to an ONNX model part by part: leaf 0 is its
+// skeleton (SkeletonLeafData), then one leaf per initializer, ordered by
+// name (byte-wise ascending).
 type WeightTree struct {
 	names []string
 	index map[string]int
@@ -39,10 +40,11 @@ type WeightTree struct {
 func NewWeightTree(g *Graph) *WeightTree {
 	names := g.sortedNames()
 	w := &WeightTree{names: names, index: make(map[string]int, len(names))}
-	hs := make([]Hash, len(names))
+	hs := make([]Hash, 1+len(names))
+	hs[0] = merkle.LeafHash(SkeletonLeafData(g.skeleton))
 	for i, n := range names {
-		w.index[n] = i
-		hs[i] = merkle.LeafHash(WeightLeafData(n, g.Initializers[n]))
+		w.index[n] = i + 1
+		hs[i+1] = merkle.LeafHash(WeightLeafData(n, g.Initializers[n]))
 	}
 	w.tree = merkle.New(hs)
 	return w
@@ -51,8 +53,14 @@ func NewWeightTree(g *Graph) *WeightTree {
 // Root is the weight Merkle root.
 func (w *WeightTree) Root() Hash { return w.tree.Root() }
 
-// Names are the initializer names in leaf order.
+// Names are the initializer names in leaf order (from leaf 1).
 func (w *WeightTree) Names() []string { return w.names }
+
+// Len is the number of leaves: the skeleton and the initializers.
+func (w *WeightTree) Len() int { return 1 + len(w.names) }
+
+// ProveSkeleton returns the proof of leaf 0, the skeleton.
+func (w *WeightTree) ProveSkeleton() (merkle.Proof, error) { return w.tree.Prove(0) }
 
 // Prove returns the leaf index of the named initializer and its proof.
 func (w *WeightTree) Prove(name string) (int, merkle.Proof, error) {

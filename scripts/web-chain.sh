@@ -58,7 +58,10 @@ start() {
       --out "$models/$kind.onnx" --record "$models/$kind.json" >/dev/null 2>&1
     sha=$(sed -n 's/.*"model_sha256": *"\([0-9a-f]*\)".*/\1/p' "$models/$kind.json")
     root=$(sed -n 's/.*"weights_root": *"\([0-9a-f]*\)".*/\1/p' "$models/$kind.json")
-    tx alice tx evaluation register-model "iris-$kind" "$sha" "$root" "file://$PWD/$models/$kind.onnx" --format onnx
+    step=$(sed -n 's/.*"referee_step_bytes": *\([0-9]*\).*/\1/p' "$models/$kind.json")
+    flops=$(sed -n 's/.*"referee_step_flops": *\([0-9]*\).*/\1/p' "$models/$kind.json")
+    tx alice tx evaluation register-model "iris-$kind" "$sha" "$root" "file://$PWD/$models/$kind.onnx" --format onnx \
+      --referee-step-bytes "$step" --referee-step-flops "$flops"
   done
   tx alice tx vault create-vault "iris makers" uusdc 50000000 --category 1 --rule manager --min-fee-bps 50
   tx bob tx vault deposit 1 40000000

@@ -201,6 +201,10 @@ func (r *runner) createMarkets(ctx context.Context) error {
 		return err
 	}
 	sum, root := sha256.Sum256(raw), m.Weights().Root()
+	step, err := m.RefereeStep()
+	if err != nil {
+		return err
+	}
 	// The evaluations never start during a run, but the registry entries
 	// point at the real artifact all the same.
 	path := filepath.Join(os.TempDir(), "delphi-loadtest-mnist-cnn.onnx")
@@ -213,7 +217,7 @@ func (r *runner) createMarkets(ctx context.Context) error {
 	for _, n := range names {
 		regs = append(regs, &evaluationtypes.MsgRegisterModel{Owner: r.setup.addr.String(), Name: n, Format: "onnx",
 			WeightsSha256: hex.EncodeToString(sum[:]), WeightsRoot: hex.EncodeToString(root[:]),
-			ArtifactUris: []string{"file://" + path}})
+			ArtifactUris: []string{"file://" + path}, RefereeStepBytes: uint64(step.Bytes), RefereeStepFlops: uint64(step.FLOPs)})
 	}
 	txs := &setupTxs{r: r}
 	if err := txs.send(ctx, "register models", r.setup, 2_000_000, regs...); err != nil {

@@ -21,6 +21,13 @@ type Inspection struct {
 	WeightRoot    string         `json:"weight_root"`
 	FLOPsPerItem  int64          `json:"flops_per_item"`
 	LeavesPerItem int            `json:"leaves_per_item"`
+	// RefereeStepBytes and RefereeStepFLOPs are the largest Verde referee
+	// step over one operator: what the registration declares.
+	RefereeStepBytes int64 `json:"referee_step_bytes"`
+	RefereeStepFLOPs int64 `json:"referee_step_flops"`
+	// RefereeStepError says why the chain could not referee the model
+	// (empty when it can).
+	RefereeStepError string `json:"referee_step_error,omitempty"`
 }
 
 // NodeInfo is one operator in canonical order.
@@ -45,6 +52,14 @@ func Inspect(m *runtime.Model) Inspection {
 		SHA256: m.SHA256Hex(), Opset: m.Graph.Opset, Input: m.InputShape(), OpCounts: map[string]int{},
 		Parameters: m.ParameterCount(), WeightRoot: hex.EncodeToString(wr[:]),
 		FLOPsPerItem: m.Program.FLOPs(), LeavesPerItem: m.LeavesPerItem(),
+	}
+	step, err := m.RefereeStep()
+	if err == nil {
+		err = step.WithinBounds()
+	}
+	in.RefereeStepBytes, in.RefereeStepFLOPs = step.Bytes, step.FLOPs
+	if err != nil {
+		in.RefereeStepError = err.Error()
 	}
 	for k, n := range m.Program.Nodes() {
 		in.Nodes = append(in.Nodes, NodeInfo{Name: n.Name, OpType: n.OpType, Inputs: n.Inputs, Output: n.Outputs, Shapes: m.Program.OutputShapes(k)})
@@ -93,8 +108,11 @@ func inspectCmd() *cobra.Command {
 				return writeJSON(cmd.OutOrStdout(), in)
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "sha256 %s\nopset %d\ninput %v\nparameters %d\nweight_root %s\nflops_per_item %d\nleaves_per_item %d\n",
-				in.SHA256, in.Opset, in.Input, in.Parameters, in.WeightRoot, in.FLOPsPerItem, in.LeavesPerItem)
+			fmt.Fprintf(w, "sha256 %s\nopset %d\ninput %v\nparameters %d\nweight_root %s\nflops_per_item %d\nleaves_per_item %d\nreferee_step_bytes %d\nreferee_step_flops %d\n",
+				in.SHA256, in.Opset, in.Input, in.Parameters, in.WeightRoot, in.FLOPsPerItem, in.LeavesPerItem, in.RefereeStepBytes, in.RefereeStepFLOPs)
+			if in.RefereeStepError != "" {
+				fmt.Fprintf(w, "not registrable: %s\n", in.RefereeStepError)
+			}
 			for i, n := range in.Nodes {
 				fmt.Fprintf(w, "  %2d %-12s %v -> %v %v\n", i, n.OpType, n.Inputs, n.Output, n.Shapes)
 			}

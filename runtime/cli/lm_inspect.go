@@ -27,6 +27,10 @@ type LMInspection struct {
 	FLOPsPerRun   int64          `json:"flops_per_run"`
 	LeavesPerRun  int            `json:"leaves_per_run"`
 	LeavesPerItem map[string]int `json:"leaves_per_item"`
+	// RefereeStepBytes and RefereeStepFLOPs are what an ONNX language
+	// model's registration declares (zero for GGUF).
+	RefereeStepBytes int64 `json:"referee_step_bytes"`
+	RefereeStepFLOPs int64 `json:"referee_step_flops"`
 }
 
 // lmFormat is the language-model format of a file, if it is one: GGUF by
@@ -46,6 +50,8 @@ func InspectLM(m *llm.Model, raw []byte) (LMInspection, error) {
 	in := LMInspection{Format: m.Format, SHA256: hex.EncodeToString(sum[:]), WeightsRoot: hex.EncodeToString(m.Root[:]),
 		Config: m.Config, Parameters: m.Config.Params(), Vocab: m.Tok.VocabSize(), Window: m.Window,
 		FLOPsPerRun: m.Program.FLOPs(), LeavesPerRun: m.Program.LeavesPerItem(), LeavesPerItem: map[string]int{}}
+	step := m.RefereeStep(len(raw))
+	in.RefereeStepBytes, in.RefereeStepFLOPs = step.Bytes, step.FLOPs
 	s, err := m.Subject("")
 	if err != nil {
 		return in, err
@@ -58,8 +64,8 @@ func InspectLM(m *llm.Model, raw []byte) (LMInspection, error) {
 }
 
 func printLM(w io.Writer, in LMInspection) {
-	fmt.Fprintf(w, "format %s\nsha256 %s\nweights_root %s\nparameters %d\nvocab %d\nwindow %d\nflops_per_run %d\nleaves_per_run %d\n",
-		in.Format, in.SHA256, in.WeightsRoot, in.Parameters, in.Vocab, in.Window, in.FLOPsPerRun, in.LeavesPerRun)
+	fmt.Fprintf(w, "format %s\nsha256 %s\nweights_root %s\nparameters %d\nvocab %d\nwindow %d\nflops_per_run %d\nleaves_per_run %d\nreferee_step_bytes %d\nreferee_step_flops %d\n",
+		in.Format, in.SHA256, in.WeightsRoot, in.Parameters, in.Vocab, in.Window, in.FLOPsPerRun, in.LeavesPerRun, in.RefereeStepBytes, in.RefereeStepFLOPs)
 	c := in.Config
 	fmt.Fprintf(w, "config dim %d layers %d heads %d kv_heads %d hidden %d context %d rope_theta %g\n",
 		c.Dim, c.Layers, c.Heads, c.KV(), c.Hidden, c.Context, c.RopeTheta)

@@ -97,3 +97,20 @@ func SkeletonCost(cfg Config) int64 {
 	T := int64(cfg.Context)
 	return T*T + T*int64(cfg.HeadDim()) + int64(cfg.Layers)*64
 }
+
+// onnxStepAllowance is what an ONNX language model's referee step carries
+// besides the whole artifact: the leaf's inputs (token ids, one
+// activation) and their proofs.
+const onnxStepAllowance = 64 << 10
+
+// RefereeStep is the model's largest Verde referee step, as its
+// registration declares it. An ONNX language model's step carries the
+// whole artifact (and a leaf's inputs) and recomputes at most one run of
+// the program; a GGUF model's steps carry proven parts bounded by its
+// config and declare nothing (zero).
+func (m *Model) RefereeStep(artifactBytes int) runtime.RefereeStep {
+	if m.Format != "onnx" {
+		return runtime.RefereeStep{}
+	}
+	return runtime.RefereeStep{Bytes: int64(artifactBytes) + onnxStepAllowance, FLOPs: m.Program.FLOPs()}
+}

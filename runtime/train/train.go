@@ -46,6 +46,10 @@ type Record struct {
 	TrainAccuracy float64 `json:"train_accuracy_last_epoch"`
 	WeightsRoot   string  `json:"weights_root"`
 	ModelSHA256   string  `json:"model_sha256"`
+	// RefereeStepBytes and RefereeStepFLOPs are the model's largest Verde
+	// referee step, which its registration declares.
+	RefereeStepBytes int64 `json:"referee_step_bytes"`
+	RefereeStepFLOPs int64 `json:"referee_step_flops"`
 }
 
 // shards is fixed so gradients are summed identically on any machine.
@@ -122,10 +126,15 @@ func Train(cfg Config) ([]byte, Record, error) {
 		return nil, Record{}, fmt.Errorf("exported model does not load: %w", err)
 	}
 	dh, wr := ds.SHA256(), m.Weights().Root()
+	step, err := m.RefereeStep()
+	if err != nil {
+		return nil, Record{}, err
+	}
 	rec := Record{
 		Config: cfg, DatasetSHA256: hex.EncodeToString(dh[:]), Examples: n,
 		TrainAccuracy: float64(correct) / float64(n),
 		WeightsRoot:   hex.EncodeToString(wr[:]), ModelSHA256: m.SHA256Hex(),
+		RefereeStepBytes: step.Bytes, RefereeStepFLOPs: step.FLOPs,
 	}
 	return model, rec, nil
 }

@@ -144,14 +144,17 @@ func startEvaluationSpec(t testing.TB, s network.Setup, create bool, rounds uint
 	require.NoError(t, err, "benchmark data: run `make data`")
 	sum, itemRoot := ds.SHA256(), ds.ItemRoot()
 	dir := t.TempDir()
-	type model struct{ name, path, sha, root string }
+	type model struct {
+		name, path, sha, root string
+		step, flops           int64
+	}
 	var models []model
 	for _, kind := range []string{"logreg", "mlp"} {
 		raw, rec, err := train.Train(train.DefaultConfig(kind, "iris"))
 		require.NoError(t, err)
 		path := filepath.Join(dir, kind+".onnx")
 		require.NoError(t, os.WriteFile(path, raw, 0o600))
-		models = append(models, model{"iris-" + kind, path, rec.ModelSHA256, rec.WeightsRoot})
+		models = append(models, model{"iris-" + kind, path, rec.ModelSHA256, rec.WeightsRoot, rec.RefereeStepBytes, rec.RefereeStepFLOPs})
 	}
 
 	s.Benchmarks = []evaluationtypes.Benchmark{{Name: "iris", Task: "tabular-classification", Metric: "accuracy",
@@ -162,7 +165,8 @@ func startEvaluationSpec(t testing.TB, s network.Setup, create bool, rounds uint
 	bob := net.Accounts["bob"].String()
 	for _, m := range models {
 		broadcast(t, net, "bob", &evaluationtypes.MsgRegisterModel{Owner: bob, Name: m.name, Format: "onnx",
-			WeightsSha256: m.sha, WeightsRoot: m.root, ArtifactUris: []string{"file://" + m.path}})
+			WeightsSha256: m.sha, WeightsRoot: m.root, ArtifactUris: []string{"file://" + m.path},
+			RefereeStepBytes: uint64(m.step), RefereeStepFlops: uint64(m.flops)})
 		require.NoError(t, net.WaitForHeight(net.Height()+1, 20*time.Second))
 	}
 	h := net.Height()

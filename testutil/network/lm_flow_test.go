@@ -25,6 +25,7 @@ import (
 // lmModel is a language model written for a network test.
 type lmModel struct {
 	name, format, path, sha, root, prompt string
+	step                                  drt.RefereeStep
 }
 
 // writeLMs writes two small llama models with different seeds (GGUF, and
@@ -46,7 +47,7 @@ func writeLMs(t testing.TB) []lmModel {
 		path := filepath.Join(dir, name+"."+format)
 		require.NoError(t, os.WriteFile(path, raw, 0o600))
 		sum := sha256.Sum256(raw)
-		return lmModel{name, format, path, hex.EncodeToString(sum[:]), hex.EncodeToString(m.Root[:]), prompt}
+		return lmModel{name, format, path, hex.EncodeToString(sum[:]), hex.EncodeToString(m.Root[:]), prompt, m.RefereeStep(len(raw))}
 	}
 	a, err := llm.Init(cfg, 7)
 	require.NoError(t, err)
@@ -79,7 +80,8 @@ func startLMMarket(t *testing.T, s network.Setup) *network.Network {
 	bob := net.Accounts["bob"].String()
 	for _, m := range models {
 		broadcast(t, net, "bob", &evaluationtypes.MsgRegisterModel{Owner: bob, Name: m.name, Format: m.format,
-			WeightsSha256: m.sha, WeightsRoot: m.root, ArtifactUris: []string{"file://" + m.path}, SystemPrompt: m.prompt})
+			WeightsSha256: m.sha, WeightsRoot: m.root, ArtifactUris: []string{"file://" + m.path}, SystemPrompt: m.prompt,
+			RefereeStepBytes: uint64(m.step.Bytes), RefereeStepFlops: uint64(m.step.FLOPs)})
 		require.NoError(t, net.WaitForHeight(net.Height()+1, 20*time.Second))
 	}
 	alice := net.Accounts["alice"].String()

@@ -40,7 +40,7 @@ func TestEvaluationRegistryOverREST(t *testing.T) {
 	const sha = "0d715376572e8983a7c6e8d0e0a5b1d2f1e3c4b5a6978877665544332211aabb"
 	broadcast(t, net, "bob", &evaluationtypes.MsgRegisterModel{
 		Owner: net.Accounts["bob"].String(), Name: "zoo-cnn", Format: "onnx", WeightsSha256: sha, WeightsRoot: sha,
-		ArtifactUris: []string{"file:///models/zoo.onnx"},
+		ArtifactUris: []string{"file:///models/zoo.onnx"}, RefereeStepBytes: 100_000, RefereeStepFlops: 1_000_000,
 	})
 	api := net.Nodes[0].API()
 	var models struct {

@@ -54,8 +54,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				},
 				{
 					RpcMethod: "RegisterModel",
-					Use:       "register-model [name] [weights-sha256] [weights-root] [artifact-uri,...] --format onnx",
-					Short:     "Register a model artifact by its hashes",
+					Use:       "register-model [name] [weights-sha256] [weights-root] [artifact-uri,...] --format onnx --referee-step-bytes N --referee-step-flops N",
+					Short:     "Register a model artifact by its hashes and its largest referee step (`delphid model inspect` prints all four)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "name"}, {ProtoField: "weights_sha256"}, {ProtoField: "weights_root"},
 						{ProtoField: "artifact_uris", Varargs: true},

@@ -112,6 +112,7 @@ func validModel(owner, name string) *types.MsgRegisterModel {
 	return &types.MsgRegisterModel{
 		Owner: owner, Name: name, Format: "onnx", WeightsSha256: hashA, WeightsRoot: hashA,
 		ArtifactUris: []string{"https://models.example/" + name + ".onnx"}, SystemPrompt: "",
+		RefereeStepBytes: 100_000, RefereeStepFlops: 1_000_000,
 	}
 }
 

@@ -61,6 +61,12 @@ func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvalua
 		if !types.FormatRuns(m.Format, bench) {
 			return none, errorsmod.Wrapf(bad, "model %d (%s) cannot run on benchmark %q", id, m.Format, bench.Name)
 		}
+		// A model registered before referee steps were declared (or
+		// imported in a genesis) is not let into an evaluation the chain
+		// could not referee.
+		if err := types.ValidateRefereeStep(bad, m.Format, m.RefereeStepBytes, m.RefereeStepFlops); err != nil {
+			return none, errorsmod.Wrapf(err, "model %d", id)
+		}
 	}
 	switch {
 	case msg.Rounds < 1 || msg.Rounds > params.MaxRounds:

@@ -36,6 +36,9 @@ func (k msgServer) RegisterModel(ctx context.Context, msg *types.MsgRegisterMode
 	if err := types.ValidateSHA256(class, "training_record_hash", msg.TrainingRecordHash, false); err != nil {
 		return nil, err
 	}
+	if err := types.ValidateRefereeStep(class, msg.Format, msg.RefereeStepBytes, msg.RefereeStepFlops); err != nil {
+		return nil, err
+	}
 	if len(msg.SystemPrompt) > types.MaxSystemPromptLen {
 		return nil, errorsmod.Wrapf(class, "system_prompt is %d bytes, max %d", len(msg.SystemPrompt), types.MaxSystemPromptLen)
 	}
@@ -50,7 +53,7 @@ func (k msgServer) RegisterModel(ctx context.Context, msg *types.MsgRegisterMode
 	m := types.Model{
 		Id: id, Name: msg.Name, Format: msg.Format, WeightsSha256: msg.WeightsSha256, WeightsRoot: msg.WeightsRoot,
 		ArtifactUris: msg.ArtifactUris, SystemPrompt: msg.SystemPrompt, Owner: msg.Owner,
-		TrainingRecordHash: msg.TrainingRecordHash,
+		TrainingRecordHash: msg.TrainingRecordHash, RefereeStepBytes: msg.RefereeStepBytes, RefereeStepFlops: msg.RefereeStepFlops,
 	}
 	if err := k.Models.Set(ctx, id, m); err != nil {
 		return nil, err

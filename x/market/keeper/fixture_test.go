@@ -79,7 +79,8 @@ func newFixture(t testing.TB) *fixture {
 		m, err := emsg.RegisterModel(ctx, &evaluationtypes.MsgRegisterModel{
 			Owner: f.alice.String(), Name: fmt.Sprintf("model-%d", i), Format: "onnx",
 			WeightsSha256: strings.Repeat(fmt.Sprintf("%02x", i+1), 32), WeightsRoot: strings.Repeat("cd", 32),
-			ArtifactUris: []string{fmt.Sprintf("file:///models/%d.onnx", i)},
+			ArtifactUris:     []string{fmt.Sprintf("file:///models/%d.onnx", i)},
+			RefereeStepBytes: 100_000, RefereeStepFlops: 1_000_000,
 		})
 		require.NoError(t, err)
 		f.models = append(f.models, m.Id)

@@ -85,7 +85,7 @@ func newFixture(t testing.TB) *fixture {
 	for i := 0; i < 3; i++ {
 		m, err := emsg.RegisterModel(ctx, &evaluationtypes.MsgRegisterModel{Owner: f.alice.String(), Name: fmt.Sprintf("m%d", i),
 			Format: "onnx", WeightsSha256: strings.Repeat(fmt.Sprintf("%02x", i+1), 32), WeightsRoot: strings.Repeat("ef", 32),
-			ArtifactUris: []string{"file:///m.onnx"}})
+			ArtifactUris: []string{"file:///m.onnx"}, RefereeStepBytes: 100_000, RefereeStepFlops: 1_000_000})
 		require.NoError(t, err)
 		f.models = append(f.models, m.Id)
 	}

@@ -7,6 +7,8 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/merkle"
 	"github.com/delphi-network/delphi/x/verde/player"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
@@ -87,18 +89,56 @@ func TestMalformedMovesAreRefused(t *testing.T) {
 	forge := func(change func(m *types.MsgSubmitOperatorInputs)) *types.MsgSubmitOperatorInputs {
 		m := *ok
 		m.Inputs = append([]types.OperatorInput(nil), ok.Inputs...)
+		m.Parts = append([]types.ModelPart(nil), ok.Parts...)
 		change(&m)
 		return &m
 	}
 	flipped := func(b []byte) []byte { c := append([]byte(nil), b...); c[len(c)-1] ^= 1; return c }
-	otherModel := f.honest.Artifact[:len(f.honest.Artifact)-1]
+	require.GreaterOrEqual(t, len(ok.Parts), 2, "the skeleton and the weights the operator reads")
+	tree := f.honest.Model.Weights()
+	var unread string
+	var ui int
+	var uproof merkle.Proof
+	for _, name := range tree.Names() {
+		i, proof, err := tree.Prove(name)
+		require.NoError(t, err)
+		read := false
+		for _, p := range ok.Parts {
+			read = read || p.Index == uint64(i)
+		}
+		if !read {
+			unread, ui, uproof = name, i, proof
+			break
+		}
+	}
+	require.NotEmpty(t, unread)
+	unreadPart := types.ModelPart{ModelId: ok.Parts[1].ModelId, Index: uint64(ui), LeafCount: uproof.LeafCount,
+		Data: runtime.WeightLeafData(unread, f.honest.Model.Graph.Initializers[unread])}
+	for _, s := range uproof.Siblings {
+		unreadPart.Proof = append(unreadPart.Proof, append([]byte(nil), s[:]...))
+	}
 	referee := map[string]struct {
 		msg  *types.MsgSubmitOperatorInputs
 		want error
 	}{
-		"wrong artifact": {forge(func(m *types.MsgSubmitOperatorInputs) { m.Model = otherModel }), types.ErrBadArtifact},
-		"no inputs":      {forge(func(m *types.MsgSubmitOperatorInputs) { m.Inputs = nil }), types.ErrBadInputs},
-		"extra input":    {forge(func(m *types.MsgSubmitOperatorInputs) { m.Inputs = append(m.Inputs, m.Inputs[0]) }), types.ErrBadInputs},
+		"whole artifact":    {forge(func(m *types.MsgSubmitOperatorInputs) { m.Model = f.honest.Artifact }), types.ErrBadInputs},
+		"no skeleton":       {forge(func(m *types.MsgSubmitOperatorInputs) { m.Parts = m.Parts[1:] }), types.ErrBadInputs},
+		"skeleton twice":    {forge(func(m *types.MsgSubmitOperatorInputs) { m.Parts = append(m.Parts, m.Parts[0]) }), types.ErrBadInputs},
+		"tampered skeleton": {forge(func(m *types.MsgSubmitOperatorInputs) { m.Parts[0].Data = flipped(m.Parts[0].Data) }), types.ErrBadProof},
+		"tampered weight":   {forge(func(m *types.MsgSubmitOperatorInputs) { m.Parts[1].Data = flipped(m.Parts[1].Data) }), types.ErrBadProof},
+		"weight missing":    {forge(func(m *types.MsgSubmitOperatorInputs) { m.Parts = m.Parts[:1] }), types.ErrBadInputs},
+		"weight twice":      {forge(func(m *types.MsgSubmitOperatorInputs) { m.Parts = append(m.Parts, m.Parts[1]) }), types.ErrBadInputs},
+		"weight not read":   {forge(func(m *types.MsgSubmitOperatorInputs) { m.Parts = append(m.Parts, unreadPart) }), types.ErrBadInputs},
+		"weight at another leaf": {forge(func(m *types.MsgSubmitOperatorInputs) {
+			m.Parts[1].Index = unreadPart.Index
+		}), types.ErrBadInputs},
+		"wrong tree size":       {forge(func(m *types.MsgSubmitOperatorInputs) { m.Parts[1].LeafCount++ }), types.ErrBadProof},
+		"part of another model": {forge(func(m *types.MsgSubmitOperatorInputs) { m.Parts[1].ModelId++ }), types.ErrBadInputs},
+		"oversized parts": {forge(func(m *types.MsgSubmitOperatorInputs) {
+			m.Parts[1].Data = make([]byte, types.DefaultParams().MaxInputBytes+1)
+		}), types.ErrTooLarge},
+		"no inputs":   {forge(func(m *types.MsgSubmitOperatorInputs) { m.Inputs = nil }), types.ErrBadInputs},
+		"extra input": {forge(func(m *types.MsgSubmitOperatorInputs) { m.Inputs = append(m.Inputs, m.Inputs[0]) }), types.ErrBadInputs},
 		"forged tensor": {forge(func(m *types.MsgSubmitOperatorInputs) {
 			in := m.Inputs[0]
 			tensor := *in.Tensor
@@ -153,10 +193,15 @@ func TestRefereeRefusesTooMuchArithmetic(t *testing.T) {
 			require.NoError(t, f.deliver(t, m))
 		}
 	}
+	// The bound is the disputed operator's arithmetic, not the model's.
+	d := f.dispute(t, 1)
+	flops, err := f.honest.Model.Program.LeafFLOPs(int(d.Hi % int64(f.honest.Model.LeavesPerItem())))
+	require.NoError(t, err)
+	require.Less(t, flops, f.honest.Model.Program.FLOPs())
 	p := types.DefaultParams()
-	p.MaxRefereeFlops = 10
+	p.MaxRefereeFlops = uint64(flops) - 1
 	require.NoError(t, f.k.Params.Set(f.ctx, p))
-	msg, err := player.Justify(f.submitter, f.dispute(t, 1), types.SIDE_CLAIMANT, f.honest)
+	msg, err := player.Justify(f.submitter, d, types.SIDE_CLAIMANT, f.honest)
 	require.NoError(t, err)
 	require.ErrorIs(t, f.deliver(t, msg), types.ErrTooLarge)
 }

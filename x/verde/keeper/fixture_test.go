@@ -156,6 +156,8 @@ func newFixtureWith(t testing.TB, data string, raw []byte, items uint32) *fixtur
 	m, err := drt.LoadModel(raw, drt.DefaultLimits())
 	require.NoError(t, err)
 	modelSum, weightsRoot := sha256.Sum256(raw), m.Weights().Root()
+	step, err := m.RefereeStep()
+	require.NoError(t, err)
 	sum, itemRoot := ds.SHA256(), ds.ItemRoot()
 	emsg := evaluationkeeper.NewMsgServerImpl(*f.ek)
 	_, err = emsg.RegisterBenchmark(ctx, &evaluationtypes.MsgRegisterBenchmark{Registrant: authority, Name: data,
@@ -165,7 +167,7 @@ func newFixtureWith(t testing.TB, data string, raw []byte, items uint32) *fixtur
 	for _, name := range []string{"mlp", "twin"} {
 		_, err = emsg.RegisterModel(ctx, &evaluationtypes.MsgRegisterModel{Owner: f.submitter, Name: data + "-" + name,
 			Format: "onnx", WeightsSha256: hex.EncodeToString(modelSum[:]), WeightsRoot: hex.EncodeToString(weightsRoot[:]),
-			ArtifactUris: []string{"file:///m.onnx"}})
+			ArtifactUris: []string{"file:///m.onnx"}, RefereeStepBytes: uint64(step.Bytes), RefereeStepFlops: uint64(step.FLOPs)})
 		require.NoError(t, err)
 	}
 	picked := f.startEvaluation(t, items, ds.Len())

@@ -19,9 +19,10 @@ import (
 // operator or a score leaf), in LeafSources order, proving each: an
 // earlier leaf (of the same item, or the previous item's total) by its
 // leaf in the side's trace, the benchmark item or its label by the item
-// root, a weight from the (registered) artifact itself. It also returns
-// the input leaves used.
-func (k Keeper) proveInputs(ctx context.Context, d *types.Dispute, side types.Party, m *runtime.Model, items uint32, per int64, given []types.OperatorInput) ([]*runtime.Tensor, []types.InputLeaf, error) {
+// root, a float32 weight from the proven parts (an integer constant from
+// the skeleton). Every part must be read: a step carries no weight the
+// operator does not use. It also returns the input leaves used.
+func (k Keeper) proveInputs(ctx context.Context, d *types.Dispute, side types.Party, m *runtime.Model, weights map[string]*runtime.Tensor, items uint32, per int64, given []types.OperatorInput) ([]*runtime.Tensor, []types.InputLeaf, error) {
 	item, local := d.Hi/per, int(d.Hi%per)
 	srcs, err := m.LeafSources(item, local)
 	if err != nil {
@@ -31,13 +32,18 @@ func (k Keeper) proveInputs(ctx context.Context, d *types.Dispute, side types.Pa
 		return errorsmod.Wrapf(types.ErrBadInputs, "input %d: "+format, append([]any{i}, args...)...)
 	}
 	out := make([]*runtime.Tensor, len(srcs))
+	read := map[string]bool{}
 	var used []types.InputLeaf
 	next := 0
 	for i, s := range srcs {
 		if s.Kind == runtime.FromWeight {
 			t := m.Graph.Initializers[s.Name]
+			if m.Graph.Stripped(s.Name) {
+				t = weights[s.Name]
+				read[s.Name] = true
+			}
 			if t == nil {
-				return nil, nil, bad(i, "no initializer %q in the artifact", s.Name)
+				return nil, nil, bad(i, "weight %q is not among the step's parts", s.Name)
 			}
 			out[i] = t
 			continue
@@ -69,6 +75,9 @@ func (k Keeper) proveInputs(ctx context.Context, d *types.Dispute, side types.Pa
 	}
 	if next != len(given) {
 		return nil, nil, errorsmod.Wrapf(types.ErrBadInputs, "%d inputs given, the operator reads %d", len(given), next)
+	}
+	if len(read) != len(weights) {
+		return nil, nil, errorsmod.Wrapf(types.ErrBadInputs, "%d weights given, the operator reads %d", len(weights), len(read))
 	}
 	return out, used, nil
 }

@@ -77,9 +77,10 @@ func newTextFixture(t testing.TB, c textCase, items uint32) *fixture {
 	}
 	cand, judge := open(c.format, "cand"), open("gguf", "judge")
 	register := func(name, format string, m *llm.Model, raw []byte, prompt string) {
+		step := m.RefereeStep(len(raw))
 		_, err := emsg.RegisterModel(ctx, &evaluationtypes.MsgRegisterModel{Owner: f.submitter, Name: name, Format: format,
 			WeightsSha256: sha(raw), WeightsRoot: hex.EncodeToString(m.Root[:]), ArtifactUris: []string{"file:///" + name},
-			SystemPrompt: prompt})
+			SystemPrompt: prompt, RefereeStepBytes: uint64(step.Bytes), RefereeStepFlops: uint64(step.FLOPs)})
 		require.NoError(t, err)
 	}
 	register("cand", c.format, cand, files["cand."+c.format], "")

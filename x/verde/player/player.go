@@ -105,9 +105,27 @@ func Justify(submitter string, d types.Dispute, side types.Side, run Run) (*type
 	if err != nil {
 		return nil, err
 	}
-	msg := &types.MsgSubmitOperatorInputs{Submitter: submitter, DisputeId: d.Id, Model: run.Artifact, Side: side}
+	msg := &types.MsgSubmitOperatorInputs{Submitter: submitter, DisputeId: d.Id, Side: side}
+	tree := run.Model.Weights()
+	proof, err := tree.ProveSkeleton()
+	if err != nil {
+		return nil, err
+	}
+	msg.Parts = append(msg.Parts, types.ModelPart{ModelId: d.ModelId, Index: 0, Data: runtime.SkeletonLeafData(run.Model.Skeleton()),
+		Proof: siblings(proof), LeafCount: proof.LeafCount})
 	for _, s := range srcs {
 		switch s.Kind {
+		case runtime.FromWeight:
+			t := run.Model.Graph.Initializers[s.Name]
+			if t == nil || t.DType != runtime.Float32 || hasPart(msg.Parts, s.Name, tree) {
+				continue // an integer constant travels in the skeleton
+			}
+			i, proof, err := tree.Prove(s.Name)
+			if err != nil {
+				return nil, err
+			}
+			msg.Parts = append(msg.Parts, types.ModelPart{ModelId: d.ModelId, Index: uint64(i), Data: runtime.WeightLeafData(s.Name, t),
+				Proof: siblings(proof), LeafCount: proof.LeafCount})
 		case runtime.FromLeaf:
 			j := item*per + int64(s.Leaf)
 			leaf, proof, err := run.Trace.Prove(int(j))
@@ -130,6 +148,18 @@ func Justify(submitter string, d types.Dispute, side types.Side, run Run) (*type
 		}
 	}
 	return msg, nil
+}
+
+// hasPart reports whether the named weight is already among the parts (an
+// operator may read one weight twice).
+func hasPart(parts []types.ModelPart, name string, tree *runtime.WeightTree) bool {
+	i, _, err := tree.Prove(name)
+	for _, p := range parts {
+		if err == nil && p.Index == uint64(i) {
+			return true
+		}
+	}
+	return false
 }
 
 func formatLeaf(l runtime.Leaf) types.Leaf {

@@ -41,6 +41,13 @@ func TestRefereeReplaysEveryOperatorOfRealModels(t *testing.T) {
 			require.NoError(t, err, "benchmark data: run `make data`")
 			md, err := runtime.LoadModel(raw, runtime.DefaultLimits())
 			require.NoError(t, err)
+			// The referee compiles the model from its skeleton: the same
+			// leaves, read from the same sources, recomputed alike.
+			sk, err := runtime.LoadSkeleton(md.Skeleton(), runtime.DefaultLimits())
+			require.NoError(t, err)
+			require.True(t, sk.Partial())
+			require.Equal(t, md.LeavesPerItem(), sk.LeavesPerItem())
+			require.Less(t, len(md.Skeleton()), len(raw)/2+2048, "the skeleton leaves the float weights out")
 			items := []int{0, 1, ds.Len() - 1}
 			res, err := md.Evaluate(ds, items, runtime.EvalOptions{Trace: true, Workers: 1})
 			require.NoError(t, err)
@@ -54,6 +61,9 @@ func TestRefereeReplaysEveryOperatorOfRealModels(t *testing.T) {
 				for l := 0; l < per; l++ {
 					srcs, err := md.LeafSources(int64(k), l)
 					require.NoError(t, err)
+					skSrcs, err := sk.LeafSources(int64(k), l)
+					require.NoError(t, err)
+					require.Equal(t, srcs, skSrcs)
 					op := "score"
 					if l < ops {
 						node, _, err := md.Program.LeafNode(l)
@@ -79,6 +89,9 @@ func TestRefereeReplaysEveryOperatorOfRealModels(t *testing.T) {
 					}
 					got, err := md.RecomputeLeaf(l, ins)
 					require.NoError(t, err, "leaf %d (%s)", l, op)
+					fromSkeleton, err := sk.RecomputeLeaf(l, ins)
+					require.NoError(t, err, "leaf %d (%s) from the skeleton", l, op)
+					require.Equal(t, runtime.OutputHash(got), runtime.OutputHash(fromSkeleton), "%s leaf %d (%s) from the skeleton", m.name, l, op)
 					require.Equal(t, res.Trace.Leaf(k*per+l).Output, runtime.OutputHash(got),
 						"%s item %d leaf %d (%s)", m.name, item, l, op)
 					outs[l] = got

@@ -5,6 +5,8 @@ import (
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/delphi-network/delphi/runtime"
 )
 
 // Hard ceilings params may not exceed.
@@ -14,8 +16,9 @@ const (
 	CeilingInputBytes    = 4 << 20
 )
 
-// DefaultParams: 5 blocks per step, 5% slashed, a 1000 DELPHI bond for
-// non-validator challengers, referee steps up to 1 MiB of model and inputs.
+// DefaultParams: 20 blocks per step, 5% slashed, a 1000 DELPHI bond for
+// non-validator challengers, referee steps up to 1 MiB of inputs and parts
+// (1 MiB of whole artifact, for an ONNX language model) and 10^8 FLOPs.
 func DefaultParams() Params {
 	return Params{
 		StepBlocks:        20,
@@ -37,12 +40,14 @@ func (p Params) Validate() error {
 		return errorsmod.Wrap(ErrInvalidParams, "slash_fraction must be in [0, 1]")
 	case p.MaxArtifactBytes < 1 || p.MaxArtifactBytes > CeilingArtifactBytes:
 		return errorsmod.Wrapf(ErrInvalidParams, "max_artifact_bytes %d not in [1, %d]", p.MaxArtifactBytes, CeilingArtifactBytes)
-	case p.MaxInputBytes < 1 || p.MaxInputBytes > CeilingInputBytes:
-		return errorsmod.Wrapf(ErrInvalidParams, "max_input_bytes %d not in [1, %d]", p.MaxInputBytes, CeilingInputBytes)
+	case p.MaxInputBytes < runtime.MaxRefereeStepBytes || p.MaxInputBytes > CeilingInputBytes:
+		// Below the runtime's bound, models already admitted into
+		// evaluations could no longer be refereed.
+		return errorsmod.Wrapf(ErrInvalidParams, "max_input_bytes %d not in [%d, %d]", p.MaxInputBytes, runtime.MaxRefereeStepBytes, CeilingInputBytes)
 	case p.RefereeGasPerByte > 1_000_000:
 		return errorsmod.Wrap(ErrInvalidParams, "referee_gas_per_byte above 1000000")
-	case p.MaxRefereeFlops < 1 || p.MaxRefereeFlops > 1<<34:
-		return errorsmod.Wrap(ErrInvalidParams, "max_referee_flops must be in [1, 2^34]")
+	case p.MaxRefereeFlops < runtime.MaxRefereeStepFLOPs || p.MaxRefereeFlops > 1<<34:
+		return errorsmod.Wrapf(ErrInvalidParams, "max_referee_flops must be in [%d, 2^34]", runtime.MaxRefereeStepFLOPs)
 	}
 	if err := p.ChallengerBond.Validate(); err != nil {
 		return errorsmod.Wrapf(ErrInvalidParams, "challenger_bond: %v", err)

@@ -8509,16 +8509,20 @@ type Params struct {
 	// challenger_bond is escrowed by a challenger that is not a bonded
 	// validator; it goes to the other side if the challenger loses.
 	ChallengerBond []*v1beta1.Coin `protobuf:"bytes,3,rep,name=challenger_bond,json=challengerBond,proto3" json:"challenger_bond,omitempty"`
-	// max_artifact_bytes bounds the model file a referee step may carry.
+	// max_artifact_bytes bounds a whole model file a referee step may carry
+	// (an ONNX language model's; a classifier travels as parts).
 	MaxArtifactBytes uint64 `protobuf:"varint,4,opt,name=max_artifact_bytes,json=maxArtifactBytes,proto3" json:"max_artifact_bytes,omitempty"`
-	// max_input_bytes bounds the operator inputs of a referee step.
+	// max_input_bytes bounds the operator inputs and weight-tree parts of a
+	// referee step together; at least runtime.MaxRefereeStepBytes, the step
+	// every admitted model's operators fit.
 	MaxInputBytes uint64 `protobuf:"varint,5,opt,name=max_input_bytes,json=maxInputBytes,proto3" json:"max_input_bytes,omitempty"`
 	// referee_gas_per_byte is charged per byte of artifact and inputs, and
 	// per output element the recomputed operator produces.
 	RefereeGasPerByte uint64 `protobuf:"varint,6,opt,name=referee_gas_per_byte,json=refereeGasPerByte,proto3" json:"referee_gas_per_byte,omitempty"`
-	// max_referee_flops bounds the model a referee step may load: its
-	// estimated arithmetic per item (the runtime's FLOP count), so no
-	// operator can make a transaction run for long. Each 100 FLOPs cost 1 gas.
+	// max_referee_flops bounds the arithmetic of the one operator (or text
+	// leaf) a referee step recomputes (the runtime's FLOP estimate), so no
+	// step can make a transaction run for long; at least
+	// runtime.MaxRefereeStepFLOPs. Each 100 FLOPs cost 1 gas.
 	MaxRefereeFlops uint64 `protobuf:"varint,7,opt,name=max_referee_flops,json=maxRefereeFlops,proto3" json:"max_referee_flops,omitempty"`
 }
 

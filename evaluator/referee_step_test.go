@@ -1,0 +1,47 @@
+package evaluator
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/train"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+)
+
+// TestModelsBeyondTheRefereeAreRefused: every sidecar refuses (the
+// rejected root, alike everywhere) a classifier whose largest referee
+// step exceeds its registration's declaration or what the chain can
+// referee, so no result the chain could not referee is ever reported.
+func TestModelsBeyondTheRefereeAreRefused(t *testing.T) {
+	c := &computer{limits: runtime.DefaultLimits()}
+	register := func(raw []byte, declared runtime.RefereeStep) (*loaded, evaluationtypes.Model) {
+		m, err := runtime.LoadModel(raw, runtime.DefaultLimits())
+		require.NoError(t, err)
+		sum, root := sha256.Sum256(raw), m.Weights().Root()
+		return &loaded{raw: raw}, evaluationtypes.Model{Format: "onnx", WeightsSha256: hex.EncodeToString(sum[:]),
+			WeightsRoot: hex.EncodeToString(root[:]), RefereeStepBytes: uint64(declared.Bytes), RefereeStepFlops: uint64(declared.FLOPs)}
+	}
+	raw, err := train.DeepMLP(4, 3, 64, 2, 1)
+	require.NoError(t, err)
+	m, err := runtime.LoadModel(raw, runtime.DefaultLimits())
+	require.NoError(t, err)
+	step, err := m.RefereeStep()
+	require.NoError(t, err)
+
+	l, reg := register(raw, step)
+	_, err = c.classifier(l, reg)
+	require.NoError(t, err, "an honest declaration")
+	l, reg = register(raw, runtime.RefereeStep{Bytes: step.Bytes - 1, FLOPs: step.FLOPs})
+	_, err = c.classifier(l, reg)
+	require.ErrorContains(t, err, "declared", "a step larger than declared")
+
+	wide, err := train.DeepMLP(4, 3, 1024, 2, 1)
+	require.NoError(t, err)
+	l, reg = register(wide, runtime.RefereeStep{Bytes: runtime.MaxRefereeStepBytes, FLOPs: runtime.MaxRefereeStepFLOPs})
+	_, err = c.classifier(l, reg)
+	require.ErrorContains(t, err, "could not referee", "one operator beyond a referee transaction")
+}

@@ -1,0 +1,131 @@
+package runtime
+
+import "fmt"
+
+// What one Verde referee step may carry and compute. A referee step
+// carries the model's skeleton, the weights the disputed operator reads
+// (each a weight-tree leaf with its proof) and its other inputs (earlier
+// outputs of the item, or the benchmark item, each with its proof); the
+// chain recomputes that one operator. A model any of whose leaves needs
+// more than these bounds could not be refereed, so it is refused: at
+// registration (by its declared RefereeStep, which x/evaluation checks
+// against these bounds) and by every validator's runtime before it
+// evaluates (CheckRefereeStep), alike everywhere since both are constants.
+const (
+	// MaxRefereeStepBytes keeps a referee transaction under CometBFT's
+	// default max_tx_bytes (1 MiB) with room for the envelope (signature,
+	// fee, the message's other fields).
+	MaxRefereeStepBytes = 896 << 10
+	// MaxRefereeStepFLOPs bounds the one operator the chain recomputes
+	// (the reference kernel does it in well under a second).
+	MaxRefereeStepFLOPs = 100_000_000
+	// refereeProofBytes is what one proven input adds besides its value:
+	// its leaf (two hex hashes), a Merkle path of up to 48 siblings and
+	// the protobuf framing.
+	refereeProofBytes = 2048
+)
+
+// RefereeStep is the largest referee step over any leaf of a model: the
+// bytes one step carries and the FLOPs the chain spends on it (the maxima
+// may come from different leaves).
+type RefereeStep struct {
+	Bytes int64
+	FLOPs int64
+}
+
+// RefereeStep computes the model's largest referee step from its compiled
+// program: for every leaf of an item (after the first, whose total also
+// reads the previous item's), the skeleton plus each input as the referee
+// step carries it.
+func (m *Model) RefereeStep() (RefereeStep, error) {
+	var out RefereeStep
+	skeleton := int64(len(SkeletonLeafData(m.Skeleton()))) + refereeProofBytes
+	ops := m.Program.LeavesPerItem()
+	in := m.InputShape()
+	item := int64(4*numel(in)) + 16 + refereeProofBytes
+	for local := 0; local < m.LeavesPerItem(); local++ {
+		srcs, err := m.LeafSources(1, local)
+		if err != nil {
+			return out, err
+		}
+		bytes := skeleton
+		for _, s := range srcs {
+			switch s.Kind {
+			case FromWeight:
+				t := m.Graph.Initializers[s.Name]
+				if t == nil {
+					return out, fmt.Errorf("leaf %d reads %q, not an initializer", local, s.Name)
+				}
+				if t.DType == Float32 { // integer constants travel in the skeleton
+					bytes += int64(9+len(s.Name)+8*len(t.Shape)+4*t.Len()) + refereeProofBytes
+				}
+			case FromLeaf:
+				bytes += 8 + refereeProofBytes // a score leaf, or the previous total
+				if s.Leaf >= 0 && s.Leaf < ops {
+					info, err := m.Program.LeafInfo(s.Leaf)
+					if err != nil {
+						return out, err
+					}
+					bytes += int64(elemBytes(info.DType) * numel(info.Shape))
+				}
+			case FromItem, FromLabel:
+				bytes += item
+			}
+		}
+		flops := int64(1)
+		if local < ops {
+			if flops, err = m.Program.LeafFLOPs(local); err != nil {
+				return out, err
+			}
+		} else if l, err := m.logitsLeaf(); err == nil && local-ops == scorePrediction {
+			info, _ := m.Program.LeafInfo(l)
+			flops = int64(numel(info.Shape))
+		}
+		out.Bytes, out.FLOPs = max(out.Bytes, bytes), max(out.FLOPs, flops)
+	}
+	return out, nil
+}
+
+// CheckRefereeStep refuses a model whose largest referee step exceeds the
+// bounds, or exceeds what its registration declared (declared is zero
+// when nothing was declared: then only the bounds apply).
+func CheckRefereeStep(m *Model, declared RefereeStep) error {
+	got, err := m.RefereeStep()
+	if err != nil {
+		return err
+	}
+	return got.Admitted(declared)
+}
+
+// Admitted refuses a step above the bounds or above a non-zero declaration.
+func (s RefereeStep) Admitted(declared RefereeStep) error {
+	if err := s.WithinBounds(); err != nil {
+		return err
+	}
+	if declared != (RefereeStep{}) && (s.Bytes > declared.Bytes || s.FLOPs > declared.FLOPs) {
+		return fmt.Errorf("the largest referee step carries %d bytes and %d FLOPs, the registration declared at most %d and %d",
+			s.Bytes, s.FLOPs, declared.Bytes, declared.FLOPs)
+	}
+	return nil
+}
+
+// WithinBounds refuses a step above MaxRefereeStepBytes or MaxRefereeStepFLOPs.
+func (s RefereeStep) WithinBounds() error {
+	if s.Bytes > MaxRefereeStepBytes {
+		return fmt.Errorf("an operator's referee step carries %d bytes, above %d: the chain could not referee it", s.Bytes, MaxRefereeStepBytes)
+	}
+	if s.FLOPs > MaxRefereeStepFLOPs {
+		return fmt.Errorf("an operator's referee step computes %d FLOPs, above %d: the chain could not referee it", s.FLOPs, MaxRefereeStepFLOPs)
+	}
+	return nil
+}
+
+func elemBytes(d DType) int {
+	switch d {
+	case Int64:
+		return 8
+	case Bool:
+		return 1
+	}
+	return 4
+}
