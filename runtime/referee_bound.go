@@ -12,10 +12,13 @@ import "fmt"
 // against these bounds) and by every validator's runtime before it
 // evaluates (CheckRefereeStep), alike everywhere since both are constants.
 const (
-	// MaxRefereeStepBytes keeps a referee transaction under CometBFT's
-	// default max_tx_bytes (1 MiB) with room for the envelope (signature,
-	// fee, the message's other fields).
-	MaxRefereeStepBytes = 896 << 10
+	// MaxRefereeStepBytes keeps a referee transaction within what a node
+	// with CometBFT's default config accepts: its JSON-RPC server reads at
+	// most 1,000,000 bytes of request (max_body_bytes), and
+	// broadcast_tx_sync carries the transaction base64-encoded, 4/3 of its
+	// size; 640 KiB of step and the envelope (signature, fee, the message's
+	// other fields) stay under both that and max_tx_bytes (1 MiB).
+	MaxRefereeStepBytes = 640 << 10
 	// MaxRefereeStepFLOPs bounds the one operator the chain recomputes
 	// (the reference kernel does it in well under a second).
 	MaxRefereeStepFLOPs = 100_000_000

@@ -65,15 +65,15 @@ func TestSkeletonRefusesWeights(t *testing.T) {
 // of 1024×1024 weights (4 MiB) is not, whatever the model's size; a model
 // larger than its registration declared is refused.
 func TestRefereeStepBoundsTheLargestOperator(t *testing.T) {
-	small, err := train.DeepMLP(4, 3, 448, 2, 1)
+	small, err := train.DeepMLP(4, 3, 384, 2, 1)
 	require.NoError(t, err)
 	m, err := runtime.LoadModel(small, runtime.DefaultLimits())
 	require.NoError(t, err)
 	step, err := m.RefereeStep()
 	require.NoError(t, err)
-	require.Greater(t, step.Bytes, int64(4*448*448), "the step carries one layer's weights")
-	require.Less(t, step.Bytes, int64(4*448*448)+64<<10)
-	require.Equal(t, int64(2*448*448), step.FLOPs, "a Gemm of 448×448: a multiply and an add per weight")
+	require.Greater(t, step.Bytes, int64(4*384*384), "the step carries one layer's weights")
+	require.Less(t, step.Bytes, int64(4*384*384)+64<<10)
+	require.Equal(t, int64(2*384*384), step.FLOPs, "a Gemm of 384×384: a multiply and an add per weight")
 	require.NoError(t, runtime.CheckRefereeStep(m, step))
 	require.NoError(t, runtime.CheckRefereeStep(m, runtime.RefereeStep{}), "no declaration: the bounds alone")
 	require.ErrorContains(t, runtime.CheckRefereeStep(m, runtime.RefereeStep{Bytes: step.Bytes - 1, FLOPs: step.FLOPs}), "declared")

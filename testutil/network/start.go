@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -214,6 +215,9 @@ func startValidator(l *Layout, nd Node, tamper app.Tamper) (*Validator, error) {
 	cfg.Consensus.PeerQueryMaj23SleepDuration = 24 * time.Hour
 	appCfg := AppConfig(nd)
 	logger := log.NewNopLogger()
+	if os.Getenv("DELPHI_NETWORK_LOG") != "" { // debugging a test: every node logs to stderr
+		logger = log.NewLogger(os.Stderr).With("node", nd.Moniker)
+	}
 
 	a := app.New(logger, dbm.NewMemDB(), appOptions{"home": nd.Home, "evaluator.enabled": appCfg.Evaluator.Enabled,
 		"evaluator.address": appCfg.Evaluator.Address, "evaluator.timeout": appCfg.Evaluator.Timeout},

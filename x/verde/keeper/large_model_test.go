@@ -11,10 +11,10 @@ import (
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 
-// Deep MLP of real size: 126 hidden layers of 448 units on iris, 25.1M
-// parameters (101 MB of ONNX), each layer's weights 0.8 MB, so one
+// Deep MLP of real size: 171 hidden layers of 384 units on iris, 25.1M
+// parameters (100.6 MB of ONNX), each layer's weights 0.6 MB, so one
 // operator fits one referee step.
-const deepWidth, deepDepth = 448, 126
+const deepWidth, deepDepth = 384, 171
 
 // TestDisputeOverAModelOfRealSize: a model a hundred times larger than
 // what a transaction can carry is disputed to a referee verdict. Before
@@ -62,6 +62,7 @@ func TestDisputeOverAModelOfRealSize(t *testing.T) {
 	require.Len(t, msg.Parts, 3, "the skeleton, the layer's weights and its bias")
 	require.LessOrEqual(t, int64(msg.Size()), step.Bytes, "the step is within the bound the model was admitted by")
 	require.Less(t, msg.Size(), 1<<20, "the step fits CometBFT's default max_tx_bytes")
+	require.Less(t, 4*(msg.Size()+2)/3+4096, 1_000_000, "and, base64 in a JSON-RPC broadcast, its default max_body_bytes")
 	gas, err := deliverMetered(f, msg)
 	require.NoError(t, err)
 	t.Logf("%d parameters, %d-byte artifact: referee step of %d bytes (bound %d), %d gas; largest step %d bytes, %d FLOPs",
