@@ -42,7 +42,7 @@ func BenchmarkConv(b *testing.B) {
 }
 
 // BenchmarkRefereeLimit: the largest operator a Verde referee step accepts
-// is bounded by max_referee_flops (10^8 per item, the whole model): here a
+// is bounded by max_referee_flops (10^8 FLOPs for the one operator): here a
 // 3x3 convolution of 64 to 64 channels on 36x36 (95.6 MFLOP), on one
 // goroutine as the chain recomputes it.
 func BenchmarkRefereeLimit(b *testing.B) {

@@ -89,6 +89,18 @@ func (b bench) get(name, unit string) float64 {
 
 func (b bench) runs(name, unit string) int { return len(b[name][unit]) }
 
+// names are the benchmarks under prefix (the prefix cut off), sorted.
+func (b bench) names(prefix string) []string {
+	var out []string
+	for n := range b {
+		if rest, ok := strings.CutPrefix(n, prefix); ok {
+			out = append(out, rest)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // loadReport mirrors internal/loadtest.Report.
 type loadReport struct {
 	Kind       string  `json:"kind"`

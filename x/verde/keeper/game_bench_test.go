@@ -1,10 +1,12 @@
 package keeper_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	drt "github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/runtime/zoo"
 	"github.com/delphi-network/delphi/x/verde/player"
@@ -13,10 +15,13 @@ import (
 
 // BenchmarkDisputeGame plays whole disputes, from the tally that opens one
 // to its resolution, over models of growing trace size: one validator of
-// four lies about the operator output in the middle of its trace. It
-// reports the trace's leaves, the blocks with moves (both sides move in
-// the same block), the messages, the gas of all of them together, the
-// referee step's own gas and the wall time of the whole game's messages.
+// four lies about the operator output in the middle of its trace (in a
+// deep MLP, about a hidden layer's Gemm, so the referee step carries a
+// whole layer): the 25M-parameter model and one whose hidden layer is the
+// widest the bounds admit. It reports the trace's leaves, the blocks with
+// moves (both sides move in the same block), the messages, the gas of all
+// of them together, the referee step's own gas and bytes and the wall time
+// of the whole game's messages.
 func BenchmarkDisputeGame(b *testing.B) {
 	trained := func(kind, data string) []byte {
 		raw, _, err := train.Train(train.DefaultConfig(kind, data))
@@ -25,25 +30,38 @@ func BenchmarkDisputeGame(b *testing.B) {
 	}
 	cnn, err := zoo.MNIST()
 	require.NoError(b, err)
+	deep, err := train.DeepMLP(4, 3, deepWidth, deepDepth, 1)
+	require.NoError(b, err)
+	bound := widestAdmitted(b)
+	atBound, err := train.DeepMLP(4, 3, bound, 2, 1)
+	require.NoError(b, err)
+	middle := func(leaves, _ int) int { return leaves / 2 }
+	// A hidden layer's Gemm of the second item: the step carries a whole layer.
+	gemm := func(depth int) func(int, int) int {
+		return func(_, per int) int { return per + 2*(depth/2) }
+	}
 	for _, m := range []struct {
 		name, data string
 		raw        []byte
 		items      uint32
+		lie        func(leaves, per int) int
 	}{
-		{"iris-mlp/items=30", "iris", trained("mlp", "iris"), 30},
-		{"mnist-zoo-cnn/items=100", "mnist", cnn, 100},
-		{"digits-mlp/items=500", "digits", trained("mlp", "digits"), 500},
+		{"iris-mlp/items=30", "iris", trained("mlp", "iris"), 30, middle},
+		{"mnist-zoo-cnn/items=100", "mnist", cnn, 100, middle},
+		{"digits-mlp/items=500", "digits", trained("mlp", "digits"), 500, middle},
+		{"deep-mlp-25m/items=2", "iris", deep, 2, gemm(deepDepth)},
+		{fmt.Sprintf("widest-admitted-%dx%d/items=2", bound, bound), "iris", atBound, 2, gemm(2)},
 	} {
 		b.Run(m.name, func(b *testing.B) {
-			var leaves, blocks, msgs int
+			var leaves, blocks, msgs, refereeBytes int
 			var gas, refereeGas uint64
 			for b.Loop() {
 				b.StopTimer()
 				f := newFixtureWith(b, m.data, m.raw, m.items)
 				leaves = f.honest.Trace.Len()
-				lie := f.liar(leaves / 2)
-				f.tally(b, f.vote(0, f.honest, 1), f.vote(1, f.honest, 1),
-					f.vote(2, f.honest, 1), f.vote(3, lie, 1))
+				lie := f.liar(m.lie(leaves, f.honest.Model.LeavesPerItem()))
+				f.tally(b, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
+					f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct))
 				b.StartTimer()
 				blocks, msgs, gas, refereeGas = 0, 0, 0, 0
 				for h := f.ctx.BlockHeight() + 1; f.dispute(b, 1).Status == types.DISPUTE_STATUS_OPEN; h++ {
@@ -64,8 +82,8 @@ func BenchmarkDisputeGame(b *testing.B) {
 						require.NoError(b, err)
 						msgs++
 						gas += used
-						if _, ok := move.(*types.MsgSubmitOperatorInputs); ok {
-							refereeGas = max(refereeGas, used)
+						if step, ok := move.(*types.MsgSubmitOperatorInputs); ok {
+							refereeGas, refereeBytes = max(refereeGas, used), max(refereeBytes, step.Size())
 						}
 					}
 					f.beginBlock(b, h)
@@ -77,6 +95,27 @@ func BenchmarkDisputeGame(b *testing.B) {
 			b.ReportMetric(float64(msgs), "msgs")
 			b.ReportMetric(float64(gas), "gas")
 			b.ReportMetric(float64(refereeGas), "referee-gas")
+			b.ReportMetric(float64(refereeBytes), "referee-bytes")
 		})
 	}
+}
+
+// widestAdmitted is the widest square hidden layer whose referee step the
+// bounds admit (runtime.MaxRefereeStepBytes): the largest operator of this
+// kind a model may have.
+func widestAdmitted(b *testing.B) int {
+	lo, hi := 1, 1024 // admitted, refused
+	for hi-lo > 1 {
+		w := (lo + hi) / 2
+		raw, err := train.DeepMLP(4, 3, w, 2, 1)
+		require.NoError(b, err)
+		m, err := drt.LoadModel(raw, drt.DefaultLimits())
+		require.NoError(b, err)
+		if drt.CheckRefereeStep(m, drt.RefereeStep{}) == nil {
+			lo = w
+		} else {
+			hi = w
+		}
+	}
+	return lo
 }

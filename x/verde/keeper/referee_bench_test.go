@@ -15,7 +15,8 @@ import (
 )
 
 // BenchmarkRefereeStep measures the referee step (MsgSubmitOperatorInputs:
-// artifact check and load, input proofs, the one-operator recomputation)
+// part proofs and the skeleton's compilation, input proofs, the
+// one-operator recomputation)
 // for the first operator of each type in each model Delphi evaluates, and
 // reports its gas and message size next to its time.
 func BenchmarkRefereeStep(b *testing.B) {
