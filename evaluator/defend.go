@@ -90,20 +90,13 @@ func (s *Sidecar) challengeEvaluation(ctx context.Context, e evaluationtypes.Eva
 	for _, r := range rounds.Rounds {
 		attempt[r.Round] = r.Attempt
 	}
-	b, err := s.chain.q.Benchmark(ctx, &evaluationtypes.QueryBenchmarkRequest{Id: e.BenchmarkId})
-	if err != nil {
-		return err
-	}
-	// A text run's score is not yet a leaf: the same trace with another
-	// score cannot be disputed there.
-	scored := !b.Benchmark.IsText()
 	for _, res := range results.Results {
 		mine := s.own(res.EvaluationId, res.Round, attempt[res.Round], res.ModelId)
 		if mine == nil || mine.Abstain || next > res.Height+window {
 			continue
 		}
 		root := hex.EncodeToString(mine.TraceRoot)
-		if (root == res.TraceRoot && (mine.Correct == res.Correct || !scored)) || heard(disputes, res, root, mine.Correct) {
+		if (root == res.TraceRoot && mine.Correct == res.Correct) || heard(disputes, res, root, mine.Correct) {
 			continue
 		}
 		msg := &verdetypes.MsgChallenge{Challenger: s.signer.addr.String(), EvaluationId: res.EvaluationId,

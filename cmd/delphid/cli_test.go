@@ -172,7 +172,7 @@ func TestCLIStartSendQuery(t *testing.T) {
 	// A module command from autocli: register a model, read it back.
 	const sha = "0d715376572e8983a7c6e8d0e0a5b1d2f1e3c4b5a6978877665544332211aabb"
 	out = mustRun(t, "tx", "evaluation", "register-model", "zoo-cnn", sha, sha, "file:///models/zoo.onnx",
-		"--format", "onnx", "--from", "val", "--home", home, "--keyring-backend", "test",
+		"--format", "onnx", "--referee-step-bytes", "100000", "--referee-step-flops", "1000000", "--from", "val", "--home", home, "--keyring-backend", "test",
 		"--chain-id", chainID, "--node", rpc, "--yes", "--output", "json")
 	require.NoError(t, json.Unmarshal([]byte(out), &res), out)
 	require.Zero(t, res.Code, out)
@@ -194,7 +194,8 @@ func TestCLIStartSendQuery(t *testing.T) {
 			return err == nil && strings.Contains(out, `"code":0`)
 		}, 30*time.Second, 500*time.Millisecond, "tx %s never committed", res.TxHash)
 	}
-	tx("tx", "evaluation", "register-model", "zoo-mlp", strings.Repeat("cd", 32), sha, "file:///models/mlp.onnx", "--format", "onnx")
+	tx("tx", "evaluation", "register-model", "zoo-mlp", strings.Repeat("cd", 32), sha, "file:///models/mlp.onnx", "--format", "onnx",
+		"--referee-step-bytes", "100000", "--referee-step-flops", "1000000")
 	tx("tx", "market", "create-market", "iris: cnn or mlp?", "uusdc", "10000000", "--fee-bps", "100",
 		"--spec", `{"benchmark_id":1,"model_ids":[1,2],"rounds":1,"items_per_round":10,"blocks_between_rounds":2,"start_delay":200,"deadline_blocks":50}`)
 	var quote struct {

@@ -120,7 +120,11 @@ func (t *Task) Evaluate(b *TextBench, items []int, trace bool) (TextResult, *run
 		if idx < 0 || idx >= len(b.Items) {
 			return res, nil, fmt.Errorf("item %d outside the %d items of %s", idx, len(b.Items), b.Name)
 		}
-		s, err := t.runItem(b.Items[idx], tr)
+		var emit func(*runtime.Tensor)
+		if tr != nil {
+			emit = func(x *runtime.Tensor) { tr.Append(runtime.OutputHash(x)) }
+		}
+		s, err := t.runItem(b.Items[idx], int64(res.Points), emit)
 		res.Runs += s.runs
 		if err != nil {
 			return res, nil, fmt.Errorf("item %d: %w", idx, err)
@@ -148,12 +152,13 @@ type itemScore struct {
 	runs                    int
 }
 
-// runItem runs every step of one item, appending its leaves to tr.
-func (t *Task) runItem(it TextItem, tr *runtime.Trace) (itemScore, error) {
+// runItem runs every step of one item and scores it; emit, when set,
+// receives every leaf of the item in trace order (stage leaves, then the
+// score leaves, the total counting from before).
+func (t *Task) runItem(it TextItem, before int64, emit func(*runtime.Tensor)) (itemScore, error) {
 	var sc itemScore
 	var picks []int
-	var cond, prior [ChoiceOptions]float64
-	var verdict [2]float64
+	var values []float64
 	workers := max(t.Workers, 1)
 	for _, s := range t.Stages() {
 		m := t.subject(s)
@@ -163,9 +168,9 @@ func (t *Task) runItem(it TextItem, tr *runtime.Trace) (itemScore, error) {
 		}
 		x := padded(in.ids, m.Window)
 		var observe func(int, *runtime.Tensor)
-		if tr != nil {
-			tr.Append(runtime.OutputHash(x))
-			observe = func(_ int, o *runtime.Tensor) { tr.Append(runtime.OutputHash(o)) }
+		if emit != nil {
+			emit(x)
+			observe = func(_ int, o *runtime.Tensor) { emit(o) }
 		}
 		out, err := m.Prog.Run([]*runtime.Tensor{x}, workers, observe)
 		sc.runs++
@@ -173,36 +178,19 @@ func (t *Task) runItem(it TextItem, tr *runtime.Trace) (itemScore, error) {
 			return sc, err
 		}
 		V := m.Tok.VocabSize()
-		row := func(p int) []float32 { return out[0].F[p*V : (p+1)*V] }
-		ll := func() float64 { // log-likelihood of ids[from:]
-			var lp float64
-			for p := in.from; p < len(in.ids); p++ {
-				lp += float64(logProb(row(p-1), in.ids[p]))
-			}
-			return lp
-		}
 		switch s.Kind {
 		case StageScore:
-			for p := in.from; p < len(in.ids); p++ {
-				if Argmax(row(p-1)) == in.ids[p] {
-					sc.correct++
-				}
-				sc.scored++
-				sc.bits += -float64(logProb(row(p-1), in.ids[p])) / math.Ln2
-				sc.bytes += len(m.Tok.Token(in.ids[p]))
-			}
-		case StageOption:
-			cond[s.Index] = ll()
-		case StagePrior:
-			prior[s.Index] = ll()
+			c, n, bits, bytes := nextScore(m, out[0].F, in.ids, in.from)
+			sc.correct, sc.scored, sc.bits, sc.bytes = sc.correct+c, sc.scored+n, sc.bits+bits, sc.bytes+bytes
+		case StageOption, StagePrior, StageVerdict:
+			values = append(values, logLikelihood(out[0].F, V, in.ids, in.from))
 		case StageGenerate:
-			next := Argmax(row(len(in.ids) - 1))
+			p := len(in.ids) - 1
+			next := Argmax(out[0].F[p*V : (p+1)*V])
 			picks = append(picks, next)
-			if tr != nil {
-				tr.Append(runtime.OutputHash(pickTensor(next)))
+			if emit != nil {
+				emit(pickTensor(next))
 			}
-		case StageVerdict:
-			verdict[s.Index] = ll()
 		}
 	}
 	switch t.Kind {
@@ -212,31 +200,32 @@ func (t *Task) runItem(it TextItem, tr *runtime.Trace) (itemScore, error) {
 		// Pointwise mutual information: how much the context raises each
 		// option's likelihood over the option alone, so that short or
 		// common continuations do not win by being likely anywhere.
-		best, bestPMI := -1, math.Inf(-1)
-		for o := range cond {
-			if pmi := cond[o] - prior[o]; pmi > bestPMI {
-				best, bestPMI = o, pmi
-			}
+		var cond, prior [ChoiceOptions]float64
+		for o := 0; o < ChoiceOptions; o++ { // stages alternate option, prior
+			cond[o], prior[o] = values[2*o], values[2*o+1]
 		}
-		sc.scored = 1
-		if best == it.Answer {
-			sc.correct, sc.points = 1, 1
-		}
+		sc.scored, sc.points = 1, choicePoint(cond, prior, it.Answer)
 	case KindGenerate:
 		sc.scored = 1
-		ok := false
 		if t.Judge != nil {
-			ok = verdict[0] > verdict[1] // a tie is "no"
+			sc.points = judgedPoint(values[0], values[1])
 		} else {
-			answer, err := t.answer(picks)
+			p, err := t.exactPoint(it, picks)
 			if err != nil {
 				return sc, err
 			}
-			ok = answer == it.Target
+			sc.points = p
 		}
-		if ok {
-			sc.correct, sc.points = 1, 1
+	}
+	if t.Kind != KindNext {
+		sc.correct = sc.points
+	}
+	if emit != nil {
+		for _, v := range values {
+			emit(ValueTensor(v))
 		}
+		emit(runtime.ScoreTensor(int64(sc.points)))
+		emit(runtime.ScoreTensor(before + int64(sc.points)))
 	}
 	return sc, nil
 }

@@ -41,29 +41,22 @@ func (s *Subject) Proven(names []string) {
 	}
 }
 
-// Sources lists what leaf `local` of an item reads, in the order
-// Recompute consumes them. A program's constants (rope tables, masks,
-// shapes) and the weights of a model whose whole artifact the referee
-// holds are not listed: the program has them.
-func (t *Task) Sources(local int) ([]Source, error) {
+// Sources lists what leaf `local` of item `item` (its position in the
+// run) reads, in the order Recompute consumes them. A program's constants
+// (rope tables, masks, shapes) and the weights of a model whose whole
+// artifact the referee holds are not listed: the program has them. The
+// total of every item after the first reads the previous item's total:
+// SourceLeaf −1, the leaf just before the item's first.
+func (t *Task) Sources(item int64, local int) ([]Source, error) {
 	l, err := t.Locate(local)
 	if err != nil {
 		return nil, err
 	}
 	switch l.Part {
+	case PartValue, PartPoints, PartTotal:
+		return t.scoreSources(item, l)
 	case PartTokens:
-		srcs := []Source{{Kind: SourceItem}}
-		n := 0
-		switch l.Stage.Kind {
-		case StageGenerate:
-			n = l.Stage.Index
-		case StageVerdict:
-			n = GenerateTokens
-		}
-		for _, p := range t.pickLeaves(n) {
-			srcs = append(srcs, Source{Kind: SourceLeaf, Leaf: p})
-		}
-		return srcs, nil
+		return t.tokenSources(l.Stage), nil
 	case PartPick:
 		return []Source{{Kind: SourceItem}, {Kind: SourceLeaf, Leaf: l.Base + 1 + l.Model.logits}}, nil
 	}
@@ -95,28 +88,20 @@ type Inputs struct {
 	Weight func(judge bool, name string) (*runtime.Tensor, error)
 }
 
-// Recompute computes leaf `local` of an item from proven inputs: a stage's
-// tokens from the item and the earlier picks, a pick from the item and
-// its stage's logits, an operator output with the reference kernel.
-func (t *Task) Recompute(local int, in Inputs) (*runtime.Tensor, error) {
+// Recompute computes leaf `local` of item `item` from proven inputs: a
+// stage's tokens from the item and the earlier picks, a pick from the item
+// and its stage's logits, an operator output with the reference kernel, a
+// score leaf by its rule (score.go).
+func (t *Task) Recompute(item int64, local int, in Inputs) (*runtime.Tensor, error) {
 	l, err := t.Locate(local)
 	if err != nil {
 		return nil, err
 	}
 	switch l.Part {
+	case PartValue, PartPoints, PartTotal:
+		return t.recomputeScore(item, l, in)
 	case PartTokens:
-		n := 0
-		switch l.Stage.Kind {
-		case StageGenerate:
-			n = l.Stage.Index
-		case StageVerdict:
-			n = GenerateTokens
-		}
-		picks, err := t.provenPicks(n, in)
-		if err != nil {
-			return nil, err
-		}
-		x, err := t.input(in.Item, l.Stage, picks)
+		x, err := t.provenInput(l.Stage, in)
 		if err != nil {
 			return nil, err
 		}
@@ -192,8 +177,14 @@ func (t *Task) Cost(local int, it TextItem) (int64, error) {
 	switch l.Part {
 	case PartOp:
 		return l.Model.Prog.LeafFLOPs(l.Op)
-	case PartPick:
+	case PartPick, PartValue:
 		return int64(l.Model.Window) * int64(l.Model.Tok.VocabSize()), nil
+	case PartTotal:
+		return 1, nil
+	case PartPoints:
+		if t.Kind == KindNext { // a log-softmax per scored row
+			return int64(t.Cand.Window) * int64(t.Cand.Tok.VocabSize()), nil
+		}
 	}
 	// Tokenizing a chunk of n bytes costs at most n merge passes of n
 	// pairs; the text is the item's plus a judge prompt.
@@ -202,48 +193,27 @@ func (t *Task) Cost(local int, it TextItem) (int64, error) {
 }
 
 // LeafValues recomputes one item (no trace) and returns the values of the
-// wanted per-item leaves: what a player sends with a referee step.
+// wanted per-item leaves: what a player sends with a referee step. The
+// total leaf counts earlier items, which one item does not know: it is
+// refused (a step never reads its own item's total).
 func (t *Task) LeafValues(it TextItem, want []int) (map[int]*runtime.Tensor, error) {
 	need := map[int]bool{}
-	last := -1
+	total := t.LeavesPerItem() - 1
 	for _, w := range want {
+		if w == total {
+			return nil, fmt.Errorf("leaf %d is the running total, which depends on earlier items", w)
+		}
 		need[w] = true
-		last = max(last, w)
 	}
 	out := map[int]*runtime.Tensor{}
-	var picks []int
-	base := 0
-	for _, s := range t.Stages() {
-		if base > last {
-			break
+	at := 0
+	if _, err := t.runItem(it, 0, func(x *runtime.Tensor) {
+		if need[at] {
+			out[at] = x
 		}
-		m := t.subject(s)
-		x, err := t.input(it, s, picks)
-		if err != nil {
-			return nil, err
-		}
-		tokens := padded(x.ids, m.Window)
-		if need[base] {
-			out[base] = tokens
-		}
-		res, err := m.Prog.Run([]*runtime.Tensor{tokens}, max(t.Workers, 1), func(l int, v *runtime.Tensor) {
-			if need[base+1+l] {
-				out[base+1+l] = v
-			}
-		})
-		if err != nil {
-			return nil, err
-		}
-		if s.Kind == StageGenerate {
-			V := m.Tok.VocabSize()
-			p := len(x.ids) - 1
-			next := Argmax(res[0].F[p*V : (p+1)*V])
-			picks = append(picks, next)
-			if at := base + t.stageLeaves(s) - 1; need[at] {
-				out[at] = pickTensor(next)
-			}
-		}
-		base += t.stageLeaves(s)
+		at++
+	}); err != nil {
+		return nil, err
 	}
 	for _, w := range want {
 		if out[w] == nil {

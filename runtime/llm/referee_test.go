@@ -44,13 +44,22 @@ func newRefereeFixture(t *testing.T) refereeFixture {
 // playerInputs is what a side sends: the sources' values from its own
 // run, weights proven against the model's tree (a Verde player's job).
 func playerInputs(t *testing.T, task *Task, models [2]*Model, it TextItem, local int) Inputs {
+	return playerInputsAt(t, task, models, it, 0, 0, local)
+}
+
+// playerInputsAt is playerInputs for the item at position item of a run,
+// the items before it scoring before.
+func playerInputsAt(t *testing.T, task *Task, models [2]*Model, it TextItem, item, before int64, local int) Inputs {
 	t.Helper()
-	srcs, err := task.Sources(local)
+	srcs, err := task.Sources(item, local)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var want []int
 	for _, s := range srcs {
+		if s.Kind == SourceLeaf && s.Leaf == -1 {
+			continue // the previous item's total
+		}
 		if s.Kind == SourceLeaf {
 			if s.Leaf >= local {
 				t.Fatalf("leaf %d reads leaf %d, not an earlier one", local, s.Leaf)
@@ -65,6 +74,9 @@ func playerInputs(t *testing.T, task *Task, models [2]*Model, it TextItem, local
 	return Inputs{
 		Item: it,
 		Leaf: func(l int) (*runtime.Tensor, error) {
+			if l == -1 && item > 0 {
+				return runtime.ScoreTensor(before), nil
+			}
 			if v, ok := vals[l]; ok {
 				return v, nil
 			}
@@ -153,22 +165,31 @@ func TestRefereeRecomputesEveryLeaf(t *testing.T) {
 				t.Fatalf("%d leaves, %d per item (referee %d)", tr.Len(), per, ref.LeavesPerItem())
 			}
 			seen := map[Part]int{}
+			var before int64
 			for pos, idx := range items {
 				it := b.Items[idx]
 				for local := 0; local < per; local++ {
 					l, _ := task.Locate(local)
 					seen[l.Part]++
-					out, err := ref.Recompute(local, playerInputs(t, task, models, it, local))
+					out, err := ref.Recompute(int64(pos), local, playerInputsAt(t, task, models, it, int64(pos), before, local))
 					if err != nil {
 						t.Fatalf("leaf %d (%+v): %v", local, l, err)
 					}
 					if runtime.OutputHash(out) != tr.Leaf(pos*per+local).Output {
 						t.Fatalf("item %d leaf %d (%+v): the referee disagrees with the evaluation", idx, local, l)
 					}
+					if l.Part == PartTotal {
+						before = out.I[0]
+					}
 				}
 			}
-			if seen[PartTokens] == 0 || seen[PartOp] == 0 || (kind == KindGenerate) != (seen[PartPick] > 0) {
+			if seen[PartTokens] == 0 || seen[PartOp] == 0 || (kind == KindGenerate) != (seen[PartPick] > 0) ||
+				seen[PartPoints] != len(items) || seen[PartTotal] != len(items) || (seen[PartValue] > 0) != (kind == KindChoice || judged) {
 				t.Fatalf("parts %v", seen)
+			}
+			res, _, err := task.Evaluate(b, items, false)
+			if err != nil || before != int64(res.Points) {
+				t.Fatalf("the last total %d is not the run's points %d (%v)", before, res.Points, err)
 			}
 		})
 	}
@@ -193,13 +214,13 @@ func TestRefereeONNXMatchesGGUF(t *testing.T) {
 		t.Fatalf("GGUF and ONNX traces differ: %v", err)
 	}
 	for local := 0; local < to.LeavesPerItem(); local++ {
-		srcs, _ := to.Sources(local)
+		srcs, _ := to.Sources(0, local)
 		for _, s := range srcs {
 			if s.Kind == SourceWeight {
 				t.Fatalf("leaf %d asks to prove weight %s of an artifact the referee holds", local, s.Name)
 			}
 		}
-		out, err := to.Recompute(local, playerInputs(t, to, [2]*Model{o, o}, b.Items[0], local))
+		out, err := to.Recompute(0, local, playerInputs(t, to, [2]*Model{o, o}, b.Items[0], local))
 		if err != nil || runtime.OutputHash(out) != tro.Leaf(local).Output {
 			t.Fatalf("leaf %d: %v", local, err)
 		}
@@ -234,13 +255,13 @@ func TestRefereeRefusesAndExposesBadInputs(t *testing.T) {
 		}
 		return pickTensor(int((v.I[0] + 1) % int64(f.cfg.Vocab))), nil
 	}
-	out, err := ref.Recompute(second, in)
+	out, err := ref.Recompute(0, second, in)
 	if err != nil || runtime.OutputHash(out) == tr.Leaf(second).Output {
 		t.Fatalf("a wrong pick went unnoticed (%v)", err)
 	}
 	for _, bad := range []*runtime.Tensor{pickTensor(-1), pickTensor(f.cfg.Vocab), runtime.NewTensor(1)} {
 		in.Leaf = func(int) (*runtime.Tensor, error) { return bad, nil }
-		if _, err := ref.Recompute(second, in); err == nil {
+		if _, err := ref.Recompute(0, second, in); err == nil {
 			t.Fatalf("pick %+v accepted", bad)
 		}
 	}
@@ -249,27 +270,27 @@ func TestRefereeRefusesAndExposesBadInputs(t *testing.T) {
 	op := 1
 	in = playerInputs(t, task, models, it, op)
 	in.Weight = func(bool, string) (*runtime.Tensor, error) { return runtime.NewTensor(f.cfg.Vocab, f.cfg.Dim), nil }
-	out, err = ref.Recompute(op, in)
+	out, err = ref.Recompute(0, op, in)
 	if err != nil || runtime.OutputHash(out) == tr.Leaf(op).Output {
 		t.Fatalf("a zero embedding went unnoticed (%v)", err)
 	}
 	in.Weight = func(bool, string) (*runtime.Tensor, error) { return runtime.NewTensor(3), nil }
-	if _, err := ref.Recompute(op, in); err == nil {
+	if _, err := ref.Recompute(0, op, in); err == nil {
 		t.Fatal("a weight of the wrong shape was accepted")
 	}
-	if _, err := ref.Recompute(ref.LeavesPerItem(), in); err == nil {
+	if _, err := ref.Recompute(0, ref.LeavesPerItem(), in); err == nil {
 		t.Fatal("a leaf past the item was accepted")
 	}
 	// The pick reads the stage's logits: a tensor of the wrong size is refused.
 	pick := ref.pickLeaves(1)[0]
 	in = playerInputs(t, task, models, it, pick)
 	in.Leaf = func(int) (*runtime.Tensor, error) { return runtime.NewTensor(2, 2), nil }
-	if _, err := ref.Recompute(pick, in); err == nil {
+	if _, err := ref.Recompute(0, pick, in); err == nil {
 		t.Fatal("logits of the wrong size were accepted")
 	}
 	// An item of another kind is not this task's.
 	in.Item = TextItem{Kind: KindNext, Context: "x"}
-	if _, err := ref.Recompute(0, in); err == nil {
+	if _, err := ref.Recompute(0, 0, in); err == nil {
 		t.Fatal("an item of another kind was accepted")
 	}
 }

@@ -16,6 +16,8 @@ import (
 //	L program leaves every operator output of the run, in canonical order
 //	1 pick leaf      generation steps only: the greedy token, int64 [1]
 //
+// then the item's score leaves (score.go: the stages' log-likelihoods, the
+// item's points and the running total, so the last leaf is the score),
 // so every leaf is either an operator output or a small deterministic
 // function of the item and earlier leaves, and Verde can referee any of
 // them (referee.go). The number of leaves per item is the same for every
@@ -149,14 +151,9 @@ func (t *Task) stageLeaves(s Stage) int {
 	return n
 }
 
-// LeavesPerItem is the number of trace leaves of one item.
-func (t *Task) LeavesPerItem() int {
-	n := 0
-	for _, s := range t.Stages() {
-		n += t.stageLeaves(s)
-	}
-	return n
-}
+// LeavesPerItem is the number of trace leaves of one item: its stages',
+// then its score leaves.
+func (t *Task) LeavesPerItem() int { return t.stagesLeaves() + t.scoreLeaves() }
 
 // Check validates the task's shape: a known kind, a judge only on
 // generation items.
@@ -185,6 +182,13 @@ const (
 	PartOp
 	// PartPick is a generation step's greedy token.
 	PartPick
+	// PartValue is a likelihood stage's log-likelihood (Stage, Base: the
+	// stage it values).
+	PartValue
+	// PartPoints is the item's points.
+	PartPoints
+	// PartTotal is the running total of points, this item's included.
+	PartTotal
 )
 
 // Loc places a per-item leaf: its step, the step's first (tokens) leaf and
@@ -220,7 +224,10 @@ func (t *Task) Locate(local int) (Loc, error) {
 		}
 		base += n
 	}
-	return Loc{}, fmt.Errorf("leaf %d outside the %d leaves of an item", local, base)
+	if l, err := t.locateScore(local - base); err == nil {
+		return l, nil
+	}
+	return Loc{}, fmt.Errorf("leaf %d outside the %d leaves of an item", local, t.LeavesPerItem())
 }
 
 // pickLeaves are the per-item indices of the pick leaves of the first n

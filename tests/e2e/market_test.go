@@ -79,12 +79,15 @@ func TestLocalnetMarketThroughTheCLI(t *testing.T) {
 		raw, err := os.ReadFile(record)
 		require.NoError(t, err)
 		var rec struct {
-			ModelSHA256 string `json:"model_sha256"`
-			WeightsRoot string `json:"weights_root"`
+			ModelSHA256      string `json:"model_sha256"`
+			WeightsRoot      string `json:"weights_root"`
+			RefereeStepBytes int64  `json:"referee_step_bytes"`
+			RefereeStepFLOPs int64  `json:"referee_step_flops"`
 		}
 		require.NoError(t, json.Unmarshal(raw, &rec))
 		tx("alice", "tx", "evaluation", "register-model", fmt.Sprintf("iris-%s-%d", kind, i), rec.ModelSHA256, rec.WeightsRoot,
-			"file://"+model, "--format", "onnx")
+			"file://"+model, "--format", "onnx", "--referee-step-bytes", fmt.Sprint(rec.RefereeStepBytes),
+			"--referee-step-flops", fmt.Sprint(rec.RefereeStepFLOPs))
 	}
 	tx("alice", "tx", "market", "create-market", "iris: logreg or mlp?", "uusdc", "10000000", "--fee-bps", "100",
 		"--spec", `{"benchmark_id":1,"model_ids":[1,2],"rounds":4,"items_per_round":30,"blocks_between_rounds":4,"start_delay":4,"deadline_blocks":60}`)

@@ -120,15 +120,11 @@ func (k Keeper) completeStep(ctx context.Context, d *types.Dispute) error {
 		Lo: d.Lo, Hi: d.Hi, Phase: d.Phase, NextIndex: d.Index, DeadlineHeight: d.DeadlineHeight})
 }
 
-// scoreProven says whether the dispute's runs end with score leaves (a
-// classifier on a classifier benchmark: runtime/score.go), so that both
-// sides' last leaves commit to their scores. Text benchmarks do not yet
-// (README "Known limits").
-func (k Keeper) scoreProven(ctx context.Context, d *types.Dispute) (bool, error) {
-	if d.Claimant.Leaves != d.Challenger.Leaves || d.Index != int64(d.Claimant.Leaves)-1 {
-		return false, nil
-	}
-	return k.scoredBenchmark(ctx, d.EvaluationId)
+// scoreProven says whether this step reveals both sides' last leaves,
+// which commit to their scores: every run ends with score leaves
+// (runtime/score.go, runtime/llm/score.go).
+func (k Keeper) scoreProven(_ context.Context, d *types.Dispute) (bool, error) {
+	return d.Claimant.Leaves == d.Challenger.Leaves && d.Index == int64(d.Claimant.Leaves)-1, nil
 }
 
 // scoreLeafIs says whether a revealed leaf's output is the score leaf of

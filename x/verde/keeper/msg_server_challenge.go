@@ -55,12 +55,9 @@ func (k msgServer) Challenge(ctx context.Context, msg *types.MsgChallenge) (*typ
 	if _, err := parseRoot(msg.TraceRoot); err != nil {
 		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, err.Error())
 	}
-	scored := !b.IsText() // runs end with score leaves (scoredBenchmark)
 	switch {
 	case msg.TraceRoot == res.TraceRoot && msg.Correct == res.Correct:
 		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "the claim is the result")
-	case msg.TraceRoot == res.TraceRoot && !scored:
-		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "the claim's trace root is the result's, and a text benchmark's score is not yet proven by its trace")
 	case msg.Leaves == 0:
 		return nil, errorsmod.Wrap(types.ErrInvalidChallenge, "leaves must be positive")
 	case msg.Leaves == 1 && (msg.Correct != 0 || !evaluationtypes.IsRejection(msg.TraceRoot, m.WeightsSha256)):

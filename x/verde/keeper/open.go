@@ -16,18 +16,12 @@ import (
 // validators report a claim that differs from the final result, so a
 // dispute opens between the two sides. A claim already in an open dispute
 // about the same result is not disputed twice. A claim with the result's
-// own trace root but another score is disputed where runs end with score
-// leaves (classifier benchmarks: the last leaf says whose score it is);
-// on a text benchmark it has nothing to bisect (README "Known limits").
+// own trace root but another score is disputed too: every run ends with
+// score leaves (runtime/score.go, runtime/llm/score.go), so the last leaf
+// says whose score it is.
 func (k Keeper) ContestResult(ctx context.Context, res evaluationtypes.Result, dissent evaluationtypes.Claim) error {
-	if dissent.TraceRoot == res.TraceRoot {
-		if dissent.Correct == res.Correct {
-			return nil
-		}
-		scored, err := k.scoredBenchmark(ctx, res.EvaluationId)
-		if err != nil || !scored {
-			return err
-		}
+	if dissent.TraceRoot == res.TraceRoot && dissent.Correct == res.Correct {
+		return nil
 	}
 	claimant := types.Party{Correct: res.Correct, TraceRoot: res.TraceRoot, Leaves: res.Leaves, Validators: res.Validators}
 	challenger := types.Party{Correct: dissent.Correct, TraceRoot: dissent.TraceRoot, Leaves: dissent.Leaves, Validators: dissent.Validators}
@@ -36,20 +30,6 @@ func (k Keeper) ContestResult(ctx context.Context, res evaluationtypes.Result, d
 	}
 	_, err := k.open(ctx, res, claimant, challenger)
 	return err
-}
-
-// scoredBenchmark says whether the evaluation's runs end with score leaves:
-// its benchmark is not a text benchmark.
-func (k Keeper) scoredBenchmark(ctx context.Context, evaluationID uint64) (bool, error) {
-	e, err := k.eval.GetEvaluation(ctx, evaluationID)
-	if err != nil {
-		return false, err
-	}
-	b, err := k.eval.GetBenchmark(ctx, e.BenchmarkId)
-	if err != nil {
-		return false, err
-	}
-	return !b.IsText(), nil
 }
 
 // disputed reports whether an open dispute about res already has this

@@ -209,7 +209,7 @@ func (r *textReferee) leavesPerItem() int64 { return int64(r.task.LeavesPerItem(
 func (r *textReferee) recompute(ctx context.Context, d *types.Dispute, side types.Party, items uint32, given []types.OperatorInput) (*runtime.Tensor, []types.InputLeaf, error) {
 	per := r.leavesPerItem()
 	item, local := d.Hi/per, int(d.Hi%per)
-	srcs, err := r.task.Sources(local)
+	srcs, err := r.task.Sources(item, local)
 	if err != nil {
 		return nil, nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
 	}
@@ -262,7 +262,7 @@ func (r *textReferee) recompute(ctx context.Context, d *types.Dispute, side type
 		return nil, nil, errorsmod.Wrapf(types.ErrTooLarge, "leaf %d costs %d, above max_referee_flops %d", local, cost, r.p.MaxRefereeFlops)
 	}
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(uint64(cost)/100, "verde referee arithmetic")
-	out, err := r.task.Recompute(local, llm.Inputs{
+	out, err := r.task.Recompute(item, local, llm.Inputs{
 		Item: item0,
 		Leaf: func(l int) (*runtime.Tensor, error) {
 			if t, ok := leaves[l]; ok {

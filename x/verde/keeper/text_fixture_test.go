@@ -109,9 +109,10 @@ func newTextFixture(t testing.TB, c textCase, items uint32) *fixture {
 		require.NoError(t, err)
 		run.Judge = &player.Material{ID: 3, Model: judge, Artifact: files["judge.gguf"]}
 	}
-	_, tr, err := task.Evaluate(tb, picked, true)
+	res, tr, err := task.Evaluate(tb, picked, true)
 	require.NoError(t, err)
 	f.honest = player.Run{Trace: tr, Items: picked, Text: run}
+	f.correct = uint64(res.Points) // the run's last leaf
 	f.twin = 1
 	return f
 }

@@ -67,7 +67,7 @@ func TestTextLiarLosesAtEveryKindOfLeaf(t *testing.T) {
 				f := newTextFixture(t, tc.c, 2)
 				k := l.leaf(f)
 				liar := f.liar(k)
-				votes := []claim{f.vote(0, f.honest, 1), f.vote(1, f.honest, 1), f.vote(2, f.honest, 1), f.vote(3, liar, 1)}
+				votes := []claim{f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct), f.vote(2, f.honest, f.correct), f.vote(3, liar, f.correct)}
 				f.tally(t, votes...)
 				steps := f.play(t, 1, f.honest, liar)
 				d := f.dispute(t, 1)
@@ -87,7 +87,7 @@ func TestTextHonestMinorityOverturns(t *testing.T) {
 	f := newTextFixture(t, textCase{"kjv-complete", "gguf", true}, 2)
 	k := leafOf(t, f, 1, part(llm.PartPick))
 	liar := f.liar(k)
-	votes := []claim{f.vote(0, liar, 2), f.vote(1, liar, 2), f.vote(2, liar, 2), f.vote(3, f.honest, 0)}
+	votes := []claim{f.vote(0, liar, f.correct), f.vote(1, liar, f.correct), f.vote(2, liar, f.correct), f.vote(3, f.honest, f.correct)}
 	f.tally(t, votes...)
 	f.play(t, 1, liar, f.honest)
 	d := f.dispute(t, 1)
@@ -98,7 +98,7 @@ func TestTextHonestMinorityOverturns(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, res.Replaced)
 	require.Equal(t, f.honest.Root(), res.TraceRoot)
-	require.Equal(t, uint64(0), res.Correct)
+	require.Equal(t, f.correct, res.Correct)
 	f.beginBlock(t, f.ctx.BlockHeight()+3)
 	e, err := f.ek.GetEvaluation(f.ctx, f.evaluation)
 	require.NoError(t, err)
@@ -110,8 +110,8 @@ func TestTextHonestMinorityOverturns(t *testing.T) {
 func toReferee(t *testing.T, f *fixture, k int) *types.MsgSubmitOperatorInputs {
 	t.Helper()
 	liar := f.liar(k)
-	f.tally(t, f.vote(0, f.honest, 1), f.vote(1, f.honest, 1),
-		f.vote(2, f.honest, 1), f.vote(3, liar, 1))
+	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
+		f.vote(2, f.honest, f.correct), f.vote(3, liar, f.correct))
 	for f.dispute(t, 1).Phase == types.PHASE_BISECT {
 		for _, s := range []struct {
 			side types.Side

@@ -3,6 +3,7 @@ package player
 import (
 	"fmt"
 
+	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/llm"
 	"github.com/delphi-network/delphi/x/verde/keeper"
 	"github.com/delphi-network/delphi/x/verde/types"
@@ -38,19 +39,26 @@ func justifyText(submitter string, d types.Dispute, side types.Side, run Run) (*
 		return nil, fmt.Errorf("leaf %d is past the run's %d items", d.Hi, len(run.Items))
 	}
 	idx := run.Items[item]
-	srcs, err := t.Task.Sources(local)
+	srcs, err := t.Task.Sources(item, local)
 	if err != nil {
 		return nil, err
 	}
 	var want []int
 	for _, s := range srcs {
-		if s.Kind == llm.SourceLeaf {
+		if s.Kind == llm.SourceLeaf && s.Leaf >= 0 {
 			want = append(want, s.Leaf)
 		}
 	}
 	vals, err := t.Task.LeafValues(t.Bench.Items[idx], want)
 	if err != nil {
 		return nil, err
+	}
+	if hasPrevious(srcs) { // a total reads the previous item's: the points of the items before
+		prev, _, err := t.Task.Evaluate(t.Bench, run.Items[:item], false)
+		if err != nil {
+			return nil, err
+		}
+		vals[-1] = runtime.ScoreTensor(int64(prev.Points))
 	}
 	msg := &types.MsgSubmitOperatorInputs{Submitter: submitter, DisputeId: d.Id, Side: side}
 	if err := t.Cand.attach(msg, true); err != nil {
@@ -124,4 +132,14 @@ func (m Material) part(msg *types.MsgSubmitOperatorInputs, name string) error {
 	}
 	msg.Parts = append(msg.Parts, types.ModelPart{ModelId: m.ID, Index: uint64(i), Data: data, Proof: siblings(proof), LeafCount: proof.LeafCount})
 	return nil
+}
+
+// hasPrevious reports whether a leaf reads the previous item's total.
+func hasPrevious(srcs []llm.Source) bool {
+	for _, s := range srcs {
+		if s.Kind == llm.SourceLeaf && s.Leaf == -1 {
+			return true
+		}
+	}
+	return false
 }
