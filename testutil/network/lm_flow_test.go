@@ -163,3 +163,44 @@ func TestLanguageModelDisputeThroughTheChain(t *testing.T) {
 	}
 	require.Equal(t, 1, jailed)
 }
+
+// TestLanguageModelScoreLieIsOverturned: three of four sidecars report the
+// honest trace of every language model's run with a wrong score; the
+// results become final on their 75%. The honest sidecar disputes each:
+// a text run's last leaf is its score, so every dispute is decided at the
+// first step, the three are slashed and jailed, and the honest scores
+// replace theirs.
+func TestLanguageModelScoreLieIsOverturned(t *testing.T) {
+	net := startLMMarket(t, network.Setup{Validators: 4, Sidecars: 4, Faulty: []int{1, 2, 3}, FaultScore: true})
+	dumpOnFailure(t, net)
+	api := net.Nodes[0].API()
+	got := waitForEnd(t, net)
+	require.Equal(t, "EVALUATION_STATUS_FINALIZED", got.Evaluation.Status)
+	var ds disputesView
+	getJSON(t, api+"/delphi/verde/v1/disputes", &ds)
+	require.Len(t, ds.Disputes, 3, "one per model's result")
+	for _, d := range ds.Disputes {
+		require.Equal(t, "DISPUTE_STATUS_CHALLENGER_WON", d.Status, d.Reason)
+		require.Contains(t, d.Reason, "is not the score it claims")
+		require.Len(t, d.Claimant.Validators, 3)
+	}
+	var results struct {
+		Results []struct {
+			Replaced bool `json:"replaced"`
+		} `json:"results"`
+	}
+	getJSON(t, api+"/delphi/evaluation/v1/evaluations/1/results", &results)
+	require.Len(t, results.Results, 3)
+	for _, r := range results.Results {
+		require.True(t, r.Replaced, "the honest score replaced the majority's")
+	}
+	var vals validatorsView
+	getJSON(t, api+"/cosmos/staking/v1beta1/validators?status=", &vals)
+	jailed := 0
+	for _, v := range vals.Validators {
+		if v.Jailed {
+			jailed++
+		}
+	}
+	require.Equal(t, 3, jailed)
+}
