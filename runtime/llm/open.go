@@ -103,14 +103,70 @@ func SkeletonCost(cfg Config) int64 {
 // activation) and their proofs.
 const onnxStepAllowance = 64 << 10
 
+// stepProofBytes is what one proven input or part adds to a referee step
+// besides its value (its leaf, a Merkle path, the framing), and
+// stepItemBytes a text item's encoding with its proof.
+const (
+	stepProofBytes = 2048
+	stepItemBytes  = 16 << 10
+)
+
 // RefereeStep is the model's largest Verde referee step, as its
-// registration declares it. An ONNX language model's step carries the
-// whole artifact (and a leaf's inputs) and recomputes at most one run of
-// the program; a GGUF model's steps carry proven parts bounded by its
-// config and declare nothing (zero).
+// registration declares it and every sidecar checks it. An ONNX language
+// model's step carries the whole artifact (and a leaf's inputs) and
+// recomputes at most one run of the program. A GGUF model's step carries
+// its config and tokenizer parts (twice: room for a judge's), the tensors
+// one operator reads and its inputs, or a stage's logits for a pick or a
+// score leaf, whichever is largest.
 func (m *Model) RefereeStep(artifactBytes int) runtime.RefereeStep {
-	if m.Format != "onnx" {
+	if m.Format == "onnx" {
+		return runtime.RefereeStep{Bytes: int64(artifactBytes) + onnxStepAllowance, FLOPs: m.Program.FLOPs()}
+	}
+	if m.Tree == nil {
 		return runtime.RefereeStep{}
 	}
-	return runtime.RefereeStep{Bytes: int64(artifactBytes) + onnxStepAllowance, FLOPs: m.Program.FLOPs()}
+	part := func(name string) int64 {
+		_, data, _, err := m.Tree.Prove(name)
+		if err != nil {
+			return 0
+		}
+		return int64(len(data)) + stepProofBytes
+	}
+	meta := part(PartConfig) + part(PartTokenizer)
+	logits := int64(4*m.Window*m.Tok.VocabSize()) + stepProofBytes
+	step := runtime.RefereeStep{Bytes: logits, FLOPs: int64(m.Window) * int64(m.Tok.VocabSize())}
+	p := m.Program
+	for l := 0; l < p.LeavesPerItem(); l++ {
+		_, srcs, err := p.LeafNode(l)
+		if err != nil {
+			continue
+		}
+		var bytes int64
+		for _, s := range srcs {
+			switch s.Kind {
+			case runtime.FromWeight:
+				bytes += part(s.Name) // a constant of the program (no part) costs nothing
+			case runtime.FromLeaf:
+				if info, err := p.LeafInfo(s.Leaf); err == nil {
+					bytes += int64(elemBytes(info.DType)*numel(info.Shape)) + stepProofBytes
+				}
+			case runtime.FromItem: // the stage's tokens leaf
+				bytes += int64(8*m.Window) + stepProofBytes
+			}
+		}
+		flops, _ := p.LeafFLOPs(l)
+		step.Bytes, step.FLOPs = max(step.Bytes, bytes), max(step.FLOPs, flops)
+	}
+	step.Bytes += 2*meta + stepItemBytes
+	return step
+}
+
+func elemBytes(d runtime.DType) int {
+	switch d {
+	case runtime.Int64:
+		return 8
+	case runtime.Bool:
+		return 1
+	}
+	return 4
 }

@@ -387,6 +387,12 @@ func (f *fixture) play(t testing.TB, id uint64, claimant, challenger player.Run)
 			d := f.dispute(t, id)
 			move, err := player.NextMove(f.submitter, d, side.s, side.run)
 			require.NoError(t, err)
+			if step, ok := move.(*types.MsgSubmitOperatorInputs); ok {
+				// The step fits what the model's registration declared.
+				m, err := f.ek.GetModel(f.ctx, d.ModelId)
+				require.NoError(t, err)
+				require.LessOrEqual(t, uint64(step.Size()), m.RefereeStepBytes, "a referee step larger than the model's declaration")
+			}
 			if move != nil {
 				require.NoError(t, f.deliver(t, move), "%s move at phase %s", side.s, d.Phase)
 			}
