@@ -144,7 +144,8 @@ func simGenesis(t testing.TB, a *app.App, accs []simtypes.Account, models []uint
 	for _, id := range models {
 		eval.Models = append(eval.Models, evaluationtypes.Model{Id: id, Name: fmt.Sprintf("model-%d", id), Format: "onnx",
 			WeightsSha256: strings.Repeat(fmt.Sprintf("%02x", id), 32), WeightsRoot: strings.Repeat("cd", 32),
-			ArtifactUris: []string{fmt.Sprintf("file:///models/%d.onnx", id)}, Owner: accs[0].Address.String()})
+			ArtifactUris: []string{fmt.Sprintf("file:///models/%d.onnx", id)}, Owner: accs[0].Address.String(),
+			RefereeStepBytes: 100_000, RefereeStepFlops: 1_000_000})
 	}
 	eval.NextModelId = uint64(len(models)) + 1
 	state[evaluationtypes.ModuleName] = cdc.MustMarshalJSON(&eval)
