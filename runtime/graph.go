@@ -27,6 +27,11 @@ type Graph struct {
 	// skeleton is the model file without its float32 weights (Skeleton):
 	// leaf 0 of the weight tree.
 	skeleton []byte
+	// floatsVary makes every float32 initializer a value known by shape
+	// only to the compiler, as it is in a skeleton: a classifier compiles
+	// to the same program from its file and from its skeleton (nothing is
+	// folded from, or derived at compile time from, a float32 weight).
+	floatsVary bool
 }
 
 // Stripped reports whether the named initializer is known only by type and
@@ -35,10 +40,11 @@ func (g *Graph) Stripped(name string) bool { return g.stripped[name] }
 
 // constOf is the compile-time value of an initializer: nil for a stripped one.
 func (g *Graph) constOf(name string) *Tensor {
-	if g.stripped[name] {
+	t := g.Initializers[name]
+	if g.stripped[name] || (g.floatsVary && t.DType == Float32) {
 		return nil
 	}
-	return g.Initializers[name]
+	return t
 }
 
 // sortedNames returns the initializer names in byte-wise ascending order:

@@ -10,6 +10,11 @@ type Limits struct {
 	MaxWeightElements   int64 // elements over all initializers together
 	MaxFLOPsPerItem     int64 // estimated arithmetic per item (see README)
 	MaxActivationsBytes int64 // bytes of all operator outputs of one item together
+	// MaxFoldedFLOPs bounds the arithmetic constant folding does at
+	// compile time (0: unbounded). A classifier is compiled with it set
+	// (LoadModel, LoadSkeleton), so a Verde referee step that compiles a
+	// skeleton never does more than one step's worth of hidden work.
+	MaxFoldedFLOPs int64
 }
 
 // DefaultLimits suit the benchmark models this chain runs: small vision and

@@ -14,6 +14,7 @@ type Model struct {
 	// id (zero for a model loaded from its skeleton).
 	SHA256  Hash
 	weights *WeightTree
+	leafOf  map[string]int // initializer name → weight-tree leaf (WeightLeaf)
 }
 
 // LoadModel parses an ONNX file, checks it against lim and compiles it for
@@ -32,8 +33,13 @@ func LoadModel(b []byte, lim Limits) (*Model, error) {
 }
 
 // compileModel compiles a classifier's graph: one runtime input, a float32
-// first output.
+// first output. Its float32 weights are never compile-time constants and
+// constant folding is bounded by one referee step's arithmetic, so the
+// program compiled from the file is the one the referee compiles from the
+// skeleton, and compiling a skeleton costs no more than a step.
 func compileModel(g *Graph, lim Limits) (*Model, error) {
+	g.floatsVary = true
+	lim.MaxFoldedFLOPs = MaxRefereeStepFLOPs
 	p, err := Compile(g, lim)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ type Program struct {
 	inputs    []ValueInfo
 	inSlots   []int
 	outSlot   []int
-	consts    []*Tensor // slot -> compile-time value (initializers, folded constants)
+	consts    []*Tensor // slot -> value before a run (initializers, folded constants)
 	folded    []bool    // step -> all outputs known at compile time (not rerun per item)
 	leafConst []*Hash   // leaf index within an item -> output hash when constant
 	nslots    int
@@ -52,7 +52,10 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 			return nil, fmt.Errorf("initializer %q has %d elements, limit %d", name, t.Len(), lim.MaxTensorElements)
 		}
 		weights += int64(t.Len())
-		newSlot(name, TensorInfo{DType: t.DType, Shape: t.Shape, Const: g.constOf(name)})
+		s := newSlot(name, TensorInfo{DType: t.DType, Shape: t.Shape, Const: g.constOf(name)})
+		if !g.stripped[name] {
+			p.consts[s] = t // a run reads it even where the compiler may not
+		}
 	}
 	if weights > lim.MaxWeightElements {
 		return nil, fmt.Errorf("initializers hold %d elements, limit %d", weights, lim.MaxWeightElements)
@@ -72,7 +75,7 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 		p.inputs = append(p.inputs, ValueInfo{Name: v.Name, DType: v.DType, Shape: shape})
 		p.inSlots = append(p.inSlots, newSlot(v.Name, TensorInfo{DType: v.DType, Shape: shape}))
 	}
-	var actBytes int64
+	var actBytes, folds int64
 	for _, ni := range order {
 		n := g.Nodes[ni]
 		b, ok := builders[n.OpType]
@@ -116,6 +119,9 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 			folded = folded && in.Const != nil
 		}
 		if folded && st.outs[0].Const == nil {
+			if folds += st.flops; lim.MaxFoldedFLOPs > 0 && folds > lim.MaxFoldedFLOPs {
+				return nil, n.errorf("constant folding exceeds %d FLOPs", lim.MaxFoldedFLOPs)
+			}
 			args := make([]*Tensor, len(inInfo))
 			for i, in := range inInfo {
 				args[i] = in.Const

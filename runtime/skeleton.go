@@ -103,10 +103,13 @@ func (m *Model) WeightLeaves() int { return 1 + len(m.Graph.Initializers) }
 // WeightLeaf is the index of the named initializer's leaf in the weight
 // tree (the skeleton is leaf 0, then the initializers by name).
 func (m *Model) WeightLeaf(name string) (int, bool) {
-	for i, n := range m.Graph.sortedNames() {
-		if n == name {
-			return i + 1, true
+	if m.leafOf == nil {
+		names := m.Graph.sortedNames()
+		m.leafOf = make(map[string]int, len(names))
+		for i, n := range names {
+			m.leafOf[n] = i + 1
 		}
 	}
-	return 0, false
+	i, ok := m.leafOf[name]
+	return i, ok
 }

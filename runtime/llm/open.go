@@ -98,10 +98,9 @@ func SkeletonCost(cfg Config) int64 {
 	return T*T + T*int64(cfg.HeadDim()) + int64(cfg.Layers)*64
 }
 
-// onnxStepAllowance is what an ONNX language model's referee step carries
-// besides the whole artifact: the leaf's inputs (token ids, one
-// activation) and their proofs.
-const onnxStepAllowance = 64 << 10
+// stepInputsAllowance covers a text leaf's small inputs besides its
+// largest one: token ids, up to GenerateTokens picks, their proofs.
+const stepInputsAllowance = 32 << 10
 
 // stepProofBytes is what one proven input or part adds to a referee step
 // besides its value (its leaf, a Merkle path, the framing), and
@@ -112,15 +111,19 @@ const (
 )
 
 // RefereeStep is the model's largest Verde referee step, as its
-// registration declares it and every sidecar checks it. An ONNX language
-// model's step carries the whole artifact (and a leaf's inputs) and
-// recomputes at most one run of the program. A GGUF model's step carries
-// its config and tokenizer parts (twice: room for a judge's), the tensors
-// one operator reads and its inputs, or a stage's logits for a pick or a
-// score leaf, whichever is largest.
+// registration declares it and every sidecar checks it: what the model
+// brings to a step (its artifact, or its config and tokenizer parts) plus
+// the largest input one leaf reads — the tensors and activations of one
+// operator, or a stage's logits for a pick or a score leaf. An ONNX
+// language model's step carries the whole artifact and recomputes at most
+// one run of the program. On a benchmark with a judge a step carries both
+// models, so x/evaluation admits a judged evaluation only while the
+// candidate's and the judge's steps together fit.
 func (m *Model) RefereeStep(artifactBytes int) runtime.RefereeStep {
+	logits := int64(4*m.Window*m.Tok.VocabSize()) + stepProofBytes
 	if m.Format == "onnx" {
-		return runtime.RefereeStep{Bytes: int64(artifactBytes) + onnxStepAllowance, FLOPs: m.Program.FLOPs()}
+		return runtime.RefereeStep{Bytes: int64(artifactBytes) + logits + stepItemBytes + stepInputsAllowance,
+			FLOPs: max(m.Program.FLOPs(), int64(m.Window)*int64(m.Tok.VocabSize()))}
 	}
 	if m.Tree == nil {
 		return runtime.RefereeStep{}
@@ -133,7 +136,6 @@ func (m *Model) RefereeStep(artifactBytes int) runtime.RefereeStep {
 		return int64(len(data)) + stepProofBytes
 	}
 	meta := part(PartConfig) + part(PartTokenizer)
-	logits := int64(4*m.Window*m.Tok.VocabSize()) + stepProofBytes
 	step := runtime.RefereeStep{Bytes: logits, FLOPs: int64(m.Window) * int64(m.Tok.VocabSize())}
 	p := m.Program
 	for l := 0; l < p.LeavesPerItem(); l++ {
@@ -157,7 +159,7 @@ func (m *Model) RefereeStep(artifactBytes int) runtime.RefereeStep {
 		flops, _ := p.LeafFLOPs(l)
 		step.Bytes, step.FLOPs = max(step.Bytes, bytes), max(step.FLOPs, flops)
 	}
-	step.Bytes += 2*meta + stepItemBytes
+	step.Bytes += meta + stepItemBytes + stepInputsAllowance
 	return step
 }
 

@@ -9,8 +9,8 @@ import (
 )
 
 // TestLanguageModelRefereeStep: a GGUF model's largest referee step covers
-// its config and tokenizer (room for a judge's too) and a stage's logits;
-// an ONNX export's is its whole artifact plus inputs. A model whose one
+// its config and tokenizer and a stage's logits; an ONNX export's is its
+// whole artifact plus the logits. A model whose one
 // step could not fit a referee transaction (a long window over a large
 // vocabulary: the logits alone are megabytes) is out of bounds, so every
 // sidecar refuses to evaluate it.
@@ -32,8 +32,8 @@ func TestLanguageModelRefereeStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := o.RefereeStep(len(f.candONNX)); s.Bytes != int64(len(f.candONNX))+onnxStepAllowance || s.FLOPs != o.Program.FLOPs() {
-		t.Fatalf("ONNX step %+v", s)
+	if s := o.RefereeStep(len(f.candONNX)); s.Bytes <= int64(len(f.candONNX))+logits || s.FLOPs < o.Program.FLOPs() {
+		t.Fatalf("ONNX step %+v does not cover the artifact and the logits", s)
 	}
 
 	tok, err := tokenizer.Train([]byte(strings.Repeat("in the beginning God created the heaven and the earth. ", 40)), 2000)

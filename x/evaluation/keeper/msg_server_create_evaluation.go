@@ -48,6 +48,14 @@ func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvalua
 	if n < 2 || n > int(params.MaxModels) {
 		return none, errorsmod.Wrapf(bad, "%d models: want 2 to %d", n, params.MaxModels)
 	}
+	var judge *types.Model
+	if bench.JudgeModelId != 0 {
+		j, err := k.Models.Get(ctx, bench.JudgeModelId)
+		if err != nil {
+			return none, errorsmod.Wrapf(types.ErrModelNotFound, "the benchmark's judge, model %d", bench.JudgeModelId)
+		}
+		judge = &j
+	}
 	seen := make(map[uint64]bool, n)
 	for _, id := range msg.ModelIds {
 		if seen[id] {
@@ -66,6 +74,11 @@ func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvalua
 		// could not referee.
 		if err := types.ValidateRefereeStep(bad, m.Format, m.RefereeStepBytes, m.RefereeStepFlops); err != nil {
 			return none, errorsmod.Wrapf(err, "model %d", id)
+		}
+		if judge != nil {
+			if err := types.ValidateJudgedStep(bad, m, *judge); err != nil {
+				return none, err
+			}
 		}
 	}
 	switch {

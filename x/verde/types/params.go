@@ -14,6 +14,9 @@ const (
 	CeilingStepBlocks    = 100_000
 	CeilingArtifactBytes = 4 << 20
 	CeilingInputBytes    = 4 << 20
+	// CeilingRefereeGasPerByte keeps the largest referee step within the
+	// gas a sidecar sizes it with (evaluator signer: 30 per message byte).
+	CeilingRefereeGasPerByte = 20
 )
 
 // DefaultParams: 20 blocks per step, 5% slashed, a 1000 DELPHI bond for
@@ -38,14 +41,17 @@ func (p Params) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidParams, "step_blocks %d not in [1, %d]", p.StepBlocks, CeilingStepBlocks)
 	case p.SlashFraction.IsNil() || p.SlashFraction.IsNegative() || p.SlashFraction.GT(math.LegacyOneDec()):
 		return errorsmod.Wrap(ErrInvalidParams, "slash_fraction must be in [0, 1]")
-	case p.MaxArtifactBytes < 1 || p.MaxArtifactBytes > CeilingArtifactBytes:
-		return errorsmod.Wrapf(ErrInvalidParams, "max_artifact_bytes %d not in [1, %d]", p.MaxArtifactBytes, CeilingArtifactBytes)
+	case p.MaxArtifactBytes < runtime.MaxRefereeStepBytes || p.MaxArtifactBytes > CeilingArtifactBytes:
+		// An admitted ONNX language model's artifact is within one step.
+		return errorsmod.Wrapf(ErrInvalidParams, "max_artifact_bytes %d not in [%d, %d]", p.MaxArtifactBytes, runtime.MaxRefereeStepBytes, CeilingArtifactBytes)
 	case p.MaxInputBytes < runtime.MaxRefereeStepBytes || p.MaxInputBytes > CeilingInputBytes:
 		// Below the runtime's bound, models already admitted into
 		// evaluations could no longer be refereed.
 		return errorsmod.Wrapf(ErrInvalidParams, "max_input_bytes %d not in [%d, %d]", p.MaxInputBytes, runtime.MaxRefereeStepBytes, CeilingInputBytes)
-	case p.RefereeGasPerByte > 1_000_000:
-		return errorsmod.Wrap(ErrInvalidParams, "referee_gas_per_byte above 1000000")
+	case p.RefereeGasPerByte > CeilingRefereeGasPerByte:
+		// The sidecar budgets 30 gas per byte of a move (the ante
+		// handler's 10 and this); more would price honest steps out.
+		return errorsmod.Wrapf(ErrInvalidParams, "referee_gas_per_byte above %d", CeilingRefereeGasPerByte)
 	case p.MaxRefereeFlops < runtime.MaxRefereeStepFLOPs || p.MaxRefereeFlops > 1<<34:
 		return errorsmod.Wrapf(ErrInvalidParams, "max_referee_flops must be in [%d, 2^34]", runtime.MaxRefereeStepFLOPs)
 	}
