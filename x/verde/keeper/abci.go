@@ -112,7 +112,7 @@ func timeoutOutcome(d types.Dispute) (types.DisputeStatus, string) {
 	if d.Phase == types.PHASE_REFEREE {
 		claimant, challenger = d.ClaimantJustified, d.ChallengerJustified
 		if !claimant && !challenger {
-			return types.DISPUTE_STATUS_NO_VERDICT, "neither side justified the disputed operator before the deadline: no verdict, the result stands"
+			return types.DISPUTE_STATUS_NO_VERDICT, "neither side justified the disputed operator before the deadline: no verdict, nobody is punished and the round is drawn again"
 		}
 	}
 	switch {

@@ -99,7 +99,7 @@ func TestHonestMinorityOverturnsLyingMajority(t *testing.T) {
 // TestTimeouts: a side that does not reveal loses at the step deadline; in
 // the referee phase a side that does not justify its leaf loses to one that
 // did, and if neither did there is no verdict: nobody is slashed and the
-// result stands.
+// round is drawn again.
 func TestTimeouts(t *testing.T) {
 	t.Run("challenger silent", func(t *testing.T) {
 		f := newFixture(t)
@@ -145,12 +145,6 @@ func TestTimeouts(t *testing.T) {
 		d := f.dispute(t, 1)
 		require.Equal(t, types.DISPUTE_STATUS_NO_VERDICT, d.Status, "the referee decided nothing")
 		require.Empty(t, f.slashing.slashed, "nobody is slashed for the referee's silence")
-		f.beginBlock(t, f.ctx.BlockHeight()+4)
-		e, err := f.ek.GetEvaluation(f.ctx, f.evaluation)
-		require.NoError(t, err)
-		require.Equal(t, evaluationtypes.EVALUATION_STATUS_FINALIZED, e.Status, "the result stands")
-		res, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
-		require.NoError(t, err)
-		require.Equal(t, f.honest.Root(), res.TraceRoot)
+		redrawnThenFinal(t, f)
 	})
 }

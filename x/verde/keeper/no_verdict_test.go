@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/player"
 	"github.com/delphi-network/delphi/x/verde/types"
@@ -18,20 +20,48 @@ import (
 // accepted. That used to end as BOTH_LOST: the honest three slashed and
 // jailed with the liar and the evaluation failed (its market paying 1/N,
 // which the liar could buy beforehand). Now the referee gives no verdict:
-// nobody is slashed and the honest result stands.
+// nobody is slashed, and since nothing shows which claim holds the round is
+// drawn again; its new attempt finalizes the evaluation. (Models the chain
+// admits can always be refereed — runtime.CheckRefereeStep — so this is
+// what governance or a sidecar fault could still cause, not a liar.)
 func TestAModelTooLargeToRefereePunishesNobody(t *testing.T) {
 	f := newFixture(t)
 	tooLarge(t, f, f.correct)
 	require.Empty(t, f.slashing.slashed, "nobody is slashed for what the referee could not decide")
 	require.Empty(t, f.slashing.jailed)
+	redrawnThenFinal(t, f)
+}
 
-	f.beginBlock(t, f.ctx.BlockHeight()+4)
+// redrawnThenFinal checks that a dispute without a verdict drew round 0
+// again (its results discarded, a new attempt seeding, the evaluation held
+// and not failed), then has all four validators agree on the new attempt
+// and requires the evaluation to finalize.
+func redrawnThenFinal(t *testing.T, f *fixture) {
+	t.Helper()
+	round, err := f.ek.GetRound(f.ctx, f.evaluation, 0)
+	require.NoError(t, err)
+	require.Equal(t, uint32(1), round.Attempt, "the round is drawn again")
+	require.Equal(t, evaluationtypes.ROUND_STATUS_SEEDING, round.Status)
+	_, err = f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
+	require.Error(t, err, "the undecided attempt's results are discarded")
 	e, err := f.ek.GetEvaluation(f.ctx, f.evaluation)
 	require.NoError(t, err)
-	require.Equal(t, evaluationtypes.EVALUATION_STATUS_FINALIZED, e.Status, "the honest result stands")
-	res, err := f.ek.GetResult(f.ctx, f.evaluation, 0, 1)
+	require.Equal(t, evaluationtypes.EVALUATION_STATUS_RUNNING, e.Status)
+	require.Zero(t, e.FinalAfterHeight, "it waits for the round again")
+
+	f.ctx = f.sim.Until(t, f.ctx, 30, func(ctx sdk.Context) bool {
+		r, err := f.ek.GetRound(ctx, f.evaluation, 0)
+		return err == nil && r.Status == evaluationtypes.ROUND_STATUS_OPEN
+	})
+	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
+		f.vote(2, f.honest, f.correct), f.vote(3, f.honest, f.correct))
+	f.ctx = f.sim.Until(t, f.ctx, 30, func(ctx sdk.Context) bool {
+		e, err := f.ek.GetEvaluation(ctx, f.evaluation)
+		return err == nil && e.Status != evaluationtypes.EVALUATION_STATUS_RUNNING
+	})
+	e, err = f.ek.GetEvaluation(f.ctx, f.evaluation)
 	require.NoError(t, err)
-	require.Equal(t, f.honest.Root(), res.TraceRoot)
+	require.Equal(t, evaluationtypes.EVALUATION_STATUS_FINALIZED, e.Status, "the new attempt finalizes it")
 }
 
 // TestNoVerdictStillPunishesAProvenlyFalseScore: as above, but the liar

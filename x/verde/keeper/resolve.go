@@ -92,6 +92,17 @@ func (k Keeper) effects(ctx context.Context, d *types.Dispute, status types.Disp
 			if err := k.eval.CancelEvaluation(ctx, d.EvaluationId, "dispute: neither claim about a result holds", false); err != nil {
 				return err
 			}
+		case types.DISPUTE_STATUS_NO_VERDICT:
+			// Nothing shows which claim holds: the round is drawn again
+			// (the result stands once it is out of retries). A result that
+			// is the model's rejection stands: the referee cannot decide
+			// about a refusal, and a liar challenging one at no risk must
+			// not be able to spend the round's retries.
+			if !k.resultIsRejection(ctx, d) {
+				if _, err := k.eval.RedrawRound(ctx, d.EvaluationId, d.Round, d.Attempt); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return nil

@@ -21,6 +21,7 @@ type EvaluationKeeper interface {
 	GetModel(ctx context.Context, id uint64) (evaluationtypes.Model, error)
 	ReplaceResult(ctx context.Context, evaluationID uint64, round uint32, modelID uint64, c evaluationtypes.Claim) error
 	CancelEvaluation(ctx context.Context, id uint64, reason string, byCreator bool) error
+	RedrawRound(ctx context.Context, evaluationID uint64, round uint32, attempt uint32) (bool, error)
 }
 
 // StakingKeeper finds validators by consensus or operator address.

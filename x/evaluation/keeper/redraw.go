@@ -1,0 +1,71 @@
+package keeper
+
+import (
+	"context"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/delphi-network/delphi/x/evaluation/types"
+)
+
+// RedrawRound draws a round again after a dispute about one of its
+// results ended without a verdict at the referee's deadline (x/verde):
+// neither side justified the disputed leaf, so nothing shows which claim
+// holds. Like a round without quorum, the attempt's results and
+// commitments are discarded and the round is drawn with a new seed; the
+// evaluation, if it was only waiting out its challenge window, waits for
+// the round again, with its deadline moved as far past the new draw as
+// it was past its last draw. A round already redrawn, an evaluation no
+// longer running, or a round out of retries keeps its state: the result
+// stands. It reports whether the round was redrawn.
+func (k Keeper) RedrawRound(ctx context.Context, evaluationID uint64, r uint32, attempt uint32) (bool, error) {
+	e, err := k.Evaluations.Get(ctx, evaluationID)
+	if err != nil || e.Status != types.EVALUATION_STATUS_RUNNING {
+		return false, err
+	}
+	round, err := k.Rounds.Get(ctx, collections.Join(evaluationID, r))
+	if err != nil {
+		return false, err
+	}
+	if round.Attempt != attempt || (round.Status != types.ROUND_STATUS_FINAL && round.Status != types.ROUND_STATUS_OPEN) {
+		return false, nil
+	}
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return false, err
+	}
+	if round.Attempt >= params.MaxRoundRetries {
+		return false, nil
+	}
+	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
+	var slack int64 // how far the deadline was past the last draw
+	if n := len(e.DrawHeights); n > 0 {
+		slack = max(e.DeadlineHeight-e.DrawHeights[n-1], 0)
+	}
+	if e.FinalAfterHeight != 0 { // every round was final: back to waiting for this one
+		if err := k.AwaitingFinal.Remove(ctx, e.Id); err != nil {
+			return false, err
+		}
+		e.FinalAfterHeight = 0
+	} else if err := k.Deadlines.Remove(ctx, collections.Join(e.DeadlineHeight, e.Id)); err != nil {
+		return false, err
+	}
+	if err := k.clearAttempt(ctx, e, r); err != nil {
+		return false, err
+	}
+	round.Attempt++
+	round.Status, round.Phase = types.ROUND_STATUS_SEEDING, types.ROUND_PHASE_UNSPECIFIED
+	if round.SeedHeight, err = k.moveDraw(ctx, &e, r, height); err != nil {
+		return false, err
+	}
+	e.DeadlineHeight = max(e.DeadlineHeight, round.SeedHeight+slack)
+	if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
+		return false, err
+	}
+	if err := k.Deadlines.Set(ctx, collections.Join(e.DeadlineHeight, e.Id)); err != nil {
+		return false, err
+	}
+	return true, k.Rounds.Set(ctx, collections.Join(evaluationID, r), round)
+}
