@@ -119,7 +119,12 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 			folded = folded && in.Const != nil
 		}
 		if folded && st.outs[0].Const == nil {
-			if folds += st.flops; lim.MaxFoldedFLOPs > 0 && folds > lim.MaxFoldedFLOPs {
+			// Data movement counts its output elements, as LeafFLOPs does.
+			work := st.flops
+			for _, o := range st.outs {
+				work = max(work, int64(numel(o.Shape)))
+			}
+			if folds += work; lim.MaxFoldedFLOPs > 0 && folds > lim.MaxFoldedFLOPs {
 				return nil, n.errorf("constant folding exceeds %d FLOPs", lim.MaxFoldedFLOPs)
 			}
 			args := make([]*Tensor, len(inInfo))

@@ -17,9 +17,11 @@ import (
 // commitments are discarded and the round is drawn with a new seed; the
 // evaluation, if it was only waiting out its challenge window, waits for
 // the round again, with its deadline moved as far past the new draw as
-// it was past its last draw. A round already redrawn, an evaluation no
-// longer running, or a round out of retries keeps its state: the result
-// stands. It reports whether the round was redrawn.
+// it was past its last draw (at least a seed's wait and a commit and a
+// reveal window). A round already redrawn or not yet accounted for
+// participation, an evaluation no longer running or already past its
+// deadline, or a round out of retries keeps its state: the result stands.
+// It reports whether the round was redrawn.
 func (k Keeper) RedrawRound(ctx context.Context, evaluationID uint64, r uint32, attempt uint32) (bool, error) {
 	e, err := k.Evaluations.Get(ctx, evaluationID)
 	if err != nil || e.Status != types.EVALUATION_STATUS_RUNNING {
@@ -29,20 +31,24 @@ func (k Keeper) RedrawRound(ctx context.Context, evaluationID uint64, r uint32, 
 	if err != nil {
 		return false, err
 	}
-	if round.Attempt != attempt || (round.Status != types.ROUND_STATUS_FINAL && round.Status != types.ROUND_STATUS_OPEN) {
+	// Only a final round whose attempt was counted for participation (its
+	// reveal window closed): an earlier redraw would drop that count.
+	if round.Attempt != attempt || round.Status != types.ROUND_STATUS_FINAL || !round.Accounted {
 		return false, nil
 	}
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return false, err
 	}
-	if round.Attempt >= params.MaxRoundRetries {
-		return false, nil
-	}
 	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
-	var slack int64 // how far the deadline was past the last draw
+	if round.Attempt >= params.MaxRoundRetries || (e.FinalAfterHeight == 0 && e.DeadlineHeight <= height) {
+		return false, nil // out of retries, or overdue: failOverdue decides
+	}
+	// How far the deadline was past the last draw, and never less than a
+	// round needs: a seed's longest wait, a commit and a reveal window.
+	slack := int64(params.SeedMaxWaitBlocks + params.CommitWindowBlocks + params.RevealWindowBlocks)
 	if n := len(e.DrawHeights); n > 0 {
-		slack = max(e.DeadlineHeight-e.DrawHeights[n-1], 0)
+		slack = max(slack, e.DeadlineHeight-e.DrawHeights[n-1])
 	}
 	if e.FinalAfterHeight != 0 { // every round was final: back to waiting for this one
 		if err := k.AwaitingFinal.Remove(ctx, e.Id); err != nil {

@@ -12,8 +12,9 @@ import (
 // dispute about it ends without a verdict. The round's results go, a new
 // attempt is drawn, the evaluation waits for it again (its deadline moved
 // as far past the new draw as it was past the last one) and finalizes
-// once the new attempt is final. A stale attempt, a round out of retries
-// or an evaluation no longer running keep their state.
+// once the new attempt is final. A stale attempt, an attempt not yet
+// counted for participation, a round out of retries or an evaluation no
+// longer running keep their state.
 func TestRedrawRoundAfterNoVerdict(t *testing.T) {
 	f := newFixture(t)
 	f.benchmark(t, "mnist")
@@ -27,7 +28,13 @@ func TestRedrawRoundAfterNoVerdict(t *testing.T) {
 	require.NoError(t, err)
 	require.NotZero(t, before.FinalAfterHeight, "waiting out its challenge window")
 
-	redrawn, err := f.k.RedrawRound(f.ctx, res.Id, 0, 1)
+	redrawn, err := f.k.RedrawRound(f.ctx, res.Id, 0, 0)
+	require.NoError(t, err)
+	require.False(t, redrawn, "not yet counted for participation: its reveal window is open")
+	for !f.rounds(t, res.Id)[0].Accounted {
+		f.block(t)
+	}
+	redrawn, err = f.k.RedrawRound(f.ctx, res.Id, 0, 1)
 	require.NoError(t, err)
 	require.False(t, redrawn, "not the round's attempt")
 	redrawn, err = f.k.RedrawRound(f.ctx, res.Id, 0, 0)
@@ -42,7 +49,11 @@ func TestRedrawRoundAfterNoVerdict(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, e.FinalAfterHeight)
 	require.Equal(t, types.EVALUATION_STATUS_RUNNING, e.Status)
+	p, err := f.k.Params.Get(f.ctx)
+	require.NoError(t, err)
 	require.GreaterOrEqual(t, e.DeadlineHeight, round.SeedHeight+(before.DeadlineHeight-before.DrawHeights[0]))
+	require.GreaterOrEqual(t, e.DeadlineHeight, round.SeedHeight+int64(p.SeedMaxWaitBlocks+p.CommitWindowBlocks+p.RevealWindowBlocks),
+		"room for a seed's wait and both windows")
 
 	for e.Status == types.EVALUATION_STATUS_RUNNING {
 		require.Less(t, f.ctx.BlockHeight(), e.DeadlineHeight+20, "the evaluation never ended")
@@ -71,6 +82,9 @@ func TestRedrawRoundOutOfRetriesKeepsTheResult(t *testing.T) {
 	require.NoError(t, err)
 	f.honest(func(m uint64, _ uint32) uint64 { return m })
 	f.untilFinal(t, res.Id)
+	for !f.rounds(t, res.Id)[0].Accounted {
+		f.block(t)
+	}
 	redrawn, err := f.k.RedrawRound(f.ctx, res.Id, 0, 0)
 	require.NoError(t, err)
 	require.False(t, redrawn)
