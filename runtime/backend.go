@@ -99,6 +99,12 @@ func (p *Program) WithBackend(b Backend) (*Program, error) {
 		in := make([]TensorInfo, len(p.ins[k]))
 		for i, s := range p.ins[k] {
 			in[i] = p.infos[s]
+			// A weight the compiler treats as variable (a classifier's
+			// float32 initializers) still has its value: a backend may
+			// upload it once.
+			if in[i].Const == nil && p.consts[s] != nil {
+				in[i].Const = p.consts[s]
+			}
 		}
 		node := p.graph.Nodes[p.order[k]]
 		f, err := b.Kernel(&OpSpec{Node: node, In: in, Out: st.outs, Params: st.params})
