@@ -9,6 +9,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	"github.com/delphi-network/delphi/x/verde/player"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -73,4 +74,44 @@ func TestBondedChallenger(t *testing.T) {
 			Round: 0, ModelId: 1, Correct: f.correct, TraceRoot: f.liar(3).Root(), Leaves: 40})
 	})
 	require.ErrorIs(t, err, types.ErrWindowClosed)
+}
+
+// TestASilentBondedChallengerForfeitsItsBond: a dispute without a verdict
+// draws the round again, which a challenger could want for its own sake
+// (new items) at no cost if its bond came back. The round is redrawn and
+// nobody is slashed, but the challenger that opened the dispute and did
+// not justify its own claim forfeits its bond to the community pool.
+func TestASilentBondedChallengerForfeitsItsBond(t *testing.T) {
+	f := newFixture(t)
+	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct), f.vote(2, f.honest, f.correct))
+	lie := f.liar(9)
+	stranger := sdk.AccAddress("stranger____________")
+	res, err := exec(f, func(ctx sdk.Context) (*types.MsgChallengeResponse, error) {
+		return f.msg.Challenge(ctx, &types.MsgChallenge{Challenger: stranger.String(), EvaluationId: f.evaluation,
+			Round: 0, ModelId: 1, Correct: f.correct, TraceRoot: lie.Root(), Leaves: uint64(lie.Trace.Len())})
+	})
+	require.NoError(t, err)
+	for h := f.ctx.BlockHeight() + 1; f.dispute(t, res.DisputeId).Phase == types.PHASE_BISECT; h++ {
+		for _, side := range []struct {
+			s   types.Side
+			run player.Run
+		}{{types.SIDE_CLAIMANT, f.honest}, {types.SIDE_CHALLENGER, lie}} {
+			move, err := player.NextMove(f.submitter, f.dispute(t, res.DisputeId), side.s, side.run)
+			require.NoError(t, err)
+			if move != nil {
+				require.NoError(t, f.deliver(t, move))
+			}
+		}
+		f.beginBlock(t, h)
+	}
+	f.beginBlock(t, f.dispute(t, res.DisputeId).DeadlineHeight) // both silent at the referee step
+	d := f.dispute(t, res.DisputeId)
+	require.Equal(t, types.DISPUTE_STATUS_NO_VERDICT, d.Status, d.Reason)
+	require.Empty(t, f.slashing.slashed)
+	bond := types.DefaultParams().ChallengerBond
+	require.Equal(t, bond, f.bank.sent[sdk.AccAddress(authModule("verde")).String()+">pool"], "the silent challenger's bond is forfeited")
+	require.True(t, f.bank.sent["verde>"+stranger.String()].IsZero(), "and not refunded")
+	round, err := f.ek.GetRound(f.ctx, f.evaluation, 0)
+	require.NoError(t, err)
+	require.Equal(t, uint32(1), round.Attempt, "the round is drawn again")
 }

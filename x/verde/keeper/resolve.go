@@ -70,7 +70,11 @@ func (k Keeper) resolve(ctx context.Context, d *types.Dispute, status types.Disp
 
 // effects moves the bonds and applies the outcome to the evaluation.
 func (k Keeper) effects(ctx context.Context, d *types.Dispute, status types.DisputeStatus, claimantLost, challengerLost bool) error {
-	if err := k.settleBonds(ctx, d, claimantLost, challengerLost); err != nil {
+	// Without a verdict the round is drawn again, which a challenger could
+	// want for its own sake: one that opened the dispute and did not
+	// justify its own claim forfeits its bond (nobody is slashed).
+	bondLost := challengerLost || (status == types.DISPUTE_STATUS_NO_VERDICT && !k.resultIsRejection(ctx, d))
+	if err := k.settleBonds(ctx, d, claimantLost, bondLost); err != nil {
 		return err
 	}
 	// The evaluation changes only while the disputed result is still the
