@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -119,10 +120,14 @@ func TestLocalnetMarketThroughTheCLI(t *testing.T) {
 			PayoutDenominator string   `json:"payout_denominator"`
 		} `json:"market"`
 	}
-	require.Eventually(t, func() bool {
+	if !assert.Eventually(t, func() bool {
 		raw, err := ln.cli("q", "market", "market", "1", "--node", ln.rpc(0), "--output", "json")
 		return err == nil && json.Unmarshal([]byte(raw), &m) == nil && m.Market.Status == "MARKET_STATUS_RESOLVED"
-	}, 180*time.Second, time.Second, "the market never resolved")
+	}, 180*time.Second, time.Second) {
+		// Say where it stopped: the market's status and its evaluation's.
+		ev, _ := ln.cli("q", "evaluation", "evaluation", "1", "--node", ln.rpc(0), "--output", "json")
+		t.Fatalf("the market never resolved: market %s; evaluation %s", m.Market.Status, ev)
+	}
 
 	// The restarted sidecar computed only what it had not stored.
 	var hz struct{ Results, Stored int }
