@@ -43,6 +43,10 @@ type loaded struct {
 	once  sync.Once
 	model *runtime.Model
 	err   error
+	// step is the classifier's largest referee step (runtime.RefereeProfile),
+	// computed once with the model; stepErr why the chain could not referee it.
+	step    runtime.RefereeStep
+	stepErr error
 
 	lmOnce sync.Once
 	lm     *llm.Model
@@ -241,7 +245,9 @@ func (c *computer) classifier(l *loaded, reg evaluationtypes.Model) (*runtime.Mo
 			l.err = fmt.Errorf("format %q is not a classifier", reg.Format)
 			return
 		}
-		l.model, l.err = runtime.LoadModel(l.raw, c.limits)
+		if l.model, l.err = runtime.LoadModel(l.raw, c.limits); l.err == nil {
+			l.step, l.stepErr = l.model.RefereeProfile()
+		}
 	})
 	if l.err != nil {
 		return nil, l.err
@@ -251,7 +257,10 @@ func (c *computer) classifier(l *loaded, reg evaluationtypes.Model) (*runtime.Mo
 	}
 	// A model the chain could not referee, or one larger than it declared,
 	// is refused by every validator alike.
-	if err := runtime.CheckRefereeStep(l.model, declaredStep(reg)); err != nil {
+	if l.stepErr != nil {
+		return nil, l.stepErr
+	}
+	if err := l.step.Admitted(declaredStep(reg)); err != nil {
 		return nil, err
 	}
 	return l.model, nil

@@ -96,28 +96,37 @@ func (m *Model) RefereeStep() (RefereeStep, error) {
 // It also compiles the model from its skeleton, as the referee will, and
 // refuses one whose program there is not the same leaf for leaf.
 func CheckRefereeStep(m *Model, declared RefereeStep) error {
-	got, err := m.RefereeStep()
+	got, err := m.RefereeProfile()
 	if err != nil {
 		return err
 	}
-	if err := got.Admitted(declared); err != nil {
-		return err
+	return got.Admitted(declared)
+}
+
+// RefereeProfile is RefereeStep after checking that the model compiles
+// from its skeleton to the same program, leaf for leaf: what depends on
+// the model alone, so a caller checking many registrations of one
+// artifact computes it once and calls Admitted for each.
+func (m *Model) RefereeProfile() (RefereeStep, error) {
+	got, err := m.RefereeStep()
+	if err != nil {
+		return got, err
 	}
 	sk, err := LoadSkeleton(m.Skeleton(), DefaultLimits())
 	if err != nil {
-		return fmt.Errorf("the model does not compile from its skeleton, so the chain could not referee it: %w", err)
+		return got, fmt.Errorf("the model does not compile from its skeleton, so the chain could not referee it: %w", err)
 	}
 	if sk.LeavesPerItem() != m.LeavesPerItem() {
-		return fmt.Errorf("the model has %d leaves per item, its skeleton %d", m.LeavesPerItem(), sk.LeavesPerItem())
+		return got, fmt.Errorf("the model has %d leaves per item, its skeleton %d", m.LeavesPerItem(), sk.LeavesPerItem())
 	}
 	for l := 0; l < m.Program.LeavesPerItem(); l++ {
 		a, errA := m.Program.LeafInfo(l)
 		b, errB := sk.Program.LeafInfo(l)
 		if errA != nil || errB != nil || a.DType != b.DType || !sameShape(a.Shape, b.Shape) {
-			return fmt.Errorf("leaf %d differs between the model and its skeleton", l)
+			return got, fmt.Errorf("leaf %d differs between the model and its skeleton", l)
 		}
 	}
-	return nil
+	return got, nil
 }
 
 // Admitted refuses a step above the bounds or above a non-zero declaration.
