@@ -84,11 +84,13 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 	// Market deposits the block's protocol fees in the community pool (an
 	// ordinary send, so after bank's end blocker is fine) and records the
 	// block's price points.
+	// x/vault after x/market: it pays queued withdrawals from what the
+	// block's settlements returned, within its per-block budget.
 	// x/evaluation last: it records the params the block ends with (after
 	// governance executed its proposals) as the next height's extension
 	// limits.
 	app.ModuleManager.SetOrderEndBlockers(govtypes.ModuleName, banktypes.ModuleName, stakingtypes.ModuleName,
-		markettypes.ModuleName, evaluationtypes.ModuleName)
+		markettypes.ModuleName, vaulttypes.ModuleName, evaluationtypes.ModuleName)
 
 	genesisOrder := []string{
 		consensustypes.ModuleName, authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName,

@@ -3,6 +3,7 @@
 package vault
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -30,7 +31,11 @@ var (
 	_ appmodule.AppModule        = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
 	_ module.HasInvariants       = AppModule{}
+	_ appmodule.HasEndBlocker    = AppModule{}
 )
+
+// EndBlock pays queued withdrawals within the per-block budget.
+func (am AppModule) EndBlock(ctx context.Context) error { return am.keeper.EndBlocker(ctx) }
 
 // AppModule implements the module.
 type AppModule struct {

@@ -6,6 +6,8 @@ import (
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -75,6 +77,12 @@ func (k Keeper) ReplaceResult(ctx context.Context, evaluationID uint64, round ui
 	r.Correct, r.TraceRoot, r.Leaves, r.Validators, r.Replaced = c.Correct, c.TraceRoot, c.Leaves, c.Validators, true
 	if err := k.Results.Set(ctx, collections.Join3(evaluationID, round, modelID), r); err != nil {
 		return err
+	}
+	// A replaced result is news: markets pause again from here.
+	if e.SetRoundHeight(&e.FinalHeights, round, sdk.UnwrapSDKContext(ctx).BlockHeight(), true) {
+		if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
+			return err
+		}
 	}
 	return emit(ctx, &types.EventResultReplaced{EvaluationId: evaluationID, Round: round, ModelId: modelID,
 		Correct: c.Correct, TraceRoot: c.TraceRoot, PreviousCorrect: prevCorrect, PreviousTraceRoot: prevRoot})

@@ -141,6 +141,7 @@ func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvalua
 		Id: id, BenchmarkId: bench.Id, ModelIds: msg.ModelIds, Rounds: msg.Rounds, ItemsPerRound: msg.ItemsPerRound,
 		BlocksBetweenRounds: msg.BlocksBetweenRounds, StartHeight: start, DeadlineHeight: deadline,
 		Creator: msg.Creator, Status: types.EVALUATION_STATUS_SCHEDULED, Deposit: deposit, DrawHeights: draws,
+		OpenedHeights: make([]int64, msg.Rounds), FinalHeights: make([]int64, msg.Rounds),
 	}
 	if err := k.Evaluations.Set(ctx, id, e); err != nil {
 		return none, err

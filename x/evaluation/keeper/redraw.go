@@ -67,6 +67,7 @@ func (k Keeper) RedrawRound(ctx context.Context, evaluationID uint64, r uint32, 
 		return false, err
 	}
 	e.DeadlineHeight = max(e.DeadlineHeight, round.SeedHeight+slack)
+	e.SetRoundHeight(&e.FinalHeights, r, 0, true) // not final again
 	if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
 		return false, err
 	}

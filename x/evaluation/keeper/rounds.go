@@ -192,7 +192,8 @@ func (k Keeper) open(ctx context.Context, e types.Evaluation, r uint32, seedHeig
 	if err := k.CommitDeadlines.Set(ctx, collections.Join3(round.CommitDeadline, id, r)); err != nil {
 		return err
 	}
-	if e.Status != types.EVALUATION_STATUS_RUNNING {
+	opened := e.SetRoundHeight(&e.OpenedHeights, r, height, false)
+	if e.Status != types.EVALUATION_STATUS_RUNNING || opened {
 		e.Status = types.EVALUATION_STATUS_RUNNING
 		if err := k.Evaluations.Set(ctx, id, e); err != nil {
 			return err

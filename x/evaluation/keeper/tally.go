@@ -293,6 +293,10 @@ func (k Keeper) closeRoundIfComplete(ctx context.Context, evalID uint64, r uint3
 	if err := k.Rounds.Set(ctx, collections.Join(evalID, r), round); err != nil {
 		return err
 	}
+	e.SetRoundHeight(&e.FinalHeights, r, sdk.UnwrapSDKContext(ctx).BlockHeight(), true)
+	if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
+		return err
+	}
 	var final uint32
 	if err := k.Rounds.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint32](evalID),
 		func(_ collections.Pair[uint64, uint32], rd types.Round) (bool, error) {

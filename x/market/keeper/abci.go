@@ -14,12 +14,17 @@ import (
 	"github.com/delphi-network/delphi/x/market/types"
 )
 
-// EndBlocker deposits the block's protocol fees in the community pool, then
-// records the price vector of every market traded (or created) in this
-// block, in market-id order, dropping a market's oldest point past the
-// params' maximum, and clears the traded set.
+// EndBlocker deposits the block's protocol fees in the community pool,
+// makes invalid the markets past their settle deadline, then records the
+// price vector and the funder's marked value (lp_mark) of every market
+// traded (or created) in this block, in market-id order, dropping a
+// market's oldest point past the params' maximum, and clears the traded
+// set.
 func (k Keeper) EndBlocker(ctx context.Context) error {
 	if err := k.payProtocolFees(ctx); err != nil {
+		return err
+	}
+	if err := k.expireOverdue(ctx); err != nil {
 		return err
 	}
 	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
@@ -63,6 +68,7 @@ func (k Keeper) recordPrices(ctx context.Context, m *types.Market, height int64,
 	if err := k.History.Set(ctx, collections.Join(m.Id, height), types.PricePoint{Height: height, Prices: types.FormatPrices(prices)}); err != nil {
 		return err
 	}
+	m.LpMark = m.MarkedValue(prices, true)
 	m.HistoryPoints++
 	for m.HistoryPoints > max {
 		if err := k.dropOldest(ctx, m.Id); err != nil {

@@ -17,6 +17,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/delphi-network/delphi/testutil/evalsim"
 	"github.com/delphi-network/delphi/testutil/fakebank"
 	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
@@ -41,6 +42,9 @@ type fixture struct {
 	carol     sdk.AccAddress
 	benchmark uint64
 	models    []uint64
+	// sim drives the evaluations' rounds through x/evaluation's consensus
+	// path (newLiveFixture): real draws, results and finalization.
+	sim *evalsim.Sim
 }
 
 func account(seed string) sdk.AccAddress {
@@ -106,7 +110,7 @@ func exec[T any](f *fixture, run func(ctx sdk.Context) (T, error)) (T, error) {
 
 func (f *fixture) spec(n int) *types.EvaluationSpec {
 	return &types.EvaluationSpec{BenchmarkId: f.benchmark, ModelIds: f.models[:n], Rounds: 2, ItemsPerRound: 10,
-		BlocksBetweenRounds: 2, StartDelay: 5, DeadlineBlocks: 50}
+		BlocksBetweenRounds: 2, StartDelay: 1_000, DeadlineBlocks: 50}
 }
 
 func (f *fixture) createMsg(n int) *types.MsgCreateMarket {

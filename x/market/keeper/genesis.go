@@ -28,6 +28,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		if err := k.MarketByEvaluation.Set(ctx, m.EvaluationId, m.Id); err != nil {
 			return err
 		}
+		if err := k.indexDeadline(ctx, m); err != nil {
+			return err
+		}
 	}
 	for _, p := range gs.Positions {
 		owner, err := sdk.AccAddressFromBech32(p.Owner)

@@ -60,7 +60,11 @@ func (q queryServer) Market(ctx context.Context, req *types.QueryMarketRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return &types.QueryMarketResponse{Market: m, Prices: types.FormatPrices(prices)}, nil
+	ts, err := q.trading(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryMarketResponse{Market: m, Prices: types.FormatPrices(prices), Trading: ts}, nil
 }
 
 // Prices implements types.QueryServer.

@@ -54,6 +54,10 @@ type Keeper struct {
 	// collected in the current block, by (evaluation, denom); EndBlock
 	// moves it to x/evaluation's reward pools.
 	ReporterFees collections.Map[collections.Pair[uint64, string], math.Int]
+	// SettleDeadlines indexes open markets by (settle deadline, id): the
+	// EndBlocker makes those still open at their deadline invalid.
+	// InitGenesis rebuilds it from the markets.
+	SettleDeadlines collections.KeySet[collections.Pair[int64, uint64]]
 }
 
 // NewKeeper builds the keeper and its collections schema.
@@ -79,7 +83,9 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 			collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
 		History: collections.NewMap(sb, types.HistoryKey, "history",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Int64Key), codec.CollValue[types.PricePoint](cdc)),
-		Traded:       collections.NewKeySet(sb, types.TradedKey, "traded", collections.Uint64Key),
+		Traded: collections.NewKeySet(sb, types.TradedKey, "traded", collections.Uint64Key),
+		SettleDeadlines: collections.NewKeySet(sb, types.SettleDeadlinesKey, "settle_deadlines",
+			collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
 		ProtocolFees: collections.NewMap(sb, types.ProtocolFeesKey, "protocol_fees", collections.StringKey, sdk.IntValue),
 		ReporterFees: collections.NewMap(sb, types.ReporterFeesKey, "reporter_fees",
 			collections.PairKeyCodec(collections.Uint64Key, collections.StringKey), sdk.IntValue),

@@ -41,6 +41,9 @@ func (k msgServer) CancelMarket(ctx context.Context, msg *types.MsgCancelMarket)
 			return nil, err
 		}
 		m.Escrow = math.ZeroInt()
+		if err := k.unindexDeadline(ctx, m); err != nil {
+			return nil, err
+		}
 		if err := k.Markets.Set(ctx, m.Id, m); err != nil {
 			return nil, err
 		}

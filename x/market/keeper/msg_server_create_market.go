@@ -52,22 +52,25 @@ func (k msgServer) CreateMarket(ctx context.Context, msg *types.MsgCreateMarket)
 		return nil, err
 	}
 	id++ // ids start at 1 so that 0 always means "none"
-	funder, err := k.escrowSubsidy(ctx, msg, creator, eval.BenchmarkId, subsidy, id)
+	end, deadline, err := schedule(msg, eval, p, height)
 	if err != nil {
 		return nil, err
 	}
-	var end int64
-	if msg.TradingBlocks > 0 {
-		end = height + int64(msg.TradingBlocks)
-	}
 	m := types.Market{
-		Id: id, EvaluationId: eval.Id, Title: msg.Title, Creator: msg.Creator, Funder: funder, FunderVaultId: msg.VaultId,
+		Id: id, EvaluationId: eval.Id, Title: msg.Title, Creator: msg.Creator, FunderVaultId: msg.VaultId,
 		CollateralDenom: msg.CollateralDenom, Liquidity: msg.Liquidity, FeeBps: msg.FeeBps,
 		CreatorFeeShareBps: msg.CreatorFeeShareBps, TradingEndHeight: end, Status: types.MARKET_STATUS_OPEN,
 		ModelIds: eval.ModelIds, Shares: types.ZeroShares(n), Escrow: subsidy, Subsidy: subsidy,
 		CreatorFees: sdkmath.ZeroInt(), LpFees: sdkmath.ZeroInt(), Volume: sdkmath.ZeroInt(), CreatedHeight: height,
+		ReopenBlocks: msg.ReopenBlocks, SettleDeadlineHeight: deadline, LpMark: subsidy,
+	}
+	if m.Funder, err = k.escrowSubsidy(ctx, msg, creator, m, eval.BenchmarkId); err != nil {
+		return nil, err
 	}
 	if err := k.Markets.Set(ctx, id, m); err != nil {
+		return nil, err
+	}
+	if err := k.indexDeadline(ctx, m); err != nil {
 		return nil, err
 	}
 	if err := k.MarketByEvaluation.Set(ctx, eval.Id, id); err != nil {
@@ -90,10 +93,10 @@ func (k msgServer) CreateMarket(ctx context.Context, msg *types.MsgCreateMarket)
 // creator or, when the message names one, from a vault whose rules accept
 // the market. It returns the funder's address.
 func (k msgServer) escrowSubsidy(ctx context.Context, msg *types.MsgCreateMarket, creator sdk.AccAddress,
-	benchmarkID uint64, subsidy sdkmath.Int, id uint64,
+	m types.Market, benchmarkID uint64,
 ) (string, error) {
 	if msg.VaultId == 0 {
-		coins := sdk.NewCoins(sdk.NewCoin(msg.CollateralDenom, subsidy))
+		coins := sdk.NewCoins(sdk.NewCoin(msg.CollateralDenom, m.Subsidy))
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, creator, types.ModuleName, coins); err != nil {
 			return "", fundsError(err, msg.Creator, coins)
 		}
@@ -102,7 +105,7 @@ func (k msgServer) escrowSubsidy(ctx context.Context, msg *types.MsgCreateMarket
 	if k.vault == nil {
 		return "", errorsmod.Wrap(types.ErrInvalidMarket, "no vaults on this chain")
 	}
-	if err := k.vault.FundMarket(ctx, msg.VaultId, msg.Creator, benchmarkID, msg.FeeBps, msg.CollateralDenom, subsidy, id); err != nil {
+	if err := k.vault.FundMarket(ctx, m, benchmarkID); err != nil {
 		return "", err
 	}
 	return authtypes.NewModuleAddress(k.vault.ModuleName()).String(), nil
@@ -123,6 +126,8 @@ func checkTerms(msg *types.MsgCreateMarket, p types.Params) error {
 		return errorsmod.Wrapf(types.ErrInvalidFee, "creator_fee_share_bps %d above the maximum %d", msg.CreatorFeeShareBps, p.MaxCreatorFeeShareBps)
 	case msg.TradingBlocks > maxTradingBlocks:
 		return errorsmod.Wrapf(types.ErrInvalidMarket, "trading_blocks %d above %d", msg.TradingBlocks, maxTradingBlocks)
+	case msg.ReopenBlocks > maxTradingBlocks:
+		return errorsmod.Wrapf(types.ErrInvalidMarket, "reopen_blocks %d above %d", msg.ReopenBlocks, maxTradingBlocks)
 	case msg.EvaluationId != 0 && msg.Spec != nil:
 		return errorsmod.Wrap(types.ErrInvalidMarket, "give either evaluation_id or spec, not both")
 	case msg.EvaluationId == 0 && msg.Spec == nil:
@@ -167,4 +172,37 @@ func (k msgServer) evaluationFor(ctx context.Context, msg *types.MsgCreateMarket
 		return e, errorsmod.Wrapf(types.ErrTooManyOutcomes, "%d models, at most %d", len(e.ModelIds), p.MaxOutcomes)
 	}
 	return e, nil
+}
+
+// schedule checks the market's trading terms against its evaluation's
+// schedule and returns its trading end (0: none of its own) and settle
+// deadline. Trading must end by the evaluation's last draw (Trading ends it
+// there anyway; a longer trading_blocks is a mistake worth saying), a
+// market that trades between rounds must leave a window between them, and
+// the settle deadline must lie within max_settle_blocks.
+func schedule(msg *types.MsgCreateMarket, e evaluationtypes.Evaluation, p types.Params, height int64) (end, deadline int64, err error) {
+	lastDraw := int64(0)
+	for _, d := range e.DrawHeights {
+		lastDraw = max(lastDraw, d)
+	}
+	if msg.TradingBlocks > 0 {
+		end = height + int64(msg.TradingBlocks)
+		if end > lastDraw {
+			return 0, 0, errorsmod.Wrapf(types.ErrInvalidMarket,
+				"trading_blocks %d would trade until height %d, past the draw of evaluation %d's last round at %d: trading ends there at the latest (at most %d, or 0)",
+				msg.TradingBlocks, end, e.Id, lastDraw, lastDraw-height)
+		}
+	}
+	if msg.ReopenBlocks > 0 && e.Rounds > 1 && msg.ReopenBlocks >= e.BlocksBetweenRounds {
+		return 0, 0, errorsmod.Wrapf(types.ErrInvalidMarket,
+			"reopen_blocks %d leaves no trading between rounds drawn %d blocks apart: below %d, or 0 to trade only before the first round",
+			msg.ReopenBlocks, e.BlocksBetweenRounds, e.BlocksBetweenRounds)
+	}
+	deadline = e.DeadlineHeight + int64(p.SettleGraceBlocks)
+	if deadline-height > int64(p.MaxSettleBlocks) {
+		return 0, 0, errorsmod.Wrapf(types.ErrInvalidMarket,
+			"evaluation %d's deadline %d puts the settle deadline at %d, %d blocks away: at most %d (params max_settle_blocks)",
+			e.Id, e.DeadlineHeight, deadline, deadline-height, p.MaxSettleBlocks)
+	}
+	return end, deadline, nil
 }

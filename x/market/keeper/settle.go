@@ -98,6 +98,9 @@ func (k Keeper) settle(ctx context.Context, m types.Market, status types.MarketS
 	}
 	released := m.Escrow.Sub(liability)
 	m.Escrow = liability
+	if err := k.unindexDeadline(ctx, m); err != nil {
+		return err
+	}
 	if err := k.payFunderAndCreator(ctx, &m, released); err != nil {
 		return err
 	}

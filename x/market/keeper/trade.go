@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"fmt"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -20,16 +21,38 @@ func (k Keeper) tradable(ctx context.Context, id uint64, outcome uint32) (types.
 	if err != nil {
 		return m, err
 	}
-	if m.Status != types.MARKET_STATUS_OPEN {
-		return m, errorsmod.Wrapf(types.ErrTradingClosed, "market %d is %s", id, m.Status)
+	ts, err := k.trading(ctx, m)
+	if err != nil {
+		return m, err
 	}
-	if h := sdk.UnwrapSDKContext(ctx).BlockHeight(); m.TradingEndHeight != 0 && h >= m.TradingEndHeight {
-		return m, errorsmod.Wrapf(types.ErrTradingClosed, "market %d stopped trading at height %d", id, m.TradingEndHeight)
+	if !ts.Open {
+		return m, errorsmod.Wrap(types.ErrTradingClosed, ts.Reason)
 	}
 	if int(outcome) >= len(m.ModelIds) {
 		return m, errorsmod.Wrapf(types.ErrUnknownOutcome, "outcome %d of a market with %d outcomes", outcome, len(m.ModelIds))
 	}
 	return m, nil
+}
+
+// TradingState is whether market m trades at this height, and why not.
+func (k Keeper) TradingState(ctx context.Context, m types.Market) (types.TradingState, error) {
+	return k.trading(ctx, m)
+}
+
+// trading is the market's trading state at this height (types.Trading).
+func (k Keeper) trading(ctx context.Context, m types.Market) (types.TradingState, error) {
+	if m.Status != types.MARKET_STATUS_OPEN {
+		return types.TradingState{Reason: fmt.Sprintf("market %d is %s", m.Id, m.Status)}, nil
+	}
+	e, err := k.eval.GetEvaluation(ctx, m.EvaluationId)
+	if err != nil {
+		return types.TradingState{}, err
+	}
+	h := sdk.UnwrapSDKContext(ctx).BlockHeight()
+	if m.SettleDeadlineHeight != 0 && h >= m.SettleDeadlineHeight {
+		return types.TradingState{Reason: fmt.Sprintf("market %d is past its settle deadline %d: it is being made invalid", m.Id, m.SettleDeadlineHeight)}, nil
+	}
+	return types.Trading(m, e, h), nil
 }
 
 // checkShares refuses a missing, non-positive or dust share count.

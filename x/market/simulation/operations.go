@@ -226,7 +226,7 @@ func payable(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, txGen client.T
 func randomMarket(r *rand.Rand, ctx sdk.Context, k Keepers, statuses ...types.MarketStatus) (types.Market, bool) {
 	var found []types.Market
 	_ = k.Market.Markets.Walk(ctx, nil, func(_ uint64, m types.Market) (bool, error) {
-		if slices.Contains(statuses, m.Status) && (m.TradingEndHeight == 0 || ctx.BlockHeight() < m.TradingEndHeight) {
+		if slices.Contains(statuses, m.Status) && trades(ctx, k, m) {
 			found = append(found, m)
 		}
 		return false, nil
@@ -235,6 +235,16 @@ func randomMarket(r *rand.Rand, ctx sdk.Context, k Keepers, statuses ...types.Ma
 		return types.Market{}, false
 	}
 	return found[r.Intn(len(found))], true
+}
+
+// trades reports whether m is settled or trades now (an open market
+// between rounds, or past its last draw, does not).
+func trades(ctx sdk.Context, k Keepers, m types.Market) bool {
+	if m.Status != types.MARKET_STATUS_OPEN {
+		return true
+	}
+	ts, err := k.Market.TradingState(ctx, m)
+	return err == nil && ts.Open
 }
 
 // randomPosition picks one of owner's positions in a market with one of
@@ -249,7 +259,7 @@ func randomPosition(r *rand.Rand, ctx sdk.Context, k Keepers, owner sdk.AccAddre
 	r.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 	for _, id := range ids {
 		m, err := k.Market.Markets.Get(ctx, id)
-		if err != nil || !slices.Contains(statuses, m.Status) {
+		if err != nil || !slices.Contains(statuses, m.Status) || !trades(ctx, k, m) {
 			continue
 		}
 		pos, err := k.Market.Positions.Get(ctx, collections.Join(id, owner))

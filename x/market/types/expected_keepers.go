@@ -27,8 +27,10 @@ type DistributionKeeper interface {
 // subsidy from a vault, and accounts what the market pays back (the coins
 // are sent to the vault module before the call).
 type VaultKeeper interface {
-	FundMarket(ctx context.Context, vaultID uint64, creator string, benchmarkID uint64, feeBps uint32,
-		denom string, subsidy math.Int, marketID uint64) error
+	// FundMarket escrows m.Subsidy from vault m.FunderVaultId for the new
+	// market m (not yet stored) on a benchmarkID evaluation, if the vault's
+	// rules accept it.
+	FundMarket(ctx context.Context, m Market, benchmarkID uint64) error
 	MarketReturned(ctx context.Context, vaultID, marketID uint64, amount math.Int, settled bool) error
 	// ModuleName is the vault module account that receives the payouts.
 	ModuleName() string

@@ -22,4 +22,5 @@ var (
 	TradedKey           = collections.NewPrefix(7)
 	ProtocolFeesKey     = collections.NewPrefix(8)
 	ReporterFeesKey     = collections.NewPrefix(9)
+	SettleDeadlinesKey  = collections.NewPrefix(10)
 )

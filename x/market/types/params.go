@@ -19,6 +19,8 @@ const (
 	CeilingFeeBps = 1_000
 	// CeilingHistoryPoints bounds the price history kept per market.
 	CeilingHistoryPoints = 100_000
+	// CeilingSettleBlocks bounds the settle params (heights cannot overflow).
+	CeilingSettleBlocks = 100_000_000
 	// MaxTitleLength bounds a market's title in bytes.
 	MaxTitleLength = 200
 )
@@ -37,6 +39,10 @@ func DefaultParams() Params {
 		CollateralDenoms:      []string{"uusdc"},
 		MaxHistoryPoints:      10_000,
 		ReporterShareBps:      5_000,
+		// A bisection of a billion-leaf trace (30 steps of two moves, 20
+		// blocks each) and a redraw fit several times over.
+		SettleGraceBlocks: 5_000,
+		MaxSettleBlocks:   2_000_000,
 	}
 }
 
@@ -44,6 +50,10 @@ func DefaultParams() Params {
 func (p Params) Validate() error {
 	bad := ErrInvalidParams
 	switch {
+	case p.SettleGraceBlocks < 1 || p.SettleGraceBlocks > CeilingSettleBlocks:
+		return errorsmod.Wrapf(bad, "settle_grace_blocks %d not in [1, %d]", p.SettleGraceBlocks, CeilingSettleBlocks)
+	case p.MaxSettleBlocks < p.SettleGraceBlocks || p.MaxSettleBlocks > CeilingSettleBlocks:
+		return errorsmod.Wrapf(bad, "max_settle_blocks %d not in [settle_grace_blocks %d, %d]", p.MaxSettleBlocks, p.SettleGraceBlocks, CeilingSettleBlocks)
 	case p.MaxOutcomes < lmsr.MinOutcomes || p.MaxOutcomes > lmsr.MaxOutcomes:
 		return errorsmod.Wrapf(bad, "max_outcomes %d not in [%d, %d]", p.MaxOutcomes, lmsr.MinOutcomes, lmsr.MaxOutcomes)
 	case p.MaxFeeBps > CeilingFeeBps:

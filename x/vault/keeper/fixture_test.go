@@ -189,6 +189,14 @@ func (f *fixture) settle(t testing.TB, market uint64, correct ...uint64) {
 	})
 	require.NoError(t, err)
 	f.check(t)
+	f.endBlock(t)
+}
+
+// endBlock ends the block: x/vault pays due queues within its budget.
+func (f *fixture) endBlock(t testing.TB) {
+	t.Helper()
+	require.NoError(t, f.k.EndBlocker(f.ctx))
+	f.check(t)
 }
 
 func (f *fixture) getVault(t testing.TB, id uint64) types.Vault {

@@ -17,41 +17,69 @@ import (
 var _ markettypes.VaultKeeper = Keeper{}
 
 // FundMarket implements x/market's VaultKeeper: the vault escrows a new
-// market's subsidy if its rules accept the market — the benchmark in its
-// category, the subsidy within its cap, the fee at least what it asks, the
-// creator allowed by its rule — and it has the collateral free after what
-// its queued withdrawals are owed.
-func (k Keeper) FundMarket(ctx context.Context, vaultID uint64, creator string, benchmarkID uint64, feeBps uint32,
-	denom string, subsidy math.Int, marketID uint64,
-) error {
-	v, err := k.GetVault(ctx, vaultID)
+// market's subsidy if its rules accept the market. For everyone: the
+// collateral, the benchmark in its category, the subsidy within its cap,
+// the fee at least what it asks, its total locked within max_locked, fewer
+// than max_open_markets markets open, and the collateral free after what
+// its queued withdrawals are owed. For anyone but its manager (and only
+// under FUND_RULE_CATEGORY): every model among allowed_models and the
+// market's settle deadline within max_schedule_blocks. Trading ends by the
+// evaluation's last draw for every market (x/market), so no market a vault
+// funds trades on known scores.
+func (k Keeper) FundMarket(ctx context.Context, m markettypes.Market, benchmarkID uint64) error {
+	v, err := k.GetVault(ctx, m.FunderVaultId)
+	if err != nil {
+		return err
+	}
+	p, err := k.Params.Get(ctx)
 	if err != nil {
 		return err
 	}
 	refuse := func(format string, args ...any) error {
-		return errorsmod.Wrapf(types.ErrFundingRefused, "vault %d: "+format, append([]any{vaultID}, args...)...)
+		return errorsmod.Wrapf(types.ErrFundingRefused, "vault %d: "+format, append([]any{v.Id}, args...)...)
+	}
+	subsidy, manager := m.Subsidy, m.Creator == v.Manager
+	open, err := k.openMarkets(ctx, v.Id)
+	if err != nil {
+		return err
 	}
 	switch {
-	case v.Rule == types.FUND_RULE_MANAGER && creator != v.Manager:
+	case v.Rule == types.FUND_RULE_MANAGER && !manager:
 		return refuse("only its manager creates the markets it funds")
-	case denom != v.CollateralDenom:
-		return refuse("collateral %s, the vault holds %s", denom, v.CollateralDenom)
+	case m.CollateralDenom != v.CollateralDenom:
+		return refuse("collateral %s, the vault holds %s", m.CollateralDenom, v.CollateralDenom)
 	case !v.InCategory(benchmarkID):
 		return refuse("benchmark %d is not in its category %v", benchmarkID, v.Category)
 	case subsidy.GT(v.SubsidyCap):
 		return refuse("subsidy %s above its cap %s", subsidy, v.SubsidyCap)
-	case feeBps < v.MinFeeBps:
-		return refuse("fee %d bps below the %d it asks", feeBps, v.MinFeeBps)
+	case m.FeeBps < v.MinFeeBps:
+		return refuse("fee %d bps below the %d it asks", m.FeeBps, v.MinFeeBps)
+	case !v.MaxLocked.IsNil() && v.MaxLocked.IsPositive() && v.Locked.Add(subsidy).GT(v.MaxLocked):
+		return refuse("its open markets' subsidies would reach %s, above its max_locked %s", v.Locked.Add(subsidy), v.MaxLocked)
+	case open >= int(p.MaxOpenMarkets):
+		return refuse("it funds %d open markets, the most params allow (max_open_markets)", open)
 	}
-	owed, err := k.queuedValue(ctx, v)
+	if !manager {
+		for _, id := range m.ModelIds {
+			if !v.AllowsModel(id) {
+				return refuse("model %d is not among the models it funds %v (its manager may list others)", id, v.AllowedModels)
+			}
+		}
+		if span := m.SettleDeadlineHeight - m.CreatedHeight; v.MaxScheduleBlocks > 0 && span > int64(v.MaxScheduleBlocks) {
+			return refuse("the market settles by height %d, %d blocks from now, past its max_schedule_blocks %d (its manager may fund longer ones)",
+				m.SettleDeadlineHeight, span, v.MaxScheduleBlocks)
+		}
+	}
+	val, err := k.value(ctx, v)
 	if err != nil {
 		return err
 	}
+	owed := v.AssetsFor(v.QueuedShares, val.withdraw, p.VirtualShares)
 	if free := v.Idle.Sub(owed); free.LT(subsidy) {
 		return refuse("%s free (idle %s, owed to queued withdrawals %s), the subsidy is %s", free, v.Idle, owed, subsidy)
 	}
 	if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, markettypes.ModuleName,
-		sdk.NewCoins(sdk.NewCoin(denom, subsidy))); err != nil {
+		sdk.NewCoins(sdk.NewCoin(m.CollateralDenom, subsidy))); err != nil {
 		return err
 	}
 	v.Idle, v.Locked, v.Funded = v.Idle.Sub(subsidy), v.Locked.Add(subsidy), v.Funded.Add(subsidy)
@@ -59,17 +87,31 @@ func (k Keeper) FundMarket(ctx context.Context, vaultID uint64, creator string, 
 	if err := k.Vaults.Set(ctx, v.Id, v); err != nil {
 		return err
 	}
-	vm := types.VaultMarket{VaultId: v.Id, MarketId: marketID, Subsidy: subsidy, Returned: math.ZeroInt()}
-	if err := k.VaultMarkets.Set(ctx, collections.Join(v.Id, marketID), vm); err != nil {
+	vm := types.VaultMarket{VaultId: v.Id, MarketId: m.Id, Subsidy: subsidy, Returned: math.ZeroInt()}
+	if err := k.VaultMarkets.Set(ctx, collections.Join(v.Id, m.Id), vm); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventMarketFunded{VaultId: v.Id, MarketId: marketID, Subsidy: subsidy})
+	if err := k.OpenMarkets.Set(ctx, collections.Join(v.Id, m.Id)); err != nil {
+		return err
+	}
+	return emit(ctx, &types.EventMarketFunded{VaultId: v.Id, MarketId: m.Id, Subsidy: subsidy})
+}
+
+// openMarkets counts a vault's unsettled markets (at most max_open_markets).
+func (k Keeper) openMarkets(ctx context.Context, vaultID uint64) (int, error) {
+	n := 0
+	err := k.OpenMarkets.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint64](vaultID), func(collections.Pair[uint64, uint64]) (bool, error) {
+		n++
+		return false, nil
+	})
+	return n, err
 }
 
 // MarketReturned implements x/market's VaultKeeper: a market the vault
 // funded paid it amount (already in the module account). The first call
-// after settlement releases the subsidy from locked; queued withdrawals
-// are then paid in order as far as the idle collateral allows.
+// after settlement releases the subsidy from locked and the market from
+// the open ones. Queued withdrawals are paid by the EndBlocker, never here:
+// this runs inside a settlement hook or another user's redemption.
 func (k Keeper) MarketReturned(ctx context.Context, vaultID, marketID uint64, amount math.Int, settled bool) error {
 	v, err := k.GetVault(ctx, vaultID)
 	if err != nil {
@@ -84,6 +126,9 @@ func (k Keeper) MarketReturned(ctx context.Context, vaultID, marketID uint64, am
 	if settled && !vm.Settled {
 		vm.Settled = true
 		v.Locked = v.Locked.Sub(vm.Subsidy)
+		if err := k.OpenMarkets.Remove(ctx, collections.Join(vaultID, marketID)); err != nil {
+			return err
+		}
 	}
 	if err := k.VaultMarkets.Set(ctx, collections.Join(vaultID, marketID), vm); err != nil {
 		return err
@@ -94,68 +139,7 @@ func (k Keeper) MarketReturned(ctx context.Context, vaultID, marketID uint64, am
 	if err := emit(ctx, &types.EventMarketReturned{VaultId: vaultID, MarketId: marketID, Amount: amount, Settled: vm.Settled}); err != nil {
 		return err
 	}
-	return k.payQueue(ctx, vaultID)
-}
-
-// queuedValue is what the vault's queued withdrawals are worth now.
-func (k Keeper) queuedValue(ctx context.Context, v types.Vault) (math.Int, error) {
-	p, err := k.Params.Get(ctx)
-	if err != nil {
-		return math.Int{}, err
-	}
-	shares := math.ZeroInt()
-	err = k.Queue.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint64](v.Id), func(key collections.Pair[uint64, uint64]) (bool, error) {
-		w, err := k.Withdrawals.Get(ctx, key.K2())
-		if err != nil {
-			return true, err
-		}
-		shares = shares.Add(w.Shares)
-		return false, nil
-	})
-	return v.AssetsFor(shares, p.VirtualShares), err
-}
-
-// payQueue pays a vault's queued withdrawals in order, each at the share
-// price when it is paid, until one does not fit in the idle collateral.
-func (k Keeper) payQueue(ctx context.Context, vaultID uint64) error {
-	p, err := k.Params.Get(ctx)
-	if err != nil {
-		return err
-	}
-	var ids []uint64
-	if err := k.Queue.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint64](vaultID), func(key collections.Pair[uint64, uint64]) (bool, error) {
-		ids = append(ids, key.K2())
-		return false, nil
-	}); err != nil {
-		return err
-	}
-	for _, id := range ids {
-		v, err := k.GetVault(ctx, vaultID)
-		if err != nil {
-			return err
-		}
-		w, err := k.Withdrawals.Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		amount := v.AssetsFor(w.Shares, p.VirtualShares)
-		if amount.GT(v.Idle) {
-			return nil // strictly in order: later ones wait too
-		}
-		if err := k.payOut(ctx, &v, w.Depositor, w.Shares, amount); err != nil {
-			return err
-		}
-		if err := k.Queue.Remove(ctx, collections.Join(vaultID, id)); err != nil {
-			return err
-		}
-		if err := k.Withdrawals.Remove(ctx, id); err != nil {
-			return err
-		}
-		if err := emit(ctx, &types.EventWithdrawn{VaultId: vaultID, Depositor: w.Depositor, Shares: w.Shares, Amount: amount, FromQueue: true}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return k.markDue(ctx, vaultID)
 }
 
 // payOut burns shares and sends amount of the vault's collateral.

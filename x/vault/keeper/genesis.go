@@ -34,6 +34,12 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		if err := k.VaultMarkets.Set(ctx, collections.Join(m.VaultId, m.MarketId), m); err != nil {
 			return err
 		}
+		// The open-market index, rebuilt from the markets themselves.
+		if !m.Settled {
+			if err := k.OpenMarkets.Set(ctx, collections.Join(m.VaultId, m.MarketId)); err != nil {
+				return err
+			}
+		}
 	}
 	for _, d := range gs.Deposits {
 		addr, err := sdk.AccAddressFromBech32(d.Depositor)
@@ -49,6 +55,10 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 		if err := k.Queue.Set(ctx, collections.Join(w.VaultId, w.Id)); err != nil {
+			return err
+		}
+		// Every queue is looked at again after an import.
+		if err := k.PayDue.Set(ctx, w.VaultId); err != nil {
 			return err
 		}
 	}

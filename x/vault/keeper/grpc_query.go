@@ -49,7 +49,7 @@ func (q queryServer) Vault(ctx context.Context, req *types.QueryVaultRequest) (*
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	v, err := q.Keeper.Vaults.Get(ctx, req.VaultId)
+	v, err := q.Keeper.GetVault(ctx, req.VaultId)
 	if err != nil {
 		return nil, status.Errorf(codes.NotFound, "vault %d not found", req.VaultId)
 	}
@@ -57,8 +57,18 @@ func (q queryServer) Vault(ctx context.Context, req *types.QueryVaultRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	price := math.LegacyNewDecFromInt(v.Assets().AddRaw(1)).Quo(math.LegacyNewDecFromInt(v.TotalShares.Add(p.VirtualShares)))
-	return &types.QueryVaultResponse{Vault: v, SharePrice: price.String()}, nil
+	val, err := q.Keeper.value(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	paused, err := q.Keeper.DepositsPaused(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	per := func(assets math.Int) string {
+		return math.LegacyNewDecFromInt(assets.AddRaw(1)).Quo(math.LegacyNewDecFromInt(v.TotalShares.Add(p.VirtualShares))).String()
+	}
+	return &types.QueryVaultResponse{Vault: v, SharePrice: per(val.withdraw), DepositPrice: per(val.deposit), DepositsPaused: paused}, nil
 }
 
 // VaultMarkets implements types.QueryServer.
@@ -87,7 +97,7 @@ func (q queryServer) Depositor(ctx context.Context, req *types.QueryDepositorReq
 	if err != nil {
 		return nil, status.Errorf(codes.InvalidArgument, "address %q: %v", req.Address, err)
 	}
-	v, err := q.Keeper.Vaults.Get(ctx, req.VaultId)
+	v, err := q.Keeper.GetVault(ctx, req.VaultId)
 	if err != nil {
 		return nil, status.Errorf(codes.NotFound, "vault %d not found", req.VaultId)
 	}
@@ -95,11 +105,15 @@ func (q queryServer) Depositor(ctx context.Context, req *types.QueryDepositorReq
 	if err != nil {
 		return nil, err
 	}
+	val, err := q.Keeper.value(ctx, v)
+	if err != nil {
+		return nil, err
+	}
 	shares := math.ZeroInt()
 	if d, err := q.Keeper.Deposits.Get(ctx, collections.Join(req.VaultId, addr)); err == nil {
 		shares = d.Shares
 	}
-	return &types.QueryDepositorResponse{Shares: shares, Value: v.AssetsFor(shares, p.VirtualShares)}, nil
+	return &types.QueryDepositorResponse{Shares: shares, Value: v.AssetsFor(shares, val.withdraw, p.VirtualShares)}, nil
 }
 
 // Withdrawals implements types.QueryServer: the address's queued

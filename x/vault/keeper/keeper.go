@@ -11,6 +11,7 @@ import (
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/store"
 	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -45,6 +46,14 @@ type Keeper struct {
 	Withdrawals   collections.Map[uint64, types.Withdrawal]
 	// Queue orders each vault's pending withdrawals: (vault, withdrawal id).
 	Queue collections.KeySet[collections.Pair[uint64, uint64]]
+	// OpenMarkets indexes each vault's unsettled markets (vault, market):
+	// what its share price values and its withdrawals may wait for.
+	// InitGenesis rebuilds it from VaultMarkets.
+	OpenMarkets collections.KeySet[collections.Pair[uint64, uint64]]
+	// PayDue lists the vaults whose queue the EndBlocker should try to pay:
+	// marked when idle collateral grows or a market settles, cleared when
+	// the queue's head cannot be paid.
+	PayDue collections.KeySet[uint64]
 }
 
 // NewKeeper builds the keeper and its collections schema. market is the
@@ -68,6 +77,9 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 			codec.CollValue[types.Withdrawal](cdc)),
 		Queue: collections.NewKeySet(sb, types.QueueKey, "queue",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key)),
+		OpenMarkets: collections.NewKeySet(sb, types.OpenMarketsKey, "open_markets",
+			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key)),
+		PayDue: collections.NewKeySet(sb, types.PayDueKey, "pay_due", collections.Uint64Key),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -89,11 +101,23 @@ func (k Keeper) GetVault(ctx context.Context, id uint64) (types.Vault, error) {
 	if err != nil {
 		return v, errorsmod.Wrapf(types.ErrVaultNotFound, "vault %d", id)
 	}
+	// Vaults stored before these fields existed.
+	if v.QueuedShares.IsNil() {
+		v.QueuedShares = math.ZeroInt()
+	}
+	if v.MaxLocked.IsNil() {
+		v.MaxLocked = math.ZeroInt()
+	}
 	return v, nil
 }
 
 func emit(ctx context.Context, ev proto.Message) error {
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
+}
+
+// MarketTrading is whether market m trades now (x/market's TradingState).
+func (k Keeper) MarketTrading(ctx context.Context, m markettypes.Market) (markettypes.TradingState, error) {
+	return k.market.TradingState(ctx, m)
 }
 
 // MarketsWalk calls fn for every market in id order (simulation and

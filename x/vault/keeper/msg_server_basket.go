@@ -8,8 +8,6 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
-	sdk "github.com/cosmos/cosmos-sdk/types"
-
 	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 	"github.com/delphi-network/delphi/x/vault/types"
@@ -97,11 +95,13 @@ func (k Keeper) legs(ctx context.Context, models, category []uint64) ([]types.Ba
 	if len(models) == 0 || len(models) > 64 || len(category) > 256 {
 		return nil, errorsmod.Wrap(types.ErrEmptyBasket, "name 1 to 64 models and at most 256 benchmarks")
 	}
-	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	var out []types.BasketLeg
 	err := k.market.Markets.Walk(ctx, nil, func(id uint64, m markettypes.Market) (bool, error) {
-		if m.Status != markettypes.MARKET_STATUS_OPEN || (m.TradingEndHeight != 0 && height >= m.TradingEndHeight) {
+		if m.Status != markettypes.MARKET_STATUS_OPEN {
 			return false, nil
+		}
+		if ts, err := k.market.TradingState(ctx, m); err != nil || !ts.Open {
+			return err != nil, err // closed: between rounds, or for good
 		}
 		if len(category) > 0 {
 			e, err := k.eval.GetEvaluation(ctx, m.EvaluationId)

@@ -29,21 +29,11 @@ func (k msgServer) CreateVault(ctx context.Context, msg *types.MsgCreateVault) (
 		return nil, errorsmod.Wrap(bad, "name must be 1 to 100 bytes")
 	case sdk.ValidateDenom(msg.CollateralDenom) != nil:
 		return nil, errorsmod.Wrapf(bad, "collateral denom %q", msg.CollateralDenom)
-	case len(msg.Category) == 0 || len(msg.Category) > int(p.MaxCategory):
-		return nil, errorsmod.Wrapf(bad, "category of %d benchmarks: want 1 to %d", len(msg.Category), p.MaxCategory)
-	case msg.SubsidyCap.IsNil() || !msg.SubsidyCap.IsPositive():
-		return nil, errorsmod.Wrap(bad, "subsidy_cap must be positive")
-	case msg.MinFeeBps > 10_000:
-		return nil, errorsmod.Wrap(bad, "min_fee_bps above 10000")
-	case msg.Rule != types.FUND_RULE_MANAGER && msg.Rule != types.FUND_RULE_CATEGORY:
-		return nil, errorsmod.Wrapf(bad, "rule %d", msg.Rule)
 	}
-	seen := map[uint64]bool{}
-	for _, b := range msg.Category {
-		if seen[b] {
-			return nil, errorsmod.Wrapf(bad, "benchmark %d listed twice", b)
-		}
-		seen[b] = true
+	r := rules{category: msg.Category, allowedModels: msg.AllowedModels, subsidyCap: msg.SubsidyCap, maxLocked: msg.MaxLocked,
+		minFeeBps: msg.MinFeeBps, rule: msg.Rule, maxScheduleBlocks: msg.MaxScheduleBlocks}
+	if err := r.check(p); err != nil {
+		return nil, err
 	}
 	if msg.Manager != k.authority {
 		if !p.Permissionless {
@@ -61,8 +51,9 @@ func (k msgServer) CreateVault(ctx context.Context, msg *types.MsgCreateVault) (
 	}
 	id++
 	v := types.Vault{Id: id, Name: msg.Name, Manager: msg.Manager, CollateralDenom: msg.CollateralDenom,
-		Category: msg.Category, SubsidyCap: msg.SubsidyCap, MinFeeBps: msg.MinFeeBps, Rule: msg.Rule,
-		TotalShares: math.ZeroInt(), Idle: math.ZeroInt(), Locked: math.ZeroInt(), Returned: math.ZeroInt(), Funded: math.ZeroInt()}
+		TotalShares: math.ZeroInt(), Idle: math.ZeroInt(), Locked: math.ZeroInt(), Returned: math.ZeroInt(), Funded: math.ZeroInt(),
+		QueuedShares: math.ZeroInt()}
+	r.apply(&v)
 	if err := k.Vaults.Set(ctx, id, v); err != nil {
 		return nil, err
 	}

@@ -13,7 +13,10 @@ import (
 )
 
 // Deposit implements types.MsgServer: amount joins the vault's idle
-// collateral and mints amount·(S+V)/(A+1) shares, rounded down.
+// collateral and mints amount·(S+V)/(A+1) shares, rounded down, with A the
+// vault's assets valued for deposits (valuation). While a market the vault
+// funds is exposed (a round drawn, its scores knowable, its prices perhaps
+// stale) deposits are refused: one would buy into a result already known.
 func (k msgServer) Deposit(ctx context.Context, msg *types.MsgDeposit) (*types.MsgDepositResponse, error) {
 	depositor, err := signer("depositor", msg.Depositor)
 	if err != nil {
@@ -33,7 +36,16 @@ func (k msgServer) Deposit(ctx context.Context, msg *types.MsgDeposit) (*types.M
 	if err != nil {
 		return nil, err
 	}
-	shares := v.SharesFor(msg.Amount, p.VirtualShares)
+	val, err := k.value(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	if len(val.exposed) > 0 {
+		return nil, errorsmod.Wrapf(types.ErrDepositsPaused,
+			"vault %d funds markets %v whose evaluations have rounds drawn (scores knowable that prices may not show): deposits resume when they settle, by height %d at the latest",
+			v.Id, val.exposed, val.settleBy)
+	}
+	shares := v.SharesFor(msg.Amount, val.deposit, p.VirtualShares)
 	if !shares.IsPositive() {
 		return nil, errorsmod.Wrapf(types.ErrDust, "%s mints no share", msg.Amount)
 	}
@@ -46,6 +58,9 @@ func (k msgServer) Deposit(ctx context.Context, msg *types.MsgDeposit) (*types.M
 	}
 	v.Idle, v.TotalShares = v.Idle.Add(msg.Amount), v.TotalShares.Add(shares)
 	if err := k.Vaults.Set(ctx, v.Id, v); err != nil {
+		return nil, err
+	}
+	if err := k.markDue(ctx, v.Id); err != nil { // more idle: the queue may move
 		return nil, err
 	}
 	key := collections.Join(v.Id, depositor)

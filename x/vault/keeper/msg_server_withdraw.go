@@ -13,10 +13,14 @@ import (
 )
 
 // Withdraw implements types.MsgServer: shares are worth
-// shares·(A+1)/(S+V), rounded down. If the idle collateral covers that and
-// no one is queued ahead, it is paid now; otherwise the whole request is
-// queued and paid, at the share price of that moment, when settling markets
-// return enough.
+// shares·(A+1)/(S+V), rounded down, with A the vault's assets valued for
+// withdrawals (valuation). If no market the vault funds is exposed (a round
+// of its evaluation drawn: scores knowable that its prices may not show),
+// the idle collateral covers the amount and no one is queued ahead, it is
+// paid now. Otherwise the whole request is queued, waiting for the exposed
+// markets to settle, and the EndBlocker pays it, at the share price of that
+// moment, when they have and the idle collateral covers it: a depositor who
+// reads round results cannot leave before the loss they foretell.
 func (k msgServer) Withdraw(ctx context.Context, msg *types.MsgWithdraw) (*types.MsgWithdrawResponse, error) {
 	depositor, err := signer("depositor", msg.Depositor)
 	if err != nil {
@@ -42,7 +46,11 @@ func (k msgServer) Withdraw(ctx context.Context, msg *types.MsgWithdraw) (*types
 	if err != nil {
 		return nil, err
 	}
-	amount := v.AssetsFor(msg.Shares, p.VirtualShares)
+	val, err := k.value(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	amount := v.AssetsFor(msg.Shares, val.withdraw, p.VirtualShares)
 	if !amount.IsPositive() {
 		return nil, errorsmod.Wrapf(types.ErrDust, "%s shares are worth nothing", msg.Shares)
 	}
@@ -59,7 +67,7 @@ func (k msgServer) Withdraw(ctx context.Context, msg *types.MsgWithdraw) (*types
 	if err != nil {
 		return nil, err
 	}
-	if queueEmpty && amount.LTE(v.Idle) {
+	if queueEmpty && len(val.exposed) == 0 && amount.LTE(v.Idle) {
 		if err := k.payOut(ctx, &v, msg.Depositor, msg.Shares, amount); err != nil {
 			return nil, err
 		}
@@ -73,24 +81,24 @@ func (k msgServer) Withdraw(ctx context.Context, msg *types.MsgWithdraw) (*types
 		return nil, err
 	}
 	id++
-	w := types.Withdrawal{Id: id, VaultId: v.Id, Depositor: msg.Depositor, Shares: msg.Shares, Height: sdk.UnwrapSDKContext(ctx).BlockHeight()}
+	w := types.Withdrawal{Id: id, VaultId: v.Id, Depositor: msg.Depositor, Shares: msg.Shares,
+		Height: sdk.UnwrapSDKContext(ctx).BlockHeight(), WaitsFor: val.exposed}
 	if err := k.Withdrawals.Set(ctx, id, w); err != nil {
 		return nil, err
 	}
 	if err := k.Queue.Set(ctx, collections.Join(v.Id, id)); err != nil {
 		return nil, err
 	}
-	if err := emit(ctx, &types.EventWithdrawalQueued{WithdrawalId: id, VaultId: v.Id, Depositor: msg.Depositor, Shares: msg.Shares}); err != nil {
+	v.QueuedShares = v.QueuedShares.Add(msg.Shares)
+	if err := k.Vaults.Set(ctx, v.Id, v); err != nil {
+		return nil, err
+	}
+	if err := k.PayDue.Set(ctx, v.Id); err != nil {
+		return nil, err
+	}
+	if err := emit(ctx, &types.EventWithdrawalQueued{WithdrawalId: id, VaultId: v.Id, Depositor: msg.Depositor, Shares: msg.Shares,
+		WaitsFor: val.exposed}); err != nil {
 		return nil, err
 	}
 	return &types.MsgWithdrawResponse{Paid: math.ZeroInt(), QueuedShares: msg.Shares, WithdrawalId: id}, nil
-}
-
-func (k Keeper) queueEmpty(ctx context.Context, vaultID uint64) (bool, error) {
-	it, err := k.Queue.Iterate(ctx, collections.NewPrefixedPairRange[uint64, uint64](vaultID))
-	if err != nil {
-		return false, err
-	}
-	defer it.Close()
-	return !it.Valid(), nil
 }

@@ -80,6 +80,9 @@ func SimulateDeposit(txGen client.TxConfig, k Keepers) simtypes.Operation {
 		if !ok {
 			return simtypes.NoOpMsg(types.ModuleName, "deposit", "no vault"), nil, nil
 		}
+		if paused, err := k.Vault.DepositsPaused(ctx, v); err != nil || paused != "" {
+			return simtypes.NoOpMsg(types.ModuleName, "deposit", "deposits paused"), nil, err
+		}
 		acc, _ := simtypes.RandomAcc(r, accs)
 		amount := math.NewInt(int64(1_000_000 + r.Intn(40_000_000)))
 		msg := &types.MsgDeposit{Depositor: acc.Address.String(), VaultId: v.Id, Amount: amount}
@@ -113,8 +116,8 @@ func SimulateWithdraw(txGen client.TxConfig, k Keepers) simtypes.Operation {
 		if err != nil {
 			return simtypes.NoOpMsg(types.ModuleName, "withdraw", "no vault"), nil, err
 		}
-		p, err := k.Vault.Params.Get(ctx)
-		if err != nil || !v.AssetsFor(shares, p.VirtualShares).IsPositive() {
+		value, err := k.Vault.WithdrawValue(ctx, v, shares)
+		if err != nil || !value.IsPositive() {
 			return simtypes.NoOpMsg(types.ModuleName, "withdraw", "dust"), nil, err
 		}
 		return deliver(r, app, ctx, txGen, k, acc, &types.MsgWithdraw{Depositor: d.Depositor, VaultId: d.VaultId, Shares: shares}, nil)
@@ -149,7 +152,10 @@ func SimulateBuyBasket(txGen client.TxConfig, k Keepers) simtypes.Operation {
 		model := k.Models[r.Intn(len(k.Models))]
 		legs := 0
 		_ = k.Vault.MarketsWalk(ctx, func(m markettypes.Market) {
-			if m.Status == markettypes.MARKET_STATUS_OPEN && m.Outcome(model) >= 0 {
+			if m.Status != markettypes.MARKET_STATUS_OPEN || m.Outcome(model) < 0 {
+				return
+			}
+			if ts, err := k.Vault.MarketTrading(ctx, m); err == nil && ts.Open {
 				legs++
 			}
 		})

@@ -12,6 +12,7 @@ var (
 	ErrSlippage           = errorsmod.Register(ModuleName, 11, "slippage limit exceeded")
 	ErrInsufficientShares = errorsmod.Register(ModuleName, 12, "more shares than held")
 	ErrInsufficientFunds  = errorsmod.Register(ModuleName, 13, "insufficient funds")
+	ErrDepositsPaused     = errorsmod.Register(ModuleName, 14, "deposits paused")
 	// 20–29: funding markets.
 	ErrFundingRefused = errorsmod.Register(ModuleName, 20, "vault refuses to fund the market")
 	// 30–39: baskets.

@@ -20,4 +20,6 @@ var (
 	WithdrawalSeqKey = collections.NewPrefix(5)
 	WithdrawalsKey   = collections.NewPrefix(6)
 	QueueKey         = collections.NewPrefix(7)
+	OpenMarketsKey   = collections.NewPrefix(8)
+	PayDueKey        = collections.NewPrefix(9)
 )

@@ -16,6 +16,10 @@ func DefaultParams() Params {
 		CreationDeposit: sdk.NewCoins(sdk.NewCoin("udelphi", math.NewInt(1_000_000_000))),
 		VirtualShares:   math.NewInt(1_000_000),
 		MaxCategory:     16,
+		// Each payment values the vault's open markets once per vault and
+		// block; 32 payments over up to 16 markets stay well inside a block.
+		MaxQueuePaymentsPerBlock: 32,
+		MaxOpenMarkets:           16,
 	}
 }
 
@@ -29,6 +33,10 @@ func (p Params) Validate() error {
 		return errorsmod.Wrap(ErrInvalidParams, "virtual_shares must be in [1, 10^12]")
 	case p.MaxCategory < 1 || p.MaxCategory > 256:
 		return errorsmod.Wrap(ErrInvalidParams, "max_category must be in [1, 256]")
+	case p.MaxQueuePaymentsPerBlock < 1 || p.MaxQueuePaymentsPerBlock > 1_000:
+		return errorsmod.Wrap(ErrInvalidParams, "max_queue_payments_per_block must be in [1, 1000]")
+	case p.MaxOpenMarkets < 1 || p.MaxOpenMarkets > 256:
+		return errorsmod.Wrap(ErrInvalidParams, "max_open_markets must be in [1, 256]")
 	}
 	return nil
 }

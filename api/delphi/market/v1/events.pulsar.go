@@ -3755,6 +3755,506 @@ func (x *fastReflection_EventRedeemed) ProtoMethods() *protoiface.Methods {
 	}
 }
 
+var (
+	md_EventMarketExpired                        protoreflect.MessageDescriptor
+	fd_EventMarketExpired_market_id              protoreflect.FieldDescriptor
+	fd_EventMarketExpired_evaluation_id          protoreflect.FieldDescriptor
+	fd_EventMarketExpired_settle_deadline_height protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_market_v1_events_proto_init()
+	md_EventMarketExpired = File_delphi_market_v1_events_proto.Messages().ByName("EventMarketExpired")
+	fd_EventMarketExpired_market_id = md_EventMarketExpired.Fields().ByName("market_id")
+	fd_EventMarketExpired_evaluation_id = md_EventMarketExpired.Fields().ByName("evaluation_id")
+	fd_EventMarketExpired_settle_deadline_height = md_EventMarketExpired.Fields().ByName("settle_deadline_height")
+}
+
+var _ protoreflect.Message = (*fastReflection_EventMarketExpired)(nil)
+
+type fastReflection_EventMarketExpired EventMarketExpired
+
+func (x *EventMarketExpired) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_EventMarketExpired)(x)
+}
+
+func (x *EventMarketExpired) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_market_v1_events_proto_msgTypes[5]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_EventMarketExpired_messageType fastReflection_EventMarketExpired_messageType
+var _ protoreflect.MessageType = fastReflection_EventMarketExpired_messageType{}
+
+type fastReflection_EventMarketExpired_messageType struct{}
+
+func (x fastReflection_EventMarketExpired_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_EventMarketExpired)(nil)
+}
+func (x fastReflection_EventMarketExpired_messageType) New() protoreflect.Message {
+	return new(fastReflection_EventMarketExpired)
+}
+func (x fastReflection_EventMarketExpired_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventMarketExpired
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_EventMarketExpired) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventMarketExpired
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_EventMarketExpired) Type() protoreflect.MessageType {
+	return _fastReflection_EventMarketExpired_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_EventMarketExpired) New() protoreflect.Message {
+	return new(fastReflection_EventMarketExpired)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_EventMarketExpired) Interface() protoreflect.ProtoMessage {
+	return (*EventMarketExpired)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_EventMarketExpired) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.MarketId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.MarketId)
+		if !f(fd_EventMarketExpired_market_id, value) {
+			return
+		}
+	}
+	if x.EvaluationId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.EvaluationId)
+		if !f(fd_EventMarketExpired_evaluation_id, value) {
+			return
+		}
+	}
+	if x.SettleDeadlineHeight != int64(0) {
+		value := protoreflect.ValueOfInt64(x.SettleDeadlineHeight)
+		if !f(fd_EventMarketExpired_settle_deadline_height, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_EventMarketExpired) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.market.v1.EventMarketExpired.market_id":
+		return x.MarketId != uint64(0)
+	case "delphi.market.v1.EventMarketExpired.evaluation_id":
+		return x.EvaluationId != uint64(0)
+	case "delphi.market.v1.EventMarketExpired.settle_deadline_height":
+		return x.SettleDeadlineHeight != int64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.market.v1.EventMarketExpired"))
+		}
+		panic(fmt.Errorf("message delphi.market.v1.EventMarketExpired does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventMarketExpired) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.market.v1.EventMarketExpired.market_id":
+		x.MarketId = uint64(0)
+	case "delphi.market.v1.EventMarketExpired.evaluation_id":
+		x.EvaluationId = uint64(0)
+	case "delphi.market.v1.EventMarketExpired.settle_deadline_height":
+		x.SettleDeadlineHeight = int64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.market.v1.EventMarketExpired"))
+		}
+		panic(fmt.Errorf("message delphi.market.v1.EventMarketExpired does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_EventMarketExpired) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.market.v1.EventMarketExpired.market_id":
+		value := x.MarketId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.market.v1.EventMarketExpired.evaluation_id":
+		value := x.EvaluationId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.market.v1.EventMarketExpired.settle_deadline_height":
+		value := x.SettleDeadlineHeight
+		return protoreflect.ValueOfInt64(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.market.v1.EventMarketExpired"))
+		}
+		panic(fmt.Errorf("message delphi.market.v1.EventMarketExpired does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventMarketExpired) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.market.v1.EventMarketExpired.market_id":
+		x.MarketId = value.Uint()
+	case "delphi.market.v1.EventMarketExpired.evaluation_id":
+		x.EvaluationId = value.Uint()
+	case "delphi.market.v1.EventMarketExpired.settle_deadline_height":
+		x.SettleDeadlineHeight = value.Int()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.market.v1.EventMarketExpired"))
+		}
+		panic(fmt.Errorf("message delphi.market.v1.EventMarketExpired does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventMarketExpired) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.market.v1.EventMarketExpired.market_id":
+		panic(fmt.Errorf("field market_id of message delphi.market.v1.EventMarketExpired is not mutable"))
+	case "delphi.market.v1.EventMarketExpired.evaluation_id":
+		panic(fmt.Errorf("field evaluation_id of message delphi.market.v1.EventMarketExpired is not mutable"))
+	case "delphi.market.v1.EventMarketExpired.settle_deadline_height":
+		panic(fmt.Errorf("field settle_deadline_height of message delphi.market.v1.EventMarketExpired is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.market.v1.EventMarketExpired"))
+		}
+		panic(fmt.Errorf("message delphi.market.v1.EventMarketExpired does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_EventMarketExpired) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.market.v1.EventMarketExpired.market_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.market.v1.EventMarketExpired.evaluation_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.market.v1.EventMarketExpired.settle_deadline_height":
+		return protoreflect.ValueOfInt64(int64(0))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.market.v1.EventMarketExpired"))
+		}
+		panic(fmt.Errorf("message delphi.market.v1.EventMarketExpired does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_EventMarketExpired) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.market.v1.EventMarketExpired", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_EventMarketExpired) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventMarketExpired) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_EventMarketExpired) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_EventMarketExpired) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*EventMarketExpired)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.MarketId != 0 {
+			n += 1 + runtime.Sov(uint64(x.MarketId))
+		}
+		if x.EvaluationId != 0 {
+			n += 1 + runtime.Sov(uint64(x.EvaluationId))
+		}
+		if x.SettleDeadlineHeight != 0 {
+			n += 1 + runtime.Sov(uint64(x.SettleDeadlineHeight))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*EventMarketExpired)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.SettleDeadlineHeight != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.SettleDeadlineHeight))
+			i--
+			dAtA[i] = 0x18
+		}
+		if x.EvaluationId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.EvaluationId))
+			i--
+			dAtA[i] = 0x10
+		}
+		if x.MarketId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.MarketId))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*EventMarketExpired)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventMarketExpired: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventMarketExpired: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+				}
+				x.MarketId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.MarketId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field EvaluationId", wireType)
+				}
+				x.EvaluationId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.EvaluationId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 3:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field SettleDeadlineHeight", wireType)
+				}
+				x.SettleDeadlineHeight = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.SettleDeadlineHeight |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 // Code generated by protoc-gen-go. DO NOT EDIT.
 // versions:
 // 	protoc-gen-go v1.27.0
@@ -4127,6 +4627,60 @@ func (x *EventRedeemed) GetPayout() string {
 	return ""
 }
 
+// EventMarketExpired is emitted when a market still open at its settle
+// deadline is made invalid (an EventMarketResolved with the INVALID status
+// precedes it).
+type EventMarketExpired struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	MarketId             uint64 `protobuf:"varint,1,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+	EvaluationId         uint64 `protobuf:"varint,2,opt,name=evaluation_id,json=evaluationId,proto3" json:"evaluation_id,omitempty"`
+	SettleDeadlineHeight int64  `protobuf:"varint,3,opt,name=settle_deadline_height,json=settleDeadlineHeight,proto3" json:"settle_deadline_height,omitempty"`
+}
+
+func (x *EventMarketExpired) Reset() {
+	*x = EventMarketExpired{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_market_v1_events_proto_msgTypes[5]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *EventMarketExpired) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventMarketExpired) ProtoMessage() {}
+
+// Deprecated: Use EventMarketExpired.ProtoReflect.Descriptor instead.
+func (*EventMarketExpired) Descriptor() ([]byte, []int) {
+	return file_delphi_market_v1_events_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *EventMarketExpired) GetMarketId() uint64 {
+	if x != nil {
+		return x.MarketId
+	}
+	return 0
+}
+
+func (x *EventMarketExpired) GetEvaluationId() uint64 {
+	if x != nil {
+		return x.EvaluationId
+	}
+	return 0
+}
+
+func (x *EventMarketExpired) GetSettleDeadlineHeight() int64 {
+	if x != nil {
+		return x.SettleDeadlineHeight
+	}
+	return 0
+}
+
 var File_delphi_market_v1_events_proto protoreflect.FileDescriptor
 
 var file_delphi_market_v1_events_proto_rawDesc = []byte{
@@ -4220,20 +4774,29 @@ var file_delphi_market_v1_events_proto_rawDesc = []byte{
 	0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73,
 	0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74, 0xd2,
 	0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0,
-	0x2a, 0x01, 0x52, 0x06, 0x70, 0x61, 0x79, 0x6f, 0x75, 0x74, 0x42, 0xc5, 0x01, 0x0a, 0x14, 0x63,
-	0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74,
-	0x2e, 0x76, 0x31, 0x42, 0x0b, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f,
-	0x50, 0x01, 0x5a, 0x3e, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x64,
-	0x65, 0x6c, 0x70, 0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64, 0x65,
-	0x6c, 0x70, 0x68, 0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f,
-	0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x2f, 0x76, 0x31, 0x3b, 0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74,
-	0x76, 0x31, 0xa2, 0x02, 0x03, 0x44, 0x4d, 0x58, 0xaa, 0x02, 0x10, 0x44, 0x65, 0x6c, 0x70, 0x68,
-	0x69, 0x2e, 0x4d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x10, 0x44, 0x65,
-	0x6c, 0x70, 0x68, 0x69, 0x5c, 0x4d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x5c, 0x56, 0x31, 0xe2, 0x02,
-	0x1c, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x4d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x5c, 0x56,
-	0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x12,
-	0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x4d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x3a, 0x3a,
-	0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x2a, 0x01, 0x52, 0x06, 0x70, 0x61, 0x79, 0x6f, 0x75, 0x74, 0x22, 0x8c, 0x01, 0x0a, 0x12, 0x45,
+	0x76, 0x65, 0x6e, 0x74, 0x4d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x45, 0x78, 0x70, 0x69, 0x72, 0x65,
+	0x64, 0x12, 0x1b, 0x0a, 0x09, 0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x5f, 0x69, 0x64, 0x18, 0x01,
+	0x20, 0x01, 0x28, 0x04, 0x52, 0x08, 0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x49, 0x64, 0x12, 0x23,
+	0x0a, 0x0d, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x69, 0x64, 0x18,
+	0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x65, 0x76, 0x61, 0x6c, 0x75, 0x61, 0x74, 0x69, 0x6f,
+	0x6e, 0x49, 0x64, 0x12, 0x34, 0x0a, 0x16, 0x73, 0x65, 0x74, 0x74, 0x6c, 0x65, 0x5f, 0x64, 0x65,
+	0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x03, 0x20,
+	0x01, 0x28, 0x03, 0x52, 0x14, 0x73, 0x65, 0x74, 0x74, 0x6c, 0x65, 0x44, 0x65, 0x61, 0x64, 0x6c,
+	0x69, 0x6e, 0x65, 0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x42, 0xc5, 0x01, 0x0a, 0x14, 0x63, 0x6f,
+	0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x2e,
+	0x76, 0x31, 0x42, 0x0b, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50,
+	0x01, 0x5a, 0x3e, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x64, 0x65,
+	0x6c, 0x70, 0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64, 0x65, 0x6c,
+	0x70, 0x68, 0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x6d,
+	0x61, 0x72, 0x6b, 0x65, 0x74, 0x2f, 0x76, 0x31, 0x3b, 0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x76,
+	0x31, 0xa2, 0x02, 0x03, 0x44, 0x4d, 0x58, 0xaa, 0x02, 0x10, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69,
+	0x2e, 0x4d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x10, 0x44, 0x65, 0x6c,
+	0x70, 0x68, 0x69, 0x5c, 0x4d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x1c,
+	0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x4d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x5c, 0x56, 0x31,
+	0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x12, 0x44,
+	0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x4d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x3a, 0x3a, 0x56,
+	0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -4248,20 +4811,21 @@ func file_delphi_market_v1_events_proto_rawDescGZIP() []byte {
 	return file_delphi_market_v1_events_proto_rawDescData
 }
 
-var file_delphi_market_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_delphi_market_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_delphi_market_v1_events_proto_goTypes = []interface{}{
 	(*EventMarketCreated)(nil),   // 0: delphi.market.v1.EventMarketCreated
 	(*EventTrade)(nil),           // 1: delphi.market.v1.EventTrade
 	(*EventMarketResolved)(nil),  // 2: delphi.market.v1.EventMarketResolved
 	(*EventMarketCancelled)(nil), // 3: delphi.market.v1.EventMarketCancelled
 	(*EventRedeemed)(nil),        // 4: delphi.market.v1.EventRedeemed
-	(Side)(0),                    // 5: delphi.market.v1.Side
-	(MarketStatus)(0),            // 6: delphi.market.v1.MarketStatus
+	(*EventMarketExpired)(nil),   // 5: delphi.market.v1.EventMarketExpired
+	(Side)(0),                    // 6: delphi.market.v1.Side
+	(MarketStatus)(0),            // 7: delphi.market.v1.MarketStatus
 }
 var file_delphi_market_v1_events_proto_depIdxs = []int32{
-	5, // 0: delphi.market.v1.EventTrade.side:type_name -> delphi.market.v1.Side
-	6, // 1: delphi.market.v1.EventMarketResolved.status:type_name -> delphi.market.v1.MarketStatus
-	6, // 2: delphi.market.v1.EventMarketCancelled.status:type_name -> delphi.market.v1.MarketStatus
+	6, // 0: delphi.market.v1.EventTrade.side:type_name -> delphi.market.v1.Side
+	7, // 1: delphi.market.v1.EventMarketResolved.status:type_name -> delphi.market.v1.MarketStatus
+	7, // 2: delphi.market.v1.EventMarketCancelled.status:type_name -> delphi.market.v1.MarketStatus
 	3, // [3:3] is the sub-list for method output_type
 	3, // [3:3] is the sub-list for method input_type
 	3, // [3:3] is the sub-list for extension type_name
@@ -4336,6 +4900,18 @@ func file_delphi_market_v1_events_proto_init() {
 				return nil
 			}
 		}
+		file_delphi_market_v1_events_proto_msgTypes[5].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*EventMarketExpired); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -4343,7 +4919,7 @@ func file_delphi_market_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_delphi_market_v1_events_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   5,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

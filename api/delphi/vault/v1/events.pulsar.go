@@ -1793,12 +1793,59 @@ func (x *fastReflection_EventWithdrawn) ProtoMethods() *protoiface.Methods {
 	}
 }
 
+var _ protoreflect.List = (*_EventWithdrawalQueued_5_list)(nil)
+
+type _EventWithdrawalQueued_5_list struct {
+	list *[]uint64
+}
+
+func (x *_EventWithdrawalQueued_5_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_EventWithdrawalQueued_5_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfUint64((*x.list)[i])
+}
+
+func (x *_EventWithdrawalQueued_5_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Uint()
+	concreteValue := valueUnwrapped
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_EventWithdrawalQueued_5_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Uint()
+	concreteValue := valueUnwrapped
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_EventWithdrawalQueued_5_list) AppendMutable() protoreflect.Value {
+	panic(fmt.Errorf("AppendMutable can not be called on message EventWithdrawalQueued at list field WaitsFor as it is not of Message kind"))
+}
+
+func (x *_EventWithdrawalQueued_5_list) Truncate(n int) {
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_EventWithdrawalQueued_5_list) NewElement() protoreflect.Value {
+	v := uint64(0)
+	return protoreflect.ValueOfUint64(v)
+}
+
+func (x *_EventWithdrawalQueued_5_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
 	md_EventWithdrawalQueued               protoreflect.MessageDescriptor
 	fd_EventWithdrawalQueued_withdrawal_id protoreflect.FieldDescriptor
 	fd_EventWithdrawalQueued_vault_id      protoreflect.FieldDescriptor
 	fd_EventWithdrawalQueued_depositor     protoreflect.FieldDescriptor
 	fd_EventWithdrawalQueued_shares        protoreflect.FieldDescriptor
+	fd_EventWithdrawalQueued_waits_for     protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -1808,6 +1855,7 @@ func init() {
 	fd_EventWithdrawalQueued_vault_id = md_EventWithdrawalQueued.Fields().ByName("vault_id")
 	fd_EventWithdrawalQueued_depositor = md_EventWithdrawalQueued.Fields().ByName("depositor")
 	fd_EventWithdrawalQueued_shares = md_EventWithdrawalQueued.Fields().ByName("shares")
+	fd_EventWithdrawalQueued_waits_for = md_EventWithdrawalQueued.Fields().ByName("waits_for")
 }
 
 var _ protoreflect.Message = (*fastReflection_EventWithdrawalQueued)(nil)
@@ -1899,6 +1947,12 @@ func (x *fastReflection_EventWithdrawalQueued) Range(f func(protoreflect.FieldDe
 			return
 		}
 	}
+	if len(x.WaitsFor) != 0 {
+		value := protoreflect.ValueOfList(&_EventWithdrawalQueued_5_list{list: &x.WaitsFor})
+		if !f(fd_EventWithdrawalQueued_waits_for, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -1922,6 +1976,8 @@ func (x *fastReflection_EventWithdrawalQueued) Has(fd protoreflect.FieldDescript
 		return x.Depositor != ""
 	case "delphi.vault.v1.EventWithdrawalQueued.shares":
 		return x.Shares != ""
+	case "delphi.vault.v1.EventWithdrawalQueued.waits_for":
+		return len(x.WaitsFor) != 0
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.EventWithdrawalQueued"))
@@ -1946,6 +2002,8 @@ func (x *fastReflection_EventWithdrawalQueued) Clear(fd protoreflect.FieldDescri
 		x.Depositor = ""
 	case "delphi.vault.v1.EventWithdrawalQueued.shares":
 		x.Shares = ""
+	case "delphi.vault.v1.EventWithdrawalQueued.waits_for":
+		x.WaitsFor = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.EventWithdrawalQueued"))
@@ -1974,6 +2032,12 @@ func (x *fastReflection_EventWithdrawalQueued) Get(descriptor protoreflect.Field
 	case "delphi.vault.v1.EventWithdrawalQueued.shares":
 		value := x.Shares
 		return protoreflect.ValueOfString(value)
+	case "delphi.vault.v1.EventWithdrawalQueued.waits_for":
+		if len(x.WaitsFor) == 0 {
+			return protoreflect.ValueOfList(&_EventWithdrawalQueued_5_list{})
+		}
+		listValue := &_EventWithdrawalQueued_5_list{list: &x.WaitsFor}
+		return protoreflect.ValueOfList(listValue)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.EventWithdrawalQueued"))
@@ -2002,6 +2066,10 @@ func (x *fastReflection_EventWithdrawalQueued) Set(fd protoreflect.FieldDescript
 		x.Depositor = value.Interface().(string)
 	case "delphi.vault.v1.EventWithdrawalQueued.shares":
 		x.Shares = value.Interface().(string)
+	case "delphi.vault.v1.EventWithdrawalQueued.waits_for":
+		lv := value.List()
+		clv := lv.(*_EventWithdrawalQueued_5_list)
+		x.WaitsFor = *clv.list
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.EventWithdrawalQueued"))
@@ -2022,6 +2090,12 @@ func (x *fastReflection_EventWithdrawalQueued) Set(fd protoreflect.FieldDescript
 // Mutable is a mutating operation and unsafe for concurrent use.
 func (x *fastReflection_EventWithdrawalQueued) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
 	switch fd.FullName() {
+	case "delphi.vault.v1.EventWithdrawalQueued.waits_for":
+		if x.WaitsFor == nil {
+			x.WaitsFor = []uint64{}
+		}
+		value := &_EventWithdrawalQueued_5_list{list: &x.WaitsFor}
+		return protoreflect.ValueOfList(value)
 	case "delphi.vault.v1.EventWithdrawalQueued.withdrawal_id":
 		panic(fmt.Errorf("field withdrawal_id of message delphi.vault.v1.EventWithdrawalQueued is not mutable"))
 	case "delphi.vault.v1.EventWithdrawalQueued.vault_id":
@@ -2051,6 +2125,9 @@ func (x *fastReflection_EventWithdrawalQueued) NewField(fd protoreflect.FieldDes
 		return protoreflect.ValueOfString("")
 	case "delphi.vault.v1.EventWithdrawalQueued.shares":
 		return protoreflect.ValueOfString("")
+	case "delphi.vault.v1.EventWithdrawalQueued.waits_for":
+		list := []uint64{}
+		return protoreflect.ValueOfList(&_EventWithdrawalQueued_5_list{list: &list})
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.EventWithdrawalQueued"))
@@ -2134,6 +2211,13 @@ func (x *fastReflection_EventWithdrawalQueued) ProtoMethods() *protoiface.Method
 		if l > 0 {
 			n += 1 + l + runtime.Sov(uint64(l))
 		}
+		if len(x.WaitsFor) > 0 {
+			l = 0
+			for _, e := range x.WaitsFor {
+				l += runtime.Sov(uint64(e))
+			}
+			n += 1 + runtime.Sov(uint64(l)) + l
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -2162,6 +2246,26 @@ func (x *fastReflection_EventWithdrawalQueued) ProtoMethods() *protoiface.Method
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.WaitsFor) > 0 {
+			var pksize2 int
+			for _, num := range x.WaitsFor {
+				pksize2 += runtime.Sov(uint64(num))
+			}
+			i -= pksize2
+			j1 := i
+			for _, num := range x.WaitsFor {
+				for num >= 1<<7 {
+					dAtA[j1] = uint8(uint64(num)&0x7f | 0x80)
+					num >>= 7
+					j1++
+				}
+				dAtA[j1] = uint8(num)
+				j1++
+			}
+			i = runtime.EncodeVarint(dAtA, i, uint64(pksize2))
+			i--
+			dAtA[i] = 0x2a
 		}
 		if len(x.Shares) > 0 {
 			i -= len(x.Shares)
@@ -2338,6 +2442,82 @@ func (x *fastReflection_EventWithdrawalQueued) ProtoMethods() *protoiface.Method
 				}
 				x.Shares = string(dAtA[iNdEx:postIndex])
 				iNdEx = postIndex
+			case 5:
+				if wireType == 0 {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+						}
+						if iNdEx >= l {
+							return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					x.WaitsFor = append(x.WaitsFor, v)
+				} else if wireType == 2 {
+					var packedLen int
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+						}
+						if iNdEx >= l {
+							return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						packedLen |= int(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					if packedLen < 0 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+					}
+					postIndex := iNdEx + packedLen
+					if postIndex < 0 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+					}
+					if postIndex > l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					var elementCount int
+					var count int
+					for _, integer := range dAtA[iNdEx:postIndex] {
+						if integer < 128 {
+							count++
+						}
+					}
+					elementCount = count
+					if elementCount != 0 && len(x.WaitsFor) == 0 {
+						x.WaitsFor = make([]uint64, 0, elementCount)
+					}
+					for iNdEx < postIndex {
+						var v uint64
+						for shift := uint(0); ; shift += 7 {
+							if shift >= 64 {
+								return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+							}
+							if iNdEx >= l {
+								return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+							}
+							b := dAtA[iNdEx]
+							iNdEx++
+							v |= uint64(b&0x7F) << shift
+							if b < 0x80 {
+								break
+							}
+						}
+						x.WaitsFor = append(x.WaitsFor, v)
+					}
+				} else {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field WaitsFor", wireType)
+				}
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -3459,6 +3639,474 @@ func (x *fastReflection_EventMarketReturned) ProtoMethods() *protoiface.Methods 
 	}
 }
 
+var (
+	md_EventVaultRulesUpdated          protoreflect.MessageDescriptor
+	fd_EventVaultRulesUpdated_vault_id protoreflect.FieldDescriptor
+	fd_EventVaultRulesUpdated_manager  protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_delphi_vault_v1_events_proto_init()
+	md_EventVaultRulesUpdated = File_delphi_vault_v1_events_proto.Messages().ByName("EventVaultRulesUpdated")
+	fd_EventVaultRulesUpdated_vault_id = md_EventVaultRulesUpdated.Fields().ByName("vault_id")
+	fd_EventVaultRulesUpdated_manager = md_EventVaultRulesUpdated.Fields().ByName("manager")
+}
+
+var _ protoreflect.Message = (*fastReflection_EventVaultRulesUpdated)(nil)
+
+type fastReflection_EventVaultRulesUpdated EventVaultRulesUpdated
+
+func (x *EventVaultRulesUpdated) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_EventVaultRulesUpdated)(x)
+}
+
+func (x *EventVaultRulesUpdated) slowProtoReflect() protoreflect.Message {
+	mi := &file_delphi_vault_v1_events_proto_msgTypes[6]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_EventVaultRulesUpdated_messageType fastReflection_EventVaultRulesUpdated_messageType
+var _ protoreflect.MessageType = fastReflection_EventVaultRulesUpdated_messageType{}
+
+type fastReflection_EventVaultRulesUpdated_messageType struct{}
+
+func (x fastReflection_EventVaultRulesUpdated_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_EventVaultRulesUpdated)(nil)
+}
+func (x fastReflection_EventVaultRulesUpdated_messageType) New() protoreflect.Message {
+	return new(fastReflection_EventVaultRulesUpdated)
+}
+func (x fastReflection_EventVaultRulesUpdated_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventVaultRulesUpdated
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_EventVaultRulesUpdated) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventVaultRulesUpdated
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_EventVaultRulesUpdated) Type() protoreflect.MessageType {
+	return _fastReflection_EventVaultRulesUpdated_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_EventVaultRulesUpdated) New() protoreflect.Message {
+	return new(fastReflection_EventVaultRulesUpdated)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_EventVaultRulesUpdated) Interface() protoreflect.ProtoMessage {
+	return (*EventVaultRulesUpdated)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_EventVaultRulesUpdated) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.VaultId != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.VaultId)
+		if !f(fd_EventVaultRulesUpdated_vault_id, value) {
+			return
+		}
+	}
+	if x.Manager != "" {
+		value := protoreflect.ValueOfString(x.Manager)
+		if !f(fd_EventVaultRulesUpdated_manager, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_EventVaultRulesUpdated) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "delphi.vault.v1.EventVaultRulesUpdated.vault_id":
+		return x.VaultId != uint64(0)
+	case "delphi.vault.v1.EventVaultRulesUpdated.manager":
+		return x.Manager != ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.EventVaultRulesUpdated"))
+		}
+		panic(fmt.Errorf("message delphi.vault.v1.EventVaultRulesUpdated does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventVaultRulesUpdated) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "delphi.vault.v1.EventVaultRulesUpdated.vault_id":
+		x.VaultId = uint64(0)
+	case "delphi.vault.v1.EventVaultRulesUpdated.manager":
+		x.Manager = ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.EventVaultRulesUpdated"))
+		}
+		panic(fmt.Errorf("message delphi.vault.v1.EventVaultRulesUpdated does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_EventVaultRulesUpdated) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "delphi.vault.v1.EventVaultRulesUpdated.vault_id":
+		value := x.VaultId
+		return protoreflect.ValueOfUint64(value)
+	case "delphi.vault.v1.EventVaultRulesUpdated.manager":
+		value := x.Manager
+		return protoreflect.ValueOfString(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.EventVaultRulesUpdated"))
+		}
+		panic(fmt.Errorf("message delphi.vault.v1.EventVaultRulesUpdated does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventVaultRulesUpdated) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "delphi.vault.v1.EventVaultRulesUpdated.vault_id":
+		x.VaultId = value.Uint()
+	case "delphi.vault.v1.EventVaultRulesUpdated.manager":
+		x.Manager = value.Interface().(string)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.EventVaultRulesUpdated"))
+		}
+		panic(fmt.Errorf("message delphi.vault.v1.EventVaultRulesUpdated does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventVaultRulesUpdated) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.vault.v1.EventVaultRulesUpdated.vault_id":
+		panic(fmt.Errorf("field vault_id of message delphi.vault.v1.EventVaultRulesUpdated is not mutable"))
+	case "delphi.vault.v1.EventVaultRulesUpdated.manager":
+		panic(fmt.Errorf("field manager of message delphi.vault.v1.EventVaultRulesUpdated is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.EventVaultRulesUpdated"))
+		}
+		panic(fmt.Errorf("message delphi.vault.v1.EventVaultRulesUpdated does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_EventVaultRulesUpdated) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "delphi.vault.v1.EventVaultRulesUpdated.vault_id":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.vault.v1.EventVaultRulesUpdated.manager":
+		return protoreflect.ValueOfString("")
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.EventVaultRulesUpdated"))
+		}
+		panic(fmt.Errorf("message delphi.vault.v1.EventVaultRulesUpdated does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_EventVaultRulesUpdated) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in delphi.vault.v1.EventVaultRulesUpdated", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_EventVaultRulesUpdated) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventVaultRulesUpdated) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_EventVaultRulesUpdated) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_EventVaultRulesUpdated) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*EventVaultRulesUpdated)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.VaultId != 0 {
+			n += 1 + runtime.Sov(uint64(x.VaultId))
+		}
+		l = len(x.Manager)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*EventVaultRulesUpdated)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Manager) > 0 {
+			i -= len(x.Manager)
+			copy(dAtA[i:], x.Manager)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Manager)))
+			i--
+			dAtA[i] = 0x12
+		}
+		if x.VaultId != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.VaultId))
+			i--
+			dAtA[i] = 0x8
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*EventVaultRulesUpdated)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventVaultRulesUpdated: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventVaultRulesUpdated: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field VaultId", wireType)
+				}
+				x.VaultId = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.VaultId |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Manager", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Manager = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 // Code generated by protoc-gen-go. DO NOT EDIT.
 // versions:
 // 	protoc-gen-go v1.27.0
@@ -3662,6 +4310,8 @@ type EventWithdrawalQueued struct {
 	VaultId      uint64 `protobuf:"varint,2,opt,name=vault_id,json=vaultId,proto3" json:"vault_id,omitempty"`
 	Depositor    string `protobuf:"bytes,3,opt,name=depositor,proto3" json:"depositor,omitempty"`
 	Shares       string `protobuf:"bytes,4,opt,name=shares,proto3" json:"shares,omitempty"`
+	// waits_for: the exposed markets it waits to settle.
+	WaitsFor []uint64 `protobuf:"varint,5,rep,packed,name=waits_for,json=waitsFor,proto3" json:"waits_for,omitempty"`
 }
 
 func (x *EventWithdrawalQueued) Reset() {
@@ -3710,6 +4360,13 @@ func (x *EventWithdrawalQueued) GetShares() string {
 		return x.Shares
 	}
 	return ""
+}
+
+func (x *EventWithdrawalQueued) GetWaitsFor() []uint64 {
+	if x != nil {
+		return x.WaitsFor
+	}
+	return nil
 }
 
 // EventMarketFunded is emitted when a vault funds a market's subsidy.
@@ -3824,6 +4481,51 @@ func (x *EventMarketReturned) GetSettled() bool {
 	return false
 }
 
+// EventVaultRulesUpdated is emitted when a vault's manager changes its
+// funding rules.
+type EventVaultRulesUpdated struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	VaultId uint64 `protobuf:"varint,1,opt,name=vault_id,json=vaultId,proto3" json:"vault_id,omitempty"`
+	Manager string `protobuf:"bytes,2,opt,name=manager,proto3" json:"manager,omitempty"`
+}
+
+func (x *EventVaultRulesUpdated) Reset() {
+	*x = EventVaultRulesUpdated{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_delphi_vault_v1_events_proto_msgTypes[6]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *EventVaultRulesUpdated) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventVaultRulesUpdated) ProtoMessage() {}
+
+// Deprecated: Use EventVaultRulesUpdated.ProtoReflect.Descriptor instead.
+func (*EventVaultRulesUpdated) Descriptor() ([]byte, []int) {
+	return file_delphi_vault_v1_events_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *EventVaultRulesUpdated) GetVaultId() uint64 {
+	if x != nil {
+		return x.VaultId
+	}
+	return 0
+}
+
+func (x *EventVaultRulesUpdated) GetManager() string {
+	if x != nil {
+		return x.Manager
+	}
+	return ""
+}
+
 var File_delphi_vault_v1_events_proto protoreflect.FileDescriptor
 
 var file_delphi_vault_v1_events_proto_rawDesc = []byte{
@@ -3870,7 +4572,7 @@ var file_delphi_vault_v1_events_proto_rawDesc = []byte{
 	0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e,
 	0x74, 0x12, 0x1d, 0x0a, 0x0a, 0x66, 0x72, 0x6f, 0x6d, 0x5f, 0x71, 0x75, 0x65, 0x75, 0x65, 0x18,
 	0x05, 0x20, 0x01, 0x28, 0x08, 0x52, 0x09, 0x66, 0x72, 0x6f, 0x6d, 0x51, 0x75, 0x65, 0x75, 0x65,
-	0x22, 0xbf, 0x01, 0x0a, 0x15, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72,
+	0x22, 0xdc, 0x01, 0x0a, 0x15, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72,
 	0x61, 0x77, 0x61, 0x6c, 0x51, 0x75, 0x65, 0x75, 0x65, 0x64, 0x12, 0x23, 0x0a, 0x0d, 0x77, 0x69,
 	0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x61, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28,
 	0x04, 0x52, 0x0c, 0x77, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x61, 0x6c, 0x49, 0x64, 0x12,
@@ -3882,40 +4584,47 @@ var file_delphi_vault_v1_events_proto_rawDesc = []byte{
 	0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d,
 	0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74, 0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f,
 	0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x73, 0x68, 0x61, 0x72,
-	0x65, 0x73, 0x22, 0x97, 0x01, 0x0a, 0x11, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x4d, 0x61, 0x72, 0x6b,
-	0x65, 0x74, 0x46, 0x75, 0x6e, 0x64, 0x65, 0x64, 0x12, 0x19, 0x0a, 0x08, 0x76, 0x61, 0x75, 0x6c,
-	0x74, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x76, 0x61, 0x75, 0x6c,
-	0x74, 0x49, 0x64, 0x12, 0x1b, 0x0a, 0x09, 0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x5f, 0x69, 0x64,
-	0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x08, 0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x49, 0x64,
-	0x12, 0x4a, 0x0a, 0x07, 0x73, 0x75, 0x62, 0x73, 0x69, 0x64, 0x79, 0x18, 0x03, 0x20, 0x01, 0x28,
-	0x09, 0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f,
-	0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74,
-	0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7,
-	0xb0, 0x2a, 0x01, 0x52, 0x07, 0x73, 0x75, 0x62, 0x73, 0x69, 0x64, 0x79, 0x22, 0xb1, 0x01, 0x0a,
-	0x13, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x4d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x52, 0x65, 0x74, 0x75,
-	0x72, 0x6e, 0x65, 0x64, 0x12, 0x19, 0x0a, 0x08, 0x76, 0x61, 0x75, 0x6c, 0x74, 0x5f, 0x69, 0x64,
-	0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x76, 0x61, 0x75, 0x6c, 0x74, 0x49, 0x64, 0x12,
-	0x1b, 0x0a, 0x09, 0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x5f, 0x69, 0x64, 0x18, 0x02, 0x20, 0x01,
-	0x28, 0x04, 0x52, 0x08, 0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x49, 0x64, 0x12, 0x48, 0x0a, 0x06,
-	0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x42, 0x30, 0xc8, 0xde,
-	0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e,
-	0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74, 0xd2, 0xb4, 0x2d, 0x0a, 0x63,
-	0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06,
-	0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x12, 0x18, 0x0a, 0x07, 0x73, 0x65, 0x74, 0x74, 0x6c, 0x65,
-	0x64, 0x18, 0x04, 0x20, 0x01, 0x28, 0x08, 0x52, 0x07, 0x73, 0x65, 0x74, 0x74, 0x6c, 0x65, 0x64,
-	0x42, 0xbe, 0x01, 0x0a, 0x13, 0x63, 0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e,
-	0x76, 0x61, 0x75, 0x6c, 0x74, 0x2e, 0x76, 0x31, 0x42, 0x0b, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x73,
-	0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x3c, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e,
-	0x63, 0x6f, 0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f,
-	0x72, 0x6b, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64, 0x65,
-	0x6c, 0x70, 0x68, 0x69, 0x2f, 0x76, 0x61, 0x75, 0x6c, 0x74, 0x2f, 0x76, 0x31, 0x3b, 0x76, 0x61,
-	0x75, 0x6c, 0x74, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x44, 0x56, 0x58, 0xaa, 0x02, 0x0f, 0x44, 0x65,
-	0x6c, 0x70, 0x68, 0x69, 0x2e, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x0f,
-	0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x5c, 0x56, 0x31, 0xe2,
-	0x02, 0x1b, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x5c, 0x56,
-	0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x11,
-	0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x3a, 0x3a, 0x56,
-	0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x65, 0x73, 0x12, 0x1b, 0x0a, 0x09, 0x77, 0x61, 0x69, 0x74, 0x73, 0x5f, 0x66, 0x6f, 0x72, 0x18,
+	0x05, 0x20, 0x03, 0x28, 0x04, 0x52, 0x08, 0x77, 0x61, 0x69, 0x74, 0x73, 0x46, 0x6f, 0x72, 0x22,
+	0x97, 0x01, 0x0a, 0x11, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x4d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x46,
+	0x75, 0x6e, 0x64, 0x65, 0x64, 0x12, 0x19, 0x0a, 0x08, 0x76, 0x61, 0x75, 0x6c, 0x74, 0x5f, 0x69,
+	0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x76, 0x61, 0x75, 0x6c, 0x74, 0x49, 0x64,
+	0x12, 0x1b, 0x0a, 0x09, 0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x5f, 0x69, 0x64, 0x18, 0x02, 0x20,
+	0x01, 0x28, 0x04, 0x52, 0x08, 0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x49, 0x64, 0x12, 0x4a, 0x0a,
+	0x07, 0x73, 0x75, 0x62, 0x73, 0x69, 0x64, 0x79, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x42, 0x30,
+	0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64,
+	0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74, 0xd2, 0xb4, 0x2d,
+	0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01,
+	0x52, 0x07, 0x73, 0x75, 0x62, 0x73, 0x69, 0x64, 0x79, 0x22, 0xb1, 0x01, 0x0a, 0x13, 0x45, 0x76,
+	0x65, 0x6e, 0x74, 0x4d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x52, 0x65, 0x74, 0x75, 0x72, 0x6e, 0x65,
+	0x64, 0x12, 0x19, 0x0a, 0x08, 0x76, 0x61, 0x75, 0x6c, 0x74, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20,
+	0x01, 0x28, 0x04, 0x52, 0x07, 0x76, 0x61, 0x75, 0x6c, 0x74, 0x49, 0x64, 0x12, 0x1b, 0x0a, 0x09,
+	0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x5f, 0x69, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52,
+	0x08, 0x6d, 0x61, 0x72, 0x6b, 0x65, 0x74, 0x49, 0x64, 0x12, 0x48, 0x0a, 0x06, 0x61, 0x6d, 0x6f,
+	0x75, 0x6e, 0x74, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00, 0xda,
+	0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f,
+	0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74, 0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d,
+	0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x61, 0x6d, 0x6f,
+	0x75, 0x6e, 0x74, 0x12, 0x18, 0x0a, 0x07, 0x73, 0x65, 0x74, 0x74, 0x6c, 0x65, 0x64, 0x18, 0x04,
+	0x20, 0x01, 0x28, 0x08, 0x52, 0x07, 0x73, 0x65, 0x74, 0x74, 0x6c, 0x65, 0x64, 0x22, 0x4d, 0x0a,
+	0x16, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x52, 0x75, 0x6c, 0x65, 0x73,
+	0x55, 0x70, 0x64, 0x61, 0x74, 0x65, 0x64, 0x12, 0x19, 0x0a, 0x08, 0x76, 0x61, 0x75, 0x6c, 0x74,
+	0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x76, 0x61, 0x75, 0x6c, 0x74,
+	0x49, 0x64, 0x12, 0x18, 0x0a, 0x07, 0x6d, 0x61, 0x6e, 0x61, 0x67, 0x65, 0x72, 0x18, 0x02, 0x20,
+	0x01, 0x28, 0x09, 0x52, 0x07, 0x6d, 0x61, 0x6e, 0x61, 0x67, 0x65, 0x72, 0x42, 0xbe, 0x01, 0x0a,
+	0x13, 0x63, 0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x76, 0x61, 0x75, 0x6c,
+	0x74, 0x2e, 0x76, 0x31, 0x42, 0x0b, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x73, 0x50, 0x72, 0x6f, 0x74,
+	0x6f, 0x50, 0x01, 0x5a, 0x3c, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f,
+	0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64,
+	0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69,
+	0x2f, 0x76, 0x61, 0x75, 0x6c, 0x74, 0x2f, 0x76, 0x31, 0x3b, 0x76, 0x61, 0x75, 0x6c, 0x74, 0x76,
+	0x31, 0xa2, 0x02, 0x03, 0x44, 0x56, 0x58, 0xaa, 0x02, 0x0f, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69,
+	0x2e, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x0f, 0x44, 0x65, 0x6c, 0x70,
+	0x68, 0x69, 0x5c, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x1b, 0x44, 0x65,
+	0x6c, 0x70, 0x68, 0x69, 0x5c, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50,
+	0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x11, 0x44, 0x65, 0x6c, 0x70,
+	0x68, 0x69, 0x3a, 0x3a, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70,
+	0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -3930,14 +4639,15 @@ func file_delphi_vault_v1_events_proto_rawDescGZIP() []byte {
 	return file_delphi_vault_v1_events_proto_rawDescData
 }
 
-var file_delphi_vault_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_delphi_vault_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_delphi_vault_v1_events_proto_goTypes = []interface{}{
-	(*EventVaultCreated)(nil),     // 0: delphi.vault.v1.EventVaultCreated
-	(*EventDeposited)(nil),        // 1: delphi.vault.v1.EventDeposited
-	(*EventWithdrawn)(nil),        // 2: delphi.vault.v1.EventWithdrawn
-	(*EventWithdrawalQueued)(nil), // 3: delphi.vault.v1.EventWithdrawalQueued
-	(*EventMarketFunded)(nil),     // 4: delphi.vault.v1.EventMarketFunded
-	(*EventMarketReturned)(nil),   // 5: delphi.vault.v1.EventMarketReturned
+	(*EventVaultCreated)(nil),      // 0: delphi.vault.v1.EventVaultCreated
+	(*EventDeposited)(nil),         // 1: delphi.vault.v1.EventDeposited
+	(*EventWithdrawn)(nil),         // 2: delphi.vault.v1.EventWithdrawn
+	(*EventWithdrawalQueued)(nil),  // 3: delphi.vault.v1.EventWithdrawalQueued
+	(*EventMarketFunded)(nil),      // 4: delphi.vault.v1.EventMarketFunded
+	(*EventMarketReturned)(nil),    // 5: delphi.vault.v1.EventMarketReturned
+	(*EventVaultRulesUpdated)(nil), // 6: delphi.vault.v1.EventVaultRulesUpdated
 }
 var file_delphi_vault_v1_events_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for method output_type
@@ -4025,6 +4735,18 @@ func file_delphi_vault_v1_events_proto_init() {
 				return nil
 			}
 		}
+		file_delphi_vault_v1_events_proto_msgTypes[6].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*EventVaultRulesUpdated); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -4032,7 +4754,7 @@ func file_delphi_vault_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_delphi_vault_v1_events_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

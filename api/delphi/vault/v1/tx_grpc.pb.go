@@ -19,12 +19,13 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Msg_CreateVault_FullMethodName  = "/delphi.vault.v1.Msg/CreateVault"
-	Msg_Deposit_FullMethodName      = "/delphi.vault.v1.Msg/Deposit"
-	Msg_Withdraw_FullMethodName     = "/delphi.vault.v1.Msg/Withdraw"
-	Msg_BuyBasket_FullMethodName    = "/delphi.vault.v1.Msg/BuyBasket"
-	Msg_SellBasket_FullMethodName   = "/delphi.vault.v1.Msg/SellBasket"
-	Msg_UpdateParams_FullMethodName = "/delphi.vault.v1.Msg/UpdateParams"
+	Msg_CreateVault_FullMethodName      = "/delphi.vault.v1.Msg/CreateVault"
+	Msg_Deposit_FullMethodName          = "/delphi.vault.v1.Msg/Deposit"
+	Msg_Withdraw_FullMethodName         = "/delphi.vault.v1.Msg/Withdraw"
+	Msg_BuyBasket_FullMethodName        = "/delphi.vault.v1.Msg/BuyBasket"
+	Msg_SellBasket_FullMethodName       = "/delphi.vault.v1.Msg/SellBasket"
+	Msg_UpdateParams_FullMethodName     = "/delphi.vault.v1.Msg/UpdateParams"
+	Msg_UpdateVaultRules_FullMethodName = "/delphi.vault.v1.Msg/UpdateVaultRules"
 )
 
 // MsgClient is the client API for Msg service.
@@ -46,6 +47,9 @@ type MsgClient interface {
 	SellBasket(ctx context.Context, in *MsgSellBasket, opts ...grpc.CallOption) (*MsgSellBasketResponse, error)
 	// UpdateParams sets the module params; only the authority may.
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
+	// UpdateVaultRules lets a vault's manager change its funding rules; the
+	// markets it already funds keep their terms.
+	UpdateVaultRules(ctx context.Context, in *MsgUpdateVaultRules, opts ...grpc.CallOption) (*MsgUpdateVaultRulesResponse, error)
 }
 
 type msgClient struct {
@@ -116,6 +120,16 @@ func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts 
 	return out, nil
 }
 
+func (c *msgClient) UpdateVaultRules(ctx context.Context, in *MsgUpdateVaultRules, opts ...grpc.CallOption) (*MsgUpdateVaultRulesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgUpdateVaultRulesResponse)
+	err := c.cc.Invoke(ctx, Msg_UpdateVaultRules_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 // All implementations must embed UnimplementedMsgServer
 // for forward compatibility.
@@ -135,6 +149,9 @@ type MsgServer interface {
 	SellBasket(context.Context, *MsgSellBasket) (*MsgSellBasketResponse, error)
 	// UpdateParams sets the module params; only the authority may.
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
+	// UpdateVaultRules lets a vault's manager change its funding rules; the
+	// markets it already funds keep their terms.
+	UpdateVaultRules(context.Context, *MsgUpdateVaultRules) (*MsgUpdateVaultRulesResponse, error)
 	mustEmbedUnimplementedMsgServer()
 }
 
@@ -162,6 +179,9 @@ func (UnimplementedMsgServer) SellBasket(context.Context, *MsgSellBasket) (*MsgS
 }
 func (UnimplementedMsgServer) UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateParams not implemented")
+}
+func (UnimplementedMsgServer) UpdateVaultRules(context.Context, *MsgUpdateVaultRules) (*MsgUpdateVaultRulesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateVaultRules not implemented")
 }
 func (UnimplementedMsgServer) mustEmbedUnimplementedMsgServer() {}
 func (UnimplementedMsgServer) testEmbeddedByValue()             {}
@@ -292,6 +312,24 @@ func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_UpdateVaultRules_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgUpdateVaultRules)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).UpdateVaultRules(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_UpdateVaultRules_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).UpdateVaultRules(ctx, req.(*MsgUpdateVaultRules))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Msg_ServiceDesc is the grpc.ServiceDesc for Msg service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -322,6 +360,10 @@ var Msg_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateParams",
 			Handler:    _Msg_UpdateParams_Handler,
+		},
+		{
+			MethodName: "UpdateVaultRules",
+			Handler:    _Msg_UpdateVaultRules_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
