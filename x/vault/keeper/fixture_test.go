@@ -17,6 +17,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/delphi-network/delphi/testutil/evalsim"
 	"github.com/delphi-network/delphi/testutil/fakebank"
 	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
@@ -44,6 +45,9 @@ type fixture struct {
 	bob       sdk.AccAddress // depositor
 	carol     sdk.AccAddress // trader
 	models    []uint64
+	// sim runs the markets' evaluations (withRounds): real draws, results
+	// and finalization through x/evaluation's consensus path.
+	sim *evalsim.Sim
 }
 
 func account(seed string) sdk.AccAddress {
