@@ -162,15 +162,24 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := c.send(ctx, "alice", &markettypes.MsgCreateMarket{Creator: alice.String(),
 		Title: sc.title, CollateralDenom: "uusdc",
 		Liquidity: sdkmath.NewInt(cfg.Liquidity * usdc), FeeBps: 100, CreatorFeeShareBps: 2_000, VaultId: vaultID,
+		// Trading stops at each round's draw and resumes a block after its
+		// results are final: rounds 10 blocks apart leave a few blocks of
+		// trading on each round's published scores.
+		ReopenBlocks: 1,
 		Spec: &markettypes.EvaluationSpec{BenchmarkId: benchID, ModelIds: ids, Rounds: cfg.Rounds, ItemsPerRound: cfg.Items,
-			BlocksBetweenRounds: 4, StartDelay: 8, DeadlineBlocks: 40}}); err != nil {
+			BlocksBetweenRounds: blocksBetweenRounds, StartDelay: 8, DeadlineBlocks: 40}}); err != nil {
 		return err
 	}
 	marketID, err := c.waitMarket(ctx)
 	if err != nil {
 		return err
 	}
-	say("Market %d open: %d outcomes, b = %d USDC; rounds of %d %s every 4 blocks", marketID, len(ids), cfg.Liquidity, cfg.Items, sc.item)
+	say("Market %d open: %d outcomes, b = %d USDC; rounds of %d %s every %d blocks, trading paused from each draw until its results are final",
+		marketID, len(ids), cfg.Liquidity, cfg.Items, sc.item, blocksBetweenRounds)
+	priceBefore, err := c.sharePrice(ctx, vaultID)
+	if err != nil {
+		return err
+	}
 
 	// Trade and watch until the market settles.
 	seenRounds, seenDisputes := 0, map[uint64]verdetypes.DisputeStatus{}
@@ -205,6 +214,9 @@ func Run(ctx context.Context, cfg Config) error {
 			break
 		}
 		for _, t := range traders {
+			if !s.trading.Open {
+				break // nobody trades while a round's items are known and its results are not
+			}
 			msg, why := t.act(s)
 			if msg == nil {
 				continue
@@ -234,6 +246,10 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := c.waitHeight(ctx, h+2); err != nil {
 		return err
 	}
+	priceAfter, err := c.sharePrice(ctx, vaultID)
+	if err != nil {
+		return err
+	}
 	say("The depositors withdraw what the vault is worth")
 	for _, who := range []string{"bob", "dave"} {
 		res, err := c.vault.Depositor(ctx, &vaulttypes.QueryDepositorRequest{VaultId: vaultID, Address: mustAddr(c, who)})
@@ -250,6 +266,8 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := c.waitHeight(ctx, h+2); err != nil {
 		return err
 	}
+	fmt.Fprintf(cfg.Out, "vault %d share price (uusdc per 10^6 shares, 1.000000 at par): %s when the market opened, %s after settlement\n",
+		vaultID, priceBefore, priceAfter)
 	return c.summary(ctx, cfg, sc, s, start, startBal, vaultID,
 		append([]*trader{{name: "alice", addr: alice, strategy: "market creator (20% of fees), vault manager"}}, traders...))
 }
@@ -382,3 +400,22 @@ func (c *chain) summary(ctx context.Context, cfg Config, sc scenario, s *snapsho
 }
 
 var _ sdk.Msg = (*markettypes.MsgRedeem)(nil)
+
+// blocksBetweenRounds spaces the demo's rounds: a round is final a few
+// blocks after its draw, and the market trades until the next one.
+const blocksBetweenRounds = 10
+
+// sharePrice is what 10^6 of the vault's shares withdraw for now, in
+// uusdc: 1.000000 at par (a first deposit of one uusdc mints 10^6 shares).
+func (c *chain) sharePrice(ctx context.Context, vaultID uint64) (string, error) {
+	res, err := c.vault.Vault(ctx, &vaulttypes.QueryVaultRequest{VaultId: vaultID})
+	if err != nil {
+		return "", err
+	}
+	p, err := sdkmath.LegacyNewDecFromStr(res.SharePrice)
+	if err != nil {
+		return "", fmt.Errorf("vault %d share price %q: %w", vaultID, res.SharePrice, err)
+	}
+	f, err := p.Float64() // display only
+	return fmt.Sprintf("%.6f", f*1e6), err
+}

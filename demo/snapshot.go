@@ -19,6 +19,7 @@ import (
 type snapshot struct {
 	height      int64
 	market      markettypes.Market
+	trading     markettypes.TradingState
 	evaluation  evaluationtypes.Evaluation
 	names       []string
 	prices      []float64
@@ -41,7 +42,7 @@ func (c *chain) snapshot(ctx context.Context, marketID uint64, names []string, t
 	if err != nil {
 		return nil, err
 	}
-	s.market = m.Market
+	s.market, s.trading = m.Market, m.Trading
 	for _, p := range m.Prices {
 		f, _ := strconv.ParseFloat(p, 64)
 		s.prices = append(s.prices, f)

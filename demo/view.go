@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	markettypes "github.com/delphi-network/delphi/x/market/types"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -50,6 +51,7 @@ func (v *view) update(s *snapshot) {
 		v.plain("round", fmt.Sprintf("height %d: %d/%d rounds final, prices %s", s.height, s.roundsFinal,
 			s.evaluation.Rounds, v.priceList(s)), s.roundsFinal)
 		v.plain("disputes", "disputes: "+disputeLine(s), 0)
+		v.plain("trading", "trading: "+tradingLine(s.trading), 0)
 		return
 	}
 	var b strings.Builder
@@ -72,7 +74,7 @@ func (v *view) update(s *snapshot) {
 		fmt.Fprintf(&b, "%-14s %6.1f%%  %s  %-24s %6d  %s\n", name, 100*s.prices[i], sparkline(v.history[i]),
 			strings.Join(rounds, " "), s.cumulative[i], idx)
 	}
-	fmt.Fprintf(&b, "\ndisputes: %s\n\n", disputeLine(s))
+	fmt.Fprintf(&b, "\ntrading: %s\ndisputes: %s\n\n", tradingLine(s.trading), disputeLine(s))
 	for _, r := range v.recent {
 		fmt.Fprintf(&b, "  %s\n", r)
 	}
@@ -131,4 +133,18 @@ func sparkline(ps []float64) string {
 		b.WriteRune(runes[k])
 	}
 	return b.String() + strings.Repeat(" ", max(0, 40-len(ps)))
+}
+
+// tradingLine says whether the market trades now and until when, or why not.
+func tradingLine(t markettypes.TradingState) string {
+	switch {
+	case t.Open && t.ClosesAt != 0:
+		return fmt.Sprintf("open until block %d (the next round's draw)", t.ClosesAt)
+	case t.Open:
+		return "open"
+	case t.ReopensAt != 0:
+		return fmt.Sprintf("paused until block %d: %s", t.ReopensAt, t.Reason)
+	default:
+		return "closed: " + t.Reason
+	}
 }

@@ -65,12 +65,15 @@ start() {
   done
   tx alice tx vault create-vault "iris makers" uusdc 50000000 --category 1 --rule manager --min-fee-bps 50
   tx bob tx vault deposit 1 40000000
-  tx alice tx market create-market "iris: logreg or mlp?" uusdc 10000000 --fee-bps 100 --vault-id 1 \
-    --spec '{"benchmark_id":1,"model_ids":[1,2],"rounds":6,"items_per_round":25,"blocks_between_rounds":20,"start_delay":6,"deadline_blocks":300}'
+  # Market 1 trades through the whole browser test: its first round is drawn
+  # 600 blocks out (a market stops trading at each draw until the round's
+  # results are final, here plus 2 blocks). Market 2 runs its rounds now.
+  tx alice tx market create-market "iris: logreg or mlp?" uusdc 10000000 --fee-bps 100 --vault-id 1 --reopen-blocks 2 \
+    --spec '{"benchmark_id":1,"model_ids":[1,2],"rounds":3,"items_per_round":25,"blocks_between_rounds":20,"start_delay":600,"deadline_blocks":300}'
   tx carol tx market buy-for 1 0 1500000 0
   # A short market that settles within a minute, where bob holds both models.
   tx alice tx market create-market "iris sprint" uusdc 5000000 --fee-bps 100 \
-    --spec '{"benchmark_id":1,"model_ids":[1,2],"rounds":2,"items_per_round":20,"blocks_between_rounds":3,"start_delay":6,"deadline_blocks":60}'
+    --spec '{"benchmark_id":1,"model_ids":[1,2],"rounds":2,"items_per_round":20,"blocks_between_rounds":3,"start_delay":12,"deadline_blocks":60}'
   tx bob tx market buy-for 2 0 1000000 0
   tx bob tx market buy-for 2 1 1000000 0
   # dave holds one USDC: enough to quote, not to trade.

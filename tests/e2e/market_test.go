@@ -33,7 +33,8 @@ import (
 func TestLocalnetMarketThroughTheCLI(t *testing.T) {
 	ln := startLocalnetWith(t, 4, "LOCALNET_FAULTY=3", "LOCALNET_FAULT_MODEL=1", "LOCALNET_FAULT_LEAF=4", "LOCALNET_BENCHMARKS=iris")
 	kr := []string{"--home", ln.home(0), "--keyring-backend", "test"}
-	tx := func(from string, args ...string) {
+	// send broadcasts a transaction and returns its result once in a block.
+	send := func(from string, args ...string) (code int, log string) {
 		t.Helper()
 		out, err := ln.cli(append(append(args, "--from", from, "--chain-id", "delphi-e2e", "--node", ln.rpc(0),
 			"--yes", "--output", "json", "--gas", "1000000"), kr...)...)
@@ -45,10 +46,20 @@ func TestLocalnetMarketThroughTheCLI(t *testing.T) {
 		}
 		require.NoError(t, json.Unmarshal([]byte(out), &res), out)
 		require.Zero(t, res.Code, res.RawLog)
+		var done struct {
+			Code   int    `json:"code"`
+			RawLog string `json:"raw_log"`
+		}
 		require.Eventually(t, func() bool {
 			out, err := ln.cli("q", "tx", res.TxHash, "--node", ln.rpc(0), "--output", "json")
-			return err == nil && strings.Contains(out, `"code":0`)
-		}, 30*time.Second, 300*time.Millisecond, "tx %s (%v) never succeeded", res.TxHash, args)
+			return err == nil && json.Unmarshal([]byte(out), &done) == nil
+		}, 30*time.Second, 300*time.Millisecond, "tx %s (%v) never made a block", res.TxHash, args)
+		return done.Code, done.RawLog
+	}
+	tx := func(from string, args ...string) {
+		t.Helper()
+		code, log := send(from, args...)
+		require.Zero(t, code, "tx %v: %s", args, log)
 	}
 	q := func(out any, args ...string) {
 		t.Helper()
@@ -91,11 +102,28 @@ func TestLocalnetMarketThroughTheCLI(t *testing.T) {
 			"--referee-step-flops", fmt.Sprint(rec.RefereeStepFLOPs))
 	}
 	tx("alice", "tx", "market", "create-market", "iris: logreg or mlp?", "uusdc", "10000000", "--fee-bps", "100",
-		"--spec", `{"benchmark_id":1,"model_ids":[1,2],"rounds":4,"items_per_round":30,"blocks_between_rounds":4,"start_delay":4,"deadline_blocks":60}`)
+		"--spec", `{"benchmark_id":1,"model_ids":[1,2],"rounds":4,"items_per_round":30,"blocks_between_rounds":4,"start_delay":12,"deadline_blocks":60}`)
 	var quote struct{ Total string }
 	q(&quote, "q", "market", "quote", "1", "buy", "1", "3000000")
 	tx("bob", "tx", "market", "buy", "1", "1", "3000000", quote.Total)
 	tx("carol", "tx", "market", "buy-for", "1", "0", "2000000", "0")
+
+	// Once the first round is drawn its items can be known: the market (no
+	// --reopen-blocks) says so and refuses trades from then on.
+	var mq struct {
+		Trading struct {
+			Open   bool   `json:"open"`
+			Reason string `json:"reason"`
+		} `json:"trading"`
+	}
+	require.Eventually(t, func() bool {
+		raw, err := ln.cli("q", "market", "market", "1", "--node", ln.rpc(0), "--output", "json")
+		return err == nil && json.Unmarshal([]byte(raw), &mq) == nil && !mq.Trading.Open
+	}, 60*time.Second, 300*time.Millisecond, "trading never closed")
+	require.Contains(t, mq.Trading.Reason, "first round is drawn")
+	code, log := send("carol", "tx", "market", "buy-for", "1", "1", "2000000", "0")
+	require.NotZero(t, code)
+	require.Contains(t, log, "trading closed")
 
 	// Validator 2 dies mid-market and comes back.
 	ln.kill(t, "node2")

@@ -79,7 +79,8 @@ export class Api {
   modelIndex = (id: string) => this.get<{ index: ModelIndex }>(`/delphi/evaluation/v1/index/${id}`).then((r) => r.index);
   disputes = () => this.get<{ disputes: Dispute[] }>("/delphi/verde/v1/disputes?pagination.limit=500").then((r) => r.disputes);
   vaults = () => this.get<{ vaults: Vault[] }>("/delphi/vault/v1/vaults?pagination.limit=200").then((r) => r.vaults);
-  vault = (id: string) => this.get<{ vault: Vault; share_price: string }>(`/delphi/vault/v1/vaults/${id}`);
+  vault = (id: string) =>
+    this.get<{ vault: Vault; share_price: string; deposit_price?: string; deposits_paused?: string }>(`/delphi/vault/v1/vaults/${id}`);
   vaultMarkets = (id: string) => this.get<{ markets: VaultMarket[] }>(`/delphi/vault/v1/vaults/${id}/markets`).then((r) => r.markets);
   depositor = (id: string, addr: string) => this.get<{ shares: string; value: string }>(`/delphi/vault/v1/vaults/${id}/depositors/${addr}`);
   balances = (addr: string) =>

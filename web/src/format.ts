@@ -107,3 +107,10 @@ const ENUM_PREFIX = /^(MARKET_STATUS|EVALUATION_STATUS|ROUND_STATUS|DISPUTE_STAT
 export function enumLabel(v: string): string {
   return v.replace(ENUM_PREFIX, "").toLowerCase().replace(/_/g, " ");
 }
+
+// closesNote says when an open market stops trading: at the next round's
+// draw (its items become knowable) or its creator's trading end.
+export function closesNote(t: { closes_at?: string }): string {
+  if (!t.closes_at || t.closes_at === "0") return "";
+  return `Trading closes at block ${t.closes_at}, when the next evaluation round is drawn (or at the creator's trading end), and stays closed until that round's results are final.`;
+}

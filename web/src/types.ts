@@ -23,11 +23,23 @@ export interface Market {
   payout_numerators: string[];
   payout_denominator: string;
   funder_vault_id: string;
+  reopen_blocks?: string;
+  settle_deadline_height?: string;
+}
+
+// TradingState: whether a market trades at the queried height, when that
+// changes next, and why not (heights as strings, "0" when unknown).
+export interface TradingState {
+  open?: boolean;
+  reason?: string;
+  closes_at?: string;
+  reopens_at?: string;
 }
 
 export interface MarketResponse {
   market: Market;
   prices: string[];
+  trading?: TradingState;
 }
 
 export interface PricePoint {

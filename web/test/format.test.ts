@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  denomLabel, enumLabel, formatAmount, formatPrice, formatRatio, InputError, maxAfterSlippage, minAfterSlippage,
+  closesNote, denomLabel, enumLabel, formatAmount, formatPrice, formatRatio, InputError, maxAfterSlippage, minAfterSlippage,
   parseAmount, parseTolerance, shortAddress,
 } from "../src/format";
 
@@ -69,5 +69,13 @@ describe("labels", () => {
     expect(formatRatio("23", 25)).toBe("92.0%");
     expect(formatRatio(0, 0)).toBe("–");
     expect(shortAddress("delphi1hzjdgsn0smvmhvvt9w6lc2mcvhajc6z29au2gf")).toBe("delphi1hzj…u2gf");
+  });
+});
+
+describe("closesNote", () => {
+  it("names the closing block, and nothing when unknown", () => {
+    expect(closesNote({ closes_at: "120" })).toContain("closes at block 120");
+    expect(closesNote({ closes_at: "0" })).toBe("");
+    expect(closesNote({})).toBe("");
   });
 });

@@ -22,7 +22,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Params", Use: "params", Short: "Show the module params"},
 				{RpcMethod: "Markets", Use: "markets", Short: "List markets (--status open|resolved|invalid|cancelled to filter)"},
-				{RpcMethod: "Market", Use: "market [market-id]", Short: "Show a market with its current prices",
+				{RpcMethod: "Market", Use: "market [market-id]", Short: "Show a market with its current prices and whether it trades now (when it closes or reopens, and why)",
 					PositionalArgs: pos("market_id")},
 				{RpcMethod: "Prices", Use: "prices [market-id]", Short: "Current price of every outcome",
 					PositionalArgs: pos("market_id")},
@@ -43,8 +43,14 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "CreateMarket",
 					Use:       "create-market [title] [collateral-denom] [liquidity] --spec '{...}' | --evaluation-id N",
 					Short:     "Create a market over a new evaluation (--spec JSON) or one not yet started, escrowing MaxLoss(n, b)",
-					Example: `delphid tx market create-market "Iris: which model?" uusdc 10000000 --fee-bps 100 ` +
-						`--spec '{"benchmark_id":1,"model_ids":[1,2],"rounds":3,"items_per_round":16,"blocks_between_rounds":3,"start_delay":3,"deadline_blocks":40}' --from alice`,
+					Long: "Create a market over a new evaluation (--spec JSON) or one not yet started (--evaluation-id), escrowing " +
+						"MaxLoss(n, b) from you or from a vault (--vault-id) whose rules accept it. Trading stops whenever a round's " +
+						"items can be known and its results are not yet final: by default (--reopen-blocks 0) the market trades only " +
+						"before its evaluation's first round is drawn; with --reopen-blocks N it also trades between rounds, from N blocks " +
+						"after a round's results are final until the next round's draw (N below blocks_between_rounds). Trading ends for " +
+						"good at the last round's draw; the market settles on the final results, or is made invalid at its settle deadline.",
+					Example: `delphid tx market create-market "Iris: which model?" uusdc 10000000 --fee-bps 100 --reopen-blocks 2 ` +
+						`--spec '{"benchmark_id":1,"model_ids":[1,2],"rounds":3,"items_per_round":16,"blocks_between_rounds":12,"start_delay":3,"deadline_blocks":40}' --from alice`,
 					PositionalArgs: pos("title", "collateral_denom", "liquidity"),
 				},
 				{RpcMethod: "BuyShares", Use: "buy [market-id] [outcome] [shares] [max-cost]",

@@ -33,8 +33,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "CreateVault", Use: "create-vault [name] [collateral-denom] [subsidy-cap] --category 1,2 --rule category|manager --min-fee-bps N",
 					Short: "Create a vault that funds markets on the category's benchmarks", PositionalArgs: pos("name", "collateral_denom", "subsidy_cap")},
-				{RpcMethod: "Deposit", Use: "deposit [vault-id] [amount]", Short: "Deposit collateral for vault shares", PositionalArgs: pos("vault_id", "amount")},
-				{RpcMethod: "Withdraw", Use: "withdraw [vault-id] [shares]", Short: "Redeem vault shares (queued if collateral is locked)", PositionalArgs: pos("vault_id", "shares")},
+				{RpcMethod: "UpdateVaultRules", Use: "update-vault-rules [vault-id] [subsidy-cap] --category 1,2 --rule category|manager [--allowed-models 1,2] [--max-locked N] [--max-schedule-blocks N] [--min-fee-bps N]",
+					Short: "Replace a vault's funding rules (its manager only; every rule is given again)", PositionalArgs: pos("vault_id", "subsidy_cap")},
+				{RpcMethod: "Deposit", Use: "deposit [vault-id] [amount]", Short: "Deposit collateral for vault shares (refused while a funded market has a round drawn)", PositionalArgs: pos("vault_id", "amount")},
+				{RpcMethod: "Withdraw", Use: "withdraw [vault-id] [shares]", Short: "Redeem vault shares (queued while collateral is locked or a funded market has a round drawn; paid by the chain once it settles)", PositionalArgs: pos("vault_id", "shares")},
 				{RpcMethod: "BuyBasket", Use: "buy-basket [amount-per-leg] [max-cost] --model-ids 1,2 [--category 1]",
 					Short: "Buy a group of models across open markets, all or nothing", PositionalArgs: pos("amount_per_leg", "max_cost")},
 				{RpcMethod: "SellBasket", Use: "sell-basket [min-proceeds] --model-ids 1,2 [--category 1]",

@@ -5,7 +5,7 @@
 import { PALETTE, PriceChart } from "../chart";
 import { loadModels, modelName, type Context, type Page } from "../context";
 import { errorBox, h, table } from "../dom";
-import { enumLabel, formatAmount, formatPrice, formatRatio, formatShares, shortAddress } from "../format";
+import { closesNote, enumLabel, formatAmount, formatPrice, formatRatio, formatShares, shortAddress } from "../format";
 import { encodeRedeem } from "../msgs";
 import { addPoint, extendTo, seriesFromHistory } from "../series";
 import { signAndBroadcast, TxError } from "../tx";
@@ -19,6 +19,7 @@ export function marketPage(id: string): Page {
     const first = await ctx.api.market(id);
     let market = first.market;
     let prices = first.prices;
+    let trading = first.trading ?? {};
     await loadModels(ctx, market.model_ids);
     const names = market.model_ids.map((m) => modelName(ctx, m));
 
@@ -99,22 +100,31 @@ export function marketPage(id: string): Page {
     };
 
     let panel: TradePanel | null = null;
+    const note = h("p", { class: "muted", "data-testid": "trading-note" });
     const drawTrade = () => {
-      if (market.status === "MARKET_STATUS_OPEN") {
+      if (market.status === "MARKET_STATUS_OPEN" && trading.open) {
         if (!panel) {
           panel = tradePanel(ctx, market, () => void refresh());
-          tradeBox.replaceChildren(panel.el);
+          tradeBox.replaceChildren(note, panel.el);
         }
+        // Nobody trades once a round's items can be known: say when.
+        note.textContent = closesNote(trading);
         return;
       }
       panel?.destroy();
       panel = null;
+      const why = isSettled(market)
+        ? `This market is ${enumLabel(market.status)} (block ${market.resolved_height}).`
+        : trading.reason
+          ? `Trading is paused: ${trading.reason}.`
+          : "This market no longer trades.";
       tradeBox.replaceChildren(
         h(
           "section",
-          { class: "card" },
-          h("h2", {}, "Trading closed"),
-          h("p", {}, isSettled(market) ? `This market is ${enumLabel(market.status)} (block ${market.resolved_height}).` : "This market no longer trades."),
+          { class: "card", "data-testid": "trading-closed" },
+          h("h2", {}, market.status === "MARKET_STATUS_OPEN" ? "Trading paused" : "Trading closed"),
+          h("p", {}, why),
+          ...(trading.reopens_at && trading.reopens_at !== "0" ? [h("p", {}, `Trading reopens at block ${trading.reopens_at}.`)] : []),
         ),
       );
     };
@@ -216,6 +226,7 @@ export function marketPage(id: string): Page {
       const r = await ctx.api.market(id);
       market = r.market;
       prices = r.prices;
+      trading = r.trading ?? {};
       await markSettlement();
       drawSummary();
       drawTrade();
@@ -317,3 +328,4 @@ function disputesView(ctx: Context, disputes: Dispute[]): HTMLElement[] {
     ),
   ];
 }
+

@@ -41,7 +41,15 @@ export async function vaultsPage(ctx: Context, view: HTMLElement): Promise<() =>
             // A deposit of one micro unit mints 10⁶ shares (the vault's virtual
             // offset), so a price per 10⁶ shares reads 1.000000 at par.
             h("dt", {}, "Share price"),
-            h("dd", { title: `${detail.share_price} per share` }, `${(Number(detail.share_price) * 1e6).toFixed(6)} per 10⁶ shares (1.000000 at par)`),
+            h(
+              "dd",
+              { title: `${detail.share_price} per share to withdraw, ${detail.deposit_price ?? "?"} to deposit` },
+              `${(Number(detail.share_price) * 1e6).toFixed(6)} per 10⁶ shares to withdraw, ` +
+                `${(Number(detail.deposit_price ?? detail.share_price) * 1e6).toFixed(6)} to deposit (1.000000 at par; open markets at their marked value)`,
+            ),
+            ...(detail.deposits_paused
+              ? [h("dt", {}, "Deposits"), h("dd", { "data-testid": `vault-${v.id}-paused` }, `paused: ${detail.deposits_paused}`)]
+              : []),
             h("dt", {}, "Funding rule"),
             h("dd", {}, enumLabel(v.rule)),
             h("dt", {}, "Realised P&L"),

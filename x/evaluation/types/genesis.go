@@ -57,6 +57,9 @@ func (gs GenesisState) Validate() error {
 				return fmt.Errorf("evaluation %d: unknown model %d", e.Id, id)
 			}
 		}
+		if len(e.OpenedHeights) > int(e.Rounds) || len(e.FinalHeights) > int(e.Rounds) {
+			return fmt.Errorf("evaluation %d: more per-round heights than its %d rounds", e.Id, e.Rounds)
+		}
 		seen[e.Id] = true
 	}
 	rounds := map[uint64]uint32{}

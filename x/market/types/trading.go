@@ -63,8 +63,8 @@ func Trading(m Market, e evaluationtypes.Evaluation, h int64) TradingState {
 	case drawn > 0 && m.ReopenBlocks == 0:
 		return closed(0, "evaluation %d's first round is drawn: market %d trades only before it (reopen_blocks 0)", e.Id, m.Id)
 	case pending >= 0:
-		return closed(0, "round %d's items are known since height %d and its results are not final: trading resumes %d blocks after they are",
-			pending, pendingAt, m.ReopenBlocks)
+		return closed(0, "round %d's items are known since height %d and its results are not final: trading resumes %s after they are",
+			pending, pendingAt, blocks(m.ReopenBlocks))
 	}
 	closes := nextDraw
 	if m.TradingEndHeight != 0 && m.TradingEndHeight < closes {
@@ -110,4 +110,12 @@ func Exposed(m Market, e evaluationtypes.Evaluation, h int64) bool {
 		}
 	}
 	return false
+}
+
+// blocks says n blocks in words.
+func blocks(n uint64) string {
+	if n == 1 {
+		return "1 block"
+	}
+	return fmt.Sprintf("%d blocks", n)
 }

@@ -57,8 +57,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		if err := k.Queue.Set(ctx, collections.Join(w.VaultId, w.Id)); err != nil {
 			return err
 		}
-		// Every queue is looked at again after an import.
-		if err := k.PayDue.Set(ctx, w.VaultId); err != nil {
+	}
+	for _, id := range gs.PayDue {
+		if err := k.PayDue.Set(ctx, id); err != nil {
 			return err
 		}
 	}
@@ -98,8 +99,14 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}); err != nil {
 		return nil, err
 	}
-	err = k.Withdrawals.Walk(ctx, nil, func(_ uint64, w types.Withdrawal) (bool, error) {
+	if err := k.Withdrawals.Walk(ctx, nil, func(_ uint64, w types.Withdrawal) (bool, error) {
 		gs.Withdrawals = append(gs.Withdrawals, w)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	err = k.PayDue.Walk(ctx, nil, func(id uint64) (bool, error) {
+		gs.PayDue = append(gs.PayDue, id)
 		return false, nil
 	})
 	return gs, err

@@ -17,7 +17,7 @@ func (gs GenesisState) Validate() error {
 	if err := gs.Params.Validate(); err != nil {
 		return err
 	}
-	held := map[uint64]math.Int{}
+	held, queued := map[uint64]math.Int{}, map[uint64]math.Int{}
 	for _, v := range gs.Vaults {
 		if v.Id == 0 || v.Id >= gs.NextVaultId {
 			return fmt.Errorf("vault id %d not below next_vault_id %d", v.Id, gs.NextVaultId)
@@ -25,7 +25,7 @@ func (gs GenesisState) Validate() error {
 		if _, dup := held[v.Id]; dup {
 			return fmt.Errorf("vault %d listed twice", v.Id)
 		}
-		held[v.Id] = math.ZeroInt()
+		held[v.Id], queued[v.Id] = math.ZeroInt(), math.ZeroInt()
 	}
 	for _, d := range gs.Deposits {
 		if _, ok := held[d.VaultId]; !ok {
@@ -38,10 +38,19 @@ func (gs GenesisState) Validate() error {
 			return fmt.Errorf("withdrawal %d: unknown vault %d or bad id", w.Id, w.VaultId)
 		}
 		held[w.VaultId] = held[w.VaultId].Add(w.Shares)
+		queued[w.VaultId] = queued[w.VaultId].Add(w.Shares)
 	}
 	for _, v := range gs.Vaults {
 		if !v.TotalShares.Equal(held[v.Id]) {
 			return fmt.Errorf("vault %d: %s shares, depositors and queue hold %s", v.Id, v.TotalShares, held[v.Id])
+		}
+		if q := v.QueuedShares; (q.IsNil() && !queued[v.Id].IsZero()) || (!q.IsNil() && !q.Equal(queued[v.Id])) {
+			return fmt.Errorf("vault %d: queued_shares %s, its queue holds %s", v.Id, q, queued[v.Id])
+		}
+	}
+	for _, id := range gs.PayDue {
+		if _, ok := held[id]; !ok {
+			return fmt.Errorf("pay_due names unknown vault %d", id)
 		}
 	}
 	return nil

@@ -218,6 +218,52 @@ func (x *_GenesisState_5_list) IsValid() bool {
 	return x.list != nil
 }
 
+var _ protoreflect.List = (*_GenesisState_8_list)(nil)
+
+type _GenesisState_8_list struct {
+	list *[]uint64
+}
+
+func (x *_GenesisState_8_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_GenesisState_8_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfUint64((*x.list)[i])
+}
+
+func (x *_GenesisState_8_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Uint()
+	concreteValue := valueUnwrapped
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_GenesisState_8_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Uint()
+	concreteValue := valueUnwrapped
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_GenesisState_8_list) AppendMutable() protoreflect.Value {
+	panic(fmt.Errorf("AppendMutable can not be called on message GenesisState at list field PayDue as it is not of Message kind"))
+}
+
+func (x *_GenesisState_8_list) Truncate(n int) {
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_GenesisState_8_list) NewElement() protoreflect.Value {
+	v := uint64(0)
+	return protoreflect.ValueOfUint64(v)
+}
+
+func (x *_GenesisState_8_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
 	md_GenesisState                    protoreflect.MessageDescriptor
 	fd_GenesisState_params             protoreflect.FieldDescriptor
@@ -227,6 +273,7 @@ var (
 	fd_GenesisState_withdrawals        protoreflect.FieldDescriptor
 	fd_GenesisState_next_vault_id      protoreflect.FieldDescriptor
 	fd_GenesisState_next_withdrawal_id protoreflect.FieldDescriptor
+	fd_GenesisState_pay_due            protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -239,6 +286,7 @@ func init() {
 	fd_GenesisState_withdrawals = md_GenesisState.Fields().ByName("withdrawals")
 	fd_GenesisState_next_vault_id = md_GenesisState.Fields().ByName("next_vault_id")
 	fd_GenesisState_next_withdrawal_id = md_GenesisState.Fields().ByName("next_withdrawal_id")
+	fd_GenesisState_pay_due = md_GenesisState.Fields().ByName("pay_due")
 }
 
 var _ protoreflect.Message = (*fastReflection_GenesisState)(nil)
@@ -348,6 +396,12 @@ func (x *fastReflection_GenesisState) Range(f func(protoreflect.FieldDescriptor,
 			return
 		}
 	}
+	if len(x.PayDue) != 0 {
+		value := protoreflect.ValueOfList(&_GenesisState_8_list{list: &x.PayDue})
+		if !f(fd_GenesisState_pay_due, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -377,6 +431,8 @@ func (x *fastReflection_GenesisState) Has(fd protoreflect.FieldDescriptor) bool 
 		return x.NextVaultId != uint64(0)
 	case "delphi.vault.v1.GenesisState.next_withdrawal_id":
 		return x.NextWithdrawalId != uint64(0)
+	case "delphi.vault.v1.GenesisState.pay_due":
+		return len(x.PayDue) != 0
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.GenesisState"))
@@ -407,6 +463,8 @@ func (x *fastReflection_GenesisState) Clear(fd protoreflect.FieldDescriptor) {
 		x.NextVaultId = uint64(0)
 	case "delphi.vault.v1.GenesisState.next_withdrawal_id":
 		x.NextWithdrawalId = uint64(0)
+	case "delphi.vault.v1.GenesisState.pay_due":
+		x.PayDue = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.GenesisState"))
@@ -456,6 +514,12 @@ func (x *fastReflection_GenesisState) Get(descriptor protoreflect.FieldDescripto
 	case "delphi.vault.v1.GenesisState.next_withdrawal_id":
 		value := x.NextWithdrawalId
 		return protoreflect.ValueOfUint64(value)
+	case "delphi.vault.v1.GenesisState.pay_due":
+		if len(x.PayDue) == 0 {
+			return protoreflect.ValueOfList(&_GenesisState_8_list{})
+		}
+		listValue := &_GenesisState_8_list{list: &x.PayDue}
+		return protoreflect.ValueOfList(listValue)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.GenesisState"))
@@ -498,6 +562,10 @@ func (x *fastReflection_GenesisState) Set(fd protoreflect.FieldDescriptor, value
 		x.NextVaultId = value.Uint()
 	case "delphi.vault.v1.GenesisState.next_withdrawal_id":
 		x.NextWithdrawalId = value.Uint()
+	case "delphi.vault.v1.GenesisState.pay_due":
+		lv := value.List()
+		clv := lv.(*_GenesisState_8_list)
+		x.PayDue = *clv.list
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.GenesisState"))
@@ -547,6 +615,12 @@ func (x *fastReflection_GenesisState) Mutable(fd protoreflect.FieldDescriptor) p
 		}
 		value := &_GenesisState_5_list{list: &x.Withdrawals}
 		return protoreflect.ValueOfList(value)
+	case "delphi.vault.v1.GenesisState.pay_due":
+		if x.PayDue == nil {
+			x.PayDue = []uint64{}
+		}
+		value := &_GenesisState_8_list{list: &x.PayDue}
+		return protoreflect.ValueOfList(value)
 	case "delphi.vault.v1.GenesisState.next_vault_id":
 		panic(fmt.Errorf("field next_vault_id of message delphi.vault.v1.GenesisState is not mutable"))
 	case "delphi.vault.v1.GenesisState.next_withdrawal_id":
@@ -583,6 +657,9 @@ func (x *fastReflection_GenesisState) NewField(fd protoreflect.FieldDescriptor) 
 		return protoreflect.ValueOfUint64(uint64(0))
 	case "delphi.vault.v1.GenesisState.next_withdrawal_id":
 		return protoreflect.ValueOfUint64(uint64(0))
+	case "delphi.vault.v1.GenesisState.pay_due":
+		list := []uint64{}
+		return protoreflect.ValueOfList(&_GenesisState_8_list{list: &list})
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: delphi.vault.v1.GenesisState"))
@@ -686,6 +763,13 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 		if x.NextWithdrawalId != 0 {
 			n += 1 + runtime.Sov(uint64(x.NextWithdrawalId))
 		}
+		if len(x.PayDue) > 0 {
+			l = 0
+			for _, e := range x.PayDue {
+				l += runtime.Sov(uint64(e))
+			}
+			n += 1 + runtime.Sov(uint64(l)) + l
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -714,6 +798,26 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.PayDue) > 0 {
+			var pksize2 int
+			for _, num := range x.PayDue {
+				pksize2 += runtime.Sov(uint64(num))
+			}
+			i -= pksize2
+			j1 := i
+			for _, num := range x.PayDue {
+				for num >= 1<<7 {
+					dAtA[j1] = uint8(uint64(num)&0x7f | 0x80)
+					num >>= 7
+					j1++
+				}
+				dAtA[j1] = uint8(num)
+				j1++
+			}
+			i = runtime.EncodeVarint(dAtA, i, uint64(pksize2))
+			i--
+			dAtA[i] = 0x42
 		}
 		if x.NextWithdrawalId != 0 {
 			i = runtime.EncodeVarint(dAtA, i, uint64(x.NextWithdrawalId))
@@ -1062,6 +1166,82 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 						break
 					}
 				}
+			case 8:
+				if wireType == 0 {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+						}
+						if iNdEx >= l {
+							return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					x.PayDue = append(x.PayDue, v)
+				} else if wireType == 2 {
+					var packedLen int
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+						}
+						if iNdEx >= l {
+							return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						packedLen |= int(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					if packedLen < 0 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+					}
+					postIndex := iNdEx + packedLen
+					if postIndex < 0 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+					}
+					if postIndex > l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					var elementCount int
+					var count int
+					for _, integer := range dAtA[iNdEx:postIndex] {
+						if integer < 128 {
+							count++
+						}
+					}
+					elementCount = count
+					if elementCount != 0 && len(x.PayDue) == 0 {
+						x.PayDue = make([]uint64, 0, elementCount)
+					}
+					for iNdEx < postIndex {
+						var v uint64
+						for shift := uint(0); ; shift += 7 {
+							if shift >= 64 {
+								return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+							}
+							if iNdEx >= l {
+								return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+							}
+							b := dAtA[iNdEx]
+							iNdEx++
+							v |= uint64(b&0x7F) << shift
+							if b < 0x80 {
+								break
+							}
+						}
+						x.PayDue = append(x.PayDue, v)
+					}
+				} else {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field PayDue", wireType)
+				}
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -1123,6 +1303,8 @@ type GenesisState struct {
 	Withdrawals      []*Withdrawal  `protobuf:"bytes,5,rep,name=withdrawals,proto3" json:"withdrawals,omitempty"`
 	NextVaultId      uint64         `protobuf:"varint,6,opt,name=next_vault_id,json=nextVaultId,proto3" json:"next_vault_id,omitempty"`
 	NextWithdrawalId uint64         `protobuf:"varint,7,opt,name=next_withdrawal_id,json=nextWithdrawalId,proto3" json:"next_withdrawal_id,omitempty"`
+	// pay_due are the vaults whose queue the EndBlocker is to try, in order.
+	PayDue []uint64 `protobuf:"varint,8,rep,packed,name=pay_due,json=payDue,proto3" json:"pay_due,omitempty"`
 }
 
 func (x *GenesisState) Reset() {
@@ -1194,6 +1376,13 @@ func (x *GenesisState) GetNextWithdrawalId() uint64 {
 	return 0
 }
 
+func (x *GenesisState) GetPayDue() []uint64 {
+	if x != nil {
+		return x.PayDue
+	}
+	return nil
+}
+
 var File_delphi_vault_v1_genesis_proto protoreflect.FileDescriptor
 
 var file_delphi_vault_v1_genesis_proto_rawDesc = []byte{
@@ -1204,7 +1393,7 @@ var file_delphi_vault_v1_genesis_proto_rawDesc = []byte{
 	0x6f, 0x74, 0x6f, 0x1a, 0x1b, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x76, 0x61, 0x75, 0x6c,
 	0x74, 0x2f, 0x76, 0x31, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f,
 	0x1a, 0x14, 0x67, 0x6f, 0x67, 0x6f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f, 0x67, 0x6f, 0x67, 0x6f,
-	0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0xa5, 0x03, 0x0a, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73,
+	0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0xbe, 0x03, 0x0a, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73,
 	0x69, 0x73, 0x53, 0x74, 0x61, 0x74, 0x65, 0x12, 0x3a, 0x0a, 0x06, 0x70, 0x61, 0x72, 0x61, 0x6d,
 	0x73, 0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x17, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69,
 	0x2e, 0x76, 0x61, 0x75, 0x6c, 0x74, 0x2e, 0x76, 0x31, 0x2e, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73,
@@ -1230,20 +1419,22 @@ var file_delphi_vault_v1_genesis_proto_rawDesc = []byte{
 	0x01, 0x28, 0x04, 0x52, 0x0b, 0x6e, 0x65, 0x78, 0x74, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x49, 0x64,
 	0x12, 0x2c, 0x0a, 0x12, 0x6e, 0x65, 0x78, 0x74, 0x5f, 0x77, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61,
 	0x77, 0x61, 0x6c, 0x5f, 0x69, 0x64, 0x18, 0x07, 0x20, 0x01, 0x28, 0x04, 0x52, 0x10, 0x6e, 0x65,
-	0x78, 0x74, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x61, 0x6c, 0x49, 0x64, 0x42, 0xbf,
-	0x01, 0x0a, 0x13, 0x63, 0x6f, 0x6d, 0x2e, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x76, 0x61,
-	0x75, 0x6c, 0x74, 0x2e, 0x76, 0x31, 0x42, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x50,
-	0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x3c, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63,
-	0x6f, 0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72,
-	0x6b, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c,
-	0x70, 0x68, 0x69, 0x2f, 0x76, 0x61, 0x75, 0x6c, 0x74, 0x2f, 0x76, 0x31, 0x3b, 0x76, 0x61, 0x75,
-	0x6c, 0x74, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x44, 0x56, 0x58, 0xaa, 0x02, 0x0f, 0x44, 0x65, 0x6c,
-	0x70, 0x68, 0x69, 0x2e, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x0f, 0x44,
-	0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x5c, 0x56, 0x31, 0xe2, 0x02,
-	0x1b, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x5c, 0x56, 0x31,
-	0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x11, 0x44,
-	0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x3a, 0x3a, 0x56, 0x31,
-	0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x78, 0x74, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x61, 0x6c, 0x49, 0x64, 0x12, 0x17,
+	0x0a, 0x07, 0x70, 0x61, 0x79, 0x5f, 0x64, 0x75, 0x65, 0x18, 0x08, 0x20, 0x03, 0x28, 0x04, 0x52,
+	0x06, 0x70, 0x61, 0x79, 0x44, 0x75, 0x65, 0x42, 0xbf, 0x01, 0x0a, 0x13, 0x63, 0x6f, 0x6d, 0x2e,
+	0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x76, 0x61, 0x75, 0x6c, 0x74, 0x2e, 0x76, 0x31, 0x42,
+	0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a,
+	0x3c, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x64, 0x65, 0x6c, 0x70,
+	0x68, 0x69, 0x2d, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68,
+	0x69, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x64, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2f, 0x76, 0x61, 0x75,
+	0x6c, 0x74, 0x2f, 0x76, 0x31, 0x3b, 0x76, 0x61, 0x75, 0x6c, 0x74, 0x76, 0x31, 0xa2, 0x02, 0x03,
+	0x44, 0x56, 0x58, 0xaa, 0x02, 0x0f, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x2e, 0x56, 0x61, 0x75,
+	0x6c, 0x74, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x0f, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x5c, 0x56,
+	0x61, 0x75, 0x6c, 0x74, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x1b, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69,
+	0x5c, 0x56, 0x61, 0x75, 0x6c, 0x74, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74,
+	0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x11, 0x44, 0x65, 0x6c, 0x70, 0x68, 0x69, 0x3a, 0x3a,
+	0x56, 0x61, 0x75, 0x6c, 0x74, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f,
+	0x33,
 }
 
 var (
