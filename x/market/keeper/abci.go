@@ -68,7 +68,7 @@ func (k Keeper) recordPrices(ctx context.Context, m *types.Market, height int64,
 	if err := k.History.Set(ctx, collections.Join(m.Id, height), types.PricePoint{Height: height, Prices: types.FormatPrices(prices)}); err != nil {
 		return err
 	}
-	m.LpMark = m.MarkedValue(prices, true)
+	m.RecordMark(m.MarkedValue(prices, true), height)
 	m.HistoryPoints++
 	for m.HistoryPoints > max {
 		if err := k.dropOldest(ctx, m.Id); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/market/types"
 )
 
@@ -19,6 +20,22 @@ import (
 // wait for the next block (they cannot trade meanwhile: Trading is closed
 // past the deadline).
 const maxExpiriesPerBlock = 64
+
+// expiryRetryBlocks is how long a market whose invalidation failed waits
+// before the next try, behind every other due market.
+const expiryRetryBlocks = 100
+
+// moveDeadline re-indexes an open market at a new settle deadline.
+func (k Keeper) moveDeadline(ctx context.Context, m types.Market, to int64) error {
+	if err := k.unindexDeadline(ctx, m); err != nil {
+		return err
+	}
+	m.SettleDeadlineHeight = to
+	if err := k.Markets.Set(ctx, m.Id, m); err != nil {
+		return err
+	}
+	return k.indexDeadline(ctx, m)
+}
 
 // indexDeadline adds an open market to the settle-deadline index.
 func (k Keeper) indexDeadline(ctx context.Context, m types.Market) error {
@@ -37,9 +54,12 @@ func (k Keeper) unindexDeadline(ctx context.Context, m types.Market) error {
 }
 
 // expireOverdue makes invalid the open markets whose settle deadline has
-// come, in (deadline, id) order, at most maxExpiriesPerBlock of them. Each
-// runs in its own cache context: a failure (a vault's accounting, a bank
-// send) is logged and the market retried next block, never a halt.
+// come, in (deadline, id) order, at most maxExpiriesPerBlock of them. A
+// market whose evaluation still runs with a deadline a redraw moved later
+// (x/evaluation's RedrawRound) gets the same grace past the new one, within
+// max_settle_blocks of its creation. Each invalidation runs in its own
+// cache context: a failure (a vault's accounting, a bank send) is logged
+// and the market retried expiryRetryBlocks later, never a halt.
 func (k Keeper) expireOverdue(ctx context.Context) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	height := sdkCtx.BlockHeight()
@@ -50,6 +70,10 @@ func (k Keeper) expireOverdue(ctx context.Context) error {
 		due = append(due, key)
 		return len(due) >= maxExpiriesPerBlock, nil
 	}); err != nil {
+		return err
+	}
+	p, err := k.Params.Get(ctx)
+	if err != nil {
 		return err
 	}
 	for _, key := range due {
@@ -63,10 +87,24 @@ func (k Keeper) expireOverdue(ctx context.Context) error {
 			}
 			continue
 		}
+		e, err := k.eval.GetEvaluation(ctx, m.EvaluationId)
+		if err != nil {
+			return err
+		}
+		running := e.Status == evaluationtypes.EVALUATION_STATUS_SCHEDULED || e.Status == evaluationtypes.EVALUATION_STATUS_RUNNING
+		if moved := min(e.DeadlineHeight+int64(p.SettleGraceBlocks), m.CreatedHeight+int64(p.MaxSettleBlocks)); running && moved > height {
+			if err := k.moveDeadline(ctx, m, moved); err != nil {
+				return err
+			}
+			continue
+		}
 		cache, write := sdkCtx.CacheContext()
 		if err := k.invalidate(cache, m); err != nil {
-			sdkCtx.Logger().Error("market past its settle deadline not made invalid; retrying next block",
-				"market", m.Id, "deadline", m.SettleDeadlineHeight, "err", err)
+			sdkCtx.Logger().Error("market past its settle deadline not made invalid; retrying later",
+				"market", m.Id, "deadline", m.SettleDeadlineHeight, "retry", height+expiryRetryBlocks, "err", err)
+			if err := k.moveDeadline(ctx, m, height+expiryRetryBlocks); err != nil {
+				return err
+			}
 			continue
 		}
 		write()

@@ -14,10 +14,11 @@ import (
 // FunderValue is what an open market's funder position is worth to x/vault
 // now, for its share price.
 type FunderValue struct {
-	// Withdraw is the lower of the position marked to market now and at
-	// the end of the last block it traded in (lp_mark), both with the
-	// liability rounded up: a trade placed in the withdrawing block (or
-	// transaction) to lift the price cannot lift what a withdrawal takes.
+	// Withdraw is the lowest of the position marked to market now and at
+	// the end of every block of the last MarkWindowBlocks at least
+	// (Market.MarkLow), liability rounded up: lifting what a withdrawal
+	// takes means holding lifted prices, which anyone may trade against,
+	// for that long — not a trade placed in the withdrawing transaction.
 	Withdraw math.Int
 	// Deposit is the highest of the marked values and the subsidy plus LP
 	// fees: a trade cannot lower what a deposit pays for its shares.
@@ -44,15 +45,16 @@ func (k Keeper) FunderValue(ctx context.Context, id uint64) (FunderValue, error)
 	if err != nil {
 		return FunderValue{}, err
 	}
+	h := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	mark := m.LpMark
 	if mark.IsNil() {
 		mark = m.Subsidy // stored before lp_mark existed
 	}
 	low, high := m.MarkedValue(prices, true), m.MarkedValue(prices, false)
 	return FunderValue{
-		Withdraw: math.MinInt(low, mark),
+		Withdraw: math.MinInt(low, m.MarkLow(h)),
 		Deposit:  math.MaxInt(math.MaxInt(high, mark), m.Subsidy.Add(m.LpFees)),
-		Exposed:  types.Exposed(m, e, sdk.UnwrapSDKContext(ctx).BlockHeight()),
+		Exposed:  types.Exposed(m, e, h),
 		SettleBy: m.SettleDeadlineHeight,
 	}, nil
 }

@@ -62,7 +62,8 @@ func (k msgServer) CreateMarket(ctx context.Context, msg *types.MsgCreateMarket)
 		CreatorFeeShareBps: msg.CreatorFeeShareBps, TradingEndHeight: end, Status: types.MARKET_STATUS_OPEN,
 		ModelIds: eval.ModelIds, Shares: types.ZeroShares(n), Escrow: subsidy, Subsidy: subsidy,
 		CreatorFees: sdkmath.ZeroInt(), LpFees: sdkmath.ZeroInt(), Volume: sdkmath.ZeroInt(), CreatedHeight: height,
-		ReopenBlocks: msg.ReopenBlocks, SettleDeadlineHeight: deadline, LpMark: subsidy,
+		ReopenBlocks: msg.ReopenBlocks, SettleDeadlineHeight: deadline,
+		LpMark: subsidy, LpMarkLow: subsidy, LpMarkPrevLow: subsidy, LpMarkWindow: height,
 	}
 	if m.Funder, err = k.escrowSubsidy(ctx, msg, creator, m, eval.BenchmarkId); err != nil {
 		return nil, err

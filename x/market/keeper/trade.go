@@ -52,7 +52,11 @@ func (k Keeper) trading(ctx context.Context, m types.Market) (types.TradingState
 	if m.SettleDeadlineHeight != 0 && h >= m.SettleDeadlineHeight {
 		return types.TradingState{Reason: fmt.Sprintf("market %d is past its settle deadline %d: it is being made invalid", m.Id, m.SettleDeadlineHeight)}, nil
 	}
-	return types.Trading(m, e, h), nil
+	disputed, err := k.eval.HasOpenDisputes(ctx, m.EvaluationId)
+	if err != nil {
+		return types.TradingState{}, err
+	}
+	return types.Trading(m, e, h, disputed), nil
 }
 
 // checkShares refuses a missing, non-positive or dust share count.

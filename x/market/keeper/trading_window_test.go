@@ -252,3 +252,39 @@ func TestAMarketPastItsSettleDeadlineBecomesInvalid(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, has, "settled markets leave the index")
 }
+
+// TestASettleDeadlineFollowsARedrawnEvaluation (review): a redraw after a
+// dispute without verdict moves the evaluation's deadline; the market's
+// settle deadline follows it (the same grace), within max_settle_blocks of
+// its creation, instead of making a live evaluation's market invalid.
+func TestASettleDeadlineFollowsARedrawnEvaluation(t *testing.T) {
+	f := newFixture(t)
+	m := f.create(t, 2)
+	e := f.evaluation(t, m)
+	e.Status, e.DeadlineHeight = evaluationtypes.EVALUATION_STATUS_RUNNING, e.DeadlineHeight+1_000 // as RedrawRound moves it
+	require.NoError(t, f.ek.Evaluations.Set(f.ctx, e.Id, e))
+	f.ctx = f.ctx.WithBlockHeight(m.SettleDeadlineHeight)
+	f.endBlock(t)
+	got := f.market(t, m.Id)
+	require.Equal(t, types.MARKET_STATUS_OPEN, got.Status)
+	require.Equal(t, e.DeadlineHeight+int64(types.DefaultParams().SettleGraceBlocks), got.SettleDeadlineHeight)
+	f.ctx = f.ctx.WithBlockHeight(got.SettleDeadlineHeight)
+	f.endBlock(t)
+	require.Equal(t, types.MARKET_STATUS_INVALID, f.market(t, m.Id).Status, "the moved deadline holds")
+}
+
+// TestAFailedExpiryNeitherHaltsNorBlocksTheRest: a market whose
+// invalidation fails (here: it names a funding vault on a chain without
+// x/vault) is logged and retried later, behind the markets due after it;
+// the end blocker returns no error.
+func TestAFailedExpiryNeitherHaltsNorBlocksTheRest(t *testing.T) {
+	f := newFixture(t)
+	broken, fine := f.create(t, 2), f.create(t, 2)
+	broken.FunderVaultId = 7
+	require.NoError(t, f.k.Markets.Set(f.ctx, broken.Id, broken))
+	f.ctx = f.ctx.WithBlockHeight(broken.SettleDeadlineHeight)
+	f.endBlock(t)
+	require.Equal(t, types.MARKET_STATUS_OPEN, f.market(t, broken.Id).Status)
+	require.Equal(t, types.MARKET_STATUS_INVALID, f.market(t, fine.Id).Status)
+	require.Equal(t, f.ctx.BlockHeight()+100, f.market(t, broken.Id).SettleDeadlineHeight, "retried later")
+}

@@ -44,4 +44,7 @@ type EvaluationKeeper interface {
 	// FundReporters adds coins, already sent to x/evaluation's module
 	// account, to what the evaluation's reporters will share.
 	FundReporters(ctx context.Context, evaluationID uint64, coins sdk.Coins) error
+	// HasOpenDisputes reports whether a dispute about one of the
+	// evaluation's results is open.
+	HasOpenDisputes(ctx context.Context, evaluationID uint64) (bool, error)
 }

@@ -23,8 +23,11 @@ import (
 //
 // The rule reads only the evaluation's per-round heights, so a round drawn
 // again (a timeout, a dispute without verdict) or a result replaced by a
-// dispute closes trading again by itself.
-func Trading(m Market, e evaluationtypes.Evaluation, h int64) TradingState {
+// dispute closes trading again by itself. While a dispute about one of the
+// evaluation's results is open (disputed), trading stays closed too: the
+// published result may be wrong, and anyone who reruns the disputed item
+// knows which.
+func Trading(m Market, e evaluationtypes.Evaluation, h int64, disputed bool) TradingState {
 	closed := func(reopen int64, format string, args ...any) TradingState {
 		return TradingState{Reason: fmt.Sprintf(format, args...), ReopensAt: reopen}
 	}
@@ -65,6 +68,9 @@ func Trading(m Market, e evaluationtypes.Evaluation, h int64) TradingState {
 	case pending >= 0:
 		return closed(0, "round %d's items are known since height %d and its results are not final: trading resumes %s after they are",
 			pending, pendingAt, blocks(m.ReopenBlocks))
+	case drawn > 0 && disputed:
+		return closed(0, "a dispute about a result of evaluation %d is open: trading resumes when it is decided (%s after, if it replaces the result)",
+			e.Id, blocks(m.ReopenBlocks))
 	}
 	closes := nextDraw
 	if m.TradingEndHeight != 0 && m.TradingEndHeight < closes {

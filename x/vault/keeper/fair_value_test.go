@@ -71,11 +71,11 @@ func TestAWithdrawalAfterRoundsAreDrawnWaitsForSettlement(t *testing.T) {
 // queue walk inside settlement: the hook that settled a market (and the
 // last redemption of one) paid every queued withdrawal, in another user's
 // transaction. Now settlement only marks the vault due; its EndBlocker
-// pays at most max_queue_payments_per_block per block.
+// pays at most a quarter of max_queue_payments_per_block per vault and block.
 func TestTheQueueIsPaidInBoundedStepsByTheChain(t *testing.T) {
 	f := newFixture(t)
 	p := types.DefaultParams()
-	p.MaxQueuePaymentsPerBlock = 2
+	p.MaxQueuePaymentsPerBlock = 8 // two per vault and block
 	_, err := f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: f.authority, Params: p})
 	require.NoError(t, err)
 	id := f.vault(t, types.FUND_RULE_CATEGORY)

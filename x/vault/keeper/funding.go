@@ -23,7 +23,8 @@ var _ markettypes.VaultKeeper = Keeper{}
 // than max_open_markets markets open, and the collateral free after what
 // its queued withdrawals are owed. For anyone but its manager (and only
 // under FUND_RULE_CATEGORY): every model among allowed_models and the
-// market's settle deadline within max_schedule_blocks. Trading ends by the
+// market's settle deadline within max_schedule_blocks (params'
+// category_schedule_blocks when 0). Trading ends by the
 // evaluation's last draw for every market (x/market), so no market a vault
 // funds trades on known scores.
 func (k Keeper) FundMarket(ctx context.Context, m markettypes.Market, benchmarkID uint64) error {
@@ -65,9 +66,13 @@ func (k Keeper) FundMarket(ctx context.Context, m markettypes.Market, benchmarkI
 				return refuse("model %d is not among the models it funds %v (its manager may list others)", id, v.AllowedModels)
 			}
 		}
-		if span := m.SettleDeadlineHeight - m.CreatedHeight; v.MaxScheduleBlocks > 0 && span > int64(v.MaxScheduleBlocks) {
-			return refuse("the market settles by height %d, %d blocks from now, past its max_schedule_blocks %d (its manager may fund longer ones)",
-				m.SettleDeadlineHeight, span, v.MaxScheduleBlocks)
+		limit, what := v.MaxScheduleBlocks, "its max_schedule_blocks"
+		if limit == 0 {
+			limit, what = p.CategoryScheduleBlocks, "params' category_schedule_blocks (its max_schedule_blocks is 0)"
+		}
+		if span := m.SettleDeadlineHeight - m.CreatedHeight; span > int64(limit) {
+			return refuse("the market settles by height %d, %d blocks from now, past %s %d (its manager may fund longer ones)",
+				m.SettleDeadlineHeight, span, what, limit)
 		}
 	}
 	val, err := k.value(ctx, v)

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
 	"cosmossdk.io/collections"
 
@@ -63,6 +64,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
+	if gs.PayCursor != 0 {
+		return k.PayCursor.Set(ctx, gs.PayCursor)
+	}
 	return nil
 }
 
@@ -105,9 +109,14 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}); err != nil {
 		return nil, err
 	}
-	err = k.PayDue.Walk(ctx, nil, func(id uint64) (bool, error) {
+	if err := k.PayDue.Walk(ctx, nil, func(id uint64) (bool, error) {
 		gs.PayDue = append(gs.PayDue, id)
 		return false, nil
-	})
+	}); err != nil {
+		return nil, err
+	}
+	if gs.PayCursor, err = k.PayCursor.Get(ctx); errors.Is(err, collections.ErrNotFound) {
+		err = nil
+	}
 	return gs, err
 }

@@ -54,6 +54,9 @@ type Keeper struct {
 	// marked when idle collateral grows or a market settles, cleared when
 	// the queue's head cannot be paid.
 	PayDue collections.KeySet[uint64]
+	// PayCursor is the vault the EndBlocker served last: due queues are
+	// served round-robin from the next one.
+	PayCursor collections.Item[uint64]
 }
 
 // NewKeeper builds the keeper and its collections schema. market is the
@@ -79,7 +82,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank ty
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key)),
 		OpenMarkets: collections.NewKeySet(sb, types.OpenMarketsKey, "open_markets",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key)),
-		PayDue: collections.NewKeySet(sb, types.PayDueKey, "pay_due", collections.Uint64Key),
+		PayDue:    collections.NewKeySet(sb, types.PayDueKey, "pay_due", collections.Uint64Key),
+		PayCursor: collections.NewItem(sb, types.PayCursorKey, "pay_cursor", collections.Uint64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {

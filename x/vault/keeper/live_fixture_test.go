@@ -87,3 +87,11 @@ func (f *fixture) exposed(t testing.TB, id uint64) bool {
 	require.NoError(t, err)
 	return markettypes.Exposed(m, e, f.ctx.BlockHeight())
 }
+
+// depositorShares are who's shares in vault.
+func (f *fixture) depositorShares(t testing.TB, vault uint64, who sdk.AccAddress) math.Int {
+	t.Helper()
+	res, err := f.q.Depositor(f.ctx, &types.QueryDepositorRequest{VaultId: vault, Address: who.String()})
+	require.NoError(t, err)
+	return res.Shares
+}

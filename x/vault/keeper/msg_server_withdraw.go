@@ -68,6 +68,9 @@ func (k msgServer) Withdraw(ctx context.Context, msg *types.MsgWithdraw) (*types
 		return nil, err
 	}
 	if queueEmpty && len(val.exposed) == 0 && amount.LTE(v.Idle) {
+		if !msg.MinAmount.IsNil() && amount.LT(msg.MinAmount) {
+			return nil, errorsmod.Wrapf(types.ErrSlippage, "%s shares withdraw %s now, below min_amount %s", msg.Shares, amount, msg.MinAmount)
+		}
 		if err := k.payOut(ctx, &v, msg.Depositor, msg.Shares, amount); err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
 	"cosmossdk.io/collections"
 
@@ -20,31 +21,48 @@ import (
 // deposit came in, a withdrawal joined): the work is bounded and paid for
 // by the chain, never by whoever's transaction settled a market.
 
-// EndBlocker pays due vaults' queues within the per-block budget, in vault
-// id order. A vault whose queue head cannot be paid leaves the due set
-// until something changes; one that used up the budget stays for the next
-// block. A failure is logged and that vault dropped from the due set: it
-// never halts the chain.
+// EndBlocker pays due vaults' queues within the per-block budget,
+// round-robin: from the vault after the one served last (PayCursor), in id
+// order and around, each vault at most a quarter of the budget (at least
+// one) per block, so one vault's long queue cannot starve the others. A
+// vault whose queue head cannot be paid leaves the due set until something
+// changes; one that used its share stays for the next block. A failure is
+// logged and that vault dropped from the due set: it never halts the chain.
 func (k Keeper) EndBlocker(ctx context.Context) error {
 	p, err := k.Params.Get(ctx)
 	if err != nil {
 		return err
 	}
-	var due []uint64
-	if err := k.PayDue.Walk(ctx, nil, func(id uint64) (bool, error) {
-		due = append(due, id)
-		return len(due) >= int(p.MaxQueuePaymentsPerBlock), nil
-	}); err != nil {
+	budget := int(p.MaxQueuePaymentsPerBlock)
+	cursor, err := k.PayCursor.Get(ctx)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
 		return err
 	}
+	// At most budget vaults get a turn: those after the cursor, then from
+	// the start.
+	var due []uint64
+	collect := func(rng *collections.Range[uint64]) error {
+		return k.PayDue.Walk(ctx, rng, func(id uint64) (bool, error) {
+			if len(due) < budget {
+				due = append(due, id)
+			}
+			return len(due) >= budget, nil
+		})
+	}
+	if err := collect(new(collections.Range[uint64]).StartExclusive(cursor)); err != nil {
+		return err
+	}
+	if err := collect(new(collections.Range[uint64]).EndInclusive(cursor)); err != nil {
+		return err
+	}
+	share := max(1, budget/4)
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	budget := int(p.MaxQueuePaymentsPerBlock)
 	for _, id := range due {
 		if budget == 0 {
 			break
 		}
 		cache, write := sdkCtx.CacheContext()
-		paid, blocked, err := k.payQueue(cache, id, budget, p)
+		paid, blocked, err := k.payQueue(cache, id, min(share, budget), p)
 		if err != nil {
 			sdkCtx.Logger().Error("vault queue not paid", "vault", id, "err", err)
 			blocked = true
@@ -57,13 +75,20 @@ func (k Keeper) EndBlocker(ctx context.Context) error {
 				return err
 			}
 		}
+		if err := k.PayCursor.Set(ctx, id); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 // payQueue pays up to budget withdrawals from the head of a vault's queue.
 // It stops (blocked) at the first that waits for a market still open or
-// that the idle collateral does not cover, or when the queue is empty.
+// that the idle collateral does not cover, or when the queue is empty. A
+// withdrawal is never paid while a market the vault funds is exposed: the
+// head then waits for that market too (its waits_for grows), whenever it
+// was asked for — valuing an exposed market at its stale mark would pay
+// whoever times their turn in the queue against its known results.
 func (k Keeper) payQueue(ctx context.Context, vaultID uint64, budget int, p types.Params) (paid int, blocked bool, err error) {
 	v, err := k.GetVault(ctx, vaultID)
 	if err != nil {
@@ -82,6 +107,10 @@ func (k Keeper) payQueue(ctx context.Context, vaultID uint64, budget int, p type
 			if open, err := k.OpenMarkets.Has(ctx, collections.Join(vaultID, m)); err != nil || open {
 				return paid, true, err
 			}
+		}
+		if len(val.exposed) > 0 {
+			w.WaitsFor = val.exposed
+			return paid, true, k.Withdrawals.Set(ctx, w.Id, w)
 		}
 		amount := v.AssetsFor(w.Shares, val.withdraw, p.VirtualShares)
 		if amount.GT(v.Idle) {

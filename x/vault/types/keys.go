@@ -22,4 +22,5 @@ var (
 	QueueKey         = collections.NewPrefix(7)
 	OpenMarketsKey   = collections.NewPrefix(8)
 	PayDueKey        = collections.NewPrefix(9)
+	PayCursorKey     = collections.NewPrefix(10)
 )

@@ -20,6 +20,9 @@ func DefaultParams() Params {
 		// block; 32 payments over up to 16 markets stay well inside a block.
 		MaxQueuePaymentsPerBlock: 32,
 		MaxOpenMarkets:           16,
+		// A day at 5 s blocks: a stranger's market (schedule and the
+		// settle grace) cannot hold a category vault's depositors longer.
+		CategoryScheduleBlocks: 20_000,
 	}
 }
 
@@ -37,6 +40,8 @@ func (p Params) Validate() error {
 		return errorsmod.Wrap(ErrInvalidParams, "max_queue_payments_per_block must be in [1, 1000]")
 	case p.MaxOpenMarkets < 1 || p.MaxOpenMarkets > 256:
 		return errorsmod.Wrap(ErrInvalidParams, "max_open_markets must be in [1, 256]")
+	case p.CategoryScheduleBlocks < 1 || p.CategoryScheduleBlocks > 100_000_000:
+		return errorsmod.Wrap(ErrInvalidParams, "category_schedule_blocks must be in [1, 10^8]")
 	}
 	return nil
 }
