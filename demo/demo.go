@@ -163,8 +163,8 @@ func Run(ctx context.Context, cfg Config) error {
 		Title: sc.title, CollateralDenom: "uusdc",
 		Liquidity: sdkmath.NewInt(cfg.Liquidity * usdc), FeeBps: 100, CreatorFeeShareBps: 2_000, VaultId: vaultID,
 		// Trading stops at each round's draw and resumes a block after its
-		// results are final: rounds 10 blocks apart leave a few blocks of
-		// trading on each round's published scores.
+		// results are final and undisputed: rounds 24 blocks apart leave a
+		// few blocks of trading on each round's published scores.
 		ReopenBlocks: 1,
 		Spec: &markettypes.EvaluationSpec{BenchmarkId: benchID, ModelIds: ids, Rounds: cfg.Rounds, ItemsPerRound: cfg.Items,
 			BlocksBetweenRounds: blocksBetweenRounds, StartDelay: 8, DeadlineBlocks: 40}}); err != nil {
@@ -402,8 +402,10 @@ func (c *chain) summary(ctx context.Context, cfg Config, sc scenario, s *snapsho
 var _ sdk.Msg = (*markettypes.MsgRedeem)(nil)
 
 // blocksBetweenRounds spaces the demo's rounds: a round is final a few
-// blocks after its draw, and the market trades until the next one.
-const blocksBetweenRounds = 10
+// blocks after its draw, the byzantine sidecar's lie about it is disputed
+// and decided about a dozen blocks later (trading stays closed while a
+// dispute is open), and the market trades from then until the next draw.
+const blocksBetweenRounds = 24
 
 // sharePrice is what 10^6 of the vault's shares withdraw for now, in
 // uusdc: 1.000000 at par (a first deposit of one uusdc mints 10^6 shares).
