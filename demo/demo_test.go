@@ -20,6 +20,7 @@ func testSnapshot() *snapshot {
 	return &snapshot{
 		height:      42,
 		market:      markettypes.Market{Id: 1, Title: "MNIST", Status: markettypes.MARKET_STATUS_OPEN, ModelIds: []uint64{1, 2}},
+		trading:     markettypes.TradingState{Open: true, ClosesAt: 50},
 		evaluation:  evaluationtypes.Evaluation{Id: 1, Rounds: 3, ItemsPerRound: 40, Status: evaluationtypes.EVALUATION_STATUS_RUNNING},
 		names:       []string{"zoo-cnn", "delphi-mlp"},
 		prices:      []float64{0.7, 0.3},
@@ -61,7 +62,8 @@ func TestPlainViewPrintsChangesOnly(t *testing.T) {
 	v.update(s)
 	v.update(s)
 	v.event("round 1 final")
-	require.Equal(t, 3, strings.Count(out.String(), "\n"), out.String())
+	require.Equal(t, 4, strings.Count(out.String(), "\n"), out.String()) // round, disputes, trading, the event
+	require.Contains(t, out.String(), "trading: open until block 50 (the next round's draw)")
 	require.NotContains(t, out.String(), "\x1b[")
 }
 

@@ -144,7 +144,9 @@ func tradingLine(t markettypes.TradingState) string {
 		return "open"
 	case t.ReopensAt != 0:
 		return fmt.Sprintf("paused until block %d: %s", t.ReopensAt, t.Reason)
-	default:
+	case t.Reason != "":
 		return "closed: " + t.Reason
+	default:
+		return "closed"
 	}
 }
