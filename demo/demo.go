@@ -14,6 +14,8 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/evaluator"
+	"github.com/delphi-network/delphi/runtime"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
@@ -268,8 +270,43 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	fmt.Fprintf(cfg.Out, "vault %d share price (uusdc per 10^6 shares, 1.000000 at par): %s when the market opened, %s after settlement\n",
 		vaultID, priceBefore, priceAfter)
-	return c.summary(ctx, cfg, sc, s, start, startBal, vaultID,
-		append([]*trader{{name: "alice", addr: alice, strategy: "market creator (20% of fees), vault manager"}}, traders...))
+	if err := c.summary(ctx, cfg, sc, s, start, startBal, vaultID,
+		append([]*trader{{name: "alice", addr: alice, strategy: "market creator (20% of fees), vault manager"}}, traders...)); err != nil {
+		return err
+	}
+	return verifyMarket(ctx, cfg, marketID)
+}
+
+// verifyMarket does what `delphid verify market` does: re-runs every model
+// on every round's items from the chain and the artifacts alone, and says
+// whether the chain's results, standings and settlement follow.
+func verifyMarket(ctx context.Context, cfg Config, marketID uint64) error {
+	fmt.Fprintf(cfg.Out, "\n== delphid verify market %d (every result re-run from the chain and the artifacts alone)\n", marketID)
+	v, err := evaluator.NewVerifier(evaluator.VerifyConfig{NodeRPC: cfg.RPC, Schemes: []string{"file", "http", "https"},
+		AllowPrivateHosts: true, FetchTimeout: time.Minute, Limits: runtime.DefaultLimits()})
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	rep, err := v.VerifyMarket(ctx, marketID, nil)
+	if err != nil {
+		return err
+	}
+	matched := 0
+	for _, f := range rep.Findings {
+		if f.Verdict == evaluator.Match {
+			matched++
+		} else {
+			fmt.Fprintf(cfg.Out, "round %d %s: %s %s (chain %s, local %s)\n", f.Round, f.ModelName, f.Verdict, f.Field, f.Chain, f.Local)
+		}
+	}
+	fmt.Fprintf(cfg.Out, "%d of %d results match; standings match: %v; settlement: %s (%.1f s)\n", matched, len(rep.Findings),
+		rep.StandingsMatch, rep.Settlement, time.Since(t0).Seconds())
+	if !rep.OK {
+		return fmt.Errorf("verify market %d: the chain's results do not all follow from the models", marketID)
+	}
+	fmt.Fprintf(cfg.Out, "verified: every final result of evaluation %d follows from the registered models\n", rep.Evaluation)
+	return nil
 }
 
 // newTraders sets up bob (follows round results), carol (trades on her own

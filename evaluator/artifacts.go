@@ -89,6 +89,19 @@ func (a *artifacts) get(ctx context.Context, m evaluationtypes.Model, maxBytes i
 	}
 }
 
+// await fetches a model's artifact, waiting for the fetch to end (a
+// verifier has no next poll to come back at), and returns its outcome.
+func (a *artifacts) await(ctx context.Context, m evaluationtypes.Model, maxBytes int64) error {
+	f := a.start(ctx, m, maxBytes)
+	select {
+	case <-f.done:
+		_, err := f.result(m)
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 func (f *artifact) result(m evaluationtypes.Model) (*loaded, error) {
 	if f.err != nil {
 		return nil, fmt.Errorf("model %d (%s): %w: %w", m.Id, m.Name, errUnavailable, f.err)

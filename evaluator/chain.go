@@ -18,9 +18,10 @@ import (
 // chain reads x/evaluation and x/verde through the node's CometBFT RPC
 // (ABCI queries).
 type chain struct {
-	rpc *rpchttp.HTTP
-	q   evaluationtypes.QueryClient
-	v   verdetypes.QueryClient
+	rpc  *rpchttp.HTTP
+	cctx client.Context
+	q    evaluationtypes.QueryClient
+	v    verdetypes.QueryClient
 }
 
 func newChain(nodeRPC string) (*chain, error) {
@@ -32,7 +33,7 @@ func newChain(nodeRPC string) (*chain, error) {
 	evaluationtypes.RegisterInterfaces(reg)
 	verdetypes.RegisterInterfaces(reg)
 	cctx := client.Context{}.WithClient(rpc).WithCodec(codec.NewProtoCodec(reg)).WithInterfaceRegistry(reg)
-	return &chain{rpc: rpc, q: evaluationtypes.NewQueryClient(cctx), v: verdetypes.NewQueryClient(cctx)}, nil
+	return &chain{rpc: rpc, cctx: cctx, q: evaluationtypes.NewQueryClient(cctx), v: verdetypes.NewQueryClient(cctx)}, nil
 }
 
 // openWork is the state of the chain the sidecar acts on.

@@ -71,3 +71,11 @@ func TestConfigCommand(t *testing.T) {
 	requireOneLineError(t, `no setting "consensus.timeout_comit"`, "config", "set", "comet", "consensus.timeout_comit", "2s", "--home", home)
 	requireOneLineError(t, `unknown config file "nope"`, "config", "get", "nope", "x", "--home", home)
 }
+
+// TestVerifyRefusesBadInput: ids that are not numbers and a node that does
+// not answer are one clear line each, exit non-zero.
+func TestVerifyRefusesBadInput(t *testing.T) {
+	requireOneLineError(t, `round "x": want a whole number`, "verify", "round", "1", "x")
+	requireOneLineError(t, `id "abc": want a whole number`, "verify", "market", "abc")
+	requireOneLineError(t, "evaluation 1", "verify", "evaluation", "1", "--node", "tcp://127.0.0.1:1")
+}

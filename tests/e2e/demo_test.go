@@ -39,6 +39,7 @@ func TestDemoSettles(t *testing.T) {
 			require.NotContains(t, out, "winners []")
 			require.Contains(t, out, "DISPUTE_STATUS_CLAIMANT_WON")
 			require.Contains(t, out, "jailed validators: [node3]")
+			require.Contains(t, out, "verified: every final result of evaluation 1 follows from the registered models")
 			require.Regexp(t, `vault 1 share price \(uusdc per 10\^6 shares, 1\.000000 at par\): [01]\.\d+ when the market opened, \d\.\d+ after settlement`, out)
 			// Open before the first draw, and again between rounds.
 			require.GreaterOrEqual(t, strings.Count(out, "trading: open until block"), 2, "trading reopens between rounds")

@@ -83,6 +83,8 @@ export function marketPage(id: string): Page {
           h("dd", {}, market.funder_vault_id !== "0" ? h("a", { href: "#/vaults" }, `vault ${market.funder_vault_id}`) : shortAddress(market.funder)),
           h("dt", {}, "Evaluation"),
           h("dd", {}, `#${market.evaluation_id}`),
+          h("dt", {}, "Verify it"),
+          h("dd", {}, h("code", { "data-testid": "verify-command" }, `delphid verify market ${market.id} --node <a node's RPC>`)),
         ),
       );
       pricesBox.replaceChildren(

@@ -1,0 +1,190 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+
+	"github.com/delphi-network/delphi/evaluator"
+	"github.com/delphi-network/delphi/runtime"
+)
+
+// verifyCmd re-runs a chain's final results from public data.
+func verifyCmd() *cobra.Command {
+	cfg := evaluator.VerifyConfig{Schemes: []string{"file", "http", "https"}, FetchTimeout: 60 * time.Second, Limits: runtime.DefaultLimits()}
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Check a round, an evaluation or a market against the models themselves, from public data only",
+		Long: `verify reads from a node the benchmark, the round's seed and items, each model's registered artifact
+(URIs, SHA-256, weight root, format, system prompt, judge) and the final results; it fetches every
+artifact with the evaluator's rules (scheme allow-list, size cap, hash checked before parsing), re-runs
+each model on exactly the round's items with the same deterministic runtime as a validator's sidecar,
+and compares score, trace root and leaves with the chain's result. It prints match or MISMATCH per
+(round, model), the standings the local run implies against the chain's and, for a market, whether
+its settlement follows. It exits 0 only when everything final matches; rounds not final yet are
+listed as pending. A mismatch in an evaluation still running prints the challenge command that
+disputes it. The node is --node, or the client config of --home.`,
+	}
+	run := func(c *cobra.Command, verify func(ctx context.Context, v *evaluator.Verifier, progress evaluator.Progress) (evaluator.Report, error)) error {
+		cctx, err := client.GetClientQueryContext(c)
+		if err != nil {
+			return err
+		}
+		cfg.NodeRPC = cctx.NodeURI
+		if cfg.NodeRPC == "" {
+			return errors.New("no node: give --node or a --home whose client config names one")
+		}
+		v, err := evaluator.NewVerifier(cfg)
+		if err != nil {
+			return err
+		}
+		var progress evaluator.Progress
+		if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 && !asJSON {
+			progress = func(done, total int, f evaluator.Finding) {
+				fmt.Fprintf(os.Stderr, "\r%d/%d (round %d, %s)   ", done, total, f.Round, f.ModelName)
+				if done == total {
+					fmt.Fprintln(os.Stderr)
+				}
+			}
+		}
+		rep, err := verify(c.Context(), v, progress)
+		if err != nil {
+			return err
+		}
+		out := c.OutOrStdout()
+		if asJSON {
+			enc := json.NewEncoder(out)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(rep); err != nil {
+				return err
+			}
+		} else {
+			bond, _ := v.ChallengeBond(c.Context())
+			printReport(out, rep, bond)
+		}
+		if !rep.OK {
+			return fmt.Errorf("verification failed: the chain's results do not all follow from the models (see above)")
+		}
+		return nil
+	}
+	flagsOf := func(c *cobra.Command) {
+		f := c.Flags()
+		flags.AddQueryFlagsToCmd(c)
+		f.BoolVar(&asJSON, "json", false, "print the report as JSON")
+		f.StringVar(&cfg.ArtifactDir, "artifact-dir", filepath.Join(os.TempDir(), "delphi-verify"), "cache of artifacts by SHA-256 (empty: memory only)")
+		f.BoolVar(&cfg.AllowPrivateHosts, "allow-private-hosts", false, "fetch http(s) artifacts from loopback or private addresses (local networks only)")
+		f.DurationVar(&cfg.FetchTimeout, "fetch-timeout", cfg.FetchTimeout, "bound on one artifact's download")
+	}
+	round := &cobra.Command{
+		Use: "round [evaluation-id] [round]", Short: "Verify every model's result in one round", Args: cobra.ExactArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			id, r, err := parseIDs(args[0], args[1])
+			if err != nil {
+				return err
+			}
+			return run(c, func(ctx context.Context, v *evaluator.Verifier, p evaluator.Progress) (evaluator.Report, error) {
+				return v.VerifyEvaluation(ctx, id, int64(r), p)
+			})
+		},
+	}
+	evaluation := &cobra.Command{
+		Use: "evaluation [evaluation-id]", Short: "Verify every final round of an evaluation and its standings", Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			id, _, err := parseIDs(args[0], "0")
+			if err != nil {
+				return err
+			}
+			return run(c, func(ctx context.Context, v *evaluator.Verifier, p evaluator.Progress) (evaluator.Report, error) {
+				return v.VerifyEvaluation(ctx, id, -1, p)
+			})
+		},
+	}
+	market := &cobra.Command{
+		Use: "market [market-id]", Short: "Verify a market's evaluation and whether its settlement follows", Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			id, _, err := parseIDs(args[0], "0")
+			if err != nil {
+				return err
+			}
+			return run(c, func(ctx context.Context, v *evaluator.Verifier, p evaluator.Progress) (evaluator.Report, error) {
+				return v.VerifyMarket(ctx, id, p)
+			})
+		},
+	}
+	for _, c := range []*cobra.Command{round, evaluation, market} {
+		flagsOf(c)
+		cmd.AddCommand(c)
+	}
+	return cmd
+}
+
+func parseIDs(a, b string) (uint64, uint32, error) {
+	id, err := strconv.ParseUint(a, 10, 64)
+	if err != nil {
+		return 0, 0, fmt.Errorf("id %q: want a whole number", a)
+	}
+	r, err := strconv.ParseUint(b, 10, 32)
+	if err != nil {
+		return 0, 0, fmt.Errorf("round %q: want a whole number", b)
+	}
+	return id, uint32(r), nil
+}
+
+// printReport writes the report for a person.
+func printReport(w io.Writer, rep evaluator.Report, bond string) {
+	for _, f := range rep.Findings {
+		switch f.Verdict {
+		case evaluator.Match:
+			fmt.Fprintf(w, "evaluation %d round %d model %d (%s): match (correct %d, root %.12s…, %d leaves)\n",
+				f.Evaluation, f.Round, f.Model, f.ModelName, f.Correct, f.TraceRoot, f.Leaves)
+		case evaluator.Pending:
+			fmt.Fprintf(w, "evaluation %d round %d model %d (%s): pending (%s)\n", f.Evaluation, f.Round, f.Model, f.ModelName, f.Field)
+		default:
+			fmt.Fprintf(w, "evaluation %d round %d model %d (%s): %s %s: chain %s, local %s\n",
+				f.Evaluation, f.Round, f.Model, f.ModelName, f.Verdict, f.Field, f.Chain, f.Local)
+			if f.Challenge != "" {
+				fmt.Fprintf(w, "  dispute it (escrows %s unless you are a bonded validator): %s\n", bond, f.Challenge)
+			}
+		}
+	}
+	if len(rep.LocalStandings) > 0 {
+		verdict := "match"
+		if !rep.StandingsMatch {
+			verdict = "MISMATCH"
+		}
+		fmt.Fprintf(w, "standings: %s (chain %s; local %s)\n", verdict, standingsLine(rep.ChainStandings), standingsLine(rep.LocalStandings))
+	}
+	if rep.Market != 0 {
+		verdict := "follows"
+		if !rep.SettledOK {
+			verdict = "does NOT follow"
+		}
+		fmt.Fprintf(w, "market %d settlement %s: %s\n", rep.Market, verdict, rep.Settlement)
+	}
+	if rep.OK {
+		fmt.Fprintf(w, "verified: every final result of evaluation %d follows from the registered models\n", rep.Evaluation)
+	}
+}
+
+func standingsLine(s []evaluator.Standing) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += ", "
+		}
+		out += fmt.Sprintf("%d. model %d %d", x.Rank, x.ModelId, x.Correct)
+	}
+	return out
+}
