@@ -39,6 +39,8 @@ type VerifyConfig struct {
 type Verifier struct {
 	chain   *chain
 	compute *computer
+	// keep, when set (KeepTraces), stores every local run for Challenge.
+	keep *Store
 }
 
 // NewVerifier reads from the node at cfg.NodeRPC.
@@ -215,8 +217,14 @@ func (v *Verifier) verifyOne(ctx context.Context, j job, res evaluationtypes.Res
 		err = v.compute.artifacts.await(ctx, *j.judge, j.maxBytes)
 	}
 	var local *evaluationtypes.RoundResult
+	var tr *runtime.Trace
 	if err == nil {
-		local, _, err = v.compute.run(ctx, j)
+		local, tr, err = v.compute.run(ctx, j)
+	}
+	if err == nil && v.keep != nil && tr != nil {
+		if err = v.keep.PutTrace(local, tr); err == nil {
+			err = v.keep.Put(local)
+		}
 	}
 	if err != nil {
 		f.Verdict, f.Field, f.Local = Unavailable, "artifact", err.Error()

@@ -23,7 +23,9 @@ import (
 // verifyCmd re-runs a chain's final results from public data.
 func verifyCmd() *cobra.Command {
 	cfg := evaluator.VerifyConfig{Schemes: []string{"file", "http", "https"}, FetchTimeout: 60 * time.Second, Limits: runtime.DefaultLimits()}
-	var asJSON bool
+	var asJSON, challenge bool
+	var from, backend, chainID string
+	var wait time.Duration
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check a round, an evaluation or a market against the models themselves, from public data only",
@@ -35,7 +37,9 @@ and compares score, trace root and leaves with the chain's result. It prints mat
 (round, model), the standings the local run implies against the chain's and, for a market, whether
 its settlement follows. It exits 0 only when everything final matches; rounds not final yet are
 listed as pending. A mismatch in an evaluation still running prints the challenge command that
-disputes it. The node is --node, or the client config of --home.`,
+disputes it; with --challenge --from KEY, verify sends those challenges (escrowing the challenger
+bond unless KEY is a bonded validator's) and plays the disputes to their end as a sidecar does — it
+holds the traces of its own runs. The node is --node, or the client config of --home.`,
 	}
 	run := func(c *cobra.Command, verify func(ctx context.Context, v *evaluator.Verifier, progress evaluator.Progress) (evaluator.Report, error)) error {
 		cctx, err := client.GetClientQueryContext(c)
@@ -49,6 +53,19 @@ disputes it. The node is --node, or the client config of --home.`,
 		v, err := evaluator.NewVerifier(cfg)
 		if err != nil {
 			return err
+		}
+		if challenge {
+			if from == "" {
+				return errors.New("--challenge needs --from: the key that signs the challenge and the dispute moves")
+			}
+			dir, err := os.MkdirTemp("", "delphi-verify-traces-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			if err := v.KeepTraces(dir); err != nil {
+				return err
+			}
 		}
 		var progress evaluator.Progress
 		if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 && !asJSON {
@@ -74,6 +91,18 @@ disputes it. The node is --node, or the client config of --home.`,
 			bond, _ := v.ChallengeBond(c.Context())
 			printReport(out, rep, bond)
 		}
+		if !rep.OK && challenge {
+			if chainID == "" {
+				chainID = cctx.ChainID
+			}
+			ctx, cancel := context.WithTimeout(c.Context(), wait)
+			defer cancel()
+			fmt.Fprintf(out, "challenging with %s and playing the disputes (at most %s)\n", from, wait)
+			if err := v.Challenge(ctx, rep, evaluator.SignerConfig{KeyName: from, KeyringDir: cctx.HomeDir,
+				KeyringBackend: backend, ChainID: chainID}, out); err != nil {
+				return err
+			}
+		}
 		if !rep.OK {
 			return fmt.Errorf("verification failed: the chain's results do not all follow from the models (see above)")
 		}
@@ -86,6 +115,11 @@ disputes it. The node is --node, or the client config of --home.`,
 		f.StringVar(&cfg.ArtifactDir, "artifact-dir", filepath.Join(os.TempDir(), "delphi-verify"), "cache of artifacts by SHA-256 (empty: memory only)")
 		f.BoolVar(&cfg.AllowPrivateHosts, "allow-private-hosts", false, "fetch http(s) artifacts from loopback or private addresses (local networks only)")
 		f.DurationVar(&cfg.FetchTimeout, "fetch-timeout", cfg.FetchTimeout, "bound on one artifact's download")
+		f.BoolVar(&challenge, "challenge", false, "dispute every mismatching result still open to a challenge, and play the disputes")
+		f.StringVar(&from, "from", "", "key (in --home's keyring) that signs the challenges and dispute moves")
+		f.StringVar(&backend, "keyring-backend", "test", "keyring backend of --from")
+		f.StringVar(&chainID, "chain-id", "", "chain id for signing (default: the client config's)")
+		f.DurationVar(&wait, "challenge-timeout", 10*time.Minute, "how long to play the disputes before giving up")
 	}
 	round := &cobra.Command{
 		Use: "round [evaluation-id] [round]", Short: "Verify every model's result in one round", Args: cobra.ExactArgs(2),
