@@ -7,8 +7,8 @@ import (
 	"time"
 
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
-	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 	"github.com/delphi-network/delphi/x/verde/player"
+	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
 // "One honest party suffices" includes parties that are not validators: a
