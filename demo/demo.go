@@ -274,13 +274,13 @@ func Run(ctx context.Context, cfg Config) error {
 		append([]*trader{{name: "alice", addr: alice, strategy: "market creator (20% of fees), vault manager"}}, traders...)); err != nil {
 		return err
 	}
-	return verifyMarket(ctx, cfg, marketID)
+	return c.verifyMarket(ctx, cfg, marketID)
 }
 
 // verifyMarket does what `delphid verify market` does: re-runs every model
 // on every round's items from the chain and the artifacts alone, and says
 // whether the chain's results, standings and settlement follow.
-func verifyMarket(ctx context.Context, cfg Config, marketID uint64) error {
+func (c *chain) verifyMarket(ctx context.Context, cfg Config, marketID uint64) error {
 	fmt.Fprintf(cfg.Out, "\n== delphid verify market %d (every result re-run from the chain and the artifacts alone)\n", marketID)
 	v, err := evaluator.NewVerifier(evaluator.VerifyConfig{NodeRPC: cfg.RPC, Schemes: []string{"file", "http", "https"},
 		AllowPrivateHosts: true, FetchTimeout: time.Minute, Limits: runtime.DefaultLimits()})
@@ -292,16 +292,22 @@ func verifyMarket(ctx context.Context, cfg Config, marketID uint64) error {
 	if err != nil {
 		return err
 	}
-	matched := 0
+	matched, items := 0, uint64(0)
+	ev, err := c.eval.Evaluation(ctx, &evaluationtypes.QueryEvaluationRequest{Id: rep.Evaluation})
+	if err != nil {
+		return err
+	}
 	for _, f := range rep.Findings {
+		items += uint64(ev.Evaluation.ItemsPerRound)
 		if f.Verdict == evaluator.Match {
 			matched++
 		} else {
 			fmt.Fprintf(cfg.Out, "round %d %s: %s %s (chain %s, local %s)\n", f.Round, f.ModelName, f.Verdict, f.Field, f.Chain, f.Local)
 		}
 	}
-	fmt.Fprintf(cfg.Out, "%d of %d results match; standings match: %v; settlement: %s (%.1f s)\n", matched, len(rep.Findings),
-		rep.StandingsMatch, rep.Settlement, time.Since(t0).Seconds())
+	secs := time.Since(t0).Seconds()
+	fmt.Fprintf(cfg.Out, "%d of %d results match; standings match: %v; settlement: %s (%d items re-run in %.1f s: %.0f items/s)\n",
+		matched, len(rep.Findings), rep.StandingsMatch, rep.Settlement, items, secs, float64(items)/secs)
 	if !rep.OK {
 		return fmt.Errorf("verify market %d: the chain's results do not all follow from the models", marketID)
 	}

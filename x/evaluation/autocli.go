@@ -17,7 +17,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Benchmark", Use: "benchmark [id]", Short: "Show a benchmark",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
 				{RpcMethod: "Models", Use: "models", Short: "List registered models"},
-				{RpcMethod: "Model", Use: "model [id]", Short: "Show a model",
+				{RpcMethod: "Model", Use: "model [id]", Short: "Show a model (with a training_record_hash, check its provenance: delphid verify model ID --record FILE)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
 				{RpcMethod: "Evaluations", Use: "evaluations", Short: "List evaluations"},
 				{RpcMethod: "Evaluation", Use: "evaluation [id]", Short: "Show an evaluation",

@@ -161,7 +161,77 @@ holds the traces of its own runs. The node is --node, or the client config of --
 		flagsOf(c)
 		cmd.AddCommand(c)
 	}
+	cmd.AddCommand(verifyModelCmd())
 	return cmd
+}
+
+// verifyModelCmd checks a model's training record and retrains from it.
+func verifyModelCmd() *cobra.Command {
+	var record string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "model [model-id] --record FILE",
+		Short: "Check a model's training record against its registration and retrain from it: same artifact, same weight root",
+		Long: `verify model reads the registered model from a node, checks that the record file hashes to its
+training_record_hash, trains again exactly as the record says (the classifiers and the llama models
+` + "`delphid model train`" + ` makes, deterministic on every CPU), and compares the artifact's SHA-256 and its
+weight root with the registered ones. It exits 0 only when all three match.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			id, _, err := parseIDs(args[0], "0")
+			if err != nil {
+				return err
+			}
+			if record == "" {
+				return errors.New("give the training record: --record FILE")
+			}
+			raw, err := os.ReadFile(record)
+			if err != nil {
+				return err
+			}
+			cctx, err := client.GetClientQueryContext(c)
+			if err != nil {
+				return err
+			}
+			v, err := evaluator.NewVerifier(evaluator.VerifyConfig{NodeRPC: cctx.NodeURI, Limits: runtime.DefaultLimits()})
+			if err != nil {
+				return err
+			}
+			m, err := v.Model(c.Context(), id)
+			if err != nil {
+				return err
+			}
+			rep, err := evaluator.VerifyRecord(m, raw, func(s string) { fmt.Fprintln(c.ErrOrStderr(), s) })
+			if err != nil {
+				return err
+			}
+			out := c.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
+			} else {
+				for _, ch := range rep.Checks {
+					verdict := "match"
+					if !ch.OK {
+						verdict = "MISMATCH"
+					}
+					fmt.Fprintf(out, "model %d %s: %s (chain %s, local %s)\n", id, ch.What, verdict, ch.Chain, ch.Local)
+				}
+			}
+			if !rep.OK {
+				return fmt.Errorf("model %d (%s): the record does not produce the registered artifact", id, m.Name)
+			}
+			fmt.Fprintf(out, "verified: model %d (%s) is what its training record trains\n", id, m.Name)
+			return nil
+		},
+	}
+	flags.AddQueryFlagsToCmd(c)
+	c.Flags().StringVar(&record, "record", "", "the model's training record (JSON, as `delphid model train --record` writes it)")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	return c
 }
 
 func parseIDs(a, b string) (uint64, uint32, error) {

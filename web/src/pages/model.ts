@@ -36,7 +36,18 @@ export function modelPage(id: string): Page {
         h("dt", {}, "Weights Merkle root"),
         h("dd", { class: "mono" }, model.weights_root),
         h("dt", {}, "Training record"),
-        h("dd", { class: "mono" }, model.training_record_hash || "none registered"),
+        h(
+          "dd",
+          { "data-testid": "record" },
+          ...(model.training_record_hash
+            ? [
+                h("span", { class: "mono" }, model.training_record_hash),
+                h("br"),
+                "Retrain it from the record and compare: ",
+                h("code", {}, `delphid verify model ${model.id} --record FILE --node <a node's RPC>`),
+              ]
+            : ["none registered: its provenance cannot be checked"]),
+        ),
         h("dt", {}, "Artifacts"),
         h("dd", {}, ...model.artifact_uris.map((u) => h("div", { class: "mono" }, u))),
         h("dt", {}, "System prompt"),
