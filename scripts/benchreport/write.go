@@ -26,6 +26,7 @@ func (r *results) write(b *strings.Builder) {
 	r.verde(p)
 	r.scale(p)
 	r.languageModels(p)
+	r.verification(p)
 }
 
 type printer func(string, ...any)
@@ -216,4 +217,15 @@ func (r *results) languageModels(p printer) {
 		p("| %s | %s | %s |\n", s, f(r.b.get("BenchmarkTrainStep/"+s, "steps/s")), f(r.b.get("BenchmarkTrainStep/"+s, "tokens/s")))
 	}
 	p("\n")
+}
+
+func (r *results) verification(p printer) {
+	if r.b.runs("BenchmarkVerifyRound/verify", "items/s") == 0 {
+		return
+	}
+	p("## 8. Verification (`delphid verify`)\n\n")
+	p("One final round of 200 MNIST test items for a trained MLP: evaluated as a sidecar does (its artifact cached) and verified as `delphid verify round` does (a fresh verifier reads the chain, fetches, hashes and parses the artifact, runs the same code path, compares); median of %d runs.\n\n",
+		r.b.runs("BenchmarkVerifyRound/verify", "items/s"))
+	p("| | items/s |\n|---|---:|\n| sidecar | %s |\n| verify | %s |\n\n",
+		f(r.b.get("BenchmarkVerifyRound/sidecar", "items/s")), f(r.b.get("BenchmarkVerifyRound/verify", "items/s")))
 }

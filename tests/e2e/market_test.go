@@ -158,6 +158,17 @@ func TestLocalnetMarketThroughTheCLI(t *testing.T) {
 		t.Fatalf("the market never resolved: market %s; evaluation %s", m.Market.Status, ev)
 	}
 
+	// Anyone re-runs the market from the chain and the artifacts alone: every
+	// final result (the liar's replaced by the disputes) follows from the
+	// models, and so do the standings and the payout.
+	out, err := ln.cli("verify", "market", "1", "--node", ln.rpc(0), "--artifact-dir", t.TempDir())
+	require.NoError(t, err, out)
+	require.Contains(t, out, "verified: every final result of evaluation 1 follows from the registered models")
+	require.Contains(t, out, "market 1 settlement follows")
+	require.NotContains(t, out, "MISMATCH")
+	out, err = ln.cli("verify", "evaluation", "7", "--node", ln.rpc(0))
+	require.ErrorContains(t, err, "evaluation 7", "an unknown evaluation: %s", out)
+
 	// The restarted sidecar computed only what it had not stored.
 	var hz struct{ Results, Stored int }
 	getJSON(t, health, &hz)
