@@ -61,6 +61,13 @@ func (f Fetcher) fetchOne(ctx context.Context, raw string, maxBytes int64) ([]by
 	}
 	switch u.Scheme {
 	case "file":
+		// Only a regular file: a FIFO or a device (/dev/stdin, /dev/zero)
+		// named by a registrant would block or stream forever.
+		if st, err := os.Stat(u.Path); err != nil {
+			return nil, err
+		} else if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s is not a regular file", u.Path)
+		}
 		file, err := os.Open(u.Path)
 		if err != nil {
 			return nil, err

@@ -41,6 +41,8 @@ type Verifier struct {
 	compute *computer
 	// keep, when set (KeepTraces), stores every local run for Challenge.
 	keep *Store
+	// fetchWait bounds the wait for one model's artifacts.
+	fetchWait time.Duration
 }
 
 // NewVerifier reads from the node at cfg.NodeRPC.
@@ -49,7 +51,11 @@ func NewVerifier(cfg VerifyConfig) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Verifier{chain: ch, compute: &computer{
+	wait := cfg.FetchTimeout + 10*time.Second
+	if cfg.FetchTimeout <= 0 {
+		wait = 2 * time.Minute
+	}
+	return &Verifier{chain: ch, fetchWait: wait, compute: &computer{
 		artifacts: newArtifacts(Fetcher{Schemes: cfg.Schemes, AllowPrivate: cfg.AllowPrivateHosts, Timeout: cfg.FetchTimeout}, cfg.ArtifactDir),
 		limits:    cfg.Limits, texts: map[string]*llm.TextBench{},
 	}}, nil
@@ -95,6 +101,8 @@ type Report struct {
 	ChainStandings []evaluationtypes.Standing `json:"chain_standings,omitempty"`
 	LocalStandings []evaluationtypes.Standing `json:"local_standings,omitempty"`
 	StandingsMatch bool                       `json:"standings_match"`
+	// Checked counts the (round, model) results re-run and compared.
+	Checked int `json:"checked"`
 	// Market, when verifying one: its settlement and whether it follows
 	// from the local standings.
 	Market     uint64 `json:"market,omitempty"`
@@ -118,7 +126,7 @@ func (v *Verifier) VerifyEvaluation(ctx context.Context, id uint64, round int64,
 	e := ev.Evaluation
 	rep := Report{Evaluation: id, Status: strings.TrimPrefix(e.Status.String(), "EVALUATION_STATUS_")}
 	if round >= int64(e.Rounds) {
-		return rep, fmt.Errorf("evaluation %d has rounds 0 to %d, not %d", id, e.Rounds-1, round)
+		return rep, fmt.Errorf("evaluation %d has %d rounds (0 to %d), not round %d", id, e.Rounds, int64(e.Rounds)-1, round)
 	}
 	rounds, err := v.chain.q.Rounds(ctx, &evaluationtypes.QueryRoundsRequest{Id: id})
 	if err != nil {
@@ -194,11 +202,22 @@ func (v *Verifier) VerifyEvaluation(ctx context.Context, id uint64, round int64,
 	}
 	rep.ChainStandings = e.Standings
 	rep.StandingsMatch = true
-	if round < 0 && e.Status == evaluationtypes.EVALUATION_STATUS_FINALIZED {
+	computed := true
+	for _, f := range rep.Findings {
+		if f.Verdict == Match || f.Verdict == Mismatch && f.Field != "result" {
+			rep.Checked++
+		} else {
+			computed = false
+		}
+	}
+	// Standings from every round's local score only: a missing one would
+	// count as zero and fake a difference.
+	if round < 0 && e.Status == evaluationtypes.EVALUATION_STATUS_FINALIZED && computed {
 		rep.LocalStandings = Standings(e.ModelIds, rep.Findings)
 		rep.StandingsMatch = sameStandings(rep.LocalStandings, e.Standings)
 	}
-	rep.OK = rep.StandingsMatch
+	// Nothing checked is nothing verified.
+	rep.OK = rep.StandingsMatch && rep.Checked > 0
 	for _, f := range rep.Findings {
 		rep.OK = rep.OK && (f.Verdict == Match || f.Verdict == Pending)
 	}
@@ -212,17 +231,27 @@ func (v *Verifier) verifyOne(ctx context.Context, j job, res evaluationtypes.Res
 		f.Chain, f.Local = "none on chain for a final round", "computed"
 		return f
 	}
-	err := v.compute.artifacts.await(ctx, j.model, j.maxBytes)
+	// Bounded: a host (or a file:// device) that never answers is a finding.
+	wait := v.fetchWait
+	if wait <= 0 {
+		wait = 2 * time.Minute
+	}
+	actx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	err := v.compute.artifacts.await(actx, j.model, j.maxBytes)
 	if err == nil && j.judge != nil {
-		err = v.compute.artifacts.await(ctx, *j.judge, j.maxBytes)
+		err = v.compute.artifacts.await(actx, *j.judge, j.maxBytes)
 	}
 	var local *evaluationtypes.RoundResult
 	var tr *runtime.Trace
 	if err == nil {
 		local, tr, err = v.compute.run(ctx, j)
 	}
-	if err == nil && v.keep != nil && tr != nil {
-		if err = v.keep.PutTrace(local, tr); err == nil {
+	if err == nil && v.keep != nil {
+		if tr != nil { // a rejected model has no trace, only its result
+			err = v.keep.PutTrace(local, tr)
+		}
+		if err == nil {
 			err = v.keep.Put(local)
 		}
 	}

@@ -56,9 +56,13 @@ func (v *Verifier) Challenge(ctx context.Context, rep Report, sc SignerConfig, o
 		if err != nil {
 			return err
 		}
+		// Moves go on after the evaluation ends (a dispute outlives a
+		// failed evaluation); only new challenges need it running.
+		var running []evaluationtypes.Evaluation
 		if ev.Evaluation.Status == evaluationtypes.EVALUATION_STATUS_RUNNING {
-			s.defend(ctx, []evaluationtypes.Evaluation{ev.Evaluation})
+			running = append(running, ev.Evaluation)
 		}
+		s.defend(ctx, running)
 		disputes, err := s.disputes(ctx)
 		if err != nil {
 			return err

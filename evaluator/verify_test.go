@@ -142,7 +142,7 @@ func TestVerifyFindsAFalsifiedResult(t *testing.T) {
 	require.False(t, rep.OK)
 	require.Equal(t, Unavailable, rep.Findings[1].Verdict)
 	_, err = v.VerifyEvaluation(context.Background(), 7, 3, nil)
-	require.ErrorContains(t, err, "has rounds 0 to 2")
+	require.ErrorContains(t, err, "has 3 rounds (0 to 2), not round 3")
 }
 
 func parseU(t *testing.T, s string) uint64 {
@@ -160,4 +160,30 @@ func parseU(t *testing.T, s string) uint64 {
 func TestStandingsRankLikeTheChain(t *testing.T) {
 	got := Standings([]uint64{3, 1, 2}, []Finding{{Model: 1, Correct: 5}, {Model: 2, Correct: 7}, {Model: 3, Correct: 5}, {Model: 2, Correct: 0}})
 	require.Equal(t, []evaluationtypes.Standing{{ModelId: 2, Correct: 7, Rank: 1}, {ModelId: 1, Correct: 5, Rank: 2}, {ModelId: 3, Correct: 5, Rank: 2}}, got)
+}
+
+// TestNothingFinalIsNothingVerified: an evaluation whose rounds are all
+// still open verifies nothing, and says so: not OK, zero checked.
+func TestNothingFinalIsNothingVerified(t *testing.T) {
+	fc := &fakeChain{
+		e: evaluationtypes.Evaluation{Id: 2, BenchmarkId: 1, ModelIds: []uint64{1}, Rounds: 1, ItemsPerRound: 5,
+			Status: evaluationtypes.EVALUATION_STATUS_RUNNING},
+		rounds: []evaluationtypes.Round{{EvaluationId: 2, Round: 0, Status: evaluationtypes.ROUND_STATUS_OPEN}},
+		models: map[uint64]evaluationtypes.Model{1: {Id: 1, Name: "m"}},
+	}
+	v := &Verifier{chain: &chain{q: fc}, compute: &computer{artifacts: newArtifacts(Fetcher{}, ""), limits: runtime.DefaultLimits(),
+		texts: map[string]*llm.TextBench{}}}
+	rep, err := v.VerifyEvaluation(context.Background(), 2, -1, nil)
+	require.NoError(t, err)
+	require.False(t, rep.OK)
+	require.Zero(t, rep.Checked)
+	require.Equal(t, Pending, rep.Findings[0].Verdict)
+}
+
+// TestAFileArtifactMustBeARegularFile: a registrant naming a device or a
+// FIFO (which would block or stream forever) gets a refusal, not a hang.
+func TestAFileArtifactMustBeARegularFile(t *testing.T) {
+	f := Fetcher{Schemes: []string{"file"}}
+	_, err := f.fetchOne(context.Background(), "file:///dev/zero", 1<<20)
+	require.ErrorContains(t, err, "is not a regular file")
 }

@@ -161,7 +161,7 @@ func TestLocalnetMarketThroughTheCLI(t *testing.T) {
 	// Anyone re-runs the market from the chain and the artifacts alone: every
 	// final result (the liar's replaced by the disputes) follows from the
 	// models, and so do the standings and the payout.
-	out, err := ln.cli("verify", "market", "1", "--node", ln.rpc(0), "--artifact-dir", t.TempDir())
+	out, err := ln.cli("verify", "market", "1", "--node", ln.rpc(0), "--artifact-dir", t.TempDir(), "--schemes", "file")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "verified: every final result of evaluation 1 follows from the registered models")
 	require.Contains(t, out, "market 1 settlement follows")

@@ -22,10 +22,14 @@ import (
 
 // verifyCmd re-runs a chain's final results from public data.
 func verifyCmd() *cobra.Command {
-	cfg := evaluator.VerifyConfig{Schemes: []string{"file", "http", "https"}, FetchTimeout: 60 * time.Second, Limits: runtime.DefaultLimits()}
+	// http(s) only by default: a file:// URI names a path on this machine,
+	// which a registrant chooses (--schemes file,http,https for a local
+	// network whose artifacts are files).
+	cfg := evaluator.VerifyConfig{Schemes: []string{"http", "https"}, FetchTimeout: 60 * time.Second, Limits: runtime.DefaultLimits()}
 	var asJSON, challenge bool
 	var from, backend, chainID string
 	var wait time.Duration
+	var traces string
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check a round, an evaluation or a market against the models themselves, from public data only",
@@ -62,7 +66,7 @@ holds the traces of its own runs. The node is --node, or the client config of --
 			if err != nil {
 				return err
 			}
-			defer os.RemoveAll(dir)
+			traces = dir
 			if err := v.KeepTraces(dir); err != nil {
 				return err
 			}
@@ -97,11 +101,12 @@ holds the traces of its own runs. The node is --node, or the client config of --
 			}
 			ctx, cancel := context.WithTimeout(c.Context(), wait)
 			defer cancel()
-			fmt.Fprintf(out, "challenging with %s and playing the disputes (at most %s)\n", from, wait)
+			fmt.Fprintf(c.ErrOrStderr(), "challenging with %s and playing the disputes (at most %s)\n", from, wait)
 			if err := v.Challenge(ctx, rep, evaluator.SignerConfig{KeyName: from, KeyringDir: cctx.HomeDir,
-				KeyringBackend: backend, ChainID: chainID}, out); err != nil {
-				return err
+				KeyringBackend: backend, ChainID: chainID}, c.ErrOrStderr()); err != nil {
+				return fmt.Errorf("%w; a dispute may still be open and need your moves: the traces are kept in %s", err, traces)
 			}
+			os.RemoveAll(traces)
 		}
 		if !rep.OK {
 			return fmt.Errorf("verification failed: the chain's results do not all follow from the models (see above)")
@@ -113,6 +118,7 @@ holds the traces of its own runs. The node is --node, or the client config of --
 		flags.AddQueryFlagsToCmd(c)
 		f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 		f.StringVar(&cfg.ArtifactDir, "artifact-dir", filepath.Join(os.TempDir(), "delphi-verify"), "cache of artifacts by SHA-256 (empty: memory only)")
+		f.StringSliceVar(&cfg.Schemes, "schemes", cfg.Schemes, "artifact URI schemes to fetch (file only for local networks)")
 		f.BoolVar(&cfg.AllowPrivateHosts, "allow-private-hosts", false, "fetch http(s) artifacts from loopback or private addresses (local networks only)")
 		f.DurationVar(&cfg.FetchTimeout, "fetch-timeout", cfg.FetchTimeout, "bound on one artifact's download")
 		f.BoolVar(&challenge, "challenge", false, "dispute every mismatching result still open to a challenge, and play the disputes")
@@ -277,8 +283,11 @@ func printReport(w io.Writer, rep evaluator.Report, bond string) {
 		}
 		fmt.Fprintf(w, "market %d settlement %s: %s\n", rep.Market, verdict, rep.Settlement)
 	}
-	if rep.OK {
-		fmt.Fprintf(w, "verified: every final result of evaluation %d follows from the registered models\n", rep.Evaluation)
+	switch {
+	case rep.OK:
+		fmt.Fprintf(w, "verified: every final result of evaluation %d follows from the registered models (%d checked)\n", rep.Evaluation, rep.Checked)
+	case rep.Checked == 0:
+		fmt.Fprintf(w, "nothing verified: no result of evaluation %d could be re-run and compared yet\n", rep.Evaluation)
 	}
 }
 
