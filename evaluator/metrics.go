@@ -74,6 +74,14 @@ func (m *metrics) disputeError(err error) {
 	m.lastDisputeErr = err.Error()
 }
 
+// disputeFailures is how many dispute transactions failed, and the last
+// error.
+func (m *metrics) disputeFailures() (uint64, string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.disputeErrors, m.lastDisputeErr
+}
+
 // Health is what /healthz reports.
 type Health struct {
 	Results        uint64   `json:"results"`

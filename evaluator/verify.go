@@ -5,13 +5,17 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+
+	"google.golang.org/grpc/metadata"
+
+	grpctypes "github.com/cosmos/cosmos-sdk/types/grpc"
 
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/llm"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
-	markettypes "github.com/delphi-network/delphi/x/market/types"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -33,6 +37,10 @@ type VerifyConfig struct {
 	// ArtifactDir caches artifacts by SHA-256 (empty: memory only).
 	ArtifactDir string
 	Limits      runtime.Limits
+	// Height is the state verified (0: the node's latest block). Every
+	// query of one verification reads that one height, so a block landing
+	// meanwhile cannot pair a round's status with another block's results.
+	Height int64
 }
 
 // Verifier re-runs final rounds from public data.
@@ -41,8 +49,11 @@ type Verifier struct {
 	compute *computer
 	// keep, when set (KeepTraces), stores every local run for Challenge.
 	keep *Store
+	// signer signs Challenge's transactions (PrepareChallenge).
+	signer *signer
 	// fetchWait bounds the wait for one model's artifacts.
 	fetchWait time.Duration
+	height    int64
 }
 
 // NewVerifier reads from the node at cfg.NodeRPC.
@@ -55,7 +66,7 @@ func NewVerifier(cfg VerifyConfig) (*Verifier, error) {
 	if cfg.FetchTimeout <= 0 {
 		wait = 2 * time.Minute
 	}
-	return &Verifier{chain: ch, fetchWait: wait, compute: &computer{
+	return &Verifier{chain: ch, fetchWait: wait, height: cfg.Height, compute: &computer{
 		artifacts: newArtifacts(Fetcher{Schemes: cfg.Schemes, AllowPrivate: cfg.AllowPrivateHosts, Timeout: cfg.FetchTimeout}, cfg.ArtifactDir),
 		limits:    cfg.Limits, texts: map[string]*llm.TextBench{},
 	}}, nil
@@ -66,6 +77,7 @@ const (
 	Match       = "match"
 	Mismatch    = "MISMATCH"
 	Pending     = "pending"     // the round is not final yet
+	NeverFinal  = "never final" // the evaluation ended before the round was final
 	Unavailable = "UNAVAILABLE" // the artifact could not be fetched or is not the registered bytes
 )
 
@@ -82,20 +94,25 @@ type Finding struct {
 	Field string `json:"field,omitempty"`
 	Chain string `json:"chain,omitempty"`
 	Local string `json:"local,omitempty"`
+	// Items is how many items the round holds (each re-run).
+	Items uint32 `json:"items"`
 	// Correct, TraceRoot and Leaves are the local run's result.
 	Correct   uint64 `json:"correct"`
 	TraceRoot string `json:"trace_root,omitempty"`
 	Leaves    uint64 `json:"leaves"`
 	// Challenge is the command that disputes a mismatching result still
-	// inside its challenge window.
-	Challenge string `json:"challenge,omitempty"`
+	// inside its challenge window, which ends at ChallengeUntil.
+	Challenge      string `json:"challenge,omitempty"`
+	ChallengeUntil int64  `json:"challenge_until,omitempty"`
 }
 
 // Report is the verdict on an evaluation (and its market).
 type Report struct {
-	Evaluation uint64    `json:"evaluation"`
-	Status     string    `json:"status"`
-	Findings   []Finding `json:"findings"`
+	Evaluation uint64 `json:"evaluation"`
+	// Height is the block whose state was read (0: not known).
+	Height   int64     `json:"height,omitempty"`
+	Status   string    `json:"status"`
+	Findings []Finding `json:"findings"`
 	// Standings are the chain's and the ones the local results imply (set
 	// when every round is final).
 	ChainStandings []evaluationtypes.Standing `json:"chain_standings,omitempty"`
@@ -107,10 +124,25 @@ type Report struct {
 	// from the local standings.
 	Market     uint64 `json:"market,omitempty"`
 	Settlement string `json:"settlement,omitempty"`
-	SettledOK  bool   `json:"settled_ok"`
+	// SettlementChecked: the market is settled and its payout was held
+	// against the local standings; SettledOK is the outcome.
+	SettlementChecked bool `json:"settlement_checked"`
+	SettledOK         bool `json:"settled_ok"`
 	// OK: every final result matches, no artifact was unavailable, and the
 	// standings (and the settlement) follow.
 	OK bool `json:"ok"`
+}
+
+// Mismatched: something the chain decided does not follow from the models
+// (a result, the standings or the market's settlement) — as opposed to
+// what could not be checked.
+func (r Report) Mismatched() bool {
+	for _, f := range r.Findings {
+		if f.Verdict == Mismatch {
+			return true
+		}
+	}
+	return !r.StandingsMatch || r.Market != 0 && !r.SettledOK
 }
 
 // Progress is told each (round, model) as it is done.
@@ -119,6 +151,37 @@ type Progress func(done, total int, f Finding)
 // VerifyEvaluation verifies every final round of an evaluation (only
 // round, when it is not negative) and the standings they imply.
 func (v *Verifier) VerifyEvaluation(ctx context.Context, id uint64, round int64, progress Progress) (Report, error) {
+	ctx, height, err := v.pin(ctx)
+	if err != nil {
+		return Report{}, fmt.Errorf("evaluation %d: %w", id, err)
+	}
+	rep, err := v.verifyEvaluation(ctx, id, round, progress)
+	rep.Height = height
+	return rep, err
+}
+
+// pin makes every query of ctx read one height: the one already pinned,
+// the configured one, or the node's latest block.
+func (v *Verifier) pin(ctx context.Context) (context.Context, int64, error) {
+	if h, ok := pinned(ctx); ok {
+		return ctx, h, nil
+	}
+	h := v.height
+	if h == 0 && v.chain.rpc != nil {
+		st, err := v.chain.rpc.Status(ctx)
+		if err != nil {
+			return ctx, 0, fmt.Errorf("node %s: %w", v.chain.rpc.Remote(), err)
+		}
+		h = st.SyncInfo.LatestBlockHeight
+	}
+	if h <= 0 {
+		return ctx, 0, nil
+	}
+	return metadata.AppendToOutgoingContext(ctx, grpctypes.GRPCBlockHeightHeader, strconv.FormatInt(h, 10)), h, nil
+}
+
+func (v *Verifier) verifyEvaluation(ctx context.Context, id uint64, round int64, progress Progress) (Report, error) {
+	height, _ := pinned(ctx)
 	ev, err := v.chain.q.Evaluation(ctx, &evaluationtypes.QueryEvaluationRequest{Id: id})
 	if err != nil {
 		return Report{}, fmt.Errorf("evaluation %d: %w", id, err)
@@ -183,15 +246,29 @@ func (v *Verifier) VerifyEvaluation(ctx context.Context, id uint64, round int64,
 		}
 		rd, drawn := byRound[r]
 		for _, m := range models {
-			f := Finding{Evaluation: id, Round: r, Attempt: rd.Attempt, Model: m.Id, ModelName: m.Name}
+			f := Finding{Evaluation: id, Round: r, Attempt: rd.Attempt, Model: m.Id, ModelName: m.Name, Items: e.ItemsPerRound}
 			if !drawn || rd.Status != evaluationtypes.ROUND_STATUS_FINAL {
-				f.Verdict, f.Field = Pending, "round not final"
+				f.Verdict, f.Field = Pending, "round not drawn yet"
 				if drawn {
 					f.Field = "round " + strings.TrimPrefix(rd.Status.String(), "ROUND_STATUS_")
 				}
+				if e.Status == evaluationtypes.EVALUATION_STATUS_FINALIZED || e.Status == evaluationtypes.EVALUATION_STATUS_FAILED {
+					f.Verdict = NeverFinal // ended: it will never be
+				}
 			} else {
 				j := job{evaluation: e, round: rd, benchmark: b.Benchmark, model: m, judge: judge, maxBytes: int64(p.Params.MaxArtifactBytes)}
-				f = v.verifyOne(ctx, j, chainResult[RoundKey{id, r}][m.Id], f, e.Status == evaluationtypes.EVALUATION_STATUS_RUNNING)
+				res := chainResult[RoundKey{id, r}][m.Id]
+				// A challenge is accepted while the evaluation runs, up to
+				// challenge_window_blocks after the result became final
+				// (x/verde's MsgChallenge).
+				until := int64(-1)
+				if e.Status == evaluationtypes.EVALUATION_STATUS_RUNNING {
+					until = res.Height + int64(p.Params.ChallengeWindowBlocks)
+					if height > 0 && height+1 > until { // the next block is past the window
+						until = -1
+					}
+				}
+				f = v.verifyOne(ctx, j, res, f, until)
 			}
 			rep.Findings = append(rep.Findings, f)
 			done++
@@ -219,13 +296,28 @@ func (v *Verifier) VerifyEvaluation(ctx context.Context, id uint64, round int64,
 	// Nothing checked is nothing verified.
 	rep.OK = rep.StandingsMatch && rep.Checked > 0
 	for _, f := range rep.Findings {
-		rep.OK = rep.OK && (f.Verdict == Match || f.Verdict == Pending)
+		rep.OK = rep.OK && (f.Verdict == Match || f.Verdict == Pending || f.Verdict == NeverFinal)
 	}
 	return rep, nil
 }
 
-// verifyOne re-runs one model on one final round and compares.
-func (v *Verifier) verifyOne(ctx context.Context, j job, res evaluationtypes.Result, f Finding, running bool) Finding {
+// pinned is the height the queries of ctx read (pin), if any.
+func pinned(ctx context.Context) (int64, bool) {
+	md, ok := metadata.FromOutgoingContext(ctx)
+	if !ok {
+		return 0, false
+	}
+	hs := md.Get(grpctypes.GRPCBlockHeightHeader)
+	if len(hs) == 0 {
+		return 0, false
+	}
+	h, err := strconv.ParseInt(hs[0], 10, 64)
+	return h, err == nil
+}
+
+// verifyOne re-runs one model on one final round and compares. A
+// mismatch can be challenged up to height challengeUntil (-1: no more).
+func (v *Verifier) verifyOne(ctx context.Context, j job, res evaluationtypes.Result, f Finding, challengeUntil int64) Finding {
 	if res.TraceRoot == "" {
 		f.Verdict, f.Field = Mismatch, "result"
 		f.Chain, f.Local = "none on chain for a final round", "computed"
@@ -270,7 +362,8 @@ func (v *Verifier) verifyOne(ctx context.Context, j job, res evaluationtypes.Res
 	default:
 		f.Verdict = Match
 	}
-	if f.Verdict == Mismatch && running {
+	if f.Verdict == Mismatch && challengeUntil >= 0 {
+		f.ChallengeUntil = challengeUntil
 		f.Challenge = fmt.Sprintf("delphid tx verde challenge %d %d %d %d %s %d --from KEY", j.evaluation.Id, j.round.Round,
 			j.model.Id, local.Correct, f.TraceRoot, local.Leaves)
 	}
@@ -317,45 +410,6 @@ func sameStandings(a, b []evaluationtypes.Standing) bool {
 		}
 	}
 	return true
-}
-
-// VerifyMarket verifies a market's evaluation and whether its settlement
-// follows from the local standings: the models ranked first win, k tied
-// winners paying 1/k per share; an invalid market pays 1/N.
-func (v *Verifier) VerifyMarket(ctx context.Context, id uint64, progress Progress) (Report, error) {
-	mq := markettypes.NewQueryClient(v.chain.cctx)
-	res, err := mq.Market(ctx, &markettypes.QueryMarketRequest{MarketId: id})
-	if err != nil {
-		return Report{}, fmt.Errorf("market %d: %w", id, err)
-	}
-	m := res.Market
-	rep, err := v.VerifyEvaluation(ctx, m.EvaluationId, -1, progress)
-	if err != nil {
-		return rep, err
-	}
-	rep.Market = id
-	rep.SettledOK = true
-	switch m.Status {
-	case markettypes.MARKET_STATUS_RESOLVED:
-		want := make([]uint64, len(m.ModelIds))
-		var den uint64
-		for _, s := range rep.LocalStandings {
-			if s.Rank == 1 {
-				if i := m.Outcome(s.ModelId); i >= 0 {
-					want[i], den = 1, den+1
-				}
-			}
-		}
-		rep.SettledOK = den == m.PayoutDenominator && fmt.Sprint(want) == fmt.Sprint(m.PayoutNumerators)
-		rep.Settlement = fmt.Sprintf("resolved: payout %v/%d per share; the local standings give %v/%d", m.PayoutNumerators,
-			m.PayoutDenominator, want, den)
-	case markettypes.MARKET_STATUS_INVALID:
-		rep.Settlement = fmt.Sprintf("invalid: every share pays 1/%d (the evaluation is %s)", len(m.ModelIds), rep.Status)
-	default:
-		rep.Settlement = strings.ToLower(strings.TrimPrefix(m.Status.String(), "MARKET_STATUS_"))
-	}
-	rep.OK = rep.OK && rep.SettledOK
-	return rep, nil
 }
 
 // ChallengeBond is what a challenge escrows from an account that is not a

@@ -17,6 +17,18 @@ import (
 // bisection and referee moves (defend.go), signed with the user's key and
 // backed by the challenger bond instead of a validator's stake.
 
+// PrepareChallenge checks the signing key before a verification whose
+// mismatches Challenge will dispute: a missing key fails at once, not after
+// the (long) re-runs.
+func (v *Verifier) PrepareChallenge(sc SignerConfig) error {
+	sg, err := newSigner(sc, v.chain.rpc)
+	if err != nil {
+		return fmt.Errorf("challenge signer: %w", err)
+	}
+	v.signer = sg
+	return nil
+}
+
 // KeepTraces makes the verifier keep its runs (results and traces) in a
 // store at dir, so that Challenge can play the disputes it opens.
 func (v *Verifier) KeepTraces(dir string) error {
@@ -45,12 +57,16 @@ func (v *Verifier) Challenge(ctx context.Context, rep Report, sc SignerConfig, o
 	if len(wrong) == 0 {
 		return fmt.Errorf("challenge: no mismatching result of evaluation %d is still open to a challenge", rep.Evaluation)
 	}
-	sg, err := newSigner(sc, v.chain.rpc)
-	if err != nil {
-		return err
+	sg := v.signer
+	if sg == nil {
+		var err error
+		if sg, err = newSigner(sc, v.chain.rpc); err != nil {
+			return fmt.Errorf("challenge signer: %w", err)
+		}
 	}
 	s := &Sidecar{store: v.keep, chain: v.chain, compute: v.compute, metrics: newMetrics(), signer: sg, sent: map[string]bool{}, max: -1}
 	reported := map[uint64]bool{}
+	var failures uint64
 	for {
 		ev, err := v.chain.q.Evaluation(ctx, &evaluationtypes.QueryEvaluationRequest{Id: rep.Evaluation})
 		if err != nil {
@@ -63,6 +79,12 @@ func (v *Verifier) Challenge(ctx context.Context, rep Report, sc SignerConfig, o
 			running = append(running, ev.Evaluation)
 		}
 		s.defend(ctx, running)
+		// A refused challenge or move (no funds, a closed window) is said,
+		// once per new error, instead of waiting out the timeout in silence.
+		if n, last := s.metrics.disputeFailures(); n > failures {
+			failures = n
+			fmt.Fprintf(out, "a challenge or dispute move failed (%d so far): %s\n", n, last)
+		}
 		disputes, err := s.disputes(ctx)
 		if err != nil {
 			return err

@@ -50,7 +50,7 @@ func TestARecordRetrainsToTheRegisteredClassifier(t *testing.T) {
 	require.False(t, rep.OK)
 	require.Equal(t, "training_record_hash", rep.Checks[0].What)
 	require.False(t, rep.Checks[0].OK)
-	require.False(t, rep.Checks[1].OK, "six epochs train other bytes")
+	require.Len(t, rep.Checks, 1, "a record that is not the registered one is not retrained")
 
 	swapped := registered(t, "iris-mlp", "onnx", append([]byte{}, raw[:len(raw)-1]...), record, rec.WeightsRoot)
 	rep, err = VerifyRecord(swapped, record, nil)

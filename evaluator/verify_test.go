@@ -26,29 +26,45 @@ type fakeChain struct {
 	results []evaluationtypes.Result
 	bench   evaluationtypes.Benchmark
 	models  map[uint64]evaluationtypes.Model
+	// heights counts the queries by the height they read (0: latest).
+	heights map[int64]int
 }
 
-func (f *fakeChain) Evaluation(context.Context, *evaluationtypes.QueryEvaluationRequest, ...grpc.CallOption) (*evaluationtypes.QueryEvaluationResponse, error) {
+func (f *fakeChain) note(ctx context.Context) {
+	if f.heights == nil {
+		f.heights = map[int64]int{}
+	}
+	h, _ := pinned(ctx)
+	f.heights[h]++
+}
+
+func (f *fakeChain) Evaluation(ctx context.Context, _ *evaluationtypes.QueryEvaluationRequest, _ ...grpc.CallOption) (*evaluationtypes.QueryEvaluationResponse, error) {
+	f.note(ctx)
 	return &evaluationtypes.QueryEvaluationResponse{Evaluation: f.e}, nil
 }
 
-func (f *fakeChain) Rounds(context.Context, *evaluationtypes.QueryRoundsRequest, ...grpc.CallOption) (*evaluationtypes.QueryRoundsResponse, error) {
+func (f *fakeChain) Rounds(ctx context.Context, _ *evaluationtypes.QueryRoundsRequest, _ ...grpc.CallOption) (*evaluationtypes.QueryRoundsResponse, error) {
+	f.note(ctx)
 	return &evaluationtypes.QueryRoundsResponse{Rounds: f.rounds}, nil
 }
 
-func (f *fakeChain) Results(context.Context, *evaluationtypes.QueryResultsRequest, ...grpc.CallOption) (*evaluationtypes.QueryResultsResponse, error) {
+func (f *fakeChain) Results(ctx context.Context, _ *evaluationtypes.QueryResultsRequest, _ ...grpc.CallOption) (*evaluationtypes.QueryResultsResponse, error) {
+	f.note(ctx)
 	return &evaluationtypes.QueryResultsResponse{Results: f.results}, nil
 }
 
-func (f *fakeChain) Benchmark(context.Context, *evaluationtypes.QueryBenchmarkRequest, ...grpc.CallOption) (*evaluationtypes.QueryBenchmarkResponse, error) {
+func (f *fakeChain) Benchmark(ctx context.Context, _ *evaluationtypes.QueryBenchmarkRequest, _ ...grpc.CallOption) (*evaluationtypes.QueryBenchmarkResponse, error) {
+	f.note(ctx)
 	return &evaluationtypes.QueryBenchmarkResponse{Benchmark: f.bench}, nil
 }
 
-func (f *fakeChain) Params(context.Context, *evaluationtypes.QueryParamsRequest, ...grpc.CallOption) (*evaluationtypes.QueryParamsResponse, error) {
+func (f *fakeChain) Params(ctx context.Context, _ *evaluationtypes.QueryParamsRequest, _ ...grpc.CallOption) (*evaluationtypes.QueryParamsResponse, error) {
+	f.note(ctx)
 	return &evaluationtypes.QueryParamsResponse{Params: evaluationtypes.DefaultParams()}, nil
 }
 
-func (f *fakeChain) Model(_ context.Context, req *evaluationtypes.QueryModelRequest, _ ...grpc.CallOption) (*evaluationtypes.QueryModelResponse, error) {
+func (f *fakeChain) Model(ctx context.Context, req *evaluationtypes.QueryModelRequest, _ ...grpc.CallOption) (*evaluationtypes.QueryModelResponse, error) {
+	f.note(ctx)
 	return &evaluationtypes.QueryModelResponse{Model: f.models[req.Id]}, nil
 }
 
@@ -128,6 +144,31 @@ func TestVerifyFindsAFalsifiedResult(t *testing.T) {
 		}
 	}
 
+	// Every query reads one height, and a mismatch is disputable while the
+	// next block is inside the result's challenge window.
+	window := int64(evaluationtypes.DefaultParams().ChallengeWindowBlocks)
+	for i := range fc.results {
+		fc.results[i].Height = 100
+	}
+	for _, tc := range []struct {
+		height int64
+		open   bool
+	}{{100 + window - 1, true}, {100 + window, false}} {
+		fc.heights, v.height = nil, tc.height
+		rep, err = v.VerifyEvaluation(context.Background(), 7, 1, nil)
+		require.NoError(t, err)
+		require.Equal(t, tc.height, rep.Height)
+		require.Equal(t, map[int64]int{tc.height: fc.heights[tc.height]}, fc.heights, "one height for every query")
+		require.True(t, rep.Mismatched())
+		if tc.open {
+			require.Equal(t, 100+window, rep.Findings[1].ChallengeUntil)
+			require.NotEmpty(t, rep.Findings[1].Challenge)
+		} else {
+			require.Empty(t, rep.Findings[1].Challenge, "the next block is past the window")
+		}
+	}
+	v.height = 0
+
 	// The honest chain verifies; a changed artifact is a finding, not a crash.
 	fc.results[3].Correct = honestCorrect
 	rep, err = v.VerifyEvaluation(context.Background(), 7, 1, nil)
@@ -140,6 +181,7 @@ func TestVerifyFindsAFalsifiedResult(t *testing.T) {
 	rep, err = v.VerifyEvaluation(context.Background(), 7, 0, nil)
 	require.NoError(t, err)
 	require.False(t, rep.OK)
+	require.False(t, rep.Mismatched(), "what could not be checked is not a mismatch")
 	require.Equal(t, Unavailable, rep.Findings[1].Verdict)
 	_, err = v.VerifyEvaluation(context.Background(), 7, 3, nil)
 	require.ErrorContains(t, err, "has 3 rounds (0 to 2), not round 3")
@@ -178,6 +220,19 @@ func TestNothingFinalIsNothingVerified(t *testing.T) {
 	require.False(t, rep.OK)
 	require.Zero(t, rep.Checked)
 	require.Equal(t, Pending, rep.Findings[0].Verdict)
+	require.False(t, rep.Mismatched())
+	fc.e.Status = evaluationtypes.EVALUATION_STATUS_SCHEDULED
+	rep, err = v.VerifyEvaluation(context.Background(), 2, -1, nil)
+	require.NoError(t, err)
+	require.Equal(t, Pending, rep.Findings[0].Verdict, "scheduled: not started yet")
+
+	// A round of an evaluation that ended will never be final: said so.
+	fc.e.Status = evaluationtypes.EVALUATION_STATUS_FAILED
+	rep, err = v.VerifyEvaluation(context.Background(), 2, -1, nil)
+	require.NoError(t, err)
+	require.False(t, rep.OK)
+	require.Equal(t, NeverFinal, rep.Findings[0].Verdict)
+	require.Equal(t, "round OPEN", rep.Findings[0].Field)
 }
 
 // TestAFileArtifactMustBeARegularFile: a registrant naming a device or a

@@ -50,7 +50,7 @@ go test -run '^$' -bench 'RefereeLimit' -count "$count" ./runtime/ >"$out/refere
 
 step "7. language models: prompt and generation tokens/s, training steps/s"
 go test -run '^$' -bench 'Prompt|Generate|TrainStep' -count 3 -timeout 20m ./runtime/llm/ >"$out/llm.txt"
-go test -run '^$' -bench 'VerifyRound' -count 3 ./evaluator/ >"$out/verify.txt"
+DELPHI_TRAINED_MODELS=$PWD/build/demo-models go test -run '^$' -bench 'VerifyRound|VerifyDemoMarket' -count 3 ./evaluator/ >"$out/verify.txt"
 
 step "6. a transaction's chain-side cost as state grows"
 go test -run '^$' -bench 'DeliverTx' -benchtime 20x -count 3 -timeout 20m ./app/ >"$out/delivertx.txt"

@@ -77,5 +77,5 @@ func TestConfigCommand(t *testing.T) {
 func TestVerifyRefusesBadInput(t *testing.T) {
 	requireOneLineError(t, `round "x": want a whole number`, "verify", "round", "1", "x")
 	requireOneLineError(t, `id "abc": want a whole number`, "verify", "market", "abc")
-	requireOneLineError(t, "evaluation 1", "verify", "evaluation", "1", "--node", "tcp://127.0.0.1:1")
+	requireOneLineError(t, "evaluation 1: node tcp://127.0.0.1:1", "verify", "evaluation", "1", "--node", "tcp://127.0.0.1:1")
 }

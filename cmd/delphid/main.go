@@ -2,6 +2,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -14,6 +15,11 @@ func main() {
 		// One line, whatever the wrapped errors contain: the chain already
 		// says what failed and why, and scripts read the first line.
 		fmt.Fprintln(os.Stderr, "Error:", strings.Join(strings.Fields(err.Error()), " "))
-		os.Exit(1)
+		code := 1
+		var exit *cmd.ExitError
+		if errors.As(err, &exit) {
+			code = exit.Code
+		}
+		os.Exit(code)
 	}
 }

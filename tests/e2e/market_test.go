@@ -166,8 +166,16 @@ func TestLocalnetMarketThroughTheCLI(t *testing.T) {
 	require.Contains(t, out, "verified: every final result of evaluation 1 follows from the registered models")
 	require.Contains(t, out, "market 1 settlement follows")
 	require.NotContains(t, out, "MISMATCH")
+	require.Contains(t, out, "as of height")
 	out, err = ln.cli("verify", "evaluation", "7", "--node", ln.rpc(0))
 	require.ErrorContains(t, err, "evaluation 7", "an unknown evaluation: %s", out)
+	requireExit(t, err, 1)
+	// By default verify fetches http(s) only: this network's file://
+	// artifacts are findings it could not check (exit 2), not mismatches.
+	out, err = ln.cli("verify", "market", "1", "--node", ln.rpc(0), "--artifact-dir", "")
+	require.ErrorContains(t, err, "not verified", out)
+	require.Contains(t, out, "UNAVAILABLE artifact")
+	requireExit(t, err, 2)
 
 	// The restarted sidecar computed only what it had not stored.
 	var hz struct{ Results, Stored int }
@@ -347,4 +355,12 @@ func (ln *localnet) spawn(t *testing.T, name string, bin string, args ...string)
 	require.NoError(t, cmd.Start())
 	require.NoError(t, os.WriteFile(filepath.Join(ln.dir, name+".pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o644))
 	go func() { _ = cmd.Wait(); _ = log.Close() }()
+}
+
+// requireExit: err is the exit of a command with status code.
+func requireExit(t *testing.T, err error, code int) {
+	t.Helper()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	require.Equal(t, code, exit.ExitCode(), err.Error())
 }

@@ -77,7 +77,9 @@ func verifiesAndOverturns(t *testing.T, score bool, field string) {
 		require.Equal(t, field, f.Field)
 		require.NotEqual(t, f.Chain, f.Local)
 		require.Contains(t, f.Challenge, "delphid tx verde challenge 1 0 ")
+		require.Greater(t, f.ChallengeUntil, rep.Height, "the window is still open at the height verified")
 	}
+	require.Positive(t, rep.Height, "every query read one height, reported")
 
 	var out bytes.Buffer
 	require.NoError(t, v.Challenge(ctx, rep, evaluator.SignerConfig{KeyName: "bob", KeyringDir: net.Nodes[0].Home,

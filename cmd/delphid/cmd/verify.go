@@ -43,14 +43,20 @@ its settlement follows. It exits 0 only when everything final matches; rounds no
 listed as pending. A mismatch in an evaluation still running prints the challenge command that
 disputes it; with --challenge --from KEY, verify sends those challenges (escrowing the challenger
 bond unless KEY is a bonded validator's) and plays the disputes to their end as a sidecar does — it
-holds the traces of its own runs. The node is --node, or the client config of --home.`,
+holds the traces of its own runs. The node is --node, or the client config of --home; every query
+reads one height (--height, or the node's latest block), printed with the report.
+
+Exit status: 0 every final result matches and the standings and settlement follow; 1 verify could
+not run (bad arguments, an unknown id, the node unreachable); 2 nothing wrong found, but not
+everything could be checked (an artifact unavailable or not the registered bytes, no final round);
+3 a mismatch: the chain's results, standings or settlement do not follow from the models.`,
 	}
 	run := func(c *cobra.Command, verify func(ctx context.Context, v *evaluator.Verifier, progress evaluator.Progress) (evaluator.Report, error)) error {
 		cctx, err := client.GetClientQueryContext(c)
 		if err != nil {
 			return err
 		}
-		cfg.NodeRPC = cctx.NodeURI
+		cfg.NodeRPC, cfg.Height = cctx.NodeURI, cctx.Height
 		if cfg.NodeRPC == "" {
 			return errors.New("no node: give --node or a --home whose client config names one")
 		}
@@ -58,9 +64,22 @@ holds the traces of its own runs. The node is --node, or the client config of --
 		if err != nil {
 			return err
 		}
+		if chainID == "" {
+			chainID = cctx.ChainID
+		}
+		if !c.Flags().Changed("keyring-backend") && cctx.Keyring != nil {
+			backend = cctx.Keyring.Backend()
+		}
+		signer := evaluator.SignerConfig{KeyName: from, KeyringDir: cctx.HomeDir, KeyringBackend: backend, ChainID: chainID}
 		if challenge {
 			if from == "" {
 				return errors.New("--challenge needs --from: the key that signs the challenge and the dispute moves")
+			}
+			if cfg.Height != 0 {
+				return errors.New("--challenge disputes the chain's current state: leave out --height")
+			}
+			if err := v.PrepareChallenge(signer); err != nil {
+				return err
 			}
 			dir, err := os.MkdirTemp("", "delphi-verify-traces-")
 			if err != nil {
@@ -73,8 +92,10 @@ holds the traces of its own runs. The node is --node, or the client config of --
 		}
 		var progress evaluator.Progress
 		if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 && !asJSON {
+			var items uint64
 			progress = func(done, total int, f evaluator.Finding) {
-				fmt.Fprintf(os.Stderr, "\r%d/%d (round %d, %s)   ", done, total, f.Round, f.ModelName)
+				items += uint64(f.Items)
+				fmt.Fprintf(os.Stderr, "\r%d/%d results, %d items (round %d, %s: %s)   ", done, total, items, f.Round, f.ModelName, f.Verdict)
 				if done == total {
 					fmt.Fprintln(os.Stderr)
 				}
@@ -95,21 +116,22 @@ holds the traces of its own runs. The node is --node, or the client config of --
 			bond, _ := v.ChallengeBond(c.Context())
 			printReport(out, rep, bond)
 		}
-		if !rep.OK && challenge {
-			if chainID == "" {
-				chainID = cctx.ChainID
-			}
+		if rep.Mismatched() && challenge {
 			ctx, cancel := context.WithTimeout(c.Context(), wait)
 			defer cancel()
 			fmt.Fprintf(c.ErrOrStderr(), "challenging with %s and playing the disputes (at most %s)\n", from, wait)
-			if err := v.Challenge(ctx, rep, evaluator.SignerConfig{KeyName: from, KeyringDir: cctx.HomeDir,
-				KeyringBackend: backend, ChainID: chainID}, c.ErrOrStderr()); err != nil {
-				return fmt.Errorf("%w; a dispute may still be open and need your moves: the traces are kept in %s", err, traces)
+			if err := v.Challenge(ctx, rep, signer, c.ErrOrStderr()); err != nil {
+				return &ExitError{Code: exitMismatch, Err: fmt.Errorf("%w; a dispute may still be open and need your moves: the traces are kept in %s", err, traces)}
 			}
 			os.RemoveAll(traces)
+		} else if challenge {
+			os.RemoveAll(traces)
 		}
-		if !rep.OK {
-			return fmt.Errorf("verification failed: the chain's results do not all follow from the models (see above)")
+		switch {
+		case rep.Mismatched():
+			return &ExitError{Code: exitMismatch, Err: errors.New("verification failed: the chain's results do not all follow from the models (see above)")}
+		case !rep.OK:
+			return &ExitError{Code: exitUnverified, Err: errors.New("not verified: some results could not be re-run and compared (see above)")}
 		}
 		return nil
 	}
@@ -181,7 +203,8 @@ func verifyModelCmd() *cobra.Command {
 		Long: `verify model reads the registered model from a node, checks that the record file hashes to its
 training_record_hash, trains again exactly as the record says (the classifiers and the llama models
 ` + "`delphid model train`" + ` makes, deterministic on every CPU), and compares the artifact's SHA-256 and its
-weight root with the registered ones. It exits 0 only when all three match.`,
+weight root with the registered ones. It exits 0 when all three match, 3 when one does not (a record
+that is not the registered one is not retrained), 1 when it cannot run.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			id, _, err := parseIDs(args[0], "0")
@@ -228,7 +251,7 @@ weight root with the registered ones. It exits 0 only when all three match.`,
 				}
 			}
 			if !rep.OK {
-				return fmt.Errorf("model %d (%s): the record does not produce the registered artifact", id, m.Name)
+				return &ExitError{Code: exitMismatch, Err: fmt.Errorf("model %d (%s): the record does not produce the registered artifact", id, m.Name)}
 			}
 			fmt.Fprintf(out, "verified: model %d (%s) is what its training record trains\n", id, m.Name)
 			return nil
@@ -252,20 +275,29 @@ func parseIDs(a, b string) (uint64, uint32, error) {
 	return id, uint32(r), nil
 }
 
+// verify's exit statuses besides 0.
+const (
+	exitUnverified = 2
+	exitMismatch   = 3
+)
+
 // printReport writes the report for a person.
 func printReport(w io.Writer, rep evaluator.Report, bond string) {
+	if rep.Height > 0 {
+		fmt.Fprintf(w, "evaluation %d (%s) as of height %d\n", rep.Evaluation, rep.Status, rep.Height)
+	}
 	for _, f := range rep.Findings {
 		switch f.Verdict {
 		case evaluator.Match:
 			fmt.Fprintf(w, "evaluation %d round %d model %d (%s): match (correct %d, root %.12s…, %d leaves)\n",
 				f.Evaluation, f.Round, f.Model, f.ModelName, f.Correct, f.TraceRoot, f.Leaves)
-		case evaluator.Pending:
-			fmt.Fprintf(w, "evaluation %d round %d model %d (%s): pending (%s)\n", f.Evaluation, f.Round, f.Model, f.ModelName, f.Field)
+		case evaluator.Pending, evaluator.NeverFinal:
+			fmt.Fprintf(w, "evaluation %d round %d model %d (%s): %s (%s)\n", f.Evaluation, f.Round, f.Model, f.ModelName, f.Verdict, f.Field)
 		default:
 			fmt.Fprintf(w, "evaluation %d round %d model %d (%s): %s %s: chain %s, local %s\n",
 				f.Evaluation, f.Round, f.Model, f.ModelName, f.Verdict, f.Field, f.Chain, f.Local)
 			if f.Challenge != "" {
-				fmt.Fprintf(w, "  dispute it (escrows %s unless you are a bonded validator): %s\n", bond, f.Challenge)
+				fmt.Fprintf(w, "  dispute it by height %d (escrows %s unless you are a bonded validator): %s\n", f.ChallengeUntil, bond, f.Challenge)
 			}
 		}
 	}
@@ -276,12 +308,14 @@ func printReport(w io.Writer, rep evaluator.Report, bond string) {
 		}
 		fmt.Fprintf(w, "standings: %s (chain %s; local %s)\n", verdict, standingsLine(rep.ChainStandings), standingsLine(rep.LocalStandings))
 	}
-	if rep.Market != 0 {
-		verdict := "follows"
-		if !rep.SettledOK {
-			verdict = "does NOT follow"
-		}
-		fmt.Fprintf(w, "market %d settlement %s: %s\n", rep.Market, verdict, rep.Settlement)
+	switch {
+	case rep.Market == 0:
+	case !rep.SettlementChecked:
+		fmt.Fprintf(w, "market %d: %s\n", rep.Market, rep.Settlement)
+	case rep.SettledOK:
+		fmt.Fprintf(w, "market %d settlement follows: %s\n", rep.Market, rep.Settlement)
+	default:
+		fmt.Fprintf(w, "market %d settlement does NOT follow: %s\n", rep.Market, rep.Settlement)
 	}
 	switch {
 	case rep.OK:
