@@ -162,7 +162,13 @@ func (a *artifacts) fromDir(m evaluationtypes.Model, maxBytes int64) ([]byte, bo
 	if a.dir == "" || !isHexSHA256(m.WeightsSha256) {
 		return nil, false
 	}
-	file, err := os.Open(filepath.Join(a.dir, m.WeightsSha256))
+	path := filepath.Join(a.dir, m.WeightsSha256)
+	// Only a regular file: a FIFO or device planted in the cache would
+	// block the read.
+	if fi, err := os.Lstat(path); err != nil || !fi.Mode().IsRegular() {
+		return nil, false
+	}
+	file, err := os.Open(path)
 	if err != nil {
 		return nil, false
 	}

@@ -24,8 +24,12 @@ type chain struct {
 	v    verdetypes.QueryClient
 }
 
+// nodeTimeoutSeconds bounds one request to the node.
+const nodeTimeoutSeconds = 60
+
 func newChain(nodeRPC string) (*chain, error) {
-	rpc, err := rpchttp.New(nodeRPC, "/websocket")
+	// Bounded: a node that never answers is an error, not a hang.
+	rpc, err := rpchttp.NewWithTimeout(nodeRPC, "/websocket", nodeTimeoutSeconds)
 	if err != nil {
 		return nil, fmt.Errorf("node RPC %s: %w", nodeRPC, err)
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/delphi-network/delphi/runtime/bench"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
-	"github.com/delphi-network/delphi/x/verde/player"
+	"github.com/delphi-network/delphi/evaluator/player"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -92,7 +92,9 @@ func (s *Sidecar) challengeEvaluation(ctx context.Context, e evaluationtypes.Eva
 	}
 	for _, res := range results.Results {
 		mine := s.own(res.EvaluationId, res.Round, attempt[res.Round], res.ModelId)
-		if mine == nil || mine.Abstain || next > res.Height+window {
+		// The window ends at res.Height+window, or before the block whose
+		// BeginBlocker finalizes the evaluation, whichever comes first.
+		if mine == nil || mine.Abstain || next > res.Height+window || e.FinalAfterHeight != 0 && next >= e.FinalAfterHeight {
 			continue
 		}
 		root := hex.EncodeToString(mine.TraceRoot)

@@ -145,6 +145,20 @@ func (r Report) Mismatched() bool {
 	return !r.StandingsMatch || r.Market != 0 && !r.SettledOK
 }
 
+// maxFindings bounds the (round, model) results one verification lists: a
+// node claiming billions would otherwise exhaust memory.
+const maxFindings = 1 << 20
+
+// Disputable: some mismatching result can still be challenged.
+func (r Report) Disputable() bool {
+	for _, f := range r.Findings {
+		if f.Challenge != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Progress is told each (round, model) as it is done.
 type Progress func(done, total int, f Finding)
 
@@ -235,6 +249,9 @@ func (v *Verifier) verifyEvaluation(ctx context.Context, id uint64, round int64,
 	for _, r := range rounds.Rounds {
 		byRound[r.Round] = r
 	}
+	if uint64(e.Rounds)*uint64(len(models)) > maxFindings {
+		return rep, fmt.Errorf("evaluation %d: the node claims %d rounds of %d models, more than verify checks (%d results)", id, e.Rounds, len(models), maxFindings)
+	}
 	total := int(e.Rounds) * len(models)
 	if round >= 0 {
 		total = len(models)
@@ -252,8 +269,14 @@ func (v *Verifier) verifyEvaluation(ctx context.Context, id uint64, round int64,
 				if drawn {
 					f.Field = "round " + strings.TrimPrefix(rd.Status.String(), "ROUND_STATUS_")
 				}
-				if e.Status == evaluationtypes.EVALUATION_STATUS_FINALIZED || e.Status == evaluationtypes.EVALUATION_STATUS_FAILED {
+				switch e.Status {
+				case evaluationtypes.EVALUATION_STATUS_FAILED:
 					f.Verdict = NeverFinal // ended: it will never be
+				case evaluationtypes.EVALUATION_STATUS_FINALIZED:
+					// x/evaluation finalizes only when every round is
+					// final: the node's answers contradict each other.
+					f.Verdict, f.Chain, f.Local = Mismatch, "evaluation FINALIZED with this round "+f.Field, "every round final"
+					f.Field = "round_status"
 				}
 			} else {
 				j := job{evaluation: e, round: rd, benchmark: b.Benchmark, model: m, judge: judge, maxBytes: int64(p.Params.MaxArtifactBytes)}
@@ -262,8 +285,13 @@ func (v *Verifier) verifyEvaluation(ctx context.Context, id uint64, round int64,
 				// challenge_window_blocks after the result became final
 				// (x/verde's MsgChallenge).
 				until := int64(-1)
-				if e.Status == evaluationtypes.EVALUATION_STATUS_RUNNING {
+				if e.Status == evaluationtypes.EVALUATION_STATUS_RUNNING && v.height == 0 {
 					until = res.Height + int64(p.Params.ChallengeWindowBlocks)
+					// The evaluation finalizes in the BeginBlocker of
+					// final_after_height, before that block's transactions.
+					if e.FinalAfterHeight != 0 {
+						until = min(until, e.FinalAfterHeight-1)
+					}
 					if height > 0 && height+1 > until { // the next block is past the window
 						until = -1
 					}
@@ -293,8 +321,9 @@ func (v *Verifier) verifyEvaluation(ctx context.Context, id uint64, round int64,
 		rep.LocalStandings = Standings(e.ModelIds, rep.Findings)
 		rep.StandingsMatch = sameStandings(rep.LocalStandings, e.Standings)
 	}
-	// Nothing checked is nothing verified.
-	rep.OK = rep.StandingsMatch && rep.Checked > 0
+	// Nothing checked is nothing verified, and a finalized evaluation is
+	// verified only with its standings.
+	rep.OK = rep.StandingsMatch && rep.Checked > 0 && (round >= 0 || e.Status != evaluationtypes.EVALUATION_STATUS_FINALIZED || computed)
 	for _, f := range rep.Findings {
 		rep.OK = rep.OK && (f.Verdict == Match || f.Verdict == Pending || f.Verdict == NeverFinal)
 	}
@@ -355,14 +384,17 @@ func (v *Verifier) verifyOne(ctx context.Context, j job, res evaluationtypes.Res
 	switch {
 	case local.Correct != res.Correct:
 		f.Verdict, f.Field, f.Chain, f.Local = Mismatch, "correct", fmt.Sprint(res.Correct), fmt.Sprint(local.Correct)
-	case f.TraceRoot != res.TraceRoot:
+	case !strings.EqualFold(f.TraceRoot, res.TraceRoot):
 		f.Verdict, f.Field, f.Chain, f.Local = Mismatch, "trace_root", res.TraceRoot, f.TraceRoot
 	case local.Leaves != res.Leaves:
 		f.Verdict, f.Field, f.Chain, f.Local = Mismatch, "leaves", fmt.Sprint(res.Leaves), fmt.Sprint(local.Leaves)
 	default:
 		f.Verdict = Match
 	}
-	if f.Verdict == Mismatch && challengeUntil >= 0 {
+	// x/verde refuses a challenge whose claim is the result's score and
+	// root ("the claim is the result"): a leaves-only difference is
+	// reported, not disputable.
+	if f.Verdict == Mismatch && f.Field != "leaves" && challengeUntil >= 0 {
 		f.ChallengeUntil = challengeUntil
 		f.Challenge = fmt.Sprintf("delphid tx verde challenge %d %d %d %d %s %d --from KEY", j.evaluation.Id, j.round.Round,
 			j.model.Id, local.Correct, f.TraceRoot, local.Leaves)

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
-	"github.com/delphi-network/delphi/x/verde/player"
+	"github.com/delphi-network/delphi/evaluator/player"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -89,6 +89,10 @@ func (v *Verifier) Challenge(ctx context.Context, rep Report, sc SignerConfig, o
 		if err != nil {
 			return err
 		}
+		st, err := v.chain.rpc.Status(ctx)
+		if err != nil {
+			return err
+		}
 		pending := 0
 		for _, f := range wrong {
 			d, ok := ours(disputes, f)
@@ -96,6 +100,9 @@ func (v *Verifier) Challenge(ctx context.Context, rep Report, sc SignerConfig, o
 			case !ok && ev.Evaluation.Status != evaluationtypes.EVALUATION_STATUS_RUNNING:
 				return fmt.Errorf("evaluation %d ended (%s) before round %d model %d could be challenged",
 					rep.Evaluation, ev.Evaluation.Status, f.Round, f.Model)
+			case !ok && st.SyncInfo.LatestBlockHeight >= f.ChallengeUntil:
+				return fmt.Errorf("the challenge window of round %d model %d closed at height %d before a challenge was accepted",
+					f.Round, f.Model, f.ChallengeUntil)
 			case !ok || d.Status == verdetypes.DISPUTE_STATUS_OPEN:
 				pending++
 			case !reported[d.Id]:

@@ -37,11 +37,17 @@ func (rep *Report) checkSettlement(m markettypes.Market) {
 	rep.Market = m.Id
 	rep.SettledOK = true
 	switch {
+	case m.Status == markettypes.MARKET_STATUS_RESOLVED && rep.Status != "FINALIZED":
+		// x/market resolves a market only when its evaluation finalizes.
+		rep.SettlementChecked, rep.SettledOK = true, false
+		rep.Settlement = fmt.Sprintf("resolved with payout %v/%d per share, but its evaluation is %s", m.PayoutNumerators,
+			m.PayoutDenominator, rep.Status)
 	case m.Status == markettypes.MARKET_STATUS_RESOLVED && len(rep.LocalStandings) == 0:
 		// Without every round re-run there are no local standings to
-		// hold the payout against: unchecked, not wrong (OK is false).
+		// hold the payout against: unchecked, not wrong, not verified.
 		rep.Settlement = fmt.Sprintf("resolved: payout %v/%d per share; not checked, since not every result could be re-run",
 			m.PayoutNumerators, m.PayoutDenominator)
+		rep.OK = false
 	case m.Status == markettypes.MARKET_STATUS_RESOLVED:
 		want := make([]uint64, len(m.ModelIds))
 		var den uint64
@@ -57,16 +63,16 @@ func (rep *Report) checkSettlement(m markettypes.Market) {
 		rep.Settlement = fmt.Sprintf("resolved: payout %v/%d per share; the local standings give %v/%d", m.PayoutNumerators,
 			m.PayoutDenominator, want, den)
 	case m.Status == markettypes.MARKET_STATUS_INVALID:
-		// Invalid pays every outcome alike, and only for a market whose
-		// evaluation cannot decide it: failed or cancelled, or not final by
-		// the market's settle deadline.
+		// Invalid pays every outcome alike. A market is made invalid by
+		// its evaluation failing, its settle deadline passing or its
+		// cancellation (by its creator or governance, whose evaluation may
+		// still finalize later): never after its evaluation finalized,
+		// which resolves an open market in the same block.
 		uniform := m.PayoutDenominator == uint64(len(m.ModelIds)) && len(m.PayoutNumerators) == len(m.ModelIds)
 		for _, n := range m.PayoutNumerators {
 			uniform = uniform && n == 1
 		}
-		overdue := m.SettleDeadlineHeight > 0 && m.ResolvedHeight >= m.SettleDeadlineHeight
-		rep.SettlementChecked = true
-		rep.SettledOK = uniform && (rep.Status != "FINALIZED" || overdue)
+		rep.SettlementChecked, rep.SettledOK = true, uniform
 		rep.Settlement = fmt.Sprintf("invalid at height %d: payout %v/%d per share (the evaluation is %s; settle deadline %d)",
 			m.ResolvedHeight, m.PayoutNumerators, m.PayoutDenominator, rep.Status, m.SettleDeadlineHeight)
 	default:

@@ -21,8 +21,6 @@ func TestSettlementFollowsTheLocalStandings(t *testing.T) {
 	}
 	invalid := markettypes.Market{Id: 3, ModelIds: []uint64{5, 6, 7}, Status: markettypes.MARKET_STATUS_INVALID,
 		PayoutNumerators: []uint64{1, 1, 1}, PayoutDenominator: 3, ResolvedHeight: 90, SettleDeadlineHeight: 100}
-	overdue := invalid
-	overdue.ResolvedHeight = 100
 	lopsided := invalid
 	lopsided.PayoutNumerators = []uint64{2, 0, 1}
 	for _, tc := range []struct {
@@ -31,16 +29,17 @@ func TestSettlementFollowsTheLocalStandings(t *testing.T) {
 		status      string
 		standings   []evaluationtypes.Standing
 		checked, ok bool
+		verified    bool // the report's OK
 	}{
-		{"tied winners paid alike", resolved([]uint64{1, 0, 1}, 2), "FINALIZED", local, true, true},
-		{"one of two winners paid", resolved([]uint64{1, 0, 0}, 1), "FINALIZED", local, true, false},
-		{"the loser paid", resolved([]uint64{0, 1, 0}, 1), "FINALIZED", local, true, false},
-		{"no local standings", resolved([]uint64{1, 0, 0}, 1), "FINALIZED", nil, false, true},
-		{"invalid: the evaluation failed", invalid, "FAILED", nil, true, true},
-		{"invalid although the evaluation decided it", invalid, "FINALIZED", local, true, false},
-		{"invalid: the settle deadline passed first", overdue, "FINALIZED", local, true, true},
-		{"invalid but not 1/N", lopsided, "FAILED", nil, true, false},
-		{"still open", markettypes.Market{Id: 3, Status: markettypes.MARKET_STATUS_OPEN}, "RUNNING", nil, false, true},
+		{"tied winners paid alike", resolved([]uint64{1, 0, 1}, 2), "FINALIZED", local, true, true, true},
+		{"one of two winners paid", resolved([]uint64{1, 0, 0}, 1), "FINALIZED", local, true, false, false},
+		{"the loser paid", resolved([]uint64{0, 1, 0}, 1), "FINALIZED", local, true, false, false},
+		{"resolved before its evaluation finalized", resolved([]uint64{1, 0, 1}, 2), "RUNNING", nil, true, false, false},
+		{"no local standings: unchecked, not verified", resolved([]uint64{1, 0, 0}, 1), "FINALIZED", nil, false, true, false},
+		{"invalid: the evaluation failed", invalid, "FAILED", nil, true, true, true},
+		{"invalid: cancelled, the evaluation finalized later", invalid, "FINALIZED", local, true, true, true},
+		{"invalid but not 1/N", lopsided, "FAILED", nil, true, false, false},
+		{"still open", markettypes.Market{Id: 3, Status: markettypes.MARKET_STATUS_OPEN}, "RUNNING", nil, false, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rep := Report{Status: tc.status, LocalStandings: tc.standings, StandingsMatch: true, OK: true}
@@ -48,7 +47,7 @@ func TestSettlementFollowsTheLocalStandings(t *testing.T) {
 			require.Equal(t, uint64(3), rep.Market)
 			require.Equal(t, tc.checked, rep.SettlementChecked, rep.Settlement)
 			require.Equal(t, tc.ok, rep.SettledOK, rep.Settlement)
-			require.Equal(t, tc.ok, rep.OK)
+			require.Equal(t, tc.verified, rep.OK)
 			require.Equal(t, !tc.ok, rep.Mismatched())
 		})
 	}

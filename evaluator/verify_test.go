@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"context"
+	"fmt"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -9,6 +10,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
+
+	grpctypes "github.com/cosmos/cosmos-sdk/types/grpc"
 
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/bench"
@@ -154,8 +158,10 @@ func TestVerifyFindsAFalsifiedResult(t *testing.T) {
 		height int64
 		open   bool
 	}{{100 + window - 1, true}, {100 + window, false}} {
-		fc.heights, v.height = nil, tc.height
-		rep, err = v.VerifyEvaluation(context.Background(), 7, 1, nil)
+		// What pin does with the node's latest height.
+		fc.heights = nil
+		ctx := metadata.AppendToOutgoingContext(context.Background(), grpctypes.GRPCBlockHeightHeader, fmt.Sprint(tc.height))
+		rep, err = v.VerifyEvaluation(ctx, 7, 1, nil)
 		require.NoError(t, err)
 		require.Equal(t, tc.height, rep.Height)
 		require.Equal(t, map[int64]int{tc.height: fc.heights[tc.height]}, fc.heights, "one height for every query")
@@ -167,6 +173,14 @@ func TestVerifyFindsAFalsifiedResult(t *testing.T) {
 			require.Empty(t, rep.Findings[1].Challenge, "the next block is past the window")
 		}
 	}
+	// A past height (--height) offers no challenge: the window is judged
+	// by the chain's state now.
+	v.height = 100
+	rep, err = v.VerifyEvaluation(context.Background(), 7, 1, nil)
+	require.NoError(t, err)
+	require.Equal(t, int64(100), rep.Height)
+	require.True(t, rep.Mismatched())
+	require.False(t, rep.Disputable())
 	v.height = 0
 
 	// The honest chain verifies; a changed artifact is a finding, not a crash.
@@ -233,6 +247,15 @@ func TestNothingFinalIsNothingVerified(t *testing.T) {
 	require.False(t, rep.OK)
 	require.Equal(t, NeverFinal, rep.Findings[0].Verdict)
 	require.Equal(t, "round OPEN", rep.Findings[0].Field)
+
+	// A node saying FINALIZED with a round not final contradicts itself:
+	// a mismatch, never a quiet exit 0.
+	fc.e.Status = evaluationtypes.EVALUATION_STATUS_FINALIZED
+	rep, err = v.VerifyEvaluation(context.Background(), 2, -1, nil)
+	require.NoError(t, err)
+	require.False(t, rep.OK)
+	require.True(t, rep.Mismatched())
+	require.Equal(t, "round_status", rep.Findings[0].Field)
 }
 
 // TestAFileArtifactMustBeARegularFile: a registrant naming a device or a

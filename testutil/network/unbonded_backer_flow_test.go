@@ -23,7 +23,7 @@ import (
 	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/testutil/network"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
-	"github.com/delphi-network/delphi/x/verde/player"
+	"github.com/delphi-network/delphi/evaluator/player"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 

@@ -116,7 +116,7 @@ everything could be checked (an artifact unavailable or not the registered bytes
 			bond, _ := v.ChallengeBond(c.Context())
 			printReport(out, rep, bond)
 		}
-		if rep.Mismatched() && challenge {
+		if rep.Disputable() && challenge {
 			ctx, cancel := context.WithTimeout(c.Context(), wait)
 			defer cancel()
 			fmt.Fprintf(c.ErrOrStderr(), "challenging with %s and playing the disputes (at most %s)\n", from, wait)
@@ -126,6 +126,9 @@ everything could be checked (an artifact unavailable or not the registered bytes
 			os.RemoveAll(traces)
 		} else if challenge {
 			os.RemoveAll(traces)
+			if rep.Mismatched() {
+				fmt.Fprintln(c.ErrOrStderr(), "nothing to challenge: no mismatching result is inside its challenge window")
+			}
 		}
 		switch {
 		case rep.Mismatched():
@@ -139,7 +142,7 @@ everything could be checked (an artifact unavailable or not the registered bytes
 		f := c.Flags()
 		flags.AddQueryFlagsToCmd(c)
 		f.BoolVar(&asJSON, "json", false, "print the report as JSON")
-		f.StringVar(&cfg.ArtifactDir, "artifact-dir", filepath.Join(os.TempDir(), "delphi-verify"), "cache of artifacts by SHA-256 (empty: memory only)")
+		f.StringVar(&cfg.ArtifactDir, "artifact-dir", defaultArtifactDir(), "cache of artifacts by SHA-256 (empty: memory only)")
 		f.StringSliceVar(&cfg.Schemes, "schemes", cfg.Schemes, "artifact URI schemes to fetch (file only for local networks)")
 		f.BoolVar(&cfg.AllowPrivateHosts, "allow-private-hosts", false, "fetch http(s) artifacts from loopback or private addresses (local networks only)")
 		f.DurationVar(&cfg.FetchTimeout, "fetch-timeout", cfg.FetchTimeout, "bound on one artifact's download")
@@ -263,6 +266,16 @@ that is not the registered one is not retrained), 1 when it cannot run.`,
 	return c
 }
 
+// defaultArtifactDir is the user's own cache (not a shared temp folder
+// another user could plant files in).
+func defaultArtifactDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "delphi-verify")
+}
+
 func parseIDs(a, b string) (uint64, uint32, error) {
 	id, err := strconv.ParseUint(a, 10, 64)
 	if err != nil {
@@ -297,7 +310,7 @@ func printReport(w io.Writer, rep evaluator.Report, bond string) {
 			fmt.Fprintf(w, "evaluation %d round %d model %d (%s): %s %s: chain %s, local %s\n",
 				f.Evaluation, f.Round, f.Model, f.ModelName, f.Verdict, f.Field, f.Chain, f.Local)
 			if f.Challenge != "" {
-				fmt.Fprintf(w, "  dispute it by height %d (escrows %s unless you are a bonded validator): %s\n", f.ChallengeUntil, bond, f.Challenge)
+				fmt.Fprintf(w, "  dispute it by height %d (escrows %s, at today's params, unless you are a bonded validator): %s\n", f.ChallengeUntil, bond, f.Challenge)
 			}
 		}
 	}

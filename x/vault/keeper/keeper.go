@@ -17,19 +17,18 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
-	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 	"github.com/delphi-network/delphi/x/vault/types"
 )
 
 // Keeper stores vaults. It moves funds only through x/bank and x/market's
-// public keeper methods.
+// keeper methods (types.MarketKeeper).
 type Keeper struct {
 	cdc        codec.BinaryCodec
 	bank       types.BankKeeper
 	distr      types.DistributionKeeper
 	eval       types.EvaluationKeeper
-	market     *marketkeeper.Keeper
+	market     types.MarketKeeper
 	authority  string
 	moduleAddr sdk.AccAddress
 
@@ -59,10 +58,10 @@ type Keeper struct {
 	PayCursor collections.Item[uint64]
 }
 
-// NewKeeper builds the keeper and its collections schema. market is the
-// app's market keeper (baskets trade through its message server).
+// NewKeeper builds the keeper and its collections schema. market is
+// x/market (baskets trade through its message handlers).
 func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, bank types.BankKeeper,
-	distr types.DistributionKeeper, eval types.EvaluationKeeper, market *marketkeeper.Keeper, authority string,
+	distr types.DistributionKeeper, eval types.EvaluationKeeper, market types.MarketKeeper, authority string,
 ) Keeper {
 	sb := collections.NewSchemaBuilder(storeService)
 	k := Keeper{
@@ -127,7 +126,7 @@ func (k Keeper) MarketTrading(ctx context.Context, m markettypes.Market) (market
 // MarketsWalk calls fn for every market in id order (simulation and
 // baskets read markets through it).
 func (k Keeper) MarketsWalk(ctx context.Context, fn func(markettypes.Market)) error {
-	return k.market.Markets.Walk(ctx, nil, func(_ uint64, m markettypes.Market) (bool, error) {
+	return k.market.WalkMarkets(ctx, func(m markettypes.Market) (bool, error) {
 		fn(m)
 		return false, nil
 	})

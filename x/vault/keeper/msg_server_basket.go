@@ -4,11 +4,9 @@ import (
 	"context"
 	"slices"
 
-	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
-	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 	"github.com/delphi-network/delphi/x/vault/types"
 )
@@ -33,10 +31,9 @@ func (k msgServer) BuyBasket(ctx context.Context, msg *types.MsgBuyBasket) (*typ
 	if err != nil {
 		return nil, err
 	}
-	srv := marketkeeper.NewMsgServerImpl(*k.market)
 	total := math.ZeroInt()
 	for _, l := range legs {
-		res, err := srv.BuyForAmount(ctx, &markettypes.MsgBuyForAmount{Trader: msg.Buyer, MarketId: l.MarketId,
+		res, err := k.market.BuyForAmount(ctx, &markettypes.MsgBuyForAmount{Trader: msg.Buyer, MarketId: l.MarketId,
 			Outcome: l.Outcome, Amount: msg.AmountPerLeg, MinShares: math.ZeroInt()})
 		if err != nil {
 			return nil, errorsmod.Wrapf(err, "market %d outcome %d", l.MarketId, l.Outcome)
@@ -64,15 +61,17 @@ func (k msgServer) SellBasket(ctx context.Context, msg *types.MsgSellBasket) (*t
 	if err != nil {
 		return nil, err
 	}
-	srv := marketkeeper.NewMsgServerImpl(*k.market)
 	total := math.ZeroInt()
 	var sold []types.BasketLeg
 	for _, l := range legs {
-		pos, err := k.market.Positions.Get(ctx, collections.Join(l.MarketId, seller))
-		if err != nil || !pos.Shares[l.Outcome].IsPositive() {
+		pos, found, err := k.market.Position(ctx, l.MarketId, seller)
+		if err != nil {
+			return nil, err
+		}
+		if !found || !pos.Shares[l.Outcome].IsPositive() {
 			continue
 		}
-		res, err := srv.SellShares(ctx, &markettypes.MsgSellShares{Trader: msg.Seller, MarketId: l.MarketId,
+		res, err := k.market.SellShares(ctx, &markettypes.MsgSellShares{Trader: msg.Seller, MarketId: l.MarketId,
 			Outcome: l.Outcome, Shares: pos.Shares[l.Outcome], MinProceeds: math.ZeroInt()})
 		if err != nil {
 			return nil, errorsmod.Wrapf(err, "market %d outcome %d", l.MarketId, l.Outcome)
@@ -96,7 +95,8 @@ func (k Keeper) legs(ctx context.Context, models, category []uint64) ([]types.Ba
 		return nil, errorsmod.Wrap(types.ErrEmptyBasket, "name 1 to 64 models and at most 256 benchmarks")
 	}
 	var out []types.BasketLeg
-	err := k.market.Markets.Walk(ctx, nil, func(id uint64, m markettypes.Market) (bool, error) {
+	err := k.market.WalkMarkets(ctx, func(m markettypes.Market) (bool, error) {
+		id := m.Id
 		if m.Status != markettypes.MARKET_STATUS_OPEN {
 			return false, nil
 		}

@@ -9,7 +9,7 @@ import (
 	drt "github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/runtime/zoo"
-	"github.com/delphi-network/delphi/x/verde/player"
+	"github.com/delphi-network/delphi/evaluator/player"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 

@@ -52,26 +52,6 @@ func (q queryServer) Dispute(ctx context.Context, req *types.QueryDisputeRequest
 	if err != nil {
 		return nil, status.Errorf(codes.NotFound, "dispute %d not found", req.Id)
 	}
-	return &types.QueryDisputeResponse{Dispute: d, WaitingFor: WaitingFor(d)}, nil
+	return &types.QueryDisputeResponse{Dispute: d, WaitingFor: types.WaitingFor(d)}, nil
 }
 
-// WaitingFor names the sides whose move an open dispute waits for: those
-// that have not revealed this step's leaf, or in the referee phase not yet
-// justified their leaf hi.
-func WaitingFor(d types.Dispute) []types.Side {
-	if d.Status != types.DISPUTE_STATUS_OPEN {
-		return nil
-	}
-	claimant, challenger := d.ClaimantReveal.Output != "", d.ChallengerReveal.Output != ""
-	if d.Phase == types.PHASE_REFEREE {
-		claimant, challenger = d.ClaimantJustified, d.ChallengerJustified
-	}
-	var out []types.Side
-	if !claimant {
-		out = append(out, types.SIDE_CLAIMANT)
-	}
-	if !challenger {
-		out = append(out, types.SIDE_CHALLENGER)
-	}
-	return out
-}

@@ -218,14 +218,5 @@ func tensorFrom(t *types.Tensor) (*runtime.Tensor, error) {
 	return nil, errorsmod.Wrapf(types.ErrBadInputs, "dtype %d: want 1 (float32), 7 (int64) or 9 (bool)", t.Dtype)
 }
 
-// TensorMessage encodes a runtime tensor for OperatorInput (the sidecar's
-// side of tensorFrom).
-func TensorMessage(t *runtime.Tensor) *types.Tensor {
-	shape := make([]int64, len(t.Shape))
-	for i, d := range t.Shape {
-		shape[i] = int64(d)
-	}
-	return &types.Tensor{Dtype: uint32(t.DType), Shape: shape, Data: t.Bytes()}
-}
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }

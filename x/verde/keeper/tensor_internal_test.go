@@ -17,7 +17,7 @@ func TestTensorMessagesRoundTrip(t *testing.T) {
 	i, _ := runtime.FromInts([]int{3}, []int64{1, -1, 1 << 40})
 	b, _ := runtime.FromBools([]int{2, 2}, []bool{true, false, false, true})
 	for _, want := range []*runtime.Tensor{f, i, b} {
-		got, err := tensorFrom(TensorMessage(want))
+		got, err := tensorFrom(types.TensorMessage(want))
 		require.NoError(t, err)
 		require.Equal(t, want.DType, got.DType)
 		require.Equal(t, runtime.OutputHash(want), runtime.OutputHash(got))

@@ -16,7 +16,7 @@ import (
 	"github.com/delphi-network/delphi/runtime/tokenizer"
 	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
-	"github.com/delphi-network/delphi/x/verde/player"
+	"github.com/delphi-network/delphi/evaluator/player"
 )
 
 // Language models for the text disputes: a BPE tokenizer trained on the

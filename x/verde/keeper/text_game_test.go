@@ -7,7 +7,7 @@ import (
 
 	"github.com/delphi-network/delphi/runtime/llm"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
-	"github.com/delphi-network/delphi/x/verde/player"
+	"github.com/delphi-network/delphi/evaluator/player"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 

@@ -5,7 +5,6 @@ import (
 
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/llm"
-	"github.com/delphi-network/delphi/x/verde/keeper"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -77,7 +76,7 @@ func justifyText(submitter string, d types.Dispute, side types.Side, run Run) (*
 			if err != nil {
 				return nil, err
 			}
-			msg.Inputs = append(msg.Inputs, types.OperatorInput{Tensor: keeper.TensorMessage(vals[s.Leaf]), LeafIndex: j,
+			msg.Inputs = append(msg.Inputs, types.OperatorInput{Tensor: types.TensorMessage(vals[s.Leaf]), LeafIndex: j,
 				Leaf: formatLeaf(leaf), Proof: siblings(proof)})
 		case llm.SourceItem:
 			proof, err := t.Bench.ProveItem(idx)

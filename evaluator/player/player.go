@@ -14,7 +14,6 @@ import (
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/bench"
 	"github.com/delphi-network/delphi/runtime/merkle"
-	"github.com/delphi-network/delphi/x/verde/keeper"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -57,7 +56,7 @@ func NextMove(submitter string, d types.Dispute, side types.Side, run Run) (sdk.
 		return nil, nil
 	}
 	waiting := false
-	for _, s := range keeper.WaitingFor(d) {
+	for _, s := range types.WaitingFor(d) {
 		waiting = waiting || s == side
 	}
 	if !waiting {
@@ -136,7 +135,7 @@ func Justify(submitter string, d types.Dispute, side types.Side, run Run) (*type
 			if t == nil || s.Leaf >= local {
 				return nil, fmt.Errorf("leaf %d's output was not observed", s.Leaf)
 			}
-			msg.Inputs = append(msg.Inputs, types.OperatorInput{Tensor: keeper.TensorMessage(t), LeafIndex: j,
+			msg.Inputs = append(msg.Inputs, types.OperatorInput{Tensor: types.TensorMessage(t), LeafIndex: j,
 				Leaf: formatLeaf(leaf), Proof: siblings(proof)})
 		case runtime.FromItem, runtime.FromLabel:
 			idx := run.Items[item]
