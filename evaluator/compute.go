@@ -8,11 +8,11 @@ import (
 	goruntime "runtime"
 	"sync"
 
+	"github.com/delphi-network/delphi/evaluator/player"
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/bench"
 	"github.com/delphi-network/delphi/runtime/llm"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
-	"github.com/delphi-network/delphi/evaluator/player"
 )
 
 // errUnavailable marks an artifact this validator could not obtain (not

@@ -8,9 +8,9 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/delphi-network/delphi/evaluator/player"
 	"github.com/delphi-network/delphi/runtime/bench"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
-	"github.com/delphi-network/delphi/evaluator/player"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 

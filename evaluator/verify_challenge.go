@@ -6,8 +6,8 @@ import (
 	"io"
 	"time"
 
-	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/evaluator/player"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 

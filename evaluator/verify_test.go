@@ -2,8 +2,8 @@ package evaluator
 
 import (
 	"context"
-	"fmt"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"

@@ -7,9 +7,9 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/evaluator/player"
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/merkle"
-	"github.com/delphi-network/delphi/evaluator/player"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 

@@ -6,10 +6,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/delphi-network/delphi/evaluator/player"
 	drt "github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/runtime/zoo"
-	"github.com/delphi-network/delphi/evaluator/player"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 

@@ -54,4 +54,3 @@ func (q queryServer) Dispute(ctx context.Context, req *types.QueryDisputeRequest
 	}
 	return &types.QueryDisputeResponse{Dispute: d, WaitingFor: types.WaitingFor(d)}, nil
 }
-

@@ -218,5 +218,4 @@ func tensorFrom(t *types.Tensor) (*runtime.Tensor, error) {
 	return nil, errorsmod.Wrapf(types.ErrBadInputs, "dtype %d: want 1 (float32), 7 (int64) or 9 (bool)", t.Dtype)
 }
 
-
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }

@@ -6,8 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/evaluator/player"
+	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 

@@ -5,8 +5,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/evaluator/player"
+	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 

@@ -8,9 +8,9 @@ import (
 
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 
+	"github.com/delphi-network/delphi/evaluator/player"
 	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/runtime/zoo"
-	"github.com/delphi-network/delphi/evaluator/player"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 

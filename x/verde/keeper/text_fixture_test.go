@@ -10,13 +10,13 @@ import (
 
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/delphi-network/delphi/evaluator/player"
 	drt "github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/llm"
 	"github.com/delphi-network/delphi/runtime/text"
 	"github.com/delphi-network/delphi/runtime/tokenizer"
 	evaluationkeeper "github.com/delphi-network/delphi/x/evaluation/keeper"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
-	"github.com/delphi-network/delphi/evaluator/player"
 )
 
 // Language models for the text disputes: a BPE tokenizer trained on the

@@ -5,9 +5,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/delphi-network/delphi/evaluator/player"
 	"github.com/delphi-network/delphi/runtime/llm"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
-	"github.com/delphi-network/delphi/evaluator/player"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 
