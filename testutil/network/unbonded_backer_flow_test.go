@@ -18,12 +18,12 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/delphi-network/delphi/evaluator/player"
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/bench"
 	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/testutil/network"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
-	"github.com/delphi-network/delphi/evaluator/player"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
