@@ -44,3 +44,16 @@ func TestModuleBoundaries(t *testing.T) {
 		}
 	}
 }
+
+// TestTheBinaryHoldsNoTestCode: delphid (node, CLI, sidecar, testnet
+// generator) builds without testutil.
+func TestTheBinaryHoldsNoTestCode(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "github.com/delphi-network/delphi/cmd/delphid").Output()
+	require.NoError(t, err)
+	deps := strings.Fields(string(out))
+	require.Contains(t, deps, "github.com/delphi-network/delphi/internal/localnet")
+	for _, d := range deps {
+		require.False(t, strings.HasPrefix(d, "github.com/delphi-network/delphi/testutil"), "delphid depends on %s", d)
+	}
+}
+

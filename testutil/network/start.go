@@ -37,6 +37,7 @@ import (
 
 	"github.com/delphi-network/delphi/app"
 	"github.com/delphi-network/delphi/evaluator"
+	"github.com/delphi-network/delphi/internal/localnet"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -219,7 +220,7 @@ func startValidator(l *Layout, nd Node, tamper app.Tamper) (*Validator, error) {
 		logger = log.NewLogger(os.Stderr).With("node", nd.Moniker)
 	}
 
-	a := app.New(logger, dbm.NewMemDB(), appOptions{"home": nd.Home, "evaluator.enabled": appCfg.Evaluator.Enabled,
+	a := app.New(logger, dbm.NewMemDB(), localnet.AppOptions{"home": nd.Home, "evaluator.enabled": appCfg.Evaluator.Enabled,
 		"evaluator.address": appCfg.Evaluator.Address, "evaluator.timeout": appCfg.Evaluator.Timeout},
 		baseapp.SetChainID(l.ChainID), baseapp.SetMinGasPrices(appCfg.MinGasPrices))
 	a.SetTamper(tamper)

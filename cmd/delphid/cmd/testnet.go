@@ -7,9 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/delphi-network/delphi/internal/localnet"
 	"github.com/delphi-network/delphi/runtime/bench"
 	"github.com/delphi-network/delphi/runtime/llm"
-	"github.com/delphi-network/delphi/testutil/network"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -49,7 +49,7 @@ Start each node with: delphid start --home <output-dir>/nodeN`,
 				}
 				bs = append(bs, b)
 			}
-			layout, err := network.Generate(network.Options{
+			layout, err := localnet.Generate(localnet.Options{
 				Dir: dir, ChainID: chainID, Validators: n, Accounts: accounts,
 				BasePort: basePort, BlockTime: blockTime, Benchmarks: bs,
 			})

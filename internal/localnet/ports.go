@@ -1,4 +1,4 @@
-package network
+package localnet
 
 import (
 	"fmt"
@@ -61,12 +61,12 @@ func freePorts(n int) ([]int, error) {
 	return ports, nil
 }
 
-// appOptions is a minimal servertypes.AppOptions.
-type appOptions map[string]any
+// AppOptions is a minimal servertypes.AppOptions.
+type AppOptions map[string]any
 
-func (o appOptions) Get(key string) any { return o[key] }
+func (o AppOptions) Get(key string) any { return o[key] }
 
 // newTempApp is an app on an in-memory database, for its codecs and defaults.
 func newTempApp() *app.App {
-	return app.New(log.NewNopLogger(), dbm.NewMemDB(), appOptions{})
+	return app.New(log.NewNopLogger(), dbm.NewMemDB(), AppOptions{})
 }
