@@ -11,6 +11,7 @@ import (
 
 	marketkeeper "github.com/delphi-network/delphi/x/market/keeper"
 	vaultkeeper "github.com/delphi-network/delphi/x/vault/keeper"
+	verdekeeper "github.com/delphi-network/delphi/x/verde/keeper"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -31,8 +32,8 @@ func (app *App) Invariants() []Invariant {
 		{"staking", "module-accounts", app.stakingPoolsInvariant},
 		{"market", "accounting", marketkeeper.AllInvariants(app.MarketKeeper)},
 		{"vault", "accounting", vaultkeeper.AllInvariants(app.VaultKeeper)},
-		{verdetypes.ModuleName, "bonds", app.verdeBondsInvariant},
-		{"market", "between-blocks", app.marketBetweenBlocksInvariant},
+		{verdetypes.ModuleName, "bonds", verdekeeper.BondsInvariant(app.VerdeKeeper)},
+		{"market", "between-blocks", marketkeeper.BetweenBlocksInvariant(app.MarketKeeper)},
 	}
 }
 
@@ -107,50 +108,4 @@ func (app *App) stakingPoolsInvariant(ctx sdk.Context) (string, bool) {
 			heldBonded, bonded, heldNotBonded, notBonded)), true
 	}
 	return sdk.FormatInvariant("staking", route, ""), false
-}
-
-// marketBetweenBlocksInvariant: x/market's per-block state (the protocol
-// fees awaiting their deposit, the markets awaiting their price point) is
-// emptied by its EndBlocker, so a committed state holds none. It holds only
-// between blocks: run it on committed state, not inside a block.
-func (app *App) marketBetweenBlocksInvariant(ctx sdk.Context) (string, bool) {
-	const route = "between-blocks"
-	var left []string
-	if err := app.MarketKeeper.ProtocolFees.Walk(ctx, nil, func(denom string, amount math.Int) (bool, error) {
-		left = append(left, fmt.Sprintf("protocol fee %s%s", amount, denom))
-		return false, nil
-	}); err != nil {
-		return sdk.FormatInvariant("market", route, err.Error()), true
-	}
-	if err := app.MarketKeeper.Traded.Walk(ctx, nil, func(id uint64) (bool, error) {
-		left = append(left, fmt.Sprintf("traded mark of market %d", id))
-		return false, nil
-	}); err != nil {
-		return sdk.FormatInvariant("market", route, err.Error()), true
-	}
-	if len(left) > 0 {
-		return sdk.FormatInvariant("market", route, fmt.Sprintf("left over from a block: %v", left)), true
-	}
-	return sdk.FormatInvariant("market", route, ""), false
-}
-
-// verdeBondsInvariant: x/verde holds exactly the bonds of its open
-// disputes; a resolved dispute has paid every bond out.
-func (app *App) verdeBondsInvariant(ctx sdk.Context) (string, bool) {
-	owed := sdk.NewCoins()
-	err := app.VerdeKeeper.Disputes.Walk(ctx, nil, func(_ uint64, d verdetypes.Dispute) (bool, error) {
-		if d.Status == verdetypes.DISPUTE_STATUS_OPEN {
-			owed = owed.Add(d.Claimant.Bond...).Add(d.Challenger.Bond...)
-		}
-		return false, nil
-	})
-	if err != nil {
-		return sdk.FormatInvariant(verdetypes.ModuleName, "bonds", err.Error()), true
-	}
-	held := app.BankKeeper.GetAllBalances(ctx, authtypes.NewModuleAddress(verdetypes.ModuleName))
-	if !held.Equal(owed) {
-		return sdk.FormatInvariant(verdetypes.ModuleName, "bonds",
-			fmt.Sprintf("module holds %s, open disputes' bonds are %s", held, owed)), true
-	}
-	return sdk.FormatInvariant(verdetypes.ModuleName, "bonds", ""), false
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/delphi-network/delphi/evaluator/player"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
+	"github.com/delphi-network/delphi/x/verde/keeper"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -59,9 +60,13 @@ func TestBondedChallenger(t *testing.T) {
 	require.Equal(t, bond, f.bank.sent[stranger.String()+">verde"])
 	d := f.dispute(t, res.DisputeId)
 	require.Empty(t, d.Challenger.Validators)
+	_, broken := keeper.BondsInvariant(f.k)(f.ctx)
+	require.False(t, broken, "the module holds the open dispute's bond")
 
 	f.play(t, d.Id, f.honest, lie)
 	require.Equal(t, types.DISPUTE_STATUS_CLAIMANT_WON, f.dispute(t, d.Id).Status)
+	_, broken = keeper.BondsInvariant(f.k)(f.ctx)
+	require.False(t, broken, "a resolved dispute paid its bond out")
 	require.Equal(t, bond, f.bank.sent[sdk.AccAddress(authModule("verde")).String()+">pool"], "the forfeited bond went to the community pool")
 	require.Empty(t, f.slashing.slashed, "no validator backed the losing claim")
 

@@ -88,33 +88,6 @@ func (s *fakeSlashing) Jail(_ context.Context, a sdk.ConsAddress) error {
 	return nil
 }
 
-type fakeBank struct{ sent map[string]sdk.Coins }
-
-func (b *fakeBank) SendCoinsFromAccountToModule(_ context.Context, from sdk.AccAddress, to string, amt sdk.Coins) error {
-	b.sent[from.String()+">"+to] = b.sent[from.String()+">"+to].Add(amt...)
-	return nil
-}
-
-func (b *fakeBank) SendCoinsFromModuleToAccount(_ context.Context, from string, to sdk.AccAddress, amt sdk.Coins) error {
-	b.sent[from+">"+to.String()] = b.sent[from+">"+to.String()].Add(amt...)
-	return nil
-}
-
-func (b *fakeBank) SendCoinsFromModuleToModule(_ context.Context, from, to string, amt sdk.Coins) error {
-	b.sent[from+">"+to] = b.sent[from+">"+to].Add(amt...)
-	return nil
-}
-
-func (b *fakeBank) BurnCoins(_ context.Context, from string, amt sdk.Coins) error {
-	b.sent[from+">burned"] = b.sent[from+">burned"].Add(amt...)
-	return nil
-}
-
-func (b *fakeBank) FundCommunityPool(_ context.Context, amt sdk.Coins, from sdk.AccAddress) error {
-	b.sent[from.String()+">pool"] = b.sent[from.String()+">pool"].Add(amt...)
-	return nil
-}
-
 type fixture struct {
 	ctx        sdk.Context
 	k          keeper.Keeper

@@ -1,0 +1,38 @@
+package keeper
+
+import (
+	"fmt"
+
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/delphi-network/delphi/x/market/types"
+)
+
+// BetweenBlocksInvariant: x/market's per-block state (the protocol fees
+// awaiting their deposit, the markets awaiting their price point) is
+// emptied by its EndBlocker, so a committed state holds none. It holds only
+// between blocks: run it on committed state, not inside a block.
+func BetweenBlocksInvariant(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		const route = "between-blocks"
+		var left []string
+		if err := k.ProtocolFees.Walk(ctx, nil, func(denom string, amount math.Int) (bool, error) {
+			left = append(left, fmt.Sprintf("protocol fee %s%s", amount, denom))
+			return false, nil
+		}); err != nil {
+			return sdk.FormatInvariant(types.ModuleName, route, err.Error()), true
+		}
+		if err := k.Traded.Walk(ctx, nil, func(id uint64) (bool, error) {
+			left = append(left, fmt.Sprintf("traded mark of market %d", id))
+			return false, nil
+		}); err != nil {
+			return sdk.FormatInvariant(types.ModuleName, route, err.Error()), true
+		}
+		if len(left) > 0 {
+			return sdk.FormatInvariant(types.ModuleName, route, fmt.Sprintf("left over from a block: %v", left)), true
+		}
+		return sdk.FormatInvariant(types.ModuleName, route, ""), false
+	}
+}
