@@ -45,6 +45,8 @@ type fixture struct {
 	// sim drives the evaluations' rounds through x/evaluation's consensus
 	// path (newLiveFixture): real draws, results and finalization.
 	sim *evalsim.Sim
+	// keys are x/market's and x/evaluation's stores (reimport rebuilds them).
+	keys map[string]*storetypes.KVStoreKey
 }
 
 func account(seed string) sdk.AccAddress {
@@ -64,7 +66,7 @@ func newFixture(t testing.TB) *fixture {
 
 	ek := evaluationkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]),
 		evaluationtypes.Dependencies{Bank: bank}, authority)
-	f := &fixture{ctx: ctx, ek: &ek, bank: bank, authority: authority,
+	f := &fixture{ctx: ctx, ek: &ek, bank: bank, authority: authority, keys: keys,
 		alice: account("a"), bob: account("b"), carol: account("c")}
 	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[types.StoreKey]), bank, bank, f.ek, authority)
 	f.ek.SetHooks(f.k.Hooks())

@@ -48,6 +48,8 @@ type fixture struct {
 	// sim runs the markets' evaluations (withRounds): real draws, results
 	// and finalization through x/evaluation's consensus path.
 	sim *evalsim.Sim
+	// keys are the three modules' stores (reimport rebuilds them).
+	keys map[string]*storetypes.KVStoreKey
 }
 
 func account(seed string) sdk.AccAddress {
@@ -65,7 +67,7 @@ func newFixture(t testing.TB) *fixture {
 	cdc := codec.NewProtoCodec(reg)
 	bank := fakebank.Bank{Key: keys["bank"]}
 	authority := authtypes.NewModuleAddress("gov").String()
-	f := &fixture{ctx: ctx, bank: bank, authority: authority, alice: account("a"), bob: account("b"), carol: account("c")}
+	f := &fixture{ctx: ctx, bank: bank, authority: authority, keys: keys, alice: account("a"), bob: account("b"), carol: account("c")}
 	ek := evaluationkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[evaluationtypes.StoreKey]),
 		evaluationtypes.Dependencies{Bank: bank}, authority)
 	f.ek = &ek

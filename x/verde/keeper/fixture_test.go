@@ -107,6 +107,8 @@ type fixture struct {
 	// sim plays the four validators' vote extensions (seeds, commitments,
 	// reveals) through x/evaluation's real consensus path.
 	sim *evalsim.Sim
+	// keys are the two modules' stores (reimport wipes and rebuilds them).
+	keys map[string]*storetypes.KVStoreKey
 }
 
 // newFixture registers iris and a trained MLP, schedules a one-round
@@ -186,7 +188,7 @@ func newKeepers(t testing.TB) *fixture {
 	cdc := codec.NewProtoCodec(reg)
 	authority := authtypes.NewModuleAddress("gov").String()
 	f := &fixture{ctx: ctx, staking: &fakeStaking{vals: map[string]stakingtypes.Validator{}},
-		bank: &fakeBank{sent: map[string]sdk.Coins{}}, submitter: sdk.AccAddress("submitter___________").String()}
+		bank: &fakeBank{sent: map[string]sdk.Coins{}}, keys: keys, submitter: sdk.AccAddress("submitter___________").String()}
 	f.slashing = &fakeSlashing{staking: f.staking}
 	for i := 0; i < 4; i++ {
 		pk := ed25519.GenPrivKeyFromSecret([]byte{byte(i)}).PubKey()
