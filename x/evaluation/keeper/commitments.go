@@ -9,6 +9,7 @@ import (
 
 	"cosmossdk.io/collections"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -142,7 +143,7 @@ func (k Keeper) fault(ctx context.Context, val []byte, e uint64, r uint32, m uin
 	if err := k.Participations.Set(ctx, val, p); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventRevealFault{EvaluationId: e, Round: r, ModelId: m, Validator: hex.EncodeToString(val), Reason: reason})
+	return modkit.Emit(ctx, &types.EventRevealFault{EvaluationId: e, Round: r, ModelId: m, Validator: hex.EncodeToString(val), Reason: reason})
 }
 
 // participation is a validator's record, empty if it has none yet.

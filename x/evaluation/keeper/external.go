@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -89,6 +90,6 @@ func (k Keeper) ReplaceResult(ctx context.Context, evaluationID uint64, round ui
 			return err
 		}
 	}
-	return emit(ctx, &types.EventResultReplaced{EvaluationId: evaluationID, Round: round, ModelId: modelID,
+	return modkit.Emit(ctx, &types.EventResultReplaced{EvaluationId: evaluationID, Round: round, ModelId: modelID,
 		Correct: c.Correct, TraceRoot: c.TraceRoot, PreviousCorrect: prevCorrect, PreviousTraceRoot: prevRoot})
 }

@@ -6,6 +6,7 @@ import (
 
 	"cosmossdk.io/collections"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -50,7 +51,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
-	if err := k.DisagreementSeq.Set(ctx, uint64(len(gs.Disagreements)+1)); err != nil {
+	if err := k.DisagreementSeq.Set(ctx, uint64(len(gs.Disagreements))); err != nil {
 		return err
 	}
 	for _, e := range gs.Index {
@@ -108,13 +109,13 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := k.rebuildIndexes(ctx); err != nil {
 		return err
 	}
-	if err := k.BenchmarkSeq.Set(ctx, gs.NextBenchmarkId); err != nil {
+	if err := modkit.ImportNext(ctx, k.BenchmarkSeq, gs.NextBenchmarkId); err != nil {
 		return err
 	}
-	if err := k.ModelSeq.Set(ctx, gs.NextModelId); err != nil {
+	if err := modkit.ImportNext(ctx, k.ModelSeq, gs.NextModelId); err != nil {
 		return err
 	}
-	return k.EvaluationSeq.Set(ctx, gs.NextEvaluationId)
+	return modkit.ImportNext(ctx, k.EvaluationSeq, gs.NextEvaluationId)
 }
 
 // rebuildIndexes derives every secondary index from primary state — the
@@ -219,13 +220,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if gs.ExtensionLimits, err = values(ctx, k.ExtLimits); err != nil {
 		return nil, err
 	}
-	if gs.NextBenchmarkId, err = nextPeek(ctx, k.BenchmarkSeq.Peek); err != nil {
+	if gs.NextBenchmarkId, err = modkit.ExportNext(ctx, k.BenchmarkSeq); err != nil {
 		return nil, err
 	}
-	if gs.NextModelId, err = nextPeek(ctx, k.ModelSeq.Peek); err != nil {
+	if gs.NextModelId, err = modkit.ExportNext(ctx, k.ModelSeq); err != nil {
 		return nil, err
 	}
-	if gs.NextEvaluationId, err = nextPeek(ctx, k.EvaluationSeq.Peek); err != nil {
+	if gs.NextEvaluationId, err = modkit.ExportNext(ctx, k.EvaluationSeq); err != nil {
 		return nil, err
 	}
 	return gs, nil
@@ -239,13 +240,4 @@ func values[K, V any](ctx context.Context, m collections.Map[K, V]) ([]V, error)
 		return false, nil
 	})
 	return out, err
-}
-
-// nextPeek is the id the sequence hands out next (ids start at 1).
-func nextPeek(ctx context.Context, peek func(context.Context) (uint64, error)) (uint64, error) {
-	v, err := peek(ctx)
-	if err != nil || v > 0 {
-		return v, err
-	}
-	return 1, nil
 }

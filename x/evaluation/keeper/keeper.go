@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/cosmos/gogoproto/proto"
-
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/store"
 
@@ -181,22 +179,5 @@ func (k Keeper) HasOpenDisputes(ctx context.Context, evaluationID uint64) (bool,
 
 // Authority is the module's governance address.
 func (k Keeper) Authority() string { return k.authority }
-
-// nextID draws the next id of a sequence, starting at 1 so that 0 always
-// means "none" in messages and queries.
-func nextID(ctx context.Context, seq collections.Sequence) (uint64, error) {
-	id, err := seq.Next(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if id == 0 {
-		return seq.Next(ctx)
-	}
-	return id, nil
-}
-
-func emit(ctx context.Context, ev proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
-}
 
 func isNotFound(err error) bool { return errors.Is(err, collections.ErrNotFound) }

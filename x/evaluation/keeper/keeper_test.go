@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/math"
@@ -143,7 +144,7 @@ func TestRegisterBenchmark(t *testing.T) {
 		"ftp uri":            {func(m *types.MsgRegisterBenchmark) { m.DatasetUris = []string{"ftp://x/y"} }, types.ErrInvalidURI},
 		"too many uris":      {func(m *types.MsgRegisterBenchmark) { m.DatasetUris = make([]string, 9) }, types.ErrInvalidURI},
 		"zero items":         {func(m *types.MsgRegisterBenchmark) { m.ItemCount = 0 }, types.ErrInvalidBenchmark},
-		"garbled registrant": {func(m *types.MsgRegisterBenchmark) { m.Registrant = "delphi1nope" }, types.ErrUnauthorized},
+		"garbled registrant": {func(m *types.MsgRegisterBenchmark) { m.Registrant = "delphi1nope" }, types.ErrInvalidAddress},
 		"not the authority":  {func(m *types.MsgRegisterBenchmark) { m.Registrant = f.alice }, types.ErrUnauthorized},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -192,7 +193,7 @@ func TestRegisterModelAndUpdateURIs(t *testing.T) {
 		"huge prompt":      {func(m *types.MsgRegisterModel) { m.SystemPrompt = strings.Repeat("x", types.MaxSystemPromptLen+1) }, types.ErrInvalidModel},
 		"uri without host": {func(m *types.MsgRegisterModel) { m.ArtifactUris = []string{"https:///x"} }, types.ErrInvalidURI},
 		"overlong uri":     {func(m *types.MsgRegisterModel) { m.ArtifactUris = []string{"https://h/" + strings.Repeat("a", 600)} }, types.ErrInvalidURI},
-		"garbled owner":    {func(m *types.MsgRegisterModel) { m.Owner = "" }, types.ErrUnauthorized},
+		"garbled owner":    {func(m *types.MsgRegisterModel) { m.Owner = "" }, types.ErrInvalidAddress},
 	} {
 		t.Run(name, func(t *testing.T) {
 			m := validModel(f.alice, "other")
@@ -301,6 +302,21 @@ func TestUpdateParams(t *testing.T) {
 	p.BenchmarkDeposit = sdk.Coins{sdk.Coin{Denom: "udelphi", Amount: math.NewInt(-1)}}
 	_, err = f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: f.authority, Params: p})
 	require.ErrorIs(t, err, types.ErrInvalidParams)
+
+	// Accepted params are stored and announced.
+	p = types.DefaultParams()
+	p.MaxModels = 9
+	ctx := f.ctx.WithEventManager(sdk.NewEventManager())
+	_, err = f.msg.UpdateParams(ctx, &types.MsgUpdateParams{Authority: f.authority, Params: p})
+	require.NoError(t, err)
+	stored, err := f.k.Params.Get(ctx)
+	require.NoError(t, err)
+	require.Equal(t, p, stored)
+	evs := ctx.EventManager().Events()
+	require.Len(t, evs, 1)
+	ev, err := sdk.ParseTypedEvent(abci.Event(evs[0]))
+	require.NoError(t, err)
+	require.Equal(t, &types.EventParamsUpdated{Authority: f.authority, Params: p}, ev)
 }
 
 func TestGenesisRoundTripAndPagination(t *testing.T) {

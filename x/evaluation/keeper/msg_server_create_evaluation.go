@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -18,7 +19,7 @@ const MaxScheduleBlocks = 10_000_000
 
 // CreateEvaluation implements types.MsgServer.
 func (k msgServer) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvaluation) (*types.MsgCreateEvaluationResponse, error) {
-	if _, err := signer("creator", msg.Creator); err != nil {
+	if _, err := modkit.Signer("creator", msg.Creator, types.ErrInvalidAddress); err != nil {
 		return nil, err
 	}
 	e, err := k.Keeper.CreateEvaluation(ctx, msg)
@@ -119,7 +120,7 @@ func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvalua
 		return none, err
 	}
 
-	id, err := nextID(ctx, k.EvaluationSeq)
+	id, err := modkit.NextID(ctx, k.EvaluationSeq)
 	if err != nil {
 		return none, err
 	}
@@ -149,7 +150,7 @@ func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvalua
 	if err := k.Deadlines.Set(ctx, collections.Join(deadline, id)); err != nil {
 		return none, err
 	}
-	if err := emit(ctx, &types.EventEvaluationCreated{
+	if err := modkit.Emit(ctx, &types.EventEvaluationCreated{
 		Id: id, BenchmarkId: e.BenchmarkId, ModelIds: e.ModelIds, Rounds: e.Rounds, StartHeight: start, Creator: e.Creator,
 		DrawHeights: draws, DeadlineHeight: deadline,
 	}); err != nil {

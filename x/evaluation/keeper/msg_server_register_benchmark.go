@@ -7,6 +7,7 @@ import (
 
 	errorsmod "cosmossdk.io/errors"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -14,7 +15,7 @@ import (
 // free; anyone else only when params allow it, and pays the deposit into the
 // module account.
 func (k msgServer) RegisterBenchmark(ctx context.Context, msg *types.MsgRegisterBenchmark) (*types.MsgRegisterBenchmarkResponse, error) {
-	registrant, err := signer("registrant", msg.Registrant)
+	registrant, err := modkit.Signer("registrant", msg.Registrant, types.ErrInvalidAddress)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +72,7 @@ func (k msgServer) RegisterBenchmark(ctx context.Context, msg *types.MsgRegister
 		}
 	}
 
-	id, err := nextID(ctx, k.BenchmarkSeq)
+	id, err := modkit.NextID(ctx, k.BenchmarkSeq)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +87,7 @@ func (k msgServer) RegisterBenchmark(ctx context.Context, msg *types.MsgRegister
 	if err := k.BenchmarkByName.Set(ctx, b.Name, id); err != nil {
 		return nil, err
 	}
-	if err := emit(ctx, &types.EventBenchmarkRegistered{Id: id, Name: b.Name, Registrant: b.Registrant}); err != nil {
+	if err := modkit.Emit(ctx, &types.EventBenchmarkRegistered{Id: id, Name: b.Name, Registrant: b.Registrant}); err != nil {
 		return nil, err
 	}
 	return &types.MsgRegisterBenchmarkResponse{Id: id}, nil

@@ -5,6 +5,7 @@ import (
 
 	errorsmod "cosmossdk.io/errors"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -13,7 +14,7 @@ var SupportedFormats = types.Formats
 
 // RegisterModel implements types.MsgServer. Anyone may register a model.
 func (k msgServer) RegisterModel(ctx context.Context, msg *types.MsgRegisterModel) (*types.MsgRegisterModelResponse, error) {
-	if _, err := signer("owner", msg.Owner); err != nil {
+	if _, err := modkit.Signer("owner", msg.Owner, types.ErrInvalidAddress); err != nil {
 		return nil, err
 	}
 	params, err := k.Params.Get(ctx)
@@ -46,7 +47,7 @@ func (k msgServer) RegisterModel(ctx context.Context, msg *types.MsgRegisterMode
 		return nil, err
 	}
 
-	id, err := nextID(ctx, k.ModelSeq)
+	id, err := modkit.NextID(ctx, k.ModelSeq)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +59,7 @@ func (k msgServer) RegisterModel(ctx context.Context, msg *types.MsgRegisterMode
 	if err := k.Models.Set(ctx, id, m); err != nil {
 		return nil, err
 	}
-	if err := emit(ctx, &types.EventModelRegistered{Id: id, Name: m.Name, Owner: m.Owner, WeightsSha256: m.WeightsSha256}); err != nil {
+	if err := modkit.Emit(ctx, &types.EventModelRegistered{Id: id, Name: m.Name, Owner: m.Owner, WeightsSha256: m.WeightsSha256}); err != nil {
 		return nil, err
 	}
 	return &types.MsgRegisterModelResponse{Id: id}, nil
@@ -67,7 +68,7 @@ func (k msgServer) RegisterModel(ctx context.Context, msg *types.MsgRegisterMode
 // UpdateModelURIs implements types.MsgServer: only the owner may move where
 // the artifact is served; its hash, and so what is evaluated, never changes.
 func (k msgServer) UpdateModelURIs(ctx context.Context, msg *types.MsgUpdateModelURIs) (*types.MsgUpdateModelURIsResponse, error) {
-	if _, err := signer("owner", msg.Owner); err != nil {
+	if _, err := modkit.Signer("owner", msg.Owner, types.ErrInvalidAddress); err != nil {
 		return nil, err
 	}
 	m, err := k.Models.Get(ctx, msg.ModelId)
@@ -88,7 +89,7 @@ func (k msgServer) UpdateModelURIs(ctx context.Context, msg *types.MsgUpdateMode
 	if err := k.Models.Set(ctx, m.Id, m); err != nil {
 		return nil, err
 	}
-	if err := emit(ctx, &types.EventModelURIsUpdated{Id: m.Id, ArtifactUris: m.ArtifactUris}); err != nil {
+	if err := modkit.Emit(ctx, &types.EventModelURIsUpdated{Id: m.Id, ArtifactUris: m.ArtifactUris}); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateModelURIsResponse{}, nil

@@ -11,6 +11,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -170,7 +171,7 @@ func (k Keeper) accountRound(ctx context.Context, round types.Round, set voters,
 	}
 	ev := &types.EventRoundAccounted{EvaluationId: round.EvaluationId, Round: round.Round, Attempt: round.Attempt}
 	if !any {
-		return emit(ctx, ev)
+		return modkit.Emit(ctx, ev)
 	}
 	for i, val := range set.addrs {
 		if !slices.Contains(round.Eligible, hex.EncodeToString(val)) {
@@ -197,7 +198,7 @@ func (k Keeper) accountRound(ctx context.Context, round types.Round, set voters,
 			ev.Reported = append(ev.Reported, hex.EncodeToString(val))
 		}
 	}
-	return emit(ctx, ev)
+	return modkit.Emit(ctx, ev)
 }
 
 // penalize slashes and jails a validator that missed (or abstained on)
@@ -210,7 +211,7 @@ func (k Keeper) penalize(ctx context.Context, val []byte, inARow uint32, reason 
 		SlashFraction: p.MissedRoundsSlashFraction.String(), Reason: reason}
 	if k.staking == nil || k.slashing == nil {
 		ev.Skipped = "no staking or slashing keeper"
-		return emit(ctx, ev)
+		return modkit.Emit(ctx, ev)
 	}
 	cons := sdk.ConsAddress(val)
 	v, err := k.staking.ValidatorByConsAddr(ctx, cons)
@@ -235,5 +236,5 @@ func (k Keeper) penalize(ctx context.Context, val []byte, inARow uint32, reason 
 			write()
 		}
 	}
-	return emit(ctx, ev)
+	return modkit.Emit(ctx, ev)
 }

@@ -6,6 +6,7 @@ import (
 
 	"cosmossdk.io/collections"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -99,5 +100,5 @@ func (k Keeper) closeCommitWindow(ctx context.Context, id uint64, r uint32, heig
 	if err := k.RevealEnds.Set(ctx, collections.Join3(round.RevealEndHeight, id, r)); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventCommitWindowClosed{EvaluationId: id, Round: r, Attempt: round.Attempt, Eligible: uint32(len(round.Eligible))})
+	return modkit.Emit(ctx, &types.EventCommitWindowClosed{EvaluationId: id, Round: r, Attempt: round.Attempt, Eligible: uint32(len(round.Eligible))})
 }

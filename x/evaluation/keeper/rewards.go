@@ -12,6 +12,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -91,7 +92,7 @@ func (k Keeper) payReporters(ctx context.Context, e types.Evaluation) error {
 			}
 			if paid {
 				left = left.Sub(share...)
-				if err := emit(ctx, &types.EventReporterRewarded{EvaluationId: e.Id, Validator: v, Results: credits[v],
+				if err := modkit.Emit(ctx, &types.EventReporterRewarded{EvaluationId: e.Id, Validator: v, Results: credits[v],
 					Amount: share.String()}); err != nil {
 					return err
 				}

@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -199,7 +200,7 @@ func (k Keeper) open(ctx context.Context, e types.Evaluation, r uint32, seedHeig
 			return err
 		}
 	}
-	return emit(ctx, &types.EventRoundStarted{EvaluationId: id, Round: r, Height: height, Seed: round.Seed,
+	return modkit.Emit(ctx, &types.EventRoundStarted{EvaluationId: id, Round: r, Height: height, Seed: round.Seed,
 		BenchmarkId: e.BenchmarkId, ItemsPerRound: e.ItemsPerRound, Attempt: round.Attempt})
 }
 
@@ -354,7 +355,7 @@ func (k Keeper) failEvaluation(ctx context.Context, e types.Evaluation, reason s
 	if err := k.releasePool(ctx, e.Id); err != nil {
 		return err
 	}
-	if err := emit(ctx, &types.EventEvaluationFailed{EvaluationId: e.Id, Reason: reason}); err != nil {
+	if err := modkit.Emit(ctx, &types.EventEvaluationFailed{EvaluationId: e.Id, Reason: reason}); err != nil {
 		return err
 	}
 	if k.hooks != nil {

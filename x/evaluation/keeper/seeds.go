@@ -9,6 +9,7 @@ import (
 
 	"cosmossdk.io/collections"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -258,8 +259,8 @@ func (k Keeper) endSeed(ctx context.Context, h, height int64, contributions []ty
 		return err
 	}
 	if failure != "" {
-		return emit(ctx, &types.EventSeedFailed{Height: h, Reason: failure})
+		return modkit.Emit(ctx, &types.EventSeedFailed{Height: h, Reason: failure})
 	}
-	return emit(ctx, &types.EventSeedFixed{Height: h, Value: seed.Value, Contributors: uint32(len(contributions)), Power: power,
+	return modkit.Emit(ctx, &types.EventSeedFixed{Height: h, Value: seed.Value, Contributors: uint32(len(contributions)), Power: power,
 		ContributorAddresses: seed.Contributors})
 }

@@ -13,6 +13,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -184,7 +185,7 @@ func (k Keeper) finalize(ctx context.Context, key types.ResultKey, claims []*cla
 	if err := k.Results.Set(ctx, collections.Join3(key.Evaluation, key.Round, key.Model), res); err != nil {
 		return false, err
 	}
-	if err := emit(ctx, &types.EventResultFinal{EvaluationId: res.EvaluationId, Round: res.Round, ModelId: res.ModelId,
+	if err := modkit.Emit(ctx, &types.EventResultFinal{EvaluationId: res.EvaluationId, Round: res.Round, ModelId: res.ModelId,
 		Correct: res.Correct, TraceRoot: res.TraceRoot, Power: res.Power}); err != nil {
 		return false, err
 	}
@@ -241,7 +242,7 @@ func (k Keeper) lateReveals(ctx context.Context, key types.ResultKey, res types.
 // result as disagreeing and hands the claim to x/verde.
 func (k Keeper) dissent(ctx context.Context, res types.Result, c *claim) error {
 	for _, val := range c.validators {
-		id, err := nextID(ctx, k.DisagreementSeq)
+		id, err := modkit.NextID(ctx, k.DisagreementSeq)
 		if err != nil {
 			return err
 		}
@@ -251,7 +252,7 @@ func (k Keeper) dissent(ctx context.Context, res types.Result, c *claim) error {
 		if err := k.Disagreements.Set(ctx, id, d); err != nil {
 			return err
 		}
-		if err := emit(ctx, &types.EventResultDisagreement{EvaluationId: d.EvaluationId, Round: d.Round,
+		if err := modkit.Emit(ctx, &types.EventResultDisagreement{EvaluationId: d.EvaluationId, Round: d.Round,
 			ModelId: d.ModelId, Validator: d.Validator}); err != nil {
 			return err
 		}
@@ -361,7 +362,7 @@ func (k Keeper) finalizeEvaluation(ctx context.Context, e types.Evaluation) erro
 	if err := k.payReporters(ctx, e); err != nil {
 		return err
 	}
-	if err := emit(ctx, &types.EventEvaluationFinalized{EvaluationId: e.Id, Winners: winners}); err != nil {
+	if err := modkit.Emit(ctx, &types.EventEvaluationFinalized{EvaluationId: e.Id, Winners: winners}); err != nil {
 		return err
 	}
 	if k.hooks != nil {

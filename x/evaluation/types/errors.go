@@ -2,7 +2,8 @@ package types
 
 import errorsmod "cosmossdk.io/errors"
 
-// Codes 2-9: registries; 10-19: evaluations; 20-29: authority and params.
+// Codes 2-9: registries; 10-19: evaluations; 30-39: vote extensions;
+// 100-102: authority, params and addresses, as in every module.
 var (
 	ErrInvalidBenchmark   = errorsmod.Register(ModuleName, 2, "invalid benchmark")
 	ErrBenchmarkExists    = errorsmod.Register(ModuleName, 3, "benchmark name already registered")
@@ -15,8 +16,12 @@ var (
 	ErrEvaluationNotFound = errorsmod.Register(ModuleName, 11, "evaluation not found")
 	// ErrInsufficientDeposit: the creator cannot post the evaluation's deposit.
 	ErrInsufficientDeposit = errorsmod.Register(ModuleName, 12, "insufficient evaluation deposit")
-	ErrUnauthorized        = errorsmod.Register(ModuleName, 20, "unauthorized")
-	ErrInvalidParams       = errorsmod.Register(ModuleName, 21, "invalid params")
 	// Codes 30-39: vote extensions.
 	ErrInvalidVoteExtension = errorsmod.Register(ModuleName, 30, "invalid vote extension")
+
+	// 100–102, alike in every Delphi module (internal/modkit): the
+	// authority, params and signer addresses.
+	ErrUnauthorized   = errorsmod.Register(ModuleName, 100, "unauthorized")
+	ErrInvalidParams  = errorsmod.Register(ModuleName, 101, "invalid params")
+	ErrInvalidAddress = errorsmod.Register(ModuleName, 102, "invalid address")
 )

@@ -7,6 +7,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/market/types"
 )
@@ -108,7 +109,7 @@ func (k Keeper) expireOverdue(ctx context.Context) error {
 			continue
 		}
 		write()
-		if err := emit(ctx, &types.EventMarketExpired{MarketId: m.Id, EvaluationId: m.EvaluationId,
+		if err := modkit.Emit(ctx, &types.EventMarketExpired{MarketId: m.Id, EvaluationId: m.EvaluationId,
 			SettleDeadlineHeight: m.SettleDeadlineHeight}); err != nil {
 			return err
 		}

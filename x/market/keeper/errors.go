@@ -55,10 +55,3 @@ func fundsError(err error, who string, amt sdk.Coins) error {
 }
 
 // signer parses a signer address field.
-func signer(field, addr string) (sdk.AccAddress, error) {
-	a, err := sdk.AccAddressFromBech32(addr)
-	if err != nil {
-		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%s %q: %v", field, addr, err)
-	}
-	return a, nil
-}

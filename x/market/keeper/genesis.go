@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/market/types"
 )
 
@@ -16,10 +17,8 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := k.Params.Set(ctx, gs.Params); err != nil {
 		return err
 	}
-	if gs.NextMarketId > 0 {
-		if err := k.MarketSeq.Set(ctx, gs.NextMarketId-1); err != nil {
-			return err
-		}
+	if err := modkit.ImportNext(ctx, k.MarketSeq, gs.NextMarketId); err != nil {
+		return err
 	}
 	for _, m := range gs.Markets {
 		if err := k.Markets.Set(ctx, m.Id, m); err != nil {
@@ -60,7 +59,7 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	seq, err := k.MarketSeq.Peek(ctx)
+	next, err := modkit.ExportNext(ctx, k.MarketSeq)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +81,7 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if reporters.Valid() {
 		return nil, errors.New("reporter fees are awaiting their end-of-block transfer: export a committed state")
 	}
-	gs := &types.GenesisState{Params: p, NextMarketId: seq + 1}
+	gs := &types.GenesisState{Params: p, NextMarketId: next}
 	if err := k.Markets.Walk(ctx, nil, func(_ uint64, m types.Market) (bool, error) {
 		gs.Markets = append(gs.Markets, m)
 		return false, nil

@@ -6,8 +6,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/cosmos/gogoproto/proto"
-
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/store"
 	"cosmossdk.io/math"
@@ -120,8 +118,4 @@ func (k Keeper) GetMarket(ctx context.Context, id uint64) (types.Market, error) 
 		return m, wrapNotFound(err, id)
 	}
 	return m, nil
-}
-
-func emit(ctx context.Context, ev proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
 }

@@ -5,13 +5,14 @@ import (
 
 	errorsmod "cosmossdk.io/errors"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/market/types"
 )
 
 // BuyShares implements types.MsgServer: it buys an exact number of shares
 // if their cost plus fee is within max_cost.
 func (k msgServer) BuyShares(ctx context.Context, msg *types.MsgBuyShares) (*types.MsgBuySharesResponse, error) {
-	trader, err := signer("trader", msg.Trader)
+	trader, err := modkit.Signer("trader", msg.Trader, types.ErrInvalidAddress)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +43,7 @@ func (k msgServer) BuyShares(ctx context.Context, msg *types.MsgBuyShares) (*typ
 // BuyForAmount implements types.MsgServer: it spends at most amount (fee
 // included) on the most shares it buys, refusing fewer than min_shares.
 func (k msgServer) BuyForAmount(ctx context.Context, msg *types.MsgBuyForAmount) (*types.MsgBuyForAmountResponse, error) {
-	trader, err := signer("trader", msg.Trader)
+	trader, err := modkit.Signer("trader", msg.Trader, types.ErrInvalidAddress)
 	if err != nil {
 		return nil, err
 	}

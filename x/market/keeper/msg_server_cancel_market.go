@@ -7,6 +7,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/market/types"
 )
@@ -17,7 +18,7 @@ import (
 // share). Either way the evaluation is cancelled too, if still live, so
 // validators stop computing it.
 func (k msgServer) CancelMarket(ctx context.Context, msg *types.MsgCancelMarket) (*types.MsgCancelMarketResponse, error) {
-	if _, err := signer("signer", msg.Signer); err != nil {
+	if _, err := modkit.Signer("signer", msg.Signer, types.ErrInvalidAddress); err != nil {
 		return nil, err
 	}
 	m, err := k.GetMarket(ctx, msg.MarketId)
@@ -59,7 +60,7 @@ func (k msgServer) CancelMarket(ctx context.Context, msg *types.MsgCancelMarket)
 	if m.TradeCount > 0 {
 		status = types.MARKET_STATUS_INVALID
 	}
-	if err := emit(ctx, &types.EventMarketCancelled{MarketId: m.Id, Signer: msg.Signer, Status: status}); err != nil {
+	if err := modkit.Emit(ctx, &types.EventMarketCancelled{MarketId: m.Id, Signer: msg.Signer, Status: status}); err != nil {
 		return nil, err
 	}
 	return &types.MsgCancelMarketResponse{Status: status}, nil

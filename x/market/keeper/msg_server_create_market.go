@@ -11,6 +11,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/market/lmsr"
 	"github.com/delphi-network/delphi/x/market/types"
@@ -24,7 +25,7 @@ const maxTradingBlocks = 100_000_000
 // and escrows the subsidy MaxLoss(n, b) from the creator, who becomes the
 // market's liquidity provider.
 func (k msgServer) CreateMarket(ctx context.Context, msg *types.MsgCreateMarket) (*types.MsgCreateMarketResponse, error) {
-	creator, err := signer("creator", msg.Creator)
+	creator, err := modkit.Signer("creator", msg.Creator, types.ErrInvalidAddress)
 	if err != nil {
 		return nil, err
 	}
@@ -47,11 +48,10 @@ func (k msgServer) CreateMarket(ctx context.Context, msg *types.MsgCreateMarket)
 	if err != nil {
 		return nil, lmsrError(err)
 	}
-	id, err := k.MarketSeq.Next(ctx)
+	id, err := modkit.NextID(ctx, k.MarketSeq)
 	if err != nil {
 		return nil, err
 	}
-	id++ // ids start at 1 so that 0 always means "none"
 	end, deadline, err := schedule(msg, eval, p, height)
 	if err != nil {
 		return nil, err
@@ -81,7 +81,7 @@ func (k msgServer) CreateMarket(ctx context.Context, msg *types.MsgCreateMarket)
 	if err := k.Traded.Set(ctx, id); err != nil {
 		return nil, err
 	}
-	if err := emit(ctx, &types.EventMarketCreated{
+	if err := modkit.Emit(ctx, &types.EventMarketCreated{
 		MarketId: id, EvaluationId: eval.Id, Creator: msg.Creator, ModelIds: m.ModelIds,
 		Liquidity: m.Liquidity, Subsidy: subsidy, CollateralDenom: m.CollateralDenom,
 	}); err != nil {

@@ -7,6 +7,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/market/types"
 )
 
@@ -14,7 +15,7 @@ import (
 // the payout per share, rounded down, and closes it. When the last position
 // is closed, what is left of the escrow (rounding dust) goes to the funder.
 func (k msgServer) Redeem(ctx context.Context, msg *types.MsgRedeem) (*types.MsgRedeemResponse, error) {
-	owner, err := signer("owner", msg.Owner)
+	owner, err := modkit.Signer("owner", msg.Owner, types.ErrInvalidAddress)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +53,7 @@ func (k msgServer) Redeem(ctx context.Context, msg *types.MsgRedeem) (*types.Msg
 	if err := k.Markets.Set(ctx, m.Id, m); err != nil {
 		return nil, err
 	}
-	if err := emit(ctx, &types.EventRedeemed{MarketId: m.Id, Owner: msg.Owner, Payout: payout}); err != nil {
+	if err := modkit.Emit(ctx, &types.EventRedeemed{MarketId: m.Id, Owner: msg.Owner, Payout: payout}); err != nil {
 		return nil, err
 	}
 	return &types.MsgRedeemResponse{Payout: payout}, nil

@@ -6,13 +6,14 @@ import (
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/market/types"
 )
 
 // SellShares implements types.MsgServer: it sells shares the trader holds
 // if the proceeds after the fee are at least min_proceeds.
 func (k msgServer) SellShares(ctx context.Context, msg *types.MsgSellShares) (*types.MsgSellSharesResponse, error) {
-	trader, err := signer("trader", msg.Trader)
+	trader, err := modkit.Signer("trader", msg.Trader, types.ErrInvalidAddress)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/market/types"
 )
 
@@ -62,7 +63,7 @@ func (k Keeper) settle(ctx context.Context, m types.Market, status types.MarketS
 	if err := k.Markets.Set(ctx, m.Id, m); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventMarketResolved{
+	return modkit.Emit(ctx, &types.EventMarketResolved{
 		MarketId: m.Id, Status: status, Winners: winners, PayoutNumerators: nums, PayoutDenominator: den, Released: released,
 	})
 }

@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/market/lmsr"
 	"github.com/delphi-network/delphi/x/market/types"
 )
@@ -162,9 +163,7 @@ func (k Keeper) apply(ctx context.Context, m types.Market, trader sdk.AccAddress
 		MarketId: m.Id, Trader: trader.String(), Side: t.side, Outcome: uint32(i),
 		Shares: t.shares, Amount: t.amount, Fee: t.fee.total, Prices: types.FormatPrices(prices),
 	}
-	// The typed event, rendered without the generic JSON round trip.
-	sdk.UnwrapSDKContext(ctx).EventManager().EmitEvent(ev.ToEvent())
-	return nil
+	return modkit.Emit(ctx, ev)
 }
 
 // savePosition stores a position, or deletes it once it holds no share,

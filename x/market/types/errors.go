@@ -29,8 +29,9 @@ var (
 	ErrNothingToRedeem = errorsmod.Register(ModuleName, 21, "nothing to redeem")
 	ErrNotCancellable  = errorsmod.Register(ModuleName, 22, "market cannot be cancelled")
 
-	// 30–39: authority and params.
-	ErrUnauthorized   = errorsmod.Register(ModuleName, 30, "unauthorized")
-	ErrInvalidParams  = errorsmod.Register(ModuleName, 31, "invalid params")
-	ErrInvalidAddress = errorsmod.Register(ModuleName, 32, "invalid address")
+	// 100–102, alike in every Delphi module (internal/modkit): the
+	// authority, params and signer addresses.
+	ErrUnauthorized   = errorsmod.Register(ModuleName, 100, "unauthorized")
+	ErrInvalidParams  = errorsmod.Register(ModuleName, 101, "invalid params")
+	ErrInvalidAddress = errorsmod.Register(ModuleName, 102, "invalid address")
 )

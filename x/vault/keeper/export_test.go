@@ -1,13 +1,13 @@
 package keeper_test
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/testutil/storeutil"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 	"github.com/delphi-network/delphi/x/vault/types"
@@ -27,18 +27,7 @@ func (f *fixture) reimport(t *testing.T) {
 	require.NoError(t, err)
 	vg, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)
-	for _, name := range []string{types.StoreKey, markettypes.StoreKey, evaluationtypes.StoreKey} {
-		st := f.ctx.KVStore(f.keys[name])
-		var all [][]byte
-		it := st.Iterator(nil, nil)
-		for ; it.Valid(); it.Next() {
-			all = append(all, bytes.Clone(it.Key()))
-		}
-		require.NoError(t, it.Close())
-		for _, k := range all {
-			st.Delete(k)
-		}
-	}
+	storeutil.Wipe(t, f.ctx, f.keys[types.StoreKey], f.keys[markettypes.StoreKey], f.keys[evaluationtypes.StoreKey])
 	require.NoError(t, f.ek.InitGenesis(f.ctx, *eg))
 	require.NoError(t, f.mk.InitGenesis(f.ctx, *mg))
 	require.NoError(t, f.k.InitGenesis(f.ctx, *vg))

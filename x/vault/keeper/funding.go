@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 	"github.com/delphi-network/delphi/x/vault/types"
 )
@@ -99,7 +100,7 @@ func (k Keeper) FundMarket(ctx context.Context, m markettypes.Market, benchmarkI
 	if err := k.OpenMarkets.Set(ctx, collections.Join(v.Id, m.Id)); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventMarketFunded{VaultId: v.Id, MarketId: m.Id, Subsidy: subsidy})
+	return modkit.Emit(ctx, &types.EventMarketFunded{VaultId: v.Id, MarketId: m.Id, Subsidy: subsidy})
 }
 
 // openMarkets counts a vault's unsettled markets (at most max_open_markets).
@@ -141,7 +142,7 @@ func (k Keeper) MarketReturned(ctx context.Context, vaultID, marketID uint64, am
 	if err := k.Vaults.Set(ctx, v.Id, v); err != nil {
 		return err
 	}
-	if err := emit(ctx, &types.EventMarketReturned{VaultId: vaultID, MarketId: marketID, Amount: amount, Settled: vm.Settled}); err != nil {
+	if err := modkit.Emit(ctx, &types.EventMarketReturned{VaultId: vaultID, MarketId: marketID, Amount: amount, Settled: vm.Settled}); err != nil {
 		return err
 	}
 	return k.markDue(ctx, vaultID)

@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/vault/types"
 )
 
@@ -16,15 +17,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := k.Params.Set(ctx, gs.Params); err != nil {
 		return err
 	}
-	if gs.NextVaultId > 0 {
-		if err := k.VaultSeq.Set(ctx, gs.NextVaultId-1); err != nil {
-			return err
-		}
+	if err := modkit.ImportNext(ctx, k.VaultSeq, gs.NextVaultId); err != nil {
+		return err
 	}
-	if gs.NextWithdrawalId > 0 {
-		if err := k.WithdrawalSeq.Set(ctx, gs.NextWithdrawalId-1); err != nil {
-			return err
-		}
+	if err := modkit.ImportNext(ctx, k.WithdrawalSeq, gs.NextWithdrawalId); err != nil {
+		return err
 	}
 	for _, v := range gs.Vaults {
 		if err := k.Vaults.Set(ctx, v.Id, v); err != nil {
@@ -76,15 +73,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	vs, err := k.VaultSeq.Peek(ctx)
-	if err != nil {
+	gs := &types.GenesisState{Params: p}
+	if gs.NextVaultId, err = modkit.ExportNext(ctx, k.VaultSeq); err != nil {
 		return nil, err
 	}
-	ws, err := k.WithdrawalSeq.Peek(ctx)
-	if err != nil {
+	if gs.NextWithdrawalId, err = modkit.ExportNext(ctx, k.WithdrawalSeq); err != nil {
 		return nil, err
 	}
-	gs := &types.GenesisState{Params: p, NextVaultId: vs + 1, NextWithdrawalId: ws + 1}
 	if err := k.Vaults.Walk(ctx, nil, func(_ uint64, v types.Vault) (bool, error) {
 		gs.Vaults = append(gs.Vaults, v)
 		return false, nil

@@ -6,8 +6,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/cosmos/gogoproto/proto"
-
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/store"
 	errorsmod "cosmossdk.io/errors"
@@ -112,10 +110,6 @@ func (k Keeper) GetVault(ctx context.Context, id uint64) (types.Vault, error) {
 		v.MaxLocked = math.ZeroInt()
 	}
 	return v, nil
-}
-
-func emit(ctx context.Context, ev proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
 }
 
 // MarketTrading is whether market m trades now (x/market's TradingState).

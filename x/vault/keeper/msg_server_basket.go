@@ -7,6 +7,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 	"github.com/delphi-network/delphi/x/vault/types"
 )
@@ -18,7 +19,7 @@ import (
 // trade. If the legs cost more than max_cost in all, the whole message
 // fails and nothing is bought.
 func (k msgServer) BuyBasket(ctx context.Context, msg *types.MsgBuyBasket) (*types.MsgBuyBasketResponse, error) {
-	if _, err := signer("buyer", msg.Buyer); err != nil {
+	if _, err := modkit.Signer("buyer", msg.Buyer, types.ErrInvalidAddress); err != nil {
 		return nil, err
 	}
 	if err := positive("amount_per_leg", msg.AmountPerLeg); err != nil {
@@ -50,7 +51,7 @@ func (k msgServer) BuyBasket(ctx context.Context, msg *types.MsgBuyBasket) (*typ
 // holds of the models in the open markets matched as for BuyBasket; if the
 // proceeds fall below min_proceeds in all, nothing is sold.
 func (k msgServer) SellBasket(ctx context.Context, msg *types.MsgSellBasket) (*types.MsgSellBasketResponse, error) {
-	seller, err := signer("seller", msg.Seller)
+	seller, err := modkit.Signer("seller", msg.Seller, types.ErrInvalidAddress)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/vault/types"
 )
 
@@ -15,7 +16,7 @@ import (
 // freely; anyone else when params are permissionless, paying the creation
 // deposit into the community pool.
 func (k msgServer) CreateVault(ctx context.Context, msg *types.MsgCreateVault) (*types.MsgCreateVaultResponse, error) {
-	manager, err := signer("manager", msg.Manager)
+	manager, err := modkit.Signer("manager", msg.Manager, types.ErrInvalidAddress)
 	if err != nil {
 		return nil, err
 	}
@@ -45,11 +46,10 @@ func (k msgServer) CreateVault(ctx context.Context, msg *types.MsgCreateVault) (
 			}
 		}
 	}
-	id, err := k.VaultSeq.Next(ctx)
+	id, err := modkit.NextID(ctx, k.VaultSeq)
 	if err != nil {
 		return nil, err
 	}
-	id++
 	v := types.Vault{Id: id, Name: msg.Name, Manager: msg.Manager, CollateralDenom: msg.CollateralDenom,
 		TotalShares: math.ZeroInt(), Idle: math.ZeroInt(), Locked: math.ZeroInt(), Returned: math.ZeroInt(), Funded: math.ZeroInt(),
 		QueuedShares: math.ZeroInt()}
@@ -57,7 +57,7 @@ func (k msgServer) CreateVault(ctx context.Context, msg *types.MsgCreateVault) (
 	if err := k.Vaults.Set(ctx, id, v); err != nil {
 		return nil, err
 	}
-	if err := emit(ctx, &types.EventVaultCreated{VaultId: id, Manager: msg.Manager, Name: msg.Name}); err != nil {
+	if err := modkit.Emit(ctx, &types.EventVaultCreated{VaultId: id, Manager: msg.Manager, Name: msg.Name}); err != nil {
 		return nil, err
 	}
 	return &types.MsgCreateVaultResponse{VaultId: id}, nil

@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/vault/types"
 )
 
@@ -18,7 +19,7 @@ import (
 // funds is exposed (a round drawn, its scores knowable, its prices perhaps
 // stale) deposits are refused: one would buy into a result already known.
 func (k msgServer) Deposit(ctx context.Context, msg *types.MsgDeposit) (*types.MsgDepositResponse, error) {
-	depositor, err := signer("depositor", msg.Depositor)
+	depositor, err := modkit.Signer("depositor", msg.Depositor, types.ErrInvalidAddress)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +73,7 @@ func (k msgServer) Deposit(ctx context.Context, msg *types.MsgDeposit) (*types.M
 	if err := k.Deposits.Set(ctx, key, d); err != nil {
 		return nil, err
 	}
-	if err := emit(ctx, &types.EventDeposited{VaultId: v.Id, Depositor: msg.Depositor, Amount: msg.Amount, Shares: shares}); err != nil {
+	if err := modkit.Emit(ctx, &types.EventDeposited{VaultId: v.Id, Depositor: msg.Depositor, Amount: msg.Amount, Shares: shares}); err != nil {
 		return nil, err
 	}
 	return &types.MsgDepositResponse{Shares: shares}, nil

@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/vault/types"
 )
 
@@ -22,7 +23,7 @@ import (
 // moment, when they have and the idle collateral covers it: a depositor who
 // reads round results cannot leave before the loss they foretell.
 func (k msgServer) Withdraw(ctx context.Context, msg *types.MsgWithdraw) (*types.MsgWithdrawResponse, error) {
-	depositor, err := signer("depositor", msg.Depositor)
+	depositor, err := modkit.Signer("depositor", msg.Depositor, types.ErrInvalidAddress)
 	if err != nil {
 		return nil, err
 	}
@@ -74,16 +75,15 @@ func (k msgServer) Withdraw(ctx context.Context, msg *types.MsgWithdraw) (*types
 		if err := k.payOut(ctx, &v, msg.Depositor, msg.Shares, amount); err != nil {
 			return nil, err
 		}
-		if err := emit(ctx, &types.EventWithdrawn{VaultId: v.Id, Depositor: msg.Depositor, Shares: msg.Shares, Amount: amount}); err != nil {
+		if err := modkit.Emit(ctx, &types.EventWithdrawn{VaultId: v.Id, Depositor: msg.Depositor, Shares: msg.Shares, Amount: amount}); err != nil {
 			return nil, err
 		}
 		return &types.MsgWithdrawResponse{Paid: amount, QueuedShares: math.ZeroInt()}, nil
 	}
-	id, err := k.WithdrawalSeq.Next(ctx)
+	id, err := modkit.NextID(ctx, k.WithdrawalSeq)
 	if err != nil {
 		return nil, err
 	}
-	id++
 	w := types.Withdrawal{Id: id, VaultId: v.Id, Depositor: msg.Depositor, Shares: msg.Shares,
 		Height: sdk.UnwrapSDKContext(ctx).BlockHeight(), WaitsFor: val.exposed}
 	if err := k.Withdrawals.Set(ctx, id, w); err != nil {
@@ -99,7 +99,7 @@ func (k msgServer) Withdraw(ctx context.Context, msg *types.MsgWithdraw) (*types
 	if err := k.PayDue.Set(ctx, v.Id); err != nil {
 		return nil, err
 	}
-	if err := emit(ctx, &types.EventWithdrawalQueued{WithdrawalId: id, VaultId: v.Id, Depositor: msg.Depositor, Shares: msg.Shares,
+	if err := modkit.Emit(ctx, &types.EventWithdrawalQueued{WithdrawalId: id, VaultId: v.Id, Depositor: msg.Depositor, Shares: msg.Shares,
 		WaitsFor: val.exposed}); err != nil {
 		return nil, err
 	}

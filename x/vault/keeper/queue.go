@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/vault/types"
 )
 
@@ -130,7 +131,7 @@ func (k Keeper) payQueue(ctx context.Context, vaultID uint64, budget int, p type
 		if err := k.Withdrawals.Remove(ctx, w.Id); err != nil {
 			return paid, true, err
 		}
-		if err := emit(ctx, &types.EventWithdrawn{VaultId: vaultID, Depositor: w.Depositor, Shares: w.Shares, Amount: amount, FromQueue: true}); err != nil {
+		if err := modkit.Emit(ctx, &types.EventWithdrawn{VaultId: vaultID, Depositor: w.Depositor, Shares: w.Shares, Amount: amount, FromQueue: true}); err != nil {
 			return paid, true, err
 		}
 		paid++

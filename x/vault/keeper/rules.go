@@ -6,6 +6,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/vault/types"
 )
 
@@ -66,7 +67,7 @@ func (r rules) apply(v *types.Vault) {
 // vault's funding rules. Markets already funded keep their terms; the new
 // rules apply to the next market.
 func (k msgServer) UpdateVaultRules(ctx context.Context, msg *types.MsgUpdateVaultRules) (*types.MsgUpdateVaultRulesResponse, error) {
-	if _, err := signer("manager", msg.Manager); err != nil {
+	if _, err := modkit.Signer("manager", msg.Manager, types.ErrInvalidAddress); err != nil {
 		return nil, err
 	}
 	v, err := k.GetVault(ctx, msg.VaultId)
@@ -89,7 +90,7 @@ func (k msgServer) UpdateVaultRules(ctx context.Context, msg *types.MsgUpdateVau
 	if err := k.Vaults.Set(ctx, v.Id, v); err != nil {
 		return nil, err
 	}
-	if err := emit(ctx, &types.EventVaultRulesUpdated{VaultId: v.Id, Manager: msg.Manager}); err != nil {
+	if err := modkit.Emit(ctx, &types.EventVaultRulesUpdated{VaultId: v.Id, Manager: msg.Manager}); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateVaultRulesResponse{}, nil

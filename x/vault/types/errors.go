@@ -17,8 +17,10 @@ var (
 	ErrFundingRefused = errorsmod.Register(ModuleName, 20, "vault refuses to fund the market")
 	// 30–39: baskets.
 	ErrEmptyBasket = errorsmod.Register(ModuleName, 30, "basket matches no open market outcome")
-	// 40–49: authority and params.
-	ErrUnauthorized   = errorsmod.Register(ModuleName, 40, "unauthorized")
-	ErrInvalidParams  = errorsmod.Register(ModuleName, 41, "invalid params")
-	ErrInvalidAddress = errorsmod.Register(ModuleName, 42, "invalid address")
+
+	// 100–102, alike in every Delphi module (internal/modkit): the
+	// authority, params and signer addresses.
+	ErrUnauthorized   = errorsmod.Register(ModuleName, 100, "unauthorized")
+	ErrInvalidParams  = errorsmod.Register(ModuleName, 101, "invalid params")
+	ErrInvalidAddress = errorsmod.Register(ModuleName, 102, "invalid address")
 )

@@ -1,7 +1,6 @@
 package keeper_test
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -9,6 +8,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/delphi-network/delphi/evaluator/player"
+	"github.com/delphi-network/delphi/testutil/storeutil"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/keeper"
 	"github.com/delphi-network/delphi/x/verde/types"
@@ -23,18 +23,7 @@ func (f *fixture) reimport(t *testing.T) {
 	require.NoError(t, err)
 	vg, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)
-	for _, key := range f.keys {
-		st := f.ctx.KVStore(key)
-		var all [][]byte
-		it := st.Iterator(nil, nil)
-		for ; it.Valid(); it.Next() {
-			all = append(all, bytes.Clone(it.Key()))
-		}
-		require.NoError(t, it.Close())
-		for _, k := range all {
-			st.Delete(k)
-		}
-	}
+	storeutil.Wipe(t, f.ctx, f.keys[types.StoreKey], f.keys[evaluationtypes.StoreKey])
 	require.NoError(t, f.ek.InitGenesis(f.ctx, *eg))
 	require.NoError(t, f.k.InitGenesis(f.ctx, *vg))
 	eg2, err := f.ek.ExportGenesis(f.ctx)

@@ -5,6 +5,7 @@ import (
 
 	"cosmossdk.io/collections"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -13,10 +14,8 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := k.Params.Set(ctx, gs.Params); err != nil {
 		return err
 	}
-	if gs.NextDisputeId > 0 {
-		if err := k.DisputeSeq.Set(ctx, gs.NextDisputeId-1); err != nil {
-			return err
-		}
+	if err := modkit.ImportNext(ctx, k.DisputeSeq, gs.NextDisputeId); err != nil {
+		return err
 	}
 	for _, d := range gs.Disputes {
 		if err := k.Disputes.Set(ctx, d.Id, d); err != nil {
@@ -41,11 +40,11 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	seq, err := k.DisputeSeq.Peek(ctx)
+	next, err := modkit.ExportNext(ctx, k.DisputeSeq)
 	if err != nil {
 		return nil, err
 	}
-	gs := &types.GenesisState{Params: p, NextDisputeId: seq + 1}
+	gs := &types.GenesisState{Params: p, NextDisputeId: next}
 	err = k.Disputes.Walk(ctx, nil, func(_ uint64, d types.Dispute) (bool, error) {
 		gs.Disputes = append(gs.Disputes, d)
 		return false, nil

@@ -8,8 +8,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/cosmos/gogoproto/proto"
-
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/store"
 
@@ -88,8 +86,4 @@ func (k Keeper) setDeadline(ctx context.Context, d *types.Dispute, height int64)
 	}
 	d.DeadlineHeight = height
 	return k.Deadlines.Set(ctx, collections.Join(height, d.Id))
-}
-
-func emit(ctx context.Context, ev proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
 }

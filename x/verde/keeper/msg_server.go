@@ -5,8 +5,7 @@ import (
 
 	errorsmod "cosmossdk.io/errors"
 
-	sdk "github.com/cosmos/cosmos-sdk/types"
-
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -19,21 +18,11 @@ func NewMsgServerImpl(k Keeper) types.MsgServer { return msgServer{k} }
 
 // UpdateParams implements types.MsgServer.
 func (k msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
-	if msg.Authority != k.authority {
-		return nil, errorsmod.Wrapf(types.ErrUnauthorized, "expected %s, got %s", k.authority, msg.Authority)
-	}
-	if err := msg.Params.Validate(); err != nil {
+	if err := modkit.UpdateParams(ctx, k.authority, msg.Authority, msg.Params, k.Params, types.ErrUnauthorized,
+		&types.EventParamsUpdated{Authority: msg.Authority, Params: msg.Params}); err != nil {
 		return nil, err
 	}
-	return &types.MsgUpdateParamsResponse{}, k.Params.Set(ctx, msg.Params)
-}
-
-func signer(field, addr string) (sdk.AccAddress, error) {
-	a, err := sdk.AccAddressFromBech32(addr)
-	if err != nil {
-		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%s %q: %v", field, addr, err)
-	}
-	return a, nil
+	return &types.MsgUpdateParamsResponse{}, nil
 }
 
 // openDispute loads a dispute that is still being played.

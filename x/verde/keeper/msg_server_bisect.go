@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
@@ -17,7 +18,7 @@ import (
 // step's index if the proof holds against that side's root, and completes
 // the step once both sides revealed.
 func (k msgServer) Bisect(ctx context.Context, msg *types.MsgBisect) (*types.MsgBisectResponse, error) {
-	if _, err := signer("submitter", msg.Submitter); err != nil {
+	if _, err := modkit.Signer("submitter", msg.Submitter, types.ErrInvalidAddress); err != nil {
 		return nil, err
 	}
 	d, err := k.openDispute(ctx, msg.DisputeId)
@@ -60,7 +61,7 @@ func (k msgServer) Bisect(ctx context.Context, msg *types.MsgBisect) (*types.Msg
 			}
 		}
 	}
-	if err := emit(ctx, &types.EventLeafRevealed{DisputeId: d.Id, Side: msg.Side, Index: msg.Index}); err != nil {
+	if err := modkit.Emit(ctx, &types.EventLeafRevealed{DisputeId: d.Id, Side: msg.Side, Index: msg.Index}); err != nil {
 		return nil, err
 	}
 	if d.ClaimantReveal.Output != "" && d.ChallengerReveal.Output != "" {
@@ -116,7 +117,7 @@ func (k Keeper) completeStep(ctx context.Context, d *types.Dispute) error {
 	if err := k.setDeadline(ctx, d, height+int64(p.StepBlocks)); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventStepCompleted{DisputeId: d.Id, Index: d.History[len(d.History)-1].Index, Agreed: agreed,
+	return modkit.Emit(ctx, &types.EventStepCompleted{DisputeId: d.Id, Index: d.History[len(d.History)-1].Index, Agreed: agreed,
 		Lo: d.Lo, Hi: d.Hi, Phase: d.Phase, NextIndex: d.Index, DeadlineHeight: d.DeadlineHeight})
 }
 

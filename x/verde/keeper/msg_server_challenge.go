@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
@@ -21,7 +22,7 @@ import (
 // about: the validators who backed it are then still bonded, or unbonding
 // and still slashable for it.
 func (k msgServer) Challenge(ctx context.Context, msg *types.MsgChallenge) (*types.MsgChallengeResponse, error) {
-	acc, err := signer("challenger", msg.Challenger)
+	acc, err := modkit.Signer("challenger", msg.Challenger, types.ErrInvalidAddress)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
@@ -22,7 +23,7 @@ import (
 // once. When both sides are justified, their traces must part at one of
 // the input leaves, where the bisection resumes.
 func (k msgServer) SubmitOperatorInputs(ctx context.Context, msg *types.MsgSubmitOperatorInputs) (*types.MsgSubmitOperatorInputsResponse, error) {
-	if _, err := signer("submitter", msg.Submitter); err != nil {
+	if _, err := modkit.Signer("submitter", msg.Submitter, types.ErrInvalidAddress); err != nil {
 		return nil, err
 	}
 	d, err := k.openDispute(ctx, msg.DisputeId)
@@ -170,7 +171,7 @@ func (k Keeper) partAtInputs(ctx context.Context, d *types.Dispute) (types.Dispu
 	if err := k.setDeadline(ctx, d, height+int64(p.StepBlocks)); err != nil {
 		return 0, "", err
 	}
-	return types.DISPUTE_STATUS_OPEN, "", emit(ctx, &types.EventStepCompleted{DisputeId: d.Id, Index: j, Agreed: false,
+	return types.DISPUTE_STATUS_OPEN, "", modkit.Emit(ctx, &types.EventStepCompleted{DisputeId: d.Id, Index: j, Agreed: false,
 		Lo: d.Lo, Hi: d.Hi, Phase: d.Phase, NextIndex: d.Index, DeadlineHeight: d.DeadlineHeight})
 }
 

@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
@@ -58,11 +59,10 @@ func (k Keeper) open(ctx context.Context, res evaluationtypes.Result, claimant, 
 	if err != nil {
 		return 0, err
 	}
-	id, err := k.DisputeSeq.Next(ctx)
+	id, err := modkit.NextID(ctx, k.DisputeSeq)
 	if err != nil {
 		return 0, err
 	}
-	id++ // ids start at 1
 	round, err := k.eval.GetRound(ctx, res.EvaluationId, res.Round)
 	if err != nil {
 		return 0, err
@@ -90,7 +90,7 @@ func (k Keeper) open(ctx context.Context, res evaluationtypes.Result, claimant, 
 	if err := k.OpenByEvaluation.Set(ctx, collections.Join(d.EvaluationId, id)); err != nil {
 		return 0, err
 	}
-	return id, emit(ctx, &types.EventDisputeOpened{DisputeId: id, EvaluationId: d.EvaluationId, Round: d.Round,
+	return id, modkit.Emit(ctx, &types.EventDisputeOpened{DisputeId: id, EvaluationId: d.EvaluationId, Round: d.Round,
 		ModelId: d.ModelId, ClaimantRoot: claimant.TraceRoot, ChallengerRoot: challenger.TraceRoot,
 		Index: d.Index, DeadlineHeight: d.DeadlineHeight})
 }

@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
@@ -65,7 +66,7 @@ func (k Keeper) resolve(ctx context.Context, d *types.Dispute, status types.Disp
 	}
 	d.Status, d.Phase, d.Reason = status, types.PHASE_DONE, reason
 	d.ResolvedHeight = sdkCtx.BlockHeight()
-	return emit(ctx, ev)
+	return modkit.Emit(ctx, ev)
 }
 
 // effects moves the bonds and applies the outcome to the evaluation.

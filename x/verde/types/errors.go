@@ -25,8 +25,9 @@ var (
 	ErrBadInputs   = errorsmod.Register(ModuleName, 21, "invalid operator inputs")
 	ErrTooLarge    = errorsmod.Register(ModuleName, 22, "referee step too large")
 
-	// 30–39: authority and params.
-	ErrUnauthorized   = errorsmod.Register(ModuleName, 30, "unauthorized")
-	ErrInvalidParams  = errorsmod.Register(ModuleName, 31, "invalid params")
-	ErrInvalidAddress = errorsmod.Register(ModuleName, 32, "invalid address")
+	// 100–102, alike in every Delphi module (internal/modkit): the
+	// authority, params and signer addresses.
+	ErrUnauthorized   = errorsmod.Register(ModuleName, 100, "unauthorized")
+	ErrInvalidParams  = errorsmod.Register(ModuleName, 101, "invalid params")
+	ErrInvalidAddress = errorsmod.Register(ModuleName, 102, "invalid address")
 )
