@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"cosmossdk.io/math"
 
@@ -45,16 +47,30 @@ func TestQuoteIsTheTrade(t *testing.T) {
 	require.Equal(t, q.Shares, bought.Shares)
 	require.Equal(t, q.Total, bought.Cost)
 
-	for name, req := range map[string]*types.QueryQuoteRequest{
-		"bad side":          {MarketId: m.Id, Side: "hold", Shares: "10000"},
-		"shares and amount": {MarketId: m.Id, Side: "buy", Shares: "10000", Amount: "5"},
-		"sell by amount":    {MarketId: m.Id, Side: "sell", Amount: "10000"},
-		"garbled shares":    {MarketId: m.Id, Side: "buy", Shares: "12abc"},
-		"unknown market":    {MarketId: 77, Side: "buy", Shares: "10000"},
-		"unknown outcome":   {MarketId: m.Id, Side: "buy", Outcome: 9, Shares: "10000"},
+	for name, tc := range map[string]struct {
+		req  *types.QueryQuoteRequest
+		want any // a gRPC code for a malformed request, a registered error for a refused trade
+	}{
+		"bad side":          {&types.QueryQuoteRequest{MarketId: m.Id, Side: "hold", Shares: "10000"}, codes.InvalidArgument},
+		"shares and amount": {&types.QueryQuoteRequest{MarketId: m.Id, Side: "buy", Shares: "10000", Amount: "5"}, codes.InvalidArgument},
+		"sell by amount":    {&types.QueryQuoteRequest{MarketId: m.Id, Side: "sell", Amount: "10000"}, codes.InvalidArgument},
+		"garbled shares":    {&types.QueryQuoteRequest{MarketId: m.Id, Side: "buy", Shares: "12abc"}, codes.InvalidArgument},
+		"unknown market":    {&types.QueryQuoteRequest{MarketId: 77, Side: "buy", Shares: "10000"}, types.ErrMarketNotFound},
+		"unknown outcome":   {&types.QueryQuoteRequest{MarketId: m.Id, Side: "buy", Outcome: 9, Shares: "10000"}, types.ErrUnknownOutcome},
 	} {
-		_, err := f.q.Quote(f.ctx, req)
-		require.Error(t, err, name)
+		_, err := f.q.Quote(f.ctx, tc.req)
+		requireQueryError(t, err, tc.want, name)
+	}
+}
+
+// requireQueryError: err is the gRPC code or the registered error wanted.
+func requireQueryError(t *testing.T, err error, want any, name string) {
+	t.Helper()
+	switch w := want.(type) {
+	case codes.Code:
+		require.Equal(t, w, status.Code(err), "%s: %v", name, err)
+	case error:
+		require.ErrorIs(t, err, w, name)
 	}
 }
 
@@ -137,9 +153,9 @@ func TestHistoryAndQueries(t *testing.T) {
 	require.Equal(t, a.Id, pos.Positions[0].MarketId)
 	require.Equal(t, math.NewInt(50_000), pos.Positions[1].Shares[2])
 	_, err = f.q.Positions(f.ctx, &types.QueryPositionsRequest{Owner: "nobody"})
-	require.Error(t, err)
+	requireQueryError(t, err, codes.InvalidArgument, "a malformed owner")
 	_, err = f.q.Market(f.ctx, &types.QueryMarketRequest{MarketId: 42})
-	require.Error(t, err)
+	requireQueryError(t, err, codes.NotFound, "an unknown market")
 }
 
 // TestGenesisRoundTrip: export, validate, import into a fresh store, export

@@ -205,7 +205,8 @@ func TestCreationRefusesTermsThatTradeOnKnownResults(t *testing.T) {
 	require.ErrorIs(t, err, types.ErrInvalidMarket)
 	require.Contains(t, err.Error(), "leaves no trading between rounds")
 	err = try(func(m *types.MsgCreateMarket) { m.Spec.DeadlineBlocks = 1_000_000_000 })
-	require.Error(t, err) // x/evaluation or the settle bound refuses it
+	require.ErrorIs(t, err, evaluationtypes.ErrInvalidEvaluation) // x/evaluation bounds a deadline first
+	require.Contains(t, err.Error(), "deadline_blocks must each be at most")
 	p := types.DefaultParams()
 	p.MaxSettleBlocks = p.SettleGraceBlocks + 20
 	_, err = f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: f.authority, Params: p})

@@ -161,33 +161,66 @@ func FuzzMaxLoss(f *testing.F) {
 // FuzzTradeSequence runs a market from q = 0 through the trades the input
 // encodes (three bytes each: kind and outcome, size, size scale) and checks
 // solvency after each one, and the round trip on the final state.
+// tradeSeeds are FuzzTradeSequence's seed inputs; each trades (see
+// TestTradeSeedsTrade).
+var tradeSeeds = []struct {
+	n      uint8
+	bRaw   uint64
+	bShift uint8
+	ops    []byte
+}{
+	{2, 1000, 0, []byte{0, 200, 2, 1, 100, 1, 2, 50, 3}},
+	{20, 1_000_000, 20, []byte{7, 255, 30, 3, 255, 40, 9, 1, 0, 4, 9, 9}},
+	{64, 1, 0, []byte{0, 99, 0, 0, 99, 0, 1, 99, 0}},
+}
+
 func FuzzTradeSequence(f *testing.F) {
-	f.Add(uint8(2), uint64(1000), uint8(0), []byte{0, 200, 2, 1, 100, 1, 2, 50, 3})
-	f.Add(uint8(20), uint64(1_000_000), uint8(20), []byte{7, 255, 30, 3, 255, 40, 9, 1, 0, 4, 9, 9})
-	f.Add(uint8(64), uint64(1), uint8(0), []byte{0, 99, 0, 0, 99, 0, 1, 99, 0})
-	f.Fuzz(func(t *testing.T, n uint8, bRaw uint64, bShift uint8, ops []byte) {
-		n = MinOutcomes + n%(MaxOutcomes-MinOutcomes+1)
-		b := fuzzSize(bRaw, bShift%70)
-		if _, err := checkLiquidity(b); err != nil {
-			return
+	for _, s := range tradeSeeds {
+		f.Add(s.n, s.bRaw, s.bShift, s.ops)
+	}
+	f.Fuzz(func(t *testing.T, n uint8, bRaw uint64, bShift uint8, ops []byte) { tradeSequence(t, n, bRaw, bShift, ops) })
+}
+
+// tradeSequence plays ops (three bytes each: kind and outcome, size,
+// scale) on a fresh market, checking solvency after each trade and that no
+// position round-trips at a profit; it returns the book (nil when the
+// liquidity is out of range).
+func tradeSequence(t *testing.T, n uint8, bRaw uint64, bShift uint8, ops []byte) *book {
+	n = MinOutcomes + n%(MaxOutcomes-MinOutcomes+1)
+	b := fuzzSize(bRaw, bShift%70)
+	if _, err := checkLiquidity(b); err != nil {
+		return nil
+	}
+	k := newBook(t, int(n), b)
+	for o := 0; o+2 < len(ops) && o < 3*64; o += 3 {
+		size := fuzzSize(uint64(ops[o+1])+1, ops[o+2]%byte(b.BigIntMut().BitLen()+4))
+		k.step(t, int(ops[o]%3), int(ops[o]>>2)%int(n), size)
+	}
+	for j := range k.q {
+		if k.q[j].IsZero() {
+			continue
 		}
-		k := newBook(t, int(n), b)
-		for o := 0; o+2 < len(ops) && o < 3*64; o += 3 {
-			size := fuzzSize(uint64(ops[o+1])+1, ops[o+2]%byte(b.BigIntMut().BitLen()+4))
-			k.step(t, int(ops[o]%3), int(ops[o]>>2)%int(n), size)
+		c, err := BuyCost(k.q, k.b, j, k.q[j])
+		if err != nil {
+			continue
 		}
-		for j := range k.q {
-			if k.q[j].IsZero() {
-				continue
-			}
-			c, err := BuyCost(k.q, k.b, j, k.q[j])
-			if err != nil {
-				continue
-			}
-			back, err := SellProceeds(add(k.q, j, k.q[j]), k.b, j, k.q[j])
-			if err != nil || back.GT(c) {
-				t.Fatalf("round trip on %d: bought %s for %s, sold for %s (%v)", j, k.q[j], c, back, err)
-			}
+		back, err := SellProceeds(add(k.q, j, k.q[j]), k.b, j, k.q[j])
+		if err != nil || back.GT(c) {
+			t.Fatalf("round trip on %d: bought %s for %s, sold for %s (%v)", j, k.q[j], c, back, err)
 		}
-	})
+	}
+	return k
+}
+
+// TestTradeSeedsTrade: every seed of FuzzTradeSequence has a valid
+// liquidity and gets trades through, so the fuzz checks start from real
+// trading, not from refusals.
+func TestTradeSeedsTrade(t *testing.T) {
+	for i, s := range tradeSeeds {
+		k := tradeSequence(t, s.n, s.bRaw, s.bShift, s.ops)
+		if k == nil || k.ok == 0 {
+			t.Fatalf("seed %d trades nothing", i)
+		}
+		t.Logf("seed %d: %d trades through, %d refused", i, k.ok, k.refused)
+	}
 }

@@ -28,6 +28,9 @@ type book struct {
 	b         sdkmath.Int
 	subsidy   sdkmath.Int
 	collected sdkmath.Int
+	// ok counts the trades that went through, refused the ones refused (a
+	// test whose every trade were refused would prove nothing).
+	ok, refused int
 }
 
 func newBook(t testing.TB, n int, b sdkmath.Int) *book {
@@ -45,6 +48,15 @@ func newBook(t testing.TB, n int, b sdkmath.Int) *book {
 // step applies one buy (kind 0), sell (1) or spend (2) and checks solvency:
 // subsidy + collected ≥ max_i q_i, the payout if outcome i wins.
 func (k *book) step(t testing.TB, kind, i int, size sdkmath.Int) {
+	before := k.collected
+	q := k.q
+	defer func() {
+		if k.collected.Equal(before) && sameQ(q, k.q) {
+			k.refused++
+		} else {
+			k.ok++
+		}
+	}()
 	switch kind {
 	case 0:
 		cost, next, err := BuyExact(k.q, k.b, i, size, MaxAmount)
@@ -80,6 +92,15 @@ func (k *book) step(t testing.TB, kind, i int, size sdkmath.Int) {
 	}
 }
 
+func sameQ(a, b []sdkmath.Int) bool {
+	for j := range a {
+		if !a[j].Equal(b[j]) {
+			return false
+		}
+	}
+	return true
+}
+
 func (k *book) expectTyped(t testing.TB, err error) {
 	if !isSentinel(err) {
 		t.Fatalf("untyped error: %v", err)
@@ -92,6 +113,15 @@ func (k *book) expectTyped(t testing.TB, err error) {
 // b·ln N.
 func TestBoundedLossOverSequences(t *testing.T) {
 	rng := rand.New(rand.NewSource(21))
+	ok, refused := 0, 0
+	defer func() {
+		// Most random trades must go through, or the bound was checked on
+		// nothing.
+		t.Logf("%d trades went through, %d were refused", ok, refused)
+		if ok < 600 || ok < 2*refused {
+			t.Errorf("%d trades went through, %d were refused", ok, refused)
+		}
+	}()
 	for seq := 0; seq < 40; seq++ {
 		n := 2 + rng.Intn(7)
 		if seq%8 == 0 {
@@ -101,6 +131,7 @@ func TestBoundedLossOverSequences(t *testing.T) {
 		for op := 0; op < 30; op++ {
 			k.step(t, rng.Intn(3), rng.Intn(n), randSize(rng, k.b))
 		}
+		ok, refused = ok+k.ok, refused+k.refused
 		c0 := refLn(refFloat().SetInt64(int64(n)))
 		c0.Mul(c0, refInt(k.b.BigIntMut()))
 		exact := new(big.Float).Sub(refCost(k.q, k.b), c0)
@@ -115,6 +146,13 @@ func TestBoundedLossOverSequences(t *testing.T) {
 // two base units per trade.
 func TestPathIndependence(t *testing.T) {
 	rng := rand.New(rand.NewSource(22))
+	compared := 0
+	defer func() {
+		t.Logf("%d of 30 trade sets compared", compared)
+		if compared < 20 {
+			t.Errorf("only %d of 30 trade sets went through in both orders", compared)
+		}
+	}()
 	for it := 0; it < 30; it++ {
 		q0, b := randState(rng)
 		type buy struct {
@@ -145,6 +183,7 @@ func TestPathIndependence(t *testing.T) {
 		if !okA || !okB {
 			continue
 		}
+		compared++
 		for j := range qa {
 			if !qa[j].Equal(qb[j]) {
 				t.Fatalf("orders reach different states %v %v", qa, qb)

@@ -1,5 +1,10 @@
 package lmsr
 
+// Test helpers: a buy or sell checked against a limit, with the
+// quantities after it. The keeper prices trades with BuyCost, SellProceeds
+// and SharesForAmount itself (fees included in its limits), so these live
+// with the tests that walk trade sequences.
+
 import (
 	"fmt"
 	"math/big"
