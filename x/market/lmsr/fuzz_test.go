@@ -178,7 +178,9 @@ func FuzzTradeSequence(f *testing.F) {
 	for _, s := range tradeSeeds {
 		f.Add(s.n, s.bRaw, s.bShift, s.ops)
 	}
-	f.Fuzz(func(t *testing.T, n uint8, bRaw uint64, bShift uint8, ops []byte) { tradeSequence(t, n, bRaw, bShift, ops) })
+	f.Fuzz(func(t *testing.T, n uint8, bRaw uint64, bShift uint8, ops []byte) {
+		tradeSequence(t, n, bRaw, bShift, ops)
+	})
 }
 
 // tradeSequence plays ops (three bytes each: kind and outcome, size,
