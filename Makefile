@@ -10,7 +10,7 @@ SDKVER  := github.com/cosmos/cosmos-sdk/version
 LDFLAGS := -X $(SDKVER).Name=delphi -X $(SDKVER).AppName=delphid \
            -X $(SDKVER).Version=$(VERSION) -X $(SDKVER).Commit=$(COMMIT)
 
-.PHONY: help build install test data crossarch test-short test-e2e test-web web-build lint bench demo demo-lm \
+.PHONY: help build install test data crossarch test-short test-e2e test-web sim web-build lint bench demo demo-lm \
         proto-tools proto-deps proto-gen proto-check proto-lint \
         localnet-start localnet-stop cuda-ptx cuda-check clean
 
@@ -38,6 +38,9 @@ test-short: ## the tests that start no node
 
 test-e2e: build ## tests against a multi-process localnet
 	DELPHID=$(CURDIR)/$(BUILD_DIR)/delphid $(GO) test -count=1 -tags e2e -timeout 20m ./tests/e2e/...
+
+sim: ## the long simulation: 24,000 x/evaluation, x/market and x/vault operations, invariants every block, export/import at the end
+	DELPHI_SIM=1 $(GO) test -count=1 -timeout 20m -run '^TestSimulationLong$$' ./app/
 
 test-web: build ## web app: Vitest, the committed web/dist is fresh, Playwright in Chromium against a local chain
 	bash scripts/web-e2e.sh

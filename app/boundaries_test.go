@@ -56,4 +56,3 @@ func TestTheBinaryHoldsNoTestCode(t *testing.T) {
 		require.False(t, strings.HasPrefix(d, "github.com/delphi-network/delphi/testutil"), "delphid depends on %s", d)
 	}
 }
-

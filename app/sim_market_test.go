@@ -22,6 +22,7 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/delphi-network/delphi/app"
+	evaluationsim "github.com/delphi-network/delphi/x/evaluation/simulation"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	marketsim "github.com/delphi-network/delphi/x/market/simulation"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
@@ -29,7 +30,7 @@ import (
 	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
 )
 
-// TestSimulateMarketOperations drives x/market's and x/vault's SDK simulation operations
+// TestSimulateMarketOperations drives x/evaluation's, x/market's and x/vault's SDK simulation operations
 // against the whole app, block by block as the SDK simulator does
 // (FinalizeBlock, operations delivered as signed txs, Commit), from several
 // seeds. Without sidecars the evaluations fail at their deadlines, so
@@ -45,6 +46,9 @@ func TestSimulateMarketOperations(t *testing.T) {
 	}
 }
 
+// simApplied is how many operations the last simulateMarket applied.
+var simApplied int
+
 func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) *app.App {
 	app.SetSDKConfig()
 	const chainID = "delphi-sim"
@@ -59,6 +63,9 @@ func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) *app.App 
 	})
 	ops = append(ops, vaultsim.WeightedOperations(simtypes.AppParams{}, a.TxConfig(), vaultsim.Keepers{
 		Vault: a.VaultKeeper, Account: a.AccountKeeper, Bank: a.BankKeeper, Models: models, Benchmark: 1,
+	})...)
+	ops = append(ops, evaluationsim.WeightedOperations(simtypes.AppParams{}, a.TxConfig(), evaluationsim.Keepers{
+		Evaluation: &a.EvaluationKeeper, Account: a.AccountKeeper, Bank: a.BankKeeper, Benchmark: 1,
 	})...)
 	total := 0
 	for _, op := range ops {
@@ -77,7 +84,7 @@ func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) *app.App 
 
 	ctx0 := a.NewUncachedContext(false, cmtproto.Header{ChainID: chainID, Height: 1})
 	supply := a.BankKeeper.GetSupply(ctx0, app.CollateralDenom)
-	applied := map[string]int{}
+	applied, noop := map[string]int{}, map[string]int{}
 	start := time.Unix(1_700_000_000, 0)
 	for h := int64(2); h < int64(blocks)+2; h++ {
 		header := cmtproto.Header{ChainID: chainID, Height: h, Time: start.Add(time.Duration(h) * time.Second)}
@@ -89,6 +96,8 @@ func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) *app.App 
 			require.NoError(t, err, "height %d: %s %s", h, msg.Route, msg.Name)
 			if msg.OK {
 				applied[msg.Name]++
+			} else {
+				noop[msg.Name+": "+msg.Comment]++
 			}
 		}
 		// The operations are this block's transactions: close the block as
@@ -103,7 +112,15 @@ func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) *app.App 
 		require.Empty(t, a.CheckInvariants(check), "height %d", h)
 		require.Equal(t, supply, a.BankKeeper.GetSupply(check, app.CollateralDenom), "height %d", h)
 	}
-	t.Logf("seed %d: applied %v", seed, applied)
+	ok := 0
+	for _, n := range applied {
+		ok += n
+	}
+	t.Logf("seed %d: %d operations applied of %d tried: %v", seed, ok, blocks*opsPerBlock, applied)
+	simApplied = ok
+	if testing.Verbose() {
+		t.Logf("not applied (why): %v", noop)
+	}
 	funded := 0
 	end := a.NewUncachedContext(false, cmtproto.Header{ChainID: chainID, Height: int64(blocks) + 1})
 	require.NoError(t, a.VaultKeeper.VaultMarkets.Walk(end, nil, func(collections.Pair[uint64, uint64], vaulttypes.VaultMarket) (bool, error) {
@@ -113,7 +130,8 @@ func simulateMarket(t *testing.T, seed int64, blocks, opsPerBlock int) *app.App 
 	require.Positive(t, funded, "seed %d: no vault ever funded a market", seed)
 	for _, name := range []string{"/delphi.market.v1.MsgCreateMarket", "/delphi.market.v1.MsgBuyShares",
 		"/delphi.market.v1.MsgSellShares", "/delphi.market.v1.MsgRedeem", "/delphi.vault.v1.MsgCreateVault",
-		"/delphi.vault.v1.MsgDeposit", "/delphi.vault.v1.MsgWithdraw", "/delphi.vault.v1.MsgBuyBasket"} {
+		"/delphi.vault.v1.MsgDeposit", "/delphi.vault.v1.MsgWithdraw", "/delphi.vault.v1.MsgBuyBasket",
+		"/delphi.evaluation.v1.MsgRegisterModel", "/delphi.evaluation.v1.MsgCreateEvaluation"} {
 		require.Positive(t, applied[name], "seed %d never applied %s", seed, name)
 	}
 	return a
@@ -130,7 +148,7 @@ func simGenesis(t testing.TB, a *app.App, accs []simtypes.Account, models []uint
 	for _, acc := range accs {
 		genAccs = append(genAccs, authtypes.NewBaseAccount(acc.Address, acc.PubKey, 0, 0))
 		balances = append(balances, banktypes.Balance{Address: acc.Address.String(), Coins: sdk.NewCoins(
-			sdk.NewCoin(app.BondDenom, math.NewInt(1_000_000_000_000)), sdk.NewCoin(app.CollateralDenom, math.NewInt(1_000_000_000)))})
+			sdk.NewCoin(app.BondDenom, math.NewInt(1_000_000_000_000)), sdk.NewCoin(app.CollateralDenom, math.NewInt(1_000_000_000_000)))})
 	}
 	state, err := simtestutil.GenesisStateWithValSet(a.AppCodec(), a.DefaultGenesis(), valSet, genAccs, balances...)
 	require.NoError(t, err)

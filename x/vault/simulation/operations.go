@@ -15,6 +15,7 @@ import (
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	"github.com/cosmos/cosmos-sdk/x/simulation"
 
+	"github.com/delphi-network/delphi/internal/simkit"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 	"github.com/delphi-network/delphi/x/vault/keeper"
@@ -52,10 +53,7 @@ func deliver(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, txGen client.T
 	if !k.Bank.SpendableCoins(ctx, acc.Address).IsAllGTE(spent) {
 		return simtypes.NoOpMsg(types.ModuleName, sdk.MsgTypeURL(msg), "cannot pay"), nil, nil
 	}
-	return simulation.GenAndDeliverTxWithRandFees(simulation.OperationInput{
-		R: r, App: app, TxGen: txGen, Msg: msg, CoinsSpentInMsg: spent, Context: ctx, SimAccount: acc,
-		AccountKeeper: k.Account, Bankkeeper: k.Bank, ModuleName: types.ModuleName,
-	})
+	return simkit.Deliver(r, app, ctx, txGen, k.Account, k.Bank, types.ModuleName, acc, msg, spent)
 }
 
 // SimulateCreateVault creates a category vault on the simulated benchmark.

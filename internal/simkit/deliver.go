@@ -1,0 +1,40 @@
+// Package simkit is what the Delphi modules' simulation operations share:
+// delivering a message as a signed transaction with a fee.
+package simkit
+
+import (
+	"math/rand"
+
+	"cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/client"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
+	"github.com/cosmos/cosmos-sdk/x/simulation"
+)
+
+// Deliver signs msg for acc and delivers it, paying a random fee of at
+// most a thousandth (and a million units) of one denom the message leaves
+// spendable. (The SDK's
+// random fees reach the whole balance, which drains the simulated accounts
+// within a few hundred transactions and leaves a long simulation refusing
+// everything for want of funds.)
+func Deliver(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, txGen client.TxConfig, ak simulation.AccountKeeper,
+	bk simulation.BankKeeper, module string, acc simtypes.Account, msg sdk.Msg, spent sdk.Coins,
+) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+	in := simulation.OperationInput{R: r, App: app, TxGen: txGen, Msg: msg, CoinsSpentInMsg: spent, Context: ctx,
+		SimAccount: acc, AccountKeeper: ak, Bankkeeper: bk, ModuleName: module}
+	left, neg := bk.SpendableCoins(ctx, acc.Address).SafeSub(spent...)
+	if neg {
+		return simtypes.NoOpMsg(module, sdk.MsgTypeURL(msg), "message doesn't leave room for fees"), nil, nil
+	}
+	var fees sdk.Coins
+	if !left.IsZero() && r.Intn(4) > 0 {
+		c := left[r.Intn(len(left))]
+		if most := math.MinInt(c.Amount.QuoRaw(1000), math.NewInt(1_000_000)); most.IsPositive() {
+			fees = sdk.NewCoins(sdk.NewCoin(c.Denom, math.NewInt(1+r.Int63n(most.Int64()))))
+		}
+	}
+	return simulation.GenAndDeliverTx(in, fees)
+}
