@@ -12,9 +12,9 @@ import (
 // x/vault tried as signed transactions over 800 blocks — registrations,
 // evaluations failing at their deadlines, markets created, traded,
 // invalidated and redeemed, vaults funding markets, deposits, queued
-// withdrawals, baskets — at least 5,000 of them applied (the rest find
-// nothing to act on: no open market, a position already sold, funds gone
-// in fees to the community pool). Every invariant is checked after every
+// withdrawals, baskets — at least 10,000 of them applied (21,358 for seed
+// 7; the rest find nothing to act on, such as no open market or a position
+// already sold). Every invariant is checked after every
 // block; at the end the state is exported and imported into a fresh app
 // byte for byte. `make sim` runs it (CI does); DELPHI_SIM_SEED picks the
 // seed.
@@ -29,6 +29,6 @@ func TestSimulationLong(t *testing.T) {
 		seed = v
 	}
 	a := simulateMarket(t, seed, 800, 30)
-	require.GreaterOrEqual(t, simApplied, 5_000, "operations applied")
+	require.GreaterOrEqual(t, simApplied, 10_000, "operations applied")
 	requireReimportsByteForByte(t, a)
 }

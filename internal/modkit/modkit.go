@@ -70,8 +70,9 @@ func Emit(ctx context.Context, ev proto.Message) error {
 }
 
 // NextID draws a sequence's next id. Ids start at 1, so 0 always means
-// "none" in messages and state; a genesis exports the sequence's value
-// (the last id drawn) and imports it as is.
+// "none" in messages and state. The sequence stores the last id drawn; a
+// genesis records the next id (ExportNext) and sets the sequence back from
+// it (ImportNext).
 func NextID(ctx context.Context, seq collections.Sequence) (uint64, error) {
 	id, err := seq.Next(ctx)
 	if err != nil {

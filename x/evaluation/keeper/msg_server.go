@@ -14,8 +14,6 @@ var _ types.MsgServer = msgServer{}
 // NewMsgServerImpl returns the module's Msg service.
 func NewMsgServerImpl(k Keeper) types.MsgServer { return msgServer{k} }
 
-// signer parses a signer address, so a malformed one is a clear error.
-
 // UpdateParams implements types.MsgServer.
 func (k msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
 	if err := modkit.UpdateParams(ctx, k.authority, msg.Authority, msg.Params, k.Params, types.ErrUnauthorized,

@@ -17,6 +17,7 @@ import (
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	"github.com/cosmos/cosmos-sdk/x/simulation"
 
+	"github.com/delphi-network/delphi/internal/simkit"
 	"github.com/delphi-network/delphi/x/evaluation/keeper"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
@@ -54,10 +55,7 @@ func WeightedOperations(appParams simtypes.AppParams, txGen client.TxConfig, k K
 func deliver(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, txGen client.TxConfig, k Keepers,
 	acc simtypes.Account, msg sdk.Msg, spent sdk.Coins,
 ) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
-	return simulation.GenAndDeliverTxWithRandFees(simulation.OperationInput{
-		R: r, App: app, TxGen: txGen, Msg: msg, CoinsSpentInMsg: spent, Context: ctx, SimAccount: acc,
-		AccountKeeper: k.Account, Bankkeeper: k.Bank, ModuleName: types.ModuleName,
-	})
+	return simkit.Deliver(r, app, ctx, txGen, k.Account, k.Bank, types.ModuleName, acc, msg, spent)
 }
 
 func randomHex(r *rand.Rand) string {

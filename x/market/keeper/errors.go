@@ -53,5 +53,3 @@ func fundsError(err error, who string, amt sdk.Coins) error {
 	}
 	return err
 }
-
-// signer parses a signer address field.
