@@ -92,9 +92,7 @@ func (s *Sidecar) challengeEvaluation(ctx context.Context, e evaluationtypes.Eva
 	}
 	for _, res := range results.Results {
 		mine := s.own(res.EvaluationId, res.Round, attempt[res.Round], res.ModelId)
-		// The window ends at res.Height+window, or before the block whose
-		// BeginBlocker finalizes the evaluation, whichever comes first.
-		if mine == nil || mine.Abstain || next > res.Height+window || e.FinalAfterHeight != 0 && next >= e.FinalAfterHeight {
+		if mine == nil || mine.Abstain || next > lastChallengeHeight(e, res, window) {
 			continue
 		}
 		root := hex.EncodeToString(mine.TraceRoot)
@@ -274,4 +272,16 @@ func (s *Sidecar) sendOnce(ctx context.Context, key string, msg sdk.Msg) error {
 	s.sent[key] = true
 	s.metrics.disputeMove()
 	return nil
+}
+
+// lastChallengeHeight is the last block in which x/verde accepts a
+// challenge of res: challenge_window_blocks after the result became final,
+// or the block before the one whose BeginBlocker finalizes the evaluation,
+// whichever comes first (the evaluation must still be running).
+func lastChallengeHeight(e evaluationtypes.Evaluation, res evaluationtypes.Result, window int64) int64 {
+	last := res.Height + window
+	if e.FinalAfterHeight != 0 {
+		last = min(last, e.FinalAfterHeight-1)
+	}
+	return last
 }

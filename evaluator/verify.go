@@ -56,9 +56,9 @@ func NewVerifier(cfg VerifyConfig) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	wait := cfg.FetchTimeout + 10*time.Second
-	if cfg.FetchTimeout <= 0 {
-		wait = 2 * time.Minute
+	var wait time.Duration // verifyOne's default
+	if cfg.FetchTimeout > 0 {
+		wait = cfg.FetchTimeout + 10*time.Second
 	}
 	return &Verifier{chain: ch, fetchWait: wait, height: cfg.Height, compute: &computer{
 		artifacts: newArtifacts(Fetcher{Schemes: cfg.Schemes, AllowPrivate: cfg.AllowPrivateHosts, Timeout: cfg.FetchTimeout}, cfg.ArtifactDir),
@@ -76,19 +76,18 @@ func (v *Verifier) VerifyEvaluation(ctx context.Context, id uint64, round int64,
 	if err != nil {
 		return Report{}, fmt.Errorf("evaluation %d: %w", id, err)
 	}
-	rep, err := v.verifyEvaluation(ctx, id, round, progress)
-	rep.Height = height
-	return rep, err
+	return v.verifyEvaluation(ctx, height, id, round, progress)
 }
 
-func (v *Verifier) verifyEvaluation(ctx context.Context, id uint64, round int64, progress Progress) (Report, error) {
-	height, _ := pinned(ctx)
+// verifyEvaluation is VerifyEvaluation on ctx pinned at height (0: not
+// known).
+func (v *Verifier) verifyEvaluation(ctx context.Context, height int64, id uint64, round int64, progress Progress) (Report, error) {
 	ev, err := v.chain.q.Evaluation(ctx, &evaluationtypes.QueryEvaluationRequest{Id: id})
 	if err != nil {
 		return Report{}, fmt.Errorf("evaluation %d: %w", id, err)
 	}
 	e := ev.Evaluation
-	rep := Report{Evaluation: id, Status: strings.TrimPrefix(e.Status.String(), "EVALUATION_STATUS_")}
+	rep := Report{Evaluation: id, Height: height, Status: strings.TrimPrefix(e.Status.String(), "EVALUATION_STATUS_")}
 	if round >= int64(e.Rounds) {
 		return rep, fmt.Errorf("evaluation %d has %d rounds (0 to %d), not round %d", id, e.Rounds, int64(e.Rounds)-1, round)
 	}
@@ -168,17 +167,12 @@ func (v *Verifier) verifyEvaluation(ctx context.Context, id uint64, round int64,
 			} else {
 				j := job{evaluation: e, round: rd, benchmark: b.Benchmark, model: m, judge: judge, maxBytes: int64(p.Params.MaxArtifactBytes)}
 				res := chainResult[RoundKey{id, r}][m.Id]
-				// A challenge is accepted while the evaluation runs, up to
-				// challenge_window_blocks after the result became final
-				// (x/verde's MsgChallenge).
+				// A challenge is accepted while the evaluation runs, inside
+				// the result's window (x/verde's MsgChallenge).
+				// A past --height offers none: the window is the chain's now.
 				until := int64(-1)
 				if e.Status == evaluationtypes.EVALUATION_STATUS_RUNNING && v.height == 0 {
-					until = res.Height + int64(p.Params.ChallengeWindowBlocks)
-					// The evaluation finalizes in the BeginBlocker of
-					// final_after_height, before that block's transactions.
-					if e.FinalAfterHeight != 0 {
-						until = min(until, e.FinalAfterHeight-1)
-					}
+					until = lastChallengeHeight(e, res, int64(p.Params.ChallengeWindowBlocks))
 					if height > 0 && height+1 > until { // the next block is past the window
 						until = -1
 					}

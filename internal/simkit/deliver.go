@@ -1,5 +1,6 @@
 // Package simkit is what the Delphi modules' simulation operations share:
-// delivering a message as a signed transaction with a fee.
+// their weights and delivering a message as a signed transaction with a
+// fee.
 package simkit
 
 import (
@@ -37,4 +38,11 @@ func Deliver(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, txGen client.T
 		}
 	}
 	return simulation.GenAndDeliverTx(in, fees)
+}
+
+// Weight is an operation's weight: the simulator's app param key, or def.
+func Weight(appParams simtypes.AppParams, key string, def int) int {
+	var w int
+	appParams.GetOrGenerate(key, &w, nil, func(*rand.Rand) { w = def })
+	return w
 }

@@ -107,9 +107,7 @@ everything could be checked (an artifact unavailable or not the registered bytes
 		}
 		out := c.OutOrStdout()
 		if asJSON {
-			enc := json.NewEncoder(out)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(rep); err != nil {
+			if err := writeJSON(out, rep); err != nil {
 				return err
 			}
 		} else {
@@ -239,9 +237,7 @@ that is not the registered one is not retrained), 1 when it cannot run.`,
 			}
 			out := c.OutOrStdout()
 			if asJSON {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(rep); err != nil {
+				if err := writeJSON(out, rep); err != nil {
 					return err
 				}
 			} else {
@@ -347,4 +343,11 @@ func standingsLine(s []evaluator.Standing) string {
 		out += fmt.Sprintf("%d. model %d %d", x.Rank, x.ModelId, x.Correct)
 	}
 	return out
+}
+
+// writeJSON writes a report as indented JSON (--json).
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -40,11 +40,7 @@ type Keepers struct {
 
 // WeightedOperations returns the evaluation operations with their weights.
 func WeightedOperations(appParams simtypes.AppParams, txGen client.TxConfig, k Keepers) simulation.WeightedOperations {
-	weight := func(key string, def int) int {
-		var w int
-		appParams.GetOrGenerate(key, &w, nil, func(*rand.Rand) { w = def })
-		return w
-	}
+	weight := func(key string, def int) int { return simkit.Weight(appParams, key, def) }
 	return simulation.WeightedOperations{
 		simulation.NewWeightedOperation(weight(OpWeightRegisterModel, 8), SimulateRegisterModel(txGen, k)),
 		simulation.NewWeightedOperation(weight(OpWeightUpdateModelURIs, 4), SimulateUpdateModelURIs(txGen, k)),

@@ -47,11 +47,7 @@ type Keepers struct {
 
 // WeightedOperations returns the market operations with their weights.
 func WeightedOperations(appParams simtypes.AppParams, txGen client.TxConfig, k Keepers) simulation.WeightedOperations {
-	weight := func(key string, def int) int {
-		var w int
-		appParams.GetOrGenerate(key, &w, nil, func(*rand.Rand) { w = def })
-		return w
-	}
+	weight := func(key string, def int) int { return simkit.Weight(appParams, key, def) }
 	return simulation.WeightedOperations{
 		simulation.NewWeightedOperation(weight(OpWeightCreateMarket, 10), SimulateCreateMarket(txGen, k)),
 		simulation.NewWeightedOperation(weight(OpWeightBuyShares, 60), SimulateBuyShares(txGen, k)),

@@ -33,11 +33,7 @@ type Keepers struct {
 
 // WeightedOperations returns the vault operations with their weights.
 func WeightedOperations(appParams simtypes.AppParams, txGen client.TxConfig, k Keepers) simulation.WeightedOperations {
-	weight := func(key string, def int) int {
-		var w int
-		appParams.GetOrGenerate(key, &w, nil, func(*rand.Rand) { w = def })
-		return w
-	}
+	weight := func(key string, def int) int { return simkit.Weight(appParams, key, def) }
 	return simulation.WeightedOperations{
 		simulation.NewWeightedOperation(weight("op_weight_msg_create_vault", 3), SimulateCreateVault(txGen, k)),
 		simulation.NewWeightedOperation(weight("op_weight_msg_deposit", 30), SimulateDeposit(txGen, k)),
