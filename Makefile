@@ -39,8 +39,8 @@ test-short: ## the tests that start no node
 test-e2e: build ## tests against a multi-process localnet
 	DELPHID=$(CURDIR)/$(BUILD_DIR)/delphid $(GO) test -count=1 -tags e2e -timeout 20m ./tests/e2e/...
 
-sim: ## the long simulation: 24,000 x/evaluation, x/market and x/vault operations, invariants every block, export/import at the end
-	DELPHI_SIM=1 $(GO) test -count=1 -timeout 20m -run '^TestSimulationLong$$' ./app/
+sim: ## the SDK simulator on every module for 500 blocks (>= 10,000 transactions), invariants every block, export/import at the end
+	DELPHI_SIM=1 $(GO) test -count=1 -timeout 20m -run '^TestSimulatorLong$$' ./app/
 
 test-web: build ## web app: Vitest, the committed web/dist is fresh, Playwright in Chromium against a local chain
 	bash scripts/web-e2e.sh

@@ -35,6 +35,7 @@ import (
 	evidencetypes "github.com/cosmos/cosmos-sdk/x/evidence/types"
 	govkeeper "github.com/cosmos/cosmos-sdk/x/gov/keeper"
 	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	govv1beta1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1beta1"
 	mintkeeper "github.com/cosmos/cosmos-sdk/x/mint/keeper"
 	minttypes "github.com/cosmos/cosmos-sdk/x/mint/types"
 	slashingkeeper "github.com/cosmos/cosmos-sdk/x/slashing/keeper"
@@ -99,6 +100,9 @@ type App struct {
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
+	sm                 *module.SimulationManager
+	// checkEveryBlock: the end blocker checks every invariant (EnableSimulation).
+	checkEveryBlock bool
 }
 
 // New builds the application at its latest committed height. It is the
@@ -172,6 +176,12 @@ func NewAtHeight(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions, h
 		// Tallies weigh votes by bonded stake; without a function x/gov
 		// dereferences nil when a voting period ends and halts the chain.
 		govkeeper.NewDefaultCalculateVoteResultsAndVotingPower(app.StakingKeeper))
+	// Legacy proposals (MsgExecLegacyContent) route through this router;
+	// without one x/gov dereferences nil on every such submission. Text
+	// proposals are the only legacy content the chain executes.
+	legacy := govv1beta1.NewRouter()
+	legacy.AddRoute(govtypes.RouterKey, govv1beta1.ProposalHandler)
+	app.GovKeeper.SetLegacyRouter(legacy)
 
 	evidenceKeeper := evidencekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[evidencetypes.StoreKey]),
 		app.StakingKeeper, app.SlashingKeeper, accCodec, runtime.ProvideCometInfoService())

@@ -10,8 +10,8 @@ import (
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/stretchr/testify/require"
 
-	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	"github.com/delphi-network/delphi/app"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
@@ -20,7 +20,8 @@ import (
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
-// TestExportReimportStoresByteForByte: after a simulated run (markets,
+// TestExportReimportStoresByteForByte: after 40 blocks of the SDK
+// simulator (app/sim_test.go: evaluations with results, disputes, markets,
 // vault funding, trades, settlements, redemptions, queued withdrawals), the
 // exported genesis imported into a fresh app rebuilds every module store
 // byte for byte — every key and value, indexes included — except what
@@ -32,19 +33,22 @@ func TestExportReimportStoresByteForByte(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulation")
 	}
-	requireReimportsByteForByte(t, simulateMarket(t, 2, 30, 10))
+	simulator(t, 5, 40, 30, func(t testing.TB, a *app.App, _ []simtypes.Account) {
+		endWithEmptyBlock(t, a)
+		requireReimportsByteForByte(t, a)
+	})
 }
 
 // requireReimportsByteForByte exports a's state, imports it into a fresh
 // app and compares every module store key by key (see
 // TestExportReimportStoresByteForByte).
-func requireReimportsByteForByte(t *testing.T, a *app.App) {
+func requireReimportsByteForByte(t testing.TB, a *app.App) {
 	t.Helper()
 	exported, err := a.ExportAppStateAndValidators(false, nil, nil)
 	require.NoError(t, err)
 	b := newApp(t, "delphi-sim")
 	_, err = b.InitChain(&abci.RequestInitChain{ChainId: "delphi-sim", AppStateBytes: exported.AppState,
-		ConsensusParams: simtestutil.DefaultConsensusParams, InitialHeight: exported.Height})
+		ConsensusParams: &exported.ConsensusParams, InitialHeight: exported.Height})
 	require.NoError(t, err)
 
 	old := a.NewUncachedContext(false, cmtproto.Header{})
@@ -55,7 +59,12 @@ func requireReimportsByteForByte(t *testing.T, a *app.App) {
 		require.NotNil(t, a.GetKey(name), name)
 		want, got := dump(old, a, name), dump(imported, b, name)
 		if name == "staking" {
-			want = skipPrefixes(want, "50", "61")
+			// What x/staking does not export and the SDK's own
+			// import/export simulation skips: unbonding ids and their
+			// indexes, the unbonding, redelegation and validator queues,
+			// historical info, validator updates.
+			want = skipPrefixes(want, "37", "38", "39", "41", "42", "43", "50", "61")
+			got = skipPrefixes(got, "37", "38", "39", "41", "42", "43", "50", "61")
 		}
 		require.Equal(t, len(want), len(got), "%s: %d keys before, %d after import", name, len(want), len(got))
 		for i := range want {

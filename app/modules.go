@@ -57,10 +57,10 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 		upgrade.NewAppModule(app.UpgradeKeeper, app.AccountKeeper.AddressCodec()),
 		evidence.NewAppModule(app.EvidenceKeeper),
 		consensus.NewAppModule(cdc, app.ConsensusKeeper),
-		evaluation.NewAppModule(cdc, app.EvaluationKeeper),
-		market.NewAppModule(cdc, app.MarketKeeper),
-		verde.NewAppModule(cdc, app.VerdeKeeper),
-		vault.NewAppModule(cdc, app.VaultKeeper),
+		evaluation.NewAppModule(cdc, app.EvaluationKeeper, app.AccountKeeper, app.BankKeeper),
+		market.NewAppModule(cdc, app.MarketKeeper, app.AccountKeeper, app.BankKeeper),
+		verde.NewAppModule(cdc, app.VerdeKeeper, &app.EvaluationKeeper, app.AccountKeeper, app.BankKeeper),
+		vault.NewAppModule(cdc, app.VaultKeeper, app.AccountKeeper, app.BankKeeper),
 	)
 
 	custom := delphiBasics(app.ModuleManager)
@@ -106,6 +106,7 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 		panic(fmt.Errorf("register module services: %w", err))
 	}
 	app.registerDelphiServices()
+	app.setupSimulation()
 }
 
 // Configurator returns the app's module configurator, for upgrade handlers.
@@ -129,7 +130,12 @@ func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
 	return app.ModuleManager.BeginBlock(ctx)
 }
 
-// EndBlocker runs the modules' end blockers.
+// EndBlocker runs the modules' end blockers (and, in a simulation, checks
+// the invariants on the state the block ends with).
 func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
-	return app.ModuleManager.EndBlock(ctx)
+	res, err := app.ModuleManager.EndBlock(ctx)
+	if err == nil && app.checkEveryBlock {
+		err = app.checkInvariants(ctx)
+	}
+	return res, err
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/bench"
-	"github.com/delphi-network/delphi/runtime/merkle"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -73,15 +72,7 @@ func NextMove(submitter string, d types.Dispute, side types.Side, run Run) (sdk.
 
 // Reveal is the side's leaf at the step's index with its Merkle proof.
 func Reveal(submitter string, d types.Dispute, side types.Side, run Run) (*types.MsgBisect, error) {
-	if d.Index < 0 || d.Index >= int64(run.Trace.Len()) {
-		return nil, fmt.Errorf("dispute %d asks for leaf %d of a %d-leaf trace", d.Id, d.Index, run.Trace.Len())
-	}
-	leaf, proof, err := run.Trace.Prove(int(d.Index))
-	if err != nil {
-		return nil, err
-	}
-	return &types.MsgBisect{Submitter: submitter, DisputeId: d.Id, Side: side, Index: d.Index,
-		Leaf: formatLeaf(leaf), Proof: siblings(proof)}, nil
+	return types.RevealLeaf(submitter, d, side, run.Trace)
 }
 
 // Justify builds the referee step for the side: the artifact and the
@@ -111,7 +102,7 @@ func Justify(submitter string, d types.Dispute, side types.Side, run Run) (*type
 		return nil, err
 	}
 	msg.Parts = append(msg.Parts, types.ModelPart{ModelId: d.ModelId, Index: 0, Data: runtime.SkeletonLeafData(run.Model.Skeleton()),
-		Proof: siblings(proof), LeafCount: proof.LeafCount})
+		Proof: types.Siblings(proof), LeafCount: proof.LeafCount})
 	for _, s := range srcs {
 		switch s.Kind {
 		case runtime.FromWeight:
@@ -124,7 +115,7 @@ func Justify(submitter string, d types.Dispute, side types.Side, run Run) (*type
 				return nil, err
 			}
 			msg.Parts = append(msg.Parts, types.ModelPart{ModelId: d.ModelId, Index: uint64(i), Data: runtime.WeightLeafData(s.Name, t),
-				Proof: siblings(proof), LeafCount: proof.LeafCount})
+				Proof: types.Siblings(proof), LeafCount: proof.LeafCount})
 		case runtime.FromLeaf:
 			j := item*per + int64(s.Leaf)
 			leaf, proof, err := run.Trace.Prove(int(j))
@@ -136,14 +127,14 @@ func Justify(submitter string, d types.Dispute, side types.Side, run Run) (*type
 				return nil, fmt.Errorf("leaf %d's output was not observed", s.Leaf)
 			}
 			msg.Inputs = append(msg.Inputs, types.OperatorInput{Tensor: types.TensorMessage(t), LeafIndex: j,
-				Leaf: formatLeaf(leaf), Proof: siblings(proof)})
+				Leaf: types.FormatLeaf(leaf), Proof: types.Siblings(proof)})
 		case runtime.FromItem, runtime.FromLabel:
 			idx := run.Items[item]
 			proof, err := run.Dataset.ProveItem(idx)
 			if err != nil {
 				return nil, err
 			}
-			msg.Inputs = append(msg.Inputs, types.OperatorInput{ItemEncoding: run.Dataset.ItemEncoding(idx), ItemProof: siblings(proof)})
+			msg.Inputs = append(msg.Inputs, types.OperatorInput{ItemEncoding: run.Dataset.ItemEncoding(idx), ItemProof: types.Siblings(proof)})
 		}
 	}
 	return msg, nil
@@ -159,18 +150,6 @@ func hasPart(parts []types.ModelPart, name string, tree *runtime.WeightTree) boo
 		}
 	}
 	return false
-}
-
-func formatLeaf(l runtime.Leaf) types.Leaf {
-	return types.Leaf{Output: hex.EncodeToString(l.Output[:]), Acc: hex.EncodeToString(l.Acc[:])}
-}
-
-func siblings(p merkle.Proof) [][]byte {
-	out := make([][]byte, len(p.Siblings))
-	for i, s := range p.Siblings {
-		out[i] = append([]byte(nil), s[:]...)
-	}
-	return out
 }
 
 // Perturb returns a copy of tr whose leaf k's output hash is flipped: the

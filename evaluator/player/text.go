@@ -77,13 +77,13 @@ func justifyText(submitter string, d types.Dispute, side types.Side, run Run) (*
 				return nil, err
 			}
 			msg.Inputs = append(msg.Inputs, types.OperatorInput{Tensor: types.TensorMessage(vals[s.Leaf]), LeafIndex: j,
-				Leaf: formatLeaf(leaf), Proof: siblings(proof)})
+				Leaf: types.FormatLeaf(leaf), Proof: types.Siblings(proof)})
 		case llm.SourceItem:
 			proof, err := t.Bench.ProveItem(idx)
 			if err != nil {
 				return nil, err
 			}
-			msg.Inputs = append(msg.Inputs, types.OperatorInput{ItemEncoding: t.Bench.ItemEncoding(idx), ItemProof: siblings(proof)})
+			msg.Inputs = append(msg.Inputs, types.OperatorInput{ItemEncoding: t.Bench.ItemEncoding(idx), ItemProof: types.Siblings(proof)})
 		case llm.SourceWeight:
 			m := t.Cand
 			if s.Judge {
@@ -129,7 +129,7 @@ func (m Material) part(msg *types.MsgSubmitOperatorInputs, name string) error {
 	if err != nil {
 		return err
 	}
-	msg.Parts = append(msg.Parts, types.ModelPart{ModelId: m.ID, Index: uint64(i), Data: data, Proof: siblings(proof), LeafCount: proof.LeafCount})
+	msg.Parts = append(msg.Parts, types.ModelPart{ModelId: m.ID, Index: uint64(i), Data: data, Proof: types.Siblings(proof), LeafCount: proof.LeafCount})
 	return nil
 }
 

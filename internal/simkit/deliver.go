@@ -1,9 +1,12 @@
 // Package simkit is what the Delphi modules' simulation operations share:
-// their weights and delivering a message as a signed transaction with a
-// fee.
+// their weights, delivering a message as a signed transaction with a fee,
+// asking first whether the chain would refuse it, and the simulated
+// evaluation traces (traces.go) that validators report and disputes bisect.
 package simkit
 
 import (
+	"fmt"
+
 	"math/rand"
 
 	"cosmossdk.io/math"
@@ -45,4 +48,19 @@ func Weight(appParams simtypes.AppParams, key string, def int) int {
 	var w int
 	appParams.GetOrGenerate(key, &w, nil, func(*rand.Rand) { w = def })
 	return w
+}
+
+// Refusal is why the chain would refuse msg in ctx's state, or nil: the
+// message's handler run on a branch of the state that is then dropped.
+// Operations whose preconditions are many (a challenge's window, bond and
+// claim) ask it before delivering, so that what they deliver succeeds and
+// what they skip is reported with the chain's own reason.
+func Refusal(app *baseapp.BaseApp, ctx sdk.Context, msg sdk.Msg) error {
+	handler := app.MsgServiceRouter().Handler(msg)
+	if handler == nil {
+		return fmt.Errorf("no handler for %s", sdk.MsgTypeURL(msg))
+	}
+	branch, _ := ctx.CacheContext()
+	_, err := handler(branch.WithEventManager(sdk.NewEventManager()), msg)
+	return err
 }

@@ -16,8 +16,11 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	"github.com/cosmos/cosmos-sdk/x/simulation"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/x/vault/keeper"
+	modsim "github.com/delphi-network/delphi/x/vault/simulation"
 	"github.com/delphi-network/delphi/x/vault/types"
 )
 
@@ -25,6 +28,7 @@ import (
 const ConsensusVersion = 1
 
 var (
+	_ module.AppModuleSimulation = AppModule{}
 	_ module.AppModuleBasic      = AppModule{}
 	_ module.HasGenesis          = AppModule{}
 	_ module.HasServices         = AppModule{}
@@ -41,11 +45,13 @@ func (am AppModule) EndBlock(ctx context.Context) error { return am.keeper.EndBl
 type AppModule struct {
 	cdc    codec.Codec
 	keeper keeper.Keeper
+	// Simulation is the module in the SDK simulator (module_simulation.go).
+	modkit.Simulation
 }
 
-// NewAppModule returns the module.
-func NewAppModule(cdc codec.Codec, k keeper.Keeper) AppModule {
-	return AppModule{cdc: cdc, keeper: k}
+// NewAppModule returns the module; ak and bk serve its simulation.
+func NewAppModule(cdc codec.Codec, k keeper.Keeper, ak simulation.AccountKeeper, bk simulation.BankKeeper) AppModule {
+	return AppModule{cdc: cdc, keeper: k, Simulation: modsim.Module(k, ak, bk)}
 }
 
 // IsOnePerModuleType implements depinject.OnePerModuleType.

@@ -26,7 +26,19 @@ type EvaluationKeeper interface {
 type Handler struct {
 	logger log.Logger
 	eval   EvaluationKeeper
+	// simulated, set only by the SDK simulator's harness (which has no
+	// CometBFT and no vote extensions), stands in for the block's injected
+	// commit.
+	simulated CommitSource
 }
+
+// CommitSource makes the extended commit of the block ctx finalizes from
+// its decided last commit: the simulator's validators.
+type CommitSource func(ctx sdk.Context, decided abci.CommitInfo) (abci.ExtendedCommitInfo, error)
+
+// SetSimulatedCommits makes every block take its extended commit from src
+// instead of its transactions. Simulations only: a node never calls it.
+func (h *Handler) SetSimulatedCommits(src CommitSource) { h.simulated = src }
 
 // NewHandler builds the PreBlocker's Delphi part.
 func NewHandler(logger log.Logger, eval EvaluationKeeper) *Handler {
@@ -43,6 +55,14 @@ func NewHandler(logger log.Logger, eval EvaluationKeeper) *Handler {
 // every node does the same. Nothing x/evaluation fails at halts the chain:
 // its writes are dropped and the failure logged.
 func (h *Handler) PreBlock(ctx sdk.Context, req *abci.RequestFinalizeBlock) error {
+	if h.simulated != nil {
+		info, err := h.simulated(ctx, req.DecidedLastCommit)
+		if err != nil {
+			return err
+		}
+		h.process(ctx, req.Height, info)
+		return nil
+	}
 	info := commit.Stripped(req.DecidedLastCommit)
 	if commit.Live(ctx, req.Height, len(req.DecidedLastCommit.Votes)) && len(req.Txs) > 0 && commit.IsInjected(req.Txs[0]) {
 		injected, err := commit.Decode(req.Txs[0])

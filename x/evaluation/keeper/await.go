@@ -12,7 +12,10 @@ import (
 
 // awaitFinal starts an evaluation's challenge window once every round is
 // final: it finalizes challenge_window_blocks later, when no dispute about
-// it is open.
+// it is open. Finalizing (and with it every settlement the hooks run) has
+// one entry point, finalizeAwaiting in the BeginBlocker: with a zero
+// window that is the BeginBlocker of this same block, after the
+// PreBlocker (or transaction) that made the last round final.
 func (k Keeper) awaitFinal(ctx context.Context, e types.Evaluation) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -28,10 +31,7 @@ func (k Keeper) awaitFinal(ctx context.Context, e types.Evaluation) error {
 		return err
 	}
 	// Every round is final: only disputes hold it now, not the deadline.
-	if err := k.Deadlines.Remove(ctx, collections.Join(e.DeadlineHeight, e.Id)); err != nil {
-		return err
-	}
-	return k.finalizeIfReady(ctx, e.Id, height)
+	return k.Deadlines.Remove(ctx, collections.Join(e.DeadlineHeight, e.Id))
 }
 
 // finalizeAwaiting finalizes every waiting evaluation whose window has

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/delphi-network/delphi/testutil/evalsim"
@@ -107,4 +108,37 @@ func TestEvaluationWaitingOutItsWindowSurvivesExport(t *testing.T) {
 	g.bank.SetBalance(g.ctx, authtypes.NewModuleAddress(types.ModuleName), "udelphi", f.moduleBalance("udelphi"))
 	g.runTo(t, 115)
 	require.Equal(t, types.EVALUATION_STATUS_FINALIZED, g.status(t, id))
+}
+
+// TestSettlementHasOneEntryPoint: an evaluation finalizes (and its hooks,
+// x/market's settlement among them, run) only in x/evaluation's
+// BeginBlocker, also when challenge_window_blocks is 0 — not in the
+// PreBlocker that made its last result final, so every settlement runs
+// in one phase of the block, after x/verde's BeginBlocker. (With a zero
+// window it used to finalize inside ProcessCommit.) It still finalizes
+// in the block whose extensions made its last round final.
+func TestSettlementHasOneEntryPoint(t *testing.T) {
+	f := newFixture(t)
+	p, err := f.k.Params.Get(f.ctx)
+	require.NoError(t, err)
+	p.ChallengeWindowBlocks = 0
+	require.NoError(t, f.k.Params.Set(f.ctx, p))
+	id, hooks := twoRounds(t, f)
+	f.honest(func(m uint64, r uint32) uint64 { return 10 * m })
+	afterPreBlocker := map[int64]types.EvaluationStatus{}
+	f.sim.BeginBlock = func(ctx sdk.Context) {
+		e, err := f.k.Evaluations.Get(ctx, id)
+		require.NoError(t, err)
+		afterPreBlocker[ctx.BlockHeight()] = e.Status
+	}
+	for f.status(t, id) != types.EVALUATION_STATUS_FINALIZED {
+		require.Less(t, f.ctx.BlockHeight(), int64(160), "never finalized")
+		f.block(t)
+	}
+	h := f.ctx.BlockHeight()
+	require.Equal(t, types.EVALUATION_STATUS_RUNNING, afterPreBlocker[h], "finalized in the PreBlocker of height %d", h)
+	e, err := f.k.Evaluations.Get(f.ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, h, e.FinalAfterHeight, "finalized in the block whose extensions made the last round final")
+	require.Contains(t, hooks.finalized, id)
 }

@@ -1,9 +1,9 @@
 // Package simulation gives x/evaluation's registry and evaluation messages
 // to the simulator: each operation builds a message that must succeed in
-// the current state and delivers it as a signed transaction. Results need
-// validators' vote extensions and sidecars, which the simulator has not, so
-// evaluations created here run their schedule and fail at their deadline
-// (their deposits settled as for any failed evaluation).
+// the current state and delivers it as a signed transaction. Results come
+// from the validators' vote extensions, which the simulator has not:
+// Network (network.go) plays them; without it evaluations run their
+// schedule and fail at their deadline.
 package simulation
 
 import (
@@ -14,9 +14,11 @@ import (
 	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/client"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	"github.com/cosmos/cosmos-sdk/x/simulation"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/internal/simkit"
 	"github.com/delphi-network/delphi/x/evaluation/keeper"
 	"github.com/delphi-network/delphi/x/evaluation/types"
@@ -141,4 +143,14 @@ func ownedModels(ctx sdk.Context, k Keepers, accs []simtypes.Account) []types.Mo
 		return len(out) >= 64, nil
 	})
 	return out
+}
+
+// Module is x/evaluation in the SDK simulator: one benchmark and four
+// models at genesis (RandomizedGenState) and the operations above. Results
+// come from the validators' vote extensions, which Network plays.
+func Module(k keeper.Keeper, ak simulation.AccountKeeper, bk simulation.BankKeeper) modkit.Simulation {
+	ops := func(s module.SimulationState) []simtypes.WeightedOperation {
+		return WeightedOperations(s.AppParams, s.TxConfig, Keepers{Evaluation: &k, Account: ak, Bank: bk, Benchmark: GenesisBenchmark})
+	}
+	return modkit.Simulation{StoreKey: types.StoreKey, Schema: k.Schema, Genesis: RandomizedGenState, Operations: ops}
 }

@@ -15,10 +15,13 @@ import (
 	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/client"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	"github.com/cosmos/cosmos-sdk/x/simulation"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/internal/simkit"
+	evaluationsim "github.com/delphi-network/delphi/x/evaluation/simulation"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	"github.com/delphi-network/delphi/x/market/keeper"
 	"github.com/delphi-network/delphi/x/market/types"
@@ -67,9 +70,10 @@ func deliver(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, txGen client.T
 }
 
 // SimulateCreateMarket creates a market over a new evaluation of 2 to 4
-// random models, with random terms within the params. The evaluation's
-// deadline is short, so without sidecars it fails and its market becomes
-// invalid during the simulation.
+// random models, with random terms within the params. With the simulated
+// validators (x/evaluation's simulation.Network) its round gets results and
+// the market resolves; when its short deadline passes first (a disputed
+// result, a slow round) or nobody reports, it becomes invalid.
 func SimulateCreateMarket(txGen client.TxConfig, k Keepers) simtypes.Operation {
 	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
 		msg := &types.MsgCreateMarket{}
@@ -262,4 +266,15 @@ func randomPosition(r *rand.Rand, ctx sdk.Context, k Keepers, owner sdk.AccAddre
 		}
 	}
 	return types.Position{}, types.Market{}, false
+}
+
+// Module is x/market in the SDK simulator: the default genesis and the
+// operations above, over x/evaluation's genesis models.
+func Module(k keeper.Keeper, ak simulation.AccountKeeper, bk simulation.BankKeeper) modkit.Simulation {
+	ops := func(s module.SimulationState) []simtypes.WeightedOperation {
+		return WeightedOperations(s.AppParams, s.TxConfig, Keepers{Market: k, Account: ak, Bank: bk,
+			Models: evaluationsim.GenesisModels, Benchmark: evaluationsim.GenesisBenchmark})
+	}
+	return modkit.Simulation{StoreKey: types.StoreKey, Schema: k.Schema,
+		Genesis: modkit.DefaultGenesis(types.ModuleName, types.DefaultGenesis()), Operations: ops}
 }

@@ -12,10 +12,13 @@ import (
 	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/client"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	"github.com/cosmos/cosmos-sdk/x/simulation"
 
+	"github.com/delphi-network/delphi/internal/modkit"
 	"github.com/delphi-network/delphi/internal/simkit"
+	evaluationsim "github.com/delphi-network/delphi/x/evaluation/simulation"
 	evaluationtypes "github.com/delphi-network/delphi/x/evaluation/types"
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 	"github.com/delphi-network/delphi/x/vault/keeper"
@@ -182,4 +185,15 @@ func hasQueue(ctx sdk.Context, k Keepers, id uint64) (bool, error) {
 		return true, nil
 	})
 	return found, err
+}
+
+// Module is x/vault in the SDK simulator: the default genesis and the
+// operations above, over x/evaluation's genesis models.
+func Module(k keeper.Keeper, ak simulation.AccountKeeper, bk simulation.BankKeeper) modkit.Simulation {
+	ops := func(s module.SimulationState) []simtypes.WeightedOperation {
+		return WeightedOperations(s.AppParams, s.TxConfig, Keepers{Vault: k, Account: ak, Bank: bk,
+			Models: evaluationsim.GenesisModels, Benchmark: evaluationsim.GenesisBenchmark})
+	}
+	return modkit.Simulation{StoreKey: types.StoreKey, Schema: k.Schema,
+		Genesis: modkit.DefaultGenesis(types.ModuleName, types.DefaultGenesis()), Operations: ops}
 }

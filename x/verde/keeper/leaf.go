@@ -23,10 +23,6 @@ func parseLeaf(l types.Leaf) (runtime.Leaf, error) {
 	return out, nil
 }
 
-func formatLeaf(l runtime.Leaf) types.Leaf {
-	return types.Leaf{Output: hex.EncodeToString(l.Output[:]), Acc: hex.EncodeToString(l.Acc[:])}
-}
-
 // parseRoot decodes a party's trace root.
 func parseRoot(s string) (runtime.Hash, error) {
 	var h runtime.Hash

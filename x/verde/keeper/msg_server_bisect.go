@@ -45,7 +45,7 @@ func (k msgServer) Bisect(ctx context.Context, msg *types.MsgBisect) (*types.Msg
 	if err := verifyLeaf(*p, msg.Index, leaf, msg.Proof); err != nil {
 		return nil, err
 	}
-	*reveal = formatLeaf(leaf)
+	*reveal = types.FormatLeaf(leaf)
 	if len(d.History) == 0 {
 		// The first step reveals the last leaf: on a classifier benchmark,
 		// the side's score.

@@ -128,7 +128,7 @@ func nextLeaf(d types.Dispute, out *runtime.Tensor) (types.Leaf, error) {
 		prev = lo.Acc
 	}
 	o := runtime.OutputHash(out)
-	return formatLeaf(runtime.Leaf{Output: o, Acc: sha256.Sum256(append(prev[:], o[:]...))}), nil
+	return types.FormatLeaf(runtime.Leaf{Output: o, Acc: sha256.Sum256(append(prev[:], o[:]...))}), nil
 }
 
 // partAtInputs handles two justified sides: each side's own inputs
