@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"slices"
 	"sort"
 
@@ -271,102 +270,4 @@ func hexAll(bs [][]byte) []string {
 		out[i] = hex.EncodeToString(b)
 	}
 	return out
-}
-
-// closeRoundIfComplete marks a round final once every model's result is, and
-// starts the evaluation's challenge window after its last round.
-func (k Keeper) closeRoundIfComplete(ctx context.Context, evalID uint64, r uint32) error {
-	e, err := k.Evaluations.Get(ctx, evalID)
-	if err != nil {
-		return err
-	}
-	for _, m := range e.ModelIds {
-		has, err := k.Results.Has(ctx, collections.Join3(evalID, r, m))
-		if err != nil || !has {
-			return err
-		}
-	}
-	round, err := k.Rounds.Get(ctx, collections.Join(evalID, r))
-	if err != nil {
-		return err
-	}
-	round.Status = types.ROUND_STATUS_FINAL
-	if err := k.Rounds.Set(ctx, collections.Join(evalID, r), round); err != nil {
-		return err
-	}
-	e.SetRoundHeight(&e.FinalHeights, r, sdk.UnwrapSDKContext(ctx).BlockHeight(), true)
-	if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
-		return err
-	}
-	var final uint32
-	if err := k.Rounds.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint32](evalID),
-		func(_ collections.Pair[uint64, uint32], rd types.Round) (bool, error) {
-			if rd.Status == types.ROUND_STATUS_FINAL {
-				final++
-			}
-			return false, nil
-		}); err != nil {
-		return err
-	}
-	if final < e.Rounds {
-		return nil
-	}
-	return k.awaitFinal(ctx, e)
-}
-
-// finalizeEvaluation ranks the models by cumulative correct answers (ties
-// share a rank, listed by model id), returns the deposit, pays the
-// reporters and reports the standings.
-func (k Keeper) finalizeEvaluation(ctx context.Context, e types.Evaluation) error {
-	standings := make([]types.Standing, 0, len(e.ModelIds))
-	for _, m := range e.ModelIds {
-		s := types.Standing{ModelId: m}
-		for r := uint32(0); r < e.Rounds; r++ {
-			res, err := k.Results.Get(ctx, collections.Join3(e.Id, r, m))
-			if err != nil {
-				return fmt.Errorf("evaluation %d round %d model %d: %w", e.Id, r, m, err)
-			}
-			s.Correct += res.Correct
-			s.Items += uint64(e.ItemsPerRound)
-		}
-		standings = append(standings, s)
-	}
-	sort.SliceStable(standings, func(i, j int) bool {
-		if standings[i].Correct != standings[j].Correct {
-			return standings[i].Correct > standings[j].Correct
-		}
-		return standings[i].ModelId < standings[j].ModelId
-	})
-	var winners []uint64
-	for i := range standings {
-		if i > 0 && standings[i].Correct == standings[i-1].Correct {
-			standings[i].Rank = standings[i-1].Rank
-		} else {
-			standings[i].Rank = uint32(i + 1)
-		}
-		if standings[i].Rank == 1 {
-			winners = append(winners, standings[i].ModelId)
-		}
-	}
-	if err := k.addToIndex(ctx, e, standings); err != nil {
-		return err
-	}
-	e.Status = types.EVALUATION_STATUS_FINALIZED
-	e.Standings = standings
-	if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
-		return err
-	}
-	if err := k.settleDeposit(ctx, e, false); err != nil {
-		return err
-	}
-	if err := k.payReporters(ctx, e); err != nil {
-		return err
-	}
-	if err := modkit.Emit(ctx, &types.EventEvaluationFinalized{EvaluationId: e.Id, Winners: winners}); err != nil {
-		return err
-	}
-	if k.hooks != nil {
-		return k.hooks.AfterEvaluationFinalized(ctx, e.Id, standings)
-	}
-	return nil
 }
