@@ -57,10 +57,10 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 		upgrade.NewAppModule(app.UpgradeKeeper, app.AccountKeeper.AddressCodec()),
 		evidence.NewAppModule(app.EvidenceKeeper),
 		consensus.NewAppModule(cdc, app.ConsensusKeeper),
-		evaluation.NewAppModule(cdc, app.EvaluationKeeper, app.AccountKeeper, app.BankKeeper),
-		market.NewAppModule(cdc, app.MarketKeeper, app.AccountKeeper, app.BankKeeper),
-		verde.NewAppModule(cdc, app.VerdeKeeper, &app.EvaluationKeeper, app.AccountKeeper, app.BankKeeper),
-		vault.NewAppModule(cdc, app.VaultKeeper, app.AccountKeeper, app.BankKeeper),
+		evaluation.NewAppModule(app.EvaluationKeeper, app.AccountKeeper, app.BankKeeper),
+		market.NewAppModule(app.MarketKeeper, app.AccountKeeper, app.BankKeeper),
+		verde.NewAppModule(app.VerdeKeeper, &app.EvaluationKeeper, app.AccountKeeper, app.BankKeeper),
+		vault.NewAppModule(app.VaultKeeper, app.AccountKeeper, app.BankKeeper),
 	)
 
 	custom := delphiBasics(app.ModuleManager)

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 
@@ -121,4 +122,28 @@ func argmax(v []uint64) int {
 		}
 	}
 	return best
+}
+
+// newTraders sets up bob (follows round results), carol (trades on her own
+// offline estimate, which she computes here) and dave (noise).
+func newTraders(c *chain, models []*model, sc scenario) ([]*trader, error) {
+	acc, err := sc.estimate(models)
+	if err != nil {
+		return nil, err
+	}
+	var out []*trader
+	for _, spec := range []struct{ name, strategy string }{
+		{"bob", "follows the round results; vault depositor"}, {"carol", fmt.Sprintf("trades on her own estimate (offline scores %.3f)", acc)},
+		{"dave", "noise; vault depositor"},
+	} {
+		addr, err := c.address(spec.name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &trader{name: spec.name, key: spec.name, strategy: spec.strategy, addr: addr})
+	}
+	out[0].act = follower(out[0])
+	out[1].act = estimator(out[1], beliefs(acc))
+	out[2].act = noise(out[2], 11)
+	return out, nil
 }

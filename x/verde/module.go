@@ -4,17 +4,9 @@ package verde
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-
-	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
 
 	"cosmossdk.io/core/appmodule"
 
-	"github.com/cosmos/cosmos-sdk/client"
-	"github.com/cosmos/cosmos-sdk/codec"
-	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
-	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 	"github.com/cosmos/cosmos-sdk/x/simulation"
 
@@ -39,40 +31,20 @@ var (
 
 // AppModule implements the module.
 type AppModule struct {
-	cdc    codec.Codec
+	// Base is the name, codecs and genesis, as every Delphi module has them.
+	modkit.Base[types.GenesisState, *types.GenesisState]
 	keeper keeper.Keeper
-	// Simulation is the module in the SDK simulator (module_simulation.go).
+	// Simulation is the module in the SDK simulator (simulation.Module).
 	modkit.Simulation
 }
 
 // NewAppModule returns the module; ev, ak and bk serve its simulation.
-func NewAppModule(cdc codec.Codec, k keeper.Keeper, ev types.EvaluationKeeper, ak simulation.AccountKeeper, bk simulation.BankKeeper) AppModule {
-	return AppModule{cdc: cdc, keeper: k, Simulation: modsim.Module(k, ev, ak, bk)}
+func NewAppModule(k keeper.Keeper, ev types.EvaluationKeeper, ak simulation.AccountKeeper, bk simulation.BankKeeper) AppModule {
+	return AppModule{Base: base(k), keeper: k, Simulation: modsim.Module(k, ev, ak, bk)}
 }
-
-// IsOnePerModuleType implements depinject.OnePerModuleType.
-func (AppModule) IsOnePerModuleType() {}
-
-// IsAppModule implements appmodule.AppModule.
-func (AppModule) IsAppModule() {}
-
-// Name returns the module's name.
-func (AppModule) Name() string { return types.ModuleName }
 
 // ConsensusVersion implements module.HasConsensusVersion.
 func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
-
-// RegisterLegacyAminoCodec registers the module's amino types.
-func (AppModule) RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
-	types.RegisterLegacyAminoCodec(cdc)
-}
-
-// RegisterInterfaces registers the module's interfaces.
-func (AppModule) RegisterInterfaces(r codectypes.InterfaceRegistry) { types.RegisterInterfaces(r) }
-
-// RegisterGRPCGatewayRoutes is a no-op: Delphi's REST routes are served by
-// grpc-gateway v2 from api/ (see app/api.go).
-func (AppModule) RegisterGRPCGatewayRoutes(client.Context, *gwruntime.ServeMux) {}
 
 // RegisterServices registers the Msg and Query services.
 func (am AppModule) RegisterServices(cfg module.Configurator) {
@@ -83,36 +55,9 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 // BeginBlock resolves disputes whose step deadline has come.
 func (am AppModule) BeginBlock(ctx context.Context) error { return am.keeper.BeginBlocker(ctx) }
 
-// DefaultGenesis returns the default genesis.
-func (am AppModule) DefaultGenesis(cdc codec.JSONCodec) json.RawMessage {
-	return cdc.MustMarshalJSON(types.DefaultGenesis())
-}
-
-// ValidateGenesis checks a genesis.
-func (am AppModule) ValidateGenesis(cdc codec.JSONCodec, _ client.TxEncodingConfig, bz json.RawMessage) error {
-	var gs types.GenesisState
-	if err := cdc.UnmarshalJSON(bz, &gs); err != nil {
-		return fmt.Errorf("%s genesis: %w", types.ModuleName, err)
-	}
-	return gs.Validate()
-}
-
-// InitGenesis loads the genesis. ValidateGenesis has accepted it before a
-// node starts (delphid start checks), so a failure here is a corrupt store
-// and halting is the only safe answer, as in the SDK's own modules.
-func (am AppModule) InitGenesis(ctx sdk.Context, cdc codec.JSONCodec, bz json.RawMessage) {
-	var gs types.GenesisState
-	cdc.MustUnmarshalJSON(bz, &gs)
-	if err := am.keeper.InitGenesis(ctx, gs); err != nil {
-		panic(fmt.Errorf("%s init genesis: %w", types.ModuleName, err))
-	}
-}
-
-// ExportGenesis exports the module state.
-func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.RawMessage {
-	gs, err := am.keeper.ExportGenesis(ctx)
-	if err != nil {
-		panic(fmt.Errorf("%s export genesis: %w", types.ModuleName, err))
-	}
-	return cdc.MustMarshalJSON(gs)
+// base wires the keeper's genesis into the shared module parts.
+func base(k keeper.Keeper) modkit.Base[types.GenesisState, *types.GenesisState] {
+	return modkit.Base[types.GenesisState, *types.GenesisState]{ModuleName: types.ModuleName,
+		Amino: types.RegisterLegacyAminoCodec, Interfaces: types.RegisterInterfaces,
+		Default: types.DefaultGenesis, Init: k.InitGenesis, Export: k.ExportGenesis}
 }
