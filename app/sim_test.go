@@ -25,6 +25,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
+	authsims "github.com/cosmos/cosmos-sdk/x/auth/simulation"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
@@ -50,7 +51,12 @@ func simulator(t *testing.T, seed int64, blocks, blockSize int, check func(t tes
 	// Sixteen validators bonded at genesis (the simulator's default is a
 	// random number, often one or two, whom a few jailings leave none).
 	params := filepath.Join(t.TempDir(), "params.json")
-	require.NoError(t, os.WriteFile(params, []byte(`{"`+simtestutil.InitiallyBondedValidators+`": 16}`), 0o600))
+	// Memos up to 256 characters, and no governance proposals that change
+	// the SDK modules' params: the SDK's transaction generators write
+	// random memos of up to 100 characters, which a max_memo_characters
+	// below that — random at genesis or set by such a proposal — refuses.
+	require.NoError(t, os.WriteFile(params, []byte(`{"`+simtestutil.InitiallyBondedValidators+`": 16, "`+
+		authsims.MaxMemoChars+`": 256, "op_weight_msg_update_params": 0}`), 0o600))
 	cfg := simtypes.Config{ChainID: "delphi-sim", Seed: seed, InitialBlockHeight: 1, NumBlocks: blocks, BlockSize: blockSize,
 		Commit: true, DBBackend: "memdb", GenesisTime: time.Unix(1_700_000_000, 0).Unix(), ParamsFile: params}
 	factory := func(logger log.Logger, db dbm.DB, _ bool, opts servertypes.AppOptions, baseOpts ...func(*baseapp.BaseApp)) *app.App {
@@ -71,6 +77,9 @@ func simulator(t *testing.T, seed int64, blocks, blockSize int, check func(t tes
 	})
 	simsx.RunWithSeedAndRandAcc(t, cfg, factory, simState, seed, evidenceRate(0.002), accounts, func(t testing.TB, in simsx.TestInstance[*app.App], accs []simtypes.Account) {
 		ran = true
+		// The simulator also ends early, without skipping, when no
+		// validator is left to propose.
+		require.Equal(t, int64(blocks), in.App.LastBlockHeight(), "the simulation stopped early")
 		check(t, in.App, accs)
 	})
 }
@@ -205,7 +214,7 @@ func TestSimulator(t *testing.T) {
 }
 
 // TestSimulatorLong: the SDK simulator for 500 blocks (block size parameter
-// 120, about 40 operations a block) (DELPHI_SIM=1, make sim, CI): at least 10,000 transactions
+// 250) (DELPHI_SIM=1, make sim, CI): at least 10,000 transactions
 // applied, every invariant held after every block, evaluations finalized,
 // markets resolved on their results, disputes opened and resolved, and the
 // final state exported and imported into a fresh app byte for byte.
@@ -220,7 +229,7 @@ func TestSimulatorLong(t *testing.T) {
 		require.NoError(t, err)
 		seed = v
 	}
-	simulator(t, seed, 500, 120, func(t testing.TB, a *app.App, _ []simtypes.Account) {
+	simulator(t, seed, 500, 250, func(t testing.TB, a *app.App, _ []simtypes.Account) {
 		n, s := applied(t, a), story(t, a)
 		t.Logf("seed %d: %d transactions applied; %+v", seed, n, s)
 		require.GreaterOrEqual(t, n, uint64(10_000), "transactions applied")

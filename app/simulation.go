@@ -5,14 +5,11 @@ import (
 	"strings"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
-
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/cosmos/cosmos-sdk/types/module"
 	"github.com/cosmos/cosmos-sdk/x/auth"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-
-	"github.com/delphi-network/delphi/app/abci/preblock"
-	"github.com/delphi-network/delphi/x/evaluation/simulation"
 )
 
 // The SDK simulator's view of the app (testutil/simsx.SimulationApp):
@@ -52,17 +49,6 @@ func (app *App) GetBaseApp() *baseapp.BaseApp { return app.BaseApp }
 // for speed; Delphi's simulations check every signature, so it changes
 // nothing.
 func (app *App) SetNotSigverifyTx() {}
-
-// EnableSimulation readies the app for the SDK simulator: its validators' vote
-// extensions come from a simulation.Network (the simulator has no
-// CometBFT), and after every block the app's invariants are checked — a
-// broken one fails the block, so the simulator stops at the first block
-// that breaks one. Simulations only: a node never calls it.
-func (app *App) EnableSimulation() {
-	net := simulation.NewNetwork(&app.EvaluationKeeper)
-	app.preblock.SetSimulatedCommits(preblock.CommitSource(net.Commit))
-	app.checkEveryBlock = true
-}
 
 // checkInvariants fails the block if an invariant is broken (EnableSimulation).
 func (app *App) checkInvariants(ctx sdk.Context) error {

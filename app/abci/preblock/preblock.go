@@ -56,12 +56,17 @@ func NewHandler(logger log.Logger, eval EvaluationKeeper) *Handler {
 // its writes are dropped and the failure logged.
 func (h *Handler) PreBlock(ctx sdk.Context, req *abci.RequestFinalizeBlock) error {
 	if h.simulated != nil {
+		// A simulation fails at the first block x/evaluation cannot take,
+		// where a node would log it and drop the block's extensions.
 		info, err := h.simulated(ctx, req.DecidedLastCommit)
 		if err != nil {
 			return err
 		}
-		h.process(ctx, req.Height, info)
-		return nil
+		limits, err := h.eval.ExtensionLimits(ctx, req.Height-1)
+		if err != nil {
+			return err
+		}
+		return h.eval.ProcessCommit(ctx, info, limits)
 	}
 	info := commit.Stripped(req.DecidedLastCommit)
 	if commit.Live(ctx, req.Height, len(req.DecidedLastCommit.Votes)) && len(req.Txs) > 0 && commit.IsInjected(req.Txs[0]) {

@@ -42,6 +42,9 @@ func (k Keeper) closeRoundIfComplete(ctx context.Context, evalID uint64, r uint3
 	if err := k.Rounds.Set(ctx, collections.Join(evalID, r), round); err != nil {
 		return err
 	}
+	if err := k.unindexRound(ctx, round); err != nil {
+		return err
+	}
 	e.SetRoundHeight(&e.FinalHeights, r, sdk.UnwrapSDKContext(ctx).BlockHeight(), true)
 	if err := k.Evaluations.Set(ctx, e.Id, e); err != nil {
 		return err

@@ -145,6 +145,9 @@ func (k Keeper) rebuildIndexes(ctx context.Context) error {
 			if r.Phase == types.ROUND_PHASE_COMMIT {
 				return false, k.CommitDeadlines.Set(ctx, collections.Join3(r.CommitDeadline, r.EvaluationId, r.Round))
 			}
+			if r.Accounted { // its reveal window ended without a final result
+				return false, nil
+			}
 			return false, k.RevealEnds.Set(ctx, collections.Join3(r.RevealEndHeight, r.EvaluationId, r.Round))
 		case r.Status == types.ROUND_STATUS_FINAL && !r.Accounted && r.RevealEndHeight > 0:
 			return false, k.RevealEnds.Set(ctx, collections.Join3(r.RevealEndHeight, r.EvaluationId, r.Round))

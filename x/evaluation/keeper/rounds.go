@@ -251,6 +251,9 @@ func (k Keeper) retryTimedOut(ctx context.Context, height int64) error {
 		if err := k.clearAttempt(ctx, e, d.round); err != nil {
 			return err
 		}
+		if err := k.unindexRound(ctx, round); err != nil {
+			return err
+		}
 		round.Attempt++
 		round.Status, round.Phase = types.ROUND_STATUS_SEEDING, types.ROUND_PHASE_UNSPECIFIED
 		e.SetRoundHeight(&e.FinalHeights, d.round, 0, true) // never final: saved with the draw
@@ -262,6 +265,25 @@ func (k Keeper) retryTimedOut(ctx context.Context, height int64) error {
 		}
 	}
 	return nil
+}
+
+// unindexRound removes a round from the height indexes that only a live
+// round is in — its timeout and commit deadline, and its reveal end unless
+// it is final and still to be accounted — when it stops being live, so the
+// indexes hold exactly what InitGenesis rebuilds from the rounds and an
+// export re-imports byte for byte. (Entries left behind would only be
+// skipped when their height came.)
+func (k Keeper) unindexRound(ctx context.Context, r types.Round) error {
+	if err := k.RoundTimeouts.Remove(ctx, collections.Join3(r.TimeoutHeight, r.EvaluationId, r.Round)); err != nil {
+		return err
+	}
+	if err := k.CommitDeadlines.Remove(ctx, collections.Join3(r.CommitDeadline, r.EvaluationId, r.Round)); err != nil {
+		return err
+	}
+	if r.Status == types.ROUND_STATUS_FINAL && !r.Accounted {
+		return nil
+	}
+	return k.RevealEnds.Remove(ctx, collections.Join3(r.RevealEndHeight, r.EvaluationId, r.Round))
 }
 
 // clearAttempt discards a round attempt's final results and commitments.
@@ -377,6 +399,9 @@ func (k Keeper) failOpenRounds(ctx context.Context, id uint64) error {
 	}
 	for _, r := range open {
 		r.Status, r.Eligible = types.ROUND_STATUS_FAILED, nil
+		if err := k.unindexRound(ctx, r); err != nil {
+			return err
+		}
 		if err := k.Rounds.Set(ctx, collections.Join(r.EvaluationId, r.Round), r); err != nil {
 			return err
 		}

@@ -137,6 +137,11 @@ func SimulateVaultMarket(txGen client.TxConfig, k Keepers) simtypes.Operation {
 			Liquidity: math.NewInt(4_000_000), FeeBps: max(v.MinFeeBps, 100), VaultId: v.Id,
 			Spec: &markettypes.EvaluationSpec{BenchmarkId: k.Benchmark, ModelIds: k.Models[:2], Rounds: 1, ItemsPerRound: 5,
 				BlocksBetweenRounds: 2, StartDelay: uint64(1 + r.Intn(5)), DeadlineBlocks: uint64(10 + r.Intn(20))}}
+		// The vault's rules and the params (max_open_markets, max_locked,
+		// ...) may refuse it: skipped with the chain's reason.
+		if err := simkit.Refusal(app, ctx, msg); err != nil {
+			return simtypes.NoOpMsg(types.ModuleName, sdk.MsgTypeURL(msg), "refused: "+err.Error()), nil, nil
+		}
 		// The vault funds the subsidy; the creator posts the evaluation's deposit.
 		return deliver(r, app, ctx, txGen, k, acc, msg, evaluationtypes.RequiredDeposit(evaluationtypes.DefaultParams(), 2, 1, 5))
 	}

@@ -48,7 +48,7 @@ func WeightedOperations(appParams simtypes.AppParams, txGen client.TxConfig, k K
 	weight := func(key string, def int) int { return simkit.Weight(appParams, key, def) }
 	return simulation.WeightedOperations{
 		simulation.NewWeightedOperation(weight(OpWeightChallenge, 8), SimulateChallenge(txGen, k)),
-		simulation.NewWeightedOperation(weight(OpWeightBisect, 40), SimulateBisect(txGen, k)),
+		simulation.NewWeightedOperation(weight(OpWeightBisect, 100), SimulateBisect(txGen, k)),
 	}
 }
 
@@ -56,14 +56,15 @@ func WeightedOperations(appParams simtypes.AppParams, txGen client.TxConfig, k K
 // random step deadline and a challenger bond simulated accounts can post.
 func RandomizedGenState(simState *module.SimulationState) {
 	gs := types.DefaultGenesis()
-	gs.Params.StepBlocks = uint64(3 + simState.Rand.Intn(18))
+	gs.Params.StepBlocks = uint64(8 + simState.Rand.Intn(13))
 	gs.Params.ChallengerBond = sdk.NewCoins(sdk.NewCoin(simState.BondDenom, math.NewInt(1_000_000+simState.Rand.Int63n(100_000_000))))
 	simState.GenState[types.ModuleName] = simState.Cdc.MustMarshalJSON(gs)
 }
 
 // SimulateChallenge challenges a random final result of a running
-// evaluation of the last 32 with a claim of its own: another score and a
-// trace that agrees with the result's up to a random leaf. What the chain
+// evaluation of the last 32 with a claim of its own: another score and
+// either a trace that agrees with the result's up to a random leaf, or the
+// result's own trace (a lie about the score alone). What the chain
 // would refuse (the window closed, the bond not affordable, a claim
 // already disputed) is skipped with its reason.
 func SimulateChallenge(txGen client.TxConfig, k Keepers) simtypes.Operation {
@@ -90,6 +91,12 @@ func SimulateChallenge(txGen client.TxConfig, k Keepers) simtypes.Operation {
 		correct := (res.Correct + 1 + uint64(r.Int63n(int64(items)))) % (items + 1)
 		key := evaluationsim.ResultKey(res.EvaluationId, res.Round, round.Attempt, res.ModelId)
 		root, leaves := simkit.Trace(key[:], uint64(r.Int63()), r.Intn(simkit.TraceLeaves), correct)
+		if r.Intn(2) == 0 {
+			// A challenger that lies only about the score: the result's own
+			// trace, another correct. Its last leaf is the result's score,
+			// so the first step decides against it.
+			root, leaves = res.TraceRoot, res.Leaves
+		}
 		acc, _ := simtypes.RandomAcc(r, accs)
 		*msg = types.MsgChallenge{Challenger: acc.Address.String(), EvaluationId: res.EvaluationId, Round: res.Round,
 			ModelId: res.ModelId, Correct: correct, TraceRoot: root, Leaves: leaves}
@@ -122,11 +129,30 @@ func finalResults(ctx sdk.Context, k Keepers, id uint64) []evaluationtypes.Resul
 	return out
 }
 
-// SimulateBisect plays the next move a random open dispute waits for: a
-// side's leaf at the step's index, with its proof, from the side's trace.
+// SimulateBisect plays the moves open disputes wait for — each side's leaf
+// at the step's index, with its proof, from the side's trace — as the
+// sides' players would: up to 16 per operation, each from a random account
+// (anyone may submit a move), and again every block from its first run on
+// (a future operation). Every move must be accepted. A dispute whose sides
+// both miss a step loses for both, slashing and jailing the result's
+// backers — most of the validators — so the moves are played as reliably
+// as the sidecars play them.
 func SimulateBisect(txGen client.TxConfig, k Keepers) simtypes.Operation {
-	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
-		msg := &types.MsgBisect{}
+	// Like the sidecars' players, the moves are played every block: the
+	// first run queues the next one, and so on (at most one queued).
+	var (
+		play   simtypes.Operation
+		queued int64
+	)
+	play = func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+		var future []simtypes.FutureOperation
+		if h := ctx.BlockHeight(); queued <= h {
+			queued = h + 1
+			future = []simtypes.FutureOperation{{BlockHeight: int(h + 1), Op: play}}
+		}
+		noop := func(comment string, err error) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+			return simtypes.NoOpMsg(types.ModuleName, sdk.MsgTypeURL(&types.MsgBisect{}), comment), future, err
+		}
 		type move struct {
 			d    types.Dispute
 			side types.Side
@@ -138,32 +164,40 @@ func SimulateBisect(txGen client.TxConfig, k Keepers) simtypes.Operation {
 					moves = append(moves, move{d, s})
 				}
 			}
-			return false, nil
+			return len(moves) >= 16, nil
 		}); err != nil {
-			return simtypes.NoOpMsg(types.ModuleName, sdk.MsgTypeURL(msg), "disputes"), nil, err
+			return noop("disputes", err)
 		}
 		if len(moves) == 0 {
-			return simtypes.NoOpMsg(types.ModuleName, sdk.MsgTypeURL(msg), "no dispute waits for a leaf"), nil, nil
+			return noop("no dispute waits for a leaf", nil)
 		}
-		mv := moves[r.Intn(len(moves))]
-		party := mv.d.Claimant
-		if mv.side == types.SIDE_CHALLENGER {
-			party = mv.d.Challenger
+		var last simtypes.OperationMsg
+		for _, mv := range moves {
+			party := mv.d.Claimant
+			if mv.side == types.SIDE_CHALLENGER {
+				party = mv.d.Challenger
+			}
+			tr, ok := simkit.TraceByRoot(party.TraceRoot)
+			if !ok {
+				continue // a trace no simulated run made: nobody can play it
+			}
+			acc, _ := simtypes.RandomAcc(r, accs)
+			msg, err := types.RevealLeaf(acc.Address.String(), mv.d, mv.side, tr)
+			if err != nil {
+				return noop(err.Error(), err)
+			}
+			op, _, err := simkit.Deliver(r, app, ctx, txGen, k.Account, k.Bank, types.ModuleName, acc, msg, nil)
+			if err != nil {
+				return op, nil, err
+			}
+			last = op
 		}
-		tr, ok := simkit.TraceByRoot(party.TraceRoot)
-		if !ok {
-			return simtypes.NoOpMsg(types.ModuleName, sdk.MsgTypeURL(msg), "a trace no simulated run made"), nil, nil
+		if last.Route == "" {
+			return noop("only traces no simulated run made", nil)
 		}
-		acc, _ := simtypes.RandomAcc(r, accs)
-		msg, err := types.RevealLeaf(acc.Address.String(), mv.d, mv.side, tr)
-		if err != nil {
-			return simtypes.NoOpMsg(types.ModuleName, sdk.MsgTypeURL(&types.MsgBisect{}), err.Error()), nil, err
-		}
-		if err := simkit.Refusal(app, ctx, msg); err != nil {
-			return simtypes.NoOpMsg(types.ModuleName, sdk.MsgTypeURL(msg), "refused: "+err.Error()), nil, nil
-		}
-		return simkit.Deliver(r, app, ctx, txGen, k.Account, k.Bank, types.ModuleName, acc, msg, nil)
+		return last, future, nil
 	}
+	return play
 }
 
 // Module is x/verde in the SDK simulator: RandomizedGenState and the
