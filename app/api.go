@@ -63,7 +63,7 @@ func NewRESTMux(conn client.Context) (http.Handler, error) {
 		// snake_case field names, like the SDK's own REST routes.
 		MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: true},
 		UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: true},
-	}))
+	}), gwruntime.SetQueryParameterParser(enumNames{}), gwruntime.WithErrorHandler(restError))
 	ctx := context.Background()
 	if err := chainv1.RegisterQueryHandlerClient(ctx, gw, chainv1.NewQueryClient(conn)); err != nil {
 		return nil, err

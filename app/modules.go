@@ -101,7 +101,9 @@ func (app *App) setupModules(enc EncodingConfig, txConfig client.TxConfig) {
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)
 
-	app.configurator = module.NewConfigurator(cdc, app.MsgServiceRouter(), app.GRPCQueryRouter())
+	// Query errors become gRPC statuses that say whose fault they are
+	// (queryerrors.go): REST answers user errors with 4xx.
+	app.configurator = module.NewConfigurator(cdc, app.MsgServiceRouter(), queryErrors{app.GRPCQueryRouter()})
 	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {
 		panic(fmt.Errorf("register module services: %w", err))
 	}

@@ -223,23 +223,80 @@ func TestCLIStartSendQuery(t *testing.T) {
 		out := mustRun(t, append(append([]string{"q", "market"}, q...), "--node", rpc, "--output", "json")...)
 		require.True(t, json.Valid([]byte(out)), out)
 	}
-	// A refused trade is a clear error in its result, not a panic: selling
-	// more than held is refused with x/market's code 13.
-	out = mustRun(t, "tx", "market", "sell", "1", "0", "5000", "0", "--from", "val", "--home", home,
-		"--keyring-backend", "test", "--chain-id", chainID, "--node", rpc, "--yes", "--output", "json")
-	require.NoError(t, json.Unmarshal([]byte(out), &res), out)
-	var result struct {
-		Code      int    `json:"code"`
-		Codespace string `json:"codespace"`
-		RawLog    string `json:"raw_log"`
+	// A refused transaction is an error with the chain's reason: exit
+	// status 1, one line on stderr, no source paths, no gRPC wrapping, and
+	// nothing signed. The simulation catches it before signing.
+	signed := func() uint64 {
+		var acc struct {
+			Account struct {
+				Value struct {
+					Sequence string `json:"sequence"`
+				} `json:"value"`
+			} `json:"account"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(mustRun(t, "q", "auth", "account", valAddr, "--node", rpc, "--output", "json")), &acc))
+		n, err := strconv.ParseUint(acc.Account.Value.Sequence, 10, 64)
+		require.NoError(t, err)
+		return n
 	}
-	require.Eventually(t, func() bool {
-		out, _, err := run(t, "q", "tx", res.TxHash, "--node", rpc, "--output", "json")
-		return err == nil && json.Unmarshal([]byte(out), &result) == nil && result.Code != 0
-	}, 30*time.Second, 500*time.Millisecond, "the over-sell was not refused")
-	require.Equal(t, "market", result.Codespace)
-	require.Equal(t, 13, result.Code)
-	require.Contains(t, result.RawLog, "selling more shares than held")
+	refused := func(want string, args ...string) {
+		t.Helper()
+		before := signed()
+		stdout, stderr, err := run(t, append(args, "--from", "val", "--home", home, "--keyring-backend", "test",
+			"--chain-id", chainID, "--node", rpc, "--yes", "--output", "json")...)
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit, "%v succeeded: %s", args, stdout)
+		require.Equal(t, 1, exit.ExitCode(), stderr)
+		require.True(t, strings.HasPrefix(stderr, "Error: "), stderr)
+		require.Contains(t, stderr, want)
+		require.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, "one line: %s", stderr)
+		for _, noise := range []string{".go:", "rpc error", "desc =", "gas used"} {
+			require.NotContains(t, stderr, noise)
+		}
+		require.Equal(t, before, signed(), "%v reached a block", args)
+		t.Logf("%v: %s", args, strings.TrimSpace(stderr))
+	}
+	refused("market not found", "tx", "market", "buy", "99", "0", "5000000", "3100000")
+	refused("selling more shares than held", "tx", "market", "sell", "1", "0", "5000", "0")
+	refused("slippage limit exceeded", "tx", "market", "buy", "1", "0", "2000000", "1")
+	refused("unknown outcome", "tx", "market", "buy", "1", "7", "2000000", "5000000")
+	refused("insufficient funds", "tx", "bank", "send", valAddr, bobAddr, "999999999999uusdc")
+	refused("negative numbers are not accepted", "tx", "market", "buy", "1", "0", "-5", "0")
+	refused("5usdc", "tx", "market", "buy", "1", "0", "5usdc", "0")
+
+	// With a gas limit there is no simulation: the node takes the
+	// transaction and the block refuses it. The command waits for the
+	// block and fails with its reason.
+	stdout, stderr, err := run(t, "tx", "market", "sell", "1", "0", "5000", "0", "--gas", "300000", "--from", "val", "--home", home,
+		"--keyring-backend", "test", "--chain-id", chainID, "--node", rpc, "--yes", "--output", "json")
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, stdout)
+	require.Equal(t, 1, exit.ExitCode())
+	require.Contains(t, stderr, "failed in block")
+	require.Contains(t, stderr, "selling more shares than held")
+	var inBlock struct {
+		Code   int    `json:"code"`
+		Height string `json:"height"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &inBlock), stdout)
+	require.Equal(t, 13, inBlock.Code, "x/market's over-sell code, printed from the block")
+	require.NotEqual(t, "0", inBlock.Height)
+
+	// Two quick transactions from one key: each is in a block when its
+	// command returns, so the second is signed with the next sequence.
+	for i := 0; i < 2; i++ {
+		out := mustRun(t, "tx", "market", "buy", "1", "0", "1000000", "5000000", "--from", "val", "--home", home,
+			"--keyring-backend", "test", "--chain-id", chainID, "--node", rpc, "--yes", "--output", "json")
+		require.NoError(t, json.Unmarshal([]byte(out), &inBlock), out)
+		require.Zero(t, inBlock.Code, out)
+		require.NotEqual(t, "0", inBlock.Height, "printed from its block")
+	}
+	// --no-wait returns the node's acceptance at once: no height yet.
+	out = mustRun(t, "tx", "market", "buy", "1", "0", "1000000", "5000000", "--no-wait", "--from", "val", "--home", home,
+		"--keyring-backend", "test", "--chain-id", chainID, "--node", rpc, "--yes", "--output", "json")
+	require.NoError(t, json.Unmarshal([]byte(out), &inBlock), out)
+	require.Zero(t, inBlock.Code, out)
+	require.Equal(t, "0", inBlock.Height, out)
 }
 
 func balanceAmount(t *testing.T, out string) string {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/delphi-network/delphi/cmd/delphid/cmd"
 )
@@ -14,7 +13,7 @@ func main() {
 	if err := cmd.Execute(); err != nil {
 		// One line, whatever the wrapped errors contain: the chain already
 		// says what failed and why, and scripts read the first line.
-		fmt.Fprintln(os.Stderr, "Error:", strings.Join(strings.Fields(err.Error()), " "))
+		fmt.Fprintln(os.Stderr, "Error:", cmd.ErrorText(err))
 		code := 1
 		var exit *cmd.ExitError
 		if errors.As(err, &exit) {

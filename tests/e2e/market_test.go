@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -33,11 +34,18 @@ import (
 func TestLocalnetMarketThroughTheCLI(t *testing.T) {
 	ln := startLocalnetWith(t, 4, "LOCALNET_FAULTY=3", "LOCALNET_FAULT_MODEL=1", "LOCALNET_FAULT_LEAF=4", "LOCALNET_BENCHMARKS=iris")
 	kr := []string{"--home", ln.home(0), "--keyring-backend", "test"}
-	// send broadcasts a transaction and returns its result once in a block.
+	// send broadcasts a transaction and returns its result once in a block;
+	// a transaction the CLI refuses (its simulation, or the block, failed:
+	// exit status 1) is code -1 with the CLI's message.
 	send := func(from string, args ...string) (code int, log string) {
 		t.Helper()
 		out, err := ln.cli(append(append(args, "--from", from, "--chain-id", "delphi-e2e", "--node", ln.rpc(0),
-			"--yes", "--output", "json", "--gas", "1000000"), kr...)...)
+			"--yes", "--output", "json"), kr...)...)
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			require.Equal(t, 1, exit.ExitCode(), err.Error())
+			return -1, err.Error()
+		}
 		require.NoError(t, err, out)
 		var res struct {
 			Code   int    `json:"code"`

@@ -1,6 +1,7 @@
 package network_test
 
 import (
+	"net/http"
 	"strconv"
 	"testing"
 	"time"
@@ -75,6 +76,27 @@ func TestMarketSettlesOnALiveEvaluation(t *testing.T) {
 	}
 	getJSON(t, api+"/delphi/market/v1/markets?status=MARKET_STATUS_OPEN", &list)
 	require.Len(t, list.Markets, 1)
+	// The names users type work as filters too.
+	for _, status := range []string{"open", "Open"} {
+		list.Markets = nil
+		getJSON(t, api+"/delphi/market/v1/markets?status="+status, &list)
+		require.Len(t, list.Markets, 1, status)
+	}
+	// User errors answer 4xx with the registered error's message.
+	for _, c := range []struct {
+		path string
+		code int
+		msg  string
+	}{
+		{"/delphi/market/v1/markets/99", http.StatusNotFound, "market 99 not found"},
+		{"/delphi/market/v1/markets/99/quote?side=buy&outcome=0&shares=1000000", http.StatusNotFound, "market not found"},
+		{"/delphi/market/v1/markets/1/quote?side=buy&outcome=7&shares=1000000", http.StatusBadRequest, "unknown outcome"},
+		{"/delphi/market/v1/markets/1/quote?side=buy&outcome=0&shares=-5", http.StatusBadRequest, ""},
+		{"/delphi/market/v1/markets?status=bogus", http.StatusBadRequest, ""},
+		{"/delphi/evaluation/v1/evaluations/999", http.StatusNotFound, "not found"},
+	} {
+		requireStatus(t, api+c.path, c.code, c.msg)
+	}
 
 	// The trades, priced independently with the LMSR package and the fee
 	// rule (1%, rounded up; 10% of it to the community pool).

@@ -185,3 +185,22 @@ func tryGetJSON(url string, out any) error {
 	}
 	return json.NewDecoder(res.Body).Decode(out)
 }
+
+// requireStatus gets url and requires the HTTP status code and, when msg is
+// set, a JSON error whose message contains it.
+func requireStatus(t testing.TB, url string, code int, msg string) {
+	t.Helper()
+	res, err := http.Get(url) //nolint:gosec // test URL on loopback
+	require.NoError(t, err)
+	defer res.Body.Close()
+	var body struct {
+		Message string `json:"message"`
+	}
+	raw, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	require.Equal(t, code, res.StatusCode, "%s: %s", url, raw)
+	if msg != "" {
+		require.NoError(t, json.Unmarshal(raw, &body), string(raw))
+		require.Contains(t, body.Message, msg, url)
+	}
+}

@@ -108,6 +108,11 @@ func NewRootCmd() *cobra.Command {
 	if err := autoCli.EnhanceRootCommand(root); err != nil {
 		panic(err)
 	}
+	for _, c := range root.Commands() {
+		if c.Name() == "tx" {
+			txFlow(c)
+		}
+	}
 	return root
 }
 
