@@ -282,6 +282,14 @@ func TestCLIStartSendQuery(t *testing.T) {
 	require.Equal(t, 13, inBlock.Code, "x/market's over-sell code, printed from the block")
 	require.NotEqual(t, "0", inBlock.Height)
 
+	// The same in --output text (client.toml's default): YAML, read just
+	// the same.
+	stdout, stderr, err = run(t, "tx", "market", "sell", "1", "0", "5000", "0", "--gas", "300000", "--from", "val", "--home", home,
+		"--keyring-backend", "test", "--chain-id", chainID, "--node", rpc, "--yes", "--output", "text")
+	require.ErrorAs(t, err, &exit, stdout)
+	require.Contains(t, stderr, "failed in block")
+	require.Contains(t, stdout, "code: 13")
+
 	// Two quick transactions from one key: each is in a block when its
 	// command returns, so the second is signed with the next sequence.
 	for i := 0; i < 2; i++ {

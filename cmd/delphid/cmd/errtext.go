@@ -19,6 +19,8 @@ var (
 	msgIndex = regexp.MustCompile(`failed to execute message; message index: \d+: `)
 	// negative is cobra reading a negative number as a shorthand flag.
 	negative = regexp.MustCompile(`^unknown shorthand flag: '(\d)' in -(\S+)`)
+	// sdkSuffix is the SDK error a query's status picks up crossing ABCI.
+	sdkSuffix = regexp.MustCompile(`: (key not found|invalid request|unknown request)$`)
 	// notInteger is autocli failing to read an integer argument.
 	notInteger = regexp.MustCompile(`cannot unmarshal "([^"]*)" into a \*big\.Int`)
 )
@@ -39,5 +41,6 @@ func ErrorText(err error) string {
 	msg = rpcPrefix.ReplaceAllString(msg, "")
 	msg = gasUsed.ReplaceAllString(msg, "")
 	msg = msgIndex.ReplaceAllString(msg, "")
+	msg = sdkSuffix.ReplaceAllString(msg, "")
 	return strings.TrimSpace(msg)
 }

@@ -5,7 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
+
+	"sigs.k8s.io/yaml"
 
 	"github.com/spf13/cobra"
 
@@ -53,18 +56,22 @@ func txFlow(tx *cobra.Command) {
 		c.Flags().Duration(flagWaitTimeout, 60*time.Second, "how long to wait for the transaction to be in a block")
 		run := c.RunE
 		c.RunE = func(cmd *cobra.Command, args []string) error {
-			// Without a node there is nothing to simulate with.
-			if off, _ := cmd.Flags().GetBool(flags.FlagOffline); off && !cmd.Flags().Changed(flags.FlagGas) {
+			// Offline there is nothing to simulate with, and an unsigned
+			// transaction (--generate-only, for a multisig, say) is built
+			// without the node and the signer's key.
+			offline, _ := cmd.Flags().GetBool(flags.FlagOffline)
+			generate, _ := cmd.Flags().GetBool(flags.FlagGenerateOnly)
+			if (offline || generate) && !cmd.Flags().Changed(flags.FlagGas) {
 				_ = cmd.Flags().Set(flags.FlagGas, "")
 			}
 			out := cmd.OutOrStdout()
 			held := &holdResponse{out: out}
 			cmd.SetOut(held)
 			defer cmd.SetOut(out)
-			if ctx, err := client.GetClientTxContext(cmd); err == nil {
-				if err := client.SetCmdClientContext(cmd, ctx.WithOutput(held)); err != nil {
-					return err
-				}
+			// The context as the pre-run left it: no second keyring (a file
+			// keyring would ask for its passphrase again).
+			if err := client.SetCmdClientContext(cmd, client.GetClientContextFromCmd(cmd).WithOutput(held)); err != nil {
+				return err
 			}
 			if err := run(cmd, args); err != nil {
 				return err
@@ -80,18 +87,29 @@ func txFlow(tx *cobra.Command) {
 // settle prints the transaction's outcome and fails on a non-zero code:
 // the broadcast result, or (unless --no-wait) the one from its block.
 func settle(cmd *cobra.Command, out io.Writer, raw []byte) error {
-	ctx, err := client.GetClientTxContext(cmd)
-	if err != nil {
+	ctx := client.GetClientContextFromCmd(cmd)
+	asJSON := bytes.TrimSpace(raw)
+	if len(asJSON) > 0 && asJSON[0] != '{' { // --output text: YAML
+		var err error
+		if asJSON, err = yaml.YAMLToJSON(asJSON); err != nil {
+			asJSON = nil
+		}
+	}
+	printRaw := func() error {
+		_, err := out.Write(append(bytes.TrimRight(raw, "\n"), '\n'))
 		return err
 	}
 	var res sdk.TxResponse
-	if err := ctx.Codec.UnmarshalJSON(bytes.TrimSpace(raw), &res); err != nil || res.TxHash == "" {
-		_, err := out.Write(raw) // not a response this flow knows: as it came
-		return err
+	if err := ctx.Codec.UnmarshalJSON(asJSON, &res); err != nil || res.TxHash == "" {
+		return printRaw() // not a response this flow knows: as it came
 	}
 	noWait, _ := cmd.Flags().GetBool(flagNoWait)
+	// Async broadcasting asked not to wait even for CheckTx.
+	if mode, _ := cmd.Flags().GetString(flags.FlagBroadcastMode); mode == flags.BroadcastAsync {
+		noWait = true
+	}
 	if res.Code != 0 || noWait {
-		if _, err := out.Write(raw); err != nil {
+		if err := printRaw(); err != nil {
 			return err
 		}
 		if res.Code != 0 {
@@ -127,6 +145,11 @@ func waitForBlock(parent context.Context, ctx client.Context, hash string, timeo
 		if err == nil {
 			return res, nil
 		}
+		// Only "not found" means not yet; the node may not index
+		// transactions at all, or be gone.
+		if !strings.Contains(err.Error(), "not found") {
+			return nil, fmt.Errorf("transaction %s was accepted, but the node cannot say whether it is in a block: %w", hash, err)
+		}
 		select {
 		case <-wait.Done():
 			return nil, fmt.Errorf("transaction %s is not in a block after %s (it may still be: delphid q tx %s): %w",
@@ -137,7 +160,8 @@ func waitForBlock(parent context.Context, ctx client.Context, hash string, timeo
 }
 
 // holdResponse passes a command's output through, except a transaction
-// response (one JSON write with a "txhash"), which it keeps for settle.
+// response (one write with a txhash, as JSON or as --output text's YAML),
+// which it keeps for settle.
 type holdResponse struct {
 	out      io.Writer
 	response []byte
@@ -145,7 +169,9 @@ type holdResponse struct {
 
 func (h *holdResponse) Write(p []byte) (int, error) {
 	t := bytes.TrimSpace(p)
-	if len(t) > 0 && t[0] == '{' && bytes.Contains(t, []byte(`"txhash"`)) {
+	json := len(t) > 0 && t[0] == '{' && bytes.Contains(t, []byte(`"txhash"`))
+	text := bytes.HasPrefix(t, []byte("txhash: ")) || bytes.Contains(t, []byte("\ntxhash: "))
+	if json || text {
 		h.response = append([]byte(nil), p...)
 		return len(p), nil
 	}
