@@ -3,15 +3,13 @@ package app
 import (
 	"context"
 	"net/http"
-	"regexp"
-
 	"net/url"
+	"regexp"
 	"strings"
-
-	"google.golang.org/grpc/status"
 
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/utilities"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -88,6 +86,12 @@ var (
 // gRPC and SDK wrapping a query picks up on its way through ABCI.
 func restError(ctx context.Context, mux *gwruntime.ServeMux, m gwruntime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	st := status.Convert(err)
-	msg := sdkCode.ReplaceAllString(rpcWrap.ReplaceAllString(st.Message(), ""), "")
-	gwruntime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, status.Error(st.Code(), msg))
+	gwruntime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, status.Error(st.Code(), UnwrapStatusText(st.Message())))
+}
+
+// UnwrapStatusText is an error message without the gRPC status text and
+// SDK error a query's error picks up crossing gRPC and ABCI: the message
+// as the module wrote it. (REST answers with it; the CLI prints it.)
+func UnwrapStatusText(msg string) string {
+	return sdkCode.ReplaceAllString(rpcWrap.ReplaceAllString(msg, ""), "")
 }

@@ -4,14 +4,13 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/delphi-network/delphi/app"
 )
 
 var (
 	// sourcePath is a source location the SDK appends to an error.
 	sourcePath = regexp.MustCompile(`\s*\[[^\[\]\s]+\.go:\d+\]`)
-	// rpcPrefix is gRPC's status wrapping, nested when an error crossed
-	// two RPCs.
-	rpcPrefix = regexp.MustCompile(`rpc error: code = \w+ desc = `)
 	// gasUsed is the simulation's gas figure and the SDK's catch-all code
 	// name after it.
 	gasUsed = regexp.MustCompile(`\s*with gas used: '\d+'(: unknown request)?`)
@@ -19,8 +18,6 @@ var (
 	msgIndex = regexp.MustCompile(`failed to execute message; message index: \d+: `)
 	// negative is cobra reading a negative number as a shorthand flag.
 	negative = regexp.MustCompile(`^unknown shorthand flag: '(\d)' in -(\S+)`)
-	// sdkSuffix is the SDK error a query's status picks up crossing ABCI.
-	sdkSuffix = regexp.MustCompile(`: (key not found|invalid request|unknown request)$`)
 	// notInteger is autocli failing to read an integer argument.
 	notInteger = regexp.MustCompile(`cannot unmarshal "([^"]*)" into a \*big\.Int`)
 )
@@ -38,9 +35,8 @@ func ErrorText(err error) string {
 			"(5000000 for 5 USDC or 5 shares), without a denomination"
 	}
 	msg = sourcePath.ReplaceAllString(msg, "")
-	msg = rpcPrefix.ReplaceAllString(msg, "")
 	msg = gasUsed.ReplaceAllString(msg, "")
 	msg = msgIndex.ReplaceAllString(msg, "")
-	msg = sdkSuffix.ReplaceAllString(msg, "")
+	msg = app.UnwrapStatusText(msg)
 	return strings.TrimSpace(msg)
 }
