@@ -2,7 +2,7 @@
 # Generates all protobuf code into OUT (default: the repository itself):
 #   gogo types and servers beside the Go code that uses them (go_package),
 #   protoreflect types, gRPC clients and grpc-gateway v2 handlers under api/,
-#   the merged OpenAPI document at api/openapi/delphi.swagger.json, and
+#   the OpenAPI 3 document at api/openapi/delphi.openapi.json, and
 #   google.golang.org/protobuf types for our ONNX subset in runtime/onnxpb.
 # `make proto-check` runs it into a temporary tree and compares.
 set -euo pipefail
@@ -34,4 +34,4 @@ fi
 (cd .gen/onnx && find . -name '*.go' -print0 | while IFS= read -r -d '' f; do
   mkdir -p "$out/$(dirname "$f")"; cp "$f" "$out/$f"; done)
 mkdir -p "$out/api/openapi"
-cp .gen/openapi/delphi.swagger.json "$out/api/openapi/delphi.swagger.json"
+(cd "$root" && go run ./api/openapi/finish "$work/.gen/openapi/openapi.yaml" "$out/api/openapi/delphi.openapi.json")

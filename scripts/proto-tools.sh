@@ -8,7 +8,7 @@ have() { [ -x "$bin/$1" ]; }
 have buf || go install github.com/bufbuild/buf/cmd/buf@v1.75.0
 have protoc-gen-gocosmos || go install github.com/cosmos/gogoproto/protoc-gen-gocosmos@v1.7.2
 have protoc-gen-grpc-gateway || go install github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-grpc-gateway@v2.33.0
-have protoc-gen-openapiv2 || go install github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2@v2.33.0
+have protoc-gen-openapi || go install github.com/google/gnostic/cmd/protoc-gen-openapi@v0.7.1
 have protoc-gen-go-grpc || go install google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2
 have protoc-gen-go || go install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
 # The proxy refuses protoc-gen-go-pulsar with an explicit version; this module

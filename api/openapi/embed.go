@@ -1,4 +1,4 @@
-// Package openapi embeds the merged OpenAPI (Swagger 2.0) document that
+// Package openapi embeds the OpenAPI 3 document that
 // `make proto-gen` writes for every Delphi REST route.
 package openapi
 
@@ -6,5 +6,5 @@ import _ "embed"
 
 // Document is the merged OpenAPI document served at /delphi/openapi.json.
 //
-//go:embed delphi.swagger.json
+//go:embed delphi.openapi.json
 var Document []byte

@@ -201,23 +201,41 @@ func TestCLIStartSendQuery(t *testing.T) {
 	var quote struct {
 		Total string `json:"total"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(mustRun(t, "q", "market", "quote", "1", "buy", "1", "2000000",
-		"--node", rpc, "--output", "json")), &quote))
-	require.NotEmpty(t, quote.Total)
-	tx("tx", "market", "buy", "1", "1", "2000000", quote.Total)
+	// Outcomes by the model's name, by model:ID or by index: the same
+	// outcome, the same quote.
+	for _, outcome := range []string{"zoo-mlp", "model:2", "1"} {
+		var q struct {
+			Total string `json:"total"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(mustRun(t, "q", "market", "quote", "1", "buy", outcome, "2000000",
+			"--node", rpc, "--output", "json")), &q))
+		require.NotEmpty(t, q.Total)
+		if quote.Total != "" {
+			require.Equal(t, quote.Total, q.Total, outcome)
+		}
+		quote = q
+	}
+	tx("tx", "market", "buy", "1", "zoo-mlp", "2000000", quote.Total)
 	var positions struct {
 		Positions []struct {
 			Shares []string `json:"shares"`
 		} `json:"positions"`
+		Outcomes []struct {
+			ModelNames []string `json:"model_names"`
+		} `json:"outcomes"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(mustRun(t, "q", "market", "positions", valAddr, "--node", rpc, "--output", "json")), &positions))
 	require.Len(t, positions.Positions, 1)
-	require.Equal(t, []string{"0", "2000000"}, positions.Positions[0].Shares)
+	require.Equal(t, []string{"0", "2000000"}, positions.Positions[0].Shares, "the name bought outcome 1")
+	require.Len(t, positions.Outcomes, 1)
+	require.Equal(t, []string{"zoo-cnn", "zoo-mlp"}, positions.Outcomes[0].ModelNames)
 	var prices struct {
-		Prices []string `json:"prices"`
+		Prices     []string `json:"prices"`
+		ModelNames []string `json:"model_names"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(mustRun(t, "q", "market", "prices", "1", "--node", rpc, "--output", "json")), &prices))
 	require.Len(t, prices.Prices, 2)
+	require.Equal(t, []string{"zoo-cnn", "zoo-mlp"}, prices.ModelNames)
 	require.True(t, prices.Prices[1] > prices.Prices[0], "buying outcome 1 raised its price: %v", prices.Prices)
 	for _, q := range [][]string{{"market", "1"}, {"history", "1"}, {"markets"}, {"params"}} {
 		out := mustRun(t, append(append([]string{"q", "market"}, q...), "--node", rpc, "--output", "json")...)
@@ -263,6 +281,10 @@ func TestCLIStartSendQuery(t *testing.T) {
 	refused("insufficient funds", "tx", "bank", "send", valAddr, bobAddr, "999999999999uusdc")
 	refused("negative numbers are not accepted", "tx", "market", "buy", "1", "0", "-5", "0")
 	refused("5usdc", "tx", "market", "buy", "1", "0", "5usdc", "0")
+	refused(`market 1 has no model named "zoo-gpt"; its outcomes: 0 = zoo-cnn (model:1), 1 = zoo-mlp (model:2)`,
+		"tx", "market", "buy", "1", "zoo-gpt", "2000000", "5000000")
+	refused("model 9 is not an outcome of market 1", "tx", "market", "sell", "1", "model:9", "5000", "0")
+	refused("market 99 not found", "tx", "market", "buy", "99", "zoo-cnn", "5000000", "3100000")
 
 	// With a gas limit there is no simulation: the node takes the
 	// transaction and the block refuses it. The command waits for the

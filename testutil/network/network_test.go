@@ -119,11 +119,11 @@ func runNetwork(t *testing.T, n int) {
 	require.Equal(t, fmt.Sprint(app.DefaultVoteExtensionsEnableHeight), info.VEHeight)
 
 	var doc struct {
-		Swagger string                     `json:"swagger"`
+		OpenAPI string                     `json:"openapi"`
 		Paths   map[string]json.RawMessage `json:"paths"`
 	}
 	getJSON(t, net.Nodes[0].API()+"/delphi/openapi.json", &doc)
-	require.Equal(t, "2.0", doc.Swagger)
+	require.Equal(t, "3.0.3", doc.OpenAPI)
 	require.Contains(t, doc.Paths, "/delphi/chain/v1/info")
 
 	alice := net.Accounts["alice"]

@@ -15,10 +15,14 @@ func pos(fields ...string) []*autocliv1.PositionalArgDescriptor {
 }
 
 // tradeUnits is what every trade command's help says about its numbers.
-const tradeUnits = " Outcome is the 0-based index of the model in the market's model_ids (`delphid q market market ID` lists " +
-	"them). Shares and amounts are whole numbers in base units: 10^6 shares pay 1 USDC if their model wins, 10^6 uusdc " +
+const tradeUnits = " The outcome is a model: its registered name (zoo-cnn), model:ID for its registry id, or its 0-based " +
+	"index in the market's model_ids (`delphid q market market ID` lists model_ids and model_names). Shares and amounts are whole numbers in base units: 10^6 shares pay 1 USDC if their model wins, 10^6 uusdc " +
 	"is 1 USDC. The transaction is simulated first and the command waits for its block (--no-wait returns at once); " +
 	"a refusal exits non-zero with the chain's reason."
+
+// quoteUnits is what quote's help says about its numbers.
+const quoteUnits = " The outcome is a model: its registered name, model:ID for its registry id, or its 0-based index in " +
+	"the market's model_ids. Shares and amounts are whole base units (10^6 shares pay 1 USDC if their model wins; 10^6 uusdc = 1 USDC)."
 
 // AutoCLIOptions gives `delphid q market ...` and `delphid tx market ...`.
 func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
@@ -35,6 +39,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "History", Use: "history [market-id]", Short: "Prices after each block with trades",
 					PositionalArgs: pos("market_id")},
 				{RpcMethod: "Quote", Use: "quote [market-id] [buy|sell] [outcome] [shares]", Short: "Price a trade without making it (--amount instead of shares for a buy)",
+					Long: "Price a trade without making it: what a buy of shares costs, what a buy for --amount gets, or what a sell returns, " +
+						"fee included, and the prices after it." + quoteUnits,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "market_id"}, {ProtoField: "side"}, {ProtoField: "outcome"}, {ProtoField: "shares", Optional: true},
 					}},
@@ -81,7 +87,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "BuyShares", Use: "buy [market-id] [outcome] [shares] [max-cost]",
 					Short: "Buy shares of an outcome, paying at most max-cost (fee included)", PositionalArgs: pos("market_id", "outcome", "shares", "max_cost"),
 					Long:    "Buy shares of an outcome, paying at most max-cost uusdc, fee included (q market quote prices it)." + tradeUnits,
-					Example: "delphid tx market buy 1 0 5000000 3100000 --from alice   # 5 shares (10^6 each) of outcome 0 for at most 3.1 USDC"},
+					Example: "delphid tx market buy 1 zoo-cnn 5000000 3100000 --from alice   # 5 shares (10^6 each) of the model zoo-cnn for at most 3.1 USDC"},
 				{RpcMethod: "BuyForAmount", Use: "buy-for [market-id] [outcome] [amount] [min-shares]",
 					Short: "Spend at most amount (fee included) on an outcome, for at least min-shares", PositionalArgs: pos("market_id", "outcome", "amount", "min_shares"),
 					Long: "Spend at most amount uusdc, fee included, on as many shares of an outcome as it buys, and at least min-shares." + tradeUnits},

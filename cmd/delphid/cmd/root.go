@@ -113,6 +113,7 @@ func NewRootCmd() *cobra.Command {
 			txFlow(c)
 		}
 	}
+	outcomeNames(root)
 	return root
 }
 

@@ -275,7 +275,7 @@ function roundsView(ctx: Context, ev: Evaluation, rounds: Round[], results: Resu
     .slice()
     .sort((a, b) => a.round - b.round)
     .map((r) => [
-      String(r.round + 1),
+      String(r.round),
       enumLabel(r.status),
       r.start_height,
       ...ev.model_ids.map((mid) => {
@@ -319,7 +319,7 @@ function disputesView(ctx: Context, disputes: Dispute[]): HTMLElement[] {
             "li",
             {},
             h("strong", {}, `Dispute ${d.id}`),
-            ` over ${modelName(ctx, d.model_id)}, round ${d.round + 1}: opened at block ${d.opened_height}, `,
+            ` over ${modelName(ctx, d.model_id)}, round ${d.round}: opened at block ${d.opened_height}, `,
             `claimant ${d.claimant.correct} correct vs challenger ${d.challenger.correct}; `,
             d.status === "DISPUTE_STATUS_OPEN"
               ? `${enumLabel(d.phase)} over trace leaves ${d.lo}–${d.hi}`

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"slices"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -64,7 +65,8 @@ func (q queryServer) Market(ctx context.Context, req *types.QueryMarketRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return &types.QueryMarketResponse{Market: m, Prices: types.FormatPrices(prices), Trading: ts}, nil
+	return &types.QueryMarketResponse{Market: m, Prices: types.FormatPrices(prices), Trading: ts,
+		ModelNames: q.modelNames(ctx, m.ModelIds)}, nil
 }
 
 // Prices implements types.QueryServer.
@@ -76,7 +78,8 @@ func (q queryServer) Prices(ctx context.Context, req *types.QueryPricesRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return &types.QueryPricesResponse{ModelIds: m.ModelIds, Prices: types.FormatPrices(prices)}, nil
+	return &types.QueryPricesResponse{ModelIds: m.ModelIds, Prices: types.FormatPrices(prices),
+		ModelNames: q.modelNames(ctx, m.ModelIds)}, nil
 }
 
 // marketPrices returns a market with its price per outcome: the LMSR price
@@ -138,5 +141,28 @@ func (q queryServer) Positions(ctx context.Context, req *types.QueryPositionsReq
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	return &types.QueryPositionsResponse{Positions: items, Pagination: page}, nil
+	outcomes := []types.MarketOutcomes{}
+	for i, p := range items {
+		if slices.ContainsFunc(items[:i], func(o types.Position) bool { return o.MarketId == p.MarketId }) {
+			continue
+		}
+		m, err := q.Keeper.Markets.Get(ctx, p.MarketId)
+		if err != nil {
+			return nil, status.Errorf(codes.Internal, "position in market %d, which is gone: %v", p.MarketId, err)
+		}
+		outcomes = append(outcomes, types.MarketOutcomes{MarketId: m.Id, ModelIds: m.ModelIds, ModelNames: q.modelNames(ctx, m.ModelIds)})
+	}
+	return &types.QueryPositionsResponse{Positions: items, Pagination: page, Outcomes: outcomes}, nil
+}
+
+// modelNames names a market's outcomes by their models' registered names
+// ("" for a model the registry no longer has, which it never deletes).
+func (q queryServer) modelNames(ctx context.Context, ids []uint64) []string {
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		if m, err := q.Keeper.eval.GetModel(ctx, id); err == nil {
+			names[i] = m.Name
+		}
+	}
+	return names
 }

@@ -40,6 +40,8 @@ type VaultKeeper interface {
 type EvaluationKeeper interface {
 	CreateEvaluation(ctx context.Context, msg *evaluationtypes.MsgCreateEvaluation) (evaluationtypes.Evaluation, error)
 	GetEvaluation(ctx context.Context, id uint64) (evaluationtypes.Evaluation, error)
+	// GetModel reads a registered model (queries name outcomes by it).
+	GetModel(ctx context.Context, id uint64) (evaluationtypes.Model, error)
 	CancelEvaluation(ctx context.Context, id uint64, reason string, byCreator bool) error
 	// FundReporters adds coins, already sent to x/evaluation's module
 	// account, to what the evaluation's reporters will share.
