@@ -13,6 +13,7 @@ import (
 	nodeservice "github.com/cosmos/cosmos-sdk/client/grpc/node"
 	"github.com/cosmos/cosmos-sdk/server/api"
 	"github.com/cosmos/cosmos-sdk/server/config"
+	grpctypes "github.com/cosmos/cosmos-sdk/types/grpc"
 	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
 
 	chainv1 "github.com/delphi-network/delphi/api/delphi/chain/v1"
@@ -63,7 +64,8 @@ func NewRESTMux(conn client.Context) (http.Handler, error) {
 		// snake_case field names, like the SDK's own REST routes.
 		MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: true},
 		UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: true},
-	}), gwruntime.SetQueryParameterParser(enumNames{}), gwruntime.WithErrorHandler(restError))
+	}), gwruntime.SetQueryParameterParser(enumNames{}), gwruntime.WithErrorHandler(restError),
+		gwruntime.WithIncomingHeaderMatcher(restHeaders))
 	ctx := context.Background()
 	if err := chainv1.RegisterQueryHandlerClient(ctx, gw, chainv1.NewQueryClient(conn)); err != nil {
 		return nil, err
@@ -87,6 +89,17 @@ func NewRESTMux(conn client.Context) (http.Handler, error) {
 	})
 	mux.Handle(RESTPrefix, gw)
 	return mux, nil
+}
+
+// restHeaders passes x-cosmos-block-height through to the query, so a
+// client reads any route as of a past block the way it does the SDK's own
+// routes (the web app draws a vault's share price history this way); every
+// other header follows grpc-gateway's default.
+func restHeaders(key string) (string, bool) {
+	if strings.EqualFold(key, grpctypes.GRPCBlockHeightHeader) {
+		return grpctypes.GRPCBlockHeightHeader, true
+	}
+	return gwruntime.DefaultHeaderMatcher(key)
 }
 
 // RegisterTxService registers the tx simulation and broadcast gRPC service.

@@ -9,6 +9,7 @@ import (
 
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/utilities"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -79,14 +80,29 @@ var (
 	// sdkCode is the SDK error the ABCI query path appends to a status it
 	// carried (ErrKeyNotFound, ErrInvalidRequest, ErrUnknownRequest).
 	sdkCode = regexp.MustCompile(`: (key not found|invalid request|unknown request)$`)
+	// sdkABCI is how client.Context reports an error of the ABCI query
+	// itself, before any module ran: the SDK's code, then its text.
+	sdkABCI = regexp.MustCompile(`^codespace sdk code (\d+): `)
 )
+
+// sdkUserCodes are the SDK errors a query's ABCI path returns for a
+// request the client got wrong: a malformed request or height header
+// (ErrInvalidRequest, 18), a height the node does not have (ErrInvalidHeight,
+// 26). They answer 400, not 500.
+var sdkUserCodes = map[string]codes.Code{"18": codes.InvalidArgument, "26": codes.InvalidArgument}
 
 // restError answers an error as grpc-gateway does (the status code decides
 // the HTTP status), with its message as the module wrote it: without the
 // gRPC and SDK wrapping a query picks up on its way through ABCI.
 func restError(ctx context.Context, mux *gwruntime.ServeMux, m gwruntime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	st := status.Convert(err)
-	gwruntime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, status.Error(st.Code(), UnwrapStatusText(st.Message())))
+	code, msg := st.Code(), UnwrapStatusText(st.Message())
+	if sub := sdkABCI.FindStringSubmatch(msg); sub != nil && code == codes.Unknown {
+		if c, ok := sdkUserCodes[sub[1]]; ok {
+			code, msg = c, strings.TrimPrefix(msg[len(sub[0]):], "invalid request: Baseapp.RegisterGRPCServer: ")
+		}
+	}
+	gwruntime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, status.Error(code, msg))
 }
 
 // UnwrapStatusText is an error message without the gRPC status text and

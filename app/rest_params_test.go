@@ -1,8 +1,16 @@
 package app
 
 import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
+
+	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/utilities"
 	"github.com/stretchr/testify/require"
@@ -21,4 +29,38 @@ func TestEnumQueryParametersTakeShortNames(t *testing.T) {
 	}
 	var req marketv1.QueryMarketsRequest
 	require.Error(t, enumNames{}.Parse(&req, url.Values{"status": {"bogus"}}, utilities.NewDoubleArray(nil)))
+}
+
+// TestRESTHeightErrorsAreTheClients: a height the node does not have, or
+// a malformed height header, is the client's mistake: 400 with the SDK's
+// reason, not 500 with its codespace.
+func TestRESTHeightErrorsAreTheClients(t *testing.T) {
+	mux := gwruntime.NewServeMux()
+	for _, tc := range []struct {
+		err  error
+		code int
+		msg  string
+	}{
+		{status.Error(codes.Unknown, "codespace sdk code 26: invalid height: cannot query with height in the future; please provide a valid height"),
+			http.StatusBadRequest, "invalid height: cannot query with height in the future; please provide a valid height"},
+		{status.Error(codes.Unknown, `codespace sdk code 18: invalid request: Baseapp.RegisterGRPCServer: invalid height header "x-cosmos-block-height": strconv.ParseInt: parsing "abc": invalid syntax`),
+			http.StatusBadRequest, `invalid height header "x-cosmos-block-height": strconv.ParseInt: parsing "abc": invalid syntax`},
+		// Anything else the node fails at stays the node's.
+		{status.Error(codes.Unknown, "codespace sdk code 1: internal: store closed"), http.StatusInternalServerError, "codespace sdk code 1: internal: store closed"},
+	} {
+		rec := httptest.NewRecorder()
+		restError(context.Background(), mux, &gwruntime.JSONPb{}, rec, httptest.NewRequest(http.MethodGet, "/delphi/chain/v1/info", nil), tc.err)
+		require.Equal(t, tc.code, rec.Code, rec.Body.String())
+		var body struct {
+			Message string `json:"message"`
+		}
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
+		require.Equal(t, tc.msg, body.Message)
+	}
+	// The header reaches the query under the SDK's name, in any case.
+	for _, h := range []string{"x-cosmos-block-height", "X-Cosmos-Block-Height"} {
+		name, ok := restHeaders(h)
+		require.True(t, ok)
+		require.Equal(t, "x-cosmos-block-height", name)
+	}
 }

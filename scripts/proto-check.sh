@@ -17,6 +17,6 @@ done < <(find "$tmp" -type f -print0)
 # Generated files that no longer have a source.
 while IFS= read -r rel; do
   [ -e "$tmp/$rel" ] || { echo "stale generated file: $rel"; status=1; }
-done < <(git ls-files '*.pb.go' '*.pb.gw.go' '*.pulsar.go' '*_grpc.pb.go' 'api/openapi/*.json' | grep -v '^runtime/compare/')
+done < <(git ls-files '*.pb.go' '*.pb.gw.go' '*.pulsar.go' '*_grpc.pb.go' 'api/openapi/*.json' 'web/src/gen/*' | grep -v '^runtime/compare/')
 [ $status = 0 ] && echo "generated code is up to date"
 exit $status

@@ -15,6 +15,7 @@ import (
 	gogoproto "github.com/cosmos/gogoproto/proto"
 
 	markettypes "github.com/delphi-network/delphi/x/market/types"
+	vaulttypes "github.com/delphi-network/delphi/x/vault/types"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/msgs.json from the Go encodings")
@@ -48,6 +49,10 @@ func goldenCases() []golden {
 			map[string]string{"trader": trader, "marketId": "7", "outcome": "3", "shares": huge.String(), "minProceeds": "99"}},
 		{"redeem", &markettypes.MsgRedeem{Owner: trader, MarketId: 2},
 			map[string]string{"owner": trader, "marketId": "2"}},
+		{"vault deposit", &vaulttypes.MsgDeposit{Depositor: trader, VaultId: 1, Amount: math.NewInt(25000000), MinShares: math.NewInt(24750000000000)},
+			map[string]string{"depositor": trader, "vaultId": "1", "amount": "25000000", "minShares": "24750000000000"}},
+		{"vault withdraw, no minimum", &vaulttypes.MsgWithdraw{Depositor: trader, VaultId: 12, Shares: huge, MinAmount: math.ZeroInt()},
+			map[string]string{"depositor": trader, "vaultId": "12", "shares": huge.String(), "minAmount": "0"}},
 	}
 	out := make([]golden, len(cases))
 	for i, tc := range cases {
@@ -60,10 +65,11 @@ func goldenCases() []golden {
 	return out
 }
 
-// TestMessageGoldens pins the encodings the web app's hand-written encoders
-// (src/msgs.ts) are checked against by test/msgs.test.ts: if a field of an
-// x/market message changes, this test fails until the golden file (and so
-// the TypeScript side) follows.
+// TestMessageGoldens pins the encodings that test/msgs.test.ts checks the
+// web app's encoders against (src/msgs.ts, over the client protoc-gen-es
+// generates from proto/): if a field of an x/market or x/vault message
+// changes, this test fails until the golden file (and so the TypeScript
+// side) follows.
 func TestMessageGoldens(t *testing.T) {
 	want, err := json.MarshalIndent(goldenCases(), "", "  ")
 	require.NoError(t, err)

@@ -29,6 +29,7 @@ type marketView struct {
 		TradeCount        string   `json:"trade_count"`
 		PayoutNumerators  []string `json:"payout_numerators"`
 		PayoutDenominator string   `json:"payout_denominator"`
+		CreatedHeight     string   `json:"created_height"`
 	} `json:"market"`
 	Prices []string `json:"prices"`
 }
@@ -213,6 +214,15 @@ func TestMarketSettlesOnALiveEvaluation(t *testing.T) {
 	require.Equal(t, start[carol].Sub(paid[carol]).Add(got[carol]), balanceOf(t, api, carol))
 	require.True(t, balanceOf(t, api, moduleAddress("market")).IsZero(), "the market module holds nothing once all is paid")
 	require.Equal(t, supply, collateralSupply(t, api), "no collateral created or destroyed")
+
+	// REST at a past height (x-cosmos-block-height, as on the SDK's
+	// routes): the market as it was when created, before any trade.
+	var then marketView
+	getJSONAt(t, api+"/delphi/market/v1/markets/1", m.Market.CreatedHeight, &then)
+	require.Equal(t, "MARKET_STATUS_OPEN", then.Market.Status)
+	require.Equal(t, "0", then.Market.TradeCount)
+	require.Equal(t, m.Market.CreatedHeight, then.Market.CreatedHeight)
+	requireStatusAt(t, api+"/delphi/market/v1/markets/1", "99999999", http.StatusBadRequest)
 }
 
 func ceilBps(v math.Int, bps int64) math.Int {

@@ -2,12 +2,15 @@
 // feed, the imported key and a cache of model names.
 import { Api } from "./api";
 import type { LiveFeed } from "./events";
+import type { Endpoints } from "./extension";
 import type { ChainInfo, Model } from "./types";
 import type { Wallet } from "./wallet";
 
 export interface Context {
   api: Api;
   chain: ChainInfo;
+  /** The node's RPC and REST addresses, as a browser wallet reaches them. */
+  endpoints: Endpoints;
   feed: LiveFeed | null;
   wallet: Wallet | null;
   /** Listeners told when a key is imported or forgotten. */

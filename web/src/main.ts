@@ -47,7 +47,11 @@ async function boot() {
     });
     feed.start();
   }
-  const ctx: Context = { api, chain, feed, wallet: null, onWallet: new Set(), models: new Map() };
+  const endpoints = {
+    rest: location.origin,
+    rpc: conf.rpc_port > 0 ? `${location.protocol}//${location.hostname}:${conf.rpc_port}` : location.origin,
+  };
+  const ctx: Context = { api, chain, endpoints, feed, wallet: null, onWallet: new Set(), models: new Map() };
   mountWallet(ctx, document.getElementById("wallet")!);
 
   let cleanup: () => void = () => {};

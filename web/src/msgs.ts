@@ -1,17 +1,21 @@
-// Protobuf encoders for the x/market messages the app signs. Hand-written
-// against proto/delphi/market/v1/tx.proto (the app needs four messages, not
-// a generated client); test/msgs.test.ts checks every byte against the
-// encodings the Go code produces (web/testdata/msgs.json, written by
-// web/msgs_golden_test.go).
-import { BinaryWriter } from "cosmjs-types/binary";
+// The messages the app signs, built with the TypeScript client that
+// protoc-gen-es generates from proto/ (src/gen, `make proto-gen`).
+// test/msgs.test.ts checks every byte against the encodings the Go code
+// produces (web/testdata/msgs.json, written by web/msgs_golden_test.go).
+//
+// The generated types carry uint64 as bigint and cosmos.Int as its decimal
+// string; the checks here refuse, with a RangeError, a value the chain's
+// types cannot hold instead of letting the encoder wrap it.
+import { create, toBinary, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
+import { MsgBuyForAmountSchema, MsgBuySharesSchema, MsgRedeemSchema, MsgSellSharesSchema } from "./gen/delphi/market/v1/tx_pb.js";
+import { MsgDepositSchema, MsgWithdrawSchema } from "./gen/delphi/vault/v1/tx_pb.js";
 
-export const TYPE_BUY_SHARES = "/delphi.market.v1.MsgBuyShares";
-export const TYPE_BUY_FOR_AMOUNT = "/delphi.market.v1.MsgBuyForAmount";
-export const TYPE_SELL_SHARES = "/delphi.market.v1.MsgSellShares";
-export const TYPE_REDEEM = "/delphi.market.v1.MsgRedeem";
-
-const LEN = 2; // wire type: length-delimited
-const VARINT = 0;
+export const TYPE_BUY_SHARES = `/${MsgBuySharesSchema.typeName}`;
+export const TYPE_BUY_FOR_AMOUNT = `/${MsgBuyForAmountSchema.typeName}`;
+export const TYPE_SELL_SHARES = `/${MsgSellSharesSchema.typeName}`;
+export const TYPE_REDEEM = `/${MsgRedeemSchema.typeName}`;
+export const TYPE_DEPOSIT = `/${MsgDepositSchema.typeName}`;
+export const TYPE_WITHDRAW = `/${MsgWithdrawSchema.typeName}`;
 
 export interface MsgBuyShares {
   trader: string;
@@ -42,63 +46,94 @@ export interface MsgRedeem {
   marketId: bigint;
 }
 
+export interface MsgDeposit {
+  depositor: string;
+  vaultId: bigint;
+  amount: bigint;
+  minShares: bigint;
+}
+
+export interface MsgWithdraw {
+  depositor: string;
+  vaultId: bigint;
+  shares: bigint;
+  minAmount: bigint;
+}
+
 /** An Any ready for a TxBody. */
 export interface EncodedMsg {
   typeUrl: string;
   value: Uint8Array;
 }
 
-// proto3 leaves out zero scalars and empty strings; gogoproto's non-nullable
-// cosmos.Int fields are always written, as their decimal string.
-function str(w: BinaryWriter, field: number, v: string) {
-  if (v !== "") w.tag(field, LEN).string(v);
+const MAX_U64 = (1n << 64n) - 1n;
+const MAX_INT = (1n << 256n) - 1n; // cosmos.Int holds 256 bits
+
+function u64(name: string, v: bigint): bigint {
+  if (v < 0n || v > MAX_U64) throw new RangeError(`${name}: ${v} is not a uint64`);
+  return v;
 }
-function u64(w: BinaryWriter, field: number, v: bigint) {
-  if (v < 0n || v >= 1n << 64n) throw new RangeError(`field ${field}: ${v} is not a uint64`);
-  if (v !== 0n) w.tag(field, VARINT).uint64(v);
+function u32(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`${name}: ${v} is not a uint32`);
+  return v;
 }
-function u32(w: BinaryWriter, field: number, v: number) {
-  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`field ${field}: ${v} is not a uint32`);
-  if (v !== 0) w.tag(field, VARINT).uint32(v);
-}
-function int(w: BinaryWriter, field: number, v: bigint) {
-  w.tag(field, LEN).string(v.toString());
+function int(name: string, v: bigint): string {
+  if (v < 0n || v > MAX_INT) throw new RangeError(`${name}: ${v} is not an amount the chain holds`);
+  return v.toString();
 }
 
-/** Arguments shared by the three trade messages, in their field order. */
-function trade(w: BinaryWriter, trader: string, marketId: bigint, outcome: number) {
-  str(w, 1, trader);
-  u64(w, 2, marketId);
-  u32(w, 3, outcome);
+function encode<Desc extends DescMessage>(schema: Desc, init: MessageInitShape<Desc>): EncodedMsg {
+  return { typeUrl: `/${schema.typeName}`, value: toBinary(schema, create(schema, init)) };
 }
 
 export function encodeBuyShares(m: MsgBuyShares): EncodedMsg {
-  const w = BinaryWriter.create();
-  trade(w, m.trader, m.marketId, m.outcome);
-  int(w, 4, m.shares);
-  int(w, 5, m.maxCost);
-  return { typeUrl: TYPE_BUY_SHARES, value: w.finish() };
+  return encode(MsgBuySharesSchema, {
+    trader: m.trader,
+    marketId: u64("market id", m.marketId),
+    outcome: u32("outcome", m.outcome),
+    shares: int("shares", m.shares),
+    maxCost: int("max cost", m.maxCost),
+  });
 }
 
 export function encodeBuyForAmount(m: MsgBuyForAmount): EncodedMsg {
-  const w = BinaryWriter.create();
-  trade(w, m.trader, m.marketId, m.outcome);
-  int(w, 4, m.amount);
-  int(w, 5, m.minShares);
-  return { typeUrl: TYPE_BUY_FOR_AMOUNT, value: w.finish() };
+  return encode(MsgBuyForAmountSchema, {
+    trader: m.trader,
+    marketId: u64("market id", m.marketId),
+    outcome: u32("outcome", m.outcome),
+    amount: int("amount", m.amount),
+    minShares: int("min shares", m.minShares),
+  });
 }
 
 export function encodeSellShares(m: MsgSellShares): EncodedMsg {
-  const w = BinaryWriter.create();
-  trade(w, m.trader, m.marketId, m.outcome);
-  int(w, 4, m.shares);
-  int(w, 5, m.minProceeds);
-  return { typeUrl: TYPE_SELL_SHARES, value: w.finish() };
+  return encode(MsgSellSharesSchema, {
+    trader: m.trader,
+    marketId: u64("market id", m.marketId),
+    outcome: u32("outcome", m.outcome),
+    shares: int("shares", m.shares),
+    minProceeds: int("min proceeds", m.minProceeds),
+  });
 }
 
 export function encodeRedeem(m: MsgRedeem): EncodedMsg {
-  const w = BinaryWriter.create();
-  str(w, 1, m.owner);
-  u64(w, 2, m.marketId);
-  return { typeUrl: TYPE_REDEEM, value: w.finish() };
+  return encode(MsgRedeemSchema, { owner: m.owner, marketId: u64("market id", m.marketId) });
+}
+
+export function encodeDeposit(m: MsgDeposit): EncodedMsg {
+  return encode(MsgDepositSchema, {
+    depositor: m.depositor,
+    vaultId: u64("vault id", m.vaultId),
+    amount: int("amount", m.amount),
+    minShares: int("min shares", m.minShares),
+  });
+}
+
+export function encodeWithdraw(m: MsgWithdraw): EncodedMsg {
+  return encode(MsgWithdrawSchema, {
+    depositor: m.depositor,
+    vaultId: u64("vault id", m.vaultId),
+    shares: int("shares", m.shares),
+    minAmount: int("min amount", m.minAmount),
+  });
 }

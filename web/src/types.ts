@@ -189,6 +189,7 @@ export interface Coin {
 export interface ChainInfo {
   chain_id: string;
   bech32_prefix: string;
+  bond_denom: string;
   collateral_denom: string;
   height: string;
 }

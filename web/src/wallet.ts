@@ -9,9 +9,34 @@ export interface Wallet {
   address: string;
   pubkey: Uint8Array;
   signer: OfflineDirectSigner;
+  /** Where the key lives: imported into this tab, or in a browser wallet. */
+  kind: "key" | "keplr" | "leap";
+  /** The wallet's own name for the account, if it has one. */
+  label?: string;
+}
+
+/**
+ * Whether a chain id names a local test chain, the only kind on which the
+ * app accepts a pasted private key (`delphi-demo`, `delphi-localnet-web`,
+ * `delphi-local-1`, `...-devnet`). On any other chain a key is only used
+ * through a browser wallet.
+ */
+export function isLocalChain(chainId: string): boolean {
+  return /(^|[-_.])(local|localnet|demo|devnet)([-_.]|\d|$)/.test(chainId);
 }
 
 const STORAGE_KEY = "delphi.key";
+const EXTENSION_KEY = "delphi.wallet";
+
+/** Remembers which browser wallet this tab connected, to reconnect on reload. */
+export function rememberExtension(kind: string | null) {
+  if (kind) sessionStorage.setItem(EXTENSION_KEY, kind);
+  else sessionStorage.removeItem(EXTENSION_KEY);
+}
+
+export function rememberedExtension(): string | null {
+  return sessionStorage.getItem(EXTENSION_KEY);
+}
 
 /** What kind of secret the input looks like, before any crypto runs. */
 export function classifySecret(input: string): "hex" | "mnemonic" {
@@ -37,7 +62,7 @@ export async function importKey(secret: string, prefix: string): Promise<Wallet>
     throw new InputError(`That key cannot be used: ${(e as Error).message}`);
   }
   const [account] = await signer.getAccounts();
-  return { address: account.address, pubkey: account.pubkey, signer };
+  return { address: account.address, pubkey: account.pubkey, signer, kind: "key" };
 }
 
 export function rememberKey(secret: string) {

@@ -24,7 +24,7 @@ export function portfolioPage(address?: string): Page {
 
     const draw = async () => {
       if (!owner) {
-        body.replaceChildren(h("p", { class: "muted" }, "Import a key or enter an address."));
+        body.replaceChildren(h("p", { class: "muted" }, "Connect a wallet or enter an address."));
         return;
       }
       try {

@@ -104,7 +104,7 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
     submit,
     result,
   );
-  const keyHint = h("p", { class: "muted" }, "Import a key (top right) to trade.");
+  const keyHint = h("p", { class: "muted" }, "Connect a wallet (top right) to trade.");
 
   const walletChanged = () => {
     keyHint.hidden = !!ctx.wallet;

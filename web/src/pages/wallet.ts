@@ -1,24 +1,55 @@
-// The header's key panel: import a key for the local test chain, show the
-// address and its collateral balance, forget the key.
+// The header's wallet panel: connect Keplr or Leap (or, on a local test
+// chain only, import a key into this tab), show the address and its
+// collateral balance, disconnect.
 import { coalesce } from "../coalesce";
 import type { Context } from "../context";
 import { errorBox, h } from "../dom";
+import { connectExtension, EXTENSIONS, installed, type ExtensionKind, WalletError } from "../extension";
 import { formatAmount, InputError, shortAddress } from "../format";
-import { forgetKey, importKey, rememberedKey, rememberKey } from "../wallet";
+import { parseGasPrice } from "../tx";
+import { forgetKey, importKey, isLocalChain, rememberedExtension, rememberedKey, rememberExtension, rememberKey } from "../wallet";
 
 export function mountWallet(ctx: Context, root: HTMLElement) {
+  const local = isLocalChain(ctx.chain.chain_id);
+  const setWallet = (w: typeof ctx.wallet) => {
+    ctx.wallet = w;
+    ctx.onWallet.forEach((f) => f());
+  };
+
+  const connect = async (kind: ExtensionKind, msg: HTMLElement) => {
+    msg.replaceChildren(h("span", { class: "muted" }, "Waiting for the wallet…"));
+    try {
+      const feeDenom = parseGasPrice(await ctx.api.minGasPrice().catch(() => ""))?.denom ?? "";
+      setWallet(await connectExtension(kind, ctx.chain, ctx.endpoints, feeDenom));
+      rememberExtension(kind);
+      await draw();
+    } catch (e) {
+      msg.replaceChildren(errorBox(e instanceof WalletError ? e.message : `The wallet failed: ${(e as Error).message}`));
+    }
+  };
+
   const draw = async () => {
     if (ctx.wallet) {
       const addr = ctx.wallet.address;
+      const w = ctx.wallet;
       const balance = h("span", { class: "balance", "data-testid": "balance" }, "…");
-      const forget = h("button", { type: "button", class: "link" }, "Forget key");
-      forget.addEventListener("click", () => {
+      const leave = h("button", { type: "button", class: "link" }, w.kind === "key" ? "Forget key" : "Disconnect");
+      leave.addEventListener("click", () => {
         forgetKey();
-        ctx.wallet = null;
-        ctx.onWallet.forEach((f) => f());
+        rememberExtension(null);
+        setWallet(null);
         void draw();
       });
-      root.replaceChildren(h("a", { href: `#/portfolio/${addr}`, title: addr, "data-testid": "address" }, shortAddress(addr)), " ", balance, " ", forget);
+      const via = w.kind === "key" ? "key in this tab" : (EXTENSIONS.find((e) => e.kind === w.kind)?.name ?? w.kind);
+      root.replaceChildren(
+        h("a", { href: `#/portfolio/${addr}`, title: addr, "data-testid": "address" }, shortAddress(addr)),
+        " ",
+        h("small", { class: "muted", "data-testid": "wallet-kind" }, `(${via})`),
+        " ",
+        balance,
+        " ",
+        leave,
+      );
       try {
         const coins = await ctx.api.balances(addr);
         const c = coins.find((x) => x.denom === ctx.chain.collateral_denom);
@@ -28,9 +59,27 @@ export function mountWallet(ctx: Context, root: HTMLElement) {
       }
       return;
     }
-    const open = h("button", { type: "button" }, "Import key");
-    root.replaceChildren(open);
-    open.addEventListener("click", () => root.replaceChildren(form()));
+    const msg = h("div", { class: "wallet-msg", "aria-live": "polite" });
+    const buttons: HTMLElement[] = installed().map((e) => {
+      const b = h("button", { type: "button", "data-testid": `connect-${e.kind}` }, `Connect ${e.name}`);
+      b.addEventListener("click", () => void connect(e.kind, msg));
+      return b;
+    });
+    if (buttons.length === 0) {
+      const b = h("button", { type: "button", "data-testid": "connect" }, "Connect wallet");
+      b.addEventListener("click", () =>
+        msg.replaceChildren(
+          h("p", { class: "note" }, "Trading needs a browser wallet: install the Keplr or Leap extension, then reload this page."),
+        ),
+      );
+      buttons.push(b);
+    }
+    if (local) {
+      const open = h("button", { type: "button", class: "link" }, "Import key");
+      open.addEventListener("click", () => root.replaceChildren(form()));
+      buttons.push(open);
+    }
+    root.replaceChildren(...buttons, msg);
   };
 
   const form = () => {
@@ -57,9 +106,8 @@ export function mountWallet(ctx: Context, root: HTMLElement) {
       ev.preventDefault();
       msg.replaceChildren("Importing…");
       try {
-        ctx.wallet = await importKey(input.value, ctx.chain.bech32_prefix);
+        setWallet(await importKey(input.value, ctx.chain.bech32_prefix));
         rememberKey(input.value);
-        ctx.onWallet.forEach((f) => f());
         await draw();
       } catch (e) {
         msg.replaceChildren(errorBox(e instanceof InputError ? e.message : `Import failed: ${(e as Error).message}`));
@@ -85,12 +133,21 @@ export function mountWallet(ctx: Context, root: HTMLElement) {
     if (ctx.wallet) void refreshBalance();
   });
 
-  const saved = rememberedKey();
-  if (saved) {
+  // A wallet switching accounts tells the page; follow it.
+  for (const e of EXTENSIONS) {
+    window.addEventListener(`${e.kind}_keystorechange`, () => {
+      if (ctx.wallet?.kind === e.kind) void connect(e.kind, h("div"));
+    });
+  }
+
+  const savedExtension = rememberedExtension() as ExtensionKind | null;
+  const saved = local ? rememberedKey() : null;
+  if (savedExtension && installed().some((e) => e.kind === savedExtension)) {
+    void connect(savedExtension, h("div")).then(() => (ctx.wallet ? undefined : draw()));
+  } else if (saved) {
     importKey(saved, ctx.chain.bech32_prefix)
       .then((w) => {
-        ctx.wallet = w;
-        ctx.onWallet.forEach((f) => f());
+        setWallet(w);
         return draw();
       })
       .catch(() => {

@@ -1,0 +1,96 @@
+// Browser wallets: Keplr (window.keplr) and Leap (window.leap) inject the
+// same provider interface, which @keplr-wallet/types publishes. The app
+// suggests the chain to the wallet (experimentalSuggestChain: endpoints,
+// bech32 prefixes, currencies), asks it to enable the chain, and signs with
+// its offline signer in SIGN_MODE_DIRECT — the key never reaches the page.
+import type { ChainInfo as KeplrChainInfo, Keplr } from "@keplr-wallet/types";
+import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
+import type { ChainInfo } from "./types";
+import type { Wallet } from "./wallet";
+
+export type ExtensionKind = "keplr" | "leap";
+
+export const EXTENSIONS: { kind: ExtensionKind; name: string }[] = [
+  { kind: "keplr", name: "Keplr" },
+  { kind: "leap", name: "Leap" },
+];
+
+/** The subset of the provider interface the app uses. */
+export type Provider = Pick<Keplr, "experimentalSuggestChain" | "enable" | "getKey" | "getOfflineSigner">;
+
+/** The injected provider of a wallet, if the browser has it. */
+export function provider(kind: ExtensionKind): Provider | undefined {
+  return (window as unknown as Record<string, Provider | undefined>)[kind];
+}
+
+/** The wallets this browser has. */
+export function installed(): { kind: ExtensionKind; name: string }[] {
+  return EXTENSIONS.filter((e) => provider(e.kind));
+}
+
+/** The node's endpoints the wallet talks to. */
+export interface Endpoints {
+  rpc: string;
+  rest: string;
+}
+
+/** Six decimals for both tokens: the chain's bank metadata says so (1 USDC = 10⁶ uusdc). */
+function currency(minimal: string) {
+  const name = minimal.replace(/^u/, "").toUpperCase();
+  return { coinDenom: name, coinMinimalDenom: minimal, coinDecimals: 6 };
+}
+
+/**
+ * What the wallet needs to know about the chain: its id and name, the
+ * node's endpoints, BIP-44 coin type 118 (the Cosmos default Delphi keys
+ * use), the address prefixes and the currencies. Fees are paid in the
+ * denomination of the node's minimum gas price (free when it is zero).
+ */
+export function chainSuggestion(chain: ChainInfo, endpoints: Endpoints, feeDenom: string): KeplrChainInfo {
+  const p = chain.bech32_prefix;
+  const fee = currency(feeDenom || chain.bond_denom);
+  return {
+    chainId: chain.chain_id,
+    chainName: `Delphi (${chain.chain_id})`,
+    rpc: endpoints.rpc,
+    rest: endpoints.rest,
+    bip44: { coinType: 118 },
+    bech32Config: {
+      bech32PrefixAccAddr: p,
+      bech32PrefixAccPub: `${p}pub`,
+      bech32PrefixValAddr: `${p}valoper`,
+      bech32PrefixValPub: `${p}valoperpub`,
+      bech32PrefixConsAddr: `${p}valcons`,
+      bech32PrefixConsPub: `${p}valconspub`,
+    },
+    stakeCurrency: currency(chain.bond_denom),
+    currencies: [currency(chain.bond_denom), currency(chain.collateral_denom)],
+    feeCurrencies: [{ ...fee, gasPriceStep: { low: 0, average: 0, high: 0 } }],
+    features: [],
+  };
+}
+
+/** Thrown when a wallet cannot connect, with a sentence for the user. */
+export class WalletError extends Error {}
+
+/** Suggests the chain, enables it and returns a wallet that signs through the extension. */
+export async function connectExtension(kind: ExtensionKind, chain: ChainInfo, endpoints: Endpoints, feeDenom: string): Promise<Wallet> {
+  const name = EXTENSIONS.find((e) => e.kind === kind)?.name ?? kind;
+  const p = provider(kind);
+  if (!p) throw new WalletError(`${name} is not installed in this browser.`);
+  try {
+    await p.experimentalSuggestChain(chainSuggestion(chain, endpoints, feeDenom));
+    await p.enable(chain.chain_id);
+  } catch (e) {
+    throw new WalletError(`${name} did not connect: ${(e as Error).message}`);
+  }
+  const key = await p.getKey(chain.chain_id);
+  if (!key.bech32Address.startsWith(`${chain.bech32_prefix}1`)) {
+    throw new WalletError(`${name} gave the address ${key.bech32Address}, not one of this chain (${chain.bech32_prefix}1…).`);
+  }
+  // The offline signer is cosmjs-compatible; Keplr's types spell the sign
+  // doc's account number as a Long where cosmjs has a bigint, and the
+  // providers convert it with toString(), so both work at run time.
+  const signer = p.getOfflineSigner(chain.chain_id) as unknown as OfflineDirectSigner;
+  return { address: key.bech32Address, pubkey: key.pubKey, signer, kind, label: key.name || name };
+}
