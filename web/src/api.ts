@@ -28,6 +28,11 @@ export class Api {
     return this.call<T>(path);
   }
 
+  /** A read as of block `height` (x-cosmos-block-height; 400 once the node has pruned it). */
+  async getAt<T>(path: string, height: number | string): Promise<T> {
+    return this.call<T>(path, { headers: { "x-cosmos-block-height": String(height) } });
+  }
+
   async post<T>(path: string, body: unknown): Promise<T> {
     return this.call<T>(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
   }
@@ -81,6 +86,7 @@ export class Api {
   vaults = () => this.get<{ vaults: Vault[] }>("/delphi/vault/v1/vaults?pagination.limit=200").then((r) => r.vaults);
   vault = (id: string) =>
     this.get<{ vault: Vault; share_price: string; deposit_price?: string; deposits_paused?: string }>(`/delphi/vault/v1/vaults/${id}`);
+  vaultAt = (id: string, height: number) => this.getAt<{ share_price: string }>(`/delphi/vault/v1/vaults/${id}`, height);
   vaultMarkets = (id: string) => this.get<{ markets: VaultMarket[] }>(`/delphi/vault/v1/vaults/${id}/markets`).then((r) => r.markets);
   depositor = (id: string, addr: string) => this.get<{ shares: string; value: string }>(`/delphi/vault/v1/vaults/${id}/depositors/${addr}`);
   balances = (addr: string) =>

@@ -12,6 +12,7 @@ import { modelPage } from "./pages/model";
 import { vaultsPage } from "./pages/vaults";
 import { portfolioPage } from "./pages/portfolio";
 import { mountWallet } from "./pages/wallet";
+import { describeFailure, errorPage } from "./pages/error";
 
 interface NodeConfig {
   rpc_port: number;
@@ -85,14 +86,21 @@ async function boot() {
         case "portfolio":
           undo = await portfolioPage(route.address)(ctx, view);
           break;
+        case "badaddress":
+          errorPage(view, "Not an address", `"${route.input}" is not an account address: addresses look like ${chain.bech32_prefix}1… (39 or more characters).`);
+          undo = () => {};
+          break;
         default:
-          view.append(h("h1", {}, "Not found"), h("p", {}, `There is no page at ${route.path}. `, h("a", { href: "#/" }, "See the markets.")));
+          errorPage(view, "Page not found", `There is no page at ${route.path}.`);
           undo = () => {};
       }
       if (gen !== generation) undo();
       else cleanup = undo;
     } catch (e) {
-      if (gen === generation) view.replaceChildren(errorBox((e as Error).message));
+      if (gen === generation) {
+        const { title, message } = describeFailure(route, e);
+        errorPage(view, title, message);
+      }
     }
   };
   window.addEventListener("hashchange", () => {

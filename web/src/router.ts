@@ -7,6 +7,7 @@ export type Route =
   | { page: "model"; id: string }
   | { page: "vaults" }
   | { page: "portfolio"; address?: string }
+  | { page: "badaddress"; input: string }
   | { page: "notfound"; path: string };
 
 const ID = /^[1-9]\d{0,19}$/;
@@ -20,7 +21,15 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "models" && parts.length === 2 && ID.test(parts[1])) return { page: "model", id: parts[1] };
   if (parts[0] === "vaults" && parts.length === 1) return { page: "vaults" };
   if (parts[0] === "portfolio" && parts.length === 1) return { page: "portfolio" };
-  if (parts[0] === "portfolio" && parts.length === 2 && ADDRESS.test(parts[1])) return { page: "portfolio", address: parts[1] };
+  if (parts[0] === "portfolio" && parts.length === 2) {
+    let input = parts[1];
+    try {
+      input = decodeURIComponent(input);
+    } catch {
+      // A malformed escape is shown as typed.
+    }
+    return ADDRESS.test(input) ? { page: "portfolio", address: input } : { page: "badaddress", input };
+  }
   return { page: "notfound", path };
 }
 
@@ -36,6 +45,7 @@ export function href(r: Route): string {
       return "#/vaults";
     case "portfolio":
       return r.address ? `#/portfolio/${r.address}` : "#/portfolio";
+    case "badaddress":
     case "notfound":
       return "#/";
   }

@@ -100,6 +100,8 @@ export interface Evaluation {
   deadline_height: string;
   status: string;
   standings: Standing[];
+  /** The reserved draw height of every round, in order. */
+  draw_heights?: string[];
 }
 
 export interface Round {
@@ -200,4 +202,6 @@ export interface TxResponse {
   codespace: string;
   code: number;
   raw_log: string;
+  /** The block's events of the transaction (typed events: JSON-quoted values). */
+  events?: { type: string; attributes: { key: string; value: string }[] }[];
 }

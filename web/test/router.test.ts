@@ -15,9 +15,14 @@ describe("routes", () => {
     });
   });
   it("refuses malformed ids and addresses", () => {
-    for (const bad of ["#/markets/0", "#/markets/01", "#/markets/-1", "#/markets/1x", "#/markets/123456789012345678901", "#/portfolio/<script>", "#/nope"]) {
+    for (const bad of ["#/markets/0", "#/markets/01", "#/markets/-1", "#/markets/1x", "#/markets/123456789012345678901", "#/nope"]) {
       expect(parseRoute(bad).page, bad).toBe("notfound");
     }
+  });
+  it("says an address is not one, as typed", () => {
+    expect(parseRoute("#/portfolio/<script>")).toEqual({ page: "badaddress", input: "<script>" });
+    expect(parseRoute("#/portfolio/bob%20smith")).toEqual({ page: "badaddress", input: "bob smith" });
+    expect(parseRoute("#/portfolio/%E0%A4%A")).toEqual({ page: "badaddress", input: "%E0%A4%A" });
   });
   it("round-trips", () => {
     const routes: Route[] = [{ page: "markets" }, { page: "market", id: "5" }, { page: "model", id: "9" }, { page: "vaults" }, { page: "portfolio" }];

@@ -11,6 +11,9 @@ import { addPoint, extendTo, seriesFromHistory } from "../series";
 import { signAndBroadcast, TxError } from "../tx";
 import type { Dispute, Evaluation, Result, Round } from "../types";
 import { isSettled, redeemable, markToMarket } from "../valuation";
+import { disputeStory, nextDraw, runningStandings, settlementBanner } from "../story";
+import { monikers } from "../validators";
+import { marketHistory } from "../history";
 import { coalesce } from "../coalesce";
 import { tradePanel, type TradePanel } from "./trade";
 
@@ -23,6 +26,7 @@ export function marketPage(id: string): Page {
     await loadModels(ctx, market.model_ids);
     const names = market.model_ids.map((m) => modelName(ctx, m));
 
+    const banner = h("div", { "aria-live": "polite" });
     const summary = h("section", { class: "summary" });
     const pricesBox = h("div");
     const chartBox = h("div", { class: "chart", role: "img", "aria-label": "Price of each model by block height" });
@@ -34,13 +38,16 @@ export function marketPage(id: string): Page {
     const roundsBox = h("section", { "aria-label": "Evaluation rounds" });
     const indexBox = h("section", { "aria-label": "Intelligence index" });
     const disputesBox = h("section", { "aria-label": "Disputes" });
+    const historyBox = h("section", { "aria-label": "Trade history" });
     view.append(
       h("h1", {}, market.title || `Market ${market.id}`),
+      banner,
       summary,
       h("div", { class: "grid" }, h("div", {}, pricesBox, chartBox), tradeBox),
       positionBox,
       redeemNotice,
       roundsBox,
+      historyBox,
       indexBox,
       disputesBox,
     );
@@ -65,6 +72,11 @@ export function marketPage(id: string): Page {
     await markSettlement();
 
     const drawSummary = () => {
+      const b = settlementBanner(market, names);
+      banner.replaceChildren(
+        ...(b ? [h("section", { class: `banner ${b.kind}`, "data-testid": "settled-banner" }, h("h2", {}, b.title), h("p", {}, b.text))] : []),
+      );
+      const settled = isSettled(market);
       summary.replaceChildren(
         h(
           "dl",
@@ -89,11 +101,11 @@ export function marketPage(id: string): Page {
       );
       pricesBox.replaceChildren(
         table(
-          "Price of each model (the market's probability that it wins)",
-          ["Model", "Price", "Shares out"],
+          settled ? "What each share pays now that the market has settled" : "Price of each model (the market's probability that it wins)",
+          ["Model", settled ? "Payout per share" : "Price", "Shares out"],
           market.model_ids.map((mid, i) => [
             h("a", { href: `#/models/${mid}` }, h("span", { class: "swatch", style: `background:${PALETTE[i % PALETTE.length]}` }), names[i]),
-            h("span", { "data-testid": `price-${i}` }, formatPrice(prices[i] ?? "0")),
+            h("span", { "data-testid": `price-${i}` }, settled ? formatAmount(payoutPerShare(market, i), market.collateral_denom) : formatPrice(prices[i] ?? "0")),
             formatShares(market.shares[i] ?? "0"),
           ]),
           "prices",
@@ -202,7 +214,7 @@ export function marketPage(id: string): Page {
         ctx.api.disputes(),
         ctx.api.index(),
       ]);
-      roundsBox.replaceChildren(...roundsView(ctx, ev, rounds, results));
+      roundsBox.replaceChildren(...roundsView(ctx, ev, rounds, results, market));
       const rows = market.model_ids.map((mid, i) => {
         const mi = index.find((x) => x.model_id === mid);
         const s = mi?.benchmarks.find((b) => b.entry.benchmark_id === ev.benchmark_id);
@@ -218,7 +230,44 @@ export function marketPage(id: string): Page {
         h("h2", {}, "Intelligence index"),
         table("Scores across every finalized evaluation on this benchmark", ["Model", "Accuracy", "Wilson lower bound", "Correct", "Aggregate"], rows, "index"),
       );
-      disputesBox.replaceChildren(...disputesView(ctx, disputes.filter((d) => d.evaluation_id === market.evaluation_id)));
+      const mine = disputes.filter((d) => d.evaluation_id === market.evaluation_id);
+      disputesBox.replaceChildren(...disputesView(ctx, mine, mine.length ? await monikers(ctx.api) : () => "", market.collateral_denom));
+    };
+
+    // The market's trades and redemptions from the node's transaction index.
+    const drawHistory = async () => {
+      let events;
+      try {
+        events = await marketHistory(ctx.api, market.id);
+      } catch (e) {
+        historyBox.replaceChildren(h("h2", {}, "Trades"), h("p", { class: "muted" }, `The node cannot list this market's transactions: ${(e as Error).message}`));
+        return;
+      }
+      const d = market.collateral_denom;
+      const rows = events
+        .slice()
+        .reverse()
+        .slice(0, 25)
+        .map((e) => [
+          String(e.height),
+          h("a", { href: `#/portfolio/${e.account}`, title: e.account }, ctx.wallet?.address === e.account ? "you" : shortAddress(e.account)),
+          e.kind === "redeem" ? "redeem" : e.side,
+          e.kind === "redeem" ? "–" : names[e.outcome] ?? `outcome ${e.outcome}`,
+          e.kind === "redeem" ? "–" : formatShares(e.shares),
+          formatAmount(e.cash, d),
+          e.kind === "redeem" || e.outcome < 0 ? "–" : formatPrice(e.prices[e.outcome] ?? "0"),
+        ]);
+      historyBox.replaceChildren(
+        h("h2", {}, "Trades"),
+        rows.length
+          ? table(
+              `The last ${rows.length} of ${events.length} trades and redemptions, newest first (amounts include the fee)`,
+              ["Block", "Account", "Side", "Model", "Shares", "Amount", "Price after"],
+              rows,
+              "market-history",
+            )
+          : h("p", { class: "muted" }, "No trades yet."),
+      );
     };
 
     const drawPositionSafe = () => drawPosition().catch((e) => positionBox.replaceChildren(errorBox((e as Error).message)));
@@ -232,12 +281,12 @@ export function marketPage(id: string): Page {
       await markSettlement();
       drawSummary();
       drawTrade();
-      await Promise.all([drawPositionSafe(), drawEvaluation()]);
+      await Promise.all([drawPositionSafe(), drawEvaluation(), drawHistory()]);
     });
 
     drawSummary();
     drawTrade();
-    await Promise.all([drawPositionSafe(), drawEvaluation()]);
+    await Promise.all([drawPositionSafe(), drawEvaluation(), drawHistory()]);
 
     // Live: a trade moves the chart and the prices at once; blocks with
     // evaluation, dispute or settlement events refresh the rest.
@@ -269,7 +318,13 @@ export function marketPage(id: string): Page {
   };
 }
 
-function roundsView(ctx: Context, ev: Evaluation, rounds: Round[], results: Result[]): HTMLElement[] {
+/** What one share of outcome i pays once settled, in micro units. */
+function payoutPerShare(m: { payout_numerators: string[]; payout_denominator: string }, i: number): bigint {
+  const den = BigInt(m.payout_denominator || "0");
+  return den > 0n ? (BigInt(m.payout_numerators[i] ?? "0") * 1_000_000n) / den : 0n;
+}
+
+function roundsView(ctx: Context, ev: Evaluation, rounds: Round[], results: Result[], market: { status: string }): HTMLElement[] {
   const head = ["Round", "Status", "Start block", ...ev.model_ids.map((m) => modelName(ctx, m))];
   const rows = rounds
     .slice()
@@ -283,28 +338,44 @@ function roundsView(ctx: Context, ev: Evaluation, rounds: Round[], results: Resu
         return res ? `${res.correct}/${ev.items_per_round} (${formatRatio(res.correct, ev.items_per_round)})` : "…";
       }),
     ]);
-  const standings = ev.standings.length
+  const final = ev.standings.length > 0;
+  const standings = final
     ? h(
         "p",
         { "data-testid": "standings" },
-        "Standings: ",
+        "Final standings: ",
         ev.standings
           .slice()
           .sort((a, b) => a.rank - b.rank)
           .map((s) => `${s.rank}. ${modelName(ctx, s.model_id)} ${s.correct}/${s.items}`)
           .join(" · "),
       )
-    : null;
+    : results.length
+      ? h(
+          "p",
+          { "data-testid": "running-standings" },
+          "Standings so far: ",
+          runningStandings(ev, results)
+            .map((s, i) => `${i + 1}. ${modelName(ctx, s.modelId)} ${s.correct}/${s.items}`)
+            .join(" · "),
+        )
+      : null;
+  const next = nextDraw(ev, rounds);
+  const upcoming =
+    next !== null && rounds.length > 0 && market.status === "MARKET_STATUS_OPEN"
+      ? h("p", { "data-testid": "next-round" }, `The next round, round ${rounds.length} of rounds 0 to ${ev.rounds - 1}, is drawn at block ${next}.`)
+      : null;
   return [
     h("h2", {}, `Evaluation rounds (${enumLabel(ev.status)})`),
-    rounds.length
-      ? table(`${ev.rounds} rounds of ${ev.items_per_round} items; correct answers per model`, head, rows, "rounds")
-      : h("p", { class: "muted" }, `The first round starts at block ${ev.start_height}.`),
     ...(standings ? [standings] : []),
+    ...(upcoming ? [upcoming] : []),
+    rounds.length
+      ? table(`${ev.rounds} rounds of ${ev.items_per_round} items, numbered from 0 as on the chain; correct answers per model`, head, rows, "rounds")
+      : h("p", { class: "muted" }, `The first round starts at block ${ev.start_height}.`),
   ];
 }
 
-function disputesView(ctx: Context, disputes: Dispute[]): HTMLElement[] {
+function disputesView(ctx: Context, disputes: Dispute[], moniker: (hex: string) => string, denom: string): HTMLElement[] {
   if (disputes.length === 0) return [h("h2", {}, "Disputes"), h("p", { class: "muted" }, "No disputes: every validator's sidecar agreed.")];
   return [
     h("h2", {}, "Disputes"),
@@ -318,16 +389,16 @@ function disputesView(ctx: Context, disputes: Dispute[]): HTMLElement[] {
           h(
             "li",
             {},
-            h("strong", {}, `Dispute ${d.id}`),
-            ` over ${modelName(ctx, d.model_id)}, round ${d.round}: opened at block ${d.opened_height}, `,
-            `claimant ${d.claimant.correct} correct vs challenger ${d.challenger.correct}; `,
-            d.status === "DISPUTE_STATUS_OPEN"
-              ? `${enumLabel(d.phase)} over trace leaves ${d.lo}–${d.hi}`
-              : `${enumLabel(d.status)} at block ${d.resolved_height}${d.reason ? ` (${d.reason})` : ""}`,
-            ".",
+            h(
+              "strong",
+              {},
+              d.status === "DISPUTE_STATUS_OPEN"
+                ? `Dispute ${d.id}, opened at block ${d.opened_height}: `
+                : `Dispute ${d.id}, opened at block ${d.opened_height}, decided at block ${d.resolved_height}: `,
+            ),
+            disputeStory(d, modelName(ctx, d.model_id), moniker, denom),
           ),
         ),
     ),
   ];
 }
-

@@ -6,9 +6,14 @@ import { loadModels, modelName, type Page } from "../context";
 import { errorBox, h, table } from "../dom";
 import { enumLabel, formatAmount, formatShares } from "../format";
 import { valuePosition, type Valued } from "../valuation";
+import { PageError } from "./error";
+import { accountHistory, pnlByMarket, type TradeEvent } from "../history";
 
 export function portfolioPage(address?: string): Page {
   return async (ctx, view) => {
+    if (address && !address.startsWith(`${ctx.chain.bech32_prefix}1`)) {
+      throw new PageError("Not an address on this chain", `${address} is not a Delphi address: addresses on this chain start with ${ctx.chain.bech32_prefix}1.`);
+    }
     const owner = address ?? ctx.wallet?.address;
     view.append(h("h1", {}, "Portfolio"));
     const lookup = h("form", { class: "row", role: "search" });
@@ -34,7 +39,23 @@ export function portfolioPage(address?: string): Page {
       }
     };
     const drawFor = async (owner: string) => {
-      const [positions, balances] = await Promise.all([ctx.api.positions(owner), ctx.api.balances(owner)]);
+      const [positions, balances, events] = await Promise.all([
+        ctx.api.positions(owner),
+        ctx.api.balances(owner),
+        accountHistory(ctx.api, owner).catch(() => null as TradeEvent[] | null),
+      ]);
+      // Markets in the history whose positions are gone (redeemed) still get titles and names.
+      const historyMarkets = new Map<string, Awaited<ReturnType<typeof ctx.api.market>>["market"]>();
+      await Promise.all(
+        [...new Set((events ?? []).map((e) => e.marketId))].map(async (id) => {
+          try {
+            historyMarkets.set(id, (await ctx.api.market(id)).market);
+          } catch {
+            // A market the node no longer has is shown by its id.
+          }
+        }),
+      );
+      await loadModels(ctx, [...new Set([...historyMarkets.values()].flatMap((m) => m.model_ids))]);
       const valued: Valued[] = await Promise.all(
         positions.map(async (p) => {
           const r = await ctx.api.market(p.market_id);
@@ -85,7 +106,50 @@ export function portfolioPage(address?: string): Page {
               "positions",
             )
           : h("p", { class: "muted" }, "No positions."),
+        ...historyView(events, historyMarkets),
       );
+    };
+    const historyView = (events: TradeEvent[] | null, markets: Map<string, { title: string; model_ids: string[]; collateral_denom: string; status: string }>) => {
+      if (events === null) return [h("h2", {}, "History"), h("p", { class: "muted" }, "The node cannot list this account's transactions.")];
+      if (events.length === 0) return [h("h2", {}, "History"), h("p", { class: "muted" }, "No trades yet.")];
+      const title = (id: string) => markets.get(id)?.title || `market ${id}`;
+      const denom = (id: string) => markets.get(id)?.collateral_denom ?? ctx.chain.collateral_denom;
+      const pnl = pnlByMarket(events);
+      return [
+        h("h2", {}, "Realized profit and loss"),
+        table(
+          "Per market: paid for buys, received from sells and redemptions; realized once nothing is held",
+          ["Market", "Status", "Paid", "Received", "Realized P&L"],
+          pnl.map((p) => [
+            h("a", { href: `#/markets/${p.marketId}` }, title(p.marketId)),
+            `${enumLabel(markets.get(p.marketId)?.status ?? "")}${p.redeemed ? ", redeemed" : ""}`,
+            formatAmount(p.spent, denom(p.marketId)),
+            formatAmount(p.received, denom(p.marketId)),
+            p.realized === null ? "open" : formatAmount(p.realized, denom(p.marketId)),
+          ]),
+          "pnl",
+        ),
+        h("h2", {}, "History"),
+        table(
+          "Trades and redemptions, newest first (amounts include the fee)",
+          ["Block", "Market", "Side", "Model", "Shares", "Amount"],
+          events
+            .slice()
+            .reverse()
+            .map((e) => {
+              const m = markets.get(e.marketId);
+              return [
+                String(e.height),
+                h("a", { href: `#/markets/${e.marketId}` }, title(e.marketId)),
+                e.kind === "redeem" ? "redeem" : e.side,
+                e.kind === "redeem" ? "–" : m ? modelName(ctx, m.model_ids[e.outcome]) : `outcome ${e.outcome}`,
+                e.kind === "redeem" ? "–" : formatShares(e.shares),
+                formatAmount(e.cash, denom(e.marketId)),
+              ];
+            }),
+          "history",
+        ),
+      ];
     };
     await draw();
     const redraw = coalesce(draw);

@@ -9,6 +9,7 @@ import { errorBox, h } from "../dom";
 import { explain } from "../errors";
 import { denomLabel, formatAmount, formatPrice, formatShares, InputError, minAfterSlippage, parseAmount, parseTolerance } from "../format";
 import { encodeBuyForAmount, encodeSellShares } from "../msgs";
+import { checkQuote } from "../quotecheck";
 import { signAndBroadcast, TxError } from "../tx";
 import type { Market, Quote } from "../types";
 
@@ -31,6 +32,16 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
   const tolerance = h("input", { id: "trade-slippage", name: "slippage", inputmode: "decimal", value: "1", size: 4 });
   const quoteBox = h("div", { class: "quote", "data-testid": "quote", "aria-live": "polite" });
   const submit = h("button", { type: "submit", disabled: true }, "Buy");
+  // A quote that warns (price pushed to ~100%, a spend the market caps)
+  // needs this ticked before the trade can be sent.
+  const anyway = h("input", { type: "checkbox", id: "trade-anyway" });
+  const anywayRow = h("div", { class: "row", hidden: true }, anyway, h("label", { for: "trade-anyway" }, "I understand: trade anyway"));
+  let blocked = false;
+  let needsAck = false;
+  const canSend = () => !!ctx.wallet && !!quote && !inFlight && !blocked && (!needsAck || anyway.checked);
+  anyway.addEventListener("change", () => {
+    submit.disabled = !canSend();
+  });
   const result = h("div", { "data-testid": "trade-result", "aria-live": "assertive" });
 
   let quote: { q: Quote; side: "buy" | "sell"; outcome: number; input: bigint } | null = null;
@@ -46,6 +57,10 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
     const my = ++seq;
     clearTimeout(timer);
     quote = null;
+    blocked = false;
+    needsAck = false;
+    anyway.checked = false;
+    anywayRow.hidden = true;
     submit.disabled = true;
     const s = side();
     amountLabel.textContent = s === "buy" ? `Spend (${denomLabel(denom)})` : "Shares to sell";
@@ -65,17 +80,32 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
     quoteBox.replaceChildren(h("span", { class: "muted" }, "Quoting…"));
     timer = setTimeout(async () => {
       try {
-        const q = await ctx.api.quote(market.id, s, o, s === "buy" ? { amount: v } : { shares: v });
+        const owner = ctx.wallet?.address;
+        const [q, balance, held] = await Promise.all([
+          ctx.api.quote(market.id, s, o, s === "buy" ? { amount: v } : { shares: v }),
+          owner
+            ? ctx.api.balances(owner).then((cs) => BigInt(cs.find((c) => c.denom === denom)?.amount ?? "0"))
+            : Promise.resolve(undefined),
+          owner
+            ? ctx.api.positions(owner).then((ps) => BigInt(ps.find((p) => p.market_id === market.id)?.shares[o] ?? "0"))
+            : Promise.resolve(undefined),
+        ]);
         if (my !== seq) return; // a newer keystroke owns the box
         quote = { q, side: s, outcome: o, input: v };
         const name = modelName(ctx, market.model_ids[o]);
+        const check = checkQuote({ side: s, input: v, quote: q, outcome: o, name, denom, balance, held });
+        blocked = check.blocking.length > 0;
+        needsAck = check.warnings.length > 0;
+        anywayRow.hidden = blocked || !needsAck;
         quoteBox.replaceChildren(
           s === "buy"
             ? h("p", {}, `You get ${formatShares(q.shares)} shares of ${name} for ${formatAmount(q.total, denom)} (fee ${formatAmount(q.fee, denom)}).`)
             : h("p", {}, `You receive ${formatAmount(q.total, denom)} for ${formatShares(v)} shares of ${name} (fee ${formatAmount(q.fee, denom)}).`),
           h("p", { class: "muted" }, `Price after: ${q.prices_after.map((p, i) => `${modelName(ctx, market.model_ids[i])} ${formatPrice(p)}`).join(", ")}`),
+          ...check.blocking.map((m) => h("p", { class: "error", "data-testid": "quote-blocked" }, m)),
+          ...check.warnings.map((m) => h("p", { class: "warning", "data-testid": "quote-warning" }, m)),
         );
-        submit.disabled = !ctx.wallet || inFlight;
+        submit.disabled = !canSend();
       } catch (e) {
         if (my !== seq) return;
         const msg = e instanceof ApiError ? explain({ log: e.message }) : (e as Error).message;
@@ -101,6 +131,7 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
     h("div", { class: "row" }, amountLabel, amount),
     h("div", { class: "row" }, h("label", { for: "trade-slippage" }, "Slippage tolerance (%)"), tolerance),
     quoteBox,
+    anywayRow,
     submit,
     result,
   );
@@ -108,7 +139,9 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
 
   const walletChanged = () => {
     keyHint.hidden = !!ctx.wallet;
-    submit.disabled = !ctx.wallet || !quote || inFlight;
+    // Balance and holdings are the new wallet's: quote again.
+    if (amount.value.trim() !== "") requote();
+    else submit.disabled = !canSend();
   };
   ctx.onWallet.add(walletChanged);
   walletChanged();
@@ -118,7 +151,7 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
 
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    if (!ctx.wallet || !quote || inFlight) return;
+    if (!canSend() || !ctx.wallet || !quote) return;
     let bps: number;
     try {
       bps = parseTolerance(tolerance.value);
@@ -149,7 +182,7 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
       result.replaceChildren(errorBox(e instanceof TxError ? e.message : `The trade failed: ${(e as Error).message}`));
     } finally {
       inFlight = false;
-      submit.disabled = !ctx.wallet || !quote;
+      submit.disabled = !canSend();
     }
   });
 

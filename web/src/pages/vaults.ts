@@ -1,16 +1,36 @@
-// Vaults: assets (idle + locked), share price, the markets each one funded
-// and its profit and loss on them; the imported key's own stake if any.
+// Vaults: assets (idle + locked), share price and its history, the markets
+// each one funded and its profit and loss on them; the connected wallet's
+// stake, with deposit and withdraw.
 import { coalesce } from "../coalesce";
 import type { Context } from "../context";
 import { h, table } from "../dom";
 import { enumLabel, formatAmount, shortAddress } from "../format";
+import { pricePerMillion } from "../vaultmath";
+import { vaultActions, type VaultActions } from "./vault_actions";
+import { shareHistory } from "./vault_history";
 
 export async function vaultsPage(ctx: Context, view: HTMLElement): Promise<() => void> {
   view.append(h("h1", {}, "Vaults"));
   const body = h("div");
   view.append(body);
+  // The history is read once per visit (up to ~40 reads per vault), not per block.
+  const histories = new Map<string, HTMLElement>();
+  // The forms outlive redraws (a block, a deposit) so input and results stay; one set per wallet.
+  const actions = new Map<string, VaultActions>();
+  let actionsFor = "";
   const draw = async () => {
-    const vaults = await ctx.api.vaults();
+    const [vaults, info] = await Promise.all([ctx.api.vaults(), ctx.api.chainInfo()]);
+    const now = Number(info.height);
+    if (actionsFor !== (ctx.wallet?.address ?? "")) {
+      actions.clear();
+      actionsFor = ctx.wallet?.address ?? "";
+    }
+    const actionsOf = (v: (typeof vaults)[number], prices: Parameters<VaultActions["update"]>[0], held: bigint) => {
+      let a = actions.get(v.id);
+      if (a) a.update(prices, held);
+      else actions.set(v.id, (a = vaultActions(ctx, v, prices, held, () => void coalesced())));
+      return a.el;
+    };
     if (vaults.length === 0) {
       body.replaceChildren(h("p", { class: "muted" }, "No vaults yet."));
       return;
@@ -43,9 +63,9 @@ export async function vaultsPage(ctx: Context, view: HTMLElement): Promise<() =>
             h("dt", {}, "Share price"),
             h(
               "dd",
-              { title: `${detail.share_price} per share to withdraw, ${detail.deposit_price ?? "?"} to deposit` },
-              `${(Number(detail.share_price) * 1e6).toFixed(6)} per 10⁶ shares to withdraw, ` +
-                `${(Number(detail.deposit_price ?? detail.share_price) * 1e6).toFixed(6)} to deposit (1.000000 at par; open markets at their marked value)`,
+              { title: `${detail.share_price} per share to withdraw, ${detail.deposit_price ?? "?"} to deposit`, "data-testid": `vault-${v.id}-price` },
+              `${pricePerMillion(detail.share_price)} per 10⁶ shares to withdraw, ` +
+                `${pricePerMillion(detail.deposit_price ?? detail.share_price)} to deposit (1.000000 at par; open markets at their marked value)`,
             ),
             ...(detail.deposits_paused
               ? [h("dt", {}, "Deposits"), h("dd", { "data-testid": `vault-${v.id}-paused` }, `paused: ${detail.deposits_paused}`)]
@@ -54,8 +74,15 @@ export async function vaultsPage(ctx: Context, view: HTMLElement): Promise<() =>
             h("dd", {}, enumLabel(v.rule)),
             h("dt", {}, "Realised P&L"),
             h("dd", {}, formatAmount(pnl, d, 2)),
-            ...(mine && mine.shares !== "0" ? [h("dt", {}, "Your stake"), h("dd", {}, formatAmount(mine.value, d, 2))] : []),
+            ...(mine && mine.shares !== "0"
+              ? [h("dt", {}, "Your stake"), h("dd", { "data-testid": `vault-${v.id}-stake` }, formatAmount(mine.value, d, 2))]
+              : []),
           ),
+          h("h3", {}, "Share price history"),
+          histories.get(v.id) ?? histories.set(v.id, shareHistory(ctx, v.id, now)).get(v.id)!,
+          ctx.wallet
+            ? actionsOf(v, detail, BigInt(mine?.shares ?? "0"))
+            : h("p", { class: "muted" }, "Connect a wallet (top right) to deposit or withdraw."),
           funded.length
             ? table(
                 "Markets funded",
@@ -73,8 +100,8 @@ export async function vaultsPage(ctx: Context, view: HTMLElement): Promise<() =>
     );
     body.replaceChildren(...cards);
   };
-  await draw();
   const coalesced = coalesce(draw);
+  await draw();
   const redraw = () => void coalesced();
   ctx.onWallet.add(redraw);
   const unsubscribe = ctx.feed?.subscribe((u) => u.eventTypes.some((t) => t.startsWith("delphi.vault.")) && redraw()) ?? (() => {});
