@@ -80,16 +80,28 @@ var (
 	// sdkCode is the SDK error the ABCI query path appends to a status it
 	// carried (ErrKeyNotFound, ErrInvalidRequest, ErrUnknownRequest).
 	sdkCode = regexp.MustCompile(`: (key not found|invalid request|unknown request)$`)
-	// sdkABCI is how client.Context reports an error of the ABCI query
-	// itself, before any module ran: the SDK's code, then its text.
-	sdkABCI = regexp.MustCompile(`^codespace sdk code (\d+): `)
 )
 
-// sdkUserCodes are the SDK errors a query's ABCI path returns for a
-// request the client got wrong: a malformed request or height header
-// (ErrInvalidRequest, 18), a height the node does not have (ErrInvalidHeight,
-// 26). They answer 400, not 500.
-var sdkUserCodes = map[string]codes.Code{"18": codes.InvalidArgument, "26": codes.InvalidArgument}
+// heightErrors classify the errors the SDK's query path gives before any
+// module runs, by their text (a node's REST server reaches it through ABCI,
+// which prefixes "codespace sdk code N: "; an in-process one through gRPC,
+// which suffixes the error's name): a height not yet reached or a malformed
+// height header is the client's mistake (400), a pruned height is state the
+// node no longer has (404), a node with no block yet is not ready (503).
+// Anything else stays the node's (500).
+var heightErrors = []struct {
+	text string
+	as   codes.Code
+}{
+	{"cannot query with height in the future", codes.InvalidArgument},
+	{`invalid height header "x-cosmos-block-height"`, codes.InvalidArgument},
+	{"failed to load state at height", codes.NotFound},
+	{"is not ready; please wait for first block", codes.Unavailable},
+	{"context did not contain latest block height", codes.Unavailable},
+}
+
+// heightNoise is the wrapping around those errors' own text.
+var heightNoise = regexp.MustCompile(`^codespace sdk code \d+: |invalid request: Baseapp.RegisterGRPCServer: |: (invalid height|not found|invalid request)$`)
 
 // restError answers an error as grpc-gateway does (the status code decides
 // the HTTP status), with its message as the module wrote it: without the
@@ -97,9 +109,12 @@ var sdkUserCodes = map[string]codes.Code{"18": codes.InvalidArgument, "26": code
 func restError(ctx context.Context, mux *gwruntime.ServeMux, m gwruntime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	st := status.Convert(err)
 	code, msg := st.Code(), UnwrapStatusText(st.Message())
-	if sub := sdkABCI.FindStringSubmatch(msg); sub != nil && code == codes.Unknown {
-		if c, ok := sdkUserCodes[sub[1]]; ok {
-			code, msg = c, strings.TrimPrefix(msg[len(sub[0]):], "invalid request: Baseapp.RegisterGRPCServer: ")
+	if code == codes.Unknown {
+		for _, e := range heightErrors {
+			if strings.Contains(msg, e.text) {
+				code, msg = e.as, heightNoise.ReplaceAllString(msg, "")
+				break
+			}
 		}
 	}
 	gwruntime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, status.Error(code, msg))

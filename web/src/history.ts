@@ -30,18 +30,21 @@ interface RawTx {
 
 const unquote = (v: string) => (v.startsWith('"') ? (JSON.parse(v) as string) : v);
 
-/** The market events of indexed transactions, oldest first. */
+/** The market events of indexed transactions, oldest first, each once. */
 export function parseEvents(txs: RawTx[]): TradeEvent[] {
-  const out: TradeEvent[] = [];
+  const out: (TradeEvent & { key: string })[] = [];
   for (const tx of txs) {
     if (tx.code) continue;
-    for (const e of tx.events ?? []) {
-      if (e.type !== "delphi.market.v1.EventTrade" && e.type !== "delphi.market.v1.EventRedeemed") continue;
+    (tx.events ?? []).forEach((e, position) => {
+      if (e.type !== "delphi.market.v1.EventTrade" && e.type !== "delphi.market.v1.EventRedeemed") return;
       const a = Object.fromEntries(e.attributes.map((x) => [x.key, x.value]));
-      const base = { height: Number(tx.height), txhash: tx.txhash, marketId: unquote(a.market_id ?? '""') };
+      // An event is its transaction and its place in it: a transaction
+      // that two searches both return (a redemption and a trade in one)
+      // is counted once.
+      const base = { key: `${tx.txhash}#${position}`, height: Number(tx.height), txhash: tx.txhash, marketId: unquote(a.market_id ?? '""') };
       if (e.type === "delphi.market.v1.EventRedeemed") {
         out.push({ ...base, kind: "redeem", account: unquote(a.owner), side: "", outcome: -1, shares: 0n, cash: BigInt(unquote(a.payout)), fee: 0n, prices: [] });
-        continue;
+        return;
       }
       const side = unquote(a.side) === "SIDE_SELL" ? "sell" : "buy";
       const amount = BigInt(unquote(a.amount));
@@ -57,46 +60,54 @@ export function parseEvents(txs: RawTx[]): TradeEvent[] {
         fee,
         prices: a.prices ? (JSON.parse(a.prices) as string[]) : [],
       });
-    }
+    });
   }
-  // One event per (tx, type, market, account): a transaction found by two queries counts once.
   const seen = new Set<string>();
   return out
-    .filter((e) => {
-      const k = `${e.txhash}/${e.kind}/${e.marketId}/${e.account}/${e.outcome}/${e.shares}/${e.cash}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    })
-    .sort((a, b) => a.height - b.height);
+    .filter((e) => !seen.has(e.key) && (seen.add(e.key), true))
+    .sort((a, b) => a.height - b.height)
+    .map(({ key: _, ...e }) => e);
 }
 
-async function search(api: Api, query: string): Promise<TradeEvent[]> {
+/** Pages of 100 transactions read at most: 2,000 transactions per search. */
+export const MAX_PAGES = 20;
+
+export interface History {
+  events: TradeEvent[];
+  /** False when a search had more transactions than MAX_PAGES pages: the oldest are missing. */
+  complete: boolean;
+}
+
+async function search(api: Api, query: string): Promise<{ txs: RawTx[]; complete: boolean }> {
   const q = encodeURIComponent(query);
-  const r = await api.get<{ tx_responses?: RawTx[] }>(`/cosmos/tx/v1beta1/txs?query=${q}&limit=100&page=1&order_by=ORDER_BY_DESC`);
-  return parseEvents(r.tx_responses ?? []);
+  const txs: RawTx[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const r = await api.get<{ tx_responses?: RawTx[]; total?: string }>(`/cosmos/tx/v1beta1/txs?query=${q}&limit=100&page=${page}&order_by=ORDER_BY_DESC`);
+    const got = r.tx_responses ?? [];
+    txs.push(...got);
+    if (got.length < 100 || txs.length >= Number(r.total ?? "0")) return { txs, complete: true };
+  }
+  return { txs, complete: false };
 }
 
-/** A market's trades and redemptions (its last 100 transactions). */
-export async function marketHistory(api: Api, marketId: string): Promise<TradeEvent[]> {
-  const [trades, redeems] = await Promise.all([
-    search(api, `delphi.market.v1.EventTrade.market_id='"${marketId}"'`),
-    search(api, `delphi.market.v1.EventRedeemed.market_id='"${marketId}"'`),
+async function searches(api: Api, queries: string[]): Promise<History> {
+  const found = await Promise.all(queries.map((q) => search(api, q)));
+  return { events: parseEvents(found.flatMap((f) => f.txs)), complete: found.every((f) => f.complete) };
+}
+
+/** A market's trades and redemptions. */
+export async function marketHistory(api: Api, marketId: string): Promise<History> {
+  const h = await searches(api, [
+    `delphi.market.v1.EventTrade.market_id='"${marketId}"'`,
+    `delphi.market.v1.EventRedeemed.market_id='"${marketId}"'`,
   ]);
-  return parseMerge(trades, redeems).filter((e) => e.marketId === marketId);
+  return { ...h, events: h.events.filter((e) => e.marketId === marketId) };
 }
 
-/** An account's trades and redemptions in every market (its last 100 of each). */
-export async function accountHistory(api: Api, owner: string): Promise<TradeEvent[]> {
-  const [trades, redeems] = await Promise.all([
-    search(api, `delphi.market.v1.EventTrade.trader='"${owner}"'`),
-    search(api, `delphi.market.v1.EventRedeemed.owner='"${owner}"'`),
-  ]);
-  return parseMerge(trades, redeems).filter((e) => e.account === owner);
-}
-
-function parseMerge(a: TradeEvent[], b: TradeEvent[]): TradeEvent[] {
-  return [...a, ...b].sort((x, y) => x.height - y.height);
+/** An account's trades and redemptions in every market. */
+export async function accountHistory(api: Api, owner: string): Promise<History> {
+  const h = await searches(api, [`delphi.market.v1.EventTrade.trader='"${owner}"'`, `delphi.market.v1.EventRedeemed.owner='"${owner}"'`]);
+  return { ...h, events: h.events.filter((e) => e.account === owner) };
 }
 
 export interface MarketPnl {
@@ -108,7 +119,11 @@ export interface MarketPnl {
   /** Shares still held per outcome, by the events. */
   held: Map<number, bigint>;
   redeemed: boolean;
-  /** received − spent once nothing is held (sold out or redeemed); null while shares are held. */
+  /**
+   * received − spent once nothing is held (sold out or redeemed); null
+   * while shares are held, or when the events cannot account for a sale
+   * (more sold than bought: older trades are missing).
+   */
   realized: bigint | null;
 }
 
@@ -134,7 +149,7 @@ export function pnlByMarket(events: TradeEvent[]): MarketPnl[] {
     }
   }
   for (const p of by.values()) {
-    const holds = [...p.held.values()].some((s) => s > 0n);
+    const holds = [...p.held.values()].some((s) => s !== 0n);
     p.realized = holds ? null : p.received - p.spent;
   }
   return [...by.values()].sort((a, b) => Number(a.marketId) - Number(b.marketId));

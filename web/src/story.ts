@@ -11,12 +11,16 @@ export interface Standing {
   items: number;
 }
 
-/** Correct answers so far per model, over rounds with a final result, best first (ties by id). */
+/**
+ * Correct answers so far per model, over rounds with a final result, best
+ * first (ties by id). A result a dispute replaced is the corrected one and
+ * counts.
+ */
 export function runningStandings(ev: Evaluation, results: Result[]): Standing[] {
   const by = new Map<string, Standing>(ev.model_ids.map((id) => [id, { modelId: id, correct: 0, items: 0 }]));
   for (const r of results) {
     const s = by.get(r.model_id);
-    if (!s || r.replaced) continue;
+    if (!s) continue;
     s.correct += Number(r.correct);
     s.items += ev.items_per_round;
   }
@@ -79,24 +83,44 @@ export function settlementBanner(m: Market, names: string[]): Banner | null {
   return null;
 }
 
-/** Names a side's validators: by moniker where known, else by a short address. */
-export type Monikers = (consensusHex: string) => string;
+/** What the app knows of a validator, by consensus address (hex). */
+export interface ValidatorInfo {
+  name: string;
+  /** Jailed now; undefined when the node does not list the validator. */
+  jailed?: boolean;
+}
+
+export type Validators = (consensusHex: string) => ValidatorInfo;
 
 /**
  * A dispute in a sentence or two: whose claim about which score was
- * challenged, what the chain's recomputation decided, and who paid.
+ * challenged, what the chain's recomputation decided, and who paid. `now`
+ * is the result the evaluation holds today for that round and model (a
+ * winning challenge replaces it only if it was still the disputed one).
  */
-export function disputeStory(d: Dispute, model: string, moniker: Monikers, denom: string): string {
-  const side = (p: Dispute["claimant"]) =>
-    p.validators.length ? listWords(p.validators.map(moniker)) : p.account ? `account ${p.account.slice(0, 12)}…` : "an account";
-  const claimant = side(d.claimant);
-  const challenger = side(d.challenger);
+export function disputeStory(d: Dispute, model: string, validators: Validators, now?: Result): string {
+  const names = (p: Dispute["claimant"]) =>
+    p.validators.length ? listWords(p.validators.map((v) => validators(v).name)) : p.account ? `account ${p.account.slice(0, 12)}…` : "an account";
+  const claimant = names(d.claimant);
+  const challenger = names(d.challenger);
   const bond = (p: Dispute["claimant"]) => {
-    const b = (p as { bond?: { denom: string; amount: string }[] }).bond?.find((c) => c.denom === denom);
-    return b ? ` and lost its bond of ${formatAmount(b.amount, denom)}` : "";
+    const coins = (p as { bond?: { denom: string; amount: string }[] }).bond ?? [];
+    return coins.length ? listWords(coins.map((c) => formatAmount(c.amount, c.denom))) : "";
   };
-  const punished = (p: Dispute["claimant"]) =>
-    p.validators.length ? `${side(p)} ${p.validators.length > 1 ? "were" : "was"} slashed and jailed` : `${side(p)} was not a validator${bond(p)}`;
+  // A losing side's validators are slashed and jailed, except one that had
+  // left the validator set: say what the chain shows today.
+  const punished = (p: Dispute["claimant"]) => {
+    if (!p.validators.length) {
+      const b = bond(p);
+      return b ? `${names(p)} lost its bond of ${b}` : `${names(p)} posted no bond`;
+    }
+    const jailed = p.validators.filter((v) => validators(v).jailed === true).map((v) => validators(v).name);
+    const free = p.validators.filter((v) => validators(v).jailed !== true).map((v) => validators(v).name);
+    const parts = [];
+    if (jailed.length) parts.push(`${listWords(jailed)} ${jailed.length > 1 ? "were" : "was"} slashed and jailed`);
+    if (free.length) parts.push(`${listWords(free)} lost too (not jailed now: out of the validator set when it lost, or since unjailed)`);
+    return parts.join("; ");
+  };
   const what =
     `${claimant} reported that ${model} got ${d.claimant.correct} right in round ${d.round}; ` +
     (d.challenger.correct === d.claimant.correct
@@ -110,22 +134,25 @@ export function disputeStory(d: Dispute, model: string, moniker: Monikers, denom
             "the round's result waits for the verdict.";
     case "DISPUTE_STATUS_CLAIMANT_WON":
       return `${what} The chain recomputed the disputed step and it agreed with ${claimant}: the score stands. ${capital(punished(d.challenger))}.`;
-    case "DISPUTE_STATUS_CHALLENGER_WON":
-      return (
-        `${what} The chain recomputed the disputed step and it agreed with ${challenger}: the score is now ` +
-        `${d.challenger.correct}. ${capital(punished(d.claimant))}.`
-      );
+    case "DISPUTE_STATUS_CHALLENGER_WON": {
+      const corrected =
+        now && now.correct === d.challenger.correct
+          ? `the result is now ${d.challenger.correct}`
+          : "the result had changed meanwhile, so it stays as it is";
+      return `${what} The chain recomputed the disputed step and it agreed with ${challenger}: ${corrected}. ${capital(punished(d.claimant))}.`;
+    }
     case "DISPUTE_STATUS_BOTH_LOST":
       return (
-        `${what} The chain's recomputation matched neither claim: both sides lost and the evaluation failed. ` +
-        `${capital(punished(d.claimant))}; ${punished(d.challenger)}.`
+        `${what} The chain's recomputation matched neither claim: both sides lost, and an evaluation still running on ` +
+        `that result fails (its markets become invalid). ${capital(punished(d.claimant))}; ${punished(d.challenger)}.`
       );
     case "DISPUTE_STATUS_NO_DIVERGENCE":
       return `${what} Both computations turned out identical step for step: the score stands and nobody was punished.`;
     case "DISPUTE_STATUS_NO_VERDICT":
       return (
-        `${what} The chain reached no verdict${d.reason ? ` (${d.reason})` : ""}: the score stands, nobody was punished ` +
-        "and bonds were refunded."
+        `${what} Neither side justified the disputed step in time, so there is no verdict${d.reason ? ` (${d.reason})` : ""}: ` +
+        "nobody is slashed, the round is drawn again (unless it is out of retries or the model was refused), and a " +
+        "bonded challenger forfeits its bond."
       );
   }
   return `${what} ${d.reason}`;

@@ -2,6 +2,7 @@
 // of the first 20 bytes of SHA-256 of the ed25519 consensus key): the
 // moniker a trader recognises instead of a hash.
 import type { Api } from "./api";
+import type { Validators } from "./story";
 
 interface StakingValidator {
   description?: { moniker?: string };
@@ -15,18 +16,20 @@ export async function consensusHex(pubkeyB64: string): Promise<string> {
   return toHex(sha256(fromBase64(pubkeyB64)).slice(0, 20));
 }
 
-/** Moniker per consensus address; an address the node does not list is shortened instead. */
-export async function monikers(api: Api): Promise<(hex: string) => string> {
-  const known = new Map<string, string>();
+/** Moniker and jailed status per consensus address; one the node does not list is shortened instead. */
+export async function validatorInfo(api: Api): Promise<Validators> {
+  const known = new Map<string, { name: string; jailed: boolean }>();
   try {
     const r = await api.get<{ validators: StakingValidator[] }>("/cosmos/staking/v1beta1/validators?pagination.limit=300");
     await Promise.all(
       r.validators.map(async (v) => {
-        if (v.consensus_pubkey?.key) known.set(await consensusHex(v.consensus_pubkey.key), v.description?.moniker || "a validator");
+        if (v.consensus_pubkey?.key) {
+          known.set(await consensusHex(v.consensus_pubkey.key), { name: v.description?.moniker || "a validator", jailed: !!v.jailed });
+        }
       }),
     );
   } catch {
     // Without the staking route, validators are named by address.
   }
-  return (hex: string) => known.get(hex.toLowerCase()) ?? `validator ${hex.slice(0, 8).toLowerCase()}…`;
+  return (hex: string) => known.get(hex.toLowerCase()) ?? { name: `validator ${hex.slice(0, 8).toLowerCase()}…` };
 }

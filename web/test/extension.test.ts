@@ -13,7 +13,8 @@ const chain: ChainInfo = { chain_id: "delphi-1", bech32_prefix: "delphi", bond_d
 const endpoints = { rpc: "http://127.0.0.1:26657", rest: "http://127.0.0.1:1317" };
 
 /** A provider with Keplr's interface over a cosmjs key, as the e2e tests inject one. */
-async function fakeProvider(prefix = "delphi") {
+async function fakeProvider(prefix = "delphi", ledger = false) {
+  const signerOptions: unknown[] = [];
   const signer = await DirectSecp256k1Wallet.fromKey(fromHex(keys[0].priv_hex), prefix);
   const [acc] = await signer.getAccounts();
   const suggested: unknown[] = [];
@@ -24,10 +25,13 @@ async function fakeProvider(prefix = "delphi") {
       if (!suggested.some((s) => (s as { chainId: string }).chainId === id)) throw new Error(`There is no chain info for ${id}`);
       enabled.push(id);
     },
-    getKey: async () => ({ name: "bob", bech32Address: acc.address, pubKey: acc.pubkey }),
-    getOfflineSigner: () => signer,
+    getKey: async () => ({ name: "bob", bech32Address: acc.address, pubKey: acc.pubkey, isNanoLedger: ledger }),
+    getOfflineSigner: (_id: string, opts?: { preferNoSetFee?: boolean }) => {
+      signerOptions.push(opts);
+      return signer;
+    },
   } as unknown as Provider;
-  return { p, suggested, enabled, address: acc.address };
+  return { p, suggested, enabled, signerOptions, address: acc.address };
 }
 
 afterEach(() => {
@@ -37,7 +41,7 @@ afterEach(() => {
 
 describe("browser wallets", () => {
   it("suggests the chain with its prefixes, currencies and endpoints", () => {
-    const s = chainSuggestion(chain, endpoints, "uusdc");
+    const s = chainSuggestion(chain, endpoints, { units: 25n * 10n ** 15n, denom: "uusdc" });
     expect(s.chainId).toBe("delphi-1");
     expect(s.rpc).toBe(endpoints.rpc);
     expect(s.rest).toBe(endpoints.rest);
@@ -45,7 +49,11 @@ describe("browser wallets", () => {
     expect(s.bech32Config?.bech32PrefixValAddr).toBe("delphivaloper");
     expect(s.currencies.map((c) => c.coinMinimalDenom)).toEqual(["udelphi", "uusdc"]);
     expect(s.feeCurrencies[0].coinMinimalDenom).toBe("uusdc");
-    expect(chainSuggestion(chain, endpoints, "").feeCurrencies[0].coinMinimalDenom).toBe("udelphi");
+    // The wallet's price step is the node's minimum gas price (0.025uusdc).
+    expect(s.feeCurrencies[0].gasPriceStep).toEqual({ low: 0.025, average: 0.025, high: 0.05 });
+    const free = chainSuggestion(chain, endpoints, null);
+    expect(free.feeCurrencies[0].coinMinimalDenom).toBe("udelphi");
+    expect(free.feeCurrencies[0].gasPriceStep?.average).toBe(0);
   });
 
   it("connects through an injected provider: suggest, enable, then the wallet's address and signer", async () => {
@@ -53,20 +61,24 @@ describe("browser wallets", () => {
     const f = await fakeProvider();
     (window as unknown as Record<string, unknown>).leap = f.p;
     expect(installed().map((e) => e.kind)).toEqual(["leap"]);
-    const w = await connectExtension("leap", chain, endpoints, "uusdc");
+    const w = await connectExtension("leap", chain, endpoints, null);
     expect(f.enabled).toEqual(["delphi-1"]);
     expect(w.address).toBe(keys[0].address);
     expect(w.kind).toBe("leap");
     expect(w.label).toBe("bob");
     const [acc] = await w.signer.getAccounts();
     expect(acc.address).toBe(w.address);
+    // The app's simulated fee stands: the wallet is asked not to set its own.
+    expect(f.signerOptions).toEqual([{ preferNoSetFee: true }]);
   });
 
   it("refuses a wallet that is missing or answers with another chain's address", async () => {
-    await expect(connectExtension("keplr", chain, endpoints, "")).rejects.toThrow(WalletError);
+    await expect(connectExtension("keplr", chain, endpoints, null)).rejects.toThrow(WalletError);
     const f = await fakeProvider("cosmos");
     (window as unknown as Record<string, unknown>).keplr = f.p;
-    await expect(connectExtension("keplr", chain, endpoints, "")).rejects.toThrow(/not one of this chain/);
+    await expect(connectExtension("keplr", chain, endpoints, null)).rejects.toThrow(/not one of this chain/);
+    (window as unknown as Record<string, unknown>).keplr = (await fakeProvider("delphi", true)).p;
+    await expect(connectExtension("keplr", chain, endpoints, null)).rejects.toThrow(/Ledger/);
   });
 
   it("allows a pasted key only on local test chains", () => {

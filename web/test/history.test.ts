@@ -31,11 +31,17 @@ const redeem = (h: number, market: string, owner: string, payout: string) => ({
 describe("trade history", () => {
   it("reads typed trade and redeem events, fee included in the cash, oldest first, once each", () => {
     const t1 = trade(12, "A", "1", "bob", "SIDE_BUY", 1, "3000000", "1700000", "17000");
-    const ev = parseEvents([redeem(30, "1", "bob", "3000000"), t1, t1, { ...trade(9, "F", "1", "bob", "SIDE_BUY", 0, "1", "1", "0"), code: 5 }]);
-    expect(ev.map((e) => [e.kind, e.height, e.cash])).toEqual([
-      ["trade", 12, 1_717_000n],
-      ["redeem", 30, 3_000_000n],
+    // One transaction that redeems market 1 and buys in market 2: the
+    // redemption search and the trade search both return it.
+    const both = { ...redeem(30, "1", "bob", "3000000"), events: [...redeem(30, "1", "bob", "3000000").events, ...trade(30, "R30", "2", "bob", "SIDE_BUY", 0, "5", "5", "0").events] };
+    const ev = parseEvents([both, t1, both, { ...trade(9, "F", "1", "bob", "SIDE_BUY", 0, "1", "1", "0"), code: 5 }]);
+    expect(ev.map((e) => [e.kind, e.height, e.marketId, e.cash])).toEqual([
+      ["trade", 12, "1", 1_717_000n],
+      ["redeem", 30, "1", 3_000_000n],
+      ["trade", 30, "2", 5n],
     ]);
+    // Two identical trades in two transactions are two trades.
+    expect(parseEvents([t1, { ...t1, txhash: "A2" }])).toHaveLength(2);
     expect(ev[0].prices).toEqual(["0.4", "0.6"]);
     expect(ev[0].outcome).toBe(1);
   });
@@ -60,5 +66,9 @@ describe("trade history", () => {
     ]);
     expect(p[0].redeemed).toBe(true);
     expect(p[1].held.get(0)).toBe(2_000_000n);
+  });
+  it("claims no realized P&L when a sale has no buy to account for it", () => {
+    const ev = parseEvents([trade(14, "E", "3", "bob", "SIDE_SELL", 0, "2000000", "1200000", "12000")]);
+    expect(pnlByMarket(ev)[0].realized).toBeNull();
   });
 });

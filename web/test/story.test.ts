@@ -10,7 +10,8 @@ const result = (round: number, model: string, correct: number, replaced = false)
 
 describe("market story", () => {
   it("adds up the final rounds so far, best first", () => {
-    const s = runningStandings(ev, [result(0, "3", 7), result(0, "5", 9), result(1, "3", 8), result(1, "5", 4), result(1, "5", 1, true)]);
+    // Model 5's round 1 was corrected by a dispute from 9 to 4: the corrected result counts.
+    const s = runningStandings(ev, [result(0, "3", 7), result(0, "5", 9), result(1, "3", 8), result(1, "5", 4, true)]);
     expect(s).toEqual([
       { modelId: "3", correct: 15, items: 20 },
       { modelId: "5", correct: 13, items: 20 },
@@ -43,21 +44,32 @@ describe("market story", () => {
       challenger: { correct: "3", account: "", validators: ["DD"] },
       opened_height: "30", resolved_height: "40", reason: "", history: [],
     } as Dispute;
-    const names = (hex: string) => ({ AA: "node0", BB: "node1", CC: "node2", DD: "node3" })[hex] ?? hex;
-    const won = disputeStory(d, "iris-mlp", names, "uusdc");
+    const names: Record<string, { name: string; jailed?: boolean }> = {
+      AA: { name: "node0", jailed: true }, BB: { name: "node1", jailed: true }, CC: { name: "node2", jailed: false }, DD: { name: "node3", jailed: true },
+    };
+    const v = (hex: string) => names[hex] ?? { name: hex };
+    const won = disputeStory(d, "iris-mlp", v);
     expect(won).toContain("node0, node1 and node2 reported that iris-mlp got 9 right in round 0; node3 said 3.");
     expect(won).toContain("agreed with node0, node1 and node2: the score stands. Node3 was slashed and jailed.");
-    const lost = disputeStory({ ...d, status: "DISPUTE_STATUS_CHALLENGER_WON" }, "iris-mlp", names, "uusdc");
-    expect(lost).toContain("the score is now 3. Node0, node1 and node2 were slashed and jailed.");
+    // The claimant lost: jailed ones are said to be; one not jailed today is not claimed to be.
+    const now = { round: 0, model_id: "5", correct: "3", replaced: true } as Result;
+    const lost = disputeStory({ ...d, status: "DISPUTE_STATUS_CHALLENGER_WON" }, "iris-mlp", v, now);
+    expect(lost).toContain("the result is now 3. Node0 and node1 were slashed and jailed; node2 lost too (not jailed now");
+    const stale = disputeStory({ ...d, status: "DISPUTE_STATUS_CHALLENGER_WON" }, "iris-mlp", v, { ...now, correct: "9" } as Result);
+    expect(stale).toContain("the result had changed meanwhile");
+    // A bonded challenger's bond in whatever denomination it was posted.
     const bonded = disputeStory(
-      { ...d, challenger: { correct: "3", account: "delphi1abcdefghijklmnop", validators: [], bond: [{ denom: "uusdc", amount: "5000000" }] } as Dispute["challenger"] },
-      "iris-mlp", names, "uusdc");
-    expect(bonded).toContain("Account delphi1abcde… was not a validator and lost its bond of 5 USDC.");
-    const open = disputeStory({ ...d, status: "DISPUTE_STATUS_OPEN", phase: "PHASE_BISECT" }, "iris-mlp", names, "uusdc");
+      { ...d, challenger: { correct: "3", account: "delphi1abcdefghijklmnop", validators: [], bond: [{ denom: "udelphi", amount: "5000000" }] } as Dispute["challenger"] },
+      "iris-mlp", v);
+    expect(bonded).toContain("Account delphi1abcde… lost its bond of 5 DELPHI.");
+    const open = disputeStory({ ...d, status: "DISPUTE_STATUS_OPEN", phase: "PHASE_BISECT" }, "iris-mlp", v);
     expect(open).toContain("narrowing down");
     expect(open).not.toContain("DISPUTE_STATUS");
-    const same = disputeStory({ ...d, challenger: { ...d.challenger, correct: "9" } }, "iris-mlp", names, "uusdc");
+    const same = disputeStory({ ...d, challenger: { ...d.challenger, correct: "9" } }, "iris-mlp", v);
     expect(same).toContain("node3 claimed the same score from a different computation.");
+    const none = disputeStory({ ...d, status: "DISPUTE_STATUS_NO_VERDICT" }, "iris-mlp", v);
+    expect(none).toContain("nobody is slashed, the round is drawn again");
+    expect(none).toContain("bonded challenger forfeits its bond");
   });
 });
 

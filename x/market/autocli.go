@@ -15,8 +15,9 @@ func pos(fields ...string) []*autocliv1.PositionalArgDescriptor {
 }
 
 // tradeUnits is what every trade command's help says about its numbers.
-const tradeUnits = " The outcome is a model: its registered name (zoo-cnn), model:ID for its registry id, or its 0-based " +
-	"index in the market's model_ids (`delphid q market market ID` lists model_ids and model_names). Shares and amounts are whole numbers in base units: 10^6 shares pay 1 USDC if their model wins, 10^6 uusdc " +
+const tradeUnits = " The outcome is a model: its registered name (zoo-cnn), model:ID for its registry id (exact: names need not " +
+	"be unique), or its 0-based index in the market's model_ids (`delphid q market market ID` lists model_ids and model_names); " +
+	"every form is checked against the market on the node, and offline (--generate-only) only the index works. Shares and amounts are whole numbers in base units: 10^6 shares pay 1 USDC if their model wins, 10^6 uusdc " +
 	"is 1 USDC. The transaction is simulated first and the command waits for its block (--no-wait returns at once); " +
 	"a refusal exits non-zero with the chain's reason."
 

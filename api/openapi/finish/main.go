@@ -28,6 +28,15 @@ var modules = map[string]string{
 	"verde":      "Verde disputes: bisection games over a result's trace, and their verdicts.",
 }
 
+// heightHeader is the header every route accepts to read a past block.
+var heightHeader = map[string]any{
+	"name":        "x-cosmos-block-height",
+	"in":          "header",
+	"required":    false,
+	"description": "Read the state as of this block height (400 for a height the node has not reached, 404 for one it has pruned).",
+	"schema":      map[string]any{"type": "string", "format": "int64"},
+}
+
 func main() {
 	if len(os.Args) != 3 {
 		fmt.Fprintln(os.Stderr, "usage: finish IN.yaml OUT.json")
@@ -61,6 +70,7 @@ func finish(in, out string) error {
 		"with a google.rpc.Status body. Enum query parameters take the full name or the short one (?status=open)."
 	paths, _ := doc["paths"].(map[string]any)
 	used := map[string]bool{}
+	ids := map[string]string{}
 	for path, item := range paths {
 		parts := strings.Split(path, "/")
 		if len(parts) < 3 || parts[1] != "delphi" || modules[parts[2]] == "" {
@@ -68,14 +78,21 @@ func finish(in, out string) error {
 		}
 		module := parts[2]
 		ops, _ := item.(map[string]any)
-		for _, v := range ops {
+		for method, v := range ops {
 			op, ok := v.(map[string]any)
 			if !ok {
 				continue
 			}
 			id, _ := op["operationId"].(string)
-			op["operationId"] = module + "." + id
+			id = module + "." + id
+			if other, dup := ids[id]; dup {
+				return fmt.Errorf("operation id %s names both %s and %s %s", id, other, method, path)
+			}
+			ids[id] = method + " " + path
+			op["operationId"] = id
 			op["tags"] = []string{module}
+			params, _ := op["parameters"].([]any)
+			op["parameters"] = append(params, heightHeader)
 		}
 		used[module] = true
 	}

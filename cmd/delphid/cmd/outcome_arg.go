@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
 
 	markettypes "github.com/delphi-network/delphi/x/market/types"
 )
@@ -23,9 +24,10 @@ var outcomeArgs = map[string][2]int{
 
 // outcomeNames lets the trade commands take an outcome the way a trader
 // knows it: the model's registered name ("zoo-cnn"), "model:ID" for its
-// registry id, or (as the chain stores it) the 0-based index into the
-// market's model_ids. Names and ids are looked up in the market on the
-// node and become the index the message carries.
+// registry id (exact: names need not be unique), or (as the chain stores
+// it) the 0-based index into the market's model_ids. Every form is checked
+// against the market on the node and becomes the index the message
+// carries; offline (--offline, --generate-only) only the index works.
 func outcomeNames(root *cobra.Command) {
 	walkLeaves(root, func(c *cobra.Command) {
 		path := strings.TrimPrefix(c.CommandPath(), root.Name()+" ")
@@ -35,8 +37,13 @@ func outcomeNames(root *cobra.Command) {
 		}
 		run := c.RunE
 		c.RunE = func(cmd *cobra.Command, args []string) error {
-			if len(args) <= at[1] || isIndex(args[at[1]]) {
+			if len(args) <= at[1] {
 				return run(cmd, args)
+			}
+			offline, _ := cmd.Flags().GetBool(flags.FlagOffline)
+			generate, _ := cmd.Flags().GetBool(flags.FlagGenerateOnly)
+			if isIndex(args[at[1]]) && (offline || generate) {
+				return run(cmd, args) // an index needs no node
 			}
 			marketID, err := strconv.ParseUint(args[at[0]], 10, 64)
 			if err != nil {
@@ -48,7 +55,10 @@ func outcomeNames(root *cobra.Command) {
 			}
 			res, err := markettypes.NewQueryClient(ctx).Market(cmd.Context(), &markettypes.QueryMarketRequest{MarketId: marketID})
 			if err != nil {
-				return err
+				if isIndex(args[at[1]]) {
+					return run(cmd, args) // the command reports the node's error itself
+				}
+				return fmt.Errorf("an outcome by name needs the node (use the 0-based index offline): %w", err)
 			}
 			index, err := outcomeIndex(res, args[at[1]])
 			if err != nil {
@@ -67,9 +77,22 @@ func isIndex(s string) bool {
 	return err == nil
 }
 
-// outcomeIndex finds the outcome a name or "model:ID" means in a market.
+// outcomeIndex finds the outcome an index, a name or "model:ID" means in
+// a market. Registered names may be digits: a number that is one outcome's
+// index and another's name is refused, or a market built to confuse the
+// two would trade the wrong model.
 func outcomeIndex(res *markettypes.QueryMarketResponse, arg string) (int, error) {
 	m := res.Market
+	if isIndex(arg) {
+		i, _ := strconv.Atoi(arg)
+		for j, name := range res.ModelNames {
+			if name == arg && j != i {
+				return 0, fmt.Errorf("outcome %q of market %d is ambiguous: outcome %d is the model named %q; name it by model:ID: %s",
+					arg, m.Id, j, arg, listOutcomes(res))
+			}
+		}
+		return i, nil
+	}
 	if idText, ok := strings.CutPrefix(arg, "model:"); ok {
 		id, err := strconv.ParseUint(idText, 10, 64)
 		if err != nil {

@@ -11,8 +11,8 @@ import { addPoint, extendTo, seriesFromHistory } from "../series";
 import { signAndBroadcast, TxError } from "../tx";
 import type { Dispute, Evaluation, Result, Round } from "../types";
 import { isSettled, redeemable, markToMarket } from "../valuation";
-import { disputeStory, nextDraw, runningStandings, settlementBanner } from "../story";
-import { monikers } from "../validators";
+import { disputeStory, nextDraw, runningStandings, settlementBanner, type Validators } from "../story";
+import { validatorInfo } from "../validators";
 import { marketHistory } from "../history";
 import { coalesce } from "../coalesce";
 import { tradePanel, type TradePanel } from "./trade";
@@ -206,6 +206,7 @@ export function marketPage(id: string): Page {
         roundsBox.replaceChildren(errorBox(`Cannot read the evaluation: ${(e as Error).message}`));
       }
     };
+    let validators: Validators | null = null;
     const drawEvaluationBoxes = async () => {
       const [ev, rounds, results, disputes, index] = await Promise.all([
         ctx.api.evaluation(market.evaluation_id),
@@ -231,14 +232,16 @@ export function marketPage(id: string): Page {
         table("Scores across every finalized evaluation on this benchmark", ["Model", "Accuracy", "Wilson lower bound", "Correct", "Aggregate"], rows, "index"),
       );
       const mine = disputes.filter((d) => d.evaluation_id === market.evaluation_id);
-      disputesBox.replaceChildren(...disputesView(ctx, mine, mine.length ? await monikers(ctx.api) : () => "", market.collateral_denom));
+      // Validators are read once per visit of the page, when a dispute needs them.
+      if (mine.length && !validators) validators = await validatorInfo(ctx.api);
+      disputesBox.replaceChildren(...disputesView(ctx, mine, validators ?? (() => ({ name: "" })), results));
     };
 
     // The market's trades and redemptions from the node's transaction index.
     const drawHistory = async () => {
-      let events;
+      let events, complete;
       try {
-        events = await marketHistory(ctx.api, market.id);
+        ({ events, complete } = await marketHistory(ctx.api, market.id));
       } catch (e) {
         historyBox.replaceChildren(h("h2", {}, "Trades"), h("p", { class: "muted" }, `The node cannot list this market's transactions: ${(e as Error).message}`));
         return;
@@ -261,7 +264,7 @@ export function marketPage(id: string): Page {
         h("h2", {}, "Trades"),
         rows.length
           ? table(
-              `The last ${rows.length} of ${events.length} trades and redemptions, newest first (amounts include the fee)`,
+              `The last ${rows.length} of ${complete ? "" : "more than "}${events.length} trades and redemptions, newest first (amounts include the fee)`,
               ["Block", "Account", "Side", "Model", "Shares", "Amount", "Price after"],
               rows,
               "market-history",
@@ -273,6 +276,9 @@ export function marketPage(id: string): Page {
     const drawPositionSafe = () => drawPosition().catch((e) => positionBox.replaceChildren(errorBox((e as Error).message)));
     // One refresh at a time, none dropped: the feed, a trade, a redemption
     // and a key change all go through here.
+    // The trade history (two transaction searches) is read again only when
+    // a block touched this market.
+    let historyStale = true;
     const refresh = coalesce(async () => {
       const r = await ctx.api.market(id);
       market = r.market;
@@ -281,11 +287,14 @@ export function marketPage(id: string): Page {
       await markSettlement();
       drawSummary();
       drawTrade();
-      await Promise.all([drawPositionSafe(), drawEvaluation(), drawHistory()]);
+      const history = historyStale ? drawHistory() : Promise.resolve();
+      historyStale = false;
+      await Promise.all([drawPositionSafe(), drawEvaluation(), history]);
     });
 
     drawSummary();
     drawTrade();
+    historyStale = false;
     await Promise.all([drawPositionSafe(), drawEvaluation(), drawHistory()]);
 
     // Live: a trade moves the chart and the prices at once; blocks with
@@ -304,9 +313,13 @@ export function marketPage(id: string): Page {
         if (moved) drawSummary();
         const touches =
           u.marketIds.includes(market.id) || u.eventTypes.some((t) => t.startsWith("delphi.evaluation.") || t.startsWith("delphi.verde."));
+        if (u.marketIds.includes(market.id)) historyStale = true;
         if (touches) void refresh();
       }) ?? (() => {});
-    const walletChanged = () => void refresh();
+    const walletChanged = () => {
+      historyStale = true; // "you" marks the new wallet's rows
+      void refresh();
+    };
     ctx.onWallet.add(walletChanged);
 
     return () => {
@@ -334,8 +347,11 @@ function roundsView(ctx: Context, ev: Evaluation, rounds: Round[], results: Resu
       enumLabel(r.status),
       r.start_height,
       ...ev.model_ids.map((mid) => {
-        const res = results.find((x) => x.round === r.round && x.model_id === mid && !x.replaced);
-        return res ? `${res.correct}/${ev.items_per_round} (${formatRatio(res.correct, ev.items_per_round)})` : "…";
+        // One result per round and model; a dispute may have corrected it.
+        const res = results.find((x) => x.round === r.round && x.model_id === mid);
+        return res
+          ? `${res.correct}/${ev.items_per_round} (${formatRatio(res.correct, ev.items_per_round)})${res.replaced ? ", corrected by a dispute" : ""}`
+          : "…";
       }),
     ]);
   const final = ev.standings.length > 0;
@@ -375,7 +391,7 @@ function roundsView(ctx: Context, ev: Evaluation, rounds: Round[], results: Resu
   ];
 }
 
-function disputesView(ctx: Context, disputes: Dispute[], moniker: (hex: string) => string, denom: string): HTMLElement[] {
+function disputesView(ctx: Context, disputes: Dispute[], validators: Validators, results: Result[]): HTMLElement[] {
   if (disputes.length === 0) return [h("h2", {}, "Disputes"), h("p", { class: "muted" }, "No disputes: every validator's sidecar agreed.")];
   return [
     h("h2", {}, "Disputes"),
@@ -396,7 +412,12 @@ function disputesView(ctx: Context, disputes: Dispute[], moniker: (hex: string) 
                 ? `Dispute ${d.id}, opened at block ${d.opened_height}: `
                 : `Dispute ${d.id}, opened at block ${d.opened_height}, decided at block ${d.resolved_height}: `,
             ),
-            disputeStory(d, modelName(ctx, d.model_id), moniker, denom),
+            disputeStory(
+              d,
+              modelName(ctx, d.model_id),
+              validators,
+              results.find((r) => r.round === d.round && r.model_id === d.model_id),
+            ),
           ),
         ),
     ),

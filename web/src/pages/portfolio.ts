@@ -7,7 +7,7 @@ import { errorBox, h, table } from "../dom";
 import { enumLabel, formatAmount, formatShares } from "../format";
 import { valuePosition, type Valued } from "../valuation";
 import { PageError } from "./error";
-import { accountHistory, pnlByMarket, type TradeEvent } from "../history";
+import { accountHistory, pnlByMarket, type History } from "../history";
 
 export function portfolioPage(address?: string): Page {
   return async (ctx, view) => {
@@ -42,12 +42,12 @@ export function portfolioPage(address?: string): Page {
       const [positions, balances, events] = await Promise.all([
         ctx.api.positions(owner),
         ctx.api.balances(owner),
-        accountHistory(ctx.api, owner).catch(() => null as TradeEvent[] | null),
+        accountHistory(ctx.api, owner).catch(() => null as History | null),
       ]);
       // Markets in the history whose positions are gone (redeemed) still get titles and names.
       const historyMarkets = new Map<string, Awaited<ReturnType<typeof ctx.api.market>>["market"]>();
       await Promise.all(
-        [...new Set((events ?? []).map((e) => e.marketId))].map(async (id) => {
+        [...new Set((events?.events ?? []).map((e) => e.marketId))].map(async (id) => {
           try {
             historyMarkets.set(id, (await ctx.api.market(id)).market);
           } catch {
@@ -109,8 +109,9 @@ export function portfolioPage(address?: string): Page {
         ...historyView(events, historyMarkets),
       );
     };
-    const historyView = (events: TradeEvent[] | null, markets: Map<string, { title: string; model_ids: string[]; collateral_denom: string; status: string }>) => {
-      if (events === null) return [h("h2", {}, "History"), h("p", { class: "muted" }, "The node cannot list this account's transactions.")];
+    const historyView = (history: History | null, markets: Map<string, { title: string; model_ids: string[]; collateral_denom: string; status: string }>) => {
+      if (history === null) return [h("h2", {}, "History"), h("p", { class: "muted" }, "The node cannot list this account's transactions.")];
+      const events = history.events;
       if (events.length === 0) return [h("h2", {}, "History"), h("p", { class: "muted" }, "No trades yet.")];
       const title = (id: string) => markets.get(id)?.title || `market ${id}`;
       const denom = (id: string) => markets.get(id)?.collateral_denom ?? ctx.chain.collateral_denom;
@@ -118,7 +119,9 @@ export function portfolioPage(address?: string): Page {
       return [
         h("h2", {}, "Realized profit and loss"),
         table(
-          "Per market: paid for buys, received from sells and redemptions; realized once nothing is held",
+          history.complete
+            ? "Per market: paid for buys, received from sells and redemptions; realized once nothing is held"
+            : "Per market, from the last 2,000 transactions only (older ones are not read): realized where they account for every share",
           ["Market", "Status", "Paid", "Received", "Realized P&L"],
           pnl.map((p) => [
             h("a", { href: `#/markets/${p.marketId}` }, title(p.marketId)),

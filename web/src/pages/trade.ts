@@ -83,10 +83,11 @@ export function tradePanel(ctx: Context, market: Market, onTraded: () => void): 
         const owner = ctx.wallet?.address;
         const [q, balance, held] = await Promise.all([
           ctx.api.quote(market.id, s, o, s === "buy" ? { amount: v } : { shares: v }),
-          owner
+          // A buy needs the balance, a sell the holding: one read each.
+          owner && s === "buy"
             ? ctx.api.balances(owner).then((cs) => BigInt(cs.find((c) => c.denom === denom)?.amount ?? "0"))
             : Promise.resolve(undefined),
-          owner
+          owner && s === "sell"
             ? ctx.api.positions(owner).then((ps) => BigInt(ps.find((p) => p.market_id === market.id)?.shares[o] ?? "0"))
             : Promise.resolve(undefined),
         ]);

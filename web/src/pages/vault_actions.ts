@@ -2,8 +2,10 @@
 // shares at the deposit price (at least the estimate less 1%, so a price
 // that moves against the depositor before the block refuses the deposit);
 // a withdrawal burns shares for collateral at the share price (at least the
-// estimate less 1%), or joins the vault's queue when the money is locked in
-// open markets. The chain's response says which.
+// estimate less 1%) when the vault's idle money covers it. Otherwise it
+// joins the vault's queue and is paid when the markets it funded return
+// their money, at the price of that day, with no floor: the form says so
+// and asks for a tick first.
 import type { Context } from "../context";
 import { errorBox, h } from "../dom";
 import { denomLabel, formatAmount, InputError, minAfterSlippage, parseAmount } from "../format";
@@ -29,11 +31,12 @@ function event(res: TxResponse, type: string): Record<string, string> | null {
 
 export interface VaultActions {
   el: HTMLElement;
-  /** New prices and stake after a block; typed input and the last result stay. */
-  update(prices: VaultPrices, held: bigint): void;
+  /** New prices, stake and idle money after a block; typed input and the last result stay. */
+  update(prices: VaultPrices, held: bigint, idle: bigint): void;
 }
 
 export function vaultActions(ctx: Context, v: Vault, prices: VaultPrices, held: bigint, onDone: () => void): VaultActions {
+  let idle = BigInt(v.idle);
   const d = v.collateral_denom;
   const id = v.id;
   const result = h("div", { "data-testid": `vault-${id}-result`, "aria-live": "assertive" });
@@ -54,6 +57,8 @@ export function vaultActions(ctx: Context, v: Vault, prices: VaultPrices, held: 
       const res = await signAndBroadcast(ctx.api, ctx.wallet, ctx.chain.chain_id, [msg]);
       result.replaceChildren(h("p", { class: "ok", role: "status" }, said(res)));
       input.value = "";
+      queueOk.checked = false;
+      queueRow.hidden = true;
       onDone();
     } catch (e) {
       result.replaceChildren(errorBox(e instanceof TxError ? e.message : `${what} failed: ${(e as Error).message}`));
@@ -91,6 +96,20 @@ export function vaultActions(ctx: Context, v: Vault, prices: VaultPrices, held: 
   const all = h("button", { type: "button", class: "link" }, "all");
   all.addEventListener("click", () => {
     withdrawInput.value = "all";
+    withdrawInput.dispatchEvent(new Event("input"));
+  });
+  const queueOk = h("input", { type: "checkbox", id: `vault-${id}-queue-ok` });
+  const queueRow = h(
+    "div",
+    { class: "row", hidden: true, "data-testid": `vault-${id}-queue-warning` },
+    h("p", { class: "warning" }),
+    queueOk,
+    h("label", { for: `vault-${id}-queue-ok` }, "Queue what cannot be paid now"),
+  );
+  // A new amount needs its own confirmation.
+  withdrawInput.addEventListener("input", () => {
+    queueOk.checked = false;
+    queueRow.hidden = true;
   });
   const withdrawForm = h(
     "form",
@@ -99,6 +118,7 @@ export function vaultActions(ctx: Context, v: Vault, prices: VaultPrices, held: 
     withdrawInput,
     all,
     h("button", { type: "submit" }, "Withdraw"),
+    queueRow,
   );
   withdrawForm.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -109,6 +129,14 @@ export function vaultActions(ctx: Context, v: Vault, prices: VaultPrices, held: 
         if (held === 0n) throw new InputError("You hold no shares of this vault.");
         const shares = withdrawInput.value.trim() === "all" ? held : sharesForWithdrawal(parseAmount(withdrawInput.value), prices.share_price, held);
         const value = valueOfShares(shares, prices.share_price);
+        if (value > idle && !queueOk.checked) {
+          queueRow.querySelector("p")!.textContent =
+            `Only ${formatAmount(idle, d)} is idle in the vault; the rest of the ${formatAmount(value, d)} is locked in open markets. ` +
+            "What cannot be paid now waits in the vault's queue and is paid when those markets return their money, at the " +
+            "share price of that day, with no 1% floor.";
+          queueRow.hidden = false;
+          throw new InputError("This withdrawal would be queued: tick the box to confirm.");
+        }
         return encodeWithdraw({ depositor: ctx.wallet!.address, vaultId: BigInt(id), shares, minAmount: minAfterSlippage(value, TOLERANCE_BPS) });
       },
       (res) => {
@@ -127,14 +155,15 @@ export function vaultActions(ctx: Context, v: Vault, prices: VaultPrices, held: 
   });
 
   const paused = h("p", { class: "muted" });
-  const update = (p: VaultPrices, shares: bigint) => {
+  const update = (p: VaultPrices, shares: bigint, nowIdle: bigint) => {
     prices = p;
     held = shares;
+    idle = nowIdle;
     depositForm.querySelector("button")!.disabled = !!p.deposits_paused;
     paused.textContent = p.deposits_paused ? `Deposits are paused: ${p.deposits_paused}.` : "";
     withdrawForm.querySelector<HTMLButtonElement>("button[type=submit]")!.disabled = shares === 0n;
   };
-  update(prices, held);
+  update(prices, held, idle);
   return {
     el: h(
       "div",
@@ -142,7 +171,11 @@ export function vaultActions(ctx: Context, v: Vault, prices: VaultPrices, held: 
       depositForm,
       paused,
       withdrawForm,
-      h("p", { class: "muted" }, "Each is refused if the price moves more than 1% against you before it is in a block."),
+      h(
+        "p",
+        { class: "muted" },
+        "A deposit, and a withdrawal paid at once, is refused if the price moves more than 1% against you before it is in a block.",
+      ),
       result,
     ),
     update,

@@ -20,7 +20,7 @@ export function sampleHeights(from: number, to: number, n = POINTS): number[] {
 
 /**
  * The first height at which the node can read the vault: a binary search
- * over heights (404 before the vault was created, 400 where pruned).
+ * over heights (404 before the vault was created or where the node pruned the state).
  */
 export async function firstReadable(read: (height: number) => Promise<unknown>, now: number): Promise<number> {
   let lo = 1;

@@ -9,12 +9,30 @@ import { pricePerMillion } from "../vaultmath";
 import { vaultActions, type VaultActions } from "./vault_actions";
 import { shareHistory } from "./vault_history";
 
+const EAGER_HISTORIES = 3;
+
 export async function vaultsPage(ctx: Context, view: HTMLElement): Promise<() => void> {
   view.append(h("h1", {}, "Vaults"));
   const body = h("div");
   view.append(body);
   // The history is read once per visit (up to ~40 reads per vault), not per block.
   const histories = new Map<string, HTMLElement>();
+  // The first vaults' histories are read at once, the others on request
+  // (each is ~40 reads of past state).
+  const historyOf = (id: string, now: number): HTMLElement => {
+    const have = histories.get(id);
+    if (have) return have;
+    if (histories.size < EAGER_HISTORIES) {
+      histories.set(id, shareHistory(ctx, id, now));
+      return histories.get(id)!;
+    }
+    const box = h("div", {});
+    const show = h("button", { type: "button", class: "link" }, "Show the share price history");
+    show.addEventListener("click", () => box.replaceChildren(shareHistory(ctx, id, now)));
+    box.append(show);
+    histories.set(id, box);
+    return box;
+  };
   // The forms outlive redraws (a block, a deposit) so input and results stay; one set per wallet.
   const actions = new Map<string, VaultActions>();
   let actionsFor = "";
@@ -27,7 +45,7 @@ export async function vaultsPage(ctx: Context, view: HTMLElement): Promise<() =>
     }
     const actionsOf = (v: (typeof vaults)[number], prices: Parameters<VaultActions["update"]>[0], held: bigint) => {
       let a = actions.get(v.id);
-      if (a) a.update(prices, held);
+      if (a) a.update(prices, held, BigInt(v.idle));
       else actions.set(v.id, (a = vaultActions(ctx, v, prices, held, () => void coalesced())));
       return a.el;
     };
@@ -79,7 +97,7 @@ export async function vaultsPage(ctx: Context, view: HTMLElement): Promise<() =>
               : []),
           ),
           h("h3", {}, "Share price history"),
-          histories.get(v.id) ?? histories.set(v.id, shareHistory(ctx, v.id, now)).get(v.id)!,
+          historyOf(v.id, now),
           ctx.wallet
             ? actionsOf(v, detail, BigInt(mine?.shares ?? "0"))
             : h("p", { class: "muted" }, "Connect a wallet (top right) to deposit or withdraw."),

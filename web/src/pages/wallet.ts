@@ -19,11 +19,18 @@ export function mountWallet(ctx: Context, root: HTMLElement) {
   const connect = async (kind: ExtensionKind, msg: HTMLElement) => {
     msg.replaceChildren(h("span", { class: "muted" }, "Waiting for the wallet…"));
     try {
-      const feeDenom = parseGasPrice(await ctx.api.minGasPrice().catch(() => ""))?.denom ?? "";
-      setWallet(await connectExtension(kind, ctx.chain, ctx.endpoints, feeDenom));
+      const gas = parseGasPrice(await ctx.api.minGasPrice().catch(() => ""));
+      setWallet(await connectExtension(kind, ctx.chain, ctx.endpoints, gas));
       rememberExtension(kind);
       await draw();
     } catch (e) {
+      // A reconnect that fails (the wallet switched to an account it
+      // cannot give) must not leave the old address in use.
+      if (ctx.wallet?.kind === kind) {
+        setWallet(null);
+        rememberExtension(null);
+        await draw();
+      }
       msg.replaceChildren(errorBox(e instanceof WalletError ? e.message : `The wallet failed: ${(e as Error).message}`));
     }
   };

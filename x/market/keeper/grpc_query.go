@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"slices"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -141,16 +140,16 @@ func (q queryServer) Positions(ctx context.Context, req *types.QueryPositionsReq
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	outcomes := []types.MarketOutcomes{}
-	for i, p := range items {
-		if slices.ContainsFunc(items[:i], func(o types.Position) bool { return o.MarketId == p.MarketId }) {
-			continue
-		}
+	// One position per market in a page (the index is keyed by owner and
+	// market); a model shared by several markets is read once.
+	outcomes := make([]types.MarketOutcomes, 0, len(items))
+	names := map[uint64]string{}
+	for _, p := range items {
 		m, err := q.Keeper.Markets.Get(ctx, p.MarketId)
 		if err != nil {
 			return nil, status.Errorf(codes.Internal, "position in market %d, which is gone: %v", p.MarketId, err)
 		}
-		outcomes = append(outcomes, types.MarketOutcomes{MarketId: m.Id, ModelIds: m.ModelIds, ModelNames: q.modelNames(ctx, m.ModelIds)})
+		outcomes = append(outcomes, types.MarketOutcomes{MarketId: m.Id, ModelIds: m.ModelIds, ModelNames: q.namesWith(ctx, m.ModelIds, names)})
 	}
 	return &types.QueryPositionsResponse{Positions: items, Pagination: page, Outcomes: outcomes}, nil
 }
@@ -158,11 +157,21 @@ func (q queryServer) Positions(ctx context.Context, req *types.QueryPositionsReq
 // modelNames names a market's outcomes by their models' registered names
 // ("" for a model the registry no longer has, which it never deletes).
 func (q queryServer) modelNames(ctx context.Context, ids []uint64) []string {
+	return q.namesWith(ctx, ids, map[uint64]string{})
+}
+
+// namesWith is modelNames reading each model once across calls sharing seen.
+func (q queryServer) namesWith(ctx context.Context, ids []uint64, seen map[uint64]string) []string {
 	names := make([]string, len(ids))
 	for i, id := range ids {
-		if m, err := q.Keeper.eval.GetModel(ctx, id); err == nil {
-			names[i] = m.Name
+		name, ok := seen[id]
+		if !ok {
+			if m, err := q.Keeper.eval.GetModel(ctx, id); err == nil {
+				name = m.Name
+			}
+			seen[id] = name
 		}
+		names[i] = name
 	}
 	return names
 }
