@@ -247,20 +247,14 @@ func buildSplit(n *Node, in []TensorInfo) (*step, error) {
 }
 
 // buildSqueeze handles Squeeze (axes optional: every 1) and Unsqueeze
-// (axes required), opset 13 form with axes as a constant input.
+// (axes required). Before opset 13 the axes are an attribute; from 13 a
+// constant input, and an axes attribute is refused rather than ignored.
 func buildSqueeze(n *Node, in []TensorInfo, unsqueeze bool) (*step, error) {
-	lo := 1
-	if unsqueeze {
-		lo = 2
-	}
-	if err := wantInputs(n, in, lo, 2); err != nil {
-		return nil, err
-	}
-	shape := in[0].Shape
-	axes, have, err := constIntsInput(n, in, 1)
+	axes, have, err := squeezeAxes(n, in, unsqueeze)
 	if err != nil {
 		return nil, err
 	}
+	shape := in[0].Shape
 	if unsqueeze {
 		r := len(shape) + len(axes)
 		mark := make([]bool, r)
@@ -309,6 +303,33 @@ func buildSqueeze(n *Node, in []TensorInfo, unsqueeze bool) (*step, error) {
 		}
 	}
 	return view(in[0], out), nil
+}
+
+// squeezeAxes reads Squeeze's or Unsqueeze's axes in the form of the
+// node's opset, and whether it has any.
+func squeezeAxes(n *Node, in []TensorInfo, unsqueeze bool) ([]int64, bool, error) {
+	_, attr := n.Attrs["axes"]
+	if n.Opset < 13 {
+		if err := wantInputs(n, in, 1, 1); err != nil {
+			return nil, false, err
+		}
+		if unsqueeze && !attr {
+			return nil, false, n.errorf("the axes attribute is required before opset 13")
+		}
+		axes, err := n.attrInts("axes")
+		return axes, attr, err
+	}
+	if attr {
+		return nil, false, n.errorf("axes is an input from opset 13, not an attribute")
+	}
+	lo := 1
+	if unsqueeze {
+		lo = 2
+	}
+	if err := wantInputs(n, in, lo, 2); err != nil {
+		return nil, false, err
+	}
+	return constIntsInput(n, in, 1)
 }
 
 // buildCast converts between float32 and int64. Float to int truncates
