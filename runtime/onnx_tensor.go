@@ -84,3 +84,36 @@ func ParseTensor(b []byte, lim Limits) (*Tensor, error) {
 	}
 	return TensorFromProto(&tp, lim)
 }
+
+// MarshalTensor serializes a tensor as an ONNX TensorProto named name,
+// little-endian raw_data (bool one byte per element), the form the ONNX
+// test data and onnxruntime read.
+func MarshalTensor(t *Tensor, name string) ([]byte, error) {
+	tp := &onnxpb.TensorProto{Name: name, Dims: make([]int64, len(t.Shape))}
+	for i, d := range t.Shape {
+		tp.Dims[i] = int64(d)
+	}
+	switch t.DType {
+	case Float32:
+		tp.DataType = int32(onnxpb.TensorProto_FLOAT)
+		tp.RawData = make([]byte, 4*len(t.F))
+		for i, v := range t.F {
+			binary.LittleEndian.PutUint32(tp.RawData[4*i:], math.Float32bits(v))
+		}
+	case Int64:
+		tp.DataType = int32(onnxpb.TensorProto_INT64)
+		tp.RawData = make([]byte, 8*len(t.I))
+		for i, v := range t.I {
+			binary.LittleEndian.PutUint64(tp.RawData[8*i:], uint64(v))
+		}
+	case Bool:
+		tp.DataType = int32(onnxpb.TensorProto_BOOL)
+		tp.RawData = make([]byte, len(t.I))
+		for i, v := range t.I {
+			tp.RawData[i] = byte(v)
+		}
+	default:
+		return nil, fmt.Errorf("cannot serialize a %s tensor", t.DType)
+	}
+	return proto.Marshal(tp)
+}

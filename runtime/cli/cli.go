@@ -44,10 +44,10 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// ModelCmd is `model eval|train|inspect`.
+// ModelCmd is `model eval|train|inspect|run`.
 func ModelCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "model", Short: "Evaluate, train and inspect ONNX models with the deterministic runtime"}
-	cmd.AddCommand(evalCmd(), trainCmd(), inspectCmd())
+	cmd.AddCommand(evalCmd(), trainCmd(), inspectCmd(), runCmd())
 	return cmd
 }
 

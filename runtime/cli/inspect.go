@@ -78,7 +78,9 @@ func inspectCmd() *cobra.Command {
 		Short: "Show a model's format, SHA-256 and weights root (what registration needs), its operators and shapes",
 		Long: "An ONNX classifier prints its operators, shapes and initializer tree; a language model (GGUF, or ONNX\n" +
 			"with a tokenizer) prints its config, the weights_root to register (the GGUF weight tree or the ONNX\n" +
-			"initializer tree) and its trace leaves per item on each text benchmark.",
+			"initializer tree) and its trace leaves per item on each text benchmark. A model the runtime refuses\n" +
+			"prints every operator and element type it uses, each marked supported or not, and the runtime's reason,\n" +
+			"and exits non-zero.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			raw, err := readModel(args[0])
@@ -101,7 +103,23 @@ func inspectCmd() *cobra.Command {
 			}
 			m, err := runtime.LoadModel(raw, runtime.DefaultLimits())
 			if err != nil {
-				return err
+				// A model the runtime refuses: every operator and element
+				// type it uses, marked supported or not, and the reason.
+				sup, serr := CheckSupport(raw)
+				if serr != nil {
+					return fmt.Errorf("%s: %w", args[0], serr)
+				}
+				if sup.Refusal == "" {
+					sup.Refusal = err.Error()
+				}
+				if asJSON {
+					if err := writeJSON(cmd.OutOrStdout(), sup); err != nil {
+						return err
+					}
+				} else {
+					printSupport(cmd.OutOrStdout(), sup)
+				}
+				return fmt.Errorf("the runtime refuses %s: %s", args[0], sup.Refusal)
 			}
 			in := Inspect(m)
 			if asJSON {

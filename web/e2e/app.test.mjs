@@ -114,6 +114,14 @@ test("a buy through the Keplr wallet moves the price, opens a position and enter
   await page.locator("[data-testid=trade-result] .ok", { hasText: "Bought iris-mlp" }).waitFor({ timeout: 40000 });
   assert.ok(wallet.signed >= 1, "the wallet signed it");
   assert.deepEqual(wallet.signerOptions.at(-1), { preferNoSetFee: true }, "the app's fee is kept");
+  // What the wallet signed, decoded with the generated client: the buy the page showed.
+  const msg = wallet.messages.at(-1);
+  assert.equal(msg["@type"], "/delphi.market.v1.MsgBuyForAmount");
+  assert.equal(msg.trader, env("BOB"));
+  assert.equal(msg.marketId, env("MARKET_ID"));
+  assert.equal(msg.outcome, 1);
+  assert.equal(msg.amount, "2000000");
+  assert.ok(BigInt(msg.minShares) > 0n, "a slippage floor was set");
   await page.waitForFunction((b) => parseFloat(document.querySelector("[data-testid=price-1]").textContent) > b + 1, before);
   const pos = page.locator("[data-testid=position] tr", { hasText: "iris-mlp" });
   await pos.waitFor();

@@ -8,13 +8,35 @@
 // address, and never hands the key to the page.
 import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
 import { fromBase64, fromHex, toBase64 } from "@cosmjs/encoding";
+import { fromBinary, toJson } from "@bufbuild/protobuf";
+import { TxBody } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import * as market from "../src/gen/delphi/market/v1/tx_pb.js";
+import * as vault from "../src/gen/delphi/vault/v1/tx_pb.js";
+
+// Every Delphi message the app signs, by type URL, decoded with the client
+// protoc-gen-es generates from proto/ (the one the app encodes with).
+const schemas = new Map(
+  [...Object.values(market), ...Object.values(vault)]
+    .filter((x) => x && x.kind === "message" && x.typeName.startsWith("delphi."))
+    .map((s) => [`/${s.typeName}`, s]),
+);
+
+/** The messages of a sign doc's body, as protobuf JSON: what the wallet is asked to sign. */
+function messagesOf(bodyBytes) {
+  return TxBody.decode(bodyBytes).messages.map((any) => {
+    const schema = schemas.get(any.typeUrl);
+    if (!schema) return { "@type": any.typeUrl };
+    return { "@type": any.typeUrl, ...toJson(schema, fromBinary(schema, any.value)) };
+  });
+}
 
 /**
  * Installs the provider on every page load; returns what the page asked
- * of the wallet (suggested chains, enabled chain ids, signatures made).
+ * of the wallet (suggested chains, enabled chain ids, signatures made and
+ * the messages signed).
  */
 export async function injectWallet(page, { kind = "keplr", hexKey, name = "test account" }) {
-  const seen = { suggested: [], enabled: [], signed: 0, signerOptions: [] };
+  const seen = { suggested: [], enabled: [], signed: 0, signerOptions: [], messages: [] };
   const signerFor = async (chainId) => {
     const info = seen.suggested.find((c) => c.chainId === chainId);
     if (!info) throw new Error(`There is no chain info for ${chainId}`);
@@ -53,6 +75,7 @@ export async function injectWallet(page, { kind = "keplr", hexKey, name = "test 
           accountNumber: BigInt(doc.accountNumber),
         });
         seen.signed++;
+        seen.messages.push(...messagesOf(fromBase64(doc.bodyBytes)));
         return {
           signed: {
             bodyBytes: toBase64(res.signed.bodyBytes),
