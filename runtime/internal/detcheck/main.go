@@ -63,6 +63,9 @@ func run() error {
 		}
 	}
 	fmt.Printf("erf/gelu sha256=%x\n", h.Sum(nil))
+	if err := unaryOps(); err != nil {
+		return err
+	}
 	if err := languageModel(); err != nil {
 		return err
 	}
@@ -168,5 +171,39 @@ func languageModel() error {
 	}
 	text, _ := tok.Decode(out)
 	fmt.Printf("generate llama %q\n", text)
+	return nil
+}
+
+// unaryOps digests the element-wise unary operators, each compiled as a
+// one-node graph and run on a sweep, through the runtime's public API.
+func unaryOps() error {
+	xs := make([]float32, 0, 40001)
+	for i := -20000; i <= 20000; i++ {
+		xs = append(xs, float32(i)/1000)
+	}
+	x, err := runtime.FromFloats([]int{len(xs)}, xs)
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	for _, op := range []string{"Neg", "Abs", "Floor", "Ceil", "Round", "Sign", "Reciprocal", "Sqrt", "Exp", "Log", "Softplus",
+		"Softsign", "Mish", "LeakyRelu", "ThresholdedRelu", "Elu", "Celu", "Selu", "HardSigmoid", "HardSwish"} {
+		g := &runtime.Graph{Opset: 18, Initializers: map[string]*runtime.Tensor{},
+			Inputs:  []runtime.ValueInfo{{Name: "x", DType: runtime.Float32, Shape: x.Shape}},
+			Nodes:   []*runtime.Node{{OpType: op, Inputs: []string{"x"}, Outputs: []string{"y"}, Opset: 18, Attrs: map[string]runtime.Attr{}}},
+			Outputs: []string{"y"}}
+		p, err := runtime.Compile(g, runtime.DefaultLimits())
+		if err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		out, err := p.Run([]*runtime.Tensor{x}, 1, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		for _, v := range out[0].F {
+			h.Write(binary.LittleEndian.AppendUint32(nil, math.Float32bits(v)))
+		}
+	}
+	fmt.Printf("unary ops sha256=%x\n", h.Sum(nil))
 	return nil
 }
