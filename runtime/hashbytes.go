@@ -18,6 +18,13 @@ func nativeLE(t *Tensor) ([]byte, bool) {
 	}
 	switch {
 	case t.DType == Float32 && len(t.F) > 0:
+		// In place only without NaNs: a NaN's bits are the CPU's, and
+		// Bytes rewrites them to CanonicalNaN.
+		for _, v := range t.F {
+			if v != v {
+				return nil, false
+			}
+		}
 		return unsafe.Slice((*byte)(unsafe.Pointer(&t.F[0])), 4*len(t.F)), true
 	case t.DType == Int64 && len(t.I) > 0:
 		return unsafe.Slice((*byte)(unsafe.Pointer(&t.I[0])), 8*len(t.I)), true

@@ -118,8 +118,8 @@ func (t *Tensor) Len() int { return numel(t.Shape) }
 func (t *Tensor) Rank() int { return len(t.Shape) }
 
 // Bytes returns the canonical encoding of the elements: little-endian
-// float32 (IEEE 754 bits), little-endian int64, or one byte (0 or 1) per
-// bool, in row-major order. It is what the trace hashes and what the weight
+// float32 (IEEE 754 bits, every NaN as CanonicalNaN), little-endian int64,
+// or one byte (0 or 1) per bool, in row-major order. It is what the trace hashes and what the weight
 // Merkle leaves commit to.
 func (t *Tensor) Bytes() []byte {
 	if t.DType == Bool {
@@ -140,9 +140,23 @@ func (t *Tensor) Bytes() []byte {
 	}
 	b := make([]byte, 4*len(t.F))
 	for i, v := range t.F {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+		binary.LittleEndian.PutUint32(b[4*i:], canonicalBits(v))
 	}
 	return b
+}
+
+// CanonicalNaN is the one encoding every NaN has in Bytes (a positive quiet
+// NaN). CPUs differ in the NaN an invalid operation produces — amd64 sets
+// the sign bit (0xffc00000), arm64 does not (0x7fc00000) — so Sqrt(−1) or
+// 0/0 would otherwise hash differently on two honest validators.
+const CanonicalNaN uint32 = 0x7fc00000
+
+// canonicalBits is v's IEEE bits, with every NaN as CanonicalNaN.
+func canonicalBits(v float32) uint32 {
+	if v != v {
+		return CanonicalNaN
+	}
+	return math.Float32bits(v)
 }
 
 // numel multiplies the dimensions; callers validate shapes first so the

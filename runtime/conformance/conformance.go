@@ -191,7 +191,7 @@ func matches(got, want []*runtime.Tensor) error {
 				if a != e {
 					return fmt.Errorf("output %d element %d is %v, want %v", k, i, a, e)
 				}
-			case math.Abs(a-e) > atol+rtol*math.Abs(e):
+			case math.Abs(a-e) > atol+float64(rtol*math.Abs(e)):
 				return fmt.Errorf("output %d element %d is %v, want %v", k, i, a, e)
 			}
 		}
