@@ -205,5 +205,36 @@ func unaryOps() error {
 		h.Write(out[0].Bytes())
 	}
 	fmt.Printf("unary ops sha256=%x\n", h.Sum(nil))
+	// Reductions over a 3-D tensor along its middle axis.
+	h.Reset()
+	r := make([]float32, 40*50*30)
+	for i := range r {
+		r[i] = float32((i*7919)%2001-1000) / 97
+	}
+	rt, err := runtime.FromFloats([]int{40, 50, 30}, r)
+	if err != nil {
+		return err
+	}
+	for _, op := range []string{"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2",
+		"ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare", "ArgMax", "ArgMin"} {
+		attrs := map[string]runtime.Attr{"axes": {Kind: runtime.AttrInts, Ints: []int64{1}}}
+		if op == "ArgMax" || op == "ArgMin" {
+			attrs = map[string]runtime.Attr{"axis": {Kind: runtime.AttrInt, I: 1}}
+		}
+		g := &runtime.Graph{Opset: 12, Initializers: map[string]*runtime.Tensor{},
+			Inputs:  []runtime.ValueInfo{{Name: "x", DType: runtime.Float32, Shape: rt.Shape}},
+			Nodes:   []*runtime.Node{{OpType: op, Inputs: []string{"x"}, Outputs: []string{"y"}, Opset: 12, Attrs: attrs}},
+			Outputs: []string{"y"}}
+		p, err := runtime.Compile(g, runtime.DefaultLimits())
+		if err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		out, err := p.Run([]*runtime.Tensor{rt}, 2, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		h.Write(out[0].Bytes())
+	}
+	fmt.Printf("reductions sha256=%x\n", h.Sum(nil))
 	return nil
 }
