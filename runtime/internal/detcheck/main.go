@@ -236,5 +236,35 @@ func unaryOps() error {
 		h.Write(out[0].Bytes())
 	}
 	fmt.Printf("reductions sha256=%x\n", h.Sum(nil))
+	// Pow over a sweep of bases and exponents (detmath's exp64 and log64).
+	h.Reset()
+	bases := make([]float32, 0, 4001)
+	for i := -2000; i <= 2000; i++ {
+		bases = append(bases, float32(i)/300)
+	}
+	bt, err := runtime.FromFloats([]int{len(bases)}, bases)
+	if err != nil {
+		return err
+	}
+	for _, e := range []float32{-3, -0.5, 0.3333, 2, 2.5, 7.25} {
+		et, err := runtime.FromFloats(nil, []float32{e})
+		if err != nil {
+			return err
+		}
+		g := &runtime.Graph{Opset: 13, Initializers: map[string]*runtime.Tensor{"e": et},
+			Inputs:  []runtime.ValueInfo{{Name: "x", DType: runtime.Float32, Shape: bt.Shape}},
+			Nodes:   []*runtime.Node{{OpType: "Pow", Inputs: []string{"x", "e"}, Outputs: []string{"y"}, Opset: 13, Attrs: map[string]runtime.Attr{}}},
+			Outputs: []string{"y"}}
+		p, err := runtime.Compile(g, runtime.DefaultLimits())
+		if err != nil {
+			return err
+		}
+		out, err := p.Run([]*runtime.Tensor{bt}, 1, nil)
+		if err != nil {
+			return err
+		}
+		h.Write(out[0].Bytes())
+	}
+	fmt.Printf("pow sha256=%x\n", h.Sum(nil))
 	return nil
 }

@@ -1,0 +1,278 @@
+package runtime
+
+import "math"
+
+// Variadic and binary element-wise operators with numpy broadcasting:
+// Max, Min, Sum, Mean (one or more float32 operands), Pow, PRelu, Clip,
+// the logical And, Or, Xor (bool), and Dropout at inference (the input,
+// and an all-true mask when asked). Each output element folds its operands
+// left to right:
+//
+//	Max, Min: NaN propagates (any NaN operand gives NaN), else the larger / smaller
+//	Sum: float32 adds, operand 0 first · Mean: that sum / float32(count)
+//	Pow: float32 of detmath's float64 pow (see powOf), one rounding
+//	PRelu: x < 0 ? float32(slope·x) : x, slope broadcast to x
+//	Clip: min(max(x, lo), hi) with lo/hi optional constant scalars (attributes before opset 11)
+func init() {
+	register("Max", naryBuilder(func(a, b float32) float32 {
+		if a != a || b != b {
+			return float32(math.NaN())
+		}
+		return max(a, b)
+	}, false))
+	register("Min", naryBuilder(func(a, b float32) float32 {
+		if a != a || b != b {
+			return float32(math.NaN())
+		}
+		return min(a, b)
+	}, false))
+	register("Sum", naryBuilder(func(a, b float32) float32 { return a + b }, false))
+	register("Mean", naryBuilder(func(a, b float32) float32 { return a + b }, true))
+	register("Pow", naryFixed(2, powOf))
+	register("PRelu", naryFixed(2, func(x, slope float32) float32 {
+		if x < 0 {
+			return float32(slope * x)
+		}
+		return x
+	}))
+	register("And", logicBuilder(func(a, b bool) bool { return a && b }))
+	register("Or", logicBuilder(func(a, b bool) bool { return a || b }))
+	register("Xor", logicBuilder(func(a, b bool) bool { return a != b }))
+	register("Clip", buildClip)
+	register("Dropout", buildDropout)
+}
+
+// naryBuilder folds one or more float32 operands, broadcast together;
+// mean divides by the count at the end.
+func naryBuilder(f func(a, b float32) float32, mean bool) builder {
+	return func(n *Node, in []TensorInfo) (*step, error) {
+		if len(in) < 1 {
+			return nil, n.errorf("needs at least one input")
+		}
+		return naryStep(n, in, f, mean)
+	}
+}
+
+// naryFixed is a float32 operator of exactly k broadcast operands.
+func naryFixed(k int, f func(a, b float32) float32) builder {
+	return func(n *Node, in []TensorInfo) (*step, error) {
+		if err := wantInputs(n, in, k, k); err != nil {
+			return nil, err
+		}
+		return naryStep(n, in, f, false)
+	}
+}
+
+func naryStep(n *Node, in []TensorInfo, f func(a, b float32) float32, mean bool) (*step, error) {
+	shapes := make([][]int, len(in))
+	for i := range in {
+		if err := wantFloat(n, in, i); err != nil {
+			return nil, err
+		}
+		shapes[i] = in[i].Shape
+	}
+	out, st, err := broadcastN(shapes...)
+	if err != nil {
+		return nil, n.errorf("%v", err)
+	}
+	size := numel(out)
+	count := float32(len(in))
+	return &step{outs: floatOut(out), flops: i64(size * len(in)), run: func(x []*Tensor, _ int) []*Tensor {
+		t := &Tensor{DType: Float32, Shape: out, F: make([]float32, size)}
+		eachBroadcast(out, st, func(i int, off []int) {
+			v := x[0].F[off[0]]
+			for k := 1; k < len(x); k++ {
+				v = f(v, x[k].F[off[k]])
+			}
+			if mean {
+				v /= count
+			}
+			t.F[i] = v
+		})
+		return []*Tensor{t}
+	}}, nil
+}
+
+// powOf is x^y rounded once to float32, computed in float64 with detmath's
+// exp64 and log64 as exp(y·ln|x|): exact cases first (y = 0 gives 1, y = 1
+// gives x, x = 1 gives 1, integer y up to 2^24 by repeated squaring in
+// float64, whose products of float32 values stay exact while they fit),
+// a negative x with a non-integer y gives NaN, with an odd integer y the
+// sign of x.
+func powOf(x, y float32) float32 {
+	fx, fy := float64(x), float64(y)
+	switch {
+	case fy == 0 || fx == 1:
+		return 1
+	case fx != fx || fy != fy:
+		return float32(math.NaN())
+	case fy == 1:
+		return x
+	}
+	integer := fy == math.Trunc(fy) && math.Abs(fy) <= 1<<24
+	if fx < 0 && !integer {
+		return float32(math.NaN())
+	}
+	if integer && math.Abs(fy) <= 64 {
+		r, b, e := 1.0, fx, int64(math.Abs(fy))
+		for e > 0 {
+			if e&1 == 1 {
+				r = float64(r * b)
+			}
+			b = float64(b * b)
+			e >>= 1
+		}
+		if fy < 0 {
+			r = 1 / r
+		}
+		return float32(r)
+	}
+	ax := math.Abs(fx)
+	var r float64
+	switch {
+	case ax == 0:
+		if fy > 0 {
+			r = 0
+		} else {
+			r = math.Inf(1)
+		}
+	case math.IsInf(ax, 1):
+		if fy > 0 {
+			r = math.Inf(1)
+		} else {
+			r = 0
+		}
+	default:
+		e := float64(fy * log64(ax))
+		switch {
+		case e > 710:
+			r = math.Inf(1)
+		case e < -750:
+			r = 0
+		case e > expMax || e < -expMax:
+			// beyond float32's range either way: exp64 only takes ±200
+			if e > 0 {
+				r = math.Inf(1)
+			}
+		default:
+			r = exp64(e)
+		}
+	}
+	if fx < 0 && math.Mod(math.Abs(fy), 2) == 1 {
+		r = -r
+	}
+	return float32(r)
+}
+
+// logicBuilder is a bool operator of two broadcast bool operands.
+func logicBuilder(f func(a, b bool) bool) builder {
+	return func(n *Node, in []TensorInfo) (*step, error) {
+		if err := wantInputs(n, in, 2, 2); err != nil {
+			return nil, err
+		}
+		if in[0].DType != Bool || in[1].DType != Bool {
+			return nil, n.errorf("takes two bool inputs, got %s and %s", in[0].DType, in[1].DType)
+		}
+		out, st, err := broadcastN(in[0].Shape, in[1].Shape)
+		if err != nil {
+			return nil, n.errorf("%v", err)
+		}
+		size := numel(out)
+		return &step{outs: []TensorInfo{{DType: Bool, Shape: out}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
+			t := &Tensor{DType: Bool, Shape: out, I: make([]int64, size)}
+			eachBroadcast(out, st, func(i int, off []int) {
+				if f(x[0].I[off[0]] != 0, x[1].I[off[1]] != 0) {
+					t.I[i] = 1
+				}
+			})
+			return []*Tensor{t}
+		}}, nil
+	}
+}
+
+// buildClip clamps to [min, max]: attributes before opset 11, optional
+// float32 scalar inputs from then (read with each run; an absent bound
+// does not clamp). NaN stays NaN.
+func buildClip(n *Node, in []TensorInfo) (*step, error) {
+	lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
+	if n.Opset < 11 {
+		if err := wantInputs(n, in, 1, 1); err != nil {
+			return nil, err
+		}
+		var err error
+		if lo, err = n.attrFloat("min", lo); err != nil {
+			return nil, err
+		}
+		if hi, err = n.attrFloat("max", hi); err != nil {
+			return nil, err
+		}
+	} else if err := wantInputs(n, in, 1, 3); err != nil {
+		return nil, err
+	}
+	for i := range in {
+		if err := wantFloat(n, in, i); err != nil {
+			return nil, err
+		}
+		if i > 0 && numel(in[i].Shape) != 1 {
+			return nil, n.errorf("bound %d must be a scalar, got shape %v", i, in[i].Shape)
+		}
+	}
+	shape := in[0].Shape
+	size := numel(shape)
+	return &step{outs: floatOut(shape), flops: i64(size), run: func(x []*Tensor, w int) []*Tensor {
+		l, h := lo, hi
+		if len(x) > 1 && x[1] != nil {
+			l = x[1].F[0]
+		}
+		if len(x) > 2 && x[2] != nil {
+			h = x[2].F[0]
+		}
+		out := &Tensor{DType: Float32, Shape: shape, F: make([]float32, size)}
+		src := x[0].F
+		parallelFor(w, size, 2, func(a, b int) {
+			for i := a; i < b; i++ {
+				v := src[i]
+				if v == v {
+					v = min(max(v, l), h)
+				}
+				out.F[i] = v
+			}
+		})
+		return []*Tensor{out}
+	}}, nil
+}
+
+// buildDropout at inference is the identity; its optional mask output is
+// all true. (ratio and training_mode inputs must be absent or constant
+// false: training is not inference.)
+func buildDropout(n *Node, in []TensorInfo) (*step, error) {
+	if len(in) < 1 || len(in) > 3 {
+		return nil, n.errorf("has %d inputs, want 1 to 3", len(in))
+	}
+	if len(in) == 3 {
+		c := in[2].Const
+		if c == nil || c.DType != Bool || len(c.I) != 1 {
+			return nil, n.errorf("training_mode must be a constant bool")
+		}
+		if c.I[0] != 0 {
+			return nil, n.errorf("training_mode is true: only inference is supported")
+		}
+	}
+	shape := in[0].Shape
+	size := numel(shape)
+	outs := []TensorInfo{{DType: in[0].DType, Shape: shape}}
+	if len(n.Outputs) > 1 {
+		outs = append(outs, TensorInfo{DType: Bool, Shape: shape})
+	}
+	return &step{outs: outs, run: func(x []*Tensor, _ int) []*Tensor {
+		res := []*Tensor{x[0]}
+		if len(outs) > 1 {
+			mask := &Tensor{DType: Bool, Shape: shape, I: make([]int64, size)}
+			for i := range mask.I {
+				mask.I[i] = 1
+			}
+			res = append(res, mask)
+		}
+		return res
+	}}, nil
+}
