@@ -96,7 +96,7 @@ func buildLoss(n *Node, in []TensorInfo, softmax bool) (*step, error) {
 				w = x[2].F[t]
 			}
 			b, d := e/inner, e%inner
-			loss[e] = -float32(scores[(b*C+int(t))*inner+d]*w)
+			loss[e] = -float32(scores[(b*C+int(t))*inner+d] * w)
 			sum += float64(loss[e])
 			weights += float64(w)
 		}
