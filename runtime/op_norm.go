@@ -15,8 +15,8 @@ package runtime
 //	  inv = 1 / Sqrt(ms + epsilon)
 //	  y_j = float32(float32(x_j·inv)·scale_j)
 //
-// Only the first output (Y) is supported; the optional Mean and InvStdDev
-// outputs of LayerNormalization are refused at compile time.
+// LayerNormalization's optional Mean and InvStdDev outputs are mean and inv
+// of each block, shaped like the input with the normalised axes as 1.
 
 func init() {
 	register("LayerNormalization", func(n *Node, in []TensorInfo) (*step, error) { return buildNorm(n, in, false) })
@@ -36,8 +36,9 @@ func buildNorm(n *Node, in []TensorInfo, rms bool) (*step, error) {
 			return nil, err
 		}
 	}
-	if len(n.Outputs) != 1 {
-		return nil, n.errorf("only the Y output is supported, got %d outputs", len(n.Outputs))
+	stats := len(n.Outputs) - 1 // Mean, then InvStdDev
+	if stats < 0 || stats > 2 || (rms && stats > 0) {
+		return nil, n.errorf("has %d outputs: Y, and for LayerNormalization optionally Mean and InvStdDev", len(n.Outputs))
 	}
 	shape := in[0].Shape
 	r := len(shape)
@@ -67,8 +68,18 @@ func buildNorm(n *Node, in []TensorInfo, rms bool) (*step, error) {
 	}
 	groups := numel(shape[:axis])
 	size := numel(shape)
-	return &step{outs: floatOut(shape), flops: 6 * i64(size), run: func(x []*Tensor, w int) []*Tensor {
+	statShape := append(append([]int{}, shape[:axis]...), make([]int, r-int(axis))...)
+	for i := int(axis); i < r; i++ {
+		statShape[i] = 1
+	}
+	outs := floatOut(shape)
+	for k := 0; k < stats; k++ {
+		outs = append(outs, floatOut(statShape)...)
+	}
+	return &step{outs: outs, flops: 6 * i64(size), run: func(x []*Tensor, w int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: shape, F: make([]float32, size)}
+		means := &Tensor{DType: Float32, Shape: statShape, F: make([]float32, groups)}
+		invs := &Tensor{DType: Float32, Shape: statShape, F: make([]float32, groups)}
 		X, scale := x[0].F, x[1].F
 		var bias []float32
 		if len(x) > 2 {
@@ -100,6 +111,7 @@ func buildNorm(n *Node, in []TensorInfo, rms bool) (*step, error) {
 					q = q + float32(d*d)
 				}
 				inv := 1 / Sqrt(q/nf+eps)
+				means.F[g], invs.F[g] = mean, inv
 				for j, v := range xs {
 					y := float32(float32((v-mean)*inv) * scale[j])
 					if bias != nil {
@@ -109,7 +121,7 @@ func buildNorm(n *Node, in []TensorInfo, rms bool) (*step, error) {
 				}
 			}
 		})
-		return []*Tensor{out}
+		return append([]*Tensor{out}, []*Tensor{means, invs}[:stats]...)
 	}}, nil
 }
 

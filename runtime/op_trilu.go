@@ -1,0 +1,129 @@
+package runtime
+
+import "fmt"
+
+// Trilu and GatherElements: data movement, no arithmetic.
+//
+//	Trilu(x, k = 0; upper = 1): over the last two axes (rows i, columns j)
+//	  keeps x where j − i ≥ k (upper) or j − i ≤ k (lower), else 0 (false).
+//	GatherElements(data, indices; axis = 0): out has the indices' shape;
+//	  out[p] = data[p with its axis coordinate replaced by indices[p]]
+//	  (negative indices count from the end; out of range fails the run).
+func init() {
+	register("Trilu", buildTrilu)
+	register("GatherElements", buildGatherElements)
+}
+
+func buildTrilu(n *Node, in []TensorInfo) (*step, error) {
+	if err := wantInputs(n, in, 1, 2); err != nil {
+		return nil, err
+	}
+	shape := in[0].Shape
+	if len(shape) < 2 {
+		return nil, n.errorf("input of rank %d: want rank 2 or more", len(shape))
+	}
+	k := int64(0)
+	if len(in) == 2 {
+		c := in[1].Const
+		if c == nil || c.DType != Int64 || len(c.I) != 1 {
+			return nil, n.errorf("k must be a constant int64 scalar")
+		}
+		k = c.I[0]
+	}
+	upper, err := n.attrInt("upper", 1)
+	if err != nil {
+		return nil, err
+	}
+	rows, cols := shape[len(shape)-2], shape[len(shape)-1]
+	size := numel(shape)
+	dt := in[0].DType
+	keep := func(e int) bool {
+		i, j := int64((e/cols)%rows), int64(e%cols)
+		if upper != 0 {
+			return j-i >= k
+		}
+		return j-i <= k
+	}
+	return &step{outs: []TensorInfo{{DType: dt, Shape: shape}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
+		t := &Tensor{DType: dt, Shape: shape}
+		if dt.ints() {
+			t.I = make([]int64, size)
+			for e := range t.I {
+				if keep(e) {
+					t.I[e] = x[0].I[e]
+				}
+			}
+		} else {
+			t.F = make([]float32, size)
+			for e := range t.F {
+				if keep(e) {
+					t.F[e] = x[0].F[e]
+				}
+			}
+		}
+		return []*Tensor{t}
+	}}, nil
+}
+
+func buildGatherElements(n *Node, in []TensorInfo) (*step, error) {
+	if err := wantInputs(n, in, 2, 2); err != nil {
+		return nil, err
+	}
+	if in[1].DType != Int64 {
+		return nil, n.errorf("indices are %s, want int64", in[1].DType)
+	}
+	shape, ishape := in[0].Shape, in[1].Shape
+	r := len(shape)
+	if r == 0 || len(ishape) != r {
+		return nil, n.errorf("data %v and indices %v: want the same rank, at least 1", shape, ishape)
+	}
+	a, err := n.attrInt("axis", 0)
+	if err != nil {
+		return nil, err
+	}
+	axis, err := normAxis(n, a, r)
+	if err != nil {
+		return nil, err
+	}
+	for d := range ishape {
+		if d != axis && ishape[d] > shape[d] {
+			return nil, n.errorf("indices %v exceed data %v on axis %d", ishape, shape, d)
+		}
+	}
+	dt := in[0].DType
+	dstr, istr := strides(shape), strides(ishape)
+	size := numel(ishape)
+	dim := shape[axis]
+	return &step{outs: []TensorInfo{{DType: dt, Shape: ishape}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
+		t := &Tensor{DType: dt, Shape: ishape}
+		if dt.ints() {
+			t.I = make([]int64, size)
+		} else {
+			t.F = make([]float32, size)
+		}
+		for e := 0; e < size; e++ {
+			off, rest := 0, e
+			for d := 0; d < r; d++ {
+				c := rest / istr[d]
+				rest %= istr[d]
+				if d == axis {
+					v := x[1].I[e]
+					if v < 0 {
+						v += int64(dim)
+					}
+					if v < 0 || v >= int64(dim) {
+						panic(fmt.Sprintf("index %d out of range for axis of size %d", x[1].I[e], dim))
+					}
+					c = int(v)
+				}
+				off += c * dstr[d]
+			}
+			if dt.ints() {
+				t.I[e] = x[0].I[off]
+			} else {
+				t.F[e] = x[0].F[off]
+			}
+		}
+		return []*Tensor{t}
+	}}, nil
+}
