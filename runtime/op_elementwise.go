@@ -5,10 +5,10 @@ package runtime
 // in float32(...) like every product in the runtime.
 
 func init() {
-	register("Add", binaryBuilder(func(a, b float32) float32 { return a + b }))
-	register("Sub", binaryBuilder(func(a, b float32) float32 { return a - b }))
-	register("Mul", binaryBuilder(func(a, b float32) float32 { return float32(a * b) }))
-	register("Div", binaryBuilder(func(a, b float32) float32 { return a / b }))
+	register("Add", byType(binaryBuilder(func(a, b float32) float32 { return a + b }), intBinary(intAdd)))
+	register("Sub", byType(binaryBuilder(func(a, b float32) float32 { return a - b }), intBinary(intSub)))
+	register("Mul", byType(binaryBuilder(func(a, b float32) float32 { return float32(a * b) }), intBinary(intMul)))
+	register("Div", byType(binaryBuilder(func(a, b float32) float32 { return a / b }), intBinary(intDiv)))
 	register("Relu", unaryBuilder(relu))
 	register("Sigmoid", unaryBuilder(Sigmoid))
 	register("Tanh", unaryBuilder(Tanh))

@@ -4,7 +4,7 @@ import "fmt"
 
 // Trilu and GatherElements: data movement, no arithmetic.
 //
-//	Trilu(x, k = 0; upper = 1): over the last two axes (rows i, columns j)
+//	Trilu(x, k = 0; upper = 1): over the last two axes (rows i, columns j; k an int64 scalar)
 //	  keeps x where j − i ≥ k (upper) or j − i ≤ k (lower), else 0 (false).
 //	GatherElements(data, indices; axis = 0): out has the indices' shape;
 //	  out[p] = data[p with its axis coordinate replaced by indices[p]]
@@ -22,13 +22,8 @@ func buildTrilu(n *Node, in []TensorInfo) (*step, error) {
 	if len(shape) < 2 {
 		return nil, n.errorf("input of rank %d: want rank 2 or more", len(shape))
 	}
-	k := int64(0)
-	if len(in) == 2 {
-		c := in[1].Const
-		if c == nil || c.DType != Int64 || len(c.I) != 1 {
-			return nil, n.errorf("k must be a constant int64 scalar")
-		}
-		k = c.I[0]
+	if len(in) == 2 && (in[1].DType != Int64 || numel(in[1].Shape) != 1) {
+		return nil, n.errorf("k must be an int64 scalar, got %s %v", in[1].DType, in[1].Shape)
 	}
 	upper, err := n.attrInt("upper", 1)
 	if err != nil {
@@ -37,14 +32,18 @@ func buildTrilu(n *Node, in []TensorInfo) (*step, error) {
 	rows, cols := shape[len(shape)-2], shape[len(shape)-1]
 	size := numel(shape)
 	dt := in[0].DType
-	keep := func(e int) bool {
-		i, j := int64((e/cols)%rows), int64(e%cols)
-		if upper != 0 {
-			return j-i >= k
-		}
-		return j-i <= k
-	}
 	return &step{outs: []TensorInfo{{DType: dt, Shape: shape}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
+		k := int64(0) // read with each run: k may be a runtime input
+		if len(x) == 2 {
+			k = x[1].I[0]
+		}
+		keep := func(e int) bool {
+			i, j := int64((e/cols)%rows), int64(e%cols)
+			if upper != 0 {
+				return j-i >= k
+			}
+			return j-i <= k
+		}
 		t := &Tensor{DType: dt, Shape: shape}
 		if dt.ints() {
 			t.I = make([]int64, size)

@@ -27,12 +27,12 @@ func init() {
 	fixed := func(f func(float32) float32) builder {
 		return elementwiseCPU(func(*Node) (func(float32) float32, error) { return f, nil })
 	}
-	register("Neg", fixed(func(x float32) float32 { return -x }))
-	register("Abs", fixed(func(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }))
+	register("Neg", byType(fixed(func(x float32) float32 { return -x }), intUnary(intNeg)))
+	register("Abs", byType(fixed(abs32), intUnary(intAbs)))
 	register("Floor", fixed(func(x float32) float32 { return float32(math.Floor(float64(x))) }))
 	register("Ceil", fixed(func(x float32) float32 { return float32(math.Ceil(float64(x))) }))
 	register("Round", fixed(func(x float32) float32 { return float32(math.RoundToEven(float64(x))) }))
-	register("Sign", fixed(sign))
+	register("Sign", byType(fixed(sign), intUnary(intSign)))
 	register("Reciprocal", fixed(func(x float32) float32 { return 1 / x }))
 	register("Sqrt", fixed(Sqrt))
 	register("Exp", fixed(Exp))
