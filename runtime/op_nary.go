@@ -29,12 +29,20 @@ func init() {
 	register("Sum", naryBuilder(func(a, b float32) float32 { return a + b }, false))
 	register("Mean", naryBuilder(func(a, b float32) float32 { return a + b }, true))
 	register("Pow", naryFixed(2, powOf))
-	register("PRelu", naryFixed(2, func(x, slope float32) float32 {
+	prelu := naryFixed(2, func(x, slope float32) float32 {
 		if x < 0 {
 			return float32(slope * x)
 		}
 		return x
-	}))
+	})
+	register("PRelu", func(n *Node, in []TensorInfo) (*step, error) {
+		st, err := prelu(n, in)
+		// The slope broadcasts to X (unidirectionally): the output is X's shape.
+		if err == nil && !sameShape(st.outs[0].Shape, in[0].Shape) {
+			return nil, n.errorf("slope %v does not broadcast to X %v", in[1].Shape, in[0].Shape)
+		}
+		return st, err
+	})
 	register("And", logicBuilder(func(a, b bool) bool { return a && b }))
 	register("Or", logicBuilder(func(a, b bool) bool { return a || b }))
 	register("Xor", logicBuilder(func(a, b bool) bool { return a != b }))
@@ -93,12 +101,18 @@ func naryStep(n *Node, in []TensorInfo, f func(a, b float32) float32, mean bool)
 	}}, nil
 }
 
-// powOf is x^y rounded once to float32, computed in float64 with detmath's
-// exp64 and log64 as exp(y·ln|x|): exact cases first (y = 0 gives 1, y = 1
-// gives x, x = 1 gives 1, integer y up to 2^24 by repeated squaring in
-// float64, whose products of float32 values stay exact while they fit),
-// a negative x with a non-integer y gives NaN, with an odd integer y the
-// sign of x.
+// powOf is x^y rounded once to float32, computed in float64 with
+// detmath's exp64 and log64, after IEEE 754's special cases:
+//
+//	y = ±0 or x = 1 → 1 (even for NaN); otherwise a NaN operand → NaN
+//	x = ±0: y < 0 → ±Inf (the sign of x for odd integer y, else +Inf); y > 0 → ±0 likewise
+//	y = ±Inf: |x| = 1 → 1; |x| < 1 gives 0 for +Inf and +Inf for −Inf; |x| > 1 the reverse
+//	x = +Inf: y < 0 → 0, else +Inf; x = −Inf: as (−0)^−y
+//	x < 0 with a non-integer y → NaN; with an odd integer y the result takes x's sign
+//
+// A float32 y beyond 2^24 is always an even integer. Integer |y| ≤ 64 is
+// done by repeated squaring of |x| in float64; every other case is
+// exp64(y·log64|x|), ±Inf or 0 beyond float32's range.
 func powOf(x, y float32) float32 {
 	fx, fy := float64(x), float64(y)
 	switch {
@@ -106,15 +120,41 @@ func powOf(x, y float32) float32 {
 		return 1
 	case fx != fx || fy != fy:
 		return float32(math.NaN())
-	case fy == 1:
-		return x
 	}
-	integer := fy == math.Trunc(fy) && math.Abs(fy) <= 1<<24
-	if fx < 0 && !integer {
+	integer := fy == math.Trunc(fy)
+	odd := integer && math.Abs(fy) < 1<<24 && math.Mod(math.Abs(fy), 2) == 1
+	neg := math.Signbit(fx) && odd // the result's sign
+	signed := func(r float64) float32 {
+		if neg {
+			return float32(-r)
+		}
+		return float32(r)
+	}
+	ax := math.Abs(fx)
+	switch {
+	case ax == 0:
+		if fy < 0 {
+			return signed(math.Inf(1))
+		}
+		return signed(0)
+	case math.IsInf(fy, 0):
+		switch {
+		case ax == 1:
+			return 1
+		case (ax < 1) == (fy > 0):
+			return 0
+		}
+		return float32(math.Inf(1))
+	case math.IsInf(ax, 1):
+		if fy < 0 {
+			return signed(0)
+		}
+		return signed(math.Inf(1))
+	case fx < 0 && !integer:
 		return float32(math.NaN())
 	}
 	if integer && math.Abs(fy) <= 64 {
-		r, b, e := 1.0, fx, int64(math.Abs(fy))
+		r, b, e := 1.0, ax, int64(math.Abs(fy))
 		for e > 0 {
 			if e&1 == 1 {
 				r = float64(r * b)
@@ -125,43 +165,16 @@ func powOf(x, y float32) float32 {
 		if fy < 0 {
 			r = 1 / r
 		}
-		return float32(r)
+		return signed(r)
 	}
-	ax := math.Abs(fx)
-	var r float64
+	e := float64(fy * log64(ax))
 	switch {
-	case ax == 0:
-		if fy > 0 {
-			r = 0
-		} else {
-			r = math.Inf(1)
-		}
-	case math.IsInf(ax, 1):
-		if fy > 0 {
-			r = math.Inf(1)
-		} else {
-			r = 0
-		}
-	default:
-		e := float64(fy * log64(ax))
-		switch {
-		case e > 710:
-			r = math.Inf(1)
-		case e < -750:
-			r = 0
-		case e > expMax || e < -expMax:
-			// beyond float32's range either way: exp64 only takes ±200
-			if e > 0 {
-				r = math.Inf(1)
-			}
-		default:
-			r = exp64(e)
-		}
+	case e > expMax:
+		return signed(math.Inf(1)) // beyond float32 whatever the rounding
+	case e < -expMax:
+		return signed(0)
 	}
-	if fx < 0 && math.Mod(math.Abs(fy), 2) == 1 {
-		r = -r
-	}
-	return float32(r)
+	return signed(exp64(e))
 }
 
 // logicBuilder is a bool operator of two broadcast bool operands.
@@ -206,8 +219,15 @@ func buildClip(n *Node, in []TensorInfo) (*step, error) {
 		if hi, err = n.attrFloat("max", hi); err != nil {
 			return nil, err
 		}
-	} else if err := wantInputs(n, in, 1, 3); err != nil {
-		return nil, err
+	} else {
+		if err := wantInputs(n, in, 1, 3); err != nil {
+			return nil, err
+		}
+		for _, a := range []string{"min", "max"} {
+			if _, ok := n.Attrs[a]; ok {
+				return nil, n.errorf("%s is an input from opset 11, not an attribute", a)
+			}
+		}
 	}
 	for i := range in {
 		if err := wantFloat(n, in, i); err != nil {

@@ -99,6 +99,24 @@ func TestNaryAndLogic(t *testing.T) {
 	if err != nil || OutputHash(y1) != OutputHash(a) {
 		t.Fatalf("dropout: %v", err)
 	}
+	dg := &Graph{Opset: 13, Initializers: map[string]*Tensor{}, Inputs: []ValueInfo{{Name: "x", DType: Float32, Shape: []int{2, 3}}},
+		Nodes: []*Node{{OpType: "Dropout", Inputs: []string{"x"}, Outputs: []string{"y", "mask"}, Opset: 13, Attrs: map[string]Attr{}}}, Outputs: []string{"y", "mask"}}
+	dp, err := Compile(dg, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	douts, err := dp.Run([]*Tensor{a}, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if douts[1].DType != Bool || len(douts[1].I) != 6 {
+		t.Fatalf("mask: %v", douts[1])
+	}
+	for _, m := range douts[1].I {
+		if m != 1 {
+			t.Fatalf("mask at inference is not all true: %v", douts[1].I)
+		}
+	}
 	train := node("Dropout", nil)
 	train.Opset = 13
 	if _, err := runOp(t, train, []*Tensor{a, mustT(t, nil, 0.5), bools(t, nil, true)}, 1); err == nil {

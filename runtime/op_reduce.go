@@ -74,12 +74,47 @@ func logOf(x float64) float64 {
 	return log64(x)
 }
 
-// reduction is a compiled reduction's geometry: for output element o, the
-// input offsets base(o) + inner[k] for every k, in ascending order.
+// reduction is a compiled reduction's geometry: output element o reads
+// the input from base(o), stepping through the reduced axes in row-major
+// order. Nothing is tabulated: memory is O(rank) whatever the shape.
 type reduction struct {
-	out   []int
-	bases []int // per output element, its first input offset
-	inner []int // offsets of the reduced elements from a base, ascending
+	out                   []int
+	size                  int // output elements
+	count                 int // input elements per output element
+	keptDims, keptStrides []int
+	redDims, redStrides   []int
+}
+
+// base is output element o's first input offset.
+func (r *reduction) base(o int) int {
+	off := 0
+	for d := len(r.keptDims) - 1; d >= 0; d-- {
+		off += (o % r.keptDims[d]) * r.keptStrides[d]
+		o /= r.keptDims[d]
+	}
+	return off
+}
+
+// each calls f with the offset of every reduced element of the output
+// element at base, in ascending row-major order.
+func (r *reduction) each(base int, f func(off int)) {
+	if r.count == 0 {
+		return
+	}
+	idx := make([]int, len(r.redDims))
+	off := base
+	for k := 0; k < r.count; k++ {
+		f(off)
+		for d := len(idx) - 1; d >= 0; d-- {
+			idx[d]++
+			off += r.redStrides[d]
+			if idx[d] < r.redDims[d] {
+				break
+			}
+			off -= r.redStrides[d] * idx[d]
+			idx[d] = 0
+		}
+	}
 }
 
 // reduceAxes reads the axes of a Reduce node in its opset's form.
@@ -127,37 +162,23 @@ func planReduction(n *Node, shape []int, axes []int64, reduceAll, keep bool) (*r
 		strides[d] = s
 		s *= shape[d]
 	}
-	var out, keptDims, keptStrides, redDims, redStrides []int
+	p := &reduction{}
 	for d := 0; d < r; d++ {
 		if mark[d] {
-			redDims, redStrides = append(redDims, shape[d]), append(redStrides, strides[d])
+			p.redDims, p.redStrides = append(p.redDims, shape[d]), append(p.redStrides, strides[d])
 			if keep {
-				out = append(out, 1)
+				p.out = append(p.out, 1)
 			}
 			continue
 		}
-		out = append(out, shape[d])
-		keptDims, keptStrides = append(keptDims, shape[d]), append(keptStrides, strides[d])
+		p.out = append(p.out, shape[d])
+		p.keptDims, p.keptStrides = append(p.keptDims, shape[d]), append(p.keptStrides, strides[d])
 	}
-	if out == nil {
-		out = []int{}
+	if p.out == nil {
+		p.out = []int{}
 	}
-	return &reduction{out: out, bases: offsets(keptDims, keptStrides), inner: offsets(redDims, redStrides)}, nil
-}
-
-// offsets lists, in row-major order of dims, the offsets sum(i_d·stride_d).
-func offsets(dims, strides []int) []int {
-	res := []int{0}
-	for d := range dims {
-		next := make([]int, 0, len(res)*dims[d])
-		for _, o := range res {
-			for i := 0; i < dims[d]; i++ {
-				next = append(next, o+i*strides[d])
-			}
-		}
-		res = next
-	}
-	return res
+	p.size, p.count = numel(p.keptDims), numel(p.redDims)
+	return p, nil
 }
 
 func reduceBuilder(op string, init float64, add func(a, x float64) float64, finish func(a float64, n int) float64) builder {
@@ -186,17 +207,14 @@ func reduceBuilder(op string, init float64, add func(a, x float64) float64, fini
 		if err != nil {
 			return nil, err
 		}
-		count := len(plan.inner)
-		size := len(plan.bases)
+		count, size := plan.count, plan.size
 		return &step{outs: floatOut(plan.out), flops: i64(numel(shape)), run: func(x []*Tensor, w int) []*Tensor {
 			res := &Tensor{DType: Float32, Shape: plan.out, F: make([]float32, size)}
 			src := x[0].F
-			parallelFor(w, size, count, func(lo, hi int) {
+			parallelFor(w, size, max(count, 1), func(lo, hi int) {
 				for o := lo; o < hi; o++ {
-					a, base := init, plan.bases[o]
-					for _, k := range plan.inner {
-						a = add(a, float64(src[base+k]))
-					}
+					a := init
+					plan.each(plan.base(o), func(off int) { a = add(a, float64(src[off])) })
 					res.F[o] = float32(finish(a, count))
 				}
 			})
@@ -220,31 +238,36 @@ func reduceLogSumExp(n *Node, in []TensorInfo) (*step, error) {
 	if err != nil {
 		return nil, err
 	}
+	noop, err := n.attrInt("noop_with_empty_axes", 0)
+	if err != nil {
+		return nil, err
+	}
+	if empty && noop == 1 {
+		return view(in[0], in[0].Shape), nil
+	}
 	plan, err := planReduction(n, in[0].Shape, axes, empty, keep == 1)
 	if err != nil {
 		return nil, err
 	}
-	size := len(plan.bases)
+	size := plan.size
 	return &step{outs: floatOut(plan.out), flops: 20 * i64(numel(in[0].Shape)), run: func(x []*Tensor, w int) []*Tensor {
 		res := &Tensor{DType: Float32, Shape: plan.out, F: make([]float32, size)}
 		src := x[0].F
-		parallelFor(w, size, 20*len(plan.inner), func(lo, hi int) {
+		parallelFor(w, size, 20*max(plan.count, 1), func(lo, hi int) {
 			for o := lo; o < hi; o++ {
-				base := plan.bases[o]
+				base := plan.base(o)
 				m := math.Inf(-1)
-				for _, k := range plan.inner {
-					m = maxNaN(m, float64(src[base+k]))
-				}
+				plan.each(base, func(off int) { m = maxNaN(m, float64(src[off])) })
 				if m != m || math.IsInf(m, 0) {
 					res.F[o] = float32(m)
 					continue
 				}
 				s := 0.0
-				for _, k := range plan.inner {
-					if d := float64(src[base+k]) - m; d > -expMax {
+				plan.each(base, func(off int) {
+					if d := float64(src[off]) - m; d > -expMax {
 						s += exp64(d)
 					}
-				}
+				})
 				res.F[o] = float32(m + log64(s))
 			}
 		})
@@ -279,15 +302,18 @@ func argBuilder(better func(x, best float32) bool) builder {
 		if err != nil {
 			return nil, err
 		}
-		size := len(plan.bases)
+		if plan.count == 0 && plan.size > 0 {
+			return nil, n.errorf("the axis to take the index along is empty")
+		}
+		size := plan.size
 		return &step{outs: []TensorInfo{{DType: Int64, Shape: plan.out}}, flops: i64(numel(in[0].Shape)), run: func(x []*Tensor, w int) []*Tensor {
 			res := &Tensor{DType: Int64, Shape: plan.out, I: make([]int64, size)}
 			src := x[0].F
-			parallelFor(w, size, len(plan.inner), func(lo, hi int) {
+			parallelFor(w, size, max(plan.count, 1), func(lo, hi int) {
 				for o := lo; o < hi; o++ {
-					base, best, at := plan.bases[o], float32(0), -1
-					for k, off := range plan.inner {
-						v := src[base+off]
+					best, at, k := float32(0), -1, 0
+					plan.each(plan.base(o), func(off int) {
+						v := src[off]
 						switch {
 						case at < 0:
 							best, at = v, k
@@ -298,7 +324,8 @@ func argBuilder(better func(x, best float32) bool) builder {
 						case v != v || better(v, best) || (last == 1 && v == best):
 							best, at = v, k
 						}
-					}
+						k++
+					})
 					res.I[o] = int64(max(at, 0))
 				}
 			})

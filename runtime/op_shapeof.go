@@ -98,18 +98,24 @@ func buildConstantOfShape(n *Node, in []TensorInfo) (*step, error) {
 		}
 		fill = a.T
 	}
+	// A plain step: its input is a constant, so Compile folds it, after
+	// checking the output against the element limit and the folding budget
+	// (the builder must not allocate a shape nobody has bounded yet).
 	size := numel(shape)
-	t := &Tensor{DType: fill.DType, Shape: shape}
-	if fill.DType.ints() {
-		t.I = make([]int64, size)
-		for i := range t.I {
-			t.I[i] = fill.I[0]
+	dt := fill.DType
+	return &step{outs: []TensorInfo{{DType: dt, Shape: shape}}, flops: i64(size), run: func([]*Tensor, int) []*Tensor {
+		t := &Tensor{DType: dt, Shape: shape}
+		if dt.ints() {
+			t.I = make([]int64, size)
+			for i := range t.I {
+				t.I[i] = fill.I[0]
+			}
+		} else {
+			t.F = make([]float32, size)
+			for i := range t.F {
+				t.F[i] = fill.F[0]
+			}
 		}
-	} else {
-		t.F = make([]float32, size)
-		for i := range t.F {
-			t.F[i] = fill.F[0]
-		}
-	}
-	return constStep(t), nil
+		return []*Tensor{t}
+	}}, nil
 }

@@ -104,3 +104,35 @@ func TestShapeFeedsReshape(t *testing.T) {
 		t.Fatal("the referee's Shape differs from the run's")
 	}
 }
+
+// TestShapeOfARuntimeValueIsFolded: Shape of a per-item value is still a
+// compile-time constant: folded (not rerun, its leaf hash cached), so a
+// referee step never has to carry and prove the large input it measures.
+func TestShapeOfARuntimeValueIsFolded(t *testing.T) {
+	g := &Graph{Opset: 13, Initializers: map[string]*Tensor{},
+		Inputs: []ValueInfo{{Name: "x", DType: Float32, Shape: []int{2, 12}}},
+		Nodes: []*Node{
+			{OpType: "Relu", Inputs: []string{"x"}, Outputs: []string{"r"}, Opset: 13, Attrs: map[string]Attr{}},
+			{OpType: "Shape", Inputs: []string{"r"}, Outputs: []string{"s"}, Opset: 13, Attrs: map[string]Attr{}},
+			{OpType: "Reshape", Inputs: []string{"x", "s"}, Outputs: []string{"y"}, Opset: 13, Attrs: map[string]Attr{}},
+		},
+		Outputs: []string{"y"}}
+	p, err := Compile(g, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Folded(1) {
+		t.Fatal("Shape of a runtime value is not folded")
+	}
+	if _, ok := p.ConstLeafHash(1); !ok {
+		t.Fatal("its leaf hash is not cached")
+	}
+	var leaves []Hash
+	x := randT(3, 2, 12)
+	if _, err := p.Run([]*Tensor{x}, 1, func(_ int, t *Tensor) { leaves = append(leaves, OutputHash(t)) }); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := p.ConstLeafHash(1); h != leaves[1] {
+		t.Fatal("the cached hash is not the traced one")
+	}
+}

@@ -110,6 +110,10 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 			if err := checkShape(o.Shape); err != nil {
 				return nil, n.errorf("output: %v", err)
 			}
+			// Before any folding allocates it.
+			if int64(numel(o.Shape)) > lim.MaxTensorElements {
+				return nil, n.errorf("output %v has %d elements, limit %d", o.Shape, numel(o.Shape), lim.MaxTensorElements)
+			}
 		}
 		// Constant folding: a node whose inputs are all compile-time values
 		// gives the same output for every item; compute it once now. Its
@@ -118,6 +122,14 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 		for _, in := range inInfo {
 			folded = folded && in.Const != nil
 		}
+		// A step whose every output the builder already knows (Shape or
+		// Size of a runtime value) is a constant too: not rerun per item,
+		// and the referee checks its cached hash instead of its inputs.
+		known := len(st.outs) > 0
+		for _, o := range st.outs {
+			known = known && o.Const != nil
+		}
+		folded = folded || known
 		if folded && st.outs[0].Const == nil {
 			// Data movement counts its output elements, as LeafFLOPs does.
 			work := st.flops

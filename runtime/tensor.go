@@ -175,13 +175,18 @@ const maxElements = 1 << 40
 
 // checkShape rejects negative dimensions and products that would overflow.
 func checkShape(shape []int) error {
+	// The product of the non-zero dimensions is bounded too: an empty
+	// tensor may not carry huge dimensions into the kernels' index math.
 	n := 1
 	for _, d := range shape {
 		if d < 0 {
 			return fmt.Errorf("negative dimension in shape %v", shape)
 		}
-		if d != 0 && n > maxElements/d {
-			return fmt.Errorf("shape %v has more than 2^40 elements", shape)
+		if d == 0 {
+			continue
+		}
+		if n > maxElements/d {
+			return fmt.Errorf("shape %v has more than 2^40 elements (or non-zero dimensions whose product does)", shape)
 		}
 		n *= d
 	}

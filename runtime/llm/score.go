@@ -87,10 +87,18 @@ func (t *Task) valueLeaves() []int {
 // pointsLeaf is the per-item index of the points leaf.
 func (t *Task) pointsLeaf() int { return t.LeavesPerItem() - 2 }
 
-// ValueTensor is a value leaf: a log-likelihood's float64 bits.
+// ValueTensor is a value leaf: a log-likelihood's float64 bits, every NaN
+// as the one canonical quiet NaN (a NaN made by the CPU — +Inf − +Inf in
+// a log-probability — has the CPU's sign bit: amd64 sets it, arm64 not).
 func ValueTensor(v float64) *runtime.Tensor {
+	if v != v {
+		return runtime.ScoreTensor(int64(CanonicalNaN64))
+	}
 	return runtime.ScoreTensor(int64(math.Float64bits(v)))
 }
+
+// CanonicalNaN64 is the encoding of every NaN value leaf.
+const CanonicalNaN64 uint64 = 0x7ff8000000000000
 
 // logLikelihood is the log-likelihood of ids[from:] under a run's logits
 // rows (row p−1 predicts token p), summed in position order in float64.
