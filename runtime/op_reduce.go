@@ -181,32 +181,39 @@ func planReduction(n *Node, shape []int, axes []int64, reduceAll, keep bool) (*r
 	return p, nil
 }
 
+// reduceSetup reads a Reduce node's axes, keepdims and
+// noop_with_empty_axes and plans it; with no axes and the noop flag it
+// returns the identity step instead.
+func reduceSetup(n *Node, in []TensorInfo, axesInput bool) (*reduction, *step, error) {
+	axes, empty, err := reduceAxes(n, in, axesInput)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := wantFloat(n, in, 0); err != nil {
+		return nil, nil, err
+	}
+	keep, err := n.attrInt("keepdims", 1)
+	if err != nil {
+		return nil, nil, err
+	}
+	noop, err := n.attrInt("noop_with_empty_axes", 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if empty && noop == 1 {
+		return nil, view(in[0], in[0].Shape), nil
+	}
+	plan, err := planReduction(n, in[0].Shape, axes, empty, keep == 1)
+	return plan, nil, err
+}
+
 func reduceBuilder(op string, init float64, add func(a, x float64) float64, finish func(a float64, n int) float64) builder {
 	return func(n *Node, in []TensorInfo) (*step, error) {
-		axesInput := n.Opset >= 18 || (op == "ReduceSum" && n.Opset >= 13)
-		axes, empty, err := reduceAxes(n, in, axesInput)
-		if err != nil {
-			return nil, err
-		}
-		if err := wantFloat(n, in, 0); err != nil {
-			return nil, err
-		}
-		keep, err := n.attrInt("keepdims", 1)
-		if err != nil {
-			return nil, err
-		}
-		noop, err := n.attrInt("noop_with_empty_axes", 0)
-		if err != nil {
-			return nil, err
+		plan, noop, err := reduceSetup(n, in, n.Opset >= 18 || (op == "ReduceSum" && n.Opset >= 13))
+		if err != nil || noop != nil {
+			return noop, err
 		}
 		shape := in[0].Shape
-		if empty && noop == 1 {
-			return view(in[0], shape), nil
-		}
-		plan, err := planReduction(n, shape, axes, empty, keep == 1)
-		if err != nil {
-			return nil, err
-		}
 		count, size := plan.count, plan.size
 		return &step{outs: floatOut(plan.out), flops: i64(numel(shape)), run: func(x []*Tensor, w int) []*Tensor {
 			res := &Tensor{DType: Float32, Shape: plan.out, F: make([]float32, size)}
@@ -227,27 +234,9 @@ func reduceBuilder(op string, init float64, add func(a, x float64) float64, fini
 // (in float64 with detmath's exp64 and log64; an argument below −200
 // contributes 0): no overflow for large inputs.
 func reduceLogSumExp(n *Node, in []TensorInfo) (*step, error) {
-	axes, empty, err := reduceAxes(n, in, n.Opset >= 18)
-	if err != nil {
-		return nil, err
-	}
-	if err := wantFloat(n, in, 0); err != nil {
-		return nil, err
-	}
-	keep, err := n.attrInt("keepdims", 1)
-	if err != nil {
-		return nil, err
-	}
-	noop, err := n.attrInt("noop_with_empty_axes", 0)
-	if err != nil {
-		return nil, err
-	}
-	if empty && noop == 1 {
-		return view(in[0], in[0].Shape), nil
-	}
-	plan, err := planReduction(n, in[0].Shape, axes, empty, keep == 1)
-	if err != nil {
-		return nil, err
+	plan, noop, err := reduceSetup(n, in, n.Opset >= 18)
+	if err != nil || noop != nil {
+		return noop, err
 	}
 	size := plan.size
 	return &step{outs: floatOut(plan.out), flops: 20 * i64(numel(in[0].Shape)), run: func(x []*Tensor, w int) []*Tensor {

@@ -15,6 +15,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -172,7 +173,7 @@ func matches(got, want []*runtime.Tensor) error {
 		if g.DType != w.DType {
 			return fmt.Errorf("output %d is %s, want %s", k, g.DType, w.DType)
 		}
-		if !sameShape(g.Shape, w.Shape) {
+		if !slices.Equal(g.Shape, w.Shape) {
 			return fmt.Errorf("output %d has shape %v, want %v", k, g.Shape, w.Shape)
 		}
 		for i := range w.I {
@@ -205,7 +206,7 @@ func identical(a, b []*runtime.Tensor) error {
 		return fmt.Errorf("%d outputs against %d", len(a), len(b))
 	}
 	for k := range a {
-		if a[k].DType != b[k].DType || !sameShape(a[k].Shape, b[k].Shape) || len(a[k].F) != len(b[k].F) || len(a[k].I) != len(b[k].I) {
+		if a[k].DType != b[k].DType || !slices.Equal(a[k].Shape, b[k].Shape) || len(a[k].F) != len(b[k].F) || len(a[k].I) != len(b[k].I) {
 			return fmt.Errorf("output %d differs in type or shape", k)
 		}
 		for i := range a[k].F {
@@ -220,18 +221,6 @@ func identical(a, b []*runtime.Tensor) error {
 		}
 	}
 	return nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Summary counts outcomes.
