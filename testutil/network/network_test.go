@@ -186,8 +186,9 @@ func tryGetJSON(url string, out any) error {
 	return json.NewDecoder(res.Body).Decode(out)
 }
 
-// getJSONAt reads url as of a block height (the x-cosmos-block-height header).
-func getJSONAt(t testing.TB, url, height string, out any) {
+// getAt gets url as of a block height (the x-cosmos-block-height header)
+// and returns the status code and body.
+func getAt(t testing.TB, url, height string) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	require.NoError(t, err)
@@ -197,21 +198,22 @@ func getJSONAt(t testing.TB, url, height string, out any) {
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, res.StatusCode, "%s at %s: %s", url, height, raw)
+	return res.StatusCode, raw
+}
+
+// getJSONAt reads url as of a block height.
+func getJSONAt(t testing.TB, url, height string, out any) {
+	t.Helper()
+	code, raw := getAt(t, url, height)
+	require.Equal(t, http.StatusOK, code, "%s at %s: %s", url, height, raw)
 	require.NoError(t, json.Unmarshal(raw, out), string(raw))
 }
 
 // requireStatusAt requires the status code of url read at a height.
 func requireStatusAt(t testing.TB, url, height string, code int) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	require.NoError(t, err)
-	req.Header.Set("x-cosmos-block-height", height)
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	require.Equal(t, code, res.StatusCode, "%s at %s: %s", url, height, raw)
+	got, raw := getAt(t, url, height)
+	require.Equal(t, code, got, "%s at %s: %s", url, height, raw)
 }
 
 // requireStatus gets url and requires the HTTP status code and, when msg is
