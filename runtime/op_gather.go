@@ -45,13 +45,7 @@ func buildGather(n *Node, in []TensorInfo) (*step, error) {
 		}
 	}
 	return &step{outs: []TensorInfo{{DType: dtype, Shape: out}}, run: func(x []*Tensor, _ int) []*Tensor {
-		t := &Tensor{DType: dtype, Shape: out}
-		size := outer * nIdx * inner
-		if dtype.ints() {
-			t.I = make([]int64, size)
-		} else {
-			t.F = make([]float32, size)
-		}
+		t := newOf(dtype, out)
 		for j, v := range x[1].I {
 			if v < 0 {
 				v += int64(dim)

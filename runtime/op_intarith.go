@@ -17,18 +17,9 @@ func intBinary(f func(a, b int64) int64) builder {
 		if in[0].DType != Int64 || in[1].DType != Int64 {
 			return nil, n.errorf("inputs are %s and %s: want two float32 or two int64", in[0].DType, in[1].DType)
 		}
-		out, st, err := broadcastN(in[0].Shape, in[1].Shape)
-		if err != nil {
-			return nil, n.errorf("%v", err)
-		}
-		size := numel(out)
-		return &step{outs: []TensorInfo{{DType: Int64, Shape: out}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
-			t := &Tensor{DType: Int64, Shape: out, I: make([]int64, size)}
-			eachBroadcast(out, st, func(i int, off []int) {
-				t.I[i] = f(x[0].I[off[0]], x[1].I[off[1]])
-			})
-			return []*Tensor{t}
-		}}, nil
+		return broadcastStep(n, [][]int{in[0].Shape, in[1].Shape}, Int64, 1, func(t *Tensor, x []*Tensor, i int, off []int) {
+			t.I[i] = f(x[0].I[off[0]], x[1].I[off[1]])
+		})
 	}
 }
 

@@ -44,23 +44,14 @@ func buildTranspose(n *Node, in []TensorInfo) (*step, error) {
 	size := numel(src)
 	return &step{outs: []TensorInfo{{DType: dtype, Shape: out}}, run: func(x []*Tensor, _ int) []*Tensor {
 		st := strides(src)
-		t := &Tensor{DType: dtype, Shape: out}
-		if dtype.ints() {
-			t.I = make([]int64, size)
-		} else {
-			t.F = make([]float32, size)
-		}
+		t := newOf(dtype, out)
 		idx := make([]int, r)
 		for o := 0; o < size; o++ {
 			off := 0
 			for d := 0; d < r; d++ {
 				off += idx[d] * st[p[d]]
 			}
-			if dtype.ints() {
-				t.I[o] = x[0].I[off]
-			} else {
-				t.F[o] = x[0].F[off]
-			}
+			t.put(o, x[0], off)
 			for d := r - 1; d >= 0; d-- {
 				if idx[d]++; idx[d] < out[d] {
 					break

@@ -164,17 +164,9 @@ func buildDepthSpace(n *Node, in []TensorInfo, toSpace bool) (*step, error) {
 		return ((b*C+ic)*H+h*bs+bh)*W + w*bs + bw
 	}
 	return &step{outs: []TensorInfo{{DType: dt, Shape: out}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
-		t := &Tensor{DType: dt, Shape: out}
-		if dt.ints() {
-			t.I = make([]int64, size)
-			for e := range t.I {
-				t.I[e] = x[0].I[src(e)]
-			}
-		} else {
-			t.F = make([]float32, size)
-			for e := range t.F {
-				t.F[e] = x[0].F[src(e)]
-			}
+		t := newOf(dt, out)
+		for e := 0; e < size; e++ {
+			t.put(e, x[0], src(e))
 		}
 		return []*Tensor{t}
 	}}, nil
@@ -186,12 +178,7 @@ func gatherBy(in TensorInfo, out []int, src func(idx []int) int) *step {
 	dt := in.DType
 	size := numel(out)
 	return &step{outs: []TensorInfo{{DType: dt, Shape: out}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
-		t := &Tensor{DType: dt, Shape: out}
-		if dt.ints() {
-			t.I = make([]int64, size)
-		} else {
-			t.F = make([]float32, size)
-		}
+		t := newOf(dt, out)
 		idx := make([]int, len(out))
 		for e := 0; e < size; e++ {
 			rest := e
@@ -199,12 +186,7 @@ func gatherBy(in TensorInfo, out []int, src func(idx []int) int) *step {
 				idx[d] = rest % out[d]
 				rest /= out[d]
 			}
-			o := src(idx)
-			if dt.ints() {
-				t.I[e] = x[0].I[o]
-			} else {
-				t.F[e] = x[0].F[o]
-			}
+			t.put(e, x[0], src(idx))
 		}
 		return []*Tensor{t}
 	}}
@@ -257,20 +239,9 @@ func buildExpand(n *Node, in []TensorInfo) (*step, error) {
 		}
 		target[i] = int(d)
 	}
-	out, st, err := broadcastN(in[0].Shape, target)
-	if err != nil {
-		return nil, n.errorf("%v", err)
-	}
-	if err := checkShape(out); err != nil || int64(numel(out)) > maxElements {
-		return nil, n.errorf("output %v too large", out)
-	}
-	return gatherBy(in[0], out, func(idx []int) int {
-		o := 0
-		for d, i := range idx {
-			o += i * st[0][d]
-		}
-		return o
-	}), nil
+	return broadcastStep(n, [][]int{in[0].Shape, target}, in[0].DType, 1, func(t *Tensor, x []*Tensor, i int, off []int) {
+		t.put(i, x[0], off[0])
+	})
 }
 
 // buildIsClass is a float32 → bool classification.

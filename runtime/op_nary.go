@@ -79,26 +79,17 @@ func naryStep(n *Node, in []TensorInfo, f func(a, b float32) float32, mean bool)
 		}
 		shapes[i] = in[i].Shape
 	}
-	out, st, err := broadcastN(shapes...)
-	if err != nil {
-		return nil, n.errorf("%v", err)
-	}
-	size := numel(out)
 	count := float32(len(in))
-	return &step{outs: floatOut(out), flops: i64(size * len(in)), run: func(x []*Tensor, _ int) []*Tensor {
-		t := &Tensor{DType: Float32, Shape: out, F: make([]float32, size)}
-		eachBroadcast(out, st, func(i int, off []int) {
-			v := x[0].F[off[0]]
-			for k := 1; k < len(x); k++ {
-				v = f(v, x[k].F[off[k]])
-			}
-			if mean {
-				v /= count
-			}
-			t.F[i] = v
-		})
-		return []*Tensor{t}
-	}}, nil
+	return broadcastStep(n, shapes, Float32, len(in), func(t *Tensor, x []*Tensor, i int, off []int) {
+		v := x[0].F[off[0]]
+		for k := 1; k < len(x); k++ {
+			v = f(v, x[k].F[off[k]])
+		}
+		if mean {
+			v /= count
+		}
+		t.F[i] = v
+	})
 }
 
 // powOf is x^y rounded once to float32, computed in float64 with
@@ -186,20 +177,11 @@ func logicBuilder(f func(a, b bool) bool) builder {
 		if in[0].DType != Bool || in[1].DType != Bool {
 			return nil, n.errorf("takes two bool inputs, got %s and %s", in[0].DType, in[1].DType)
 		}
-		out, st, err := broadcastN(in[0].Shape, in[1].Shape)
-		if err != nil {
-			return nil, n.errorf("%v", err)
-		}
-		size := numel(out)
-		return &step{outs: []TensorInfo{{DType: Bool, Shape: out}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
-			t := &Tensor{DType: Bool, Shape: out, I: make([]int64, size)}
-			eachBroadcast(out, st, func(i int, off []int) {
-				if f(x[0].I[off[0]] != 0, x[1].I[off[1]] != 0) {
-					t.I[i] = 1
-				}
-			})
-			return []*Tensor{t}
-		}}, nil
+		return broadcastStep(n, [][]int{in[0].Shape, in[1].Shape}, Bool, 1, func(t *Tensor, x []*Tensor, i int, off []int) {
+			if f(x[0].I[off[0]] != 0, x[1].I[off[1]] != 0) {
+				t.I[i] = 1
+			}
+		})
 	}
 }
 

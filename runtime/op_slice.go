@@ -41,12 +41,7 @@ func normAxis(n *Node, a int64, r int) (int, error) {
 // where output index o_d reads source index start_d + o_d·step_d.
 func gatherStrided(src *Tensor, srcShape, out, start, step []int) *Tensor {
 	size := numel(out)
-	t := &Tensor{DType: src.DType, Shape: out}
-	if src.DType.ints() {
-		t.I = make([]int64, size)
-	} else {
-		t.F = make([]float32, size)
-	}
+	t := newOf(src.DType, out)
 	st := strides(srcShape)
 	r := len(out)
 	idx := make([]int, r)
@@ -55,11 +50,7 @@ func gatherStrided(src *Tensor, srcShape, out, start, step []int) *Tensor {
 		for d := 0; d < r; d++ {
 			off += (start[d] + idx[d]*step[d]) * st[d]
 		}
-		if src.DType.ints() {
-			t.I[o] = src.I[off]
-		} else {
-			t.F[o] = src.F[off]
-		}
+		t.put(o, src, off)
 		for d := r - 1; d >= 0; d-- {
 			idx[d]++
 			if idx[d] < out[d] {

@@ -44,20 +44,10 @@ func buildTrilu(n *Node, in []TensorInfo) (*step, error) {
 			}
 			return j-i <= k
 		}
-		t := &Tensor{DType: dt, Shape: shape}
-		if dt.ints() {
-			t.I = make([]int64, size)
-			for e := range t.I {
-				if keep(e) {
-					t.I[e] = x[0].I[e]
-				}
-			}
-		} else {
-			t.F = make([]float32, size)
-			for e := range t.F {
-				if keep(e) {
-					t.F[e] = x[0].F[e]
-				}
+		t := newOf(dt, shape)
+		for e := 0; e < size; e++ {
+			if keep(e) {
+				t.put(e, x[0], e)
 			}
 		}
 		return []*Tensor{t}
@@ -94,12 +84,7 @@ func buildGatherElements(n *Node, in []TensorInfo) (*step, error) {
 	size := numel(ishape)
 	dim := shape[axis]
 	return &step{outs: []TensorInfo{{DType: dt, Shape: ishape}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
-		t := &Tensor{DType: dt, Shape: ishape}
-		if dt.ints() {
-			t.I = make([]int64, size)
-		} else {
-			t.F = make([]float32, size)
-		}
+		t := newOf(dt, ishape)
 		for e := 0; e < size; e++ {
 			off, rest := 0, e
 			for d := 0; d < r; d++ {
@@ -117,11 +102,7 @@ func buildGatherElements(n *Node, in []TensorInfo) (*step, error) {
 				}
 				off += c * dstr[d]
 			}
-			if dt.ints() {
-				t.I[e] = x[0].I[off]
-			} else {
-				t.F[e] = x[0].F[off]
-			}
+			t.put(e, x[0], off)
 		}
 		return []*Tensor{t}
 	}}, nil

@@ -106,6 +106,23 @@ func eachBroadcast(out []int, st [][]int, f func(i int, off []int)) {
 	}
 }
 
+// broadcastStep is an element-wise step of type dt over operands of the
+// given shapes broadcast together (numpy rules): set writes output element i
+// of t from the operands' elements at off, one offset per operand, in
+// row-major order. work is the FLOPs per output element.
+func broadcastStep(n *Node, shapes [][]int, dt DType, work int, set func(t *Tensor, x []*Tensor, i int, off []int)) (*step, error) {
+	out, st, err := broadcastN(shapes...)
+	if err != nil {
+		return nil, n.errorf("%v", err)
+	}
+	size := numel(out)
+	return &step{outs: []TensorInfo{{DType: dt, Shape: out}}, flops: i64(size * work), run: func(x []*Tensor, _ int) []*Tensor {
+		t := newOf(dt, out)
+		eachBroadcast(out, st, func(i int, off []int) { set(t, x, i, off) })
+		return []*Tensor{t}
+	}}, nil
+}
+
 func compareBuilder(pred func(int) bool) builder {
 	return func(n *Node, in []TensorInfo) (*step, error) {
 		if len(in) != 2 {
@@ -115,26 +132,17 @@ func compareBuilder(pred func(int) bool) builder {
 		if (dt != Float32 && dt != Int64) || in[1].DType != dt {
 			return nil, n.errorf("compares %s with %s: want two float32 or two int64 inputs", in[0].DType, in[1].DType)
 		}
-		out, st, err := broadcastN(in[0].Shape, in[1].Shape)
-		if err != nil {
-			return nil, n.errorf("%v", err)
-		}
-		size := numel(out)
-		return &step{outs: []TensorInfo{{DType: Bool, Shape: out}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
-			t := &Tensor{DType: Bool, Shape: out, I: make([]int64, size)}
-			eachBroadcast(out, st, func(i int, off []int) {
-				var c int
-				if dt == Float32 {
-					c = compareFloat(x[0].F[off[0]], x[1].F[off[1]])
-				} else {
-					c = compareInt(x[0].I[off[0]], x[1].I[off[1]])
-				}
-				if c != unordered && pred(c) {
-					t.I[i] = 1
-				}
-			})
-			return []*Tensor{t}
-		}}, nil
+		return broadcastStep(n, [][]int{in[0].Shape, in[1].Shape}, Bool, 1, func(t *Tensor, x []*Tensor, i int, off []int) {
+			var c int
+			if dt == Float32 {
+				c = compareFloat(x[0].F[off[0]], x[1].F[off[1]])
+			} else {
+				c = compareInt(x[0].I[off[0]], x[1].I[off[1]])
+			}
+			if c != unordered && pred(c) {
+				t.I[i] = 1
+			}
+		})
 	}
 }
 
@@ -166,30 +174,11 @@ func buildWhere(n *Node, in []TensorInfo) (*step, error) {
 	if in[2].DType != dt {
 		return nil, n.errorf("X is %s and Y %s: want one type", dt, in[2].DType)
 	}
-	out, st, err := broadcastN(in[0].Shape, in[1].Shape, in[2].Shape)
-	if err != nil {
-		return nil, n.errorf("%v", err)
-	}
-	size := numel(out)
-	return &step{outs: []TensorInfo{{DType: dt, Shape: out}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
-		t := &Tensor{DType: dt, Shape: out}
-		if dt.ints() {
-			t.I = make([]int64, size)
+	return broadcastStep(n, [][]int{in[0].Shape, in[1].Shape, in[2].Shape}, dt, 1, func(t *Tensor, x []*Tensor, i int, off []int) {
+		if x[0].I[off[0]] != 0 {
+			t.put(i, x[1], off[1])
 		} else {
-			t.F = make([]float32, size)
+			t.put(i, x[2], off[2])
 		}
-		cond, a, b := x[0].I, x[1], x[2]
-		eachBroadcast(out, st, func(i int, off []int) {
-			src, j := b, off[2]
-			if cond[off[0]] != 0 {
-				src, j = a, off[1]
-			}
-			if dt.ints() {
-				t.I[i] = src.I[j]
-			} else {
-				t.F[i] = src.F[j]
-			}
-		})
-		return []*Tensor{t}
-	}}, nil
+	})
 }

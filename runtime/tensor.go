@@ -215,3 +215,25 @@ func sameShape(a, b []int) bool {
 	}
 	return true
 }
+
+// newOf allocates a zero tensor of type dt (its elements in F or I, as the
+// type keeps them). The shape is not copied.
+func newOf(dt DType, shape []int) *Tensor {
+	t := &Tensor{DType: dt, Shape: shape}
+	if dt.ints() {
+		t.I = make([]int64, numel(shape))
+	} else {
+		t.F = make([]float32, numel(shape))
+	}
+	return t
+}
+
+// put sets element i of t to element j of src, a tensor of t's type: the
+// one element copy of every data-movement operator.
+func (t *Tensor) put(i int, src *Tensor, j int) {
+	if t.DType.ints() {
+		t.I[i] = src.I[j]
+	} else {
+		t.F[i] = src.F[j]
+	}
+}
