@@ -40,6 +40,12 @@ function jsonValue(v: string): unknown {
   }
 }
 
+/** A typed event's attribute as text: a JSON string is decoded (`"\"1\""` → "1"); anything else stays as written. */
+export function eventText(v: string): string {
+  const j = jsonValue(v);
+  return typeof j === "string" ? j : v;
+}
+
 function attrs(e: AbciEvent): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const a of e.attributes ?? []) out[a.key] = jsonValue(a.value);

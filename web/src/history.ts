@@ -4,6 +4,7 @@
 // market that follows from them. Events survive what the state forgets: a
 // redeemed position is deleted on chain, its history is not.
 import type { Api } from "./api";
+import { eventText } from "./events";
 
 export interface TradeEvent {
   kind: "trade" | "redeem";
@@ -28,7 +29,6 @@ interface RawTx {
   events?: { type: string; attributes: { key: string; value: string }[] }[];
 }
 
-const unquote = (v: string) => (v.startsWith('"') ? (JSON.parse(v) as string) : v);
 
 /** The market events of indexed transactions, oldest first, each once. */
 export function parseEvents(txs: RawTx[]): TradeEvent[] {
@@ -41,21 +41,21 @@ export function parseEvents(txs: RawTx[]): TradeEvent[] {
       // An event is its transaction and its place in it: a transaction
       // that two searches both return (a redemption and a trade in one)
       // is counted once.
-      const base = { key: `${tx.txhash}#${position}`, height: Number(tx.height), txhash: tx.txhash, marketId: unquote(a.market_id ?? '""') };
+      const base = { key: `${tx.txhash}#${position}`, height: Number(tx.height), txhash: tx.txhash, marketId: eventText(a.market_id ?? '""') };
       if (e.type === "delphi.market.v1.EventRedeemed") {
-        out.push({ ...base, kind: "redeem", account: unquote(a.owner), side: "", outcome: -1, shares: 0n, cash: BigInt(unquote(a.payout)), fee: 0n, prices: [] });
+        out.push({ ...base, kind: "redeem", account: eventText(a.owner), side: "", outcome: -1, shares: 0n, cash: BigInt(eventText(a.payout)), fee: 0n, prices: [] });
         return;
       }
-      const side = unquote(a.side) === "SIDE_SELL" ? "sell" : "buy";
-      const amount = BigInt(unquote(a.amount));
-      const fee = BigInt(unquote(a.fee));
+      const side = eventText(a.side) === "SIDE_SELL" ? "sell" : "buy";
+      const amount = BigInt(eventText(a.amount));
+      const fee = BigInt(eventText(a.fee));
       out.push({
         ...base,
         kind: "trade",
-        account: unquote(a.trader),
+        account: eventText(a.trader),
         side,
         outcome: Number(a.outcome ?? "0"),
-        shares: BigInt(unquote(a.shares)),
+        shares: BigInt(eventText(a.shares)),
         cash: side === "buy" ? amount + fee : amount - fee,
         fee,
         prices: a.prices ? (JSON.parse(a.prices) as string[]) : [],

@@ -4,6 +4,7 @@
 // functions over REST data, so they are tested without a chain.
 import { formatAmount } from "./format";
 import type { Dispute, Evaluation, Market, Result, Round } from "./types";
+import { payoutPerShare } from "./valuation";
 
 export interface Standing {
   modelId: string;
@@ -50,8 +51,7 @@ export function listWords(xs: string[]): string {
 
 /** What a settled market says at the top of its page; null while it trades. */
 export function settlementBanner(m: Market, names: string[]): Banner | null {
-  const den = BigInt(m.payout_denominator || "0");
-  const pays = (i: number) => (den > 0n ? (BigInt(m.payout_numerators[i] ?? "0") * 1_000_000n) / den : 0n);
+  const pays = (i: number) => payoutPerShare(m, i);
   switch (m.status) {
     case "MARKET_STATUS_RESOLVED": {
       const winners = m.model_ids.map((_, i) => i).filter((i) => (m.payout_numerators[i] ?? "0") !== "0");

@@ -33,6 +33,12 @@ export function redeemable(shares: string[], market: Pick<Market, "payout_numera
   return total / den;
 }
 
+/** What one whole share (10⁶ share units) of outcome i pays at redemption, in collateral base units, rounded down; 0 before settlement. */
+export function payoutPerShare(m: Pick<Market, "payout_numerators" | "payout_denominator">, i: number): bigint {
+  const den = BigInt(m.payout_denominator || "0");
+  return den > 0n ? (BigInt(m.payout_numerators[i] ?? "0") * 1_000_000n) / den : 0n;
+}
+
 export function isSettled(m: Pick<Market, "status">): boolean {
   return m.status === "MARKET_STATUS_RESOLVED" || m.status === "MARKET_STATUS_INVALID" || m.status === "MARKET_STATUS_CANCELLED";
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import block from "./fixtures/newblock-trade.json";
-import { parseNewBlock, parseTrade } from "../src/events";
+import { eventText, parseNewBlock, parseTrade } from "../src/events";
 
 // fixtures/newblock-trade.json is a NewBlock message captured from a node's
 // websocket (scripts/web-chain.sh), carrying carol's seeded buy.
@@ -40,5 +40,15 @@ describe("websocket blocks", () => {
     expect(parseTrade({ type: "delphi.market.v1.EventTrade", attributes: [{ key: "market_id", value: '"1"' }] })).toBeNull();
     expect(parseTrade({ type: "delphi.market.v1.EventTrade", attributes: [{ key: "prices", value: "not json" }] })).toBeNull();
     expect(parseTrade({ type: "transfer", attributes: [] })).toBeNull();
+  });
+});
+
+describe("event attributes as text", () => {
+  it("decodes JSON strings and keeps everything else as written", () => {
+    expect(eventText('"1"')).toBe("1");
+    expect(eventText('"say \\"hi\\""')).toBe('say "hi"');
+    expect(eventText("5")).toBe("5");
+    expect(eventText('["0.5"]')).toBe('["0.5"]');
+    expect(eventText("SIDE_BUY")).toBe("SIDE_BUY");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leader, markToMarket, priceUnits, redeemable, valuePosition } from "../src/valuation";
+import { leader, markToMarket, payoutPerShare, priceUnits, redeemable, valuePosition } from "../src/valuation";
 import type { Market, Position } from "../src/types";
 
 describe("valuation", () => {
@@ -35,5 +35,14 @@ describe("valuation", () => {
   it("names the leader", () => {
     expect(leader(["0.3", "0.5", "0.2"])).toBe(1);
     expect(leader([])).toBe(-1);
+  });
+
+  it("pays a whole share its numerator's share of the denominator, rounded down", () => {
+    const m = { payout_numerators: ["2", "1", "0"], payout_denominator: "3" };
+    expect(payoutPerShare(m, 0)).toBe(666_666n);
+    expect(payoutPerShare(m, 1)).toBe(333_333n);
+    expect(payoutPerShare(m, 2)).toBe(0n);
+    expect(payoutPerShare(m, 7)).toBe(0n);
+    expect(payoutPerShare({ payout_numerators: [], payout_denominator: "" }, 0)).toBe(0n);
   });
 });

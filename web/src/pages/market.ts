@@ -10,7 +10,7 @@ import { encodeRedeem } from "../msgs";
 import { addPoint, extendTo, seriesFromHistory } from "../series";
 import { signAndBroadcast, TxError } from "../tx";
 import type { Dispute, Evaluation, Result, Round } from "../types";
-import { isSettled, redeemable, markToMarket } from "../valuation";
+import { isSettled, markToMarket, payoutPerShare, redeemable } from "../valuation";
 import { disputeStory, nextDraw, runningStandings, settlementBanner, type Validators } from "../story";
 import { validatorInfo } from "../validators";
 import { marketHistory } from "../history";
@@ -329,12 +329,6 @@ export function marketPage(id: string): Page {
       chart.destroy();
     };
   };
-}
-
-/** What one share of outcome i pays once settled, in micro units. */
-function payoutPerShare(m: { payout_numerators: string[]; payout_denominator: string }, i: number): bigint {
-  const den = BigInt(m.payout_denominator || "0");
-  return den > 0n ? (BigInt(m.payout_numerators[i] ?? "0") * 1_000_000n) / den : 0n;
 }
 
 function roundsView(ctx: Context, ev: Evaluation, rounds: Round[], results: Result[], market: { status: string }): HTMLElement[] {

@@ -8,6 +8,7 @@
 // and asks for a tick first.
 import type { Context } from "../context";
 import { errorBox, h } from "../dom";
+import { eventText } from "../events";
 import { denomLabel, formatAmount, InputError, minAfterSlippage, parseAmount } from "../format";
 import { encodeDeposit, encodeWithdraw } from "../msgs";
 import { signAndBroadcast, TxError } from "../tx";
@@ -26,7 +27,7 @@ export interface VaultPrices {
 function event(res: TxResponse, type: string): Record<string, string> | null {
   const e = (res.events ?? []).find((x) => x.type === type);
   if (!e) return null;
-  return Object.fromEntries(e.attributes.map((a) => [a.key, a.value.replace(/^"|"$/g, "")]));
+  return Object.fromEntries(e.attributes.map((a) => [a.key, eventText(a.value)]));
 }
 
 export interface VaultActions {
