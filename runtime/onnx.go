@@ -10,9 +10,10 @@ import (
 
 // Opset range of the default ONNX domain that the operator semantics in
 // this package follow (see README: behaviour that changed across these
-// versions is keyed on Node.Opset).
+// versions is keyed on Node.Opset; before opset 7 only the operators whose
+// meaning did not change by 7 are read, see opset_legacy.go).
 const (
-	MinOpset = 7
+	MinOpset = 1
 	MaxOpset = 23
 )
 

@@ -4,7 +4,8 @@ import "math"
 
 // Reductions (ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd,
 // ReduceL1, ReduceL2, ReduceLogSum, ReduceLogSumExp, ReduceSumSquare) and
-// ArgMax/ArgMin. The canonical order: each output element reduces its
+// ArgMax/ArgMin, and GlobalAveragePool and GlobalMaxPool (the mean and the
+// maximum over every axis after N and C). The canonical order: each output element reduces its
 // input elements in ascending row-major order of the input, accumulating
 // in float64 (a float32 square or product of two float32 is exact in
 // float64; each float64 add rounds once, in that order) and rounding to
@@ -36,6 +37,8 @@ func init() {
 	} {
 		register(op, reduceBuilder(op, a.init, a.add, a.finish))
 	}
+	register("GlobalAveragePool", globalPool(0, sum, func(a float64, n int) float64 { return a / float64(n) }))
+	register("GlobalMaxPool", globalPool(math.Inf(-1), maxNaN, id))
 	register("ReduceLogSumExp", reduceLogSumExp)
 	register("ArgMax", argBuilder(func(x, best float32) bool { return x > best }))
 	register("ArgMin", argBuilder(func(x, best float32) bool { return x < best }))
@@ -213,20 +216,52 @@ func reduceBuilder(op string, init float64, add func(a, x float64) float64, fini
 		if err != nil || noop != nil {
 			return noop, err
 		}
-		shape := in[0].Shape
-		count, size := plan.count, plan.size
-		return &step{outs: floatOut(plan.out), flops: i64(numel(shape)), run: func(x []*Tensor, w int) []*Tensor {
-			res := &Tensor{DType: Float32, Shape: plan.out, F: make([]float32, size)}
-			src := x[0].F
-			parallelFor(w, size, max(count, 1), func(lo, hi int) {
-				for o := lo; o < hi; o++ {
-					a := init
-					plan.each(plan.base(o), func(off int) { a = add(a, float64(src[off])) })
-					res.F[o] = float32(finish(a, count))
-				}
-			})
-			return []*Tensor{res}
-		}}, nil
+		return reduceStep(plan, numel(in[0].Shape), init, add, finish), nil
+	}
+}
+
+// reduceStep runs a planned reduction of an input of size elements.
+func reduceStep(plan *reduction, size int, init float64, add func(a, x float64) float64, finish func(a float64, n int) float64) *step {
+	count, outs := plan.count, plan.size
+	return &step{outs: floatOut(plan.out), flops: i64(size), run: func(x []*Tensor, w int) []*Tensor {
+		res := &Tensor{DType: Float32, Shape: plan.out, F: make([]float32, outs)}
+		src := x[0].F
+		parallelFor(w, outs, max(count, 1), func(lo, hi int) {
+			for o := lo; o < hi; o++ {
+				a := init
+				plan.each(plan.base(o), func(off int) { a = add(a, float64(src[off])) })
+				res.F[o] = float32(finish(a, count))
+			}
+		})
+		return []*Tensor{res}
+	}}
+}
+
+// globalPool is GlobalAveragePool or GlobalMaxPool: the reduction of every
+// axis after N and C, kept as size 1, in the reductions' canonical order
+// (an average is the float64 sum in row-major order divided once by the
+// count).
+func globalPool(init float64, add func(a, x float64) float64, finish func(a float64, n int) float64) builder {
+	return func(n *Node, in []TensorInfo) (*step, error) {
+		if err := wantInputs(n, in, 1, 1); err != nil {
+			return nil, err
+		}
+		if err := wantFloat(n, in, 0); err != nil {
+			return nil, err
+		}
+		r := len(in[0].Shape)
+		if r < 3 {
+			return nil, n.errorf("input %v: want N, C and at least one spatial axis", in[0].Shape)
+		}
+		axes := make([]int64, 0, r-2)
+		for a := 2; a < r; a++ {
+			axes = append(axes, int64(a))
+		}
+		plan, err := planReduction(n, in[0].Shape, axes, false, true)
+		if err != nil {
+			return nil, err
+		}
+		return reduceStep(plan, numel(in[0].Shape), init, add, finish), nil
 	}
 }
 

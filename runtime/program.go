@@ -82,6 +82,9 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 		if !ok {
 			return nil, n.errorf("unsupported operator %q", n.OpType)
 		}
+		if err := checkOpsetBefore7(n); err != nil {
+			return nil, err
+		}
 		var inInfo []TensorInfo
 		var inSlots []int
 		for i, name := range n.Inputs {
