@@ -12,6 +12,7 @@ import "math"
 //
 //	Neg −x · Abs |x| · Floor, Ceil, Round (half to even) exact · Sign −1, +0, 1 (NaN stays NaN)
 //	Reciprocal 1/x · Sqrt correctly rounded · Exp, Log detmath
+//	Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh detmath_trig.go
 //	Softplus float32(log(1 + e^x)) in float64 (x for x > 20, e^x for x < −20)
 //	Softsign x / float32(1 + |x|)
 //	LeakyRelu(α=0.01) x < 0 ? float32(α·x) : x
@@ -37,6 +38,10 @@ func init() {
 	register("Sqrt", fixed(Sqrt))
 	register("Exp", fixed(Exp))
 	register("Log", fixed(Log))
+	for op, f := range map[string]func(float32) float32{"Sin": Sin, "Cos": Cos, "Tan": Tan, "Asin": Asin, "Acos": Acos,
+		"Atan": Atan, "Sinh": Sinh, "Cosh": Cosh, "Asinh": Asinh, "Acosh": Acosh, "Atanh": Atanh} {
+		register(op, fixed(f))
+	}
 	register("Softplus", fixed(Softplus))
 	register("Softsign", fixed(func(x float32) float32 { return x / float32(1+abs32(x)) }))
 	register("Mish", fixed(func(x float32) float32 { return float32(x * Tanh(Softplus(x))) }))

@@ -181,13 +181,19 @@ func unaryOps() error {
 	for i := -20000; i <= 20000; i++ {
 		xs = append(xs, float32(i)/1000)
 	}
+	// Large magnitudes to the float32 maximum: the trigonometric
+	// functions' big-number argument reduction.
+	for v := 1.0; v < math.MaxFloat32; v *= 1.37 {
+		xs = append(xs, float32(v), -float32(v))
+	}
 	x, err := runtime.FromFloats([]int{len(xs)}, xs)
 	if err != nil {
 		return err
 	}
 	h := sha256.New()
 	for _, op := range []string{"Neg", "Abs", "Floor", "Ceil", "Round", "Sign", "Reciprocal", "Sqrt", "Exp", "Log", "Softplus",
-		"Softsign", "Mish", "LeakyRelu", "ThresholdedRelu", "Elu", "Celu", "Selu", "HardSigmoid", "HardSwish"} {
+		"Softsign", "Mish", "LeakyRelu", "ThresholdedRelu", "Elu", "Celu", "Selu", "HardSigmoid", "HardSwish",
+		"Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh"} {
 		g := &runtime.Graph{Opset: 18, Initializers: map[string]*runtime.Tensor{},
 			Inputs:  []runtime.ValueInfo{{Name: "x", DType: runtime.Float32, Shape: x.Shape}},
 			Nodes:   []*runtime.Node{{OpType: op, Inputs: []string{"x"}, Outputs: []string{"y"}, Opset: 18, Attrs: map[string]runtime.Attr{}}},
