@@ -47,8 +47,8 @@ func compileModel(g *Graph, lim Limits) (*Model, error) {
 	if len(p.Inputs()) != 1 {
 		return nil, fmt.Errorf("model must have exactly one runtime input (has %d)", len(p.Inputs()))
 	}
-	if in := p.Inputs()[0]; in.DType == Bool {
-		return nil, fmt.Errorf("model input %q is bool: a model's input is float32 features (or int64 token ids)", in.Name)
+	if in := p.Inputs()[0]; in.DType != Float32 && in.DType != Int64 {
+		return nil, fmt.Errorf("model input %q is %s: a model's input is float32 features (or int64 token ids)", in.Name, in.DType)
 	}
 	if out := p.infos[p.outSlot[0]]; out.DType != Float32 || numel(out.Shape) < 1 {
 		return nil, fmt.Errorf("model output %q must be a non-empty float32 tensor (scores to take the argmax of), is %s %v",

@@ -10,8 +10,8 @@ import (
 	"github.com/delphi-network/delphi/runtime/onnxpb"
 )
 
-// TensorFromProto converts a TensorProto holding float32 or int64 data
-// (typed fields or little-endian raw_data) into a Tensor.
+// TensorFromProto converts a TensorProto holding float32, bool or integer
+// data (typed fields or little-endian raw_data) into a Tensor.
 func TensorFromProto(tp *onnxpb.TensorProto, lim Limits) (*Tensor, error) {
 	if tp.DataLocation == onnxpb.TensorProto_EXTERNAL || len(tp.ExternalData) > 0 {
 		return nil, fmt.Errorf("external tensor data is not supported")
@@ -56,6 +56,35 @@ func TensorFromProto(tp *onnxpb.TensorProto, lim Limits) (*Tensor, error) {
 			}
 		}
 		return FromInts(shape, data)
+	case onnxpb.TensorProto_UINT8, onnxpb.TensorProto_INT8, onnxpb.TensorProto_UINT16, onnxpb.TensorProto_INT16,
+		onnxpb.TensorProto_INT32, onnxpb.TensorProto_UINT32, onnxpb.TensorProto_UINT64:
+		dt := DType(tp.DataType)
+		if len(raw) > 0 {
+			return TensorFromBytes(dt, shape, raw)
+		}
+		// ONNX keeps the types up to 32 bits signed in int32_data and
+		// uint32/uint64 in uint64_data.
+		vals := make([]int64, 0, n)
+		if dt == UInt32 || dt == UInt64 {
+			for _, v := range tp.Uint64Data {
+				vals = append(vals, int64(v))
+			}
+			if dt == UInt32 {
+				for i, v := range tp.Uint64Data {
+					if v > 1<<32-1 {
+						return nil, fmt.Errorf("uint32 element %d is %d, out of range", i, v)
+					}
+				}
+			}
+		} else {
+			for _, v := range tp.Int32Data {
+				vals = append(vals, int64(v))
+			}
+		}
+		if len(vals) != n {
+			return nil, fmt.Errorf("%s tensor of shape %v has %d elements", dt, shape, len(vals))
+		}
+		return FromTyped(dt, shape, vals)
 	case onnxpb.TensorProto_BOOL:
 		// ONNX keeps bools in int32_data or one byte each in raw_data.
 		if len(raw) > 0 {
@@ -73,7 +102,7 @@ func TensorFromProto(tp *onnxpb.TensorProto, lim Limits) (*Tensor, error) {
 		}
 		return FromBools(shape, vals)
 	}
-	return nil, fmt.Errorf("element type %d not supported (float32, int64 and bool only)", tp.DataType)
+	return nil, fmt.Errorf("element type %d not supported (float32, bool and the integer types only)", tp.DataType)
 }
 
 // ParseTensor decodes a serialized TensorProto (the ONNX test-data .pb files).
@@ -106,12 +135,9 @@ func MarshalTensor(t *Tensor, name string) ([]byte, error) {
 		for i, v := range t.I {
 			binary.LittleEndian.PutUint64(tp.RawData[8*i:], uint64(v))
 		}
-	case Bool:
-		tp.DataType = int32(onnxpb.TensorProto_BOOL)
-		tp.RawData = make([]byte, len(t.I))
-		for i, v := range t.I {
-			tp.RawData[i] = byte(v)
-		}
+	case Bool, UInt8, Int8, UInt16, Int16, Int32, UInt32, UInt64:
+		tp.DataType = int32(t.DType)
+		tp.RawData = t.Bytes()
 	default:
 		return nil, fmt.Errorf("cannot serialize a %s tensor", t.DType)
 	}

@@ -14,18 +14,18 @@ import "math"
 //	PRelu: x < 0 ? float32(slope·x) : x, slope broadcast to x
 //	Clip: min(max(x, lo), hi) with lo/hi optional constant scalars (attributes before opset 11)
 func init() {
-	register("Max", naryBuilder(func(a, b float32) float32 {
+	register("Max", byType(naryBuilder(func(a, b float32) float32 {
 		if a != a || b != b {
 			return float32(math.NaN())
 		}
 		return max(a, b)
-	}, false))
-	register("Min", naryBuilder(func(a, b float32) float32 {
+	}, false), intExtreme(1)))
+	register("Min", byType(naryBuilder(func(a, b float32) float32 {
 		if a != a || b != b {
 			return float32(math.NaN())
 		}
 		return min(a, b)
-	}, false))
+	}, false), intExtreme(-1)))
 	register("Sum", naryBuilder(func(a, b float32) float32 { return a + b }, false))
 	register("Mean", naryBuilder(func(a, b float32) float32 { return a + b }, true))
 	register("Pow", naryFixed(2, powOf))
@@ -46,7 +46,7 @@ func init() {
 	register("And", logicBuilder(func(a, b bool) bool { return a && b }))
 	register("Or", logicBuilder(func(a, b bool) bool { return a || b }))
 	register("Xor", logicBuilder(func(a, b bool) bool { return a != b }))
-	register("Clip", buildClip)
+	register("Clip", byType(buildClip, intClip))
 	register("Dropout", buildDropout)
 }
 

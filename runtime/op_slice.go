@@ -323,9 +323,10 @@ func squeezeAxes(n *Node, in []TensorInfo, unsqueeze bool) ([]int64, bool, error
 	return constIntsInput(n, in, 1)
 }
 
-// buildCast converts between float32 and int64. Float to int truncates
-// toward zero; NaN gives 0 and values beyond int64 saturate (Go leaves the
-// out-of-range conversion to the platform, so it is spelled out here).
+// buildCast converts between float32, bool and the integer types. Float to
+// integer: floatToInteger (Go leaves the out-of-range conversion to the
+// platform, so it is spelled out); integer to float rounds to nearest
+// even; integer to integer keeps the low bits; to bool, nonzero is true.
 func buildCast(n *Node, in []TensorInfo) (*step, error) {
 	if err := wantInputs(n, in, 1, 1); err != nil {
 		return nil, err
@@ -334,16 +335,9 @@ func buildCast(n *Node, in []TensorInfo) (*step, error) {
 	if err != nil {
 		return nil, err
 	}
-	var dst DType
-	switch to {
-	case int64(Float32):
-		dst = Float32
-	case int64(Int64):
-		dst = Int64
-	case int64(Bool):
-		dst = Bool
-	default:
-		return nil, n.errorf("cast to ONNX type %d: only float (1), int64 (7) and bool (9) are supported", to)
+	dst := DType(to)
+	if to < 0 || to > 255 || (dst != Float32 && dst != Bool && !dst.integer()) {
+		return nil, n.errorf("cast to ONNX type %d: only float (1), bool (9) and the integer types are supported", to)
 	}
 	src := in[0].DType
 	shape := in[0].Shape
@@ -352,37 +346,43 @@ func buildCast(n *Node, in []TensorInfo) (*step, error) {
 	}
 	size := numel(shape)
 	return &step{outs: []TensorInfo{{DType: dst, Shape: shape}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
-		t := &Tensor{DType: dst, Shape: shape}
-		switch {
-		case dst == Float32: // from int64 or bool
-			t.F = make([]float32, size)
-			for i, v := range x[0].I {
-				t.F[i] = float32(v) // round to nearest even: IEEE, the same everywhere
-			}
-		case dst == Bool && src == Float32: // nonzero (NaN included) is true
-			t.I = make([]int64, size)
-			for i, v := range x[0].F {
-				if v != 0 {
+		t := newOf(dst, shape)
+		for i := 0; i < size; i++ {
+			switch {
+			case src == Float32 && dst == Float32:
+			case src == Float32 && dst == Bool: // nonzero (NaN included) is true
+				if x[0].F[i] != 0 {
 					t.I[i] = 1
 				}
-			}
-		case dst == Bool: // from int64
-			t.I = make([]int64, size)
-			for i, v := range x[0].I {
-				if v != 0 {
+			case src == Float32:
+				t.I[i] = floatToInteger(dst, x[0].F[i])
+			case dst == Float32 && src == UInt64:
+				t.F[i] = float32(uint64(x[0].I[i])) // round to nearest even: IEEE, the same everywhere
+			case dst == Float32:
+				t.F[i] = float32(x[0].I[i])
+			case dst == Bool:
+				if x[0].I[i] != 0 {
 					t.I[i] = 1
 				}
-			}
-		case src == Bool: // to int64
-			t.I = append([]int64(nil), x[0].I...)
-		default: // float32 to int64
-			t.I = make([]int64, size)
-			for i, v := range x[0].F {
-				t.I[i] = floatToInt64(v)
+			default: // integer or bool to integer: the low bits, as C casts
+				t.I[i] = dst.wrap(x[0].I[i])
 			}
 		}
 		return []*Tensor{t}
 	}}, nil
+}
+
+// floatToInteger truncates v toward zero into an integer type: NaN is 0,
+// values beyond int64 saturate (uint64: beyond its own range), then the
+// low bits of the width are kept, as C's conversion through int64 does.
+func floatToInteger(dt DType, v float32) int64 {
+	if dt == UInt64 && float64(v) >= 1<<63 {
+		if float64(v) >= 1<<64 {
+			return -1 // 2^64 − 1
+		}
+		return int64(uint64(v))
+	}
+	return dt.wrap(floatToInt64(v))
 }
 
 func floatToInt64(v float32) int64 {

@@ -28,12 +28,12 @@ func init() {
 	fixed := func(f func(float32) float32) builder {
 		return elementwiseCPU(func(*Node) (func(float32) float32, error) { return f, nil })
 	}
-	register("Neg", byType(fixed(func(x float32) float32 { return -x }), intUnary(intNeg)))
-	register("Abs", byType(fixed(abs32), intUnary(intAbs)))
+	register("Neg", byType(fixed(func(x float32) float32 { return -x }), intUnary(intNeg, true)))
+	register("Abs", byType(fixed(abs32), intUnary(intAbs, false)))
 	register("Floor", fixed(func(x float32) float32 { return float32(math.Floor(float64(x))) }))
 	register("Ceil", fixed(func(x float32) float32 { return float32(math.Ceil(float64(x))) }))
 	register("Round", fixed(func(x float32) float32 { return float32(math.RoundToEven(float64(x))) }))
-	register("Sign", byType(fixed(sign), intUnary(intSign)))
+	register("Sign", byType(fixed(sign), intUnary(intSign, false)))
 	register("Reciprocal", fixed(func(x float32) float32 { return 1 / x }))
 	register("Sqrt", fixed(Sqrt))
 	register("Exp", fixed(Exp))

@@ -35,6 +35,16 @@ func compareFloat(a, b float32) int {
 	return unordered
 }
 
+// compareOf compares two elements of an integer type: uint64 as unsigned
+// (its values of 2^63 and more are negative int64s), every other type as
+// its canonical int64 value.
+func compareOf(dt DType, a, b int64) int {
+	if dt == UInt64 {
+		return compareInt(int64(uint64(a)^1<<63), int64(uint64(b)^1<<63))
+	}
+	return compareInt(a, b)
+}
+
 func compareInt(a, b int64) int {
 	switch {
 	case a < b:
@@ -129,15 +139,15 @@ func compareBuilder(pred func(int) bool) builder {
 			return nil, n.errorf("has %d inputs, want 2", len(in))
 		}
 		dt := in[0].DType
-		if (dt != Float32 && dt != Int64) || in[1].DType != dt {
-			return nil, n.errorf("compares %s with %s: want two float32 or two int64 inputs", in[0].DType, in[1].DType)
+		if (dt != Float32 && !dt.integer()) || in[1].DType != dt {
+			return nil, n.errorf("compares %s with %s: want two float32 or two inputs of one integer type", in[0].DType, in[1].DType)
 		}
 		return broadcastStep(n, [][]int{in[0].Shape, in[1].Shape}, Bool, 1, func(t *Tensor, x []*Tensor, i int, off []int) {
 			var c int
 			if dt == Float32 {
 				c = compareFloat(x[0].F[off[0]], x[1].F[off[1]])
 			} else {
-				c = compareInt(x[0].I[off[0]], x[1].I[off[1]])
+				c = compareOf(dt, x[0].I[off[0]], x[1].I[off[1]])
 			}
 			if c != unordered && pred(c) {
 				t.I[i] = 1

@@ -36,6 +36,9 @@ func (p *Program) Run(inputs []*Tensor, workers int, observe func(leaf int, t *T
 			(want.DType == Float32 && len(t.F) != numel(want.Shape)) || (want.DType.ints() && len(t.I) != numel(want.Shape)) {
 			return nil, fmt.Errorf("input %q must be %s %v", want.Name, want.DType, want.Shape)
 		}
+		if err := checkCanonical(t); err != nil {
+			return nil, fmt.Errorf("input %q: %v", want.Name, err)
+		}
 		vals[p.inSlots[i]] = t
 	}
 	args := make([]*Tensor, 0, 8)

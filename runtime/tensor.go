@@ -6,11 +6,12 @@ import (
 	"math"
 )
 
-// DType is the element type of a Tensor. The runtime computes in float32;
-// int64 tensors carry token ids, shapes and axes (Gather's indices,
-// Reshape's second input, ONNX int64 initializers) and bool tensors carry
-// conditions (comparisons, masks for Where); neither is an operand of
-// arithmetic.
+// DType is the element type of a Tensor, numbered as ONNX numbers them.
+// The runtime computes in float32; int64 tensors carry token ids, shapes
+// and axes (Gather's indices, Reshape's second input) and integer
+// arithmetic; the narrower integer types (dtype_int.go) are stored as
+// int64 and wrapped to their width; bool tensors carry conditions
+// (comparisons, masks for Where).
 type DType uint8
 
 const (
@@ -24,7 +25,7 @@ const (
 )
 
 // ints reports whether the type keeps its elements in Tensor.I.
-func (d DType) ints() bool { return d == Int64 || d == Bool }
+func (d DType) ints() bool { return d == Bool || d.integer() }
 
 // String names the type as ONNX does.
 func (d DType) String() string {
@@ -35,6 +36,20 @@ func (d DType) String() string {
 		return "int64"
 	case Bool:
 		return "bool"
+	case UInt8:
+		return "uint8"
+	case Int8:
+		return "int8"
+	case UInt16:
+		return "uint16"
+	case Int16:
+		return "int16"
+	case Int32:
+		return "int32"
+	case UInt32:
+		return "uint32"
+	case UInt64:
+		return "uint64"
 	}
 	return fmt.Sprintf("dtype(%d)", uint8(d))
 }
@@ -118,8 +133,9 @@ func (t *Tensor) Len() int { return numel(t.Shape) }
 func (t *Tensor) Rank() int { return len(t.Shape) }
 
 // Bytes returns the canonical encoding of the elements: little-endian
-// float32 (IEEE 754 bits, every NaN as CanonicalNaN), little-endian int64,
-// or one byte (0 or 1) per bool, in row-major order. It is what the trace hashes and what the weight
+// float32 (IEEE 754 bits, every NaN as CanonicalNaN), little-endian
+// integers in their type's width (int64 8 bytes, int32 4, ...), or one byte
+// (0 or 1) per bool, in row-major order. It is what the trace hashes and what the weight
 // Merkle leaves commit to.
 func (t *Tensor) Bytes() []byte {
 	if t.DType == Bool {
@@ -131,10 +147,11 @@ func (t *Tensor) Bytes() []byte {
 		}
 		return b
 	}
-	if t.DType == Int64 {
-		b := make([]byte, 8*len(t.I))
+	if t.DType.integer() {
+		w := t.DType.width()
+		b := make([]byte, w*len(t.I))
 		for i, v := range t.I {
-			binary.LittleEndian.PutUint64(b[8*i:], uint64(v))
+			putLE(b[w*i:], w, uint64(v))
 		}
 		return b
 	}

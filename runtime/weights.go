@@ -3,7 +3,6 @@ package runtime
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
 
 	"github.com/delphi-network/delphi/runtime/merkle"
 )
@@ -107,31 +106,9 @@ func ParseWeightLeafData(b []byte, maxElements int) (string, *Tensor, error) {
 		elems *= int(d)
 	}
 	data := rest[8*rank:]
-	switch dt {
-	case Float32:
-		if len(data) != 4*elems {
-			return "", nil, fmt.Errorf("weight leaf %q: %d bytes for %d float32 elements", name, len(data), elems)
-		}
-		f := make([]float32, elems)
-		for i := range f {
-			f[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[4*i:]))
-		}
-		return name, &Tensor{DType: Float32, Shape: shape, F: f}, nil
-	case Int64:
-		if len(data) != 8*elems {
-			return "", nil, fmt.Errorf("weight leaf %q: %d bytes for %d int64 elements", name, len(data), elems)
-		}
-		v := make([]int64, elems)
-		for i := range v {
-			v[i] = int64(binary.LittleEndian.Uint64(data[8*i:]))
-		}
-		return name, &Tensor{DType: Int64, Shape: shape, I: v}, nil
-	case Bool:
-		t, err := BoolsFromBytes(shape, data)
-		if err != nil {
-			return "", nil, fmt.Errorf("weight leaf %q: %w", name, err)
-		}
-		return name, t, nil
+	t, err := TensorFromBytes(dt, shape, data)
+	if err != nil {
+		return "", nil, fmt.Errorf("weight leaf %q: %w", name, err)
 	}
-	return "", nil, fmt.Errorf("weight leaf %q: dtype %d", name, dt)
+	return name, t, nil
 }

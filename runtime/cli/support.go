@@ -72,8 +72,7 @@ func CheckSupport(raw []byte) (Support, error) {
 	types := map[int32]*DTypeUse{}
 	note := func(t int32, where string) {
 		if types[t] == nil {
-			types[t] = &DTypeUse{DType: dtypeName(t), Example: where, Supported: t == int32(onnxpb.TensorProto_FLOAT) ||
-				t == int32(onnxpb.TensorProto_INT64) || t == int32(onnxpb.TensorProto_BOOL)}
+			types[t] = &DTypeUse{DType: dtypeName(t), Example: where, Supported: runtime.SupportedDType(t)}
 		}
 		types[t].Count++
 	}

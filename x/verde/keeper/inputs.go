@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/hex"
 	"math"
 	"strconv"
@@ -172,8 +171,9 @@ func (k Keeper) proveItemEncoding(ctx context.Context, d *types.Dispute, items u
 	return in.ItemEncoding, nil
 }
 
-// tensorFrom decodes a message tensor: float32 or int64 little-endian, or
-// bool one byte (0 or 1) each, with as many elements as its shape says.
+// tensorFrom decodes a message tensor in the runtime's canonical encoding
+// (Tensor.Bytes: little-endian, each type in its own width, bool one byte
+// of 0 or 1), with as many elements as its shape says.
 func tensorFrom(t *types.Tensor) (*runtime.Tensor, error) {
 	if t == nil {
 		return nil, errorsmod.Wrap(types.ErrBadInputs, "tensor missing")
@@ -189,33 +189,14 @@ func tensorFrom(t *types.Tensor) (*runtime.Tensor, error) {
 		}
 		shape[i], n = int(d), n*d
 	}
-	switch runtime.DType(t.Dtype) {
-	case runtime.Float32:
-		if int64(len(t.Data)) != 4*n {
-			return nil, errorsmod.Wrapf(types.ErrBadInputs, "%d bytes for %d float32 elements", len(t.Data), n)
-		}
-		vals := make([]float32, n)
-		for i := range vals {
-			vals[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:]))
-		}
-		return runtime.FromFloats(shape, vals)
-	case runtime.Int64:
-		if int64(len(t.Data)) != 8*n {
-			return nil, errorsmod.Wrapf(types.ErrBadInputs, "%d bytes for %d int64 elements", len(t.Data), n)
-		}
-		vals := make([]int64, n)
-		for i := range vals {
-			vals[i] = int64(binary.LittleEndian.Uint64(t.Data[8*i:]))
-		}
-		return runtime.FromInts(shape, vals)
-	case runtime.Bool:
-		b, err := runtime.BoolsFromBytes(shape, t.Data)
-		if err != nil {
-			return nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
-		}
-		return b, nil
+	if t.Dtype > 255 {
+		return nil, errorsmod.Wrapf(types.ErrBadInputs, "dtype %d", t.Dtype)
 	}
-	return nil, errorsmod.Wrapf(types.ErrBadInputs, "dtype %d: want 1 (float32), 7 (int64) or 9 (bool)", t.Dtype)
+	v, err := runtime.TensorFromBytes(runtime.DType(t.Dtype), shape, t.Data)
+	if err != nil {
+		return nil, errorsmod.Wrap(types.ErrBadInputs, err.Error())
+	}
+	return v, nil
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
