@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -225,6 +226,23 @@ func TestClassifierInputType(t *testing.T) {
 		}
 		if _, err := LoadModel(b, DefaultLimits()); err == nil || !strings.Contains(err.Error(), `model input "X" is `+DType(dt).String()) {
 			t.Fatalf("%s input: %v, want a refusal naming the type", DType(dt), err)
+		}
+	}
+}
+
+// TestUint64ToFloat32RoundsOnce: the conversion of a uint64 above 2^63
+// rounds once, to nearest even, as big.Float does.
+func TestUint64ToFloat32RoundsOnce(t *testing.T) {
+	s := uint64(0x9e3779b97f4a7c15)
+	for i := 0; i < 100000; i++ {
+		s = s*6364136223846793005 + 1442695040888963407
+		v := s | 1<<63
+		if i%3 == 0 {
+			v = 1<<63 | uint64(1)<<(i%40) | 1<<39 // ties and near-ties at the rounding bit
+		}
+		want, _ := new(big.Float).SetUint64(v).Float32()
+		if got := uint64ToFloat32(v); got != want {
+			t.Fatalf("%d: %v, want %v", v, got, want)
 		}
 	}
 }

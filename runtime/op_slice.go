@@ -357,7 +357,7 @@ func buildCast(n *Node, in []TensorInfo) (*step, error) {
 			case src == Float32:
 				t.I[i] = floatToInteger(dst, x[0].F[i])
 			case dst == Float32 && src == UInt64:
-				t.F[i] = float32(uint64(x[0].I[i])) // round to nearest even: IEEE, the same everywhere
+				t.F[i] = uint64ToFloat32(uint64(x[0].I[i]))
 			case dst == Float32:
 				t.F[i] = float32(x[0].I[i])
 			case dst == Bool:
@@ -370,6 +370,17 @@ func buildCast(n *Node, in []TensorInfo) (*step, error) {
 		}
 		return []*Tensor{t}
 	}}, nil
+}
+
+// uint64ToFloat32 rounds v to nearest even through the signed conversion
+// every CPU does in one correctly rounded instruction: above 2^63, v/2
+// with its lost bit kept as a sticky bit rounds the same way, then ×2 is
+// exact. (Go's own uint64 conversion is a per-architecture sequence.)
+func uint64ToFloat32(v uint64) float32 {
+	if v < 1<<63 {
+		return float32(int64(v))
+	}
+	return 2 * float32(int64(v>>1|v&1))
 }
 
 // floatToInteger truncates v toward zero into an integer type: NaN is 0,

@@ -23,18 +23,16 @@ type Output struct {
 
 // RunModel runs a model once on named input tensors (serialized ONNX
 // TensorProtos) and returns its outputs in the graph's order with their
-// names. Every input the model takes must be given, and nothing else.
+// names. Every input the model takes must be given, and nothing else; the
+// graph is compiled for them (runtime.Specialize), so models whose shapes
+// follow their inputs run too.
 func RunModel(model []byte, inputs map[string][]byte, workers int) ([]string, []*runtime.Tensor, error) {
 	lim := runtime.DefaultLimits()
 	g, err := runtime.ParseONNX(model, lim)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := runtime.Compile(g, lim)
-	if err != nil {
-		return nil, nil, err
-	}
-	want := p.Inputs()
+	want := g.RuntimeInputs()
 	feed := make([]*runtime.Tensor, len(want))
 	for i, in := range want {
 		raw, ok := inputs[in.Name]
@@ -59,6 +57,12 @@ func RunModel(model []byte, inputs map[string][]byte, workers int) ([]string, []
 			}
 			return nil, nil, fmt.Errorf("the model has no input %q (its inputs: %s)", name, strings.Join(names, ", "))
 		}
+	}
+	// Compiled for these inputs: symbolic dimensions take their sizes and
+	// integer inputs (shapes, axes, pads) their values.
+	p, feed, err := runtime.Specialize(g, lim, feed)
+	if err != nil {
+		return nil, nil, err
 	}
 	outs, err := p.Run(feed, workers, nil)
 	if err != nil {

@@ -81,3 +81,44 @@ func TestModelRunWritesWhatONNXExpects(t *testing.T) {
 		}
 	}
 }
+
+// TestModelRunShapeFromInput: a model whose output shape is one of its
+// inputs' values (ONNX's Reshape test: the shape is a graph input, which
+// Compile alone refuses) runs, compiled for the inputs given.
+func TestModelRunShapeFromInput(t *testing.T) {
+	dir := filepath.Join(conformance.Root(), "test_reshape_reordered_all_dims")
+	set := filepath.Join(dir, "test_data_set_0")
+	raw, err := os.ReadFile(filepath.Join(dir, "model.onnx"))
+	if err != nil {
+		t.Fatalf("%v (make data extracts libonnx-testdata)", err)
+	}
+	lim := runtime.DefaultLimits()
+	g, err := runtime.ParseONNX(raw, lim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runtime.Compile(g, lim); err == nil {
+		t.Fatal("the model compiles without its inputs: it no longer tests a shape taken from an input")
+	}
+	ins := map[string][]byte{}
+	for i, in := range g.RuntimeInputs() {
+		if ins[in.Name], err = os.ReadFile(filepath.Join(set, "input_"+string(rune('0'+i))+".pb")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, outs, err := RunModel(raw, ins, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(set, "output_0.pb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := runtime.ParseTensor(b, lim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.OutputHash(outs[0]) != runtime.OutputHash(want) {
+		t.Fatalf("output %v, want ONNX's %v", outs[0].Shape, want.Shape)
+	}
+}
