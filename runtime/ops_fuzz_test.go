@@ -8,11 +8,14 @@ import (
 // fuzzOps are the operators the fuzzer builds nodes for.
 var fuzzOps = []string{"Conv", "MaxPool", "AveragePool", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div",
 	"Relu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Reshape", "Flatten", "Transpose", "Concat",
-	"BatchNormalization", "Identity", "Constant"}
+	"BatchNormalization", "Identity", "Constant",
+	"ConvTranspose", "Mod", "BitShift", "Max", "Min", "Clip", "Cast", "Sin", "Tan", "Atan", "Acosh", "Sinh",
+	"GlobalAveragePool", "GlobalMaxPool", "Neg", "Abs", "Greater", "Equal"}
 
 // fuzzAttrs are attribute names the operators read.
 var fuzzAttrs = []string{"pads", "strides", "dilations", "kernel_shape", "group", "auto_pad", "ceil_mode",
-	"count_include_pad", "transA", "transB", "alpha", "beta", "axis", "perm", "allowzero", "epsilon", "value_ints"}
+	"count_include_pad", "transA", "transB", "alpha", "beta", "axis", "perm", "allowzero", "epsilon", "value_ints",
+	"output_padding", "output_shape", "fmod", "direction", "to"}
 
 // reader hands out small values from fuzz bytes.
 type reader struct{ b []byte }
@@ -56,12 +59,13 @@ func FuzzSingleNode(f *testing.F) {
 			}
 			name := string(rune('a' + i))
 			n.Inputs = append(n.Inputs, name)
-			if r.u8()%4 == 0 { // an int64 initializer (shapes, axes)
+			if r.u8()%4 == 0 { // an integer initializer (shapes, axes, integer operands)
+				dt := []DType{Int64, Int32, UInt8, UInt64, Int8}[r.u8()%5]
 				v := make([]int64, numel(shape))
 				for k := range v {
-					v[k] = r.i64() - 1
+					v[k] = dt.wrap(r.i64() - 1)
 				}
-				g.Initializers[name] = &Tensor{DType: Int64, Shape: shape, I: v}
+				g.Initializers[name] = &Tensor{DType: dt, Shape: shape, I: v}
 				continue
 			}
 			g.Inputs = append(g.Inputs, ValueInfo{Name: name, DType: Float32, Shape: shape})
@@ -85,7 +89,7 @@ func FuzzSingleNode(f *testing.F) {
 				}
 				n.Attrs[name] = Attr{Kind: AttrInts, Ints: vals}
 			default:
-				n.Attrs[name] = Attr{Kind: AttrString, S: []string{"NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER", "x"}[r.u8()%5]}
+				n.Attrs[name] = Attr{Kind: AttrString, S: []string{"NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER", "x", "LEFT", "RIGHT"}[r.u8()%7]}
 			}
 		}
 		g.Nodes = []*Node{n}

@@ -67,6 +67,10 @@ func run() error {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	if err := convTranspose(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	if err := unaryOps(); err != nil {
 		return err
 	}
@@ -276,57 +280,5 @@ func unaryOps() error {
 		h.Write(out[0].Bytes())
 	}
 	fmt.Printf("pow sha256=%x\n", h.Sum(nil))
-	return nil
-}
-
-// castOps digests Cast between float32 and the integer types: the
-// conversions a CPU does in its own instructions (int64 and uint64 to
-// float32 rounding, float32 to integers truncating and saturating).
-func castOps() error {
-	h := sha256.New()
-	s := uint64(0x9e3779b97f4a7c15)
-	ints := make([]int64, 4096)
-	floats := make([]float32, 4096)
-	for i := range ints {
-		s = s*6364136223846793005 + 1442695040888963407
-		ints[i] = int64(s >> (i % 64))
-		floats[i] = math.Float32frombits(uint32(s >> 32)) // every exponent: saturation, NaN, Inf
-	}
-	run := func(x *runtime.Tensor, to runtime.DType) error {
-		g := &runtime.Graph{Opset: 13, Initializers: map[string]*runtime.Tensor{},
-			Inputs: []runtime.ValueInfo{{Name: "x", DType: x.DType, Shape: x.Shape}},
-			Nodes: []*runtime.Node{{OpType: "Cast", Inputs: []string{"x"}, Outputs: []string{"y"}, Opset: 13,
-				Attrs: map[string]runtime.Attr{"to": {Kind: runtime.AttrInt, I: int64(to)}}}},
-			Outputs: []string{"y"}}
-		p, err := runtime.Compile(g, runtime.DefaultLimits())
-		if err != nil {
-			return fmt.Errorf("cast %s to %s: %w", x.DType, to, err)
-		}
-		out, err := p.Run([]*runtime.Tensor{x}, 1, nil)
-		if err != nil {
-			return fmt.Errorf("cast %s to %s: %w", x.DType, to, err)
-		}
-		h.Write(out[0].Bytes())
-		return nil
-	}
-	f, err := runtime.FromFloats([]int{len(floats)}, floats)
-	if err != nil {
-		return err
-	}
-	for _, to := range []runtime.DType{runtime.UInt8, runtime.Int32, runtime.UInt64, runtime.Int64} {
-		if err := run(f, to); err != nil {
-			return err
-		}
-	}
-	for _, from := range []runtime.DType{runtime.Int64, runtime.UInt64} {
-		x, err := runtime.FromTyped(from, []int{len(ints)}, ints)
-		if err != nil {
-			return err
-		}
-		if err := run(x, runtime.Float32); err != nil {
-			return err
-		}
-	}
-	fmt.Printf("cast ops sha256=%x\n", h.Sum(nil))
 	return nil
 }

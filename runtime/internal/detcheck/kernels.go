@@ -1,0 +1,109 @@
+package main
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"math"
+
+	"github.com/delphi-network/delphi/runtime"
+)
+
+// castOps digests Cast between float32 and the integer types: the
+// conversions a CPU does in its own instructions (int64 and uint64 to
+// float32 rounding, float32 to integers truncating and saturating).
+func castOps() error {
+	h := sha256.New()
+	s := uint64(0x9e3779b97f4a7c15)
+	ints := make([]int64, 4096)
+	floats := make([]float32, 4096)
+	for i := range ints {
+		s = s*6364136223846793005 + 1442695040888963407
+		ints[i] = int64(s >> (i % 64))
+		floats[i] = math.Float32frombits(uint32(s >> 32)) // every exponent: saturation, NaN, Inf
+	}
+	run := func(x *runtime.Tensor, to runtime.DType) error {
+		g := &runtime.Graph{Opset: 13, Initializers: map[string]*runtime.Tensor{},
+			Inputs: []runtime.ValueInfo{{Name: "x", DType: x.DType, Shape: x.Shape}},
+			Nodes: []*runtime.Node{{OpType: "Cast", Inputs: []string{"x"}, Outputs: []string{"y"}, Opset: 13,
+				Attrs: map[string]runtime.Attr{"to": {Kind: runtime.AttrInt, I: int64(to)}}}},
+			Outputs: []string{"y"}}
+		p, err := runtime.Compile(g, runtime.DefaultLimits())
+		if err != nil {
+			return fmt.Errorf("cast %s to %s: %w", x.DType, to, err)
+		}
+		out, err := p.Run([]*runtime.Tensor{x}, 1, nil)
+		if err != nil {
+			return fmt.Errorf("cast %s to %s: %w", x.DType, to, err)
+		}
+		h.Write(out[0].Bytes())
+		return nil
+	}
+	f, err := runtime.FromFloats([]int{len(floats)}, floats)
+	if err != nil {
+		return err
+	}
+	for _, to := range []runtime.DType{runtime.UInt8, runtime.Int32, runtime.UInt64, runtime.Int64} {
+		if err := run(f, to); err != nil {
+			return err
+		}
+	}
+	for _, from := range []runtime.DType{runtime.Int64, runtime.UInt64} {
+		x, err := runtime.FromTyped(from, []int{len(ints)}, ints)
+		if err != nil {
+			return err
+		}
+		if err := run(x, runtime.Float32); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("cast ops sha256=%x\n", h.Sum(nil))
+	return nil
+}
+
+// convTranspose digests ConvTranspose (2-D, groups, stride, dilation,
+// padding) on pseudo-random data: float32 products and sums in its order.
+func convTranspose() error {
+	s := uint64(7)
+	rnd := func(shape ...int) (*runtime.Tensor, error) {
+		n := 1
+		for _, d := range shape {
+			n *= d
+		}
+		v := make([]float32, n)
+		for i := range v {
+			s = s*6364136223846793005 + 1442695040888963407
+			v[i] = float32(int64(s>>40)-1<<23) / (1 << 20)
+		}
+		return runtime.FromFloats(shape, v)
+	}
+	x, err := rnd(2, 4, 9, 7)
+	if err != nil {
+		return err
+	}
+	w, err := rnd(4, 3, 3, 2)
+	if err != nil {
+		return err
+	}
+	b, err := rnd(6)
+	if err != nil {
+		return err
+	}
+	ints := func(v ...int64) runtime.Attr { return runtime.Attr{Kind: runtime.AttrInts, Ints: v} }
+	g := &runtime.Graph{Opset: 17, Initializers: map[string]*runtime.Tensor{"w": w, "b": b},
+		Inputs: []runtime.ValueInfo{{Name: "x", DType: runtime.Float32, Shape: x.Shape}},
+		Nodes: []*runtime.Node{{OpType: "ConvTranspose", Inputs: []string{"x", "w", "b"}, Outputs: []string{"y"}, Opset: 17,
+			Attrs: map[string]runtime.Attr{"group": {Kind: runtime.AttrInt, I: 2}, "strides": ints(2, 3), "dilations": ints(2, 1),
+				"pads": ints(1, 0, 2, 1), "output_padding": ints(1, 0)}}},
+		Outputs: []string{"y"}}
+	p, err := runtime.Compile(g, runtime.DefaultLimits())
+	if err != nil {
+		return fmt.Errorf("ConvTranspose: %w", err)
+	}
+	out, err := p.Run([]*runtime.Tensor{x}, 2, nil)
+	if err != nil {
+		return fmt.Errorf("ConvTranspose: %w", err)
+	}
+	h := sha256.Sum256(out[0].Bytes())
+	fmt.Printf("convtranspose %v sha256=%x\n", out[0].Shape, h)
+	return nil
+}
