@@ -98,6 +98,9 @@ func (p *Program) WithBackend(b Backend) (*Program, error) {
 		}
 		in := make([]TensorInfo, len(p.ins[k]))
 		for i, s := range p.ins[k] {
+			if s == absentSlot {
+				continue // the zero TensorInfo: absent
+			}
 			in[i] = p.infos[s]
 			// A weight the compiler treats as variable (a classifier's
 			// float32 initializers) still has its value: a backend may

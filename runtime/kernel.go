@@ -11,6 +11,19 @@ type TensorInfo struct {
 	Const *Tensor
 }
 
+// absent reports whether the info stands for an omitted optional input
+// (an empty name before a present input, for the operators that take one:
+// acceptsAbsent); its run argument is nil.
+func (ti TensorInfo) absent() bool { return ti.DType == 0 }
+
+// absentSlot is the value slot of an omitted optional input.
+const absentSlot = -1
+
+// acceptsAbsent names the operators whose builders read an omitted
+// optional input before a present one (Resize(X, "", scales), Clip(x, "",
+// max)); for any other, Compile refuses it.
+var acceptsAbsent = map[string]bool{"Clip": true, "Resize": true}
+
 // step is a compiled node: its output infos, its cost estimate, and a run
 // function that trusts its inputs to have the compiled shapes (the executor
 // guarantees it).

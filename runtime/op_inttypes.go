@@ -21,6 +21,9 @@ func init() {
 func sameIntegerType(n *Node, in []TensorInfo) (DType, error) {
 	dt := in[0].DType
 	for i := range in {
+		if i > 0 && in[i].absent() {
+			continue // an omitted optional input (Clip's min)
+		}
 		if !in[i].DType.integer() || in[i].DType != dt {
 			return 0, n.errorf("input %d is %s: want every input of one integer type (%s)", i, in[i].DType, dt)
 		}
@@ -69,7 +72,7 @@ func intClip(n *Node, in []TensorInfo) (*step, error) {
 		return nil, err
 	}
 	for i := 1; i < len(in); i++ {
-		if numel(in[i].Shape) != 1 {
+		if !in[i].absent() && numel(in[i].Shape) != 1 {
 			return nil, n.errorf("bound %d must be a scalar, got shape %v", i, in[i].Shape)
 		}
 	}
@@ -78,10 +81,10 @@ func intClip(n *Node, in []TensorInfo) (*step, error) {
 	return &step{outs: []TensorInfo{{DType: dt, Shape: shape}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
 		t := newOf(dt, shape)
 		for i, v := range x[0].I {
-			if len(x) > 1 && compareOf(dt, v, x[1].I[0]) < 0 {
+			if len(x) > 1 && x[1] != nil && compareOf(dt, v, x[1].I[0]) < 0 {
 				v = x[1].I[0]
 			}
-			if len(x) > 2 && compareOf(dt, v, x[2].I[0]) > 0 {
+			if len(x) > 2 && x[2] != nil && compareOf(dt, v, x[2].I[0]) > 0 {
 				v = x[2].I[0]
 			}
 			t.I[i] = v

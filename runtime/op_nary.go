@@ -212,6 +212,9 @@ func buildClip(n *Node, in []TensorInfo) (*step, error) {
 		}
 	}
 	for i := range in {
+		if i > 0 && in[i].absent() {
+			continue // Clip(x, "", max)
+		}
 		if err := wantFloat(n, in, i); err != nil {
 			return nil, err
 		}

@@ -88,13 +88,20 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 		var inInfo []TensorInfo
 		var inSlots []int
 		for i, name := range n.Inputs {
-			if name == "" { // omitted optional input: only trailing ones are supported
-				for _, later := range n.Inputs[i:] {
-					if later != "" {
-						return nil, n.errorf("omitted input %d before a present one is not supported", i)
-					}
+			if name == "" { // omitted optional input
+				later := false
+				for _, l := range n.Inputs[i:] {
+					later = later || l != ""
 				}
-				break
+				if !later {
+					break // trailing: the builder sees fewer inputs
+				}
+				if !acceptsAbsent[n.OpType] {
+					return nil, n.errorf("omitted input %d before a present one is not supported", i)
+				}
+				inSlots = append(inSlots, absentSlot)
+				inInfo = append(inInfo, TensorInfo{})
+				continue
 			}
 			s := slot[name]
 			inSlots = append(inSlots, s)
@@ -123,7 +130,7 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 		// output is still a trace leaf of every item, with a cached hash.
 		folded := len(inInfo) > 0 || n.OpType == "Constant"
 		for _, in := range inInfo {
-			folded = folded && in.Const != nil
+			folded = folded && (in.Const != nil || in.absent())
 		}
 		// A step whose every output the builder already knows (Shape or
 		// Size of a runtime value) is a constant too: not rerun per item,

@@ -49,6 +49,9 @@ func (p *Program) LeafNode(local int) (*Node, []InputSource, error) {
 	}
 	var srcs []InputSource
 	for _, s := range p.ins[k] {
+		if s == absentSlot {
+			continue // an omitted optional input: nothing to prove
+		}
 		switch l, ok := producer[s]; {
 		case ok:
 			srcs = append(srcs, InputSource{Kind: FromLeaf, Leaf: l, Name: p.slotNames[s]})
@@ -85,16 +88,38 @@ func (p *Program) Recompute(local int, inputs []*Tensor) (out *Tensor, err error
 		return nil, err
 	}
 	n := p.graph.Nodes[p.order[k]]
-	if len(inputs) != len(p.ins[k]) {
-		return nil, n.errorf("recompute needs %d inputs, got %d", len(p.ins[k]), len(inputs))
+	// inputs are the present ones, in LeafNode order; omitted optional
+	// inputs are nil arguments of the kernel.
+	var present []int
+	for _, s := range p.ins[k] {
+		if s != absentSlot {
+			present = append(present, s)
+		}
 	}
-	for i, s := range p.ins[k] {
+	if len(inputs) != len(present) {
+		return nil, n.errorf("recompute needs %d inputs, got %d", len(present), len(inputs))
+	}
+	for i, s := range present {
 		want, t := p.infos[s], inputs[i]
 		if t == nil || t.DType != want.DType || !sameShape(t.Shape, want.Shape) ||
 			(t.DType == Float32 && len(t.F) != numel(t.Shape)) || (t.DType.ints() && len(t.I) != numel(t.Shape)) {
 			return nil, n.errorf("recompute input %d must be %s %v", i, want.DType, want.Shape)
 		}
+		if err := checkCanonical(t); err != nil {
+			return nil, n.errorf("recompute input %d: %v", i, err)
+		}
 	}
+	args := make([]*Tensor, 0, len(p.ins[k]))
+	next := 0
+	for _, s := range p.ins[k] {
+		if s == absentSlot {
+			args = append(args, nil)
+			continue
+		}
+		args = append(args, inputs[next])
+		next++
+	}
+	inputs = args
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, n.errorf("internal error: %v", r)

@@ -61,6 +61,10 @@ func (p *Program) Run(inputs []*Tensor, workers int, observe func(leaf int, t *T
 		if !p.folded[k] {
 			args = args[:0]
 			for _, s := range p.ins[k] {
+				if s == absentSlot {
+					args = append(args, nil)
+					continue
+				}
 				args = append(args, vals[s])
 			}
 			res := st.run(args, workers)
