@@ -57,6 +57,27 @@ func (n *Node) errorf(format string, args ...any) error {
 	return fmt.Errorf("%s: %s", n.label(), fmt.Sprintf(format, args...))
 }
 
+// needsConstant is the error of a builder that needs input i's value when
+// it compiles (a shape, axes, scales, pads) and it is not a compile-time
+// constant: Specialize binds the graph inputs behind that value and
+// compiles again.
+type needsConstant struct {
+	input string // the value's name
+	err   error
+}
+
+func (e *needsConstant) Error() string { return e.err.Error() }
+func (e *needsConstant) Unwrap() error { return e.err }
+
+// needConst is the needsConstant error for input i of n.
+func (n *Node) needConst(i int, format string, args ...any) error {
+	name := ""
+	if i < len(n.Inputs) {
+		name = n.Inputs[i]
+	}
+	return &needsConstant{input: name, err: n.errorf(format, args...)}
+}
+
 func (n *Node) attrInt(name string, def int64) (int64, error) {
 	a, ok := n.Attrs[name]
 	if !ok {

@@ -5,7 +5,7 @@ import (
 	"sort"
 )
 
-// ValueInfo declares a graph input or output. A dimension < 1 is symbolic
+// ValueInfo declares a graph input or output. A negative dimension is symbolic
 // (ONNX dim_param or unknown); the runtime binds every symbolic dimension to
 // 1, since it evaluates one item at a time.
 type ValueInfo struct {

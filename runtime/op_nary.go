@@ -256,8 +256,11 @@ func buildDropout(n *Node, in []TensorInfo) (*step, error) {
 	}
 	if len(in) == 3 {
 		c := in[2].Const
-		if c == nil || c.DType != Bool || len(c.I) != 1 {
-			return nil, n.errorf("training_mode must be a constant bool")
+		if in[2].DType != Bool || numel(in[2].Shape) != 1 {
+			return nil, n.errorf("training_mode must be a bool scalar")
+		}
+		if c == nil {
+			return nil, n.needConst(2, "training_mode must be a constant bool")
 		}
 		if c.I[0] != 0 {
 			return nil, n.errorf("training_mode is true: only inference is supported")

@@ -38,8 +38,11 @@ func buildReshape(n *Node, in []TensorInfo) (*step, error) {
 		return nil, err
 	}
 	sh := in[1].Const
-	if sh == nil || sh.DType != Int64 || len(sh.Shape) != 1 {
-		return nil, n.errorf("the shape input must be a constant 1-D int64 tensor")
+	if in[1].DType != Int64 || len(in[1].Shape) != 1 {
+		return nil, n.errorf("the shape input is %s %v: want a constant 1-D int64 tensor", in[1].DType, in[1].Shape)
+	}
+	if sh == nil {
+		return nil, n.needConst(1, "the shape input must be a constant 1-D int64 tensor")
 	}
 	allowZero, err := n.attrInt("allowzero", 0)
 	if err != nil {

@@ -20,8 +20,11 @@ func constIntsInput(n *Node, in []TensorInfo, i int) ([]int64, bool, error) {
 	if i >= len(in) {
 		return nil, false, nil
 	}
-	if in[i].DType != Int64 || in[i].Const == nil {
-		return nil, false, n.errorf("input %d must be a constant int64 tensor", i)
+	if in[i].DType != Int64 {
+		return nil, false, n.errorf("input %d is %s: want a constant int64 tensor", i, in[i].DType)
+	}
+	if in[i].Const == nil {
+		return nil, false, n.needConst(i, "input %d must be a constant int64 tensor", i)
 	}
 	return in[i].Const.I, true, nil
 }

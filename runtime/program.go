@@ -62,10 +62,16 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 	}
 	for _, v := range g.RuntimeInputs() {
 		shape := make([]int, len(v.Shape))
+		span := int64(1) // the product of the non-zero dimensions, which kernels may loop over
 		for i, d := range v.Shape {
-			shape[i] = max(d, 1)
+			if shape[i] = d; d < 0 {
+				shape[i] = 1 // symbolic
+			}
+			if shape[i] > 0 && span <= lim.MaxTensorElements {
+				span *= int64(shape[i])
+			}
 		}
-		if err := checkShape(shape); err != nil || int64(numel(shape)) > lim.MaxTensorElements {
+		if err := checkShape(shape); err != nil || span > lim.MaxTensorElements {
 			return nil, fmt.Errorf("graph input %q shape %v out of bounds", v.Name, v.Shape)
 		}
 		// float32 features, integer ids (int64 tokens for language models), bool masks.

@@ -67,3 +67,50 @@ func TestSpecializeBindsShapesFromInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecializeBindsOnlyWhatIsNeeded: the shape reaches Reshape through a
+// Cast, so the int32 input behind it becomes a constant; the data input,
+// also an integer, is not needed at compile time and stays a runtime
+// input, as does a float32 one.
+func TestSpecializeBindsOnlyWhatIsNeeded(t *testing.T) {
+	g := &Graph{
+		Initializers: map[string]*Tensor{},
+		Opset:        14,
+		Inputs: []ValueInfo{
+			{Name: "data", DType: Int32, Shape: []int{-1}},
+			{Name: "shape32", DType: Int32, Shape: []int{2}},
+			{Name: "f", DType: Float32, Shape: []int{2}},
+		},
+		Nodes: []*Node{
+			{Name: "c", OpType: "Cast", Inputs: []string{"shape32"}, Outputs: []string{"shape"}, Opset: 14, Attrs: map[string]Attr{"to": intA(int64(Int64))}},
+			{Name: "r", OpType: "Reshape", Inputs: []string{"data", "shape"}, Outputs: []string{"y"}, Opset: 14, Attrs: map[string]Attr{}},
+			{Name: "n", OpType: "Neg", Inputs: []string{"f"}, Outputs: []string{"z"}, Opset: 14, Attrs: map[string]Attr{}},
+		},
+		Outputs: []string{"y", "z"},
+	}
+	data := typed(t, Int32, 1, -2, 3, -4, 5, -6)
+	shape := typed(t, Int32, 3, 2)
+	f := mustT(t, []int{2}, 1, 2)
+	p, feed, err := Specialize(g, DefaultLimits(), []*Tensor{data, shape, f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(feed) != 2 || feed[0] != data || feed[1] != f {
+		t.Fatalf("feed %v, want data and f", feed)
+	}
+	names := []string{}
+	for _, v := range p.Inputs() {
+		names = append(names, v.Name)
+	}
+	if strings.Join(names, ",") != "data,f" {
+		t.Fatalf("runtime inputs %v", names)
+	}
+	out, err := p.Run(feed, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTyped(t, "reshaped", out[0], nil, Int32, 1, -2, 3, -4, 5, -6)
+	if !sameShape(out[0].Shape, []int{3, 2}) {
+		t.Fatalf("shape %v", out[0].Shape)
+	}
+}
