@@ -10,12 +10,13 @@ var fuzzOps = []string{"Conv", "MaxPool", "AveragePool", "Gemm", "MatMul", "Add"
 	"Relu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Reshape", "Flatten", "Transpose", "Concat",
 	"BatchNormalization", "Identity", "Constant",
 	"ConvTranspose", "Mod", "BitShift", "Max", "Min", "Clip", "Cast", "Sin", "Tan", "Atan", "Acosh", "Sinh",
-	"GlobalAveragePool", "GlobalMaxPool", "Neg", "Abs", "Greater", "Equal"}
+	"GlobalAveragePool", "GlobalMaxPool", "Neg", "Abs", "Greater", "Equal", "Resize", "Upsample"}
 
 // fuzzAttrs are attribute names the operators read.
 var fuzzAttrs = []string{"pads", "strides", "dilations", "kernel_shape", "group", "auto_pad", "ceil_mode",
 	"count_include_pad", "transA", "transB", "alpha", "beta", "axis", "perm", "allowzero", "epsilon", "value_ints",
-	"output_padding", "output_shape", "fmod", "direction", "to"}
+	"output_padding", "output_shape", "fmod", "direction", "to", "mode", "coordinate_transformation_mode",
+	"nearest_mode", "cubic_coeff_a", "exclude_outside", "scales"}
 
 // reader hands out small values from fuzz bytes.
 type reader struct{ b []byte }
@@ -89,7 +90,8 @@ func FuzzSingleNode(f *testing.F) {
 				}
 				n.Attrs[name] = Attr{Kind: AttrInts, Ints: vals}
 			default:
-				n.Attrs[name] = Attr{Kind: AttrString, S: []string{"NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER", "x", "LEFT", "RIGHT"}[r.u8()%7]}
+				n.Attrs[name] = Attr{Kind: AttrString, S: []string{"NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER", "x", "LEFT", "RIGHT",
+					"linear", "cubic", "nearest", "align_corners", "asymmetric", "tf_crop_and_resize", "floor"}[r.u8()%14]}
 			}
 		}
 		g.Nodes = []*Node{n}

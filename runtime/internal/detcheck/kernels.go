@@ -107,3 +107,45 @@ func convTranspose() error {
 	fmt.Printf("convtranspose %v sha256=%x\n", out[0].Shape, h)
 	return nil
 }
+
+// resize digests Resize (nearest, linear, cubic under several coordinate
+// transformations): float64 coordinates, weights and sums.
+func resize() error {
+	s := uint64(11)
+	v := make([]float32, 2*3*7*5)
+	for i := range v {
+		s = s*6364136223846793005 + 1442695040888963407
+		v[i] = float32(int64(s>>40)-1<<23) / (1 << 20)
+	}
+	x, err := runtime.FromFloats([]int{2, 3, 7, 5}, v)
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	scales, err := runtime.FromFloats([]int{4}, []float32{1, 1, 2.5, 0.6})
+	if err != nil {
+		return err
+	}
+	str := func(v string) runtime.Attr { return runtime.Attr{Kind: runtime.AttrString, S: v} }
+	for _, mode := range []string{"nearest", "linear", "cubic"} {
+		for _, ctm := range []string{"half_pixel", "align_corners", "asymmetric", "pytorch_half_pixel"} {
+			g := &runtime.Graph{Opset: 13, Initializers: map[string]*runtime.Tensor{"s": scales},
+				Inputs: []runtime.ValueInfo{{Name: "x", DType: runtime.Float32, Shape: x.Shape}},
+				Nodes: []*runtime.Node{{OpType: "Resize", Inputs: []string{"x", "", "s"}, Outputs: []string{"y"}, Opset: 13,
+					Attrs: map[string]runtime.Attr{"mode": str(mode), "coordinate_transformation_mode": str(ctm),
+						"exclude_outside": {Kind: runtime.AttrInt, I: int64(len(ctm) % 2)}}}},
+				Outputs: []string{"y"}}
+			p, err := runtime.Compile(g, runtime.DefaultLimits())
+			if err != nil {
+				return fmt.Errorf("Resize %s %s: %w", mode, ctm, err)
+			}
+			out, err := p.Run([]*runtime.Tensor{x}, 2, nil)
+			if err != nil {
+				return fmt.Errorf("Resize %s %s: %w", mode, ctm, err)
+			}
+			h.Write(out[0].Bytes())
+		}
+	}
+	fmt.Printf("resize sha256=%x\n", h.Sum(nil))
+	return nil
+}

@@ -71,6 +71,10 @@ func run() error {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	if err := resize(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	if err := unaryOps(); err != nil {
 		return err
 	}
