@@ -141,15 +141,12 @@ func buildSlice(n *Node, in []TensorInfo) (*step, error) {
 				count = (b-e-1)/(-s) + 1
 			}
 		}
-		if count <= 0 || count > dim {
-			return nil, n.errorf("slice of axis %d is empty", ax)
+		if count > dim {
+			return nil, n.errorf("slice of axis %d takes %d of %d elements", ax, count, dim)
 		}
+		// An empty slice (count 0) is an empty tensor, as ONNX has it
+		// (the prefix of a shape before axis 0, say).
 		start[ax], stride[ax], out[ax] = int(b), int(s), int(count)
-	}
-	for d := range out {
-		if out[d] == 0 {
-			return nil, n.errorf("slice of axis %d is empty", d)
-		}
 	}
 	src := append([]int{}, shape...)
 	return &step{outs: []TensorInfo{{DType: in[0].DType, Shape: out}}, run: func(x []*Tensor, _ int) []*Tensor {
