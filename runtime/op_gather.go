@@ -1,7 +1,7 @@
 package runtime
 
 // Gather (embeddings): out[i_0..i_(a-1), j..., k...] = data[i..., indices[j...], k...]
-// along `axis` (default 0). Indices are int64 (a runtime input or a
+// along `axis` (default 0). Indices are int64 or int32 (a runtime input or a
 // constant); negative indices count from the end. An index outside the
 // axis fails the item's run with an error (data-dependent, so it cannot be
 // refused at compile time). Pure data movement: no arithmetic, no params.
@@ -14,8 +14,8 @@ func buildGather(n *Node, in []TensorInfo) (*step, error) {
 	if err := wantInputs(n, in, 2, 2); err != nil {
 		return nil, err
 	}
-	if in[1].DType != Int64 {
-		return nil, n.errorf("indices are %s, want int64", in[1].DType)
+	if !indexType(in[1].DType) {
+		return nil, n.errorf("indices are %s, want int64 or int32", in[1].DType)
 	}
 	data, idx := in[0].Shape, in[1].Shape
 	r := len(data)

@@ -58,8 +58,8 @@ func buildGatherElements(n *Node, in []TensorInfo) (*step, error) {
 	if err := wantInputs(n, in, 2, 2); err != nil {
 		return nil, err
 	}
-	if in[1].DType != Int64 {
-		return nil, n.errorf("indices are %s, want int64", in[1].DType)
+	if !indexType(in[1].DType) {
+		return nil, n.errorf("indices are %s, want int64 or int32", in[1].DType)
 	}
 	shape, ishape := in[0].Shape, in[1].Shape
 	r := len(shape)
