@@ -28,7 +28,7 @@ func init() {
 	}, false), intExtreme(-1)))
 	register("Sum", naryBuilder(func(a, b float32) float32 { return a + b }, false))
 	register("Mean", naryBuilder(func(a, b float32) float32 { return a + b }, true))
-	register("Pow", naryFixed(2, powOf))
+	register("Pow", buildPow)
 	prelu := naryFixed(2, func(x, slope float32) float32 {
 		if x < 0 {
 			return float32(slope * x)
@@ -104,22 +104,25 @@ func naryStep(n *Node, in []TensorInfo, f func(a, b float32) float32, mean bool)
 // A float32 y beyond 2^24 is always an even integer. Integer |y| ≤ 64 is
 // done by repeated squaring of |x| in float64; every other case is
 // exp64(y·log64|x|), ±Inf or 0 beyond float32's range.
-func powOf(x, y float32) float32 {
-	fx, fy := float64(x), float64(y)
+func powOf(x, y float32) float32 { return float32(pow64(float64(x), float64(y))) }
+
+// pow64 is powOf's float64 core for any float64 base and exponent (an
+// integer one exact to 2^53); callers round once.
+func pow64(fx, fy float64) float64 {
 	switch {
 	case fy == 0 || fx == 1:
 		return 1
 	case fx != fx || fy != fy:
-		return float32(math.NaN())
+		return math.NaN()
 	}
 	integer := fy == math.Trunc(fy)
-	odd := integer && math.Abs(fy) < 1<<24 && math.Mod(math.Abs(fy), 2) == 1
+	odd := integer && math.Abs(fy) < 1<<53 && math.Mod(math.Abs(fy), 2) == 1
 	neg := math.Signbit(fx) && odd // the result's sign
-	signed := func(r float64) float32 {
+	signed := func(r float64) float64 {
 		if neg {
-			return float32(-r)
+			return -r
 		}
-		return float32(r)
+		return r
 	}
 	ax := math.Abs(fx)
 	switch {
@@ -135,14 +138,14 @@ func powOf(x, y float32) float32 {
 		case (ax < 1) == (fy > 0):
 			return 0
 		}
-		return float32(math.Inf(1))
+		return math.Inf(1)
 	case math.IsInf(ax, 1):
 		if fy < 0 {
 			return signed(0)
 		}
 		return signed(math.Inf(1))
 	case fx < 0 && !integer:
-		return float32(math.NaN())
+		return math.NaN()
 	}
 	if integer && math.Abs(fy) <= 64 {
 		r, b, e := 1.0, ax, int64(math.Abs(fy))
