@@ -22,7 +22,7 @@ var sameBefore7 = map[string]bool{
 	"Hardmax": true, "MatMul": true, "Conv": true, "MaxPool": true,
 	"GlobalAveragePool": true, "GlobalMaxPool": true,
 	"Squeeze": true, "Unsqueeze": true, "DepthToSpace": true, "SpaceToDepth": true,
-	"ArgMax": true, "ArgMin": true,
+	"ArgMax": true, "ArgMin": true, "InstanceNormalization": true, "LRN": true,
 	"ReduceSum": true, "ReduceMean": true, "ReduceMax": true, "ReduceMin": true,
 	"ReduceProd": true, "ReduceL1": true, "ReduceL2": true, "ReduceLogSum": true,
 	"ReduceLogSumExp": true, "ReduceSumSquare": true,

@@ -149,3 +149,59 @@ func resize() error {
 	fmt.Printf("resize sha256=%x\n", h.Sum(nil))
 	return nil
 }
+
+// norms digests InstanceNormalization, MeanVarianceNormalization and LRN
+// (float32 sums, Sqrt, detmath's pow) on pseudo-random data.
+func norms() error {
+	s := uint64(13)
+	rnd := func(shape ...int) (*runtime.Tensor, error) {
+		n := 1
+		for _, d := range shape {
+			n *= d
+		}
+		v := make([]float32, n)
+		for i := range v {
+			s = s*6364136223846793005 + 1442695040888963407
+			v[i] = float32(int64(s>>40)-1<<23) / (1 << 21)
+		}
+		return runtime.FromFloats(shape, v)
+	}
+	x, err := rnd(2, 5, 6, 7)
+	if err != nil {
+		return err
+	}
+	scale, err := rnd(5)
+	if err != nil {
+		return err
+	}
+	bias, err := rnd(5)
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	for _, c := range []struct {
+		op    string
+		ins   []string
+		attrs map[string]runtime.Attr
+	}{
+		{"InstanceNormalization", []string{"x", "s", "b"}, map[string]runtime.Attr{}},
+		{"MeanVarianceNormalization", []string{"x"}, map[string]runtime.Attr{}},
+		{"LRN", []string{"x"}, map[string]runtime.Attr{"size": {Kind: runtime.AttrInt, I: 3}, "beta": {Kind: runtime.AttrFloat, F: 0.6}}},
+	} {
+		g := &runtime.Graph{Opset: 13, Initializers: map[string]*runtime.Tensor{"s": scale, "b": bias},
+			Inputs:  []runtime.ValueInfo{{Name: "x", DType: runtime.Float32, Shape: x.Shape}},
+			Nodes:   []*runtime.Node{{OpType: c.op, Inputs: c.ins, Outputs: []string{"y"}, Opset: 13, Attrs: c.attrs}},
+			Outputs: []string{"y"}}
+		p, err := runtime.Compile(g, runtime.DefaultLimits())
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.op, err)
+		}
+		out, err := p.Run([]*runtime.Tensor{x}, 2, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.op, err)
+		}
+		h.Write(out[0].Bytes())
+	}
+	fmt.Printf("norms sha256=%x\n", h.Sum(nil))
+	return nil
+}

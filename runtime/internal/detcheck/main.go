@@ -71,9 +71,11 @@ func run() error {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	if err := resize(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+	for _, digest := range []func() error{resize, norms} {
+		if err := digest(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 	}
 	if err := unaryOps(); err != nil {
 		return err
