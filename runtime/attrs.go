@@ -14,17 +14,19 @@ const (
 	AttrTensor
 	AttrFloats
 	AttrInts
+	AttrStrings
 )
 
 // Attr is one node attribute.
 type Attr struct {
-	Kind   AttrKind
-	F      float32
-	I      int64
-	S      string
-	T      *Tensor
-	Floats []float32
-	Ints   []int64
+	Kind    AttrKind
+	F       float32
+	I       int64
+	S       string
+	T       *Tensor
+	Floats  []float32
+	Ints    []int64
+	Strings []string
 }
 
 // Node is one operator application. Inputs and Outputs name values; an

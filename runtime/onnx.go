@@ -157,6 +157,12 @@ func attrFromProto(ap *onnxpb.AttributeProto, lim Limits) (Attr, error) {
 		return Attr{Kind: AttrFloats, Floats: ap.Floats}, nil
 	case onnxpb.AttributeProto_INTS:
 		return Attr{Kind: AttrInts, Ints: ap.Ints}, nil
+	case onnxpb.AttributeProto_STRINGS:
+		ss := make([]string, len(ap.Strings))
+		for i, b := range ap.Strings {
+			ss[i] = string(b)
+		}
+		return Attr{Kind: AttrStrings, Strings: ss}, nil
 	case onnxpb.AttributeProto_TENSOR:
 		if ap.T == nil {
 			return Attr{}, fmt.Errorf("tensor attribute without a tensor")

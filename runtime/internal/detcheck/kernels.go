@@ -205,3 +205,70 @@ func norms() error {
 	fmt.Printf("norms sha256=%x\n", h.Sum(nil))
 	return nil
 }
+
+// recurrent digests RNN, GRU (both reset forms) and bidirectional LSTM
+// (float32 dot products, detmath's Sigmoid and Tanh).
+func recurrent() error {
+	s := uint64(17)
+	rnd := func(shape ...int) (*runtime.Tensor, error) {
+		n := 1
+		for _, d := range shape {
+			n *= d
+		}
+		v := make([]float32, n)
+		for i := range v {
+			s = s*6364136223846793005 + 1442695040888963407
+			v[i] = float32(int64(s>>40)-1<<23) / (1 << 22)
+		}
+		return runtime.FromFloats(shape, v)
+	}
+	const S, B, I, H = 7, 3, 5, 4
+	x, err := rnd(S, B, I)
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	for _, c := range []struct {
+		op  string
+		G   int
+		dir string
+		lbr int64
+	}{{"RNN", 1, "forward", 0}, {"GRU", 3, "reverse", 0}, {"GRU", 3, "forward", 1}, {"LSTM", 4, "bidirectional", 0}} {
+		D := 1
+		if c.dir == "bidirectional" {
+			D = 2
+		}
+		w, err := rnd(D, c.G*H, I)
+		if err != nil {
+			return err
+		}
+		r, err := rnd(D, c.G*H, H)
+		if err != nil {
+			return err
+		}
+		b, err := rnd(D, 2*c.G*H)
+		if err != nil {
+			return err
+		}
+		attrs := map[string]runtime.Attr{"hidden_size": {Kind: runtime.AttrInt, I: H}, "direction": {Kind: runtime.AttrString, S: c.dir}}
+		if c.G == 3 {
+			attrs["linear_before_reset"] = runtime.Attr{Kind: runtime.AttrInt, I: c.lbr}
+		}
+		g := &runtime.Graph{Opset: 14, Initializers: map[string]*runtime.Tensor{"w": w, "r": r, "b": b},
+			Inputs:  []runtime.ValueInfo{{Name: "x", DType: runtime.Float32, Shape: x.Shape}},
+			Nodes:   []*runtime.Node{{OpType: c.op, Inputs: []string{"x", "w", "r", "b"}, Outputs: []string{"y", "yh"}, Opset: 14, Attrs: attrs}},
+			Outputs: []string{"y", "yh"}}
+		p, err := runtime.Compile(g, runtime.DefaultLimits())
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.op, err)
+		}
+		out, err := p.Run([]*runtime.Tensor{x}, 2, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.op, err)
+		}
+		h.Write(out[0].Bytes())
+		h.Write(out[1].Bytes())
+	}
+	fmt.Printf("recurrent sha256=%x\n", h.Sum(nil))
+	return nil
+}
