@@ -40,7 +40,7 @@ func (d DType) width() int {
 	switch d {
 	case UInt8, Int8, Bool:
 		return 1
-	case UInt16, Int16:
+	case UInt16, Int16, Float16, BFloat16:
 		return 2
 	case Int32, UInt32, Float32:
 		return 4
@@ -71,6 +71,14 @@ func (d DType) wrap(v int64) int64 {
 // checkCanonical refuses integer elements outside their type's range (a
 // tensor built in Go with an int8 of 300, say): kernels rely on it.
 func checkCanonical(t *Tensor) error {
+	if t.DType.half() {
+		for i, v := range t.F {
+			if v == v && roundHalf(t.DType, v) != v {
+				return fmt.Errorf("element %d is %v, not a %s value", i, v, t.DType)
+			}
+		}
+		return nil
+	}
 	if !t.DType.integer() && t.DType != Bool {
 		return nil
 	}
@@ -121,6 +129,15 @@ func TensorFromBytes(dt DType, shape []int, b []byte) (*Tensor, error) {
 			f[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 		}
 		return FromFloats(shape, f)
+	case dt.half():
+		if len(b) != 2*n {
+			return nil, fmt.Errorf("%d bytes for %d %s elements", len(b), n, dt)
+		}
+		f := make([]float32, n)
+		for i := range f {
+			f[i] = fromHalfBits(dt, binary.LittleEndian.Uint16(b[2*i:]))
+		}
+		return &Tensor{DType: dt, Shape: append([]int(nil), shape...), F: f}, nil
 	case dt.integer():
 		w := dt.width()
 		if len(b) != w*n {
@@ -132,7 +149,7 @@ func TensorFromBytes(dt DType, shape []int, b []byte) (*Tensor, error) {
 		}
 		return FromTyped(dt, shape, v)
 	}
-	return nil, fmt.Errorf("dtype %d is not supported (float32, bool and the integer types)", uint8(dt))
+	return nil, fmt.Errorf("dtype %d is not supported (float32, float16, bfloat16, bool and the integer types)", uint8(dt))
 }
 
 // readLE reads a w-byte little-endian unsigned integer.
@@ -163,8 +180,8 @@ func putLE(b []byte, w int, v uint64) {
 }
 
 // SupportedDType reports whether tensors of the ONNX element type t load:
-// float32, bool and the integer types.
+// float32, float16, bfloat16, bool and the integer types.
 func SupportedDType(t int32) bool {
 	dt := DType(t)
-	return t >= 0 && t <= 255 && (dt == Float32 || dt == Bool || dt.integer())
+	return t >= 0 && t <= 255 && (dt == Float32 || dt.half() || dt == Bool || dt.integer())
 }

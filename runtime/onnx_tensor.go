@@ -85,6 +85,23 @@ func TensorFromProto(tp *onnxpb.TensorProto, lim Limits) (*Tensor, error) {
 			return nil, fmt.Errorf("%s tensor of shape %v has %d elements", dt, shape, len(vals))
 		}
 		return FromTyped(dt, shape, vals)
+	case onnxpb.TensorProto_FLOAT16, onnxpb.TensorProto_BFLOAT16:
+		dt := DType(tp.DataType)
+		if len(raw) > 0 {
+			return TensorFromBytes(dt, shape, raw)
+		}
+		// ONNX keeps half types' bits in int32_data.
+		if len(tp.Int32Data) != n {
+			return nil, fmt.Errorf("%s tensor of shape %v has %d elements", dt, shape, len(tp.Int32Data))
+		}
+		b := make([]byte, 2*n)
+		for i, v := range tp.Int32Data {
+			if v < 0 || v > 0xffff {
+				return nil, fmt.Errorf("%s element %d has bits %#x", dt, i, v)
+			}
+			binary.LittleEndian.PutUint16(b[2*i:], uint16(v))
+		}
+		return TensorFromBytes(dt, shape, b)
 	case onnxpb.TensorProto_BOOL:
 		// ONNX keeps bools in int32_data or one byte each in raw_data.
 		if len(raw) > 0 {
@@ -102,7 +119,7 @@ func TensorFromProto(tp *onnxpb.TensorProto, lim Limits) (*Tensor, error) {
 		}
 		return FromBools(shape, vals)
 	}
-	return nil, fmt.Errorf("element type %d not supported (float32, bool and the integer types only)", tp.DataType)
+	return nil, fmt.Errorf("element type %d not supported (float32, float16, bfloat16, bool and the integer types only)", tp.DataType)
 }
 
 // ParseTensor decodes a serialized TensorProto (the ONNX test-data .pb files).
@@ -135,7 +152,7 @@ func MarshalTensor(t *Tensor, name string) ([]byte, error) {
 		for i, v := range t.I {
 			binary.LittleEndian.PutUint64(tp.RawData[8*i:], uint64(v))
 		}
-	case Bool, UInt8, Int8, UInt16, Int16, Int32, UInt32, UInt64:
+	case Bool, UInt8, Int8, UInt16, Int16, Int32, UInt32, UInt64, Float16, BFloat16:
 		tp.DataType = int32(t.DType)
 		tp.RawData = t.Bytes()
 	default:

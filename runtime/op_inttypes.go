@@ -14,7 +14,7 @@ import (
 // exact, so every CPU agrees).
 func init() {
 	register("BitShift", buildBitShift)
-	register("Mod", buildMod)
+	register("Mod", halfExact(buildMod))
 }
 
 // sameIntegerType requires every input to be of in[0]'s integer type.

@@ -12,6 +12,7 @@ func init() {
 	register("Squeeze", func(n *Node, in []TensorInfo) (*step, error) { return buildSqueeze(n, in, false) })
 	register("Unsqueeze", func(n *Node, in []TensorInfo) (*step, error) { return buildSqueeze(n, in, true) })
 	register("Cast", buildCast)
+	register("CastLike", buildCastLike)
 }
 
 // constIntsInput returns input i's constant int64 values, or nil, false when
@@ -327,6 +328,9 @@ func squeezeAxes(n *Node, in []TensorInfo, unsqueeze bool) ([]int64, bool, error
 // integer: floatToInteger (Go leaves the out-of-range conversion to the
 // platform, so it is spelled out); integer to float rounds to nearest
 // even; integer to integer keeps the low bits; to bool, nonzero is true.
+// To float16 or bfloat16: through float32, then rounded to nearest even
+// (from an integer above 2^24 that rounds twice: bfloat16 only, as
+// float16 overflows long before).
 func buildCast(n *Node, in []TensorInfo) (*step, error) {
 	if err := wantInputs(n, in, 1, 1); err != nil {
 		return nil, err
@@ -336,8 +340,8 @@ func buildCast(n *Node, in []TensorInfo) (*step, error) {
 		return nil, err
 	}
 	dst := DType(to)
-	if to < 0 || to > 255 || (dst != Float32 && dst != Bool && !dst.integer()) {
-		return nil, n.errorf("cast to ONNX type %d: only float (1), bool (9) and the integer types are supported", to)
+	if to < 0 || to > 255 || (dst != Float32 && !dst.half() && dst != Bool && !dst.integer()) {
+		return nil, n.errorf("cast to ONNX type %d: only float (1), float16 (10), bfloat16 (16), bool (9) and the integer types are supported", to)
 	}
 	src := in[0].DType
 	shape := in[0].Shape
@@ -347,18 +351,20 @@ func buildCast(n *Node, in []TensorInfo) (*step, error) {
 	size := numel(shape)
 	return &step{outs: []TensorInfo{{DType: dst, Shape: shape}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
 		t := newOf(dst, shape)
+		srcFloat, dstFloat := !src.ints(), !dst.ints() // float32, float16, bfloat16
 		for i := 0; i < size; i++ {
 			switch {
-			case src == Float32 && dst == Float32:
-			case src == Float32 && dst == Bool: // nonzero (NaN included) is true
+			case srcFloat && dstFloat:
+				t.F[i] = x[0].F[i]
+			case srcFloat && dst == Bool: // nonzero (NaN included) is true
 				if x[0].F[i] != 0 {
 					t.I[i] = 1
 				}
-			case src == Float32:
+			case srcFloat:
 				t.I[i] = floatToInteger(dst, x[0].F[i])
-			case dst == Float32 && src == UInt64:
+			case dstFloat && src == UInt64:
 				t.F[i] = uint64ToFloat32(uint64(x[0].I[i]))
-			case dst == Float32:
+			case dstFloat:
 				t.F[i] = float32(x[0].I[i])
 			case dst == Bool:
 				if x[0].I[i] != 0 {
@@ -366,6 +372,9 @@ func buildCast(n *Node, in []TensorInfo) (*step, error) {
 				}
 			default: // integer or bool to integer: the low bits, as C casts
 				t.I[i] = dst.wrap(x[0].I[i])
+			}
+			if dst.half() {
+				t.F[i] = roundHalf(dst, t.F[i])
 			}
 		}
 		return []*Tensor{t}
@@ -381,6 +390,20 @@ func uint64ToFloat32(v uint64) float32 {
 		return float32(int64(v))
 	}
 	return 2 * float32(int64(v>>1|v&1))
+}
+
+// buildCastLike is Cast to the type of its second input (opset 15).
+func buildCastLike(n *Node, in []TensorInfo) (*step, error) {
+	if err := wantInputs(n, in, 2, 2); err != nil {
+		return nil, err
+	}
+	c := &Node{Name: n.Name, OpType: "Cast", Inputs: n.Inputs[:1], Outputs: n.Outputs, Opset: n.Opset,
+		Attrs: map[string]Attr{"to": {Kind: AttrInt, I: int64(in[1].DType)}}}
+	st, err := buildCast(c, in[:1])
+	if err != nil {
+		return nil, n.errorf("%v", err)
+	}
+	return st, nil
 }
 
 // floatToInteger truncates v toward zero into an integer type: NaN is 0,

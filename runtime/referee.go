@@ -102,7 +102,7 @@ func (p *Program) Recompute(local int, inputs []*Tensor) (out *Tensor, err error
 	for i, s := range present {
 		want, t := p.infos[s], inputs[i]
 		if t == nil || t.DType != want.DType || !sameShape(t.Shape, want.Shape) ||
-			(t.DType == Float32 && len(t.F) != numel(t.Shape)) || (t.DType.ints() && len(t.I) != numel(t.Shape)) {
+			(!t.DType.ints() && len(t.F) != numel(t.Shape)) || (t.DType.ints() && len(t.I) != numel(t.Shape)) {
 			return nil, n.errorf("recompute input %d must be %s %v", i, want.DType, want.Shape)
 		}
 		if err := checkCanonical(t); err != nil {

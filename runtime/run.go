@@ -33,7 +33,7 @@ func (p *Program) Run(inputs []*Tensor, workers int, observe func(leaf int, t *T
 	for i, t := range inputs {
 		want := p.inputs[i]
 		if t == nil || t.DType != want.DType || !sameShape(t.Shape, want.Shape) ||
-			(want.DType == Float32 && len(t.F) != numel(want.Shape)) || (want.DType.ints() && len(t.I) != numel(want.Shape)) {
+			(!want.DType.ints() && len(t.F) != numel(want.Shape)) || (want.DType.ints() && len(t.I) != numel(want.Shape)) {
 			return nil, fmt.Errorf("input %q must be %s %v", want.Name, want.DType, want.Shape)
 		}
 		if err := checkCanonical(t); err != nil {

@@ -138,7 +138,7 @@ func (m *Model) RecomputeLeaf(local int, inputs []*Tensor) (*Tensor, error) {
 		}
 		t := inputs[0]
 		if t == nil || t.DType != want.DType || !sameShape(t.Shape, want.Shape) ||
-			(t.DType == Float32 && len(t.F) != numel(t.Shape)) || (t.DType.ints() && len(t.I) != numel(t.Shape)) {
+			(!t.DType.ints() && len(t.F) != numel(t.Shape)) || (t.DType.ints() && len(t.I) != numel(t.Shape)) {
 			return nil, fmt.Errorf("logits must be %s %v", want.DType, want.Shape)
 		}
 		return ScoreTensor(Prediction(t)), nil

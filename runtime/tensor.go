@@ -50,6 +50,10 @@ func (d DType) String() string {
 		return "uint32"
 	case UInt64:
 		return "uint64"
+	case Float16:
+		return "float16"
+	case BFloat16:
+		return "bfloat16"
 	}
 	return fmt.Sprintf("dtype(%d)", uint8(d))
 }
@@ -134,8 +138,9 @@ func (t *Tensor) Rank() int { return len(t.Shape) }
 
 // Bytes returns the canonical encoding of the elements: little-endian
 // float32 (IEEE 754 bits, every NaN as CanonicalNaN), little-endian
-// integers in their type's width (int64 8 bytes, int32 4, ...), or one byte
-// (0 or 1) per bool, in row-major order. It is what the trace hashes and what the weight
+// integers in their type's width (int64 8 bytes, int32 4, ...), float16
+// and bfloat16 in two (their own bits, NaN canonical), or one byte (0 or 1)
+// per bool, in row-major order. It is what the trace hashes and what the weight
 // Merkle leaves commit to.
 func (t *Tensor) Bytes() []byte {
 	if t.DType == Bool {
@@ -144,6 +149,13 @@ func (t *Tensor) Bytes() []byte {
 			if v != 0 {
 				b[i] = 1
 			}
+		}
+		return b
+	}
+	if t.DType.half() {
+		b := make([]byte, 2*len(t.F))
+		for i, v := range t.F {
+			binary.LittleEndian.PutUint16(b[2*i:], halfBits(t.DType, v))
 		}
 		return b
 	}

@@ -42,7 +42,7 @@ func castOps() error {
 	if err != nil {
 		return err
 	}
-	for _, to := range []runtime.DType{runtime.UInt8, runtime.Int32, runtime.UInt64, runtime.Int64} {
+	for _, to := range []runtime.DType{runtime.UInt8, runtime.Int32, runtime.UInt64, runtime.Int64, runtime.Float16, runtime.BFloat16} {
 		if err := run(f, to); err != nil {
 			return err
 		}
