@@ -138,7 +138,7 @@ func TensorFromBytes(dt DType, shape []int, b []byte) (*Tensor, error) {
 			f[i] = fromHalfBits(dt, binary.LittleEndian.Uint16(b[2*i:]))
 		}
 		return &Tensor{DType: dt, Shape: append([]int(nil), shape...), F: f}, nil
-	case dt.integer():
+	case dt.integer() || dt == Float64:
 		w := dt.width()
 		if len(b) != w*n {
 			return nil, fmt.Errorf("%d bytes for %d %s elements", len(b), n, dt)
@@ -147,9 +147,12 @@ func TensorFromBytes(dt DType, shape []int, b []byte) (*Tensor, error) {
 		for i := range v {
 			v[i] = dt.wrap(int64(readLE(b[w*i:], w)))
 		}
+		if dt == Float64 {
+			return &Tensor{DType: Float64, Shape: append([]int(nil), shape...), I: v}, nil
+		}
 		return FromTyped(dt, shape, v)
 	}
-	return nil, fmt.Errorf("dtype %d is not supported (float32, float16, bfloat16, bool and the integer types)", uint8(dt))
+	return nil, fmt.Errorf("dtype %d is not supported (float32, float64, float16, bfloat16, bool and the integer types)", uint8(dt))
 }
 
 // readLE reads a w-byte little-endian unsigned integer.
@@ -180,8 +183,8 @@ func putLE(b []byte, w int, v uint64) {
 }
 
 // SupportedDType reports whether tensors of the ONNX element type t load:
-// float32, float16, bfloat16, bool and the integer types.
+// float32, float64, float16, bfloat16, bool and the integer types.
 func SupportedDType(t int32) bool {
 	dt := DType(t)
-	return t >= 0 && t <= 255 && (dt == Float32 || dt.half() || dt == Bool || dt.integer())
+	return t >= 0 && t <= 255 && (dt == Float32 || dt == Float64 || dt.half() || dt == Bool || dt.integer())
 }

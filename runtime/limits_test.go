@@ -39,9 +39,12 @@ func TestHostileModels(t *testing.T) {
 		{"external data", mutate(func(m *onnxpb.ModelProto) {
 			m.Graph.Initializer[0].DataLocation = onnxpb.TensorProto_EXTERNAL
 		}), "external"},
-		{"double tensor", mutate(func(m *onnxpb.ModelProto) {
-			m.Graph.Initializer[0].DataType = int32(onnxpb.TensorProto_DOUBLE)
+		{"string tensor", mutate(func(m *onnxpb.ModelProto) {
+			m.Graph.Initializer[0].DataType = int32(onnxpb.TensorProto_STRING)
 		}), "element type"},
+		{"double tensor without its data", mutate(func(m *onnxpb.ModelProto) {
+			m.Graph.Initializer[0].DataType = int32(onnxpb.TensorProto_DOUBLE)
+		}), "needs 4 elements"},
 		{"cycle", mutate(func(m *onnxpb.ModelProto) { m.Graph.Node[0].Input[0] = "Y" }), "cycle"},
 		{"undefined input", mutate(func(m *onnxpb.ModelProto) { m.Graph.Node[1].Input[1] = "nothing" }), "not produced"},
 		{"duplicate output", mutate(func(m *onnxpb.ModelProto) { m.Graph.Node[1].Output[0] = "h" }), "more than once"},

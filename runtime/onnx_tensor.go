@@ -85,6 +85,11 @@ func TensorFromProto(tp *onnxpb.TensorProto, lim Limits) (*Tensor, error) {
 			return nil, fmt.Errorf("%s tensor of shape %v has %d elements", dt, shape, len(vals))
 		}
 		return FromTyped(dt, shape, vals)
+	case onnxpb.TensorProto_DOUBLE:
+		if len(raw) > 0 {
+			return TensorFromBytes(Float64, shape, raw)
+		}
+		return FromFloat64s(shape, tp.DoubleData)
 	case onnxpb.TensorProto_FLOAT16, onnxpb.TensorProto_BFLOAT16:
 		dt := DType(tp.DataType)
 		if len(raw) > 0 {
@@ -119,7 +124,7 @@ func TensorFromProto(tp *onnxpb.TensorProto, lim Limits) (*Tensor, error) {
 		}
 		return FromBools(shape, vals)
 	}
-	return nil, fmt.Errorf("element type %d not supported (float32, float16, bfloat16, bool and the integer types only)", tp.DataType)
+	return nil, fmt.Errorf("element type %d not supported (float32, float64, float16, bfloat16, bool and the integer types only)", tp.DataType)
 }
 
 // ParseTensor decodes a serialized TensorProto (the ONNX test-data .pb files).
@@ -152,7 +157,7 @@ func MarshalTensor(t *Tensor, name string) ([]byte, error) {
 		for i, v := range t.I {
 			binary.LittleEndian.PutUint64(tp.RawData[8*i:], uint64(v))
 		}
-	case Bool, UInt8, Int8, UInt16, Int16, Int32, UInt32, UInt64, Float16, BFloat16:
+	case Bool, UInt8, Int8, UInt16, Int16, Int32, UInt32, UInt64, Float16, BFloat16, Float64:
 		tp.DataType = int32(t.DType)
 		tp.RawData = t.Bytes()
 	default:

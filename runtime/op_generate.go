@@ -127,7 +127,7 @@ func buildEyeLike(n *Node, in []TensorInfo) (*step, error) {
 		return nil, err
 	} else if d >= 0 {
 		dt = DType(d)
-		if d > 255 || (dt != Float32 && dt != Bool && !dt.integer()) {
+		if d > 255 || (dt != Float32 && dt != Float64 && !dt.half() && dt != Bool && !dt.integer()) {
 			return nil, n.errorf("dtype %d is not supported", d)
 		}
 	}
@@ -136,10 +136,13 @@ func buildEyeLike(n *Node, in []TensorInfo) (*step, error) {
 		return nil, err
 	}
 	one := newOf(dt, []int{1})
-	if dt == Float32 {
-		one.F[0] = 1
-	} else {
+	switch {
+	case dt == Float64:
+		one.I[0] = f64bits(1)
+	case dt.ints():
 		one.I[0] = 1
+	default:
+		one.F[0] = 1
 	}
 	rows, cols := shape[0], shape[1]
 	return &step{outs: []TensorInfo{{DType: dt, Shape: shape}}, flops: i64(numel(shape)), run: func([]*Tensor, int) []*Tensor {

@@ -14,7 +14,7 @@ import (
 // exact, so every CPU agrees).
 func init() {
 	register("BitShift", buildBitShift)
-	register("Mod", halfExact(buildMod))
+	register("Mod", byFloat64(float64Mod, halfExact(buildMod)))
 }
 
 // sameIntegerType requires every input to be of in[0]'s integer type.

@@ -14,18 +14,18 @@ import "math"
 //	PRelu: x < 0 ? float32(slope·x) : x, slope broadcast to x
 //	Clip: min(max(x, lo), hi) with lo/hi optional constant scalars (attributes before opset 11)
 func init() {
-	register("Max", byType(halfExact(naryBuilder(func(a, b float32) float32 {
+	register("Max", byFloat64(float64Fold(func(a, b float64) bool { return a > b }), byType(halfExact(naryBuilder(func(a, b float32) float32 {
 		if a != a || b != b {
 			return float32(math.NaN())
 		}
 		return max(a, b)
-	}, false)), intExtreme(1)))
-	register("Min", byType(halfExact(naryBuilder(func(a, b float32) float32 {
+	}, false)), intExtreme(1))))
+	register("Min", byFloat64(float64Fold(func(a, b float64) bool { return a < b }), byType(halfExact(naryBuilder(func(a, b float32) float32 {
 		if a != a || b != b {
 			return float32(math.NaN())
 		}
 		return min(a, b)
-	}, false)), intExtreme(-1)))
+	}, false)), intExtreme(-1))))
 	register("Sum", naryBuilder(func(a, b float32) float32 { return a + b }, false))
 	register("Mean", naryBuilder(func(a, b float32) float32 { return a + b }, true))
 	register("Pow", buildPow)

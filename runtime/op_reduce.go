@@ -268,31 +268,56 @@ func globalPool(init float64, add func(a, x float64) float64, finish func(a floa
 // reduceLogSumExp is log(Σ e^x) as m + log(Σ e^(x−m)) with m the maximum
 // (in float64 with detmath's exp64 and log64; an argument below −200
 // contributes 0): no overflow for large inputs.
+//
+// float64 input gives float64 output by the same steps without the final
+// rounding (terms below −745, under float64's smallest value, contribute 0).
 func reduceLogSumExp(n *Node, in []TensorInfo) (*step, error) {
+	dt := Float32
+	if len(in) > 0 && in[0].DType == Float64 {
+		dt = Float64
+		in = append([]TensorInfo{{DType: Float32, Shape: in[0].Shape}}, in[1:]...) // the setup reads shapes only
+	}
 	plan, noop, err := reduceSetup(n, in, n.Opset >= 18)
 	if err != nil || noop != nil {
+		if noop != nil {
+			noop.outs[0].DType = dt
+		}
 		return noop, err
 	}
 	size := plan.size
-	return &step{outs: floatOut(plan.out), flops: 20 * i64(numel(in[0].Shape)), run: func(x []*Tensor, w int) []*Tensor {
-		res := &Tensor{DType: Float32, Shape: plan.out, F: make([]float32, size)}
-		src := x[0].F
+	floor := -expMax
+	if dt == Float64 {
+		floor = -745
+	}
+	return &step{outs: []TensorInfo{{DType: dt, Shape: plan.out}}, flops: 20 * i64(numel(in[0].Shape)), run: func(x []*Tensor, w int) []*Tensor {
+		res := newOf(dt, plan.out)
+		val := func(off int) float64 { return float64(x[0].F[off]) }
+		if dt == Float64 {
+			val = func(off int) float64 { return f64(x[0], off) }
+		}
+		set := func(o int, v float64) {
+			if dt == Float64 {
+				res.I[o] = f64bits(v)
+			} else {
+				res.F[o] = float32(v)
+			}
+		}
 		parallelFor(w, size, 20*max(plan.count, 1), func(lo, hi int) {
 			for o := lo; o < hi; o++ {
 				base := plan.base(o)
 				m := math.Inf(-1)
-				plan.each(base, func(off int) { m = maxNaN(m, float64(src[off])) })
+				plan.each(base, func(off int) { m = maxNaN(m, val(off)) })
 				if m != m || math.IsInf(m, 0) {
-					res.F[o] = float32(m)
+					set(o, m)
 					continue
 				}
 				s := 0.0
 				plan.each(base, func(off int) {
-					if d := float64(src[off]) - m; d > -expMax {
+					if d := val(off) - m; d > floor {
 						s += exp64(d)
 					}
 				})
-				res.F[o] = float32(m + log64(s))
+				set(o, m+log64(s))
 			}
 		})
 		return []*Tensor{res}

@@ -330,7 +330,11 @@ func squeezeAxes(n *Node, in []TensorInfo, unsqueeze bool) ([]int64, bool, error
 // even; integer to integer keeps the low bits; to bool, nonzero is true.
 // To float16 or bfloat16: through float32, then rounded to nearest even
 // (from an integer above 2^24 that rounds twice: bfloat16 only, as
-// float16 overflows long before).
+// float16 overflows long before; from float64 through float32 rounded to
+// odd, which makes the second rounding the correct one). To float64:
+// exact from every type but integers beyond 2^53 (rounded once); from
+// float64 to float32 one nearest-even rounding, to integers truncation
+// with float64ToInteger's saturation.
 func buildCast(n *Node, in []TensorInfo) (*step, error) {
 	if err := wantInputs(n, in, 1, 1); err != nil {
 		return nil, err
@@ -340,8 +344,8 @@ func buildCast(n *Node, in []TensorInfo) (*step, error) {
 		return nil, err
 	}
 	dst := DType(to)
-	if to < 0 || to > 255 || (dst != Float32 && !dst.half() && dst != Bool && !dst.integer()) {
-		return nil, n.errorf("cast to ONNX type %d: only float (1), float16 (10), bfloat16 (16), bool (9) and the integer types are supported", to)
+	if to < 0 || to > 255 || (dst != Float32 && dst != Float64 && !dst.half() && dst != Bool && !dst.integer()) {
+		return nil, n.errorf("cast to ONNX type %d: only float (1), double (11), float16 (10), bfloat16 (16), bool (9) and the integer types are supported", to)
 	}
 	src := in[0].DType
 	shape := in[0].Shape
@@ -354,6 +358,22 @@ func buildCast(n *Node, in []TensorInfo) (*step, error) {
 		srcFloat, dstFloat := !src.ints(), !dst.ints() // float32, float16, bfloat16
 		for i := 0; i < size; i++ {
 			switch {
+			case dst == Float64:
+				t.I[i] = f64bits(valueAsFloat64(x[0], i))
+			case src == Float64:
+				v := f64(x[0], i)
+				switch {
+				case dst.half():
+					t.F[i] = f64ToF32Odd(v) // rounded to the half type below, once in effect
+				case dstFloat:
+					t.F[i] = float32(v)
+				case dst == Bool:
+					if v != 0 {
+						t.I[i] = 1
+					}
+				default:
+					t.I[i] = float64ToInteger(dst, v)
+				}
 			case srcFloat && dstFloat:
 				t.F[i] = x[0].F[i]
 			case srcFloat && dst == Bool: // nonzero (NaN included) is true

@@ -75,8 +75,8 @@ func Compile(g *Graph, lim Limits) (*Program, error) {
 			return nil, fmt.Errorf("graph input %q shape %v out of bounds", v.Name, v.Shape)
 		}
 		// float32 features, integer ids (int64 tokens for language models), bool masks.
-		if v.DType != Float32 && !v.DType.half() && v.DType != Bool && !v.DType.integer() {
-			return nil, fmt.Errorf("graph input %q is %s; only float32, float16, bfloat16, integer and bool inputs are supported", v.Name, v.DType)
+		if v.DType != Float32 && v.DType != Float64 && !v.DType.half() && v.DType != Bool && !v.DType.integer() {
+			return nil, fmt.Errorf("graph input %q is %s; only float32, float64, float16, bfloat16, integer and bool inputs are supported", v.Name, v.DType)
 		}
 		p.inputs = append(p.inputs, ValueInfo{Name: v.Name, DType: v.DType, Shape: shape})
 		p.inSlots = append(p.inSlots, newSlot(v.Name, TensorInfo{DType: v.DType, Shape: shape}))

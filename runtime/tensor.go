@@ -25,7 +25,7 @@ const (
 )
 
 // ints reports whether the type keeps its elements in Tensor.I.
-func (d DType) ints() bool { return d == Bool || d.integer() }
+func (d DType) ints() bool { return d == Bool || d.integer() || d == Float64 }
 
 // String names the type as ONNX does.
 func (d DType) String() string {
@@ -50,6 +50,8 @@ func (d DType) String() string {
 		return "uint32"
 	case UInt64:
 		return "uint64"
+	case Float64:
+		return "float64"
 	case Float16:
 		return "float16"
 	case BFloat16:
@@ -138,7 +140,8 @@ func (t *Tensor) Rank() int { return len(t.Shape) }
 
 // Bytes returns the canonical encoding of the elements: little-endian
 // float32 (IEEE 754 bits, every NaN as CanonicalNaN), little-endian
-// integers in their type's width (int64 8 bytes, int32 4, ...), float16
+// integers in their type's width (int64 8 bytes, int32 4, ...), float64 in
+// eight (its IEEE bits, every NaN as CanonicalNaN64), float16
 // and bfloat16 in two (their own bits, NaN canonical), or one byte (0 or 1)
 // per bool, in row-major order. It is what the trace hashes and what the weight
 // Merkle leaves commit to.
@@ -149,6 +152,17 @@ func (t *Tensor) Bytes() []byte {
 			if v != 0 {
 				b[i] = 1
 			}
+		}
+		return b
+	}
+	if t.DType == Float64 {
+		b := make([]byte, 8*len(t.I))
+		for i, v := range t.I {
+			u := uint64(v)
+			if u&0x7ff0000000000000 == 0x7ff0000000000000 && u&0xfffffffffffff != 0 {
+				u = CanonicalNaN64
+			}
+			binary.LittleEndian.PutUint64(b[8*i:], u)
 		}
 		return b
 	}

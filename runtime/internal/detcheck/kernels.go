@@ -272,3 +272,60 @@ func recurrent() error {
 	fmt.Printf("recurrent sha256=%x\n", h.Sum(nil))
 	return nil
 }
+
+// float64Ops digests Einsum (float32 and float64), CumSum and
+// ReduceLogSumExp over float64, and Cast from float64 to float32 and
+// float16: float64 arithmetic, exp64 and log64, round-to-odd.
+func float64Ops() error {
+	s := uint64(19)
+	f32 := make([]float32, 4*5*6)
+	f64s := make([]float64, 4*5*6)
+	for i := range f32 {
+		s = s*6364136223846793005 + 1442695040888963407
+		f32[i] = float32(int64(s>>40)-1<<23) / (1 << 20)
+		f64s[i] = math.Float64frombits(s>>2|0x3000000000000000) * float64(1-2*(i%2))
+	}
+	x32, err := runtime.FromFloats([]int{4, 5, 6}, f32)
+	if err != nil {
+		return err
+	}
+	x64, err := runtime.FromFloat64s([]int{4, 5, 6}, f64s)
+	if err != nil {
+		return err
+	}
+	axis, err := runtime.FromInts(nil, []int64{1})
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	str := func(v string) runtime.Attr { return runtime.Attr{Kind: runtime.AttrString, S: v} }
+	for _, c := range []struct {
+		op    string
+		x     *runtime.Tensor
+		ins   []string
+		attrs map[string]runtime.Attr
+	}{
+		{"Einsum", x32, []string{"x", "x"}, map[string]runtime.Attr{"equation": str("abc,adc->bd")}},
+		{"Einsum", x64, []string{"x", "x"}, map[string]runtime.Attr{"equation": str("abc,abc->b")}},
+		{"CumSum", x64, []string{"x", "axis"}, map[string]runtime.Attr{}},
+		{"ReduceLogSumExp", x64, []string{"x"}, map[string]runtime.Attr{"axes": {Kind: runtime.AttrInts, Ints: []int64{2}}}},
+		{"Cast", x64, []string{"x"}, map[string]runtime.Attr{"to": {Kind: runtime.AttrInt, I: int64(runtime.Float32)}}},
+		{"Cast", x64, []string{"x"}, map[string]runtime.Attr{"to": {Kind: runtime.AttrInt, I: int64(runtime.Float16)}}},
+	} {
+		g := &runtime.Graph{Opset: 14, Initializers: map[string]*runtime.Tensor{"axis": axis},
+			Inputs:  []runtime.ValueInfo{{Name: "x", DType: c.x.DType, Shape: c.x.Shape}},
+			Nodes:   []*runtime.Node{{OpType: c.op, Inputs: c.ins, Outputs: []string{"y"}, Opset: 14, Attrs: c.attrs}},
+			Outputs: []string{"y"}}
+		p, err := runtime.Compile(g, runtime.DefaultLimits())
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.op, err)
+		}
+		out, err := p.Run([]*runtime.Tensor{c.x}, 2, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.op, err)
+		}
+		h.Write(out[0].Bytes())
+	}
+	fmt.Printf("float64 ops sha256=%x\n", h.Sum(nil))
+	return nil
+}

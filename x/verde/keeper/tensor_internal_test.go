@@ -19,7 +19,8 @@ func TestTensorMessagesRoundTrip(t *testing.T) {
 	i8, _ := runtime.FromTyped(runtime.Int8, []int{3}, []int64{-128, 0, 127})
 	u64, _ := runtime.FromTyped(runtime.UInt64, []int{2}, []int64{-1, 7}) // 2^64 − 1 and 7
 	i32, _ := runtime.FromTyped(runtime.Int32, []int{1}, []int64{-5})
-	for _, want := range []*runtime.Tensor{f, i, b, i8, u64, i32} {
+	f64, _ := runtime.FromFloat64s([]int{2}, []float64{1e300, -0.5})
+	for _, want := range []*runtime.Tensor{f, i, b, i8, u64, i32, f64} {
 		got, err := tensorFrom(types.TensorMessage(want))
 		require.NoError(t, err)
 		require.Equal(t, want.DType, got.DType)
@@ -31,7 +32,7 @@ func TestTensorMessagesRoundTrip(t *testing.T) {
 		"bool too short": {Dtype: uint32(runtime.Bool), Shape: []int64{3}, Data: []byte{1, 0}},
 		"float short":    {Dtype: uint32(runtime.Float32), Shape: []int64{2}, Data: make([]byte, 7)},
 		"int64 long":     {Dtype: uint32(runtime.Int64), Shape: []int64{1}, Data: make([]byte, 9)},
-		"unknown dtype":  {Dtype: 11, Shape: []int64{1}, Data: make([]byte, 8)},
+		"unknown dtype":  {Dtype: 8, Shape: []int64{1}, Data: make([]byte, 8)},
 		"dtype 259":      {Dtype: 259, Shape: []int64{1}, Data: []byte{0}},
 		"int8 long":      {Dtype: uint32(runtime.Int8), Shape: []int64{1}, Data: []byte{0, 0}},
 		"int32 short":    {Dtype: uint32(runtime.Int32), Shape: []int64{1}, Data: []byte{0, 0}},
