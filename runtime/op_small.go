@@ -65,7 +65,7 @@ func windowBuilder(a0, a1, a2 float64) builder {
 				if N == 0 {
 					w = a0 - a1 + a2 // cos 0 = 1
 				} else {
-					x := float64(float64(2*math.Pi) * float64(k)) / N
+					x := float64(float64(2*math.Pi)*float64(k)) / N
 					_, c1 := sincos64(x)
 					_, c2 := sincos64(2 * x)
 					w = (a0 - float64(a1*c1)) + float64(a2*c2)
