@@ -2,7 +2,9 @@ package runtime
 
 import "math"
 
-// MaxPool and AveragePool over 2-D NCHW inputs.
+// MaxPool and AveragePool over NCHW inputs (2-D here, with backend
+// parameters; any other spatial rank and MaxPool's Indices output in
+// op_pool_nd.go, the CPU reference alone, in the same order).
 //
 // Order: for output (n, c, oh, ow) the taps are visited kh ascending, then kw
 // ascending; taps outside the input (padding) are skipped.
@@ -25,12 +27,9 @@ func buildPool(n *Node, in []TensorInfo, isMax bool) (*step, error) {
 	if err := wantFloat(n, in, 0); err != nil {
 		return nil, err
 	}
-	if len(n.Outputs) > 1 {
-		return nil, n.errorf("the Indices output is not supported")
-	}
 	xs := in[0].Shape
-	if len(xs) != 4 {
-		return nil, n.errorf("only 2-D pooling over NCHW is supported, input %v", xs)
+	if len(n.Outputs) > 1 || len(xs) != 4 {
+		return buildPoolND(n, in, isMax) // 1-D, 3-D, ..., or MaxPool's Indices: CPU only
 	}
 	ks, err := n.attrInts("kernel_shape")
 	if err != nil {
