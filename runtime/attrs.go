@@ -15,6 +15,7 @@ const (
 	AttrFloats
 	AttrInts
 	AttrStrings
+	AttrGraph
 )
 
 // Attr is one node attribute.
@@ -27,6 +28,16 @@ type Attr struct {
 	Floats  []float32
 	Ints    []int64
 	Strings []string
+	G       *Subgraph
+}
+
+// Subgraph is a graph attribute (If's then_branch and else_branch): its
+// nodes, its own initializers, and the names of its outputs. Names it does
+// not produce are the enclosing graph's values.
+type Subgraph struct {
+	Nodes        []*Node
+	Initializers map[string]*Tensor // by name; iterated only in sorted order
+	Outputs      []string
 }
 
 // Node is one operator application. Inputs and Outputs name values; an

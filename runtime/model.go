@@ -38,6 +38,15 @@ func LoadModel(b []byte, lim Limits) (*Model, error) {
 // program compiled from the file is the one the referee compiles from the
 // skeleton, and compiling a skeleton costs no more than a step.
 func compileModel(g *Graph, lim Limits) (*Model, error) {
+	// An If's branch initializers would join the graph when it is inlined,
+	// outside the weight tree a dispute proves weights against.
+	for _, n := range g.Nodes {
+		for _, a := range n.Attrs {
+			if a.Kind == AttrGraph {
+				return nil, n.errorf("control flow (%s) is not supported in a registered model: its branches' weights are outside the weight tree", n.OpType)
+			}
+		}
+	}
 	g.floatsVary = true
 	lim.MaxFoldedFLOPs = MaxRefereeStepFLOPs
 	p, err := Compile(g, lim)

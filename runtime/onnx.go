@@ -85,8 +85,9 @@ func parseONNX(b []byte, lim Limits, skeleton bool) (*Graph, error) {
 	for _, vi := range pg.Output {
 		g.Outputs = append(g.Outputs, vi.Name)
 	}
-	for i, np := range pg.Node {
-		n, err := nodeFromProto(np, opset, lim)
+	np := &nodeParser{opset: opset, lim: lim, nodes: len(pg.Node)}
+	for i, pn := range pg.Node {
+		n, err := np.node(pn, 0)
 		if err != nil {
 			return nil, fmt.Errorf("node %d: %w", i, err)
 		}
@@ -124,7 +125,20 @@ func valueInfo(vi *onnxpb.ValueInfoProto) (ValueInfo, error) {
 	return v, nil
 }
 
-func nodeFromProto(np *onnxpb.NodeProto, opset int64, lim Limits) (*Node, error) {
+// nodeParser reads nodes, their attributes and their subgraphs (If's
+// branches), counting every node of every subgraph against MaxNodes and
+// bounding the nesting depth.
+type nodeParser struct {
+	opset int64
+	lim   Limits
+	nodes int
+}
+
+// maxSubgraphDepth bounds the nesting of graph attributes.
+const maxSubgraphDepth = 8
+
+func (p *nodeParser) node(np *onnxpb.NodeProto, depth int) (*Node, error) {
+	opset, lim := p.opset, p.lim
 	n := &Node{Name: np.Name, OpType: np.OpType, Inputs: np.Input, Outputs: np.Output, Opset: opset, Attrs: map[string]Attr{}}
 	if np.Domain != "" && np.Domain != "ai.onnx" {
 		return nil, n.errorf("operator domain %q not supported", np.Domain)
@@ -136,7 +150,7 @@ func nodeFromProto(np *onnxpb.NodeProto, opset int64, lim Limits) (*Node, error)
 		if _, dup := n.Attrs[ap.Name]; dup {
 			return nil, n.errorf("attribute %q given twice", ap.Name)
 		}
-		a, err := attrFromProto(ap, lim)
+		a, err := p.attr(ap, lim, depth)
 		if err != nil {
 			return nil, n.errorf("attribute %q: %v", ap.Name, err)
 		}
@@ -145,8 +159,17 @@ func nodeFromProto(np *onnxpb.NodeProto, opset int64, lim Limits) (*Node, error)
 	return n, nil
 }
 
-func attrFromProto(ap *onnxpb.AttributeProto, lim Limits) (Attr, error) {
+func (p *nodeParser) attr(ap *onnxpb.AttributeProto, lim Limits, depth int) (Attr, error) {
 	switch ap.Type {
+	case onnxpb.AttributeProto_GRAPH:
+		if ap.G == nil {
+			return Attr{}, fmt.Errorf("graph attribute without a graph")
+		}
+		g, err := p.subgraph(ap.G, depth+1)
+		if err != nil {
+			return Attr{}, err
+		}
+		return Attr{Kind: AttrGraph, G: g}, nil
 	case onnxpb.AttributeProto_FLOAT:
 		return Attr{Kind: AttrFloat, F: ap.F}, nil
 	case onnxpb.AttributeProto_INT:
@@ -174,4 +197,44 @@ func attrFromProto(ap *onnxpb.AttributeProto, lim Limits) (Attr, error) {
 		return Attr{Kind: AttrTensor, T: t}, nil
 	}
 	return Attr{}, fmt.Errorf("attribute type %v not supported", ap.Type)
+}
+
+// subgraph reads a graph attribute: its nodes, initializers and outputs.
+// Its inputs must be empty (If's branches take none: names a branch does
+// not produce are the enclosing graph's values).
+func (p *nodeParser) subgraph(pg *onnxpb.GraphProto, depth int) (*Subgraph, error) {
+	if depth > maxSubgraphDepth {
+		return nil, fmt.Errorf("subgraphs nested deeper than %d", maxSubgraphDepth)
+	}
+	if p.nodes += len(pg.Node); p.nodes > p.lim.MaxNodes {
+		return nil, fmt.Errorf("graph and subgraphs have more than %d nodes", p.lim.MaxNodes)
+	}
+	if len(pg.Input) != 0 {
+		return nil, fmt.Errorf("subgraph %q takes %d inputs: only input-less subgraphs (If's branches) are supported", pg.Name, len(pg.Input))
+	}
+	sg := &Subgraph{Initializers: map[string]*Tensor{}}
+	for _, tp := range pg.Initializer {
+		if tp.Name == "" {
+			return nil, fmt.Errorf("subgraph initializer without a name")
+		}
+		if _, dup := sg.Initializers[tp.Name]; dup {
+			return nil, fmt.Errorf("subgraph initializer %q defined twice", tp.Name)
+		}
+		t, err := TensorFromProto(tp, p.lim)
+		if err != nil {
+			return nil, fmt.Errorf("subgraph initializer %q: %w", tp.Name, err)
+		}
+		sg.Initializers[tp.Name] = t
+	}
+	for _, vi := range pg.Output {
+		sg.Outputs = append(sg.Outputs, vi.Name)
+	}
+	for i, pn := range pg.Node {
+		n, err := p.node(pn, depth)
+		if err != nil {
+			return nil, fmt.Errorf("subgraph node %d: %w", i, err)
+		}
+		sg.Nodes = append(sg.Nodes, n)
+	}
+	return sg, nil
 }

@@ -17,6 +17,72 @@ package runtime
 
 func init() { register("Conv", buildConv) }
 
+// buildConv1D is the 1-D Conv ([N, C, L], weights [M, C/g, k]) as the 2-D
+// one over a height of 1 — the same terms in the same order — on the CPU
+// reference (no backend parameters: the shapes a backend would see differ).
+func buildConv1D(n *Node, in []TensorInfo) (*step, error) {
+	two := &Node{Name: n.Name, OpType: n.OpType, Inputs: n.Inputs, Outputs: n.Outputs, Opset: n.Opset, Attrs: map[string]Attr{}}
+	for k, a := range n.Attrs {
+		two.Attrs[k] = a
+	}
+	widen := func(name string, def int64) error {
+		a, ok := n.Attrs[name]
+		if !ok {
+			return nil
+		}
+		if a.Kind != AttrInts {
+			return n.errorf("attribute %s must be ints", name)
+		}
+		switch len(a.Ints) {
+		case 1:
+			two.Attrs[name] = Attr{Kind: AttrInts, Ints: []int64{def, a.Ints[0]}}
+		case 2: // pads: begin, end
+			two.Attrs[name] = Attr{Kind: AttrInts, Ints: []int64{0, a.Ints[0], 0, a.Ints[1]}}
+		default:
+			return n.errorf("attribute %s has %d values for a 1-D convolution", name, len(a.Ints))
+		}
+		return nil
+	}
+	for _, a := range []struct {
+		name string
+		def  int64
+	}{{"strides", 1}, {"dilations", 1}, {"kernel_shape", 1}, {"pads", 0}} {
+		if err := widen(a.name, a.def); err != nil {
+			return nil, err
+		}
+	}
+	lift := func(t TensorInfo) TensorInfo {
+		s := append(append([]int{}, t.Shape[:2]...), 1, t.Shape[2])
+		r := TensorInfo{DType: t.DType, Shape: s}
+		if t.Const != nil {
+			r.Const = &Tensor{DType: t.DType, Shape: s, F: t.Const.F}
+		}
+		return r
+	}
+	in2 := []TensorInfo{lift(in[0]), lift(in[1])}
+	if len(in) == 3 {
+		in2 = append(in2, in[2])
+	}
+	st, err := buildConv(two, in2)
+	if err != nil {
+		return nil, err
+	}
+	o := st.outs[0].Shape
+	out := []int{o[0], o[1], o[3]}
+	run := st.run
+	return &step{outs: floatOut(out), flops: st.flops, run: func(x []*Tensor, workers int) []*Tensor {
+		args := []*Tensor{
+			{DType: Float32, Shape: in2[0].Shape, F: x[0].F},
+			{DType: Float32, Shape: in2[1].Shape, F: x[1].F},
+		}
+		if len(x) == 3 {
+			args = append(args, x[2])
+		}
+		y := run(args, workers)[0]
+		return []*Tensor{{DType: Float32, Shape: out, F: y.F}}
+	}}, nil
+}
+
 func buildConv(n *Node, in []TensorInfo) (*step, error) {
 	if err := wantInputs(n, in, 2, 3); err != nil {
 		return nil, err
@@ -27,6 +93,9 @@ func buildConv(n *Node, in []TensorInfo) (*step, error) {
 		}
 	}
 	xs, ws := in[0].Shape, in[1].Shape
+	if len(xs) == 3 && len(ws) == 3 {
+		return buildConv1D(n, in)
+	}
 	if len(xs) != 4 || len(ws) != 4 {
 		return nil, n.errorf("only 2-D convolution is supported: input %v, weights %v", xs, ws)
 	}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -27,8 +28,26 @@ type Program struct {
 }
 
 // Compile validates g against limits and fixes every shape. Symbolic input
-// dimensions are bound to 1.
+// dimensions are bound to 1. An If whose condition is known while
+// compiling is replaced by its taken branch (control_flow.go), and
+// compilation starts over on the result.
 func Compile(g *Graph, lim Limits) (*Program, error) {
+	for inlined := 0; ; inlined++ {
+		p, err := compileOnce(g, lim)
+		var branch *takeBranch
+		if !errors.As(err, &branch) {
+			return p, err
+		}
+		if inlined >= lim.MaxNodes {
+			return nil, fmt.Errorf("more than %d If branches inlined", lim.MaxNodes)
+		}
+		if g, err = inlineBranch(g, branch, lim); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func compileOnce(g *Graph, lim Limits) (*Program, error) {
 	if len(g.Nodes) > lim.MaxNodes {
 		return nil, fmt.Errorf("graph has %d nodes, limit %d", len(g.Nodes), lim.MaxNodes)
 	}

