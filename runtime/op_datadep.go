@@ -321,7 +321,8 @@ func buildNMS(n *Node, in []TensorInfo) (*step, error) {
 		v := boxes[(b*N+i)*4 : (b*N+i)*4+4]
 		if center == 1 {
 			cx, cy, w, h := float64(v[0]), float64(v[1]), float64(v[2]), float64(v[3])
-			return cy - h/2, cx - w/2, cy + h/2, cx + w/2
+			hh, hw := float64(h/2), float64(w/2) // rounded alone: h/2 is h·0.5, which a compiler may fuse
+			return cy - hh, cx - hw, cy + hh, cx + hw
 		}
 		y1, x1, y2, x2 = float64(v[0]), float64(v[1]), float64(v[2]), float64(v[3])
 		return math.Min(y1, y2), math.Min(x1, x2), math.Max(y1, y2), math.Max(x1, x2)

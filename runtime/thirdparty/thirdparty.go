@@ -86,7 +86,7 @@ func (in Input) Tensor() (*runtime.Tensor, error) {
 	s := in.Seed
 	for i := range v {
 		s = s*6364136223846793005 + 1442695040888963407
-		v[i] = float32(in.Lo + in.Span*float64(s>>11)/(1<<53))
+		v[i] = float32(in.Lo + float64(in.Span*float64(s>>11)/(1<<53)))
 		if in.Span == 0 {
 			v[i] = float32(in.Value)
 		}
