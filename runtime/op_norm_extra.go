@@ -7,6 +7,9 @@ package runtime
 //	  LayerNormalization orders it): s = +0; s = s + x_j ascending;
 //	  mean = s / N; v = +0; v = v + float32(d·d) with d = x_j − mean;
 //	  inv = 1 / Sqrt(v/N + epsilon); y = float32(float32((x − mean)·inv)·scale[c]) + B[c]
+//	GroupNormalization (opset 18): InstanceNormalization's order over each
+//	  (n, group) block of C/num_groups channels; scale and bias per group
+//	  before opset 21, per channel from it
 //	MeanVarianceNormalization (ONNX's function over axes, default
 //	  [0, 2, 3]): mean and mean of squares as ReduceMean computes them
 //	  (float64 sums in row-major order, one rounding); var = msq −
@@ -17,6 +20,7 @@ package runtime
 
 func init() {
 	register("InstanceNormalization", buildInstanceNorm)
+	register("GroupNormalization", buildGroupNorm)
 	register("MeanVarianceNormalization", buildMVN)
 	register("LRN", buildLRN)
 }
@@ -66,6 +70,72 @@ func buildInstanceNorm(n *Node, in []TensorInfo) (*step, error) {
 				ys := out.F[b*block : (b+1)*block]
 				for j, v := range xs {
 					ys[j] = float32(float32((v-mean)*inv)*S[c]) + B[c]
+				}
+			}
+		})
+		return []*Tensor{out}
+	}}, nil
+}
+
+func buildGroupNorm(n *Node, in []TensorInfo) (*step, error) {
+	if err := wantInputs(n, in, 3, 3); err != nil {
+		return nil, err
+	}
+	for i := range in {
+		if err := wantFloat(n, in, i); err != nil {
+			return nil, err
+		}
+	}
+	shape := in[0].Shape
+	if len(shape) < 2 {
+		return nil, n.errorf("input %v: want [N, C, ...]", shape)
+	}
+	G, err := n.attrInt("num_groups", 0)
+	if err != nil {
+		return nil, err
+	}
+	C := shape[1]
+	if G < 1 || int64(C)%G != 0 {
+		return nil, n.errorf("num_groups %d does not divide %d channels", G, C)
+	}
+	per := int(G) // scale and bias length
+	if n.Opset >= 21 {
+		per = C
+	}
+	if !sameShape(in[1].Shape, []int{per}) || !sameShape(in[2].Shape, []int{per}) {
+		return nil, n.errorf("scale %v and bias %v: want [%d]", in[1].Shape, in[2].Shape, per)
+	}
+	eps, err := n.attrFloat("epsilon", 1e-5)
+	if err != nil {
+		return nil, err
+	}
+	spatial := numel(shape[2:])
+	block := C / int(G) * spatial
+	size := numel(shape)
+	return &step{outs: floatOut(shape), flops: 6 * i64(size), run: func(x []*Tensor, workers int) []*Tensor {
+		out := &Tensor{DType: Float32, Shape: shape, F: make([]float32, size)}
+		X, S, B := x[0].F, x[1].F, x[2].F
+		parallelFor(workers, shape[0]*int(G), 6*block, func(lo, hi int) {
+			for b := lo; b < hi; b++ {
+				xs := X[b*block : (b+1)*block]
+				var s float32
+				for _, v := range xs {
+					s = s + v
+				}
+				mean := s / float32(block)
+				var q float32
+				for _, v := range xs {
+					d := v - mean
+					q = q + float32(d*d)
+				}
+				inv := 1 / Sqrt(q/float32(block)+eps)
+				g := b % int(G)
+				for j, v := range xs {
+					k := g
+					if per == C {
+						k = g*(C/int(G)) + j/spatial
+					}
+					out.F[b*block+j] = float32(float32((v-mean)*inv)*S[k]) + B[k]
 				}
 			}
 		})

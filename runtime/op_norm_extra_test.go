@@ -43,3 +43,33 @@ func TestInstanceNormMatchesDefinition(t *testing.T) {
 		t.Fatal("MVN's default axes accepted on rank 2")
 	}
 }
+
+// TestGroupNormalization: the normalisation of each group of channels,
+// with per-group (opset 18) and per-channel (opset 21) scale and bias.
+func TestGroupNormalization(t *testing.T) {
+	x := mustT(t, []int{1, 4, 2}, 1, 3, 5, 7, 0, 0, 2, 2)
+	for _, c := range []struct {
+		opset       int64
+		scale, bias *Tensor
+		want        []float32
+	}{
+		// group 0: 1 3 5 7, mean 4, var 5; group 1: 0 0 2 2, mean 1, var 1
+		{18, mustT(t, []int{2}, 1, 2), mustT(t, []int{2}, 0, 1), []float32{-1.3416, -0.4472, 0.4472, 1.3416, -1, -1, 3, 3}},
+		{21, mustT(t, []int{4}, 1, 1, 2, 2), mustT(t, []int{4}, 0, 0, 1, 1), []float32{-1.3416, -0.4472, 0.4472, 1.3416, -1, -1, 3, 3}},
+	} {
+		n := node("GroupNormalization", map[string]Attr{"num_groups": intA(2), "epsilon": {Kind: AttrFloat, F: 0}})
+		n.Opset = c.opset
+		y, err := runOp(t, n, []*Tensor{x, c.scale, c.bias}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, w := range c.want {
+			if math.Abs(float64(y.F[i]-w)) > 1e-4 {
+				t.Fatalf("opset %d: %v, want %v", c.opset, y.F, c.want)
+			}
+		}
+	}
+	if _, err := runOp(t, node("GroupNormalization", map[string]Attr{"num_groups": intA(3)}), []*Tensor{x, mustT(t, []int{3}, 1, 1, 1), mustT(t, []int{3}, 0, 0, 0)}, 1); err == nil {
+		t.Fatal("3 groups of 4 channels accepted")
+	}
+}
