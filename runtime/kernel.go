@@ -1,5 +1,7 @@
 package runtime
 
+import "math"
+
 // TensorInfo is what compilation knows about a value before any item runs:
 // its type and shape, and its contents when it is a compile-time constant
 // (an initializer or a Constant node's output). Shapes are static: the
@@ -74,3 +76,35 @@ func floatOut(shape []int) []TensorInfo {
 
 // i64 converts a checked element count to int64 for cost sums.
 func i64(x int) int64 { return int64(x) }
+
+// satMul multiplies non-negative costs, saturating at MaxInt64 rather than
+// wrapping: a crafted shape must not make a cost estimate small.
+func satMul(xs ...int64) int64 {
+	p := int64(1)
+	for _, x := range xs {
+		switch {
+		case x < 0:
+			return math.MaxInt64
+		case x == 0:
+			return 0
+		case p > math.MaxInt64/x:
+			p = math.MaxInt64
+		default:
+			p *= x
+		}
+	}
+	return p
+}
+
+// costly scales a builder's FLOP estimate for kernels whose per-element
+// work is several FLOPs' worth (a big-number argument reduction, a
+// square-and-multiply loop), so limits and referee bounds see it.
+func costly(b builder, factor int64) builder {
+	return func(n *Node, in []TensorInfo) (*step, error) {
+		st, err := b(n, in)
+		if st != nil {
+			st.flops = satMul(st.flops, factor)
+		}
+		return st, err
+	}
+}

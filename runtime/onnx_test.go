@@ -61,7 +61,7 @@ func TestLoadTinyModel(t *testing.T) {
 
 func TestLoadModelErrors(t *testing.T) {
 	good, _ := proto.Marshal(tinyModel(13, "Relu"))
-	badOp, _ := proto.Marshal(tinyModel(13, "NonMaxSuppression"))
+	badOp, _ := proto.Marshal(tinyModel(13, "TfIdfVectorizer"))
 	badOpset, _ := proto.Marshal(tinyModel(99, "Relu"))
 	mis := tinyModel(13, "Relu")
 	mis.Graph.Initializer[0].FloatData = []float32{1, 2, 3}
@@ -77,7 +77,7 @@ func TestLoadModelErrors(t *testing.T) {
 		{"truncated", good[:len(good)-7], DefaultLimits(), "ONNX"},
 		{"garbage", []byte("this is not a model"), DefaultLimits(), "ONNX"},
 		{"empty", nil, DefaultLimits(), "no graph"},
-		{"unsupported op", badOp, DefaultLimits(), `node "act" (NonMaxSuppression): unsupported operator`},
+		{"unsupported op", badOp, DefaultLimits(), `node "act" (TfIdfVectorizer): unsupported operator`},
 		{"opset", badOpset, DefaultLimits(), "opset 99"},
 		{"size mismatch", misB, DefaultLimits(), `initializer "W"`},
 		{"flops limit", good, small, "FLOPs"},

@@ -16,6 +16,10 @@ import (
 
 func init() { register("Einsum", buildEinsum) }
 
+// maxEinsumOperands bounds an Einsum's operands (its tables grow with
+// operands × labels).
+const maxEinsumOperands = 32
+
 // einsumLabel is a label's id: letters by their byte, "..." dimensions
 // as 256 + position.
 type einsumLabel int
@@ -52,8 +56,8 @@ func parseEinsumTerm(n *Node, term string, rank, ell int) ([]einsumLabel, error)
 }
 
 func buildEinsum(n *Node, in []TensorInfo) (*step, error) {
-	if len(in) < 1 {
-		return nil, n.errorf("needs at least one input")
+	if len(in) < 1 || len(in) > maxEinsumOperands {
+		return nil, n.errorf("has %d operands: want 1 to %d", len(in), maxEinsumOperands)
 	}
 	dt := in[0].DType
 	for i := range in {
@@ -171,13 +175,18 @@ func buildEinsum(n *Node, in []TensorInfo) (*step, error) {
 		return nil, n.errorf("output: %v", err)
 	}
 	sumSizes := make([]int, len(summed))
-	terms2 := 1
+	cost := int64(1)
 	for i, l := range summed {
 		sumSizes[i] = size[l]
-		terms2 *= size[l]
+		cost = satMul(cost, i64(size[l]))
 	}
 	total := numel(outShape)
-	return &step{outs: []TensorInfo{{DType: dt, Shape: outShape}}, flops: i64(total) * i64(terms2) * i64(len(in)), run: func(x []*Tensor, _ int) []*Tensor {
+	flops := satMul(i64(total), cost, i64(len(in)*nl))
+	if cost > maxElements {
+		return nil, n.errorf("sums over %d terms per output element", cost)
+	}
+	terms2 := int(cost)
+	return &step{outs: []TensorInfo{{DType: dt, Shape: outShape}}, flops: flops, run: func(x []*Tensor, _ int) []*Tensor {
 		t := newOf(dt, outShape)
 		idx := make([]int, nl)
 		for e := 0; e < total; e++ {

@@ -28,7 +28,7 @@ func init() {
 	}, false)), intExtreme(-1))))
 	register("Sum", naryBuilder(func(a, b float32) float32 { return a + b }, false))
 	register("Mean", naryBuilder(func(a, b float32) float32 { return a + b }, true))
-	register("Pow", buildPow)
+	register("Pow", costly(buildPow, 4))
 	prelu := naryFixed(2, func(x, slope float32) float32 {
 		if x < 0 {
 			return float32(slope * x)
@@ -194,6 +194,9 @@ func logicBuilder(f func(a, b bool) bool) builder {
 func buildClip(n *Node, in []TensorInfo) (*step, error) {
 	lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
 	if n.Opset < 11 {
+		// Clip-6's attributes default to float's lowest and largest
+		// finite values: Clip(+Inf) is 3.4028235e38 there.
+		lo, hi = -math.MaxFloat32, math.MaxFloat32
 		if err := wantInputs(n, in, 1, 1); err != nil {
 			return nil, err
 		}

@@ -11,8 +11,8 @@ package runtime
 //	  (n, group) block of C/num_groups channels; scale and bias per group
 //	  before opset 21, per channel from it
 //	MeanVarianceNormalization (ONNX's function over axes, default
-//	  [0, 2, 3]): mean and mean of squares as ReduceMean computes them
-//	  (float64 sums in row-major order, one rounding); var = msq −
+//	  [0, 2, 3]): mean and mean of float32 squares as ReduceMean computes
+//	  them (float64 sums in row-major order, one rounding); var = msq −
 //	  float32(mean·mean); y = (x − mean) / (Sqrt(var) + 1e-9)
 //	LRN: s = +0; s = s + float32(x_c'²) over the channel window c'
 //	  ascending [c − ⌊(size−1)/2⌋, c + ⌈(size−1)/2⌉] ∩ [0, C);
@@ -197,7 +197,7 @@ func buildMVN(n *Node, in []TensorInfo) (*step, error) {
 			plan.each(plan.base(o), func(off int) {
 				v := float64(X[off])
 				s = s + v
-				q = q + float64(v*v)
+				q = q + float64(float32(v*v)) // Pow(X, 2) in float32, as ONNX's function has it
 			})
 			m := float32(s / float64(plan.count))
 			msq := float32(q / float64(plan.count))

@@ -17,6 +17,12 @@ func buildPad(n *Node, in []TensorInfo) (*step, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := wantInputs(n, in, 1, 4); err != nil {
+		return nil, err
+	}
+	shape := in[0].Shape
+	r := len(shape)
+	dt := in[0].DType
 	switch mode {
 	case "constant", "edge", "reflect":
 	case "wrap":
@@ -26,9 +32,6 @@ func buildPad(n *Node, in []TensorInfo) (*step, error) {
 	default:
 		return nil, n.errorf("mode %q: want constant, edge, reflect or wrap", mode)
 	}
-	shape := in[0].Shape
-	r := len(shape)
-	dt := in[0].DType
 	var pads []int64
 	var value *Tensor // a scalar of dt, or nil for zero
 	if n.Opset < 11 {

@@ -46,7 +46,9 @@ func buildPow(n *Node, in []TensorInfo) (*step, error) {
 			t.F[i] = float32(pow64(float64(x[0].F[off[0]]), exp(x[1], off[1])))
 		})
 	}
-	return broadcastStep(n, shapes, xt, 1, func(t *Tensor, x []*Tensor, i int, off []int) {
+	// Up to 64 squarings and products per element (integer exponents), or
+	// pow64 (float ones).
+	return broadcastStep(n, shapes, xt, 32, func(t *Tensor, x []*Tensor, i int, off []int) {
 		b := x[0].I[off[0]]
 		if yt == Float32 {
 			bf := float64(b)

@@ -170,14 +170,14 @@ func buildResize(n *Node, in []TensorInfo) (*step, error) {
 		}
 	}
 	spec := resizeSpec{mode: mode, ctm: ctm, nearest: nearestMode, a: float64(a32), exclude: exclude == 1, roi: roi}
-	terms := 1
+	terms := int64(1)
 	for range out {
-		terms *= map[string]int{"nearest": 1, "linear": 2, "cubic": 4}[mode]
+		terms = satMul(terms, map[string]int64{"nearest": 1, "linear": 2, "cubic": 4}[mode])
 	}
 	size := numel(out)
 	inStr := strides(xs)
 	ex := float64(extrap)
-	return &step{outs: floatOut(out), flops: 2 * i64(size) * i64(terms), run: func(x []*Tensor, workers int) []*Tensor {
+	return &step{outs: floatOut(out), flops: satMul(2, i64(size), terms), run: func(x []*Tensor, workers int) []*Tensor {
 		res := &Tensor{DType: Float32, Shape: out, F: make([]float32, size)}
 		if size == 0 {
 			return []*Tensor{res}
@@ -189,7 +189,7 @@ func buildResize(n *Node, in []TensorInfo) (*step, error) {
 			axes[d] = spec.axis(d, r, xs[d], out[d], scale[d])
 		}
 		X := x[0].F
-		parallelFor(workers, size, terms, func(lo, hi int) {
+		parallelFor(workers, size, int(min(terms, 1<<30)), func(lo, hi int) {
 			o := make([]int, r)
 			var sum func(d, base int) float64
 			sum = func(d, base int) float64 {

@@ -59,7 +59,8 @@ func buildTopK(n *Node, in []TensorInfo) (*step, error) {
 	out[axis] = int(k)
 	outer, inner := numel(shape[:axis]), numel(shape[axis+1:])
 	kk := int(k)
-	return &step{outs: []TensorInfo{{DType: dt, Shape: out}, {DType: Int64, Shape: out}}, flops: i64(numel(shape)) * i64(max(1, bitsOf(dim))),
+	// a stable sort: n·log²n comparisons
+	return &step{outs: []TensorInfo{{DType: dt, Shape: out}, {DType: Int64, Shape: out}}, flops: satMul(i64(numel(shape)), i64(max(1, bitsOf(dim))), i64(max(1, bitsOf(dim)))),
 		run: func(x []*Tensor, _ int) []*Tensor {
 			vals, idxs := newOf(dt, out), newOf(Int64, out)
 			src := x[0]

@@ -111,7 +111,7 @@ func TestOpErrors(t *testing.T) {
 		{"reshape non-const", &Node{Name: "r1", OpType: "Reshape"}, []*Tensor{x, randT(1, 2)}, "constant"},
 		{"batchnorm shapes", &Node{Name: "b1", OpType: "BatchNormalization"}, []*Tensor{x, randT(1, 3), randT(1, 2), randT(1, 2), randT(1, 2)}, "shape"},
 		{"attr type", &Node{Name: "f1", OpType: "Flatten", Attrs: map[string]Attr{"axis": str("x")}}, []*Tensor{x}, "must be an int"},
-		{"unknown op", &Node{Name: "u1", OpType: "NonMaxSuppression"}, []*Tensor{x}, "unsupported operator"},
+		{"unknown op", &Node{Name: "u1", OpType: "TfIdfVectorizer"}, []*Tensor{x}, "unsupported operator"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -132,9 +132,12 @@ func compileOnce(g *Graph, lim Limits) (*Program, error) {
 			inSlots = append(inSlots, s)
 			inInfo = append(inInfo, infos[s])
 		}
-		st, err := b(n, inInfo)
+		st, err := build(b, n, inInfo)
 		if err != nil {
 			return nil, err
+		}
+		if st.flops < 0 {
+			return nil, n.errorf("cost estimate overflows")
 		}
 		if len(st.outs) != len(n.Outputs) {
 			return nil, n.errorf("has %d outputs, the operator produces %d", len(n.Outputs), len(st.outs))
@@ -149,6 +152,11 @@ func compileOnce(g *Graph, lim Limits) (*Program, error) {
 			if int64(numel(o.Shape)) > lim.MaxTensorElements {
 				return nil, n.errorf("output %v has %d elements, limit %d", o.Shape, numel(o.Shape), lim.MaxTensorElements)
 			}
+		}
+		// Every step's cost counts against the item's budget, folded or
+		// not; checked before folding runs anything.
+		if p.flops += st.flops; p.flops < 0 || p.flops > lim.MaxFLOPsPerItem {
+			return nil, n.errorf("estimated FLOPs per item exceed the limit %d", lim.MaxFLOPsPerItem)
 		}
 		// Constant folding: a node whose inputs are all compile-time values
 		// gives the same output for every item; compute it once now. Its
@@ -200,10 +208,6 @@ func compileOnce(g *Graph, lim Limits) (*Program, error) {
 			actBytes += 8 * int64(numel(o.Shape))
 			outSlots = append(outSlots, newSlot(n.Outputs[i], o))
 		}
-		p.flops += st.flops
-		if p.flops > lim.MaxFLOPsPerItem {
-			return nil, n.errorf("estimated FLOPs per item exceed the limit %d", lim.MaxFLOPsPerItem)
-		}
 		if actBytes > lim.MaxActivationsBytes {
 			return nil, n.errorf("activations exceed the limit of %d bytes per item", lim.MaxActivationsBytes)
 		}
@@ -242,4 +246,16 @@ func foldConst(st *step, args []*Tensor) (res []*Tensor, err error) {
 		}
 	}()
 	return st.run(args, 1), nil
+}
+
+// build runs a builder; a panic in one (a builder's own bug, reached by a
+// crafted node) is a refusal naming the node, never a crashed sidecar or
+// a failed transaction.
+func build(b builder, n *Node, in []TensorInfo) (st *step, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			st, err = nil, n.errorf("refused: the operator's compiler failed on this node (%v)", r)
+		}
+	}()
+	return b(n, in)
 }

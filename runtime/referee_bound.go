@@ -152,12 +152,5 @@ func (s RefereeStep) WithinBounds() error {
 	return nil
 }
 
-func elemBytes(d DType) int {
-	switch d {
-	case Int64:
-		return 8
-	case Bool:
-		return 1
-	}
-	return 4
-}
+// elemBytes is one element's size on the wire (Tensor.Bytes).
+func elemBytes(d DType) int { return d.width() }

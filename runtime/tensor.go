@@ -216,8 +216,17 @@ func numel(shape []int) int {
 // the Limits: it keeps every size computation far from int overflow.
 const maxElements = 1 << 40
 
-// checkShape rejects negative dimensions and products that would overflow.
+// MaxRank bounds every tensor's rank: index arithmetic is per dimension,
+// so an unbounded rank is unbounded work per element (and x/verde's
+// referee takes tensors of rank 8 at most).
+const MaxRank = 8
+
+// checkShape rejects ranks above MaxRank, negative dimensions and products
+// that would overflow.
 func checkShape(shape []int) error {
+	if len(shape) > MaxRank {
+		return fmt.Errorf("rank %d: at most %d", len(shape), MaxRank)
+	}
 	// The product of the non-zero dimensions is bounded too: an empty
 	// tensor may not carry huge dimensions into the kernels' index math.
 	n := 1
