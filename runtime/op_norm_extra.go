@@ -50,29 +50,7 @@ func buildInstanceNorm(n *Node, in []TensorInfo) (*step, error) {
 	size := numel(shape)
 	return &step{outs: floatOut(shape), flops: 6 * i64(size), run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: shape, F: make([]float32, size)}
-		X, S, B := x[0].F, x[1].F, x[2].F
-		blocks := numel(shape[:2])
-		parallelFor(workers, blocks, 6*block, func(lo, hi int) {
-			for b := lo; b < hi; b++ {
-				xs := X[b*block : (b+1)*block]
-				var s float32
-				for _, v := range xs {
-					s = s + v
-				}
-				mean := s / float32(block)
-				var q float32
-				for _, v := range xs {
-					d := v - mean
-					q = q + float32(d*d)
-				}
-				inv := 1 / Sqrt(q/float32(block)+eps)
-				c := b % C
-				ys := out.F[b*block : (b+1)*block]
-				for j, v := range xs {
-					ys[j] = float32(float32((v-mean)*inv)*S[c]) + B[c]
-				}
-			}
-		})
+		normalizeBlocks(workers, x[0].F, out.F, block, eps, func(b, _ int) int { return b % C }, x[1].F, x[2].F)
 		return []*Tensor{out}
 	}}, nil
 }
@@ -114,31 +92,13 @@ func buildGroupNorm(n *Node, in []TensorInfo) (*step, error) {
 	size := numel(shape)
 	return &step{outs: floatOut(shape), flops: 6 * i64(size), run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: shape, F: make([]float32, size)}
-		X, S, B := x[0].F, x[1].F, x[2].F
-		parallelFor(workers, shape[0]*int(G), 6*block, func(lo, hi int) {
-			for b := lo; b < hi; b++ {
-				xs := X[b*block : (b+1)*block]
-				var s float32
-				for _, v := range xs {
-					s = s + v
-				}
-				mean := s / float32(block)
-				var q float32
-				for _, v := range xs {
-					d := v - mean
-					q = q + float32(d*d)
-				}
-				inv := 1 / Sqrt(q/float32(block)+eps)
-				g := b % int(G)
-				for j, v := range xs {
-					k := g
-					if per == C {
-						k = g*(C/int(G)) + j/spatial
-					}
-					out.F[b*block+j] = float32(float32((v-mean)*inv)*S[k]) + B[k]
-				}
+		normalizeBlocks(workers, x[0].F, out.F, block, eps, func(b, j int) int {
+			g := b % int(G)
+			if per == C {
+				return g*(C/int(G)) + j/spatial
 			}
-		})
+			return g
+		}, x[1].F, x[2].F)
 		return []*Tensor{out}
 	}}, nil
 }
@@ -262,4 +222,31 @@ func buildLRN(n *Node, in []TensorInfo) (*step, error) {
 		}
 		return []*Tensor{out}
 	}}, nil
+}
+
+// normalizeBlocks normalises each contiguous block of X into Y in
+// LayerNormalization's order (float32 sum, mean, two-pass variance,
+// 1/Sqrt(var + eps)), scaling element j of block b by S[k] and adding
+// B[k] for k = param(b, j).
+func normalizeBlocks(workers int, X, Y []float32, block int, eps float32, param func(b, j int) int, S, B []float32) {
+	parallelFor(workers, len(X)/max(block, 1), 6*block, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			xs := X[b*block : (b+1)*block]
+			var s float32
+			for _, v := range xs {
+				s = s + v
+			}
+			mean := s / float32(block)
+			var q float32
+			for _, v := range xs {
+				d := v - mean
+				q = q + float32(d*d)
+			}
+			inv := 1 / Sqrt(q/float32(block)+eps)
+			for j, v := range xs {
+				k := param(b, j)
+				Y[b*block+j] = float32(float32((v-mean)*inv)*S[k]) + B[k]
+			}
+		}
+	})
 }
