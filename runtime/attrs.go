@@ -31,10 +31,12 @@ type Attr struct {
 	G       *Subgraph
 }
 
-// Subgraph is a graph attribute (If's then_branch and else_branch): its
-// nodes, its own initializers, and the names of its outputs. Names it does
-// not produce are the enclosing graph's values.
+// Subgraph is a graph attribute (If's then_branch and else_branch, Loop's
+// body): its inputs, nodes, its own initializers, and the names of its
+// outputs. Names it neither takes nor produces are the enclosing graph's
+// values.
 type Subgraph struct {
+	Inputs       []string // a Loop body's: iteration number, condition, carried values
 	Nodes        []*Node
 	Initializers map[string]*Tensor // by name; iterated only in sorted order
 	Outputs      []string

@@ -14,10 +14,22 @@ import (
 // prefixed by the If's first output ("<output>/<name>"; names the branch
 // does not produce still mean the enclosing graph's values), and Identity
 // nodes carry the branch's outputs to the If's. A condition computed from
-// runtime values is refused, naming the node. Loop and Scan are not
-// supported.
+// runtime values is refused, naming the node.
+//
+// Loop: with its trip count and condition known while compiling, one
+// iteration at a time is unrolled the same way — the body's nodes under
+// "<output>/iter<k>/", the iteration number a Constant, the carried values
+// wired from the previous iteration — until the count is spent or the
+// condition (known again after folding) is false; then Identity nodes carry
+// the final values and each scan output is the per-iteration values
+// stacked by Unsqueeze and Concat along a new axis 0. At most
+// maxLoopIterations iterations; a condition computed from runtime values
+// is refused. Scan is not supported.
 
-func init() { register("If", buildIf) }
+func init() {
+	register("If", buildIf)
+	register("Loop", buildLoop)
+}
 
 // takeBranch is buildIf's answer for a known condition: Compile inlines
 // the branch and starts over.
@@ -28,6 +40,16 @@ type takeBranch struct {
 
 func (t *takeBranch) Error() string {
 	return t.node.errorf("its branch is inlined while compiling").Error()
+}
+
+func (t *takeBranch) rewrite(g *Graph, lim Limits) (*Graph, error) { return inlineBranch(g, t, lim) }
+
+// graphRewrite is a builder's answer that changes the graph (an If's
+// branch inlined, a Loop's iteration unrolled): Compile applies it and
+// starts over.
+type graphRewrite interface {
+	error
+	rewrite(g *Graph, lim Limits) (*Graph, error)
 }
 
 func buildIf(n *Node, in []TensorInfo) (*step, error) {
@@ -48,8 +70,8 @@ func buildIf(n *Node, in []TensorInfo) (*step, error) {
 	if in[0].Const.I[0] != 0 {
 		b = then.G
 	}
-	if len(b.Outputs) != len(n.Outputs) {
-		return nil, n.errorf("the branch has %d outputs, the node %d", len(b.Outputs), len(n.Outputs))
+	if len(b.Outputs) != len(n.Outputs) || len(b.Inputs) != 0 {
+		return nil, n.errorf("the branch has %d inputs and %d outputs: want none and %d", len(b.Inputs), len(b.Outputs), len(n.Outputs))
 	}
 	return nil, &takeBranch{node: n, branch: b}
 }

@@ -24,7 +24,7 @@ const absentSlot = -1
 // acceptsAbsent names the operators whose builders read an omitted
 // optional input before a present one (Resize(X, "", scales), Clip(x, "",
 // max), Pad(x, pads, "", axes)); for any other, Compile refuses it.
-var acceptsAbsent = map[string]bool{"Clip": true, "Resize": true, "Pad": true, "RNN": true, "GRU": true, "LSTM": true, "NonMaxSuppression": true}
+var acceptsAbsent = map[string]bool{"Clip": true, "Resize": true, "Pad": true, "RNN": true, "GRU": true, "LSTM": true, "NonMaxSuppression": true, "Loop": true}
 
 // step is a compiled node: its output infos, its cost estimate, and a run
 // function that trusts its inputs to have the compiled shapes (the executor

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 
 	"google.golang.org/protobuf/proto"
 
@@ -147,6 +148,9 @@ func (p *nodeParser) node(np *onnxpb.NodeProto, depth int) (*Node, error) {
 		return nil, n.errorf("has no outputs")
 	}
 	for _, ap := range np.Attribute {
+		if strings.HasPrefix(ap.Name, "__delphi_") {
+			return nil, n.errorf("attribute %q: the __delphi_ prefix is the runtime's own", ap.Name)
+		}
 		if _, dup := n.Attrs[ap.Name]; dup {
 			return nil, n.errorf("attribute %q given twice", ap.Name)
 		}
@@ -199,9 +203,9 @@ func (p *nodeParser) attr(ap *onnxpb.AttributeProto, lim Limits, depth int) (Att
 	return Attr{}, fmt.Errorf("attribute type %v not supported", ap.Type)
 }
 
-// subgraph reads a graph attribute: its nodes, initializers and outputs.
-// Its inputs must be empty (If's branches take none: names a branch does
-// not produce are the enclosing graph's values).
+// subgraph reads a graph attribute: its input names (a Loop body's), nodes,
+// initializers and outputs. Names it neither takes nor produces are the
+// enclosing graph's values.
 func (p *nodeParser) subgraph(pg *onnxpb.GraphProto, depth int) (*Subgraph, error) {
 	if depth > maxSubgraphDepth {
 		return nil, fmt.Errorf("subgraphs nested deeper than %d", maxSubgraphDepth)
@@ -209,10 +213,10 @@ func (p *nodeParser) subgraph(pg *onnxpb.GraphProto, depth int) (*Subgraph, erro
 	if p.nodes += len(pg.Node); p.nodes > p.lim.MaxNodes {
 		return nil, fmt.Errorf("graph and subgraphs have more than %d nodes", p.lim.MaxNodes)
 	}
-	if len(pg.Input) != 0 {
-		return nil, fmt.Errorf("subgraph %q takes %d inputs: only input-less subgraphs (If's branches) are supported", pg.Name, len(pg.Input))
-	}
 	sg := &Subgraph{Initializers: map[string]*Tensor{}}
+	for _, vi := range pg.Input {
+		sg.Inputs = append(sg.Inputs, vi.Name)
+	}
 	for _, tp := range pg.Initializer {
 		if tp.Name == "" {
 			return nil, fmt.Errorf("subgraph initializer without a name")

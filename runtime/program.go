@@ -29,19 +29,20 @@ type Program struct {
 
 // Compile validates g against limits and fixes every shape. Symbolic input
 // dimensions are bound to 1. An If whose condition is known while
-// compiling is replaced by its taken branch (control_flow.go), and
-// compilation starts over on the result.
+// compiling is replaced by its taken branch, and a Loop with a known count
+// and condition is unrolled (control_flow.go); compilation starts over on
+// the result.
 func Compile(g *Graph, lim Limits) (*Program, error) {
 	for inlined := 0; ; inlined++ {
 		p, err := compileOnce(g, lim)
-		var branch *takeBranch
-		if !errors.As(err, &branch) {
+		var rw graphRewrite
+		if !errors.As(err, &rw) {
 			return p, err
 		}
 		if inlined >= lim.MaxNodes {
-			return nil, fmt.Errorf("more than %d If branches inlined", lim.MaxNodes)
+			return nil, fmt.Errorf("more than %d control-flow rewrites", lim.MaxNodes)
 		}
-		if g, err = inlineBranch(g, branch, lim); err != nil {
+		if g, err = applyRewrite(rw, g, lim); err != nil {
 			return nil, err
 		}
 	}
@@ -258,4 +259,14 @@ func build(b builder, n *Node, in []TensorInfo) (st *step, err error) {
 		}
 	}()
 	return b(n, in)
+}
+
+// applyRewrite applies a control-flow rewrite; a panic in one is a refusal.
+func applyRewrite(rw graphRewrite, g *Graph, lim Limits) (out *Graph, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("%v: refused (%v)", rw, r)
+		}
+	}()
+	return rw.rewrite(g, lim)
 }
