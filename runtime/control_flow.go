@@ -161,10 +161,13 @@ func renamed(n *Node, rename map[string]string, prefix string) *Node {
 	return &c
 }
 
-// renamedGraph applies rename to a nested branch's references to outer
-// values; the names it produces itself are its own.
+// renamedGraph applies rename to a nested subgraph's references to outer
+// values; the names it takes (a Loop body's inputs) and produces are its own.
 func renamedGraph(sg *Subgraph, rename map[string]string, prefix string) *Subgraph {
 	own := map[string]bool{}
+	for _, in := range sg.Inputs {
+		own[in] = true
+	}
 	for _, n := range sg.Nodes {
 		for _, o := range n.Outputs {
 			own[o] = true
@@ -179,7 +182,7 @@ func renamedGraph(sg *Subgraph, rename map[string]string, prefix string) *Subgra
 			outer[k] = v
 		}
 	}
-	c := &Subgraph{Initializers: sg.Initializers, Outputs: make([]string, len(sg.Outputs))}
+	c := &Subgraph{Inputs: sg.Inputs, Initializers: sg.Initializers, Outputs: make([]string, len(sg.Outputs))}
 	for _, n := range sg.Nodes {
 		m := renamed(n, outer, "")
 		m.Name = n.Name
