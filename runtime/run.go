@@ -11,6 +11,9 @@ func (p *Program) FLOPs() int64 { return p.flops }
 // LeavesPerItem is the number of operator outputs (trace leaves) per item.
 func (p *Program) LeavesPerItem() int { return p.outputs }
 
+// OutputNames are the graph outputs' names, in Run's order.
+func (p *Program) OutputNames() []string { return append([]string(nil), p.graph.Outputs...) }
+
 // ConstLeafHash reports the output hash of leaf l (0 <= l < LeavesPerItem)
 // when that output is a compile-time constant, the same for every item.
 func (p *Program) ConstLeafHash(l int) (Hash, bool) {

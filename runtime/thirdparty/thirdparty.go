@@ -94,19 +94,19 @@ func (in Input) Tensor() (*runtime.Tensor, error) {
 	return runtime.FromFloats(in.Shape, v)
 }
 
-// Run runs the model on its inputs through Specialize and Run, and
-// returns its outputs by name.
-func (m Model) Run(raw []byte, workers int) (map[string]*runtime.Tensor, error) {
+// Compile compiles the model for its inputs (Specialize) and returns the
+// program and what to feed it.
+func (m Model) Compile(raw []byte) (*runtime.Program, []*runtime.Tensor, error) {
 	lim := runtime.DefaultLimits()
 	g, err := runtime.ParseONNX(raw, lim)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byName := map[string]*runtime.Tensor{}
 	for _, in := range m.Inputs {
 		t, err := in.Tensor()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		byName[in.Name] = t
 	}
@@ -114,11 +114,16 @@ func (m Model) Run(raw []byte, workers int) (map[string]*runtime.Tensor, error) 
 	for _, v := range g.RuntimeInputs() {
 		t, ok := byName[v.Name]
 		if !ok {
-			return nil, fmt.Errorf("%s: no value for input %q", m.Name, v.Name)
+			return nil, nil, fmt.Errorf("%s: no value for input %q", m.Name, v.Name)
 		}
 		feed = append(feed, t)
 	}
-	p, feed, err := runtime.Specialize(g, lim, feed)
+	return runtime.Specialize(g, lim, feed)
+}
+
+// Run runs the model on its inputs and returns its outputs by name.
+func (m Model) Run(raw []byte, workers int) (map[string]*runtime.Tensor, error) {
+	p, feed, err := m.Compile(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +132,7 @@ func (m Model) Run(raw []byte, workers int) (map[string]*runtime.Tensor, error) 
 		return nil, err
 	}
 	res := map[string]*runtime.Tensor{}
-	for i, name := range g.Outputs {
+	for i, name := range p.OutputNames() {
 		res[name] = outs[i]
 	}
 	return res, nil
