@@ -88,6 +88,7 @@ func inlineBranch(g *Graph, t *takeBranch, lim Limits) (*Graph, error) {
 		return nil, fmt.Errorf("If node %q not in the graph", t.node.Name)
 	}
 	prefix := t.node.Outputs[0] + "/"
+	taken := takenNames(g)
 	rename := map[string]string{}
 	for _, n := range t.branch.Nodes {
 		for _, o := range n.Outputs {
@@ -98,6 +99,11 @@ func inlineBranch(g *Graph, t *takeBranch, lim Limits) (*Graph, error) {
 	}
 	for name := range t.branch.Initializers {
 		rename[name] = prefix + name
+	}
+	for _, v := range sortedValues(rename) {
+		if err := freshNames(t.node, taken, v); err != nil {
+			return nil, err
+		}
 	}
 	out := *g
 	out.Initializers = maps.Clone(g.Initializers)
@@ -125,7 +131,7 @@ func inlineBranch(g *Graph, t *takeBranch, lim Limits) (*Graph, error) {
 			Outputs: []string{t.node.Outputs[i]}, Opset: t.node.Opset, Attrs: map[string]Attr{}})
 	}
 	nodes = append(nodes, g.Nodes[at+1:]...)
-	if len(nodes) > lim.MaxNodes {
+	if graphNodes(nodes) > lim.MaxNodes {
 		return nil, fmt.Errorf("graph has %d nodes after inlining If %q, limit %d", len(nodes), t.node.Name, lim.MaxNodes)
 	}
 	out.Nodes = nodes
@@ -135,35 +141,41 @@ func inlineBranch(g *Graph, t *takeBranch, lim Limits) (*Graph, error) {
 // renamed copies a branch node with its values renamed, nested branches
 // included (their references to this branch's values).
 func renamed(n *Node, rename map[string]string, prefix string) *Node {
+	return renamedBy(n, func(v string) string {
+		if r, ok := rename[v]; ok {
+			return r
+		}
+		return v
+	}, prefix)
+}
+
+// renamedBy copies a node with every value name mapped by name.
+func renamedBy(n *Node, name func(string) string, prefix string) *Node {
 	c := *n
 	c.Name = prefix + n.Name
 	c.Inputs = make([]string, len(n.Inputs))
 	for i, v := range n.Inputs {
-		if r, ok := rename[v]; ok {
-			v = r
-		}
-		c.Inputs[i] = v
+		c.Inputs[i] = name(v)
 	}
 	c.Outputs = make([]string, len(n.Outputs))
 	for i, v := range n.Outputs {
-		if r, ok := rename[v]; ok {
-			v = r
-		}
-		c.Outputs[i] = v
+		c.Outputs[i] = name(v)
 	}
 	c.Attrs = make(map[string]Attr, len(n.Attrs))
 	for k, a := range n.Attrs {
 		if a.Kind == AttrGraph {
-			a.G = renamedGraph(a.G, rename, prefix)
+			a.G = renamedGraph(a.G, name)
 		}
 		c.Attrs[k] = a
 	}
 	return &c
 }
 
-// renamedGraph applies rename to a nested subgraph's references to outer
-// values; the names it takes (a Loop body's inputs) and produces are its own.
-func renamedGraph(sg *Subgraph, rename map[string]string, prefix string) *Subgraph {
+// renamedGraph maps a nested subgraph's references to outer values by
+// name; the names it takes (a Loop body's inputs) and produces are its
+// own. It looks names up rather than copying the mapping, so the work is
+// the subgraph's size, however many subgraphs a branch holds.
+func renamedGraph(sg *Subgraph, name func(string) string) *Subgraph {
 	own := map[string]bool{}
 	for _, in := range sg.Inputs {
 		own[in] = true
@@ -173,26 +185,75 @@ func renamedGraph(sg *Subgraph, rename map[string]string, prefix string) *Subgra
 			own[o] = true
 		}
 	}
-	for name := range sg.Initializers {
-		own[name] = true
+	for k := range sg.Initializers {
+		own[k] = true
 	}
-	outer := map[string]string{}
-	for k, v := range rename {
-		if !own[k] {
-			outer[k] = v
+	outer := func(v string) string {
+		if own[v] {
+			return v
 		}
+		return name(v)
 	}
 	c := &Subgraph{Inputs: sg.Inputs, Initializers: sg.Initializers, Outputs: make([]string, len(sg.Outputs))}
 	for _, n := range sg.Nodes {
-		m := renamed(n, outer, "")
-		m.Name = n.Name
-		c.Nodes = append(c.Nodes, m)
+		c.Nodes = append(c.Nodes, renamedBy(n, outer, ""))
 	}
 	for i, o := range sg.Outputs {
-		if r, ok := outer[o]; ok {
-			o = r
-		}
-		c.Outputs[i] = o
+		c.Outputs[i] = outer(o)
 	}
 	return c
+}
+
+// graphNodes counts nodes, nested subgraphs (and their nodes) included.
+func graphNodes(nodes []*Node) int {
+	total := 0
+	for _, n := range nodes {
+		total++
+		for _, a := range n.Attrs {
+			if a.Kind == AttrGraph {
+				total += 1 + graphNodes(a.G.Nodes)
+			}
+		}
+	}
+	return total
+}
+
+// takenNames is every value name the graph's top level already uses.
+func takenNames(g *Graph) map[string]bool {
+	taken := map[string]bool{}
+	for _, v := range g.Inputs {
+		taken[v.Name] = true
+	}
+	for k := range g.Initializers {
+		taken[k] = true
+	}
+	for _, n := range g.Nodes {
+		for _, o := range n.Outputs {
+			taken[o] = true
+		}
+	}
+	return taken
+}
+
+// freshNames refuses a rewrite whose generated names the graph already
+// uses: a file may name its own values "y/iter0/w", and a rewrite must not
+// silently shadow one.
+func freshNames(n *Node, taken map[string]bool, names ...string) error {
+	for _, v := range names {
+		if taken[v] {
+			return n.errorf("rewriting it would reuse the name %q, which the graph already has", v)
+		}
+	}
+	return nil
+}
+
+// sortedValues is a map's values in byte order (for a deterministic first
+// error).
+func sortedValues(m map[string]string) []string {
+	vs := make([]string, 0, len(m))
+	for _, v := range m {
+		vs = append(vs, v)
+	}
+	sort.Strings(vs)
+	return vs
 }

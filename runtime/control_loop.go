@@ -42,6 +42,9 @@ func buildLoop(n *Node, in []TensorInfo) (*step, error) {
 		return nil, n.errorf("needs a body graph")
 	}
 	body := b.G
+	if len(in) < 2 && len(n.Inputs) >= 2 {
+		in = append(in, TensorInfo{}) // Loop(M, "") carrying nothing: the trailing "" was trimmed
+	}
 	if len(in) < 2 {
 		return nil, n.errorf("has %d inputs: want M, cond and the carried values", len(in))
 	}
@@ -99,6 +102,7 @@ func (l *loopStep) rewrite(g *Graph, lim Limits) (*Graph, error) {
 		return nil, fmt.Errorf("Loop node %q not in the graph", l.node.Name)
 	}
 	n := l.node
+	taken := takenNames(g)
 	var nodes []*Node
 	out := *g
 	out.Initializers = maps.Clone(g.Initializers)
@@ -118,6 +122,9 @@ func (l *loopStep) rewrite(g *Graph, lim Limits) (*Graph, error) {
 		}
 		for name := range l.body.Initializers {
 			rename[name] = prefix + name
+		}
+		if err := freshNames(n, taken, append(sortedValues(rename), prefix+"iteration", prefix+"cond", prefix+"remaining")...); err != nil {
+			return nil, err
 		}
 		for _, name := range sortedKeys(l.body.Initializers) {
 			out.Initializers[rename[name]] = l.body.Initializers[name]
@@ -169,6 +176,15 @@ func (l *loopStep) rewrite(g *Graph, lim Limits) (*Graph, error) {
 			return nil, n.errorf("runs no iteration: its scan outputs have no shape")
 		}
 		axes := n.Outputs[0] + "/axis0"
+		var fresh []string
+		for j := 0; j < l.nscans; j++ {
+			for it := int64(0); it < l.k; it++ {
+				fresh = append(fresh, fmt.Sprintf("%s/scan%d/%d", n.Outputs[0], j, it))
+			}
+		}
+		if err := freshNames(n, taken, append(fresh, axes)...); err != nil {
+			return nil, err
+		}
 		if n.Opset >= 13 {
 			out.Initializers[axes] = &Tensor{DType: Int64, Shape: []int{1}, I: []int64{0}}
 		}
@@ -191,7 +207,7 @@ func (l *loopStep) rewrite(g *Graph, lim Limits) (*Graph, error) {
 		}
 	}
 	all := append(append(append([]*Node{}, g.Nodes[:at]...), nodes...), g.Nodes[at+1:]...)
-	if len(all) > lim.MaxNodes {
+	if graphNodes(all) > lim.MaxNodes {
 		return nil, fmt.Errorf("graph has %d nodes after unrolling Loop %q, limit %d", len(all), n.Name, lim.MaxNodes)
 	}
 	out.Nodes = all

@@ -101,3 +101,73 @@ func TestLoopStateCannotBeForged(t *testing.T) {
 		t.Fatalf("a file setting __delphi_iteration: %v", err)
 	}
 }
+
+// TestControlFlowReviewCases: the second review's reproductions. A
+// generated name the graph already uses is refused (an outer initializer
+// named "y/iter0/w" was silently replaced by the body's w, an outer
+// "y/axis0" changed an Unsqueeze's shape); graph attributes belong only to
+// If, Loop and Scan (a junk graph on an Identity was deep-copied every
+// iteration); Loop(M, "") carrying nothing but scanning runs; a body weight
+// counts once against MaxWeightElements however many iterations share it;
+// Specialize binds an input behind a value an inlined branch computes.
+func TestControlFlowReviewCases(t *testing.T) {
+	g := loopGraph(2, 100, true)
+	w := &Tensor{DType: Float32, Shape: []int{}, F: []float32{100}}
+	g.Initializers["y/iter0/one"] = w
+	if _, err := Compile(g, DefaultLimits()); err == nil || !strings.Contains(err.Error(), "reuse the name") {
+		t.Fatalf("an outer value named like a generated one: %v", err)
+	}
+	g = loopGraph(2, 100, true)
+	g.Initializers["y/axis0"] = &Tensor{DType: Int64, Shape: []int{1}, I: []int64{1}}
+	if _, err := Compile(g, DefaultLimits()); err == nil || !strings.Contains(err.Error(), "reuse the name") {
+		t.Fatalf("an outer y/axis0: %v", err)
+	}
+	m := tinyModel(13, "Relu")
+	m.Graph.Node[2].Attribute = append(m.Graph.Node[2].Attribute, &onnxpb.AttributeProto{Name: "junk", Type: onnxpb.AttributeProto_GRAPH, G: &onnxpb.GraphProto{}})
+	b, _ := proto.Marshal(m)
+	if _, err := ParseONNX(b, DefaultLimits()); err == nil || !strings.Contains(err.Error(), "graph attributes belong") {
+		t.Fatalf("a graph attribute on Relu: %v", err)
+	}
+	// Loop(M, "") with no carried values: the scan alone.
+	scanOnly := &Subgraph{Inputs: []string{"i", "c"}, Outputs: []string{"c", "sq"},
+		Nodes: []*Node{{Name: "sq", OpType: "Mul", Inputs: []string{"i", "i"}, Outputs: []string{"sq"}, Opset: 13, Attrs: map[string]Attr{}}}}
+	sg := &Graph{Initializers: map[string]*Tensor{"M": {DType: Int64, Shape: []int{}, I: []int64{3}}}, Opset: 13, Outputs: []string{"ys"},
+		Nodes: []*Node{{Name: "loop", OpType: "Loop", Inputs: []string{"M", ""}, Outputs: []string{"ys"}, Opset: 13,
+			Attrs: map[string]Attr{"body": {Kind: AttrGraph, G: scanOnly}}}}}
+	p, err := Compile(sg, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := p.Run(nil, 1, nil)
+	wantTyped(t, "scan only", out[0], err, Int64, 0, 1, 4)
+	// A body weight of 2^20 elements over 100 iterations counts once.
+	heavy := &Tensor{DType: Float32, Shape: []int{1 << 20}, F: make([]float32, 1<<20)}
+	body := &Subgraph{Inputs: []string{"i", "c", "v"}, Outputs: []string{"c", "v2"}, Initializers: map[string]*Tensor{"w": heavy},
+		Nodes: []*Node{{Name: "add", OpType: "Add", Inputs: []string{"v", "w"}, Outputs: []string{"v2"}, Opset: 13, Attrs: map[string]Attr{}}}}
+	wg := &Graph{Initializers: map[string]*Tensor{"M": {DType: Int64, Shape: []int{}, I: []int64{100}}}, Opset: 13, Outputs: []string{"v"},
+		Inputs: []ValueInfo{{Name: "v0", DType: Float32, Shape: []int{1 << 20}}},
+		Nodes: []*Node{{Name: "loop", OpType: "Loop", Inputs: []string{"M", "", "v0"}, Outputs: []string{"v"}, Opset: 13,
+			Attrs: map[string]Attr{"body": {Kind: AttrGraph, G: body}}}}}
+	if _, err := Compile(wg, DefaultLimits()); err != nil {
+		t.Fatalf("a shared body weight counted per iteration: %v", err)
+	}
+}
+
+// TestRestartsShareOneBudget: each unrolled iteration restarts Compile and
+// folds every constant again; the restarts share one budget, so a heavy
+// fold repeated per iteration is refused rather than run hundreds of times.
+func TestRestartsShareOneBudget(t *testing.T) {
+	g := loopGraph(100, 1000, true)
+	a := &Tensor{DType: Float32, Shape: []int{64, 64}, F: make([]float32, 64*64)}
+	g.Initializers["A"] = a
+	g.Nodes = append([]*Node{{Name: "fold", OpType: "MatMul", Inputs: []string{"A", "A"}, Outputs: []string{"AA"}, Opset: 13, Attrs: map[string]Attr{}}}, g.Nodes...)
+	lim := DefaultLimits()
+	lim.MaxFoldedFLOPs = 50 * 2 * 64 * 64 * 64 // fifty folds of the MatMul
+	if _, err := Compile(g, lim); err == nil || !strings.Contains(err.Error(), "constant folding exceeds") {
+		t.Fatalf("100 restarts of a folded MatMul under a 50-fold budget: %v", err)
+	}
+	lim.MaxFoldedFLOPs = 0 // one item's FLOPs
+	if _, err := Compile(g, lim); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -138,6 +138,12 @@ type nodeParser struct {
 // maxSubgraphDepth bounds the nesting of graph attributes.
 const maxSubgraphDepth = 8
 
+// maxNodeValues bounds a node's inputs and outputs (rewrites copy them).
+const maxNodeValues = 1024
+
+// graphAttrs are the graph attributes ONNX defines (op.attribute).
+var graphAttrs = map[string]bool{"If.then_branch": true, "If.else_branch": true, "Loop.body": true, "Scan.body": true}
+
 func (p *nodeParser) node(np *onnxpb.NodeProto, depth int) (*Node, error) {
 	opset, lim := p.opset, p.lim
 	n := &Node{Name: np.Name, OpType: np.OpType, Inputs: np.Input, Outputs: np.Output, Opset: opset, Attrs: map[string]Attr{}}
@@ -147,9 +153,15 @@ func (p *nodeParser) node(np *onnxpb.NodeProto, depth int) (*Node, error) {
 	if len(n.Outputs) == 0 {
 		return nil, n.errorf("has no outputs")
 	}
+	if len(n.Inputs) > maxNodeValues || len(n.Outputs) > maxNodeValues {
+		return nil, n.errorf("has %d inputs and %d outputs: at most %d each", len(n.Inputs), len(n.Outputs), maxNodeValues)
+	}
 	for _, ap := range np.Attribute {
 		if strings.HasPrefix(ap.Name, "__delphi_") {
 			return nil, n.errorf("attribute %q: the __delphi_ prefix is the runtime's own", ap.Name)
+		}
+		if ap.Type == onnxpb.AttributeProto_GRAPH && !graphAttrs[n.OpType+"."+ap.Name] {
+			return nil, n.errorf("attribute %q: graph attributes belong to If, Loop and Scan", ap.Name)
 		}
 		if _, dup := n.Attrs[ap.Name]; dup {
 			return nil, n.errorf("attribute %q given twice", ap.Name)
@@ -210,7 +222,7 @@ func (p *nodeParser) subgraph(pg *onnxpb.GraphProto, depth int) (*Subgraph, erro
 	if depth > maxSubgraphDepth {
 		return nil, fmt.Errorf("subgraphs nested deeper than %d", maxSubgraphDepth)
 	}
-	if p.nodes += len(pg.Node); p.nodes > p.lim.MaxNodes {
+	if p.nodes += 1 + len(pg.Node); p.nodes > p.lim.MaxNodes { // the subgraph counts as a node too
 		return nil, fmt.Errorf("graph and subgraphs have more than %d nodes", p.lim.MaxNodes)
 	}
 	sg := &Subgraph{Initializers: map[string]*Tensor{}}

@@ -52,13 +52,20 @@ func allConst(n *Node, in []TensorInfo) error {
 	return nil
 }
 
-// known is a step whose outputs were computed while compiling.
-func known(outs ...*Tensor) *step {
+// maxCompileWork bounds one such operator's work, checked before it
+// starts; Compile charges it to the budget of work done while compiling.
+const maxCompileWork = 1 << 26
+
+// known is a step whose outputs were computed while compiling, at the
+// given cost. It keeps only these outputs (a copy: nothing else the
+// builder made stays reachable).
+func known(work int64, outs ...*Tensor) *step {
+	outs = append([]*Tensor(nil), outs...)
 	infos := make([]TensorInfo, len(outs))
 	for i, t := range outs {
 		infos[i] = TensorInfo{DType: t.DType, Shape: t.Shape, Const: t}
 	}
-	return &step{outs: infos, run: func([]*Tensor, int) []*Tensor { return outs }}
+	return &step{outs: infos, flops: work, run: func([]*Tensor, int) []*Tensor { return outs }}
 }
 
 // nonzero reports whether element i of t is not zero (NaN is nonzero).
@@ -91,7 +98,7 @@ func buildNonZero(n *Node, in []TensorInfo) (*step, error) {
 			e /= x.Shape[d]
 		}
 	}
-	return known(out), nil
+	return known(i64(x.Len()), out), nil
 }
 
 func buildCompress(n *Node, in []TensorInfo) (*step, error) {
@@ -140,7 +147,7 @@ func buildCompress(n *Node, in []TensorInfo) (*step, error) {
 			}
 		}
 	}
-	return known(t), nil
+	return known(i64(x.Len()), t), nil
 }
 
 // compareElems orders two elements of one tensor: numbers ascending, NaN
@@ -173,6 +180,13 @@ func buildUnique(n *Node, in []TensorInfo) (*step, error) {
 		return nil, err
 	}
 	x := in[0].Const
+	if len(n.Outputs) < 1 || len(n.Outputs) > 4 {
+		return nil, n.errorf("has %d outputs", len(n.Outputs))
+	}
+	work := satMul(i64(x.Len()), i64(max(1, bitsOf(x.Len()))))
+	if work > maxCompileWork {
+		return nil, n.errorf("sorting %d elements is too much work while compiling (at most %d)", x.Len(), maxCompileWork)
+	}
 	sorted, err := n.attrInt("sorted", 1)
 	if err != nil {
 		return nil, err
@@ -264,10 +278,7 @@ func buildUnique(n *Node, in []TensorInfo) (*step, error) {
 		counts.I[pos[inverseFirst[p]]]++
 	}
 	all := []*Tensor{y, idx, inv, counts}
-	if len(n.Outputs) < 1 || len(n.Outputs) > 4 {
-		return nil, n.errorf("has %d outputs", len(n.Outputs))
-	}
-	return known(all[:len(n.Outputs)]...), nil
+	return known(work, all[:len(n.Outputs)]...), nil
 }
 
 func buildNMS(n *Node, in []TensorInfo) (*step, error) {
@@ -285,8 +296,10 @@ func buildNMS(n *Node, in []TensorInfo) (*step, error) {
 	if len(bs) != 3 || bs[2] != 4 || len(ss) != 3 || ss[0] != bs[0] || ss[2] != bs[1] {
 		return nil, n.errorf("boxes %v and scores %v: want [B, N, 4] and [B, C, N]", bs, ss)
 	}
-	if bs[1] > 1<<12 {
-		return nil, n.errorf("%d boxes per class: at most %d while compiling", bs[1], 1<<12)
+	// Every pair of a class's boxes may be compared.
+	work := satMul(i64(bs[0]), i64(ss[1]), i64(bs[1]), i64(bs[1]))
+	if work > maxCompileWork {
+		return nil, n.errorf("%d batches × %d classes × %d² boxes is too much work while compiling (at most %d)", bs[0], ss[1], bs[1], maxCompileWork)
 	}
 	if len(in) > 2 && !in[2].absent() && (in[2].DType != Int64 || numel(in[2].Shape) != 1) {
 		return nil, n.errorf("max_output_boxes_per_class is %s %v: want one int64", in[2].DType, in[2].Shape)
@@ -377,5 +390,5 @@ func buildNMS(n *Node, in []TensorInfo) (*step, error) {
 	if out.I == nil {
 		out.I = []int64{}
 	}
-	return known(out), nil
+	return known(work, out), nil
 }

@@ -39,13 +39,38 @@ func TestDataDependentShapes(t *testing.T) {
 	if _, err := runOp(t, node("NonZero", nil), []*Tensor{big}, 1); err == nil || !strings.Contains(err.Error(), "while compiling") {
 		t.Fatalf("a NonZero too large to compute while compiling: %v", err)
 	}
-	boxes := &Tensor{DType: Float32, Shape: []int{1, 5000, 4}, F: make([]float32, 20000)}
-	scores := &Tensor{DType: Float32, Shape: []int{1, 1, 5000}, F: make([]float32, 5000)}
+	boxes := &Tensor{DType: Float32, Shape: []int{1, 9000, 4}, F: make([]float32, 36000)}
+	scores := &Tensor{DType: Float32, Shape: []int{1, 1, 9000}, F: make([]float32, 9000)}
 	n := node("NonMaxSuppression", nil)
 	n.Opset = 11
 	g2 := &Graph{Initializers: map[string]*Tensor{"b": boxes, "s": scores}, Opset: 11, Outputs: []string{"y"}, Nodes: []*Node{n}}
 	n.Inputs, n.Outputs = []string{"b", "s"}, []string{"y"}
-	if _, err := Compile(g2, DefaultLimits()); err == nil || !strings.Contains(err.Error(), "boxes per class") {
-		t.Fatalf("5000 boxes: %v", err)
+	if _, err := Compile(g2, DefaultLimits()); err == nil || !strings.Contains(err.Error(), "too much work") {
+		t.Fatalf("9000 boxes: %v", err)
+	}
+}
+
+// TestCompileTimeWorkIsCharged: an operator computed while compiling
+// charges its work to the compile's budget (MaxFoldedFLOPs, which a
+// registered classifier sets to one referee step), so many cheap-looking
+// NonMaxSuppression nodes cannot add up to minutes inside the referee's
+// transaction; it used to charge nothing.
+func TestCompileTimeWorkIsCharged(t *testing.T) {
+	boxes := &Tensor{DType: Float32, Shape: []int{1, 2048, 4}, F: make([]float32, 2048*4)}
+	scores := &Tensor{DType: Float32, Shape: []int{1, 1, 2048}, F: make([]float32, 2048)}
+	g := &Graph{Initializers: map[string]*Tensor{"b": boxes, "s": scores}, Opset: 11, Outputs: []string{"y0"}}
+	for i := 0; i < 4; i++ {
+		n := node("NonMaxSuppression", nil)
+		n.Opset, n.Inputs, n.Outputs = 11, []string{"b", "s"}, []string{"y" + string(rune('0'+i))}
+		g.Nodes = append(g.Nodes, n)
+	}
+	lim := DefaultLimits()
+	lim.MaxFoldedFLOPs = 10 << 20 // each node is 2^22 pairs: the third exceeds it
+	if _, err := Compile(g, lim); err == nil || !strings.Contains(err.Error(), "constant folding exceeds") {
+		t.Fatalf("four NMS nodes of 2^22 comparisons under a 10·2^20 budget: %v", err)
+	}
+	lim.MaxFoldedFLOPs = 1 << 30
+	if _, err := Compile(g, lim); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -33,22 +33,49 @@ type Program struct {
 // and condition is unrolled (control_flow.go); compilation starts over on
 // the result.
 func Compile(g *Graph, lim Limits) (*Program, error) {
+	p, _, err := compileRewriting(g, lim, &foldBudget{})
+	return p, err
+}
+
+// foldBudget is the compile-time work (constant folding, operators computed
+// while compiling) of one Compile or Specialize across its restarts:
+// MaxFoldedFLOPs when set, else MaxFLOPsPerItem — one item's worth.
+type foldBudget struct{ spent int64 }
+
+func (b *foldBudget) charge(n *Node, lim Limits, work int64) error {
+	limit := lim.MaxFoldedFLOPs
+	if limit <= 0 {
+		limit = lim.MaxFLOPsPerItem
+	}
+	if b.spent += max(work, 0); b.spent < 0 || b.spent > limit {
+		return n.errorf("constant folding exceeds %d FLOPs (with the other work done while compiling)", limit)
+	}
+	return nil
+}
+
+// compileRewriting compiles g, applying control-flow rewrites until none
+// is left; it returns the last graph it compiled (Specialize walks it).
+func compileRewriting(g *Graph, lim Limits, budget *foldBudget) (*Program, *Graph, error) {
 	for inlined := 0; ; inlined++ {
-		p, err := compileOnce(g, lim)
+		p, err := compileOnce(g, lim, budget)
 		var rw graphRewrite
 		if !errors.As(err, &rw) {
-			return p, err
+			return p, g, err
 		}
-		if inlined >= lim.MaxNodes {
-			return nil, fmt.Errorf("more than %d control-flow rewrites", lim.MaxNodes)
+		if inlined >= maxRewrites {
+			return nil, g, fmt.Errorf("more than %d control-flow rewrites", maxRewrites)
 		}
 		if g, err = applyRewrite(rw, g, lim); err != nil {
-			return nil, err
+			return nil, g, err
 		}
 	}
 }
 
-func compileOnce(g *Graph, lim Limits) (*Program, error) {
+// maxRewrites bounds the If inlinings and Loop iterations of one Compile
+// (each restarts it).
+const maxRewrites = 512
+
+func compileOnce(g *Graph, lim Limits, budget *foldBudget) (*Program, error) {
 	if len(g.Nodes) > lim.MaxNodes {
 		return nil, fmt.Errorf("graph has %d nodes, limit %d", len(g.Nodes), lim.MaxNodes)
 	}
@@ -66,12 +93,16 @@ func compileOnce(g *Graph, lim Limits) (*Program, error) {
 		return len(infos) - 1
 	}
 	var weights int64
+	counted := map[*Tensor]bool{} // a Loop body's weight joins under a name per iteration: one tensor, counted once
 	for _, name := range g.sortedNames() {
 		t := g.Initializers[name]
 		if int64(t.Len()) > lim.MaxTensorElements {
 			return nil, fmt.Errorf("initializer %q has %d elements, limit %d", name, t.Len(), lim.MaxTensorElements)
 		}
-		weights += int64(t.Len())
+		if !counted[t] {
+			counted[t] = true
+			weights += int64(t.Len())
+		}
 		s := newSlot(name, TensorInfo{DType: t.DType, Shape: t.Shape, Const: g.constOf(name)})
 		if !g.stripped[name] {
 			p.consts[s] = t // a run reads it even where the compiler may not
@@ -101,7 +132,7 @@ func compileOnce(g *Graph, lim Limits) (*Program, error) {
 		p.inputs = append(p.inputs, ValueInfo{Name: v.Name, DType: v.DType, Shape: shape})
 		p.inSlots = append(p.inSlots, newSlot(v.Name, TensorInfo{DType: v.DType, Shape: shape}))
 	}
-	var actBytes, folds int64
+	var actBytes int64
 	for _, ni := range order {
 		n := g.Nodes[ni]
 		b, ok := builders[n.OpType]
@@ -174,14 +205,21 @@ func compileOnce(g *Graph, lim Limits) (*Program, error) {
 			known = known && o.Const != nil
 		}
 		folded = folded || known
+		if known {
+			// An operator that computed its outputs while compiling
+			// (NonMaxSuppression, Unique, ...) charges what it did.
+			if err := budget.charge(n, lim, st.flops); err != nil {
+				return nil, err
+			}
+		}
 		if folded && st.outs[0].Const == nil {
 			// Data movement counts its output elements, as LeafFLOPs does.
 			work := st.flops
 			for _, o := range st.outs {
 				work = max(work, int64(numel(o.Shape)))
 			}
-			if folds += work; lim.MaxFoldedFLOPs > 0 && folds > lim.MaxFoldedFLOPs {
-				return nil, n.errorf("constant folding exceeds %d FLOPs", lim.MaxFoldedFLOPs)
+			if err := budget.charge(n, lim, work); err != nil {
+				return nil, err
 			}
 			args := make([]*Tensor, len(inInfo))
 			for i, in := range inInfo {

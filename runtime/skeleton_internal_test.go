@@ -51,7 +51,7 @@ func TestConstantFoldingIsBoundedLikeOneRefereeStep(t *testing.T) {
 	if _, err := LoadModel(b, DefaultLimits()); err == nil || !strings.Contains(err.Error(), "constant folding exceeds") {
 		t.Fatalf("unbounded folding accepted: %v", err)
 	}
-	// The runtime itself (language-model graphs) keeps folding unbounded.
+	// The runtime itself (language-model graphs) folds up to one item's FLOP budget.
 	g, err := ParseONNX(b, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)

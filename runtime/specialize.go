@@ -47,9 +47,11 @@ func Specialize(g *Graph, lim Limits, inputs []*Tensor) (*Program, []*Tensor, er
 		s.Inputs = append(s.Inputs, ValueInfo{Name: v.Name, DType: v.DType, Shape: append([]int(nil), t.Shape...)})
 		given[v.Name] = t
 	}
-	// Each round binds at least one more input, so this ends.
+	// Each round binds at least one more input, so this ends; the rounds
+	// share one budget for the work done while compiling.
+	budget := &foldBudget{}
 	for {
-		p, err := Compile(&s, lim)
+		p, last, err := compileRewriting(&s, lim, budget)
 		var nc *needsConstant
 		if err == nil || !errors.As(err, &nc) {
 			if err != nil {
@@ -61,7 +63,9 @@ func Specialize(g *Graph, lim Limits, inputs []*Tensor) (*Program, []*Tensor, er
 			}
 			return p, feed, nil
 		}
-		behind := inputsBehind(&s, nc.input)
+		// The value may be one an If or a Loop made: walk the graph as
+		// it was when the node asked.
+		behind := inputsBehind(last, nc.input)
 		if len(behind) == 0 {
 			return nil, nil, err
 		}
