@@ -28,13 +28,7 @@ const (
 // e^r to degree 13 (truncation error below 1e-17), then scaling by 2^k built
 // from the exponent bits.
 func exp64(x float64) float64 {
-	t := float64(x * log2e)
-	var k int64
-	if t >= 0 {
-		k = int64(t + 0.5)
-	} else {
-		k = int64(t - 0.5)
-	}
+	k := roundHalfAway(float64(x * log2e))
 	kf := float64(k)
 	r := float64(x-float64(kf*ln2Hi)) - float64(kf*ln2Lo)
 	p := 1.0 / 6227020800 // 1/13!
@@ -56,6 +50,15 @@ func exp64(x float64) float64 {
 	k2 := k - k1
 	p = float64(p * math.Float64frombits(uint64(k1+1023)<<52))
 	return float64(p * math.Float64frombits(uint64(k2+1023)<<52))
+}
+
+// roundHalfAway is t rounded to the nearest integer, halves away from
+// zero: the range reductions' k.
+func roundHalfAway(t float64) int64 {
+	if t >= 0 {
+		return int64(t + 0.5)
+	}
+	return int64(t - 0.5)
 }
 
 // Exp returns e^x rounded to float32, identically on every platform.

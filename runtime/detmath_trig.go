@@ -55,13 +55,7 @@ var halfPiBig, twoOverPiBig = func() (*big.Float, *big.Float) {
 // for finite x.
 func reducePio2(x float64) (float64, int) {
 	if math.Abs(x) < cwMax {
-		t := float64(x * twoPi)
-		var k int64
-		if t >= 0 {
-			k = int64(t + 0.5)
-		} else {
-			k = int64(t - 0.5)
-		}
+		k := roundHalfAway(float64(x * twoPi))
 		kf := float64(k)
 		r := x - float64(kf*pio2a)
 		r -= float64(kf * pio2b)

@@ -33,13 +33,14 @@ func indexType(dt DType) bool { return dt == Int64 || dt == Int32 }
 // fixIndex resolves a possibly negative index into [0, dim) or panics
 // with the error Run reports.
 func fixIndex(v int64, dim int) int {
-	if v < 0 {
-		v += int64(dim)
+	w := v
+	if w < 0 {
+		w += int64(dim)
 	}
-	if v < 0 || v >= int64(dim) {
+	if w < 0 || w >= int64(dim) {
 		panic(fmt.Sprintf("index %d out of range for axis of size %d", v, dim))
 	}
-	return int(v)
+	return int(w)
 }
 
 // scatterReduce returns how an update combines with the element it lands
@@ -113,44 +114,21 @@ func buildScatterElements(n *Node, in []TensorInfo) (*step, error) {
 		return nil, n.errorf("data %s %v, indices %s %v, updates %s %v: want int64/int32 indices and updates of the data's type, shaped as the indices",
 			dt, shape, in[1].DType, ishape, in[2].DType, in[2].Shape)
 	}
-	r := len(shape)
-	if r == 0 || len(ishape) != r {
-		return nil, n.errorf("data %v and indices %v: want the same rank, at least 1", shape, ishape)
-	}
-	a, err := n.attrInt("axis", 0)
+	geo, err := elementsGeometryOf(n, shape, ishape)
 	if err != nil {
 		return nil, err
-	}
-	axis, err := normAxis(n, a, r)
-	if err != nil {
-		return nil, err
-	}
-	for d := range ishape {
-		if d != axis && ishape[d] > shape[d] {
-			return nil, n.errorf("indices %v exceed data %v on axis %d", ishape, shape, d)
-		}
 	}
 	combine, err := scatterReduce(n, dt)
 	if err != nil {
 		return nil, err
 	}
-	dstr, istr := strides(shape), strides(ishape)
 	size := numel(ishape)
 	return &step{outs: []TensorInfo{{DType: dt, Shape: shape}}, flops: i64(numel(shape) + size), run: func(x []*Tensor, _ int) []*Tensor {
 		t := newOf(dt, shape)
 		copy(t.F, x[0].F)
 		copy(t.I, x[0].I)
 		for e := 0; e < size; e++ {
-			off, rest := 0, e
-			for d := 0; d < r; d++ {
-				c := rest / istr[d]
-				rest %= istr[d]
-				if d == axis {
-					c = fixIndex(x[1].I[e], shape[axis])
-				}
-				off += c * dstr[d]
-			}
-			combine(t, off, x[2], e)
+			combine(t, geo.offset(e, x[1].I[e]), x[2], e)
 		}
 		return []*Tensor{t}
 	}}, nil

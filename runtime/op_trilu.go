@@ -1,7 +1,5 @@
 package runtime
 
-import "fmt"
-
 // Trilu and GatherElements: data movement, no arithmetic.
 //
 //	Trilu(x, k = 0; upper = 1): over the last two axes (rows i, columns j; k an int64 scalar)
@@ -62,48 +60,64 @@ func buildGatherElements(n *Node, in []TensorInfo) (*step, error) {
 		return nil, n.errorf("indices are %s, want int64 or int32", in[1].DType)
 	}
 	shape, ishape := in[0].Shape, in[1].Shape
-	r := len(shape)
-	if r == 0 || len(ishape) != r {
-		return nil, n.errorf("data %v and indices %v: want the same rank, at least 1", shape, ishape)
-	}
-	a, err := n.attrInt("axis", 0)
+	geo, err := elementsGeometryOf(n, shape, ishape)
 	if err != nil {
 		return nil, err
-	}
-	axis, err := normAxis(n, a, r)
-	if err != nil {
-		return nil, err
-	}
-	for d := range ishape {
-		if d != axis && ishape[d] > shape[d] {
-			return nil, n.errorf("indices %v exceed data %v on axis %d", ishape, shape, d)
-		}
 	}
 	dt := in[0].DType
-	dstr, istr := strides(shape), strides(ishape)
 	size := numel(ishape)
-	dim := shape[axis]
 	return &step{outs: []TensorInfo{{DType: dt, Shape: ishape}}, flops: i64(size), run: func(x []*Tensor, _ int) []*Tensor {
 		t := newOf(dt, ishape)
 		for e := 0; e < size; e++ {
-			off, rest := 0, e
-			for d := 0; d < r; d++ {
-				c := rest / istr[d]
-				rest %= istr[d]
-				if d == axis {
-					v := x[1].I[e]
-					if v < 0 {
-						v += int64(dim)
-					}
-					if v < 0 || v >= int64(dim) {
-						panic(fmt.Sprintf("index %d out of range for axis of size %d", x[1].I[e], dim))
-					}
-					c = int(v)
-				}
-				off += c * dstr[d]
-			}
-			t.put(e, x[0], off)
+			t.put(e, x[0], geo.offset(e, x[1].I[e]))
 		}
 		return []*Tensor{t}
 	}}, nil
+}
+
+// elementsGeometry is GatherElements' and ScatterElements' indexing: index
+// element e addresses the data at its own coordinates, except along axis,
+// where it takes the index's value.
+type elementsGeometry struct {
+	axis       int
+	shape      []int // the data's
+	dstr, istr []int
+}
+
+// elementsGeometryOf checks data and indices of one rank, indices no
+// larger than the data off the axis, and reads axis (default 0).
+func elementsGeometryOf(n *Node, shape, ishape []int) (elementsGeometry, error) {
+	r := len(shape)
+	if r == 0 || len(ishape) != r {
+		return elementsGeometry{}, n.errorf("data %v and indices %v: want the same rank, at least 1", shape, ishape)
+	}
+	a, err := n.attrInt("axis", 0)
+	if err != nil {
+		return elementsGeometry{}, err
+	}
+	axis, err := normAxis(n, a, r)
+	if err != nil {
+		return elementsGeometry{}, err
+	}
+	for d := range ishape {
+		if d != axis && ishape[d] > shape[d] {
+			return elementsGeometry{}, n.errorf("indices %v exceed data %v on axis %d", ishape, shape, d)
+		}
+	}
+	return elementsGeometry{axis: axis, shape: shape, dstr: strides(shape), istr: strides(ishape)}, nil
+}
+
+// offset is the data offset index element e addresses; an index outside
+// the axis fails the item's run (fixIndex).
+func (g elementsGeometry) offset(e int, index int64) int {
+	off, rest := 0, e
+	for d := range g.istr {
+		c := rest / g.istr[d]
+		rest %= g.istr[d]
+		if d == g.axis {
+			c = fixIndex(index, g.shape[d])
+		}
+		off += c * g.dstr[d]
+	}
+	return off
 }
