@@ -62,7 +62,7 @@ bench: build data ## every figure of BENCHMARKS.md, measured on this machine (ab
 demo: build data ## the quick-start demo: a localnet, real models, a live market, a dispute, settlement
 	DELPHID=$(BUILD_DIR)/delphid bash scripts/demo.sh
 
-demo-lm: build data ## the demo on a language-model market: four KJV-trained entries (GGUF, ONNX, a system prompt) on kjv-next
+demo-lm: build data ## the demo on a language-model market: five KJV-trained entries (GGUF f32 and Q8_0, ONNX, a system prompt) on kjv-next
 	DEMO_MARKET=lm DELPHID=$(BUILD_DIR)/delphid bash scripts/demo.sh
 
 localnet-start: build ## start N validators (default 4) as processes on 127.0.0.1

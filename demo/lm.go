@@ -10,6 +10,7 @@ import (
 
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/bench"
+	"github.com/delphi-network/delphi/runtime/gguf"
 	"github.com/delphi-network/delphi/runtime/llm"
 )
 
@@ -20,18 +21,21 @@ const lmBenchmark = "kjv-next"
 
 // lmContestants are the language-model market's outcomes: two llama
 // sizes trained by delphid on the KJV's training split, one of them also
-// entered with a system prompt (same weights, another outcome), and one
-// entered in its ONNX export.
+// entered with a system prompt (same weights, another outcome), one also
+// entered quantized to Q8_0 (as published models travel), and one entered
+// in its ONNX export.
 var lmContestants = []struct {
 	name, description string
 	size              string
 	seed              uint64
 	format, prompt    string
+	quant             uint32 // a ggml type the GGUF file is quantized to; 0: f32 as trained
 }{
-	{"kjv-micro", "llama micro (width 64, 2 layers) trained by delphid on the KJV, GGUF", "micro", 1, "gguf", ""},
-	{"kjv-micro-scribe", "the same weights with a system prompt", "micro", 1, "gguf", "The words of the King James Bible:"},
-	{"kjv-nano", "llama nano (width 32, 2 layers) trained by delphid on the KJV, GGUF", "nano", 2, "gguf", ""},
-	{"kjv-nano-onnx", "llama nano, another seed, entered as its ONNX export", "nano", 3, "onnx", ""},
+	{"kjv-micro", "llama micro (width 64, 2 layers) trained by delphid on the KJV, GGUF", "micro", 1, "gguf", "", 0},
+	{"kjv-micro-scribe", "the same weights with a system prompt", "micro", 1, "gguf", "The words of the King James Bible:", 0},
+	{"kjv-nano", "llama nano (width 32, 2 layers) trained by delphid on the KJV, GGUF", "nano", 2, "gguf", "", 0},
+	{"kjv-nano-q8", "the same nano weights quantized to Q8_0, GGUF", "nano", 2, "gguf", "", gguf.GGMLQ8_0},
+	{"kjv-nano-onnx", "llama nano, another seed, entered as its ONNX export", "nano", 3, "onnx", "", 0},
 }
 
 // lmSteps is each model's training length: about a minute for micro on
@@ -51,17 +55,35 @@ func prepareLMs(dir string, log func(string, ...any)) ([]*model, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.name, err)
 		}
-		raw := files[c.format]
+		raw, path := files[c.format], base+"."+c.format
+		if c.quant != 0 {
+			if raw, err = quantizeLM(raw, c.name, c.quant); err != nil {
+				return nil, fmt.Errorf("%s: %w", c.name, err)
+			}
+			path = base + "." + gguf.TypeName(c.quant) + ".gguf"
+			if err := os.WriteFile(path, raw, 0o644); err != nil {
+				return nil, err
+			}
+		}
 		lm, err := llm.Open(c.format, raw, runtime.DefaultLimits())
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.name, err)
 		}
 		sum, rec := sha256.Sum256(raw), sha256.Sum256(recRaw)
-		out = append(out, &model{Name: c.name, Description: c.description, Path: base + "." + c.format, Format: c.format,
+		out = append(out, &model{Name: c.name, Description: c.description, Path: path, Format: c.format,
 			SystemPrompt: c.prompt, SHA256: hex.EncodeToString(sum[:]), WeightsRoot: hex.EncodeToString(lm.Root[:]),
 			RecordHash: hex.EncodeToString(rec[:]), raw: raw, lm: lm, Step: lm.RefereeStep(len(raw))})
 	}
 	return out, nil
+}
+
+// quantizeLM re-encodes a GGUF model with its matrices quantized to typ.
+func quantizeLM(raw []byte, name string, typ uint32) ([]byte, error) {
+	w, tok, err := llm.Load(raw)
+	if err != nil {
+		return nil, err
+	}
+	return llm.SaveAs(w, tok, name, typ)
 }
 
 // trainedLM returns a model's GGUF and ONNX bytes and its training record,

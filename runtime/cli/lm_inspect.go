@@ -67,8 +67,8 @@ func printLM(w io.Writer, in LMInspection) {
 	fmt.Fprintf(w, "format %s\nsha256 %s\nweights_root %s\nparameters %d\nvocab %d\nwindow %d\nflops_per_run %d\nleaves_per_run %d\nreferee_step_bytes %d\nreferee_step_flops %d\n",
 		in.Format, in.SHA256, in.WeightsRoot, in.Parameters, in.Vocab, in.Window, in.FLOPsPerRun, in.LeavesPerRun, in.RefereeStepBytes, in.RefereeStepFLOPs)
 	c := in.Config
-	fmt.Fprintf(w, "config dim %d layers %d heads %d kv_heads %d hidden %d context %d rope_theta %g\n",
-		c.Dim, c.Layers, c.Heads, c.KV(), c.Hidden, c.Context, c.RopeTheta)
+	fmt.Fprintf(w, "config arch %s dim %d layers %d heads %d kv_heads %d head_dim %d hidden %d context %d rope_theta %g rope_freqs %d\n",
+		c.Architecture(), c.Dim, c.Layers, c.Heads, c.KV(), c.HeadDim(), c.Hidden, c.Context, c.RopeTheta, len(c.RopeFreqs))
 	for _, name := range llm.TextBenchNames {
 		fmt.Fprintf(w, "leaves_per_item %s %d\n", name, in.LeavesPerItem[name])
 	}

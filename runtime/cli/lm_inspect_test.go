@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -58,7 +59,7 @@ func TestInspectLanguageModel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if in.Format != format || in.SHA256 != sha256Hex(raw) || in.WeightsRoot != hex.EncodeToString(m.Root[:]) || in.Config != cfg {
+		if in.Format != format || in.SHA256 != sha256Hex(raw) || in.WeightsRoot != hex.EncodeToString(m.Root[:]) || !reflect.DeepEqual(in.Config, cfg) {
 			t.Fatalf("%s: %+v", format, in)
 		}
 		out, err = execute(t, ModelCmd(), "eval", "--model", path, "--benchmark", "kjv-cloze", "--items", "3", "--json")

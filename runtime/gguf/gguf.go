@@ -1,9 +1,16 @@
 // Package gguf reads and writes GGUF files (version 3), the format
 // llama.cpp and most published open-weight models use: a header, typed
-// metadata key/values, tensor descriptors and aligned tensor data. Delphi
-// reads f32 and f16 tensors; quantised types are refused with a clear
-// error. Every length and count is checked against the bytes that remain,
-// so a hostile file cannot make the reader allocate more than its size.
+// metadata key/values, tensor descriptors and aligned tensor data.
+//
+// Read widens f32 and f16 tensors into Tensor.Data as before. The
+// quantised types q4_0, q4_1, q5_0, q5_1, q8_0, q4_K, q5_K, q6_K and bf16
+// are read as well but kept as their encoded blocks in Tensor.Raw, never
+// widened at read time; Dequantize (or Tensor.Floats) turns them into
+// float32 exactly as ggml's reference dequantize_row_* does, and Quantize
+// makes them as ggml's reference quantizers do. Any other type is refused
+// with its number and name. Every length and count is checked against the
+// bytes that remain, so a hostile file cannot make the reader allocate
+// more than its size.
 package gguf
 
 import (
@@ -37,12 +44,6 @@ const (
 	TypeFloat64 = 12
 )
 
-// Tensor element types Delphi handles.
-const (
-	GGMLF32 = 0
-	GGMLF16 = 1
-)
-
 // DefaultAlignment is GGUF's data alignment unless general.alignment says otherwise.
 const DefaultAlignment = 32
 
@@ -58,12 +59,19 @@ type Value struct {
 }
 
 // Tensor is one tensor: its dims in GGUF (ggml) order — Dims[0] varies
-// fastest — its element type, and its elements widened to float32.
+// fastest, one row — its element type, and its elements: exactly one of
+// Data and Raw is set.
 type Tensor struct {
 	Name string
 	Dims []uint64
 	Type uint32
+	// Data holds an f32 or f16 tensor's elements widened to float32.
 	Data []float32
+	// Raw holds any other type's encoded blocks, Dims[0] a whole number of
+	// blocks per row. Read sets it to a sub-slice of the buffer it was
+	// given (no copy, capacity capped at the tensor's end): the buffer must
+	// stay unchanged while the tensor is used.
+	Raw []byte
 }
 
 // File is a GGUF file's contents.
@@ -206,6 +214,8 @@ func (r *reader) value(t uint32, depth int) (Value, error) {
 }
 
 // Read parses a GGUF file. maxElements bounds the total tensor elements.
+// f32 and f16 tensors come back widened in Data; the other supported
+// types come back encoded in Raw, a sub-slice of b (see Tensor).
 func Read(b []byte, maxElements uint64) (*File, error) {
 	r := &reader{b: b}
 	magic, err := r.u32()
@@ -259,7 +269,9 @@ func Read(b []byte, maxElements uint64) (*File, error) {
 		dims   []uint64
 		typ    uint32
 		offset uint64
-		n      uint64
+		n      uint64 // elements
+		blocks uint64 // n / elements per block (Dims[0] is a whole number of blocks)
+		bsize  uint64 // bytes per block
 	}
 	infos := make([]info, 0, min64(nTensors, 1<<12))
 	var total uint64
@@ -290,9 +302,15 @@ func Read(b []byte, maxElements uint64) (*File, error) {
 		if in.typ, err = r.u32(); err != nil {
 			return nil, err
 		}
-		if in.typ != GGMLF32 && in.typ != GGMLF16 {
-			return nil, fmt.Errorf("tensor %s has ggml type %d: only f32 (0) and f16 (1) are supported, not quantised types", in.name, in.typ)
+		blockElems, blockBytes, ok := Geometry(in.typ)
+		if !ok {
+			return nil, fmt.Errorf("tensor %s: %w", in.name, unsupported(in.typ))
 		}
+		if in.dims[0]%blockElems != 0 {
+			return nil, fmt.Errorf("tensor %s: row of %d elements is not a whole number of %s blocks of %d",
+				in.name, in.dims[0], TypeName(in.typ), blockElems)
+		}
+		in.blocks, in.bsize = in.n/blockElems, blockBytes
 		if in.offset, err = r.u64(); err != nil {
 			return nil, err
 		}
@@ -310,18 +328,14 @@ func Read(b []byte, maxElements uint64) (*File, error) {
 		return nil, errShort
 	}
 	// Tensors must lie inside the data section and not overlap, so the
-	// floats decoded can never outnumber the bytes of the file.
+	// floats decoded (f32, f16) can never outnumber the bytes of the file.
 	spans := make([][2]uint64, 0, len(infos))
 	for _, in := range infos {
-		width := uint64(4)
-		if in.typ == GGMLF16 {
-			width = 2
-		}
 		room := uint64(len(b)) - data
-		if in.offset > room || in.n > (room-in.offset)/width {
+		if in.offset > room || in.blocks > (room-in.offset)/in.bsize {
 			return nil, fmt.Errorf("tensor %s lies outside the file", in.name)
 		}
-		spans = append(spans, [2]uint64{in.offset, in.offset + in.n*width})
+		spans = append(spans, [2]uint64{in.offset, in.offset + in.blocks*in.bsize})
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
 	for i := 1; i < len(spans); i++ {
@@ -330,14 +344,16 @@ func Read(b []byte, maxElements uint64) (*File, error) {
 		}
 	}
 	for _, in := range infos {
-		width := uint64(4)
-		if in.typ == GGMLF16 {
-			width = 2
-		}
 		start := data + in.offset
-		end := start + in.n*width
-		t := Tensor{Name: in.name, Dims: in.dims, Type: in.typ, Data: make([]float32, in.n)}
-		raw := b[start:end]
+		end := start + in.blocks*in.bsize
+		raw := b[start:end:end]
+		t := Tensor{Name: in.name, Dims: in.dims, Type: in.typ}
+		if in.typ != GGMLF32 && in.typ != GGMLF16 {
+			t.Raw = raw // kept encoded: a quantised tensor is never widened here
+			f.Tensors = append(f.Tensors, t)
+			continue
+		}
+		t.Data = make([]float32, in.n)
 		for i := range t.Data {
 			if in.typ == GGMLF32 {
 				t.Data[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))

@@ -10,7 +10,9 @@ import (
 )
 
 // Write encodes f: metadata sorted by key, tensors in order, each tensor
-// aligned to general.alignment (default 32).
+// aligned to general.alignment (default 32). An f32 or f16 tensor is given
+// as Data (encoded here) or as Raw; any other supported type as Raw (see
+// Quantize), whose length must be the dims' blocks exactly.
 func Write(f *File) ([]byte, error) {
 	align := uint64(DefaultAlignment)
 	if v, ok := f.Metadata["general.alignment"]; ok {
@@ -88,19 +90,14 @@ func Write(f *File) ([]byte, error) {
 			u64(d)
 			n *= d
 		}
-		if n != uint64(len(t.Data)) {
-			return nil, fmt.Errorf("tensor %s: dims %v but %d elements", t.Name, t.Dims, len(t.Data))
+		size, err := tensorBytes(t, n)
+		if err != nil {
+			return nil, fmt.Errorf("tensor %s: %w", t.Name, err)
 		}
 		u32(t.Type)
 		offsets[i] = offset
 		u64(offset)
-		width := uint64(4)
-		if t.Type == GGMLF16 {
-			width = 2
-		} else if t.Type != GGMLF32 {
-			return nil, fmt.Errorf("tensor %s: only f32 and f16 are written", t.Name)
-		}
-		offset = (offset + n*width + align - 1) / align * align
+		offset = (offset + size + align - 1) / align * align
 	}
 	pad := func() {
 		for uint64(len(b))%align != 0 {
@@ -112,6 +109,10 @@ func Write(f *File) ([]byte, error) {
 		if i > 0 {
 			pad() // each tensor starts aligned; the file ends with the last one
 		}
+		if t.Data == nil {
+			b = append(b, t.Raw...)
+			continue
+		}
 		for _, v := range t.Data {
 			if t.Type == GGMLF16 {
 				b = binary.LittleEndian.AppendUint16(b, FloatToHalf(v))
@@ -121,4 +122,34 @@ func Write(f *File) ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+// tensorBytes checks that t holds the n elements its dims give, as Data
+// (f32, f16) or as Raw, and returns the bytes they take in the file.
+func tensorBytes(t Tensor, n uint64) (uint64, error) {
+	if len(t.Dims) == 0 {
+		return 0, fmt.Errorf("no dims")
+	}
+	blockElems, _, ok := Geometry(t.Type)
+	if !ok {
+		return 0, unsupported(t.Type)
+	}
+	if t.Dims[0]%blockElems != 0 {
+		return 0, fmt.Errorf("row of %d elements is not a whole number of %s blocks of %d", t.Dims[0], TypeName(t.Type), blockElems)
+	}
+	size, err := RowBytes(t.Type, n)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case t.Data != nil && t.Raw != nil:
+		return 0, fmt.Errorf("both Data and Raw are set")
+	case t.Data != nil && t.Type != GGMLF32 && t.Type != GGMLF16:
+		return 0, fmt.Errorf("%s is written from Raw (see Quantize), not Data", TypeName(t.Type))
+	case t.Data != nil && n != uint64(len(t.Data)):
+		return 0, fmt.Errorf("dims %v but %d elements", t.Dims, len(t.Data))
+	case t.Data == nil && size != uint64(len(t.Raw)):
+		return 0, fmt.Errorf("dims %v of %s take %d bytes, Raw has %d", t.Dims, TypeName(t.Type), size, len(t.Raw))
+	}
+	return size, nil
 }

@@ -1,9 +1,7 @@
 package llm
 
 import (
-	"bytes"
 	"fmt"
-	"strings"
 
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/gguf"
@@ -24,12 +22,31 @@ import (
 // MaxElements bounds the tensor elements of a file Load accepts.
 const MaxElements = 1 << 31
 
-// PreTokenizer names tokenizer.Chunks in GGUF's tokenizer.ggml.pre.
-const PreTokenizer = "delphi"
+// PreTokenizer is the tokenizer.ggml.pre Delphi's own vocabularies are
+// written with: GPT-2's splitting rule, which Delphi's tokenizer applies
+// exactly (llama.cpp's name for it).
+const PreTokenizer = tokenizer.PreGPT2
+
+// ropeFreqsTensor carries Llama 3's rotary frequency divisors in a GGUF
+// file (Config.RopeFreqs).
+const ropeFreqsTensor = "rope_freqs.weight"
 
 // Save encodes the model and its tokenizer; f16 stores the matrices as
 // binary16 (norms stay f32, as llama.cpp's converters do).
 func Save(w *Weights, tok *tokenizer.BPE, name string, f16 bool) ([]byte, error) {
+	typ := uint32(gguf.GGMLF32)
+	if f16 {
+		typ = gguf.GGMLF16
+	}
+	return SaveAs(w, tok, name, typ)
+}
+
+// SaveAs encodes the model with its matrices in ggml type typ: f32, f16,
+// bf16 or a quantized type (Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K,
+// Q6_K), quantized by gguf.Quantize bit for bit as llama.cpp's quantizer
+// does (without an importance matrix). A matrix whose rows are not a
+// whole number of the type's blocks stays f32, as norms do.
+func SaveAs(w *Weights, tok *tokenizer.BPE, name string, typ uint32) ([]byte, error) {
 	if err := w.Check(); err != nil {
 		return nil, err
 	}
@@ -40,36 +57,61 @@ func Save(w *Weights, tok *tokenizer.BPE, name string, f16 bool) ([]byte, error)
 	u32 := func(v int) gguf.Value { return gguf.Value{Type: gguf.TypeUint32, U: uint64(v)} }
 	f32 := func(v float32) gguf.Value { return gguf.Value{Type: gguf.TypeFloat32, F: float64(v)} }
 	str := func(s string) gguf.Value { return gguf.Value{Type: gguf.TypeString, S: s} }
-	tokens := gguf.Value{Type: gguf.TypeArray, Elem: gguf.TypeString}
-	types := gguf.Value{Type: gguf.TypeArray, Elem: gguf.TypeInt32}
-	for id := 0; id < tok.VocabSize(); id++ {
-		tokens.Array = append(tokens.Array, str(tokenizer.BytesToGPT2(tok.Token(id))))
-		types.Array = append(types.Array, gguf.Value{Type: gguf.TypeInt32, I: 1}) // normal
+	voc := tok.GGUF()
+	strs := func(v []string) gguf.Value {
+		a := gguf.Value{Type: gguf.TypeArray, Elem: gguf.TypeString, Array: make([]gguf.Value, len(v))}
+		for i, x := range v {
+			a.Array[i] = str(x)
+		}
+		return a
 	}
-	merges := gguf.Value{Type: gguf.TypeArray, Elem: gguf.TypeString}
-	for _, p := range tok.Merges() {
-		merges.Array = append(merges.Array, str(tokenizer.BytesToGPT2(tok.Token(p.A))+" "+tokenizer.BytesToGPT2(tok.Token(p.B))))
+	types := gguf.Value{Type: gguf.TypeArray, Elem: gguf.TypeInt32, Array: make([]gguf.Value, len(voc.Types))}
+	for i, x := range voc.Types {
+		types.Array[i] = gguf.Value{Type: gguf.TypeInt32, I: int64(x)}
 	}
+	arch := cfg.Architecture()
 	f := &gguf.File{Metadata: map[string]gguf.Value{
-		"general.architecture":                   str("llama"),
-		"general.name":                           str(name),
-		"general.alignment":                      u32(gguf.DefaultAlignment),
-		"llama.context_length":                   u32(cfg.Context),
-		"llama.embedding_length":                 u32(cfg.Dim),
-		"llama.block_count":                      u32(cfg.Layers),
-		"llama.feed_forward_length":              u32(cfg.Hidden),
-		"llama.attention.head_count":             u32(cfg.Heads),
-		"llama.attention.head_count_kv":          u32(cfg.KV()),
-		"llama.rope.dimension_count":             u32(cfg.HeadDim()),
-		"llama.rope.freq_base":                   f32(cfg.RopeTheta),
-		"llama.attention.layer_norm_rms_epsilon": f32(cfg.NormEps),
-		"llama.vocab_size":                       u32(cfg.Vocab),
-		"tokenizer.ggml.model":                   str("gpt2"),
-		"tokenizer.ggml.pre":                     str(PreTokenizer),
-		"tokenizer.ggml.tokens":                  tokens,
-		"tokenizer.ggml.token_type":              types,
-		"tokenizer.ggml.merges":                  merges,
+		"general.architecture":                     str(arch),
+		"general.name":                             str(name),
+		"general.alignment":                        u32(gguf.DefaultAlignment),
+		arch + ".context_length":                   u32(cfg.Context),
+		arch + ".embedding_length":                 u32(cfg.Dim),
+		arch + ".block_count":                      u32(cfg.Layers),
+		arch + ".feed_forward_length":              u32(cfg.Hidden),
+		arch + ".attention.head_count":             u32(cfg.Heads),
+		arch + ".attention.head_count_kv":          u32(cfg.KV()),
+		arch + ".attention.key_length":             u32(cfg.HeadDim()),
+		arch + ".attention.value_length":           u32(cfg.HeadDim()),
+		arch + ".rope.dimension_count":             u32(cfg.HeadDim()),
+		arch + ".rope.freq_base":                   f32(cfg.RopeTheta),
+		arch + ".attention.layer_norm_rms_epsilon": f32(cfg.NormEps),
+		arch + ".vocab_size":                       u32(cfg.Vocab),
+		"tokenizer.ggml.model":                     str(voc.Model),
+		"tokenizer.ggml.tokens":                    strs(voc.Tokens),
+		"tokenizer.ggml.token_type":                types,
+		// Delphi adds nothing around a text (llama.cpp must not add a BOS).
+		"tokenizer.ggml.add_bos_token": {Type: gguf.TypeBool, U: 0},
+		"tokenizer.ggml.add_eos_token": {Type: gguf.TypeBool, U: 0},
 	}}
+	md := f.Metadata
+	if voc.Model == string(tokenizer.ModelGPT2) {
+		md["tokenizer.ggml.pre"], md["tokenizer.ggml.merges"] = str(voc.Pre), strs(voc.Merges)
+	} else {
+		scores := gguf.Value{Type: gguf.TypeArray, Elem: gguf.TypeFloat32, Array: make([]gguf.Value, len(voc.Scores))}
+		for i, x := range voc.Scores {
+			scores.Array[i] = gguf.Value{Type: gguf.TypeFloat32, F: float64(x)}
+		}
+		md["tokenizer.ggml.scores"] = scores
+		md["tokenizer.ggml.add_space_prefix"] = gguf.Value{Type: gguf.TypeBool, U: uint64(boolU(voc.AddSpacePrefix != nil && *voc.AddSpacePrefix))}
+	}
+	if nl, ok := newlineID(tok); ok && tok.Model() == tokenizer.ModelGPT2 && tok.Pre() == PreTokenizer {
+		// Delphi's own texts are verses: a newline begins and ends one.
+		md["tokenizer.ggml.bos_token_id"], md["tokenizer.ggml.eos_token_id"] = u32(nl), u32(nl)
+	}
+	if len(cfg.RopeFreqs) != 0 {
+		f.Tensors = append(f.Tensors, gguf.Tensor{Name: ropeFreqsTensor, Type: gguf.GGMLF32,
+			Dims: []uint64{uint64(len(cfg.RopeFreqs))}, Data: append([]float32(nil), cfg.RopeFreqs...)})
+	}
 	for _, n := range Names(cfg) {
 		t := w.Tensors[n]
 		gt := gguf.Tensor{Name: n, Type: gguf.GGMLF32}
@@ -81,12 +123,47 @@ func Save(w *Weights, tok *tokenizer.BPE, name string, f16 bool) ([]byte, error)
 		default: // [in, out] → ggml [in, out] stored as out rows of in
 			gt.Dims, gt.Data = []uint64{uint64(t.Shape[0]), uint64(t.Shape[1])}, transpose(t.F, t.Shape[0], t.Shape[1])
 		}
-		if f16 && len(t.Shape) == 2 {
+		if len(t.Shape) == 2 && typ == gguf.GGMLF16 {
 			gt.Type = gguf.GGMLF16
+		} else if len(t.Shape) == 2 && typ != gguf.GGMLF32 {
+			if per, _, ok := gguf.Geometry(typ); ok && gt.Dims[0]%per == 0 {
+				raw, err := gguf.Quantize(typ, gt.Data)
+				if err != nil {
+					return nil, fmt.Errorf("tensor %s: %w", n, err)
+				}
+				gt.Type, gt.Data, gt.Raw = typ, nil, raw
+			}
 		}
 		f.Tensors = append(f.Tensors, gt)
 	}
 	return gguf.Write(f)
+}
+
+// floatsOf is a tensor's elements as float32: a quantized tensor
+// dequantized in ggml's order (gguf.Dequantize).
+func floatsOf(gt gguf.Tensor) ([]float32, error) {
+	if gt.Raw == nil {
+		return gt.Data, nil
+	}
+	return gt.Floats()
+}
+
+// newlineID is the id of the one-byte token "\n" (every byte-level
+// vocabulary has one).
+func newlineID(tok *tokenizer.BPE) (int, bool) {
+	for id := 0; id < tok.VocabSize(); id++ {
+		if b := tok.Token(id); len(b) == 1 && b[0] == '\n' && tok.TokenType(id) == tokenizer.TypeNormal {
+			return id, true
+		}
+	}
+	return 0, false
+}
+
+func boolU(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // transpose returns the [cols, rows] row-major transpose of a [rows, cols] matrix.
@@ -121,36 +198,64 @@ func Load(raw []byte) (*Weights, *tokenizer.BPE, error) {
 		}
 		return float32(v.F), nil
 	}
-	if a := md["general.architecture"]; a.Type != gguf.TypeString || a.S != "llama" {
-		return nil, nil, fmt.Errorf("architecture %q: only llama is supported", a.S)
-	}
 	var cfg Config
+	a := md["general.architecture"]
+	switch {
+	case a.Type == gguf.TypeString && a.S == ArchLlama:
+	case a.Type == gguf.TypeString && (a.S == ArchQwen2 || a.S == ArchQwen3):
+		cfg.Arch = a.S
+	default:
+		return nil, nil, fmt.Errorf("architecture %q: supported are %v", a.S, Archs)
+	}
+	arch := cfg.Architecture()
 	for _, p := range []struct {
 		key string
 		dst *int
-	}{{"llama.context_length", &cfg.Context}, {"llama.embedding_length", &cfg.Dim}, {"llama.block_count", &cfg.Layers},
-		{"llama.feed_forward_length", &cfg.Hidden}, {"llama.attention.head_count", &cfg.Heads}} {
-		if *p.dst, err = getU(p.key); err != nil {
+	}{{".context_length", &cfg.Context}, {".embedding_length", &cfg.Dim}, {".block_count", &cfg.Layers},
+		{".feed_forward_length", &cfg.Hidden}, {".attention.head_count", &cfg.Heads}} {
+		if *p.dst, err = getU(arch + p.key); err != nil {
 			return nil, nil, err
 		}
 	}
-	if kv, err := getU("llama.attention.head_count_kv"); err == nil && kv != cfg.Heads {
+	if kv, err := getU(arch + ".attention.head_count_kv"); err == nil && kv != cfg.Heads {
 		cfg.KVHeads = kv // grouped-query attention; Validate checks it divides the heads
 	}
+	if cfg.Heads > 0 && cfg.Heads <= 1024 {
+		// An explicit head width (Qwen 3's key_length) when it is not Dim/Heads.
+		if kl, err := getU(arch + ".attention.key_length"); err == nil && kl != cfg.Dim/cfg.Heads {
+			cfg.HeadSize = kl
+		}
+		if vl, err := getU(arch + ".attention.value_length"); err == nil && vl != cfg.HeadDim() {
+			return nil, nil, fmt.Errorf("value heads of %d and key heads of %d: only equal widths are supported", vl, cfg.HeadDim())
+		}
+	}
 	cfg.RopeTheta = 10000 // llama's default when absent
-	if _, ok := md["llama.rope.freq_base"]; ok {
-		if cfg.RopeTheta, err = getF("llama.rope.freq_base"); err != nil {
+	if _, ok := md[arch+".rope.freq_base"]; ok {
+		if cfg.RopeTheta, err = getF(arch + ".rope.freq_base"); err != nil {
 			return nil, nil, err
 		}
 	}
-	if v, ok := md["llama.rope.scaling.type"]; ok && (v.Type != gguf.TypeString || v.S != "none") {
-		return nil, nil, fmt.Errorf("rope scaling %q is not supported", v.S)
+	if v, ok := md[arch+".rope.scaling.type"]; ok && (v.Type != gguf.TypeString || v.S != "none") {
+		return nil, nil, fmt.Errorf("rope scaling %q is not supported (Llama 3's, carried as %s, is)", v.S, ropeFreqsTensor)
 	}
-	if cfg.NormEps, err = getF("llama.attention.layer_norm_rms_epsilon"); err != nil {
+	if cfg.NormEps, err = getF(arch + ".attention.layer_norm_rms_epsilon"); err != nil {
 		return nil, nil, err
 	}
-	if d, err := getU("llama.rope.dimension_count"); err == nil && cfg.Heads > 0 && d != cfg.Dim/cfg.Heads {
-		return nil, nil, fmt.Errorf("rotary dimension %d: only full-head rotation is supported", d)
+	if d, err := getU(arch + ".rope.dimension_count"); err == nil && cfg.Heads > 0 && d != cfg.HeadDim() {
+		return nil, nil, fmt.Errorf("rotary dimension %d: only full-head rotation (%d) is supported", d, cfg.HeadDim())
+	}
+	for _, gt := range f.Tensors {
+		if gt.Name != ropeFreqsTensor {
+			continue
+		}
+		if cfg.Architecture() != ArchLlama || len(gt.Dims) != 1 || cfg.Heads < 1 || gt.Dims[0] != uint64(cfg.HeadDim()/2) {
+			return nil, nil, fmt.Errorf("tensor %s has dims %v: a llama model's has one divisor per rotary pair", gt.Name, gt.Dims)
+		}
+		freqs, err := floatsOf(gt)
+		if err != nil {
+			return nil, nil, err
+		}
+		cfg.RopeFreqs = freqs
 	}
 	tok, err := loadTokenizer(md)
 	if err != nil {
@@ -162,6 +267,9 @@ func Load(raw []byte) (*Weights, *tokenizer.BPE, error) {
 	}
 	w := &Weights{Config: cfg, Tensors: map[string]*runtime.Tensor{}}
 	for _, gt := range f.Tensors {
+		if gt.Name == ropeFreqsTensor {
+			continue // in the config
+		}
 		want, err := Shape(cfg, gt.Name)
 		if err != nil {
 			return nil, nil, err
@@ -169,23 +277,27 @@ func Load(raw []byte) (*Weights, *tokenizer.BPE, error) {
 		if _, dup := w.Tensors[gt.Name]; dup {
 			return nil, nil, fmt.Errorf("tensor %s appears twice", gt.Name)
 		}
+		data, err := floatsOf(gt)
+		if err != nil {
+			return nil, nil, err
+		}
 		var t *runtime.Tensor
 		switch {
 		case len(want) == 1:
 			if len(gt.Dims) != 1 || gt.Dims[0] != uint64(want[0]) {
 				return nil, nil, fmt.Errorf("tensor %s has dims %v, want [%d]", gt.Name, gt.Dims, want[0])
 			}
-			t, _ = runtime.FromFloats(want, gt.Data)
+			t, _ = runtime.FromFloats(want, data)
 		case gt.Name == "token_embd.weight":
 			if len(gt.Dims) != 2 || gt.Dims[0] != uint64(want[1]) || gt.Dims[1] != uint64(want[0]) {
 				return nil, nil, fmt.Errorf("tensor %s has dims %v, want [%d %d]", gt.Name, gt.Dims, want[1], want[0])
 			}
-			t, _ = runtime.FromFloats(want, gt.Data)
+			t, _ = runtime.FromFloats(want, data)
 		default:
 			if len(gt.Dims) != 2 || gt.Dims[0] != uint64(want[0]) || gt.Dims[1] != uint64(want[1]) {
 				return nil, nil, fmt.Errorf("tensor %s has dims %v, want [%d %d]", gt.Name, gt.Dims, want[0], want[1])
 			}
-			t, _ = runtime.FromFloats(want, transpose(gt.Data, want[1], want[0]))
+			t, _ = runtime.FromFloats(want, transpose(data, want[1], want[0]))
 		}
 		w.Tensors[gt.Name] = t
 	}
@@ -202,60 +314,73 @@ func Load(raw []byte) (*Weights, *tokenizer.BPE, error) {
 	return w, tok, nil
 }
 
-// loadTokenizer rebuilds the BPE of GGUF's gpt2 tokenizer: Delphi's own
-// id scheme when the file follows it (so the tokenizer hashes the same as
-// the one trained), any published vocabulary order otherwise.
+// loadTokenizer rebuilds the tokenizer GGUF's tokenizer.ggml.* keys
+// describe (tokenizer.FromGGUF: byte-level BPE with the GPT-2, Llama 3 or
+// Qwen 2 pre-tokenizer, or SentencePiece BPE with byte fallback), as
+// llama.cpp applies it.
 func loadTokenizer(md map[string]gguf.Value) (*tokenizer.BPE, error) {
-	if m := md["tokenizer.ggml.model"]; m.Type != gguf.TypeString || m.S != "gpt2" {
-		return nil, fmt.Errorf("tokenizer model %q: only gpt2 (byte-level BPE) is supported", m.S)
-	}
-	// Merges only reproduce a vocabulary's tokenization under the
-	// pre-tokenizer it was trained with.
-	if p := md["tokenizer.ggml.pre"]; p.Type != gguf.TypeString || p.S != PreTokenizer {
-		return nil, fmt.Errorf("pre-tokenizer %q: only Delphi's (%q, tokenizer.Chunks) is implemented; "+
-			"GPT-2-style regular-expression pre-tokenizers are not yet", p.S, PreTokenizer)
-	}
-	tv, mv := md["tokenizer.ggml.tokens"], md["tokenizer.ggml.merges"]
-	if tv.Type != gguf.TypeArray || tv.Elem != gguf.TypeString || mv.Type != gguf.TypeArray || mv.Elem != gguf.TypeString {
-		return nil, fmt.Errorf("tokenizer.ggml.tokens and .merges must be string arrays")
-	}
-	ids := make(map[string]int, len(tv.Array))
-	tokens := make([][]byte, len(tv.Array))
-	own := len(tv.Array) == tokenizer.NumBytes+len(mv.Array)
-	for id, v := range tv.Array {
-		b, err := tokenizer.GPT2ToBytes(v.S)
-		if err != nil {
-			return nil, err
+	var v tokenizer.GGUFVocab
+	str := func(key string) (string, error) {
+		x, ok := md[key]
+		if !ok {
+			return "", nil
 		}
-		if _, dup := ids[v.S]; dup {
-			return nil, fmt.Errorf("token %q appears twice", v.S)
+		if x.Type != gguf.TypeString {
+			return "", fmt.Errorf("metadata %s: want a string", key)
 		}
-		ids[v.S] = id
-		tokens[id] = b
-		own = own && (id >= tokenizer.NumBytes || len(b) == 1 && int(b[0]) == id)
+		return x.S, nil
 	}
-	merges := make([]tokenizer.Pair, len(mv.Array))
-	for k, v := range mv.Array {
-		a, b, ok := strings.Cut(v.S, " ")
-		ia, okA := ids[a]
-		ib, okB := ids[b]
-		if !ok || !okA || !okB {
-			return nil, fmt.Errorf("merge %d %q names unknown tokens", k, v.S)
-		}
-		merges[k] = tokenizer.Pair{A: ia, B: ib}
-		own = own && ids[a+b] == tokenizer.NumBytes+k
+	var err error
+	if v.Model, err = str("tokenizer.ggml.model"); err != nil {
+		return nil, err
 	}
-	if own {
-		tok, err := tokenizer.New(merges)
-		if err != nil {
-			return nil, err
-		}
-		for id := tokenizer.NumBytes; id < tok.VocabSize(); id++ {
-			if !bytes.Equal(tok.Token(id), tokens[id]) {
-				return nil, fmt.Errorf("token %d is not the concatenation of merge %d", id, id-tokenizer.NumBytes)
-			}
-		}
-		return tok, nil
+	if v.Pre, err = str("tokenizer.ggml.pre"); err != nil {
+		return nil, err
 	}
-	return tokenizer.FromVocab(tokens, merges)
+	array := func(key string, elem uint32) ([]gguf.Value, error) {
+		x, ok := md[key]
+		if !ok {
+			return nil, nil
+		}
+		if x.Type != gguf.TypeArray || x.Elem != elem {
+			return nil, fmt.Errorf("metadata %s: want an array of type %d", key, elem)
+		}
+		return x.Array, nil
+	}
+	tokens, err := array("tokenizer.ggml.tokens", gguf.TypeString)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range tokens {
+		v.Tokens = append(v.Tokens, x.S)
+	}
+	merges, err := array("tokenizer.ggml.merges", gguf.TypeString)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range merges {
+		v.Merges = append(v.Merges, x.S)
+	}
+	scores, err := array("tokenizer.ggml.scores", gguf.TypeFloat32)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range scores {
+		v.Scores = append(v.Scores, float32(x.F))
+	}
+	types, err := array("tokenizer.ggml.token_type", gguf.TypeInt32)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range types {
+		v.Types = append(v.Types, int32(x.I))
+	}
+	if x, ok := md["tokenizer.ggml.add_space_prefix"]; ok {
+		if x.Type != gguf.TypeBool {
+			return nil, fmt.Errorf("metadata tokenizer.ggml.add_space_prefix: want a bool")
+		}
+		b := x.U != 0
+		v.AddSpacePrefix = &b
+	}
+	return tokenizer.FromGGUF(v)
 }

@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -32,7 +33,7 @@ func TestGGUFRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back, _, err := Load(rawG); err != nil || back.Config != gqa {
+	if back, _, err := Load(rawG); err != nil || !reflect.DeepEqual(back.Config, gqa) {
 		t.Fatalf("grouped-query attention round trip: %+v %v", back, err)
 	}
 	raw, err := Save(w, tok, "tiny", false)
@@ -43,7 +44,7 @@ func TestGGUFRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w2.Config != w.Config || tok2.Hash() != tok.Hash() {
+	if !reflect.DeepEqual(w2.Config, w.Config) || tok2.Hash() != tok.Hash() {
 		t.Fatalf("config %+v tokenizer %s", w2.Config, tok2.Hash())
 	}
 	for _, n := range Names(w.Config) {
@@ -112,16 +113,17 @@ func TestGGUFRefusals(t *testing.T) {
 		v    gguf.Value
 		want string
 	}{
-		{"general.architecture", gguf.Value{Type: gguf.TypeString, S: "gpt2"}, "only llama"},
+		{"general.architecture", gguf.Value{Type: gguf.TypeString, S: "gpt2"}, "supported are [llama qwen2 qwen3]"},
 		{"llama.attention.head_count_kv", gguf.Value{Type: gguf.TypeUint32, U: 1}, "attn_k.weight has dims"},
 		{"llama.attention.head_count_kv", gguf.Value{Type: gguf.TypeUint32, U: 3}, "key/value heads must divide"},
-		{"tokenizer.ggml.model", gguf.Value{Type: gguf.TypeString, S: "llama"}, "only gpt2"},
+		{"tokenizer.ggml.model", gguf.Value{Type: gguf.TypeString, S: "llama"}, "has no <0x00> byte token"},
+		{"tokenizer.ggml.model", gguf.Value{Type: gguf.TypeString, S: "bert"}, `tokenizer model "bert"`},
 		{"llama.block_count", gguf.Value{Type: gguf.TypeUint32, U: 3}, "blk.2"},
 		{"llama.context_length", gguf.Value{Type: gguf.TypeUint32, U: 1 << 20}, "context"},
 		{"llama.rope.dimension_count", gguf.Value{Type: gguf.TypeUint32, U: 4}, "full-head"},
 		{"llama.rope.freq_base", gguf.Value{Type: gguf.TypeUint32, U: 10000}, "want a float32"},
 		{"llama.rope.scaling.type", gguf.Value{Type: gguf.TypeString, S: "yarn"}, "rope scaling"},
-		{"tokenizer.ggml.pre", gguf.Value{Type: gguf.TypeString, S: "gpt-2"}, "pre-tokenizer"},
+		{"tokenizer.ggml.pre", gguf.Value{Type: gguf.TypeString, S: "falcon"}, "pre-tokenizer"},
 	} {
 		if _, _, err := Load(edit(c.key, c.v)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s = %+v: %v, want an error mentioning %q", c.key, c.v, err, c.want)

@@ -14,7 +14,8 @@ import (
 //
 //	x = Gather(token_embd, tokens)
 //	per layer: h = RMSNorm(x)·attn_norm; q, k, v = h·Wq, h·Wk, h·Wv
-//	           q, k = RotaryEmbedding(interleaved) per head
+//	           (+ bq, bk, bv: qwen2); per head q, k = RMSNorm·q_norm, k_norm (qwen3)
+//	           q, k = RotaryEmbedding per head (interleaved: llama; halves: qwen)
 //	           a = Softmax(q·kᵀ · 1/√d + causal mask)·v;  x = x + a·Wo
 //	           h = RMSNorm(x)·ffn_norm;  x = x + (SiLU(h·Wg) ⊙ h·Wu)·Wd
 //	logits = RMSNorm(x)·output_norm · Wout
@@ -32,8 +33,8 @@ func Graph(w *Weights, T int) (*runtime.Graph, error) {
 	for name, t := range w.Tensors {
 		b.g.Initializers[name] = t
 	}
-	H, hd, D, KVH := cfg.Heads, cfg.HeadDim(), cfg.Dim, cfg.KV()
-	cosT, sinT := ropeTables(cfg.Context, hd, cfg.RopeTheta)
+	H, hd, KVH := cfg.Heads, cfg.HeadDim(), cfg.KV()
+	cosT, sinT := ropeTables(cfg.Context, hd, cfg.RopeTheta, cfg.RopeFreqs)
 	b.init("rope.cos", cosT)
 	b.init("rope.sin", sinT)
 	pos := make([]int64, T)
@@ -60,7 +61,11 @@ func Graph(w *Weights, T int) (*runtime.Graph, error) {
 		}
 		b.initInts("attn.kv_of_head", []int{H}, kvOf)
 	}
-	b.initInts("shape.model", []int{3}, []int64{1, int64(T), int64(D)})
+	b.initInts("shape.model", []int{3}, []int64{1, int64(T), int64(cfg.QDim())})
+	interleaved := int64(1)
+	if cfg.NeoX() {
+		interleaved = 0
+	}
 
 	b.g.Inputs = []runtime.ValueInfo{{Name: "tokens", DType: runtime.Int64, Shape: []int{1, T}}}
 	x := b.op("Gather", "embed", nil, "token_embd.weight", "tokens")
@@ -72,11 +77,17 @@ func Graph(w *Weights, T int) (*runtime.Graph, error) {
 			if kv {
 				shape = "shape.kvheads"
 			}
-			v := b.op("MatMul", p+name, nil, h, p+weight)
+			v := b.op("MatMul", p+name, nil, h, p+weight+".weight")
+			if cfg.QKVBias() {
+				v = b.op("Add", p+name+".bias", nil, v, p+weight+".bias")
+			}
 			v = b.op("Reshape", p+name+".split", nil, v, shape)
+			if rope && cfg.QKNorm() {
+				v = b.op("RMSNormalization", p+name+".norm", map[string]runtime.Attr{"epsilon": {Kind: runtime.AttrFloat, F: cfg.NormEps}}, v, p+weight+"_norm.weight")
+			}
 			v = b.op("Transpose", p+name+".heads", map[string]runtime.Attr{"perm": ints(0, 2, 1, 3)}, v)
 			if rope {
-				v = b.op("RotaryEmbedding", p+name+".rope", map[string]runtime.Attr{"interleaved": {Kind: runtime.AttrInt, I: 1}},
+				v = b.op("RotaryEmbedding", p+name+".rope", map[string]runtime.Attr{"interleaved": {Kind: runtime.AttrInt, I: interleaved}},
 					v, "rope.cos", "rope.sin", "rope.positions")
 			}
 			if kv && KVH != H {
@@ -84,7 +95,7 @@ func Graph(w *Weights, T int) (*runtime.Graph, error) {
 			}
 			return v
 		}
-		q, k, v := heads("q", "attn_q.weight", true, false), heads("k", "attn_k.weight", true, true), heads("v", "attn_v.weight", false, true)
+		q, k, v := heads("q", "attn_q", true, false), heads("k", "attn_k", true, true), heads("v", "attn_v", false, true)
 		kt := b.op("Transpose", p+"kT", map[string]runtime.Attr{"perm": ints(0, 1, 3, 2)}, k)
 		s := b.op("MatMul", p+"scores", nil, q, kt)
 		s = b.op("Mul", p+"scaled", nil, s, "attn.scale")

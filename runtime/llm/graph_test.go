@@ -36,6 +36,46 @@ func TestGraphMatchesSessionBitForBit(t *testing.T) {
 	for _, cfg := range []Config{tiny, gqa} {
 		graphMatchesSession(t, cfg)
 	}
+	for _, cfg := range publishedLayouts(tiny) {
+		t.Run(cfg.Architecture(), func(t *testing.T) { graphMatchesSession(t, cfg) })
+	}
+}
+
+// publishedLayouts returns base in the layouts of published models: Llama 3
+// (grouped-query attention, rotary frequency divisors), Qwen 2 (biases on
+// q, k, v; rotary halves) and Qwen 3 (query/key head norms, a head width
+// that is not Dim/Heads).
+func publishedLayouts(base Config) []Config {
+	l3, q2, q3 := base, base, base
+	l3.Heads, l3.KVHeads, l3.RopeTheta = 4, 2, 500000
+	l3.RopeFreqs = llama3RopeFreqs(l3.HeadDim(), 500000)
+	q2.Arch, q2.Heads, q2.KVHeads, q2.RopeTheta = ArchQwen2, 4, 2, 1000000
+	q3.Arch, q3.Heads, q3.KVHeads, q3.HeadSize, q3.RopeTheta, q3.NormEps = ArchQwen3, 4, 2, 2*base.Dim/4, 1000000, 1e-6
+	return []Config{l3, q2, q3}
+}
+
+// llama3RopeFreqs computes Llama 3.1's rope scaling divisors as its
+// reference code defines them (factor 8, low 1, high 4, original context
+// 8192): wavelengths longer than 8192/1 are divided by 8, shorter than
+// 8192/4 kept, smoothly interpolated between. (Test data: any positive
+// divisors are a valid config.)
+func llama3RopeFreqs(headDim int, theta float64) []float32 {
+	const factor, low, high, orig = 8.0, 1.0, 4.0, 8192.0
+	out := make([]float32, headDim/2)
+	for i := range out {
+		freq := 1 / math.Pow(theta, float64(2*i)/float64(headDim))
+		wavelen := 2 * math.Pi / freq
+		switch {
+		case wavelen < orig/high:
+			out[i] = 1
+		case wavelen > orig/low:
+			out[i] = factor
+		default:
+			smooth := (orig/wavelen - low) / (high - low)
+			out[i] = float32(1 / (float64((1-smooth)/factor) + smooth))
+		}
+	}
+	return out
 }
 
 func graphMatchesSession(t *testing.T, cfg Config) {

@@ -2,6 +2,7 @@ package llm
 
 import (
 	"encoding/binary"
+	"strings"
 
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/detrand"
@@ -22,11 +23,22 @@ func Init(cfg Config, seed uint64) (*Weights, error) {
 	for _, name := range Names(cfg) {
 		shape, _ := Shape(cfg, name)
 		t := runtime.NewTensor(shape...)
-		if len(shape) == 1 {
+		switch {
+		case len(shape) == 1 && (strings.HasSuffix(name, ".bias") || strings.HasSuffix(name, "_q_norm.weight") || strings.HasSuffix(name, "_k_norm.weight")):
+			// The published architectures' extra vectors (qwen2's biases,
+			// qwen3's head norms): biases in ±0.5, head norms in [0.5, 1.5).
+			for i := range t.F {
+				u := float32(float32(int64(rng.Uint64()>>40)-(1<<23)) / (1 << 24))
+				if !strings.HasSuffix(name, ".bias") {
+					u = u + 1
+				}
+				t.F[i] = u
+			}
+		case len(shape) == 1:
 			for i := range t.F {
 				t.F[i] = 1
 			}
-		} else {
+		default:
 			bound := 1 / runtime.Sqrt(float32(shape[0]))
 			if name == "token_embd.weight" {
 				bound = 1

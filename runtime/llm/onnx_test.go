@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -26,7 +27,7 @@ func TestONNXExportIsTheSameProgram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Tok.Hash() != tok.Hash() || m.Config != w.Config || m.Window != w.Config.Context {
+	if m.Tok.Hash() != tok.Hash() || !reflect.DeepEqual(m.Config, w.Config) || m.Window != w.Config.Context {
 		t.Fatalf("loaded %+v", m.Config)
 	}
 	b, err := BuildTextBench("kjv-cloze", someVerses)

@@ -2,6 +2,7 @@ package llm
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -311,7 +312,7 @@ func TestWeightTreeParts(t *testing.T) {
 		}
 		switch name {
 		case PartConfig:
-			if *p.Config != f.cfg {
+			if !reflect.DeepEqual(*p.Config, f.cfg) {
 				t.Fatalf("config %+v", *p.Config)
 			}
 		case PartTokenizer:

@@ -38,34 +38,95 @@ func metaLeaf(name string, data []byte) []byte {
 	return append(b, data...)
 }
 
-const configTag = "delphi-llama-config-v1"
+const (
+	configTag   = "delphi-llama-config-v1"
+	configTagV2 = "delphi-llm-config-v2"
+)
 
-// EncodeConfig is the config's canonical bytes: a tag, seven u32le
-// (vocab, dim, layers, heads, kv heads, hidden, context) and two float32
-// bit patterns (rope theta, norm epsilon).
+// EncodeConfig is the config's canonical bytes. A plain llama config
+// (no HeadSize, no RopeFreqs) keeps version 1: a tag, seven u32le (vocab,
+// dim, layers, heads, kv heads, hidden, context) and two float32 bit
+// patterns (rope theta, norm epsilon). Any other config is version 2: its
+// tag, u32le the architecture's index in Archs, the same seven u32le, u32le
+// head size, the two float32 bit patterns, u32le the number of rotary
+// frequency divisors and their float32 bit patterns.
 func EncodeConfig(c Config) []byte {
-	b := []byte(configTag)
+	v2 := c.Architecture() != ArchLlama || c.HeadSize != 0 || len(c.RopeFreqs) != 0
+	var b []byte
+	if v2 {
+		b = []byte(configTagV2)
+		arch := 0
+		for i, a := range Archs {
+			if a == c.Architecture() {
+				arch = i
+			}
+		}
+		b = binary.LittleEndian.AppendUint32(b, uint32(arch))
+	} else {
+		b = []byte(configTag)
+	}
 	for _, v := range []int{c.Vocab, c.Dim, c.Layers, c.Heads, c.KVHeads, c.Hidden, c.Context} {
 		b = binary.LittleEndian.AppendUint32(b, uint32(v))
 	}
+	if v2 {
+		b = binary.LittleEndian.AppendUint32(b, uint32(c.HeadSize))
+	}
 	b = binary.LittleEndian.AppendUint32(b, math.Float32bits(c.RopeTheta))
-	return binary.LittleEndian.AppendUint32(b, math.Float32bits(c.NormEps))
+	b = binary.LittleEndian.AppendUint32(b, math.Float32bits(c.NormEps))
+	if v2 {
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(c.RopeFreqs)))
+		for _, f := range c.RopeFreqs {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(f))
+		}
+	}
+	return b
 }
 
-// DecodeConfig parses EncodeConfig's bytes and validates the config.
+// DecodeConfig parses EncodeConfig's bytes (either version) and validates
+// the config; it refuses any encoding EncodeConfig would not produce.
 func DecodeConfig(b []byte) (Config, error) {
-	if len(b) != len(configTag)+36 || string(b[:len(configTag)]) != configTag {
-		return Config{}, fmt.Errorf("not a %s encoding", configTag)
+	if len(b) == len(configTag)+36 && string(b[:len(configTag)]) == configTag {
+		u := func(i int) uint32 { return binary.LittleEndian.Uint32(b[len(configTag)+4*i:]) }
+		for i := 0; i < 7; i++ {
+			if u(i) > 1<<30 {
+				return Config{}, fmt.Errorf("config field %d is %d", i, u(i))
+			}
+		}
+		c := Config{Vocab: int(u(0)), Dim: int(u(1)), Layers: int(u(2)), Heads: int(u(3)), KVHeads: int(u(4)),
+			Hidden: int(u(5)), Context: int(u(6)), RopeTheta: math.Float32frombits(u(7)), NormEps: math.Float32frombits(u(8))}
+		return c, c.Validate()
 	}
-	u := func(i int) uint32 { return binary.LittleEndian.Uint32(b[len(configTag)+4*i:]) }
-	for i := 0; i < 7; i++ {
+	if len(b) < len(configTagV2)+48 || string(b[:len(configTagV2)]) != configTagV2 {
+		return Config{}, fmt.Errorf("not a %s or %s encoding", configTag, configTagV2)
+	}
+	u := func(i int) uint32 { return binary.LittleEndian.Uint32(b[len(configTagV2)+4*i:]) }
+	for i := 0; i < 9; i++ {
 		if u(i) > 1<<30 {
 			return Config{}, fmt.Errorf("config field %d is %d", i, u(i))
 		}
 	}
-	c := Config{Vocab: int(u(0)), Dim: int(u(1)), Layers: int(u(2)), Heads: int(u(3)), KVHeads: int(u(4)),
-		Hidden: int(u(5)), Context: int(u(6)), RopeTheta: math.Float32frombits(u(7)), NormEps: math.Float32frombits(u(8))}
-	return c, c.Validate()
+	if int(u(0)) >= len(Archs) {
+		return Config{}, fmt.Errorf("architecture index %d", u(0))
+	}
+	n := int(u(11))
+	if len(b) != len(configTagV2)+48+4*n {
+		return Config{}, fmt.Errorf("config of %d bytes for %d rotary divisors", len(b), n)
+	}
+	c := Config{Arch: Archs[u(0)], Vocab: int(u(1)), Dim: int(u(2)), Layers: int(u(3)), Heads: int(u(4)), KVHeads: int(u(5)),
+		Hidden: int(u(6)), Context: int(u(7)), HeadSize: int(u(8)), RopeTheta: math.Float32frombits(u(9)), NormEps: math.Float32frombits(u(10))}
+	for i := 0; i < n; i++ {
+		c.RopeFreqs = append(c.RopeFreqs, math.Float32frombits(u(12+i)))
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	if c.Arch == ArchLlama && c.HeadSize == 0 && n == 0 {
+		return Config{}, fmt.Errorf("a plain llama config is encoded as %s", configTag)
+	}
+	if c.Arch == ArchLlama {
+		c.Arch = "" // the default, as Load and Init spell it
+	}
+	return c, nil
 }
 
 // Tree is the weight tree of one model.

@@ -40,13 +40,17 @@ func sinCos(x float64) (float64, float64) {
 }
 
 // ropeTables returns cos and sin [positions, headDim/2]: for position p and
-// pair i, angle p·θ^(−2i/headDim).
-func ropeTables(positions, headDim int, theta float32) (cosT, sinT *runtime.Tensor) {
+// pair i, angle p·θ^(−2i/headDim) / freqs[i] (freqs: Llama 3's divisors,
+// none when empty).
+func ropeTables(positions, headDim int, theta float32, freqs []float32) (cosT, sinT *runtime.Tensor) {
 	half := headDim / 2
 	cosT, sinT = runtime.NewTensor(positions, half), runtime.NewTensor(positions, half)
 	lt := runtime.Log64(float64(theta))
 	for i := 0; i < half; i++ {
 		inv := runtime.Exp64(-float64(float64(float64(2*i)/float64(headDim)) * lt))
+		if len(freqs) != 0 {
+			inv = inv / float64(freqs[i])
+		}
 		for p := 0; p < positions; p++ {
 			s, c := sinCos(float64(float64(p) * inv))
 			cosT.F[p*half+i], sinT.F[p*half+i] = float32(c), float32(s)

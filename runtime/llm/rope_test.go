@@ -25,7 +25,7 @@ func TestSinCos(t *testing.T) {
 }
 
 func TestRopeTables(t *testing.T) {
-	cosT, sinT := ropeTables(64, 16, 10000)
+	cosT, sinT := ropeTables(64, 16, 10000, nil)
 	for p := 0; p < 64; p++ {
 		for i := 0; i < 8; i++ {
 			a := float64(p) * math.Pow(10000, -float64(2*i)/16)

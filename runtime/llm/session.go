@@ -23,7 +23,7 @@ type Session struct {
 // NewSession starts an empty cache.
 func NewSession(w *Weights) *Session {
 	cfg := w.Config
-	c, s := ropeTables(cfg.Context, cfg.HeadDim(), cfg.RopeTheta)
+	c, s := ropeTables(cfg.Context, cfg.HeadDim(), cfg.RopeTheta, cfg.RopeFreqs)
 	return &Session{w: w, cfg: cfg, cos: c, sin: s, k: make([][]float32, cfg.Layers), v: make([][]float32, cfg.Layers)}
 }
 
@@ -48,18 +48,29 @@ func (s *Session) Step(token int) ([]float32, error) {
 	for l := 0; l < cfg.Layers; l++ {
 		pre := fmt.Sprintf("blk.%d.", l)
 		h := rmsNorm(x, W(pre+"attn_norm.weight"), cfg.NormEps)
-		q := matVec(h, W(pre+"attn_q.weight"), D)
+		q := matVec(h, W(pre+"attn_q.weight"), cfg.QDim())
 		k := matVec(h, W(pre+"attn_k.weight"), KVD)
 		v := matVec(h, W(pre+"attn_v.weight"), KVD)
+		if cfg.QKVBias() {
+			addInto(q, W(pre+"attn_q.bias"))
+			addInto(k, W(pre+"attn_k.bias"))
+			addInto(v, W(pre+"attn_v.bias"))
+		}
 		for hh := 0; hh < H; hh++ {
+			if cfg.QKNorm() {
+				copy(q[hh*hd:(hh+1)*hd], rmsNorm(q[hh*hd:(hh+1)*hd], W(pre+"attn_q_norm.weight"), cfg.NormEps))
+			}
 			s.rope(q[hh*hd:(hh+1)*hd], p)
 		}
 		for hh := 0; hh < cfg.KV(); hh++ {
+			if cfg.QKNorm() {
+				copy(k[hh*hd:(hh+1)*hd], rmsNorm(k[hh*hd:(hh+1)*hd], W(pre+"attn_k_norm.weight"), cfg.NormEps))
+			}
 			s.rope(k[hh*hd:(hh+1)*hd], p)
 		}
 		s.k[l] = append(s.k[l], k...)
 		s.v[l] = append(s.v[l], v...)
-		a := make([]float32, D)
+		a := make([]float32, cfg.QDim())
 		probs := make([]float32, p+1)
 		for hh := 0; hh < H; hh++ {
 			qh := q[hh*hd : (hh+1)*hd]
@@ -101,15 +112,27 @@ func (s *Session) Step(token int) ([]float32, error) {
 	return matVec(h, W("output.weight"), cfg.Vocab), nil
 }
 
-// rope rotates adjacent pairs of one head's vector at position p, as the
-// RotaryEmbedding operator does with interleaved = 1.
+// rope rotates the pairs of one head's vector at position p, as the
+// RotaryEmbedding operator does: adjacent pairs (interleaved = 1) for
+// llama, halves (interleaved = 0) for the NeoX-style architectures.
 func (s *Session) rope(x []float32, p int) {
 	half := len(x) / 2
 	c, sn := s.cos.F[p*half:(p+1)*half], s.sin.F[p*half:(p+1)*half]
 	for i := 0; i < half; i++ {
-		x1, x2 := x[2*i], x[2*i+1]
-		x[2*i] = float32(x1*c[i]) - float32(x2*sn[i])
-		x[2*i+1] = float32(x2*c[i]) + float32(x1*sn[i])
+		a, b := 2*i, 2*i+1
+		if s.cfg.NeoX() {
+			a, b = i, i+half
+		}
+		x1, x2 := x[a], x[b]
+		x[a] = float32(x1*c[i]) - float32(x2*sn[i])
+		x[b] = float32(x2*c[i]) + float32(x1*sn[i])
+	}
+}
+
+// addInto adds b to a element by element, as the Add operator does.
+func addInto(a, b []float32) {
+	for i := range a {
+		a[i] = a[i] + b[i]
 	}
 }
 

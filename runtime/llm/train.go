@@ -68,7 +68,7 @@ func NewTrainer(cfg TrainConfig, tokens []int) (*Trainer, error) {
 	}
 	var sb [8]byte
 	binary.BigEndian.PutUint64(sb[:], cfg.Seed)
-	c, s := ropeTables(cfg.Model.Context, cfg.Model.HeadDim(), cfg.Model.RopeTheta)
+	c, s := ropeTables(cfg.Model.Context, cfg.Model.HeadDim(), cfg.Model.RopeTheta, cfg.Model.RopeFreqs)
 	tr := &Trainer{cfg: cfg, w: w, m: zeros(w), v: zeros(w), tokens: tokens,
 		rng: detrand.New(append([]byte("delphi/llm/windows/"), sb[:]...)), cos: c.F, sin: s.F, b1p: 1, b2p: 1}
 	return tr, nil

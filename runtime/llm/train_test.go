@@ -21,7 +21,7 @@ func corpus(n, vocab int) []int {
 func TestTrainingForwardMatchesSession(t *testing.T) {
 	w, _ := Init(tiny, 3)
 	toks := []int{4, 9, 9, 1, 30, 2, 7}
-	c, s := ropeTables(tiny.Context, tiny.HeadDim(), tiny.RopeTheta)
+	c, s := ropeTables(tiny.Context, tiny.HeadDim(), tiny.RopeTheta, nil)
 	loss, _ := seqGrad(w, c.F, s.F, toks, zeros(w), 1)
 	sess := NewSession(w)
 	var want float64
@@ -48,7 +48,7 @@ func gradientsMatch(t *testing.T, cfg Config) {
 	cfg.Vocab, cfg.Context = 12, 6
 	w, _ := Init(cfg, 5)
 	toks := []int{1, 5, 11, 0, 3, 7}
-	c, s := ropeTables(cfg.Context, cfg.HeadDim(), cfg.RopeTheta)
+	c, s := ropeTables(cfg.Context, cfg.HeadDim(), cfg.RopeTheta, nil)
 	g := zeros(w)
 	seqGrad(w, c.F, s.F, toks, g, 1)
 	lossAt := func() float64 {

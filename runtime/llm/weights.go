@@ -21,6 +21,12 @@ func Names(cfg Config) []string {
 		for _, s := range []string{"attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm", "ffn_gate", "ffn_up", "ffn_down"} {
 			names = append(names, fmt.Sprintf("blk.%d.%s.weight", l, s))
 		}
+		if cfg.QKVBias() {
+			names = append(names, fmt.Sprintf("blk.%d.attn_q.bias", l), fmt.Sprintf("blk.%d.attn_k.bias", l), fmt.Sprintf("blk.%d.attn_v.bias", l))
+		}
+		if cfg.QKNorm() {
+			names = append(names, fmt.Sprintf("blk.%d.attn_q_norm.weight", l), fmt.Sprintf("blk.%d.attn_k_norm.weight", l))
+		}
 	}
 	return append(names, "output_norm.weight", "output.weight")
 }
@@ -37,8 +43,22 @@ func Shape(cfg Config, name string) ([]int, error) {
 		switch s {
 		case "attn_norm.weight", "ffn_norm.weight":
 			return []int{cfg.Dim}, nil
-		case "attn_q.weight", "attn_output.weight":
-			return []int{cfg.Dim, cfg.Dim}, nil
+		case "attn_q.weight":
+			return []int{cfg.Dim, cfg.QDim()}, nil
+		case "attn_output.weight":
+			return []int{cfg.QDim(), cfg.Dim}, nil
+		case "attn_q.bias":
+			if cfg.QKVBias() {
+				return []int{cfg.QDim()}, nil
+			}
+		case "attn_k.bias", "attn_v.bias":
+			if cfg.QKVBias() {
+				return []int{cfg.KVDim()}, nil
+			}
+		case "attn_q_norm.weight", "attn_k_norm.weight":
+			if cfg.QKNorm() {
+				return []int{cfg.HeadDim()}, nil
+			}
 		case "attn_k.weight", "attn_v.weight":
 			return []int{cfg.Dim, cfg.KVDim()}, nil
 		case "ffn_gate.weight", "ffn_up.weight":
@@ -46,7 +66,7 @@ func Shape(cfg Config, name string) ([]int, error) {
 		case "ffn_down.weight":
 			return []int{cfg.Hidden, cfg.Dim}, nil
 		}
-		return nil, fmt.Errorf("unknown tensor %s", name)
+		return nil, fmt.Errorf("unknown tensor %s for architecture %s", name, cfg.Architecture())
 	}
 	switch name {
 	case "token_embd.weight":

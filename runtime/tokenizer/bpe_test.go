@@ -2,39 +2,13 @@ package tokenizer
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/delphi-network/delphi/runtime/text"
 )
-
-func show(cs [][]byte) string {
-	parts := make([]string, len(cs))
-	for i, c := range cs {
-		parts[i] = "[" + string(c) + "]"
-	}
-	return strings.Join(parts, "")
-}
-
-func TestChunks(t *testing.T) {
-	for in, want := range map[string]string{
-		"In the beginning God":  "[In][ the][ beginning][ God]",
-		"light: and there was.": "[light][:][ and][ there][ was][.]",
-		"Ge1:20 it's  two\n\nx": "[Ge][1][:][20][ it's][ ][ two][\n\n][x]",
-		"  lead":                "[ ][ lead]",
-		"end ":                  "[end][ ]",
-		"café 12ab":             "[café][ 12][ab]",
-	} {
-		if got := show(Chunks([]byte(in))); got != want {
-			t.Errorf("Chunks(%q) = %s, want %s", in, got, want)
-		}
-	}
-	// Chunks partition the text exactly.
-	s := []byte("And God said, Let there be light: and there was light.\n  x\ty 3.14 ")
-	if !bytes.Equal(bytes.Join(Chunks(s), nil), s) {
-		t.Fatal("chunks do not rejoin to the text")
-	}
-}
 
 func TestTrainEncodeDecode(t *testing.T) {
 	corpus := []byte(strings.Repeat("the cat sat on the mat. the cat ate. ", 50))
@@ -72,6 +46,70 @@ func TestTrainEncodeDecode(t *testing.T) {
 	}
 }
 
+// TestOwnTokenizerSplitsLikeGPT2: Delphi's own tokenizers learn and
+// apply merges within GPT-2's pieces, so a GGUF file declaring
+// tokenizer.ggml.pre "gpt-2" tokenizes in llama.cpp as in Delphi.
+func TestOwnTokenizerSplitsLikeGPT2(t *testing.T) {
+	corpus := []byte(strings.Repeat("we're here. they're  there\n\n it's 12345 and we've 12ab\ttabs,  DON'T ", 40))
+	tok, err := Train(corpus, 400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := NumBytes; id < tok.VocabSize(); id++ {
+		// Delphi's former rule kept "we're" and "12ab" whole and would
+		// learn these; GPT-2's splits them.
+		b := tok.Token(id)
+		if i := bytes.IndexByte(b, '\''); i > 0 || bytes.ContainsAny(b, "0123456789") && bytes.ContainsAny(b, "abt") {
+			t.Errorf("token %d %q crosses a GPT-2 piece", id, b)
+		}
+	}
+	text := []byte("we're  here\n\n it's DON'T 12345 12ab\t x  ")
+	got := tok.Encode(text)
+	var want []int
+	boundary := map[int]bool{}
+	at := 0
+	for _, piece := range PreGPT2.Split(text) {
+		// The merges in order over the piece: what the lowest rank first
+		// gives for merges that, like Train's, only use earlier tokens.
+		w := make([]int, len(piece))
+		for i, b := range piece {
+			w[i] = int(b)
+		}
+		for k, p := range tok.Merges() {
+			w = replace(w, p, NumBytes+k)
+		}
+		want = append(want, w...)
+		at += len(piece)
+		boundary[at] = true
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Encode(%q) = %q, want the merges within GPT-2's pieces, %q", text, pieces(tok, got), pieces(tok, want))
+	}
+	at = 0
+	for _, id := range got {
+		at += len(tok.Token(id))
+		delete(boundary, at)
+	}
+	if len(boundary) > 0 {
+		t.Fatalf("tokens %q span the piece boundaries at %v", pieces(tok, got), boundary)
+	}
+	if want := header + "\nunicode " + unicode.Version + "\n"; !bytes.HasPrefix(tok.MarshalText(), []byte(want)) {
+		t.Fatalf("encoding begins %q", tok.MarshalText()[:40])
+	}
+	parsed, err := Parse(tok.MarshalText())
+	if err != nil || parsed.Hash() != tok.Hash() || !slices.Equal(parsed.Encode(text), got) {
+		t.Fatalf("Parse(MarshalText()): %v", err)
+	}
+	v := tok.GGUF()
+	if v.Model != "gpt2" || v.Pre != "gpt-2" || v.Tokens[' '] != "Ġ" {
+		t.Fatalf("GGUF metadata %q %q %q", v.Model, v.Pre, v.Tokens[' '])
+	}
+	back, err := FromGGUF(v)
+	if err != nil || back.Hash() != tok.Hash() {
+		t.Fatalf("FromGGUF(GGUF()): %v", err)
+	}
+}
+
 func TestNewRefusesExplodingMerges(t *testing.T) {
 	// Each merge doubles the last token: 40 lines would ask for 2^41 bytes.
 	m := []Pair{{'a', 'a'}}
@@ -81,7 +119,7 @@ func TestNewRefusesExplodingMerges(t *testing.T) {
 	if _, err := New(m); err == nil || !strings.Contains(err.Error(), "bytes") {
 		t.Fatalf("exploding merges: %v", err)
 	}
-	if _, err := Parse([]byte(header + "\n97 97\n 97 97\n")); err == nil {
+	if _, err := Parse([]byte(header + "\nunicode " + unicode.Version + "\n97 97\n 97 97\n")); err == nil {
 		t.Fatal("a non-canonical merge line parsed")
 	}
 }
@@ -92,7 +130,7 @@ func TestNewRefusesBadMerges(t *testing.T) {
 			t.Errorf("%v accepted", m)
 		}
 	}
-	for _, raw := range []string{"", "nope\n", header + "\n1 x\n"} {
+	for _, raw := range []string{"", "nope\n", header + "\nunicode " + unicode.Version + "\n1 x\n", header + "\n97 98\n"} {
 		if _, err := Parse([]byte(raw)); err == nil {
 			t.Errorf("%q parsed", raw)
 		}
@@ -123,7 +161,7 @@ func TestKJVTokenizer(t *testing.T) {
 	if !bytes.Equal(back, h) {
 		t.Fatal("held-out text does not round-trip")
 	}
-	const want = "7bbf64a828c4502b0b708ad3674751336919d7f6ea8a9591efe783ff8935bf72"
+	const want = "09867a860a1ac3f439568a9fd217fbe9879de98040d1a05b01624a189b3957dc"
 	if tok.Hash() != want {
 		t.Fatalf("KJV tokenizer hash %s, want %s", tok.Hash(), want)
 	}

@@ -212,6 +212,19 @@ func (r *results) languageModels(p printer) {
 		t := r.b.get("BenchmarkPrompt/"+s+"/traced", "tokens/s")
 		p("| %s | %s | %s | %s | %s |\n", s, f(d), f(t), tracingCost(d, t), f(r.b.get("BenchmarkGenerate/"+s, "tokens/s")))
 	}
+	if r.b.runs("BenchmarkLlamaCpp/small/f32", "delphi-prompt-tok/s") > 0 {
+		p("\nAgainst llama.cpp (npm `node-llama-cpp` 3.21.1, its prebuilt CPU library) on the same GGUF file, one thread each, in one run (`BenchmarkLlamaCpp`): prompt = the full context in one batch, generation = greedy from one token to a full context (llama.cpp: f32 KV cache, no flash attention). The Q8_0 file is Delphi's quantization of the f32 one (bit for bit llama.cpp's); Delphi computes on the dequantized floats, llama.cpp on the quantized blocks. Median of %d runs.\n\n",
+			r.b.runs("BenchmarkLlamaCpp/small/f32", "delphi-prompt-tok/s"))
+		p("| size | file | prompt tokens/s: Delphi | llama.cpp | ratio | generation tokens/s: Delphi | llama.cpp | ratio |\n|---|---|---:|---:|---:|---:|---:|---:|\n")
+		for _, s := range []string{"nano", "micro", "small"} {
+			for _, typ := range []string{"f32", "q8_0"} {
+				n := "BenchmarkLlamaCpp/" + s + "/" + typ
+				dp, lp := r.b.get(n, "delphi-prompt-tok/s"), r.b.get(n, "llamacpp-prompt-tok/s")
+				dg, lg := r.b.get(n, "delphi-gen-tok/s"), r.b.get(n, "llamacpp-gen-tok/s")
+				p("| %s | %s | %s | %s | %.2f× | %s | %s | %.2f× |\n", s, typ, f(dp), f(lp), dp/lp, f(dg), f(lg), dg/lg)
+			}
+		}
+	}
 	p("\nTraining (batch 8 × 64 tokens, window gradients on 2 goroutines):\n\n| size | steps/s | tokens/s |\n|---|---:|---:|\n")
 	for _, s := range []string{"nano", "micro"} {
 		p("| %s | %s | %s |\n", s, f(r.b.get("BenchmarkTrainStep/"+s, "steps/s")), f(r.b.get("BenchmarkTrainStep/"+s, "tokens/s")))

@@ -83,6 +83,9 @@ func run() error {
 	if err := languageModel(); err != nil {
 		return err
 	}
+	if err := published(); err != nil {
+		return err
+	}
 
 	b, err := zoo.MNIST()
 	if err != nil {

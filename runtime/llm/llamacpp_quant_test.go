@@ -1,0 +1,125 @@
+package llm
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/delphi-network/delphi/runtime/gguf"
+	"github.com/delphi-network/delphi/runtime/llm/llamacpp"
+)
+
+// quantCases pairs each ggml type Delphi reads with the llama_ftype that
+// makes it in llama.cpp's quantizer ("pure": every matrix that type), and
+// the largest logit difference quantized llama.cpp may show against
+// Delphi on the same file. Both dequantize the weights to the same floats
+// (checked bit for bit below); the difference is llama.cpp's own
+// arithmetic: its CPU kernels multiply quantized weights by activations
+// quantized to 8 bits per row block (q8_0, q8_1 or q8_K), an error of up
+// to 1/254 of each block's largest activation per product, which Delphi
+// (exact float32 products of the dequantized weights) does not make.
+var quantCases = []struct {
+	name  string
+	typ   uint32
+	ftype int
+	tol   float64
+}{
+	{"Q8_0", gguf.GGMLQ8_0, 7, 0.05},
+	{"Q4_0", gguf.GGMLQ4_0, 2, 0.05},
+	{"Q4_1", gguf.GGMLQ4_1, 3, 0.05},
+	{"Q5_0", gguf.GGMLQ5_0, 8, 0.05},
+	{"Q5_1", gguf.GGMLQ5_1, 9, 0.05},
+	{"Q4_K", gguf.GGMLQ4_K, 15, 0.05},
+	{"Q5_K", gguf.GGMLQ5_K, 17, 0.05},
+	{"Q6_K", gguf.GGMLQ6_K, 18, 0.05},
+}
+
+// quantModel is a llama model whose every matrix row is a whole number of
+// K-quant super-blocks (256), so each type applies to every matrix.
+var quantModel = Config{Vocab: 512, Dim: 256, Layers: 2, Heads: 4, KVHeads: 2, Hidden: 512, Context: 128, RopeTheta: 10000, NormEps: 1e-5}
+
+// Files llama.cpp's quantizer makes, of every type Delphi reads: Delphi
+// dequantizes each tensor to exactly the floats llama.cpp's own to_float
+// gives; Delphi's quantizer makes llama.cpp's bytes from the same floats;
+// and llama.cpp's logits on the quantized file agree with Delphi's within
+// the tolerance its activation quantization implies, greedy text equal.
+func TestLlamaCppQuantizedFiles(t *testing.T) {
+	d, err := llamacpp.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, ids := kjvTokenizer(t, quantModel.Vocab)
+	ids = ids[:quantModel.Context]
+	w, err := Init(quantModel, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f32 := saveTemp(t, w, tok)
+	for _, c := range quantCases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), c.name+".gguf")
+			if err := d.Quantize(f32, path, c.ftype); err != nil {
+				t.Fatal(err)
+			}
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := gguf.Read(raw, MaxElements)
+			if err != nil {
+				t.Fatal(err)
+			}
+			quantized := 0
+			for _, gt := range f.Tensors {
+				if gt.Raw == nil {
+					continue
+				}
+				if gt.Type != c.typ {
+					t.Fatalf("tensor %s is %s, want %s", gt.Name, gguf.TypeName(gt.Type), c.name)
+				}
+				quantized++
+				ours, err := gt.Floats()
+				if err != nil {
+					t.Fatal(err)
+				}
+				theirs, err := d.Dequantize(int(gt.Type), gt.Raw, len(ours))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range ours {
+					if math.Float32bits(ours[i]) != math.Float32bits(theirs[i]) {
+						t.Fatalf("tensor %s element %d: Delphi dequantizes %v, llama.cpp %v", gt.Name, i, ours[i], theirs[i])
+					}
+				}
+				mine, err := gguf.Quantize(c.typ, sourceRows(t, w, gt.Name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(mine, gt.Raw) {
+					t.Fatalf("tensor %s: Delphi's %s bytes differ from llama.cpp's", gt.Name, c.name)
+				}
+			}
+			if quantized != 2+7*quantModel.Layers {
+				t.Fatalf("%d tensors quantized, want every matrix (%d)", quantized, 2+7*quantModel.Layers)
+			}
+			q, _, err := Load(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			agree(t, d, path, q, ids, c.tol)
+		})
+	}
+}
+
+// sourceRows is a weight in ggml's row order (out rows of in values), as
+// the f32 file holds it.
+func sourceRows(t *testing.T, w *Weights, name string) []float32 {
+	t.Helper()
+	x := w.Tensors[name]
+	if name == "token_embd.weight" {
+		return x.F
+	}
+	return transpose(x.F, x.Shape[0], x.Shape[1])
+}
