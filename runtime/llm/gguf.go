@@ -177,9 +177,16 @@ func transpose(a []float32, rows, cols int) []float32 {
 	return out
 }
 
-// Load reads a llama GGUF file: its config, weights and tokenizer.
-func Load(raw []byte) (*Weights, *tokenizer.BPE, error) {
-	f, err := gguf.Read(raw, MaxElements)
+// Load reads a GGUF language model (llama, qwen2 or qwen3): its config,
+// weights (quantized ones dequantized) and tokenizer.
+func Load(raw []byte) (*Weights, *tokenizer.BPE, error) { return LoadWithin(raw, MaxElements) }
+
+// LoadWithin is Load refusing, before any tensor is widened or
+// dequantized, a file whose tensors hold more than maxElements elements
+// together: a quantized file holds up to 7 floats per byte, so its size
+// alone does not bound the memory its weights take.
+func LoadWithin(raw []byte, maxElements uint64) (*Weights, *tokenizer.BPE, error) {
+	f, err := gguf.Read(raw, maxElements)
 	if err != nil {
 		return nil, nil, err
 	}

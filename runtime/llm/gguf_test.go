@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/gguf"
 	"github.com/delphi-network/delphi/runtime/tokenizer"
 )
@@ -128,5 +129,31 @@ func TestGGUFRefusals(t *testing.T) {
 		if _, _, err := Load(edit(c.key, c.v)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s = %+v: %v, want an error mentioning %q", c.key, c.v, err, c.want)
 		}
+	}
+}
+
+// A quantized file holds up to 7 floats per byte: Open refuses one whose
+// weights exceed the runtime's weight bound before dequantizing anything.
+func TestOpenBoundsQuantizedWeights(t *testing.T) {
+	tok, err := tokenizer.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Vocab: tok.VocabSize(), Dim: 64, Layers: 2, Heads: 2, Hidden: 128, Context: 32, RopeTheta: 10000, NormEps: 1e-5}
+	w, err := Init(cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := SaveAs(w, tok, "q4", gguf.GGMLQ4_0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lim := runtime.DefaultLimits()
+	if _, err := Open("gguf", raw, lim); err != nil {
+		t.Fatal(err)
+	}
+	lim.MaxWeightElements = int64(cfg.Params()) - 1
+	if _, err := Open("gguf", raw, lim); err == nil || !strings.Contains(err.Error(), "tensors hold more than") {
+		t.Fatalf("weights over the bound: %v", err)
 	}
 }

@@ -30,7 +30,13 @@ var Formats = []string{"gguf", "onnx"}
 func Open(format string, raw []byte, lim runtime.Limits) (*Model, error) {
 	switch format {
 	case "gguf":
-		w, tok, err := Load(raw)
+		// The runtime's weight bound, before anything is dequantized (the
+		// tied output projection, a copy, is counted again when compiled).
+		maxElements := uint64(MaxElements)
+		if lim.MaxWeightElements > 0 && uint64(lim.MaxWeightElements) < maxElements {
+			maxElements = uint64(lim.MaxWeightElements)
+		}
+		w, tok, err := LoadWithin(raw, maxElements)
 		if err != nil {
 			return nil, err
 		}
