@@ -5,7 +5,12 @@
 // and out, and a deterministic reference forward pass.
 package llm
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+
+	"github.com/delphi-network/delphi/runtime/tokenizer"
+)
 
 // Architectures Delphi evaluates, named as GGUF's general.architecture
 // names them. They share one block (RMSNorm, rotary attention with
@@ -44,6 +49,10 @@ type Config struct {
 	// RopeFreqs divides the rotary frequency of each pair (HeadDim/2
 	// values): Llama 3's rope scaling as GGUF files carry it. Empty: none.
 	RopeFreqs []float32 `json:",omitempty"`
+	// Template is the family of the model's chat template, which renders
+	// a registered system prompt (tokenizer.Template; "" is Delphi's
+	// plain prompt and newline).
+	Template tokenizer.Template `json:",omitempty"`
 }
 
 // Architecture is Arch with the default spelled out.
@@ -110,6 +119,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("context %d outside [1, 65536]", c.Context)
 	case !(c.RopeTheta > 1) || !(c.NormEps > 0) || c.NormEps > 1:
 		return fmt.Errorf("rope theta %v must exceed 1 and the norm epsilon %v lie in (0, 1]", c.RopeTheta, c.NormEps)
+	case !slices.Contains(tokenizer.Templates, c.Template):
+		return fmt.Errorf("chat template %q: supported are %v", string(c.Template), tokenizer.Templates)
 	case len(c.RopeFreqs) != 0 && (len(c.RopeFreqs) != c.HeadDim()/2 || c.Architecture() != ArchLlama):
 		return fmt.Errorf("%d rotary frequency divisors: a llama model has none or one per rotary pair (%d)", len(c.RopeFreqs), c.HeadDim()/2)
 	}

@@ -38,18 +38,18 @@ func NewEvaluator(w *Weights, tok *tokenizer.BPE, systemPrompt string) (*Evaluat
 	if err != nil {
 		return nil, err
 	}
-	return NewProgramEvaluator(p, tok, w.Config.Context, systemPrompt)
+	return NewProgramEvaluator(p, tok, w.Config.Context, systemPrompt, w.Config.Template)
 }
 
 // NewONNXEvaluator evaluates a model loaded from ONNX.
 func NewONNXEvaluator(m *ONNXModel, systemPrompt string) (*Evaluator, error) {
-	return NewProgramEvaluator(m.Program, m.Tok, m.Window, systemPrompt)
+	return NewProgramEvaluator(m.Program, m.Tok, m.Window, systemPrompt, m.Config.Template)
 }
 
 // NewProgramEvaluator evaluates a compiled program whose input is int64
 // tokens [1, window] and whose output is logits [1, window, vocab].
-func NewProgramEvaluator(p *runtime.Program, tok *tokenizer.BPE, window int, systemPrompt string) (*Evaluator, error) {
-	s, err := NewSubject(p, tok, window, systemPrompt)
+func NewProgramEvaluator(p *runtime.Program, tok *tokenizer.BPE, window int, systemPrompt string, template tokenizer.Template) (*Evaluator, error) {
+	s, err := NewSubject(p, tok, window, systemPrompt, template)
 	if err != nil {
 		return nil, err
 	}

@@ -108,6 +108,9 @@ func SaveAs(w *Weights, tok *tokenizer.BPE, name string, typ uint32) ([]byte, er
 		// Delphi's own texts are verses: a newline begins and ends one.
 		md["tokenizer.ggml.bos_token_id"], md["tokenizer.ggml.eos_token_id"] = u32(nl), u32(nl)
 	}
+	if j := cfg.Template.Jinja(); j != "" {
+		md["tokenizer.chat_template"] = str(j)
+	}
 	if len(cfg.RopeFreqs) != 0 {
 		f.Tensors = append(f.Tensors, gguf.Tensor{Name: ropeFreqsTensor, Type: gguf.GGMLF32,
 			Dims: []uint64{uint64(len(cfg.RopeFreqs))}, Data: append([]float32(nil), cfg.RopeFreqs...)})
@@ -250,6 +253,12 @@ func LoadWithin(raw []byte, maxElements uint64) (*Weights, *tokenizer.BPE, error
 	}
 	if d, err := getU(arch + ".rope.dimension_count"); err == nil && cfg.Heads > 0 && d != cfg.HeadDim() {
 		return nil, nil, fmt.Errorf("rotary dimension %d: only full-head rotation (%d) is supported", d, cfg.HeadDim())
+	}
+	if v, ok := md["tokenizer.chat_template"]; ok {
+		if v.Type != gguf.TypeString {
+			return nil, nil, fmt.Errorf("metadata tokenizer.chat_template: want a string")
+		}
+		cfg.Template = tokenizer.TemplateOf(v.S)
 	}
 	for _, gt := range f.Tensors {
 		if gt.Name != ropeFreqsTensor {

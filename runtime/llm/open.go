@@ -67,7 +67,7 @@ func Open(format string, raw []byte, lim runtime.Limits) (*Model, error) {
 // model's weights are proven one by one in a dispute, so its Sources list
 // them.
 func (m *Model) Subject(systemPrompt string) (*Subject, error) {
-	s, err := NewSubject(m.Program, m.Tok, m.Window, systemPrompt)
+	s, err := NewSubject(m.Program, m.Tok, m.Window, systemPrompt, m.Config.Template)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func SkeletonSubject(cfg Config, tok *tokenizer.BPE, systemPrompt string, lim ru
 	if err != nil {
 		return nil, err
 	}
-	s, err := NewSubject(p, tok, cfg.Context, systemPrompt)
+	s, err := NewSubject(p, tok, cfg.Context, systemPrompt, cfg.Template)
 	if err != nil {
 		return nil, err
 	}

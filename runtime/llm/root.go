@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/delphi-network/delphi/runtime"
@@ -44,14 +45,15 @@ const (
 )
 
 // EncodeConfig is the config's canonical bytes. A plain llama config
-// (no HeadSize, no RopeFreqs) keeps version 1: a tag, seven u32le (vocab,
-// dim, layers, heads, kv heads, hidden, context) and two float32 bit
-// patterns (rope theta, norm epsilon). Any other config is version 2: its
-// tag, u32le the architecture's index in Archs, the same seven u32le, u32le
+// (no HeadSize, no RopeFreqs, the plain template) keeps version 1: a tag,
+// seven u32le (vocab, dim, layers, heads, kv heads, hidden, context) and
+// two float32 bit patterns (rope theta, norm epsilon). Any other config is
+// version 2: its tag, u32le the architecture's index in Archs, u32le the
+// template's index in tokenizer.Templates, the same seven u32le, u32le
 // head size, the two float32 bit patterns, u32le the number of rotary
 // frequency divisors and their float32 bit patterns.
 func EncodeConfig(c Config) []byte {
-	v2 := c.Architecture() != ArchLlama || c.HeadSize != 0 || len(c.RopeFreqs) != 0
+	v2 := c.Architecture() != ArchLlama || c.HeadSize != 0 || len(c.RopeFreqs) != 0 || c.Template != tokenizer.TemplatePlain
 	var b []byte
 	if v2 {
 		b = []byte(configTagV2)
@@ -62,6 +64,7 @@ func EncodeConfig(c Config) []byte {
 			}
 		}
 		b = binary.LittleEndian.AppendUint32(b, uint32(arch))
+		b = binary.LittleEndian.AppendUint32(b, uint32(max(0, slices.Index(tokenizer.Templates, c.Template))))
 	} else {
 		b = []byte(configTag)
 	}
@@ -96,31 +99,32 @@ func DecodeConfig(b []byte) (Config, error) {
 			Hidden: int(u(5)), Context: int(u(6)), RopeTheta: math.Float32frombits(u(7)), NormEps: math.Float32frombits(u(8))}
 		return c, c.Validate()
 	}
-	if len(b) < len(configTagV2)+48 || string(b[:len(configTagV2)]) != configTagV2 {
+	if len(b) < len(configTagV2)+52 || string(b[:len(configTagV2)]) != configTagV2 {
 		return Config{}, fmt.Errorf("not a %s or %s encoding", configTag, configTagV2)
 	}
 	u := func(i int) uint32 { return binary.LittleEndian.Uint32(b[len(configTagV2)+4*i:]) }
-	for i := 0; i < 9; i++ {
+	for i := 0; i < 10; i++ {
 		if u(i) > 1<<30 {
 			return Config{}, fmt.Errorf("config field %d is %d", i, u(i))
 		}
 	}
-	if int(u(0)) >= len(Archs) {
-		return Config{}, fmt.Errorf("architecture index %d", u(0))
+	if int(u(0)) >= len(Archs) || int(u(1)) >= len(tokenizer.Templates) {
+		return Config{}, fmt.Errorf("architecture index %d, template index %d", u(0), u(1))
 	}
-	n := int(u(11))
-	if len(b) != len(configTagV2)+48+4*n {
+	n := int(u(12))
+	if n > 1<<10 || len(b) != len(configTagV2)+52+4*n {
 		return Config{}, fmt.Errorf("config of %d bytes for %d rotary divisors", len(b), n)
 	}
-	c := Config{Arch: Archs[u(0)], Vocab: int(u(1)), Dim: int(u(2)), Layers: int(u(3)), Heads: int(u(4)), KVHeads: int(u(5)),
-		Hidden: int(u(6)), Context: int(u(7)), HeadSize: int(u(8)), RopeTheta: math.Float32frombits(u(9)), NormEps: math.Float32frombits(u(10))}
+	c := Config{Arch: Archs[u(0)], Template: tokenizer.Templates[u(1)], Vocab: int(u(2)), Dim: int(u(3)), Layers: int(u(4)), Heads: int(u(5)),
+		KVHeads: int(u(6)), Hidden: int(u(7)), Context: int(u(8)), HeadSize: int(u(9)), RopeTheta: math.Float32frombits(u(10)),
+		NormEps: math.Float32frombits(u(11))}
 	for i := 0; i < n; i++ {
-		c.RopeFreqs = append(c.RopeFreqs, math.Float32frombits(u(12+i)))
+		c.RopeFreqs = append(c.RopeFreqs, math.Float32frombits(u(13+i)))
 	}
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}
-	if c.Arch == ArchLlama && c.HeadSize == 0 && n == 0 {
+	if c.Arch == ArchLlama && c.HeadSize == 0 && n == 0 && c.Template == tokenizer.TemplatePlain {
 		return Config{}, fmt.Errorf("a plain llama config is encoded as %s", configTag)
 	}
 	if c.Arch == ArchLlama {

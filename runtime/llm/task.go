@@ -41,7 +41,7 @@ type Subject struct {
 	Prog   *runtime.Program
 	Tok    *tokenizer.BPE
 	Window int
-	System []int           // the registered system prompt and a newline, encoded; empty without one
+	System []int           // the registered system prompt rendered with the chat template; empty without one
 	logits int             // leaf index of the logits within one run
 	proven map[string]bool // weights the referee proves (Skeleton programs)
 }
@@ -61,9 +61,10 @@ const MinWindow = 32
 // DefaultJudgePrompt asks for a yes/no verdict on a completion.
 const DefaultJudgePrompt = "Verse: {prompt} ...\nExpected word: {reference}\nGiven word: {answer}\nDo the words match? Answer yes or no:"
 
-// NewSubject checks a program's interface and encodes the system prompt.
-// The prompt may take at most half the window, so every item keeps room.
-func NewSubject(p *runtime.Program, tok *tokenizer.BPE, window int, systemPrompt string) (*Subject, error) {
+// NewSubject checks a program's interface and renders the system prompt
+// with the model's chat template (tok.System). The prompt may take at most
+// half the window, so every item keeps room.
+func NewSubject(p *runtime.Program, tok *tokenizer.BPE, window int, systemPrompt string, template tokenizer.Template) (*Subject, error) {
 	if window < MinWindow {
 		return nil, fmt.Errorf("a window of %d tokens is too short to evaluate text (at least %d)", window, MinWindow)
 	}
@@ -80,7 +81,11 @@ func NewSubject(p *runtime.Program, tok *tokenizer.BPE, window int, systemPrompt
 	}
 	s := &Subject{Prog: p, Tok: tok, Window: window, logits: leaf}
 	if systemPrompt != "" {
-		s.System = tok.Encode([]byte(systemPrompt + "\n"))
+		system, err := tok.System(template, systemPrompt)
+		if err != nil {
+			return nil, err
+		}
+		s.System = system
 		if len(s.System) > window/2 {
 			return nil, fmt.Errorf("the system prompt takes %d tokens, more than half the %d-token context", len(s.System), window)
 		}
