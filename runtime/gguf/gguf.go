@@ -80,9 +80,17 @@ type File struct {
 	Tensors  []Tensor         // in file order
 }
 
+// MaxArrayElements bounds the metadata array elements of one file, all
+// arrays together: each becomes a Value (about 90 bytes) however small its
+// encoding, so the file's size alone would let a 64 MiB file ask for 6 GB.
+// Published vocabularies hold well under a million (Gemma 3's tokens,
+// types and scores: 786,432).
+const MaxArrayElements = 1 << 21
+
 type reader struct {
-	b   []byte
-	off int
+	arrayElems uint64 // metadata array elements read so far
+	b          []byte
+	off        int
 }
 
 var errShort = errors.New("file ends early")
@@ -167,6 +175,9 @@ func (r *reader) value(t uint32, depth int) (Value, error) {
 		// Check the smallest possible size before allocating anything.
 		if n > uint64(len(r.b)-r.off)/least {
 			return v, fmt.Errorf("array of %d elements: %w", n, errShort)
+		}
+		if r.arrayElems += n; r.arrayElems > MaxArrayElements {
+			return v, fmt.Errorf("metadata arrays of more than %d elements in all", MaxArrayElements)
 		}
 		v.Elem = elem
 		v.Array = make([]Value, 0, min64(n, 1<<16))
@@ -275,11 +286,16 @@ func Read(b []byte, maxElements uint64) (*File, error) {
 	}
 	infos := make([]info, 0, min64(nTensors, 1<<12))
 	var total uint64
+	names := map[string]bool{}
 	for i := uint64(0); i < nTensors; i++ {
 		var in info
 		if in.name, err = r.str(); err != nil {
 			return nil, fmt.Errorf("tensor %d: %w", i, err)
 		}
+		if names[in.name] {
+			return nil, fmt.Errorf("tensor %s appears twice", in.name) // as ggml refuses it
+		}
+		names[in.name] = true
 		nd, err := r.u32()
 		if err != nil {
 			return nil, err

@@ -220,3 +220,32 @@ func FuzzReadQuantized(f *testing.F) {
 		checkRead(t, b)
 	})
 }
+
+// Found by a review of the published-model change: a file may not name a
+// tensor twice (ggml refuses it; Delphi kept the last rope_freqs.weight),
+// and metadata arrays, each element a Value of ~90 bytes whatever its
+// encoding, are bounded in all (a 1 MiB uint8 array held 95 MB).
+func TestReadRefusesDuplicatesAndHugeArrays(t *testing.T) {
+	f := &File{Metadata: map[string]Value{}, Tensors: []Tensor{
+		{Name: "a", Dims: []uint64{2}, Type: GGMLF32, Data: []float32{1, 2}},
+		{Name: "a", Dims: []uint64{2}, Type: GGMLF32, Data: []float32{3, 4}},
+	}}
+	raw, err := Write(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(raw, 1<<20); err == nil || !strings.Contains(err.Error(), "appears twice") {
+		t.Fatalf("a duplicate tensor name: %v", err)
+	}
+	big := Value{Type: TypeArray, Elem: TypeUint8, Array: make([]Value, MaxArrayElements+1)}
+	for i := range big.Array {
+		big.Array[i] = Value{Type: TypeUint8}
+	}
+	raw, err = Write(&File{Metadata: map[string]Value{"x": big}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(raw, 1<<20); err == nil || !strings.Contains(err.Error(), "metadata arrays of more than") {
+		t.Fatalf("an array of %d elements: %v", MaxArrayElements+1, err)
+	}
+}

@@ -116,3 +116,29 @@ func TestSystemPromptUsesTheModelsTemplate(t *testing.T) {
 		t.Fatalf("no system prompt: %v", err)
 	}
 }
+
+// The tree's leaf sizes are the proven leaves' lengths, every part.
+func TestTreeLeafSizes(t *testing.T) {
+	tok, err := tokenizer.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := publishedLayouts(Config{Vocab: tok.VocabSize(), Dim: 16, Layers: 2, Heads: 2, Hidden: 24, Context: 12, RopeTheta: 10000, NormEps: 1e-5})[2]
+	w, err := Init(cfg, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := NewTree(w, tok)
+	for _, name := range append([]string{PartConfig, PartTokenizer}, Names(cfg)...) {
+		_, data, _, err := tree.Prove(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tree.LeafSize(name); got != len(data) {
+			t.Fatalf("%s: LeafSize %d, leaf %d bytes", name, got, len(data))
+		}
+	}
+	if tree.LeafSize("nope") != 0 {
+		t.Fatal("an unknown part has a size")
+	}
+}

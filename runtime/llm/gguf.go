@@ -232,7 +232,7 @@ func LoadWithin(raw []byte, maxElements uint64) (*Weights, *tokenizer.BPE, error
 	}
 	if cfg.Heads > 0 && cfg.Heads <= 1024 {
 		// An explicit head width (Qwen 3's key_length) when it is not Dim/Heads.
-		if kl, err := getU(arch + ".attention.key_length"); err == nil && kl != cfg.Dim/cfg.Heads {
+		if kl, err := getU(arch + ".attention.key_length"); err == nil && (kl != cfg.Dim/cfg.Heads || cfg.Dim%cfg.Heads != 0) {
 			cfg.HeadSize = kl
 		}
 		if vl, err := getU(arch + ".attention.value_length"); err == nil && vl != cfg.HeadDim() {
@@ -247,6 +247,14 @@ func LoadWithin(raw []byte, maxElements uint64) (*Weights, *tokenizer.BPE, error
 	}
 	if v, ok := md[arch+".rope.scaling.type"]; ok && (v.Type != gguf.TypeString || v.S != "none") {
 		return nil, nil, fmt.Errorf("rope scaling %q is not supported (Llama 3's, carried as %s, is)", v.S, ropeFreqsTensor)
+	}
+	// llama.cpp scales positions by these even without a scaling type
+	// (linear by default): a file that sets one is a model Delphi does not
+	// compute, not one to read as unscaled.
+	for _, k := range []string{".rope.scaling.factor", ".rope.scale_linear", ".rope.scaling.attn_factor"} {
+		if v, ok := md[arch+k]; ok && !(v.Type == gguf.TypeFloat32 && (v.F == 1 || v.F == 0 && k != ".rope.scaling.attn_factor")) {
+			return nil, nil, fmt.Errorf("metadata %s = %v: rope position scaling is not supported (Llama 3's, carried as %s, is)", arch+k, v.F, ropeFreqsTensor)
+		}
 	}
 	if cfg.NormEps, err = getF(arch + ".attention.layer_norm_rms_epsilon"); err != nil {
 		return nil, nil, err
@@ -282,7 +290,8 @@ func LoadWithin(raw []byte, maxElements uint64) (*Weights, *tokenizer.BPE, error
 		return nil, nil, err
 	}
 	w := &Weights{Config: cfg, Tensors: map[string]*runtime.Tensor{}}
-	for _, gt := range f.Tensors {
+	for i := range f.Tensors {
+		gt := f.Tensors[i]
 		if gt.Name == ropeFreqsTensor {
 			continue // in the config
 		}
@@ -314,6 +323,7 @@ func LoadWithin(raw []byte, maxElements uint64) (*Weights, *tokenizer.BPE, error
 				return nil, nil, fmt.Errorf("tensor %s has dims %v, want [%d %d]", gt.Name, gt.Dims, want[0], want[1])
 			}
 			t, _ = runtime.FromFloats(want, transpose(data, want[1], want[0]))
+			f.Tensors[i].Data = nil // file order, no longer needed: one copy of the weights at a time
 		}
 		w.Tensors[gt.Name] = t
 	}

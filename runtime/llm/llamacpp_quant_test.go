@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/delphi-network/delphi/runtime/gguf"
@@ -122,4 +123,44 @@ func sourceRows(t *testing.T, w *Weights, name string) []float32 {
 		return x.F
 	}
 	return transpose(x.F, x.Shape[0], x.Shape[1])
+}
+
+// The published layouts (Llama 3's rope divisors, Qwen 2's biases, Qwen
+// 3's head norms and width) quantized by llama.cpp: Delphi's logits on
+// them agree with llama.cpp's within the same tolerance, greedy text equal.
+func TestLlamaCppQuantizedArchitectures(t *testing.T) {
+	d, err := llamacpp.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, ids := kjvTokenizer(t, quantModel.Vocab)
+	ids = ids[:quantModel.Context]
+	for _, cfg := range publishedLayouts(quantModel) {
+		w, err := Init(cfg, 6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f32 := saveTemp(t, w, tok)
+		for _, c := range []int{0, 5} { // Q8_0 and Q4_K
+			c := quantCases[c]
+			t.Run(cfg.Architecture()+"/"+c.name, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "q.gguf")
+				if err := d.Quantize(f32, path, c.ftype); err != nil {
+					t.Fatal(err)
+				}
+				raw, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q, _, err := Load(raw)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(q.Config, cfg) {
+					t.Fatalf("config %+v after llama.cpp's quantizer, want %+v", q.Config, cfg)
+				}
+				agree(t, d, path, q, ids, c.tol)
+			})
+		}
+	}
 }

@@ -113,7 +113,12 @@ func saveTemp(t *testing.T, w *Weights, tok *tokenizer.BPE) string {
 }
 
 // agree compares llama.cpp's logits on ids with the traced graph's (within
-// tol) and the greedy continuation of the first half with the session's.
+// tol) and llama.cpp's greedy continuation of the first half with
+// Delphi's: identical when tol is f32 agreement; on a quantized file, where
+// llama.cpp's arithmetic moves logits by up to tol, every token llama.cpp
+// picks must be Delphi's pick or within 2·tol of Delphi's best logit at
+// that step (teacher-forced on llama.cpp's text), so only a near-tie may
+// go the other way.
 func agree(t *testing.T, d *llamacpp.Driver, path string, w *Weights, ids []int, tol float64) {
 	t.Helper()
 	theirs, V, err := d.Logits(path, ids, 1)
@@ -137,45 +142,34 @@ func agree(t *testing.T, d *llamacpp.Driver, path string, w *Weights, ids []int,
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := NewSession(w).Generate(prompt, n, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(got, want) {
-		t.Fatalf("greedy continuation: Delphi %v, llama.cpp %v", got, want)
-	}
-}
-
-// Delphi's own vocabulary, written with pre-tokenizer "gpt-2", tokenizes
-// the whole KJV in llama.cpp exactly as Delphi does: the name it declares
-// is the splitting rule it applies.
-func TestLlamaCppTokenizesAsDelphi(t *testing.T) {
-	d, err := llamacpp.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	verses, err := text.LoadKJV()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := Sizes["small"]
-	tok, _ := kjvTokenizer(t, cfg.Vocab)
-	w, err := Init(cfg, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	corpus := text.Join(verses)
-	theirs, err := d.Tokenize(saveTemp(t, w, tok), corpus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ours := tok.Encode(corpus)
-	if !slices.Equal(ours, theirs) {
-		i := 0
-		for i < min(len(ours), len(theirs)) && ours[i] == theirs[i] {
-			i++
+	if tol <= 1e-4 {
+		got, err := NewSession(w).Generate(prompt, n, -1)
+		if err != nil {
+			t.Fatal(err)
 		}
-		t.Fatalf("%d tokens from Delphi, %d from llama.cpp; first difference at token %d", len(ours), len(theirs), i)
+		if !slices.Equal(got, want) {
+			t.Fatalf("greedy continuation: Delphi %v, llama.cpp %v", got, want)
+		}
+		return
 	}
-	t.Logf("%d verses, %d bytes, %d tokens: identical", len(verses), len(corpus), len(ours))
+	s := NewSession(w)
+	var logits []float32
+	for _, id := range prompt {
+		if logits, err = s.Step(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	same := 0
+	for k, pick := range want {
+		best := Argmax(logits)
+		if pick == best {
+			same++
+		} else if gap := float64(logits[best]) - float64(logits[pick]); gap > 2*tol {
+			t.Fatalf("greedy step %d: llama.cpp picks %d, %.3g below Delphi's pick %d (more than 2×%g)", k, pick, gap, best, tol)
+		}
+		if logits, err = s.Step(pick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("greedy: %d of %d of llama.cpp's picks are Delphi's, the rest near-ties", same, n)
 }

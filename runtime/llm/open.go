@@ -135,11 +135,11 @@ func (m *Model) RefereeStep(artifactBytes int) runtime.RefereeStep {
 		return runtime.RefereeStep{}
 	}
 	part := func(name string) int64 {
-		_, data, _, err := m.Tree.Prove(name)
-		if err != nil {
+		n := m.Tree.LeafSize(name)
+		if n == 0 {
 			return 0
 		}
-		return int64(len(data)) + stepProofBytes
+		return int64(n) + stepProofBytes
 	}
 	meta := part(PartConfig) + part(PartTokenizer)
 	step := runtime.RefereeStep{Bytes: logits, FLOPs: int64(m.Window) * int64(m.Tok.VocabSize())}

@@ -133,34 +133,52 @@ func DecodeConfig(b []byte) (Config, error) {
 	return c, nil
 }
 
-// Tree is the weight tree of one model.
+// Tree is the weight tree of one model. It keeps the leaves' hashes and
+// rebuilds a leaf's bytes from the model when a part is proven, so the
+// tree never holds a second copy of the weights: building it serializes
+// one tensor at a time.
 type Tree struct {
-	names  []string
-	leaves [][]byte
-	tree   *merkle.Tree
+	names []string
+	w     *Weights
+	tok   *tokenizer.BPE
+	tree  *merkle.Tree
 }
 
 // NewTree builds the tree over the model's config, tokenizer and weights.
 func NewTree(w *Weights, tok *tokenizer.BPE) *Tree {
-	data := map[string][]byte{
-		PartConfig:    metaLeaf(PartConfig, EncodeConfig(w.Config)),
-		PartTokenizer: metaLeaf(PartTokenizer, tok.MarshalText()),
-	}
-	for _, n := range Names(w.Config) {
-		data[n] = runtime.WeightLeafData(n, w.Tensors[n])
-	}
-	t := &Tree{}
-	for n := range data {
-		t.names = append(t.names, n)
-	}
+	t := &Tree{names: append([]string{PartConfig, PartTokenizer}, Names(w.Config)...), w: w, tok: tok}
 	sort.Strings(t.names)
 	hs := make([]runtime.Hash, len(t.names))
 	for i, n := range t.names {
-		t.leaves = append(t.leaves, data[n])
-		hs[i] = merkle.LeafHash(data[n])
+		hs[i] = merkle.LeafHash(t.leaf(n))
 	}
 	t.tree = merkle.New(hs)
 	return t
+}
+
+// LeafSize is the length of the named leaf's bytes (0 for no such part),
+// without serializing a tensor.
+func (t *Tree) LeafSize(name string) int {
+	i := sort.SearchStrings(t.names, name)
+	if i == len(t.names) || t.names[i] != name {
+		return 0
+	}
+	x, ok := t.w.Tensors[name]
+	if name == PartConfig || name == PartTokenizer || !ok || x.DType != runtime.Float32 {
+		return len(t.leaf(name))
+	}
+	return 4 + len(name) + 1 + 4 + 8*len(x.Shape) + 4*len(x.F) // runtime.WeightLeafData's layout
+}
+
+// leaf is the named leaf's bytes.
+func (t *Tree) leaf(name string) []byte {
+	switch name {
+	case PartConfig:
+		return metaLeaf(PartConfig, EncodeConfig(t.w.Config))
+	case PartTokenizer:
+		return metaLeaf(PartTokenizer, t.tok.MarshalText())
+	}
+	return runtime.WeightLeafData(name, t.w.Tensors[name])
 }
 
 // Root is the registered weights_root of a GGUF language model.
@@ -176,7 +194,7 @@ func (t *Tree) Prove(name string) (int, []byte, merkle.Proof, error) {
 		return 0, nil, merkle.Proof{}, fmt.Errorf("no part %q", name)
 	}
 	p, err := t.tree.Prove(i)
-	return i, t.leaves[i], p, err
+	return i, t.leaf(name), p, err
 }
 
 // Verified is one verified leaf of a weight tree.

@@ -51,6 +51,11 @@ const (
 	MaxTokenBytes = 1 << 10
 	maxVocabBytes = 64 << 20
 	maxUserBytes  = 1 << 20 // user-defined tokens, in all
+	// MaxUserTokenBytes bounds one user-defined token: matching them
+	// walks at most this many bytes from each position of a text, so
+	// tokenizing stays linear in the text (published ones are tags such
+	// as Qwen's <think>, under 32 bytes).
+	MaxUserTokenBytes = 64
 )
 
 // New builds one of Delphi's own tokenizers from its merges, checking that

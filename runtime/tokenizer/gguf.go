@@ -52,8 +52,9 @@ type GGUFVocab struct {
 // spaceMark is SentencePiece's visible space, U+2581.
 const spaceMark = "\u2581"
 
-// FromGGUF builds the tokenizer a GGUF file describes, as llama.cpp would
-// apply it, checking every bound: at most MaxTokens distinct non-empty
+// FromGGUF builds the tokenizer a GGUF file describes, as the published
+// tokenizer it came from applies it (Hugging Face's; the README lists the
+// two corners where llama.cpp's tokenizer differs), checking every bound: at most MaxTokens distinct non-empty
 // tokens of at most MaxTokenBytes each, at most MaxMerges distinct merges
 // each making a normal token from two, finite scores, types 1–6, a token
 // for every byte (gpt2: a one-byte normal token; llama: a <0xXX> byte
@@ -172,6 +173,9 @@ func (t *BPE) addTokens(v GGUFVocab) (map[string]int, error) {
 				t.byteID[b[0]] = id
 			}
 		case TypeUserDefined:
+			if len(s) > MaxUserTokenBytes {
+				return nil, fmt.Errorf("user-defined token %d has %d bytes (at most %d)", id, len(s), MaxUserTokenBytes)
+			}
 			if userBytes += len(s); userBytes > maxUserBytes {
 				return nil, fmt.Errorf("user-defined tokens of more than %d bytes in all", maxUserBytes)
 			}

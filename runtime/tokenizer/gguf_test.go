@@ -267,8 +267,8 @@ func TestFromGGUFRefusesHostileMetadata(t *testing.T) {
 		"merge no space":   {func() GGUFVocab { v := bv(); v.Merges = []string{"bc"}; return v }(), "separated by a space"},
 		"user bytes": {func() GGUFVocab {
 			v := bv()
-			for i := range 2000 {
-				v.Tokens = append(v.Tokens, fmt.Sprintf("<%04d%s>", i, strings.Repeat("u", 900)))
+			for i := range 20000 { // 57 bytes each, 1.14 MB in all
+				v.Tokens = append(v.Tokens, fmt.Sprintf("<%05d%s>", i, strings.Repeat("u", 50)))
 				v.Types = append(v.Types, int32(TypeUserDefined))
 			}
 			return v

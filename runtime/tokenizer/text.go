@@ -221,6 +221,9 @@ func parseGGUF(next func() (string, bool), size int) (*BPE, error) {
 		if len(parts) != fields {
 			return nil, fmt.Errorf("token line %d: %q", id+1, l)
 		}
+		if len(parts[1]) > 2*MaxTokenBytes {
+			return nil, fmt.Errorf("token line %d: a token of more than %d bytes", id+1, MaxTokenBytes)
+		}
 		typ, errT := strconv.Atoi(parts[0])
 		tok, errH := hex.DecodeString(parts[1])
 		if errT != nil || errH != nil || typ < int(TypeNormal) || typ > int(TypeByte) {
@@ -241,6 +244,7 @@ func parseGGUF(next func() (string, bool), size int) (*BPE, error) {
 			return nil, err
 		}
 		v.Merges = make([]string, m)
+		mergeBytes := 0
 		for k := range m {
 			l, _ := next()
 			p, err := pairLine(l, k)
@@ -249,6 +253,13 @@ func parseGGUF(next func() (string, bool), size int) (*BPE, error) {
 			}
 			if p.A < 0 || p.B < 0 || p.A >= n || p.B >= n {
 				return nil, fmt.Errorf("merge line %d: %q names a token outside the vocabulary", k+1, l)
+			}
+			// Bounded before the string is built: merges of long tokens
+			// could otherwise ask for the encoding's size squared. Real
+			// vocabularies' merge strings are about as long as their
+			// lines ("A B" in decimal).
+			if mergeBytes += len(v.Tokens[p.A]) + len(v.Tokens[p.B]) + 1; mergeBytes > min(maxVocabBytes, 16*size) {
+				return nil, fmt.Errorf("merges spell more than %d bytes (16 times the encoding)", min(maxVocabBytes, 16*size))
 			}
 			v.Merges[k] = v.Tokens[p.A] + " " + v.Tokens[p.B]
 		}
