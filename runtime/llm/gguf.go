@@ -142,6 +142,35 @@ func SaveAs(w *Weights, tok *tokenizer.BPE, name string, typ uint32) ([]byte, er
 	return gguf.Write(f)
 }
 
+// fileShape is the Delphi shape of a tensor a GGUF file stores with dims
+// (ggml order, dims[0] varying fastest): vectors as they are, the
+// embedding [vocab, dim] (ggml [dim, vocab]), every other matrix [in, out]
+// (ggml [in, out], stored as out rows of in); nil for any other rank.
+func fileShape(name string, dims []uint64) []int {
+	switch {
+	case len(dims) == 1:
+		return []int{int(dims[0])}
+	case len(dims) != 2:
+		return nil
+	case name == "token_embd.weight":
+		return []int{int(dims[1]), int(dims[0])}
+	}
+	return []int{int(dims[0]), int(dims[1])}
+}
+
+// fromFile is a tensor in Delphi's layout from a file's elements in ggml
+// order (matrices other than the embedding transposed).
+func fromFile(name string, dims []uint64, data []float32) (*runtime.Tensor, error) {
+	shape := fileShape(name, dims)
+	if shape == nil {
+		return nil, fmt.Errorf("tensor %s has %d dims: vectors and matrices only", name, len(dims))
+	}
+	if len(shape) == 2 && name != "token_embd.weight" {
+		data = transpose(data, shape[1], shape[0])
+	}
+	return runtime.FromFloats(shape, data)
+}
+
 // floatsOf is a tensor's elements as float32: a quantized tensor
 // dequantized in ggml's order (gguf.Dequantize).
 func floatsOf(gt gguf.Tensor) ([]float32, error) {
@@ -302,30 +331,23 @@ func LoadWithin(raw []byte, maxElements uint64) (*Weights, *tokenizer.BPE, error
 		if _, dup := w.Tensors[gt.Name]; dup {
 			return nil, nil, fmt.Errorf("tensor %s appears twice", gt.Name)
 		}
+		if got := fileShape(gt.Name, gt.Dims); !sameShape(got, want) {
+			return nil, nil, fmt.Errorf("tensor %s has dims %v, want %v in Delphi's layout", gt.Name, gt.Dims, want)
+		}
 		data, err := floatsOf(gt)
 		if err != nil {
 			return nil, nil, err
 		}
-		var t *runtime.Tensor
-		switch {
-		case len(want) == 1:
-			if len(gt.Dims) != 1 || gt.Dims[0] != uint64(want[0]) {
-				return nil, nil, fmt.Errorf("tensor %s has dims %v, want [%d]", gt.Name, gt.Dims, want[0])
-			}
-			t, _ = runtime.FromFloats(want, data)
-		case gt.Name == "token_embd.weight":
-			if len(gt.Dims) != 2 || gt.Dims[0] != uint64(want[1]) || gt.Dims[1] != uint64(want[0]) {
-				return nil, nil, fmt.Errorf("tensor %s has dims %v, want [%d %d]", gt.Name, gt.Dims, want[1], want[0])
-			}
-			t, _ = runtime.FromFloats(want, data)
-		default:
-			if len(gt.Dims) != 2 || gt.Dims[0] != uint64(want[0]) || gt.Dims[1] != uint64(want[1]) {
-				return nil, nil, fmt.Errorf("tensor %s has dims %v, want [%d %d]", gt.Name, gt.Dims, want[0], want[1])
-			}
-			t, _ = runtime.FromFloats(want, transpose(data, want[1], want[0]))
-			f.Tensors[i].Data = nil // file order, no longer needed: one copy of the weights at a time
+		if w.Tensors[gt.Name], err = fromFile(gt.Name, gt.Dims, data); err != nil {
+			return nil, nil, err
 		}
-		w.Tensors[gt.Name] = t
+		f.Tensors[i].Data = nil // read: one copy of the weights at a time
+		if gt.Raw != nil {
+			if w.Quantized == nil {
+				w.Quantized = map[string]gguf.Tensor{}
+			}
+			w.Quantized[gt.Name] = gguf.Tensor{Name: gt.Name, Dims: gt.Dims, Type: gt.Type, Raw: gt.Raw}
+		}
 	}
 	if _, ok := w.Tensors["output.weight"]; !ok {
 		// Tied embeddings: the output projection is the embedding, transposed.

@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/gguf"
 	"github.com/delphi-network/delphi/runtime/merkle"
 	"github.com/delphi-network/delphi/runtime/tokenizer"
 )
@@ -23,13 +24,69 @@ import (
 //	each tensor  runtime.WeightLeafData(name, t) for every name in Names(cfg)
 //
 // A meta leaf is u32le len(name) ‖ name ‖ 0x00 ‖ data; the 0x00 where a
-// tensor leaf has its dtype (1 or 7) keeps the two kinds apart.
+// tensor leaf has its dtype (1 or 7) keeps the two kinds apart. A weight
+// the file stores quantized is a blocks leaf — u32le len(name) ‖ name ‖
+// 0xFE ‖ u32le ggml type ‖ u32le rank ‖ u64le dims (ggml order) ‖ the
+// file's blocks — so a dispute proves a quantized model from its quantized
+// bytes: the referee dequantizes the proven blocks (gguf.Dequantize, the
+// order every sidecar used) into the tensor the operator reads.
 
 // Names of the two metadata leaves.
 const (
 	PartConfig    = "config"
 	PartTokenizer = "tokenizer"
 )
+
+// blocksTag marks a blocks leaf where a tensor leaf has its dtype.
+const blocksTag = 0xFE
+
+// blocksLeaf encodes a quantized weight as its file stores it.
+func blocksLeaf(q gguf.Tensor) []byte {
+	b := binary.LittleEndian.AppendUint32(nil, uint32(len(q.Name)))
+	b = append(b, q.Name...)
+	b = append(b, blocksTag)
+	b = binary.LittleEndian.AppendUint32(b, q.Type)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(q.Dims)))
+	for _, d := range q.Dims {
+		b = binary.LittleEndian.AppendUint64(b, d)
+	}
+	return append(b, q.Raw...)
+}
+
+// parseBlocks decodes a blocks leaf's payload (after the tag) into the
+// dequantized tensor in Delphi's layout, bounded by maxElements before
+// anything is allocated.
+func parseBlocks(name string, p []byte, maxElements int64) (*runtime.Tensor, error) {
+	if len(p) < 8 {
+		return nil, fmt.Errorf("blocks leaf %s: short", name)
+	}
+	typ, rank := binary.LittleEndian.Uint32(p), binary.LittleEndian.Uint32(p[4:])
+	if rank < 1 || rank > 2 || len(p) < 8+8*int(rank) {
+		return nil, fmt.Errorf("blocks leaf %s: rank %d", name, rank)
+	}
+	dims := make([]uint64, rank)
+	n := uint64(1)
+	for i := range dims {
+		dims[i] = binary.LittleEndian.Uint64(p[8+8*i:])
+		if dims[i] == 0 || dims[i] > uint64(maxElements) || n > uint64(maxElements)/dims[i] {
+			return nil, fmt.Errorf("blocks leaf %s: dims %v exceed %d elements", name, dims[:i+1], maxElements)
+		}
+		n *= dims[i]
+	}
+	q := gguf.Tensor{Name: name, Type: typ, Dims: dims, Raw: p[8+8*rank:]}
+	row, err := gguf.RowBytes(typ, dims[0])
+	if err != nil {
+		return nil, fmt.Errorf("blocks leaf %s: %w", name, err)
+	}
+	if uint64(len(q.Raw)) != row*(n/dims[0]) {
+		return nil, fmt.Errorf("blocks leaf %s: %d bytes of blocks for dims %v", name, len(q.Raw), dims)
+	}
+	data, err := q.Floats()
+	if err != nil {
+		return nil, err
+	}
+	return fromFile(name, dims, data)
+}
 
 // metaLeaf encodes a metadata leaf.
 func metaLeaf(name string, data []byte) []byte {
@@ -163,6 +220,9 @@ func (t *Tree) LeafSize(name string) int {
 	if i == len(t.names) || t.names[i] != name {
 		return 0
 	}
+	if q, ok := t.w.Quantized[name]; ok {
+		return 4 + len(name) + 1 + 8 + 8*len(q.Dims) + len(q.Raw) // blocksLeaf's layout
+	}
 	x, ok := t.w.Tensors[name]
 	if name == PartConfig || name == PartTokenizer || !ok || x.DType != runtime.Float32 {
 		return len(t.leaf(name))
@@ -177,6 +237,9 @@ func (t *Tree) leaf(name string) []byte {
 		return metaLeaf(PartConfig, EncodeConfig(t.w.Config))
 	case PartTokenizer:
 		return metaLeaf(PartTokenizer, t.tok.MarshalText())
+	}
+	if q, ok := t.w.Quantized[name]; ok {
+		return blocksLeaf(q)
 	}
 	return runtime.WeightLeafData(name, t.w.Tensors[name])
 }
@@ -233,6 +296,14 @@ func VerifyPart(root runtime.Hash, index uint64, data []byte, proof merkle.Proof
 				return Verified{Name: name, Tok: tok}, nil
 			}
 			return Verified{}, fmt.Errorf("unknown metadata part %q", name)
+		}
+		if uint64(n) < uint64(len(data)-4) && data[4+n] == blocksTag {
+			name := string(data[4 : 4+n])
+			t, err := parseBlocks(name, data[5+n:], runtime.DefaultLimits().MaxTensorElements)
+			if err != nil {
+				return Verified{}, err
+			}
+			return Verified{Name: name, Tensor: t}, nil
 		}
 	}
 	name, t, err := runtime.ParseWeightLeafData(data, int(runtime.DefaultLimits().MaxTensorElements))

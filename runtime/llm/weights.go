@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/gguf"
 )
 
 // Weights are a model's tensors under GGUF's llama names. Matrices are
@@ -12,6 +13,10 @@ import (
 type Weights struct {
 	Config  Config
 	Tensors map[string]*runtime.Tensor // looked up by name; enumerated through Names
+	// Quantized holds, for each weight a GGUF file stores in a quantized
+	// ggml type, the file's tensor (type, dims, blocks): the weight tree
+	// commits to these bytes, and Tensors holds their dequantization.
+	Quantized map[string]gguf.Tensor
 }
 
 // Names lists every tensor name of cfg in canonical order.

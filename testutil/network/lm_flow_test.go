@@ -14,6 +14,7 @@ import (
 	"cosmossdk.io/math"
 
 	drt "github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/gguf"
 	"github.com/delphi-network/delphi/runtime/llm"
 	"github.com/delphi-network/delphi/runtime/text"
 	"github.com/delphi-network/delphi/runtime/tokenizer"
@@ -28,8 +29,8 @@ type lmModel struct {
 	step                                  drt.RefereeStep
 }
 
-// writeLMs writes two small llama models with different seeds (GGUF, and
-// the second also as ONNX) over a BPE tokenizer trained on the KJV's first
+// writeLMs writes two small llama models with different seeds (the first
+// as GGUF quantized to Q8_0, the second as ONNX) over a BPE tokenizer trained on the KJV's first
 // verses, and returns the registrations of a three-outcome market: the
 // GGUF model plain, the same weights with a system prompt, and the other
 // model as ONNX.
@@ -39,7 +40,9 @@ func writeLMs(t testing.TB) []lmModel {
 	require.NoError(t, err, "the KJV: run `make data`")
 	tok, err := tokenizer.Train(text.Join(verses[:300]), 320)
 	require.NoError(t, err)
-	cfg := llm.Config{Vocab: tok.VocabSize(), Dim: 16, Layers: 2, Heads: 2, KVHeads: 1, Hidden: 24, Context: 40, RopeTheta: 10000, NormEps: 1e-5}
+	// Width and feed-forward width are whole Q8_0 blocks: model a is entered
+	// quantized, as published models travel, and refereed from its blocks.
+	cfg := llm.Config{Vocab: tok.VocabSize(), Dim: 32, Layers: 2, Heads: 2, KVHeads: 1, Hidden: 32, Context: 40, RopeTheta: 10000, NormEps: 1e-5}
 	dir := t.TempDir()
 	write := func(name, format string, raw []byte, prompt string) lmModel {
 		m, err := llm.Open(format, raw, drt.DefaultLimits())
@@ -53,7 +56,7 @@ func writeLMs(t testing.TB) []lmModel {
 	require.NoError(t, err)
 	b, err := llm.Init(cfg, 11)
 	require.NoError(t, err)
-	ag, err := llm.Save(a, tok, "a", false)
+	ag, err := llm.SaveAs(a, tok, "a", gguf.GGMLQ8_0)
 	require.NoError(t, err)
 	bo, err := llm.ExportONNX(b, tok, cfg.Context, "b")
 	require.NoError(t, err)
@@ -140,7 +143,7 @@ func TestLanguageModelMarketSettles(t *testing.T) {
 // artifact) to the chain's text referee, and the liar is slashed and
 // jailed while the market's evaluation finalizes.
 func TestLanguageModelDisputeThroughTheChain(t *testing.T) {
-	const leaf = 40 // an operator of item 0's first option run
+	const leaf = 39 // item 0's first option run: the MatMul reading blk.1.attn_k.weight (model a: proven as Q8_0 blocks)
 	net := startLMMarket(t, network.Setup{Validators: 4, Sidecars: 4, Faulty: []int{3}, FaultLeaf: leaf})
 	dumpOnFailure(t, net)
 	api := net.Nodes[0].API()
