@@ -156,8 +156,8 @@ func (a *artifacts) pause(failures int) time.Duration {
 	return min(d, refetchMax)
 }
 
-// fromDir reads the artifact from dir, if it is there with the registered
-// hash.
+// fromDir maps the artifact from dir (read-only; see mapFile), if it is
+// there with the registered hash and within the cap.
 func (a *artifacts) fromDir(m evaluationtypes.Model, maxBytes int64) ([]byte, bool) {
 	if a.dir == "" || !isHexSHA256(m.WeightsSha256) {
 		return nil, false
@@ -165,7 +165,8 @@ func (a *artifacts) fromDir(m evaluationtypes.Model, maxBytes int64) ([]byte, bo
 	path := filepath.Join(a.dir, m.WeightsSha256)
 	// Only a regular file: a FIFO or device planted in the cache would
 	// block the read.
-	if fi, err := os.Lstat(path); err != nil || !fi.Mode().IsRegular() {
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxBytes {
 		return nil, false
 	}
 	file, err := os.Open(path)
@@ -173,9 +174,15 @@ func (a *artifacts) fromDir(m evaluationtypes.Model, maxBytes int64) ([]byte, bo
 		return nil, false
 	}
 	defer file.Close()
-	b, err := readCapped(file, maxBytes)
-	sum := sha256.Sum256(b)
-	return b, err == nil && hex.EncodeToString(sum[:]) == m.WeightsSha256
+	b, err := mapFile(file, fi.Size())
+	if err != nil {
+		return nil, false
+	}
+	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != m.WeightsSha256 {
+		unmapFile(b)
+		return nil, false
+	}
+	return b, true
 }
 
 // download takes a slot and fetches the artifact from its URIs, within the
@@ -198,7 +205,13 @@ func (a *artifacts) download(ctx context.Context, m evaluationtypes.Model, maxBy
 	}
 	if a.dir != "" && isHexSHA256(m.WeightsSha256) {
 		// A cache: failing to keep a copy costs a download later, nothing now.
-		_ = writeAtomic(filepath.Join(a.dir, m.WeightsSha256), raw)
+		// Kept, the copy is mapped and the downloaded bytes dropped, so a
+		// large model is held once, in the page cache.
+		if writeAtomic(filepath.Join(a.dir, m.WeightsSha256), raw) == nil {
+			if mapped, ok := a.fromDir(m, maxBytes); ok {
+				return mapped, nil
+			}
+		}
 	}
 	return raw, nil
 }

@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"net/http"
@@ -216,4 +217,30 @@ func TestTheArtifactDirServesAndKeepsArtifacts(t *testing.T) {
 	require.False(t, isHexSHA256(sha(body)[:62]))
 	require.False(t, isHexSHA256(strings.ToUpper(sha(body))), "one spelling per digest")
 	require.True(t, isHexSHA256(sha(body)))
+}
+
+// The dir's copy is mapped, not read onto the heap: the bytes are the
+// file's, a copy over the cap is refused by its size before any byte is
+// touched, and a copy whose hash is wrong is unmapped and ignored.
+func TestTheArtifactDirIsMapped(t *testing.T) {
+	dir := t.TempDir()
+	body := bytes.Repeat([]byte("weights "), 1<<14)
+	m := evaluationtypes.Model{Id: 1, Name: "m", Format: "gguf", WeightsSha256: sha(body)}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, sha(body)), body, 0o600))
+	a := newArtifacts(Fetcher{}, dir)
+	raw, ok := a.fromDir(m, int64(len(body)))
+	require.True(t, ok)
+	require.Equal(t, body, raw)
+	_, ok = a.fromDir(m, int64(len(body))-1)
+	require.False(t, ok, "a copy over the cap")
+	other := append([]byte(nil), body...)
+	other[0] ^= 1
+	require.NoError(t, os.WriteFile(filepath.Join(dir, sha(body)), other, 0o600))
+	_, ok = a.fromDir(m, int64(len(body)))
+	require.False(t, ok, "a copy with other bytes")
+	empty := evaluationtypes.Model{Id: 2, Name: "e", Format: "gguf", WeightsSha256: sha(nil)}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, sha(nil)), nil, 0o600))
+	raw, ok = a.fromDir(empty, 10)
+	require.True(t, ok)
+	require.Empty(t, raw)
 }
