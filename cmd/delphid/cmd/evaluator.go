@@ -71,7 +71,7 @@ tests and demos; it is refused unless the node runs a local test chain.`,
 	f.StringVar(&cfg.DataDir, "data-dir", "", "where results are kept (default <home>/evaluator)")
 	f.DurationVar(&cfg.PollInterval, "poll", cfg.PollInterval, "how often the chain is read")
 	f.DurationVar(&cfg.FetchTimeout, "fetch-timeout", cfg.FetchTimeout, "bound on one artifact's download (all its URIs together)")
-	f.StringVar(&cfg.ArtifactDir, "artifact-dir", "", "artifacts named by their SHA-256 (hex), read before the registered URIs and filled by downloads (empty: memory only)")
+	f.StringVar(&cfg.ArtifactDir, "artifact-dir", "", "artifacts named by their SHA-256 (hex), read before the registered URIs and filled by downloads; artifacts in it are memory-mapped, so large models are held once (empty: memory only)")
 	f.BoolVar(&cfg.AllowPrivateHosts, "allow-private-hosts", false, "fetch http(s) artifacts from loopback or private addresses (local networks only)")
 	f.StringVar(&from, "from", "", "key that signs dispute moves (the validator's operator key); empty: report results only")
 	f.StringVar(&backend, "keyring-backend", "test", "keyring backend of --from")
