@@ -64,12 +64,13 @@ static struct llama_model *load(const char *path) {
 	return m;
 }
 
-// context: f32 KV cache, no flash attention, one batch holds the prompt.
-static struct llama_context *context(struct llama_model *m, int n, int threads) {
+// context: f32 KV cache, no flash attention, one batch holds the prompt,
+// computed in micro-batches of ubatch tokens (0: the whole batch at once).
+static struct llama_context *context(struct llama_model *m, int n, int threads, int ubatch) {
 	struct llama_context_params cp = llama_context_default_params();
 	cp.n_ctx = (uint32_t)(n < 16 ? 16 : n);
 	cp.n_batch = cp.n_ctx;
-	cp.n_ubatch = cp.n_ctx;
+	cp.n_ubatch = ubatch > 0 && (uint32_t)ubatch < cp.n_ctx ? (uint32_t)ubatch : cp.n_ctx;
 	cp.n_seq_max = 1;
 	cp.n_threads = threads;
 	cp.n_threads_batch = threads;
@@ -119,7 +120,12 @@ int main(int argc, char **argv) {
 		int n = (int)(nb / 4), threads = atoi(argv[5]);
 		struct llama_model *m = load(argv[2]);
 		int V = llama_vocab_n_tokens(llama_model_get_vocab(m));
-		struct llama_context *c = context(m, n, threads);
+		// Micro-batches of 16: this library's batched quantized matrix
+		// product returns NaN for every 32-row chunk when a row is one
+		// block (width 32: Delphi's trained nano quantized to Q8_0 or
+		// Q4_0), and its logits come from fewer rows at a time otherwise
+		// unchanged in meaning.
+		struct llama_context *c = context(m, n, threads, 16);
 		decode(c, tok, n, 0, 1);
 		float *out = malloc(sizeof(float) * (size_t)n * (size_t)V);
 		for (int i = 0; i < n; i++) memcpy(out + (size_t)i * V, llama_get_logits_ith(c, i), sizeof(float) * V);
@@ -133,7 +139,7 @@ int main(int argc, char **argv) {
 		int n = (int)(nb / 4), gen = atoi(argv[4]), threads = atoi(argv[6]);
 		struct llama_model *m = load(argv[2]);
 		int V = llama_vocab_n_tokens(llama_model_get_vocab(m));
-		struct llama_context *c = context(m, n + gen, threads);
+		struct llama_context *c = context(m, n + gen, threads, 16);
 		int32_t *out = malloc(sizeof(int32_t) * (size_t)(gen > 0 ? gen : 1));
 		decode(c, tok, n, 0, 0);
 		for (int i = 0; i < gen; i++) {
@@ -202,7 +208,7 @@ int main(int argc, char **argv) {
 		int n = (int)(nb / 4), gen = atoi(argv[4]), threads = atoi(argv[5]);
 		struct llama_model *m = load(argv[2]);
 		int V = llama_vocab_n_tokens(llama_model_get_vocab(m));
-		struct llama_context *c = context(m, n + gen, threads);
+		struct llama_context *c = context(m, n + gen, threads, 0);
 		double t0 = now();
 		decode(c, tok, n, 0, 0);
 		double t1 = now();
