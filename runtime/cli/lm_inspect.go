@@ -5,9 +5,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/delphi-network/delphi/runtime"
+	"github.com/delphi-network/delphi/runtime/gguf"
 	"github.com/delphi-network/delphi/runtime/llm"
 )
 
@@ -31,6 +33,9 @@ type LMInspection struct {
 	// model's registration declares (zero for GGUF).
 	RefereeStepBytes int64 `json:"referee_step_bytes"`
 	RefereeStepFLOPs int64 `json:"referee_step_flops"`
+	// Quantized counts a GGUF file's weights by their quantized ggml type
+	// (absent: all float): the weight tree commits to their blocks.
+	Quantized map[string]int `json:"quantized,omitempty"`
 }
 
 // lmFormat is the language-model format of a file, if it is one: GGUF by
@@ -52,6 +57,14 @@ func InspectLM(m *llm.Model, raw []byte) (LMInspection, error) {
 		FLOPsPerRun: m.Program.FLOPs(), LeavesPerRun: m.Program.LeavesPerItem(), LeavesPerItem: map[string]int{}}
 	step := m.RefereeStep(len(raw))
 	in.RefereeStepBytes, in.RefereeStepFLOPs = step.Bytes, step.FLOPs
+	if m.Weights != nil {
+		for _, q := range m.Weights.Quantized {
+			if in.Quantized == nil {
+				in.Quantized = map[string]int{}
+			}
+			in.Quantized[gguf.TypeName(q.Type)]++
+		}
+	}
 	s, err := m.Subject("")
 	if err != nil {
 		return in, err
@@ -71,5 +84,13 @@ func printLM(w io.Writer, in LMInspection) {
 		c.Architecture(), c.Dim, c.Layers, c.Heads, c.KV(), c.HeadDim(), c.Hidden, c.Context, c.RopeTheta, len(c.RopeFreqs))
 	for _, name := range llm.TextBenchNames {
 		fmt.Fprintf(w, "leaves_per_item %s %d\n", name, in.LeavesPerItem[name])
+	}
+	types := make([]string, 0, len(in.Quantized))
+	for typ := range in.Quantized {
+		types = append(types, typ)
+	}
+	sort.Strings(types)
+	for _, typ := range types {
+		fmt.Fprintf(w, "quantized %s %d\n", typ, in.Quantized[typ])
 	}
 }

@@ -81,3 +81,26 @@ func retype(t *testing.T, b []byte, name string, typ uint32) []byte {
 	b[p], b[p+1], b[p+2], b[p+3] = byte(typ), byte(typ>>8), byte(typ>>16), byte(typ>>24)
 	return b
 }
+
+// `model inspect` on a quantized file lists its weights by type.
+func TestInspectShowsQuantization(t *testing.T) {
+	tok, err := tokenizer.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := llm.Config{Vocab: tok.VocabSize(), Dim: 32, Layers: 1, Heads: 2, Hidden: 48, Context: 48, RopeTheta: 10000, NormEps: 1e-5}
+	w, err := llm.Init(cfg, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := llm.SaveAs(w, tok, "tiny", gguf.GGMLQ8_0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writeFile(t, t.TempDir(), "q.gguf", raw)
+	out, err := execute(t, ModelCmd(), "inspect", path)
+	// Every matrix but ffn_down (rows of 48: not whole blocks of 32).
+	if err != nil || !strings.Contains(out, "quantized q8_0 8\n") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+}

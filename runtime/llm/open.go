@@ -21,6 +21,8 @@ type Model struct {
 	Root runtime.Hash
 	// Tree proves a GGUF model's config, tokenizer and weights one by one.
 	Tree *Tree
+	// Weights are a GGUF model's weights (nil for ONNX).
+	Weights *Weights
 }
 
 // Formats are the artifact formats a language model is registered in.
@@ -52,7 +54,7 @@ func Open(format string, raw []byte, lim runtime.Limits) (*Model, error) {
 			return nil, err
 		}
 		tree := NewTree(w, tok)
-		return &Model{Format: format, Program: p, Tok: tok, Config: w.Config, Window: w.Config.Context, Root: tree.Root(), Tree: tree}, nil
+		return &Model{Format: format, Program: p, Tok: tok, Config: w.Config, Window: w.Config.Context, Root: tree.Root(), Tree: tree, Weights: w}, nil
 	case "onnx":
 		m, err := LoadONNX(raw, lim)
 		if err != nil {
