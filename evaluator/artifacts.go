@@ -156,30 +156,42 @@ func (a *artifacts) pause(failures int) time.Duration {
 	return min(d, refetchMax)
 }
 
-// fromDir maps the artifact from dir (read-only; see mapFile), if it is
-// there with the registered hash and within the cap.
+// mapMinBytes is the size from which an artifact in the dir is
+// memory-mapped rather than read onto the heap (see mapFile): the chain's
+// default max_artifact_bytes, so ordinary models stay on the heap. A
+// variable for tests only.
+var mapMinBytes int64 = 64 << 20
+
+// fromDir reads the artifact from dir — memory-mapped when it is at least
+// mapMinBytes — if it is there, a regular file within the cap, with the
+// registered hash.
 func (a *artifacts) fromDir(m evaluationtypes.Model, maxBytes int64) ([]byte, bool) {
 	if a.dir == "" || !isHexSHA256(m.WeightsSha256) {
 		return nil, false
 	}
-	path := filepath.Join(a.dir, m.WeightsSha256)
-	// Only a regular file: a FIFO or device planted in the cache would
-	// block the read.
-	fi, err := os.Lstat(path)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxBytes {
-		return nil, false
-	}
-	file, err := os.Open(path)
+	// Only a regular file, checked on the opened file: a FIFO or device
+	// planted in the cache would block the read.
+	file, size, err := openRegular(filepath.Join(a.dir, m.WeightsSha256))
 	if err != nil {
 		return nil, false
 	}
 	defer file.Close()
-	b, err := mapFile(file, fi.Size())
+	if size > maxBytes {
+		return nil, false
+	}
+	var b []byte
+	if size >= mapMinBytes {
+		b, err = mapFile(file, size)
+	} else {
+		b, err = readCapped(file, maxBytes)
+	}
 	if err != nil {
 		return nil, false
 	}
 	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != m.WeightsSha256 {
-		unmapFile(b)
+		if size >= mapMinBytes {
+			unmapFile(b)
+		}
 		return nil, false
 	}
 	return b, true
@@ -205,9 +217,9 @@ func (a *artifacts) download(ctx context.Context, m evaluationtypes.Model, maxBy
 	}
 	if a.dir != "" && isHexSHA256(m.WeightsSha256) {
 		// A cache: failing to keep a copy costs a download later, nothing now.
-		// Kept, the copy is mapped and the downloaded bytes dropped, so a
-		// large model is held once, in the page cache.
-		if writeAtomic(filepath.Join(a.dir, m.WeightsSha256), raw) == nil {
+		// Kept, a large copy is mapped and the downloaded bytes dropped, so
+		// a large model is held once, in the page cache.
+		if writeAtomic(filepath.Join(a.dir, m.WeightsSha256), raw) == nil && int64(len(raw)) >= mapMinBytes {
 			if mapped, ok := a.fromDir(m, maxBytes); ok {
 				return mapped, nil
 			}
@@ -223,7 +235,7 @@ func isHexSHA256(s string) bool {
 	return err == nil && len(b) == sha256.Size && hex.EncodeToString(b) == s
 }
 
-// writeAtomic writes a file whole or not at all.
+// writeAtomic writes a file whole or not at all, read-only.
 func writeAtomic(path string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
@@ -235,6 +247,11 @@ func writeAtomic(path string, b []byte) error {
 	_, err = tmp.Write(b)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		// Read-only: a copy over it fails instead of rewriting, in place,
+		// bytes a sidecar may have mapped (mapFile).
+		err = os.Chmod(tmp.Name(), 0o400)
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)

@@ -219,28 +219,45 @@ func TestTheArtifactDirServesAndKeepsArtifacts(t *testing.T) {
 	require.True(t, isHexSHA256(sha(body)))
 }
 
-// The dir's copy is mapped, not read onto the heap: the bytes are the
-// file's, a copy over the cap is refused by its size before any byte is
-// touched, and a copy whose hash is wrong is unmapped and ignored.
+// A large copy in the dir is mapped, not read onto the heap (a small one
+// is read): the bytes are the file's, a copy over the cap is refused by its
+// size before any byte is touched, a copy whose hash is wrong is unmapped
+// and ignored.
 func TestTheArtifactDirIsMapped(t *testing.T) {
+	defer func(old int64) { mapMinBytes = old }(mapMinBytes)
+	for _, threshold := range []int64{1, 1 << 40} { // mapped, read
+		mapMinBytes = threshold
+		dir := t.TempDir()
+		body := bytes.Repeat([]byte("weights "), 1<<14)
+		m := evaluationtypes.Model{Id: 1, Name: "m", Format: "gguf", WeightsSha256: sha(body)}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, sha(body)), body, 0o600))
+		a := newArtifacts(Fetcher{}, dir)
+		raw, ok := a.fromDir(m, int64(len(body)))
+		require.True(t, ok)
+		require.Equal(t, body, raw)
+		_, ok = a.fromDir(m, int64(len(body))-1)
+		require.False(t, ok, "a copy over the cap")
+		other := append([]byte(nil), body...)
+		other[0] ^= 1
+		require.NoError(t, os.WriteFile(filepath.Join(dir, sha(body)), other, 0o600))
+		_, ok = a.fromDir(m, int64(len(body)))
+		require.False(t, ok, "a copy with other bytes")
+		empty := evaluationtypes.Model{Id: 2, Name: "e", Format: "gguf", WeightsSha256: sha(nil)}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, sha(nil)), nil, 0o600))
+		raw, ok = a.fromDir(empty, 10)
+		require.True(t, ok)
+		require.Empty(t, raw)
+
+	}
+}
+
+// A downloaded artifact kept in the dir is read-only, so copying over it
+// fails instead of rewriting, in place, bytes a sidecar may have mapped.
+func TestKeptArtifactsAreReadOnly(t *testing.T) {
 	dir := t.TempDir()
-	body := bytes.Repeat([]byte("weights "), 1<<14)
-	m := evaluationtypes.Model{Id: 1, Name: "m", Format: "gguf", WeightsSha256: sha(body)}
-	require.NoError(t, os.WriteFile(filepath.Join(dir, sha(body)), body, 0o600))
-	a := newArtifacts(Fetcher{}, dir)
-	raw, ok := a.fromDir(m, int64(len(body)))
-	require.True(t, ok)
-	require.Equal(t, body, raw)
-	_, ok = a.fromDir(m, int64(len(body))-1)
-	require.False(t, ok, "a copy over the cap")
-	other := append([]byte(nil), body...)
-	other[0] ^= 1
-	require.NoError(t, os.WriteFile(filepath.Join(dir, sha(body)), other, 0o600))
-	_, ok = a.fromDir(m, int64(len(body)))
-	require.False(t, ok, "a copy with other bytes")
-	empty := evaluationtypes.Model{Id: 2, Name: "e", Format: "gguf", WeightsSha256: sha(nil)}
-	require.NoError(t, os.WriteFile(filepath.Join(dir, sha(nil)), nil, 0o600))
-	raw, ok = a.fromDir(empty, 10)
-	require.True(t, ok)
-	require.Empty(t, raw)
+	path := filepath.Join(dir, "a")
+	require.NoError(t, writeAtomic(path, []byte("bytes")))
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o400), fi.Mode().Perm())
 }

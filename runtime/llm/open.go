@@ -54,6 +54,18 @@ func Open(format string, raw []byte, lim runtime.Limits) (*Model, error) {
 			return nil, err
 		}
 		tree := NewTree(w, tok)
+		// What the chain's referee reads of the model — its config and
+		// tokenizer parts — must be readable, or no dispute about it could
+		// ever be decided: such a model is refused by every sidecar alike.
+		for _, part := range []string{PartConfig, PartTokenizer} {
+			i, data, proof, err := tree.Prove(part)
+			if err == nil {
+				_, err = VerifyPart(tree.Root(), uint64(i), data, proof)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("the referee could not read the model's %s part: %w", part, err)
+			}
+		}
 		return &Model{Format: format, Program: p, Tok: tok, Config: w.Config, Window: w.Config.Context, Root: tree.Root(), Tree: tree, Weights: w}, nil
 	case "onnx":
 		m, err := LoadONNX(raw, lim)

@@ -96,3 +96,34 @@ func TestBlocksLeafRefusals(t *testing.T) {
 		}
 	}
 }
+
+// Found by the second review: a sidecar maps large artifacts, so a file
+// rewritten in place would change the blocks a quantized weight's part is
+// rebuilt from. Prove checks each rebuilt part against its committed hash.
+func TestProveRefusesChangedBlocks(t *testing.T) {
+	tok, err := tokenizer.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Vocab: tok.VocabSize(), Dim: 32, Layers: 1, Heads: 2, Hidden: 32, Context: 48, RopeTheta: 10000, NormEps: 1e-5}
+	w, err := Init(cfg, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := SaveAs(w, tok, "q", gguf.GGMLQ8_0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Open("gguf", raw, runtime.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const name = "blk.0.attn_q.weight"
+	if _, _, _, err := m.Tree.Prove(name); err != nil {
+		t.Fatal(err)
+	}
+	m.Weights.Quantized[name].Raw[5] ^= 1 // the file's bytes, changed under the model
+	if _, _, _, err := m.Tree.Prove(name); err == nil || !strings.Contains(err.Error(), "changed since the model was loaded") {
+		t.Fatalf("a part rebuilt from changed bytes: %v", err)
+	}
+}

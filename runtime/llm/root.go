@@ -195,10 +195,11 @@ func DecodeConfig(b []byte) (Config, error) {
 // tree never holds a second copy of the weights: building it serializes
 // one tensor at a time.
 type Tree struct {
-	names []string
-	w     *Weights
-	tok   *tokenizer.BPE
-	tree  *merkle.Tree
+	names  []string
+	hashes []runtime.Hash // leaf hashes, names order
+	w      *Weights
+	tok    *tokenizer.BPE
+	tree   *merkle.Tree
 }
 
 // NewTree builds the tree over the model's config, tokenizer and weights.
@@ -209,7 +210,7 @@ func NewTree(w *Weights, tok *tokenizer.BPE) *Tree {
 	for i, n := range t.names {
 		hs[i] = merkle.LeafHash(t.leaf(n))
 	}
-	t.tree = merkle.New(hs)
+	t.tree, t.hashes = merkle.New(hs), hs
 	return t
 }
 
@@ -257,7 +258,14 @@ func (t *Tree) Prove(name string) (int, []byte, merkle.Proof, error) {
 		return 0, nil, merkle.Proof{}, fmt.Errorf("no part %q", name)
 	}
 	p, err := t.tree.Prove(i)
-	return i, t.leaf(name), p, err
+	data := t.leaf(name)
+	// A quantized weight's blocks are the file's bytes (memory-mapped by a
+	// sidecar): a part rebuilt from bytes changed since loading would not
+	// be the committed one.
+	if merkle.LeafHash(data) != t.hashes[i] {
+		return 0, nil, merkle.Proof{}, fmt.Errorf("part %q changed since the model was loaded", name)
+	}
+	return i, data, p, err
 }
 
 // Verified is one verified leaf of a weight tree.

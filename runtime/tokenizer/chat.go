@@ -3,6 +3,7 @@ package tokenizer
 import (
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Template is a family of chat templates: how a model's authors wrap a
@@ -79,7 +80,7 @@ func (t *BPE) System(tm Template, prompt string) ([]int, error) {
 		parts = []part{tx(prompt + "\n")}
 	case TemplateLlama3:
 		parts = []part{sp("<|begin_of_text|>"), sp("<|start_header_id|>"), tx("system"), sp("<|end_header_id|>"),
-			tx("\n\n" + strings.TrimSpace(prompt)), sp("<|eot_id|>"),
+			tx("\n\n" + jinjaTrim(prompt)), sp("<|eot_id|>"),
 			sp("<|start_header_id|>"), tx("assistant"), sp("<|end_header_id|>"), tx("\n\n")}
 	case TemplateChatML:
 		parts = []part{sp("<|im_start|>"), tx("system\n" + prompt), sp("<|im_end|>"), tx("\n"),
@@ -112,4 +113,11 @@ func (t *BPE) specialID(s string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// jinjaTrim is Jinja's trim filter: Python's str.strip, which removes what
+// str.isspace calls space — Unicode White_Space and the separators
+// U+001C–U+001F (strings.TrimSpace keeps those).
+func jinjaTrim(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f })
 }

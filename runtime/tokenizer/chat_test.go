@@ -106,3 +106,15 @@ func TestSystemRefusals(t *testing.T) {
 		t.Error("an unknown template or none is misnamed")
 	}
 }
+
+// The Llama 3 template trims the prompt as Jinja does (Python's strip):
+// the separators U+001C–U+001F go too, which strings.TrimSpace keeps.
+func TestJinjaTrim(t *testing.T) {
+	for in, want := range map[string]string{
+		" \t\nhi \n": "hi", "\x1chi\x1f": "hi", "\u00a0hi\u2003": "hi", "\ufeffhi": "\ufeffhi", "a b": "a b",
+	} {
+		if got := jinjaTrim(in); got != want {
+			t.Errorf("jinjaTrim(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -62,7 +62,12 @@ const spaceMark = "\u2581"
 // AddSpacePrefix, a llama model Pre and Merges. A gpt2 vocabulary laid out
 // as Delphi's own (pre gpt-2, byte b at id b, merge k making token 256+k,
 // every token normal) comes back as New's tokenizer, with the same hash.
-func FromGGUF(v GGUFVocab) (*BPE, error) {
+func FromGGUF(v GGUFVocab) (*BPE, error) { return fromGGUF(v, nil) }
+
+// fromGGUF is FromGGUF with the merges given as token ids (Parse's
+// encoding) when pairs is set, in place of v.Merges: no merge string is
+// built, so the work is linear in the encoding whatever the tokens' lengths.
+func fromGGUF(v GGUFVocab, pairs []Pair) (*BPE, error) {
 	t := &BPE{model: Model(v.Model)}
 	n := len(v.Tokens)
 	switch {
@@ -80,8 +85,8 @@ func FromGGUF(v GGUFVocab) (*BPE, error) {
 			return nil, fmt.Errorf("pre-tokenizer %q: llama.cpp names GPT-2's rule %q", v.Pre, PreGPT2)
 		case !t.pre.valid():
 			return nil, fmt.Errorf("pre-tokenizer %q: supported are %q", v.Pre, Pres)
-		case len(v.Merges) > MaxMerges:
-			return nil, fmt.Errorf("%d merges, at most %d", len(v.Merges), MaxMerges)
+		case len(v.Merges)+len(pairs) > MaxMerges:
+			return nil, fmt.Errorf("%d merges, at most %d", len(v.Merges)+len(pairs), MaxMerges)
 		}
 	} else {
 		switch {
@@ -101,7 +106,12 @@ func FromGGUF(v GGUFVocab) (*BPE, error) {
 	if t.model == ModelLlama {
 		return t, nil
 	}
-	if err := t.addMerges(v.Merges, ids); err != nil {
+	if pairs == nil {
+		if pairs, err = t.mergePairs(v.Merges, ids); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.addMerges(pairs); err != nil {
 		return nil, err
 	}
 	if t.ownLayout() {
@@ -197,30 +207,45 @@ func (t *BPE) addTokens(v GGUFVocab) (map[string]int, error) {
 	return seen, nil
 }
 
-func (t *BPE) addMerges(merges []string, ids map[string]int) error {
-	t.rank = make(map[Pair]int, len(merges))
-	t.merges = make([]Pair, 0, len(merges))
-	t.result = make([]int, 0, len(merges))
+// mergePairs reads GGUF's "A B" merges as token ids.
+func (t *BPE) mergePairs(merges []string, ids map[string]int) ([]Pair, error) {
+	pairs := make([]Pair, len(merges))
 	for k, m := range merges {
 		a, b, ok := strings.Cut(m, " ")
 		if !ok || a == "" || b == "" {
-			return fmt.Errorf("merge %d %q is not two tokens separated by a space", k, m)
+			return nil, fmt.Errorf("merge %d %q is not two tokens separated by a space", k, m)
 		}
 		ia, okA := ids[a]
 		ib, okB := ids[b]
 		if !okA || t.types[ia] != TypeNormal {
-			return fmt.Errorf("merge %d %q: %q is not a normal token of the vocabulary", k, m, a)
+			return nil, fmt.Errorf("merge %d %q: %q is not a normal token of the vocabulary", k, m, a)
 		}
 		if !okB || t.types[ib] != TypeNormal {
-			return fmt.Errorf("merge %d %q: %q is not a normal token of the vocabulary", k, m, b)
+			return nil, fmt.Errorf("merge %d %q: %q is not a normal token of the vocabulary", k, m, b)
 		}
-		p := Pair{ia, ib}
+		pairs[k] = Pair{ia, ib}
+	}
+	return pairs, nil
+}
+
+// addMerges checks and ranks the merges: each joins two normal tokens,
+// appears once and makes a normal token of the vocabulary.
+func (t *BPE) addMerges(pairs []Pair) error {
+	t.rank = make(map[Pair]int, len(pairs))
+	t.merges = make([]Pair, 0, len(pairs))
+	t.result = make([]int, 0, len(pairs))
+	var buf []byte
+	for k, p := range pairs {
+		if p.A < 0 || p.B < 0 || p.A >= len(t.vocab) || p.B >= len(t.vocab) || t.types[p.A] != TypeNormal || t.types[p.B] != TypeNormal {
+			return fmt.Errorf("merge %d (%d, %d) does not join two normal tokens of the vocabulary", k, p.A, p.B)
+		}
 		if prev, dup := t.rank[p]; dup {
-			return fmt.Errorf("merge %d %q repeats merge %d", k, m, prev)
+			return fmt.Errorf("merge %d %q repeats merge %d", k, t.raw[p.A]+" "+t.raw[p.B], prev)
 		}
-		made, ok := t.lookup[string(t.vocab[ia])+string(t.vocab[ib])]
+		buf = append(append(buf[:0], t.vocab[p.A]...), t.vocab[p.B]...)
+		made, ok := t.lookup[string(buf)] // no allocation: a lookup by the bytes
 		if !ok {
-			return fmt.Errorf("merge %d %q makes %q, which is not a normal token of the vocabulary", k, m, a+b)
+			return fmt.Errorf("merge %d %q makes %q, which is not a normal token of the vocabulary", k, t.raw[p.A]+" "+t.raw[p.B], t.raw[p.A]+t.raw[p.B])
 		}
 		t.rank[p] = k
 		t.merges = append(t.merges, p)

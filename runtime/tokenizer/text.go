@@ -243,8 +243,7 @@ func parseGGUF(next func() (string, bool), size int) (*BPE, error) {
 		if err != nil {
 			return nil, err
 		}
-		v.Merges = make([]string, m)
-		mergeBytes := 0
+		pairs := make([]Pair, m)
 		for k := range m {
 			l, _ := next()
 			p, err := pairLine(l, k)
@@ -254,15 +253,12 @@ func parseGGUF(next func() (string, bool), size int) (*BPE, error) {
 			if p.A < 0 || p.B < 0 || p.A >= n || p.B >= n {
 				return nil, fmt.Errorf("merge line %d: %q names a token outside the vocabulary", k+1, l)
 			}
-			// Bounded before the string is built: merges of long tokens
-			// could otherwise ask for the encoding's size squared. Real
-			// vocabularies' merge strings are about as long as their
-			// lines ("A B" in decimal).
-			if mergeBytes += len(v.Tokens[p.A]) + len(v.Tokens[p.B]) + 1; mergeBytes > min(maxVocabBytes, 16*size) {
-				return nil, fmt.Errorf("merges spell more than %d bytes (16 times the encoding)", min(maxVocabBytes, 16*size))
-			}
-			v.Merges[k] = v.Tokens[p.A] + " " + v.Tokens[p.B]
+			pairs[k] = p // by id: no merge string is built
 		}
+		if l, more := next(); more {
+			return nil, fmt.Errorf("%q after the last line", l)
+		}
+		return fromGGUF(v, pairs)
 	}
 	if l, more := next(); more {
 		return nil, fmt.Errorf("%q after the last line", l)
