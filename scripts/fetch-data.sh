@@ -78,7 +78,14 @@ fi
 # held against. Pinned versions, into the cache, no global install.
 if [ ! -f "$data_dir/node-llama-cpp/node_modules/node-llama-cpp/package.json" ]; then
 	mkdir -p "$data_dir/node-llama-cpp"
-	npm install --silent --prefix "$data_dir/node-llama-cpp" --ignore-scripts --no-audit --no-fund node-llama-cpp@3.21.1 >/dev/null
+	# Only this machine's prebuilt CPU library (84 MB, not the 730 MB of
+	# every GPU variant the package lists as optional).
+	case "$(uname -m)" in
+	aarch64 | arm64) nlc_platform=linux-arm64 ;;
+	*) nlc_platform=linux-x64 ;;
+	esac
+	npm install --silent --prefix "$data_dir/node-llama-cpp" --ignore-scripts --no-audit --no-fund --omit=optional \
+		node-llama-cpp@3.21.1 "@node-llama-cpp/$nlc_platform@3.21.1" >/dev/null
 fi
 # llama.cpp's C headers, from the source bundle the package ships (the
 # runtime/llm/llamacpp driver compiles against them and the prebuilt library).

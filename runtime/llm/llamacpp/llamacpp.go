@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,7 +61,11 @@ func Dir() string { return filepath.Join(bench.DataDir(), "node-llama-cpp") }
 
 func build() (*Driver, error) {
 	dir := Dir()
-	lib := filepath.Join(dir, "node_modules", "@node-llama-cpp", "linux-x64", "bins", "linux-x64")
+	platform := "linux-x64"
+	if goruntime.GOARCH == "arm64" {
+		platform = "linux-arm64"
+	}
+	lib := filepath.Join(dir, "node_modules", "@node-llama-cpp", platform, "bins", platform)
 	inc := filepath.Join(dir, "include")
 	for _, p := range []string{filepath.Join(lib, "libllama.v0.4.0.so"), filepath.Join(inc, "llama.h")} {
 		if _, err := os.Stat(p); err != nil {
