@@ -2,15 +2,18 @@
 // llama.cpp and most published open-weight models use: a header, typed
 // metadata key/values, tensor descriptors and aligned tensor data.
 //
-// Read widens f32 and f16 tensors into Tensor.Data as before. The
-// quantised types q4_0, q4_1, q5_0, q5_1, q8_0, q4_K, q5_K, q6_K and bf16
-// are read as well but kept as their encoded blocks in Tensor.Raw, never
-// widened at read time; Dequantize (or Tensor.Floats) turns them into
-// float32 exactly as ggml's reference dequantize_row_* does, and Quantize
-// makes them as ggml's reference quantizers do. Any other type is refused
-// with its number and name. Every length and count is checked against the
-// bytes that remain, so a hostile file cannot make the reader allocate
-// more than its size.
+// Read widens f32 and f16 tensors into Tensor.Data. The quantised types
+// q4_0, q4_1, q5_0, q5_1, q8_0, q4_K, q5_K, q6_K and bf16 are kept as their
+// encoded blocks in Tensor.Raw (a slice of the file's bytes), never widened
+// at read time; Dequantize (or Tensor.Floats) turns them into float32
+// exactly as ggml's reference dequantize_row_* does (bit-equal to
+// llama.cpp's to_float), and Quantize makes them as ggml's reference
+// quantizers do (bit-equal to llama.cpp's quantizer). Any other type is
+// refused with its number and name, as is a tensor named twice. Every
+// length and count is checked against the bytes that remain, tensor
+// elements against the caller's bound and metadata array elements against
+// MaxArrayElements, so a hostile file cannot make the reader allocate more
+// than a small multiple of its size.
 package gguf
 
 import (
