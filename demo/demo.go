@@ -28,6 +28,28 @@ func mustAddr(c *chain, name string) string {
 	return a.String()
 }
 
+// awaitVault is the newest vault's id once there is one, waiting at most
+// blocks blocks.
+func (c *chain) awaitVault(ctx context.Context, blocks int64) (uint64, error) {
+	h0, err := c.height(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for {
+		id, err := c.newestVault(ctx)
+		if err == nil {
+			return id, nil
+		}
+		h, herr := c.height(ctx)
+		if herr == nil && h >= h0+blocks {
+			return 0, fmt.Errorf("%w within %d blocks", err, blocks)
+		}
+		if err := c.waitHeight(ctx, h+1); err != nil {
+			return 0, err
+		}
+	}
+}
+
 // newestVault is the id of the last vault created.
 func (c *chain) newestVault(ctx context.Context) (uint64, error) {
 	res, err := c.vault.Vaults(ctx, &vaulttypes.QueryVaultsRequest{})
@@ -124,11 +146,10 @@ func Run(ctx context.Context, cfg Config) error {
 		MinFeeBps: 50, Rule: vaulttypes.FUND_RULE_CATEGORY}); err != nil {
 		return err
 	}
-	h0, _ := c.height(ctx)
-	if err := c.waitHeight(ctx, h0+2); err != nil {
-		return err
-	}
-	vaultID, err := c.newestVault(ctx)
+	// Broadcast returns once the mempool took the transaction; under load
+	// it can land a few blocks later, so the vault is awaited, not assumed
+	// after a fixed wait.
+	vaultID, err := c.awaitVault(ctx, 10)
 	if err != nil {
 		return err
 	}
