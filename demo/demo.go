@@ -41,7 +41,10 @@ func (c *chain) awaitVault(ctx context.Context, blocks int64) (uint64, error) {
 			return id, nil
 		}
 		h, herr := c.height(ctx)
-		if herr == nil && h >= h0+blocks {
+		if herr != nil {
+			h = h0 // waitHeight below polls until the node answers
+		}
+		if h >= h0+blocks {
 			return 0, fmt.Errorf("%w within %d blocks", err, blocks)
 		}
 		if err := c.waitHeight(ctx, h+1); err != nil {
