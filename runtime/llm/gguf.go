@@ -171,15 +171,6 @@ func fromFile(name string, dims []uint64, data []float32) (*runtime.Tensor, erro
 	return runtime.FromFloats(shape, data)
 }
 
-// floatsOf is a tensor's elements as float32: a quantized tensor
-// dequantized in ggml's order (gguf.Dequantize).
-func floatsOf(gt gguf.Tensor) ([]float32, error) {
-	if gt.Raw == nil {
-		return gt.Data, nil
-	}
-	return gt.Floats()
-}
-
 // newlineID is the id of the one-byte token "\n" (every byte-level
 // vocabulary has one).
 func newlineID(tok *tokenizer.BPE) (int, bool) {
@@ -304,7 +295,7 @@ func LoadWithin(raw []byte, maxElements uint64) (*Weights, *tokenizer.BPE, error
 		if cfg.Architecture() != ArchLlama || len(gt.Dims) != 1 || cfg.Heads < 1 || gt.Dims[0] != uint64(cfg.HeadDim()/2) {
 			return nil, nil, fmt.Errorf("tensor %s has dims %v: a llama model's has one divisor per rotary pair", gt.Name, gt.Dims)
 		}
-		freqs, err := floatsOf(gt)
+		freqs, err := gt.Floats()
 		if err != nil {
 			return nil, nil, err
 		}
@@ -334,7 +325,7 @@ func LoadWithin(raw []byte, maxElements uint64) (*Weights, *tokenizer.BPE, error
 		if got := fileShape(gt.Name, gt.Dims); !sameShape(got, want) {
 			return nil, nil, fmt.Errorf("tensor %s has dims %v, want %v in Delphi's layout", gt.Name, gt.Dims, want)
 		}
-		data, err := floatsOf(gt)
+		data, err := gt.Floats() // a quantized tensor dequantized in ggml's order
 		if err != nil {
 			return nil, nil, err
 		}
@@ -364,8 +355,8 @@ func LoadWithin(raw []byte, maxElements uint64) (*Weights, *tokenizer.BPE, error
 
 // loadTokenizer rebuilds the tokenizer GGUF's tokenizer.ggml.* keys
 // describe (tokenizer.FromGGUF: byte-level BPE with the GPT-2, Llama 3 or
-// Qwen 2 pre-tokenizer, or SentencePiece BPE with byte fallback), as
-// llama.cpp applies it.
+// Qwen 2 pre-tokenizer, or SentencePiece BPE with byte fallback), as the
+// published tokenizer it came from applies it.
 func loadTokenizer(md map[string]gguf.Value) (*tokenizer.BPE, error) {
 	var v tokenizer.GGUFVocab
 	str := func(key string) (string, error) {

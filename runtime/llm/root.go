@@ -114,13 +114,7 @@ func EncodeConfig(c Config) []byte {
 	var b []byte
 	if v2 {
 		b = []byte(configTagV2)
-		arch := 0
-		for i, a := range Archs {
-			if a == c.Architecture() {
-				arch = i
-			}
-		}
-		b = binary.LittleEndian.AppendUint32(b, uint32(arch))
+		b = binary.LittleEndian.AppendUint32(b, uint32(max(0, slices.Index(Archs, c.Architecture()))))
 		b = binary.LittleEndian.AppendUint32(b, uint32(max(0, slices.Index(tokenizer.Templates, c.Template))))
 	} else {
 		b = []byte(configTag)

@@ -100,7 +100,7 @@ func FromVocab(tokens [][]byte, merges []Pair) (*BPE, error) {
 	if len(merges) > MaxMerges || len(tokens) > MaxTokens {
 		return nil, fmt.Errorf("%d tokens and %d merges: too many (at most %d and %d)", len(tokens), len(merges), MaxTokens, MaxMerges)
 	}
-	v := GGUFVocab{Model: string(ModelGPT2), Pre: string(PreGPT2), Tokens: make([]string, len(tokens)), Merges: make([]string, len(merges))}
+	v := GGUFVocab{Model: string(ModelGPT2), Pre: string(PreGPT2), Tokens: make([]string, len(tokens))}
 	for id, b := range tokens {
 		if len(b) == 0 || len(b) > MaxTokenBytes {
 			return nil, fmt.Errorf("token %d has %d bytes (1 to %d)", id, len(b), MaxTokenBytes)
@@ -111,9 +111,8 @@ func FromVocab(tokens [][]byte, merges []Pair) (*BPE, error) {
 		if p.A < 0 || p.B < 0 || p.A >= len(tokens) || p.B >= len(tokens) {
 			return nil, fmt.Errorf("merge %d (%d, %d) names a token outside the vocabulary", k, p.A, p.B)
 		}
-		v.Merges[k] = v.Tokens[p.A] + " " + v.Tokens[p.B]
 	}
-	return FromGGUF(v)
+	return fromGGUF(v, append([]Pair{}, merges...)) // by id, as Parse gives them: no "A B" strings
 }
 
 // Model is how the tokenizer merges (GGUF's tokenizer.ggml.model).
