@@ -12,8 +12,10 @@ package runtime
 //	    if (ih, iw) inside the input: acc = acc + float32(x[n, g*Cg+c, ih, iw] * w[m, c, kh, kw])
 //	y = acc + b[m]        (only when a bias is given)
 //
-// The CPU kernel evaluates a whole output row at once, iterating ow
-// innermost, but each accumulator still sees its terms in exactly this order.
+// The CPU kernels (the vector path in op_conv_gemm.go, and the scalar one
+// below for column strides other than 1 or non-finite weights) evaluate
+// many outputs at once, but each accumulator sees exactly these terms in
+// this order.
 
 func init() { register("Conv", buildConv) }
 
@@ -130,12 +132,27 @@ func buildConv(n *Node, in []TensorInfo) (*step, error) {
 	hasBias := len(in) == 3
 	params := &ConvParams{N: N, C: C, H: wh.in, W: ww.in, M: M, Group: G, KH: ws[2], KW: ws[3], OH: wh.out, OW: ww.out,
 		StrideH: wh.stride, StrideW: ww.stride, DilH: wh.dil, DilW: ww.dil, PadTop: wh.padBegin, PadLeft: ww.padBegin, Bias: hasBias}
+	vec := newConvGemm(N, C, M, G, wh, ww, ws[2], ws[3])
 	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, numel(outShape))}
 		X, W := x[0].F, x[1].F
 		var B []float32
 		if hasBias {
 			B = x[2].F
+		}
+		if vec != nil && finite(W) {
+			vec.run(X, W, out.F, workers)
+			if hasBias {
+				plane := wh.out * ww.out
+				for r := 0; r < N*M; r++ {
+					b := B[r%M]
+					acc := out.F[r*plane : (r+1)*plane]
+					for i := range acc {
+						acc[i] = acc[i] + b
+					}
+				}
+			}
+			return []*Tensor{out}
 		}
 		H, Wd := wh.in, ww.in
 		kH, kW := ws[2], ws[3]

@@ -5,11 +5,11 @@ package runtime
 // in float32(...) like every product in the runtime.
 
 func init() {
-	register("Add", byType(binaryBuilder(func(a, b float32) float32 { return a + b }), intBinary(intAdd)))
-	register("Sub", byType(binaryBuilder(func(a, b float32) float32 { return a - b }), intBinary(intSub)))
-	register("Mul", byType(binaryBuilder(func(a, b float32) float32 { return float32(a * b) }), intBinary(intMul)))
-	register("Div", byType(binaryBuilder(func(a, b float32) float32 { return a / b }), intBinary(intDiv)))
-	register("Relu", unaryBuilder(relu))
+	register("Add", byType(arithBuilder('+', func(a, b float32) float32 { return a + b }), intBinary(intAdd)))
+	register("Sub", byType(arithBuilder('-', func(a, b float32) float32 { return a - b }), intBinary(intSub)))
+	register("Mul", byType(arithBuilder('*', func(a, b float32) float32 { return float32(a * b) }), intBinary(intMul)))
+	register("Div", byType(arithBuilder('/', func(a, b float32) float32 { return a / b }), intBinary(intDiv)))
+	register("Relu", sliceBuilder(reluSlice))
 	register("Sigmoid", unaryBuilder(Sigmoid))
 	register("Tanh", unaryBuilder(Tanh))
 }
@@ -22,7 +22,27 @@ func relu(x float32) float32 {
 	return x
 }
 
+// reluSlice is relu over a slice without a branch per element: Go's max
+// is relu exactly (max(−0, +0) is +0, max(NaN, 0) is NaN).
+func reluSlice(dst, src []float32) {
+	src = src[:len(dst)]
+	for i, x := range src {
+		dst[i] = max(x, 0)
+	}
+}
+
 func unaryBuilder(f func(float32) float32) builder {
+	return sliceBuilder(func(dst, src []float32) {
+		src = src[:len(dst)]
+		for i, x := range src {
+			dst[i] = f(x)
+		}
+	})
+}
+
+// sliceBuilder builds a float32 element-wise operator from a kernel over a
+// chunk of elements (one call per chunk, not per element).
+func sliceBuilder(kernel func(dst, src []float32)) builder {
 	return func(n *Node, in []TensorInfo) (*step, error) {
 		if err := wantInputs(n, in, 1, 1); err != nil {
 			return nil, err
@@ -36,9 +56,7 @@ func unaryBuilder(f func(float32) float32) builder {
 			out := &Tensor{DType: Float32, Shape: shape, F: make([]float32, size)}
 			src := x[0].F
 			parallelFor(w, size, 4, func(lo, hi int) {
-				for i := lo; i < hi; i++ {
-					out.F[i] = f(src[i])
-				}
+				kernel(out.F[lo:hi], src[lo:hi])
 			})
 			return []*Tensor{out}
 		}}, nil
@@ -46,6 +64,32 @@ func unaryBuilder(f func(float32) float32) builder {
 }
 
 func binaryBuilder(f func(a, b float32) float32) builder {
+	return rowBuilder(func(dst, a []float32, ia, sa int, b []float32, ib, sb int) {
+		for j := range dst {
+			dst[j] = f(a[ia], b[ib])
+			ia += sa
+			ib += sb
+		}
+	})
+}
+
+// arithBuilder is binaryBuilder for + − × ÷ with the loops written out
+// (arithRow), f serving rows of other strides.
+func arithBuilder(op byte, f func(a, b float32) float32) builder {
+	return rowBuilder(func(dst, a []float32, ia, sa int, b []float32, ib, sb int) {
+		if !arithRow(op, dst, a, ia, sa, b, ib, sb) {
+			for j := range dst {
+				dst[j] = f(a[ia], b[ib])
+				ia += sa
+				ib += sb
+			}
+		}
+	})
+}
+
+// rowBuilder builds a float32 broadcasting binary operator from a kernel
+// over one output row: dst[j] = op(a[ia+j·sa], b[ib+j·sb]).
+func rowBuilder(row func(dst, a []float32, ia, sa int, b []float32, ib, sb int)) builder {
 	return func(n *Node, in []TensorInfo) (*step, error) {
 		if err := wantInputs(n, in, 2, 2); err != nil {
 			return nil, err
@@ -66,9 +110,7 @@ func binaryBuilder(f func(a, b float32) float32) builder {
 			a, b := x[0].F, x[1].F
 			if bc.same {
 				parallelFor(w, size, 1, func(lo, hi int) {
-					for i := lo; i < hi; i++ {
-						out.F[i] = f(a[i], b[i])
-					}
+					row(out.F[lo:hi], a, lo, 1, b, lo, 1)
 				})
 				return []*Tensor{out}
 			}
@@ -89,12 +131,7 @@ func binaryBuilder(f func(a, b float32) float32) builder {
 			parallelFor(w, rows, 2*last, func(lo, hi int) {
 				for r := lo; r < hi; r++ {
 					ia, ib := bc.offsets(r * last)
-					dst := out.F[r*last : (r+1)*last]
-					for j := range dst {
-						dst[j] = f(a[ia], b[ib])
-						ia += sa
-						ib += sb
-					}
+					row(out.F[r*last:(r+1)*last], a, ia, sa, b, ib, sb)
 				}
 			})
 			return []*Tensor{out}

@@ -8,8 +8,8 @@ package runtime
 //
 // Gemm then computes y = float32(alpha*acc) + float32(beta*c[i,j]) when C is
 // given, else y = float32(alpha*acc). (With alpha = 1 the product is exact.)
-// MatMul's y is acc. The CPU kernel accumulates a whole output row at once,
-// k outer and j inner, which gives each element the same sequence of terms.
+// MatMul's y is acc. The CPU kernels (gemmAcc: register tiles of 4 rows
+// and 16 or 32 columns) give each element exactly this sequence of terms.
 
 func init() {
 	register("Gemm", buildGemm)
@@ -51,6 +51,53 @@ func (p mm) a(A []float32, i, k int) float32 {
 		return A[k*p.M+i]
 	}
 	return A[i*p.K+k]
+}
+
+// mmTables are a product's gemmAcc offset tables, built once per compiled
+// step; nil when an offset would not fit the int32 tables (then the
+// product runs row by row).
+type mmTables struct{ aoff, boff []int32 }
+
+func (p mm) tables() *mmTables {
+	if p.K == 0 || !offsetsFit(p.K*max(p.M, p.N)) {
+		return nil
+	}
+	astep := 1
+	if p.transA {
+		astep = p.M
+	}
+	return &mmTables{aoff: seqOffsets(p.K, astep), boff: seqOffsets(p.K, p.N)}
+}
+
+// rows computes output rows [i0, i1) of A·B into out (the whole M x N
+// output, zeroed). B must be K x N here: a transposed B is packed first
+// (packB), which moves values and changes no arithmetic.
+func (p mm) rows(tb *mmTables, A, B, out []float32, i0, i1 int) {
+	if tb == nil {
+		for i := i0; i < i1; i++ {
+			p.row(A, B, i, out[i*p.N:(i+1)*p.N])
+		}
+		return
+	}
+	lda, a0 := p.K, i0*p.K
+	if p.transA {
+		lda, a0 = 1, i0
+	}
+	gemmAcc(i1-i0, p.N, out[i0*p.N:], p.N, A[a0:], lda, tb.aoff, B, tb.boff)
+}
+
+// packB returns B as K x N: B itself, or a transposed B (N x K) copied.
+func (p mm) packB(tb *mmTables, B []float32) []float32 {
+	if !p.transB || tb == nil {
+		return B
+	}
+	out := make([]float32, p.K*p.N)
+	for j := 0; j < p.N; j++ {
+		for k, v := range B[j*p.K : (j+1)*p.K] {
+			out[k*p.N+j] = v
+		}
+	}
+	return out
 }
 
 func buildGemm(n *Node, in []TensorInfo) (*step, error) {
@@ -95,16 +142,22 @@ func buildGemm(n *Node, in []TensorInfo) (*step, error) {
 		}
 	}
 	flops := 2 * i64(p.M) * i64(p.N) * i64(p.K)
+	tabs := p.tables()
 	params := &GemmParams{M: p.M, N: p.N, K: p.K, TransA: p.transA, TransB: p.transB, Alpha: alpha, Beta: beta, HasC: bc != nil}
 	if bc != nil {
 		params.CStrideI, params.CStrideJ = bc.sa[0], bc.sa[1]
 	}
 	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, p.M*p.N)}
+		B := p.packB(tabs, x[1].F)
+		q := p
+		if tabs != nil {
+			q.transB = false // B is packed K x N
+		}
 		parallelFor(workers, p.M, p.N*p.K, func(lo, hi int) {
+			q.rows(tabs, x[0].F, B, out.F, lo, hi)
 			for i := lo; i < hi; i++ {
 				dst := out.F[i*p.N : (i+1)*p.N]
-				p.row(x[0].F, x[1].F, i, dst)
 				if bc == nil {
 					for j := range dst {
 						dst[j] = float32(alpha * dst[j])
@@ -159,17 +212,21 @@ func buildMatMul(n *Node, in []TensorInfo) (*step, error) {
 	}
 	batches := numel(bc.out)
 	flops := 2 * i64(batches) * i64(p.M) * i64(p.N) * i64(p.K)
+	tabs := p.tables()
 	params := &MatMulParams{M: p.M, N: p.N, K: p.K, Batch: bc.out, StrideA: bc.sa, StrideB: bc.sb}
 	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, batches*p.M*p.N)}
 		rows := batches * p.M
 		parallelFor(workers, rows, p.N*p.K, func(lo, hi int) {
-			for r := lo; r < hi; r++ {
+			// the chunk's rows, one batch at a time
+			for r := lo; r < hi; {
 				bi, i := r/p.M, r%p.M
+				end := min(hi-r, p.M-i) + i
 				it := bc.at(bi)
 				A := x[0].F[it.ia*p.M*p.K : (it.ia+1)*p.M*p.K]
 				B := x[1].F[it.ib*p.K*p.N : (it.ib+1)*p.K*p.N]
-				p.row(A, B, i, out.F[r*p.N:(r+1)*p.N])
+				p.rows(tabs, A, B, out.F[bi*p.M*p.N:(bi+1)*p.M*p.N], i, end)
+				r += end - i
 			}
 		})
 		return []*Tensor{out}

@@ -64,6 +64,7 @@ func buildPool(n *Node, in []TensorInfo, isMax bool) (*step, error) {
 	params := &PoolParams{Max: isMax, N: xs[0], C: xs[1], H: wh.in, W: ww.in, KH: kh, KW: kw, OH: wh.out, OW: ww.out,
 		StrideH: wh.stride, StrideW: ww.stride, DilH: wh.dil, DilW: ww.dil,
 		PadTop: wh.padBegin, PadLeft: ww.padBegin, PadBottom: wh.padEnd, PadRight: ww.padEnd, IncludePad: cip != 0}
+	ins := insideWindows(wh, ww)
 	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, numel(outShape))}
 		X := x[0].F
@@ -75,6 +76,11 @@ func buildPool(n *Node, in []TensorInfo, isMax bool) (*step, error) {
 				dst := out.F[p*wh.out*ww.out:]
 				for oh := 0; oh < wh.out; oh++ {
 					for ow := 0; ow < ww.out; ow++ {
+						if oh >= ins.ohLo && oh < ins.ohHi && ow == ins.owLo && ins.owHi > ow {
+							poolInsideRow(src, W, wh, ww, oh, ow, dst[oh*ww.out+ow:oh*ww.out+ins.owHi], isMax)
+							ow = ins.owHi - 1
+							continue
+						}
 						dst[oh*ww.out+ow] = poolOne(src, W, wh, ww, oh, ow, isMax, cip != 0)
 					}
 				}
@@ -118,4 +124,92 @@ func poolOne(src []float32, W int, wh, ww window, oh, ow int, isMax, includePad 
 		return float32(math.NaN())
 	}
 	return acc / float32(count)
+}
+
+// inside is the block of output positions whose whole window lies inside
+// the input: there every tap is read, none is padding.
+type inside struct{ ohLo, ohHi, owLo, owHi int }
+
+func insideWindows(wh, ww window) inside {
+	span := func(w window) (int, int) {
+		lo, hi := 0, w.out
+		for t := 0; t < w.k; t++ {
+			l, h := w.validRange(t)
+			lo, hi = max(lo, l), min(hi, h)
+		}
+		return lo, hi
+	}
+	var in inside
+	in.ohLo, in.ohHi = span(wh)
+	in.owLo, in.owHi = span(ww)
+	return in
+}
+
+// poolInside is poolOne for a window inside the input: the same taps in
+// the same order, without the bounds tests (an average divides by kH·kW,
+// the count poolOne reaches there).
+func poolInside(src []float32, W int, wh, ww window, oh, ow int, isMax bool) float32 {
+	base := (oh*wh.stride-wh.padBegin)*W + ow*ww.stride - ww.padBegin
+	if isMax {
+		// m = v when v > m or v is NaN, as a bit select rather than a
+		// branch the data would make unpredictable
+		m := math.Float32bits(float32(math.Inf(-1)))
+		for a := 0; a < wh.k; a++ {
+			row := src[base+a*wh.dil*W:]
+			for b := 0; b < ww.k; b++ {
+				v := row[b*ww.dil]
+				var take uint32
+				if v > math.Float32frombits(m) || v != v {
+					take = 1
+				}
+				m ^= (m ^ math.Float32bits(v)) & -take
+			}
+		}
+		return math.Float32frombits(m)
+	}
+	var acc float32
+	for a := 0; a < wh.k; a++ {
+		row := src[base+a*wh.dil*W:]
+		for b := 0; b < ww.k; b++ {
+			acc = acc + row[b*ww.dil]
+		}
+	}
+	return acc / float32(wh.k*ww.k)
+}
+
+// poolInsideRow is poolInside for the consecutive outputs (oh, ow0 …),
+// four at a time: each keeps its own sequence of taps, and four
+// independent chains of compares run side by side instead of one.
+func poolInsideRow(src []float32, W int, wh, ww window, oh, ow0 int, dst []float32, isMax bool) {
+	j := 0
+	if isMax {
+		step := ww.stride
+		for ; j+4 <= len(dst); j += 4 {
+			base := (oh*wh.stride-wh.padBegin)*W + (ow0+j)*step - ww.padBegin
+			m0, m1, m2, m3 := float32(math.Inf(-1)), float32(math.Inf(-1)), float32(math.Inf(-1)), float32(math.Inf(-1))
+			for a := 0; a < wh.k; a++ {
+				row := src[base+a*wh.dil*W:]
+				for b := 0; b < ww.k; b++ {
+					o := b * ww.dil
+					m0 = maxTap(m0, row[o])
+					m1 = maxTap(m1, row[o+step])
+					m2 = maxTap(m2, row[o+2*step])
+					m3 = maxTap(m3, row[o+3*step])
+				}
+			}
+			dst[j], dst[j+1], dst[j+2], dst[j+3] = m0, m1, m2, m3
+		}
+	}
+	for ; j < len(dst); j++ {
+		dst[j] = poolInside(src, W, wh, ww, oh, ow0+j, isMax)
+	}
+}
+
+// maxTap is MaxPool's step: the tap replaces the running maximum when it
+// is larger or NaN.
+func maxTap(m, v float32) float32 {
+	if v > m || v != v {
+		return v
+	}
+	return m
 }

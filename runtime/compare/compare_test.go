@@ -1,8 +1,13 @@
 package compare
 
 import (
+	"encoding/binary"
+	"encoding/json"
+	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -130,8 +135,70 @@ func BenchmarkZooMNIST(b *testing.B) {
 			}
 			report(b)
 		})
+		b.Run("onnxruntime/workers="+ws, func(b *testing.B) {
+			var rate float64
+			for b.Loop() {
+				r, correct := onnxruntimeRun(b, model, ds, w)
+				if want := delphiCorrect(b, m, ds); correct != want {
+					b.Fatalf("onnxruntime classified %d images right, delphi %d", correct, want)
+				}
+				rate = r
+			}
+			b.ReportMetric(rate, "images/s")
+		})
 	}
 }
+
+// delphiCorrect is the number of the images the runtime classifies right.
+func delphiCorrect(tb testing.TB, m *runtime.Model, ds *bench.Benchmark) int {
+	res, err := m.Evaluate(ds, bench.All(images), runtime.EvalOptions{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res.Correct
+}
+
+// onnxruntimeRun times onnxruntime-node (npm, CPU; make data installs it)
+// on the same images with `threads` intra-op threads, through
+// ort_bench.mjs: its images/s counts only the run calls, timed inside
+// node, and its correct count proves it classified them.
+func onnxruntimeRun(tb testing.TB, model []byte, ds *bench.Benchmark, threads int) (float64, int) {
+	ortDir := filepath.Join(bench.DataDir(), "onnxruntime-node")
+	if _, err := os.Stat(filepath.Join(ortDir, "node_modules", "onnxruntime-node", "package.json")); err != nil {
+		tb.Fatalf("onnxruntime-node is not installed at %s (make data installs it): %v", ortDir, err)
+	}
+	dir := tb.TempDir()
+	pix := make([]byte, 0, images*784*4)
+	labels := make([]byte, images)
+	for i := range images {
+		x, label := ds.Item(i)
+		for _, v := range x.F {
+			pix = binary.LittleEndian.AppendUint32(pix, math.Float32bits(v))
+		}
+		labels[i] = byte(label)
+	}
+	files := map[string][]byte{"model.onnx": model, "images.bin": pix, "labels.bin": labels}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	out, err := exec.Command("node", "ort_bench.mjs", ortDir, filepath.Join(dir, "model.onnx"), filepath.Join(dir, "images.bin"),
+		filepath.Join(dir, "labels.bin"), itoa(images), itoa(threads)).CombinedOutput()
+	if err != nil {
+		tb.Fatalf("onnxruntime: %v\n%s", err, out)
+	}
+	var res struct {
+		ImagesPerSec float64
+		Correct      int
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		tb.Fatalf("onnxruntime printed %q: %v", out, err)
+	}
+	return res.ImagesPerSec, res.Correct
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // BenchmarkTrainedMNIST runs the runtime on the demo's trained MNIST models
 // (DELPHI_TRAINED_MODELS names their directory; `make bench` prepares it

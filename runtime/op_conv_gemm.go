@@ -1,0 +1,162 @@
+package runtime
+
+import (
+	"math"
+	"sync"
+)
+
+// The vector path of Conv: the same terms in the same order as the
+// reduction buildConv documents, computed by gemmAcc over a zero-padded copy
+// of the input.
+//
+// Why padding changes no bit: the documented order skips a tap that falls
+// in the padding; here it adds float32(+0 · w) instead. For a finite weight
+// that product is ±0, and adding ±0 to an accumulator leaves it unchanged
+// unless the accumulator is −0 — which it never is: it starts at +0, and a
+// round-to-nearest sum is −0 only when both addends are −0. (A NaN
+// accumulator stays NaN.) A weight that is ±Inf or NaN would turn a skipped
+// tap into NaN, so a convolution whose weights are not all finite runs the
+// scalar path instead.
+//
+// Rows of gemmAcc are a group's output channels (A = the weights, one row
+// per channel), columns are outputs (B = padded input rows, stride 1),
+// terms the (channel, kh, kw) taps in order; a row stride of 1 lets one
+// call cover a whole output plane (runPlanes), else one output row.
+
+// convGemm is a convolution's vector plan, fixed at compile time.
+type convGemm struct {
+	N, C, H, W, M, G, Cg, OH, OW int
+	kH, kW, sH, dH, dW           int
+	padTop, padLeft              int
+	Hp, Wp                       int     // the padded input plane
+	aoff, boff                   []int32 // per (c, kh, kw) term
+}
+
+// newConvGemm plans the vector path, or returns nil where it does not apply
+// (a column stride other than 1, or offsets beyond the int32 tables).
+func newConvGemm(N, C, M, G int, wh, ww window, kH, kW int) *convGemm {
+	if ww.stride != 1 || wh.out <= 0 || ww.out <= 0 {
+		return nil
+	}
+	p := &convGemm{N: N, C: C, H: wh.in, W: ww.in, M: M, G: G, Cg: C / G, OH: wh.out, OW: ww.out,
+		kH: kH, kW: kW, sH: wh.stride, dH: wh.dil, dW: ww.dil, padTop: wh.padBegin, padLeft: ww.padBegin}
+	p.Hp = (p.OH-1)*p.sH + (kH-1)*p.dH + 1
+	p.Wp = p.OW + (kW-1)*p.dW
+	if !offsetsFit(N*C*p.Hp*p.Wp) || !offsetsFit(M*p.Cg*kH*kW) {
+		return nil
+	}
+	for c := 0; c < p.Cg; c++ {
+		for kh := 0; kh < kH; kh++ {
+			for kw := 0; kw < kW; kw++ {
+				p.aoff = append(p.aoff, int32((c*kH+kh)*kW+kw))
+				p.boff = append(p.boff, int32((c*p.Hp+kh*p.dH)*p.Wp+kw*p.dW))
+			}
+		}
+	}
+	return p
+}
+
+// finite reports whether every weight is finite (see the file comment):
+// no exponent field of all ones.
+func finite(w []float32) bool {
+	for _, v := range w {
+		if math.Float32bits(v)&0x7f800000 == 0x7f800000 {
+			return false
+		}
+	}
+	return true
+}
+
+// scratch recycles the padded inputs and wide outputs between runs: fresh
+// memory from the allocator costs more to clear than warm memory.
+var scratch sync.Pool
+
+// getScratch returns a zeroed buffer of n floats; putScratch recycles it.
+func getScratch(n int) []float32 {
+	if b, ok := scratch.Get().(*[]float32); ok && cap(*b) >= n {
+		buf := (*b)[:n]
+		clear(buf)
+		return buf
+	}
+	return make([]float32, n)
+}
+
+func putScratch(b []float32) { scratch.Put(&b) }
+
+// pad copies X into zero-padded planes of Hp x Wp (a scratch buffer).
+func (p *convGemm) pad(X []float32) []float32 {
+	xp := getScratch(p.N * p.C * p.Hp * p.Wp)
+	for plane := 0; plane < p.N*p.C; plane++ {
+		src := X[plane*p.H*p.W : (plane+1)*p.H*p.W]
+		dst := xp[plane*p.Hp*p.Wp : (plane+1)*p.Hp*p.Wp]
+		for r := 0; r < p.Hp; r++ {
+			ih := r - p.padTop
+			if ih < 0 || ih >= p.H {
+				continue
+			}
+			// padded column q holds input column q - padLeft
+			q0, q1 := max(0, p.padLeft), min(p.Wp, p.W+p.padLeft)
+			if q0 < q1 {
+				copy(dst[r*p.Wp+q0:r*p.Wp+q1], src[ih*p.W+q0-p.padLeft:])
+			}
+		}
+	}
+	return xp
+}
+
+// run computes the convolution (without bias) into out, which is zeroed.
+func (p *convGemm) run(X, W, out []float32, workers int) {
+	xp := p.pad(X)
+	defer putScratch(xp)
+	if p.sH == 1 {
+		p.runPlanes(xp, W, out, workers)
+		return
+	}
+	Mg, K := p.M/p.G, len(p.aoff)
+	lda := p.Cg * p.kH * p.kW
+	units := p.N * p.G * p.OH
+	parallelFor(workers, units, Mg*p.OW*K, func(lo, hi int) {
+		for u := lo; u < hi; u++ {
+			oh := u % p.OH
+			g := (u / p.OH) % p.G
+			nn := u / (p.OH * p.G)
+			m0 := g * Mg
+			xBase := ((nn*p.C+g*p.Cg)*p.Hp + oh*p.sH) * p.Wp
+			cBase := ((nn*p.M+m0)*p.OH + oh) * p.OW
+			gemmAcc(Mg, p.OW, out[cBase:], p.OH*p.OW, W[m0*lda:], lda, p.aoff, xp[xBase:], p.boff)
+		}
+	})
+}
+
+// planeChunk is the columns one parallel unit of runPlanes takes.
+const planeChunk = 256
+
+// runPlanes is run for a row stride of 1: output (oh, ow) reads the padded
+// input at oh·Wp + ow plus the term's offset, so one gemmAcc covers a whole
+// output plane as a row of (OH−1)·Wp + OW columns (the Wp − OW columns
+// between output rows are computed and dropped). Wide rows keep every
+// accumulator register busy where a single output row would be narrow.
+func (p *convGemm) runPlanes(xp, W, out []float32, workers int) {
+	Mg, K := p.M/p.G, len(p.aoff)
+	lda := p.Cg * p.kH * p.kW
+	cols := (p.OH-1)*p.Wp + p.OW
+	wide := getScratch(p.N * p.M * cols)
+	defer putScratch(wide)
+	chunks := (cols + planeChunk - 1) / planeChunk
+	parallelFor(workers, p.N*p.G*chunks, Mg*planeChunk*K, func(lo, hi int) {
+		for u := lo; u < hi; u++ {
+			j0 := u % chunks * planeChunk
+			g := (u / chunks) % p.G
+			nn := u / (chunks * p.G)
+			m0 := g * Mg
+			xBase := (nn*p.C+g*p.Cg)*p.Hp*p.Wp + j0
+			cBase := (nn*p.M+m0)*cols + j0
+			gemmAcc(Mg, min(planeChunk, cols-j0), wide[cBase:], cols, W[m0*lda:], lda, p.aoff, xp[xBase:], p.boff)
+		}
+	})
+	for plane := 0; plane < p.N*p.M; plane++ {
+		for oh := 0; oh < p.OH; oh++ {
+			copy(out[(plane*p.OH+oh)*p.OW:(plane*p.OH+oh+1)*p.OW], wide[plane*cols+oh*p.Wp:])
+		}
+	}
+}
