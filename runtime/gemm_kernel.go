@@ -103,3 +103,14 @@ func seqOffsets(k, step int) []int32 {
 
 // offsetsFit reports whether offsets up to max fit the int32 tables.
 func offsetsFit(max int) bool { return max >= 0 && max < 1<<31-1 }
+
+// GemmAcc is gemmAcc for the runtime's other packages (the language
+// model's cached generation path), so they compute products in the
+// operators' order with the same kernels. It panics on offsets outside the
+// slices.
+func GemmAcc(m, n int, c []float32, ldc int, a []float32, lda int, aoff []int32, b []float32, boff []int32) {
+	gemmAcc(m, n, c, ldc, a, lda, aoff, b, boff)
+}
+
+// SeqOffsets is seqOffsets: 0, step, 2·step, … for k terms.
+func SeqOffsets(k, step int) []int32 { return seqOffsets(k, step) }

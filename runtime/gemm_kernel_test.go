@@ -215,3 +215,56 @@ func FuzzGemmAcc(f *testing.F) {
 		}
 	})
 }
+
+// TestGemmPackedConstantB: Gemm with a constant transposed B (packed once
+// at compile time) gives the bits of the same Gemm fed B at run time
+// (packed per run) and of the scalar order, and a run on other data than
+// the compiled constant packs that data, not the constant.
+func TestGemmPackedConstantB(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 26))
+	for _, s := range [][3]int{{1, 784, 128}, {3, 17, 9}, {6, 5, 40}} {
+		M, K, N := s[0], s[1], s[2]
+		a, bt := make([]float32, M*K), make([]float32, N*K)
+		for i := range a {
+			a[i] = float32(r.NormFloat64())
+		}
+		for i := range bt {
+			bt[i] = float32(r.NormFloat64())
+		}
+		want := make([]float32, M*N)
+		for i := range M {
+			for j := range N {
+				var acc float32
+				for k := range K {
+					acc = acc + float32(a[i*K+k]*bt[j*K+k])
+				}
+				want[i*N+j] = acc
+			}
+		}
+		n := &Node{Name: "g", OpType: "Gemm", Attrs: map[string]Attr{"transB": intA(1)}}
+		B := &Tensor{DType: Float32, Shape: []int{N, K}, F: bt}
+		A := &Tensor{DType: Float32, Shape: []int{M, K}, F: a}
+		constSt, err := buildGemm(n, []TensorInfo{{DType: Float32, Shape: A.Shape}, {DType: Float32, Shape: B.Shape, Const: B}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runSt, err := buildGemm(n, []TensorInfo{{DType: Float32, Shape: A.Shape}, {DType: Float32, Shape: B.Shape}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range levels() {
+			withKernels(l, func() {
+				for name, st := range map[string]*step{"constant B": constSt, "run-time B": runSt} {
+					if at := firstDiff(st.run([]*Tensor{A, B}, 1)[0].F, want); at >= 0 {
+						t.Fatalf("%v %s level %s: element %d differs", s, name, l, at)
+					}
+				}
+				// other data than the compiled constant: its own product
+				other := &Tensor{DType: Float32, Shape: B.Shape, F: make([]float32, len(bt))}
+				if got := constSt.run([]*Tensor{A, other}, 1)[0].F; firstDiff(got, make([]float32, M*N)) >= 0 {
+					t.Fatalf("%v level %s: a zero B gave the constant's product", s, l)
+				}
+			})
+		}
+	}
+}

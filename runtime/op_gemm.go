@@ -92,9 +92,14 @@ func (p mm) packB(tb *mmTables, B []float32) []float32 {
 		return B
 	}
 	out := make([]float32, p.K*p.N)
-	for j := 0; j < p.N; j++ {
-		for k, v := range B[j*p.K : (j+1)*p.K] {
-			out[k*p.N+j] = v
+	// eight rows of B at a time: eight read streams, one contiguous write
+	for j0 := 0; j0 < p.N; j0 += 8 {
+		j1 := min(j0+8, p.N)
+		for k := 0; k < p.K; k++ {
+			dst := out[k*p.N+j0 : k*p.N+j1]
+			for jj := range dst {
+				dst[jj] = B[(j0+jj)*p.K+k]
+			}
 		}
 	}
 	return out
@@ -143,13 +148,23 @@ func buildGemm(n *Node, in []TensorInfo) (*step, error) {
 	}
 	flops := 2 * i64(p.M) * i64(p.N) * i64(p.K)
 	tabs := p.tables()
+	// A constant transposed B (a classifier's weights) is packed once here
+	// rather than in every run; a run on other data packs its own.
+	var constB, packed []float32
+	if p.transB && tabs != nil && in[1].Const != nil {
+		constB = in[1].Const.F
+		packed = p.packB(tabs, constB)
+	}
 	params := &GemmParams{M: p.M, N: p.N, K: p.K, TransA: p.transA, TransB: p.transB, Alpha: alpha, Beta: beta, HasC: bc != nil}
 	if bc != nil {
 		params.CStrideI, params.CStrideJ = bc.sa[0], bc.sa[1]
 	}
 	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
 		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, p.M*p.N)}
-		B := p.packB(tabs, x[1].F)
+		B := packed
+		if !sameData(x[1].F, constB) {
+			B = p.packB(tabs, x[1].F)
+		}
 		q := p
 		if tabs != nil {
 			q.transB = false // B is packed K x N
@@ -231,4 +246,10 @@ func buildMatMul(n *Node, in []TensorInfo) (*step, error) {
 		})
 		return []*Tensor{out}
 	}}, nil
+}
+
+// sameData reports whether two slices are the same memory (a run reading
+// the initializer the compiler packed).
+func sameData(a, b []float32) bool {
+	return len(a) > 0 && len(a) == len(b) && &a[0] == &b[0]
 }

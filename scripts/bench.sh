@@ -28,7 +28,7 @@ step "1. LMSR math"
 go test -run '^$' -bench 'BuyCost|SellProceeds|SharesForAmount|Prices' -count "$count" ./x/market/lmsr/ >"$out/lmsr.txt"
 go test -run '^$' -bench 'Accuracy' -count 1 ./x/market/lmsr/ >"$out/lmsr-accuracy.txt"
 
-step "3. evaluation runtime against gorgonia (and the demo's trained models)"
+step "3. evaluation runtime against onnxruntime and gorgonia (and the demo's trained models)"
 "$bin" demo --models-only --models-dir build/demo-models >/dev/null
 (cd runtime/compare && DELPHI_TRAINED_MODELS=$PWD/../../build/demo-models \
   go test -run '^$' -bench 'ZooMNIST|TrainedMNIST' -count 3 -timeout 30m .) >"$out/runtime.txt"
@@ -72,5 +72,6 @@ for m in 10 100 1000; do
   localnet stop >/dev/null
 done
 
-printf 'date=%s\nseconds=%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$(($(date +%s) - started))" >"$out/meta.env"
+simd=$(grep -ow 'avx512f\|avx2\|asimd' /proc/cpuinfo 2>/dev/null | sort -u | tr '\n' ' ' || true)
+printf 'date=%s\nseconds=%s\nsimd=%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$(($(date +%s) - started))" "$simd" >"$out/meta.env"
 go run ./scripts/benchreport -dir "$out" -out BENCHMARKS.md

@@ -72,6 +72,7 @@ func (s *Session) Step(token int) ([]float32, error) {
 		s.v[l] = append(s.v[l], v...)
 		a := make([]float32, cfg.QDim())
 		probs := make([]float32, p+1)
+		aoffs, voffs := runtime.SeqOffsets(p+1, 1), runtime.SeqOffsets(p+1, KVD)
 		for hh := 0; hh < H; hh++ {
 			qh := q[hh*hd : (hh+1)*hd]
 			kv := (hh / group) * hd
@@ -84,13 +85,8 @@ func (s *Session) Step(token int) ([]float32, error) {
 				probs[j] = float32(acc*scale) + 0 // the graph adds the mask's +0 here
 			}
 			softmax(probs)
-			for d := 0; d < hd; d++ {
-				var acc float32
-				for j := 0; j <= p; j++ {
-					acc = acc + float32(probs[j]*s.v[l][j*KVD+kv+d])
-				}
-				a[hh*hd+d] = acc
-			}
+			// a[d] = Σ_j probs[j]·v[j][d], j ascending (MatMul's order)
+			runtime.GemmAcc(1, hd, a[hh*hd:(hh+1)*hd], hd, probs, 0, aoffs[:p+1], s.v[l][kv:], voffs[:p+1])
 		}
 		o := matVec(a, W(pre+"attn_output.weight"), D)
 		for i := range x {
@@ -136,16 +132,11 @@ func addInto(a, b []float32) {
 	}
 }
 
-// matVec is y = x·W for W [len(x), out], in MatMul's order.
+// matVec is y = x·W for W [len(x), out], in MatMul's order (the runtime's
+// vector kernels).
 func matVec(x, w []float32, out int) []float32 {
 	y := make([]float32, out)
-	for j := 0; j < out; j++ {
-		var acc float32
-		for k, xk := range x {
-			acc = acc + float32(xk*w[k*out+j])
-		}
-		y[j] = acc
-	}
+	runtime.GemmAcc(1, out, y, out, x, 0, runtime.SeqOffsets(len(x), 1), w, runtime.SeqOffsets(len(x), out))
 	return y
 }
 

@@ -100,16 +100,19 @@ func (r *results) stages(p printer, name string, rep *loadReport) {
 }
 
 func (r *results) evaluation(p printer) {
-	p("## 3. Evaluation runtime against gorgonia\n\n")
-	p("The zoo MNIST CNN on the same 2000 MNIST test images, in this runtime and in gorgonia through onnx-go's gorgonnx backend (`runtime/compare`, its own module); images/s, median of %d runs.\n\n",
-		r.b.runs("BenchmarkZooMNIST/delphi/workers=1", "images/s"))
-	p("| goroutines | delphi | delphi, traced | gorgonia | delphi / gorgonia | tracing cost |\n|---:|---:|---:|---:|---:|---:|\n")
+	p("## 3. Evaluation runtime against onnxruntime and gorgonia\n\n")
+	p("The zoo MNIST CNN on the same 2000 MNIST test images, one image per run as Delphi evaluates them: this runtime (the best vector kernels the CPU runs; its flags: %s), onnxruntime-node 1.30 (npm, CPU, all graph optimizations; only its run calls timed, inside node, after a warm-up pass) and gorgonia through onnx-go's gorgonnx backend (`runtime/compare`, its own module); images/s, median of %d runs. Threads: goroutines for Delphi and gorgonia, intra-op threads for onnxruntime.\n\n",
+		r.simd(), r.b.runs("BenchmarkZooMNIST/delphi/workers=1", "images/s"))
+	p("| threads | delphi | delphi, traced | onnxruntime | gorgonia | delphi / onnxruntime | delphi / gorgonia | tracing cost |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, w := range []string{"1", "2"} {
 		d := r.b.get("BenchmarkZooMNIST/delphi/workers="+w, "images/s")
 		t := r.b.get("BenchmarkZooMNIST/delphi-trace/workers="+w, "images/s")
+		o := r.b.get("BenchmarkZooMNIST/onnxruntime/workers="+w, "images/s")
 		g := r.b.get("BenchmarkZooMNIST/gorgonia/workers="+w, "images/s")
-		p("| %s | %s | %s | %s | %s | %s |\n", w, f(d), f(t), f(g), ratio(d, g), tracingCost(d, t))
+		p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", w, f(d), f(t), f(o), f(g), ratio(d, o), ratio(d, g), tracingCost(d, t))
 	}
+	d1, d2 := r.b.get("BenchmarkZooMNIST/delphi/workers=1", "images/s"), r.b.get("BenchmarkZooMNIST/delphi/workers=2", "images/s")
+	p("\nTwo goroutines against one: %s.\n", ratio(d2, d1))
 	p("\nThe models `delphid model train` made for the demo (1 epoch on MNIST's training set), one goroutine:\n\n")
 	p("| model | images/s | traced | tracing cost |\n|---|---:|---:|---:|\n")
 	for _, m := range []string{"delphi-cnn", "delphi-mlp", "delphi-logreg"} {
@@ -248,4 +251,12 @@ func (r *results) verification(p printer) {
 		f(r.b.get("BenchmarkVerifyDemoMarket/verify", "s/market")), f(960/r.b.get("BenchmarkVerifyDemoMarket/sidecar", "items/s")))
 	p("| demo market | items/s |\n|---|---:|\n| sidecar | %s |\n| verify | %s |\n\n",
 		f(r.b.get("BenchmarkVerifyDemoMarket/sidecar", "items/s")), f(r.b.get("BenchmarkVerifyDemoMarket/verify", "items/s")))
+}
+
+// simd names the CPU's vector extensions bench.sh recorded.
+func (r *results) simd() string {
+	if v := strings.TrimSpace(r.meta["simd"]); v != "" {
+		return v
+	}
+	return "not recorded"
 }

@@ -1,5 +1,5 @@
-// Command asmgen writes the runtime's vector GEMM tiles, gemm_amd64.s
-// (go generate in runtime/). Every tile has the same shape:
+// Command asmgen writes the runtime's vector GEMM tiles, gemm_amd64.s and
+// gemm_arm64.s (go generate in runtime/). Every tile has the same shape:
 // R rows keep their columns in accumulator registers across the whole loop
 // over the terms t; each term loads the B columns at b+boff[t], broadcasts
 // a_r[aoff[t]] for each row and does acc = acc + (a·b) as a multiply and
@@ -20,7 +20,7 @@ func main() {
 	if len(os.Args) > 1 {
 		dir = os.Args[1]
 	}
-	for name, src := range map[string][]byte{"gemm_amd64.s": amd64()} {
+	for name, src := range map[string][]byte{"gemm_amd64.s": amd64(), "gemm_arm64.s": arm64()} {
 		if err := os.WriteFile(filepath.Join(dir, name), src, 0o644); err != nil {
 			log.Fatal(err)
 		}
@@ -195,6 +195,94 @@ func (k x86) emit(b *bytes.Buffer) {
 		}
 	}
 	p("VZEROUPPER")
+	p("RET")
+	b.WriteString("\n")
+}
+
+// neon describes one arm64 tile: rows and 4-lane vectors per row.
+type neon struct {
+	name       string
+	rows, vecs int
+}
+
+func arm64() []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, header, "arm64")
+	b.WriteString(`// Go's arm64 assembler has no vector FMUL/FADD mnemonics; the tiles
+// spell them as WORDs (FMUL/FADD (vector), single precision, 4 lanes),
+// each with its disassembly beside it. Never FMLA.
+
+`)
+	for _, k := range []neon{{"kern4x16neon", 4, 4}, {"kern4x4neon", 4, 1}, {"kern1x16neon", 1, 4}, {"kern1x4neon", 1, 1}} {
+		k.emit(&b)
+	}
+	return b.Bytes()
+}
+
+// fmul4s and fadd4s encode Vd.4S = Vn.4S × Vm.4S and Vd.4S = Vn.4S + Vm.4S.
+func fmul4s(d, n, m int) string {
+	return fmt.Sprintf("WORD $0x%08x // fmul v%d.4s, v%d.4s, v%d.4s", 0x6E20DC00|m<<16|n<<5|d, d, n, m)
+}
+
+func fadd4s(d, n, m int) string {
+	return fmt.Sprintf("WORD $0x%08x // fadd v%d.4s, v%d.4s, v%d.4s", 0x4E20D400|m<<16|n<<5|d, d, n, m)
+}
+
+// Registers: accumulators V0–V15 (row r, vector v in V(r·vecs+v)), B in
+// V16–V19, the broadcast in V20, products in V21–V24; a rows R4–R7, aoff
+// R8, boff R9, b R10, k R11, offsets R12, addresses R13.
+func (k neon) emit(b *bytes.Buffer) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, "\t"+format+"\n", a...) }
+	var cs, as string
+	for r := 0; r < k.rows; r++ {
+		cs += fmt.Sprintf("c%d, ", r)
+		as += fmt.Sprintf("a%d, ", r)
+	}
+	size := (2*k.rows + 4) * 8
+	fmt.Fprintf(b, "// func %s(%s%s *float32, aoff, boff *int32, b *float32, k int)\nTEXT ·%s(SB), NOSPLIT, $0-%d\n",
+		k.name, cs, as[:len(as)-2], k.name, size)
+	list := func(first, n int) string {
+		s := "["
+		for v := 0; v < n; v++ {
+			if v > 0 {
+				s += ", "
+			}
+			s += fmt.Sprintf("V%d.S4", first+v)
+		}
+		return s + "]"
+	}
+	for r := 0; r < k.rows; r++ {
+		p("MOVD c%d+%d(FP), R0", r, 8*r)
+		p("VLD1 (R0), %s", list(r*k.vecs, k.vecs))
+	}
+	for r := 0; r < k.rows; r++ {
+		p("MOVD a%d+%d(FP), R%d", r, 8*(k.rows+r), 4+r)
+	}
+	off := 16 * k.rows
+	p("MOVD aoff+%d(FP), R8", off)
+	p("MOVD boff+%d(FP), R9", off+8)
+	p("MOVD b+%d(FP), R10", off+16)
+	p("MOVD k+%d(FP), R11", off+24)
+	b.WriteString("loop:\n")
+	p("MOVW.P 4(R9), R12")
+	p("ADD R12<<2, R10, R13")
+	p("VLD1 (R13), %s", list(16, k.vecs))
+	p("MOVW.P 4(R8), R12")
+	for r := 0; r < k.rows; r++ {
+		p("ADD R12<<2, R%d, R13", 4+r)
+		p("VLD1R (R13), [V20.S4]")
+		for v := 0; v < k.vecs; v++ {
+			acc := r*k.vecs + v
+			p(fmul4s(21+v, 20, 16+v))
+			p(fadd4s(acc, acc, 21+v))
+		}
+	}
+	p("SUBS $1, R11, R11")
+	p("BNE loop")
+	for r := 0; r < k.rows; r++ {
+		p("MOVD c%d+%d(FP), R0", r, 8*r)
+		p("VST1 %s, (R0)", list(r*k.vecs, k.vecs))
+	}
 	p("RET")
 	b.WriteString("\n")
 }
