@@ -92,8 +92,12 @@ func tileGo(rows, w int, c []float32, cr [4]int, a []float32, ar [4]int, aoff []
 }
 
 // seqOffsets returns 0, step, 2·step, … (k terms): the offset table of a
-// matrix read row after row.
+// matrix read row after row. An offset beyond int32 panics rather than
+// wrapping to a wrong, in-range one (the operators check offsetsFit first).
 func seqOffsets(k, step int) []int32 {
+	if k > 0 && (step < 0 || !offsetsFit((k-1)*step) || (step > 0 && k-1 > (1<<31-1)/step)) {
+		panic(fmt.Sprintf("gemm: offsets of %d terms with step %d do not fit int32", k, step))
+	}
 	o := make([]int32, k)
 	for t := range o {
 		o[t] = int32(t * step)

@@ -268,3 +268,21 @@ func TestGemmPackedConstantB(t *testing.T) {
 		}
 	}
 }
+
+// TestSeqOffsetsRefusesWrap: a table whose offsets pass int32 panics
+// instead of wrapping to small in-range offsets.
+func TestSeqOffsetsRefusesWrap(t *testing.T) {
+	for _, c := range [][2]int{{3, 1<<32 + 1}, {2, 1 << 31}, {1 << 20, 1 << 12}, {2, -1}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("SeqOffsets(%d, %d) did not panic", c[0], c[1])
+				}
+			}()
+			SeqOffsets(c[0], c[1])
+		}()
+	}
+	if o := SeqOffsets(3, 1<<29); o[2] != 1<<30 {
+		t.Fatalf("SeqOffsets(3, 2^29) = %v", o)
+	}
+}

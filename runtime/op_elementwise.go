@@ -1,5 +1,7 @@
 package runtime
 
+import "math"
+
 // Element-wise operators. Each output element is one IEEE operation on its
 // operands, so there is no reduction order to fix; Mul's product is wrapped
 // in float32(...) like every product in the runtime.
@@ -22,12 +24,17 @@ func relu(x float32) float32 {
 	return x
 }
 
-// reluSlice is relu over a slice without a branch per element: Go's max
-// is relu exactly (max(−0, +0) is +0, max(NaN, 0) is NaN).
+// reluSlice is relu over a slice, bit for bit (a NaN keeps its bits, −0
+// becomes +0), as a mask rather than a branch the data would make
+// unpredictable.
 func reluSlice(dst, src []float32) {
 	src = src[:len(dst)]
 	for i, x := range src {
-		dst[i] = max(x, 0)
+		var keep uint32
+		if x > 0 || x != x {
+			keep = 1
+		}
+		dst[i] = math.Float32frombits(math.Float32bits(x) & -keep)
 	}
 }
 

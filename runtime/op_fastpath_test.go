@@ -92,3 +92,17 @@ func TestArithRowsMatchScalar(t *testing.T) {
 		t.Fatal("a stride of 2 was taken")
 	}
 }
+
+// TestReluSliceKeepsBits: the slice kernel is relu bit for bit, NaN
+// payloads and signs included (a branch-free max would clear a NaN's sign
+// on amd64).
+func TestReluSliceKeepsBits(t *testing.T) {
+	for _, bits := range []uint32{0xffc00001, 0x7fc12345, 0xff800001, 0x80000000, 0x00000000, 0x80000001, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000} {
+		x := math.Float32frombits(bits)
+		dst := []float32{1}
+		reluSlice(dst, []float32{x})
+		if math.Float32bits(dst[0]) != math.Float32bits(relu(x)) {
+			t.Errorf("relu(%#x): slice %#x, scalar %#x", bits, math.Float32bits(dst[0]), math.Float32bits(relu(x)))
+		}
+	}
+}

@@ -148,8 +148,10 @@ func buildGemm(n *Node, in []TensorInfo) (*step, error) {
 	}
 	flops := 2 * i64(p.M) * i64(p.N) * i64(p.K)
 	tabs := p.tables()
-	// A constant transposed B (a classifier's weights) is packed once here
-	// rather than in every run; a run on other data packs its own.
+	// A constant transposed B (an initializer the compiler sees, as in
+	// `model run` and Specialize; registered classifiers' weights vary and
+	// are packed per run) is packed once here; a run on other data packs
+	// its own.
 	var constB, packed []float32
 	if p.transB && tabs != nil && in[1].Const != nil {
 		constB = in[1].Const.F
