@@ -70,6 +70,12 @@ type job struct {
 // being fetched: errFetching, at once): nothing is reported, and the error
 // shows in health and metrics.
 func (c *computer) run(ctx context.Context, j job) (*evaluationtypes.RoundResult, *runtime.Trace, error) {
+	// Results are computed under the evaluation's runtime version; a
+	// sidecar without it abstains (its error shows in health and metrics)
+	// rather than report a trace root of other semantics.
+	if err := runtime.CheckVersion(j.evaluation.Runtime()); err != nil {
+		return nil, nil, fmt.Errorf("evaluation %d: %w", j.evaluation.Id, err)
+	}
 	if j.benchmark.IsText() {
 		return c.runText(ctx, j)
 	}

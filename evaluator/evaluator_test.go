@@ -139,3 +139,23 @@ func TestAbstainOnlyWhenTheArtifactStaysUnavailableToTheEnd(t *testing.T) {
 	reveal.Phase = evaluationtypes.ROUND_PHASE_REVEAL
 	require.False(t, abstain(unavailable, reveal, 109), "too late to commit anything")
 }
+
+// TestRefusesAnEvaluationUnderAnotherRuntimeVersion: a sidecar whose
+// runtime does not implement the evaluation's recorded version reports
+// nothing for it — no trace root of other semantics — and says why.
+func TestRefusesAnEvaluationUnderAnotherRuntimeVersion(t *testing.T) {
+	c := &computer{artifacts: newArtifacts(Fetcher{Schemes: []string{"file"}}, ""), limits: runtime.DefaultLimits()}
+	for _, text := range []bool{false, true} {
+		j := job{evaluation: evaluationtypes.Evaluation{Id: 4, RuntimeVersion: runtime.Version + 1},
+			model: evaluationtypes.Model{Id: 7, Name: "m"}, maxBytes: 1 << 20}
+		if text {
+			j.benchmark.Name = "kjv-next"
+		}
+		require.Equal(t, text, j.benchmark.IsText())
+		res, tr, err := c.run(context.Background(), j)
+		require.ErrorContains(t, err, "runtime version")
+		require.ErrorContains(t, err, "evaluation 4")
+		require.Nil(t, res)
+		require.Nil(t, tr)
+	}
+}

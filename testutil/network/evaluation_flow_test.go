@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/runtime/bench"
 	"github.com/delphi-network/delphi/runtime/train"
 	"github.com/delphi-network/delphi/testutil/network"
@@ -27,6 +28,8 @@ func TestEvaluationFinalizesThroughSidecarsAndVoteExtensions(t *testing.T) {
 	net, _ := startEvaluation(t, 4, true)
 	got := waitForEnd(t, net)
 	require.Equal(t, "EVALUATION_STATUS_FINALIZED", got.Evaluation.Status)
+	// computed under the runtime version the chain recorded for it
+	require.Equal(t, runtime.Version, got.Evaluation.RuntimeVersion)
 	require.Len(t, got.Evaluation.Standings, 2)
 	for _, s := range got.Evaluation.Standings {
 		require.Equal(t, "60", s.Items)
@@ -99,6 +102,7 @@ type evaluationView struct {
 	Evaluation struct {
 		Status         string `json:"status"`
 		DeadlineHeight string `json:"deadline_height"`
+		RuntimeVersion uint32 `json:"runtime_version"`
 		Standings      []struct {
 			ModelID string `json:"model_id"`
 			Correct string `json:"correct"`

@@ -18,6 +18,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/query"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	delphiruntime "github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/testutil/evalsim"
 	"github.com/delphi-network/delphi/testutil/fakebank"
 	"github.com/delphi-network/delphi/x/evaluation/keeper"
@@ -234,6 +235,8 @@ func TestCreateEvaluation(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, types.EVALUATION_STATUS_SCHEDULED, e.Evaluation.Status)
 	require.Equal(t, int64(103+4*3+20), e.Evaluation.DeadlineHeight)
+	// It records the runtime version in force, which it keeps.
+	require.Equal(t, delphiruntime.Version, e.Evaluation.RuntimeVersion)
 	// The deposit is sized to the work: 100 udelphi × 2 models × 5 rounds
 	// × 100 items.
 	require.Equal(t, "100000udelphi", e.Evaluation.Deposit.String())
@@ -248,6 +251,18 @@ func TestCreateEvaluation(t *testing.T) {
 	e2, err := f.k.Evaluations.Get(f.ctx, res2.Id)
 	require.NoError(t, err)
 	require.Equal(t, "250000udelphi", e2.Deposit.String())
+
+	// Params from before runtime_version (0) give version 1, recorded
+	// explicitly.
+	p, err := f.k.Params.Get(f.ctx)
+	require.NoError(t, err)
+	p.RuntimeVersion = 0
+	require.NoError(t, f.k.Params.Set(f.ctx, p))
+	res3, err := f.msg.CreateEvaluation(f.ctx, valid())
+	require.NoError(t, err)
+	e3, err := f.k.Evaluations.Get(f.ctx, res3.Id)
+	require.NoError(t, err)
+	require.Equal(t, uint32(1), e3.RuntimeVersion)
 
 	for name, tc := range map[string]struct {
 		mutate func(*types.MsgCreateEvaluation)

@@ -143,6 +143,7 @@ func (k Keeper) CreateEvaluation(ctx context.Context, msg *types.MsgCreateEvalua
 		BlocksBetweenRounds: msg.BlocksBetweenRounds, StartHeight: start, DeadlineHeight: deadline,
 		Creator: msg.Creator, Status: types.EVALUATION_STATUS_SCHEDULED, Deposit: deposit, DrawHeights: draws,
 		OpenedHeights: make([]int64, msg.Rounds), FinalHeights: make([]int64, msg.Rounds),
+		RuntimeVersion: params.Runtime(),
 	}
 	if err := k.Evaluations.Set(ctx, id, e); err != nil {
 		return none, err

@@ -5,6 +5,8 @@ import (
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/delphi-network/delphi/runtime"
 )
 
 // Hard ceilings that params may not exceed: they bound the work one
@@ -58,7 +60,27 @@ func DefaultParams() Params {
 		MaxAbstainedRounds:        64,
 		MaxDrawsPerBlock:          32,
 		MissedRoundsSlashFraction: math.LegacyNewDecWithPrec(1, 4),
+		RuntimeVersion:            runtime.Version,
 	}
+}
+
+// Runtime is the runtime version new evaluations take: runtime_version,
+// or 1 where the params predate the field (0).
+func (p Params) Runtime() uint32 {
+	if p.RuntimeVersion == 0 {
+		return 1
+	}
+	return p.RuntimeVersion
+}
+
+// Runtime is the runtime version the evaluation is computed and refereed
+// under: the one recorded at its creation, or 1 for an evaluation created
+// before the field existed (0).
+func (e Evaluation) Runtime() uint32 {
+	if e.RuntimeVersion == 0 {
+		return 1
+	}
+	return e.RuntimeVersion
 }
 
 // Validate checks the params against the hard ceilings.
@@ -123,6 +145,11 @@ func (p Params) Validate() error {
 	}
 	if err := p.EvaluationDepositPerItem.Validate(); err != nil {
 		return errorsmod.Wrapf(ErrInvalidParams, "evaluation_deposit_per_item: %v", err)
+	}
+	// Only a version this binary computes and referees: a chain moves to a
+	// new one after its validators run a binary that implements it.
+	if err := runtime.CheckVersion(p.Runtime()); err != nil {
+		return errorsmod.Wrapf(ErrInvalidParams, "runtime_version: %v", err)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"cosmossdk.io/math"
 
+	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/x/evaluation/types"
 )
 
@@ -32,6 +33,7 @@ func TestParamsValidate(t *testing.T) {
 		"no abstained rounds":         {func(p *types.Params) { p.MaxAbstainedRounds = 0 }, "max_abstained_rounds"},
 		"no draws":                    {func(p *types.Params) { p.MaxDrawsPerBlock = 0 }, "max_draws_per_block"},
 		"slash above one":             {func(p *types.Params) { p.MissedRoundsSlashFraction = math.LegacyNewDec(2) }, "missed_rounds_slash_fraction"},
+		"a runtime this binary lacks": {func(p *types.Params) { p.RuntimeVersion = runtime.Version + 1 }, "runtime_version"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := types.DefaultParams()
@@ -41,4 +43,17 @@ func TestParamsValidate(t *testing.T) {
 			require.ErrorContains(t, err, tc.want)
 		})
 	}
+}
+
+// TestRuntimeVersionDefaults: new chains take the runtime's version; params
+// and evaluations from before the field (0) mean version 1, which this
+// binary implements.
+func TestRuntimeVersionDefaults(t *testing.T) {
+	require.Equal(t, runtime.Version, types.DefaultParams().RuntimeVersion)
+	legacy := types.DefaultParams()
+	legacy.RuntimeVersion = 0
+	require.NoError(t, legacy.Validate())
+	require.Equal(t, uint32(1), legacy.Runtime())
+	require.Equal(t, uint32(1), types.Evaluation{}.Runtime())
+	require.Equal(t, uint32(7), types.Evaluation{RuntimeVersion: 7}.Runtime())
 }

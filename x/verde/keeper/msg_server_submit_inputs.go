@@ -51,6 +51,13 @@ func (k msgServer) SubmitOperatorInputs(ctx context.Context, msg *types.MsgSubmi
 	if err != nil {
 		return nil, err
 	}
+	// The referee recomputes under the evaluation's runtime version; a
+	// binary without it can decide nothing (the step is refused, and the
+	// dispute ends without a verdict at its deadline: nobody is punished
+	// by semantics the chain cannot compute).
+	if err := runtime.CheckVersion(e.Runtime()); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrUnsupportedRuntime, "evaluation %d: %v", e.Id, err)
+	}
 	b, err := k.eval.GetBenchmark(ctx, e.BenchmarkId)
 	if err != nil {
 		return nil, err

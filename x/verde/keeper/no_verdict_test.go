@@ -85,6 +85,16 @@ func tooLarge(t *testing.T, f *fixture, liarScore uint64) types.Dispute {
 	p := types.DefaultParams()
 	p.MaxRefereeFlops = 1
 	require.NoError(t, f.k.Params.Set(f.ctx, p))
+	return refereeRefuses(t, f, liarScore, types.ErrTooLarge)
+}
+
+// refereeRefuses has one liar (validator 3, claiming liarScore) challenge
+// the honest three, plays the bisection to the referee step, requires the
+// chain to refuse both sides' justifications with want, and returns the
+// dispute after its deadline (without a verdict, unless the liar's score
+// was provably false).
+func refereeRefuses(t *testing.T, f *fixture, liarScore uint64, want error) types.Dispute {
+	t.Helper()
 	lie := f.liar(3)
 	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
 		f.vote(2, f.honest, f.correct), f.vote(3, lie, liarScore))
@@ -109,7 +119,7 @@ func tooLarge(t *testing.T, f *fixture, liarScore uint64) types.Dispute {
 	}{{types.SIDE_CLAIMANT, f.honest}, {types.SIDE_CHALLENGER, lie}} {
 		move, err := player.Justify(f.submitter, d, side.s, side.run)
 		require.NoError(t, err)
-		require.ErrorIs(t, f.deliver(t, move), types.ErrTooLarge, "the chain cannot take the %s's justification", side.s)
+		require.ErrorIs(t, f.deliver(t, move), want, "the chain cannot take the %s's justification", side.s)
 	}
 	f.beginBlock(t, d.DeadlineHeight)
 	d = f.dispute(t, 1)

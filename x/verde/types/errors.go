@@ -24,6 +24,9 @@ var (
 	ErrBadArtifact = errorsmod.Register(ModuleName, 20, "model artifact does not match the registry")
 	ErrBadInputs   = errorsmod.Register(ModuleName, 21, "invalid operator inputs")
 	ErrTooLarge    = errorsmod.Register(ModuleName, 22, "referee step too large")
+	// ErrUnsupportedRuntime: the evaluation's runtime version is not one
+	// this binary implements.
+	ErrUnsupportedRuntime = errorsmod.Register(ModuleName, 23, "runtime version not implemented by this binary")
 
 	// 100–102, alike in every Delphi module (internal/modkit): the
 	// authority, params and signer addresses.

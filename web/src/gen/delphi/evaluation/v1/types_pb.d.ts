@@ -211,6 +211,20 @@ export declare type Params = Message<"delphi.evaluation.v1.Params"> & {
    * @generated from field: string missed_rounds_slash_fraction = 20;
    */
   missedRoundsSlashFraction: string;
+
+  /**
+   * runtime_version is the runtime semantics new evaluations are computed
+   * and refereed under (runtime.Version: every operator's reduction order
+   * and the trace format). Each evaluation records the version in force
+   * when it is created and keeps it to the end, disputes included, so an
+   * upgrade that moves to a new version (a binary implementing both, then
+   * this param raised) leaves open evaluations and disputes on the old
+   * one. 0, as in state from before the field, means version 1. Must be a
+   * version the binary's runtime implements.
+   *
+   * @generated from field: uint32 runtime_version = 24;
+   */
+  runtimeVersion: number;
 };
 
 /**
@@ -520,6 +534,17 @@ export declare type Evaluation = Message<"delphi.evaluation.v1.Evaluation"> & {
    * @generated from field: repeated int64 final_heights = 16;
    */
   finalHeights: bigint[];
+
+  /**
+   * runtime_version is the runtime semantics every result, trace root and
+   * referee step of this evaluation is computed under: params'
+   * runtime_version when it was created (0, in state from before the
+   * field: version 1). Validators whose runtime does not implement it
+   * abstain; a referee step under it fails on a binary without it.
+   *
+   * @generated from field: uint32 runtime_version = 17;
+   */
+  runtimeVersion: number;
 };
 
 /**
