@@ -25,16 +25,16 @@ func relu(x float32) float32 {
 }
 
 // reluSlice is relu over a slice, bit for bit (a NaN keeps its bits, −0
-// becomes +0), as a mask rather than a branch the data would make
-// unpredictable.
+// becomes +0), in integer operations on the bits rather than a branch the
+// data would make unpredictable: a value whose sign bit is set and which
+// is not a NaN becomes +0.
 func reluSlice(dst, src []float32) {
 	src = src[:len(dst)]
 	for i, x := range src {
-		var keep uint32
-		if x > 0 || x != x {
-			keep = 1
-		}
-		dst[i] = math.Float32frombits(math.Float32bits(x) & -keep)
+		b := math.Float32bits(x)
+		nan := (0x7f800000 - b&0x7fffffff) >> 31 // 1 when |b| > Inf's bits
+		zero := b >> 31 &^ nan
+		dst[i] = math.Float32frombits(b & (zero - 1))
 	}
 }
 

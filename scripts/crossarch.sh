@@ -20,7 +20,7 @@ command -v qemu-aarch64-static >/dev/null || { echo "crossarch: install qemu-use
 pkgs=$(go list ./runtime/...)
 fused=""
 for pkg in $pkgs; do
-	hits=$(GOARCH=arm64 go build -gcflags=-S "$pkg" 2>&1 | grep -E '^\s+0x[0-9a-f]+ [0-9]+ \(.*\)\s+F(N)?M(ADD|SUB)[SD]\b' || true)
+	hits=$(GOARCH=arm64 go build -o /dev/null -gcflags=-S "$pkg" 2>&1 | grep -E '^\s+0x[0-9a-f]+ [0-9]+ \(.*\)\s+F(N)?M(ADD|SUB)[SD]\b' || true)
 	[ -z "$hits" ] || fused="$fused$hits
 "
 done
