@@ -118,6 +118,7 @@ func (p *Program) WithBackend(b Backend) (*Program, error) {
 			continue
 		}
 		ns := *st
+		ns.fresh = false // the backend owns its outputs' memory
 		ns.run = func(x []*Tensor, _ int) []*Tensor {
 			out, err := f(x)
 			if err != nil {

@@ -90,7 +90,9 @@ func (m *Model) Evaluate(ds Dataset, items []int, opts EvalOptions) (Result, err
 						}
 					}
 				}
-				out, err := m.Program.Run([]*Tensor{x}, 1, observe)
+				// The observer only hashes, and only the prediction is
+				// kept: the item's buffers go to the next item.
+				out, err := m.Program.runRecycled([]*Tensor{x}, 1, observe)
 				if err != nil {
 					errs[k] = fmt.Errorf("item %d: %w", items[k], err)
 					continue

@@ -116,5 +116,21 @@ func GemmAcc(m, n int, c []float32, ldc int, a []float32, lda int, aoff []int32,
 	gemmAcc(m, n, c, ldc, a, lda, aoff, b, boff)
 }
 
+// GemmAccWorkers is GemmAcc with the columns split among up to workers
+// goroutines (parallelFor: each output is computed whole by one of them,
+// so the bits do not depend on the split).
+func GemmAccWorkers(workers, m, n int, c []float32, ldc int, a []float32, lda int, aoff []int32, b []float32, boff []int32) {
+	if m <= 0 || n <= 0 || len(aoff) == 0 {
+		return
+	}
+	checkGemm(m, n, c, ldc, a, lda, aoff, b, boff)
+	const chunk = 64 // columns per unit: whole vector tiles
+	units := (n + chunk - 1) / chunk
+	parallelFor(workers, units, m*chunk*len(aoff), func(lo, hi int) {
+		j0, j1 := lo*chunk, min(hi*chunk, n)
+		gemmAcc(m, j1-j0, c[j0:], ldc, a, lda, aoff, b[j0:], boff)
+	})
+}
+
 // SeqOffsets is seqOffsets: 0, step, 2·step, … for k terms.
 func SeqOffsets(k, step int) []int32 { return seqOffsets(k, step) }

@@ -118,6 +118,12 @@ func TestGemmKernelsBitForBit(t *testing.T) {
 				if at := firstDiff(got, want); at >= 0 {
 					t.Fatalf("case %d (%d×%d, %d terms) level %s: element %d = %v, canonical order %v", i, g.m, g.n, len(g.aoff), l, at, got[at], want[at])
 				}
+				split := g.run(func(m, n int, c []float32, ldc int, a []float32, lda int, aoff []int32, b []float32, boff []int32) {
+					GemmAccWorkers(3, m, n, c, ldc, a, lda, aoff, b, boff)
+				})
+				if at := firstDiff(split, want); at >= 0 {
+					t.Fatalf("case %d level %s, columns split: element %d differs", i, l, at)
+				}
 			})
 		}
 	}

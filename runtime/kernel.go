@@ -34,6 +34,10 @@ type step struct {
 	flops  int64
 	run    func(in []*Tensor, workers int) []*Tensor
 	params any // resolved kernel parameters for a Backend (OpSpec.Params); nil for data movement
+	// fresh: run always returns newly allocated float32 outputs (from
+	// newFloats) that alias nothing, so a recycling run may hand them back
+	// when the item is done (bufpool.go). A Backend's kernel never is.
+	fresh bool
 }
 
 // builder validates a node against its input infos and compiles it.

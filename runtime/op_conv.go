@@ -133,8 +133,8 @@ func buildConv(n *Node, in []TensorInfo) (*step, error) {
 	params := &ConvParams{N: N, C: C, H: wh.in, W: ww.in, M: M, Group: G, KH: ws[2], KW: ws[3], OH: wh.out, OW: ww.out,
 		StrideH: wh.stride, StrideW: ww.stride, DilH: wh.dil, DilW: ww.dil, PadTop: wh.padBegin, PadLeft: ww.padBegin, Bias: hasBias}
 	vec := newConvGemm(N, C, M, G, wh, ww, ws[2], ws[3])
-	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
-		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, numel(outShape))}
+	return &step{outs: floatOut(outShape), flops: flops, params: params, fresh: true, run: func(x []*Tensor, workers int) []*Tensor {
+		out := newFloatTensor(outShape)
 		X, W := x[0].F, x[1].F
 		var B []float32
 		if hasBias {

@@ -161,8 +161,8 @@ func buildGemm(n *Node, in []TensorInfo) (*step, error) {
 	if bc != nil {
 		params.CStrideI, params.CStrideJ = bc.sa[0], bc.sa[1]
 	}
-	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
-		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, p.M*p.N)}
+	return &step{outs: floatOut(outShape), flops: flops, params: params, fresh: true, run: func(x []*Tensor, workers int) []*Tensor {
+		out := newFloatTensor(outShape)
 		B := packed
 		if !sameData(x[1].F, constB) {
 			B = p.packB(tabs, x[1].F)
@@ -231,8 +231,8 @@ func buildMatMul(n *Node, in []TensorInfo) (*step, error) {
 	flops := 2 * i64(batches) * i64(p.M) * i64(p.N) * i64(p.K)
 	tabs := p.tables()
 	params := &MatMulParams{M: p.M, N: p.N, K: p.K, Batch: bc.out, StrideA: bc.sa, StrideB: bc.sb}
-	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
-		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, batches*p.M*p.N)}
+	return &step{outs: floatOut(outShape), flops: flops, params: params, fresh: true, run: func(x []*Tensor, workers int) []*Tensor {
+		out := newFloatTensor(outShape)
 		rows := batches * p.M
 		parallelFor(workers, rows, p.N*p.K, func(lo, hi int) {
 			// the chunk's rows, one batch at a time

@@ -65,8 +65,8 @@ func buildPool(n *Node, in []TensorInfo, isMax bool) (*step, error) {
 		StrideH: wh.stride, StrideW: ww.stride, DilH: wh.dil, DilW: ww.dil,
 		PadTop: wh.padBegin, PadLeft: ww.padBegin, PadBottom: wh.padEnd, PadRight: ww.padEnd, IncludePad: cip != 0}
 	ins := insideWindows(wh, ww)
-	return &step{outs: floatOut(outShape), flops: flops, params: params, run: func(x []*Tensor, workers int) []*Tensor {
-		out := &Tensor{DType: Float32, Shape: outShape, F: make([]float32, numel(outShape))}
+	return &step{outs: floatOut(outShape), flops: flops, params: params, fresh: true, run: func(x []*Tensor, workers int) []*Tensor {
+		out := newFloatTensor(outShape)
 		X := x[0].F
 		H, W := wh.in, ww.in
 		planes := xs[0] * xs[1]

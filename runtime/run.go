@@ -28,6 +28,18 @@ func (p *Program) ConstLeafHash(l int) (Hash, bool) {
 // index) and its leaf index within the item: it is how the trace sees the
 // run. workers bounds the goroutines one operator may use.
 func (p *Program) Run(inputs []*Tensor, workers int, observe func(leaf int, t *Tensor)) (outs []*Tensor, err error) {
+	return p.run(inputs, workers, observe, false)
+}
+
+// runRecycled is Run for a caller that keeps nothing of the run but its
+// outputs — observe must not keep a tensor after it returns — and then
+// hands the intermediate values' buffers back for the next item
+// (bufpool.go).
+func (p *Program) runRecycled(inputs []*Tensor, workers int, observe func(leaf int, t *Tensor)) ([]*Tensor, error) {
+	return p.run(inputs, workers, observe, true)
+}
+
+func (p *Program) run(inputs []*Tensor, workers int, observe func(leaf int, t *Tensor), recycle bool) (outs []*Tensor, err error) {
 	if len(inputs) != len(p.inputs) {
 		return nil, fmt.Errorf("got %d inputs, the model takes %d", len(inputs), len(p.inputs))
 	}
@@ -85,6 +97,9 @@ func (p *Program) Run(inputs []*Tensor, workers int, observe func(leaf int, t *T
 	out := make([]*Tensor, len(p.outSlot))
 	for i, s := range p.outSlot {
 		out[i] = vals[s]
+	}
+	if recycle {
+		p.recycle(vals, out)
 	}
 	return out, nil
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // BenchmarkLlamaCpp runs Delphi and llama.cpp on the same GGUF file, on
-// this machine, in one run, one thread each: prompt processing (one batch
+// this machine, in one run, one thread each (and, for f32, two: Delphi's
+// graph and session workers, llama.cpp's threads): prompt processing (one batch
 // of the full context; Delphi's traced graph without the trace, as
 // BenchmarkPrompt) and greedy generation from one token to a full context
 // (Delphi's KV-cache session; llama.cpp one llama_decode per token, f32 KV
@@ -32,8 +33,16 @@ func BenchmarkLlamaCpp(b *testing.B) {
 			b.Fatal(err)
 		}
 		tok := benchTokenizer(b, cfg.Vocab)
-		for _, typ := range []uint32{gguf.GGMLF32, gguf.GGMLQ8_0} {
-			b.Run(size+"/"+gguf.TypeName(typ), func(b *testing.B) {
+		for _, run := range []struct {
+			typ     uint32
+			threads int
+		}{{gguf.GGMLF32, 1}, {gguf.GGMLQ8_0, 1}, {gguf.GGMLF32, 2}} {
+			typ, threads := run.typ, run.threads
+			name := size + "/" + gguf.TypeName(typ)
+			if threads > 1 {
+				name += "/threads=" + string(rune('0'+threads))
+			}
+			b.Run(name, func(b *testing.B) {
 				raw, err := SaveAs(w, tok, "bench", typ)
 				if err != nil {
 					b.Fatal(err)
@@ -61,20 +70,20 @@ func BenchmarkLlamaCpp(b *testing.B) {
 				var ours, theirs struct{ prompt, gen float64 }
 				for i := 0; i < b.N; i++ {
 					start := time.Now()
-					if _, err := p.Run([]*runtime.Tensor{in}, 1, nil); err != nil {
+					if _, err := p.Run([]*runtime.Tensor{in}, threads, nil); err != nil {
 						b.Fatal(err)
 					}
 					ours.prompt += time.Since(start).Seconds()
 					start = time.Now()
-					if _, err := NewSession(m).Generate(ids[:1], cfg.Context-1, -1); err != nil {
+					if _, err := NewSession(m).SetWorkers(threads).Generate(ids[:1], cfg.Context-1, -1); err != nil {
 						b.Fatal(err)
 					}
 					ours.gen += time.Since(start).Seconds()
-					sp, err := d.Bench(path, ids, 0, 1)
+					sp, err := d.Bench(path, ids, 0, threads)
 					if err != nil {
 						b.Fatal(err)
 					}
-					sg, err := d.Bench(path, ids[:1], cfg.Context-1, 1)
+					sg, err := d.Bench(path, ids[:1], cfg.Context-1, threads)
 					if err != nil {
 						b.Fatal(err)
 					}

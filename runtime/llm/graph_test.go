@@ -94,7 +94,7 @@ func graphMatchesSession(t *testing.T, cfg Config) {
 		if len(logits.Shape) != 3 || logits.Shape[1] != len(ids) || logits.Shape[2] != cfg.Vocab {
 			t.Fatalf("logits shape %v", logits.Shape)
 		}
-		s := NewSession(w)
+		s := NewSession(w).SetWorkers(workers) // the session's products split as the graph's are
 		for pos, id := range ids {
 			row, err := s.Step(int(id))
 			if err != nil {

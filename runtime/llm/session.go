@@ -18,13 +18,21 @@ type Session struct {
 	cos, sin *runtime.Tensor
 	k, v     [][]float32 // per layer: positions × Dim
 	pos      int
+	workers  int // goroutines for the matrix products (SetWorkers)
+}
+
+// SetWorkers lets the session's matrix products use up to n goroutines
+// (1, the default, runs them inline). The logits do not depend on it.
+func (s *Session) SetWorkers(n int) *Session {
+	s.workers = max(1, n)
+	return s
 }
 
 // NewSession starts an empty cache.
 func NewSession(w *Weights) *Session {
 	cfg := w.Config
 	c, s := ropeTables(cfg.Context, cfg.HeadDim(), cfg.RopeTheta, cfg.RopeFreqs)
-	return &Session{w: w, cfg: cfg, cos: c, sin: s, k: make([][]float32, cfg.Layers), v: make([][]float32, cfg.Layers)}
+	return &Session{w: w, cfg: cfg, cos: c, sin: s, k: make([][]float32, cfg.Layers), v: make([][]float32, cfg.Layers), workers: 1}
 }
 
 // Pos is the number of tokens seen.
@@ -48,9 +56,9 @@ func (s *Session) Step(token int) ([]float32, error) {
 	for l := 0; l < cfg.Layers; l++ {
 		pre := fmt.Sprintf("blk.%d.", l)
 		h := rmsNorm(x, W(pre+"attn_norm.weight"), cfg.NormEps)
-		q := matVec(h, W(pre+"attn_q.weight"), cfg.QDim())
-		k := matVec(h, W(pre+"attn_k.weight"), KVD)
-		v := matVec(h, W(pre+"attn_v.weight"), KVD)
+		q := s.matVec(h, W(pre+"attn_q.weight"), cfg.QDim())
+		k := s.matVec(h, W(pre+"attn_k.weight"), KVD)
+		v := s.matVec(h, W(pre+"attn_v.weight"), KVD)
 		if cfg.QKVBias() {
 			addInto(q, W(pre+"attn_q.bias"))
 			addInto(k, W(pre+"attn_k.bias"))
@@ -81,24 +89,24 @@ func (s *Session) Step(token int) ([]float32, error) {
 			// a[d] = Σ_j probs[j]·v[j][d], j ascending (MatMul's order)
 			runtime.GemmAcc(1, hd, a[hh*hd:(hh+1)*hd], hd, probs, 0, aoffs[:p+1], s.v[l][kv:], voffs[:p+1])
 		}
-		o := matVec(a, W(pre+"attn_output.weight"), D)
+		o := s.matVec(a, W(pre+"attn_output.weight"), D)
 		for i := range x {
 			x[i] = x[i] + o[i]
 		}
 		h = rmsNorm(x, W(pre+"ffn_norm.weight"), cfg.NormEps)
-		gate := matVec(h, W(pre+"ffn_gate.weight"), cfg.Hidden)
-		up := matVec(h, W(pre+"ffn_up.weight"), cfg.Hidden)
+		gate := s.matVec(h, W(pre+"ffn_gate.weight"), cfg.Hidden)
+		up := s.matVec(h, W(pre+"ffn_up.weight"), cfg.Hidden)
 		for i, g := range gate {
 			gate[i] = float32(float32(g*runtime.Sigmoid(g)) * up[i])
 		}
-		down := matVec(gate, W(pre+"ffn_down.weight"), D)
+		down := s.matVec(gate, W(pre+"ffn_down.weight"), D)
 		for i := range x {
 			x[i] = x[i] + down[i]
 		}
 	}
 	h := rmsNorm(x, W("output_norm.weight"), cfg.NormEps)
 	s.pos++
-	return matVec(h, W("output.weight"), cfg.Vocab), nil
+	return s.matVec(h, W("output.weight"), cfg.Vocab), nil
 }
 
 // scores sets probs[j] = float32((q·k_j)·scale) + 0 for the cached keys
@@ -160,10 +168,10 @@ func addInto(a, b []float32) {
 }
 
 // matVec is y = x·W for W [len(x), out], in MatMul's order (the runtime's
-// vector kernels).
-func matVec(x, w []float32, out int) []float32 {
+// vector kernels), its columns split among the session's workers.
+func (s *Session) matVec(x, w []float32, out int) []float32 {
 	y := make([]float32, out)
-	runtime.GemmAcc(1, out, y, out, x, 0, runtime.SeqOffsets(len(x), 1), w, runtime.SeqOffsets(len(x), out))
+	runtime.GemmAccWorkers(s.workers, 1, out, y, out, x, 0, runtime.SeqOffsets(len(x), 1), w, runtime.SeqOffsets(len(x), out))
 	return y
 }
 

@@ -227,6 +227,17 @@ func (r *results) languageModels(p printer) {
 				p("| %s | %s | %s | %s | %.2f× | %s | %s | %.2f× |\n", s, typ, f(dp), f(lp), dp/lp, f(dg), f(lg), dg/lg)
 			}
 		}
+		if r.b.runs("BenchmarkLlamaCpp/small/f32/threads=2", "delphi-prompt-tok/s") > 0 {
+			p("\nTwo threads, f32 (Delphi: the graph's and the session's goroutines; llama.cpp: its threads), and each engine's two threads against its one:\n\n")
+			p("| size | prompt: Delphi | llama.cpp | ratio | Delphi 2/1 | generation: Delphi | llama.cpp | ratio | Delphi 2/1 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+			for _, s := range []string{"nano", "micro", "small"} {
+				one, two := "BenchmarkLlamaCpp/"+s+"/f32", "BenchmarkLlamaCpp/"+s+"/f32/threads=2"
+				dp, lp := r.b.get(two, "delphi-prompt-tok/s"), r.b.get(two, "llamacpp-prompt-tok/s")
+				dg, lg := r.b.get(two, "delphi-gen-tok/s"), r.b.get(two, "llamacpp-gen-tok/s")
+				p("| %s | %s | %s | %.2f× | %.2f× | %s | %s | %.2f× | %.2f× |\n", s, f(dp), f(lp), dp/lp, dp/r.b.get(one, "delphi-prompt-tok/s"),
+					f(dg), f(lg), dg/lg, dg/r.b.get(one, "delphi-gen-tok/s"))
+			}
+		}
 	}
 	p("\nTraining (batch 8 × 64 tokens, window gradients on 2 goroutines):\n\n| size | steps/s | tokens/s |\n|---|---:|---:|\n")
 	for _, s := range []string{"nano", "micro"} {
