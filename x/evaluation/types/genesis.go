@@ -3,6 +3,8 @@ package types
 import (
 	"encoding/hex"
 	"fmt"
+
+	"github.com/delphi-network/delphi/runtime"
 )
 
 // DefaultGenesis is an empty registry with default params.
@@ -59,6 +61,11 @@ func (gs GenesisState) Validate() error {
 		}
 		if len(e.OpenedHeights) > int(e.Rounds) || len(e.FinalHeights) > int(e.Rounds) {
 			return fmt.Errorf("evaluation %d: more per-round heights than its %d rounds", e.Id, e.Rounds)
+		}
+		// Its results can only be computed and refereed by a binary that
+		// implements its runtime version.
+		if err := runtime.CheckVersion(e.Runtime()); err != nil {
+			return fmt.Errorf("evaluation %d: %w", e.Id, err)
 		}
 		seen[e.Id] = true
 	}

@@ -51,6 +51,9 @@ func TestGenesisRefusesWhatWouldHaltTheBlockHooks(t *testing.T) {
 		"participation not hex": {func(g *types.GenesisState) {
 			g.Participations = []types.Participation{{Validator: ""}}
 		}, "not a hex address"},
+		"an evaluation under a runtime this binary lacks": {func(g *types.GenesisState) {
+			g.Evaluations[0].RuntimeVersion = 99
+		}, "runtime version 99"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			gs := valid()
