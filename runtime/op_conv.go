@@ -13,7 +13,7 @@ package runtime
 //	y = acc + b[m]        (only when a bias is given)
 //
 // The CPU kernels (the vector path in op_conv_gemm.go, and the scalar one
-// below for column strides other than 1 or non-finite weights) evaluate
+// below for non-finite weights) evaluate
 // many outputs at once, but each accumulator sees exactly these terms in
 // this order.
 

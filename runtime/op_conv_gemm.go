@@ -19,37 +19,47 @@ import (
 // scalar path instead.
 //
 // Rows of gemmAcc are a group's output channels (A = the weights, one row
-// per channel), columns are outputs (B = padded input rows, stride 1),
-// terms the (channel, kh, kw) taps in order; a row stride of 1 lets one
-// call cover a whole output plane (runPlanes), else one output row.
+// per channel), columns are outputs (B = padded input rows), terms the
+// (channel, kh, kw) taps in order; strides of 1 let one call cover a whole
+// output plane (runPlanes), else one output row.
 
 // convGemm is a convolution's vector plan, fixed at compile time.
 type convGemm struct {
 	N, C, H, W, M, G, Cg, OH, OW int
-	kH, kW, sH, dH, dW           int
+	kH, kW, sH, sW, dH, dW       int
 	padTop, padLeft              int
 	Hp, Wp                       int     // the padded input plane
+	Wq, pitch                    int     // a padded row split into sW phases of Wq, pitch sW·Wq
 	aoff, boff                   []int32 // per (c, kh, kw) term
 }
 
 // newConvGemm plans the vector path, or returns nil where it does not apply
-// (a column stride other than 1, or offsets beyond the int32 tables).
+// (offsets beyond the int32 tables).
+//
+// A column stride sW > 1 would make each term's columns a strided read;
+// the padded rows are stored split into sW phases instead (padded column
+// q at phase q mod sW, position q div sW), where output column ow of tap
+// kw is position ow + (kw·dW) div sW of phase (kw·dW) mod sW: contiguous
+// again.
 func newConvGemm(N, C, M, G int, wh, ww window, kH, kW int) *convGemm {
-	if ww.stride != 1 || wh.out <= 0 || ww.out <= 0 {
+	if wh.out <= 0 || ww.out <= 0 {
 		return nil
 	}
 	p := &convGemm{N: N, C: C, H: wh.in, W: ww.in, M: M, G: G, Cg: C / G, OH: wh.out, OW: ww.out,
-		kH: kH, kW: kW, sH: wh.stride, dH: wh.dil, dW: ww.dil, padTop: wh.padBegin, padLeft: ww.padBegin}
+		kH: kH, kW: kW, sH: wh.stride, sW: ww.stride, dH: wh.dil, dW: ww.dil, padTop: wh.padBegin, padLeft: ww.padBegin}
 	p.Hp = (p.OH-1)*p.sH + (kH-1)*p.dH + 1
-	p.Wp = p.OW + (kW-1)*p.dW
-	if !offsetsFit(N*C*p.Hp*p.Wp) || !offsetsFit(M*p.Cg*kH*kW) {
+	p.Wp = (p.OW-1)*p.sW + (kW-1)*p.dW + 1
+	p.Wq = (p.Wp + p.sW - 1) / p.sW
+	p.pitch = p.sW * p.Wq
+	if !offsetsFit(N*C*p.Hp*p.pitch) || !offsetsFit(M*p.Cg*kH*kW) {
 		return nil
 	}
 	for c := 0; c < p.Cg; c++ {
 		for kh := 0; kh < kH; kh++ {
 			for kw := 0; kw < kW; kw++ {
+				q := kw * p.dW
 				p.aoff = append(p.aoff, int32((c*kH+kh)*kW+kw))
-				p.boff = append(p.boff, int32((c*p.Hp+kh*p.dH)*p.Wp+kw*p.dW))
+				p.boff = append(p.boff, int32((c*p.Hp+kh*p.dH)*p.pitch+q%p.sW*p.Wq+q/p.sW))
 			}
 		}
 	}
@@ -83,12 +93,13 @@ func getScratch(n int) []float32 {
 
 func putScratch(b []float32) { scratch.Put(&b) }
 
-// pad copies X into zero-padded planes of Hp x Wp (a scratch buffer).
+// pad copies X into zero-padded planes of Hp rows of pitch floats (a
+// scratch buffer), each row split into its sW phases.
 func (p *convGemm) pad(X []float32) []float32 {
-	xp := getScratch(p.N * p.C * p.Hp * p.Wp)
+	xp := getScratch(p.N * p.C * p.Hp * p.pitch)
 	for plane := 0; plane < p.N*p.C; plane++ {
 		src := X[plane*p.H*p.W : (plane+1)*p.H*p.W]
-		dst := xp[plane*p.Hp*p.Wp : (plane+1)*p.Hp*p.Wp]
+		dst := xp[plane*p.Hp*p.pitch : (plane+1)*p.Hp*p.pitch]
 		for r := 0; r < p.Hp; r++ {
 			ih := r - p.padTop
 			if ih < 0 || ih >= p.H {
@@ -96,8 +107,16 @@ func (p *convGemm) pad(X []float32) []float32 {
 			}
 			// padded column q holds input column q - padLeft
 			q0, q1 := max(0, p.padLeft), min(p.Wp, p.W+p.padLeft)
-			if q0 < q1 {
-				copy(dst[r*p.Wp+q0:r*p.Wp+q1], src[ih*p.W+q0-p.padLeft:])
+			if q0 >= q1 {
+				continue
+			}
+			row, in := dst[r*p.pitch:(r+1)*p.pitch], src[ih*p.W+q0-p.padLeft:]
+			if p.sW == 1 {
+				copy(row[q0:q1], in)
+				continue
+			}
+			for q := q0; q < q1; q++ {
+				row[q%p.sW*p.Wq+q/p.sW] = in[q-q0]
 			}
 		}
 	}
@@ -108,7 +127,7 @@ func (p *convGemm) pad(X []float32) []float32 {
 func (p *convGemm) run(X, W, out []float32, workers int) {
 	xp := p.pad(X)
 	defer putScratch(xp)
-	if p.sH == 1 {
+	if p.sH == 1 && p.sW == 1 {
 		p.runPlanes(xp, W, out, workers)
 		return
 	}
@@ -121,7 +140,7 @@ func (p *convGemm) run(X, W, out []float32, workers int) {
 			g := (u / p.OH) % p.G
 			nn := u / (p.OH * p.G)
 			m0 := g * Mg
-			xBase := ((nn*p.C+g*p.Cg)*p.Hp + oh*p.sH) * p.Wp
+			xBase := ((nn*p.C+g*p.Cg)*p.Hp + oh*p.sH) * p.pitch
 			cBase := ((nn*p.M+m0)*p.OH + oh) * p.OW
 			gemmAcc(Mg, p.OW, out[cBase:], p.OH*p.OW, W[m0*lda:], lda, p.aoff, xp[xBase:], p.boff)
 		}
@@ -131,7 +150,7 @@ func (p *convGemm) run(X, W, out []float32, workers int) {
 // planeChunk is the columns one parallel unit of runPlanes takes.
 const planeChunk = 256
 
-// runPlanes is run for a row stride of 1: output (oh, ow) reads the padded
+// runPlanes is run for strides of 1 (pitch = Wp): output (oh, ow) reads the padded
 // input at oh·Wp + ow plus the term's offset, so one gemmAcc covers a whole
 // output plane as a row of (OH−1)·Wp + OW columns (the Wp − OW columns
 // between output rows are computed and dropped). Wide rows keep every

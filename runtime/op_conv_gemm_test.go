@@ -40,7 +40,7 @@ func convReference(X, W, B []float32, N, C, H, Wd, M, G, kH, kW int, wh, ww wind
 }
 
 // TestConvVectorPathBitForBit: random convolutions — padding of every
-// side, strides, dilations, groups, ragged widths, inputs holding zeros of
+// side, row and column strides (phase-split rows), dilations, groups, ragged widths, inputs holding zeros of
 // both signs, infinities and NaN, and weights that are not finite (which
 // take the scalar path) — give the documented order's bits at every kernel
 // level and any worker count.
@@ -61,7 +61,7 @@ func TestConvVectorPathBitForBit(t *testing.T) {
 		H, Wd := kH+r.IntN(12), kW+r.IntN(40)
 		sH, sW := 1+r.IntN(2), 1
 		if i%5 == 4 {
-			sW = 2 // the scalar path
+			sW = 2 + r.IntN(2) // rows split into phases
 		}
 		dH, dW := 1+r.IntN(2), 1+r.IntN(2)
 		pads := []int64{int64(r.IntN(3)), int64(r.IntN(3)), int64(r.IntN(3)), int64(r.IntN(3))}
@@ -86,9 +86,7 @@ func TestConvVectorPathBitForBit(t *testing.T) {
 					W[j] = 0.5
 				}
 			}
-			if sW == 1 {
-				vectorRuns++
-			}
+			vectorRuns++
 		}
 		var B []float32
 		in := []TensorInfo{{DType: Float32, Shape: xs}, {DType: Float32, Shape: ws}}

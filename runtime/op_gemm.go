@@ -161,18 +161,26 @@ func buildGemm(n *Node, in []TensorInfo) (*step, error) {
 	if bc != nil {
 		params.CStrideI, params.CStrideJ = bc.sa[0], bc.sa[1]
 	}
+	few := p.fewRows()
 	return &step{outs: floatOut(outShape), flops: flops, params: params, fresh: true, run: func(x []*Tensor, workers int) []*Tensor {
 		out := newFloatTensor(outShape)
-		B := packed
-		if !sameData(x[1].F, constB) {
-			B = p.packB(tabs, x[1].F)
-		}
 		q := p
-		if tabs != nil {
-			q.transB = false // B is packed K x N
+		B := packed
+		switch {
+		case sameData(x[1].F, constB):
+			q.transB = false // packed K x N at compile time
+		case few != nil:
+			few.run(p, x[0].F, x[1].F, out.F, workers)
+		case tabs != nil:
+			B = p.packB(tabs, x[1].F)
+			q.transB = false // packed K x N here
+		default:
+			B = x[1].F
 		}
 		parallelFor(workers, p.M, p.N*p.K, func(lo, hi int) {
-			q.rows(tabs, x[0].F, B, out.F, lo, hi)
+			if few == nil || sameData(x[1].F, constB) {
+				q.rows(tabs, x[0].F, B, out.F, lo, hi)
+			}
 			for i := lo; i < hi; i++ {
 				dst := out.F[i*p.N : (i+1)*p.N]
 				if bc == nil {
@@ -254,4 +262,47 @@ func buildMatMul(n *Node, in []TensorInfo) (*step, error) {
 // the initializer the compiler packed).
 func sameData(a, b []float32) bool {
 	return len(a) > 0 && len(a) == len(b) && &a[0] == &b[0]
+}
+
+// fewT computes a Gemm with a transposed B and fewer than four rows of A
+// (a classifier's dense layer on one item) as Cᵀ = B·Aᵀ: the rows of B (N
+// x K, contiguous in k) are the tiles' rows and the M rows of A, packed
+// K x M, their columns. Packing B instead would move N·K values for
+// M·N·K products; Aᵀ is M·K. Every output keeps its terms in k order, the
+// product a·b being b·a.
+type fewT struct{ aoff, boff []int32 }
+
+// fewRows returns the plan, or nil where it does not apply.
+func (p mm) fewRows() *fewT {
+	if !p.transB || p.M >= 4 || p.K == 0 || !offsetsFit(p.N*p.K) || !offsetsFit(p.K*p.M) {
+		return nil
+	}
+	return &fewT{aoff: seqOffsets(p.K, 1), boff: seqOffsets(p.K, p.M)}
+}
+
+// run adds A·Bᵀ into out (M x N, zeroed).
+func (f *fewT) run(p mm, A, Bt, out []float32, workers int) {
+	at := make([]float32, p.K*p.M)
+	for i := 0; i < p.M; i++ {
+		for k := 0; k < p.K; k++ {
+			at[k*p.M+i] = p.a(A, i, k)
+		}
+	}
+	ct := out // with one row of A, Cᵀ (N x 1) is C
+	if p.M > 1 {
+		ct = make([]float32, p.N*p.M)
+	}
+	const chunk = 64 // rows of B per unit
+	units := (p.N + chunk - 1) / chunk
+	parallelFor(workers, units, chunk*p.M*p.K, func(lo, hi int) {
+		j0, j1 := lo*chunk, min(hi*chunk, p.N)
+		gemmAcc(j1-j0, p.M, ct[j0*p.M:], p.M, Bt[j0*p.K:], p.K, f.aoff, at, f.boff)
+	})
+	if p.M > 1 {
+		for j := 0; j < p.N; j++ {
+			for i := 0; i < p.M; i++ {
+				out[i*p.N+j] = ct[j*p.M+i]
+			}
+		}
+	}
 }
