@@ -30,7 +30,7 @@ test: data ## unit, keeper, in-process network, CLI and cross-architecture deter
 data: ## fetch the benchmark data and models (Debian packages, Go modules), hash-checked on use
 	sh scripts/fetch-data.sh
 
-crossarch: ## evaluations and training give identical bytes on amd64 v1, v3 and arm64 (qemu)
+crossarch: ## evaluations and training give identical bytes on amd64 v1, v3 and arm64 (qemu), at every vector kernel level
 	bash scripts/crossarch.sh
 
 test-short: ## the tests that start no node

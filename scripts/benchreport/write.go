@@ -228,7 +228,7 @@ func (r *results) languageModels(p printer) {
 			}
 		}
 		if r.b.runs("BenchmarkLlamaCpp/small/f32/threads=2", "delphi-prompt-tok/s") > 0 {
-			p("\nTwo threads, f32 (Delphi: the graph's and the session's goroutines; llama.cpp: its threads), and each engine's two threads against its one:\n\n")
+			p("\nTwo threads, f32 (Delphi: the graph's and the session's goroutines; llama.cpp: its threads), and each engine's two threads against its one. On this 2-vCPU machine the two-thread runs of both engines vary widely from run to run (raw results: `build/bench/llamacpp.txt`); llama.cpp's two-thread generation is one to two orders of magnitude slower than its one-thread generation in every run here, so read these as this machine's, not the engines':\n\n")
 			p("| size | prompt: Delphi | llama.cpp | ratio | Delphi 2/1 | generation: Delphi | llama.cpp | ratio | Delphi 2/1 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 			for _, s := range []string{"nano", "micro", "small"} {
 				one, two := "BenchmarkLlamaCpp/"+s+"/f32", "BenchmarkLlamaCpp/"+s+"/f32/threads=2"
