@@ -1,9 +1,6 @@
 package runtime
 
-import (
-	"math"
-	"sync"
-)
+import "math"
 
 // The vector path of Conv: the same terms in the same order as the
 // reduction buildConv documents, computed by gemmAcc over a zero-padded copy
@@ -77,26 +74,12 @@ func finite(w []float32) bool {
 	return true
 }
 
-// scratch recycles the padded inputs and wide outputs between runs: fresh
-// memory from the allocator costs more to clear than warm memory.
-var scratch sync.Pool
-
-// getScratch returns a zeroed buffer of n floats; putScratch recycles it.
-func getScratch(n int) []float32 {
-	if b, ok := scratch.Get().(*[]float32); ok && cap(*b) >= n {
-		buf := (*b)[:n]
-		clear(buf)
-		return buf
-	}
-	return make([]float32, n)
-}
-
-func putScratch(b []float32) { scratch.Put(&b) }
-
-// pad copies X into zero-padded planes of Hp rows of pitch floats (a
-// scratch buffer), each row split into its sW phases.
+// pad copies X into zero-padded planes of Hp rows of pitch floats, each
+// row split into its sW phases. The buffer comes from newFloats and goes
+// back (recycleFloats) when the convolution is done: warm memory costs
+// less to clear than fresh.
 func (p *convGemm) pad(X []float32) []float32 {
-	xp := getScratch(p.N * p.C * p.Hp * p.pitch)
+	xp := newFloats(p.N * p.C * p.Hp * p.pitch)
 	for plane := 0; plane < p.N*p.C; plane++ {
 		src := X[plane*p.H*p.W : (plane+1)*p.H*p.W]
 		dst := xp[plane*p.Hp*p.pitch : (plane+1)*p.Hp*p.pitch]
@@ -126,7 +109,7 @@ func (p *convGemm) pad(X []float32) []float32 {
 // run computes the convolution (without bias) into out, which is zeroed.
 func (p *convGemm) run(X, W, out []float32, workers int) {
 	xp := p.pad(X)
-	defer putScratch(xp)
+	defer recycleFloats(xp)
 	if p.sH == 1 && p.sW == 1 {
 		p.runPlanes(xp, W, out, workers)
 		return
@@ -159,8 +142,8 @@ func (p *convGemm) runPlanes(xp, W, out []float32, workers int) {
 	Mg, K := p.M/p.G, len(p.aoff)
 	lda := p.Cg * p.kH * p.kW
 	cols := (p.OH-1)*p.Wp + p.OW
-	wide := getScratch(p.N * p.M * cols)
-	defer putScratch(wide)
+	wide := newFloats(p.N * p.M * cols)
+	defer recycleFloats(wide)
 	chunks := (cols + planeChunk - 1) / planeChunk
 	parallelFor(workers, p.N*p.G*chunks, Mg*planeChunk*K, func(lo, hi int) {
 		for u := lo; u < hi; u++ {

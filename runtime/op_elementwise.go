@@ -71,25 +71,27 @@ func sliceBuilder(kernel func(dst, src []float32)) builder {
 }
 
 func binaryBuilder(f func(a, b float32) float32) builder {
-	return rowBuilder(func(dst, a []float32, ia, sa int, b []float32, ib, sb int) {
+	return rowBuilder(rowOf(f))
+}
+
+// rowOf is the row kernel of an element-wise f: one call per element.
+func rowOf(f func(a, b float32) float32) func(dst, a []float32, ia, sa int, b []float32, ib, sb int) {
+	return func(dst, a []float32, ia, sa int, b []float32, ib, sb int) {
 		for j := range dst {
 			dst[j] = f(a[ia], b[ib])
 			ia += sa
 			ib += sb
 		}
-	})
+	}
 }
 
 // arithBuilder is binaryBuilder for + − × ÷ with the loops written out
-// (arithRow), f serving rows of other strides.
+// (arithRow), f's row serving the strides arithRow does not take.
 func arithBuilder(op byte, f func(a, b float32) float32) builder {
+	generic := rowOf(f)
 	return rowBuilder(func(dst, a []float32, ia, sa int, b []float32, ib, sb int) {
 		if !arithRow(op, dst, a, ia, sa, b, ib, sb) {
-			for j := range dst {
-				dst[j] = f(a[ia], b[ib])
-				ia += sa
-				ib += sb
-			}
+			generic(dst, a, ia, sa, b, ib, sb)
 		}
 	})
 }

@@ -164,21 +164,18 @@ func buildGemm(n *Node, in []TensorInfo) (*step, error) {
 	few := p.fewRows()
 	return &step{outs: floatOut(outShape), flops: flops, params: params, fresh: true, run: func(x []*Tensor, workers int) []*Tensor {
 		out := newFloatTensor(outShape)
-		q := p
-		B := packed
+		q, B, done := p, x[1].F, false
 		switch {
 		case sameData(x[1].F, constB):
-			q.transB = false // packed K x N at compile time
+			q.transB, B = false, packed // packed K x N at compile time
 		case few != nil:
 			few.run(p, x[0].F, x[1].F, out.F, workers)
+			done = true
 		case tabs != nil:
-			B = p.packB(tabs, x[1].F)
-			q.transB = false // packed K x N here
-		default:
-			B = x[1].F
+			q.transB, B = false, p.packB(tabs, x[1].F) // packed K x N here
 		}
 		parallelFor(workers, p.M, p.N*p.K, func(lo, hi int) {
-			if few == nil || sameData(x[1].F, constB) {
+			if !done {
 				q.rows(tabs, x[0].F, B, out.F, lo, hi)
 			}
 			for i := lo; i < hi; i++ {

@@ -151,21 +151,14 @@ func insideWindows(wh, ww window) inside {
 func poolInside(src []float32, W int, wh, ww window, oh, ow int, isMax bool) float32 {
 	base := (oh*wh.stride-wh.padBegin)*W + ow*ww.stride - ww.padBegin
 	if isMax {
-		// m = v when v > m or v is NaN, as a bit select rather than a
-		// branch the data would make unpredictable
-		m := math.Float32bits(float32(math.Inf(-1)))
+		m := float32(math.Inf(-1))
 		for a := 0; a < wh.k; a++ {
 			row := src[base+a*wh.dil*W:]
 			for b := 0; b < ww.k; b++ {
-				v := row[b*ww.dil]
-				var take uint32
-				if v > math.Float32frombits(m) || v != v {
-					take = 1
-				}
-				m ^= (m ^ math.Float32bits(v)) & -take
+				m = maxTap(m, row[b*ww.dil])
 			}
 		}
-		return math.Float32frombits(m)
+		return m
 	}
 	var acc float32
 	for a := 0; a < wh.k; a++ {
