@@ -13,7 +13,7 @@ import (
 // quarter of the MNIST CNN's time). The operators whose run always returns
 // a newly allocated float32 output (step.fresh: Conv, Gemm, MatMul, the
 // element-wise arithmetic, Relu and the other slice kernels, pooling) take
-// it from newFloats, and a recycling run (runRecycled, what Evaluate uses)
+// it from newFloats, and a recycling run (RunRecycled, what Evaluate uses)
 // hands those outputs back when the item is done. Recycling never changes
 // a value: a buffer is only handed back after its run has returned, when
 // nothing but the run's own intermediates can refer to it, and never when

@@ -45,7 +45,7 @@ func TestRecycledRunsKeepReturnedValues(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := p.runRecycled([]*Tensor{x}, 1, nil)
+		got, err := p.RunRecycled([]*Tensor{x}, 1, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

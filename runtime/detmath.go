@@ -54,11 +54,10 @@ func exp64(x float64) float64 {
 
 // roundHalfAway is t rounded to the nearest integer, halves away from
 // zero: the range reductions' k.
+// t + Copysign(0.5, t) is t + 0.5 or t − 0.5 exactly (x − y is defined as
+// x + (−y)), without a branch that the sign of t would mispredict.
 func roundHalfAway(t float64) int64 {
-	if t >= 0 {
-		return int64(t + 0.5)
-	}
-	return int64(t - 0.5)
+	return int64(t + math.Copysign(0.5, t))
 }
 
 // Exp returns e^x rounded to float32, identically on every platform.

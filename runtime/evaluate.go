@@ -92,7 +92,7 @@ func (m *Model) Evaluate(ds Dataset, items []int, opts EvalOptions) (Result, err
 				}
 				// The observer only hashes, and only the prediction is
 				// kept: the item's buffers go to the next item.
-				out, err := m.Program.runRecycled([]*Tensor{x}, 1, observe)
+				out, err := m.Program.RunRecycled([]*Tensor{x}, 1, observe)
 				if err != nil {
 					errs[k] = fmt.Errorf("item %d: %w", items[k], err)
 					continue

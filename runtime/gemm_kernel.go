@@ -18,6 +18,12 @@ func gemmAcc(m, n int, c []float32, ldc int, a []float32, lda int, aoff []int32,
 		return
 	}
 	checkGemm(m, n, c, ldc, a, lda, aoff, b, boff)
+	gemmChecked(m, n, c, ldc, a, lda, aoff, b, boff)
+}
+
+// gemmChecked is gemmAcc once checkGemm has passed for these arguments
+// (or for a call that contains them: a column range of a checked call).
+func gemmChecked(m, n int, c []float32, ldc int, a []float32, lda int, aoff []int32, b []float32, boff []int32) {
 	// Column panels: as wide as a 4-row tile; the 1-row tiles of the last
 	// rows (or of a vector: m = 1) take the whole width at once.
 	panel := 16
@@ -128,7 +134,8 @@ func GemmAccWorkers(workers, m, n int, c []float32, ldc int, a []float32, lda in
 	units := (n + chunk - 1) / chunk
 	parallelFor(workers, units, m*chunk*len(aoff), func(lo, hi int) {
 		j0, j1 := lo*chunk, min(hi*chunk, n)
-		gemmAcc(m, j1-j0, c[j0:], ldc, a, lda, aoff, b[j0:], boff)
+		// columns [j0, j1) of the call checked above
+		gemmChecked(m, j1-j0, c[j0:], ldc, a, lda, aoff, b[j0:], boff)
 	})
 }
 

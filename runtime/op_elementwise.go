@@ -12,7 +12,7 @@ func init() {
 	register("Mul", byType(arithBuilder('*', func(a, b float32) float32 { return float32(a * b) }), intBinary(intMul)))
 	register("Div", byType(arithBuilder('/', func(a, b float32) float32 { return a / b }), intBinary(intDiv)))
 	register("Relu", sliceBuilder(reluSlice))
-	register("Sigmoid", unaryBuilder(Sigmoid))
+	register("Sigmoid", sliceBuilder(SigmoidRow))
 	register("Tanh", unaryBuilder(Tanh))
 }
 

@@ -76,10 +76,10 @@ func buildNorm(n *Node, in []TensorInfo, rms bool) (*step, error) {
 	for k := 0; k < stats; k++ {
 		outs = append(outs, floatOut(statShape)...)
 	}
-	return &step{outs: outs, flops: 6 * i64(size), run: func(x []*Tensor, w int) []*Tensor {
-		out := &Tensor{DType: Float32, Shape: shape, F: make([]float32, size)}
-		means := &Tensor{DType: Float32, Shape: statShape, F: make([]float32, groups)}
-		invs := &Tensor{DType: Float32, Shape: statShape, F: make([]float32, groups)}
+	return &step{outs: outs, flops: 6 * i64(size), fresh: true, run: func(x []*Tensor, w int) []*Tensor {
+		out := newFloatTensor(shape)
+		means := &Tensor{DType: Float32, Shape: statShape, F: newFloats(groups)}
+		invs := &Tensor{DType: Float32, Shape: statShape, F: newFloats(groups)}
 		X, scale := x[0].F, x[1].F
 		var bias []float32
 		if len(x) > 2 {

@@ -88,9 +88,9 @@ func buildRotary(n *Node, in []TensorInfo) (*step, error) {
 	}
 	size := numel(shape)
 	inter := interleaved != 0
-	return &step{outs: floatOut(shape), flops: 6 * i64(B*H*S*half), run: func(x []*Tensor, _ int) []*Tensor {
+	return &step{outs: floatOut(shape), flops: 6 * i64(B*H*S*half), fresh: true, run: func(x []*Tensor, _ int) []*Tensor {
 		X, cosT, sinT := x[0].F, x[1].F, x[2].F
-		out := &Tensor{DType: Float32, Shape: shape, F: make([]float32, size)}
+		out := &Tensor{DType: Float32, Shape: shape, F: newFloats(size)}
 		copy(out.F, X)
 		for b := 0; b < B; b++ {
 			for s := 0; s < S; s++ {

@@ -51,8 +51,8 @@ func buildSoftmax(n *Node, in []TensorInfo, logOut bool) (*step, error) {
 	}
 	size := numel(shape)
 	params := &SoftmaxParams{Outer: outer, L: L, Inner: inner, Log: logOut}
-	return &step{outs: floatOut(shape), flops: 4 * i64(size), params: params, run: func(x []*Tensor, workers int) []*Tensor {
-		out := &Tensor{DType: Float32, Shape: shape, F: make([]float32, size)}
+	return &step{outs: floatOut(shape), flops: 4 * i64(size), params: params, fresh: true, run: func(x []*Tensor, workers int) []*Tensor {
+		out := newFloatTensor(shape)
 		X := x[0].F
 		parallelFor(workers, outer*inner, L*8, func(lo, hi int) {
 			for g := lo; g < hi; g++ {
@@ -74,10 +74,18 @@ func softmaxGroup(X, Y []float32, base, stride, L int, logOut bool) {
 		}
 	}
 	var s float32
-	for j := 0; j < L; j++ {
-		t := Exp(X[base+j*stride] - m)
-		Y[base+j*stride] = t
-		s = s + t
+	if stride == 1 {
+		ys := Y[base : base+L]
+		ExpRow(ys, X[base:base+L], m)
+		for _, t := range ys {
+			s = s + t
+		}
+	} else {
+		for j := 0; j < L; j++ {
+			t := Exp(X[base+j*stride] - m)
+			Y[base+j*stride] = t
+			s = s + t
+		}
 	}
 	if logOut {
 		ls := Log(s)

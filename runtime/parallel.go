@@ -23,9 +23,19 @@ func parallelFor(workers, n, costPerItem int, fn func(lo, hi int)) {
 		}
 		return
 	}
-	var wg sync.WaitGroup
 	chunk := (n + workers - 1) / workers
-	panics := make([]any, (n+chunk-1)/chunk)
+	chunks := (n + chunk - 1) / chunk
+	// The pool's helpers poll while idle, so never more of them than
+	// there are other cores to run on.
+	if chunks <= runtime.GOMAXPROCS(0) {
+		if hs, ok := pool.acquire(chunks - 1); ok {
+			defer pool.release()
+			runPooled(hs, chunk, n, fn)
+			return
+		}
+	}
+	var wg sync.WaitGroup
+	panics := make([]any, chunks)
 	for c, lo := 0, 0; lo < n; c, lo = c+1, lo+chunk {
 		hi := min(lo+chunk, n)
 		wg.Add(1)
@@ -38,6 +48,32 @@ func parallelFor(workers, n, costPerItem int, fn func(lo, hi int)) {
 	wg.Wait()
 	// re-raise in the caller's goroutine (lowest chunk first), where
 	// Program.Run turns it into an error
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
+}
+
+// runPooled runs chunk 0 in the caller and the others on the pool's
+// helpers, and re-raises the lowest chunk's panic as the goroutine path
+// does.
+func runPooled(hs []*helper, chunk, n int, fn func(lo, hi int)) {
+	seqs := make([]uint64, len(hs))
+	for i, h := range hs {
+		lo := (i + 1) * chunk
+		seqs[i] = h.post(fn, lo, min(lo+chunk, n))
+	}
+	first := func() (p any) {
+		defer func() { p = recover() }()
+		fn(0, min(chunk, n))
+		return nil
+	}()
+	panics := make([]any, 0, len(hs)+1)
+	panics = append(panics, first)
+	for i, h := range hs {
+		panics = append(panics, h.wait(seqs[i]))
+	}
 	for _, p := range panics {
 		if p != nil {
 			panic(p)

@@ -31,11 +31,13 @@ func (p *Program) Run(inputs []*Tensor, workers int, observe func(leaf int, t *T
 	return p.run(inputs, workers, observe, false)
 }
 
-// runRecycled is Run for a caller that keeps nothing of the run but its
-// outputs — observe must not keep a tensor after it returns — and then
-// hands the intermediate values' buffers back for the next item
-// (bufpool.go).
-func (p *Program) runRecycled(inputs []*Tensor, workers int, observe func(leaf int, t *Tensor)) ([]*Tensor, error) {
+// RunRecycled is Run for a caller that keeps nothing of the run but its
+// outputs — observe must not keep a tensor after it returns (a trace that
+// hashes it may; a referee collecting leaf values may not) — and then
+// hands the intermediate values' buffers back for the next run
+// (bufpool.go). An evaluation of many items uses it: warm buffers instead
+// of fresh pages, which on two workers cost more than the arithmetic.
+func (p *Program) RunRecycled(inputs []*Tensor, workers int, observe func(leaf int, t *Tensor)) ([]*Tensor, error) {
 	return p.run(inputs, workers, observe, true)
 }
 

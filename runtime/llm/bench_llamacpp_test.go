@@ -70,7 +70,7 @@ func BenchmarkLlamaCpp(b *testing.B) {
 				var ours, theirs struct{ prompt, gen float64 }
 				for i := 0; i < b.N; i++ {
 					start := time.Now()
-					if _, err := p.Run([]*runtime.Tensor{in}, threads, nil); err != nil {
+					if _, err := p.RunRecycled([]*runtime.Tensor{in}, threads, nil); err != nil {
 						b.Fatal(err)
 					}
 					ours.prompt += time.Since(start).Seconds()

@@ -48,7 +48,7 @@ func BenchmarkPrompt(b *testing.B) {
 				}
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
-					if _, err := p.Run([]*runtime.Tensor{x}, 1, observe); err != nil {
+					if _, err := p.RunRecycled([]*runtime.Tensor{x}, 1, observe); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -124,7 +124,7 @@ func (t *Task) Evaluate(b *TextBench, items []int, trace bool) (TextResult, *run
 		if tr != nil {
 			emit = func(x *runtime.Tensor) { tr.Append(runtime.OutputHash(x)) }
 		}
-		s, err := t.runItem(b.Items[idx], int64(res.Points), emit)
+		s, err := t.runItem(b.Items[idx], int64(res.Points), emit, false)
 		res.Runs += s.runs
 		if err != nil {
 			return res, nil, fmt.Errorf("item %d: %w", idx, err)
@@ -154,8 +154,10 @@ type itemScore struct {
 
 // runItem runs every step of one item and scores it; emit, when set,
 // receives every leaf of the item in trace order (stage leaves, then the
-// score leaves, the total counting from before).
-func (t *Task) runItem(it TextItem, before int64, emit func(*runtime.Tensor)) (itemScore, error) {
+// score leaves, the total counting from before). keeps says emit holds on
+// to the tensors it receives; otherwise the runs' intermediate buffers are
+// reused by the next run.
+func (t *Task) runItem(it TextItem, before int64, emit func(*runtime.Tensor), keeps bool) (itemScore, error) {
 	var sc itemScore
 	var picks []int
 	var values []float64
@@ -172,7 +174,11 @@ func (t *Task) runItem(it TextItem, before int64, emit func(*runtime.Tensor)) (i
 			emit(x)
 			observe = func(_ int, o *runtime.Tensor) { emit(o) }
 		}
-		out, err := m.Prog.Run([]*runtime.Tensor{x}, workers, observe)
+		run := m.Prog.RunRecycled // emit hashes what it is given and keeps nothing
+		if keeps {
+			run = m.Prog.Run
+		}
+		out, err := run([]*runtime.Tensor{x}, workers, observe)
 		sc.runs++
 		if err != nil {
 			return sc, err

@@ -182,3 +182,46 @@ func TestArgmaxSkipsNaN(t *testing.T) {
 		t.Fatal("argmax")
 	}
 }
+
+// TestRecycledRunsMatchRun: the evaluation path reuses a run's
+// intermediate buffers (Softmax, the norms, RotaryEmbedding, Transpose
+// and the products among them) for the next run. Each recycled run must
+// compute what a plain run does, and a returned output must survive the
+// runs after it, in every published layout.
+func TestRecycledRunsMatchRun(t *testing.T) {
+	for _, cfg := range append([]Config{tiny}, publishedLayouts(tiny)...) {
+		w, err := Init(cfg, 9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := tokens(3, 17, 0, 39, 5, 5, 21, 8), tokens(1, 1, 2, 3, 5, 8, 13, 21)
+		p := compile(t, w, 8)
+		for _, workers := range []int{1, 2} {
+			want, err := p.Run([]*runtime.Tensor{a}, workers, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, err := p.RunRecycled([]*runtime.Tensor{b}, workers, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept := append([]float32(nil), first[0].F...)
+			for range 3 {
+				got, err := p.RunRecycled([]*runtime.Tensor{a}, workers, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, v := range got[0].F {
+					if math.Float32bits(v) != math.Float32bits(want[0].F[i]) {
+						t.Fatalf("%s workers=%d: recycled run's logit %d is %v, Run's %v", cfg.Architecture(), workers, i, v, want[0].F[i])
+					}
+				}
+			}
+			for i, v := range first[0].F {
+				if math.Float32bits(v) != math.Float32bits(kept[i]) {
+					t.Fatalf("%s workers=%d: an earlier run's logit %d changed: its buffer was reused", cfg.Architecture(), workers, i)
+				}
+			}
+		}
+	}
+}

@@ -212,7 +212,7 @@ func (t *Task) LeafValues(it TextItem, want []int) (map[int]*runtime.Tensor, err
 			out[at] = x
 		}
 		at++
-	}); err != nil {
+	}, true); err != nil {
 		return nil, err
 	}
 	for _, w := range want {

@@ -19,6 +19,17 @@ type Session struct {
 	k, v     [][]float32 // per layer: positions × Dim
 	pos      int
 	workers  int // goroutines for the matrix products (SetWorkers)
+	layers   []sessionLayer
+	offs     map[[2]int][]int32 // SeqOffsets tables by (terms, step)
+}
+
+// sessionLayer is one block's weights, looked up once per session rather
+// than by name for every token.
+type sessionLayer struct {
+	attnNorm, q, k, v, o    []float32
+	qBias, kBias, vBias     []float32
+	qNorm, kNorm            []float32
+	ffnNorm, gate, up, down []float32
 }
 
 // SetWorkers lets the session's matrix products use up to n goroutines
@@ -32,7 +43,37 @@ func (s *Session) SetWorkers(n int) *Session {
 func NewSession(w *Weights) *Session {
 	cfg := w.Config
 	c, s := ropeTables(cfg.Context, cfg.HeadDim(), cfg.RopeTheta, cfg.RopeFreqs)
-	return &Session{w: w, cfg: cfg, cos: c, sin: s, k: make([][]float32, cfg.Layers), v: make([][]float32, cfg.Layers), workers: 1}
+	W := func(name string) []float32 {
+		if t := w.Tensors[name]; t != nil {
+			return t.F
+		}
+		return nil
+	}
+	layers := make([]sessionLayer, cfg.Layers)
+	for l := range layers {
+		pre := fmt.Sprintf("blk.%d.", l)
+		layers[l] = sessionLayer{
+			attnNorm: W(pre + "attn_norm.weight"), q: W(pre + "attn_q.weight"), k: W(pre + "attn_k.weight"),
+			v: W(pre + "attn_v.weight"), o: W(pre + "attn_output.weight"),
+			qBias: W(pre + "attn_q.bias"), kBias: W(pre + "attn_k.bias"), vBias: W(pre + "attn_v.bias"),
+			qNorm: W(pre + "attn_q_norm.weight"), kNorm: W(pre + "attn_k_norm.weight"),
+			ffnNorm: W(pre + "ffn_norm.weight"), gate: W(pre + "ffn_gate.weight"), up: W(pre + "ffn_up.weight"),
+			down: W(pre + "ffn_down.weight"),
+		}
+	}
+	return &Session{w: w, cfg: cfg, cos: c, sin: s, k: make([][]float32, cfg.Layers), v: make([][]float32, cfg.Layers),
+		workers: 1, layers: layers, offs: map[[2]int][]int32{}}
+}
+
+// seq is runtime.SeqOffsets(k, step), built once per session.
+func (s *Session) seq(k, step int) []int32 {
+	key := [2]int{k, step}
+	o, ok := s.offs[key]
+	if !ok {
+		o = runtime.SeqOffsets(k, step)
+		s.offs[key] = o
+	}
+	return o
 }
 
 // Pos is the number of tokens seen.
@@ -49,30 +90,31 @@ func (s *Session) Step(token int) ([]float32, error) {
 	}
 	D, H, hd, KVD := cfg.Dim, cfg.Heads, cfg.HeadDim(), cfg.KVDim()
 	group := H / cfg.KV()
-	W := func(name string) []float32 { return s.w.Tensors[name].F }
-	x := append([]float32(nil), W("token_embd.weight")[token*D:(token+1)*D]...)
+	x := append([]float32(nil), s.w.Tensors["token_embd.weight"].F[token*D:(token+1)*D]...)
 	scale := 1 / runtime.Sqrt(float32(hd))
 	p := s.pos
-	for l := 0; l < cfg.Layers; l++ {
-		pre := fmt.Sprintf("blk.%d.", l)
-		h := rmsNorm(x, W(pre+"attn_norm.weight"), cfg.NormEps)
-		q := s.matVec(h, W(pre+"attn_q.weight"), cfg.QDim())
-		k := s.matVec(h, W(pre+"attn_k.weight"), KVD)
-		v := s.matVec(h, W(pre+"attn_v.weight"), KVD)
+	// the attention sums' tables: positions 0..p of the cache
+	aoffs, voffs := s.seq(cfg.Context, 1)[:p+1], s.seq(cfg.Context, KVD)[:p+1]
+	for l := range s.layers {
+		L := &s.layers[l]
+		h := rmsNorm(x, L.attnNorm, cfg.NormEps)
+		q := s.matVec(h, L.q, cfg.QDim())
+		k := s.matVec(h, L.k, KVD)
+		v := s.matVec(h, L.v, KVD)
 		if cfg.QKVBias() {
-			addInto(q, W(pre+"attn_q.bias"))
-			addInto(k, W(pre+"attn_k.bias"))
-			addInto(v, W(pre+"attn_v.bias"))
+			addInto(q, L.qBias)
+			addInto(k, L.kBias)
+			addInto(v, L.vBias)
 		}
 		for hh := 0; hh < H; hh++ {
 			if cfg.QKNorm() {
-				copy(q[hh*hd:(hh+1)*hd], rmsNorm(q[hh*hd:(hh+1)*hd], W(pre+"attn_q_norm.weight"), cfg.NormEps))
+				copy(q[hh*hd:(hh+1)*hd], rmsNorm(q[hh*hd:(hh+1)*hd], L.qNorm, cfg.NormEps))
 			}
 			s.rope(q[hh*hd:(hh+1)*hd], p)
 		}
 		for hh := 0; hh < cfg.KV(); hh++ {
 			if cfg.QKNorm() {
-				copy(k[hh*hd:(hh+1)*hd], rmsNorm(k[hh*hd:(hh+1)*hd], W(pre+"attn_k_norm.weight"), cfg.NormEps))
+				copy(k[hh*hd:(hh+1)*hd], rmsNorm(k[hh*hd:(hh+1)*hd], L.kNorm, cfg.NormEps))
 			}
 			s.rope(k[hh*hd:(hh+1)*hd], p)
 		}
@@ -80,33 +122,34 @@ func (s *Session) Step(token int) ([]float32, error) {
 		s.v[l] = append(s.v[l], v...)
 		a := make([]float32, cfg.QDim())
 		probs := make([]float32, p+1)
-		aoffs, voffs := runtime.SeqOffsets(p+1, 1), runtime.SeqOffsets(p+1, KVD)
 		for hh := 0; hh < H; hh++ {
 			qh := q[hh*hd : (hh+1)*hd]
 			kv := (hh / group) * hd
 			scores(probs, qh, s.k[l][kv:], KVD, scale)
 			softmax(probs)
 			// a[d] = Σ_j probs[j]·v[j][d], j ascending (MatMul's order)
-			runtime.GemmAcc(1, hd, a[hh*hd:(hh+1)*hd], hd, probs, 0, aoffs[:p+1], s.v[l][kv:], voffs[:p+1])
+			runtime.GemmAcc(1, hd, a[hh*hd:(hh+1)*hd], hd, probs, 0, aoffs, s.v[l][kv:], voffs)
 		}
-		o := s.matVec(a, W(pre+"attn_output.weight"), D)
+		o := s.matVec(a, L.o, D)
 		for i := range x {
 			x[i] = x[i] + o[i]
 		}
-		h = rmsNorm(x, W(pre+"ffn_norm.weight"), cfg.NormEps)
-		gate := s.matVec(h, W(pre+"ffn_gate.weight"), cfg.Hidden)
-		up := s.matVec(h, W(pre+"ffn_up.weight"), cfg.Hidden)
+		h = rmsNorm(x, L.ffnNorm, cfg.NormEps)
+		gate := s.matVec(h, L.gate, cfg.Hidden)
+		up := s.matVec(h, L.up, cfg.Hidden)
+		sig := make([]float32, len(gate))
+		runtime.SigmoidRow(sig, gate)
 		for i, g := range gate {
-			gate[i] = float32(float32(g*runtime.Sigmoid(g)) * up[i])
+			gate[i] = float32(float32(g*sig[i]) * up[i])
 		}
-		down := s.matVec(gate, W(pre+"ffn_down.weight"), D)
+		down := s.matVec(gate, L.down, D)
 		for i := range x {
 			x[i] = x[i] + down[i]
 		}
 	}
-	h := rmsNorm(x, W("output_norm.weight"), cfg.NormEps)
+	h := rmsNorm(x, s.w.Tensors["output_norm.weight"].F, cfg.NormEps)
 	s.pos++
-	return s.matVec(h, W("output.weight"), cfg.Vocab), nil
+	return s.matVec(h, s.w.Tensors["output.weight"].F, cfg.Vocab), nil
 }
 
 // scores sets probs[j] = float32((q·k_j)·scale) + 0 for the cached keys
@@ -171,7 +214,7 @@ func addInto(a, b []float32) {
 // vector kernels), its columns split among the session's workers.
 func (s *Session) matVec(x, w []float32, out int) []float32 {
 	y := make([]float32, out)
-	runtime.GemmAccWorkers(s.workers, 1, out, y, out, x, 0, runtime.SeqOffsets(len(x), 1), w, runtime.SeqOffsets(len(x), out))
+	runtime.GemmAccWorkers(s.workers, 1, out, y, out, x, 0, s.seq(len(x), 1), w, s.seq(len(x), out))
 	return y
 }
 
@@ -197,10 +240,9 @@ func softmax(x []float32) {
 			m = v
 		}
 	}
+	runtime.ExpRow(x, x, m)
 	var sum float32
-	for j, v := range x {
-		t := runtime.Exp(v - m)
-		x[j] = t
+	for _, t := range x {
 		sum = sum + t
 	}
 	for j := range x {
