@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"math"
 	"sync"
 	"unsafe"
 )
@@ -29,7 +30,7 @@ var floatPools sync.Map
 // newFloats returns a zeroed float32 slice of length n, reused when a
 // recycling run handed one back.
 func newFloats(n int) []float32 {
-	if n >= minPooled {
+	if n >= minPooled && !noReuse {
 		if p, ok := floatPools.Load(n); ok {
 			if b, ok := p.(*sync.Pool).Get().(*[]float32); ok {
 				clear(*b)
@@ -39,6 +40,35 @@ func newFloats(n int) []float32 {
 	}
 	return make([]float32, n)
 }
+
+// newFloatsUncleared is newFloats without the zeroing, for a kernel that
+// writes every element of its output before anything reads it: clearing
+// a reused buffer first is a serial pass over it in the caller, before
+// the workers start (8% of a small language model's prompt). What a
+// reused buffer holds is whatever its last run left, so a kernel that
+// skips an element would leak it: the poisoned-reuse tests run every
+// such kernel on buffers filled with NaNs to prove none does.
+func newFloatsUncleared(n int) []float32 {
+	if n >= minPooled && !noReuse {
+		if p, ok := floatPools.Load(n); ok {
+			if b, ok := p.(*sync.Pool).Get().(*[]float32); ok {
+				return *b
+			}
+		}
+	}
+	return make([]float32, n)
+}
+
+// newUnclearedTensor is newFloatsUncleared's tensor.
+func newUnclearedTensor(shape []int) *Tensor {
+	return &Tensor{DType: Float32, Shape: shape, F: newFloatsUncleared(numel(shape))}
+}
+
+// Test switches: poisonRecycled makes recycleFloats fill what it is handed
+// with NaNs (an uncleared output that a kernel does not overwrite then
+// shows); noReuse makes every buffer a newly allocated one (a reference
+// run that no earlier run's leftovers can reach).
+var poisonRecycled, noReuse bool
 
 // newFloatTensor is a fresh float32 output of the given shape.
 func newFloatTensor(shape []int) *Tensor {
@@ -50,6 +80,11 @@ func recycleFloats(b []float32) {
 	n := len(b)
 	if n < minPooled || cap(b) != n {
 		return
+	}
+	if poisonRecycled {
+		for i := range b {
+			b[i] = math.Float32frombits(0x7fc0_dead)
+		}
 	}
 	p, _ := floatPools.LoadOrStore(n, &sync.Pool{})
 	p.(*sync.Pool).Put(&b)

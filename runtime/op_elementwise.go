@@ -60,7 +60,7 @@ func sliceBuilder(kernel func(dst, src []float32)) builder {
 		shape := in[0].Shape
 		size := numel(shape)
 		return &step{outs: floatOut(shape), flops: i64(size), params: &UnaryParams{Size: size}, fresh: true, run: func(x []*Tensor, w int) []*Tensor {
-			out := newFloatTensor(shape)
+			out := newUnclearedTensor(shape) // the chunks cover [0, size)
 			src := x[0].F
 			parallelFor(w, size, 4, func(lo, hi int) {
 				kernel(out.F[lo:hi], src[lo:hi])
@@ -115,7 +115,7 @@ func rowBuilder(row func(dst, a []float32, ia, sa int, b []float32, ib, sb int))
 		size := numel(bc.out)
 		params := &BinaryParams{Out: bc.out, StrideA: bc.sa, StrideB: bc.sb}
 		return &step{outs: floatOut(bc.out), flops: i64(size), params: params, fresh: true, run: func(x []*Tensor, w int) []*Tensor {
-			out := newFloatTensor(bc.out)
+			out := newUnclearedTensor(bc.out) // every row is written whole
 			a, b := x[0].F, x[1].F
 			if bc.same {
 				parallelFor(w, size, 1, func(lo, hi int) {

@@ -237,9 +237,12 @@ func buildMatMul(n *Node, in []TensorInfo) (*step, error) {
 	tabs := p.tables()
 	params := &MatMulParams{M: p.M, N: p.N, K: p.K, Batch: bc.out, StrideA: bc.sa, StrideB: bc.sb}
 	return &step{outs: floatOut(outShape), flops: flops, params: params, fresh: true, run: func(x []*Tensor, workers int) []*Tensor {
-		out := newFloatTensor(outShape)
+		// Each chunk zeroes its own rows (the products accumulate into
+		// them), in parallel and just before it reads them.
+		out := newUnclearedTensor(outShape)
 		rows := batches * p.M
 		parallelFor(workers, rows, p.N*p.K, func(lo, hi int) {
+			clear(out.F[lo*p.N : hi*p.N])
 			// the chunk's rows, one batch at a time
 			for r := lo; r < hi; {
 				bi, i := r/p.M, r%p.M

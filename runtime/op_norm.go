@@ -77,7 +77,7 @@ func buildNorm(n *Node, in []TensorInfo, rms bool) (*step, error) {
 		outs = append(outs, floatOut(statShape)...)
 	}
 	return &step{outs: outs, flops: 6 * i64(size), fresh: true, run: func(x []*Tensor, w int) []*Tensor {
-		out := newFloatTensor(shape)
+		out := newUnclearedTensor(shape) // each group writes its whole block
 		means := &Tensor{DType: Float32, Shape: statShape, F: newFloats(groups)}
 		invs := &Tensor{DType: Float32, Shape: statShape, F: newFloats(groups)}
 		X, scale := x[0].F, x[1].F

@@ -90,7 +90,7 @@ func buildRotary(n *Node, in []TensorInfo) (*step, error) {
 	inter := interleaved != 0
 	return &step{outs: floatOut(shape), flops: 6 * i64(B*H*S*half), fresh: true, run: func(x []*Tensor, _ int) []*Tensor {
 		X, cosT, sinT := x[0].F, x[1].F, x[2].F
-		out := &Tensor{DType: Float32, Shape: shape, F: newFloats(size)}
+		out := &Tensor{DType: Float32, Shape: shape, F: newFloatsUncleared(size)}
 		copy(out.F, X)
 		for b := 0; b < B; b++ {
 			for s := 0; s < S; s++ {

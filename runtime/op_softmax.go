@@ -52,7 +52,7 @@ func buildSoftmax(n *Node, in []TensorInfo, logOut bool) (*step, error) {
 	size := numel(shape)
 	params := &SoftmaxParams{Outer: outer, L: L, Inner: inner, Log: logOut}
 	return &step{outs: floatOut(shape), flops: 4 * i64(size), params: params, fresh: true, run: func(x []*Tensor, workers int) []*Tensor {
-		out := newFloatTensor(shape)
+		out := newUnclearedTensor(shape) // the groups cover every element
 		X := x[0].F
 		parallelFor(workers, outer*inner, L*8, func(lo, hi int) {
 			for g := lo; g < hi; g++ {

@@ -15,7 +15,7 @@ func transposeFloats(src, out, perm []int) *step {
 	width, inner := out[r-1], from[r-1]
 	rows := numel(out) / width
 	return &step{outs: floatOut(out), fresh: true, run: func(x []*Tensor, workers int) []*Tensor {
-		t := newFloatTensor(out)
+		t := newUnclearedTensor(out) // every row is written whole
 		X := x[0].F
 		parallelFor(workers, rows, width, func(lo, hi int) {
 			// the input offset of row lo's first element
