@@ -16,7 +16,8 @@ type Session struct {
 	w        *Weights
 	cfg      Config
 	cos, sin *runtime.Tensor
-	k, v     [][]float32 // per layer: positions × Dim
+	v        [][]float32 // per layer: positions × KVDim
+	kT       [][]float32 // per layer: the keys transposed, (head, d) × Context
 	pos      int
 	workers  int // goroutines for the matrix products (SetWorkers)
 	layers   []sessionLayer
@@ -61,8 +62,12 @@ func NewSession(w *Weights) *Session {
 			down: W(pre + "ffn_down.weight"),
 		}
 	}
-	return &Session{w: w, cfg: cfg, cos: c, sin: s, k: make([][]float32, cfg.Layers), v: make([][]float32, cfg.Layers),
-		workers: 1, layers: layers, offs: map[[2]int][]int32{}}
+	kT := make([][]float32, cfg.Layers)
+	for l := range kT {
+		kT[l] = make([]float32, cfg.KVDim()*cfg.Context)
+	}
+	return &Session{w: w, cfg: cfg, cos: c, sin: s, v: make([][]float32, cfg.Layers),
+		kT: kT, workers: 1, layers: layers, offs: map[[2]int][]int32{}}
 }
 
 // seq is runtime.SeqOffsets(k, step), built once per session.
@@ -118,14 +123,16 @@ func (s *Session) Step(token int) ([]float32, error) {
 			}
 			s.rope(k[hh*hd:(hh+1)*hd], p)
 		}
-		s.k[l] = append(s.k[l], k...)
 		s.v[l] = append(s.v[l], v...)
+		for i, kd := range k {
+			s.kT[l][i*cfg.Context+p] = kd
+		}
 		a := make([]float32, cfg.QDim())
 		probs := make([]float32, p+1)
 		for hh := 0; hh < H; hh++ {
 			qh := q[hh*hd : (hh+1)*hd]
 			kv := (hh / group) * hd
-			scores(probs, qh, s.k[l][kv:], KVD, scale)
+			s.scores(probs, qh, s.kT[l][kv*cfg.Context:], scale)
 			softmax(probs)
 			// a[d] = Σ_j probs[j]·v[j][d], j ascending (MatMul's order)
 			runtime.GemmAcc(1, hd, a[hh*hd:(hh+1)*hd], hd, probs, 0, aoffs, s.v[l][kv:], voffs)
@@ -153,36 +160,15 @@ func (s *Session) Step(token int) ([]float32, error) {
 }
 
 // scores sets probs[j] = float32((q·k_j)·scale) + 0 for the cached keys
-// k_j = keys[j·stride : j·stride+len(q)], each dot product in d order (the
-// graph's MatMul; it adds the mask's +0 after scaling). Four keys at a
-// time: four independent sums instead of one chain.
-func scores(probs, q, keys []float32, stride int, scale float32) {
-	hd := len(q)
-	j := 0
-	for ; j+4 <= len(probs); j += 4 {
-		k0 := keys[j*stride : j*stride+hd]
-		k1 := keys[(j+1)*stride : (j+1)*stride+hd]
-		k2 := keys[(j+2)*stride : (j+2)*stride+hd]
-		k3 := keys[(j+3)*stride : (j+3)*stride+hd]
-		var a0, a1, a2, a3 float32
-		for d, qd := range q {
-			a0 = a0 + float32(qd*k0[d])
-			a1 = a1 + float32(qd*k1[d])
-			a2 = a2 + float32(qd*k2[d])
-			a3 = a3 + float32(qd*k3[d])
-		}
-		probs[j] = float32(a0*scale) + 0
-		probs[j+1] = float32(a1*scale) + 0
-		probs[j+2] = float32(a2*scale) + 0
-		probs[j+3] = float32(a3*scale) + 0
-	}
-	for ; j < len(probs); j++ {
-		kj := keys[j*stride : j*stride+hd]
-		var acc float32
-		for d, qd := range q {
-			acc = acc + float32(qd*kj[d])
-		}
-		probs[j] = float32(acc*scale) + 0
+// 0..p, each dot product in d order from +0 (the graph's MatMul; it adds
+// the mask's +0 after scaling). keysT holds the head's keys transposed
+// (d × Context), so the products run on the vector kernels with the keys
+// across the lanes: one accumulator per key, its terms d ascending.
+func (s *Session) scores(probs, q, keysT []float32, scale float32) {
+	clear(probs)
+	runtime.GemmAcc(1, len(probs), probs, len(probs), q, 0, s.seq(len(q), 1), keysT, s.seq(len(q), s.cfg.Context))
+	for j, a := range probs {
+		probs[j] = float32(a*scale) + 0
 	}
 }
 
