@@ -53,6 +53,21 @@ func kern1x128avx512(c0, a0 *float32, aoff, boff *int32, b *float32, k int)
 //go:noescape
 func kern1x16mavx512(c0, a0 *float32, aoff, boff *int32, b *float32, k int, n int)
 
+// The Q8_0 matrix-vector tiles (gemm_q8.go): 128 or 16 columns (AVX-512),
+// 32 or 8 (AVX2); k a positive multiple of 32, ld the row stride.
+
+//go:noescape
+func q8x128avx512(y, x *float32, q *int8, d *float32, k, ld int)
+
+//go:noescape
+func q8x16avx512(y, x *float32, q *int8, d *float32, k, ld int)
+
+//go:noescape
+func q8x32avx2(y, x *float32, q *int8, d *float32, k, ld int)
+
+//go:noescape
+func q8x8avx2(y, x *float32, q *int8, d *float32, k, ld int)
+
 // laneMask: &laneMask[8-n] is the AVX2 mask of the first n lanes.
 var laneMask = [16]int32{-1, -1, -1, -1, -1, -1, -1, -1}
 
@@ -109,4 +124,27 @@ func tile(rows, w int, c []float32, cr [4]int, a []float32, ar [4]int, aoff []in
 	default:
 		tileGo(rows, w, c, cr, a, ar, aoff, b, boff)
 	}
+}
+
+// q8Vector runs the level's Q8_0 tiles over columns [j0, j1) as far as
+// whole tiles reach and returns the first column they left.
+func q8Vector(y, x []float32, m *Q8Matrix, j0, j1 int) int {
+	j := j0
+	switch kernels {
+	case KernelsAVX512:
+		for ; j+128 <= j1; j += 128 {
+			q8x128avx512(&y[j], &x[0], &m.Q[j], &m.D[j], m.K, m.N)
+		}
+		for ; j+16 <= j1; j += 16 {
+			q8x16avx512(&y[j], &x[0], &m.Q[j], &m.D[j], m.K, m.N)
+		}
+	case KernelsAVX2:
+		for ; j+32 <= j1; j += 32 {
+			q8x32avx2(&y[j], &x[0], &m.Q[j], &m.D[j], m.K, m.N)
+		}
+		for ; j+8 <= j1; j += 8 {
+			q8x8avx2(&y[j], &x[0], &m.Q[j], &m.D[j], m.K, m.N)
+		}
+	}
+	return j
 }

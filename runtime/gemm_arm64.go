@@ -58,3 +58,6 @@ func tile(rows, w int, c []float32, cr [4]int, a []float32, ar [4]int, aoff []in
 		tileGo(rows, w-j, c, tail, a, ar, aoff, b[j:], boff)
 	}
 }
+
+// q8Vector: no Q8_0 vector tiles here; q8Go computes every column.
+func q8Vector(_, _ []float32, _ *Q8Matrix, j0, _ int) int { return j0 }

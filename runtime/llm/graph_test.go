@@ -83,6 +83,11 @@ func graphMatchesSession(t *testing.T, cfg Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	graphMatchesWeights(t, w)
+}
+
+func graphMatchesWeights(t *testing.T, w *Weights) {
+	cfg := w.Config
 	ids := []int64{3, 17, 0, 39, 5, 5, 21, 8}
 	p := compile(t, w, len(ids))
 	for _, workers := range []int{1, 3} {

@@ -21,16 +21,17 @@ type Session struct {
 	pos      int
 	workers  int // goroutines for the matrix products (SetWorkers)
 	layers   []sessionLayer
+	output   sessionMat
 	offs     map[[2]int][]int32 // SeqOffsets tables by (terms, step)
 }
 
 // sessionLayer is one block's weights, looked up once per session rather
 // than by name for every token.
 type sessionLayer struct {
-	attnNorm, q, k, v, o    []float32
-	qBias, kBias, vBias     []float32
-	qNorm, kNorm            []float32
-	ffnNorm, gate, up, down []float32
+	q, k, v, o, gate, up, down sessionMat
+	attnNorm, ffnNorm          []float32
+	qBias, kBias, vBias        []float32
+	qNorm, kNorm               []float32
 }
 
 // SetWorkers lets the session's matrix products use up to n goroutines
@@ -54,12 +55,12 @@ func NewSession(w *Weights) *Session {
 	for l := range layers {
 		pre := fmt.Sprintf("blk.%d.", l)
 		layers[l] = sessionLayer{
-			attnNorm: W(pre + "attn_norm.weight"), q: W(pre + "attn_q.weight"), k: W(pre + "attn_k.weight"),
-			v: W(pre + "attn_v.weight"), o: W(pre + "attn_output.weight"),
+			q: mat(w, pre+"attn_q.weight"), k: mat(w, pre+"attn_k.weight"), v: mat(w, pre+"attn_v.weight"),
+			o: mat(w, pre+"attn_output.weight"), gate: mat(w, pre+"ffn_gate.weight"), up: mat(w, pre+"ffn_up.weight"),
+			down:     mat(w, pre+"ffn_down.weight"),
+			attnNorm: W(pre + "attn_norm.weight"), ffnNorm: W(pre + "ffn_norm.weight"),
 			qBias: W(pre + "attn_q.bias"), kBias: W(pre + "attn_k.bias"), vBias: W(pre + "attn_v.bias"),
 			qNorm: W(pre + "attn_q_norm.weight"), kNorm: W(pre + "attn_k_norm.weight"),
-			ffnNorm: W(pre + "ffn_norm.weight"), gate: W(pre + "ffn_gate.weight"), up: W(pre + "ffn_up.weight"),
-			down: W(pre + "ffn_down.weight"),
 		}
 	}
 	kT := make([][]float32, cfg.Layers)
@@ -67,7 +68,7 @@ func NewSession(w *Weights) *Session {
 		kT[l] = make([]float32, cfg.KVDim()*cfg.Context)
 	}
 	return &Session{w: w, cfg: cfg, cos: c, sin: s, v: make([][]float32, cfg.Layers),
-		kT: kT, workers: 1, layers: layers, offs: map[[2]int][]int32{}}
+		kT: kT, workers: 1, layers: layers, output: mat(w, "output.weight"), offs: map[[2]int][]int32{}}
 }
 
 // seq is runtime.SeqOffsets(k, step), built once per session.
@@ -156,7 +157,7 @@ func (s *Session) Step(token int) ([]float32, error) {
 	}
 	h := rmsNorm(x, s.w.Tensors["output_norm.weight"].F, cfg.NormEps)
 	s.pos++
-	return s.matVec(h, s.w.Tensors["output.weight"].F, cfg.Vocab), nil
+	return s.matVec(h, s.output, cfg.Vocab), nil
 }
 
 // scores sets probs[j] = float32((q·k_j)·scale) + 0 for the cached keys
@@ -197,10 +198,15 @@ func addInto(a, b []float32) {
 }
 
 // matVec is y = x·W for W [len(x), out], in MatMul's order (the runtime's
-// vector kernels), its columns split among the session's workers.
-func (s *Session) matVec(x, w []float32, out int) []float32 {
+// vector kernels), its columns split among the session's workers: over
+// the Q8_0 blocks when the file stored W so, the same bits either way.
+func (s *Session) matVec(x []float32, w sessionMat, out int) []float32 {
 	y := make([]float32, out)
-	runtime.GemmAccWorkers(s.workers, 1, out, y, out, x, 0, s.seq(len(x), 1), w, s.seq(len(x), out))
+	if w.q8 != nil {
+		runtime.MatVecQ8(s.workers, y, x, w.q8)
+		return y
+	}
+	runtime.GemmAccWorkers(s.workers, 1, out, y, out, x, 0, s.seq(len(x), 1), w.f, s.seq(len(x), out))
 	return y
 }
 

@@ -85,6 +85,9 @@ func amd64() []byte {
 	} {
 		k.emit(&b)
 	}
+	for _, k := range q8Tiles {
+		k.emit(&b)
+	}
 	return b.Bytes()
 }
 

@@ -71,7 +71,7 @@ func run() error {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	for _, digest := range []func() error{vectorKernels, resize, norms, recurrent, float64Ops} {
+	for _, digest := range []func() error{vectorKernels, q8Kernels, resize, norms, recurrent, float64Ops} {
 		if err := digest(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
