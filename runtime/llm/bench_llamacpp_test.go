@@ -19,8 +19,10 @@ import (
 // BenchmarkPrompt) and greedy generation from one token to a full context
 // (Delphi's KV-cache session; llama.cpp one llama_decode per token, f32 KV
 // cache, no flash attention). The Q8_0 file is the f32 file quantized by
-// Delphi (bit for bit llama.cpp's quantizer); Delphi computes on its
-// dequantized floats, llama.cpp on the quantized blocks.
+// Delphi (bit for bit llama.cpp's quantizer): Delphi's prompt graph runs on
+// its dequantized floats, its generation session on the quantized blocks
+// (runtime.MatVecQ8, the floats' bits), llama.cpp on the blocks for both.
+// Delphi's prompt runs recycle their buffers, as its evaluation does.
 func BenchmarkLlamaCpp(b *testing.B) {
 	d, err := llamacpp.Open()
 	if err != nil {

@@ -216,7 +216,7 @@ func (r *results) languageModels(p printer) {
 		p("| %s | %s | %s | %s | %s |\n", s, f(d), f(t), tracingCost(d, t), f(r.b.get("BenchmarkGenerate/"+s, "tokens/s")))
 	}
 	if r.b.runs("BenchmarkLlamaCpp/small/f32", "delphi-prompt-tok/s") > 0 {
-		p("\nAgainst llama.cpp (npm `node-llama-cpp` 3.21.1, its prebuilt CPU library) on the same GGUF file, one thread each, in one run (`BenchmarkLlamaCpp`): prompt = the full context in one batch, generation = greedy from one token to a full context (llama.cpp: f32 KV cache, no flash attention). The Q8_0 file is Delphi's quantization of the f32 one (bit for bit llama.cpp's); Delphi computes on the dequantized floats, llama.cpp on the quantized blocks. Median of %d runs.\n\n",
+		p("\nAgainst llama.cpp (npm `node-llama-cpp` 3.21.1, its prebuilt CPU library) on the same GGUF file, one thread each, in one run (`BenchmarkLlamaCpp`): prompt = the full context in one batch, generation = greedy from one token to a full context (llama.cpp: f32 KV cache, no flash attention). The Q8_0 file is Delphi's quantization of the f32 one (bit for bit llama.cpp's). Delphi's prompt graph computes on the dequantized floats; its generation session multiplies the quantized blocks (`runtime.MatVecQ8`), with the dequantized floats' bits. llama.cpp computes on the quantized blocks throughout. Median of %d runs.\n\n",
 			r.b.runs("BenchmarkLlamaCpp/small/f32", "delphi-prompt-tok/s"))
 		p("| size | file | prompt tokens/s: Delphi | llama.cpp | ratio | generation tokens/s: Delphi | llama.cpp | ratio |\n|---|---|---:|---:|---:|---:|---:|---:|\n")
 		for _, s := range []string{"nano", "micro", "small"} {
@@ -228,7 +228,7 @@ func (r *results) languageModels(p printer) {
 			}
 		}
 		if r.b.runs("BenchmarkLlamaCpp/small/f32/threads=2", "delphi-prompt-tok/s") > 0 {
-			p("\nTwo threads, f32 (Delphi: the graph's and the session's goroutines; llama.cpp: its threads), and each engine's two threads against its one. On this 2-vCPU machine the two-thread runs of both engines vary widely from run to run (raw results: `build/bench/llamacpp.txt`); llama.cpp's two-thread generation is one to two orders of magnitude slower than its one-thread generation in every run here, so read these as this machine's, not the engines':\n\n")
+			p("\nTwo threads, f32 (Delphi: the graph's and the session's goroutines; llama.cpp: its threads), and each engine's two threads against its one. On this 2-vCPU machine the two-thread runs of both engines vary widely from run to run (raw results: `build/bench/llamacpp.txt`), and llama.cpp's two-thread generation is often far slower than its one-thread generation, so read these as this machine's figures, not the engines':\n\n")
 			p("| size | prompt: Delphi | llama.cpp | ratio | Delphi 2/1 | generation: Delphi | llama.cpp | ratio | Delphi 2/1 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 			for _, s := range []string{"nano", "micro", "small"} {
 				one, two := "BenchmarkLlamaCpp/"+s+"/f32", "BenchmarkLlamaCpp/"+s+"/f32/threads=2"
