@@ -44,6 +44,9 @@ func hasNaN(f []float32) bool {
 		f = f[1:] // now 8-byte aligned: a word is two whole values
 	}
 	n := len(f) / 2
+	if n == 0 { // no whole word: no *uint64 that could reach past f
+		return len(f) == 1 && f[0] != f[0]
+	}
 	w := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(f))), n)
 	i := 0
 	for ; i+8 <= n; i += 8 {

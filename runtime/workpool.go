@@ -109,6 +109,7 @@ func (h *helper) loop() {
 		}
 		last = h.seq.Load()
 		h.run()
+		h.fn = nil // an idle helper keeps nothing the chunk captured
 		h.done.Store(last)
 	}
 }

@@ -2,10 +2,12 @@ package runtime
 
 import (
 	"fmt"
+	goruntime "runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"weak"
 )
 
 // covered runs parallelFor over n items and reports how often each item
@@ -95,5 +97,43 @@ func TestParallelForReraisesAHelpersPanic(t *testing.T) {
 			}
 			onceEach(t, covered(workers, 12))
 		}
+	}
+}
+
+// captured runs parallelFor with chunks that capture a new 16 MiB buffer
+// and returns a weak pointer to it.
+func captured() weak.Pointer[float32] {
+	buf := make([]float32, 4<<20)
+	parallelFor(2, 64, 1<<15, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			buf[i] = 1
+		}
+	})
+	return weak.Make(&buf[0])
+}
+
+func collected(wp weak.Pointer[float32]) bool {
+	for range 5 {
+		goruntime.GC()
+	}
+	return wp.Value() == nil
+}
+
+// TestHelpersForgetTheirChunk: once parallelFor returns, nothing it
+// captured stays reachable through an idle helper (in Program.run that
+// is a step's inputs and output; found by review), as on the goroutine
+// path (the control, with the pool held).
+func TestHelpersForgetTheirChunk(t *testing.T) {
+	if goruntime.GOMAXPROCS(0) < 2 {
+		t.Skip("the pool needs two procs")
+	}
+	pool.busy.Lock()
+	wp := captured()
+	pool.busy.Unlock()
+	if !collected(wp) {
+		t.Fatal("control: the goroutine path kept the buffer")
+	}
+	if !collected(captured()) {
+		t.Fatal("a helper keeps the last chunk's closure and what it captured")
 	}
 }
