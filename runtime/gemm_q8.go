@@ -25,18 +25,29 @@ type Q8Matrix struct {
 // their sizes, every scale finite (a non-finite scale makes dequantized
 // NaNs, which the float path canonicalises: such a matrix stays float).
 func NewQ8Matrix(k, n int, q []int8, d []float32) (*Q8Matrix, error) {
-	if k <= 0 || k%32 != 0 || n <= 0 {
-		return nil, fmt.Errorf("q8 matrix %d×%d: want a positive multiple of 32 terms and some columns", k, n)
-	}
-	if len(q) != k*n || len(d) != k/32*n {
-		return nil, fmt.Errorf("q8 matrix %d×%d: %d quants and %d scales, want %d and %d", k, n, len(q), len(d), k*n, k/32*n)
+	m := &Q8Matrix{K: k, N: n, Q: q, D: d}
+	if err := m.check(); err != nil {
+		return nil, err
 	}
 	for _, s := range d {
 		if math.IsInf(float64(s), 0) || s != s {
 			return nil, fmt.Errorf("q8 matrix %d×%d: a scale is not finite", k, n)
 		}
 	}
-	return &Q8Matrix{K: k, N: n, Q: q, D: d}, nil
+	return m, nil
+}
+
+// check is the layout's arithmetic: what the tiles rely on before they
+// read memory (the fields are exported, so MatVecQ8 checks again).
+func (m *Q8Matrix) check() error {
+	k, n := m.K, m.N
+	if k <= 0 || k%32 != 0 || n <= 0 || k > math.MaxInt32 || n > math.MaxInt32 || k > math.MaxInt/n {
+		return fmt.Errorf("q8 matrix %d×%d: want a positive multiple of 32 terms and some columns, k·n within int", k, n)
+	}
+	if len(m.Q) != k*n || len(m.D) != k/32*n {
+		return fmt.Errorf("q8 matrix %d×%d: %d quants and %d scales, want %d and %d", k, n, len(m.Q), len(m.D), k*n, k/32*n)
+	}
+	return nil
 }
 
 // At is the weight (t, j) as a float, what the float path multiplies.
@@ -47,6 +58,9 @@ func (m *Q8Matrix) At(t, j int) float32 {
 // MatVecQ8 adds x·W to y: y[j] = y[j] + Σ_t float32(x[t]·w[t][j]), t
 // ascending, its columns split among up to workers goroutines.
 func MatVecQ8(workers int, y, x []float32, m *Q8Matrix) {
+	if err := m.check(); err != nil {
+		panic(err.Error())
+	}
 	if len(x) != m.K || len(y) != m.N {
 		panic(fmt.Sprintf("q8 product: x has %d terms and y %d outputs, the matrix is %d×%d", len(x), len(y), m.K, m.N))
 	}

@@ -117,3 +117,31 @@ func TestQ8MatrixRefusesBadLayouts(t *testing.T) {
 		}()
 	}
 }
+
+// TestMatVecQ8ChecksItsMatrix: Q8Matrix's fields are exported, so a
+// matrix not built by NewQ8Matrix — K not a multiple of 32, too few
+// quants or scales — must panic at every level rather than let the
+// tiles read past the slices (found by review), and a size whose k·n
+// overflows is refused.
+func TestMatVecQ8ChecksItsMatrix(t *testing.T) {
+	for _, l := range levels() {
+		for _, m := range []*Q8Matrix{
+			{K: 48, N: 16, Q: make([]int8, 48*16), D: make([]float32, 16)},
+			{K: 32, N: 16, Q: make([]int8, 16), D: make([]float32, 16)},
+			{K: 64, N: 16, Q: make([]int8, 64*16), D: make([]float32, 16)},
+		} {
+			x := make([]float32, m.K)
+			panicked := func() (p bool) {
+				defer func() { p = recover() != nil }()
+				withKernels(l, func() { MatVecQ8(1, make([]float32, m.N), x, m) })
+				return false
+			}()
+			if !panicked {
+				t.Errorf("%s: K=%d N=%d with %d quants and %d scales ran", l, m.K, m.N, len(m.Q), len(m.D))
+			}
+		}
+	}
+	if _, err := NewQ8Matrix(1<<37, 1<<32, nil, nil); err == nil {
+		t.Error("a 2^37 × 2^32 matrix with no quants and no scales was accepted")
+	}
+}

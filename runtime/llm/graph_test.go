@@ -87,8 +87,11 @@ func graphMatchesSession(t *testing.T, cfg Config) {
 }
 
 func graphMatchesWeights(t *testing.T, w *Weights) {
+	graphMatchesOn(t, w, []int64{3, 17, 0, 39, 5, 5, 21, 8})
+}
+
+func graphMatchesOn(t *testing.T, w *Weights, ids []int64) {
 	cfg := w.Config
-	ids := []int64{3, 17, 0, 39, 5, 5, 21, 8}
 	p := compile(t, w, len(ids))
 	for _, workers := range []int{1, 3} {
 		out, err := p.Run([]*runtime.Tensor{tokens(ids...)}, workers, nil)

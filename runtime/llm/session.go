@@ -17,7 +17,8 @@ type Session struct {
 	cfg      Config
 	cos, sin *runtime.Tensor
 	v        [][]float32 // per layer: positions × KVDim
-	kT       [][]float32 // per layer: the keys transposed, (head, d) × Context
+	kT       [][]float32 // per layer: the keys transposed, (head, d) × kcap
+	kcap     int         // positions kT has room for (grows by doubling)
 	pos      int
 	workers  int // goroutines for the matrix products (SetWorkers)
 	layers   []sessionLayer
@@ -63,12 +64,8 @@ func NewSession(w *Weights) *Session {
 			qNorm: W(pre + "attn_q_norm.weight"), kNorm: W(pre + "attn_k_norm.weight"),
 		}
 	}
-	kT := make([][]float32, cfg.Layers)
-	for l := range kT {
-		kT[l] = make([]float32, cfg.KVDim()*cfg.Context)
-	}
 	return &Session{w: w, cfg: cfg, cos: c, sin: s, v: make([][]float32, cfg.Layers),
-		kT: kT, workers: 1, layers: layers, output: mat(w, "output.weight"), offs: map[[2]int][]int32{}}
+		kT: make([][]float32, cfg.Layers), workers: 1, layers: layers, output: mat(w, "output.weight"), offs: map[[2]int][]int32{}}
 }
 
 // seq is runtime.SeqOffsets(k, step), built once per session.
@@ -99,6 +96,7 @@ func (s *Session) Step(token int) ([]float32, error) {
 	x := append([]float32(nil), s.w.Tensors["token_embd.weight"].F[token*D:(token+1)*D]...)
 	scale := 1 / runtime.Sqrt(float32(hd))
 	p := s.pos
+	s.growKeys(p + 1)
 	// the attention sums' tables: positions 0..p of the cache
 	aoffs, voffs := s.seq(cfg.Context, 1)[:p+1], s.seq(cfg.Context, KVD)[:p+1]
 	for l := range s.layers {
@@ -126,14 +124,14 @@ func (s *Session) Step(token int) ([]float32, error) {
 		}
 		s.v[l] = append(s.v[l], v...)
 		for i, kd := range k {
-			s.kT[l][i*cfg.Context+p] = kd
+			s.kT[l][i*s.kcap+p] = kd
 		}
 		a := make([]float32, cfg.QDim())
 		probs := make([]float32, p+1)
 		for hh := 0; hh < H; hh++ {
 			qh := q[hh*hd : (hh+1)*hd]
 			kv := (hh / group) * hd
-			s.scores(probs, qh, s.kT[l][kv*cfg.Context:], scale)
+			s.scores(probs, qh, s.kT[l][kv*s.kcap:], scale)
 			softmax(probs)
 			// a[d] = Σ_j probs[j]·v[j][d], j ascending (MatMul's order)
 			runtime.GemmAcc(1, hd, a[hh*hd:(hh+1)*hd], hd, probs, 0, aoffs, s.v[l][kv:], voffs)
@@ -160,6 +158,24 @@ func (s *Session) Step(token int) ([]float32, error) {
 	return s.matVec(h, s.output, cfg.Vocab), nil
 }
 
+// growKeys makes room for n positions in the transposed key cache,
+// doubling it (up to the context): the cache grows with the tokens seen,
+// not with the context a file declares.
+func (s *Session) growKeys(n int) {
+	if n <= s.kcap {
+		return
+	}
+	kcap := min(s.cfg.Context, max(16, 2*s.kcap, n))
+	for l, old := range s.kT {
+		nk := make([]float32, s.cfg.KVDim()*kcap)
+		for r := range s.cfg.KVDim() {
+			copy(nk[r*kcap:r*kcap+s.kcap], old[r*s.kcap:(r+1)*s.kcap])
+		}
+		s.kT[l] = nk
+	}
+	s.kcap = kcap
+}
+
 // scores sets probs[j] = float32((q·k_j)·scale) + 0 for the cached keys
 // 0..p, each dot product in d order from +0 (the graph's MatMul; it adds
 // the mask's +0 after scaling). keysT holds the head's keys transposed
@@ -167,7 +183,7 @@ func (s *Session) Step(token int) ([]float32, error) {
 // across the lanes: one accumulator per key, its terms d ascending.
 func (s *Session) scores(probs, q, keysT []float32, scale float32) {
 	clear(probs)
-	runtime.GemmAcc(1, len(probs), probs, len(probs), q, 0, s.seq(len(q), 1), keysT, s.seq(len(q), s.cfg.Context))
+	runtime.GemmAcc(1, len(probs), probs, len(probs), q, 0, s.seq(len(q), 1), keysT, s.seq(len(q), s.kcap))
 	for j, a := range probs {
 		probs[j] = float32(a*scale) + 0
 	}
