@@ -22,7 +22,9 @@ import (
 // Delphi (bit for bit llama.cpp's quantizer): Delphi's prompt graph runs on
 // its dequantized floats, its generation session on the quantized blocks
 // (runtime.MatVecQ8, the floats' bits), llama.cpp on the blocks for both.
-// Delphi's prompt runs recycle their buffers, as its evaluation does.
+// Delphi's prompt runs recycle their buffers, as its evaluation does, and
+// each timed one follows an untimed one (llama.cpp's buffers are sized at
+// context creation, which its figures leave out too).
 func BenchmarkLlamaCpp(b *testing.B) {
 	d, err := llamacpp.Open()
 	if err != nil {
@@ -71,6 +73,12 @@ func BenchmarkLlamaCpp(b *testing.B) {
 				in, _ := runtime.FromInts([]int{1, cfg.Context}, x)
 				var ours, theirs struct{ prompt, gen float64 }
 				for i := 0; i < b.N; i++ {
+					// An untimed run first, as llama.cpp sizes its compute
+					// buffers when it creates the context: the timed run
+					// reuses its buffers, as an evaluation's items do.
+					if _, err := p.RunRecycled([]*runtime.Tensor{in}, threads, nil); err != nil {
+						b.Fatal(err)
+					}
 					start := time.Now()
 					if _, err := p.RunRecycled([]*runtime.Tensor{in}, threads, nil); err != nil {
 						b.Fatal(err)
