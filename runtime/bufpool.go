@@ -30,15 +30,24 @@ var floatPools sync.Map
 // newFloats returns a zeroed float32 slice of length n, reused when a
 // recycling run handed one back.
 func newFloats(n int) []float32 {
+	if b, ok := reused(n); ok {
+		clear(b)
+		return b
+	}
+	return make([]float32, n)
+}
+
+// reused returns a buffer of length n a recycling run handed back, as its
+// last run left it, if there is one.
+func reused(n int) ([]float32, bool) {
 	if n >= minPooled && !noReuse {
 		if p, ok := floatPools.Load(n); ok {
 			if b, ok := p.(*sync.Pool).Get().(*[]float32); ok {
-				clear(*b)
-				return *b
+				return *b, true
 			}
 		}
 	}
-	return make([]float32, n)
+	return nil, false
 }
 
 // newFloatsUncleared is newFloats without the zeroing, for a kernel that
@@ -49,12 +58,8 @@ func newFloats(n int) []float32 {
 // skips an element would leak it: the poisoned-reuse tests run every
 // such kernel on buffers filled with NaNs to prove none does.
 func newFloatsUncleared(n int) []float32 {
-	if n >= minPooled && !noReuse {
-		if p, ok := floatPools.Load(n); ok {
-			if b, ok := p.(*sync.Pool).Get().(*[]float32); ok {
-				return *b
-			}
-		}
+	if b, ok := reused(n); ok {
+		return b
 	}
 	return make([]float32, n)
 }

@@ -35,8 +35,7 @@ type helper struct {
 }
 
 type workPool struct {
-	busy    sync.Mutex // held by the one parallelFor using the helpers
-	grow    sync.Mutex
+	busy    sync.Mutex // held by the one parallelFor using the helpers (and growing them)
 	helpers []*helper
 }
 
@@ -48,15 +47,12 @@ func (p *workPool) acquire(n int) ([]*helper, bool) {
 	if !p.busy.TryLock() {
 		return nil, false
 	}
-	p.grow.Lock()
 	for len(p.helpers) < n {
 		h := &helper{wake: make(chan struct{}, 1)}
 		p.helpers = append(p.helpers, h)
 		go h.loop()
 	}
-	hs := p.helpers[:n]
-	p.grow.Unlock()
-	return hs, true
+	return p.helpers[:n], true
 }
 
 func (p *workPool) release() { p.busy.Unlock() }

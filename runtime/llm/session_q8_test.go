@@ -34,6 +34,22 @@ func q8Weights(t *testing.T, cfg Config) *Weights {
 	return m
 }
 
+// allOnQ8 fails unless every matrix of the session, the output projection
+// included, is on the Q8_0 path.
+func allOnQ8(t *testing.T, s *Session) {
+	t.Helper()
+	for l, L := range s.layers {
+		for name, m := range map[string]sessionMat{"q": L.q, "k": L.k, "v": L.v, "o": L.o, "gate": L.gate, "up": L.up, "down": L.down} {
+			if m.q8 == nil {
+				t.Fatalf("layer %d's %s matrix is not on the Q8_0 path", l, name)
+			}
+		}
+	}
+	if s.output.q8 == nil {
+		t.Fatal("the output projection is not on the Q8_0 path")
+	}
+}
+
 // TestQ8SessionMatchesGraph: a session over a Q8_0 file multiplies the
 // quantized blocks (runtime.MatVecQ8) for every matrix, and its logits
 // still equal the graph's over the dequantized floats bit for bit, in
@@ -43,17 +59,7 @@ func TestQ8SessionMatchesGraph(t *testing.T) {
 	for _, cfg := range append([]Config{base}, publishedLayouts(base)...) {
 		t.Run(cfg.Architecture(), func(t *testing.T) {
 			w := q8Weights(t, cfg)
-			s := NewSession(w)
-			for l, L := range s.layers {
-				for name, m := range map[string]sessionMat{"q": L.q, "k": L.k, "v": L.v, "o": L.o, "gate": L.gate, "up": L.up, "down": L.down} {
-					if m.q8 == nil {
-						t.Fatalf("layer %d's %s matrix is not on the Q8_0 path", l, name)
-					}
-				}
-			}
-			if s.output.q8 == nil {
-				t.Fatal("the output projection is not on the Q8_0 path")
-			}
+			allOnQ8(t, NewSession(w))
 			graphMatchesWeights(t, w)
 		})
 	}
@@ -201,17 +207,7 @@ func TestQ8HostileBlocksMatchGraph(t *testing.T) {
 					t.Fatal(err)
 				}
 				hostileQ8(t, w, tied)
-				s := NewSession(w)
-				for l, L := range s.layers {
-					for n, m := range map[string]sessionMat{"q": L.q, "k": L.k, "v": L.v, "o": L.o, "gate": L.gate, "up": L.up, "down": L.down} {
-						if m.q8 == nil {
-							t.Fatalf("layer %d %s not on the Q8 path", l, n)
-						}
-					}
-				}
-				if s.output.q8 == nil {
-					t.Fatal("output not on the Q8 path")
-				}
+				allOnQ8(t, NewSession(w))
 				graphMatchesWeights(t, w)
 			})
 		}
