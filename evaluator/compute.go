@@ -96,7 +96,7 @@ func (c *computer) run(ctx context.Context, j job) (*evaluationtypes.RoundResult
 		return nil, nil, err
 	}
 	out := c.result(j)
-	m, refused := c.classifier(l, j.model)
+	m, refused := c.classifier(l, j.model, j.evaluation.Runtime())
 	if refused != nil {
 		return c.rejected(out, j), nil, nil
 	}
@@ -166,7 +166,8 @@ func (c *computer) textTask(ctx context.Context, j job) (*textRun, error) {
 	if r.cand, err = c.artifacts.get(ctx, j.model, j.maxBytes); err != nil {
 		return nil, err
 	}
-	if r.task.Cand, r.refused = c.subject(r.cand, j.model); r.refused != nil {
+	v := j.evaluation.Runtime()
+	if r.task.Cand, r.refused = c.subject(r.cand, j.model, v); r.refused != nil {
 		return r, nil
 	}
 	if j.benchmark.JudgeModelId != 0 {
@@ -176,7 +177,7 @@ func (c *computer) textTask(ctx context.Context, j job) (*textRun, error) {
 		if r.judge, err = c.artifacts.get(ctx, *j.judge, j.maxBytes); err != nil {
 			return nil, fmt.Errorf("judge: %w", err)
 		}
-		if r.task.Judge, r.refused = c.subject(r.judge, *j.judge); r.refused != nil {
+		if r.task.Judge, r.refused = c.subject(r.judge, *j.judge, v); r.refused != nil {
 			return r, nil
 		}
 	}
@@ -243,9 +244,10 @@ func (c *computer) finish(out *evaluationtypes.RoundResult, j job, score uint64,
 	return out, tr, nil
 }
 
-// classifier parses the artifact as an ONNX classifier and checks its
-// weight root against the registry.
-func (c *computer) classifier(l *loaded, reg evaluationtypes.Model) (*runtime.Model, error) {
+// classifier parses the artifact as an ONNX classifier, checks its weight
+// root against the registry and gives it runtime version v's trace leaves
+// (the evaluation's).
+func (c *computer) classifier(l *loaded, reg evaluationtypes.Model, v uint32) (*runtime.Model, error) {
 	l.once.Do(func() {
 		if reg.Format != "onnx" {
 			l.err = fmt.Errorf("format %q is not a classifier", reg.Format)
@@ -269,7 +271,7 @@ func (c *computer) classifier(l *loaded, reg evaluationtypes.Model) (*runtime.Mo
 	if err := l.step.Admitted(declaredStep(reg)); err != nil {
 		return nil, err
 	}
-	return l.model, nil
+	return l.model.AtVersion(v)
 }
 
 // declaredStep is the registration's declared largest referee step.
@@ -278,8 +280,9 @@ func declaredStep(reg evaluationtypes.Model) runtime.RefereeStep {
 }
 
 // subject parses the artifact as a language model in its registered
-// format, checks its weight root and applies the registered system prompt.
-func (c *computer) subject(l *loaded, reg evaluationtypes.Model) (*llm.Subject, error) {
+// format, checks its weight root, applies the registered system prompt and
+// gives it runtime version v's trace leaves (the evaluation's).
+func (c *computer) subject(l *loaded, reg evaluationtypes.Model, v uint32) (*llm.Subject, error) {
 	l.lmOnce.Do(func() { l.lm, l.lmErr = llm.Open(reg.Format, l.raw, c.limits) })
 	if l.lmErr != nil {
 		return nil, l.lmErr
@@ -292,5 +295,9 @@ func (c *computer) subject(l *loaded, reg evaluationtypes.Model) (*llm.Subject, 
 			return nil, err
 		}
 	}
-	return l.lm.Subject(reg.SystemPrompt)
+	s, err := l.lm.Subject(reg.SystemPrompt)
+	if err != nil {
+		return nil, err
+	}
+	return s.AtVersion(v)
 }

@@ -204,7 +204,7 @@ func (s *Sidecar) run(ctx context.Context, d verdetypes.Dispute, res *evaluation
 	if err != nil {
 		return run, err
 	}
-	m, err := s.compute.classifier(l, j.model)
+	m, err := s.compute.classifier(l, j.model, j.evaluation.Runtime())
 	if err != nil {
 		return run, fmt.Errorf("dispute %d over a model the runtime refuses: %w", d.Id, err)
 	}

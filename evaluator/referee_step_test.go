@@ -33,15 +33,15 @@ func TestModelsBeyondTheRefereeAreRefused(t *testing.T) {
 	require.NoError(t, err)
 
 	l, reg := register(raw, step)
-	_, err = c.classifier(l, reg)
+	_, err = c.classifier(l, reg, runtime.Version)
 	require.NoError(t, err, "an honest declaration")
 	l, reg = register(raw, runtime.RefereeStep{Bytes: step.Bytes - 1, FLOPs: step.FLOPs})
-	_, err = c.classifier(l, reg)
+	_, err = c.classifier(l, reg, runtime.Version)
 	require.ErrorContains(t, err, "declared", "a step larger than declared")
 
 	wide, err := train.DeepMLP(4, 3, 1024, 2, 1)
 	require.NoError(t, err)
 	l, reg = register(wide, runtime.RefereeStep{Bytes: runtime.MaxRefereeStepBytes, FLOPs: runtime.MaxRefereeStepFLOPs})
-	_, err = c.classifier(l, reg)
+	_, err = c.classifier(l, reg, runtime.Version)
 	require.ErrorContains(t, err, "could not referee", "one operator beyond a referee transaction")
 }

@@ -115,3 +115,19 @@ func Argmax(x []float32) int {
 	}
 	return best
 }
+
+// AtVersion is the model with version v's trace leaves (Program.AtVersion):
+// what an evaluation recorded at version v computes and the referee
+// recomputes.
+func (m *Model) AtVersion(v uint32) (*Model, error) {
+	p, err := m.Program.AtVersion(v)
+	if err != nil {
+		return nil, err
+	}
+	if p == m.Program {
+		return m, nil
+	}
+	c := *m
+	c.Program = p
+	return &c, nil
+}

@@ -17,14 +17,14 @@ type Program struct {
 	inputs    []ValueInfo
 	inSlots   []int
 	outSlot   []int
-	consts    []*Tensor // slot -> value before a run (initializers, folded constants)
-	folded    []bool    // step -> all outputs known at compile time (not rerun per item)
-	leafConst []*Hash   // leaf index within an item -> output hash when constant
+	consts    []*Tensor   // slot -> value before a run (initializers, folded constants)
+	folded    []bool      // step -> all outputs known at compile time (not rerun per item)
+	outConst  [][]*Hash   // step -> output -> its hash when a compile-time constant
+	lay       *leafLayout // which outputs are trace leaves (leaves.go), by runtime version
 	nslots    int
 	infos     []TensorInfo // slot -> compiled type and shape
 	slotNames []string     // slot -> value name
 	flops     int64
-	outputs   int // operator outputs per item: the trace leaves per item
 }
 
 // Compile validates g against limits and fixes every shape. Symbolic input
@@ -234,12 +234,11 @@ func compileOnce(g *Graph, lim Limits, budget *foldBudget) (*Program, error) {
 			}
 		}
 		var outSlots []int
+		outConst := make([]*Hash, len(st.outs))
 		for i, o := range st.outs {
 			if folded {
 				h := OutputHash(o.Const)
-				p.leafConst = append(p.leafConst, &h)
-			} else {
-				p.leafConst = append(p.leafConst, nil)
+				outConst[i] = &h
 			}
 			if int64(numel(o.Shape)) > lim.MaxTensorElements {
 				return nil, n.errorf("output %v has %d elements, limit %d", o.Shape, numel(o.Shape), lim.MaxTensorElements)
@@ -254,7 +253,7 @@ func compileOnce(g *Graph, lim Limits, budget *foldBudget) (*Program, error) {
 		p.folded = append(p.folded, folded)
 		p.ins = append(p.ins, inSlots)
 		p.outs = append(p.outs, outSlots)
-		p.outputs += len(outSlots)
+		p.outConst = append(p.outConst, outConst)
 	}
 	if len(g.Outputs) == 0 {
 		return nil, fmt.Errorf("graph declares no outputs")
@@ -272,6 +271,7 @@ func compileOnce(g *Graph, lim Limits, budget *foldBudget) (*Program, error) {
 	for name, s := range slot {
 		p.slotNames[s] = name // each slot has exactly one name; order of filling is irrelevant
 	}
+	p.lay = p.layout(Version)
 	return p, nil
 }
 

@@ -1,11 +1,12 @@
 package runtime
 
-import "fmt"
+import "slices"
 
 // Referee support: in a Verde dispute the parties bisect the trace down to
 // one leaf k where they part, and the chain recomputes that one operator.
 // These methods say where leaf k's inputs come from and recompute it from
-// inputs supplied (and proven) by a party.
+// inputs supplied (and proven) by a party; which operators stand behind a
+// leaf depends on the runtime version (leaves.go).
 
 // SourceKind says how a disputed operator's input is proven.
 type SourceKind uint8
@@ -29,33 +30,19 @@ type InputSource struct {
 
 // LeafNode returns the node that produces leaf `local` (an index within one
 // item; the global leaf index is item*LeavesPerItem + local) and where each
-// of its inputs comes from.
+// input of its group comes from (leaves.go: in version 1 the group is the
+// node alone).
 func (p *Program) LeafNode(local int) (*Node, []InputSource, error) {
 	k, _, err := p.leafStep(local)
 	if err != nil {
 		return nil, nil, err
 	}
-	producer := map[int]int{} // slot -> leaf
-	leaf := 0
-	for j := 0; j < k; j++ {
-		for _, s := range p.outs[j] {
-			producer[s] = leaf
-			leaf++
-		}
-	}
-	isInput := map[int]bool{}
-	for _, s := range p.inSlots {
-		isInput[s] = true
-	}
 	var srcs []InputSource
-	for _, s := range p.ins[k] {
-		if s == absentSlot {
-			continue // an omitted optional input: nothing to prove
-		}
-		switch l, ok := producer[s]; {
-		case ok:
+	for _, s := range p.external(k) {
+		switch l := p.lay.slotOf[s]; {
+		case l >= 0:
 			srcs = append(srcs, InputSource{Kind: FromLeaf, Leaf: l, Name: p.slotNames[s]})
-		case isInput[s]:
+		case slices.Contains(p.inSlots, s):
 			srcs = append(srcs, InputSource{Kind: FromItem, Name: p.slotNames[s]})
 		default:
 			srcs = append(srcs, InputSource{Kind: FromWeight, Name: p.slotNames[s]})
@@ -64,42 +51,22 @@ func (p *Program) LeafNode(local int) (*Node, []InputSource, error) {
 	return p.graph.Nodes[p.order[k]], srcs, nil
 }
 
-// leafStep maps a per-item leaf index to (step, output index).
-func (p *Program) leafStep(local int) (int, int, error) {
-	if local < 0 || local >= p.outputs {
-		return 0, 0, fmt.Errorf("leaf %d outside [0, %d)", local, p.outputs)
-	}
-	for k := range p.steps {
-		if local < len(p.outs[k]) {
-			return k, local, nil
-		}
-		local -= len(p.outs[k])
-	}
-	return 0, 0, fmt.Errorf("leaf index inconsistent with the program")
-}
-
-// Recompute runs the single operator behind leaf `local` on the given
-// inputs (in LeafNode order) with the reference kernel, after checking each
-// input's type and shape against the compiled graph, and returns the output
-// whose hash the leaf commits to.
+// Recompute runs the operators behind leaf `local` (its group: the node
+// alone in version 1) on the given inputs (in LeafNode order) with the
+// reference kernels, after checking each input's type and shape against
+// the compiled graph, and returns the output whose hash the leaf commits
+// to.
 func (p *Program) Recompute(local int, inputs []*Tensor) (out *Tensor, err error) {
 	k, o, err := p.leafStep(local)
 	if err != nil {
 		return nil, err
 	}
 	n := p.graph.Nodes[p.order[k]]
-	// inputs are the present ones, in LeafNode order; omitted optional
-	// inputs are nil arguments of the kernel.
-	var present []int
-	for _, s := range p.ins[k] {
-		if s != absentSlot {
-			present = append(present, s)
-		}
+	ext := p.external(k)
+	if len(inputs) != len(ext) {
+		return nil, n.errorf("recompute needs %d inputs, got %d", len(ext), len(inputs))
 	}
-	if len(inputs) != len(present) {
-		return nil, n.errorf("recompute needs %d inputs, got %d", len(present), len(inputs))
-	}
-	for i, s := range present {
+	for i, s := range ext {
 		want, t := p.infos[s], inputs[i]
 		if t == nil || t.DType != want.DType || !sameShape(t.Shape, want.Shape) ||
 			(!t.DType.ints() && len(t.F) != numel(t.Shape)) || (t.DType.ints() && len(t.I) != numel(t.Shape)) {
@@ -109,17 +76,6 @@ func (p *Program) Recompute(local int, inputs []*Tensor) (out *Tensor, err error
 			return nil, n.errorf("recompute input %d: %v", i, err)
 		}
 	}
-	args := make([]*Tensor, 0, len(p.ins[k]))
-	next := 0
-	for _, s := range p.ins[k] {
-		if s == absentSlot {
-			args = append(args, nil)
-			continue
-		}
-		args = append(args, inputs[next])
-		next++
-	}
-	inputs = args
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, n.errorf("internal error: %v", r)
@@ -128,22 +84,43 @@ func (p *Program) Recompute(local int, inputs []*Tensor) (out *Tensor, err error
 	if p.folded[k] {
 		return p.infos[p.outs[k][o]].Const, nil
 	}
-	return p.steps[k].run(inputs, 1)[o], nil
+	// Each member reads the next given inputs in order, or the output of
+	// a member before it; omitted optional inputs are nil arguments.
+	inside := map[int]*Tensor{}
+	next := 0
+	for _, m := range p.lay.members[k] {
+		args := make([]*Tensor, 0, len(p.ins[m]))
+		for _, s := range p.ins[m] {
+			switch v, ok := inside[s]; {
+			case s == absentSlot:
+				args = append(args, nil)
+			case ok:
+				args = append(args, v)
+			default:
+				args = append(args, inputs[next])
+				next++
+			}
+		}
+		for i, v := range p.steps[m].run(args, 1) {
+			inside[p.outs[m][i]] = v
+		}
+	}
+	return inside[p.outs[k][o]], nil
 }
 
-// LeafFLOPs is the arithmetic of the operator behind leaf `local` (its
-// builder's estimate, at least one per output element for data movement):
-// what a referee step that recomputes it is bounded and charged by.
+// LeafFLOPs is the arithmetic of the operators behind leaf `local` (each
+// builder's estimate, at least one per output element for data movement,
+// summed over the leaf's group): what a referee step that recomputes it is
+// bounded and charged by.
 func (p *Program) LeafFLOPs(local int) (int64, error) {
 	k, _, err := p.leafStep(local)
 	if err != nil {
 		return 0, err
 	}
-	var n int64
-	for _, s := range p.outs[k] {
-		n += int64(numel(p.infos[s].Shape))
+	if p.folded[k] {
+		return p.stepCost(k), nil
 	}
-	return max(p.steps[k].flops, n), nil
+	return p.groupCost(p.lay.members[k]), nil
 }
 
 // Folded reports whether the operator behind leaf `local` was evaluated at

@@ -39,8 +39,32 @@ type RefereeStep struct {
 // RefereeStep computes the model's largest referee step from its compiled
 // program: for every leaf of an item (after the first, whose total also
 // reads the previous item's), the skeleton plus each input as the referee
-// step carries it.
+// step carries it — at every runtime version this build implements, so a
+// declaration covers an evaluation recorded at any of them (version 2's
+// groups are never larger than version 1's largest operator: leaves.go).
 func (m *Model) RefereeStep() (RefereeStep, error) {
+	var out RefereeStep
+	for _, v := range supported {
+		step, err := m.RefereeStepAt(v)
+		if err != nil {
+			return out, err
+		}
+		out.Bytes, out.FLOPs = max(out.Bytes, step.Bytes), max(out.FLOPs, step.FLOPs)
+	}
+	return out, nil
+}
+
+// RefereeStepAt is the largest referee step over version v's leaves.
+func (m *Model) RefereeStepAt(v uint32) (RefereeStep, error) {
+	at, err := m.AtVersion(v)
+	if err != nil {
+		return RefereeStep{}, err
+	}
+	return at.refereeStep()
+}
+
+// refereeStep is RefereeStep at the model's own version.
+func (m *Model) refereeStep() (RefereeStep, error) {
 	var out RefereeStep
 	skeleton := int64(len(SkeletonLeafData(m.Skeleton()))) + refereeProofBytes
 	ops := m.Program.LeavesPerItem()

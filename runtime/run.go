@@ -9,7 +9,7 @@ func (p *Program) Inputs() []ValueInfo { return p.inputs }
 func (p *Program) FLOPs() int64 { return p.flops }
 
 // LeavesPerItem is the number of operator outputs (trace leaves) per item.
-func (p *Program) LeavesPerItem() int { return p.outputs }
+func (p *Program) LeavesPerItem() int { return len(p.lay.at) }
 
 // OutputNames are the graph outputs' names, in Run's order.
 func (p *Program) OutputNames() []string { return append([]string(nil), p.graph.Outputs...) }
@@ -17,16 +17,19 @@ func (p *Program) OutputNames() []string { return append([]string(nil), p.graph.
 // ConstLeafHash reports the output hash of leaf l (0 <= l < LeavesPerItem)
 // when that output is a compile-time constant, the same for every item.
 func (p *Program) ConstLeafHash(l int) (Hash, bool) {
-	if h := p.leafConst[l]; h != nil {
-		return *h, true
+	if l >= 0 && l < len(p.lay.at) {
+		if h := p.outConst[p.lay.at[l].step][p.lay.at[l].out]; h != nil {
+			return *h, true
+		}
 	}
 	return Hash{}, false
 }
 
 // Run evaluates one item. observe, when not nil, is called with every
-// operator output in canonical order (node in topological order, then output
-// index) and its leaf index within the item: it is how the trace sees the
-// run. workers bounds the goroutines one operator may use.
+// operator output that is a trace leaf at the program's version (all of
+// them in version 1; leaves.go), in canonical order (node in topological
+// order, then output index), with its leaf index within the item: it is
+// how the trace sees the run. workers bounds the goroutines one operator may use.
 func (p *Program) Run(inputs []*Tensor, workers int, observe func(leaf int, t *Tensor)) (outs []*Tensor, err error) {
 	return p.run(inputs, workers, observe, false)
 }
@@ -59,7 +62,6 @@ func (p *Program) run(inputs []*Tensor, workers int, observe func(leaf int, t *T
 		vals[p.inSlots[i]] = t
 	}
 	args := make([]*Tensor, 0, 8)
-	leaf := 0
 	current := -1
 	// Compile validated every shape, so a kernel panic is a runtime bug; it
 	// must still not take the validator's evaluator down. Kernels that fan
@@ -89,11 +91,12 @@ func (p *Program) run(inputs []*Tensor, workers int, observe func(leaf int, t *T
 				vals[s] = res[i]
 			}
 		}
-		for _, s := range p.outs[k] {
-			if observe != nil {
-				observe(leaf, vals[s])
+		if observe != nil {
+			for o, s := range p.outs[k] {
+				if l := p.lay.leafOf[k][o]; l >= 0 {
+					observe(l, vals[s])
+				}
 			}
-			leaf++
 		}
 	}
 	out := make([]*Tensor, len(p.outSlot))
@@ -131,16 +134,8 @@ func (p *Program) OutputLeaf(i int) (int, bool) {
 	if i < 0 || i >= len(p.outSlot) {
 		return 0, false
 	}
-	leaf := 0
-	for k := range p.steps {
-		for _, s := range p.outs[k] {
-			if s == p.outSlot[i] {
-				return leaf, true
-			}
-			leaf++
-		}
-	}
-	return 0, false
+	l := p.lay.slotOf[p.outSlot[i]]
+	return l, l >= 0
 }
 
 // LeafShape is the compiled shape of the output behind per-item leaf

@@ -37,8 +37,23 @@ func TestModelEvalJSON(t *testing.T) {
 			t.Fatalf("JSON lacks %s: %s", k, out)
 		}
 	}
-	if res.Items != 200 || res.Correct < 190 || res.Leaves != 200*(12+runtime.ScoreLeaves) || len(res.TraceRoot) != 64 {
+	// Version 2 (the default) commits the zoo CNN's 4 fused groups per image.
+	if res.Items != 200 || res.Correct < 190 || res.Leaves != 200*(4+runtime.ScoreLeaves) || len(res.TraceRoot) != 64 {
 		t.Fatalf("unexpected result %+v", res)
+	}
+	v1, err := execute(t, ModelCmd(), "eval", "--model", "zoo:mnist", "--benchmark", "mnist", "--items", "200", "--seed", "9", "--json", "--runtime-version", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res1 runtime.Result
+	if err := json.Unmarshal([]byte(v1), &res1); err != nil {
+		t.Fatalf("%v in %s", err, v1)
+	}
+	if res1.Correct != res.Correct || res1.Leaves != 200*(12+runtime.ScoreLeaves) || res1.TraceRoot == res.TraceRoot {
+		t.Fatalf("version 1: %+v, version 2: %+v", res1, res)
+	}
+	if _, err := execute(t, ModelCmd(), "eval", "--model", "zoo:mnist", "--benchmark", "mnist", "--items", "2", "--runtime-version", "9"); err == nil || !strings.Contains(err.Error(), "runtime version 9") {
+		t.Fatalf("an unknown runtime version: %v", err)
 	}
 	again, _ := execute(t, ModelCmd(), "eval", "--model", "zoo:mnist", "--benchmark", "mnist", "--items", "200", "--seed", "9", "--json")
 	if again != out {

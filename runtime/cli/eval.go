@@ -15,6 +15,7 @@ func evalCmd() *cobra.Command {
 		lmOpts                        lmOptions
 		items                         int
 		seed                          uint64
+		version                       uint32
 		asJSON, noTrace               bool
 	)
 	cmd := &cobra.Command{
@@ -24,11 +25,12 @@ func evalCmd() *cobra.Command {
 with --items N, N items are drawn from --seed (SHA-256 counter mode, Fisher-Yates).
 A GGUF language model runs on the text benchmarks kjv-next (next-token accuracy, bits per
 byte), kjv-cloze (4-way continuation by log-likelihood) and kjv-complete (greedy last word).
-The trace root commits to every operator output of the run.`,
+The trace root commits to the run's operator outputs: at --runtime-version 1 to every
+one, at 2 (the default) to the outputs of fused operator groups.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if isLM(modelPath, benchName) {
-				return evalLM(cmd.OutOrStdout(), modelPath, benchName, lmOpts, items, seed, !noTrace, asJSON)
+				return evalLM(cmd.OutOrStdout(), modelPath, benchName, lmOpts, items, seed, version, !noTrace, asJSON)
 			}
 			be, err := runtime.OpenBackend(backend)
 			if err != nil {
@@ -39,6 +41,9 @@ The trace root commits to every operator output of the run.`,
 				return err
 			}
 			if m, err = m.WithBackend(be); err != nil {
+				return err
+			}
+			if m, err = m.AtVersion(version); err != nil {
 				return err
 			}
 			ds, err := bench.Load(benchName)
@@ -74,6 +79,7 @@ The trace root commits to every operator output of the run.`,
 	f.StringVar(&backend, "backend", "cpu", "cpu, or cuda in a build with -tags cuda on a machine with a GPU")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
 	f.BoolVar(&noTrace, "no-trace", false, "skip the trace (no trace_root)")
+	f.Uint32Var(&version, "runtime-version", runtime.Version, "the runtime version whose trace leaves the root commits to (an evaluation's runtime_version)")
 	_ = cmd.MarkFlagRequired("model")
 	_ = cmd.MarkFlagRequired("benchmark")
 	return cmd

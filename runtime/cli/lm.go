@@ -110,7 +110,7 @@ func openLM(path, systemPrompt string) (*llm.Evaluator, error) {
 	return llm.NewEvaluator(weights, tok, systemPrompt)
 }
 
-func evalLM(w io.Writer, modelPath, benchName string, o lmOptions, items int, seed uint64, trace, asJSON bool) error {
+func evalLM(w io.Writer, modelPath, benchName string, o lmOptions, items int, seed uint64, version uint32, trace, asJSON bool) error {
 	ev, err := openLM(modelPath, o.systemPrompt)
 	if err != nil {
 		return err
@@ -123,6 +123,9 @@ func evalLM(w io.Writer, modelPath, benchName string, o lmOptions, items int, se
 			return fmt.Errorf("judge: %w", err)
 		}
 		ev.JudgePrompt = o.judgePrompt
+	}
+	if ev, err = ev.AtVersion(version); err != nil {
+		return err
 	}
 	b, err := llm.LoadTextBench(benchName)
 	if err != nil {

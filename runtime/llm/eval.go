@@ -59,6 +59,23 @@ func NewProgramEvaluator(p *runtime.Program, tok *tokenizer.BPE, window int, sys
 // Subject is the compiled model the evaluator runs.
 func (e *Evaluator) Subject() *Subject { return e.subject }
 
+// AtVersion is the evaluator (and its judge) with runtime version v's
+// trace leaves.
+func (e *Evaluator) AtVersion(v uint32) (*Evaluator, error) {
+	s, err := e.subject.AtVersion(v)
+	if err != nil {
+		return nil, err
+	}
+	c := *e
+	c.subject = s
+	if e.Judge != nil {
+		if c.Judge, err = e.Judge.AtVersion(v); err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
+}
+
 // Task is the evaluator's task on a benchmark of the given item kind.
 func (e *Evaluator) Task(kind string) (*Task, error) {
 	t := &Task{Kind: kind, Cand: e.subject, JudgePrompt: e.JudgePrompt, Workers: e.Workers}

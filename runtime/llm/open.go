@@ -157,7 +157,19 @@ func (m *Model) RefereeStep(artifactBytes int) runtime.RefereeStep {
 	}
 	meta := part(PartConfig) + part(PartTokenizer)
 	step := runtime.RefereeStep{Bytes: logits, FLOPs: int64(m.Window) * int64(m.Tok.VocabSize())}
-	p := m.Program
+	// The largest step at any runtime version this build implements: the
+	// declaration covers an evaluation recorded at any of them.
+	for _, v := range runtime.SupportedVersions() {
+		if p, err := m.Program.AtVersion(v); err == nil {
+			step = m.largestStep(p, step, part)
+		}
+	}
+	step.Bytes += meta + stepItemBytes + stepInputsAllowance
+	return step
+}
+
+// largestStep widens step to the largest referee step over p's leaves.
+func (m *Model) largestStep(p *runtime.Program, step runtime.RefereeStep, part func(string) int64) runtime.RefereeStep {
 	for l := 0; l < p.LeavesPerItem(); l++ {
 		_, srcs, err := p.LeafNode(l)
 		if err != nil {
@@ -179,7 +191,6 @@ func (m *Model) RefereeStep(artifactBytes int) runtime.RefereeStep {
 		flops, _ := p.LeafFLOPs(l)
 		step.Bytes, step.FLOPs = max(step.Bytes, bytes), max(step.FLOPs, flops)
 	}
-	step.Bytes += meta + stepItemBytes + stepInputsAllowance
 	return step
 }
 

@@ -46,6 +46,41 @@ type Subject struct {
 	proven map[string]bool // weights the referee proves (Skeleton programs)
 }
 
+// AtVersion is the task with runtime version v's trace leaves for its
+// candidate and its judge.
+func (t *Task) AtVersion(v uint32) (*Task, error) {
+	c := *t
+	var err error
+	if t.Cand != nil {
+		if c.Cand, err = t.Cand.AtVersion(v); err != nil {
+			return nil, err
+		}
+	}
+	if t.Judge != nil {
+		if c.Judge, err = t.Judge.AtVersion(v); err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
+}
+
+// AtVersion is the subject with runtime version v's trace leaves
+// (runtime.Program.AtVersion): what an evaluation recorded at version v
+// computes and its referee recomputes.
+func (s *Subject) AtVersion(v uint32) (*Subject, error) {
+	p, err := s.Prog.AtVersion(v)
+	if err != nil {
+		return nil, err
+	}
+	leaf, ok := p.OutputLeaf(0)
+	if !ok {
+		return nil, fmt.Errorf("the logits are not an operator output")
+	}
+	c := *s
+	c.Prog, c.logits = p, leaf
+	return &c, nil
+}
+
 // GenerateTokens is the number of greedy steps of a generation item: every
 // item runs all of them (even once its word is complete), so leaves per
 // item stay constant.

@@ -148,45 +148,52 @@ func TestRefereeRecomputesEveryLeaf(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, feed, err := m.Compile(raw)
+			compiled, feed, err := m.Compile(raw)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var outs []*runtime.Tensor
-			if _, err := p.Run(feed, 2, func(_ int, t *runtime.Tensor) { outs = append(outs, t) }); err != nil {
-				t.Fatal(err)
-			}
-			items := map[string]*runtime.Tensor{}
-			for i, v := range p.Inputs() {
-				items[v.Name] = feed[i]
-			}
-			ops := map[string]int{}
-			for l := 0; l < p.LeavesPerItem(); l++ {
-				node, srcs, err := p.LeafNode(l)
+			// Every runtime version's leaves: version 2 recomputes groups.
+			for _, v := range runtime.SupportedVersions() {
+				p, err := compiled.AtVersion(v)
 				if err != nil {
 					t.Fatal(err)
 				}
-				var ins []*runtime.Tensor
-				for _, s := range srcs {
-					switch s.Kind {
-					case runtime.FromLeaf:
-						ins = append(ins, outs[s.Leaf])
-					case runtime.FromWeight:
-						ins = append(ins, p.Initializer(s.Name))
-					case runtime.FromItem:
-						ins = append(ins, items[s.Name])
+				var outs []*runtime.Tensor
+				if _, err := p.Run(feed, 2, func(_ int, t *runtime.Tensor) { outs = append(outs, t) }); err != nil {
+					t.Fatal(err)
+				}
+				items := map[string]*runtime.Tensor{}
+				for i, v := range p.Inputs() {
+					items[v.Name] = feed[i]
+				}
+				ops := map[string]int{}
+				for l := 0; l < p.LeavesPerItem(); l++ {
+					node, srcs, err := p.LeafNode(l)
+					if err != nil {
+						t.Fatal(err)
 					}
+					var ins []*runtime.Tensor
+					for _, s := range srcs {
+						switch s.Kind {
+						case runtime.FromLeaf:
+							ins = append(ins, outs[s.Leaf])
+						case runtime.FromWeight:
+							ins = append(ins, p.Initializer(s.Name))
+						case runtime.FromItem:
+							ins = append(ins, items[s.Name])
+						}
+					}
+					got, err := p.Recompute(l, ins)
+					if err != nil {
+						t.Fatalf("leaf %d (%s): %v", l, node.OpType, err)
+					}
+					if runtime.OutputHash(got) != runtime.OutputHash(outs[l]) {
+						t.Fatalf("leaf %d (%s): the recomputation differs from the run", l, node.OpType)
+					}
+					ops[node.OpType]++
 				}
-				got, err := p.Recompute(l, ins)
-				if err != nil {
-					t.Fatalf("leaf %d (%s): %v", l, node.OpType, err)
-				}
-				if runtime.OutputHash(got) != runtime.OutputHash(outs[l]) {
-					t.Fatalf("leaf %d (%s): the recomputation differs from the run", l, node.OpType)
-				}
-				ops[node.OpType]++
+				t.Logf("version %d: %d leaves recomputed, %d operator types", v, p.LeavesPerItem(), len(ops))
 			}
-			t.Logf("%d leaves recomputed, %d operator types", p.LeavesPerItem(), len(ops))
 		})
 	}
 }

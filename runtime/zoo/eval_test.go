@@ -42,14 +42,30 @@ func TestZooMNISTAccuracy(t *testing.T) {
 		t.Fatalf("result (%d, %s) differs from the pinned (%d, %s): determinism broken or kernels changed",
 			res.Correct, res.TraceRoot, pinnedCorrect, pinnedRoot)
 	}
+	// Version 1's leaves (one per operator output) over the same run: an
+	// evaluation recorded before the chain moved to version 2 keeps its root.
+	m1, err := m.AtVersion(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res1, err := m1.Evaluate(ds, bench.All(ds.Len()), runtime.EvalOptions{Trace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res1.Correct != pinnedCorrect || res1.TraceRoot != pinnedRootV1 || res1.Leaves != 10000*(12+runtime.ScoreLeaves) {
+		t.Fatalf("version 1: (%d, %s, %d leaves) differs from the pinned (%d, %s, %d)", res1.Correct, res1.TraceRoot, res1.Leaves,
+			pinnedCorrect, pinnedRootV1, 10000*(12+runtime.ScoreLeaves))
+	}
 }
 
 // Pinned on linux/amd64 (with the score leaves of runtime/score.go after each
-// item); the cross-architecture check (scripts/crossarch.sh)
-// runs this same test under GOAMD64=v1, v3 and arm64.
+// item), at runtime version 2 (pinnedRoot: 4 operator leaves per image) and
+// 1 (pinnedRootV1: all 12 operator outputs); the cross-architecture check
+// (scripts/crossarch.sh) runs this same test under GOAMD64=v1, v3 and arm64.
 const (
 	pinnedCorrect = 9891
-	pinnedRoot    = "4def4d2755ad91a38cede8022d87ac57001171792dfac50dd6227c34d41d2f94"
+	pinnedRoot    = "417c29469eb8071ae39dae9a3376aae32458c1aee6432bc10289f0df15290d40"
+	pinnedRootV1  = "4def4d2755ad91a38cede8022d87ac57001171792dfac50dd6227c34d41d2f94"
 )
 
 // TestEvaluateIndependentOfWorkers: 1 worker and many give the same root,
@@ -106,32 +122,38 @@ func TestRecomputeZooLeaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	x, _ := ds.Item(123)
-	var outs []*runtime.Tensor
-	if _, err := m.Program.Run([]*runtime.Tensor{x}, 1, func(_ int, t *runtime.Tensor) { outs = append(outs, t) }); err != nil {
-		t.Fatal(err)
-	}
-	for l := range outs {
-		node, srcs, err := m.Program.LeafNode(l)
+	for _, v := range runtime.SupportedVersions() {
+		m, err := m.AtVersion(v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ins []*runtime.Tensor
-		for _, s := range srcs {
-			switch s.Kind {
-			case runtime.FromLeaf:
-				ins = append(ins, outs[s.Leaf])
-			case runtime.FromWeight:
-				ins = append(ins, m.Graph.Initializers[s.Name])
-			case runtime.FromItem:
-				ins = append(ins, x)
+		var outs []*runtime.Tensor
+		if _, err := m.Program.Run([]*runtime.Tensor{x}, 1, func(_ int, t *runtime.Tensor) { outs = append(outs, t) }); err != nil {
+			t.Fatal(err)
+		}
+		for l := range outs {
+			node, srcs, err := m.Program.LeafNode(l)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		got, err := m.Program.Recompute(l, ins)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if runtime.OutputHash(got) != runtime.OutputHash(outs[l]) {
-			t.Fatalf("leaf %d (%s) recomputes differently", l, node.OpType)
+			var ins []*runtime.Tensor
+			for _, s := range srcs {
+				switch s.Kind {
+				case runtime.FromLeaf:
+					ins = append(ins, outs[s.Leaf])
+				case runtime.FromWeight:
+					ins = append(ins, m.Graph.Initializers[s.Name])
+				case runtime.FromItem:
+					ins = append(ins, x)
+				}
+			}
+			got, err := m.Program.Recompute(l, ins)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if runtime.OutputHash(got) != runtime.OutputHash(outs[l]) {
+				t.Fatalf("leaf %d (%s) recomputes differently", l, node.OpType)
+			}
 		}
 	}
 }

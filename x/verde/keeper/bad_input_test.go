@@ -17,7 +17,9 @@ import (
 // registered error and leaves the dispute as it was.
 func TestMalformedMovesAreRefused(t *testing.T) {
 	f := newFixture(t)
-	per := f.honest.Model.Program.LeavesPerItem()
+	// Item 2's second leaf: an operator (a Gemm) whose first input is an
+	// earlier output, so the referee step carries a tensor to forge.
+	per := f.honest.Model.LeavesPerItem()
 	lie := f.liar(2*per + 1)
 	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
 		f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct))

@@ -40,8 +40,14 @@ func TestDisputeOverAModelOfRealSize(t *testing.T) {
 	require.NoError(t, step.WithinBounds())
 
 	// The liar falsifies the middle hidden layer's Gemm of the second item.
-	per := m.LeavesPerItem()
-	k := per + 2*(deepDepth/2)
+	var gemms []int
+	for l := 0; l < m.Program.LeavesPerItem(); l++ {
+		if n, _, err := m.Program.LeafNode(l); err == nil && n.OpType == "Gemm" {
+			gemms = append(gemms, l)
+		}
+	}
+	require.GreaterOrEqual(t, len(gemms), deepDepth, "the hidden layers' Gemms are leaves (none fits a group with its neighbour)")
+	k := m.LeavesPerItem() + gemms[len(gemms)/2]
 	lie := f.liar(k)
 	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
 		f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct))

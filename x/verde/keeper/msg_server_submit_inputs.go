@@ -75,9 +75,9 @@ func (k msgServer) SubmitOperatorInputs(ctx context.Context, msg *types.MsgSubmi
 	}
 	var rf referee
 	if b.IsText() {
-		rf, err = k.textReferee(ctx, msg, b, p)
+		rf, err = k.textReferee(ctx, msg, b, p, e.Runtime())
 	} else {
-		rf, err = k.modelReferee(ctx, d.ModelId, msg, p)
+		rf, err = k.modelReferee(ctx, d.ModelId, msg, p, e.Runtime())
 	}
 	if err != nil {
 		return nil, err

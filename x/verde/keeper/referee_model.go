@@ -32,7 +32,9 @@ type modelReferee struct {
 	p       types.Params
 }
 
-func (k Keeper) modelReferee(ctx context.Context, modelID uint64, msg *types.MsgSubmitOperatorInputs, p types.Params) (referee, error) {
+// modelReferee builds the referee of a classifier evaluation recorded at
+// runtime version v: its leaves are version v's.
+func (k Keeper) modelReferee(ctx context.Context, modelID uint64, msg *types.MsgSubmitOperatorInputs, p types.Params, v uint32) (referee, error) {
 	if len(msg.Model) > 0 || len(msg.Artifacts) > 0 {
 		return nil, errorsmod.Wrap(types.ErrBadInputs, "a classifier's referee step carries its model as parts (the skeleton and the operator's weights), not as an artifact")
 	}
@@ -50,6 +52,9 @@ func (k Keeper) modelReferee(ctx context.Context, modelID uint64, msg *types.Msg
 	m, weights, err := classifierParts(modelID, root, msg.Parts)
 	if err != nil {
 		return nil, err
+	}
+	if m, err = m.AtVersion(v); err != nil {
+		return nil, errorsmod.Wrap(types.ErrUnsupportedRuntime, err.Error())
 	}
 	return modelReferee{k: k, m: m, weights: weights, p: p}, nil
 }

@@ -34,7 +34,9 @@ type partKey struct {
 	name  string
 }
 
-func (k Keeper) textReferee(ctx context.Context, msg *types.MsgSubmitOperatorInputs, b evaluationtypes.Benchmark, p types.Params) (referee, error) {
+// textReferee builds the referee of a text evaluation recorded at runtime
+// version v: its leaves are version v's.
+func (k Keeper) textReferee(ctx context.Context, msg *types.MsgSubmitOperatorInputs, b evaluationtypes.Benchmark, p types.Params, v uint32) (referee, error) {
 	d, err := k.Disputes.Get(ctx, msg.DisputeId)
 	if err != nil {
 		return nil, err
@@ -55,6 +57,9 @@ func (k Keeper) textReferee(ctx context.Context, msg *types.MsgSubmitOperatorInp
 		if r.task.Judge, err = r.subject(ctx, b.JudgeModelId, msg.Model, msg.Artifacts); err != nil {
 			return nil, err
 		}
+	}
+	if r.task, err = r.task.AtVersion(v); err != nil {
+		return nil, errorsmod.Wrap(types.ErrBadArtifact, err.Error())
 	}
 	if err := r.task.Check(); err != nil {
 		return nil, errorsmod.Wrap(types.ErrBadArtifact, err.Error())

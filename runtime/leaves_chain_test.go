@@ -1,0 +1,73 @@
+package runtime
+
+import (
+	"fmt"
+	"testing"
+)
+
+// longChain is a MatMul of [1,k]x[k,k] followed by n Relus: the MatMul is
+// the program's largest operator (2k² FLOPs), each Relu costs k.
+func longChain(k, n int) *Graph {
+	w := NewTensor(k, k)
+	for i := range w.F {
+		w.F[i] = float32(i%7) - 3
+	}
+	g := &Graph{Opset: 17, Initializers: map[string]*Tensor{"w": w}, Inputs: []ValueInfo{fin("x", 1, k)}}
+	g.Nodes = append(g.Nodes, &Node{Name: "mm", OpType: "MatMul", Inputs: []string{"x", "w"}, Outputs: []string{"r0"}, Opset: 17})
+	for i := 1; i <= n; i++ {
+		g.Nodes = append(g.Nodes, &Node{Name: fmt.Sprintf("relu%d", i), OpType: "Relu",
+			Inputs: []string{fmt.Sprintf("r%d", i-1)}, Outputs: []string{fmt.Sprintf("r%d", i)}, Opset: 17})
+	}
+	g.Outputs = []string{fmt.Sprintf("r%d", n)}
+	return g
+}
+
+// TestFusingAChainIsBoundedByTheLargestOperator: a chain of 4,000 cheap
+// operators (about the node limit) behind one large one is cut into groups
+// that each cost at most the large operator (the referee never recomputes
+// more than version 1's largest step), and every group recomputes from its
+// one external input.
+func TestFusingAChainIsBoundedByTheLargestOperator(t *testing.T) {
+	const k, n = 32, 4000
+	p, err := Compile(longChain(k, n), DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	largest := p.stepCost(0)
+	if p.Version() != 2 || p.LeavesPerItem() >= n/10 {
+		t.Fatalf("version %d with %d leaves for %d operators", p.Version(), p.LeavesPerItem(), n+1)
+	}
+	x := NewTensor(1, k)
+	for i := range x.F {
+		x.F[i] = float32(i) - 15
+	}
+	var outs []*Tensor
+	if _, err := p.Run([]*Tensor{x}, 1, func(_ int, t *Tensor) { outs = append(outs, t) }); err != nil {
+		t.Fatal(err)
+	}
+	for l := range outs {
+		cost, err := p.LeafFLOPs(l)
+		if err != nil || cost > largest {
+			t.Fatalf("leaf %d costs %d, the largest operator %d (%v)", l, cost, largest, err)
+		}
+		_, srcs, err := p.LeafNode(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ins []*Tensor
+		for _, s := range srcs {
+			switch s.Kind {
+			case FromLeaf:
+				ins = append(ins, outs[s.Leaf])
+			case FromItem:
+				ins = append(ins, x)
+			case FromWeight:
+				ins = append(ins, p.Initializer(s.Name))
+			}
+		}
+		got, err := p.Recompute(l, ins)
+		if err != nil || OutputHash(got) != OutputHash(outs[l]) {
+			t.Fatalf("leaf %d does not recompute (%v)", l, err)
+		}
+	}
+}
