@@ -115,9 +115,11 @@ func (p *Program) fuse(owner []int) {
 		}
 	}
 	readers := make([]int, p.nslots) // steps reading the slot, each once
-	for _, ins := range p.ins {
-		for i, s := range ins {
-			if s != absentSlot && !slices.Contains(ins[:i], s) {
+	seen := make([]int, p.nslots)    // slot -> 1 + the last step that counted it
+	for k, ins := range p.ins {
+		for _, s := range ins {
+			if s != absentSlot && seen[s] != k+1 {
+				seen[s] = k + 1
 				readers[s]++
 			}
 		}
@@ -126,34 +128,40 @@ func (p *Program) fuse(owner []int) {
 	for _, s := range p.outSlot {
 		graphOut[s] = true
 	}
+	// cost and bytes are each group's FLOPs and the sum of its inputs' hi;
+	// the caps are the largest single operator's FLOPs and sum of lo.
 	cost, bytes := make([]int64, len(p.steps)), make([]int64, len(p.steps))
 	var maxCost, maxBytes int64
 	for k := range p.steps {
 		cost[k] = p.stepCost(k)
+		var lo int64
 		for _, s := range p.ins[k] {
-			bytes[k] += p.sourceBytes(s, producer)
+			l, h := p.sourceBytes(s, producer)
+			lo, bytes[k] = lo+l, bytes[k]+h
 		}
 		if !p.folded[k] {
-			maxCost, maxBytes = max(maxCost, cost[k]), max(maxBytes, bytes[k])
+			maxCost, maxBytes = max(maxCost, cost[k]), max(maxBytes, lo)
 		}
 	}
 	for c := range p.steps {
 		if p.folded[c] {
 			continue
 		}
-		for i, s := range p.ins[c] {
-			if s == absentSlot || slices.Contains(p.ins[c][:i], s) {
+		for _, s := range p.ins[c] {
+			if s == absentSlot || seen[s] == -(c+1) {
 				continue
 			}
+			seen[s] = -(c + 1) // each input slot once per reader
 			j := producer[s]
 			if j < 0 || p.folded[j] || len(p.outs[j]) != 1 || graphOut[s] || readers[s] != 1 {
 				continue
 			}
 			// c stops carrying s (every read of it) and carries j's inputs.
 			nc, nb := cost[c]+cost[j], bytes[c]+bytes[j]
+			_, h := p.sourceBytes(s, producer)
 			for _, r := range p.ins[c] {
 				if r == s {
-					nb -= p.sourceBytes(s, producer)
+					nb -= h
 				}
 			}
 			if nc <= maxCost && nb <= maxBytes {
@@ -173,25 +181,46 @@ func (p *Program) stepCost(k int) int64 {
 	return max(p.steps[k].flops, n)
 }
 
-// sourceBytes is what a referee step carries for one input read from
-// slot s, counted as RefereeStep counts an operator's sources: an earlier
-// output or the item with its proof, a float32 weight with its name and
-// shape; integer weights travel in the skeleton, an omitted input is
-// nothing.
-func (p *Program) sourceBytes(s int, producer []int) int64 {
+// sourceBytes bounds what a referee step carries for one input read from
+// slot s, as every referee counts it (lo ≤ each count ≤ hi). A group is
+// admitted when the sum of its inputs' hi stays within the largest single
+// operator's sum of lo, so under every count a version 2 step is no larger
+// than the largest version 1 step.
+//
+// A classifier's referee (Model.RefereeStep: its float32 weights vary, so
+// each is a proven part) counts an earlier output or the item as float32
+// with its proof, a float32 weight with its name and shape, and integer
+// weights not at all (they travel in the skeleton): lo = hi. A language
+// model's (llm.Model.RefereeStep) counts an output with its proof, the
+// token window at 8 bytes a token, and a weight as its part: as stored
+// (quantized: fewer bytes, 4 more of header), or nothing for the graph's
+// own constants (masks, rotary tables).
+func (p *Program) sourceBytes(s int, producer []int) (lo, hi int64) {
 	if s == absentSlot {
-		return 0
+		return 0, 0
 	}
 	info := p.infos[s]
+	n := int64(numel(info.Shape))
+	classifier := p.graph.floatsVary
 	switch {
 	case producer[s] >= 0:
-		return 8 + refereeProofBytes + int64(elemBytes(info.DType)*numel(info.Shape))
+		lo, hi = int64(elemBytes(info.DType))*n+refereeProofBytes, int64(elemBytes(info.DType))*n+refereeProofBytes+8
+		if classifier {
+			lo = hi
+		}
 	case slices.Contains(p.inSlots, s):
-		return int64(elemBytes(info.DType)*numel(info.Shape)) + 16 + refereeProofBytes
-	case info.DType == Float32:
-		return int64(9+len(p.slotNames[s])+8*len(info.Shape)+4*numel(info.Shape)) + refereeProofBytes
+		lo, hi = 4*n+16+refereeProofBytes, 4*n+16+refereeProofBytes // a classifier's item: float32 features
+		if !classifier {
+			lo, hi = min(lo, 8*n+refereeProofBytes), max(hi, 8*n+refereeProofBytes)
+		}
+	case classifier && info.DType == Float32:
+		lo = int64(9+len(p.slotNames[s])+8*len(info.Shape))+4*n+refereeProofBytes
+		hi = lo
+	case classifier:
+	default:
+		hi = int64(13+len(p.slotNames[s])+8*len(info.Shape)) + int64(max(4, elemBytes(info.DType)))*n + refereeProofBytes
 	}
-	return 0
+	return lo, hi
 }
 
 // leafStep maps a per-item leaf index to its root step and output index.

@@ -71,3 +71,41 @@ func TestFusingAChainIsBoundedByTheLargestOperator(t *testing.T) {
 		}
 	}
 }
+
+// TestInt64ItemCountedAsTheRefereeCountsIt: a classifier whose input is
+// int64 token ids travels as float32 features (bench items), 4 bytes an
+// element; counted at 8, the largest version 1 step looked larger to the
+// fusing than it is, and a version 2 group carrying three reads of an
+// output (57,392 bytes) outgrew it (38,968). Found by review.
+func TestInt64ItemCountedAsTheRefereeCountsIt(t *testing.T) {
+	const N = 4096
+	shape := &Tensor{DType: Int64, Shape: []int{2}, I: []int64{64, N}}
+	g := &Graph{Opset: 17, Initializers: map[string]*Tensor{"shape": shape},
+		Inputs: []ValueInfo{{Name: "x", DType: Int64, Shape: []int{1, N}}}}
+	node := func(op string, ins []string, out string, a map[string]Attr) {
+		g.Nodes = append(g.Nodes, &Node{Name: out, OpType: op, Inputs: ins, Outputs: []string{out}, Attrs: a, Opset: 17})
+	}
+	node("Add", []string{"x", "x"}, "xx", nil) // reads the item twice
+	node("Cast", []string{"xx"}, "y", map[string]Attr{"to": intA(1)})
+	node("Neg", []string{"y"}, "t1", nil)
+	node("Add", []string{"t1", "y"}, "t2", nil)
+	node("Add", []string{"t2", "y"}, "t3", nil) // a group {t1, t2, t3} reads y three times
+	node("Add", []string{"t3", "y"}, "out", nil)
+	node("Expand", []string{"y", "shape"}, "e", nil) // the largest operator's FLOPs
+	g.Outputs = []string{"out", "e"}
+	m, err := compileModel(g, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1, err := m.RefereeStepAt(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := m.RefereeStepAt(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2.Bytes > s1.Bytes || s2.FLOPs > s1.FLOPs {
+		t.Fatalf("version 2 step %+v is larger than version 1's %+v", s2, s1)
+	}
+}
