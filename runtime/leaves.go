@@ -214,7 +214,7 @@ func (p *Program) sourceBytes(s int, producer []int) (lo, hi int64) {
 			lo, hi = min(lo, 8*n+refereeProofBytes), max(hi, 8*n+refereeProofBytes)
 		}
 	case classifier && info.DType == Float32:
-		lo = int64(9+len(p.slotNames[s])+8*len(info.Shape))+4*n+refereeProofBytes
+		lo = int64(9+len(p.slotNames[s])+8*len(info.Shape)) + 4*n + refereeProofBytes
 		hi = lo
 	case classifier:
 	default:
