@@ -50,21 +50,7 @@ func TestFusingAChainIsBoundedByTheLargestOperator(t *testing.T) {
 		if err != nil || cost > largest {
 			t.Fatalf("leaf %d costs %d, the largest operator %d (%v)", l, cost, largest, err)
 		}
-		_, srcs, err := p.LeafNode(l)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ins []*Tensor
-		for _, s := range srcs {
-			switch s.Kind {
-			case FromLeaf:
-				ins = append(ins, outs[s.Leaf])
-			case FromItem:
-				ins = append(ins, x)
-			case FromWeight:
-				ins = append(ins, p.Initializer(s.Name))
-			}
-		}
+		_, ins := leafInputs(t, p, l, p.graph.Initializers, x, outs)
 		got, err := p.Recompute(l, ins)
 		if err != nil || OutputHash(got) != OutputHash(outs[l]) {
 			t.Fatalf("leaf %d does not recompute (%v)", l, err)

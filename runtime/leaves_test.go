@@ -105,7 +105,7 @@ func TestVersion2LeavesAreVersion1Outputs(t *testing.T) {
 			if flops2 > flops1 {
 				t.Fatalf("largest version 2 group costs %d FLOPs, version 1's largest operator %d", flops2, flops1)
 			}
-			if name != "llama-nano" { // a classifier's whole referee step
+			if name != "llama-nano" { // a classifier's whole referee step (a language model's: llm TestVersion2StepsFitVersion1Declarations)
 				s1, err := m.RefereeStepAt(1)
 				if err != nil {
 					t.Fatal(err)
