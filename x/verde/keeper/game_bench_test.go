@@ -35,22 +35,38 @@ func BenchmarkDisputeGame(b *testing.B) {
 	bound := widestAdmitted(b)
 	atBound, err := train.DeepMLP(4, 3, bound, 2, 1)
 	require.NoError(b, err)
-	middle := func(leaves, _ int) int { return leaves / 2 }
-	// A hidden layer's Gemm of the second item: the step carries a whole layer.
-	gemm := func(depth int) func(int, int) int {
-		return func(_, per int) int { return per + 2*(depth/2) }
+	middle := func(leaves int, _ *drt.Model) int { return leaves / 2 }
+	// The middle hidden layer's Gemm of the second item (the middle of the
+	// costliest Gemm leaves): the step carries a whole layer. A hidden
+	// Gemm is a leaf of its own at every runtime version: it is the
+	// model's largest operator, so no group takes it.
+	gemm := func(_ int, m *drt.Model) int {
+		var gemms []int
+		var top int64
+		for l := 0; l < m.Program.LeavesPerItem(); l++ {
+			n, _, err := m.Program.LeafNode(l)
+			flops, _ := m.Program.LeafFLOPs(l)
+			switch {
+			case err != nil || n.OpType != "Gemm" || flops < top:
+			case flops > top:
+				gemms, top = []int{l}, flops
+			default:
+				gemms = append(gemms, l)
+			}
+		}
+		return m.LeavesPerItem() + gemms[len(gemms)/2]
 	}
 	for _, m := range []struct {
 		name, data string
 		raw        []byte
 		items      uint32
-		lie        func(leaves, per int) int
+		lie        func(leaves int, m *drt.Model) int
 	}{
 		{"iris-mlp/items=30", "iris", trained("mlp", "iris"), 30, middle},
 		{"mnist-zoo-cnn/items=100", "mnist", cnn, 100, middle},
 		{"digits-mlp/items=500", "digits", trained("mlp", "digits"), 500, middle},
-		{"deep-mlp-25m/items=2", "iris", deep, 2, gemm(deepDepth)},
-		{fmt.Sprintf("widest-admitted-%dx%d/items=2", bound, bound), "iris", atBound, 2, gemm(2)},
+		{"deep-mlp-25m/items=2", "iris", deep, 2, gemm},
+		{fmt.Sprintf("widest-admitted-%dx%d/items=2", bound, bound), "iris", atBound, 2, gemm},
 	} {
 		b.Run(m.name, func(b *testing.B) {
 			var leaves, blocks, msgs, refereeBytes int
@@ -59,7 +75,7 @@ func BenchmarkDisputeGame(b *testing.B) {
 				b.StopTimer()
 				f := newFixtureWith(b, m.data, m.raw, m.items)
 				leaves = f.honest.Trace.Len()
-				lie := f.liar(m.lie(leaves, f.honest.Model.LeavesPerItem()))
+				lie := f.liar(m.lie(leaves, f.honest.Model))
 				f.tally(b, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct),
 					f.vote(2, f.honest, f.correct), f.vote(3, lie, f.correct))
 				b.StartTimer()
