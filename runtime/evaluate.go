@@ -37,9 +37,10 @@ type Result struct {
 
 // Evaluate runs the model on ds's items in the given order, counts correct
 // predictions (argmax of the first output, lowest index on ties) and, with
-// opts.Trace, commits to every operator output and to the scoring: leaves
-// are ordered by position in items, then node in topological order, then
-// output index, then the item's score leaves (score.go), so the last leaf
+// opts.Trace, commits to the operator leaves at the program's runtime
+// version (every output at version 1, fused groups' outputs at 2) and to
+// the scoring: leaves are ordered by position in items, then node in
+// topological order, then output index, then the item's score leaves (score.go), so the last leaf
 // commits to Correct. Items run concurrently, each single-threaded; results
 // are merged in item order, so nothing depends on scheduling.
 func (m *Model) Evaluate(ds Dataset, items []int, opts EvalOptions) (Result, error) {

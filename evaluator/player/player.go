@@ -168,7 +168,8 @@ func Perturb(tr *runtime.Trace, k int) *runtime.Trace {
 }
 
 // itemLeaves are the values of item's leaves in the run, by leaf index
-// within the item: every operator output and the score leaves, and at −1
+// within the item: the operator leaves at the run's runtime version and
+// the score leaves, and at −1
 // the previous item's total (the score of the items before it).
 func itemLeaves(run Run, item int64) (map[int]*runtime.Tensor, error) {
 	x, label := run.Dataset.Item(run.Items[item])

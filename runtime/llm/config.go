@@ -1,7 +1,7 @@
 // Package llm is Delphi's decoder-only transformer — the "llama"
 // architecture and its published relatives "qwen2" and "qwen3" — its
 // configuration and weights, the runtime graph that evaluates it (so
-// every operator output is a trace leaf Verde can referee), GGUF files in
+// its operator outputs are trace leaves Verde can referee), GGUF files in
 // and out, and a deterministic reference forward pass.
 package llm
 

@@ -13,7 +13,8 @@ import (
 // item order, each step contributes
 //
 //	1 tokens leaf    the int64 [1, window] input of the step's run (zero-padded)
-//	L program leaves every operator output of the run, in canonical order
+//	L program leaves the run's operator leaves at the program's runtime
+//	                 version (every output at 1, fused groups' at 2), in canonical order
 //	1 pick leaf      generation steps only: the greedy token, int64 [1]
 //
 // then the item's score leaves (score.go: the stages' log-likelihoods, the
