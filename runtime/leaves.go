@@ -33,7 +33,6 @@ import (
 type leafLayout struct {
 	version uint32
 	at      []leafRef // leaf -> its root step and output index
-	leafOf  [][]int   // step -> output -> leaf, or -1 when internal to a group
 	members [][]int   // root step -> the steps its leaves recompute, in program order
 	slotOf  []int     // value slot -> leaf, or -1 (an input, a weight or internal)
 	inner   []bool    // value slot -> an operator output inside a group (no leaf)
@@ -68,17 +67,15 @@ func (p *Program) layout(v uint32) *leafLayout {
 	if v >= 2 {
 		p.fuse(owner)
 	}
-	lay := &leafLayout{version: v, leafOf: make([][]int, n), members: make([][]int, n),
+	lay := &leafLayout{version: v, members: make([][]int, n),
 		slotOf: make([]int, p.nslots), inner: make([]bool, p.nslots)}
 	for s := range lay.slotOf {
 		lay.slotOf[s] = -1
 	}
 	for k := range p.steps {
-		lay.leafOf[k] = make([]int, len(p.outs[k]))
 		for o, s := range p.outs[k] {
-			lay.leafOf[k][o] = -1
 			if owner[k] == k {
-				lay.leafOf[k][o], lay.slotOf[s] = len(lay.at), len(lay.at)
+				lay.slotOf[s] = len(lay.at)
 				lay.at = append(lay.at, leafRef{k, o})
 			} else {
 				lay.inner[s] = true

@@ -117,10 +117,7 @@ func (p *Program) LeafFLOPs(local int) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if p.folded[k] {
-		return p.stepCost(k), nil
-	}
-	return p.groupCost(p.lay.members[k]), nil
+	return p.groupCost(p.lay.members[k]), nil // a folded step is a group of one
 }
 
 // Folded reports whether the operator behind leaf `local` was evaluated at

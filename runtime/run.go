@@ -92,8 +92,8 @@ func (p *Program) run(inputs []*Tensor, workers int, observe func(leaf int, t *T
 			}
 		}
 		if observe != nil {
-			for o, s := range p.outs[k] {
-				if l := p.lay.leafOf[k][o]; l >= 0 {
+			for _, s := range p.outs[k] {
+				if l := p.lay.slotOf[s]; l >= 0 {
 					observe(l, vals[s])
 				}
 			}
