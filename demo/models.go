@@ -37,14 +37,20 @@ type model struct {
 // contestants are four genuinely different MNIST classifiers: the ONNX
 // model zoo's published CNN and three the project trains itself,
 // deterministically, on the MNIST training set.
+//
+// delphi-cnn declares twice its smallest referee step: from runtime
+// version 3 that room lets its whole network be one trace group per image
+// (fewer bytes hashed, a larger referee step), so the demo's disputes play
+// both a model declared at its smallest step and one declared with room.
 var contestants = []struct {
 	name, description string
 	kind              string // "" for the zoo model
+	room              bool   // declares twice its smallest referee step
 }{
-	{"zoo-cnn", "ONNX model zoo MNIST CNN (published weights)", ""},
-	{"delphi-cnn", "convolutional net trained by delphid (1 epoch)", "cnn"},
-	{"delphi-mlp", "multilayer perceptron trained by delphid (1 epoch)", "mlp"},
-	{"delphi-logreg", "logistic regression trained by delphid (1 epoch)", "logreg"},
+	{"zoo-cnn", "ONNX model zoo MNIST CNN (published weights)", "", false},
+	{"delphi-cnn", "convolutional net trained by delphid (1 epoch)", "cnn", true},
+	{"delphi-mlp", "multilayer perceptron trained by delphid (1 epoch)", "mlp", false},
+	{"delphi-logreg", "logistic regression trained by delphid (1 epoch)", "logreg", false},
 }
 
 // prepareModels writes (or reuses, when the cached bytes still hash to the
@@ -101,6 +107,9 @@ func prepareModels(dir string, log func(string, ...any)) ([]*model, error) {
 		m.SHA256, m.WeightsRoot, m.loaded = hex.EncodeToString(sum[:]), hex.EncodeToString(root[:]), loaded
 		if m.Step, err = loaded.RefereeStep(); err != nil {
 			return nil, fmt.Errorf("%s: %w", c.name, err)
+		}
+		if c.room {
+			m.Step = runtime.RefereeStep{Bytes: 2 * m.Step.Bytes, FLOPs: 2 * m.Step.FLOPs}
 		}
 		out = append(out, m)
 	}

@@ -246,7 +246,7 @@ func (c *computer) finish(out *evaluationtypes.RoundResult, j job, score uint64,
 
 // classifier parses the artifact as an ONNX classifier, checks its weight
 // root against the registry and gives it runtime version v's trace leaves
-// (the evaluation's).
+// (the evaluation's), grouped as its declared referee step allows.
 func (c *computer) classifier(l *loaded, reg evaluationtypes.Model, v uint32) (*runtime.Model, error) {
 	l.once.Do(func() {
 		if reg.Format != "onnx" {
@@ -271,7 +271,9 @@ func (c *computer) classifier(l *loaded, reg evaluationtypes.Model, v uint32) (*
 	if err := l.step.Admitted(declaredStep(reg)); err != nil {
 		return nil, err
 	}
-	return l.model.AtVersion(v)
+	// Version 3's groups use the room the registration declared, as the
+	// referee's do: the same declaration, so the same leaves.
+	return l.model.AtVersionDeclared(v, declaredStep(reg))
 }
 
 // declaredStep is the registration's declared largest referee step.

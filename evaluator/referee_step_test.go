@@ -45,3 +45,35 @@ func TestModelsBeyondTheRefereeAreRefused(t *testing.T) {
 	_, err = c.classifier(l, reg, runtime.Version)
 	require.ErrorContains(t, err, "could not referee", "one operator beyond a referee transaction")
 }
+
+// TestTheDeclarationShapesTheLeaves: the sidecar groups a classifier's
+// version 3 leaves as its registration's declaration allows, as the
+// referee does (x/verde TestDeclaredRoomIsRefereedOverItsGroups): at the
+// smallest step version 2's groups, at twice it fewer and larger ones,
+// each step within the declaration; versions 1 and 2 ignore it.
+func TestTheDeclarationShapesTheLeaves(t *testing.T) {
+	c := &computer{limits: runtime.DefaultLimits()}
+	raw, err := train.DeepMLP(4, 3, 64, 2, 1)
+	require.NoError(t, err)
+	m, err := runtime.LoadModel(raw, runtime.DefaultLimits())
+	require.NoError(t, err)
+	least, err := m.RefereeStep()
+	require.NoError(t, err)
+	sum, root := sha256.Sum256(raw), m.Weights().Root()
+	leaves := func(declared runtime.RefereeStep, v uint32) int {
+		reg := evaluationtypes.Model{Format: "onnx", WeightsSha256: hex.EncodeToString(sum[:]), WeightsRoot: hex.EncodeToString(root[:]),
+			RefereeStepBytes: uint64(declared.Bytes), RefereeStepFlops: uint64(declared.FLOPs)}
+		at, err := c.classifier(&loaded{raw: raw}, reg, v)
+		require.NoError(t, err)
+		step, err := at.LargestStep()
+		require.NoError(t, err)
+		require.LessOrEqual(t, step.Bytes, declared.Bytes)
+		require.LessOrEqual(t, step.FLOPs, declared.FLOPs)
+		return at.Program.LeavesPerItem()
+	}
+	roomy := runtime.RefereeStep{Bytes: 2 * least.Bytes, FLOPs: 2 * least.FLOPs}
+	v2 := leaves(least, 2)
+	require.Equal(t, v2, leaves(least, 3), "no room: version 2's groups")
+	require.Less(t, leaves(roomy, 3), v2, "room: larger groups")
+	require.Equal(t, v2, leaves(roomy, 2), "version 2 ignores the declaration")
+}

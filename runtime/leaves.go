@@ -22,6 +22,19 @@ import (
 // referee step carries: a version 2 step is never larger than the largest
 // version 1 step, so a model admitted for one is refereeable in the other.
 //
+// Version 3 fuses by version 2's rules, but its groups may also use the
+// room the model's registration declared: a model declares its largest
+// referee step (bytes carried, FLOPs recomputed), and what it declares
+// above the smallest step it could declare (RefereeStep) is room the
+// groups may grow into, on top of the largest single operator. The
+// declaration is chain state, so every sidecar and the referee compute the
+// same groups; a step stays within the declaration, which x/evaluation
+// holds within the bounds one transaction can carry. A model declared at
+// its smallest step gets version 2's groups; one that declares more trades
+// a larger, costlier referee step (paid by a dispute's loser) for fewer
+// leaves: the zoo CNN declared at the chain's bounds commits one leaf per
+// image.
+//
 // Why: hashing every output cost more than computing it (SHA-256 runs at
 // about 2 GB/s; an MNIST CNN writes 130 KB of outputs per image in 80 µs).
 // A conv, its bias, its activation and its pooling commit only the pooled
@@ -32,10 +45,11 @@ import (
 // leafLayout is a program's leaves at one version.
 type leafLayout struct {
 	version uint32
-	at      []leafRef // leaf -> its root step and output index
-	members [][]int   // root step -> the steps its leaves recompute, in program order
-	slotOf  []int     // value slot -> leaf, or -1 (an input, a weight or internal)
-	inner   []bool    // value slot -> an operator output inside a group (no leaf)
+	room    RefereeStep // version 3's room above the largest operator (zero below 3)
+	at      []leafRef   // leaf -> its root step and output index
+	members [][]int     // root step -> the steps its leaves recompute, in program order
+	slotOf  []int       // value slot -> leaf, or -1 (an input, a weight or internal)
+	inner   []bool      // value slot -> an operator output inside a group (no leaf)
 }
 
 type leafRef struct{ step, out int }
@@ -43,31 +57,51 @@ type leafRef struct{ step, out int }
 // Version is the runtime version of the program's leaves.
 func (p *Program) Version() uint32 { return p.lay.version }
 
-// AtVersion is the program with version v's leaves; the steps, kernels and
-// outputs are shared.
+// Room is version 3's room above the largest operator, in referee-step
+// bytes and FLOPs (zero below version 3).
+func (p *Program) Room() RefereeStep { return p.lay.room }
+
+// AtVersion is the program with version v's leaves and no room; the steps,
+// kernels and outputs are shared.
 func (p *Program) AtVersion(v uint32) (*Program, error) {
+	return p.AtVersionWithin(v, RefereeStep{})
+}
+
+// AtVersionWithin is the program with version v's leaves, whose groups
+// may grow by room beyond the largest single operator at version 3 and
+// later (room is ignored below; each figure is clamped to [0, the chain's
+// bound on a step], which no declaration exceeds). A caller
+// derives room from a registration's declaration (Model.AtVersionDeclared,
+// which is what keeps a step within it), never from its own choice: the
+// groups must be the ones every other party computes.
+func (p *Program) AtVersionWithin(v uint32, room RefereeStep) (*Program, error) {
 	if err := CheckVersion(v); err != nil {
 		return nil, err
 	}
-	if p.lay.version == v {
+	room = RefereeStep{Bytes: min(max(room.Bytes, 0), MaxRefereeStepBytes), FLOPs: min(max(room.FLOPs, 0), MaxRefereeStepFLOPs)}
+	if v < 3 {
+		room = RefereeStep{}
+	}
+	if p.lay.version == v && p.lay.room == room {
 		return p, nil
 	}
 	q := *p
-	q.lay = p.layout(v)
+	q.lay = p.layout(v, room)
 	return &q, nil
 }
 
-// layout computes version v's leaves; v is a supported version.
-func (p *Program) layout(v uint32) *leafLayout {
+// layout computes version v's leaves with room (zero below version 3); v
+// is a supported version.
+func (p *Program) layout(v uint32, room RefereeStep) *leafLayout {
 	n := len(p.steps)
 	owner := make([]int, n) // step -> the step whose group absorbed it, or itself
 	for k := range owner {
 		owner[k] = k
 	}
 	if v >= 2 {
-		p.fuse(owner)
+		p.fuse(owner, room)
 	}
-	lay := &leafLayout{version: v, members: make([][]int, n),
+	lay := &leafLayout{version: v, room: room, members: make([][]int, n),
 		slotOf: make([]int, p.nslots), inner: make([]bool, p.nslots)}
 	for s := range lay.slotOf {
 		lay.slotOf[s] = -1
@@ -98,10 +132,11 @@ func (p *Program) layout(v uint32) *leafLayout {
 	return lay
 }
 
-// fuse forms version 2's groups: owner[j] = c when c's group absorbs j's.
-// A group's cost and carried bytes are kept as running totals, so forming
-// the groups is linear in the program's size whatever their length.
-func (p *Program) fuse(owner []int) {
+// fuse forms version 2's groups, or version 3's with room: owner[j] = c
+// when c's group absorbs j's. A group's cost and carried bytes are kept as
+// running totals, so forming the groups is linear in the program's size
+// whatever their length.
+func (p *Program) fuse(owner []int, room RefereeStep) {
 	producer := make([]int, p.nslots)
 	for s := range producer {
 		producer[s] = -1
@@ -126,7 +161,8 @@ func (p *Program) fuse(owner []int) {
 		graphOut[s] = true
 	}
 	// cost and bytes are each group's FLOPs and the sum of its inputs' hi;
-	// the caps are the largest single operator's FLOPs and sum of lo.
+	// the caps are the largest single operator's FLOPs and sum of lo, plus
+	// the room.
 	cost, bytes := make([]int64, len(p.steps)), make([]int64, len(p.steps))
 	var maxCost, maxBytes int64
 	for k := range p.steps {
@@ -140,6 +176,7 @@ func (p *Program) fuse(owner []int) {
 			maxCost, maxBytes = max(maxCost, cost[k]), max(maxBytes, lo)
 		}
 	}
+	maxCost, maxBytes = maxCost+room.FLOPs, maxBytes+room.Bytes
 	for c := range p.steps {
 		if p.folded[c] {
 			continue

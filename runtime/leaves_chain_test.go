@@ -34,26 +34,38 @@ func TestFusingAChainIsBoundedByTheLargestOperator(t *testing.T) {
 		t.Fatal(err)
 	}
 	largest := p.stepCost(0)
-	if p.Version() != 2 || p.LeavesPerItem() >= n/10 {
+	if p.Version() < 2 || p.LeavesPerItem() >= n/10 {
 		t.Fatalf("version %d with %d leaves for %d operators", p.Version(), p.LeavesPerItem(), n+1)
+	}
+	// Version 3 with room for twice the largest operator's FLOPs more: a
+	// third as many groups, each within the largest plus the room.
+	room := RefereeStep{FLOPs: 2 * largest}
+	roomy, err := p.AtVersionWithin(3, room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if roomy.LeavesPerItem()*2 >= p.LeavesPerItem() {
+		t.Fatalf("room for %d more FLOPs: %d leaves, without %d", room.FLOPs, roomy.LeavesPerItem(), p.LeavesPerItem())
 	}
 	x := NewTensor(1, k)
 	for i := range x.F {
 		x.F[i] = float32(i) - 15
 	}
-	var outs []*Tensor
-	if _, err := p.Run([]*Tensor{x}, 1, func(_ int, t *Tensor) { outs = append(outs, t) }); err != nil {
-		t.Fatal(err)
-	}
-	for l := range outs {
-		cost, err := p.LeafFLOPs(l)
-		if err != nil || cost > largest {
-			t.Fatalf("leaf %d costs %d, the largest operator %d (%v)", l, cost, largest, err)
+	for _, p := range []*Program{p, roomy} {
+		var outs []*Tensor
+		if _, err := p.Run([]*Tensor{x}, 1, func(_ int, t *Tensor) { outs = append(outs, t) }); err != nil {
+			t.Fatal(err)
 		}
-		_, ins := leafInputs(t, p, l, p.graph.Initializers, x, outs)
-		got, err := p.Recompute(l, ins)
-		if err != nil || OutputHash(got) != OutputHash(outs[l]) {
-			t.Fatalf("leaf %d does not recompute (%v)", l, err)
+		for l := range outs {
+			cost, err := p.LeafFLOPs(l)
+			if err != nil || cost > largest+p.Room().FLOPs {
+				t.Fatalf("leaf %d costs %d, the largest operator %d, the room %d (%v)", l, cost, largest, p.Room().FLOPs, err)
+			}
+			_, ins := leafInputs(t, p, l, p.graph.Initializers, x, outs)
+			got, err := p.Recompute(l, ins)
+			if err != nil || OutputHash(got) != OutputHash(outs[l]) {
+				t.Fatalf("leaf %d does not recompute (%v)", l, err)
+			}
 		}
 	}
 }

@@ -116,11 +116,30 @@ func Argmax(x []float32) int {
 	return best
 }
 
-// AtVersion is the model with version v's trace leaves (Program.AtVersion):
-// what an evaluation recorded at version v computes and the referee
-// recomputes.
+// AtVersion is the model with version v's trace leaves (Program.AtVersion)
+// and no room: what an evaluation recorded at version v computes and the
+// referee recomputes, for a model declared at its smallest step.
 func (m *Model) AtVersion(v uint32) (*Model, error) {
-	p, err := m.Program.AtVersion(v)
+	return m.AtVersionDeclared(v, RefereeStep{})
+}
+
+// AtVersionDeclared is the model with version v's trace leaves as its
+// registration's declared referee step shapes them: at version 3 and
+// later the groups may use the room declared above the model's smallest
+// step (RefereeStep), so every step stays within the declaration. It is
+// what a sidecar evaluates and the referee recomputes; both read the
+// declaration from the chain. A zero declaration (none) gives no room, as
+// does one below the smallest step (which Admitted refuses).
+func (m *Model) AtVersionDeclared(v uint32, declared RefereeStep) (*Model, error) {
+	var room RefereeStep
+	if v >= 3 && declared != (RefereeStep{}) {
+		least, err := m.RefereeStep()
+		if err != nil {
+			return nil, err
+		}
+		room = RefereeStep{Bytes: declared.Bytes - least.Bytes, FLOPs: declared.FLOPs - least.FLOPs}
+	}
+	p, err := m.Program.AtVersionWithin(v, room)
 	if err != nil {
 		return nil, err
 	}

@@ -271,7 +271,7 @@ func compileOnce(g *Graph, lim Limits, budget *foldBudget) (*Program, error) {
 	for name, s := range slot {
 		p.slotNames[s] = name // each slot has exactly one name; order of filling is irrelevant
 	}
-	p.lay = p.layout(Version)
+	p.lay = p.layout(Version, RefereeStep{})
 	return p, nil
 }
 

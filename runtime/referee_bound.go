@@ -41,7 +41,10 @@ type RefereeStep struct {
 // reads the previous item's), the skeleton plus each input as the referee
 // step carries it — at every runtime version this build implements, so a
 // declaration covers an evaluation recorded at any of them (version 2's
-// groups are never larger than version 1's largest operator: leaves.go).
+// groups are never larger than version 1's largest operator: leaves.go;
+// version 3's are version 2's without room). It is the smallest step the
+// model can declare; what it declares above this is version 3's room
+// (AtVersionDeclared), so it is computed without room.
 func (m *Model) RefereeStep() (RefereeStep, error) {
 	var out RefereeStep
 	for _, v := range supported {
@@ -63,7 +66,12 @@ func (m *Model) RefereeStepAt(v uint32) (RefereeStep, error) {
 	return at.refereeStep()
 }
 
-// refereeStep is RefereeStep at the model's own version.
+// LargestStep is the largest referee step over the model's own leaves (its
+// version and room): what a dispute over it may carry, within the
+// declaration its room came from (AtVersionDeclared).
+func (m *Model) LargestStep() (RefereeStep, error) { return m.refereeStep() }
+
+// refereeStep is RefereeStep at the model's own version and room.
 func (m *Model) refereeStep() (RefereeStep, error) {
 	var out RefereeStep
 	skeleton := int64(len(SkeletonLeafData(m.Skeleton()))) + refereeProofBytes

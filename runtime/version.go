@@ -29,10 +29,16 @@ import (
 // operator whose only output feeds one other operator is fused into that
 // operator's group, which the referee recomputes whole (leaves.go). It
 // hashes about a seventh of version 1's bytes on a CNN.
-const Version uint32 = 2
+//
+// Version 3: version 2's groups, which may also grow into the room a
+// model's registration declares above its smallest referee step
+// (Model.AtVersionDeclared): the registrant chooses between a cheaper
+// referee step and a cheaper trace. A model declared at its smallest step
+// has version 2's groups. Language models take no room yet (llm).
+const Version uint32 = 3
 
 // supported lists the versions this build implements, oldest first.
-var supported = []uint32{1, 2}
+var supported = []uint32{1, 2, 3}
 
 // SupportedVersions reports the versions this build implements.
 func SupportedVersions() []uint32 { return slices.Clone(supported) }

@@ -37,7 +37,8 @@ func TestModelEvalJSON(t *testing.T) {
 			t.Fatalf("JSON lacks %s: %s", k, out)
 		}
 	}
-	// Version 2 (the default) commits the zoo CNN's 4 fused groups per image.
+	// Version 3 (the default) without a declaration commits version 2's 4
+	// fused groups per image.
 	if res.Items != 200 || res.Correct < 190 || res.Leaves != 200*(4+runtime.ScoreLeaves) || len(res.TraceRoot) != 64 {
 		t.Fatalf("unexpected result %+v", res)
 	}
@@ -51,6 +52,24 @@ func TestModelEvalJSON(t *testing.T) {
 	}
 	if res1.Correct != res.Correct || res1.Leaves != 200*(12+runtime.ScoreLeaves) || res1.TraceRoot == res.TraceRoot {
 		t.Fatalf("version 1: %+v, version 2: %+v", res1, res)
+	}
+	// Declared at twice its smallest referee step (33,738 bytes, 1,254,400
+	// FLOPs), the whole CNN is one group: the same score, one leaf an image.
+	roomy, err := execute(t, ModelCmd(), "eval", "--model", "zoo:mnist", "--benchmark", "mnist", "--items", "200", "--seed", "9", "--json",
+		"--referee-step-bytes", "67476", "--referee-step-flops", "2508800")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res3 runtime.Result
+	if err := json.Unmarshal([]byte(roomy), &res3); err != nil {
+		t.Fatalf("%v in %s", err, roomy)
+	}
+	if res3.Correct != res.Correct || res3.Leaves != 200*(1+runtime.ScoreLeaves) || res3.TraceRoot == res.TraceRoot {
+		t.Fatalf("declared with room: %+v, without: %+v", res3, res)
+	}
+	if _, err := execute(t, ModelCmd(), "eval", "--model", "zoo:mnist", "--benchmark", "mnist", "--items", "2",
+		"--referee-step-bytes", "30000", "--referee-step-flops", "2508800"); err == nil || !strings.Contains(err.Error(), "declared") {
+		t.Fatalf("a declaration below the smallest step: %v", err)
 	}
 	if _, err := execute(t, ModelCmd(), "eval", "--model", "zoo:mnist", "--benchmark", "mnist", "--items", "2", "--runtime-version", "9"); err == nil || !strings.Contains(err.Error(), "runtime version 9") {
 		t.Fatalf("an unknown runtime version: %v", err)

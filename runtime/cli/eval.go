@@ -16,6 +16,7 @@ func evalCmd() *cobra.Command {
 		items                         int
 		seed                          uint64
 		version                       uint32
+		declared                      runtime.RefereeStep
 		asJSON, noTrace               bool
 	)
 	cmd := &cobra.Command{
@@ -26,7 +27,9 @@ with --items N, N items are drawn from --seed (SHA-256 counter mode, Fisher-Yate
 A GGUF language model runs on the text benchmarks kjv-next (next-token accuracy, bits per
 byte), kjv-cloze (4-way continuation by log-likelihood) and kjv-complete (greedy last word).
 The trace root commits to the run's operator outputs: at --runtime-version 1 to every
-one, at 2 (the default) to the outputs of fused operator groups.`,
+one, at 2 to the outputs of fused operator groups, at 3 (the default) to groups that also
+grow into what the registration declares above the model's smallest referee step
+(--referee-step-bytes and --referee-step-flops, as registered; without them, version 2's).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if isLM(modelPath, benchName) {
@@ -43,7 +46,16 @@ one, at 2 (the default) to the outputs of fused operator groups.`,
 			if m, err = m.WithBackend(be); err != nil {
 				return err
 			}
-			if m, err = m.AtVersion(version); err != nil {
+			if declared != (runtime.RefereeStep{}) {
+				least, err := m.RefereeStep()
+				if err != nil {
+					return err
+				}
+				if err := least.Admitted(declared); err != nil {
+					return err
+				}
+			}
+			if m, err = m.AtVersionDeclared(version, declared); err != nil {
 				return err
 			}
 			ds, err := bench.Load(benchName)
@@ -80,6 +92,8 @@ one, at 2 (the default) to the outputs of fused operator groups.`,
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
 	f.BoolVar(&noTrace, "no-trace", false, "skip the trace (no trace_root)")
 	f.Uint32Var(&version, "runtime-version", runtime.Version, "the runtime version whose trace leaves the root commits to (an evaluation's runtime_version)")
+	f.Int64Var(&declared.Bytes, "referee-step-bytes", 0, "ONNX classifiers: the registration's referee_step_bytes; from runtime version 3 the trace's groups use what it declares above the smallest step (0: none declared)")
+	f.Int64Var(&declared.FLOPs, "referee-step-flops", 0, "ONNX classifiers: the registration's referee_step_flops (with --referee-step-bytes)")
 	_ = cmd.MarkFlagRequired("model")
 	_ = cmd.MarkFlagRequired("benchmark")
 	return cmd

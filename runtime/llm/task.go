@@ -67,7 +67,11 @@ func (t *Task) AtVersion(v uint32) (*Task, error) {
 
 // AtVersion is the subject with runtime version v's trace leaves
 // (runtime.Program.AtVersion): what an evaluation recorded at version v
-// computes and its referee recomputes.
+// computes and its referee recomputes. A language model takes no room at
+// version 3 (its groups are version 2's, whatever it declares): the room is
+// what a declaration exceeds the model's smallest step by, and a GGUF
+// model's referee, built from its config and tokenizer parts, does not have
+// the part sizes that step is counted from.
 func (s *Subject) AtVersion(v uint32) (*Subject, error) {
 	p, err := s.Prog.AtVersion(v)
 	if err != nil {

@@ -152,9 +152,11 @@ func TestRefereeRecomputesEveryLeaf(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Every runtime version's leaves: version 2 recomputes groups.
-			for _, v := range runtime.SupportedVersions() {
-				p, err := compiled.AtVersion(v)
+			// Every runtime version's leaves (version 2 recomputes groups),
+			// and version 3's with room for larger groups.
+			rooms := []runtime.RefereeStep{{}, {}, {}, {Bytes: 64 << 10, FLOPs: 4_000_000}}
+			for i, v := range append(runtime.SupportedVersions(), 3) {
+				p, err := compiled.AtVersionWithin(v, rooms[i])
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -192,7 +194,7 @@ func TestRefereeRecomputesEveryLeaf(t *testing.T) {
 					}
 					ops[node.OpType]++
 				}
-				t.Logf("version %d: %d leaves recomputed, %d operator types", v, p.LeavesPerItem(), len(ops))
+				t.Logf("version %d, room %+v: %d leaves recomputed, %d operator types", v, rooms[i], p.LeavesPerItem(), len(ops))
 			}
 		})
 	}

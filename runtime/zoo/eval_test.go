@@ -122,8 +122,15 @@ func TestRecomputeZooLeaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	x, _ := ds.Item(123)
-	for _, v := range runtime.SupportedVersions() {
-		m, err := m.AtVersion(v)
+	// Every version's leaves, and version 3's with a declaration of twice
+	// the smallest step (the whole CNN is one group then).
+	least, err := m.RefereeStep()
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := []runtime.RefereeStep{{}, {}, {}, {Bytes: 2 * least.Bytes, FLOPs: 2 * least.FLOPs}}
+	for i, v := range append(runtime.SupportedVersions(), 3) {
+		m, err := m.AtVersionDeclared(v, declared[i])
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -101,24 +101,26 @@ func (r *results) stages(p printer, name string, rep *loadReport) {
 
 func (r *results) evaluation(p printer) {
 	p("## 3. Evaluation runtime against onnxruntime and gorgonia\n\n")
-	p("The zoo MNIST CNN on the same 2000 MNIST test images, one image per run as Delphi evaluates them: this runtime (the best vector kernels the CPU runs; its flags: %s), onnxruntime-node 1.30 (npm, CPU, all graph optimizations; only its run calls timed, inside node, after a warm-up pass) and gorgonia through onnx-go's gorgonnx backend (`runtime/compare`, its own module); images/s, median of %d runs. Threads: goroutines for Delphi and gorgonia, intra-op threads for onnxruntime. Traced: the trace at runtime version 2, the default (`runtime/leaves.go`: operators whose only output feeds one other are fused, and only the groups' outputs are hashed: 4 of the CNN's 12 outputs, 18.9 KB of its 131.5 KB per image).\n\n",
+	p("The zoo MNIST CNN on the same 2000 MNIST test images, one image per run as Delphi evaluates them: this runtime (the best vector kernels the CPU runs; its flags: %s), onnxruntime-node 1.30 (npm, CPU, all graph optimizations; only its run calls timed, inside node, after a warm-up pass) and gorgonia through onnx-go's gorgonnx backend (`runtime/compare`, its own module); images/s, median of %d runs. Threads: goroutines for Delphi and gorgonia, intra-op threads for onnxruntime. Traced: the trace at runtime version 3, the default (`runtime/leaves.go`: operators whose only output feeds one other are fused, and only the groups' outputs are hashed), with the model registered at its smallest referee step (version 2's groups: 4 of the CNN's 12 outputs, 18.9 KB of its 131.5 KB per image) and declaring twice it (version 3's room: the whole CNN is one group, its 40-byte logits the one output hashed; a dispute's referee step then carries 46 KB, every weight, and recomputes 1.6 MFLOPs, where at the smallest declaration it carries 34 KB and recomputes 1.25 MFLOPs).\n\n",
 		r.simd(), r.b.runs("BenchmarkZooMNIST/delphi/workers=1", "images/s"))
-	p("| threads | delphi | delphi, traced | onnxruntime | gorgonia | delphi / onnxruntime | delphi / gorgonia | tracing cost |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	p("| threads | delphi | delphi, traced | traced, declared 2× | onnxruntime | gorgonia | delphi / onnxruntime | delphi / gorgonia | tracing cost | declared 2× |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, w := range []string{"1", "2"} {
 		d := r.b.get("BenchmarkZooMNIST/delphi/workers="+w, "images/s")
 		t := r.b.get("BenchmarkZooMNIST/delphi-trace/workers="+w, "images/s")
+		tr := r.b.get("BenchmarkZooMNIST/delphi-trace-room/workers="+w, "images/s")
 		o := r.b.get("BenchmarkZooMNIST/onnxruntime/workers="+w, "images/s")
 		g := r.b.get("BenchmarkZooMNIST/gorgonia/workers="+w, "images/s")
-		p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", w, f(d), f(t), f(o), f(g), ratio(d, o), ratio(d, g), tracingCost(d, t))
+		p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", w, f(d), f(t), f(tr), f(o), f(g), ratio(d, o), ratio(d, g), tracingCost(d, t), tracingCost(d, tr))
 	}
 	d1, d2 := r.b.get("BenchmarkZooMNIST/delphi/workers=1", "images/s"), r.b.get("BenchmarkZooMNIST/delphi/workers=2", "images/s")
 	p("\nTwo goroutines against one: %s.\n", ratio(d2, d1))
 	p("\nThe models `delphid model train` made for the demo (1 epoch on MNIST's training set), one goroutine:\n\n")
-	p("| model | images/s | traced | tracing cost |\n|---|---:|---:|---:|\n")
+	p("| model | images/s | traced | traced, declared 2× | tracing cost | declared 2× |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, m := range []string{"delphi-cnn", "delphi-mlp", "delphi-logreg"} {
 		d := r.b.get("BenchmarkTrainedMNIST/"+m+"/delphi", "images/s")
 		t := r.b.get("BenchmarkTrainedMNIST/"+m+"/delphi-trace", "images/s")
-		p("| %s | %s | %s | %s |\n", m, f(d), f(t), tracingCost(d, t))
+		tr := r.b.get("BenchmarkTrainedMNIST/"+m+"/delphi-trace-room", "images/s")
+		p("| %s | %s | %s | %s | %s | %s |\n", m, f(d), f(t), f(tr), tracingCost(d, t), tracingCost(d, tr))
 	}
 	p("\n")
 }
@@ -159,7 +161,7 @@ func (r *results) voteExtensions(p printer) {
 
 func (r *results) verde(p printer) {
 	p("## 5. Verde disputes\n\n")
-	p("Whole disputes, from the tally that opens one to its resolution: one validator of four lies about the operator output in the middle of its trace (in the deep MLPs, about a hidden layer's Gemm, so the referee step carries a whole layer); both sides play (keeper level, real traces, real referee recomputation from the model's skeleton and the proven weights of one operator, or at runtime version 2 of one fused group). Blocks are the blocks with moves (both sides move in the same block); gas is every message of the game together. `deep-mlp-25m` is 171 hidden layers of 384 units (25.1M parameters, 100.6 MB of ONNX); `widest-admitted` has the widest square hidden layer whose referee step the bounds admit (`runtime.MaxRefereeStepBytes`, 640 KiB). Median of %d runs.\n\n",
+	p("Whole disputes, from the tally that opens one to its resolution: one validator of four lies about the operator output in the middle of its trace (in the deep MLPs, about a hidden layer's Gemm, so the referee step carries a whole layer); both sides play (keeper level, real traces, real referee recomputation from the model's skeleton and the proven weights of one operator, or, from runtime version 2, of one fused group). Blocks are the blocks with moves (both sides move in the same block); gas is every message of the game together. `deep-mlp-25m` is 171 hidden layers of 384 units (25.1M parameters, 100.6 MB of ONNX); `widest-admitted` has the widest square hidden layer whose referee step the bounds admit (`runtime.MaxRefereeStepBytes`, 640 KiB). Median of %d runs.\n\n",
 		r.b.runs("BenchmarkDisputeGame/iris-mlp/items=30", "gas"))
 	p("| model | trace leaves | blocks | messages | gas, whole game | gas, referee step | bytes, referee step | execution time |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, m := range r.b.names("BenchmarkDisputeGame/") {

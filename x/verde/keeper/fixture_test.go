@@ -124,6 +124,14 @@ func newFixture(t testing.TB) *fixture {
 // size.
 func newFixtureWith(t testing.TB, data string, raw []byte, items uint32) *fixture {
 	t.Helper()
+	return newFixtureDeclaring(t, data, raw, items, nil)
+}
+
+// newFixtureDeclaring is newFixtureWith with the models registered at the
+// referee step declare returns from the smallest one (nil: the smallest),
+// the honest run's leaves grouped as that declaration allows.
+func newFixtureDeclaring(t testing.TB, data string, raw []byte, items uint32, declare func(least drt.RefereeStep) drt.RefereeStep) *fixture {
+	t.Helper()
 	f := newKeepers(t)
 	ctx, authority := f.ctx, authtypes.NewModuleAddress("gov").String()
 	ds, err := bench.Load(data)
@@ -132,6 +140,11 @@ func newFixtureWith(t testing.TB, data string, raw []byte, items uint32) *fixtur
 	require.NoError(t, err)
 	modelSum, weightsRoot := sha256.Sum256(raw), m.Weights().Root()
 	step, err := m.RefereeStep()
+	require.NoError(t, err)
+	if declare != nil {
+		step = declare(step)
+	}
+	m, err = m.AtVersionDeclared(drt.Version, step)
 	require.NoError(t, err)
 	sum, itemRoot := ds.SHA256(), ds.ItemRoot()
 	emsg := evaluationkeeper.NewMsgServerImpl(*f.ek)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/delphi-network/delphi/evaluator/player"
 	"github.com/delphi-network/delphi/runtime"
 	"github.com/delphi-network/delphi/x/verde/types"
 )
@@ -73,6 +74,16 @@ func TestATraceOfAnotherVersionLoses(t *testing.T) {
 	wrong := f.honest // version 2, the binary's default
 	atVersion(t, f, 1)
 	require.NotEqual(t, wrong.Trace.Len(), f.honest.Trace.Len())
+	otherLeavesLose(t, f, wrong)
+}
+
+// otherLeavesLose: validator 3 reports the wrong run's root (leaves the
+// evaluation does not have) against three honest validators; the tally
+// disputes it, and after the honest side's first move it cannot answer
+// the bisection over the evaluation's leaves, so it loses at the deadline
+// and is slashed.
+func otherLeavesLose(t *testing.T, f *fixture, wrong player.Run) {
+	t.Helper()
 	f.tally(t, f.vote(0, f.honest, f.correct), f.vote(1, f.honest, f.correct), f.vote(2, f.honest, f.correct), f.vote(3, wrong, f.correct))
 	d := f.dispute(t, 1)
 	require.Equal(t, types.DISPUTE_STATUS_OPEN, d.Status)
