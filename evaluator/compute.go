@@ -278,7 +278,7 @@ func (c *computer) classifier(l *loaded, reg evaluationtypes.Model, v uint32) (*
 
 // declaredStep is the registration's declared largest referee step.
 func declaredStep(reg evaluationtypes.Model) runtime.RefereeStep {
-	return runtime.RefereeStep{Bytes: int64(reg.RefereeStepBytes), FLOPs: int64(reg.RefereeStepFlops)}
+	return runtime.Declared(reg.RefereeStepBytes, reg.RefereeStepFlops)
 }
 
 // subject parses the artifact as a language model in its registered

@@ -77,3 +77,29 @@ func TestTheDeclarationShapesTheLeaves(t *testing.T) {
 	require.Less(t, leaves(roomy, 3), v2, "room: larger groups")
 	require.Equal(t, v2, leaves(roomy, 2), "version 2 ignores the declaration")
 }
+
+// TestSidecarAndRefereeReadTheDeclarationAlike: a registration declaring
+// more than the chain's bounds (only genesis can hold one) is read as the
+// bounds by the sidecar as by x/verde's referee (runtime.Declared), so both
+// group the trace alike, and no step exceeds what a transaction carries.
+func TestSidecarAndRefereeReadTheDeclarationAlike(t *testing.T) {
+	c := &computer{limits: runtime.DefaultLimits()}
+	raw, err := train.DeepMLP(4, 3, 256, 8, 1)
+	require.NoError(t, err)
+	m, err := runtime.LoadModel(raw, runtime.DefaultLimits())
+	require.NoError(t, err)
+	sum, root := sha256.Sum256(raw), m.Weights().Root()
+	reg := evaluationtypes.Model{Format: "onnx", WeightsSha256: hex.EncodeToString(sum[:]), WeightsRoot: hex.EncodeToString(root[:]),
+		RefereeStepBytes: 1 << 40, RefereeStepFlops: 1 << 40}
+	sidecar, err := c.classifier(&loaded{raw: raw}, reg, 3)
+	require.NoError(t, err)
+	sk, err := runtime.LoadSkeleton(m.Skeleton(), runtime.DefaultLimits())
+	require.NoError(t, err)
+	referee, err := sk.AtVersionDeclared(3, runtime.Declared(reg.RefereeStepBytes, reg.RefereeStepFlops)) // x/verde modelReferee
+	require.NoError(t, err)
+	require.Equal(t, referee.Program.Room(), sidecar.Program.Room())
+	require.Equal(t, referee.LeavesPerItem(), sidecar.LeavesPerItem())
+	step, err := sidecar.LargestStep()
+	require.NoError(t, err)
+	require.NoError(t, step.WithinBounds())
+}

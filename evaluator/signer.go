@@ -9,6 +9,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/delphi-network/delphi/internal/txsend"
+	"github.com/delphi-network/delphi/runtime"
 	verdetypes "github.com/delphi-network/delphi/x/verde/types"
 )
 
@@ -55,7 +56,10 @@ func newSigner(cfg SignerConfig, rpc *rpchttp.HTTP) (*signer, error) {
 // gasFor sizes a move's gas limit: a base for the state it touches plus
 // 30 per message byte (the referee charges 10 per byte of artifact and
 // inputs, the ante handler 10 per tx byte; the rest is headroom for the
-// recomputation, which BenchmarkRefereeStep puts well under that).
+// output). A referee step also gets the arithmetic of the largest step any
+// declaration admits (the referee charges a FLOP per 100 gas): from
+// runtime version 3 a group as costly as that may arrive with small
+// inputs.
 func (s *signer) gasFor(msg sdk.Msg) uint64 {
 	if s.gas > 0 {
 		return s.gas
@@ -64,7 +68,11 @@ func (s *signer) gasFor(msg sdk.Msg) uint64 {
 	if m, ok := msg.(interface{ Size() int }); ok {
 		size = m.Size()
 	}
-	return 1_000_000 + 30*uint64(size)
+	gas := 1_000_000 + 30*uint64(size)
+	if _, ok := msg.(*verdetypes.MsgSubmitOperatorInputs); ok {
+		gas += runtime.MaxRefereeStepFLOPs / 100
+	}
+	return gas
 }
 
 // send signs msg and broadcasts it; it returns once the mempool accepted

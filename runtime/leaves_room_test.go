@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -153,4 +154,36 @@ func leafHashes(t *testing.T, p *runtime.Program, x *runtime.Tensor) []runtime.H
 		t.Fatal(err)
 	}
 	return hs
+}
+
+// TestADeclarationBelowTheSmallestStepGetsNoRoom: a declaration under the
+// smallest step, however far (a uint64 above 2^63 read as negative, a CLI
+// flag), gives no room; one above the chain's bounds gives the bounds'
+// room, so no step ever exceeds them.
+func TestADeclarationBelowTheSmallestStepGetsNoRoom(t *testing.T) {
+	m := leafModels(t)["zoo-cnn"]
+	least, _ := m.RefereeStep()
+	for _, declared := range []runtime.RefereeStep{
+		{Bytes: math.MinInt64, FLOPs: math.MinInt64},
+		{Bytes: least.Bytes - 1, FLOPs: least.FLOPs - 1},
+		{Bytes: -1, FLOPs: math.MaxInt64},
+	} {
+		at, err := m.AtVersionDeclared(3, declared)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if room := at.Program.Room(); room.Bytes != 0 {
+			t.Fatalf("declared %+v: room %+v", declared, room)
+		}
+	}
+	at, err := m.AtVersionDeclared(3, runtime.RefereeStep{Bytes: math.MaxInt64, FLOPs: math.MaxInt64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (runtime.RefereeStep{Bytes: bounds.Bytes - least.Bytes, FLOPs: bounds.FLOPs - least.FLOPs}); at.Program.Room() != want {
+		t.Fatalf("declared above the bounds: room %+v, want %+v", at.Program.Room(), want)
+	}
+	if got := runtime.Declared(math.MaxUint64, 1<<40); got != bounds {
+		t.Fatalf("Declared above the bounds: %+v", got)
+	}
 }

@@ -130,14 +130,21 @@ func (m *Model) AtVersion(v uint32) (*Model, error) {
 // what a sidecar evaluates and the referee recomputes; both read the
 // declaration from the chain. A zero declaration (none) gives no room, as
 // does one below the smallest step (which Admitted refuses).
+//
+// The declaration is first held to [0, the chain's bounds] (as Declared
+// reads a registration), so a step never exceeds the bounds whatever is
+// declared, and the smallest step is counted over versions up to v only: a
+// later version never changes the room, so the leaves, of an evaluation
+// recorded at v.
 func (m *Model) AtVersionDeclared(v uint32, declared RefereeStep) (*Model, error) {
 	var room RefereeStep
 	if v >= 3 && declared != (RefereeStep{}) {
-		least, err := m.RefereeStep()
+		least, err := m.refereeStepThrough(v)
 		if err != nil {
 			return nil, err
 		}
-		room = RefereeStep{Bytes: declared.Bytes - least.Bytes, FLOPs: declared.FLOPs - least.FLOPs}
+		d := RefereeStep{Bytes: min(max(declared.Bytes, 0), MaxRefereeStepBytes), FLOPs: min(max(declared.FLOPs, 0), MaxRefereeStepFLOPs)}
+		room = RefereeStep{Bytes: max(d.Bytes-least.Bytes, 0), FLOPs: max(d.FLOPs-least.FLOPs, 0)}
 	}
 	p, err := m.Program.AtVersionWithin(v, room)
 	if err != nil {

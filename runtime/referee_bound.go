@@ -46,15 +46,33 @@ type RefereeStep struct {
 // model can declare; what it declares above this is version 3's room
 // (AtVersionDeclared), so it is computed without room.
 func (m *Model) RefereeStep() (RefereeStep, error) {
+	return m.refereeStepThrough(supported[len(supported)-1])
+}
+
+// refereeStepThrough is RefereeStep over the supported versions up to v.
+func (m *Model) refereeStepThrough(v uint32) (RefereeStep, error) {
 	var out RefereeStep
-	for _, v := range supported {
-		step, err := m.RefereeStepAt(v)
+	for _, at := range supported {
+		if at > v {
+			break
+		}
+		step, err := m.RefereeStepAt(at)
 		if err != nil {
 			return out, err
 		}
 		out.Bytes, out.FLOPs = max(out.Bytes, step.Bytes), max(out.FLOPs, step.FLOPs)
 	}
 	return out, nil
+}
+
+// Declared is a registration's declared referee step (its uint64
+// referee_step_bytes and referee_step_flops) as every party reads it: each
+// figure held to the chain's bounds. A declaration above them cannot come
+// in through a message (x/evaluation ValidateRefereeStep) and could not be
+// refereed anyway; reading it one way everywhere keeps the sidecar's and
+// the referee's rooms (AtVersionDeclared) the same.
+func Declared(bytes, flops uint64) RefereeStep {
+	return RefereeStep{Bytes: int64(min(bytes, MaxRefereeStepBytes)), FLOPs: int64(min(flops, MaxRefereeStepFLOPs))}
 }
 
 // RefereeStepAt is the largest referee step over version v's leaves.

@@ -55,8 +55,7 @@ func (k Keeper) modelReferee(ctx context.Context, modelID uint64, msg *types.Msg
 	}
 	// The registration's declaration shapes version 3's groups, as it
 	// does in every sidecar (runtime.Model.AtVersionDeclared).
-	declared := runtime.RefereeStep{Bytes: int64(min(reg.RefereeStepBytes, runtime.MaxRefereeStepBytes)), FLOPs: int64(min(reg.RefereeStepFlops, runtime.MaxRefereeStepFLOPs))}
-	if m, err = m.AtVersionDeclared(v, declared); err != nil {
+	if m, err = m.AtVersionDeclared(v, runtime.Declared(reg.RefereeStepBytes, reg.RefereeStepFlops)); err != nil {
 		return nil, errorsmod.Wrap(types.ErrUnsupportedRuntime, err.Error())
 	}
 	return modelReferee{k: k, m: m, weights: weights, p: p}, nil
