@@ -45,6 +45,32 @@ func newBroadcast(a, b []int) (*broadcast, error) {
 	return bc, nil
 }
 
+// coalesced is the same mapping over fewer dimensions: dimensions of 1 are
+// dropped, and a dimension is merged into the next where both operands
+// step through the pair as through one (stride = next stride × next
+// size; two broadcast dimensions, stride 0, always merge). Every output
+// element keeps its operand offsets, so the arithmetic and its bits are
+// unchanged; the row loops then walk, say, a [1,C,H,W] + [C,1,1] bias as C
+// rows of H·W instead of C·H rows of W, each row's offsets found once.
+func (bc *broadcast) coalesced() *broadcast {
+	if numel(bc.out) == 0 {
+		return bc
+	}
+	c := &broadcast{same: bc.same}
+	for i, d := range bc.out {
+		if d == 1 {
+			continue
+		}
+		if n := len(c.out) - 1; n >= 0 && c.sa[n] == bc.sa[i]*d && c.sb[n] == bc.sb[i]*d {
+			c.out[n] *= d
+			c.sa[n], c.sb[n] = bc.sa[i], bc.sb[i]
+			continue
+		}
+		c.out, c.sa, c.sb = append(c.out, d), append(c.sa, bc.sa[i]), append(c.sb, bc.sb[i])
+	}
+	return c
+}
+
 // bcIter walks output elements in row-major order, tracking operand offsets.
 type bcIter struct {
 	bc     *broadcast

@@ -114,6 +114,7 @@ func rowBuilder(row func(dst, a []float32, ia, sa int, b []float32, ib, sb int))
 		}
 		size := numel(bc.out)
 		params := &BinaryParams{Out: bc.out, StrideA: bc.sa, StrideB: bc.sb}
+		rb := bc.coalesced()
 		return &step{outs: floatOut(bc.out), flops: i64(size), params: params, fresh: true, run: func(x []*Tensor, w int) []*Tensor {
 			out := newUnclearedTensor(bc.out) // every row is written whole
 			a, b := x[0].F, x[1].F
@@ -123,23 +124,23 @@ func rowBuilder(row func(dst, a []float32, ia, sa int, b []float32, ib, sb int))
 				})
 				return []*Tensor{out}
 			}
-			// walk rows of the last output dimension: inside a row each
-			// operand either advances by its stride or stays put
+			// walk rows of the last (coalesced) output dimension: inside a
+			// row each operand either advances by its stride or stays put
 			last := 1
-			if len(bc.out) > 0 {
-				last = bc.out[len(bc.out)-1]
+			if len(rb.out) > 0 {
+				last = rb.out[len(rb.out)-1]
 			}
 			if last == 0 {
 				return []*Tensor{out}
 			}
 			sa, sb := 0, 0
-			if len(bc.out) > 0 {
-				sa, sb = bc.sa[len(bc.out)-1], bc.sb[len(bc.out)-1]
+			if len(rb.out) > 0 {
+				sa, sb = rb.sa[len(rb.out)-1], rb.sb[len(rb.out)-1]
 			}
 			rows := size / last
 			parallelFor(w, rows, 2*last, func(lo, hi int) {
 				for r := lo; r < hi; r++ {
-					ia, ib := bc.offsets(r * last)
+					ia, ib := rb.offsets(r * last)
 					row(out.F[r*last:(r+1)*last], a, ia, sa, b, ib, sb)
 				}
 			})
