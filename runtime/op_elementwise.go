@@ -11,7 +11,7 @@ func init() {
 	register("Sub", byType(arithBuilder('-', func(a, b float32) float32 { return a - b }), intBinary(intSub)))
 	register("Mul", byType(arithBuilder('*', func(a, b float32) float32 { return float32(a * b) }), intBinary(intMul)))
 	register("Div", byType(arithBuilder('/', func(a, b float32) float32 { return a / b }), intBinary(intDiv)))
-	register("Relu", sliceBuilder(reluSlice))
+	register("Relu", sliceBuilder(reluVec))
 	register("Sigmoid", sliceBuilder(SigmoidRow))
 	register("Tanh", unaryBuilder(Tanh))
 }

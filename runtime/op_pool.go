@@ -175,6 +175,13 @@ func poolInside(src []float32, W int, wh, ww window, oh, ow int, isMax bool) flo
 // independent chains of compares run side by side instead of one.
 func poolInsideRow(src []float32, W int, wh, ww window, oh, ow0 int, dst []float32, isMax bool) {
 	j := 0
+	if isMax && wh.k == 2 && ww.k == 2 && ww.stride == 2 && ww.dil == 1 {
+		// The common 2×2, stride-2 pool: a vector kernel where the level
+		// has one (the same taps in the same order), the rest below.
+		base := (oh*wh.stride-wh.padBegin)*W + ow0*2 - ww.padBegin
+		r1 := base + wh.dil*W
+		j = maxPool2Row(dst, src[base:min(len(src), base+2*len(dst))], src[r1:min(len(src), r1+2*len(dst))])
+	}
 	if isMax {
 		step := ww.stride
 		for ; j+4 <= len(dst); j += 4 {
