@@ -56,16 +56,34 @@ func TestZooMNISTAccuracy(t *testing.T) {
 		t.Fatalf("version 1: (%d, %s, %d leaves) differs from the pinned (%d, %s, %d)", res1.Correct, res1.TraceRoot, res1.Leaves,
 			pinnedCorrect, pinnedRootV1, 10000*(12+runtime.ScoreLeaves))
 	}
+	// Version 3 declared at twice the smallest step (33,738 bytes,
+	// 1,254,400 FLOPs): the whole CNN is one group, one leaf an image.
+	m3, err := m.AtVersionDeclared(3, runtime.RefereeStep{Bytes: 67476, FLOPs: 2508800})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res3, err := m3.Evaluate(ds, bench.All(ds.Len()), runtime.EvalOptions{Trace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res3.Correct != pinnedCorrect || res3.TraceRoot != pinnedRootRoomy || res3.Leaves != 10000*(1+runtime.ScoreLeaves) {
+		t.Fatalf("version 3 with room: (%d, %s, %d leaves) differs from the pinned (%d, %s, %d)", res3.Correct, res3.TraceRoot, res3.Leaves,
+			pinnedCorrect, pinnedRootRoomy, 10000*(1+runtime.ScoreLeaves))
+	}
 }
 
 // Pinned on linux/amd64 (with the score leaves of runtime/score.go after each
-// item), at runtime version 2 (pinnedRoot: 4 operator leaves per image) and
-// 1 (pinnedRootV1: all 12 operator outputs); the cross-architecture check
-// (scripts/crossarch.sh) runs this same test under GOAMD64=v1, v3 and arm64.
+// item), at runtime version 3 declared at the smallest step, which is
+// version 2's groups (pinnedRoot: 4 operator leaves per image), version 1
+// (pinnedRootV1: all 12 operator outputs) and version 3 declared at twice
+// the smallest step (pinnedRootRoomy: one group); the cross-architecture
+// check (scripts/crossarch.sh) runs this same test under GOAMD64=v1, v3 and
+// arm64.
 const (
-	pinnedCorrect = 9891
-	pinnedRoot    = "417c29469eb8071ae39dae9a3376aae32458c1aee6432bc10289f0df15290d40"
-	pinnedRootV1  = "4def4d2755ad91a38cede8022d87ac57001171792dfac50dd6227c34d41d2f94"
+	pinnedCorrect   = 9891
+	pinnedRoot      = "417c29469eb8071ae39dae9a3376aae32458c1aee6432bc10289f0df15290d40"
+	pinnedRootV1    = "4def4d2755ad91a38cede8022d87ac57001171792dfac50dd6227c34d41d2f94"
+	pinnedRootRoomy = "a91b1746de058bf4d2d82d1c7913e57068a9ea0a7c6322749dabafcd26459ec5"
 )
 
 // TestEvaluateIndependentOfWorkers: 1 worker and many give the same root,
