@@ -53,3 +53,41 @@ func TestCoalescedBroadcastKeepsEveryOffset(t *testing.T) {
 		t.Fatalf("a channel bias coalesces to %v", c.out)
 	}
 }
+
+// TestCoalescedRowsSplitAcrossWorkers: a binary operator whose operands
+// coalesce to one long row (a bias over whole planes, a scalar, an operand
+// missing only the leading 1) is still split across workers, and every
+// worker count gives each element a + b from its own operand elements.
+func TestCoalescedRowsSplitAcrossWorkers(t *testing.T) {
+	r := rand.New(rand.NewSource(9))
+	x := NewTensor(1, 4, 64, 64)
+	for i := range x.F {
+		x.F[i] = float32(r.NormFloat64())
+	}
+	for _, bShape := range [][]int{{4, 1, 1}, {1}, {4, 64, 64}, {64}} {
+		bias := NewTensor(bShape...)
+		for i := range bias.F {
+			bias.F[i] = float32(r.NormFloat64())
+		}
+		g := &Graph{Opset: 17, Initializers: map[string]*Tensor{"b": bias}, Inputs: []ValueInfo{fin("x", 1, 4, 64, 64)},
+			Nodes:   []*Node{{Name: "add", OpType: "Add", Inputs: []string{"x", "b"}, Outputs: []string{"y"}, Opset: 17}},
+			Outputs: []string{"y"}}
+		p, err := Compile(g, DefaultLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		bc, _ := newBroadcast(x.Shape, bShape)
+		for _, workers := range []int{1, 2, 3} {
+			outs, err := p.Run([]*Tensor{x}, workers, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for f, got := range outs[0].F {
+				ia, ib := bc.offsets(f)
+				if want := x.F[ia] + bias.F[ib]; got != want {
+					t.Fatalf("b %v, %d workers: element %d = %v, want %v", bShape, workers, f, got, want)
+				}
+			}
+		}
+	}
+}

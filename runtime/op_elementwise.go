@@ -137,11 +137,17 @@ func rowBuilder(row func(dst, a []float32, ia, sa int, b []float32, ib, sb int))
 			if len(rb.out) > 0 {
 				sa, sb = rb.sa[len(rb.out)-1], rb.sb[len(rb.out)-1]
 			}
-			rows := size / last
-			parallelFor(w, rows, 2*last, func(lo, hi int) {
-				for r := lo; r < hi; r++ {
+			// Workers split the elements, not the rows: coalescing can
+			// leave one row (a bias over a whole plane, a scalar operand),
+			// and inside a row the offsets are linear, so a chunk takes
+			// each row's part it covers.
+			parallelFor(w, size, 2, func(lo, hi int) {
+				for f := lo; f < hi; {
+					r, e := f/last, f%last
+					end := min(hi, (r+1)*last)
 					ia, ib := rb.offsets(r * last)
-					row(out.F[r*last:(r+1)*last], a, ia, sa, b, ib, sb)
+					row(out.F[f:end], a, ia+e*sa, sa, b, ib+e*sb, sb)
+					f = end
 				}
 			})
 			return []*Tensor{out}

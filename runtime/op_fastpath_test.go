@@ -13,14 +13,25 @@ func TestPoolInsideMatchesPoolOne(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 26))
 	vals := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
 	checked := 0
-	for range 400 {
+	// Every kernel level this CPU runs (the 2×2, stride-2 MaxPool has a
+	// vector kernel), rows wide enough for its eights and their tails.
+	levels := []KernelLevel{KernelsGo, cpuKernels()}
+	if cpuKernels() == KernelsAVX512 {
+		levels = append(levels, KernelsAVX2)
+	}
+	for i := range 1200 {
+		old := setKernels(levels[i%len(levels)])
 		kh, kw := 1+r.IntN(3), 1+r.IntN(3)
+		if i%4 == 0 {
+			kh, kw = 2, 2
+		}
 		wh := window{in: kh + r.IntN(9), k: kh, stride: 1 + r.IntN(2), dil: 1 + r.IntN(2), padBegin: r.IntN(2), padEnd: r.IntN(2)}
-		ww := window{in: kw + r.IntN(9), k: kw, stride: 1 + r.IntN(2), dil: 1 + r.IntN(2), padBegin: r.IntN(2), padEnd: r.IntN(2)}
+		ww := window{in: kw + r.IntN(40), k: kw, stride: 1 + r.IntN(2), dil: 1 + r.IntN(2), padBegin: r.IntN(2), padEnd: r.IntN(2)}
 		for _, w := range []*window{&wh, &ww} {
 			w.out = (w.in+w.padBegin+w.padEnd-w.span())/w.stride + 1
 		}
 		if wh.out <= 0 || ww.out <= 0 {
+			setKernels(old)
 			continue
 		}
 		src := make([]float32, wh.in*ww.in)
@@ -38,7 +49,7 @@ func TestPoolInsideMatchesPoolOne(t *testing.T) {
 					poolInsideRow(src, ww.in, wh, ww, oh, ins.owLo, row, isMax)
 					for j, got := range row {
 						if want := poolOne(src, ww.in, wh, ww, oh, ins.owLo+j, isMax, false); firstDiff([]float32{got}, []float32{want}) >= 0 {
-							t.Fatalf("row %+v %+v (%d,%d) max=%v: %v, poolOne %v", wh, ww, oh, ins.owLo+j, isMax, got, want)
+							t.Fatalf("level %s, row %+v %+v (%d,%d) max=%v: %v, poolOne %v", Kernels(), wh, ww, oh, ins.owLo+j, isMax, got, want)
 						}
 					}
 				}
@@ -56,6 +67,7 @@ func TestPoolInsideMatchesPoolOne(t *testing.T) {
 				}
 			}
 		}
+		setKernels(old)
 	}
 	if checked < 1000 {
 		t.Fatalf("only %d inside windows checked", checked)
