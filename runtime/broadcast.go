@@ -8,7 +8,6 @@ import "fmt"
 type broadcast struct {
 	out    []int
 	sa, sb []int // operand strides in output rank (0 where broadcast)
-	same   bool  // both operands already have the output shape
 }
 
 func newBroadcast(a, b []int) (*broadcast, error) {
@@ -41,7 +40,6 @@ func newBroadcast(a, b []int) (*broadcast, error) {
 			bc.sb[i] = stB[ib]
 		}
 	}
-	bc.same = sameShape(a, bc.out) && sameShape(b, bc.out)
 	return bc, nil
 }
 
@@ -56,7 +54,7 @@ func (bc *broadcast) coalesced() *broadcast {
 	if numel(bc.out) == 0 {
 		return bc
 	}
-	c := &broadcast{same: bc.same}
+	c := &broadcast{}
 	for i, d := range bc.out {
 		if d == 1 {
 			continue

@@ -78,7 +78,7 @@ func (p *Program) AtVersionWithin(v uint32, room RefereeStep) (*Program, error) 
 	if err := CheckVersion(v); err != nil {
 		return nil, err
 	}
-	room = RefereeStep{Bytes: min(max(room.Bytes, 0), MaxRefereeStepBytes), FLOPs: min(max(room.FLOPs, 0), MaxRefereeStepFLOPs)}
+	room = room.heldToBounds()
 	if v < 3 {
 		room = RefereeStep{}
 	}

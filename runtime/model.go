@@ -143,7 +143,7 @@ func (m *Model) AtVersionDeclared(v uint32, declared RefereeStep) (*Model, error
 		if err != nil {
 			return nil, err
 		}
-		d := RefereeStep{Bytes: min(max(declared.Bytes, 0), MaxRefereeStepBytes), FLOPs: min(max(declared.FLOPs, 0), MaxRefereeStepFLOPs)}
+		d := declared.heldToBounds()
 		room = RefereeStep{Bytes: max(d.Bytes-least.Bytes, 0), FLOPs: max(d.FLOPs-least.FLOPs, 0)}
 	}
 	p, err := m.Program.AtVersionWithin(v, room)

@@ -118,14 +118,10 @@ func rowBuilder(row func(dst, a []float32, ia, sa int, b []float32, ib, sb int))
 		return &step{outs: floatOut(bc.out), flops: i64(size), params: params, fresh: true, run: func(x []*Tensor, w int) []*Tensor {
 			out := newUnclearedTensor(bc.out) // every row is written whole
 			a, b := x[0].F, x[1].F
-			if bc.same {
-				parallelFor(w, size, 1, func(lo, hi int) {
-					row(out.F[lo:hi], a, lo, 1, b, lo, 1)
-				})
-				return []*Tensor{out}
-			}
 			// walk rows of the last (coalesced) output dimension: inside a
 			// row each operand either advances by its stride or stays put
+			// (operands of the output's shape coalesce to one row, both
+			// strides 1)
 			last := 1
 			if len(rb.out) > 0 {
 				last = rb.out[len(rb.out)-1]

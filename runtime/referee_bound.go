@@ -65,6 +65,12 @@ func (m *Model) refereeStepThrough(v uint32) (RefereeStep, error) {
 	return out, nil
 }
 
+// heldToBounds is s with each figure held to [0, the chain's bound on a
+// step].
+func (s RefereeStep) heldToBounds() RefereeStep {
+	return RefereeStep{Bytes: min(max(s.Bytes, 0), MaxRefereeStepBytes), FLOPs: min(max(s.FLOPs, 0), MaxRefereeStepFLOPs)}
+}
+
 // Declared is a registration's declared referee step (its uint64
 // referee_step_bytes and referee_step_flops) as every party reads it: each
 // figure held to the chain's bounds. A declaration above them cannot come
